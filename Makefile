@@ -1,0 +1,41 @@
+# LDN Journal — the two commands: `make run` (demo clinic on SQLite) and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+SYSTEM_PYTHON ?= python3
+
+.PHONY: run test lint install chromium demo-reset
+
+$(VENV)/.installed: pyproject.toml
+	$(SYSTEM_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+.env:
+	printf 'DEBUG=true\n' > .env
+
+# Install the app, migrate, seed the demo clinic if missing, serve on http://127.0.0.1:8000.
+run: install .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-reset: install .env
+	$(PY) manage.py seed_demo --reset
+
+# Browser tests need Debian's chromium; install it when we may (root), else they skip.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not installed and not root: browser tests will skip"; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite: lint, migrations check, unit, database and browser tests.
+test: install chromium lint
+	$(VENV)/bin/pytest

@@ -1,0 +1,78 @@
+"""Who may see what. Every view that touches a patient goes through this module.
+
+- A patient sees only their own record.
+- A clinician sees the patients of their own clinic; the roster defaults to the patients
+  assigned to them, a clinic admin sees the whole clinic.
+- Anyone else (including another clinic's staff) gets a 404, never a hint that the
+  patient exists.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from journal.models import Clinician, Patient
+
+
+def visible_patients(user) -> QuerySet[Patient]:
+    if not user.is_authenticated:
+        return Patient.objects.none()
+    if hasattr(user, "clinician"):
+        return Patient.objects.filter(clinic_id=user.clinician.clinic_id)
+    if hasattr(user, "patient"):
+        return Patient.objects.filter(pk=user.patient.pk)
+    return Patient.objects.none()
+
+
+def patient_for(request: HttpRequest, pk: int, queryset: QuerySet[Patient] | None = None) -> Patient:
+    """The patient `pk` if the requesting user may see them, else 404."""
+    queryset = queryset if queryset is not None else Patient.objects.all()
+    allowed = visible_patients(request.user).values("pk")
+    patient = queryset.filter(pk=pk, pk__in=allowed).select_related("clinic").first()
+    if patient is None:
+        raise Http404("No such patient.")
+    return patient
+
+
+def clinician_of(request: HttpRequest) -> Clinician:
+    clinician = getattr(request.user, "clinician", None)
+    if clinician is None:
+        raise PermissionDenied("Clinicians only.")
+    return clinician
+
+
+def own_patient(request: HttpRequest) -> Patient:
+    patient = getattr(request.user, "patient", None)
+    if patient is None:
+        raise PermissionDenied("Patients only.")
+    return patient
+
+
+def _role_required(check):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            check(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+clinician_required = _role_required(clinician_of)
+patient_required = _role_required(own_patient)
+
+
+def _clinic_admin(request: HttpRequest) -> None:
+    if not clinician_of(request).is_clinic_admin:
+        raise PermissionDenied("Clinic admins only.")
+
+
+clinic_admin_required = _role_required(_clinic_admin)

@@ -1,0 +1,495 @@
+"""Build the demo clinic: clinicians, a clinic admin and about 20 patients with up to six
+months of realistic journal entries. Deterministic for a given seed and date.
+
+The stories follow DOMAIN.md: a baseline week before the first dose, plans stepping up
+from 0.5–1.5 mg towards 3–4.5 mg, side effects that follow step-ups and fade within about
+two weeks, responders whose scores fall after 8–10 weeks, flat non-responders, one patient
+moved to a morning dose after insomnia, and missed days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from journal.models import (
+    AuditEvent,
+    Clinic,
+    Clinician,
+    Condition,
+    DailyEntry,
+    DoseStep,
+    Medication,
+    Patient,
+    Screening,
+    SideEffectKind,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+    User,
+)
+
+DEMO_CLINIC = "Riverside LDN Clinic"
+DEMO_PASSWORD = "ldn-demo-2026"
+CLINIC_TZ = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Story:
+    """One demo patient's course."""
+
+    first_name: str
+    last_name: str
+    condition: str
+    symptoms: tuple[str, ...]
+    day_on_ldn: int  # today's day on LDN; negative = first dose still ahead
+    ramp: tuple[str, str, str, int]  # start mg, increment mg, target mg, days between steps
+    response: float  # fraction of the baseline gap that closes by month 4 (0 = flat)
+    clinician: int  # 0 or 1
+    time_zone: str = CLINIC_TZ
+    morning_switch: bool = False
+    missed_rate: float = 0.06
+    sensitive: bool = False  # more side effects after step-ups
+    medications: tuple[tuple[str, str, int | None], ...] = field(default=())
+
+
+STORIES = (
+    Story(
+        "Anna",
+        "Baker",
+        "Fibromyalgia",
+        ("Pain", "Fatigue", "Brain fog"),
+        150,
+        ("1.5", "1.5", "4.5", 14),
+        0.55,
+        0,
+    ),
+    Story(
+        "Ben",
+        "Carter",
+        "Crohn's disease",
+        ("Abdominal pain", "Bowel urgency", "Fatigue"),
+        170,
+        ("1.5", "1.5", "4.5", 14),
+        0.65,
+        0,
+    ),
+    Story(
+        "Chloe",
+        "Davies",
+        "Long COVID",
+        ("Fatigue", "Brain fog", "Energy"),
+        120,
+        ("0.5", "0.5", "3", 7),
+        0.45,
+        0,
+        sensitive=True,
+    ),
+    Story(
+        "Daniel",
+        "Evans",
+        "Multiple sclerosis",
+        ("Fatigue", "Numbness or tingling"),
+        160,
+        ("1.5", "1.5", "4.5", 14),
+        0.0,
+        0,
+    ),
+    Story(
+        "Ella",
+        "Foster",
+        "ME/CFS",
+        ("Fatigue", "Brain fog", "Pain"),
+        95,
+        ("0.5", "0.25", "1.5", 14),
+        0.35,
+        0,
+        sensitive=True,
+    ),
+    Story(
+        "Finn",
+        "Green",
+        "Rheumatoid arthritis",
+        ("Pain", "Joint stiffness", "Fatigue"),
+        175,
+        ("1.5", "1.5", "4.5", 14),
+        0.6,
+        1,
+        time_zone="America/Los_Angeles",
+    ),
+    Story(
+        "Grace",
+        "Hughes",
+        "Fibromyalgia",
+        ("Pain", "Fatigue", "Mood"),
+        130,
+        ("1.5", "1.5", "4.5", 14),
+        0.0,
+        1,
+        missed_rate=0.35,
+    ),
+    Story(
+        "Harry",
+        "Irwin",
+        "Hashimoto's thyroiditis",
+        ("Fatigue", "Brain fog", "Energy"),
+        110,
+        ("1", "0.5", "3", 14),
+        0.5,
+        1,
+        medications=(("Levothyroxine", "75 mcg daily", None),),
+    ),
+    Story(
+        "Isla",
+        "Jones",
+        "Fibromyalgia",
+        ("Pain", "Fatigue"),
+        140,
+        ("1.5", "1.5", "4.5", 14),
+        0.5,
+        1,
+        morning_switch=True,
+    ),
+    Story(
+        "Jack",
+        "King",
+        "Ulcerative colitis",
+        ("Abdominal pain", "Bowel urgency"),
+        60,
+        ("1.5", "1.5", "4.5", 14),
+        0.4,
+        0,
+    ),
+    Story("Keira", "Lewis", "Psoriasis", ("Itch", "Joint stiffness"), 45, ("0.5", "0.5", "3", 7), 0.3, 1),
+    Story(
+        "Liam",
+        "Morris",
+        "CRPS",
+        ("Pain", "Mood"),
+        180,
+        ("1.5", "1.5", "4.5", 14),
+        0.7,
+        0,
+        time_zone="Pacific/Auckland",
+        medications=(("Tramadol 50 mg", "as needed", -20),),
+    ),
+    Story(
+        "Maya",
+        "Nolan",
+        "Long COVID",
+        ("Fatigue", "Energy", "Brain fog"),
+        20,
+        ("0.5", "0.5", "3", 7),
+        0.0,
+        1,
+        sensitive=True,
+    ),
+    Story(
+        "Noah",
+        "Owen",
+        "Neuropathic pain",
+        ("Pain", "Numbness or tingling"),
+        100,
+        ("1.5", "1.5", "4.5", 14),
+        0.1,
+        0,
+    ),
+    Story(
+        "Olivia",
+        "Price",
+        "Lupus",
+        ("Pain", "Fatigue", "Joint stiffness"),
+        165,
+        ("1.5", "1.5", "4.5", 14),
+        0.45,
+        1,
+    ),
+    Story("Priya", "Quinn", "IBS", ("Abdominal pain", "Bowel urgency"), 75, ("1", "0.5", "3", 14), 0.5, 0),
+    Story("Ravi", "Shah", "Fibromyalgia", ("Pain", "Fatigue", "Mood"), -4, ("1.5", "1.5", "4.5", 14), 0.0, 1),
+    Story("Sofia", "Turner", "Eczema", ("Itch",), 5, ("0.5", "0.5", "3", 7), 0.0, 0),
+    Story(
+        "Tom",
+        "Walsh",
+        "Depression (adjunct)",
+        ("Mood", "Energy", "Fatigue"),
+        88,
+        ("1.5", "1.5", "4.5", 14),
+        0.15,
+        1,
+    ),
+    Story(
+        "Uma",
+        "Young",
+        "POTS",
+        ("Fatigue", "Brain fog"),
+        125,
+        ("1.5", "1.5", "4.5", 14),
+        0.5,
+        0,
+        missed_rate=0.12,
+    ),
+)
+
+SIDE_EFFECT_KINDS = (
+    SideEffectKind.VIVID_DREAMS,
+    SideEffectKind.INSOMNIA,
+    SideEffectKind.HEADACHE,
+    SideEffectKind.NAUSEA,
+)
+BASELINE_DAYS = 7
+MORNING_SWITCH_AFTER_DAYS = 12
+MAX_HISTORY_DAYS = 182
+USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0)}
+
+
+def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt.date, Decimal]]:
+    dose, increment, target = (Decimal(value) for value in ramp[:3])
+    steps = []
+    day = start
+    while True:
+        steps.append((day, min(dose, target)))
+        if dose >= target:
+            return steps
+        dose += increment
+        day += dt.timedelta(days=ramp[3])
+
+
+class DemoBuilder:
+    def __init__(self, seed: int, today: dt.date):
+        self.rng = random.Random(seed)
+        self.today = today
+        self.symptoms = {s.name: s for s in Symptom.objects.filter(clinic=None)}
+        self.conditions = {c.name: c for c in Condition.objects.filter(clinic=None)}
+
+    def build(self, stdout) -> None:
+        clinic = Clinic.objects.create(name=DEMO_CLINIC, time_zone=CLINIC_TZ)
+        clinicians = [
+            self.clinician(clinic, "dr.rivera", "Sam", "Rivera"),
+            self.clinician(clinic, "dr.chen", "Lin", "Chen"),
+        ]
+        admin = self.clinician(clinic, "admin.okafor", "Ada", "Okafor", is_admin=True)
+        logins = [("clinician", "dr.rivera"), ("clinician", "dr.chen"), ("clinic admin", "admin.okafor")]
+        for story in STORIES:
+            patient = self.patient(clinic, story, clinicians[story.clinician])
+            self.plan_and_entries(patient, story, clinicians[story.clinician])
+            logins.append(("patient", patient.user.username))
+        AuditEvent.objects.create(
+            clinic=clinic,
+            actor=admin.user,
+            kind=AuditEvent.Kind.PATIENT_INVITED,
+            summary="Demo clinic created by seed_demo",
+        )
+        stdout.write(f"Demo clinic '{DEMO_CLINIC}' ready. Password for every login: {DEMO_PASSWORD}")
+        for role, username in logins:
+            stdout.write(f"  {role:<13} {username}")
+
+    def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
+        user = User.objects.create_user(
+            username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.org",
+        )
+        return Clinician.objects.create(user=user, clinic=clinic, is_clinic_admin=is_admin)
+
+    def patient(self, clinic, story: Story, clinician: Clinician) -> Patient:
+        username = story.first_name.lower()
+        user = User.objects.create_user(
+            username, password=DEMO_PASSWORD, first_name=story.first_name, last_name=story.last_name
+        )
+        patient = Patient.objects.create(
+            user=user,
+            clinic=clinic,
+            name=f"{story.first_name} {story.last_name}",
+            code=f"RLC-{100 + STORIES.index(story)}",
+            time_zone=story.time_zone,
+            date_of_birth=dt.date(1960 + self.rng.randrange(35), self.rng.randrange(1, 13), 14),
+        )
+        patient.conditions.add(self.conditions[story.condition])
+        patient.tracked_symptoms.add(*(self.symptoms[name] for name in story.symptoms))
+        patient.clinicians.add(clinician)
+        for name, dose_text, stopped_days in story.medications:
+            first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
+            Medication.objects.create(
+                patient=patient,
+                name=name,
+                dose_text=dose_text,
+                started_on=first_dose - dt.timedelta(days=400),
+                stopped_on=None if stopped_days is None else first_dose + dt.timedelta(days=stopped_days),
+            )
+        return patient
+
+    def plan_and_entries(self, patient: Patient, story: Story, clinician: Clinician) -> None:
+        first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
+        steps = ramp_steps(first_dose, story.ramp)
+        plan = TitrationPlan.objects.create(
+            patient=patient,
+            prescriber=clinician,
+            status=TitrationPlan.Status.ACTIVE,
+            strength_mg=Decimal("0.5") if story.ramp[0] == "0.5" else Decimal("1.5"),
+            filler_note="microcrystalline cellulose (no calcium carbonate)",
+            created_at=timezone.make_aware(
+                dt.datetime.combine(first_dose - dt.timedelta(days=10), dt.time(10))
+            ),
+        )
+        step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose) for day, dose in steps]
+        if story.morning_switch:
+            # Insomnia after the first step-up: stay on that dose, taken in the morning.
+            switch = steps[1][0] + dt.timedelta(days=MORNING_SWITCH_AFTER_DAYS)
+            step_rows = [s for s in step_rows if s.start_date < switch]
+            step_rows.append(
+                DoseStep(
+                    plan=plan,
+                    start_date=switch,
+                    dose_mg=steps[1][1],
+                    timing="morning",
+                    note="Moved to the morning after insomnia",
+                )
+            )
+        DoseStep.objects.bulk_create(step_rows)
+        Screening.objects.create(
+            patient=patient,
+            plan=plan,
+            screened_by=clinician,
+            screened_at=plan.created_at,
+            thyroid_medication=any("thyroxine" in m[0].lower() for m in story.medications),
+            opioid_use_last_14_days=False,
+            notes="Demo screening",
+        )
+        self.entries(patient, story, first_dose, step_rows)
+
+    def entries(self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep]) -> None:
+        start = max(
+            first_dose - dt.timedelta(days=BASELINE_DAYS), self.today - dt.timedelta(days=MAX_HISTORY_DAYS)
+        )
+        baselines = {name: self.rng.uniform(5.5, 7.5) for name in story.symptoms}
+        symptoms = [self.symptoms[name] for name in story.symptoms]
+        entries, scores, effects = [], [], []
+        day = start
+        while day <= self.today:
+            if day != self.today and self.rng.random() < story.missed_rate / 2:
+                day += dt.timedelta(days=1)  # not logged at all
+                continue
+            step = max(
+                (s for s in step_rows if s.start_date <= day), key=lambda s: s.start_date, default=None
+            )
+            days_on = (day - first_dose).days
+            taken = step is not None and self.rng.random() >= story.missed_rate / 2
+            entry = DailyEntry(
+                patient=patient,
+                entry_date=day,
+                dose_taken=taken,
+                dose_mg=step.dose_mg if taken else None,
+                timing_taken=step.timing if taken else "",
+                time_taken=USUAL_CLOCK_TIME[step.timing] if taken else None,
+                sleep_quality=self.score(
+                    6
+                    - self.side_effect_pressure(step_rows, day, story) * 3
+                    + self.improvement(days_on, story) * 2
+                ),
+            )
+            entries.append(entry)
+            for symptom in symptoms:
+                severity = baselines[symptom.name]  # how bad it is at baseline, 0–10
+                gain = self.improvement(days_on, story) * (severity - 1.5)
+                value = 10 - severity + gain if symptom.higher_is_better else severity - gain
+                scores.append((entry, symptom, self.score(value)))
+            effects.extend(
+                (entry, kind, severity) for kind, severity in self.side_effects(step_rows, day, story)
+            )
+            day += dt.timedelta(days=1)
+        DailyEntry.objects.bulk_create(entries)
+        SymptomScore.objects.bulk_create(
+            SymptomScore(entry=entry, symptom=symptom, score=score) for entry, symptom, score in scores
+        )
+        SideEffectReport.objects.bulk_create(
+            SideEffectReport(entry=entry, kind=kind, severity=severity) for entry, kind, severity in effects
+        )
+
+    def score(self, value: float) -> int:
+        return max(0, min(10, round(value + self.rng.gauss(0, 0.8))))
+
+    @staticmethod
+    def improvement(days_on: int, story: Story) -> float:
+        """0 until week 7, then rising towards `story.response` by about day 120."""
+        if days_on < 49:
+            return 0.0
+        return story.response * min(1.0, (days_on - 49) / 70)
+
+    @staticmethod
+    def days_since_step_up(step_rows: list[DoseStep], day: dt.date) -> int | None:
+        ups = [s.start_date for s in step_rows if s.start_date <= day and s.timing == "bedtime"]
+        return (day - max(ups)).days if ups else None
+
+    def side_effect_pressure(self, step_rows, day, story: Story) -> float:
+        since = self.days_since_step_up(step_rows, day)
+        if since is None or since > 14:
+            return 0.0
+        return (1 - since / 15) * (0.9 if story.sensitive else 0.5)
+
+    def side_effects(self, step_rows, day, story: Story):
+        pressure = self.side_effect_pressure(step_rows, day, story)
+        if story.morning_switch:
+            morning = [s for s in step_rows if s.timing == "morning"]
+            insomnia_until = morning[0].start_date if morning else None
+            if (
+                insomnia_until
+                and insomnia_until - dt.timedelta(days=MORNING_SWITCH_AFTER_DAYS) <= day < insomnia_until
+            ):
+                yield SideEffectKind.INSOMNIA, self.rng.choice(["moderate", "moderate", "severe"])
+                return
+        for kind in SIDE_EFFECT_KINDS:
+            if self.rng.random() < pressure * (0.6 if kind in SIDE_EFFECT_KINDS[:2] else 0.25):
+                severity = "moderate" if self.rng.random() < pressure else "mild"
+                if story.sensitive and self.rng.random() < pressure / 2:
+                    severity = "severe"
+                yield kind, severity
+
+
+class Command(BaseCommand):
+    help = "Create the demo clinic with clinicians, a clinic admin and about 20 patients."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Build the story around this date (default: today in London).",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo clinic first and build it again."
+        )
+
+    def handle(self, *args, seed: int, today: dt.date | None, reset: bool, **options):
+        existing = Clinic.objects.filter(name=DEMO_CLINIC).first()
+        if existing and not reset:
+            self.stdout.write(f"Demo clinic '{DEMO_CLINIC}' already exists; use --reset to rebuild it.")
+            return
+        today = today or timezone.now().astimezone(dt.UTC).date()
+        with transaction.atomic():
+            if existing:
+                delete_clinic(existing)
+            DemoBuilder(seed, today).build(self.stdout)
+
+
+def delete_clinic(clinic: Clinic) -> None:
+    """Remove a clinic and everything in it (demo data only: real records are kept)."""
+    AuditEvent.objects.filter(clinic=clinic).delete()
+    users = User.objects.filter(clinician__clinic=clinic) | User.objects.filter(patient__clinic=clinic)
+    user_ids = list(users.values_list("pk", flat=True))
+    patients = Patient.objects.filter(clinic=clinic)
+    Screening.objects.filter(patient__in=patients).delete()
+    TitrationPlan.objects.filter(patient__in=patients).delete()
+    patients.delete()
+    Clinician.objects.filter(clinic=clinic).delete()
+    User.objects.filter(pk__in=user_ids).delete()
+    clinic.delete()

@@ -1,0 +1,512 @@
+"""LDN Journal's data model.
+
+A clinic has clinicians and patients. A clinician writes titration plans (dated dose
+steps); a patient logs one daily entry per local date. Every change to plans, steps,
+entries and medications is kept by django-simple-history; clinical decisions (screenings,
+confirmed warnings, dismissed advice, exports, reviews) go in the append-only audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+SCORE_MIN, SCORE_MAX = 0, 10
+DOSE_MAX_MG = Decimal("16")  # highest LDN dose in the literature [003]
+NOTES_MAX_CHARS = 2000
+
+score_validators = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Timing(models.TextChoices):
+    BEDTIME = "bedtime", "at bedtime"
+    MORNING = "morning", "in the morning"
+
+
+class TimingTaken(models.TextChoices):
+    BEDTIME = "bedtime", "at bedtime"
+    MORNING = "morning", "in the morning"
+    OTHER = "other", "at another time"
+
+
+class User(AbstractUser):
+    """A login. Its role comes from the profile attached to it: `patient` or `clinician`;
+    staff users reach Django admin."""
+
+    @property
+    def role(self) -> str:
+        if hasattr(self, "clinician"):
+            return "clinician"
+        if hasattr(self, "patient"):
+            return "patient"
+        return "staff" if self.is_staff else "none"
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clinician(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="clinician")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clinicians")
+    is_clinic_admin = models.BooleanField(
+        default=False, help_text="Manages the clinic's clinicians and patients."
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Condition(models.Model):
+    """A condition LDN is used for. Rows with no clinic are the shared catalogue
+    (seeded from DOMAIN.md); a clinic may add its own."""
+
+    name = models.CharField(max_length=120)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "name", condition=Q(clinic__isnull=True), name="condition_unique_in_catalogue"
+            ),
+            models.UniqueConstraint("clinic", "name", name="condition_unique_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Symptom(models.Model):
+    """A symptom scored 0–10. `higher_is_better` decides what "improved" means:
+    pain and fatigue improve when they fall, energy and sleep quality when they rise."""
+
+    name = models.CharField(max_length=120)
+    higher_is_better = models.BooleanField(default=False)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="symptoms"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "name", condition=Q(clinic__isnull=True), name="symptom_unique_in_catalogue"
+            ),
+            models.UniqueConstraint("clinic", "name", name="symptom_unique_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def direction_label(self) -> str:
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient",
+        help_text="Empty until the patient accepts their invitation.",
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    code = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Optional pseudonymous code used in exports instead of the name.",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    date_of_birth = models.DateField(null=True, blank=True)
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="patients")
+    tracked_symptoms = models.ManyToManyField(Symptom, blank=True, related_name="patients")
+    clinicians = models.ManyToManyField(Clinician, blank=True, related_name="patients")
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    plan_changed_at = models.DateTimeField(null=True, blank=True)
+    plan_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic", "code", condition=~Q(code=""), name="patient_code_unique_per_clinic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def export_label(self) -> str:
+        return self.code or f"patient-{self.pk}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
+        return (now or timezone.now()).astimezone(self.zone)
+
+    def local_today(self, now: dt.datetime | None = None) -> dt.date:
+        return self.local_now(now).date()
+
+    @property
+    def has_unacknowledged_plan_change(self) -> bool:
+        if self.plan_changed_at is None:
+            return False
+        return self.plan_acknowledged_at is None or self.plan_acknowledged_at < self.plan_changed_at
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a new patient set their password. Only a hash of the
+    token is stored, so a database dump does not hand out logins."""
+
+    VALID_FOR = dt.timedelta(days=7)
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at
+
+
+class PlanForm(models.TextChoices):
+    CAPSULE = "capsule", "capsule"
+    LIQUID = "liquid", "liquid"
+    CREAM = "cream", "topical cream"
+    OTHER = "other", "other"
+
+
+class TitrationPlan(models.Model):
+    """A clinician's prescription: a sequence of dated dose steps. The patient never edits
+    it; the daily entry records what was actually taken."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        ACTIVE = "active", "active"
+        ENDED = "ended", "ended"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
+    prescriber = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    form = models.CharField(max_length=10, choices=PlanForm, default=PlanForm.CAPSULE)
+    strength_mg = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Capsule strength in mg, or a liquid's concentration in mg per mL.",
+    )
+    immediate_release = models.BooleanField(
+        default=True, help_text="LDN must be immediate-release, not slow-release."
+    )
+    filler_note = models.CharField(
+        max_length=200, blank=True, help_text="e.g. avoid calcium carbonate filler."
+    )
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_on = models.DateField(null=True, blank=True, help_text="First day on which nothing is prescribed.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "patient", condition=Q(status="active"), name="one_active_plan_per_patient"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength_mg__isnull=True) | Q(strength_mg__gt=0),
+                name="plan_strength_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} — {self.get_form_display()} plan ({self.status})"
+
+
+class DoseStep(models.Model):
+    plan = models.ForeignKey(TitrationPlan, on_delete=models.CASCADE, related_name="steps")
+    start_date = models.DateField()
+    dose_mg = models.DecimalField(max_digits=6, decimal_places=3)
+    timing = models.CharField(max_length=10, choices=Timing, default=Timing.BEDTIME)
+    note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint("plan", "start_date", name="one_step_per_plan_per_date"),
+            models.CheckConstraint(
+                condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),
+                name="step_dose_within_ldn_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dose_mg.normalize():f} mg {self.get_timing_display()} from {self.start_date}"
+
+
+class LdnPause(models.Model):
+    """Dates on which LDN is deliberately stopped, e.g. around surgery that needs opioid
+    pain relief [003, 004]. Nothing is prescribed on these days."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pauses")
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Last paused day.")
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="pause_ends_after_start"),
+        ]
+
+
+class DailyEntry(models.Model):
+    """What the patient did and felt on one local date. One per patient per date."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
+    entry_date = models.DateField(help_text="The patient's local date the entry is for.")
+    dose_taken = models.BooleanField()
+    dose_mg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    timing_taken = models.CharField(max_length=10, choices=TimingTaken, blank=True)
+    time_taken = models.TimeField(null=True, blank=True)
+    sleep_quality = models.PositiveSmallIntegerField(null=True, blank=True, validators=score_validators)
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
+    dose_deviation_confirmed = models.BooleanField(
+        default=False, help_text="The patient confirmed a dose that differs from the plan."
+    )
+    edit_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-entry_date"]
+        verbose_name_plural = "daily entries"
+        constraints = [
+            models.UniqueConstraint("patient", "entry_date", name="one_entry_per_patient_per_day"),
+            models.CheckConstraint(
+                condition=Q(sleep_quality__isnull=True)
+                | Q(sleep_quality__gte=SCORE_MIN, sleep_quality__lte=SCORE_MAX),
+                name="entry_sleep_quality_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(dose_mg__isnull=True) | (Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG)),
+                name="entry_dose_within_ldn_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(dose_taken=True) | Q(dose_mg__isnull=True),
+                name="entry_no_dose_mg_when_not_taken",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.entry_date}"
+
+    @property
+    def was_edited(self) -> bool:
+        return self.edit_count > 0
+
+
+class SymptomScore(models.Model):
+    entry = models.ForeignKey(DailyEntry, on_delete=models.CASCADE, related_name="scores")
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(validators=score_validators)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("entry", "symptom", name="one_score_per_symptom_per_entry"),
+            models.CheckConstraint(
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX), name="score_0_to_10"
+            ),
+        ]
+
+
+class SideEffectKind(models.TextChoices):
+    VIVID_DREAMS = "vivid_dreams", "Vivid dreams"
+    INSOMNIA = "insomnia", "Insomnia / sleep disturbance"
+    HEADACHE = "headache", "Headache"
+    NAUSEA = "nausea", "Nausea / GI upset"
+    ANXIETY = "anxiety", "Anxiety"
+    DAYTIME_FATIGUE = "daytime_fatigue", "Daytime fatigue"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "mild"
+    MODERATE = "moderate", "moderate"
+    SEVERE = "severe", "severe"
+
+
+class SideEffectReport(models.Model):
+    entry = models.ForeignKey(DailyEntry, on_delete=models.CASCADE, related_name="side_effects")
+    kind = models.CharField(max_length=20, choices=SideEffectKind)
+    severity = models.CharField(max_length=10, choices=Severity)
+    other_text = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("entry", "kind", name="one_report_per_kind_per_entry"),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(other_text=""), name="other_side_effect_named"
+            ),
+        ]
+
+
+class Medication(models.Model):
+    """A medicine the patient takes besides LDN; screened against the opioid, thyroid and
+    immunosuppressant name lists in `journal.safety`."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=200)
+    dose_text = models.CharField(max_length=200, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stopped_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(stopped_on__isnull=True)
+                | Q(stopped_on__gte=F("started_on")),
+                name="medication_stops_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Screening(models.Model):
+    """The safety screening a clinician records before a patient's first plan becomes
+    active. The answers are kept as given; `journal.safety` judges them."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="screenings")
+    plan = models.ForeignKey(
+        TitrationPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="screenings"
+    )
+    screened_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    screened_at = models.DateTimeField(default=timezone.now)
+    opioid_use_last_14_days = models.BooleanField(default=False)
+    opioid_names = models.CharField(max_length=300, blank=True)
+    opioid_stopped_on = models.DateField(null=True, blank=True)
+    acute_hepatitis = models.BooleanField(default=False)
+    severe_liver_disease = models.BooleanField(default=False)
+    severe_kidney_disease = models.BooleanField(default=False)
+    pregnancy_or_breastfeeding = models.BooleanField(default=False)
+    naltrexone_hypersensitivity = models.BooleanField(default=False)
+    immunosuppressants_or_transplant = models.BooleanField(default=False)
+    thyroid_medication = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
+
+    class Meta:
+        ordering = ["-screened_at"]
+
+
+class AuditEvent(models.Model):
+    """One clinical decision or access on record. Append-only: rows are never updated or
+    deleted through the application."""
+
+    class Kind(models.TextChoices):
+        PATIENT_INVITED = "patient_invited", "patient invited"
+        INVITATION_ACCEPTED = "invitation_accepted", "invitation accepted"
+        SCREENING = "screening", "safety screening"
+        PLAN_CREATED = "plan_created", "plan created"
+        PLAN_CHANGED = "plan_changed", "plan changed"
+        PLAN_ACKNOWLEDGED = "plan_acknowledged", "plan change seen by patient"
+        WARNING_CONFIRMED = "warning_confirmed", "warning confirmed"
+        LDN_PAUSED = "ldn_paused", "LDN paused"
+        ADVICE_DISMISSED = "advice_dismissed", "advice dismissed"
+        REVIEWED = "reviewed", "reviewed"
+        EXPORT = "export", "export"
+        CALENDAR_RESET = "calendar_reset", "calendar link reset"
+
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, choices=Kind)
+    summary = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["patient", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events cannot be deleted.")
+
+
+class AdviceDismissal(models.Model):
+    """A clinician set aside one advice card (rule + the evidence it fired on)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="dismissals")
+    rule = models.CharField(max_length=60)
+    evidence_key = models.CharField(max_length=120)
+    note = models.CharField(max_length=500)
+    dismissed_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("patient", "rule", "evidence_key", name="one_dismissal_per_advice"),
+        ]

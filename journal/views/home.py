@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its start page."""
+    role = request.user.role
+    if role == "clinician":
+        return redirect("roster")
+    if role == "patient":
+        return redirect("today")
+    if role == "staff":
+        return redirect("admin:index")
+    return render(request, "journal/no_role.html", status=403)

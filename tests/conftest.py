@@ -1,0 +1,65 @@
+"""Shared people for every test.
+
+Clinic A: patients alice and bob, clinician carol (assigned to alice), clinic admin ada.
+Clinic B: clinician charlie and patient dave, who must see nothing of clinic A's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_clinic, make_clinician, make_patient
+
+
+@pytest.fixture
+def clinic(db):
+    return make_clinic("Clinic A", time_zone="Europe/London")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return make_clinic("Clinic B")
+
+
+@pytest.fixture
+def carol(clinic):
+    return make_clinician(clinic, "carol")
+
+
+@pytest.fixture
+def ada(clinic):
+    return make_clinician(clinic, "ada", admin=True)
+
+
+@pytest.fixture
+def charlie(other_clinic):
+    return make_clinician(other_clinic, "charlie")
+
+
+@pytest.fixture
+def alice(clinic, carol):
+    return make_patient(clinic, "alice", clinicians=(carol,), time_zone="Europe/London")
+
+
+@pytest.fixture
+def bob(clinic):
+    return make_patient(clinic, "bob")
+
+
+@pytest.fixture
+def dave(other_clinic, charlie):
+    return make_patient(other_clinic, "dave", clinicians=(charlie,))
+
+
+@pytest.fixture
+def postgres():
+    """Skip (or, with REQUIRE_POSTGRES=1 as in CI, fail) unless the tests run on PostgreSQL."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL: run with DATABASE_URL=postgres://… (.ci/run does)"
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"REQUIRE_POSTGRES is set but {reason}")
+        pytest.skip(reason)

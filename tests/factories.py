@@ -1,0 +1,87 @@
+"""Small builders for test data. Each returns saved model instances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+from journal.models import (
+    Clinic,
+    Clinician,
+    DailyEntry,
+    DoseStep,
+    Patient,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+    User,
+)
+
+_serial = count(1)
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    username = username or f"user{next(_serial)}"
+    return User.objects.create_user(username, password="correct-horse-battery", **fields)
+
+
+def make_clinic(name: str | None = None, **fields) -> Clinic:
+    return Clinic.objects.create(name=name or f"Clinic {next(_serial)}", **fields)
+
+
+def make_clinician(clinic: Clinic, username: str | None = None, *, admin: bool = False) -> Clinician:
+    user = make_user(username, first_name=(username or "Dr").title(), last_name="Clinician")
+    return Clinician.objects.create(user=user, clinic=clinic, is_clinic_admin=admin)
+
+
+def make_patient(
+    clinic: Clinic,
+    username: str | None = None,
+    *,
+    clinicians: tuple[Clinician, ...] = (),
+    symptoms: tuple[str, ...] = ("Pain", "Fatigue"),
+    time_zone: str = "UTC",
+    **fields,
+) -> Patient:
+    user = make_user(username) if username else None
+    patient = Patient.objects.create(
+        user=user,
+        clinic=clinic,
+        name=fields.pop("name", (username or "Pat").title()),
+        time_zone=time_zone,
+        **fields,
+    )
+    patient.tracked_symptoms.add(*Symptom.objects.filter(clinic=None, name__in=symptoms))
+    patient.clinicians.add(*clinicians)
+    return patient
+
+
+def make_plan(
+    patient: Patient,
+    prescriber: Clinician,
+    steps: list[tuple[dt.date, str] | tuple[dt.date, str, str]],
+    *,
+    status: str = TitrationPlan.Status.ACTIVE,
+    **fields,
+) -> TitrationPlan:
+    plan = TitrationPlan.objects.create(patient=patient, prescriber=prescriber, status=status, **fields)
+    for start_date, dose, *timing in steps:
+        DoseStep.objects.create(
+            plan=plan, start_date=start_date, dose_mg=Decimal(dose), timing=(timing or ["bedtime"])[0]
+        )
+    return plan
+
+
+def make_entry(
+    patient: Patient, day: dt.date, *, scores: dict[str, int] | None = None, **fields
+) -> DailyEntry:
+    fields.setdefault("dose_taken", True)
+    if fields["dose_taken"]:
+        fields.setdefault("dose_mg", Decimal("1.5"))
+    entry = DailyEntry.objects.create(patient=patient, entry_date=day, **fields)
+    for name, score in (scores or {}).items():
+        SymptomScore.objects.create(
+            entry=entry, symptom=Symptom.objects.get(clinic=None, name=name), score=score
+        )
+    return entry

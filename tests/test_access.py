@@ -1,0 +1,61 @@
+"""Every URL × every role: the wrong role gets 403 or 404 (or the login page), never data.
+
+Add each new URL to URLS; `{alice}` stands for Alice's patient id.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+PATIENTS = {"alice", "bob", "dave"}  # pages about "my own record"
+CLINICIANS = {"carol", "ada", "charlie"}  # pages about "my own patients"
+ALICES_CLINIC_STAFF = {"carol", "ada"}
+
+URLS = [
+    # (url name, kwargs, who may open it)
+    ("today", {}, PATIENTS),
+    ("roster", {}, CLINICIANS),
+]
+
+ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
+
+
+def url_for(name, kwargs, alice):
+    return reverse(name, kwargs={k: (alice.pk if v == "{alice}" else v) for k, v in kwargs.items()})
+
+
+@pytest.mark.parametrize(("name", "kwargs", "allowed"), URLS)
+@pytest.mark.parametrize("role", ROLES)
+def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name, kwargs, allowed, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.get(url_for(name, kwargs, alice))
+    if role == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    elif role in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404)
+    if role not in {"alice"} | ALICES_CLINIC_STAFF:
+        assert alice.name.encode() not in response.content
+
+
+def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):
+    client.force_login(charlie.user)
+    content = client.get(reverse("roster")).content.decode()
+    assert "Dave" in content and "Alice" not in content
+
+    client.force_login(carol.user)
+    content = client.get(reverse("roster")).content.decode()
+    assert "Alice" in content and "Bob" not in content and "Dave" not in content
+
+    client.force_login(ada.user)
+    content = client.get(reverse("roster")).content.decode()
+    assert "Alice" in content and "Bob" in content and "Dave" not in content
+
+
+@pytest.mark.parametrize(("role", "target"), [("alice", "/today/"), ("carol", "/clinic/patients/")])
+def test_home_sends_each_role_to_its_start_page(client, request, alice, carol, role, target):
+    client.force_login(request.getfixturevalue(role).user)
+    assert client.get("/").url == target
