@@ -1,0 +1,381 @@
+"""Titration advice for the clinician: rules that suggest, never act.
+
+Each rule looks at plain data about one patient (`AdviceInput`) and returns zero or more
+`AdviceCard`s with the evidence it fired on and the reason from DOMAIN.md. A card's `key`
+names the rule and the evidence, so a clinician who dismisses a card is not shown the same
+card again, while new evidence (a new step, a new week, a new milestone) raises a new one.
+
+Rules (sources in brackets are the articles listed in DOMAIN.md):
+- step_up_side_effects: moderate or severe side effects on at least 3 of the 7 days after a
+  step up [000, 003].
+- sleep_after_bedtime_step: insomnia or vivid dreams more than 14 days after a bedtime
+  step [003, 004].
+- plan_review: 12 weeks on LDN and no symptom with a moderate or substantial response
+  [000, 003].
+- low_adherence: fewer than 70 % of prescribed doses taken in the last 14 days.
+- thyroid_review: a patient on thyroid medication with hyperthyroid signs [000, 003].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from journal.response import ResponseClass
+
+DAY = dt.timedelta(days=1)
+
+RULE_STEP_UP_SIDE_EFFECTS = "step_up_side_effects"
+RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"
+RULE_PLAN_REVIEW = "plan_review"
+RULE_LOW_ADHERENCE = "low_adherence"
+RULE_THYROID_REVIEW = "thyroid_review"
+
+STEP_UP_WINDOW_DAYS = 7  # days 0–6, the step date being day 0
+STEP_UP_MIN_BAD_DAYS = 3
+TROUBLING_SEVERITIES = frozenset({"moderate", "severe"})
+SLEEP_SETTLING_DAYS = 14  # side effects usually resolve within a couple of weeks [003]
+SLEEP_SIDE_EFFECTS = frozenset({"insomnia", "vivid_dreams"})
+# (days on LDN, label): "give it three months" [000]; full benefit after 3–6 months [003].
+REVIEW_MILESTONES: tuple[tuple[int, str], ...] = ((84, "12 weeks"), (182, "6 months"))
+RESPONDER_CLASSES = frozenset({ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
+ADHERENCE_DAYS = 14
+ADHERENCE_THRESHOLD = 0.70
+MIN_PRESCRIBED_DAYS_FOR_ADHERENCE = 7
+THYROID_LOOKBACK_DAYS = 14
+# Hyperthyroid signs in free text (word starts, case-insensitive) [000, 003]; poor sleep is
+# covered by insomnia reports.
+THYROID_SIGN_PATTERNS: tuple[str, ...] = (
+    r"palpitat",
+    r"heart\s+(?:is\s+)?(?:racing|pounding)",
+    r"(?:racing|pounding)\s+heart",
+    r"heat\s+intoleran",
+    r"intoleran\w*\s+(?:to|of)\s+heat",
+    r"overheat",
+)
+_THYROID_SIGNS = re.compile("|".join(rf"\b{p}" for p in THYROID_SIGN_PATTERNS), re.IGNORECASE)
+
+
+class PlanStep(NamedTuple):
+    start_date: dt.date
+    dose_mg: Decimal
+    timing: str = "bedtime"  # "bedtime" | "morning", as journal.models.Timing
+
+
+class ReportedSideEffect(NamedTuple):
+    day: dt.date
+    kind: str  # journal.models.SideEffectKind value
+    severity: str  # "mild" | "moderate" | "severe"
+    text: str = ""  # what the patient typed for kind "other"
+
+
+class LoggedDose(NamedTuple):
+    day: dt.date
+    dose_taken: bool
+
+
+class PatientNote(NamedTuple):
+    day: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class AdviceInput:
+    """Everything the rules look at. Plain tuples are accepted for the record types.
+    `prescribed_days`: the dates a dose was prescribed (pauses and plan end taken out);
+    when None, every day from the first step's start date counts."""
+
+    today: dt.date
+    first_dose_date: dt.date | None
+    steps: Sequence[PlanStep] = ()
+    side_effects: Sequence[ReportedSideEffect] = ()
+    entries: Sequence[LoggedDose] = ()
+    responses: Mapping[str, ResponseClass] = field(default_factory=dict)
+    on_thyroid_medication: bool = False
+    notes: Sequence[PatientNote] = ()
+    prescribed_days: Collection[dt.date] | None = None
+
+    def __post_init__(self) -> None:
+        steps = sorted((PlanStep(*step) for step in self.steps), key=lambda s: s.start_date)
+        object.__setattr__(self, "steps", tuple(steps))
+        object.__setattr__(self, "side_effects",
+                           tuple(ReportedSideEffect(*report) for report in self.side_effects))
+        object.__setattr__(self, "entries", tuple(LoggedDose(*entry) for entry in self.entries))
+        object.__setattr__(self, "notes", tuple(PatientNote(*note) for note in self.notes))
+        object.__setattr__(self, "responses",
+                           {name: ResponseClass(cls) for name, cls in self.responses.items()})
+
+
+@dataclass(frozen=True)
+class AdviceCard:
+    """One suggestion for the clinician, with the evidence it rests on and why."""
+
+    rule: str
+    key: str
+    title: str
+    suggestion: str
+    evidence: tuple[str, ...]
+    reason: str
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _mg(dose: Decimal) -> str:
+    return f"{dose.normalize():f} mg"
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + offset * DAY for offset in range((last - first).days + 1)]
+
+
+def current_step(steps: Sequence[PlanStep], today: dt.date) -> PlanStep | None:
+    """The step in force today: the latest one that has started."""
+    started = [step for step in steps if step.start_date <= today]
+    return max(started, key=lambda step: step.start_date, default=None)
+
+
+def days_with_dose_prescribed(steps: Sequence[PlanStep], first: dt.date, last: dt.date, *,
+                              ended_on: dt.date | None = None,
+                              pauses: Iterable[tuple[dt.date, dt.date]] = ()) -> set[dt.date]:
+    """Dates in [first, last] on which a dose is prescribed: on or after the first step,
+    before the plan's `ended_on` (the first day with nothing prescribed), outside any pause
+    given as (start, end) inclusive."""
+    if not steps:
+        return set()
+    paused = {day for start, end in pauses for day in _days(start, end)}
+    start = max(first, min(step.start_date for step in steps))
+    end = min(last, ended_on - DAY) if ended_on else last
+    return {day for day in _days(start, end) if day not in paused} if start <= end else set()
+
+
+@dataclass(frozen=True)
+class AdherenceCount:
+    taken: int
+    prescribed: int
+    not_logged: tuple[dt.date, ...]
+    not_taken: tuple[dt.date, ...]
+
+    @property
+    def rate(self) -> float | None:
+        return self.taken / self.prescribed if self.prescribed else None
+
+
+def count_adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Collection[dt.date],
+                    today: dt.date, days: int = ADHERENCE_DAYS) -> AdherenceCount:
+    """Taken and prescribed days in the `days` days ending today. A prescribed day without
+    an entry counts as not taken, except today itself: until today's entry is logged the
+    day is not over, so it is left out rather than counted as missed."""
+    taken_by_day = dict(entries)
+    window = _days(today - (days - 1) * DAY, today)
+    counted = [day for day in window
+               if day in prescribed_days and (day != today or day in taken_by_day)]
+    return AdherenceCount(
+        taken=sum(1 for day in counted if taken_by_day.get(day) is True),
+        prescribed=len(counted),
+        not_logged=tuple(day for day in counted if day not in taken_by_day),
+        not_taken=tuple(day for day in counted if taken_by_day.get(day) is False),
+    )
+
+
+def adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Collection[dt.date],
+              today: dt.date, days: int = ADHERENCE_DAYS) -> float | None:
+    """Share (0–1) of prescribed days in the last `days` days with the dose logged as taken;
+    None when no dose was prescribed. See `count_adherence` for how days are counted."""
+    return count_adherence(entries, prescribed_days, today, days).rate
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _dates(days: Iterable[dt.date]) -> str:
+    return ", ".join(day.isoformat() for day in days)
+
+
+def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list[str]]:
+    by_day: dict[dt.date, list[str]] = {}
+    for report in sorted(reports):
+        by_day.setdefault(report.day, []).append(f"{report.kind} ({report.severity})")
+    return by_day
+
+
+def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
+    """Fires for the step in force today when it raised the dose (the first step counts as
+    a step up from nothing: side effects appear on starting as well as on increasing [003])
+    and moderate or severe side effects were reported on at least 3 of days 0–6 from the
+    step date. Once a later step is in force the card goes: the clinician has acted or the
+    plan has moved on, and the new step is judged on its own."""
+    steps = [step for step in inp.steps if step.start_date <= inp.today]
+    if not steps:
+        return []
+    step = steps[-1]
+    previous = steps[-2].dose_mg if len(steps) > 1 else Decimal(0)
+    if step.dose_mg <= previous:
+        return []
+    last_day = step.start_date + (STEP_UP_WINDOW_DAYS - 1) * DAY
+    troubling = [r for r in inp.side_effects
+                 if step.start_date <= r.day <= last_day and r.severity in TROUBLING_SEVERITIES]
+    by_day = _reports_by_day(troubling)
+    if len(by_day) < STEP_UP_MIN_BAD_DAYS:
+        return []
+    options = [f"holding at {_mg(step.dose_mg)} for longer",
+               f"stepping back to {_mg(previous)}" if previous else "a lower starting dose"]
+    if step.timing == "bedtime":
+        options.append("moving the dose to the morning")
+    return [AdviceCard(
+        rule=RULE_STEP_UP_SIDE_EFFECTS,
+        key=f"{RULE_STEP_UP_SIDE_EFFECTS}:{step.start_date.isoformat()}",
+        title=f"Side effects after the step to {_mg(step.dose_mg)}",
+        suggestion="Consider " + ", or ".join(options) + ".",
+        evidence=(
+            f"Step from {_mg(previous)} to {_mg(step.dose_mg)} on {step.start_date.isoformat()}",
+            *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
+        ),
+        reason=("Side effects appear when starting or increasing the dose and usually settle "
+                "within a couple of weeks, or by moving the dose to the morning [003]. A "
+                "slower build-up reduces side effects, and the dose can be lowered when they "
+                "appear [000]."),
+    )]
+
+
+def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
+    """Fires when the step in force today is taken at bedtime and insomnia or vivid dreams
+    (any severity) were reported on a day more than 14 days after its start date."""
+    step = current_step(inp.steps, inp.today)
+    if step is None or step.timing != "bedtime":
+        return []
+    settled_by = step.start_date + SLEEP_SETTLING_DAYS * DAY
+    late = [r for r in inp.side_effects
+            if r.kind in SLEEP_SIDE_EFFECTS and settled_by < r.day <= inp.today]
+    if not late:
+        return []
+    return [AdviceCard(
+        rule=RULE_SLEEP_AFTER_BEDTIME_STEP,
+        key=f"{RULE_SLEEP_AFTER_BEDTIME_STEP}:{step.start_date.isoformat()}",
+        title="Sleep still disturbed on a bedtime dose",
+        suggestion=(f"Consider moving the dose ({_mg(step.dose_mg)} at bedtime) to the morning "
+                    "[003, 004], or lowering it: Bihari preferred lowering to 1.5–2 mg over "
+                    "moving it to the morning [004]. The sources differ; the choice is yours."),
+        evidence=(
+            f"{_mg(step.dose_mg)} at bedtime since {step.start_date.isoformat()}",
+            *(f"{day.isoformat()}: {', '.join(kinds)}"
+              for day, kinds in _reports_by_day(late).items()),
+        ),
+        reason=("Sleep disturbance and vivid dreams usually resolve within a couple of weeks "
+                "or by moving the dose to the morning [003, 004]; Bihari preferred a lower "
+                "dose (1.5–2 mg) to a morning dose [004]."),
+    )]
+
+
+def plan_review(inp: AdviceInput) -> list[AdviceCard]:
+    """Fires from 12 weeks (day 84) on LDN when no tracked symptom has a moderate or
+    substantial response. The key names the milestone reached (12 weeks, then 6 months),
+    so a card dismissed at 12 weeks comes back at 6 months if nothing has changed. With no
+    tracked symptoms it fires too: nothing shows a benefit."""
+    if inp.first_dose_date is None:
+        return []
+    days_on_ldn = (inp.today - inp.first_dose_date).days
+    reached = [(days, label) for days, label in REVIEW_MILESTONES if days_on_ldn >= days]
+    if not reached or any(cls in RESPONDER_CLASSES for cls in inp.responses.values()):
+        return []
+    milestone_days, milestone = reached[-1]
+    symptoms = [f"{name}: {cls.label}" for name, cls in sorted(inp.responses.items())]
+    return [AdviceCard(
+        rule=RULE_PLAN_REVIEW,
+        key=f"{RULE_PLAN_REVIEW}:{inp.first_dose_date.isoformat()}:{milestone_days}",
+        title=f"No clear response after {milestone} on LDN",
+        suggestion=("Consider reviewing the plan: the dose, the timing, or whether to "
+                    "continue."),
+        evidence=(
+            f"Day {days_on_ldn} since the first dose on {inp.first_dose_date.isoformat()}",
+            *(symptoms or ["No tracked symptoms"]),
+        ),
+        reason=("\"Give it three months\" before judging [000]; initial effects typically "
+                "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
+                "counts from a 30 % improvement (IMMPACT, Dworkin et al., J Pain 2008)."),
+    )]
+
+
+def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
+    """Fires when fewer than 70 % of prescribed doses in the last 14 days were logged as
+    taken, judged only once at least 7 days were prescribed (fewer is too little to call
+    a pattern). The key is the ISO week, so a dismissed card comes back next week if
+    adherence is still low."""
+    prescribed = inp.prescribed_days
+    if prescribed is None:
+        prescribed = days_with_dose_prescribed(
+            inp.steps, inp.today - (ADHERENCE_DAYS - 1) * DAY, inp.today)
+    count = count_adherence(inp.entries, prescribed, inp.today)
+    if count.prescribed < MIN_PRESCRIBED_DAYS_FOR_ADHERENCE or count.rate is None:
+        return []
+    if count.rate >= ADHERENCE_THRESHOLD:
+        return []
+    year, week, _ = inp.today.isocalendar()
+    evidence = [f"Taken on {count.taken} of {count.prescribed} prescribed days "
+                f"({count.rate:.0%}) in the {ADHERENCE_DAYS} days to {inp.today.isoformat()}"]
+    if count.not_taken:
+        evidence.append(f"Logged as not taken: {_dates(count.not_taken)}")
+    if count.not_logged:
+        evidence.append(f"Not logged: {_dates(count.not_logged)}")
+    return [AdviceCard(
+        rule=RULE_LOW_ADHERENCE,
+        key=f"{RULE_LOW_ADHERENCE}:{year}-W{week:02d}",
+        title="Doses missed or not logged",
+        suggestion=("Consider asking the patient about missed doses or logging before "
+                    "judging the response or changing the dose."),
+        evidence=tuple(evidence),
+        reason=("The response can only be judged on doses actually taken, and the daily entry "
+                "records what was taken. Below 70 % of prescribed days (unlogged days count "
+                "as not taken) the record cannot support a judgement."),
+    )]
+
+
+def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]]:
+    recent_reports = [r for r in inp.side_effects if since <= r.day <= inp.today]
+    signs = [(r.day, f"insomnia ({r.severity})") for r in recent_reports
+             if r.kind == "insomnia"]
+    signs += [(r.day, f"\"{r.text}\" ({r.kind})") for r in recent_reports
+              if _THYROID_SIGNS.search(r.text)]
+    signs += [(n.day, f"note: \"{n.text}\"") for n in inp.notes
+              if since <= n.day <= inp.today and _THYROID_SIGNS.search(n.text)]
+    return sorted(signs)
+
+
+def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
+    """Fires for a patient on thyroid medication who, in the last 14 days, reported
+    insomnia, or palpitations or heat intolerance in a side effect's text or a note.
+    Negations ("no palpitations") are not understood: a card to dismiss beats a missed
+    sign. The key is the earliest sign in the window, so new signs after that window has
+    passed raise a new card."""
+    if not inp.on_thyroid_medication:
+        return []
+    signs = _thyroid_signs(inp, inp.today - (THYROID_LOOKBACK_DAYS - 1) * DAY)
+    if not signs:
+        return []
+    return [AdviceCard(
+        rule=RULE_THYROID_REVIEW,
+        key=f"{RULE_THYROID_REVIEW}:{signs[0][0].isoformat()}",
+        title="Possible signs of too much thyroid medication",
+        suggestion="Consider reviewing the thyroid dose (and thyroid function tests).",
+        evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
+        reason=("As thyroid function improves on LDN the thyroid dose may become too high; "
+                "watch for heat intolerance, poor sleep and palpitations [000, 003]."),
+    )]
+
+
+RULES = (step_up_side_effects, sleep_after_bedtime_step, plan_review, low_adherence,
+         thyroid_review)
+
+
+def advise(inp: AdviceInput) -> list[AdviceCard]:
+    """Every card the rules raise for this patient today, in rule order."""
+    return [card for rule in RULES for card in rule(inp)]
+
+
+def open_cards(cards: Iterable[AdviceCard], dismissed_keys: Collection[str]) -> list[AdviceCard]:
+    """Cards not yet dismissed. A key already names its rule, so keys alone are unique."""
+    return [card for card in cards if card.key not in dismissed_keys]

@@ -1,0 +1,328 @@
+"""Response assessment for one tracked symptom, aware of which direction is "better".
+
+LDN's effects typically show after 8–10 weeks and full benefit after 3–6 months [003];
+"give it three months" before judging [000]. Baseline is the yardstick: what the patient
+logged before the first dose, or in its first week (DOMAIN.md, "What this means").
+Responder thresholds are IMMPACT's (Dworkin et al., J Pain 2008; 9:105–121): a fall of
+≥ 30 % on a 0–10 scale is moderately important, ≥ 50 % substantial; 10 % is the floor of a
+minimally important change.
+
+Days are counted from the first dose: day 0 is the first dose date. Every window is
+inclusive at both ends and never reaches past `today` (entries dated after today are
+ignored). Arithmetic is exact (fractions) so a 30.0 % change is never 29.999 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+Score = int | float | Decimal
+Series = Sequence[tuple[dt.date, Score]]
+
+BASELINE_DAYS = 7  # days -7..-1 before the first dose; fallback days 0..6 on LDN
+INITIAL_EFFECT_WINDOW = (56, 70)  # 8–10 weeks after the first dose [003]
+FULL_RESPONSE_WINDOW = (91, 182)  # 3–6 months: 13 and 26 weeks after the first dose [003]
+LATEST_DAYS = 14  # the "latest" window: the 14 days ending today
+MIN_ENTRIES_TO_JUDGE = 4
+SCORE_RANGE = 10  # scores run 0–10 (journal.models.SCORE_MIN/MAX)
+
+IMMPACT_SOURCE = "IMMPACT, Dworkin et al., J Pain 2008"
+
+
+class ResponseClass(StrEnum):
+    TOO_EARLY = "too_early"
+    INSUFFICIENT_DATA = "insufficient_data"
+    WORSE = "worse"
+    NO_CHANGE = "no_change"
+    MINIMAL = "minimal"
+    MODERATE = "moderate"
+    SUBSTANTIAL = "substantial"
+
+    @property
+    def label(self) -> str:
+        return CLASS_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Sort key for "needs attention first"; see ATTENTION_ORDER."""
+        return ATTENTION_ORDER.index(self)
+
+
+CLASS_LABELS: dict[ResponseClass, str] = {
+    ResponseClass.TOO_EARLY: "too early to judge",
+    ResponseClass.INSUFFICIENT_DATA: "not enough data",
+    ResponseClass.WORSE: "worse",
+    ResponseClass.NO_CHANGE: "no change",
+    ResponseClass.MINIMAL: "minimal improvement",
+    ResponseClass.MODERATE: "moderate improvement",
+    ResponseClass.SUBSTANTIAL: "substantial improvement",
+}
+
+# "Needs attention first": getting worse, then judged and not helping, then unjudgeable
+# for lack of logging (the patient needs a nudge), then small gains, then not yet due,
+# then clear responders.
+ATTENTION_ORDER: tuple[ResponseClass, ...] = (
+    ResponseClass.WORSE,
+    ResponseClass.NO_CHANGE,
+    ResponseClass.INSUFFICIENT_DATA,
+    ResponseClass.MINIMAL,
+    ResponseClass.TOO_EARLY,
+    ResponseClass.MODERATE,
+    ResponseClass.SUBSTANTIAL,
+)
+
+# Improvement in % of baseline → class, checked top-down; below the last floor is NO_CHANGE
+# unless it is a worsening of at least WORSENING_PERCENT. [IMMPACT]
+IMPROVEMENT_THRESHOLDS: tuple[tuple[int, ResponseClass], ...] = (
+    (50, ResponseClass.SUBSTANTIAL),
+    (30, ResponseClass.MODERATE),
+    (10, ResponseClass.MINIMAL),
+)
+WORSENING_PERCENT = 10
+
+CLASS_RULES: dict[ResponseClass, str] = {
+    ResponseClass.SUBSTANTIAL: f"an improvement of 50 % or more is substantial ({IMMPACT_SOURCE})",
+    ResponseClass.MODERATE: f"an improvement of 30 % or more is moderate ({IMMPACT_SOURCE})",
+    ResponseClass.MINIMAL: f"an improvement of 10 % to under 30 % is minimal ({IMMPACT_SOURCE})",
+    ResponseClass.NO_CHANGE: "a change of less than 10 % either way counts as no change",
+    ResponseClass.WORSE: "a worsening of 10 % or more counts as worse",
+}
+
+
+@dataclass(frozen=True)
+class WindowSummary:
+    """One time window's mean and its change from baseline. `change_points` and
+    `change_percent` are signed so that positive always means improvement."""
+
+    name: str
+    first_day: dt.date | None  # None when there is no first dose to count from
+    last_day: dt.date | None
+    entries: int
+    mean: float | None
+    change_points: float | None
+    change_percent: float | None
+
+
+@dataclass(frozen=True)
+class SymptomResponse:
+    """How one symptom has responded to LDN, with the rule that classified it (`reason`)."""
+
+    higher_is_better: bool
+    days_on_ldn: int | None
+    baseline: float | None
+    baseline_entries: int
+    baseline_fallback: bool
+    baseline_source: str
+    initial: WindowSummary
+    full: WindowSummary
+    latest: WindowSummary
+    response_class: ResponseClass
+    judged_window: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Window:
+    name: str
+    first_day: dt.date
+    last_day: dt.date
+    scores: tuple[Fraction, ...]
+
+    @property
+    def mean(self) -> Fraction | None:
+        return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
+
+
+def _window(name: str, series: Series, first: dt.date, last: dt.date) -> _Window:
+    scores = tuple(Fraction(score) for day, score in series if first <= day <= last)
+    return _Window(name, first, last, scores)
+
+
+def _days_window(name: str, series: Series, first_dose: dt.date,
+                 days: tuple[int, int]) -> _Window:
+    first, last = (first_dose + dt.timedelta(days=offset) for offset in days)
+    return _window(name, series, first, last)
+
+
+def _entries(scores: Sequence[object]) -> str:
+    return f"{len(scores)} entr{'y' if len(scores) == 1 else 'ies'}"
+
+
+def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | None, bool, str]:
+    """The 7 days before the first dose; with no entry there, the first 7 days on LDN
+    (flagged as a fallback, since LDN may already be acting)."""
+    if first_dose is None:
+        return None, False, "No first dose recorded, so there is no baseline yet."
+    before = _days_window("baseline", series, first_dose, (-BASELINE_DAYS, -1))
+    if before.scores:
+        return before, False, (f"Mean of {_entries(before.scores)} in the "
+                               f"{BASELINE_DAYS} days before the first dose.")
+    first_week = _days_window("baseline", series, first_dose, (0, BASELINE_DAYS - 1))
+    if first_week.scores:
+        return first_week, True, (
+            f"No entries in the {BASELINE_DAYS} days before the first dose, so the baseline "
+            f"is the mean of {_entries(first_week.scores)} in the first {BASELINE_DAYS} "
+            "days on LDN.")
+    return None, False, (f"No entries in the {BASELINE_DAYS} days before the first dose or "
+                         "in the first week on LDN, so there is no baseline.")
+
+
+def _improvement(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> Fraction:
+    """Signed so that positive is better: a fall in pain, a rise in sleep quality."""
+    return mean - baseline if higher_is_better else baseline - mean
+
+
+def _percent(points: Fraction, baseline: Fraction) -> Fraction | None:
+    return None if baseline == 0 else points * 100 / baseline
+
+
+def _as_float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _summary(window: _Window | None, name: str, baseline: Fraction | None,
+             higher_is_better: bool) -> WindowSummary:
+    if window is None:
+        return WindowSummary(name, None, None, 0, None, None, None)
+    mean = window.mean
+    points = percent = None
+    if mean is not None and baseline is not None:
+        points = _improvement(baseline, mean, higher_is_better)
+        percent = _percent(points, baseline)
+    return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
+                         _as_float(mean), _as_float(points), _as_float(percent))
+
+
+def classify_improvement(percent: Fraction | float) -> ResponseClass:
+    """Class for an improvement in % (negative = worse), looked up in the threshold table."""
+    if percent <= -WORSENING_PERCENT:
+        return ResponseClass.WORSE
+    for floor, response_class in IMPROVEMENT_THRESHOLDS:
+        if percent >= floor:
+            return response_class
+    return ResponseClass.NO_CHANGE
+
+
+def _fmt(value: Fraction) -> str:
+    return f"{float(value):.1f}"
+
+
+def _change_words(change: Fraction, unit: str) -> str:
+    if change == 0:
+        return "unchanged"
+    return f"{_fmt(abs(change))}{unit} {'better' if change > 0 else 'worse'}"
+
+
+def _classify(baseline: Fraction, mean: Fraction,
+              higher_is_better: bool) -> tuple[ResponseClass, str]:
+    """With a baseline of 0 the percent of baseline is undefined (pain at 0 cannot fall;
+    sleep at 0 would give an infinite %). Then the same thresholds are applied to the whole
+    0–10 scale instead: 1 point = 10 %, 3 points = 30 %, 5 points = 50 %."""
+    points = _improvement(baseline, mean, higher_is_better)
+    measured = f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}"
+    percent = _percent(points, baseline)
+    if percent is not None:
+        response_class = classify_improvement(percent)
+        return response_class, (f"{measured}, {_change_words(percent, ' %')}; "
+                                f"{CLASS_RULES[response_class]}.")
+    scale_percent = points * 100 / SCORE_RANGE
+    response_class = classify_improvement(scale_percent)
+    return response_class, (
+        f"{measured}. With a baseline of 0 the change is measured against the 0–{SCORE_RANGE} "
+        f"scale: {_change_words(points, ' points')} = {_fmt(abs(scale_percent))} % of the "
+        f"scale; {CLASS_RULES[response_class]}.")
+
+
+def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[_Window]:
+    """Windows that have started, latest first."""
+    return [full, initial] if days_on_ldn >= FULL_RESPONSE_WINDOW[0] else [initial]
+
+
+TOO_EARLY_REASON = (
+    "Too early: initial effects typically show after 8–10 weeks and full benefit after "
+    "3–6 months [003]; give it three months [000]."
+)
+
+
+def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ldn: int,
+           higher_is_better: bool) -> tuple[ResponseClass, str | None, str]:
+    """Which window is judged: the latest window that has started (3–6 months from day 91,
+    else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
+    does. Under 56 days → TOO_EARLY; no baseline, or no started window with 4 entries →
+    INSUFFICIENT_DATA. The latest-14-day mean is shown, never judged: it is too short and
+    too noisy for a responder call."""
+    if days_on_ldn < INITIAL_EFFECT_WINDOW[0]:
+        return ResponseClass.TOO_EARLY, None, TOO_EARLY_REASON
+    if baseline is None or baseline.mean is None:
+        return ResponseClass.INSUFFICIENT_DATA, None, (
+            "Not enough data: there is no baseline (no entries in the week before the first "
+            "dose or in its first week).")
+    for window in _started_windows(initial, full, days_on_ldn):
+        if len(window.scores) >= MIN_ENTRIES_TO_JUDGE and window.mean is not None:
+            response_class, rule = _classify(baseline.mean, window.mean, higher_is_better)
+            return response_class, window.name, f"Judged on the {window.name} window: {rule}"
+    return ResponseClass.INSUFFICIENT_DATA, None, (
+        f"Not enough data: fewer than {MIN_ENTRIES_TO_JUDGE} entries in each window that has "
+        "started (8–10 weeks, 3–6 months).")
+
+
+INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
+
+
+def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Series,
+                   higher_is_better: bool) -> SymptomResponse:
+    """Assess one symptom's (date, score) series against its baseline. Without a first dose
+    the result is TOO_EARLY and only the latest-14-day mean is filled in."""
+    series = [(day, score) for day, score in series if day <= today]
+    baseline, fallback, source = _baseline(series, first_dose_date)
+    base_mean = baseline.mean if baseline else None
+    latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
+    initial = full = None
+    days_on_ldn = None
+    judgement = ResponseClass.TOO_EARLY, None, "Too early: no first dose recorded yet."
+    if first_dose_date is not None:
+        initial = _days_window(INITIAL_NAME, series, first_dose_date, INITIAL_EFFECT_WINDOW)
+        full = _days_window(FULL_NAME, series, first_dose_date, FULL_RESPONSE_WINDOW)
+        days_on_ldn = (today - first_dose_date).days
+        judgement = _judge(baseline, initial, full, days_on_ldn, higher_is_better)
+    response_class, judged_window, reason = judgement
+    return SymptomResponse(
+        higher_is_better=higher_is_better,
+        days_on_ldn=days_on_ldn,
+        baseline=_as_float(base_mean),
+        baseline_entries=len(baseline.scores) if baseline else 0,
+        baseline_fallback=fallback,
+        baseline_source=source,
+        initial=_summary(initial, INITIAL_NAME, base_mean, higher_is_better),
+        full=_summary(full, FULL_NAME, base_mean, higher_is_better),
+        latest=_summary(latest, LATEST_NAME, base_mean, higher_is_better),
+        response_class=response_class,
+        judged_window=judged_window,
+        reason=reason,
+    )
+
+
+def rolling_mean(series: Iterable[tuple[dt.date, Score]],
+                 days: int = 7) -> list[tuple[dt.date, float]]:
+    """A trailing mean for charts: one point per date that has a score, averaging every
+    score in the `days` calendar days ending on that date. Calendar days rather than
+    entries, so a gap in logging does not stretch the window back in time."""
+    ordered = sorted(series, key=lambda pair: pair[0])
+    points: list[tuple[dt.date, float]] = []
+    total, oldest = Fraction(0), 0
+    for newest, (day, score) in enumerate(ordered):
+        total += Fraction(score)
+        while ordered[oldest][0] <= day - dt.timedelta(days=days):
+            total -= Fraction(ordered[oldest][1])
+            oldest += 1
+        point = (day, float(total / (newest - oldest + 1)))
+        if points and points[-1][0] == day:
+            points[-1] = point  # several scores on one date: keep the one including all
+        else:
+            points.append(point)
+    return points

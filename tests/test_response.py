@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from journal.response import (
+    FULL_RESPONSE_WINDOW,
+    INITIAL_EFFECT_WINDOW,
+    ResponseClass,
+    assess_symptom,
+    classify_improvement,
+    rolling_mean,
+)
+
+FIRST_DOSE = dt.date(2025, 1, 1)
+PAIN, SLEEP = False, True  # higher_is_better
+
+
+def on(day: int) -> dt.date:
+    """The date `day` days after the first dose (day 0 is the first dose)."""
+    return FIRST_DOSE + dt.timedelta(days=day)
+
+
+def series(*spans: tuple[int, int, float | Decimal]) -> list[tuple[dt.date, float | Decimal]]:
+    """One score a day for each (first day, last day, score) span, days from the first dose."""
+    return [(on(day), score) for first, last, score in spans for day in range(first, last + 1)]
+
+
+def assess(spans, *, today_day: int, higher_is_better: bool = PAIN, first_dose=FIRST_DOSE):
+    return assess_symptom(first_dose, on(today_day), series(*spans), higher_is_better)
+
+
+# --- direction ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "baseline", "later", "points", "percent", "expected"),
+    [
+        (PAIN, 8, 4, 4, 50, ResponseClass.SUBSTANTIAL),  # pain falls: better
+        (PAIN, 5, 6, -1, -20, ResponseClass.WORSE),  # pain rises: worse
+        (SLEEP, 4, 6, 2, 50, ResponseClass.SUBSTANTIAL),  # sleep rises: better
+        (SLEEP, 5, 4, -1, -20, ResponseClass.WORSE),  # sleep falls: worse
+        (SLEEP, 5, 5, 0, 0, ResponseClass.NO_CHANGE),
+    ],
+)
+def test_direction(higher_is_better, baseline, later, points, percent, expected):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert result.initial.change_points == points
+    assert result.initial.change_percent == percent
+    assert result.response_class is expected
+    assert result.judged_window == "8–10 weeks"
+
+
+# --- every class at its thresholds ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("baseline", "later", "expected"),
+    [
+        (10, 5, ResponseClass.SUBSTANTIAL),  # exactly 50 %
+        (10, Decimal("5.1"), ResponseClass.MODERATE),  # 49 %
+        (10, 7, ResponseClass.MODERATE),  # exactly 30 %
+        (10, Decimal("7.1"), ResponseClass.MINIMAL),  # 29 %
+        (10, 9, ResponseClass.MINIMAL),  # exactly 10 %
+        (10, Decimal("9.1"), ResponseClass.NO_CHANGE),  # 9 %
+        (5, Decimal("5.4"), ResponseClass.NO_CHANGE),  # 8 % worse
+        (5, Decimal("5.5"), ResponseClass.WORSE),  # exactly 10 % worse
+        (3, 2, ResponseClass.MODERATE),  # 33.3 %, exact arithmetic
+    ],
+)
+def test_class_thresholds(baseline, later, expected):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70)
+    assert result.response_class is expected
+    assert "%" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("percent", "expected"),
+    [
+        (100, ResponseClass.SUBSTANTIAL),
+        (50, ResponseClass.SUBSTANTIAL),
+        (49.9, ResponseClass.MODERATE),
+        (30, ResponseClass.MODERATE),
+        (29.9, ResponseClass.MINIMAL),
+        (10, ResponseClass.MINIMAL),
+        (9.9, ResponseClass.NO_CHANGE),
+        (0, ResponseClass.NO_CHANGE),
+        (-9.9, ResponseClass.NO_CHANGE),
+        (-10, ResponseClass.WORSE),
+        (-80, ResponseClass.WORSE),
+    ],
+)
+def test_classify_improvement_table(percent, expected):
+    assert classify_improvement(percent) is expected
+
+
+def test_reason_cites_immpact_for_responders():
+    result = assess([(-7, -1, 8), (56, 70, 4)], today_day=70)
+    assert "IMMPACT" in result.reason
+    assert "50 %" in result.reason
+
+
+# --- baseline --------------------------------------------------------------------------------
+
+
+def test_baseline_is_the_week_before_the_first_dose():
+    result = assess([(-10, -8, 1), (-7, -1, 6), (0, 6, 2), (56, 70, 3)], today_day=70)
+    assert result.baseline == 6
+    assert result.baseline_entries == 7
+    assert result.baseline_fallback is False
+
+
+def test_one_entry_before_the_first_dose_is_enough():
+    result = assess([(-3, -3, 6), (0, 6, 2)], today_day=10)
+    assert (result.baseline, result.baseline_fallback) == (6, False)
+
+
+def test_baseline_falls_back_to_first_week_on_ldn():
+    result = assess([(-20, -8, 1), (0, 6, 8), (7, 7, 1), (56, 70, 4)], today_day=70)
+    assert result.baseline == 8
+    assert result.baseline_fallback is True
+    assert "first 7 days on LDN" in result.baseline_source
+    assert result.response_class is ResponseClass.SUBSTANTIAL
+
+
+def test_no_baseline_is_insufficient_data():
+    result = assess([(7, 70, 4)], today_day=70)
+    assert result.baseline is None
+    assert result.baseline_fallback is False
+    assert result.initial.mean == 4
+    assert result.initial.change_points is None
+    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert "baseline" in result.reason
+
+
+# --- windows and which one is judged --------------------------------------------------------
+
+
+def test_window_constants():
+    assert INITIAL_EFFECT_WINDOW == (56, 70)
+    assert FULL_RESPONSE_WINDOW == (91, 182)
+
+
+def test_windows_are_inclusive():
+    # Only days 56 and 70 (score 2) fall inside the 8–10-week window; 55 and 71 do not.
+    spans = [(-7, -1, 8), (55, 55, 9), (56, 56, 2), (60, 61, 2), (70, 70, 2), (71, 71, 9)]
+    result = assess(spans, today_day=75)
+    assert (result.initial.entries, result.initial.mean) == (4, 2)
+    assert (result.initial.first_day, result.initial.last_day) == (on(56), on(70))
+
+
+@pytest.mark.parametrize(
+    ("spans", "today_day", "expected_class", "judged"),
+    [
+        # under 8 weeks: too early, whatever the data
+        ([(-7, -1, 8), (0, 55, 2)], 55, ResponseClass.TOO_EARLY, None),
+        # day 56 with one entry in the window: too few
+        ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None),
+        ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks"),
+        # day 80: the 8–10-week window is the latest that has started
+        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks"),
+        # day 100, 3–6-month window has 4 entries: it is judged
+        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months"),
+        # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window
+        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks"),
+        # neither window has 4 entries
+        ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None),
+        # after 6 months the 3–6-month window stays the one judged
+        ([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], 200, ResponseClass.MINIMAL, "3–6 months"),
+    ],
+)
+def test_judged_window(spans, today_day, expected_class, judged):
+    result = assess(spans, today_day=today_day)
+    assert result.response_class is expected_class
+    assert result.judged_window == judged
+    assert result.reason
+
+
+def test_too_early_reason_cites_sources():
+    result = assess([(-7, -1, 8)], today_day=30)
+    assert result.days_on_ldn == 30
+    assert "[003]" in result.reason and "[000]" in result.reason
+
+
+def test_full_window_is_not_counted_past_day_182():
+    result = assess([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], today_day=200)
+    assert (result.full.entries, result.full.mean) == (92, 6)
+    assert result.full.change_percent == 25
+
+
+def test_latest_window_is_the_14_days_ending_today():
+    result = assess([(-7, -1, 8), (80, 86, 6), (87, 100, 2)], today_day=100)
+    assert (result.latest.entries, result.latest.mean) == (14, 2)
+    assert result.latest.change_percent == 75
+    assert result.latest.first_day == on(87)
+
+
+def test_entries_after_today_are_ignored():
+    result = assess([(-7, -1, 8), (56, 60, 2), (61, 70, 9)], today_day=60)
+    assert result.initial.entries == 5
+    assert result.initial.mean == 2
+
+
+# --- missing data ---------------------------------------------------------------------------
+
+
+def test_no_first_dose_is_too_early():
+    result = assess_symptom(None, on(10), series((0, 10, 5)), PAIN)
+    assert result.response_class is ResponseClass.TOO_EARLY
+    assert result.days_on_ldn is None
+    assert result.baseline is None
+    assert result.initial.first_day is None
+    assert result.latest.mean == 5
+
+
+def test_empty_series():
+    result = assess([], today_day=100)
+    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert result.latest.mean is None
+    assert result.latest.entries == 0
+
+
+# --- a baseline of 0 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "later", "expected"),
+    [
+        (PAIN, 0, ResponseClass.NO_CHANGE),  # no pain then, none now
+        (PAIN, Decimal("0.5"), ResponseClass.NO_CHANGE),  # 5 % of the scale
+        (PAIN, 1, ResponseClass.WORSE),  # 1 point = 10 % of the 0–10 scale
+        (SLEEP, 1, ResponseClass.MINIMAL),
+        (SLEEP, 3, ResponseClass.MODERATE),
+        (SLEEP, 5, ResponseClass.SUBSTANTIAL),
+    ],
+)
+def test_zero_baseline_is_judged_against_the_scale(higher_is_better, later, expected):
+    result = assess([(-7, -1, 0), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert result.initial.change_percent is None
+    assert result.response_class is expected
+    assert "scale" in result.reason
+
+
+# --- helpers for lists and charts ----------------------------------------------------------
+
+
+def test_rank_puts_needs_attention_first():
+    classes = [
+        ResponseClass.SUBSTANTIAL,
+        ResponseClass.TOO_EARLY,
+        ResponseClass.NO_CHANGE,
+        ResponseClass.WORSE,
+        ResponseClass.INSUFFICIENT_DATA,
+        ResponseClass.MODERATE,
+        ResponseClass.MINIMAL,
+    ]
+    assert sorted(classes, key=lambda cls: cls.rank) == [
+        ResponseClass.WORSE,
+        ResponseClass.NO_CHANGE,
+        ResponseClass.INSUFFICIENT_DATA,
+        ResponseClass.MINIMAL,
+        ResponseClass.TOO_EARLY,
+        ResponseClass.MODERATE,
+        ResponseClass.SUBSTANTIAL,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("points", "days", "expected"),
+    [
+        ([], 7, []),
+        ([(0, 4)], 7, [(0, 4.0)]),
+        ([(0, 2), (1, 4), (2, 6)], 7, [(0, 2.0), (1, 3.0), (2, 4.0)]),
+        ([(0, 2), (1, 4), (2, 6)], 2, [(0, 2.0), (1, 3.0), (2, 5.0)]),
+        # calendar days: a gap does not stretch the window back
+        ([(0, 10), (6, 2), (7, 4)], 7, [(0, 10.0), (6, 6.0), (7, 3.0)]),
+        # unsorted input is sorted first
+        ([(1, 4), (0, 2)], 7, [(0, 2.0), (1, 3.0)]),
+    ],
+)
+def test_rolling_mean(points, days, expected):
+    data = [(on(day), score) for day, score in points]
+    assert rolling_mean(data, days=days) == [(on(day), mean) for day, mean in expected]
