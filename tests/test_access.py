@@ -16,6 +16,7 @@ URLS = [
     # (url name, kwargs, who may open it)
     ("today", {}, PATIENTS),
     ("roster", {}, CLINICIANS),
+    ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
 ]
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
