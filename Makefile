@@ -34,7 +34,7 @@ chromium:
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite: lint, migrations check, unit, database and browser tests.
 test: install chromium lint
