@@ -219,3 +219,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+AXES_LOCKOUT_TEMPLATE = "journal/locked_out.html"

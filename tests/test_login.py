@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+
+def test_login_page_logs_a_patient_in_and_out(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("today")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("today")).status_code == 302
+
+
+def test_wrong_password_says_so_and_logs_nobody_in(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert client.get(reverse("today")).status_code == 302
+
+
+def test_logout_needs_post(client, alice):
+    client.force_login(alice.user)
+    assert client.get(reverse("logout")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_login_is_locked_after_five_failures(client, settings, alice):
+    settings.AXES_ENABLED = True
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_unknown_page_is_a_friendly_404(client, alice):
+    client.force_login(alice.user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
