@@ -1,0 +1,414 @@
+"""Writes that span several models. Each runs in one transaction, validates before it
+saves, and records what it did in the append-only audit log (`AuditEvent`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from journal.models import (
+    AuditEvent,
+    Clinician,
+    Condition,
+    DoseStep,
+    Invitation,
+    LdnPause,
+    Medication,
+    Patient,
+    Screening,
+    Symptom,
+    Timing,
+    TitrationPlan,
+    User,
+)
+from journal.safety import Finding, ScreeningAnswers, judge_screening
+from journal.titration import check_dose, check_plan, format_mg
+
+DAY = dt.timedelta(days=1)
+
+
+# --- audit -----------------------------------------------------------------------------
+
+
+def _audit(*, patient: Patient, actor: User | None, kind: str, summary: str, details: dict | None = None,
+           ) -> AuditEvent:
+    event = AuditEvent(patient=patient, clinic_id=patient.clinic_id, actor=actor, kind=kind,
+                       summary=summary[:500], details=details or {})
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _finding_dicts(findings: Iterable) -> list[dict[str, str]]:
+    return [{"level": f.level, "code": f.code, "message": f.message, "reason": f.reason} for f in findings]
+
+
+def _require_confirmation(findings: Sequence, confirmed: bool, *, patient: Patient, actor: User,
+                          about: str) -> None:
+    """Refusals and screening blocks stop the change; warnings need the clinician's explicit
+    confirmation, recorded as one WARNING_CONFIRMED row; notes pass."""
+    stops = [f.message for f in findings if f.level in ("refuse", "block")]
+    if stops:
+        raise ValidationError(stops)
+    warnings = [f for f in findings if f.level == "warn"]
+    if warnings and not confirmed:
+        raise ValidationError("Confirm the warnings to save: " + " ".join(f.message for f in warnings))
+    if warnings:
+        _audit(patient=patient, actor=actor, kind=AuditEvent.Kind.WARNING_CONFIRMED,
+               summary=f"Confirmed for {about}: " + " ".join(f.message for f in warnings),
+               details={"about": about, "warnings": _finding_dicts(warnings)})
+
+
+def _mark_plan_changed(patient: Patient) -> None:
+    patient.plan_changed_at = timezone.now()
+    patient.save(update_fields=["plan_changed_at"])
+
+
+def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
+    return f"{format_mg(dose)} mg {Timing(timing).label} from {day.isoformat()}"
+
+
+# --- invitations -----------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
+    """A new one-time invitation for `patient`; returns the token (only its hash is kept)."""
+    if patient.user_id is not None:
+        raise ValidationError("This patient already has a login.")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation(patient=patient, token_hash=token_hash(token), created_by=clinician,
+                                created_at=now, expires_at=now + Invitation.VALID_FOR)
+        invitation.full_clean()
+        invitation.save()
+        _audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.PATIENT_INVITED,
+               summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.")
+    return token
+
+
+def patient_invite(*, clinician: Clinician, name: str, time_zone: str, email: str = "", code: str = "",
+                   conditions: Iterable[Condition] = (), new_conditions: Iterable[str] = (),
+                   symptoms: Iterable[Symptom] = (), new_symptoms: Iterable[str] = (),
+                   medications: Iterable[str] = ()) -> tuple[Patient, str]:
+    """Create a patient of the clinician's clinic, assigned to them, with an invitation.
+    New condition and symptom names become the clinic's own (lower is better for symptoms)."""
+    clinic = clinician.clinic
+    with transaction.atomic():
+        patient = Patient(clinic=clinic, name=name, time_zone=time_zone, email=email, code=code)
+        patient.full_clean()
+        patient.save()
+        patient.clinicians.add(clinician)
+        own_conditions = [Condition.objects.get_or_create(clinic=clinic, name=n)[0] for n in new_conditions]
+        patient.conditions.add(*conditions, *own_conditions)
+        own_symptoms = [Symptom.objects.get_or_create(clinic=clinic, name=n)[0] for n in new_symptoms]
+        patient.tracked_symptoms.add(*symptoms, *own_symptoms)
+        for medication in medications:
+            Medication.objects.create(patient=patient, name=medication)
+        token = invitation_create(patient=patient, clinician=clinician)
+    return patient, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
+
+
+def invitation_accept(*, token: str, username: str, password: str) -> User:
+    """Create the patient's login from a usable invitation, once."""
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update().select_related("patient")
+                      .filter(token_hash=token_hash(token)).first())
+        if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
+            raise ValidationError("This invitation link has expired or has already been used.")
+        patient = invitation.patient
+        first, _, last = patient.name.partition(" ")
+        user = User(username=username, first_name=first[:150], last_name=last[:150], email=patient.email)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        patient.user = user
+        patient.save(update_fields=["user"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        _audit(patient=patient, actor=user, kind=AuditEvent.Kind.INVITATION_ACCEPTED,
+               summary=f"Invitation accepted; login {username!r} created.")
+    return user
+
+
+# --- screening -------------------------------------------------------------------------
+
+
+def screening_record(*, patient: Patient, clinician: Clinician, answers: ScreeningAnswers,
+                     start_date: dt.date, notes: str = "") -> Screening:
+    """Record a safety screening, judged against the planned start date."""
+    findings = judge_screening(answers, start_date)
+    with transaction.atomic():
+        screening = Screening(patient=patient, screened_by=clinician, notes=notes, **vars(answers))
+        screening.full_clean()
+        screening.save()
+        counts = {level: sum(1 for f in findings if f.level == level) for level in ("block", "warn", "note")}
+        summary = ", ".join(f"{n} {level}{'s' if n > 1 else ''}" for level, n in counts.items() if n)
+        _audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.SCREENING,
+               summary=f"Safety screening for a start on {start_date.isoformat()}: "
+                       f"{summary or 'no findings'}.",
+               details={"screening": screening.pk, "start_date": start_date.isoformat(),
+                        "findings": _finding_dicts(findings)})
+    return screening
+
+
+def screening_to_use(patient: Patient) -> Screening | None:
+    """The screening that goes with the patient's next plan: the latest one."""
+    return patient.screenings.first()
+
+
+# --- plans -----------------------------------------------------------------------------
+
+
+def is_first_plan(patient: Patient) -> bool:
+    return not patient.plans.exclude(status=TitrationPlan.Status.DRAFT).exists()
+
+
+def plan_findings(patient: Patient, steps: Sequence[tuple[dt.date, Decimal]]):
+    """Everything a clinician must see before a new plan is saved: dose bands for its steps
+    and, for a patient's first plan, the screening judged against its start date (no
+    screening at all blocks)."""
+    findings = list(check_plan([dose for _, dose in steps]))
+    if not steps or not is_first_plan(patient):
+        return findings
+    screening = screening_to_use(patient)
+    if screening is None:
+        return [Finding("block", "no_screening", "No safety screening is recorded yet.",
+                        "A safety screening must be recorded before a patient's first plan becomes "
+                        "active: opioids are the critical interaction [003, 004]."), *findings]
+    return judge_screening(ScreeningAnswers.from_record(screening), steps[0][0]) + findings
+
+
+def plan_create(*, patient: Patient, clinician: Clinician, steps: Sequence[tuple[dt.date, Decimal]],
+                timing: str, form: str, strength_mg: Decimal | None, notes: str = "",
+                template: str = "custom", warnings_confirmed: bool = False) -> TitrationPlan:
+    """Write and activate a plan. Refused while another plan is active; a first plan needs
+    a screening that does not block its start date."""
+    if not steps:
+        raise ValidationError("A plan needs at least one step.")
+    with transaction.atomic():
+        if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
+            raise ValidationError("This patient already has an active plan: change it, or end it first.")
+        first_plan = is_first_plan(patient)
+        findings = plan_findings(patient, steps)
+        _require_confirmation(findings, warnings_confirmed, patient=patient, actor=clinician.user,
+                              about="a new plan")
+        plan = TitrationPlan(patient=patient, prescriber=clinician, status=TitrationPlan.Status.ACTIVE,
+                             form=form, strength_mg=strength_mg, notes=notes)
+        plan.full_clean()
+        plan.save()
+        for day, dose in steps:
+            step = DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing)
+            step.full_clean()
+            step.save()
+        if first_plan and (screening := screening_to_use(patient)) is not None:
+            screening.plan = plan
+            screening.save(update_fields=["plan"])
+        steps_text = "; ".join(_step_text(day, dose, timing) for day, dose in steps)
+        _audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.PLAN_CREATED,
+               summary=f"{template.title()} plan: {steps_text}.",
+               details={"plan": plan.pk, "template": template, "form": form,
+                        "strength_mg": None if strength_mg is None else str(strength_mg),
+                        "steps": [[d.isoformat(), str(m)] for d, m in steps], "timing": timing})
+        _mark_plan_changed(patient)
+    return plan
+
+
+def _plan_changed(plan: TitrationPlan, clinician: Clinician, summary: str, details: dict) -> None:
+    _audit(patient=plan.patient, actor=clinician.user, kind=AuditEvent.Kind.PLAN_CHANGED, summary=summary,
+           details={"plan": plan.pk, **details})
+    _mark_plan_changed(plan.patient)
+
+
+def _future_steps(plan: TitrationPlan, after: dt.date) -> list[DoseStep]:
+    return list(plan.steps.filter(start_date__gt=after).order_by("start_date"))
+
+
+def _step_on_or_before(plan: TitrationPlan, day: dt.date) -> DoseStep | None:
+    return plan.steps.filter(start_date__lte=day).order_by("-start_date").first()
+
+
+def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date) -> None:
+    if plan.status != TitrationPlan.Status.ACTIVE:
+        raise ValidationError("Only an active plan can be changed.")
+    if effective < today:
+        raise ValidationError("A change cannot start in the past: past steps stay as they were.")
+
+
+def _shift(steps: Sequence[DoseStep], days: int) -> None:
+    # Latest first, so no step lands on a date another still holds.
+    for step in sorted(steps, key=lambda s: s.start_date, reverse=days > 0):
+        step.start_date += dt.timedelta(days=days)
+        step.full_clean()
+        step.save(update_fields=["start_date"])
+
+
+def plan_edit_step(*, step: DoseStep, clinician: Clinician, dose_mg: Decimal, timing: str, note: str = "",
+                   today: dt.date, warnings_confirmed: bool = False) -> DoseStep:
+    """Change a step that has not started yet. Started steps are history."""
+    plan = step.plan
+    _require_changeable(plan, step.start_date, today)
+    if step.start_date <= today:
+        raise ValidationError("This step has already started: record a new change instead.")
+    with transaction.atomic():
+        before = _step_on_or_before(plan, step.start_date - DAY)
+        findings = check_dose(dose_mg) + (check_plan([dose_mg], before.dose_mg) if before else [])
+        _require_confirmation(list(dict.fromkeys(findings)), warnings_confirmed, patient=plan.patient,
+                              actor=clinician.user, about=f"the step of {step.start_date.isoformat()}")
+        old = _step_text(step.start_date, step.dose_mg, step.timing)
+        step.dose_mg, step.timing, step.note = dose_mg, timing, note
+        step.full_clean()
+        step.save(update_fields=["dose_mg", "timing", "note"])
+        new = _step_text(step.start_date, dose_mg, timing)
+        _plan_changed(plan, clinician, f"Step changed: {old} → {new}.",
+                      {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing})
+    return step
+
+
+def plan_hold(*, plan: TitrationPlan, clinician: Clinician, days: int, today: dt.date) -> None:
+    """Stay on today's dose `days` days longer: every step after today moves later."""
+    _require_changeable(plan, today, today)
+    if days < 1:
+        raise ValidationError("Hold for at least one day.")
+    with transaction.atomic():
+        later = _future_steps(plan, today)
+        if not later:
+            raise ValidationError("There is no later step to hold back: the current dose already continues.")
+        _shift(later, days)
+        _plan_changed(plan, clinician, f"Hold: the {len(later)} later step(s) move {days} days later, "
+                      f"next step now {later[0].start_date.isoformat()}.", {"action": "hold", "days": days})
+
+
+def plan_step_back(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.date, shift_days: int,
+                   today: dt.date) -> DoseStep:
+    """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
+    move `shift_days` days later so the step up is tried again after that."""
+    _require_changeable(plan, start_date, today)
+    with transaction.atomic():
+        current = _step_on_or_before(plan, start_date)
+        previous = _step_on_or_before(plan, current.start_date - DAY) if current else None
+        lower = (plan.steps.filter(start_date__lt=current.start_date, dose_mg__lt=current.dose_mg)
+                 .order_by("-start_date").first() if current else None)
+        if current is None or previous is None or lower is None:
+            raise ValidationError("There is no previous lower dose to step back to.")
+        if current.start_date == start_date:
+            raise ValidationError("A step already starts on that date: choose a later date.")
+        if shift_days < 0:
+            raise ValidationError("Later steps can only move later.")
+        _shift(_future_steps(plan, start_date - DAY), shift_days)
+        step = DoseStep(plan=plan, start_date=start_date, dose_mg=lower.dose_mg, timing=current.timing,
+                        note=f"Stepped back from {format_mg(current.dose_mg)} mg")
+        step.full_clean()
+        step.save()
+        new = _step_text(start_date, lower.dose_mg, step.timing)
+        _plan_changed(plan, clinician, f"Step back: {format_mg(current.dose_mg)} → {new}"
+                      + (f"; later steps {shift_days} days later." if shift_days else "."),
+                      {"action": "step_back", "step": step.pk, "shift_days": shift_days})
+    return step
+
+
+def plan_switch_to_morning(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.date,
+                           today: dt.date) -> DoseStep:
+    """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
+    a new step at the same dose, and every later step in the morning too."""
+    _require_changeable(plan, start_date, today)
+    with transaction.atomic():
+        current = _step_on_or_before(plan, start_date)
+        if current is None:
+            raise ValidationError("The plan has no dose on that date yet.")
+        if current.timing == Timing.MORNING:
+            raise ValidationError("The dose is already taken in the morning on that date.")
+        later = _future_steps(plan, start_date)
+        for step in later:
+            step.timing = Timing.MORNING
+            step.save(update_fields=["timing"])
+        if current.start_date == start_date:
+            raise ValidationError("A step already starts on that date: choose a later date.")
+        step = DoseStep(plan=plan, start_date=start_date, dose_mg=current.dose_mg, timing=Timing.MORNING,
+                        note="Moved to the morning")
+        step.full_clean()
+        step.save()
+        _plan_changed(plan, clinician, f"Timing: {_step_text(start_date, current.dose_mg, Timing.MORNING)}"
+                      + (f"; {len(later)} later step(s) in the morning too." if later else "."),
+                      {"action": "morning", "step": step.pk})
+    return step
+
+
+def plan_taper_and_end(*, plan: TitrationPlan, clinician: Clinician, ended_on: dt.date, today: dt.date,
+                       taper_mg: Decimal | None = None, taper_from: dt.date | None = None,
+                       warnings_confirmed: bool = False) -> None:
+    """End the plan: nothing is prescribed from `ended_on`. Optionally taper to `taper_mg`
+    from `taper_from` first (to test whether the gain holds [000]). Later steps go."""
+    _require_changeable(plan, min(ended_on, taper_from or ended_on), today)
+    if ended_on <= today:
+        raise ValidationError("The end date must be after today; today's dose stays as prescribed.")
+    if (taper_mg is None) != (taper_from is None):
+        raise ValidationError("A taper needs both a dose and a start date.")
+    if taper_from is not None and not today < taper_from < ended_on:
+        raise ValidationError("The taper must start after today and before the end date.")
+    with transaction.atomic():
+        cut = taper_from or ended_on
+        current = _step_on_or_before(plan, cut - DAY)
+        dropped = _future_steps(plan, cut - DAY)
+        for step in dropped:
+            step.delete()
+        summary = f"Plan ends on {ended_on.isoformat()} (nothing prescribed from that day)"
+        if taper_mg is not None:
+            findings = check_dose(taper_mg)
+            if current is not None and taper_mg >= current.dose_mg:
+                raise ValidationError("A taper dose must be lower than the dose before it.")
+            _require_confirmation(findings, warnings_confirmed, patient=plan.patient, actor=clinician.user,
+                                  about="a taper")
+            step = DoseStep(plan=plan, start_date=taper_from, dose_mg=taper_mg,
+                            timing=current.timing if current else Timing.BEDTIME, note="Taper")
+            step.full_clean()
+            step.save()
+            summary += f"; taper to {_step_text(taper_from, taper_mg, step.timing)}"
+        plan.ended_on, plan.status = ended_on, TitrationPlan.Status.ENDED
+        plan.full_clean()
+        plan.save(update_fields=["ended_on", "status"])
+        summary += f"; {len(dropped)} later step(s) removed." if dropped else "."
+        _plan_changed(plan, clinician, summary,
+                      {"action": "end", "ended_on": ended_on.isoformat(),
+                       "taper_mg": None if taper_mg is None else str(taper_mg)})
+
+
+def ldn_pause_record(*, patient: Patient, clinician: Clinician, start_date: dt.date, end_date: dt.date,
+                     reason: str) -> LdnPause:
+    """Pause LDN on these dates, e.g. around surgery that needs opioid pain relief [003, 004]."""
+    with transaction.atomic():
+        pause = LdnPause(patient=patient, start_date=start_date, end_date=end_date, reason=reason,
+                         created_by=clinician)
+        pause.full_clean()
+        pause.save()
+        _audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.LDN_PAUSED,
+               summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}",
+               details={"pause": pause.pk})
+        _mark_plan_changed(patient)
+    return pause
+
+
+def plan_acknowledge(*, patient: Patient) -> None:
+    """The patient has seen the latest change to their plan."""
+    if not patient.has_unacknowledged_plan_change:
+        return
+    with transaction.atomic():
+        patient.plan_acknowledged_at = timezone.now()
+        patient.save(update_fields=["plan_acknowledged_at"])
+        _audit(patient=patient, actor=patient.user, kind=AuditEvent.Kind.PLAN_ACKNOWLEDGED,
+               summary="The patient saw the change to their plan.")
