@@ -39,6 +39,11 @@ from journal.models import (
 DEMO_CLINIC = "Riverside LDN Clinic"
 DEMO_PASSWORD = "ldn-demo-2026"
 CLINIC_TZ = "Europe/London"
+DEMO_STAFF = (  # (role, username, first name, last name)
+    ("clinician", "dr.rivera", "Sam", "Rivera"),
+    ("clinician", "dr.chen", "Lin", "Chen"),
+    ("clinic admin", "admin.okafor", "Ada", "Okafor"),
+)
 
 
 @dataclass(frozen=True)
@@ -268,27 +273,16 @@ class DemoBuilder:
         self.symptoms = {s.name: s for s in Symptom.objects.filter(clinic=None)}
         self.conditions = {c.name: c for c in Condition.objects.filter(clinic=None)}
 
-    def build(self, stdout) -> None:
+    def build(self) -> None:
         clinic = Clinic.objects.create(name=DEMO_CLINIC, time_zone=CLINIC_TZ)
         clinicians = [
-            self.clinician(clinic, "dr.rivera", "Sam", "Rivera"),
-            self.clinician(clinic, "dr.chen", "Lin", "Chen"),
+            self.clinician(clinic, username, first, last, is_admin=role == "clinic admin")
+            for role, username, first, last in DEMO_STAFF
         ]
-        admin = self.clinician(clinic, "admin.okafor", "Ada", "Okafor", is_admin=True)
-        logins = [("clinician", "dr.rivera"), ("clinician", "dr.chen"), ("clinic admin", "admin.okafor")]
         for story in STORIES:
-            patient = self.patient(clinic, story, clinicians[story.clinician])
-            self.plan_and_entries(patient, story, clinicians[story.clinician])
-            logins.append(("patient", patient.user.username))
-        AuditEvent.objects.create(
-            clinic=clinic,
-            actor=admin.user,
-            kind=AuditEvent.Kind.PATIENT_INVITED,
-            summary="Demo clinic created by seed_demo",
-        )
-        stdout.write(f"Demo clinic '{DEMO_CLINIC}' ready. Password for every login: {DEMO_PASSWORD}")
-        for role, username in logins:
-            stdout.write(f"  {role:<13} {username}")
+            prescriber = clinicians[story.clinician]
+            patient = self.patient(clinic, story, prescriber)
+            self.plan_and_entries(patient, story, prescriber)
 
     def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
         user = User.objects.create_user(
@@ -473,12 +467,21 @@ class Command(BaseCommand):
         existing = Clinic.objects.filter(name=DEMO_CLINIC).first()
         if existing and not reset:
             self.stdout.write(f"Demo clinic '{DEMO_CLINIC}' already exists; use --reset to rebuild it.")
-            return
-        today = today or timezone.now().astimezone(dt.UTC).date()
-        with transaction.atomic():
-            if existing:
-                delete_clinic(existing)
-            DemoBuilder(seed, today).build(self.stdout)
+        else:
+            today = today or timezone.now().astimezone(dt.UTC).date()
+            with transaction.atomic():
+                if existing:
+                    delete_clinic(existing)
+                DemoBuilder(seed, today).build()
+            self.stdout.write(f"Demo clinic '{DEMO_CLINIC}' ready.")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"Demo logins (password for every login: {DEMO_PASSWORD}):")
+        for role, username, *_ in DEMO_STAFF:
+            self.stdout.write(f"  {role:<13} {username}")
+        for story in STORIES:
+            self.stdout.write(f"  {'patient':<13} {story.first_name.lower():<8} {story.condition}")
 
 
 def delete_clinic(clinic: Clinic) -> None:
