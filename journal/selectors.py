@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
-from journal.models import DoseStep, LdnPause, Patient, TitrationPlan
+from journal.diary import Diary
+from journal.models import DoseStep, LdnPause, Patient, SymptomScore, TitrationPlan
 from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
 
 
@@ -72,3 +73,20 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
             )
         )
     return rows
+
+
+def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
+    """A patient's schedule, pauses and entries from `since` to `today`, with each entry's
+    scores (and their symptoms) and side effects (5 queries)."""
+    entries = (
+        patient.entries.filter(entry_date__gte=since, entry_date__lte=today)
+        .prefetch_related(
+            Prefetch("scores", queryset=SymptomScore.objects.select_related("symptom")), "side_effects"
+        )
+    )
+    return Diary(
+        today=today,
+        schedule=schedules_for([patient.pk]).get(patient.pk, []),
+        pauses=pauses_for([patient.pk]).get(patient.pk, []),
+        entries={entry.entry_date: entry for entry in entries},
+    )

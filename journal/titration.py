@@ -63,6 +63,22 @@ def format_mg(dose: Decimal) -> str:
     return f"{dose.normalize():f}"
 
 
+def measured_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> str | None:
+    """What to measure out for `dose_mg`, with the mg, for a plan's form and strength: a
+    liquid's strength is mg per mL ("1.5 mL = 1.5 mg"), a capsule's is mg per capsule
+    ("2 capsules = 3 mg"). None when there is nothing to measure (no strength, a cream) or
+    the dose is not a whole number of capsules, so the patient is never told to split one."""
+    if not strength_mg:
+        return None
+    amount = dose_mg / strength_mg
+    if form == "liquid":
+        return f"{format_mg(amount.quantize(Decimal('0.01')))} mL = {format_mg(dose_mg)} mg"
+    if form == "capsule" and amount == amount.to_integral_value():
+        count = int(amount)
+        return f"{count} capsule{'' if count == 1 else 's'} = {format_mg(dose_mg)} mg"
+    return None
+
+
 # --- plan templates --------------------------------------------------------------------
 
 

@@ -5,6 +5,14 @@ from journal.views import clinician, home, patient
 urlpatterns = [
     path("", home.home, name="home"),
     path("today/", patient.today, name="today"),
+    path("entry/", patient.entry, name="entry"),
+    path("history/", patient.history, name="history"),
+    path("history/<str:day>/", patient.day_detail, name="day_detail"),
+    path("medications/", patient.medications, name="medications"),
+    path("medications/<int:pk>/stop/", patient.medication_stop, name="medication_stop"),
+    path("calendar/", patient.calendar, name="calendar"),
+    path("calendar/reset/", patient.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", patient.calendar_feed, name="calendar_feed"),
     path("clinic/patients/", clinician.roster, name="roster"),
     path("clinic/patients/<int:pk>/", clinician.patient_detail, name="patient_detail"),
 ]

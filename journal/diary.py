@@ -1,0 +1,153 @@
+"""The patient's diary: which dates may be logged, and what each past day looks like.
+
+Plain Python (no requests, no queries) so forms, views and tests share one source of truth.
+
+- Dates are the patient's local dates. A patient can fill in today and the 14 days before
+  it, never a future date: older days are read-only, so the record a clinician reviewed
+  does not change under them.
+- A bedtime dose belongs to the evening it was meant for. Between midnight and 4 am local
+  time the diary opens on the previous date (and says so): someone logging at 00:30 is
+  finishing yesterday, not starting today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from journal.advice import AdherenceCount, count_adherence
+from journal.titration import PausePeriod, ScheduledStep, first_dose_date, next_step_after, prescribed_on
+
+EDIT_WINDOW_DAYS = 14
+ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
+DAY = dt.timedelta(days=1)
+
+
+def default_entry_date(local_now: dt.datetime) -> tuple[dt.date, bool]:
+    """The date the diary opens on, and whether it is yesterday because of the small hours."""
+    if local_now.hour < ROLLOVER_HOUR:
+        return local_now.date() - DAY, True
+    return local_now.date(), False
+
+
+def earliest_editable(today: dt.date) -> dt.date:
+    return today - EDIT_WINDOW_DAYS * DAY
+
+
+def is_editable(day: dt.date, today: dt.date) -> bool:
+    return earliest_editable(today) <= day <= today
+
+
+def date_problem(day: dt.date, today: dt.date) -> str | None:
+    """Why `day` cannot be logged on `today`, in the patient's words; None when it can."""
+    if day > today:
+        return "That date is in the future: you can log today or an earlier day."
+    if day < earliest_editable(today):
+        return (
+            f"You can fill in the last {EDIT_WINDOW_DAYS} days only (back to "
+            f"{earliest_editable(today):%-d %B}); older entries stay as your clinician saw them."
+        )
+    return None
+
+
+class DayStatus(StrEnum):
+    TAKEN = "taken"
+    MISSED = "missed"  # logged, dose not taken although prescribed
+    NOT_LOGGED = "not_logged"  # a past prescribed day with no entry
+    LOGGED = "logged"  # an entry on a day with no dose prescribed (baseline, pause)
+    NO_DOSE = "no_dose"  # nothing prescribed and nothing logged
+    TO_DO = "to_do"  # today, not logged yet: the day is not over
+
+
+STATUS_LABELS = {
+    DayStatus.TAKEN: "dose taken",
+    DayStatus.MISSED: "dose missed",
+    DayStatus.NOT_LOGGED: "not logged",
+    DayStatus.LOGGED: "logged, no dose prescribed",
+    DayStatus.NO_DOSE: "no dose prescribed",
+    DayStatus.TO_DO: "not logged yet",
+}
+
+
+def day_status(*, dose_taken: bool | None, prescribed: bool, is_today: bool) -> DayStatus:
+    """`dose_taken` is None when the day has no entry. A dose taken on a day without a
+    prescription still counts as taken: the patient's record of what happened wins."""
+    if dose_taken is None:
+        if is_today:
+            return DayStatus.TO_DO
+        return DayStatus.NOT_LOGGED if prescribed else DayStatus.NO_DOSE
+    if dose_taken:
+        return DayStatus.TAKEN
+    return DayStatus.MISSED if prescribed else DayStatus.LOGGED
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    status: DayStatus
+    editable: bool
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def days_between(first: dt.date, last: dt.date) -> Iterable[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += DAY
+
+
+class EntryLike(Protocol):
+    entry_date: dt.date
+    dose_taken: bool
+
+
+@dataclass(frozen=True)
+class Diary:
+    """One patient's schedule and entries around `today`, read once and asked many questions."""
+
+    today: dt.date
+    schedule: Sequence[ScheduledStep]
+    pauses: Sequence[PausePeriod]
+    entries: Mapping[dt.date, EntryLike]
+
+    def prescribed(self, day: dt.date) -> ScheduledStep | None:
+        return prescribed_on(self.schedule, day, self.pauses)
+
+    @property
+    def next_step(self) -> ScheduledStep | None:
+        return next_step_after(self.schedule, self.today)
+
+    @property
+    def first_dose(self) -> dt.date | None:
+        return first_dose_date(self.schedule)
+
+    def in_baseline(self, day: dt.date) -> bool:
+        """Before the first dose: symptoms logged now are the yardstick for "better"."""
+        return self.first_dose is None or day < self.first_dose
+
+    def day(self, date: dt.date) -> Day:
+        entry = self.entries.get(date)
+        status = day_status(
+            dose_taken=None if entry is None else entry.dose_taken,
+            prescribed=self.prescribed(date) is not None,
+            is_today=date == self.today,
+        )
+        return Day(date, status, is_editable(date, self.today))
+
+    def days(self, first: dt.date, last: dt.date) -> list[Day]:
+        return [self.day(date) for date in days_between(first, last)]
+
+    def adherence(self, days: int) -> AdherenceCount:
+        """Doses taken out of doses prescribed in the last `days` days; "prescribed" is
+        what `prescribed_on` says, so the counts agree with the Today page across plans
+        and pauses."""
+        first = self.today - (days - 1) * DAY
+        prescribed = {date for date in days_between(first, self.today) if self.prescribed(date)}
+        taken = ((entry.entry_date, entry.dose_taken) for entry in self.entries.values())
+        return count_adherence(taken, prescribed, self.today, days)

@@ -1,0 +1,311 @@
+"""The daily entry form: saving, updating, every bad input, the 14-day window, the small
+hours and time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from journal.models import DailyEntry, SideEffectReport, Symptom, SymptomScore
+from journal.selectors import patient_diary
+from journal.services import entry_save
+from tests.factories import make_clinic, make_entry, make_patient, make_plan
+
+D = dt.date
+# 19:00 in London (GMT until 29 March): Alice's local date is 20 March.
+NOW = dt.datetime(2026, 3, 20, 19, 0, tzinfo=dt.UTC)
+URL = "/entry/"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def plan(alice, carol):
+    return make_plan(alice, carol, [(D(2026, 3, 1), "1.5"), (D(2026, 3, 15), "3")])
+
+
+@pytest.fixture
+def as_alice(client, alice, frozen):
+    client.force_login(alice.user)
+    return client
+
+
+def symptom_id(name: str) -> int:
+    return Symptom.objects.get(clinic=None, name=name).pk
+
+
+def entry_data(**overrides) -> dict:
+    data = {
+        "entry_date": "2026-03-20",
+        "dose_taken": "yes",
+        "dose_mg": "3",
+        "timing_taken": "bedtime",
+        "time_taken": "",
+        f"score_{symptom_id('Pain')}": "4",
+        f"score_{symptom_id('Fatigue')}": "6",
+        "sleep_quality": "7",
+        "side_headache": "mild",
+        "side_other_text": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_form_opens_on_today_with_the_prescription_prefilled(as_alice, plan):
+    page = as_alice.get(URL).content.decode()
+    assert "Entry for Friday 20 March" in page
+    assert 'name="entry_date" value="2026-03-20"' in page
+    assert 'name="dose_mg" value="3"' in page
+    assert 'value="bedtime" id="id_timing_taken_0" checked' in page
+    assert "Your plan: <strong>3 mg at bedtime</strong>" in page
+
+
+def test_liquid_plan_shows_the_amount_to_measure(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")], form="liquid", strength_mg=Decimal("1"))
+    assert "measure <strong>1.5 mL = 1.5 mg</strong>" in as_alice.get(URL).content.decode()
+
+
+def test_baseline_before_the_first_dose(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 25), "1.5")])
+    page = as_alice.get(URL).content.decode()
+    assert "Baseline:</strong> no dose yet" in page
+    assert 'value="no" id="id_dose_taken_1" required checked' in page
+
+
+def test_saving_creates_one_entry_with_scores_and_side_effects(as_alice, alice, plan):
+    response = as_alice.post(URL, entry_data(notes="Slept well", time_taken="22:15"))
+    assert response.status_code == 302 and response.url == f"{URL}?date=2026-03-20"
+    entry = DailyEntry.objects.get(patient=alice)
+    assert (entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken) == (
+        D(2026, 3, 20), True, Decimal("3"), "bedtime"
+    )
+    assert entry.time_taken == dt.time(22, 15) and entry.sleep_quality == 7 and entry.notes == "Slept well"
+    assert {s.symptom.name: s.score for s in entry.scores.all()} == {"Pain": 4, "Fatigue": 6}
+    assert [(r.kind, r.severity) for r in entry.side_effects.all()] == [("headache", "mild")]
+    assert entry.edit_count == 0 and not entry.dose_deviation_confirmed
+    assert "Saved your entry for Friday 20 March" in as_alice.get(response.url).content.decode()
+
+
+def test_saving_the_same_day_again_updates_it_and_keeps_the_history(as_alice, alice, plan):
+    as_alice.post(URL, entry_data())
+    changes = {f"score_{symptom_id('Pain')}": "2", "side_headache": "", "side_nausea": "severe"}
+    as_alice.post(URL, entry_data(**changes))
+    entry = DailyEntry.objects.get(patient=alice)
+    entry.refresh_from_db()
+    assert entry.edit_count == 1 and entry.was_edited
+    assert {s.symptom.name: s.score for s in entry.scores.all()} == {"Pain": 2, "Fatigue": 6}
+    assert [(r.kind, r.severity) for r in entry.side_effects.all()] == [("nausea", "severe")]
+    assert entry.history.count() == 2
+    pain_history = SymptomScore.history.filter(symptom__name="Pain").order_by("history_date")
+    assert [record.score for record in pain_history] == [4, 2]
+    assert SideEffectReport.history.filter(kind="headache", history_type="-").exists()
+
+
+def test_a_repeated_identical_save_is_not_an_edit(as_alice, alice, plan):
+    as_alice.post(URL, entry_data())
+    as_alice.post(URL, entry_data())
+    entry = DailyEntry.objects.get(patient=alice)
+    assert entry.edit_count == 0 and entry.history.count() == 1
+
+
+def test_not_taken_clears_the_dose(as_alice, alice, plan):
+    as_alice.post(URL, entry_data(dose_taken="no", dose_mg="3", time_taken="22:00"))
+    entry = DailyEntry.objects.get(patient=alice)
+    assert (entry.dose_taken, entry.dose_mg, entry.timing_taken, entry.time_taken) == (False, None, "", None)
+
+
+def test_htmx_save_swaps_the_form_without_a_page_load(as_alice, alice, plan):
+    response = as_alice.post(URL, entry_data(), HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<div id="entry-form">') and "<html" not in page
+    assert "<strong>Saved</strong> your entry for Friday 20 March" in page
+    assert DailyEntry.objects.filter(patient=alice).count() == 1
+
+
+def test_htmx_errors_come_back_in_the_fragment(as_alice, alice, plan):
+    response = as_alice.post(URL, entry_data(dose_mg="abc"), HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert "Enter the dose as a number of mg" in page and "Nothing was saved yet" in page
+    assert not DailyEntry.objects.exists()
+
+
+PAIN = "score_{pain}"
+BAD_INPUTS = [
+    # (field, value, message the patient sees[, field the message stands next to])
+    (PAIN, "11", "Choose a score from 0 to 10."),
+    (PAIN, "-1", "Choose a score from 0 to 10."),
+    (PAIN, "lots", "Choose a score from 0 to 10."),
+    ("sleep_quality", "12", "Choose a score from 0 to 10."),
+    ("dose_mg", "0", "The dose must be more than 0 mg."),
+    ("dose_mg", "-1.5", "The dose must be more than 0 mg."),
+    ("dose_mg", "16.5", "LDN doses go up to 16 mg; check the number you typed (in mg)."),
+    ("dose_mg", "50", "50 mg is a standard naltrexone dose, not LDN — check with your clinician."),
+    ("dose_mg", "100", "100 mg is a standard naltrexone dose, not LDN — check with your clinician."),
+    ("dose_mg", "three", "Enter the dose as a number of mg, e.g. 1.5."),
+    ("dose_mg", "NaN", "Enter the dose as a number of mg, e.g. 1.5."),
+    ("dose_mg", "", "Enter the dose you took, in mg."),
+    ("dose_mg", "1.2345", "Use at most 3 decimal places, e.g. 0.125."),
+    ("time_taken", "late", "Enter a time like 22:30."),
+    ("dose_taken", "", "Choose yes or no."),
+    ("dose_taken", "maybe", "Choose yes or no."),
+    ("timing_taken", "", "Choose when you took it."),
+    ("entry_date", "2026-03-21", "That date is in the future: you can log today or an earlier day."),
+    ("entry_date", "2026-03-05", "You can fill in the last 14 days only (back to 6 March)"),
+    ("entry_date", "yesterday", "Pick a date."),
+    ("notes", "x" * 2001, "Notes can be up to 2,000 characters; these have 2001. Please shorten them."),
+    ("side_headache", "terrible", "Choose no, mild, moderate or severe."),
+    ("side_other", "mild", "Say what the other side effect was.", "side_other_text"),
+]
+
+
+@pytest.mark.parametrize("row", BAD_INPUTS, ids=lambda row: f"{row[0]}={row[1][:12]}")
+def test_bad_input_is_explained_and_nothing_is_saved(as_alice, alice, plan, row):
+    field, value, message, *next_to = row
+    field = field.format(pain=symptom_id("Pain"))
+    response = as_alice.post(URL, entry_data(**{field: value}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert f'href="#field-{next_to[0] if next_to else field}"' in page  # the summary links to the field
+    assert not DailyEntry.objects.exists()
+    assert not SymptomScore.objects.exists() and not SideEffectReport.objects.exists()
+
+
+def test_bad_input_leaves_an_existing_entry_as_it_was(as_alice, alice, plan):
+    as_alice.post(URL, entry_data(notes="first"))
+    as_alice.post(URL, entry_data(notes="second", dose_mg="50"))
+    entry = DailyEntry.objects.get(patient=alice)
+    assert entry.notes == "first" and entry.edit_count == 0
+
+
+def test_nothing_is_saved_half_way(alice, plan, frozen):
+    """A failure after the entry row is written (here a score the form would have refused)
+    rolls the whole save back."""
+    with pytest.raises(Exception, match="score"):
+        entry_save(
+            patient=alice, entry_date=D(2026, 3, 20), dose_taken=True, dose_mg=Decimal("3"),
+            timing_taken="bedtime", time_taken=None, sleep_quality=5, notes="",
+            dose_deviation_confirmed=False, scores={symptom_id("Pain"): 11}, side_effects={},
+        )
+    assert not DailyEntry.objects.exists()
+
+
+@pytest.mark.parametrize(("dose", "confirm", "saved", "confirmed"), [
+    ("3", "", True, False),  # the prescribed dose
+    ("3.000", "on", True, False),  # the same dose written differently is no deviation
+    ("2", "", False, None),
+    ("2", "on", True, True),
+])
+def test_a_different_dose_is_allowed_once_confirmed(as_alice, alice, plan, dose, confirm, saved, confirmed):
+    response = as_alice.post(URL, entry_data(dose_mg=dose, confirm_deviation=confirm or None))
+    entry = DailyEntry.objects.filter(patient=alice).first()
+    assert (entry is not None) is saved
+    if not saved:
+        page = response.content.decode()
+        assert "You logged 2 mg; your plan says 3 mg for 20 March" in page
+        assert "Tick the box to confirm this dose, or correct it." in page
+    else:
+        assert entry.dose_deviation_confirmed is confirmed
+
+
+def test_a_dose_on_a_day_with_nothing_prescribed_asks_for_confirmation(as_alice, alice):
+    response = as_alice.post(URL, entry_data(dose_mg="1"))
+    assert "No dose is prescribed for 20 March, and you logged 1 mg." in response.content.decode()
+    assert not DailyEntry.objects.exists()
+
+
+def test_comma_decimal_and_unit_are_understood(as_alice, alice, plan):
+    as_alice.post(URL, entry_data(dose_mg=" 1,5 mg ", confirm_deviation="on"))
+    assert DailyEntry.objects.get(patient=alice).dose_mg == Decimal("1.5")
+
+
+@pytest.mark.parametrize(("day", "opens_on", "message"), [
+    ("2026-03-18", "Entry for Wednesday 18 March", None),
+    ("2026-03-06", "Entry for Friday 6 March", None),  # 14 days back
+    ("2026-03-05", "Entry for Friday 20 March", "last 14 days only"),
+    ("2026-03-21", "Entry for Friday 20 March", "in the future"),
+    ("not-a-date", "Entry for Friday 20 March", "That is not a date"),
+])
+def test_the_form_opens_on_any_of_the_last_14_days(as_alice, plan, day, opens_on, message):
+    page = as_alice.get(URL, {"date": day}).content.decode()
+    assert opens_on in page
+    assert message is None or message in page
+
+
+def test_an_older_day_opens_with_its_saved_values(as_alice, alice, plan):
+    make_entry(
+        alice, D(2026, 3, 18), dose_mg=Decimal("3"), timing_taken="bedtime", notes="tired", scores={"Pain": 8}
+    )
+    page = as_alice.get(URL, {"date": "2026-03-18"}).content.decode()
+    assert "tired</textarea>" in page
+    assert f'value="8" id="id_score_{symptom_id("Pain")}_8" checked' in page
+    assert "saving again updates it" in page
+
+
+@pytest.mark.parametrize(("local_time", "opens_on", "after_midnight"), [
+    ("00:30", "Friday 20 March", True),
+    ("03:59", "Friday 20 March", True),
+    ("04:00", "Saturday 21 March", False),
+])
+def test_between_midnight_and_4am_the_form_opens_on_the_previous_evening(
+    client, alice, plan, local_time, opens_on, after_midnight
+):
+    hour, minute = map(int, local_time.split(":"))
+    with time_machine.travel(dt.datetime(2026, 3, 21, hour, minute, tzinfo=dt.UTC), tick=False):
+        client.force_login(alice.user)
+        page = client.get(URL).content.decode()
+        today_page = client.get(reverse("today")).content.decode()
+    assert f"Entry for {opens_on}" in page
+    assert ('data-testid="after-midnight"' in page) is after_midnight
+    assert ("Last night's entry" in today_page) is after_midnight
+
+
+def test_time_zones_give_different_todays_at_the_same_instant(client, db):
+    clinic = make_clinic()
+    auckland = make_patient(clinic, "kiri", time_zone="Pacific/Auckland")
+    los_angeles = make_patient(clinic, "lee", time_zone="America/Los_Angeles")
+    # 16:00 UTC = 05:00 on 21 March in Auckland (NZDT) = 09:00 on 20 March in Los Angeles (PDT).
+    with time_machine.travel(dt.datetime(2026, 3, 20, 16, 0, tzinfo=dt.UTC), tick=False):
+        assert auckland.local_today() == D(2026, 3, 21) and los_angeles.local_today() == D(2026, 3, 20)
+        client.force_login(auckland.user)
+        assert "Entry for Saturday 21 March" in client.get(URL).content.decode()
+        client.post(URL, entry_data(entry_date="2026-03-21", dose_taken="no"))
+        client.force_login(los_angeles.user)
+        assert "Entry for Friday 20 March" in client.get(URL).content.decode()
+        response = client.post(URL, entry_data(entry_date="2026-03-21", dose_taken="no"))
+        assert "That date is in the future" in response.content.decode()
+    assert list(DailyEntry.objects.values_list("patient__name", "entry_date")) == [("Kiri", D(2026, 3, 21))]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_wrong_method(as_alice, method):
+    assert getattr(as_alice, method)(URL).status_code == 405
+
+
+def test_wrong_user_cannot_write_an_entry(client, carol, alice, frozen):
+    client.force_login(carol.user)
+    assert client.post(URL, entry_data()).status_code == 403
+    client.logout()
+    assert client.post(URL, entry_data()).status_code == 302
+    assert not DailyEntry.objects.exists()
+
+
+def test_patient_diary_query_count(alice, plan, django_assert_num_queries):
+    for offset in range(10):
+        make_entry(alice, D(2026, 3, 10) + dt.timedelta(days=offset), scores={"Pain": 3, "Fatigue": 4})
+    with django_assert_num_queries(5):
+        diary = patient_diary(alice, since=D(2026, 2, 20), today=D(2026, 3, 20))
+        entries = diary.entries.values()
+        assert sum(len(entry.scores.all()) + len(entry.side_effects.all()) for entry in entries) == 20
+        assert [score.symptom.name for score in diary.entries[D(2026, 3, 10)].scores.all()]
