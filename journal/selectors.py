@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from journal.diary import Diary
-from journal.models import DoseStep, LdnPause, Patient, SymptomScore, TitrationPlan
+from journal.exports import EntryRecord, ExportDay, MedicationPeriod, dates
+from journal.models import (
+    AuditEvent,
+    DailyEntry,
+    DoseStep,
+    LdnPause,
+    Medication,
+    Patient,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+)
 from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
 
 
@@ -90,3 +102,98 @@ def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
         pauses=pauses_for([patient.pk]).get(patient.pk, []),
         entries={entry.entry_date: entry for entry in entries},
     )
+
+
+# --- exports ------------------------------------------------------------------------------
+
+EXPORT_BATCH_PATIENTS = 50
+EXPORT_BATCH_ROWS = 10_000
+
+
+def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
+    """Symptoms these patients track or have scored, by name (1 query): an export keeps the
+    scores of a symptom that is no longer tracked."""
+    ids = list(patient_ids)
+    scored = SymptomScore.objects.filter(entry__patient_id__in=ids).values("symptom_id")
+    return list(
+        Symptom.objects.filter(Q(patients__in=ids) | Q(pk__in=scored)).distinct().order_by("name", "pk")
+    )
+
+
+def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
+    """One row per patient per date from `first` to `last`, patients in code order.
+
+    A generator: 1 query for the patient ids, then 7 per batch of patients. A batch holds at
+    most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
+    however large the clinic."""
+    ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
+    days = dates(first, last)
+    size = max(1, min(EXPORT_BATCH_PATIENTS, EXPORT_BATCH_ROWS // len(days)))
+    for start in range(0, len(ids), size):
+        yield from _export_batch(ids[start : start + size], days)
+
+
+def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
+    first, last = days[0], days[-1]
+    patients = Patient.objects.only("pk", "code").in_bulk(ids)
+    schedules, pauses = schedules_for(ids), pauses_for(ids)
+    entries = _entry_records(ids, first, last)
+    medications: dict[int, list[MedicationPeriod]] = defaultdict(list)
+    in_range = Medication.objects.filter(patient_id__in=ids).exclude(stopped_on__lt=first)
+    for med in in_range.exclude(started_on__gt=last):
+        period = MedicationPeriod(med.name, med.dose_text, med.started_on, med.stopped_on)
+        medications[med.patient_id].append(period)
+    for pk in ids:
+        schedule, patient_pauses = schedules.get(pk, []), pauses.get(pk, [])
+        label, first_dose = patients[pk].export_label, first_dose_date(schedule)
+        for day in days:
+            yield ExportDay(
+                patient_label=label,
+                day=day,
+                first_dose=first_dose,
+                prescribed=prescribed_on(schedule, day, patient_pauses),
+                entry=entries.get((pk, day)),
+                medications=medications[pk],
+            )
+
+
+def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
+    """The entries of these patients in the range as plain records (3 queries)."""
+    in_range = {"entry__patient_id__in": ids, "entry__entry_date__gte": first, "entry__entry_date__lte": last}
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for entry_id, symptom_id, score in SymptomScore.objects.filter(**in_range).values_list(
+        "entry_id", "symptom_id", "score"
+    ):
+        scores[entry_id][symptom_id] = score
+    side_effects: dict[int, dict[str, str]] = defaultdict(dict)
+    other_text: dict[int, str] = {}
+    for entry_id, kind, severity, text in SideEffectReport.objects.filter(**in_range).values_list(
+        "entry_id", "kind", "severity", "other_text"
+    ):
+        side_effects[entry_id][kind] = severity
+        if text:
+            other_text[entry_id] = text
+    rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
+    return {
+        (entry.patient_id, entry.entry_date): EntryRecord(
+            dose_taken=entry.dose_taken,
+            dose_mg=entry.dose_mg,
+            timing_taken=entry.timing_taken,
+            time_taken=entry.time_taken,
+            sleep_quality=entry.sleep_quality,
+            notes=entry.notes,
+            edit_count=entry.edit_count,
+            side_effects=side_effects[entry.pk],
+            other_side_effect=other_text.get(entry.pk, ""),
+            scores=scores[entry.pk],
+        )
+        for entry in rows
+    }
+
+
+def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.date) -> dt.date | None:
+    """The local date of the latest export among `events` made before `today` (1 query).
+    Exports made earlier today do not count, so the default range stays put all day."""
+    start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    event = events.filter(kind=AuditEvent.Kind.EXPORT, at__lt=start_of_today).order_by("at", "pk").last()
+    return event.at.astimezone(zone).date() if event else None

@@ -17,6 +17,11 @@ URLS = [
     ("today", {}, PATIENTS),
     ("roster", {}, CLINICIANS),
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("clinic_csv", {}, CLINICIANS),
+    ("own_csv", {}, PATIENTS),
+    ("data_dictionary", {}, PATIENTS | CLINICIANS),
+    ("data_dictionary_csv", {}, PATIENTS | CLINICIANS),
 ]
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

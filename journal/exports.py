@@ -1,0 +1,340 @@
+"""Exports: the CSV a clinician opens before an appointment, and its data dictionary.
+
+Plain Python: the views and selectors hand in plain records (`ExportDay`), this module
+turns them into text. One list of `Column`s drives the CSV header, every row and the data
+dictionary, so the three can never disagree.
+
+Safe to open in a spreadsheet:
+- RFC 4180 quoting (the `csv` module's excel dialect: CRLF line ends, fields with commas,
+  quotes or line breaks quoted).
+- A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula
+  to Excel, LibreOffice and Google Sheets; it gets a leading single quote (OWASP "CSV
+  injection", ASVS 1.2.10). Numbers are written as numbers and never prefixed, and a text
+  cell that is nothing but a plain number ("-2", "-0.5") is left alone: a spreadsheet
+  reads it as that number, not as a formula.
+- UTF-8, with an optional byte-order mark so that Excel shows accents right.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from journal.models import SCORE_MAX, SCORE_MIN, Severity, SideEffectKind, Timing, TimingTaken
+from journal.titration import ScheduledStep, format_mg
+
+DAY = dt.timedelta(days=1)
+DEFAULT_DAYS = 90  # the default range when a patient was never exported before
+MAX_DAYS = 3 * 365 + 1  # the longest range one export may cover (three years)
+PREVIOUS_VISIT_FALLBACK_DAYS = 30
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+BYTE_ORDER_MARK = "\ufeff"
+CHUNK_CHARS = 32 * 1024  # stream in pieces of about 32 KB rather than line by line
+
+Cell = str | int | Decimal | None
+
+
+# --- plain records ------------------------------------------------------------------------
+
+
+class SymptomLike(Protocol):
+    pk: int
+    name: str
+    higher_is_better: bool
+    clinic_id: int | None
+
+
+@dataclass(frozen=True)
+class MedicationPeriod:
+    name: str
+    dose_text: str = ""
+    started_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """A medication with no start date is taken as ongoing since before the range."""
+        return (self.started_on is None or self.started_on <= day) and (
+            self.stopped_on is None or day <= self.stopped_on
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.dose_text}" if self.dose_text else self.name
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """What the patient logged on one day."""
+
+    dose_taken: bool
+    dose_mg: Decimal | None = None
+    timing_taken: str = ""
+    time_taken: dt.time | None = None
+    sleep_quality: int | None = None
+    notes: str = ""
+    edit_count: int = 0
+    side_effects: Mapping[str, str] = field(default_factory=dict)  # kind → severity
+    other_side_effect: str = ""
+    scores: Mapping[int, int] = field(default_factory=dict)  # symptom pk → score
+
+
+@dataclass(frozen=True)
+class ExportDay:
+    """One row of the export: one patient on one date, with or without an entry."""
+
+    patient_label: str
+    day: dt.date
+    first_dose: dt.date | None = None
+    prescribed: ScheduledStep | None = None
+    entry: EntryRecord | None = None
+    medications: Sequence[MedicationPeriod] = ()
+
+    @property
+    def day_on_ldn(self) -> int | None:
+        """Day 1 is the first dose date; None before it."""
+        if self.first_dose is None or self.day < self.first_dose:
+            return None
+        return (self.day - self.first_dose).days + 1
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    unit: str
+    allowed: str
+    description: str
+    getter: Callable[[ExportDay], Cell]
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _from_entry(read: Callable[[EntryRecord], Cell]) -> Callable[[ExportDay], Cell]:
+    """Every entry column is blank on a day without an entry, so gaps show as gaps."""
+    return lambda day: None if day.entry is None else read(day.entry)
+
+
+def _choices(choices) -> str:
+    return ", ".join(choices.values)
+
+
+BLANK_NO_ENTRY = "Blank on days without an entry."
+
+
+def _fixed_columns_before() -> list[Column]:
+    return [
+        Column("patient_code", "", "text",
+               "The patient's pseudonymous code, or patient-<number> when no code is set.",
+               lambda day: day.patient_label),
+        Column("date", "date", "YYYY-MM-DD (ISO 8601)",
+               "The patient's local date. Every date in the range has a row, with or without an entry.",
+               lambda day: day.day.isoformat()),
+        Column("day_on_ldn", "days", "1 and up",
+               "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
+               lambda day: day.day_on_ldn),
+        Column("prescribed_dose_mg", "mg", "number with a dot as decimal separator",
+               "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
+               "or after the plan ended.",
+               lambda day: day.prescribed.dose_mg if day.prescribed else None),
+        Column("prescribed_timing", "", _choices(Timing),
+               "When the plan said to take the dose. Blank when nothing was prescribed.",
+               lambda day: day.prescribed.timing if day.prescribed else None),
+        Column("dose_taken", "", "yes, no",
+               f"Whether the patient took their LDN dose. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: _yes_no(entry.dose_taken))),
+        Column("dose_taken_mg", "mg", "number with a dot as decimal separator",
+               f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.dose_mg)),
+        Column("timing_taken", "", _choices(TimingTaken),
+               f"When the patient took the dose. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.timing_taken or None)),
+        Column("time_taken", "local time", "HH:MM (24-hour)",
+               f"The clock time the patient gave, if any. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.time_taken.strftime("%H:%M") if entry.time_taken else None)),
+    ]
+
+
+def _side_effect_columns() -> list[Column]:
+    columns = [
+        Column(f"side_effect_{kind.value}", "severity", _choices(Severity),
+               f"{kind.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry, kind=kind.value: entry.side_effects.get(kind)))
+        for kind in SideEffectKind
+    ]
+    columns.append(
+        Column("side_effect_other_text", "", "text",
+               f"What the patient named as the other side effect. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.other_side_effect or None))
+    )
+    return columns
+
+
+def _symptom_column(symptom: SymptomLike, name: str) -> Column:
+    direction = "higher is better" if symptom.higher_is_better else "lower is better"
+    return Column(
+        name, "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
+        f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
+        _from_entry(lambda entry, pk=symptom.pk: entry.scores.get(pk)),
+    )
+
+
+def symptom_column_names(symptoms: Sequence[SymptomLike]) -> list[str]:
+    """"Pain score"; a clinic's own symptom that shares its name with one of the shared
+    catalogue's is told apart as "Pain (clinic's own) score"."""
+    names = [symptom.name for symptom in symptoms]
+    return [
+        f"{symptom.name} (clinic's own) score"
+        if names.count(symptom.name) > 1 and symptom.clinic_id is not None
+        else f"{symptom.name} score"
+        for symptom in symptoms
+    ]
+
+
+def _fixed_columns_after() -> list[Column]:
+    return [
+        Column("sleep_quality", "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
+               f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.sleep_quality)),
+        Column("other_medications", "", "text; several separated by \"; \"",
+               "Other medicines recorded for the patient on this date (a medicine with no start date "
+               "counts from before the range).",
+               lambda day: "; ".join(m.label for m in day.medications if m.covers(day.day)) or None),
+        Column("notes", "", "text",
+               f"The patient's own notes. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: entry.notes or None)),
+        Column("edited", "", "yes, no",
+               f"Whether the patient changed the entry after first saving it. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry: _yes_no(entry.edit_count > 0))),
+    ]
+
+
+def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column]:
+    """Every column of an export whose patients track `symptoms` (in that order)."""
+    symptom_columns = [
+        _symptom_column(symptom, name)
+        for symptom, name in zip(symptoms, symptom_column_names(symptoms), strict=True)
+    ]
+    return _fixed_columns_before() + _side_effect_columns() + symptom_columns + _fixed_columns_after()
+
+
+# --- safe cells and CSV text --------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote."""
+    if text.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def cell(value: Cell) -> str:
+    """Numbers as numbers (mg with a dot, never an exponent), text neutralised, None blank."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_mg(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(value)
+
+
+class _Echo:
+    """A file-like object whose `write` hands the line back, so rows can be streamed."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(columns: Sequence[Column], records: Iterable[object]) -> Iterator[str]:
+    """The header line, then one line per record, each built by the columns' getters."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([neutralise(column.name) for column in columns])
+    for record in records:
+        yield writer.writerow([cell(column.getter(record)) for column in columns])
+
+
+def encoded_chunks(lines: Iterable[str], *, byte_order_mark: bool = False,
+                   chunk_chars: int = CHUNK_CHARS) -> Iterator[bytes]:
+    """UTF-8 bytes in pieces of about `chunk_chars`, so memory stays flat however many lines."""
+    pending: list[str] = [BYTE_ORDER_MARK] if byte_order_mark else []
+    size = 0
+    for line in lines:
+        pending.append(line)
+        size += len(line)
+        if size >= chunk_chars:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode()
+
+
+# --- the data dictionary ------------------------------------------------------------------
+
+DICTIONARY_COLUMNS: list[Column] = [
+    Column("column", "", "text", "The column's name in the export's header.", lambda c: c.name),
+    Column("unit", "", "text", "The unit of the column's values, if any.", lambda c: c.unit),
+    Column("allowed_values", "", "text", "What a value may be; blank cells are always allowed.",
+           lambda c: c.allowed),
+    Column("description", "", "text", "What the column holds.", lambda c: c.description),
+]
+
+
+def dictionary_lines(columns: Sequence[Column]) -> Iterator[str]:
+    """The data dictionary as CSV: one row per export column."""
+    return csv_lines(DICTIONARY_COLUMNS, columns)
+
+
+# --- ranges and names ---------------------------------------------------------------------
+
+
+def dates(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + offset * DAY for offset in range((last - first).days + 1)]
+
+
+def default_range(today: dt.date, previous_export: dt.date | None) -> tuple[dt.date, dt.date]:
+    """Since the previous export (that day included: it may not have been complete), else
+    the last 90 days; never longer than an export may be."""
+    first = previous_export or today - (DEFAULT_DAYS - 1) * DAY
+    return max(first, today - (MAX_DAYS - 1) * DAY), today
+
+
+def range_problems(first: dt.date, last: dt.date, today: dt.date) -> dict[str, str]:
+    """What is wrong with a requested range, by form field; empty when it may be exported."""
+    problems = {}
+    if last > today:
+        problems["end"] = f"The end date is in the future: the latest date is today, {today.isoformat()}."
+    if first > today:
+        problems["start"] = f"The start date is in the future: the latest date is today, {today.isoformat()}."
+    elif first > last:
+        problems["start"] = "The start date is after the end date: swap them or pick an earlier start."
+    elif (last - first).days + 1 > MAX_DAYS:
+        problems["start"] = (f"The range is longer than {MAX_DAYS} days (three years): "
+                             "export it in parts, or pick a later start.")
+    return problems
+
+
+def previous_visit(today: dt.date, reviewed_on: dt.date | None,
+                   exported_on: dt.date | None) -> tuple[dt.date, str]:
+    """The day the "since the previous visit" sections start, and what it is: the later of
+    the last review and the previous export (each before today), else 30 days ago."""
+    known = [(day, what) for day, what in ((reviewed_on, "last review"), (exported_on, "previous export"))
+             if day is not None and day < today]
+    if known:
+        return max(known)
+    return today - PREVIOUS_VISIT_FALLBACK_DAYS * DAY, f"last {PREVIOUS_VISIT_FALLBACK_DAYS} days"
+
+
+def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "csv") -> str:
+    """ldn-journal_<code>_<first>_<last>.csv, with only safe characters from the code."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.") or "export"
+    return f"ldn-journal_{safe}_{first.isoformat()}_{last.isoformat()}.{suffix}"

@@ -1,0 +1,201 @@
+"""Exports: CSV downloads for a patient, a clinic and the patient themself, the data
+dictionary, and the printable appointment summary. Every export writes an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from journal.access import (
+    clinician_of,
+    clinician_required,
+    own_patient,
+    patient_for,
+    patient_required,
+    visible_patients,
+)
+from journal.exports import (
+    MAX_DAYS,
+    columns_for,
+    csv_lines,
+    default_range,
+    dictionary_lines,
+    encoded_chunks,
+    export_filename,
+    range_problems,
+)
+from journal.models import AuditEvent, Clinic, Patient
+from journal.selectors import export_days, export_symptoms, previous_export_on
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ByteOrderMarkForm(forms.Form):
+    byte_order_mark = forms.BooleanField(
+        required=False,
+        label="Opening it in Excel? Add a byte-order mark",
+        help_text="Excel then shows accented letters right. Other programs do not need it.",
+    )
+
+
+class ExportRangeForm(ByteOrderMarkForm):
+    start = forms.DateField(label="From", widget=DATE_INPUT)
+    end = forms.DateField(label="To (included)", widget=DATE_INPUT)
+
+    field_order = ["start", "end", "byte_order_mark"]
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["max"] = today.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end"):
+            for name, problem in range_problems(cleaned["start"], cleaned["end"], self.today).items():
+                self.add_error(name, problem)
+        return cleaned
+
+
+def _record_export(request: HttpRequest, *, clinic: Clinic, patient: Patient | None, summary: str,
+                   **details) -> None:
+    AuditEvent.objects.create(
+        clinic=clinic,
+        patient=patient,
+        actor=request.user,
+        kind=AuditEvent.Kind.EXPORT,
+        summary=summary,
+        details={"by": request.user.role, **details},
+    )
+
+
+def _csv_response(lines, filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        encoded_chunks(lines, byte_order_mark=byte_order_mark), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
+    return response
+
+
+def _range_csv(request: HttpRequest, *, patients: QuerySet[Patient], label: str, today: dt.date,
+               previous: dt.date | None, context: dict, audit) -> HttpResponse:
+    """The range form, or (once submitted and valid) the CSV of `patients` for the range."""
+    first, last = default_range(today, previous)
+    if "start" in request.GET:
+        form = ExportRangeForm(request.GET, today=today)
+    else:
+        form = ExportRangeForm(initial={"start": first, "end": last}, today=today)
+    if not form.is_bound or not form.is_valid():
+        context = {**context, "form": form, "previous": previous, "max_days": MAX_DAYS, "today": today}
+        return render(request, "journal/exports/range.html", context)
+    data = form.cleaned_data
+    first, last = data["start"], data["end"]
+    ids = list(patients.values_list("pk", flat=True))
+    audit(first, last, len(ids))
+    columns = columns_for(export_symptoms(ids))
+    rows = export_days(patients, first, last)
+    return _csv_response(csv_lines(columns, rows), export_filename(label, first, last),
+                         byte_order_mark=data["byte_order_mark"])
+
+
+@require_GET
+@clinician_required
+def patient_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request, pk)
+    today = patient.local_today()
+    previous = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
+
+    def audit(first: dt.date, last: dt.date, count: int) -> None:
+        _record_export(request, clinic=patient.clinic, patient=patient,
+                       summary=f"CSV of {patient.export_label}, {first.isoformat()} to {last.isoformat()}",
+                       scope="patient", format="csv", start=first.isoformat(), end=last.isoformat())
+
+    return _range_csv(
+        request, patients=Patient.objects.filter(pk=patient.pk), label=patient.export_label, today=today,
+        previous=previous, audit=audit, context={"patient": patient},
+    )
+
+
+@require_GET
+@clinician_required
+def clinic_csv(request: HttpRequest) -> HttpResponse:
+    """A clinician exports their assigned patients; a clinic admin the whole clinic."""
+    clinician = clinician_of(request)
+    clinic = clinician.clinic
+    patients = visible_patients(request.user)
+    if not clinician.is_clinic_admin:
+        patients = patients.filter(clinicians=clinician)
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    previous = previous_export_on(
+        AuditEvent.objects.filter(clinic=clinic, patient=None, actor=request.user), zone, today
+    )
+    scope = "clinic" if clinician.is_clinic_admin else "my patients"
+
+    def audit(first: dt.date, last: dt.date, count: int) -> None:
+        _record_export(request, clinic=clinic, patient=None,
+                       summary=(f"CSV of {count} patient{'' if count == 1 else 's'} ({scope}), "
+                                f"{first.isoformat()} to {last.isoformat()}"),
+                       scope=scope, format="csv", start=first.isoformat(), end=last.isoformat(),
+                       patients=count)
+
+    return _range_csv(
+        request, patients=patients, label=clinic.name, today=today, previous=previous, audit=audit,
+        context={"clinic": clinic, "whole_clinic": clinician.is_clinic_admin},
+    )
+
+
+@require_GET
+@patient_required
+def own_csv(request: HttpRequest) -> HttpResponse:
+    """Everything the patient has logged, from their first entry to today."""
+    patient = own_patient(request)
+    today = patient.local_today()
+    form = ByteOrderMarkForm(request.GET if "download" in request.GET else None)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "journal/exports/own.html", {"patient": patient, "form": form})
+    first = patient.entries.aggregate(first=Min("entry_date"))["first"] or today
+    first, last = min(first, today), today
+    _record_export(request, clinic=patient.clinic, patient=patient,
+                   summary=f"The patient downloaded their own CSV, {first.isoformat()} to {last.isoformat()}",
+                   scope="own", format="csv", start=first.isoformat(), end=last.isoformat())
+    columns = columns_for(export_symptoms([patient.pk]))
+    rows = export_days(Patient.objects.filter(pk=patient.pk), first, last)
+    return _csv_response(csv_lines(columns, rows), export_filename(patient.export_label, first, last),
+                         byte_order_mark=form.cleaned_data["byte_order_mark"])
+
+
+def _dictionary_columns(request: HttpRequest):
+    """The columns this user's exports can have: the symptoms of every patient they see."""
+    if request.user.role not in ("clinician", "patient"):
+        raise PermissionDenied("Clinicians and patients only.")
+    ids = list(visible_patients(request.user).values_list("pk", flat=True))
+    return columns_for(export_symptoms(ids))
+
+
+@require_GET
+@login_required
+def data_dictionary(request: HttpRequest) -> HttpResponse:
+    return render(request, "journal/exports/dictionary.html", {"columns": _dictionary_columns(request)})
+
+
+@require_GET
+@login_required
+def data_dictionary_csv(request: HttpRequest) -> HttpResponse:
+    """Small enough to send whole; it describes columns and holds no patient data."""
+    text = "".join(dictionary_lines(_dictionary_columns(request)))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "ldn-journal_data-dictionary.csv")
+    return response

@@ -1,0 +1,216 @@
+"""journal.exports: columns, safe cells, CSV text, ranges and names (plain Python, no database)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from journal.exports import (
+    MAX_DAYS,
+    EntryRecord,
+    ExportDay,
+    MedicationPeriod,
+    cell,
+    columns_for,
+    csv_lines,
+    default_range,
+    dictionary_lines,
+    encoded_chunks,
+    export_filename,
+    neutralise,
+    previous_visit,
+    range_problems,
+)
+from journal.models import SideEffectKind
+from journal.titration import ScheduledStep
+
+TODAY = dt.date(2026, 11, 21)
+PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
+ENERGY = SimpleNamespace(pk=2, name="Energy", higher_is_better=True, clinic_id=None)
+
+
+def parse(lines) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO("".join(lines))))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1+1", "'+1+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("\r=cmd", "'\r=cmd"),
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("-", "'-"),
+        # Plain negative numbers are numbers to a spreadsheet, not formulas: left alone.
+        ("-2", "-2"),
+        ("-0.5", "-0.5"),
+        # Not at the start, or a harmless first character: unchanged.
+        ("slept badly, 2=3", "slept badly, 2=3"),
+        ("café", "café"),
+        ("", ""),
+    ],
+)
+def test_neutralise(text, expected):
+    assert neutralise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (Decimal("1.500"), "1.5"),
+        (Decimal("4.5"), "4.5"),
+        (Decimal("0.125"), "0.125"),
+        (Decimal("10.000"), "10"),  # never 1E+1
+        (Decimal("-1.25"), "-1.25"),  # numbers are never prefixed
+        (-4, "-4"),
+        (0, "0"),
+        ("=cmd", "'=cmd"),
+        ("yes", "yes"),
+    ],
+)
+def test_cell_writes_numbers_as_numbers_and_neutralises_text(value, expected):
+    assert cell(value) == expected
+
+
+def test_columns_and_dictionary_come_from_one_list():
+    columns = columns_for([ENERGY, PAIN])
+    names = [column.name for column in columns]
+    assert names[:3] == ["patient_code", "date", "day_on_ldn"]
+    assert [f"side_effect_{kind}" for kind in SideEffectKind.values] == [
+        name for name in names if name.startswith("side_effect_") and name != "side_effect_other_text"
+    ]
+    assert names.index("Energy score") < names.index("Pain score") < names.index("sleep_quality")
+    header = next(csv.reader([next(csv_lines(columns, []))]))
+    dictionary = parse(dictionary_lines(columns))
+    assert header == [row["column"] for row in dictionary] == names
+    assert all(row["description"] for row in dictionary)
+    pain = next(row for row in dictionary if row["column"] == "Pain score")
+    assert pain["allowed_values"] == "0–10 (whole numbers)" and "lower is better" in pain["description"]
+
+
+def test_a_clinics_own_symptom_with_a_catalogue_name_gets_its_own_column():
+    clinic_pain = SimpleNamespace(pk=9, name="Pain", higher_is_better=False, clinic_id=3)
+    names = [column.name for column in columns_for([PAIN, clinic_pain])]
+    assert "Pain score" in names and "Pain (clinic's own) score" in names
+
+
+def test_rows_fill_every_column_and_leave_days_without_entry_blank():
+    step = ScheduledStep(dt.date(2026, 11, 1), Decimal("1.500"), "bedtime", plan_id=1)
+    entry = EntryRecord(
+        dose_taken=True, dose_mg=Decimal("1.500"), timing_taken="bedtime", time_taken=dt.time(22, 5),
+        sleep_quality=6, notes='slept "ok", then\nwoke', edit_count=2,
+        side_effects={"headache": "mild", "other": "moderate"}, other_side_effect="dry mouth",
+        scores={PAIN.pk: 7},
+    )
+    medication = MedicationPeriod("Levothyroxine", "50 mcg", started_on=dt.date(2026, 11, 3))
+    days = [
+        ExportDay("RLC-1", dt.date(2026, 11, 2), dt.date(2026, 11, 1), step, entry, [medication]),
+        ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
+    ]
+    logged, gap = parse(csv_lines(columns_for([PAIN]), days))
+    assert logged == {
+        "patient_code": "RLC-1", "date": "2026-11-02", "day_on_ldn": "2",
+        "prescribed_dose_mg": "1.5", "prescribed_timing": "bedtime",
+        "dose_taken": "yes", "dose_taken_mg": "1.5", "timing_taken": "bedtime", "time_taken": "22:05",
+        "side_effect_vivid_dreams": "", "side_effect_insomnia": "", "side_effect_headache": "mild",
+        "side_effect_nausea": "", "side_effect_anxiety": "", "side_effect_daytime_fatigue": "",
+        "side_effect_other": "moderate", "side_effect_other_text": "dry mouth",
+        "Pain score": "7", "sleep_quality": "6", "other_medications": "",
+        "notes": 'slept "ok", then\nwoke', "edited": "yes",
+    }
+    assert gap["date"] == "2026-11-03" and gap["prescribed_dose_mg"] == "1.5"
+    assert gap["other_medications"] == "Levothyroxine 50 mcg"
+    entry_columns = [name for name in gap if name not in {
+        "patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing", "other_medications"}]
+    assert all(gap[name] == "" for name in entry_columns)
+
+
+def test_csv_is_rfc_4180():
+    day = ExportDay("P", TODAY, entry=EntryRecord(dose_taken=False, notes='a, "b"\r\nc'))
+    text = "".join(csv_lines(columns_for([]), [day]))
+    assert text.endswith('"a, ""b""\r\nc",no\r\n')
+    assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
+
+
+def test_day_on_ldn_counts_the_first_dose_as_day_one():
+    first = dt.date(2026, 11, 10)
+    assert ExportDay("P", first - dt.timedelta(days=1), first).day_on_ldn is None
+    assert ExportDay("P", first, first).day_on_ldn == 1
+    assert ExportDay("P", TODAY, first).day_on_ldn == 12
+    assert ExportDay("P", TODAY).day_on_ldn is None
+
+
+def test_encoded_chunks_are_utf8_with_an_optional_byte_order_mark():
+    lines = [f"é{n}\r\n" for n in range(1000)]
+    plain = list(encoded_chunks(lines, chunk_chars=100))
+    assert len(plain) > 50 and b"".join(plain).decode() == "".join(lines)
+    marked = b"".join(encoded_chunks(lines, byte_order_mark=True))
+    assert marked.startswith(b"\xef\xbb\xbf") and marked.decode("utf-8-sig") == "".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("previous", "expected_first"),
+    [
+        (None, TODAY - dt.timedelta(days=89)),  # the last 90 days
+        (dt.date(2026, 10, 2), dt.date(2026, 10, 2)),  # since the previous export, that day included
+        (dt.date(2020, 1, 1), TODAY - dt.timedelta(days=MAX_DAYS - 1)),  # never longer than allowed
+    ],
+)
+def test_default_range(previous, expected_first):
+    assert default_range(TODAY, previous) == (expected_first, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "problems"),
+    [
+        (dt.date(2026, 9, 1), TODAY, {}),
+        (TODAY, TODAY, {}),
+        (TODAY - dt.timedelta(days=MAX_DAYS - 1), TODAY, {}),
+        (TODAY - dt.timedelta(days=MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
+        (dt.date(2026, 11, 10), dt.date(2026, 11, 1), {"start": "after the end date"}),
+        (dt.date(2026, 11, 1), TODAY + dt.timedelta(days=1), {"end": "in the future"}),
+        (TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=2),
+         {"start": "in the future", "end": "in the future"}),
+    ],
+)
+def test_range_problems(first, last, problems):
+    found = range_problems(first, last, TODAY)
+    assert found.keys() == problems.keys()
+    for name, words in problems.items():
+        assert words in found[name]
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "exported", "expected"),
+    [
+        (None, None, (dt.date(2026, 10, 22), "last 30 days")),
+        (dt.date(2026, 10, 1), None, (dt.date(2026, 10, 1), "last review")),
+        (None, dt.date(2026, 10, 5), (dt.date(2026, 10, 5), "previous export")),
+        (dt.date(2026, 10, 9), dt.date(2026, 10, 5), (dt.date(2026, 10, 9), "last review")),
+        (TODAY, None, (dt.date(2026, 10, 22), "last 30 days")),  # reviewed today: not a previous visit
+    ],
+)
+def test_previous_visit(reviewed, exported, expected):
+    assert previous_visit(TODAY, reviewed, exported) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("RLC-104", "ldn-journal_RLC-104_2026-09-01_2026-11-21.csv"),
+        ("Riverside LDN Clinic", "ldn-journal_Riverside-LDN-Clinic_2026-09-01_2026-11-21.csv"),
+        ('../"evil"\r\n', "ldn-journal_evil_2026-09-01_2026-11-21.csv"),
+        ("Zoë", "ldn-journal_Zo_2026-09-01_2026-11-21.csv"),
+    ],
+)
+def test_export_filename(label, expected):
+    assert export_filename(label, dt.date(2026, 9, 1), TODAY) == expected

@@ -1,0 +1,387 @@
+"""CSV downloads: round trip against the database, neutralising, streaming in bounded
+queries, ranges, audit rows, the data dictionary, and who may download what."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Min
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.exports import FORMULA_TRIGGERS
+from journal.models import (
+    AuditEvent,
+    DailyEntry,
+    DoseStep,
+    Medication,
+    Patient,
+    SideEffectKind,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+)
+from tests.factories import make_entry, make_plan
+
+TODAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+pytestmark = pytest.mark.django_db
+PER_DAY_COLUMNS = {"patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing",
+                   "other_medications"}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def parse(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.content[:500] if not response.streaming else ""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def patient_csv(client, patient, start, end=TODAY, **params):
+    url = reverse("patient_csv", kwargs={"pk": patient.pk})
+    return client.get(url, {"start": start.isoformat(), "end": end.isoformat(), **params})
+
+
+def every_day(first: dt.date, last: dt.date) -> list[str]:
+    return [(first + n * DAY).isoformat() for n in range((last - first).days + 1)]
+
+
+# --- round trip ----------------------------------------------------------------------------
+
+
+def test_a_demo_patients_csv_round_trips_to_the_database(client):
+    call_command("seed_demo", today=TODAY, stdout=io.StringIO())
+    anna = Patient.objects.get(user__username="anna")
+    # What the demo does not have: an edited entry with awkward text, an "other" side effect,
+    # another medication.
+    edited = anna.entries.order_by("-entry_date")[3]
+    edited.notes, edited.edit_count = 'Slept "badly", café;\nthen fine', 2
+    edited.save()
+    SideEffectReport.objects.update_or_create(
+        entry=edited, kind=SideEffectKind.OTHER, defaults={"severity": "mild", "other_text": "dry mouth"}
+    )
+    Medication.objects.create(patient=anna, name="Levothyroxine", dose_text="50 mcg",
+                              started_on=TODAY - 20 * DAY)
+    start = anna.entries.aggregate(first=Min("entry_date"))["first"] - 3 * DAY
+    client.force_login(anna.clinicians.first().user)
+
+    rows = parse(patient_csv(client, anna, start))
+
+    assert [row["date"] for row in rows] == every_day(start, TODAY)
+    entries = {entry.entry_date: entry
+               for entry in anna.entries.prefetch_related("scores__symptom", "side_effects")}
+    steps = list(DoseStep.objects.filter(plan__patient=anna).exclude(plan__status="draft")
+                 .select_related("plan").order_by("start_date"))
+    symptom_columns = [f"{symptom.name} score" for symptom in anna.tracked_symptoms.all()]
+    assert len(symptom_columns) == 3 and set(symptom_columns) <= set(rows[0])
+    gaps = 0
+    for row in rows:
+        day = dt.date.fromisoformat(row["date"])
+        assert row["patient_code"] == anna.code == "RLC-100"
+        started = [step for step in steps if step.start_date <= day
+                   and (step.plan.ended_on is None or day < step.plan.ended_on)]
+        step = started[-1] if started else None
+        assert row["prescribed_dose_mg"] == (str(step.dose_mg.normalize()) if step else "")
+        assert row["prescribed_timing"] == (step.timing if step else "")
+        assert row["day_on_ldn"] == (str((day - steps[0].start_date).days + 1) if day >= steps[0].start_date
+                                     else "")
+        assert row["other_medications"] == ("Levothyroxine 50 mcg" if day >= TODAY - 20 * DAY else "")
+        entry = entries.get(day)
+        if entry is None:
+            gaps += 1
+            assert all(value == "" for name, value in row.items() if name not in PER_DAY_COLUMNS)
+            continue
+        assert row["dose_taken"] == ("yes" if entry.dose_taken else "no")
+        assert (Decimal(row["dose_taken_mg"]) if row["dose_taken_mg"] else None) == entry.dose_mg
+        assert row["timing_taken"] == entry.timing_taken
+        assert row["time_taken"] == (entry.time_taken.strftime("%H:%M") if entry.time_taken else "")
+        assert row["sleep_quality"] == ("" if entry.sleep_quality is None else str(entry.sleep_quality))
+        assert row["notes"] == entry.notes
+        assert row["edited"] == ("yes" if entry.edit_count else "no")
+        scores = {f"{score.symptom.name} score": str(score.score) for score in entry.scores.all()}
+        assert {name: row[name] for name in symptom_columns} == {name: scores.get(name, "")
+                                                                for name in symptom_columns}
+        reports = {f"side_effect_{report.kind}": report.severity for report in entry.side_effects.all()}
+        assert {f"side_effect_{kind}": row[f"side_effect_{kind}"] for kind in SideEffectKind.values} == {
+            f"side_effect_{kind}": reports.get(f"side_effect_{kind}", "") for kind in SideEffectKind.values}
+        assert row["side_effect_other_text"] == " ".join(
+            report.other_text for report in entry.side_effects.all() if report.other_text)
+    assert gaps >= 3  # the days before the first entry, at least
+    edited_row = next(row for row in rows if row["date"] == edited.entry_date.isoformat())
+    assert edited_row["notes"] == 'Slept "badly", café;\nthen fine' and edited_row["edited"] == "yes"
+    assert edited_row["side_effect_other"] == "mild" and edited_row["side_effect_other_text"] == "dry mouth"
+
+
+def test_file_name_byte_order_mark_and_no_caching(client, alice, carol):
+    alice.code = "A-17"
+    alice.save()
+    client.force_login(carol.user)
+    response = patient_csv(client, alice, TODAY - 9 * DAY, byte_order_mark="on")
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbfpatient_code,date,")
+    filename = "ldn-journal_A-17_2026-11-12_2026-11-21.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["Cache-Control"] == "no-store"
+    assert not b"".join(patient_csv(client, alice, TODAY).streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+# --- safe to open --------------------------------------------------------------------------
+
+
+def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client, clinic, alice, carol):
+    make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
+    for n, trigger in enumerate(FORMULA_TRIGGERS):
+        day = TODAY - n * DAY
+        symptom = Symptom.objects.create(clinic=clinic, name=f"{trigger}SUM(1+1)")
+        alice.tracked_symptoms.add(symptom)
+        entry = make_entry(alice, day, notes=f"{trigger}cmd|' /C calc'!A0", sleep_quality=0)
+        SymptomScore.objects.create(entry=entry, symptom=symptom, score=3)
+        Medication.objects.create(patient=alice, name=f"{trigger}HYPERLINK(\"http://evil\")",
+                                  started_on=day, stopped_on=day)
+    make_entry(alice, TODAY - 10 * DAY, notes="-2")
+    client.force_login(carol.user)
+
+    response = patient_csv(client, alice, TODAY - 10 * DAY)
+    header, *rows = list(csv.reader(io.StringIO(body(response))))
+    by_date = {row[header.index("date")]: dict(zip(header, row, strict=True)) for row in rows}
+
+    for n, trigger in enumerate(FORMULA_TRIGGERS):
+        row = by_date[(TODAY - n * DAY).isoformat()]
+        assert f"'{trigger}SUM(1+1) score" in header
+        assert row[f"'{trigger}SUM(1+1) score"] == "3"
+        assert row["notes"] == f"'{trigger}cmd|' /C calc'!A0"
+        assert row["other_medications"] == f"'{trigger}HYPERLINK(\"http://evil\")"
+        # Numbers stay numbers: a zero, a dose with a dot, a day count.
+        assert (row["sleep_quality"], row["dose_taken_mg"], row["day_on_ldn"]) == ("0", "1.5", str(31 - n))
+    assert by_date[(TODAY - 10 * DAY).isoformat()]["notes"] == "-2"  # a plain negative number
+
+
+# --- the clinic's CSV streams in bounded queries -----------------------------------------
+
+
+def build_clinic(clinic, prescriber, patients: int, days: int, code: str = "C") -> dt.date:
+    first = TODAY - (days - 1) * DAY
+    pain = Symptom.objects.get(clinic=None, name="Pain")
+    people = Patient.objects.bulk_create(
+        [Patient(clinic=clinic, name=f"Patient {n}", code=f"{code}{n:03d}") for n in range(patients)]
+    )
+    link = Patient.tracked_symptoms.through
+    link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
+    plans = TitrationPlan.objects.bulk_create(
+        [TitrationPlan(patient=person, prescriber=prescriber, status="active") for person in people]
+    )
+    DoseStep.objects.bulk_create(
+        [DoseStep(plan=plan, start_date=first + offset * DAY, dose_mg=Decimal(dose))
+         for plan in plans for offset, dose in ((7, "1.5"), (60, "3"))]
+    )
+    entries = DailyEntry.objects.bulk_create(
+        [DailyEntry(patient=person, entry_date=first + n * DAY, dose_taken=True, dose_mg=Decimal("1.5"),
+                    timing_taken="bedtime", sleep_quality=5)
+         for person in people for n in range(days) if n % 7 != 3],
+        batch_size=2000,
+    )
+    SymptomScore.objects.bulk_create([SymptomScore(entry=entry, symptom=pain, score=4) for entry in entries],
+                                     batch_size=5000)
+    SideEffectReport.objects.bulk_create(
+        [SideEffectReport(entry=entry, kind="headache", severity="mild") for entry in entries[::10]],
+        batch_size=5000,
+    )
+    return first
+
+
+def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
+    client, clinic, ada, django_assert_max_num_queries
+):
+    first = build_clinic(clinic, ada, patients=200, days=180)
+    client.force_login(ada.user)
+
+    # The request's own queries, then 1 + 7 per batch of 50 patients (37 today): not one per row.
+    with django_assert_max_num_queries(40), CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
+        assert response.status_code == 200 and response.streaming
+        # Nothing of the journal is read until the body is iterated: the rows are made as they go.
+        assert not any('FROM "journal_dailyentry"' in query["sql"] for query in queries.captured_queries)
+        chunks = list(response.streaming_content)
+
+    assert len(chunks) > 50  # sent piece by piece, never built whole
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    assert len(rows) == 200 * 180
+    assert rows[0]["patient_code"] == "C000" and rows[-1]["patient_code"] == "C199"
+    assert {row["date"] for row in rows[:180]} == set(every_day(first, TODAY))
+    blank = [row for row in rows if row["dose_taken"] == ""]
+    assert len(blank) == 200 * sum(1 for n in range(180) if n % 7 == 3)
+    assert rows[100]["Pain score"] == "4" and rows[100]["prescribed_dose_mg"] == "3"
+
+
+def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
+    """Per batch of patients, not per patient or per row."""
+    first = build_clinic(clinic, ada, patients=10, days=30)
+    client.force_login(ada.user)
+    params = {"start": first.isoformat(), "end": TODAY.isoformat()}
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            body(client.get(reverse("clinic_csv"), params))
+        return len(queries.captured_queries)
+
+    few = count()
+    build_clinic(clinic, ada, patients=40, days=30, code="D")
+    assert count() == few
+
+
+# --- ranges --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (TODAY - 3 * DAY, TODAY - 5 * DAY, "The start date is after the end date"),
+        (TODAY - 3 * DAY, TODAY + DAY, "The end date is in the future"),
+        (TODAY - 1200 * DAY, TODAY, "The range is longer than 1096 days"),
+        (None, TODAY, "This field is required."),
+    ],
+)
+def test_a_bad_range_is_explained_and_nothing_is_exported(client, alice, carol, start, end, message):
+    client.force_login(carol.user)
+    url = reverse("patient_csv", kwargs={"pk": alice.pk})
+    response = client.get(url, {"start": start.isoformat() if start else "", "end": end.isoformat()})
+    assert response.status_code == 200 and not response.streaming
+    assert message in response.content.decode()
+    assert 'class="error-summary"' in response.content.decode()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+
+
+def test_default_range_runs_from_the_previous_export_or_90_days(client, alice, carol, bob):
+    client.force_login(carol.user)
+    url = reverse("patient_csv", kwargs={"pk": alice.pk})
+    page = client.get(url).content.decode()
+    assert f'value="{(TODAY - 89 * DAY).isoformat()}"' in page and f'value="{TODAY.isoformat()}"' in page
+    assert "No earlier export" in page
+
+    with time_machine.travel(NOW - 12 * DAY, tick=False):
+        body(patient_csv(client, alice, TODAY - 40 * DAY, TODAY - 12 * DAY))
+    AuditEvent.objects.create(clinic=alice.clinic, patient=alice, actor=alice.user, kind="export",
+                              summary="own download", details={"by": "patient"}, at=NOW - 2 * DAY)
+    AuditEvent.objects.create(clinic=bob.clinic, patient=bob, actor=carol.user, kind="export",
+                              summary="someone else", details={"by": "clinician"}, at=NOW - DAY)
+    page = client.get(url).content.decode()
+    assert f'value="{(TODAY - 12 * DAY).isoformat()}"' in page  # the patient's own download does not count
+    assert "previous export (9 Nov 2026)" in page
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+def test_every_export_is_recorded(client, alice, bob, carol, ada):
+    client.force_login(carol.user)
+    body(patient_csv(client, alice, TODAY - 5 * DAY))
+    client.force_login(ada.user)
+    body(client.get(reverse("clinic_csv"), {"start": TODAY.isoformat(), "end": TODAY.isoformat()}))
+    client.force_login(alice.user)
+    body(client.get(reverse("own_csv"), {"download": "1"}))
+
+    patient_event, clinic_event, own_event = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT)
+    assert (patient_event.patient, patient_event.actor, patient_event.at) == (alice, carol.user, NOW)
+    assert patient_event.details == {"by": "clinician", "scope": "patient", "format": "csv",
+                                     "start": "2026-11-16", "end": "2026-11-21"}
+    assert patient_event.summary == f"CSV of {alice.export_label}, 2026-11-16 to 2026-11-21"
+    assert (clinic_event.patient, clinic_event.clinic, clinic_event.actor) == (None, alice.clinic, ada.user)
+    assert clinic_event.details["patients"] == 2 and clinic_event.details["scope"] == "clinic"
+    assert (own_event.patient, own_event.actor, own_event.details["by"]) == (alice, alice.user, "patient")
+
+
+# --- the patient's own CSV -----------------------------------------------------------------
+
+
+def test_a_patient_downloads_everything_they_logged(client, alice, bob, carol):
+    make_entry(alice, TODAY - 20 * DAY, notes="first", scores={"Pain": 6})
+    make_entry(alice, TODAY - 2 * DAY, notes="later", dose_taken=False)
+    make_entry(bob, TODAY - 30 * DAY, notes="bob's")
+    client.force_login(alice.user)
+
+    page = client.get(reverse("own_csv"))
+    assert page.status_code == 200 and b"Download my CSV" in page.content
+    rows = parse(client.get(reverse("own_csv"), {"download": "1"}))
+
+    assert [row["date"] for row in rows] == every_day(TODAY - 20 * DAY, TODAY)
+    assert {row["patient_code"] for row in rows} == {alice.export_label}
+    assert (rows[0]["notes"], rows[0]["Pain score"], rows[-3]["dose_taken"]) == ("first", "6", "no")
+    assert "bob's" not in {row["notes"] for row in rows}
+
+
+# --- data dictionary -----------------------------------------------------------------------
+
+
+def test_the_data_dictionary_covers_every_column(client, clinic, alice, bob, carol):
+    own = Symptom.objects.create(clinic=clinic, name="Hot flushes", higher_is_better=False)
+    bob.tracked_symptoms.add(own)
+    client.force_login(carol.user)
+    header = next(csv.reader(io.StringIO(body(patient_csv(client, alice, TODAY)))))
+    client.force_login(bob.user)
+    header += next(csv.reader(io.StringIO(body(client.get(reverse("own_csv"), {"download": "1"})))))
+
+    client.force_login(carol.user)
+    response = client.get(reverse("data_dictionary_csv"))
+    described = {row["column"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert set(header) <= set(described)
+    assert all(row["description"] and row["allowed_values"] for row in described.values())
+    assert described["Hot flushes score"]["unit"] == "score"
+    page = client.get(reverse("data_dictionary")).content.decode()
+    assert all(f"<code>{name}</code>" in page for name in described)
+
+
+# --- who may download what -----------------------------------------------------------------
+
+
+def test_nobody_downloads_another_clinics_or_patients_data(client, alice, bob, carol, ada, charlie, dave):
+    make_entry(alice, TODAY, notes="alice's note")
+    make_entry(bob, TODAY, notes="bob's note")
+    make_entry(dave, TODAY, notes="dave's note")
+
+    def clinic_notes() -> list[str]:
+        response = client.get(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
+        return sorted(row["notes"] for row in parse(response))
+
+    client.force_login(charlie.user)  # another clinic
+    assert patient_csv(client, alice, TODAY).status_code == 404
+    assert clinic_notes() == ["dave's note"]
+    client.force_login(carol.user)  # her own patients only, even in the clinic export
+    assert clinic_notes() == ["alice's note"]
+    assert patient_csv(client, dave, TODAY).status_code == 404
+    client.force_login(ada.user)  # the clinic admin: the whole clinic, not the other one
+    assert clinic_notes() == ["alice's note", "bob's note"]
+    client.force_login(bob.user)  # a patient: their own CSV only
+    assert patient_csv(client, alice, TODAY).status_code == 403
+    assert client.get(reverse("clinic_csv"), {"start": TODAY, "end": TODAY}).status_code == 403
+    own = parse(client.get(reverse("own_csv"), {"download": "1"}))
+    assert own[-1]["notes"] == "bob's note"
+    client.logout()
+    assert client.get(reverse("own_csv"), {"download": "1"}).status_code == 302
+    assert AuditEvent.objects.filter(kind="export", patient=alice).count() == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["patient_csv", "clinic_csv", "own_csv", "data_dictionary", "data_dictionary_csv"]
+)
+def test_exports_answer_get_only(client, alice, carol, name):
+    client.force_login((alice if name == "own_csv" else carol).user)
+    url = reverse(name, kwargs={"pk": alice.pk} if name == "patient_csv" else {})
+    assert client.post(url, {"start": TODAY, "end": TODAY}).status_code == 405
