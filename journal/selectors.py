@@ -7,11 +7,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from journal.advice import PatientNote, ReportedSideEffect
+from journal.assessment import (
+    SLEEP_QUALITY,
+    Assessment,
+    LoggedEntry,
+    Measure,
+    PatientRecord,
+    SinceReview,
+    assess,
+    since_review,
+)
+from journal.charts import WeekRow, patient_figure, weekly_rows
 from journal.diary import Diary
 from journal.exports import EntryRecord, ExportDay, MedicationPeriod, dates
 from journal.models import (
+    AdviceDismissal,
     AuditEvent,
     DailyEntry,
     DoseStep,
@@ -23,6 +36,7 @@ from journal.models import (
     SymptomScore,
     TitrationPlan,
 )
+from journal.safety import prefill_screening
 from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
 
 
@@ -197,3 +211,101 @@ def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.
     start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     event = events.filter(kind=AuditEvent.Kind.EXPORT, at__lt=start_of_today).order_by("at", "pk").last()
     return event.at.astimezone(zone).date() if event else None
+
+
+# --- one patient's journal as plain data (charts, response, advice, roster) -----------------
+
+
+def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
+    """Each patient's whole journal as plain data, as of their own local today (8 queries,
+    however many patients and days): steps, pauses, tracked symptoms, entries with their
+    scores and side effects, medications, dismissed advice."""
+    patients = list(patients)
+    ids = [patient.pk for patient in patients]
+    schedules, pauses = schedules_for(ids), pauses_for(ids)
+    tracked: dict[int, list[Symptom]] = defaultdict(list)
+    links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
+    for link in sorted(links, key=lambda link: link.symptom.name):
+        tracked[link.patient_id].append(link.symptom)
+    entries: dict[int, list[DailyEntry]] = defaultdict(list)
+    for entry in (DailyEntry.objects.filter(patient_id__in=ids).order_by("entry_date")
+                  .prefetch_related("scores", "side_effects")):
+        entries[entry.patient_id].append(entry)
+    medications: dict[int, list[Medication]] = defaultdict(list)
+    for medication in Medication.objects.filter(patient_id__in=ids):
+        medications[medication.patient_id].append(medication)
+    dismissed: dict[int, set[str]] = defaultdict(set)
+    for patient_id, key in AdviceDismissal.objects.filter(patient_id__in=ids).values_list(
+        "patient_id", "evidence_key"
+    ):
+        dismissed[patient_id].add(key)
+    records = {}
+    for patient in patients:
+        today, logged = patient.local_today(now), entries[patient.pk]
+        records[patient.pk] = PatientRecord(
+            today=today,
+            schedule=tuple(schedules.get(patient.pk, [])),
+            pauses=tuple(pauses.get(patient.pk, [])),
+            measures=_measures(tracked[patient.pk], logged),
+            entries=tuple(
+                LoggedEntry(entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken,
+                            entry.created_at, entry.updated_at)
+                for entry in logged
+            ),
+            side_effects=tuple(
+                ReportedSideEffect(entry.entry_date, report.kind, report.severity, report.other_text)
+                for entry in logged for report in entry.side_effects.all()
+            ),
+            notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
+            on_thyroid_medication=prefill_screening(medications[patient.pk], today).thyroid_medication,
+            dismissed_keys=frozenset(dismissed[patient.pk]),
+        )
+    return records
+
+
+def _measures(symptoms: list[Symptom], entries: list[DailyEntry]) -> tuple[Measure, ...]:
+    """The tracked symptoms by name, then sleep quality once any entry records it."""
+    series: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for entry in entries:
+        for score in entry.scores.all():
+            series[score.symptom_id].append((entry.entry_date, score.score))
+    measures = [Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk]))
+                for symptom in symptoms]
+    sleep = tuple(
+        (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None
+    )
+    if sleep:
+        measures.append(Measure(SLEEP_QUALITY, True, sleep, tracked=False))
+    return tuple(measures)
+
+
+def advice_open_at_review(patient_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """The advice keys open at each patient's latest review (1 query)."""
+    latest = AuditEvent.objects.filter(patient_id=OuterRef("patient_id"), kind=AuditEvent.Kind.REVIEWED)
+    events = AuditEvent.objects.filter(
+        patient_id__in=list(patient_ids),
+        kind=AuditEvent.Kind.REVIEWED,
+        pk=Subquery(latest.order_by("-at", "-pk").values("pk")[:1]),
+    )
+    return {event.patient_id: frozenset(event.details.get("open_advice", [])) for event in events}
+
+
+@dataclass(frozen=True)
+class PatientOverview:
+    """What the patient chart, the response table, the advice cards and the review show."""
+
+    record: PatientRecord
+    assessment: Assessment
+    figure: dict
+    weeks: list[WeekRow]
+    since_review: SinceReview
+
+
+def patient_overview(patient: Patient, now: dt.datetime | None = None) -> PatientOverview:
+    """One patient's chart, responses, advice and what is new since the last review (9
+    queries: `patient_records` and `advice_open_at_review`)."""
+    record = patient_records([patient], now)[patient.pk]
+    assessment = assess(record)
+    new = since_review(record, assessment, patient.last_reviewed_at,
+                       advice_open_at_review([patient.pk]).get(patient.pk, frozenset()))
+    return PatientOverview(record, assessment, patient_figure(record), weekly_rows(record), new)

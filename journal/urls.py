@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal.views import clinician, exports, home, patient
+from journal.views import charts, clinician, exports, home, patient, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("calendar/<str:token>.ics", patient.calendar_feed, name="calendar_feed"),
     path("clinic/patients/", clinician.roster, name="roster"),
     path("clinic/patients/<int:pk>/", clinician.patient_detail, name="patient_detail"),
+    path("clinic/patients/<int:pk>/advice/dismiss/", review.advice_dismiss, name="advice_dismiss"),
+    path("clinic/patients/<int:pk>/reviewed/", review.patient_reviewed, name="patient_reviewed"),
+    path("my-chart/", charts.my_chart, name="my_chart"),
     path("clinic/patients/<int:pk>/export/", exports.patient_csv, name="patient_csv"),
     path("clinic/export/", exports.clinic_csv, name="clinic_csv"),
     path("my-data/export/", exports.own_csv, name="own_csv"),

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from journal.access import clinician_of, clinician_required, patient_for, visible_patients
-from journal.selectors import pauses_for, roster_rows, schedules_for
+from journal.selectors import patient_overview, pauses_for, roster_rows, schedules_for
 from journal.titration import first_dose_date, next_step_after, prescribed_on
 
 
@@ -42,5 +42,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conditions": list(patient.conditions.all()),
         "symptoms": list(patient.tracked_symptoms.all()),
         "medications": list(patient.medications.all()),
+        "overview": patient_overview(patient),
     }
     return render(request, "journal/clinician/patient.html", context)

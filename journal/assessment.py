@@ -1,0 +1,187 @@
+"""One patient's journal as plain data, and what the domain core makes of it.
+
+`journal.selectors.patient_records` fills `PatientRecord` from the database in a fixed
+number of queries; everything here is plain Python shared by the clinician's patient page,
+the patient's own chart and the roster. The rules themselves live in `journal.response`
+(responder classes) and `journal.advice` (titration advice); this module only feeds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from journal.advice import (
+    AdherenceCount,
+    AdviceCard,
+    AdviceInput,
+    PatientNote,
+    PlanStep,
+    ReportedSideEffect,
+    advise,
+    count_adherence,
+    open_cards,
+)
+from journal.response import ResponseClass, SymptomResponse, WindowSummary, assess_symptom
+from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
+
+DAY = dt.timedelta(days=1)
+SLEEP_QUALITY = "Sleep quality"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A 0–10 series: a tracked symptom, or the sleep quality every daily entry asks for
+    (`tracked=False`: it is not one of the symptoms the clinician chose to follow)."""
+
+    name: str
+    higher_is_better: bool
+    series: tuple[tuple[dt.date, int], ...]
+    tracked: bool = True
+
+    @property
+    def direction_label(self) -> str:
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    day: dt.date
+    dose_taken: bool
+    dose_mg: Decimal | None
+    timing_taken: str  # journal.models.TimingTaken value, "" when not taken
+    logged_at: dt.datetime
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    today: dt.date
+    schedule: tuple[ScheduledStep, ...] = ()
+    pauses: tuple[PausePeriod, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    entries: tuple[LoggedEntry, ...] = ()
+    side_effects: tuple[ReportedSideEffect, ...] = ()
+    notes: tuple[PatientNote, ...] = ()
+    on_thyroid_medication: bool = False
+    dismissed_keys: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def first_dose(self) -> dt.date | None:
+        return first_dose_date(self.schedule)
+
+    @property
+    def day_on_ldn(self) -> int | None:
+        """Day 1 is the first dose date; None before it."""
+        first = self.first_dose
+        return (self.today - first).days + 1 if first and self.today >= first else None
+
+    def prescribed(self, day: dt.date) -> ScheduledStep | None:
+        return prescribed_on(self.schedule, day, self.pauses)
+
+    def prescribed_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        days = (first + offset * DAY for offset in range((last - first).days + 1))
+        return {day for day in days if self.prescribed(day) is not None}
+
+
+@dataclass(frozen=True)
+class MeasureResponse:
+    measure: Measure
+    response: SymptomResponse
+
+    @property
+    def windows(self) -> tuple[WindowSummary, WindowSummary, WindowSummary]:
+        return self.response.initial, self.response.full, self.response.latest
+
+
+@dataclass(frozen=True)
+class Assessment:
+    responses: tuple[MeasureResponse, ...]
+    cards: tuple[AdviceCard, ...]
+    open_cards: tuple[AdviceCard, ...]
+    adherence: AdherenceCount
+
+    @property
+    def dismissed_count(self) -> int:
+        return len(self.cards) - len(self.open_cards)
+
+    @property
+    def main(self) -> MeasureResponse | None:
+        """The roster's "main symptom": the tracked symptom that most needs attention
+        (lowest `ResponseClass.rank`, then name). Tracked symptoms have no order of their
+        own, and a patient whose pain improves while fatigue worsens needs a look; sleep
+        quality is shown on the patient's page but not chosen here, since it is not one of
+        the symptoms the clinician chose to follow."""
+        tracked = [item for item in self.responses if item.measure.tracked]
+        return min(tracked, key=lambda item: (item.response.response_class.rank, item.measure.name),
+                   default=None)
+
+    @property
+    def main_class(self) -> ResponseClass | None:
+        return self.main.response.response_class if self.main else None
+
+
+def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) -> AdviceInput:
+    first = record.first_dose
+    return AdviceInput(
+        today=record.today,
+        first_dose_date=first,
+        steps=[PlanStep(step.start_date, step.dose_mg, step.timing) for step in record.schedule],
+        side_effects=record.side_effects,
+        entries=[(entry.day, entry.dose_taken) for entry in record.entries],
+        responses={item.measure.name: item.response.response_class
+                   for item in responses if item.measure.tracked},
+        on_thyroid_medication=record.on_thyroid_medication,
+        notes=record.notes,
+        prescribed_days=record.prescribed_days(first, record.today) if first else set(),
+    )
+
+
+def assess(record: PatientRecord) -> Assessment:
+    """Every measure's response, the advice cards and the 14-day adherence, as of
+    `record.today`."""
+    responses = tuple(
+        MeasureResponse(measure, assess_symptom(record.first_dose, record.today, measure.series,
+                                                measure.higher_is_better))
+        for measure in record.measures
+    )
+    inp = advice_input(record, responses)
+    cards = tuple(advise(inp))
+    return Assessment(
+        responses=responses,
+        cards=cards,
+        open_cards=tuple(open_cards(cards, record.dismissed_keys)),
+        adherence=count_adherence(inp.entries, inp.prescribed_days or set(), record.today),
+    )
+
+
+@dataclass(frozen=True)
+class SinceReview:
+    """What is new since the clinician last marked the patient reviewed (everything, when
+    never reviewed): entries logged, side-effect reports on entries logged or edited, and
+    open advice cards that were not open at the review."""
+
+    reviewed_at: dt.datetime | None
+    entries: int
+    side_effects: int
+    advice: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.entries or self.side_effects or self.advice)
+
+
+def since_review(record: PatientRecord, assessment: Assessment, reviewed_at: dt.datetime | None,
+                 advice_open_at_review: Collection[str] = ()) -> SinceReview:
+    def after_review(moment: dt.datetime) -> bool:
+        return reviewed_at is None or moment > reviewed_at
+
+    changed_days = {entry.day for entry in record.entries if after_review(entry.changed_at)}
+    return SinceReview(
+        reviewed_at=reviewed_at,
+        entries=sum(1 for entry in record.entries if after_review(entry.logged_at)),
+        side_effects=sum(1 for report in record.side_effects if report.day in changed_days),
+        advice=sum(1 for card in assessment.open_cards if card.key not in advice_open_at_review),
+    )

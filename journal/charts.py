@@ -1,0 +1,392 @@
+"""The patient chart: a plotly figure built from plain data (`journal.assessment.PatientRecord`).
+
+Every panel shares one time axis, so a clinician sees whether a side effect followed a
+step-up (DOMAIN.md, "What this means"): the dose panel (prescribed step line, doses taken,
+missed and unlogged days), one panel per measure (daily scores faint, 7-day rolling mean
+bold) and a side-effect strip (one row per kind, colour by severity). The baseline week,
+the 8–10-week and the 3–6-month windows [003] are shaded and labelled, even while still
+ahead; the first dose and every step change are marked.
+
+The figure reaches the browser as JSON (`json_script` + static/js/chart.js, since the CSP
+forbids inline scripts), so it is kept small: ISO dates, means rounded to one decimal,
+hover text from per-trace templates rather than per-point strings, an empty template.
+Six months of eight symptoms stay well under 200 KB (tests/test_charts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from journal.assessment import DAY, Measure, PatientRecord
+from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
+from journal.titration import ScheduledStep, format_mg
+
+# Short labels: the strip's row names share the left margin with every panel's ticks.
+SIDE_EFFECT_LABELS = {
+    "vivid_dreams": "Dreams",
+    "insomnia": "Insomnia",
+    "headache": "Headache",
+    "nausea": "Nausea",
+    "anxiety": "Anxiety",
+    "daytime_fatigue": "Fatigue",
+    "other": "Other",
+}
+SEVERITY_COLOURS = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
+INK, MUTED, BRAND = "#1b2733", "#5b6875", "#1d5c63"
+TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning", "other": "at another time"}
+
+# Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
+DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
+MARGIN = {"l": 64, "r": 14, "t": 84, "b": 96}
+LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
+BUTTONS_ABOVE_PX = 50
+
+
+@dataclass(frozen=True)
+class ShadedWindow:
+    label: str
+    first_day: dt.date
+    last_day: dt.date
+    colour: str
+
+
+def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
+    """The baseline week before the first dose and the two response windows [003]."""
+    def days(offset: int) -> dt.date:
+        return first_dose + offset * DAY
+
+    return [
+        ShadedWindow("baseline", days(-BASELINE_DAYS), days(-1), "rgba(91,104,117,0.14)"),
+        ShadedWindow("8–10<br>weeks", days(INITIAL_EFFECT_WINDOW[0]), days(INITIAL_EFFECT_WINDOW[1]),
+                     "rgba(227,178,60,0.20)"),
+        ShadedWindow("3–6<br>months", days(FULL_RESPONSE_WINDOW[0]), days(FULL_RESPONSE_WINDOW[1]),
+                     "rgba(30,107,58,0.12)"),
+    ]
+
+
+def chart_span(record: PatientRecord) -> tuple[dt.date, dt.date]:
+    """First and last day the chart can show: from the baseline week (or the first entry)
+    to today, or to the end of the 3–6-month window while that is still ahead."""
+    first_dose = record.first_dose
+    starts = [entry.day for entry in record.entries[:1]]
+    ends = [record.today]
+    if first_dose:
+        starts.append(first_dose - BASELINE_DAYS * DAY)
+        ends.append(first_dose + FULL_RESPONSE_WINDOW[1] * DAY)
+    return min(starts, default=record.today), max(ends)
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _step_words(step: ScheduledStep) -> str:
+    return f"{format_mg(step.dose_mg)} mg {TIMING_WORDS.get(step.timing, step.timing)}"
+
+
+def _prescribed_line(record: PatientRecord, first: dt.date) -> go.Scatter:
+    """The prescription as a step line: one point where it changes, drawn to the end of
+    today; gaps before the first dose, during pauses and after a plan ends."""
+    xs: list[str] = []
+    ys: list[float | None] = []
+    words: list[str] = []
+    previous: ScheduledStep | None | bool = False  # False: nothing drawn yet
+    day = first
+    while day <= record.today:
+        step = record.prescribed(day)
+        if step != previous:
+            xs.append(_iso(day))
+            ys.append(float(step.dose_mg) if step else None)
+            words.append(_step_words(step) if step else "none")
+            previous = step
+        day += DAY
+    if xs:
+        xs.append(_iso(record.today + DAY))
+        ys.append(ys[-1])
+        words.append(words[-1])
+    return go.Scatter(
+        x=xs, y=ys, text=words, name="Prescribed", mode="lines", line_shape="hv",
+        line={"color": BRAND, "width": 2.5}, connectgaps=False,
+        hovertemplate="%{text}<extra>prescribed</extra>", legendgroup="dose",
+    )
+
+
+def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
+    """Doses taken (by when they were taken), logged as not taken, and prescribed days
+    with no entry (today excepted: the day is not over)."""
+    logged = {entry.day: entry for entry in record.entries}
+    taken: dict[str, tuple[list[str], list[float]]] = {"bedtime": ([], []), "morning": ([], []),
+                                                       "other": ([], [])}
+    for entry in record.entries:
+        if entry.dose_taken and entry.dose_mg is not None:
+            xs, ys = taken.get(entry.timing_taken, taken["other"])
+            xs.append(_iso(entry.day))
+            ys.append(float(entry.dose_mg))
+    missed: tuple[list[str], list[float]] = ([], [])
+    unlogged: tuple[list[str], list[float]] = ([], [])
+    day = max(first, record.first_dose or record.today)
+    while day < record.today:
+        step = record.prescribed(day)
+        entry = logged.get(day)
+        if step is not None and (entry is None or not entry.dose_taken):
+            xs, ys = missed if entry else unlogged
+            xs.append(_iso(day))
+            ys.append(float(step.dose_mg))
+        day += DAY
+    styles = [
+        (taken["bedtime"], "Taken at bedtime", {"symbol": "circle", "color": INK, "size": 5}, "taken"),
+        (taken["morning"], "Taken in the morning",
+         {"symbol": "diamond", "color": "#dd6b20", "size": 6}, "taken"),
+        (taken["other"], "Taken at another time", {"symbol": "square", "color": MUTED, "size": 5}, "taken"),
+        (missed, "Not taken", {"symbol": "x", "color": "#a11d2a", "size": 8}, "not taken"),
+        (unlogged, "Not logged", {"symbol": "circle-open", "color": MUTED, "size": 7}, "not logged"),
+    ]
+    return [
+        go.Scatter(x=xs, y=ys, name=name, mode="markers", marker=marker, legendgroup="dose",
+                   hovertemplate=f"%{{y}} mg<extra>{what}</extra>")
+        for (xs, ys), name, marker, what in styles if xs
+    ]
+
+
+def _top_dose(record: PatientRecord) -> float:
+    """Head room above the highest dose prescribed or taken, so markers are not clipped."""
+    doses = [step.dose_mg for step in record.schedule]
+    doses += [entry.dose_mg for entry in record.entries if entry.dose_mg is not None]
+    return round(float(max(doses, default=1)) * 1.2, 2)
+
+
+def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]:
+    means = rolling_mean(measure.series)
+    days = [_iso(day) for day, _ in means]
+    return [
+        go.Scatter(
+            x=days, y=[score for _, score in sorted(measure.series)],
+            customdata=[round(mean, 1) for _, mean in means],
+            name="Daily score", mode="markers", legendgroup="daily", showlegend=first_in_legend,
+            marker={"color": MUTED, "size": 4, "opacity": 0.45},
+            hovertemplate=f"%{{y}} (7-day mean %{{customdata}})<extra>{measure.name}</extra>",
+        ),
+        go.Scatter(
+            x=days, y=[round(mean, 1) for _, mean in means], name="7-day mean", mode="lines",
+            legendgroup="mean", showlegend=first_in_legend, line={"color": BRAND, "width": 2.5},
+            hoverinfo="skip",
+        ),
+    ]
+
+
+def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[go.Scatter]:
+    traces = []
+    for severity, colour in SEVERITY_COLOURS.items():
+        reports = [report for report in record.side_effects if report.severity == severity]
+        if not reports:
+            continue
+        traces.append(go.Scatter(
+            x=[_iso(report.day) for report in reports],
+            y=[kinds.index(report.kind) for report in reports],
+            text=[report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind) for report in reports],
+            name=f"Side effect: {severity}", mode="markers", legendgroup="effects",
+            marker={"symbol": "square", "color": colour, "size": 9},
+            hovertemplate=f"%{{text}}<extra>{severity}</extra>",
+        ))
+    return traces
+
+
+def _domains(heights: list[int]) -> tuple[list[list[float]], int]:
+    """Each panel's [bottom, top] in paper units, top panel first, and the plot height."""
+    plot_px = sum(heights) + GAP_PX * (len(heights) - 1)
+    domains, top = [], plot_px
+    for height in heights:
+        domains.append([round((top - height) / plot_px, 4), round(top / plot_px, 4)])
+        top -= height + GAP_PX
+    return domains, plot_px
+
+
+def _axis_id(index: int) -> str:
+    return "y" if index == 0 else f"y{index + 1}"
+
+
+def _axis_key(index: int) -> str:
+    return "yaxis" if index == 0 else f"yaxis{index + 1}"
+
+
+def _panel_title(text: str, top: float) -> dict:
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": top, "xanchor": "left",
+            "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": INK}}
+
+
+def _range_buttons(first: dt.date, last: dt.date, today: dt.date, plot_px: int) -> dict:
+    """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
+    of the 3–6-month window. Explicit ranges rather than plotly's range selector, which
+    counts back from the end of the current view: with the response windows still ahead
+    that end lies in the future, and "8 weeks" would show empty weeks."""
+    end = _iso(today + DAY)
+    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
+    buttons = [{"label": label, "method": "relayout",
+                "args": [{"xaxis.range": [_iso(today - (days - 1) * DAY), end]}]}
+               for label, days in spans]
+    buttons.append({"label": "All", "method": "relayout",
+                    "args": [{"xaxis.range": [_iso(first), _iso(last + DAY)]}]})
+    return {"type": "buttons", "direction": "right", "buttons": buttons, "active": len(buttons) - 1,
+            "showactive": True, "x": 0, "xanchor": "left", "y": 1 + BUTTONS_ABOVE_PX / plot_px,
+            "yanchor": "bottom", "pad": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "bgcolor": "#ffffff", "bordercolor": "#8a98a6", "font": {"size": 11}}
+
+
+def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
+    """Vertical lines for the first dose and every step change (a new dose or timing),
+    the shaded windows, and their labels."""
+    shapes: list[dict] = []
+    labels: list[dict] = []
+    first_dose = record.first_dose
+    if first_dose is None:
+        return shapes, labels
+    # One row of labels above the dose panel's title: the baseline to the left of the
+    # first-dose line (it is only a week wide), the other windows from their first day, on
+    # two lines so that neighbours do not collide on a phone.
+    row = {"xref": "x", "yref": "paper", "y": 1, "yanchor": "bottom", "yshift": LABEL_ROW_SHIFT_PX,
+           "showarrow": False, "font": {"size": 11, "color": MUTED}}
+    labels.append({**row, "text": "first<br>dose", "x": _iso(first_dose), "xanchor": "left",
+                   "font": {"size": 11, "color": INK}})
+    for window in response_windows(first_dose):
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": _iso(window.first_day),
+                       "x1": _iso(window.last_day + DAY), "y0": 0, "y1": 1, "fillcolor": window.colour,
+                       "line": {"width": 0}, "layer": "below"})
+        baseline = window.last_day < first_dose
+        labels.append({**row, "text": window.label,
+                       "x": _iso(first_dose if baseline else window.first_day),
+                       "xanchor": "right" if baseline else "left"})
+    previous: ScheduledStep | None = None
+    for step in sorted(record.schedule, key=lambda step: step.start_date):
+        if previous is None or (step.dose_mg, step.timing) != (previous.dose_mg, previous.timing):
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": _iso(step.start_date),
+                           "x1": _iso(step.start_date), "y0": 0, "y1": 1,
+                           "line": {"color": INK if previous is None else MUTED,
+                                    "width": 1.5 if previous is None else 1,
+                                    "dash": "solid" if previous is None else "dot"}})
+        previous = step
+    return shapes, labels
+
+
+def patient_figure(record: PatientRecord) -> dict:
+    """The whole chart as a plotly figure dict, ready for `json_script`."""
+    first, last = chart_span(record)
+    kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
+    heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
+    if kinds:
+        heights.append(STRIP_ROW_PX * len(kinds) + 12)
+    domains, plot_px = _domains(heights)
+
+    fig = go.Figure()
+    panels: list[tuple[list[go.Scatter], dict, str]] = [(
+        [_prescribed_line(record, first), *_dose_markers(record, first)],
+        {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
+        "<b>LDN dose</b>",
+    )]
+    for position, measure in enumerate(record.measures):
+        panels.append((
+            _measure_traces(measure, first_in_legend=position == 0),
+            {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
+            f"<b>{measure.name}</b> · 0–10, {measure.direction_label}",
+        ))
+    if kinds:
+        panels.append((
+            _side_effect_traces(record, kinds),
+            {"range": [-0.6, len(kinds) - 0.4], "tickvals": list(range(len(kinds))),
+             "ticktext": [SIDE_EFFECT_LABELS[kind] for kind in kinds], "autorange": "reversed",
+             "showgrid": False},
+            "<b>Side effects</b> · colour by severity",
+        ))
+    titles = []
+    for index, (traces, axis, title) in enumerate(panels):
+        for trace in traces:
+            trace.update(xaxis="x", yaxis=_axis_id(index))
+            fig.add_trace(trace)
+        fig.layout[_axis_key(index)] = {"domain": domains[index], "anchor": "x", "fixedrange": True,
+                                        "zeroline": False, "gridcolor": "#e8edf1", **axis}
+        titles.append(_panel_title(title, domains[index][1]))
+    shapes, window_labels = _marks(record)
+    fig.update_layout(
+        template="none",
+        height=plot_px + MARGIN["t"] + MARGIN["b"],
+        margin=MARGIN,
+        font={"family": "system-ui, sans-serif", "size": 12, "color": INK},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": [_iso(first), _iso(last + DAY)],
+               "hoverformat": "%a %-d %b %Y", "gridcolor": "#e8edf1", "showspikes": True,
+               "spikemode": "across", "spikethickness": 1, "spikecolor": MUTED, "spikedash": "dot"},
+        hovermode="x unified",
+        hoversubplots="axis",
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
+                "font": {"size": 11}},
+        shapes=shapes,
+        annotations=[*titles, *window_labels],
+        updatemenus=[_range_buttons(first, last, record.today, plot_px)],
+    )
+    return fig.to_plotly_json()
+
+
+def figure_json(figure: dict) -> str:
+    """The figure as the compact JSON that is sent to the browser."""
+    return json.dumps(figure, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week of the chart as text: the table alternative to the figure."""
+
+    label: str
+    first_day: dt.date
+    last_day: dt.date
+    prescribed: str
+    taken: int
+    prescribed_days: int
+    means: tuple[float | None, ...]  # one per measure, in record.measures order
+    side_effects: str
+
+
+def _week_label(first_day: dt.date, first_dose: dt.date | None) -> str:
+    if first_dose is None:
+        return "Before LDN"
+    week = (first_day - first_dose).days // 7 + 1
+    return "Baseline week" if week == 0 else ("Before LDN" if week < 0 else f"Week {week}")
+
+
+def weekly_rows(record: PatientRecord) -> list[WeekRow]:
+    """Week by week up to today, counted from the first dose (week 1 = days 1–7 on LDN)."""
+    first, _ = chart_span(record)
+    anchor = record.first_dose or first
+    start = anchor - ((anchor - first).days + 6) // 7 * 7 * DAY
+    rows = []
+    while start <= record.today:
+        end = min(start + 6 * DAY, record.today)
+        steps = [record.prescribed(start + offset * DAY) for offset in range((end - start).days + 1)]
+        words = list(dict.fromkeys(_step_words(step) for step in steps if step))
+        entries = [entry for entry in record.entries if start <= entry.day <= end]
+        effects = Counter(
+            (SIDE_EFFECT_LABELS.get(r.kind, r.kind), r.severity)
+            for r in record.side_effects if start <= r.day <= end
+        )
+        means = []
+        for measure in record.measures:
+            scores = [score for day, score in measure.series if start <= day <= end]
+            means.append(round(sum(scores) / len(scores), 1) if scores else None)
+        rows.append(WeekRow(
+            label=_week_label(start, record.first_dose),
+            first_day=start,
+            last_day=end,
+            prescribed=", then ".join(words) or "none",
+            taken=sum(1 for entry in entries if entry.dose_taken),
+            prescribed_days=sum(1 for step in steps if step),
+            means=tuple(means),
+            side_effects=", ".join(f"{kind} {severity} ×{count}" if count > 1 else f"{kind} {severity}"
+                                   for (kind, severity), count in effects.items()),
+        ))
+        start += 7 * DAY
+    return rows

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from journal.advice import ReportedSideEffect
+from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord
+from journal.charts import chart_span, figure_json, patient_figure, weekly_rows
+from journal.titration import PausePeriod, ScheduledStep
+
+FIRST_DOSE = dt.date(2025, 1, 1)
+LOGGED = dt.datetime(2025, 1, 1, 21, tzinfo=dt.UTC)
+
+
+def on(day: int) -> dt.date:
+    return FIRST_DOSE + day * DAY
+
+
+def step(day: int, mg: str, timing: str = "bedtime") -> ScheduledStep:
+    return ScheduledStep(start_date=on(day), dose_mg=Decimal(mg), timing=timing, plan_id=1)
+
+
+RAMP = (step(0, "1.5"), step(14, "3"), step(28, "4.5"))
+
+
+def entry(day: int, taken: bool = True, mg: str = "1.5", timing: str = "bedtime") -> LoggedEntry:
+    dose = Decimal(mg) if taken else None
+    return LoggedEntry(on(day), taken, dose, timing if taken else "", LOGGED, LOGGED)
+
+
+def record(*, today: int, schedule=RAMP, measures=(), entries=(), side_effects=(),
+           pauses=()) -> PatientRecord:
+    return PatientRecord(today=on(today), schedule=tuple(schedule), pauses=tuple(pauses),
+                         measures=tuple(measures), entries=tuple(entries), side_effects=tuple(side_effects))
+
+
+def traces(figure: dict, name: str) -> list[dict]:
+    return [trace for trace in figure["data"] if trace.get("name") == name]
+
+
+def six_months_of_eight_symptoms() -> PatientRecord:
+    days = range(-7, 183)
+    measures = [
+        Measure(f"Symptom {n}", n % 2 == 0, tuple((on(day), (day * 7 + n * 3) % 11) for day in days))
+        for n in range(8)
+    ]
+    measures.append(Measure("Sleep quality", True, tuple((on(day), 6) for day in days), tracked=False))
+    effects = [ReportedSideEffect(on(day), kind, severity)
+               for day in range(0, 182, 3)
+               for kind, severity in (("vivid_dreams", "mild"), ("insomnia", "moderate"),
+                                      ("headache", "severe"))]
+    return record(today=182, measures=measures, side_effects=effects,
+                  entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days])
+
+
+def test_six_months_of_eight_symptoms_stay_under_200_kb():
+    figure = patient_figure(six_months_of_eight_symptoms())
+    size = len(figure_json(figure).encode())
+    assert size < 200_000, f"chart JSON is {size} bytes"
+    # the page embeds it with json_script's default separators: still under the bound
+    assert len(json.dumps(figure).encode()) < 200_000
+
+
+def test_every_measure_has_a_panel_with_daily_scores_and_a_rolling_mean():
+    chart_record = six_months_of_eight_symptoms()
+    figure = patient_figure(chart_record)
+    titles = [note["text"] for note in figure["layout"]["annotations"]]
+    daily = traces(figure, "Daily score")
+    means = traces(figure, "7-day mean")
+    assert len(daily) == len(means) == len(chart_record.measures) == 9
+    for measure, scores, mean in zip(chart_record.measures, daily, means, strict=True):
+        assert any(title.startswith(f"<b>{measure.name}</b>") for title in titles)
+        assert measure.name in scores["hovertemplate"]
+        assert len(scores["x"]) == len(measure.series) == 190
+        assert scores["yaxis"] == mean["yaxis"]
+        assert mean["line"]["width"] > scores["marker"]["size"] / 2  # bold line, faint dots
+        assert scores["marker"]["opacity"] < 1
+
+
+def test_every_panel_shares_one_time_axis():
+    figure = patient_figure(six_months_of_eight_symptoms())
+    assert {trace["xaxis"] for trace in figure["data"]} == {"x"}
+    y_axes = [key for key in figure["layout"] if key.startswith("yaxis")]
+    assert len(y_axes) == 1 + 9 + 1  # dose, nine measures, side-effect strip
+    assert figure["layout"]["hovermode"] == "x unified"
+    assert figure["layout"]["hoversubplots"] == "axis"
+
+
+def test_dose_steps_are_a_step_line_with_a_mark_at_each_change():
+    figure = patient_figure(record(today=40, schedule=[*RAMP, step(35, "4.5", "morning")]))
+    (prescribed,) = traces(figure, "Prescribed")
+    assert prescribed["line"]["shape"] == "hv"
+    assert prescribed["x"] == [on(-7).isoformat(), on(0).isoformat(), on(14).isoformat(),
+                               on(28).isoformat(), on(35).isoformat(), on(41).isoformat()]
+    assert prescribed["y"] == [None, 1.5, 3.0, 4.5, 4.5, 4.5]
+    assert prescribed["text"][4] == "4.5 mg in the morning"
+    lines = [shape["x0"] for shape in figure["layout"]["shapes"] if shape["type"] == "line"]
+    assert lines == [on(day).isoformat() for day in (0, 14, 28, 35)]  # first dose, 3 changes
+
+
+def test_a_pause_breaks_the_prescribed_line():
+    figure = patient_figure(record(today=20, pauses=[PausePeriod(on(5), on(8))]))
+    (prescribed,) = traces(figure, "Prescribed")
+    assert (on(5).isoformat(), None) in zip(prescribed["x"], prescribed["y"], strict=True)
+    assert (on(9).isoformat(), 1.5) in zip(prescribed["x"], prescribed["y"], strict=True)
+
+
+def test_taken_missed_and_unlogged_days_are_told_apart():
+    entries = [entry(0), entry(1, taken=False), entry(3, timing="morning"), entry(5)]
+    figure = patient_figure(record(today=5, entries=entries))
+    assert traces(figure, "Taken at bedtime")[0]["x"] == [on(0).isoformat(), on(5).isoformat()]
+    assert traces(figure, "Taken in the morning")[0]["x"] == [on(3).isoformat()]
+    assert traces(figure, "Not taken")[0]["x"] == [on(1).isoformat()]
+    # today (day 5) is logged; an unlogged today would not count as missed yet
+    assert traces(figure, "Not logged")[0]["x"] == [on(2).isoformat(), on(4).isoformat()]
+    figure = patient_figure(record(today=6, entries=entries))
+    assert on(6).isoformat() not in traces(figure, "Not logged")[0]["x"]
+
+
+def test_windows_are_shaded_and_labelled_even_while_ahead():
+    figure = patient_figure(record(today=20))
+    rects = [(shape["x0"], shape["x1"]) for shape in figure["layout"]["shapes"] if shape["type"] == "rect"]
+    assert rects == [
+        (on(-7).isoformat(), on(0).isoformat()),  # baseline: the 7 days before the first dose
+        (on(56).isoformat(), on(71).isoformat()),  # 8–10 weeks, inclusive
+        (on(91).isoformat(), on(183).isoformat()),  # 3–6 months, inclusive
+    ]
+    labels = {note["text"] for note in figure["layout"]["annotations"]}
+    assert {"baseline", "8–10<br>weeks", "3–6<br>months", "first<br>dose"} <= labels
+    assert figure["layout"]["xaxis"]["range"] == [on(-7).isoformat(), on(183).isoformat()]
+
+
+@pytest.mark.parametrize(
+    ("label", "expected_range"),
+    [
+        ("8 weeks", (on(150 - 55), on(151))),
+        ("3 months", (on(150 - 90), on(151))),
+        ("6 months", (on(150 - 181), on(151))),
+        ("All", (on(-7), on(183))),
+    ],
+)
+def test_range_buttons_end_today_except_all(label, expected_range):
+    figure = patient_figure(record(today=150))
+    (menu,) = figure["layout"]["updatemenus"]
+    (button,) = [button for button in menu["buttons"] if button["label"] == label]
+    assert button["args"][0]["xaxis.range"] == [day.isoformat() for day in expected_range]
+
+
+def test_side_effects_are_one_row_per_kind_coloured_by_severity():
+    effects = [ReportedSideEffect(on(2), "insomnia", "moderate"),
+               ReportedSideEffect(on(3), "nausea", "mild"),
+               ReportedSideEffect(on(4), "insomnia", "severe"),
+               ReportedSideEffect(on(4), "other", "mild", "rash")]
+    figure = patient_figure(record(today=10, side_effects=effects))
+    strip = figure["layout"]["yaxis2"]
+    assert strip["ticktext"] == ["Insomnia", "Nausea", "Other"]
+    mild, moderate, severe = (traces(figure, f"Side effect: {level}")[0]
+                              for level in ("mild", "moderate", "severe"))
+    assert mild["y"] == [1, 2] and mild["text"] == ["Nausea", "rash"]
+    assert moderate["y"] == [0] and severe["y"] == [0]
+    assert len({mild["marker"]["color"], moderate["marker"]["color"], severe["marker"]["color"]}) == 3
+
+
+def test_no_side_effect_strip_without_side_effects():
+    figure = patient_figure(record(today=10))
+    assert [key for key in figure["layout"] if key.startswith("yaxis")] == ["yaxis"]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "entries", "today", "expected"),
+    [
+        # baseline week before the first dose, the chart runs to the end of 3–6 months
+        (RAMP, [], 20, (on(-7), on(182))),
+        # an entry logged before the baseline week widens the start
+        (RAMP, [entry(-12)], 20, (on(-12), on(182))),
+        # past 6 months: up to today
+        (RAMP, [], 200, (on(-7), on(200))),
+        # no plan yet: the entries up to today
+        ((), [entry(-3)], 0, (on(-3), on(0))),
+    ],
+)
+def test_chart_span(schedule, entries, today, expected):
+    assert chart_span(record(today=today, schedule=schedule, entries=entries)) == expected
+
+
+def test_weekly_rows_are_the_chart_as_text():
+    pain = Measure("Pain", False, ((on(-3), 8), (on(-1), 6), (on(2), 5), (on(9), 4)))
+    effects = [ReportedSideEffect(on(1), "insomnia", "moderate"),
+               ReportedSideEffect(on(2), "insomnia", "moderate")]
+    rows = weekly_rows(record(today=16, schedule=[step(0, "1.5"), step(10, "3")], measures=[pain],
+                              side_effects=effects,
+                              entries=[entry(0), entry(1), entry(2, taken=False), entry(9, mg="3")]))
+    assert [row.label for row in rows] == ["Baseline week", "Week 1", "Week 2", "Week 3"]
+    baseline, week1, week2, week3 = rows
+    assert (baseline.prescribed, baseline.prescribed_days, baseline.means) == ("none", 0, (7.0,))
+    assert (week1.taken, week1.prescribed_days, week1.means) == (2, 7, (5.0,))
+    assert week1.side_effects == "Insomnia moderate ×2"
+    assert week2.prescribed == "1.5 mg at bedtime, then 3 mg at bedtime"
+    assert (week3.first_day, week3.last_day, week3.means) == (on(14), on(16), (None,))
+    assert week3.prescribed == "3 mg at bedtime"
