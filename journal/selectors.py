@@ -6,10 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from journal.advice import PatientNote, ReportedSideEffect
+from journal.advice import ADHERENCE_DAYS, AdherenceCount, PatientNote, ReportedSideEffect, count_adherence
 from journal.assessment import (
     SLEEP_QUALITY,
     Assessment,
@@ -31,13 +32,21 @@ from journal.models import (
     LdnPause,
     Medication,
     Patient,
+    Screening,
     SideEffectReport,
     Symptom,
     SymptomScore,
     TitrationPlan,
 )
-from journal.safety import prefill_screening
-from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
+from journal.safety import (
+    LEVEL_ORDER,
+    OPIOID_REASON,
+    Finding,
+    ScreeningAnswers,
+    judge_screening,
+    prefill_screening,
+)
+from journal.titration import PHASES, PausePeriod, ScheduledStep, first_dose_date, phase, prescribed_on
 
 
 def schedules_for(patient_ids: Iterable[int]) -> dict[int, list[ScheduledStep]]:
@@ -78,27 +87,103 @@ class RosterRow:
     current: ScheduledStep | None
     first_dose: dt.date | None
     last_entry: dt.date | None
+    phase: str = "baseline"
+    adherence: AdherenceCount | None = None
+    flags: tuple[Finding, ...] = ()
+
+    @property
+    def day_on_ldn(self) -> int | None:
+        if self.first_dose is None or self.today < self.first_dose:
+            return None
+        return (self.today - self.first_dose).days + 1
+
+
+def safety_flags(screening: Screening | None, medications: Iterable[Medication], first_dose: dt.date | None,
+                 today: dt.date) -> tuple[Finding, ...]:
+    """What a clinician must keep in mind: an opioid on the medication list now (or stopped
+    within 14 days), the latest screening's blocks and warnings judged against the first
+    dose, its thyroid note, and a plan with no screening on record. Most severe first."""
+    flags: list[Finding] = []
+    listed = prefill_screening(medications, today)
+    if listed.opioid_use_last_14_days:
+        still_taken = listed.opioid_stopped_on is None
+        flags.append(Finding("block" if still_taken else "warn", "opioid_on_list",
+                             f"Opioid on the medication list: {listed.opioid_names}"
+                             + ("" if still_taken else f" (stopped {listed.opioid_stopped_on.isoformat()})"),
+                             OPIOID_REASON))
+    if screening is not None:
+        judged = judge_screening(ScreeningAnswers.from_record(screening), first_dose or today)
+        flags += [f for f in judged if f.level != "note" or f.code == "thyroid_watch"]
+    elif first_dose is not None:
+        flags.append(Finding("warn", "no_screening", "No safety screening on record.",
+                             "A safety screening is recorded before a patient's first plan becomes "
+                             "active [003, 004]."))
+    return tuple(sorted(flags, key=lambda flag: LEVEL_ORDER[flag.level]))
 
 
 def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> list[RosterRow]:
-    """One row per patient with today's prescription and last entry date (3 queries)."""
+    """One row per patient: today's prescription, phase, last entry, adherence over the
+    last 14 days and open safety flags (6 queries, however many patients)."""
     patients = list(patients.annotate(last_entry=Max("entries__entry_date")))
     ids = [patient.pk for patient in patients]
     schedules, pauses = schedules_for(ids), pauses_for(ids)
+    todays = {patient.pk: patient.local_today(now) for patient in patients}
+    since = min(todays.values(), default=dt.date.today()) - dt.timedelta(days=ADHERENCE_DAYS)
+    logged: dict[int, list[tuple[dt.date, bool]]] = defaultdict(list)
+    recent = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=since)
+    for patient_id, day, taken in recent.values_list("patient_id", "entry_date", "dose_taken"):
+        logged[patient_id].append((day, taken))
+    screenings: dict[int, Screening] = {}
+    for screening in Screening.objects.filter(patient_id__in=ids).order_by("-screened_at", "-pk"):
+        screenings.setdefault(screening.patient_id, screening)
+    medications: dict[int, list[Medication]] = defaultdict(list)
+    for medication in Medication.objects.filter(patient_id__in=ids):
+        medications[medication.patient_id].append(medication)
     rows = []
     for patient in patients:
-        today = patient.local_today(now)
-        schedule = schedules.get(patient.pk, [])
+        today = todays[patient.pk]
+        schedule, patient_pauses = schedules.get(patient.pk, []), pauses.get(patient.pk, [])
+        first_dose = first_dose_date(schedule)
+        window = [today - dt.timedelta(days=n) for n in range(ADHERENCE_DAYS)]
+        prescribed = {day for day in window if prescribed_on(schedule, day, patient_pauses)}
         rows.append(
             RosterRow(
                 patient=patient,
                 today=today,
-                current=prescribed_on(schedule, today, pauses.get(patient.pk, [])),
-                first_dose=first_dose_date(schedule),
+                current=prescribed_on(schedule, today, patient_pauses),
+                first_dose=first_dose,
                 last_entry=patient.last_entry,
+                phase=phase(schedule, today, patient_pauses),
+                adherence=count_adherence(logged[patient.pk], prescribed, today) if prescribed else None,
+                flags=safety_flags(screenings.get(patient.pk), medications[patient.pk], first_dose, today),
             )
         )
     return rows
+
+
+def _flag_rank(row: RosterRow) -> tuple[int, int]:
+    worst = min((LEVEL_ORDER[flag.level] for flag in row.flags), default=len(LEVEL_ORDER))
+    return (-worst, len(row.flags))
+
+
+# Sort keys for the roster, each ascending; rows without a value sort first.
+ROSTER_SORTS = {
+    "name": lambda row: row.patient.name.lower(),
+    "dose": lambda row: row.current.dose_mg if row.current else Decimal(-1),
+    "day": lambda row: row.day_on_ldn or 0,
+    "phase": lambda row: PHASES.index(row.phase),
+    "last_entry": lambda row: row.last_entry or dt.date.min,
+    "adherence": lambda row: row.adherence.rate if row.adherence and row.adherence.rate is not None else -1.0,
+    "flags": _flag_rank,
+}
+
+
+def sorted_roster(rows: Iterable[RosterRow], *, sort: str = "name", descending: bool = False,
+                  phase_is: str = "", flagged: bool = False) -> list[RosterRow]:
+    """Rows filtered by phase and by having any safety flag, then sorted (name breaks ties)."""
+    kept = [row for row in rows if (not phase_is or row.phase == phase_is) and (not flagged or row.flags)]
+    kept.sort(key=ROSTER_SORTS["name"])
+    return sorted(kept, key=ROSTER_SORTS.get(sort, ROSTER_SORTS["name"]), reverse=descending)
 
 
 def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:

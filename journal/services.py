@@ -264,6 +264,12 @@ def _shift(steps: Sequence[DoseStep], days: int) -> None:
         step.save(update_fields=["start_date"])
 
 
+def step_edit_findings(step: DoseStep, dose_mg: Decimal) -> list:
+    """Dose bands for a changed step: the dose itself and the step up from the step before."""
+    before = _step_on_or_before(step.plan, step.start_date - DAY)
+    return check_plan([dose_mg], before.dose_mg if before else None)
+
+
 def plan_edit_step(*, step: DoseStep, clinician: Clinician, dose_mg: Decimal, timing: str, note: str = "",
                    today: dt.date, warnings_confirmed: bool = False) -> DoseStep:
     """Change a step that has not started yet. Started steps are history."""
@@ -272,9 +278,7 @@ def plan_edit_step(*, step: DoseStep, clinician: Clinician, dose_mg: Decimal, ti
     if step.start_date <= today:
         raise ValidationError("This step has already started: record a new change instead.")
     with transaction.atomic():
-        before = _step_on_or_before(plan, step.start_date - DAY)
-        findings = check_dose(dose_mg) + (check_plan([dose_mg], before.dose_mg) if before else [])
-        _require_confirmation(list(dict.fromkeys(findings)), warnings_confirmed, patient=plan.patient,
+        _require_confirmation(step_edit_findings(step, dose_mg), warnings_confirmed, patient=plan.patient,
                               actor=clinician.user, about=f"the step of {step.start_date.isoformat()}")
         old = _step_text(step.start_date, step.dose_mg, step.timing)
         step.dose_mg, step.timing, step.note = dose_mg, timing, note
@@ -307,10 +311,9 @@ def plan_step_back(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.
     _require_changeable(plan, start_date, today)
     with transaction.atomic():
         current = _step_on_or_before(plan, start_date)
-        previous = _step_on_or_before(plan, current.start_date - DAY) if current else None
         lower = (plan.steps.filter(start_date__lt=current.start_date, dose_mg__lt=current.dose_mg)
                  .order_by("-start_date").first() if current else None)
-        if current is None or previous is None or lower is None:
+        if current is None or lower is None:
             raise ValidationError("There is no previous lower dose to step back to.")
         if current.start_date == start_date:
             raise ValidationError("A step already starts on that date: choose a later date.")
@@ -339,12 +342,12 @@ def plan_switch_to_morning(*, plan: TitrationPlan, clinician: Clinician, start_d
             raise ValidationError("The plan has no dose on that date yet.")
         if current.timing == Timing.MORNING:
             raise ValidationError("The dose is already taken in the morning on that date.")
+        if current.start_date == start_date:
+            raise ValidationError("A step already starts on that date: choose a later date.")
         later = _future_steps(plan, start_date)
         for step in later:
             step.timing = Timing.MORNING
             step.save(update_fields=["timing"])
-        if current.start_date == start_date:
-            raise ValidationError("A step already starts on that date: choose a later date.")
         step = DoseStep(plan=plan, start_date=start_date, dose_mg=current.dose_mg, timing=Timing.MORNING,
                         note="Moved to the morning")
         step.full_clean()

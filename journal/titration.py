@@ -221,18 +221,18 @@ PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
 
 def phase(schedule: Sequence[ScheduledStep], day: dt.date, pauses: Iterable[PausePeriod] = ()) -> str:
     """Where a patient is on `day`:
+    - baseline: no dose yet (no step, or the first dose is still ahead), paused or not;
     - paused: a recorded pause covers the day;
-    - baseline: no dose yet (no step, or the first dose is still ahead);
     - titrating: a dose is prescribed and a later step changes the dose (up or down);
     - maintenance: a dose is prescribed and no dose change is scheduled (a timing switch
       does not count);
     - ended: nothing is prescribed after a first dose, and nothing is scheduled."""
     pauses = list(pauses)
-    if any(pause.covers(day) for pause in pauses):
-        return "paused"
     first = first_dose_date(schedule)
     if first is None or day < first:
         return "baseline"
+    if any(pause.covers(day) for pause in pauses):
+        return "paused"
     current = prescribed_on(schedule, day, pauses)
     later = [step for step in schedule if step.start_date > day]
     if current is None:

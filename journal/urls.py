@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal.views import charts, clinician, exports, home, patient, review
+from journal.views import charts, clinician, exports, home, invites, patient, plans, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -23,4 +23,19 @@ urlpatterns = [
     path("my-data/export/", exports.own_csv, name="own_csv"),
     path("exports/dictionary/", exports.data_dictionary, name="data_dictionary"),
     path("exports/dictionary.csv", exports.data_dictionary_csv, name="data_dictionary_csv"),
+    # plans, screening and invitations
+    path("clinic/patients/invite/", invites.invite_patient, name="invite_patient"),
+    path("clinic/patients/<int:pk>/invitation/", invites.invitation_link, name="invitation_link"),
+    path("invitation/<str:token>/", invites.accept_invitation, name="accept_invitation"),
+    path("clinic/patients/<int:pk>/screening/", plans.screening, name="screening"),
+    path("clinic/patients/<int:pk>/plan/", plans.plan_manage, name="plan_manage"),
+    path("clinic/patients/<int:pk>/plan/new/", plans.plan_new, name="plan_new"),
+    path("clinic/patients/<int:pk>/plan/steps/<int:step_pk>/", plans.plan_step_edit, name="plan_step_edit"),
+    path("clinic/patients/<int:pk>/plan/hold/", plans.plan_hold, name="plan_hold"),
+    path("clinic/patients/<int:pk>/plan/step-back/", plans.plan_step_back, name="plan_step_back"),
+    path("clinic/patients/<int:pk>/plan/morning/", plans.plan_morning, name="plan_morning"),
+    path("clinic/patients/<int:pk>/plan/end/", plans.plan_end, name="plan_end"),
+    path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
+    path("plan/", plans.my_plan, name="my_plan"),
+    path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
 ]

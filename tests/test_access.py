@@ -22,6 +22,14 @@ URLS = [
     ("own_csv", {}, PATIENTS),
     ("data_dictionary", {}, PATIENTS | CLINICIANS),
     ("data_dictionary_csv", {}, PATIENTS | CLINICIANS),
+    ("invite_patient", {}, CLINICIANS),
+    ("invitation_link", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("screening", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("plan_manage", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("plan_new", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("my_plan", {}, PATIENTS),
+    # plan_step_edit (needs a step), the POST-only plan changes, pause_new and plan_acknowledge,
+    # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
 ]
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

@@ -149,6 +149,7 @@ PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
         (RAMP, D(2026, 3, 28), [], "titrating"),
         (RAMP, D(2026, 3, 29), [], "maintenance"),
         (RAMP, D(2026, 3, 20), PAUSE, "paused"),
+        (RAMP, D(2026, 2, 25), [PausePeriod(D(2026, 2, 20), D(2026, 2, 27))], "baseline"),
         (RAMP, D(2026, 3, 26), PAUSE, "titrating"),
         (MORNING_SWITCH, D(2026, 3, 2), [], "maintenance"),  # a timing switch is not titration
         (TAPER, D(2026, 4, 1), [], "titrating"),  # a taper step ahead

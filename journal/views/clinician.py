@@ -6,8 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from journal.access import clinician_of, clinician_required, patient_for, visible_patients
-from journal.selectors import patient_overview, pauses_for, roster_rows, schedules_for
-from journal.titration import first_dose_date, next_step_after, prescribed_on
+from journal.selectors import (
+    ROSTER_SORTS,
+    patient_overview,
+    pauses_for,
+    roster_rows,
+    schedules_for,
+    sorted_roster,
+)
+from journal.titration import PHASES, first_dose_date, next_step_after, prescribed_on
+from journal.views.plans import patient_page_sections
 
 
 @clinician_required
@@ -17,12 +25,44 @@ def roster(request: HttpRequest) -> HttpResponse:
     whole_clinic = clinician.is_clinic_admin and request.GET.get("scope") != "mine"
     if not whole_clinic:
         patients = patients.filter(clinicians=clinician)
+    sort = request.GET.get("sort") if request.GET.get("sort") in ROSTER_SORTS else "name"
+    descending = request.GET.get("dir") == "desc"
+    phase_is = request.GET.get("phase") if request.GET.get("phase") in PHASES else ""
+    flagged = request.GET.get("flagged") == "1"
+    rows = sorted_roster(roster_rows(patients), sort=sort, descending=descending, phase_is=phase_is,
+                         flagged=flagged)
     context = {
         "clinician": clinician,
-        "rows": roster_rows(patients),
+        "rows": rows,
         "whole_clinic": whole_clinic,
+        "query": request.GET.urlencode(),
+        "sort_links": _sort_links(request, sort, descending),
+        "phases": PHASES,
+        "phase_is": phase_is,
+        "flagged": flagged,
     }
-    return render(request, "journal/roster.html", context)
+    template = "journal/roster.html#roster-results" if request.htmx else "journal/roster.html"
+    return render(request, template, context)
+
+
+ROSTER_COLUMNS = (
+    ("name", "Patient"), ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
+    ("last_entry", "Last entry"), ("adherence", "Adherence, 14 days"), ("flags", "Safety flags"),
+)
+
+
+def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
+    """One header link per column: the current filters kept, the direction flipped on the
+    column already sorted by."""
+    links = []
+    for key, label in ROSTER_COLUMNS:
+        query = request.GET.copy()
+        query["sort"] = key
+        query["dir"] = "asc" if key == sort and descending else ("desc" if key == sort else "asc")
+        current = "descending" if descending else "ascending"
+        links.append({"key": key, "label": label, "url": f"?{query.urlencode()}",
+                      "aria_sort": current if key == sort else "none"})
+    return links
 
 
 @clinician_required
@@ -43,5 +83,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "symptoms": list(patient.tracked_symptoms.all()),
         "medications": list(patient.medications.all()),
         "overview": patient_overview(patient),
+        **patient_page_sections(patient, day),
     }
     return render(request, "journal/clinician/patient.html", context)

@@ -1,0 +1,331 @@
+"""Forms of the clinician's plan, screening and invitation pages, and the patient's
+invitation acceptance. Each returns domain values (Decimal mg, dates, ScreeningAnswers)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from journal.models import (
+    NOTES_MAX_CHARS,
+    Clinic,
+    Condition,
+    Patient,
+    PlanForm,
+    Screening,
+    Symptom,
+    Timing,
+    User,
+)
+from journal.safety import ScreeningAnswers
+from journal.titration import PLAN_TEMPLATES, check_dose, generate_steps
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
+
+
+def _lines(text: str) -> list[str]:
+    """Names typed one per line or separated by commas, each once."""
+    names = (name.strip() for line in text.splitlines() for name in line.split(","))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+class DoseField(forms.DecimalField):
+    """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
+    50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value: Decimal | None) -> None:
+        super().validate(value)
+        if value is not None:
+            refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level == "refuse"]
+            if refusals:
+                raise ValidationError(refusals)
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    time_zone = forms.ChoiceField(
+        help_text="The patient's own time zone: their day starts at their midnight."
+    )
+    email = forms.EmailField(
+        required=False, help_text="Optional: the invitation is emailed when mail is set up."
+    )
+    code = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Pseudonymous code",
+        help_text="Optional: used in exports instead of the name, e.g. RLC-123.",
+    )
+    conditions = forms.ModelMultipleChoiceField(
+        queryset=Condition.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_conditions = forms.CharField(
+        required=False, help_text="Not in the list? One per line or comma-separated."
+    )
+    symptoms = forms.ModelMultipleChoiceField(
+        queryset=Symptom.objects.none(),
+        required=False,
+        label="Symptoms to track",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_symptoms = forms.CharField(
+        required=False,
+        label="Other symptoms to track",
+        help_text="One per line or comma-separated; scored 0–10, lower is better.",
+    )
+    medications = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Current medications",
+        help_text="One per line, e.g. 'Levothyroxine 50 mcg'. Used to pre-fill the safety screening.",
+    )
+
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        own_or_shared = Q(clinic__isnull=True) | Q(clinic=clinic)
+        self.fields["conditions"].queryset = Condition.objects.filter(own_or_shared)
+        self.fields["symptoms"].queryset = Symptom.objects.filter(own_or_shared)
+        self.fields["time_zone"].choices = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].initial = clinic.time_zone
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code and Patient.objects.filter(clinic=self.clinic, code=code).exists():
+            raise ValidationError("Another patient of this clinic already has this code.")
+        return code
+
+    def clean_other_conditions(self) -> list[str]:
+        return _lines(self.cleaned_data["other_conditions"])
+
+    def clean_other_symptoms(self) -> list[str]:
+        return _lines(self.cleaned_data["other_symptoms"])
+
+    def clean_medications(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, help_text="You log in with this. Letters, digits and @.+-_ only."
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("This username is taken; choose another.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password, again = data.get("password1"), data.get("password2")
+        if password and again and password != again:
+            self.add_error("password2", "The two passwords differ.")
+        elif password:
+            first, _, last = self.patient.name.partition(" ")
+            candidate = User(
+                username=data.get("username", ""), first_name=first, last_name=last, email=self.patient.email
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ScreeningForm(forms.ModelForm):
+    start_date = forms.DateField(
+        widget=DATE,
+        label="Planned first dose",
+        help_text="Opioid stop dates are counted back from this date.",
+    )
+
+    class Meta:
+        model = Screening
+        fields = [
+            "opioid_use_last_14_days",
+            "opioid_names",
+            "opioid_stopped_on",
+            "acute_hepatitis",
+            "severe_liver_disease",
+            "severe_kidney_disease",
+            "pregnancy_or_breastfeeding",
+            "naltrexone_hypersensitivity",
+            "immunosuppressants_or_transplant",
+            "thyroid_medication",
+            "notes",
+        ]
+        labels = {
+            "opioid_use_last_14_days": "Opioid use in the last 14 days",
+            "opioid_names": "Which opioids",
+            "opioid_stopped_on": "Last opioid dose on",
+            "acute_hepatitis": "Acute hepatitis",
+            "severe_liver_disease": "Severe liver disease",
+            "severe_kidney_disease": "Severe kidney disease",
+            "pregnancy_or_breastfeeding": "Pregnant or breastfeeding",
+            "naltrexone_hypersensitivity": "Known hypersensitivity to naltrexone",
+            "immunosuppressants_or_transplant": "Immunosuppressants or organ transplant",
+            "thyroid_medication": "Thyroid medication",
+        }
+        help_texts = {"opioid_stopped_on": "Leave empty if still taking."}
+        widgets = {"opioid_stopped_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def answers(self) -> ScreeningAnswers:
+        data = self.cleaned_data
+        return ScreeningAnswers(**{name: data[name] for name in ScreeningAnswers.__dataclass_fields__})
+
+
+TEMPLATE_CHOICES = [(t.key, t.label) for t in PLAN_TEMPLATES.values()]
+
+
+class PlanEditorForm(forms.Form):
+    template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
+    start_date = forms.DateField(widget=DATE, label="First dose on")
+    start_mg = DoseField(label="Start dose (mg)")
+    increment_mg = forms.DecimalField(
+        label="Step up by (mg)",
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    interval_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=90)
+    target_mg = DoseField(label="Target dose (mg)")
+    timing = forms.ChoiceField(
+        choices=Timing.choices,
+        initial=Timing.BEDTIME,
+        widget=forms.RadioSelect,
+        help_text="Bedtime is usual; morning when sleep is disturbed [003, 004].",
+    )
+    form = forms.ChoiceField(
+        choices=PlanForm.choices,
+        initial=PlanForm.CAPSULE,
+        widget=forms.RadioSelect,
+        help_text="Immediate-release only; avoid calcium carbonate filler [001, 004].",
+    )
+    strength_mg = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.001"),
+        max_digits=7,
+        decimal_places=3,
+        label="Strength (mg per capsule, or mg per mL of liquid)",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text="The patient is told how many capsules or mL to take.",
+    )
+    notes = forms.CharField(
+        required=False, max_length=NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+    def clean(self):
+        data = super().clean()
+        start, target, increment = data.get("start_mg"), data.get("target_mg"), data.get("increment_mg")
+        if start is not None and target is not None and start > target:
+            self.add_error("target_mg", "The target must be at least the start dose.")
+        elif start is not None and target is not None and start < target and increment == 0:
+            self.add_error("increment_mg", "Step up by more than 0 mg to reach the target.")
+        return data
+
+    def steps(self):
+        data = self.cleaned_data
+        return generate_steps(
+            data["start_date"],
+            data["start_mg"],
+            data["increment_mg"],
+            data["interval_days"],
+            data["target_mg"],
+        )
+
+    @staticmethod
+    def with_template(data, key: str) -> dict:
+        """`data` with the template's parameters filled in (start date, timing, form and
+        strength stay as typed)."""
+        values = {
+            name: data.get(name, "") for name in PlanEditorForm.base_fields if name != "confirm_warnings"
+        }
+        template = PLAN_TEMPLATES.get(key)
+        values["template"] = key if template else "custom"
+        if template and template.start_mg is not None:
+            values.update(
+                start_mg=template.start_mg,
+                increment_mg=template.increment_mg,
+                interval_days=template.interval_days,
+                target_mg=template.target_mg,
+            )
+        return values
+
+
+class StepEditForm(forms.Form):
+    dose_mg = DoseField(label="Dose (mg)")
+    timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
+    note = forms.CharField(max_length=200, required=False)
+    confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+
+class HoldForm(forms.Form):
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=90,
+        initial=7,
+        label="Stay on today's dose for (days)",
+        help_text="Every later step moves this many days later.",
+    )
+
+
+class StepBackForm(forms.Form):
+    start_date = forms.DateField(widget=DATE, label="From")
+    shift_days = forms.IntegerField(
+        min_value=0,
+        max_value=90,
+        initial=14,
+        label="Move later steps by (days)",
+        help_text="0 keeps the later steps on their dates.",
+    )
+
+
+class MorningForm(forms.Form):
+    start_date = forms.DateField(widget=DATE, label="From")
+
+
+class EndForm(forms.Form):
+    ended_on = forms.DateField(
+        widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
+    )
+    taper_mg = DoseField(required=False, label="Taper to (mg, optional)")
+    taper_from = forms.DateField(widget=DATE, required=False, label="Taper from")
+    confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+
+class PauseForm(forms.Form):
+    start_date = forms.DateField(widget=DATE, label="First paused day")
+    end_date = forms.DateField(widget=DATE, label="Last paused day")
+    reason = forms.CharField(max_length=200, initial="Surgery needing opioid pain relief")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "The last paused day cannot be before the first.")
+        return data

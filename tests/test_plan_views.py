@@ -1,0 +1,506 @@
+"""Screening, the plan editor, later plan changes, and the patient's view of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from journal.models import AuditEvent, LdnPause, Medication, Screening, TitrationPlan
+from journal.safety import ScreeningAnswers
+from journal.services import screening_record
+from tests.factories import make_plan
+
+NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026, also in London
+TODAY = NOW.date()
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def kinds(patient) -> list[str]:
+    return list(AuditEvent.objects.filter(patient=patient).values_list("kind", flat=True))
+
+
+def screen(patient, clinician, **answers) -> Screening:
+    return screening_record(
+        patient=patient, clinician=clinician, answers=ScreeningAnswers(**answers), start_date=TODAY
+    )
+
+
+def editor_data(**fields) -> dict:
+    data = {
+        "template": "gentle",
+        "start_date": "2026-03-02",
+        "start_mg": "0.5",
+        "increment_mg": "0.5",
+        "interval_days": "7",
+        "target_mg": "3",
+        "timing": "bedtime",
+        "form": "capsule",
+        "strength_mg": "0.5",
+        "notes": "",
+        "action": "save",
+    }
+    data.update(fields)
+    return data
+
+
+# --- screening ---------------------------------------------------------------------------
+
+
+def test_screening_is_prefilled_from_the_medication_list(client, alice, carol):
+    Medication.objects.create(patient=alice, name="Tramadol 50 mg", stopped_on=D(2026, 2, 27))
+    Medication.objects.create(patient=alice, name="Levothyroxine 75 mcg")
+    client.force_login(carol.user)
+    content = client.get(reverse("screening", args=[alice.pk])).content.decode()
+    assert 'name="opioid_use_last_14_days" id="id_opioid_use_last_14_days" checked' in content
+    assert 'value="Tramadol 50 mg"' in content and 'value="2026-02-27"' in content
+    assert 'name="thyroid_medication" id="id_thyroid_medication" checked' in content
+    # The judgement of the pre-filled answers is shown with its reason.
+    assert "fewer than 7" in content and "LDN blocks opioids" in content
+
+
+def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("screening", args=[alice.pk]),
+        {
+            "start_date": "2026-03-09",
+            "opioid_use_last_14_days": "on",
+            "opioid_names": "codeine",
+            "opioid_stopped_on": "2026-02-25",
+            "thyroid_medication": "on",
+            "notes": "",
+        },
+    )
+    assert response.url == reverse("plan_new", args=[alice.pk]) + "?start_date=2026-03-09"
+    screening = Screening.objects.get(patient=alice)
+    assert screening.opioid_names == "codeine" and screening.thyroid_medication
+    (event,) = AuditEvent.objects.filter(patient=alice)
+    assert event.kind == AuditEvent.Kind.SCREENING and event.actor == carol.user
+    assert {f["code"] for f in event.details["findings"]} == {
+        "opioid_washout_short",
+        "thyroid_medication",
+        "thyroid_watch",
+    }
+    page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert 'data-testid="thyroid-note"' in page and "hyperthyroid" in page
+
+
+# --- the editor ----------------------------------------------------------------------------
+
+
+def test_editor_shows_the_gentle_template_steps(client, alice, carol):
+    client.force_login(carol.user)
+    content = client.get(reverse("plan_new", args=[alice.pk]) + "?template=gentle").content.decode()
+    preview = content.split('id="preview"', 1)[1]
+    for day, dose in (("Mon 2 Mar 2026", "0.5"), ("Mon 9 Mar 2026", "1"), ("Mon 6 Apr 2026", "3")):
+        assert f"{day}</time></td><td>{dose} mg" in preview
+    assert "Mon 13 Apr 2026" not in preview
+
+
+def test_htmx_preview_returns_only_the_preview(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("plan_new", args=[alice.pk]),
+        editor_data(
+            action="preview",
+            template="custom",
+            increment_mg="1",
+            target_mg="2.5",
+            form="liquid",
+            strength_mg="1",
+        ),
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="preview"')
+    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content and "<html" not in content
+
+
+def test_applying_a_template_fills_its_doses(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("plan_new", args=[alice.pk]),
+        editor_data(action="apply_template", template="standard", start_mg="9"),
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert content.lstrip().startswith('<form id="plan-editor"')
+    assert 'name="start_mg" value="1.5"' in content and 'name="target_mg" value="4.5"' in content
+
+
+def test_first_plan_needs_a_screening(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.post(reverse("plan_new", args=[alice.pk]), editor_data())
+    assert "No safety screening is recorded yet." in response.content.decode()
+    assert not TitrationPlan.objects.exists()
+
+
+def test_saving_a_plan(client, alice, carol):
+    screening = screen(alice, carol)
+    client.force_login(carol.user)
+    response = client.post(reverse("plan_new", args=[alice.pk]), editor_data())
+    assert response.url == reverse("plan_manage", args=[alice.pk])
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert plan.status == "active" and plan.prescriber == carol and plan.strength_mg == Decimal("0.5")
+    assert [(s.start_date.isoformat(), str(s.dose_mg)) for s in plan.steps.all()] == [
+        ("2026-03-02", "0.500"),
+        ("2026-03-09", "1.000"),
+        ("2026-03-16", "1.500"),
+        ("2026-03-23", "2.000"),
+        ("2026-03-30", "2.500"),
+        ("2026-04-06", "3.000"),
+    ]
+    screening.refresh_from_db()
+    alice.refresh_from_db()
+    assert screening.plan == plan and alice.plan_changed_at == NOW
+    assert kinds(alice) == ["screening", "plan_created"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "saved_after_confirming"),
+    [
+        ({"start_mg": "50", "target_mg": "50"}, "standard-dose naltrexone, not LDN", False),
+        ({"start_mg": "17", "target_mg": "17"}, "is above 16 mg", False),
+        ({"start_mg": "0", "target_mg": "3"}, "A dose must be more than 0 mg", False),
+        ({"start_mg": "1.0005"}, "more than 3 decimals", False),
+        ({"start_mg": "6", "target_mg": "6"}, "above the usual LDN range", True),
+        ({"start_mg": "1.5", "increment_mg": "2", "target_mg": "3.5"}, "larger than 1.5 mg", True),
+    ],
+)
+def test_dose_bands_in_the_editor(client, alice, carol, fields, message, saved_after_confirming):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    response = client.post(url, editor_data(**fields))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not TitrationPlan.objects.exists()
+    response = client.post(url, editor_data(confirm_warnings="on", **fields))
+    assert TitrationPlan.objects.exists() == saved_after_confirming
+    if saved_after_confirming:
+        (event,) = AuditEvent.objects.filter(patient=alice, kind=AuditEvent.Kind.WARNING_CONFIRMED)
+        assert message in event.summary and event.actor == carol.user
+
+
+def test_a_low_target_is_noted_without_confirmation(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    preview = client.post(
+        url,
+        editor_data(
+            template="sensitive",
+            start_mg="0.5",
+            increment_mg="0.25",
+            interval_days="14",
+            target_mg="1",
+            action="preview",
+        ),
+    )
+    assert "very-low (0.5–1.5 mg) dosing" in preview.content.decode()
+    client.post(url, editor_data(target_mg="1"))
+    assert TitrationPlan.objects.exists()
+    assert AuditEvent.Kind.WARNING_CONFIRMED not in kinds(alice)
+
+
+@pytest.mark.parametrize(
+    ("stopped_on", "expected"),
+    [
+        (D(2026, 2, 24), "block"),  # 6 days before the start
+        (D(2026, 2, 23), "warn"),  # 7 days
+        (D(2026, 2, 16), "warn"),  # 14 days
+        (D(2026, 2, 15), "saved"),  # 15 days: a note only
+    ],
+)
+def test_opioid_washout_blocks_or_warns(client, alice, carol, stopped_on, expected):
+    screen(alice, carol, opioid_use_last_14_days=True, opioid_names="oxycodone", opioid_stopped_on=stopped_on)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    response = client.post(url, editor_data())
+    content = response.content.decode()
+    if expected == "block":
+        assert "fewer than 7" in content and "blocks activation" in content
+        client.post(url, editor_data(confirm_warnings="on"))
+        assert not TitrationPlan.objects.exists()
+    elif expected == "warn":
+        assert "within the 7–14-day window" in content and not TitrationPlan.objects.exists()
+        client.post(url, editor_data(confirm_warnings="on"))
+        assert TitrationPlan.objects.exists()
+        assert kinds(alice).count(AuditEvent.Kind.WARNING_CONFIRMED) == 1
+    else:
+        assert TitrationPlan.objects.exists()
+
+
+def test_contraindication_answers_warn_and_need_confirmation(client, alice, carol):
+    screen(alice, carol, pregnancy_or_breastfeeding=True)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    assert "Pregnant or breastfeeding." in client.post(url, editor_data()).content.decode()
+    assert not TitrationPlan.objects.exists()
+    client.post(url, editor_data(confirm_warnings="on"))
+    assert TitrationPlan.objects.exists()
+
+
+def test_no_second_active_plan(client, alice, carol):
+    make_plan(alice, carol, [(TODAY, "1.5")])
+    client.force_login(carol.user)
+    assert client.get(reverse("plan_new", args=[alice.pk])).url == reverse("plan_manage", args=[alice.pk])
+
+
+# --- later changes -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ramp(alice, carol):
+    """0.5 mg from 16 Feb, 1 mg from 23 Feb (current), 1.5 mg from 9 Mar, 2 mg from 16 Mar."""
+    return make_plan(
+        alice,
+        carol,
+        [(D(2026, 2, 16), "0.5"), (D(2026, 2, 23), "1"), (D(2026, 3, 9), "1.5"), (D(2026, 3, 16), "2")],
+        strength_mg=Decimal("0.5"),
+    )
+
+
+def steps_of(plan) -> list[tuple[str, str, str]]:
+    return [(s.start_date.isoformat(), f"{s.dose_mg.normalize():f}", s.timing) for s in plan.steps.all()]
+
+
+PAST = [("2026-02-16", "0.5", "bedtime"), ("2026-02-23", "1", "bedtime")]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "steps", "kind"),
+    [
+        (
+            "plan_hold",
+            {"days": "7"},
+            [*PAST, ("2026-03-16", "1.5", "bedtime"), ("2026-03-23", "2", "bedtime")],
+            "plan_changed",
+        ),
+        (
+            "plan_step_back",
+            {"start_date": "2026-03-03", "shift_days": "14"},
+            [
+                *PAST,
+                ("2026-03-03", "0.5", "bedtime"),
+                ("2026-03-23", "1.5", "bedtime"),
+                ("2026-03-30", "2", "bedtime"),
+            ],
+            "plan_changed",
+        ),
+        (
+            "plan_morning",
+            {"start_date": "2026-03-03"},
+            [
+                *PAST,
+                ("2026-03-03", "1", "morning"),
+                ("2026-03-09", "1.5", "morning"),
+                ("2026-03-16", "2", "morning"),
+            ],
+            "plan_changed",
+        ),
+        (
+            "plan_end",
+            {"ended_on": "2026-03-20", "taper_mg": "0.5", "taper_from": "2026-03-10"},
+            [*PAST, ("2026-03-09", "1.5", "bedtime"), ("2026-03-10", "0.5", "bedtime")],
+            "plan_changed",
+        ),
+        (
+            "pause_new",
+            {"start_date": "2026-03-05", "end_date": "2026-03-08", "reason": "Knee surgery"},
+            [*PAST, ("2026-03-09", "1.5", "bedtime"), ("2026-03-16", "2", "bedtime")],
+            "ldn_paused",
+        ),
+    ],
+)
+def test_each_change_is_applied_and_audited_once(client, alice, carol, ramp, name, data, steps, kind):
+    client.force_login(carol.user)
+    response = client.post(reverse(name, args=[alice.pk]), data)
+    assert response.status_code == 302, response.content.decode()
+    assert steps_of(ramp) == steps
+    assert kinds(alice) == [kind]
+    alice.refresh_from_db()
+    assert alice.plan_changed_at == NOW and alice.has_unacknowledged_plan_change
+    # Past steps keep their history untouched.
+    assert all(s.history.count() == 1 for s in ramp.steps.filter(start_date__lt=TODAY))
+
+
+def test_ending_sets_the_end_date(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"})
+    ramp.refresh_from_db()
+    assert ramp.ended_on == D(2026, 3, 20) and ramp.status == "ended"
+    assert steps_of(ramp) == [*PAST, ("2026-03-09", "1.5", "bedtime"), ("2026-03-16", "2", "bedtime")]
+
+
+def test_a_pause_stops_the_dose_on_those_days(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    client.post(
+        reverse("pause_new", args=[alice.pk]),
+        {"start_date": "2026-03-02", "end_date": "2026-03-04", "reason": "Surgery"},
+    )
+    assert LdnPause.objects.get().reason == "Surgery"
+    client.force_login(alice.user)
+    assert "No dose prescribed today" in client.get(reverse("today")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan_step_back", {"start_date": "2026-03-01", "shift_days": "0"}, "cannot start in the past"),
+        ("plan_morning", {"start_date": "2026-02-28"}, "cannot start in the past"),
+        ("plan_end", {"ended_on": "2026-03-02"}, "must be after today"),
+        (
+            "plan_end",
+            {"ended_on": "2026-03-20", "taper_mg": "3", "taper_from": "2026-03-10"},
+            "must be lower than the dose before it",
+        ),
+        ("plan_hold", {"days": "0"}, "greater than or equal to 1"),
+        (
+            "pause_new",
+            {"start_date": "2026-03-05", "end_date": "2026-03-04", "reason": "x"},
+            "cannot be before",
+        ),
+    ],
+)
+def test_bad_changes_are_refused_with_a_reason(client, alice, carol, ramp, name, data, message):
+    client.force_login(carol.user)
+    before = steps_of(ramp)
+    response = client.post(reverse(name, args=[alice.pk]), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert steps_of(ramp) == before and kinds(alice) == []
+
+
+def test_editing_a_future_step(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    step = ramp.steps.get(start_date=D(2026, 3, 16))
+    url = reverse("plan_step_edit", args=[alice.pk, step.pk])
+    response = client.post(url, {"dose_mg": "3", "timing": "bedtime", "note": ""})
+    # 1.5 → 3 is a step up of 1.5 mg: allowed without a warning.
+    assert response.url == reverse("plan_manage", args=[alice.pk])
+    step.refresh_from_db()
+    assert step.dose_mg == Decimal("3")
+    assert kinds(alice) == ["plan_changed"]
+
+    response = client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": ""})
+    assert response.status_code == 400 and "larger than 1.5 mg" in response.content.decode()
+    client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": "", "confirm_warnings": "on"})
+    step.refresh_from_db()
+    assert step.dose_mg == Decimal("3.5")
+    assert kinds(alice) == ["plan_changed", "warning_confirmed", "plan_changed"]
+
+
+def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    step = ramp.steps.get(start_date=D(2026, 2, 23))
+    url = reverse("plan_step_edit", args=[alice.pk, step.pk])
+    assert "already started" in client.get(url).content.decode()
+    response = client.post(url, {"dose_mg": "0.5", "timing": "bedtime", "note": ""})
+    assert response.status_code == 400
+    step.refresh_from_db()
+    assert step.dose_mg == Decimal("1") and kinds(alice) == []
+
+
+# --- access ------------------------------------------------------------------------------------
+
+POSTS = [
+    ("screening", {"start_date": "2026-03-02"}),
+    ("plan_new", editor_data()),
+    ("plan_hold", {"days": "7"}),
+    ("plan_step_back", {"start_date": "2026-03-03", "shift_days": "0"}),
+    ("plan_morning", {"start_date": "2026-03-03"}),
+    ("plan_end", {"ended_on": "2026-03-20"}),
+    ("pause_new", {"start_date": "2026-03-05", "end_date": "2026-03-06", "reason": "x"}),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), POSTS)
+def test_another_clinic_cannot_change_the_plan(client, alice, carol, charlie, ramp, name, data):
+    client.force_login(charlie.user)
+    before = steps_of(ramp)
+    assert client.post(reverse(name, args=[alice.pk]), data).status_code == 404
+    assert steps_of(ramp) == before and kinds(alice) == []
+    assert not LdnPause.objects.exists() and not Screening.objects.exists()
+
+
+def test_another_clinic_cannot_edit_a_step(client, alice, charlie, ramp):
+    step = ramp.steps.last()
+    client.force_login(charlie.user)
+    url = reverse("plan_step_edit", args=[alice.pk, step.pk])
+    assert client.post(url, {"dose_mg": "1", "timing": "bedtime"}).status_code == 404
+    step.refresh_from_db()
+    assert step.dose_mg == Decimal("2")
+
+
+def test_a_step_of_another_patient_is_404(client, alice, bob, carol, ramp):
+    bobs = make_plan(bob, carol, [(D(2026, 4, 1), "1")])
+    client.force_login(carol.user)
+    assert client.get(reverse("plan_step_edit", args=[alice.pk, bobs.steps.get().pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["plan_hold", "plan_step_back", "plan_morning", "plan_end", "pause_new"])
+def test_change_endpoints_refuse_get(client, alice, carol, name):
+    client.force_login(carol.user)
+    assert client.get(reverse(name, args=[alice.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["screening", "plan_new", "plan_manage"])
+def test_pages_refuse_other_methods(client, alice, carol, name):
+    client.force_login(carol.user)
+    assert client.delete(reverse(name, args=[alice.pk])).status_code == 405
+
+
+def test_patient_endpoints_refuse_wrong_methods(client, alice):
+    client.force_login(alice.user)
+    assert client.post(reverse("my_plan")).status_code == 405
+    assert client.get(reverse("plan_acknowledge")).status_code == 405
+
+
+# --- the patient's side ------------------------------------------------------------------
+
+
+def test_patient_sees_the_plan_read_only(client, alice, carol, ramp):
+    client.force_login(alice.user)
+    content = client.get(reverse("my_plan")).content.decode()
+    assert 'data-testid="plan-current">1 mg at bedtime' in content
+    assert "2 capsules = 1 mg" in content and "Mon 9 Mar 2026" in content
+    assert "Mon 16 Feb 2026" not in content  # past steps are left out
+    assert "Edit" not in content and "Save" not in content
+
+
+def test_plan_change_notice_until_acknowledged(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    client.post(reverse("plan_hold", args=[alice.pk]), {"days": "7"})
+    client.force_login(alice.user)
+    assert 'data-testid="plan-notice"' in client.get(reverse("today")).content.decode()
+    response = client.post(reverse("plan_acknowledge"), {"next": "/today/"})
+    assert response.url == reverse("today")
+    assert 'data-testid="plan-notice"' not in client.get(reverse("today")).content.decode()
+    alice.refresh_from_db()
+    assert alice.plan_acknowledged_at == NOW
+    assert kinds(alice) == ["plan_changed", "plan_acknowledged"]
+    # Acknowledging twice records nothing more.
+    client.post(reverse("plan_acknowledge"))
+    assert kinds(alice) == ["plan_changed", "plan_acknowledged"]
+    client.force_login(carol.user)
+    page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert "The patient saw the latest change on 2 Mar 2026" in page
+
+
+def test_audit_timeline_lists_changes_in_order_with_who(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    client.post(reverse("plan_hold", args=[alice.pk]), {"days": "7"})
+    client.post(reverse("plan_morning", args=[alice.pk]), {"start_date": "2026-03-04"})
+    page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    timeline = page.split('data-testid="audit-timeline"', 1)[1]
+    assert timeline.index("Hold:") < timeline.index("Timing:")
+    assert "Carol Clinician" in timeline
