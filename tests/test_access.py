@@ -30,6 +30,8 @@ URLS = [
     ("my_plan", {}, PATIENTS),
     # plan_step_edit (needs a step), the POST-only plan changes, pause_new and plan_acknowledge,
     # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
+    ("my_chart", {}, PATIENTS),
+    # advice_dismiss and patient_reviewed (POST only): tests/test_patient_chart_views.py
 ]
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

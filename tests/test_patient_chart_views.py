@@ -1,0 +1,265 @@
+"""The clinician's patient page sections (chart, response, advice, review), advice
+dismissal, marking reviewed, the patient's own chart, and their query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import (
+    AdviceDismissal,
+    AuditEvent,
+    DailyEntry,
+    Patient,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+)
+from journal.selectors import patient_overview, patient_records
+from tests.factories import make_patient, make_plan
+
+NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 6, 15)
+DAY = dt.timedelta(days=1)
+FIRST_DOSE = TODAY - 100 * DAY  # day 101 on LDN: past 12 weeks, in the 3–6-month window
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def log_days(patient: Patient, first: dt.date, last: dt.date, *, scores: dict[str, int] | None = None,
+             side_effect_every: int = 10) -> None:
+    """One entry a day with scores (default Pain 6, Fatigue 6), sleep quality and a mild
+    headache every `side_effect_every` days, in a few bulk queries."""
+    scores = scores or {"Pain": 6, "Fatigue": 6}
+    days = [first + offset * DAY for offset in range((last - first).days + 1)]
+    entries = DailyEntry.objects.bulk_create(
+        DailyEntry(patient=patient, entry_date=day, dose_taken=True, dose_mg=Decimal("3"),
+                   timing_taken="bedtime", sleep_quality=6, notes="ok" if day.day == 1 else "")
+        for day in days
+    )
+    symptoms = {symptom.name: symptom for symptom in Symptom.objects.filter(clinic=None, name__in=scores)}
+    SymptomScore.objects.bulk_create(
+        SymptomScore(entry=entry, symptom=symptoms[name], score=score)
+        for entry in entries for name, score in scores.items()
+    )
+    SideEffectReport.objects.bulk_create(
+        SideEffectReport(entry=entry, kind="headache", severity="mild")
+        for index, entry in enumerate(entries) if index % side_effect_every == 0
+    )
+
+
+@pytest.fixture
+def alice_on_ldn(alice, carol):
+    """Alice, 100 days on 3 mg at bedtime, logging every day with flat scores: no response,
+    so the plan-review advice fires."""
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - 7 * DAY, TODAY)
+    return alice
+
+
+def page(client, patient, **headers):
+    return client.get(reverse("patient_detail", args=[patient.pk]), **headers)
+
+
+def dismiss(client, patient, data, **headers):
+    return client.post(reverse("advice_dismiss", args=[patient.pk]), data, **headers)
+
+
+PLAN_REVIEW_KEY = f"plan_review:{FIRST_DOSE.isoformat()}:84"
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def test_patient_records_run_a_fixed_number_of_queries(django_assert_num_queries, alice_on_ldn, bob, carol):
+    make_plan(bob, carol, [(FIRST_DOSE, "1.5")])
+    log_days(bob, FIRST_DOSE, TODAY, scores={"Pain": 4})
+    patients = list(Patient.objects.filter(pk__in=[alice_on_ldn.pk, bob.pk]))
+    with django_assert_num_queries(8):
+        records = patient_records(patients)
+    with django_assert_num_queries(8):
+        patient_records([alice_on_ldn])
+    assert len(records[alice_on_ldn.pk].entries) == 108
+    assert [m.name for m in records[bob.pk].measures] == ["Fatigue", "Pain", "Sleep quality"]
+    assert len(records[bob.pk].measures[0].series) == 0  # tracked, never scored
+    with django_assert_num_queries(9):
+        patient_overview(alice_on_ldn)
+
+
+def test_patient_page_runs_the_same_queries_for_30_and_300_days(client, alice, carol):
+    make_plan(alice, carol, [(TODAY - 290 * DAY, "1.5"), (TODAY - 276 * DAY, "3")])
+    client.force_login(carol.user)
+    log_days(alice, TODAY - 29 * DAY, TODAY)
+    with CaptureQueriesContext(connection) as month:
+        assert page(client, alice).status_code == 200
+    log_days(alice, TODAY - 299 * DAY, TODAY - 30 * DAY)
+    with CaptureQueriesContext(connection) as ten_months:
+        response = page(client, alice)
+    assert response.status_code == 200
+    assert DailyEntry.objects.filter(patient=alice).count() == 300
+    assert len(ten_months) == len(month), "\n".join(q["sql"] for q in ten_months.captured_queries)
+
+
+# --- the clinician's patient page ------------------------------------------------------------
+
+
+def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    response = page(client, alice_on_ldn)
+    content = response.content.decode()
+    figure = response.context["overview"].figure
+    assert json.dumps(figure["data"][0]["x"][1]) in content  # the figure rides in json_script
+    assert 'id="chart-data"' in content and "vendor/plotly.min.js" in content and "js/chart.js" in content
+    assert 'role="img"' not in content
+    assert "The chart as a table, week by week" in content
+    # response table: each measure with its baseline source, class and rule
+    assert "Mean of 7 entries in the 7 days before the first dose." in content
+    assert content.count('class="badge warn">no change</span>') == 3  # Fatigue, Pain, Sleep quality
+    assert "a change of less than 10 % either way counts as no change" in content
+    # advice with its evidence and reason
+    assert "No clear response after 12 weeks on LDN" in content
+    assert f"Day 100 since the first dose on {FIRST_DOSE.isoformat()}" in content
+    assert "Give it three months" in content
+    assert "Not reviewed yet." in content
+
+
+def test_page_says_when_the_baseline_is_the_first_week(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE, TODAY)
+    client.force_login(carol.user)
+    content = page(client, alice).content.decode()
+    assert "first week on LDN</span>" in content
+    assert "No entries in the 7 days before the first dose, so the baseline is the mean" in content
+
+
+# --- dismissing advice -----------------------------------------------------------------------
+
+
+def test_dismiss_with_a_note_over_htmx(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    note = "Discussed: continue to 6 months."
+    response = dismiss(client, alice_on_ldn, {"key": PLAN_REVIEW_KEY, "note": note}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section class="card" id="advice"')
+    assert "No open advice." in content and "1 dismissed card not shown" in content
+    dismissal = AdviceDismissal.objects.get(patient=alice_on_ldn)
+    assert (dismissal.rule, dismissal.evidence_key, dismissal.dismissed_by) == (
+        "plan_review", PLAN_REVIEW_KEY, carol)
+    event = AuditEvent.objects.get(patient=alice_on_ldn, kind=AuditEvent.Kind.ADVICE_DISMISSED)
+    assert event.actor == carol.user
+    assert event.details["note"] == note
+    assert event.details["evidence"][0] == f"Day 100 since the first dose on {FIRST_DOSE.isoformat()}"
+    assert 'id="advice-plan_review-title"' not in page(client, alice_on_ldn).content.decode()
+
+
+def test_dismiss_without_javascript_redirects_back(client, alice_on_ldn, ada):
+    client.force_login(ada.user)  # clinic admin, not assigned to alice
+    response = dismiss(client, alice_on_ldn, {"key": PLAN_REVIEW_KEY, "note": "Seen in clinic."})
+    assert response.status_code == 302
+    assert response.url == reverse("patient_detail", args=[alice_on_ldn.pk]) + "#advice"
+    assert AdviceDismissal.objects.filter(patient=alice_on_ldn, evidence_key=PLAN_REVIEW_KEY).exists()
+    followed = client.get(response.url).content.decode()
+    assert "Advice dismissed: No clear response after 12 weeks on LDN." in followed
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"key": PLAN_REVIEW_KEY, "note": "   "}, "Write a short note: why is this advice set aside?"),
+        ({"key": "plan_review:2020-01-01:84", "note": "old"}, "That advice is no longer open"),
+    ],
+)
+def test_dismiss_refuses_without_note_or_open_card(client, alice_on_ldn, carol, data, message):
+    client.force_login(carol.user)
+    response = dismiss(client, alice_on_ldn, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "No clear response after 12 weeks on LDN" in response.content.decode()  # card still there
+    assert not AdviceDismissal.objects.exists()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.ADVICE_DISMISSED).exists()
+
+
+def test_a_note_error_keeps_the_typed_text_next_to_its_field(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    data = {"key": PLAN_REVIEW_KEY, "note": "x" * 501}
+    response = dismiss(client, alice_on_ldn, data, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert 'aria-invalid="true"' in content and "x" * 501 in content
+    assert not AdviceDismissal.objects.exists()
+
+
+def test_dismiss_is_post_only(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    assert client.get(reverse("advice_dismiss", args=[alice_on_ldn.pk])).status_code == 405
+
+
+@pytest.mark.parametrize(("role", "status"), [("charlie", 404), ("alice", 403), ("bob", 403)])
+def test_dismiss_refuses_other_clinics_and_patients(client, request, alice_on_ldn, role, status):
+    client.force_login(request.getfixturevalue(role).user)
+    response = dismiss(client, alice_on_ldn, {"key": PLAN_REVIEW_KEY, "note": "no"})
+    assert response.status_code == status
+    assert not AdviceDismissal.objects.exists()
+
+
+# --- marking reviewed ------------------------------------------------------------------------
+
+
+def test_mark_reviewed(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    response = client.post(reverse("patient_reviewed", args=[alice_on_ldn.pk]))
+    assert response.status_code == 302
+    alice_on_ldn.refresh_from_db()
+    assert alice_on_ldn.last_reviewed_at == NOW
+    event = AuditEvent.objects.get(patient=alice_on_ldn, kind=AuditEvent.Kind.REVIEWED)
+    assert event.details == {"open_advice": [PLAN_REVIEW_KEY]}
+    content = client.get(response.url).content.decode()
+    assert "Last reviewed 15 Jun 2026" in content
+    assert "New since then: 0 entries, 0 side-effect reports, 0 advice cards." in content
+
+
+def test_mark_reviewed_is_post_only(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    assert client.get(reverse("patient_reviewed", args=[alice_on_ldn.pk])).status_code == 405
+
+
+@pytest.mark.parametrize(("role", "status"), [("charlie", 404), ("alice", 403)])
+def test_mark_reviewed_refuses_other_clinics_and_patients(client, request, alice_on_ldn, role, status):
+    client.force_login(request.getfixturevalue(role).user)
+    assert client.post(reverse("patient_reviewed", args=[alice_on_ldn.pk])).status_code == status
+    alice_on_ldn.refresh_from_db()
+    assert alice_on_ldn.last_reviewed_at is None
+
+
+# --- the patient's own chart -----------------------------------------------------------------
+
+
+def test_patient_sees_own_chart_without_advice(client, alice_on_ldn):
+    client.force_login(alice_on_ldn.user)
+    response = client.get(reverse("my_chart"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Most people notice a change after 8–10 weeks on LDN" in content
+    assert "You are on day 101" in content
+    assert 'id="chart-data"' in content
+    assert "Advice" not in content and "No clear response" not in content
+    assert f'href="{reverse("my_chart")}" aria-current="page"' in content
+
+
+def test_patient_chart_before_the_first_dose(client, clinic):
+    patient = make_patient(clinic, "ravi")
+    log_days(patient, TODAY - 3 * DAY, TODAY)
+    client.force_login(patient.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    assert "You are on day" not in content and "Week" not in content.split("chart-data")[0]
