@@ -189,11 +189,9 @@ def sorted_roster(rows: Iterable[RosterRow], *, sort: str = "name", descending: 
 def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
     """A patient's schedule, pauses and entries from `since` to `today`, with each entry's
     scores (and their symptoms) and side effects (5 queries)."""
-    entries = (
-        patient.entries.filter(entry_date__gte=since, entry_date__lte=today)
-        .prefetch_related(
-            Prefetch("scores", queryset=SymptomScore.objects.select_related("symptom")), "side_effects"
-        )
+    scores = SymptomScore.objects.select_related("symptom").order_by("symptom__name")
+    entries = patient.entries.filter(entry_date__gte=since, entry_date__lte=today).prefetch_related(
+        Prefetch("scores", queryset=scores), "side_effects"
     )
     return Diary(
         today=today,

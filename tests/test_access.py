@@ -15,6 +15,13 @@ ALICES_CLINIC_STAFF = {"carol", "ada"}
 URLS = [
     # (url name, kwargs, who may open it)
     ("today", {}, PATIENTS),
+    ("entry", {}, PATIENTS),
+    ("history", {}, PATIENTS),
+    ("day_detail", {"day": "2020-01-01"}, PATIENTS),
+    ("medications", {}, PATIENTS),
+    ("calendar", {}, PATIENTS),
+    # medication_stop and calendar_reset (POST only) and calendar_feed (a token, no login):
+    # tests/test_patient_pages.py
     ("roster", {}, CLINICIANS),
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
