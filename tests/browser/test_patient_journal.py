@@ -153,3 +153,21 @@ def test_entry_works_without_javascript(browser, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px)"
     context.close()
+
+
+def test_medications_warn_about_an_opioid_on_a_phone(phone):
+    demo_like_patient()
+    log_in(phone, "anna")
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Medications").click()
+    phone.get_by_label("Medicine", exact=True).fill("Oxycodone/acetaminophen")
+    phone.get_by_label("Dose (optional)").fill("5/325 mg as needed")
+    phone.get_by_role("button", name="Add medicine").click()
+    warning = phone.get_by_test_id("opioid-warning")
+    assert "Talk to your clinician before taking LDN with it." in warning.inner_text()
+    screenshot(phone, "patient-medications")
+    no_accessibility_violations(phone)
+    phone.get_by_role("button", name="Mark Oxycodone/acetaminophen stopped").click()
+    assert phone.get_by_test_id("opioid-warning").count() == 0
+    phone.goto("/calendar/")
+    screenshot(phone, "patient-calendar")
+    no_accessibility_violations(phone)
