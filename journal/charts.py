@@ -42,9 +42,9 @@ TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning", "other": "
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
 DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
-MARGIN = {"l": 64, "r": 14, "t": 84, "b": 96}
+MARGIN = {"l": 64, "r": 14, "t": 92, "b": 96}
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
-BUTTONS_ABOVE_PX = 50
+BUTTONS_ABOVE_PX = 58
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
     ]
     return [
         go.Scatter(x=xs, y=ys, name=name, mode="markers", marker=marker, legendgroup="dose",
-                   hovertemplate=f"%{{y}} mg<extra>{what}</extra>")
+                   hovertemplate=f"%{{y}}<extra>{what}</extra>")  # the axis adds " mg"
         for (xs, ys), name, marker, what in styles if xs
     ]
 
@@ -291,7 +291,7 @@ def patient_figure(record: PatientRecord) -> dict:
         panels.append((
             _measure_traces(measure, first_in_legend=position == 0),
             {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
-            f"<b>{measure.name}</b> · 0–10, {measure.direction_label}",
+            f"<b>{measure.name}</b> · {measure.direction_label}",
         ))
     if kinds:
         panels.append((

@@ -1,0 +1,105 @@
+"""The patient chart, response table and advice on the demo clinic's own stories: Anna
+(responder), Daniel (non-responder) and Isla (moved to a morning dose after insomnia).
+Screenshots land in test-artifacts/screenshots/patient-chart-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from journal.catalogue import CONDITIONS, SYMPTOMS
+from journal.management.commands.seed_demo import DEMO_PASSWORD
+from journal.models import AdviceDismissal, Condition, Patient, Symptom
+from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
+
+MY_SECTIONS = {"include": [[".chart-card"], ["#response"], ["#advice"], ["#review"]]}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    # live_server tests flush the database, taking the seeded catalogues with it
+    for name in CONDITIONS:
+        Condition.objects.get_or_create(clinic=None, name=name)
+    for name, higher_is_better in SYMPTOMS:
+        Symptom.objects.get_or_create(clinic=None, name=name, defaults={"higher_is_better": higher_is_better})
+    call_command("seed_demo", stdout=io.StringIO())
+    return {patient.user.username: patient for patient in Patient.objects.select_related("user")}
+
+
+def open_patient(page, clinician: str, patient: Patient) -> None:
+    log_in(page, clinician, DEMO_PASSWORD)
+    page.goto(f"/clinic/patients/{patient.pk}/")
+    page.locator(".chart .main-svg").first.wait_for()
+
+
+def no_violations_in_my_sections(page) -> None:
+    results = Axe().run(page, context=MY_SECTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def class_of(page, measure: str) -> str:
+    row = page.locator("#response tr", has=page.get_by_role("rowheader", name=measure))
+    return row.locator(".badge").first.inner_text()
+
+
+def test_responder(desktop, demo):
+    open_patient(desktop, "dr.rivera", demo["anna"])
+    assert class_of(desktop, "Pain lower is better") == "moderate improvement"
+    assert desktop.locator("#advice").get_by_text("No open advice.").is_visible()
+    # the range buttons change the time axis: 8 weeks up to today
+    desktop.locator(".updatemenu-button", has_text="8 weeks").click()
+    x_range = desktop.evaluate("document.querySelector('.chart').layout.xaxis.range")
+    first, last = (dt.date.fromisoformat(value[:10]) for value in x_range)
+    assert (last - first).days == 56
+    desktop.locator(".updatemenu-button", has_text="All").click()
+    no_violations_in_my_sections(desktop)
+    screenshot(desktop, "patient-chart-anna-responder")
+
+
+def test_non_responder_dismisses_advice_with_a_note(desktop, demo):
+    daniel = demo["daniel"]
+    open_patient(desktop, "dr.rivera", daniel)
+    assert class_of(desktop, "Fatigue lower is better") == "no change"
+    card = desktop.locator(".advice-card", has_text="No clear response after")
+    assert card.get_by_text("Give it three months", exact=False).is_visible()
+    no_violations_in_my_sections(desktop)
+    # hover on a day: one label lists that day's values across the panels
+    plot_area = desktop.locator(".chart .nsewdrag").first
+    plot_area.scroll_into_view_if_needed()
+    box = plot_area.bounding_box()
+    desktop.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 40)
+    desktop.locator(".hoverlayer .legend").first.wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    desktop.screenshot(path=str(SCREENSHOTS / "patient-chart-daniel-hover.png"))  # the viewport, as hovered
+    screenshot(desktop, "patient-chart-daniel-non-responder")
+
+    card.get_by_label("Note: why set this aside?").fill("Discussed in clinic: continue to 6 months.")
+    card.get_by_role("button", name="Dismiss with this note").click()
+    expect(desktop.locator(".advice-card", has_text="No clear response after")).to_have_count(0)
+    assert desktop.locator("#advice").get_by_text("1 dismissed card not shown").is_visible()
+    assert AdviceDismissal.objects.get(patient=daniel).note == "Discussed in clinic: continue to 6 months."
+    screenshot(desktop, "patient-chart-daniel-after-dismissal")
+
+
+def test_morning_dose(desktop, demo):
+    open_patient(desktop, "dr.chen", demo["isla"])
+    legend = desktop.locator(".chart .legend").text_content()
+    assert "Taken in the morning" in legend and "Side effect: severe" in legend
+    no_violations_in_my_sections(desktop)
+    screenshot(desktop, "patient-chart-isla-morning-dose")
+
+
+def test_patient_sees_own_chart_on_a_phone(phone, demo):
+    log_in(phone, "anna", DEMO_PASSWORD)
+    phone.get_by_role("link", name="My chart").click()
+    phone.locator(".chart .main-svg").first.wait_for()
+    assert phone.get_by_text("Most people notice a change after 8–10 weeks", exact=False).is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.locator(".updatemenu-button", has_text="8 wk").count() == 1  # short labels fit
+    no_violations_in_my_sections(phone)
+    screenshot(phone, "patient-chart-anna-phone")
