@@ -358,7 +358,27 @@ class DemoBuilder:
             opioid_use_last_14_days=False,
             notes="Demo screening",
         )
+        self.audit_trail(patient, clinician, plan, step_rows)
         self.entries(patient, story, first_dose, step_rows)
+
+    @staticmethod
+    def audit_trail(patient: Patient, clinician: Clinician, plan: TitrationPlan,
+                    step_rows: list[DoseStep]) -> None:
+        """What the clinic would have on record: the screening, the plan, a timing switch."""
+        common = {"patient": patient, "clinic_id": patient.clinic_id, "actor": clinician.user}
+        steps = "; ".join(f"{step.dose_mg.normalize():f} mg from {step.start_date}" for step in step_rows)
+        AuditEvent.objects.bulk_create([
+            AuditEvent(**common, at=plan.created_at, kind=AuditEvent.Kind.SCREENING,
+                       summary="Safety screening recorded (demo)."),
+            AuditEvent(**common, at=plan.created_at, kind=AuditEvent.Kind.PLAN_CREATED,
+                       summary=f"Plan: {steps}."),
+            *[
+                AuditEvent(**common, kind=AuditEvent.Kind.PLAN_CHANGED, summary=f"Timing: {step.note}.",
+                           at=timezone.make_aware(dt.datetime.combine(step.start_date - dt.timedelta(days=1),
+                                                                      dt.time(11))))
+                for step in step_rows if step.timing == "morning"
+            ],
+        ])
 
     def entries(self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep]) -> None:
         start = max(
