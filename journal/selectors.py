@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -113,7 +113,10 @@ def safety_flags(screening: Screening | None, medications: Iterable[Medication],
                              OPIOID_REASON))
     if screening is not None:
         judged = judge_screening(ScreeningAnswers.from_record(screening), first_dose or today)
-        flags += [f for f in judged if f.level != "note" or f.code == "thyroid_watch"]
+        flags += [f for f in judged if f.level != "note" and f.code != "thyroid_medication"]
+        # The thyroid answer's warning and standing note become one short roster flag.
+        flags += [replace(f, message="Thyroid medicine: watch for hyperthyroid signs.") for f in judged
+                  if f.code == "thyroid_watch"]
     elif first_dose is not None:
         flags.append(Finding("warn", "no_screening", "No safety screening on record.",
                              "A safety screening is recorded before a patient's first plan becomes "
