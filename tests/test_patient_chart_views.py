@@ -22,7 +22,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
-from journal.selectors import patient_overview, patient_records
+from journal.selectors import patient_overview, patient_records, roster_rows
 from tests.factories import make_patient, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
@@ -263,3 +263,52 @@ def test_patient_chart_before_the_first_dose(client, clinic):
     client.force_login(patient.user)
     content = client.get(reverse("my_chart")).content.decode()
     assert "You are on day" not in content and "Week" not in content.split("chart-data")[0]
+
+
+# --- the roster: main symptom, open advice, new since review ---------------------------------
+
+
+@pytest.fixture
+def bob_responding(bob, carol):
+    """Bob, same course as Alice, but his pain falls from 8 to 3: a substantial response."""
+    bob.clinicians.add(carol)
+    make_plan(bob, carol, [(FIRST_DOSE, "3")])
+    log_days(bob, FIRST_DOSE - 7 * DAY, FIRST_DOSE - DAY, scores={"Pain": 8, "Fatigue": 8})
+    log_days(bob, FIRST_DOSE, TODAY, scores={"Pain": 3, "Fatigue": 3})
+    return bob
+
+
+def test_roster_rows_carry_response_advice_and_what_is_new(alice_on_ldn, bob_responding):
+    patients = Patient.objects.filter(pk__in=[alice_on_ldn.pk, bob_responding.pk])
+    rows = {row.patient.name: row for row in roster_rows(patients)}
+    alice, bob = rows["Alice"], rows["Bob"]
+    assert (alice.main.measure.name, alice.main.response.response_class.label) == ("Fatigue", "no change")
+    assert (bob.main.measure.name, bob.main.response.response_class.label) == (
+        "Fatigue", "substantial improvement")
+    assert (alice.open_advice, bob.open_advice) == (1, 0)
+    new = alice.since_review
+    assert (new.reviewed_at, new.entries, new.side_effects, new.advice) == (None, 108, 11, 1)
+
+
+def test_roster_shows_what_is_new_since_the_review(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    client.post(reverse("patient_reviewed", args=[alice_on_ldn.pk]))
+    cell = '"new-since-review">nothing new<br><span class="muted small">since the review of 15 Jun<'
+    assert cell in client.get(reverse("roster")).content.decode()
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        DailyEntry.objects.filter(patient=alice_on_ldn, entry_date=TODAY).delete()
+        log_days(alice_on_ldn, TODAY, TODAY)  # logged again after the review, with a headache
+        content = client.get(reverse("roster")).content.decode()
+    assert 'data-testid="new-since-review">1 entry, 1 side effect, 0 advice<br>' in content
+
+
+def test_roster_sorts_who_needs_attention_first(client, clinic, alice_on_ldn, bob_responding, carol):
+    make_patient(clinic, None, name="Amy", clinicians=(carol,))  # no plan, no symptoms logged
+    client.force_login(carol.user)
+    content = client.get(reverse("roster") + "?sort=attention").content.decode()
+    # Alice: open advice, no change; Bob: a responder; Amy: too early to judge
+    assert content.index(">Alice<") < content.index(">Amy<") < content.index(">Bob<")
+    content = client.get(reverse("roster") + "?sort=response").content.decode()
+    assert content.index(">Alice<") < content.index(">Amy<") < content.index(">Bob<")
+    assert 'href="?sort=advice&amp;dir=desc"' in content  # the most open advice on the first click
+    assert 'data-testid="open-advice"><a href="' in content

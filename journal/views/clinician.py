@@ -37,6 +37,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "whole_clinic": whole_clinic,
         "query": request.GET.urlencode(),
         "sort_links": _sort_links(request, sort, descending),
+        "attention_url": _attention_url(request),
         "phases": PHASES,
         "phase_is": phase_is,
         "flagged": flagged,
@@ -46,9 +47,14 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 ROSTER_COLUMNS = (
-    ("name", "Patient"), ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
+    ("name", "Patient"), ("response", "Main symptom"), ("advice", "Open advice"), ("new", "New since review"),
+    ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
     ("last_entry", "Last entry"), ("adherence", "Adherence, 14 days"), ("flags", "Safety flags"),
 )
+
+
+# Counts of what needs a look: the first click puts the most at the top.
+DESCENDING_FIRST = {"advice", "new"}
 
 
 def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
@@ -58,11 +64,19 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]
     for key, label in ROSTER_COLUMNS:
         query = request.GET.copy()
         query["sort"] = key
-        query["dir"] = "asc" if key == sort and descending else ("desc" if key == sort else "asc")
+        first = "desc" if key in DESCENDING_FIRST else "asc"
+        query["dir"] = ("asc" if descending else "desc") if key == sort else first
         current = "descending" if descending else "ascending"
         links.append({"key": key, "label": label, "url": f"?{query.urlencode()}",
                       "aria_sort": current if key == sort else "none"})
     return links
+
+
+def _attention_url(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["sort"] = "attention"
+    query.pop("dir", None)
+    return f"?{query.urlencode()}"
 
 
 @clinician_required
