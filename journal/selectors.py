@@ -16,6 +16,7 @@ from journal.assessment import (
     Assessment,
     LoggedEntry,
     Measure,
+    MeasureResponse,
     PatientRecord,
     SinceReview,
     assess,
@@ -38,6 +39,7 @@ from journal.models import (
     SymptomScore,
     TitrationPlan,
 )
+from journal.response import ATTENTION_ORDER
 from journal.safety import (
     LEVEL_ORDER,
     OPIOID_REASON,
@@ -90,6 +92,9 @@ class RosterRow:
     phase: str = "baseline"
     adherence: AdherenceCount | None = None
     flags: tuple[Finding, ...] = ()
+    main: MeasureResponse | None = None  # the main symptom's response: see Assessment.main
+    open_advice: int = 0
+    since_review: SinceReview | None = None
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -126,7 +131,9 @@ def safety_flags(screening: Screening | None, medications: Iterable[Medication],
 
 def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> list[RosterRow]:
     """One row per patient: today's prescription, phase, last entry, adherence over the
-    last 14 days and open safety flags (6 queries, however many patients)."""
+    last 14 days, open safety flags, the main symptom's response, open advice and what is
+    new since the last review (15 queries, however many patients: 6 here, 9 for the
+    journals in `patient_records` and `advice_open_at_review`)."""
     patients = list(patients.annotate(last_entry=Max("entries__entry_date")))
     ids = [patient.pk for patient in patients]
     schedules, pauses = schedules_for(ids), pauses_for(ids)
@@ -142,9 +149,11 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
     medications: dict[int, list[Medication]] = defaultdict(list)
     for medication in Medication.objects.filter(patient_id__in=ids):
         medications[medication.patient_id].append(medication)
+    records, open_at_review = patient_records(patients, now), advice_open_at_review(ids)
     rows = []
     for patient in patients:
         today = todays[patient.pk]
+        assessment = assess(records[patient.pk])
         schedule, patient_pauses = schedules.get(patient.pk, []), pauses.get(patient.pk, [])
         first_dose = first_dose_date(schedule)
         window = [today - dt.timedelta(days=n) for n in range(ADHERENCE_DAYS)]
@@ -159,6 +168,10 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
                 phase=phase(schedule, today, patient_pauses),
                 adherence=count_adherence(logged[patient.pk], prescribed, today) if prescribed else None,
                 flags=safety_flags(screenings.get(patient.pk), medications[patient.pk], first_dose, today),
+                main=assessment.main,
+                open_advice=len(assessment.open_cards),
+                since_review=since_review(records[patient.pk], assessment, patient.last_reviewed_at,
+                                          open_at_review.get(patient.pk, frozenset())),
             )
         )
     return rows
@@ -169,7 +182,24 @@ def _flag_rank(row: RosterRow) -> tuple[int, int]:
     return (-worst, len(row.flags))
 
 
-# Sort keys for the roster, each ascending; rows without a value sort first.
+def _response_rank(row: RosterRow) -> int:
+    """Worse first (`ResponseClass.rank`); no tracked symptom last."""
+    return row.main.response.response_class.rank if row.main else len(ATTENTION_ORDER)
+
+
+def _new_since_review(row: RosterRow) -> tuple[int, int, int]:
+    new = row.since_review
+    return (new.advice, new.side_effects, new.entries) if new else (0, 0, 0)
+
+
+def _attention(row: RosterRow) -> tuple[int, int, int]:
+    """Needs attention first: the most open advice, then the main symptom's response
+    (worse first), then the most advice raised since the last review."""
+    return (-row.open_advice, _response_rank(row), -_new_since_review(row)[0])
+
+
+# Sort keys for the roster, each ascending; rows without a value sort first (except where
+# a key says otherwise). "attention" is no column of its own: it orders by three columns.
 ROSTER_SORTS = {
     "name": lambda row: row.patient.name.lower(),
     "dose": lambda row: row.current.dose_mg if row.current else Decimal(-1),
@@ -178,6 +208,10 @@ ROSTER_SORTS = {
     "last_entry": lambda row: row.last_entry or dt.date.min,
     "adherence": lambda row: row.adherence.rate if row.adherence and row.adherence.rate is not None else -1.0,
     "flags": _flag_rank,
+    "response": _response_rank,
+    "advice": lambda row: row.open_advice,
+    "new": _new_since_review,
+    "attention": _attention,
 }
 
 
