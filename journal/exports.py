@@ -338,3 +338,103 @@ def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "cs
     """ldn-journal_<code>_<first>_<last>.csv, with only safe characters from the code."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.") or "export"
     return f"ldn-journal_{safe}_{first.isoformat()}_{last.isoformat()}.{suffix}"
+
+
+# --- the appointment summary --------------------------------------------------------------
+
+SEVERITY_ORDER = tuple(Severity.values)  # mild < moderate < severe
+
+
+class ReportLike(Protocol):
+    day: dt.date
+    kind: str
+    severity: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SideEffectTally:
+    """One side effect kind over a period: on how many days, how bad at worst, when."""
+
+    kind: str
+    label: str
+    days: int
+    worst: str
+    first_day: dt.date
+    last_day: dt.date
+    texts: tuple[str, ...] = ()
+
+
+def tally_side_effects(reports: Iterable[ReportLike], first: dt.date, last: dt.date) -> list[SideEffectTally]:
+    """Side effects reported from `first` to `last`, most days first (then by kind)."""
+    by_kind: dict[str, list[ReportLike]] = {}
+    for report in reports:
+        if first <= report.day <= last:
+            by_kind.setdefault(report.kind, []).append(report)
+    tallies = [
+        SideEffectTally(
+            kind=kind,
+            label=SideEffectKind(kind).label if kind in SideEffectKind.values else kind,
+            days=len({report.day for report in found}),
+            worst=max((report.severity for report in found), key=SEVERITY_ORDER.index),
+            first_day=min(report.day for report in found),
+            last_day=max(report.day for report in found),
+            texts=tuple(sorted({report.text for report in found if report.text})),
+        )
+        for kind, found in by_kind.items()
+    ]
+    return sorted(tallies, key=lambda tally: (-tally.days, tally.kind))
+
+
+PRINT_CHART_WIDTH_PX = 690  # fits A4 and Letter between 12 mm margins
+PRINT_PANEL_SCALE = 0.45  # of each panel's screen height; a side-effect strip keeps more (rows of text)
+PRINT_STRIP_SCALE = 0.7
+PRINT_MIN_PANEL_PX = 34
+PRINT_GAP_PX = 8
+PRINT_MAX_PLOT_PX = 380  # with many measures the panels shrink further, to leave room on two pages
+PRINT_MARGIN = {"l": 60, "r": 10, "t": 34, "b": 100}
+
+
+def print_figure(figure: dict) -> dict:
+    """The clinician's chart (`journal.charts.patient_figure`) made for paper: panels at
+    under half their screen height with their titles inside them, a fixed width that fits
+    A4 and Letter, no range buttons and no hover."""
+    layout = dict(figure["layout"])
+    margin = layout["margin"]
+    plot_px = layout["height"] - margin["t"] - margin["b"]
+    axes = sorted((key for key in layout if key.startswith("yaxis")),
+                  key=lambda key: -layout[key]["domain"][1])
+    heights = []
+    for key in axes:
+        bottom, top = layout[key]["domain"]
+        scale = PRINT_STRIP_SCALE if "ticktext" in layout[key] else PRINT_PANEL_SCALE
+        heights.append(max((top - bottom) * plot_px * scale, PRINT_MIN_PANEL_PX))
+    gaps = PRINT_GAP_PX * (len(heights) - 1)
+    if sum(heights) + gaps > PRINT_MAX_PLOT_PX:
+        heights = [height * (PRINT_MAX_PLOT_PX - gaps) / sum(heights) for height in heights]
+    print_px = sum(heights) + gaps
+    moved: dict[float, float] = {}
+    top = print_px
+    for key, height in zip(axes, heights, strict=True):
+        domain = [round((top - height) / print_px, 4), round(top / print_px, 4)]
+        moved[layout[key]["domain"][1]] = domain[1]
+        layout[key] = {**layout[key], "domain": domain}
+        top -= height + PRINT_GAP_PX
+    layout["annotations"] = [_print_annotation(note, moved) for note in layout.get("annotations", ())]
+    layout.pop("updatemenus", None)
+    layout.update(height=round(print_px) + PRINT_MARGIN["t"] + PRINT_MARGIN["b"], width=PRINT_CHART_WIDTH_PX,
+                  autosize=False, margin=PRINT_MARGIN, hovermode=False,
+                  font={**layout.get("font", {}), "size": 9},
+                  legend={**layout.get("legend", {}), "font": {"size": 9}, "tracegroupgap": 2})
+    return {**figure, "layout": layout}
+
+
+def _print_annotation(note: dict, moved: dict[float, float]) -> dict:
+    """Panel titles (placed on the paper) go inside the top of their panel; the window
+    labels (placed on dates) sit straight on top of the plot."""
+    if note.get("xref") == "paper" and note.get("y") in moved:
+        return {**note, "y": moved[note["y"]], "yanchor": "top", "x": 0.005,
+                "bgcolor": "rgba(255,255,255,0.85)", "font": {**note.get("font", {}), "size": 10}}
+    if note.get("xref") == "x":
+        return {**note, "yshift": 0, "font": {**note.get("font", {}), "size": 9}}
+    return note

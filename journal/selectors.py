@@ -24,10 +24,19 @@ from journal.assessment import (
 )
 from journal.charts import WeekRow, patient_figure, weekly_rows
 from journal.diary import Diary
-from journal.exports import EntryRecord, ExportDay, MedicationPeriod, dates
+from journal.exports import (
+    EntryRecord,
+    ExportDay,
+    MedicationPeriod,
+    SideEffectTally,
+    dates,
+    previous_visit,
+    tally_side_effects,
+)
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
+    Condition,
     DailyEntry,
     DoseStep,
     LdnPause,
@@ -331,6 +340,64 @@ def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.
     start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     event = events.filter(kind=AuditEvent.Kind.EXPORT, at__lt=start_of_today).order_by("at", "pk").last()
     return event.at.astimezone(zone).date() if event else None
+
+
+@dataclass(frozen=True)
+class AppointmentSummary:
+    """What the printable appointment summary shows: the clinician page's overview (chart,
+    responses, 14-day adherence) and the rest of the visit, as of the patient's local today."""
+
+    overview: PatientOverview
+    conditions: list[Condition]
+    plans: list[TitrationPlan]
+    pauses: list[LdnPause]
+    screening: Screening | None
+    findings: list[Finding]
+    medications: list[Medication]
+    since: dt.date
+    since_what: str
+    adherence_since: AdherenceCount
+    side_effects: list[SideEffectTally]
+
+    @property
+    def today(self) -> dt.date:
+        return self.overview.record.today
+
+    @property
+    def current(self) -> ScheduledStep | None:
+        return self.overview.record.prescribed(self.today)
+
+
+def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
+    """The appointment summary of one patient (16 queries: `patient_overview` and 7 more).
+    "Since the previous visit" runs from the later of the last review and the previous
+    clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
+    overview = patient_overview(patient, now)
+    record = overview.record
+    today = record.today
+    reviewed = patient.last_reviewed_at.astimezone(patient.zone).date() if patient.last_reviewed_at else None
+    exported = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
+    since, since_what = previous_visit(today, reviewed, exported)
+    logged = [(entry.day, entry.dose_taken) for entry in record.entries]
+    screening = patient.screenings.select_related("screened_by__user").first()
+    return AppointmentSummary(
+        overview=overview,
+        conditions=list(patient.conditions.all()),
+        plans=list(patient.plans.exclude(status=TitrationPlan.Status.DRAFT)
+                   .select_related("prescriber__user").prefetch_related("steps")),
+        pauses=list(patient.pauses.all()),
+        screening=screening,
+        findings=[] if screening is None else judge_screening(
+            ScreeningAnswers.from_record(screening), record.first_dose or today
+        ),
+        medications=[medication for medication in patient.medications.all()
+                     if medication.stopped_on is None or medication.stopped_on >= since],
+        since=since,
+        since_what=since_what,
+        adherence_since=count_adherence(logged, record.prescribed_days(since, today), today,
+                                        days=(today - since).days + 1),
+        side_effects=tally_side_effects(record.side_effects, since, today),
+    )
 
 
 # --- one patient's journal as plain data (charts, response, advice, roster) -----------------

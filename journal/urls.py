@@ -38,4 +38,5 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
+    path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
 ]

@@ -25,6 +25,7 @@ URLS = [
     ("roster", {}, CLINICIANS),
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
     ("own_csv", {}, PATIENTS),
     ("data_dictionary", {}, PATIENTS | CLINICIANS),

@@ -10,11 +10,18 @@ from types import SimpleNamespace
 
 import pytest
 
+from journal.advice import ReportedSideEffect
+from journal.assessment import Measure, PatientRecord
+from journal.charts import patient_figure
 from journal.exports import (
     MAX_DAYS,
+    PRINT_CHART_WIDTH_PX,
+    PRINT_MARGIN,
+    PRINT_MAX_PLOT_PX,
     EntryRecord,
     ExportDay,
     MedicationPeriod,
+    SideEffectTally,
     cell,
     columns_for,
     csv_lines,
@@ -24,7 +31,9 @@ from journal.exports import (
     export_filename,
     neutralise,
     previous_visit,
+    print_figure,
     range_problems,
+    tally_side_effects,
 )
 from journal.models import SideEffectKind
 from journal.titration import ScheduledStep
@@ -214,3 +223,41 @@ def test_previous_visit(reviewed, exported, expected):
 )
 def test_export_filename(label, expected):
     assert export_filename(label, dt.date(2026, 9, 1), TODAY) == expected
+
+
+def test_tally_side_effects_counts_days_and_worst_severity_in_the_period():
+    reports = [
+        ReportedSideEffect(dt.date(2026, 11, 1), "insomnia", "severe"),  # before the period
+        ReportedSideEffect(dt.date(2026, 11, 10), "insomnia", "mild"),
+        ReportedSideEffect(dt.date(2026, 11, 12), "insomnia", "moderate"),
+        ReportedSideEffect(dt.date(2026, 11, 11), "headache", "mild"),
+        ReportedSideEffect(dt.date(2026, 11, 12), "other", "mild", "dry mouth"),
+        ReportedSideEffect(dt.date(2026, 11, 13), "other", "moderate", "dry mouth"),
+    ]
+    assert tally_side_effects(reports, dt.date(2026, 11, 5), TODAY) == [
+        SideEffectTally("insomnia", "Insomnia / sleep disturbance", 2, "moderate",
+                        dt.date(2026, 11, 10), dt.date(2026, 11, 12)),
+        SideEffectTally("other", "Other", 2, "moderate", dt.date(2026, 11, 12), dt.date(2026, 11, 13),
+                        ("dry mouth",)),
+        SideEffectTally("headache", "Headache", 1, "mild", dt.date(2026, 11, 11), dt.date(2026, 11, 11)),
+    ]
+
+
+def test_print_figure_fits_the_clinicians_chart_on_paper():
+    first = TODAY - 100 * dt.timedelta(days=1)
+    series = tuple((first + n * dt.timedelta(days=1), n % 10) for n in range(100))
+    step = ScheduledStep(first, Decimal("1.5"), "bedtime", plan_id=1)
+    record = PatientRecord(today=TODAY, schedule=(step,),
+                           measures=tuple(Measure(f"Symptom {n}", False, series) for n in range(8)))
+    screen = patient_figure(record)
+    paper = print_figure(screen)["layout"]
+
+    assert "updatemenus" in screen["layout"] and "updatemenus" not in paper
+    assert paper["width"] == PRINT_CHART_WIDTH_PX and paper["hovermode"] is False
+    assert paper["height"] <= PRINT_MAX_PLOT_PX + PRINT_MARGIN["t"] + PRINT_MARGIN["b"]
+    assert paper["height"] < screen["layout"]["height"]
+    tops = sorted((paper[key]["domain"][1] for key in paper if key.startswith("yaxis")), reverse=True)
+    assert len(tops) == 9 and tops[0] == 1
+    titles = [note for note in paper["annotations"] if note["xref"] == "paper"]
+    assert sorted(note["y"] for note in titles) == sorted(tops)  # each title at its panel's new top
+    assert all(note["yanchor"] == "top" for note in titles)

@@ -385,3 +385,10 @@ def test_exports_answer_get_only(client, alice, carol, name):
     client.force_login((alice if name == "own_csv" else carol).user)
     url = reverse(name, kwargs={"pk": alice.pk} if name == "patient_csv" else {})
     assert client.post(url, {"start": TODAY, "end": TODAY}).status_code == 405
+
+
+def test_export_links_on_the_roster_and_the_patients_history(client, alice, carol):
+    client.force_login(carol.user)
+    assert reverse("clinic_csv") in client.get(reverse("roster")).content.decode()
+    client.force_login(alice.user)
+    assert reverse("own_csv") in client.get(reverse("history")).content.decode()

@@ -32,9 +32,11 @@ from journal.exports import (
     dictionary_lines,
     encoded_chunks,
     export_filename,
+    print_figure,
     range_problems,
 )
 from journal.models import AuditEvent, Clinic, Patient
+from journal.selectors import appointment_summary as summary_of
 from journal.selectors import export_days, export_symptoms, previous_export_on
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -199,3 +201,17 @@ def data_dictionary_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, "ldn-journal_data-dictionary.csv")
     return response
+
+
+@require_GET
+@clinician_required
+def appointment_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable one-page summary (two at most) for the appointment."""
+    patient = patient_for(request, pk)
+    summary = summary_of(patient)
+    _record_export(request, clinic=patient.clinic, patient=patient,
+                   summary=f"Appointment summary of {patient.export_label}",
+                   scope="patient", format="summary", start=summary.since.isoformat(),
+                   end=summary.today.isoformat())
+    context = {"patient": patient, "summary": summary, "chart": print_figure(summary.overview.figure)}
+    return render(request, "journal/exports/summary.html", context)

@@ -1,0 +1,133 @@
+"""The appointment summary page: what it shows, since when, its reads and its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
+from journal.selectors import appointment_summary
+from tests.factories import make_entry, make_plan
+
+TODAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+FIRST_DOSE = TODAY - 119 * DAY  # day 120 on LDN: the 3–6-month window has started
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def alices_course(alice, carol):
+    """Alice: a baseline week, three steps up, pain falling by half, a missed dose, side effects
+    old and recent, a screening with a thyroid note."""
+    alice.conditions.add(Condition.objects.get(clinic=None, name="Fibromyalgia"))
+    steps = [(FIRST_DOSE, "1.5"), (FIRST_DOSE + 28 * DAY, "3"), (FIRST_DOSE + 56 * DAY, "4.5")]
+    make_plan(alice, carol, steps)
+    LdnPause.objects.create(patient=alice, start_date=TODAY - 50 * DAY, end_date=TODAY - 48 * DAY,
+                            reason="knee surgery", created_by=carol)
+    Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - 130 * DAY,
+                             thyroid_medication=True, notes="Levothyroxine 50 mcg; watch for palpitations.")
+    for offset in range(-7, 120):
+        day = FIRST_DOSE + offset * DAY
+        if day == TODAY - 3 * DAY:
+            continue  # not logged
+        pain = 8 if offset < 56 else 4
+        taken = offset >= 0 and day != TODAY - 5 * DAY and not (TODAY - 50 * DAY <= day <= TODAY - 48 * DAY)
+        entry = make_entry(alice, day, scores={"Pain": pain, "Fatigue": 6}, dose_taken=taken,
+                           dose_mg=Decimal("1.5") if taken else None)
+        if day in (FIRST_DOSE + DAY, TODAY - 10 * DAY, TODAY - 9 * DAY):
+            SideEffectReport.objects.create(entry=entry, kind="vivid_dreams",
+                                            severity="moderate" if day == TODAY - 9 * DAY else "mild")
+    alice.last_reviewed_at = NOW - 20 * DAY
+    alice.save()
+    return alice
+
+
+def test_the_summary_brings_the_appointment_together(client, alices_course, carol):
+    client.force_login(carol.user)
+    response = client.get(reverse("appointment_summary", kwargs={"pk": alices_course.pk}))
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Appointment summary: Alice" in page and "Day 120 on LDN" in page
+    assert "Fibromyalgia" in page and "4.5 mg at bedtime" in page
+    assert all(f">{day:%-d %b %Y}</td>" in page for day in (FIRST_DOSE, FIRST_DOSE + 28 * DAY,
+                                                              FIRST_DOSE + 56 * DAY))
+    assert "knee surgery" in page
+    assert "Takes thyroid medication." in page and "watch for palpitations" in page
+    # Since the last review 20 days ago: vivid dreams on two days (the one at the start is older).
+    assert "Side effects since 1 Nov 2026" in page and "Since the last review." in page
+    assert "Vivid dreams</td><td>2</td><td>moderate</td>" in page
+    # The last 14 days: one dose logged as not taken, one day not logged.
+    assert "12 of 14 prescribed days (86 %), 1 not logged" in page
+    assert "substantial improvement" in page and "no change" in page
+
+
+def test_summary_reads(alices_course, django_assert_num_queries):
+    with django_assert_num_queries(16):  # the patient page's overview (9), then 7 of its own
+        summary = appointment_summary(alices_course)
+    assert summary.today == TODAY and summary.overview.record.day_on_ldn == 120
+    assert (summary.since, summary.since_what) == (TODAY - 20 * DAY, "last review")
+    assert [str(step.dose_mg) for plan in summary.plans for step in plan.steps.all()] == [
+        "1.500", "3.000", "4.500"]
+    assert str(summary.current.dose_mg) == "4.500"
+    # Since the last review, 21 days: one dose logged as not taken, one day not logged.
+    assert (summary.adherence_since.taken, summary.adherence_since.prescribed) == (19, 21)
+    assert [(tally.kind, tally.days, tally.worst) for tally in summary.side_effects] == [
+        ("vivid_dreams", 2, "moderate")]
+    assert [finding.code for finding in summary.findings] == ["thyroid_medication", "thyroid_watch"]
+
+
+@pytest.mark.parametrize(
+    ("reviewed_days_ago", "exported_days_ago", "since_days_ago", "words"),
+    [
+        (None, None, 30, "The last 30 days: no earlier review or export."),
+        (20, None, 20, "Since the last review."),
+        (20, 6, 6, "Since the previous export."),
+        (None, 0, 30, "The last 30 days"),  # an export earlier today is this visit, not the last one
+    ],
+)
+def test_since_the_previous_visit(client, alice, carol, reviewed_days_ago, exported_days_ago,
+                                  since_days_ago, words):
+    alice.last_reviewed_at = NOW - reviewed_days_ago * DAY if reviewed_days_ago is not None else None
+    alice.save()
+    if exported_days_ago is not None:
+        AuditEvent.objects.create(clinic=alice.clinic, patient=alice, actor=carol.user, kind="export",
+                                  summary="CSV", details={"by": "clinician"},
+                                  at=NOW - exported_days_ago * DAY - dt.timedelta(hours=1))
+    client.force_login(carol.user)
+    page = client.get(reverse("appointment_summary", kwargs={"pk": alice.pk})).content.decode()
+    assert f"Side effects since {(TODAY - since_days_ago * DAY):%-d %b %Y}" in page
+    assert words in page
+
+
+def test_opening_the_summary_is_recorded(client, alice, carol):
+    client.force_login(carol.user)
+    client.get(reverse("appointment_summary", kwargs={"pk": alice.pk}))
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert (event.patient, event.actor, event.at) == (alice, carol.user, NOW)
+    assert event.details == {"by": "clinician", "scope": "patient", "format": "summary",
+                             "start": "2026-10-22", "end": "2026-11-21"}
+
+
+def test_another_clinic_gets_a_404_and_nothing_is_recorded(client, alice, charlie):
+    client.force_login(charlie.user)
+    assert client.get(reverse("appointment_summary", kwargs={"pk": alice.pk})).status_code == 404
+    assert client.post(reverse("appointment_summary", kwargs={"pk": alice.pk})).status_code == 405
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_patient_page_links_to_the_summary_and_the_csv(client, alice, carol):
+    client.force_login(carol.user)
+    page = client.get(reverse("patient_detail", kwargs={"pk": alice.pk})).content.decode()
+    assert reverse("appointment_summary", kwargs={"pk": alice.pk}) in page
+    assert reverse("patient_csv", kwargs={"pk": alice.pk}) in page
