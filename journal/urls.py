@@ -19,6 +19,7 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/reviewed/", review.patient_reviewed, name="patient_reviewed"),
     path("my-chart/", charts.my_chart, name="my_chart"),
     path("clinic/patients/<int:pk>/export/", exports.patient_csv, name="patient_csv"),
+    path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
     path("clinic/export/", exports.clinic_csv, name="clinic_csv"),
     path("my-data/export/", exports.own_csv, name="own_csv"),
     path("exports/dictionary/", exports.data_dictionary, name="data_dictionary"),
@@ -38,5 +39,4 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
-    path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
 ]
