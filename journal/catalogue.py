@@ -24,3 +24,14 @@ SYMPTOMS = (
     ("Energy", True),
     ("Mood", True),
 )
+
+
+def load_catalogue(condition_model, symptom_model) -> None:
+    """Add any catalogue row that is missing. Takes the models as arguments so the data
+    migration can pass its historical models."""
+    for name in CONDITIONS:
+        condition_model.objects.get_or_create(name=name, clinic=None)
+    for name, higher_is_better in SYMPTOMS:
+        symptom_model.objects.get_or_create(
+            name=name, clinic=None, defaults={"higher_is_better": higher_is_better}
+        )

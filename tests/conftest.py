@@ -8,7 +8,25 @@ from __future__ import annotations
 
 import pytest
 
+from journal.catalogue import load_catalogue
+from journal.models import Condition, Symptom
 from tests.factories import make_clinic, make_clinician, make_patient
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request):
+    """A transactional test (live server, concurrency) flushes the database when it ends,
+    the migration-seeded catalogue included; load it again before the next one."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        load_catalogue(Condition, Symptom)
 
 
 @pytest.fixture

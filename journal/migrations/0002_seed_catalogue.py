@@ -1,17 +1,10 @@
 from django.db import migrations
 
-from journal.catalogue import CONDITIONS, SYMPTOMS
+from journal.catalogue import load_catalogue
 
 
 def seed(apps, schema_editor):
-    Condition = apps.get_model("journal", "Condition")
-    Symptom = apps.get_model("journal", "Symptom")
-    for name in CONDITIONS:
-        Condition.objects.get_or_create(name=name, clinic=None)
-    for name, higher_is_better in SYMPTOMS:
-        Symptom.objects.get_or_create(
-            name=name, clinic=None, defaults={"higher_is_better": higher_is_better}
-        )
+    load_catalogue(apps.get_model("journal", "Condition"), apps.get_model("journal", "Symptom"))
 
 
 class Migration(migrations.Migration):

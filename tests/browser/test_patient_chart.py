@@ -12,9 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from journal.catalogue import CONDITIONS, SYMPTOMS
 from journal.management.commands.seed_demo import DEMO_PASSWORD
-from journal.models import AdviceDismissal, Condition, Patient, Symptom
+from journal.models import AdviceDismissal, Patient
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 
 MY_SECTIONS = {"include": [[".chart-card"], ["#response"], ["#advice"], ["#review"]]}
@@ -22,11 +21,6 @@ MY_SECTIONS = {"include": [[".chart-card"], ["#response"], ["#advice"], ["#revie
 
 @pytest.fixture
 def demo(transactional_db):
-    # live_server tests flush the database, taking the seeded catalogues with it
-    for name in CONDITIONS:
-        Condition.objects.get_or_create(clinic=None, name=name)
-    for name, higher_is_better in SYMPTOMS:
-        Symptom.objects.get_or_create(clinic=None, name=name, defaults={"higher_is_better": higher_is_better})
     call_command("seed_demo", stdout=io.StringIO())
     return {patient.user.username: patient for patient in Patient.objects.select_related("user")}
 

@@ -27,9 +27,6 @@ def evening():
 
 
 def demo_like_patient():
-    # live_server tests flush the database, taking the seeded symptom catalogue with it
-    for name in ("Pain", "Fatigue", "Brain fog"):
-        Symptom.objects.get_or_create(clinic=None, name=name)
     clinic = make_clinic("Riverside")
     doctor = make_clinician(clinic, "drr")
     patient = make_patient(

@@ -8,7 +8,6 @@ import re
 
 from playwright.sync_api import expect
 
-from journal.models import Condition, Symptom
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
 
@@ -16,9 +15,6 @@ PASSWORD = "a-long-unusual-passphrase-42"
 
 
 def test_invite_screen_plan_and_accept(desktop, browser, live_server):
-    # Live-server tests flush the database, catalogue rows included: make sure these exist.
-    Symptom.objects.get_or_create(clinic=None, name="Pain")
-    Condition.objects.get_or_create(clinic=None, name="Fibromyalgia")
     clinic = make_clinic("Browser Clinic", time_zone="Europe/London")
     make_clinician(clinic, "drb")
     page = desktop

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from pypdf import PdfReader
 
@@ -18,13 +16,6 @@ from tests.factories import make_clinic, make_clinician, make_entry, make_patien
 
 DAY = dt.timedelta(days=1)
 DEMO_PASSWORD = "ldn-demo-2026"
-
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    """live_server tests flush the database, taking the seeded catalogue with it: seed it
-    again with the data migration's own code."""
-    import_module("journal.migrations.0002_seed_catalogue").seed(apps, None)
 
 
 def busiest_patient() -> tuple[Patient, str]:
