@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset
+.PHONY: run test lint install chromium demo-reset bench
 
 $(VENV)/.installed: pyproject.toml
 	$(SYSTEM_PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ lint: install
 # The whole suite: lint, migrations check, unit, database and browser tests.
 test: install chromium lint
 	$(VENV)/bin/pytest
+
+# Benchmarks print figures (ratios within one run); they never fail on timings.
+bench: install
+	$(VENV)/bin/pytest benchmarks -q -s -p no:cacheprovider

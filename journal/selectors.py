@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -414,10 +415,23 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
     links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
     for link in sorted(links, key=lambda link: link.symptom.name):
         tracked[link.patient_id].append(link.symptom)
-    entries: dict[int, list[DailyEntry]] = defaultdict(list)
-    for entry in (DailyEntry.objects.filter(patient_id__in=ids).order_by("entry_date")
-                  .prefetch_related("scores", "side_effects")):
-        entries[entry.patient_id].append(entry)
+    # Plain rows, not model instances: the roster reads every journal of the clinic.
+    entries: dict[int, list[_EntryRow]] = defaultdict(list)
+    for row in DailyEntry.objects.filter(patient_id__in=ids).order_by("entry_date").values_list(
+        "pk", "patient_id", "entry_date", "dose_taken", "dose_mg", "timing_taken", "created_at",
+        "updated_at", "sleep_quality", "notes",
+    ):
+        entries[row[1]].append(_EntryRow(*row))
+    scores: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for entry_id, symptom_id, score in SymptomScore.objects.filter(entry__patient_id__in=ids).values_list(
+        "entry_id", "symptom_id", "score"
+    ):
+        scores[entry_id].append((symptom_id, score))
+    reports: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for entry_id, *report in SideEffectReport.objects.filter(entry__patient_id__in=ids).values_list(
+        "entry_id", "kind", "severity", "other_text"
+    ):
+        reports[entry_id].append(tuple(report))
     medications: dict[int, list[Medication]] = defaultdict(list)
     for medication in Medication.objects.filter(patient_id__in=ids):
         medications[medication.patient_id].append(medication)
@@ -433,15 +447,15 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
             today=today,
             schedule=tuple(schedules.get(patient.pk, [])),
             pauses=tuple(pauses.get(patient.pk, [])),
-            measures=_measures(tracked[patient.pk], logged),
+            measures=_measures(tracked[patient.pk], logged, scores),
             entries=tuple(
                 LoggedEntry(entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken,
                             entry.created_at, entry.updated_at)
                 for entry in logged
             ),
             side_effects=tuple(
-                ReportedSideEffect(entry.entry_date, report.kind, report.severity, report.other_text)
-                for entry in logged for report in entry.side_effects.all()
+                ReportedSideEffect(entry.entry_date, *report)
+                for entry in logged for report in reports[entry.pk]
             ),
             notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
             on_thyroid_medication=prefill_screening(medications[patient.pk], today).thyroid_medication,
@@ -450,12 +464,27 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
     return records
 
 
-def _measures(symptoms: list[Symptom], entries: list[DailyEntry]) -> tuple[Measure, ...]:
+class _EntryRow(NamedTuple):
+    pk: int
+    patient_id: int
+    entry_date: dt.date
+    dose_taken: bool
+    dose_mg: Decimal | None
+    timing_taken: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    sleep_quality: int | None
+    notes: str
+
+
+def _measures(
+    symptoms: list[Symptom], entries: list[_EntryRow], scores: dict[int, list[tuple[int, int]]]
+) -> tuple[Measure, ...]:
     """The tracked symptoms by name, then sleep quality once any entry records it."""
     series: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for entry in entries:
-        for score in entry.scores.all():
-            series[score.symptom_id].append((entry.entry_date, score.score))
+        for symptom_id, score in scores[entry.pk]:
+            series[symptom_id].append((entry.entry_date, score))
     measures = [Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk]))
                 for symptom in symptoms]
     sleep = tuple(

@@ -19,7 +19,6 @@ from django.urls import reverse
 from journal.exports import FORMULA_TRIGGERS
 from journal.models import (
     AuditEvent,
-    DailyEntry,
     DoseStep,
     Medication,
     Patient,
@@ -27,9 +26,8 @@ from journal.models import (
     SideEffectReport,
     Symptom,
     SymptomScore,
-    TitrationPlan,
 )
-from tests.factories import make_entry, make_plan
+from tests.factories import make_busy_clinic, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -177,40 +175,10 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
 # --- the clinic's CSV streams in bounded queries -----------------------------------------
 
 
-def build_clinic(clinic, prescriber, patients: int, days: int, code: str = "C") -> dt.date:
-    first = TODAY - (days - 1) * DAY
-    pain = Symptom.objects.get(clinic=None, name="Pain")
-    people = Patient.objects.bulk_create(
-        [Patient(clinic=clinic, name=f"Patient {n}", code=f"{code}{n:03d}") for n in range(patients)]
-    )
-    link = Patient.tracked_symptoms.through
-    link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
-    plans = TitrationPlan.objects.bulk_create(
-        [TitrationPlan(patient=person, prescriber=prescriber, status="active") for person in people]
-    )
-    DoseStep.objects.bulk_create(
-        [DoseStep(plan=plan, start_date=first + offset * DAY, dose_mg=Decimal(dose))
-         for plan in plans for offset, dose in ((7, "1.5"), (60, "3"))]
-    )
-    entries = DailyEntry.objects.bulk_create(
-        [DailyEntry(patient=person, entry_date=first + n * DAY, dose_taken=True, dose_mg=Decimal("1.5"),
-                    timing_taken="bedtime", sleep_quality=5)
-         for person in people for n in range(days) if n % 7 != 3],
-        batch_size=2000,
-    )
-    SymptomScore.objects.bulk_create([SymptomScore(entry=entry, symptom=pain, score=4) for entry in entries],
-                                     batch_size=5000)
-    SideEffectReport.objects.bulk_create(
-        [SideEffectReport(entry=entry, kind="headache", severity="mild") for entry in entries[::10]],
-        batch_size=5000,
-    )
-    return first
-
-
 def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
     client, clinic, ada, django_assert_max_num_queries
 ):
-    first = build_clinic(clinic, ada, patients=200, days=180)
+    first = make_busy_clinic(clinic, ada, patients=200, days=180, last_day=TODAY)
     client.force_login(ada.user)
 
     # The request's own queries, then 1 + 7 per batch of 50 patients (37 today): not one per row.
@@ -233,7 +201,7 @@ def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
 
 def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
     """Per batch of patients, not per patient or per row."""
-    first = build_clinic(clinic, ada, patients=10, days=30)
+    first = make_busy_clinic(clinic, ada, patients=10, days=30, last_day=TODAY)
     client.force_login(ada.user)
     params = {"start": first.isoformat(), "end": TODAY.isoformat()}
 
@@ -243,7 +211,7 @@ def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
         return len(queries.captured_queries)
 
     few = count()
-    build_clinic(clinic, ada, patients=40, days=30, code="D")
+    make_busy_clinic(clinic, ada, patients=40, days=30, last_day=TODAY, code="D")
     assert count() == few
 
 
