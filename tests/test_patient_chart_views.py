@@ -299,7 +299,7 @@ def test_roster_shows_what_is_new_since_the_review(client, alice_on_ldn, carol):
         DailyEntry.objects.filter(patient=alice_on_ldn, entry_date=TODAY).delete()
         log_days(alice_on_ldn, TODAY, TODAY)  # logged again after the review, with a headache
         content = client.get(reverse("roster")).content.decode()
-    assert 'data-testid="new-since-review">1 entry, 1 side effect, 0 advice<br>' in content
+    assert 'data-testid="new-since-review">1 entry · 1 side effect · 0 advice<br>' in content
 
 
 def test_roster_sorts_who_needs_attention_first(client, clinic, alice_on_ldn, bob_responding, carol):

@@ -47,9 +47,9 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 ROSTER_COLUMNS = (
-    ("name", "Patient"), ("response", "Main symptom"), ("advice", "Open advice"), ("new", "New since review"),
+    ("name", "Patient"), ("response", "Main symptom"), ("advice", "Advice"), ("new", "New since review"),
     ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
-    ("last_entry", "Last entry"), ("adherence", "Adherence, 14 days"), ("flags", "Safety flags"),
+    ("last_entry", "Last entry"), ("adherence", "Taken, 14 days"), ("flags", "Safety flags"),
 )
 
 
