@@ -42,7 +42,28 @@ URLS = [
     # advice_dismiss and patient_reviewed (POST only): tests/test_patient_chart_views.py
 ]
 
+# POST-only changes to Alice's record: every role outside her clinic is refused, and
+# nothing is written. (What an allowed role's POST does is tested with each view.)
+POST_URLS = [
+    "advice_dismiss", "patient_reviewed", "plan_hold", "plan_step_back", "plan_morning", "plan_end",
+    "pause_new", "screening", "plan_new", "invitation_link",
+]
+# Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
+# and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
+# calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
+TESTED_WITH_THEIR_VIEWS = {
+    "home", "calendar_feed", "accept_invitation", "medication_stop", "calendar_reset",
+    "plan_acknowledge", "plan_step_edit",
+}
+
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
+
+
+def test_every_url_is_in_an_access_table():
+    from journal.urls import urlpatterns
+
+    listed = {name for name, _, _ in URLS} | set(POST_URLS) | TESTED_WITH_THEIR_VIEWS
+    assert {pattern.name for pattern in urlpatterns} <= listed
 
 
 def url_for(name, kwargs, alice):
@@ -63,6 +84,24 @@ def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name
         assert response.status_code in (403, 404)
     if role not in {"alice"} | ALICES_CLINIC_STAFF:
         assert alice.name.encode() not in response.content
+
+
+@pytest.mark.parametrize("name", POST_URLS)
+@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave"])
+def test_post_to_alices_record_is_refused_outside_her_clinic(
+    client, request, alice, bob, carol, charlie, dave, name, role
+):
+    from journal.models import AuditEvent
+
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.post(reverse(name, kwargs={"pk": alice.pk}), {"note": "x", "reason": "x"})
+    if role == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code in (403, 404)
+    assert not AuditEvent.objects.filter(patient=alice).exists()
+    assert not alice.plans.exists()
 
 
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):
