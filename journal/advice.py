@@ -37,6 +37,9 @@ RULE_THYROID_REVIEW = "thyroid_review"
 
 STEP_UP_WINDOW_DAYS = 7  # days 0–6, the step date being day 0
 STEP_UP_MIN_BAD_DAYS = 3
+# Four weeks after a step the question "hold or step back from this step-up?" has been
+# answered by events; side effects that persist are caught by the sleep rule or the review.
+STEP_UP_ADVICE_LAPSES_AFTER_DAYS = 28
 TROUBLING_SEVERITIES = frozenset({"moderate", "severe"})
 SLEEP_SETTLING_DAYS = 14  # side effects usually resolve within a couple of weeks [003]
 SLEEP_SIDE_EFFECTS = frozenset({"insomnia", "vivid_dreams"})
@@ -196,10 +199,15 @@ def _dates(days: Iterable[dt.date]) -> str:
     return ", ".join(day.isoformat() for day in days)
 
 
+def _kind_label(kind: str) -> str:
+    """'vivid_dreams' → 'vivid dreams'."""
+    return kind.replace("_", " ")
+
+
 def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list[str]]:
     by_day: dict[dt.date, list[str]] = {}
     for report in sorted(reports):
-        by_day.setdefault(report.day, []).append(f"{report.kind} ({report.severity})")
+        by_day.setdefault(report.day, []).append(f"{_kind_label(report.kind)} ({report.severity})")
     return by_day
 
 
@@ -208,13 +216,15 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
     a step up from nothing: side effects appear on starting as well as on increasing [003])
     and moderate or severe side effects were reported on at least 3 of days 0–6 from the
     step date. Once a later step is in force the card goes: the clinician has acted or the
-    plan has moved on, and the new step is judged on its own."""
+    plan has moved on, and the new step is judged on its own. It also lapses 28 days after
+    the step, when side effects have usually settled [003] and the card would be noise."""
     steps = [step for step in inp.steps if step.start_date <= inp.today]
     if not steps:
         return []
     step = steps[-1]
     previous = steps[-2].dose_mg if len(steps) > 1 else Decimal(0)
-    if step.dose_mg <= previous:
+    lapsed = inp.today >= step.start_date + STEP_UP_ADVICE_LAPSES_AFTER_DAYS * DAY
+    if step.dose_mg <= previous or lapsed:
         return []
     last_day = step.start_date + (STEP_UP_WINDOW_DAYS - 1) * DAY
     troubling = [r for r in inp.side_effects

@@ -79,6 +79,9 @@ RAMP = [step(0, "1.5"), step(14, "3")]
         # the first step counts as a step up from nothing
         ([step(0, "1.5")], [effect(0, "nausea"), effect(1, "nausea"), effect(3, "anxiety")],
          5, True),
+        # still shown on day 27 after the step, lapsed from day 28
+        (RAMP, [effect(14, "insomnia"), effect(16, "headache"), effect(20, "nausea")], 14 + 27, True),
+        (RAMP, [effect(14, "insomnia"), effect(16, "headache"), effect(20, "nausea")], 14 + 28, False),
     ],
 )
 def test_step_up_side_effects(steps, effects, today, fires):
@@ -94,6 +97,7 @@ def test_step_up_card_content():
     assert "morning" in card.suggestion
     assert card.evidence[0] == f"Step from 1.5 mg to 3 mg on {on(14)}"
     assert f"{on(16)}: headache (severe)" in card.evidence
+    assert f"{on(14)}: insomnia (moderate)" in card.evidence
     assert "[003]" in card.reason and "[000]" in card.reason
 
 
@@ -333,3 +337,10 @@ def test_open_cards_hides_dismissed():
     assert open_cards([card], set()) == [card]
     assert open_cards([card], {card.key}) == []
     assert open_cards([card], {"plan_review:other"}) == [card]
+
+
+def test_evidence_names_side_effects_in_words():
+    effects = [effect(14, "vivid_dreams"), effect(15, "daytime_fatigue"), effect(16, "nausea")]
+    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=effects)
+    assert f"{on(14)}: vivid dreams (moderate)" in card.evidence
+    assert f"{on(15)}: daytime fatigue (moderate)" in card.evidence
