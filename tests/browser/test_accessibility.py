@@ -1,0 +1,57 @@
+"""axe-core finds no accessibility violations on any page, for each role, on a phone
+and on a desktop screen, with the demo clinic's data in it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.urls import reverse
+
+from journal.management.commands.seed_demo import DEMO_PASSWORD
+from journal.models import Patient
+from tests.browser.conftest import log_in
+
+
+def patient_pages() -> list[str]:
+    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart",
+             "data_dictionary"]
+    return [reverse(name) for name in names]
+
+
+def clinician_pages(anna: Patient) -> list[str]:
+    pages = [reverse("roster"), reverse("invite_patient"), reverse("data_dictionary")]
+    pages += [reverse(name, args=[anna.pk]) for name in (
+        "patient_detail", "plan_manage", "plan_new", "screening", "patient_csv", "appointment_summary",
+    )]
+    return pages
+
+
+def violations_on(page, paths: list[str]) -> dict[str, list[str]]:
+    axe, found = Axe(), {}
+    for path in paths:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        result = axe.run(page)
+        if result.violations_count:
+            found[path] = [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
+    return found
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    return Patient.objects.get(user__username="anna")
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_no_accessibility_violations(request, demo, screen):
+    page = request.getfixturevalue(screen)
+    log_in(page, "anna", DEMO_PASSWORD)
+    found = violations_on(page, patient_pages())
+    page.context.clear_cookies()
+    log_in(page, "dr.rivera", DEMO_PASSWORD)
+    found |= violations_on(page, clinician_pages(demo))
+    assert not found, found
