@@ -301,7 +301,7 @@ def plan_review(inp: AdviceInput) -> list[AdviceCard]:
         suggestion=("Consider reviewing the plan: the dose, the timing, or whether to "
                     "continue."),
         evidence=(
-            f"Day {days_on_ldn} since the first dose on {inp.first_dose_date.isoformat()}",
+            f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
             *(symptoms or ["No tracked symptoms"]),
         ),
         reason=("\"Give it three months\" before judging [000]; initial effects typically "

@@ -129,7 +129,7 @@ def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol
     assert "a change of less than 10 % either way counts as no change" in content
     # advice with its evidence and reason
     assert "No clear response after 12 weeks on LDN" in content
-    assert f"Day 100 since the first dose on {FIRST_DOSE.isoformat()}" in content
+    assert f"100 days since the first dose on {FIRST_DOSE.isoformat()}" in content
     assert "Give it three months" in content
     assert "Not reviewed yet." in content
 
@@ -160,7 +160,7 @@ def test_dismiss_with_a_note_over_htmx(client, alice_on_ldn, carol):
     event = AuditEvent.objects.get(patient=alice_on_ldn, kind=AuditEvent.Kind.ADVICE_DISMISSED)
     assert event.actor == carol.user
     assert event.details["note"] == note
-    assert event.details["evidence"][0] == f"Day 100 since the first dose on {FIRST_DOSE.isoformat()}"
+    assert event.details["evidence"][0] == f"100 days since the first dose on {FIRST_DOSE.isoformat()}"
     assert 'id="advice-plan_review-title"' not in page(client, alice_on_ldn).content.decode()
 
 
