@@ -16,8 +16,8 @@ from journal import diary as diary_rules
 from journal.access import own_patient, patient_required
 from journal.diary import DAY, Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
-from journal.forms import EntryForm, MedicationForm, MedicationStopForm, entry_initial
 from journal.models import Medication, Patient
+from journal.patient_forms import EntryForm, MedicationForm, MedicationStopForm, entry_initial
 from journal.safety import OPIOID_REASON, find_opioids
 from journal.selectors import patient_diary, pauses_for, schedules_for
 from journal.services import calendar_token_reset, entry_save

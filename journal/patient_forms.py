@@ -1,5 +1,5 @@
-"""Forms. Each returns domain values from clean_<field> (Decimal mg, dates) and words its
-errors for the person at the keyboard. Grouped by audience; keep each group together."""
+"""The patient's forms: the daily entry and the medication list. Each returns domain values
+from clean_<field> (Decimal mg, dates) and words its errors for the person at the keyboard."""
 
 from __future__ import annotations
 
