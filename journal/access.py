@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from journal.models import Clinician, Patient
 
@@ -55,15 +58,25 @@ def own_patient(request: HttpRequest) -> Patient:
 
 def _role_required(check):
     def decorator(view):
-        @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            check(request)
-            return view(request, *args, **kwargs)
+            if not request.user.is_authenticated and request.htmx:
+                # An htmx request would swap the login page into a fragment: load it whole.
+                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+            return login_required(_checked(view, check))(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _checked(view, check):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        check(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 clinician_required = _role_required(clinician_of)

@@ -39,3 +39,9 @@ def test_unknown_page_is_a_friendly_404(client, alice):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_an_htmx_request_after_the_session_ended_reloads_the_login_page(client):
+    response = client.post(reverse("entry"), {}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={reverse('entry')}"
