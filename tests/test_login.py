@@ -45,3 +45,9 @@ def test_an_htmx_request_after_the_session_ended_reloads_the_login_page(client):
     response = client.post(reverse("entry"), {}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"{reverse('login')}?next={reverse('entry')}"
+
+
+@pytest.mark.parametrize(("who", "days"), [("alice", 30), ("carol", 0.5)])
+def test_a_login_lasts_by_role(client, request, alice, carol, who, days):
+    client.post(reverse("login"), {"username": who, "password": "correct-horse-battery"})
+    assert client.session.get_expiry_age() == int(days * 24 * 3600)
