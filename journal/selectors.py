@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from journal.advice import ADHERENCE_DAYS, AdherenceCount, PatientNote, ReportedSideEffect, count_adherence
 from journal.assessment import (
@@ -25,6 +25,7 @@ from journal.assessment import (
 )
 from journal.charts import WeekRow, patient_figure, weekly_rows
 from journal.diary import Diary
+from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.exports import (
     EntryRecord,
     ExportDay,
@@ -37,6 +38,8 @@ from journal.exports import (
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
+    Clinic,
+    Clinician,
     Condition,
     DailyEntry,
     DoseStep,
@@ -233,13 +236,16 @@ def sorted_roster(rows: Iterable[RosterRow], *, sort: str = "name", descending: 
     return sorted(kept, key=ROSTER_SORTS.get(sort, ROSTER_SORTS["name"]), reverse=descending)
 
 
+def _with_details(entries: QuerySet[DailyEntry]) -> QuerySet[DailyEntry]:
+    """Entries with their scores (symptoms by name) and side effects (3 queries)."""
+    scores = SymptomScore.objects.select_related("symptom").order_by("symptom__name")
+    return entries.prefetch_related(Prefetch("scores", queryset=scores), "side_effects")
+
+
 def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
     """A patient's schedule, pauses and entries from `since` to `today`, with each entry's
     scores (and their symptoms) and side effects (5 queries)."""
-    scores = SymptomScore.objects.select_related("symptom").order_by("symptom__name")
-    entries = patient.entries.filter(entry_date__gte=since, entry_date__lte=today).prefetch_related(
-        Prefetch("scores", queryset=scores), "side_effects"
-    )
+    entries = _with_details(patient.entries.filter(entry_date__gte=since, entry_date__lte=today))
     return Diary(
         today=today,
         schedule=schedules_for([patient.pk]).get(patient.pk, []),
@@ -525,3 +531,57 @@ def patient_overview(patient: Patient, now: dt.datetime | None = None) -> Patien
     new = since_review(record, assessment, patient.last_reviewed_at,
                        advice_open_at_review([patient.pk]).get(patient.pk, frozenset()))
     return PatientOverview(record, assessment, patient_figure(record), weekly_rows(record), new)
+
+
+# --- the clinician's view of recent entries, with what was edited --------------------------
+
+RECENT_ENTRY_DAYS = 14
+
+
+@dataclass(frozen=True)
+class RecentEntry:
+    entry: DailyEntry
+    changes: list[Change]
+
+
+def recent_entries(patient: Patient, today: dt.date, days: int = RECENT_ENTRY_DAYS) -> list[RecentEntry]:
+    """The patient's entries of the last `days` days, newest first, each edited one with the
+    changes made since it was first saved (at most 6 queries)."""
+    entries = list(_with_details(
+        patient.entries.filter(entry_date__gt=today - dt.timedelta(days=days), entry_date__lte=today)
+        .order_by("-entry_date")
+    ))
+    edited = [entry for entry in entries if entry.was_edited]
+    versions: dict[int, list[Version]] = defaultdict(list)
+    if edited:
+        ids = [entry.pk for entry in edited]
+        for row in DailyEntry.history.filter(id__in=ids).values("id", "history_date", *ENTRY_FIELDS):
+            versions[row["id"]].append(Version(row["history_date"], "entry", row))
+        score_rows = list(SymptomScore.history.filter(entry_id__in=ids).values(
+            "entry_id", "symptom_id", "score", "history_date", "history_type"
+        ))
+        names = dict(Symptom.objects.filter(pk__in={row["symptom_id"] for row in score_rows})
+                     .values_list("pk", "name"))
+        for row in score_rows:
+            versions[row["entry_id"]].append(Version(
+                row["history_date"], names[row["symptom_id"]], row, removed=row["history_type"] == "-",
+            ))
+    return [
+        RecentEntry(entry, entry_changes(versions[entry.pk], entry.created_at) if entry.was_edited else [])
+        for entry in entries
+    ]
+
+
+# --- clinic administration ------------------------------------------------------------------
+
+
+def clinic_clinicians(clinic: Clinic) -> QuerySet[Clinician]:
+    """The clinic's clinicians with their logins and `patient_count`, the patients assigned to each."""
+    return clinic.clinicians.select_related("user").annotate(patient_count=Count("patients"))
+
+
+def clinic_care_teams(clinic: Clinic) -> QuerySet[Patient]:
+    """The clinic's patients, each with the clinicians assigned to them."""
+    return clinic.patients.prefetch_related(
+        Prefetch("clinicians", queryset=Clinician.objects.select_related("user"))
+    )

@@ -10,6 +10,7 @@ from journal.selectors import (
     ROSTER_SORTS,
     patient_overview,
     pauses_for,
+    recent_entries,
     roster_rows,
     schedules_for,
     sorted_roster,
@@ -97,6 +98,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "symptoms": list(patient.tracked_symptoms.all()),
         "medications": list(patient.medications.all()),
         "overview": patient_overview(patient),
+        "recent_entries": recent_entries(patient, day),
         **patient_page_sections(patient, day),
     }
     return render(request, "journal/clinician/patient.html", context)
