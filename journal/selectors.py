@@ -541,12 +541,16 @@ RECENT_ENTRY_DAYS = 14
 @dataclass(frozen=True)
 class RecentEntry:
     entry: DailyEntry
+    scores: list[int | None]  # in the order of the symptoms asked for
     changes: list[Change]
 
 
-def recent_entries(patient: Patient, today: dt.date, days: int = RECENT_ENTRY_DAYS) -> list[RecentEntry]:
-    """The patient's entries of the last `days` days, newest first, each edited one with the
-    changes made since it was first saved (at most 6 queries)."""
+def recent_entries(
+    patient: Patient, today: dt.date, symptoms: list[Symptom], days: int = RECENT_ENTRY_DAYS
+) -> list[RecentEntry]:
+    """The patient's entries of the last `days` days, newest first, with the scores of
+    `symptoms`, each edited one with the changes made since it was first saved (at most 6
+    queries)."""
     entries = list(_with_details(
         patient.entries.filter(entry_date__gt=today - dt.timedelta(days=days), entry_date__lte=today)
         .order_by("-entry_date")
@@ -567,7 +571,12 @@ def recent_entries(patient: Patient, today: dt.date, days: int = RECENT_ENTRY_DA
                 row["history_date"], names[row["symptom_id"]], row, removed=row["history_type"] == "-",
             ))
     return [
-        RecentEntry(entry, entry_changes(versions[entry.pk], entry.created_at) if entry.was_edited else [])
+        RecentEntry(
+            entry,
+            [next((s.score for s in entry.scores.all() if s.symptom_id == symptom.pk), None)
+             for symptom in symptoms],
+            entry_changes(versions[entry.pk], entry.created_at) if entry.was_edited else [],
+        )
         for entry in entries
     ]
 

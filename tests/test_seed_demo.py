@@ -39,6 +39,8 @@ def test_seed_demo_tells_realistic_stories(db):
     # Missed days and side effects exist.
     assert DailyEntry.objects.filter(dose_taken=False, entry_date__gte=first_dose).exists()
     assert SideEffectReport.objects.filter(entry__patient=anna).exists()
+    # Every entry has its first version on record, so later edits show what changed.
+    assert DailyEntry.history.filter(patient=anna).count() == anna.entries.count()
 
 
 def test_seed_demo_is_deterministic(db):

@@ -87,6 +87,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     day = patient.local_today()
     schedule = schedules_for([patient.pk]).get(patient.pk, [])
     first_dose = first_dose_date(schedule)
+    symptoms = list(patient.tracked_symptoms.all())
     context = {
         "patient": patient,
         "day": day,
@@ -95,10 +96,10 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "first_dose": first_dose,
         "day_on_ldn": (day - first_dose).days + 1 if first_dose and day >= first_dose else None,
         "conditions": list(patient.conditions.all()),
-        "symptoms": list(patient.tracked_symptoms.all()),
+        "symptoms": symptoms,
         "medications": list(patient.medications.all()),
         "overview": patient_overview(patient),
-        "recent_entries": recent_entries(patient, day),
+        "recent_entries": recent_entries(patient, day, symptoms),
         **patient_page_sections(patient, day),
     }
     return render(request, "journal/clinician/patient.html", context)

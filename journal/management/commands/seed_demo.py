@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from journal.models import (
     AuditEvent,
@@ -420,12 +421,15 @@ class DemoBuilder:
                 (entry, kind, severity) for kind, severity in self.side_effects(step_rows, day, story)
             )
             day += dt.timedelta(days=1)
-        DailyEntry.objects.bulk_create(entries)
-        SymptomScore.objects.bulk_create(
-            SymptomScore(entry=entry, symptom=symptom, score=score) for entry, symptom, score in scores
+        # With their first history rows, as the patient's own saves would have made them.
+        bulk_create_with_history(entries, DailyEntry)
+        bulk_create_with_history(
+            [SymptomScore(entry=entry, symptom=symptom, score=score) for entry, symptom, score in scores],
+            SymptomScore,
         )
-        SideEffectReport.objects.bulk_create(
-            SideEffectReport(entry=entry, kind=kind, severity=severity) for entry, kind, severity in effects
+        bulk_create_with_history(
+            [SideEffectReport(entry=entry, kind=kind, severity=level) for entry, kind, level in effects],
+            SideEffectReport,
         )
 
     def score(self, value: float) -> int:
