@@ -469,6 +469,9 @@ class AuditEvent(models.Model):
         REVIEWED = "reviewed", "reviewed"
         EXPORT = "export", "export"
         CALENDAR_RESET = "calendar_reset", "calendar link reset"
+        CLINICIAN_ADDED = "clinician_added", "clinician added"
+        CLINICIAN_CHANGED = "clinician_changed", "clinician changed"
+        CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

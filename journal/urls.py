@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal.views import charts, clinician, exports, home, invites, patient, plans, review
+from journal.views import charts, clinic, clinician, exports, home, invites, patient, plans, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -39,4 +39,13 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
+    # the clinic admin's pages
+    path("clinic/", clinic.clinic_manage, name="clinic_manage"),
+    path("clinic/clinicians/new/", clinic.clinician_add, name="clinician_add"),
+    path("clinic/clinicians/<int:pk>/", clinic.clinician_change, name="clinician_change"),
+    path("clinic/clinicians/<int:pk>/password-link/", clinic.clinician_password_link,
+         name="clinician_password_link"),
+    path("clinic/patients/<int:pk>/care-team/", clinic.care_team, name="care_team"),
+    path("clinic/set-password/<uidb64>/<token>/", clinic.clinician_set_password,
+         name="clinician_set_password"),
 ]

@@ -40,13 +40,18 @@ URLS = [
     # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
     ("my_chart", {}, PATIENTS),
     # advice_dismiss and patient_reviewed (POST only): tests/test_patient_chart_views.py
+    ("clinic_manage", {}, {"ada"}),
+    ("clinician_add", {}, {"ada"}),
+    ("care_team", {"pk": "{alice}"}, {"ada"}),
+    # clinician_change, clinician_password_link (need a clinician) and clinician_set_password
+    # (a token, no login): tests/test_clinic_admin.py
 ]
 
 # POST-only changes to Alice's record: every role outside her clinic is refused, and
 # nothing is written. (What an allowed role's POST does is tested with each view.)
 POST_URLS = [
     "advice_dismiss", "patient_reviewed", "plan_hold", "plan_step_back", "plan_morning", "plan_end",
-    "pause_new", "screening", "plan_new", "invitation_link",
+    "pause_new", "screening", "plan_new", "invitation_link", "care_team",
 ]
 # Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
@@ -54,6 +59,7 @@ POST_URLS = [
 TESTED_WITH_THEIR_VIEWS = {
     "home", "calendar_feed", "accept_invitation", "medication_stop", "calendar_reset",
     "plan_acknowledge", "plan_step_edit",
+    "clinician_change", "clinician_password_link", "clinician_set_password",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

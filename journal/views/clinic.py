@@ -1,0 +1,158 @@
+"""The clinic admin's pages: the clinic's clinicians and each patient's care team.
+
+A new clinician gets a login without a password and a one-time link, made with Django's
+password-reset tokens, with which they set one: the token is tied to the password hash,
+so it works until a password is set (or PASSWORD_RESET_TIMEOUT passes), and no token is
+stored anywhere.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from journal import services
+from journal.access import clinic_admin_required, clinician_of, patient_for
+from journal.clinic_forms import CareTeamForm, ClinicianAddForm, ClinicianChangeForm
+from journal.models import Clinician
+from journal.selectors import clinic_care_teams, clinic_clinicians
+
+SESSION_KEY = "clinician_password_links"
+
+
+def _clinician_for(request: HttpRequest, pk: int) -> Clinician:
+    """A clinician of the admin's own clinic, else 404."""
+    clinic_id = clinician_of(request).clinic_id
+    clinician = Clinician.objects.select_related("user", "clinic").filter(pk=pk, clinic_id=clinic_id).first()
+    if clinician is None:
+        raise Http404("No such clinician.")
+    return clinician
+
+
+def _keep_link(request: HttpRequest, clinician: Clinician, link_args: tuple[str, str]) -> None:
+    """Keep the link for the next page, which shows it once."""
+    link = request.build_absolute_uri(reverse("clinician_set_password", args=link_args))
+    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), str(clinician.pk): link}
+
+
+def _posted(request: HttpRequest):
+    # Not `request.POST or None`: a form of check boxes, all unticked, posts nothing, and must
+    # still be bound.
+    return request.POST if request.method == "POST" else None
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@clinic_admin_required
+@require_http_methods(["GET"])
+def clinic_manage(request: HttpRequest) -> HttpResponse:
+    clinic = clinician_of(request).clinic
+    return render(request, "journal/clinic/manage.html", {
+        "clinic": clinic,
+        "clinicians": clinic_clinicians(clinic),
+        "patients": clinic_care_teams(clinic),
+    })
+
+
+@clinic_admin_required
+@require_http_methods(["GET", "POST"])
+def clinician_add(request: HttpRequest) -> HttpResponse:
+    form = ClinicianAddForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinician, link_args = services.clinician_add(admin=clinician_of(request), **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            _keep_link(request, clinician, link_args)
+            return redirect("clinician_change", pk=clinician.pk)
+    return render(request, "journal/clinic/clinician_add.html", {"form": form})
+
+
+@clinic_admin_required
+@require_http_methods(["GET", "POST"])
+def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
+    clinician = _clinician_for(request, pk)
+    initial = {"is_clinic_admin": clinician.is_clinic_admin, "is_active": clinician.user.is_active}
+    form = ClinicianChangeForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinician_change(admin=clinician_of(request), clinician=clinician, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Saved the changes to {clinician}.")
+            return redirect("clinic_manage")
+    links = request.session.get(SESSION_KEY, {})
+    link = links.pop(str(clinician.pk), None)
+    request.session[SESSION_KEY] = links
+    return render(request, "journal/clinic/clinician_change.html", {
+        "clinician": clinician,
+        "form": form,
+        "is_self": clinician == clinician_of(request),
+        "link": link,
+        "link_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    })
+
+
+@clinic_admin_required
+@require_POST
+def clinician_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    clinician = _clinician_for(request, pk)
+    try:
+        link_args = services.clinician_password_link(admin=clinician_of(request), clinician=clinician)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _keep_link(request, clinician, link_args)
+    return redirect("clinician_change", pk=clinician.pk)
+
+
+@clinic_admin_required
+@require_http_methods(["GET", "POST"])
+def care_team(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for(request, pk)
+    admin = clinician_of(request)
+    form = CareTeamForm(_posted(request), clinic=admin.clinic,
+                        initial={"clinicians": list(patient.clinicians.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_team_set(admin=admin, patient=patient, clinicians=form.cleaned_data["clinicians"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Saved {patient.name}'s care team.")
+            return redirect(f"{reverse('clinic_manage')}#patients")
+    return render(request, "journal/clinic/care_team.html", {"patient": patient, "form": form})
+
+
+class ClinicianSetPasswordView(SuccessMessageMixin, PasswordResetConfirmView):
+    """The new clinician's one-time link: choose a password, then land logged in."""
+
+    template_name = "journal/clinic/set_password.html"
+    success_url = reverse_lazy("home")
+    success_message = "Your password is set. Welcome to LDN Journal."
+    post_reset_login = True
+    # Several backends are configured (axes first): log in through the one that checks passwords.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and hasattr(user, "clinician") else None
+
+
+clinician_set_password = ClinicianSetPasswordView.as_view()
