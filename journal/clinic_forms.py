@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from journal.models import Clinic, Clinician, User
+from journal.models import Clinic, Clinician
+from journal.plan_forms import new_username
 
 
 class ClinicianAddForm(forms.Form):
@@ -20,11 +20,7 @@ class ClinicianAddForm(forms.Form):
     )
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        User.username_validator(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(f"The username {username!r} is taken; choose another.")
-        return username
+        return new_username(self.cleaned_data["username"])
 
 
 class ClinicianChangeForm(forms.Form):

@@ -35,6 +35,15 @@ def _lines(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+
+def new_username(raw: str) -> str:
+    """A username no login has yet, in any capitalisation (people retype them)."""
+    username = raw.strip()
+    User.username_validator(username)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"The username {username!r} is taken; choose another.")
+    return username
+
 class DoseField(forms.DecimalField):
     """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
     50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
@@ -135,11 +144,7 @@ class AcceptInvitationForm(forms.Form):
         self.patient = patient
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        User.username_validator(username)
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("This username is taken; choose another.")
-        return username
+        return new_username(self.cleaned_data["username"])
 
     def clean(self):
         data = super().clean()

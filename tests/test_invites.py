@@ -136,7 +136,7 @@ def test_taken_username_is_refused(client, newcomer, carol, alice):
         reverse("accept_invitation", args=[token]),
         {"username": "Alice", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert "This username is taken" in response.content.decode()
+    assert "is taken; choose another." in response.content.decode()
 
 
 def test_invitation_expires_after_7_days(client, newcomer, carol):
