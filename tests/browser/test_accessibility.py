@@ -29,6 +29,10 @@ def clinician_pages(anna: Patient) -> list[str]:
     return pages
 
 
+def clinic_admin_pages(anna: Patient) -> list[str]:
+    return [reverse("clinic_manage"), reverse("clinician_add"), reverse("care_team", args=[anna.pk])]
+
+
 def violations_on(page, paths: list[str]) -> dict[str, list[str]]:
     axe, found = Axe(), {}
     for path in paths:
@@ -54,4 +58,7 @@ def test_no_accessibility_violations(request, demo, screen):
     page.context.clear_cookies()
     log_in(page, "dr.rivera", DEMO_PASSWORD)
     found |= violations_on(page, clinician_pages(demo))
+    page.context.clear_cookies()
+    log_in(page, "admin.okafor", DEMO_PASSWORD)
+    found |= violations_on(page, clinic_admin_pages(demo))
     assert not found, found
