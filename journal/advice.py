@@ -14,11 +14,18 @@ Rules (sources in brackets are the articles listed in DOMAIN.md):
   [000, 003].
 - low_adherence: fewer than 70 % of prescribed doses taken in the last 14 days.
 - thyroid_review: a patient on thyroid medication with hyperthyroid signs [000, 003].
+- safety_alert: a blocking safety finding, such as an opioid taken while LDN is prescribed
+  [003, 004].
+
+What is prescribed comes from the patient's one `Schedule`, so advice never speaks of a
+dose that has ended, is paused or was never in force; the safety card and the thyroid
+wording come from the one `SafetyState`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +33,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from journal.response import ResponseClass
+from journal.safety import SafetyState, ThyroidKind
+from journal.schedule import Dose, Schedule
+from journal.vocabulary import format_mg
 
 DAY = dt.timedelta(days=1)
 
@@ -34,6 +44,37 @@ RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"
 RULE_PLAN_REVIEW = "plan_review"
 RULE_LOW_ADHERENCE = "low_adherence"
 RULE_THYROID_REVIEW = "thyroid_review"
+RULE_SAFETY_ALERT = "safety_alert"
+
+# Why each rule suggests what it does; the cards and the rulebook page show these.
+REASONS: dict[str, str] = {
+    RULE_STEP_UP_SIDE_EFFECTS: (
+        "Side effects appear when starting or increasing the dose and usually settle "
+        "within a couple of weeks, or by moving the dose to the morning [003]. A "
+        "slower build-up reduces side effects, and the dose can be lowered when they "
+        "appear [000]."
+    ),
+    RULE_SLEEP_AFTER_BEDTIME_STEP: (
+        "Sleep disturbance and vivid dreams usually resolve within a couple of weeks "
+        "or by moving the dose to the morning [003, 004]; Bihari preferred a lower "
+        "dose (1.5–2 mg) to a morning dose [004]."
+    ),
+    RULE_PLAN_REVIEW: (
+        "\"Give it three months\" before judging [000]; initial effects typically "
+        "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
+        "counts from a 30 % improvement (IMMPACT, Dworkin et al., J Pain 2008)."
+    ),
+    RULE_LOW_ADHERENCE: (
+        "The response can only be judged on doses actually taken, and the daily entry "
+        "records what was taken. Below 70 % of prescribed days (unlogged days count "
+        "as not taken) the record cannot support a judgement (70 % is the app's own threshold)."
+    ),
+    RULE_THYROID_REVIEW: (
+        "As thyroid function improves on LDN the thyroid medicine's dose may need "
+        "adjusting; heat intolerance, poor sleep and palpitations are the signs to watch "
+        "[000, 003]."
+    ),
+}
 
 STEP_UP_WINDOW_DAYS = 7  # days 0–6, the step date being day 0
 STEP_UP_MIN_BAD_DAYS = 3
@@ -43,6 +84,7 @@ STEP_UP_ADVICE_LAPSES_AFTER_DAYS = 28
 TROUBLING_SEVERITIES = frozenset({"moderate", "severe"})
 SLEEP_SETTLING_DAYS = 14  # side effects usually resolve within a couple of weeks [003]
 SLEEP_SIDE_EFFECTS = frozenset({"insomnia", "vivid_dreams"})
+BIHARI_LOWER_TO = (Decimal("1.5"), Decimal("2"))  # Bihari lowered to 1.5–2 mg rather than move it [004]
 # (days on LDN, label): "give it three months" [000]; full benefit after 3–6 months [003].
 REVIEW_MILESTONES: tuple[tuple[int, str], ...] = ((84, "12 weeks"), (182, "6 months"))
 RESPONDER_CLASSES = frozenset({ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
@@ -61,12 +103,6 @@ THYROID_SIGN_PATTERNS: tuple[str, ...] = (
     r"overheat",
 )
 _THYROID_SIGNS = re.compile("|".join(rf"\b{p}" for p in THYROID_SIGN_PATTERNS), re.IGNORECASE)
-
-
-class PlanStep(NamedTuple):
-    start_date: dt.date
-    dose_mg: Decimal
-    timing: str = "bedtime"  # "bedtime" | "morning", as journal.models.Timing
 
 
 class ReportedSideEffect(NamedTuple):
@@ -88,29 +124,31 @@ class PatientNote(NamedTuple):
 
 @dataclass(frozen=True)
 class AdviceInput:
-    """Everything the rules look at. Plain tuples are accepted for the record types.
-    `prescribed_days`: the dates a dose was prescribed (pauses and plan end taken out);
-    when None, every day from the first step's start date counts."""
+    """Everything the rules look at. Plain tuples are accepted for the record types."""
 
     today: dt.date
-    first_dose_date: dt.date | None
-    steps: Sequence[PlanStep] = ()
+    schedule: Schedule = field(default_factory=Schedule)
     side_effects: Sequence[ReportedSideEffect] = ()
     entries: Sequence[LoggedDose] = ()
     responses: Mapping[str, ResponseClass] = field(default_factory=dict)
-    on_thyroid_medication: bool = False
+    safety: SafetyState | None = None
     notes: Sequence[PatientNote] = ()
-    prescribed_days: Collection[dt.date] | None = None
 
     def __post_init__(self) -> None:
-        steps = sorted((PlanStep(*step) for step in self.steps), key=lambda s: s.start_date)
-        object.__setattr__(self, "steps", tuple(steps))
         object.__setattr__(self, "side_effects",
                            tuple(ReportedSideEffect(*report) for report in self.side_effects))
         object.__setattr__(self, "entries", tuple(LoggedDose(*entry) for entry in self.entries))
         object.__setattr__(self, "notes", tuple(PatientNote(*note) for note in self.notes))
         object.__setattr__(self, "responses",
                            {name: ResponseClass(cls) for name, cls in self.responses.items()})
+
+    @property
+    def first_dose_date(self) -> dt.date | None:
+        return self.schedule.first_dose
+
+    @property
+    def prescribed_today(self) -> Dose | None:
+        return self.schedule.prescribed(self.today)
 
 
 @dataclass(frozen=True)
@@ -129,31 +167,11 @@ class AdviceCard:
 
 
 def _mg(dose: Decimal) -> str:
-    return f"{dose.normalize():f} mg"
+    return f"{format_mg(dose)} mg"
 
 
 def _days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + offset * DAY for offset in range((last - first).days + 1)]
-
-
-def current_step(steps: Sequence[PlanStep], today: dt.date) -> PlanStep | None:
-    """The step in force today: the latest one that has started."""
-    started = [step for step in steps if step.start_date <= today]
-    return max(started, key=lambda step: step.start_date, default=None)
-
-
-def days_with_dose_prescribed(steps: Sequence[PlanStep], first: dt.date, last: dt.date, *,
-                              ended_on: dt.date | None = None,
-                              pauses: Iterable[tuple[dt.date, dt.date]] = ()) -> set[dt.date]:
-    """Dates in [first, last] on which a dose is prescribed: on or after the first step,
-    before the plan's `ended_on` (the first day with nothing prescribed), outside any pause
-    given as (start, end) inclusive."""
-    if not steps:
-        return set()
-    paused = {day for start, end in pauses for day in _days(start, end)}
-    start = max(first, min(step.start_date for step in steps))
-    end = min(last, ended_on - DAY) if ended_on else last
-    return {day for day in _days(start, end) if day not in paused} if start <= end else set()
 
 
 @dataclass(frozen=True)
@@ -192,6 +210,12 @@ def adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Collecti
     return count_adherence(entries, prescribed_days, today, days).rate
 
 
+def recent_adherence(inp: AdviceInput) -> AdherenceCount:
+    """Doses taken out of doses prescribed in the 14 days to today."""
+    prescribed = inp.schedule.prescribed_days(inp.today - (ADHERENCE_DAYS - 1) * DAY, inp.today)
+    return count_adherence(inp.entries, prescribed, inp.today)
+
+
 # --- rules --------------------------------------------------------------------------------
 
 
@@ -212,17 +236,19 @@ def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list
 
 
 def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
-    """Fires for the step in force today when it raised the dose (the first step counts as
-    a step up from nothing: side effects appear on starting as well as on increasing [003])
-    and moderate or severe side effects were reported on at least 3 of days 0–6 from the
-    step date. Once a later step is in force the card goes: the clinician has acted or the
-    plan has moved on, and the new step is judged on its own. It also lapses 28 days after
-    the step, when side effects have usually settled [003] and the card would be noise."""
-    steps = [step for step in inp.steps if step.start_date <= inp.today]
-    if not steps:
+    """Fires for the dose prescribed today when its step raised the dose (the first step
+    counts as a step up from nothing: side effects appear on starting as well as on
+    increasing [003]) and moderate or severe side effects were reported on at least 3 of
+    days 0–6 from the step date. Once a later step is in force the card goes: the
+    clinician has acted or the plan has moved on, and the new step is judged on its own.
+    It also lapses 28 days after the step, when side effects have usually settled [003]
+    and the card would be noise; nothing prescribed today (a pause, a plan ended) raises
+    no card."""
+    step = inp.prescribed_today
+    if step is None:
         return []
-    step = steps[-1]
-    previous = steps[-2].dose_mg if len(steps) > 1 else Decimal(0)
+    before = inp.schedule.last_dose_before(step.start_date)
+    previous = before.dose_mg if before else Decimal(0)
     lapsed = inp.today >= step.start_date + STEP_UP_ADVICE_LAPSES_AFTER_DAYS * DAY
     if step.dose_mg <= previous or lapsed:
         return []
@@ -245,17 +271,23 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
             f"Step from {_mg(previous)} to {_mg(step.dose_mg)} on {step.start_date.isoformat()}",
             *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
         ),
-        reason=("Side effects appear when starting or increasing the dose and usually settle "
-                "within a couple of weeks, or by moving the dose to the morning [003]. A "
-                "slower build-up reduces side effects, and the dose can be lowered when they "
-                "appear [000]."),
+        reason=REASONS[RULE_STEP_UP_SIDE_EFFECTS],
     )]
 
 
+def _lowering_words(dose: Decimal) -> str:
+    low, high = BIHARI_LOWER_TO
+    if dose > high:
+        return (f"or lowering it: Bihari preferred lowering to {format_mg(low)}–{format_mg(high)} mg "
+                "over moving it to the morning [004]. The sources differ; the choice is yours.")
+    return "or lowering it further; the choice is yours."
+
+
 def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
-    """Fires when the step in force today is taken at bedtime and insomnia or vivid dreams
-    (any severity) were reported on a day more than 14 days after its start date."""
-    step = current_step(inp.steps, inp.today)
+    """Fires when the dose prescribed today is taken at bedtime and insomnia or vivid
+    dreams (any severity) were reported on a day more than 14 days after its step began.
+    Lowering to 1.5–2 mg is suggested only to a patient above 2 mg."""
+    step = inp.prescribed_today
     if step is None or step.timing != "bedtime":
         return []
     settled_by = step.start_date + SLEEP_SETTLING_DAYS * DAY
@@ -267,17 +299,14 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
         rule=RULE_SLEEP_AFTER_BEDTIME_STEP,
         key=f"{RULE_SLEEP_AFTER_BEDTIME_STEP}:{step.start_date.isoformat()}",
         title="Sleep still disturbed on a bedtime dose",
-        suggestion=(f"Consider moving the dose ({_mg(step.dose_mg)} at bedtime) to the morning "
-                    "[003, 004], or lowering it: Bihari preferred lowering to 1.5–2 mg over "
-                    "moving it to the morning [004]. The sources differ; the choice is yours."),
+        suggestion=f"Consider moving the dose ({step.phrase}) to the morning [003, 004], "
+                   + _lowering_words(step.dose_mg),
         evidence=(
-            f"{_mg(step.dose_mg)} at bedtime since {step.start_date.isoformat()}",
+            f"{step.phrase} since {step.start_date.isoformat()}",
             *(f"{day.isoformat()}: {', '.join(kinds)}"
               for day, kinds in _reports_by_day(late).items()),
         ),
-        reason=("Sleep disturbance and vivid dreams usually resolve within a couple of weeks "
-                "or by moving the dose to the morning [003, 004]; Bihari preferred a lower "
-                "dose (1.5–2 mg) to a morning dose [004]."),
+        reason=REASONS[RULE_SLEEP_AFTER_BEDTIME_STEP],
     )]
 
 
@@ -304,9 +333,7 @@ def plan_review(inp: AdviceInput) -> list[AdviceCard]:
             f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
             *(symptoms or ["No tracked symptoms"]),
         ),
-        reason=("\"Give it three months\" before judging [000]; initial effects typically "
-                "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
-                "counts from a 30 % improvement (IMMPACT, Dworkin et al., J Pain 2008)."),
+        reason=REASONS[RULE_PLAN_REVIEW],
     )]
 
 
@@ -315,11 +342,7 @@ def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
     taken, judged only once at least 7 days were prescribed (fewer is too little to call
     a pattern). The key is the ISO week, so a dismissed card comes back next week if
     adherence is still low."""
-    prescribed = inp.prescribed_days
-    if prescribed is None:
-        prescribed = days_with_dose_prescribed(
-            inp.steps, inp.today - (ADHERENCE_DAYS - 1) * DAY, inp.today)
-    count = count_adherence(inp.entries, prescribed, inp.today)
+    count = recent_adherence(inp)
     if count.prescribed < MIN_PRESCRIBED_DAYS_FOR_ADHERENCE or count.rate is None:
         return []
     if count.rate >= ADHERENCE_THRESHOLD:
@@ -338,16 +361,20 @@ def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
         suggestion=("Consider asking the patient about missed doses or logging before "
                     "judging the response or changing the dose."),
         evidence=tuple(evidence),
-        reason=("The response can only be judged on doses actually taken, and the daily entry "
-                "records what was taken. Below 70 % of prescribed days (unlogged days count "
-                "as not taken) the record cannot support a judgement."),
+        reason=REASONS[RULE_LOW_ADHERENCE],
     )]
+
+
+def _after_a_step(schedule: Schedule, day: dt.date) -> bool:
+    """Within 14 days of a step starting: LDN's own sleep side effects are expected then [003]."""
+    return any(dose.start_date <= day < dose.start_date + SLEEP_SETTLING_DAYS * DAY
+               for dose in schedule.effective)
 
 
 def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]]:
     recent_reports = [r for r in inp.side_effects if since <= r.day <= inp.today]
     signs = [(r.day, f"insomnia ({r.severity})") for r in recent_reports
-             if r.kind == "insomnia"]
+             if r.kind == "insomnia" and not _after_a_step(inp.schedule, r.day)]
     signs += [(r.day, f"\"{r.text}\" ({r.kind})") for r in recent_reports
               if _THYROID_SIGNS.search(r.text)]
     signs += [(n.day, f"note: \"{n.text}\"") for n in inp.notes
@@ -355,29 +382,66 @@ def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]
     return sorted(signs)
 
 
+THYROID_CARD_WORDS = {  # kind → (title, suggestion)
+    ThyroidKind.REPLACEMENT: ("Possible signs of too much thyroid hormone",
+                              "Consider reviewing the thyroid hormone dose and thyroid function tests."),
+    ThyroidKind.ANTITHYROID: ("Possible signs of an overactive thyroid on antithyroid medicine",
+                              "Consider checking thyroid function and the antithyroid dose."),
+    ThyroidKind.UNSPECIFIED: ("Possible thyroid signs in a patient on thyroid medication",
+                              "Consider checking which thyroid medicine is taken, and thyroid function "
+                              "tests."),
+}
+
+
 def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
-    """Fires for a patient on thyroid medication who, in the last 14 days, reported
-    insomnia, or palpitations or heat intolerance in a side effect's text or a note.
+    """Fires for a patient on thyroid medication (the one thyroid status: screening or
+    medication list) who, in the last 14 days, reported insomnia — not within 14 days of a
+    step, when LDN itself causes it — or palpitations or heat intolerance in a side
+    effect's text or a note. The wording follows the medicine's direction: too much
+    replacement hormone, or an antithyroid medicine not yet holding the thyroid down.
     Negations ("no palpitations") are not understood: a card to dismiss beats a missed
-    sign. The key is the earliest sign in the window, so new signs after that window has
-    passed raise a new card."""
-    if not inp.on_thyroid_medication:
+    sign. The key is the earliest sign in the window."""
+    if inp.safety is None or not inp.safety.thyroid.on_thyroid_medication:
         return []
     signs = _thyroid_signs(inp, inp.today - (THYROID_LOOKBACK_DAYS - 1) * DAY)
     if not signs:
         return []
+    title, suggestion = THYROID_CARD_WORDS[inp.safety.thyroid.kind]
     return [AdviceCard(
         rule=RULE_THYROID_REVIEW,
         key=f"{RULE_THYROID_REVIEW}:{signs[0][0].isoformat()}",
-        title="Possible signs of too much thyroid medication",
-        suggestion="Consider reviewing the thyroid dose (and thyroid function tests).",
+        title=title,
+        suggestion=suggestion,
         evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
-        reason=("As thyroid function improves on LDN the thyroid dose may become too high; "
-                "watch for heat intolerance, poor sleep and palpitations [000, 003]."),
+        reason=REASONS[RULE_THYROID_REVIEW],
     )]
 
 
-RULES = (step_up_side_effects, sleep_after_bedtime_step, plan_review, low_adherence,
+def safety_alert(inp: AdviceInput) -> list[AdviceCard]:
+    """One card per blocking safety finding (an opioid taken while LDN is prescribed, an
+    LDN dose too soon after the last opioid dose). The key names the finding, so a
+    dismissed card stays dismissed while the same finding holds."""
+    if inp.safety is None:
+        return []
+    return [AdviceCard(
+        rule=RULE_SAFETY_ALERT,
+        key=f"{RULE_SAFETY_ALERT}:{finding.code}:{hashlib.sha256(finding.message.encode()).hexdigest()[:16]}",
+        title="Safety: " + SAFETY_TITLES.get(finding.code, "a finding blocks LDN"),
+        suggestion=("Consider contacting the patient before their next dose: pause LDN while the opioid "
+                    "is needed and restart 7–14 days after its last dose, or change the opioid [003, 004]."),
+        evidence=(finding.message,),
+        reason=finding.reason,
+    ) for finding in inp.safety.alerts]
+
+
+SAFETY_TITLES = {
+    "opioid_with_ldn": "an opioid on the medication list while LDN is prescribed",
+    "opioid_recent": "an LDN dose too soon after the last opioid dose",
+    "opioid_current": "opioid use with no last dose recorded",
+}
+
+
+RULES = (safety_alert, step_up_side_effects, sleep_after_bedtime_step, plan_review, low_adherence,
          thyroid_review)
 
 

@@ -18,14 +18,14 @@ from journal.advice import (
     AdviceCard,
     AdviceInput,
     PatientNote,
-    PlanStep,
     ReportedSideEffect,
     advise,
-    count_adherence,
     open_cards,
+    recent_adherence,
 )
 from journal.response import ResponseClass, SymptomResponse, WindowSummary, assess_symptom
-from journal.titration import PausePeriod, ScheduledStep, first_dose_date, prescribed_on
+from journal.safety import MedicationPeriod, SafetyState
+from journal.schedule import Dose, Schedule
 
 DAY = dt.timedelta(days=1)
 SLEEP_QUALITY = "Sleep quality"
@@ -59,31 +59,25 @@ class LoggedEntry:
 @dataclass(frozen=True)
 class PatientRecord:
     today: dt.date
-    schedule: tuple[ScheduledStep, ...] = ()
-    pauses: tuple[PausePeriod, ...] = ()
+    schedule: Schedule = field(default_factory=Schedule)
+    safety: SafetyState | None = None
+    medications: tuple[MedicationPeriod, ...] = ()
     measures: tuple[Measure, ...] = ()
     entries: tuple[LoggedEntry, ...] = ()
     side_effects: tuple[ReportedSideEffect, ...] = ()
     notes: tuple[PatientNote, ...] = ()
-    on_thyroid_medication: bool = False
     dismissed_keys: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def first_dose(self) -> dt.date | None:
-        return first_dose_date(self.schedule)
+        return self.schedule.first_dose
 
     @property
     def day_on_ldn(self) -> int | None:
-        """Day 1 is the first dose date; None before it."""
-        first = self.first_dose
-        return (self.today - first).days + 1 if first and self.today >= first else None
+        return self.schedule.day_on_ldn(self.today)
 
-    def prescribed(self, day: dt.date) -> ScheduledStep | None:
-        return prescribed_on(self.schedule, day, self.pauses)
-
-    def prescribed_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
-        days = (first + offset * DAY for offset in range((last - first).days + 1))
-        return {day for day in days if self.prescribed(day) is not None}
+    def prescribed(self, day: dt.date) -> Dose | None:
+        return self.schedule.prescribed(day)
 
 
 @dataclass(frozen=True)
@@ -124,18 +118,15 @@ class Assessment:
 
 
 def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) -> AdviceInput:
-    first = record.first_dose
     return AdviceInput(
         today=record.today,
-        first_dose_date=first,
-        steps=[PlanStep(step.start_date, step.dose_mg, step.timing) for step in record.schedule],
+        schedule=record.schedule,
         side_effects=record.side_effects,
         entries=[(entry.day, entry.dose_taken) for entry in record.entries],
         responses={item.measure.name: item.response.response_class
                    for item in responses if item.measure.tracked},
-        on_thyroid_medication=record.on_thyroid_medication,
+        safety=record.safety,
         notes=record.notes,
-        prescribed_days=record.prescribed_days(first, record.today) if first else set(),
     )
 
 
@@ -153,7 +144,7 @@ def assess(record: PatientRecord) -> Assessment:
         responses=responses,
         cards=cards,
         open_cards=tuple(open_cards(cards, record.dismissed_keys)),
-        adherence=count_adherence(inp.entries, inp.prescribed_days or set(), record.today),
+        adherence=recent_adherence(inp),
     )
 
 

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from journal.assessment import DAY, Measure, PatientRecord
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
-from journal.titration import ScheduledStep, format_mg
+from journal.schedule import Dose
 
 # Short labels: the strip's row names share the left margin with every panel's ticks.
 SIDE_EFFECT_LABELS = {
@@ -38,7 +38,6 @@ SIDE_EFFECT_LABELS = {
 }
 SEVERITY_COLOURS = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
 INK, MUTED, BRAND = "#1b2733", "#5b6875", "#1d5c63"
-TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning", "other": "at another time"}
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
 DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
@@ -85,24 +84,20 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _step_words(step: ScheduledStep) -> str:
-    return f"{format_mg(step.dose_mg)} mg {TIMING_WORDS.get(step.timing, step.timing)}"
-
-
 def _prescribed_line(record: PatientRecord, first: dt.date) -> go.Scatter:
     """The prescription as a step line: one point where it changes, drawn to the end of
     today; gaps before the first dose, during pauses and after a plan ends."""
     xs: list[str] = []
     ys: list[float | None] = []
     words: list[str] = []
-    previous: ScheduledStep | None | bool = False  # False: nothing drawn yet
+    previous: Dose | None | bool = False  # False: nothing drawn yet
     day = first
     while day <= record.today:
         step = record.prescribed(day)
         if step != previous:
             xs.append(_iso(day))
             ys.append(float(step.dose_mg) if step else None)
-            words.append(_step_words(step) if step else "none")
+            words.append(step.phrase if step else "none")
             previous = step
         day += DAY
     if xs:
@@ -155,7 +150,7 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
 
 def _top_dose(record: PatientRecord) -> float:
     """Head room above the highest dose prescribed or taken, so markers are not clipped."""
-    doses = [step.dose_mg for step in record.schedule]
+    doses = [step.dose_mg for step in record.schedule.effective]
     doses += [entry.dose_mg for entry in record.entries if entry.dose_mg is not None]
     return round(float(max(doses, default=1)) * 1.2, 2)
 
@@ -260,8 +255,8 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
         labels.append({**row, "text": window.label,
                        "x": _iso(first_dose if baseline else window.first_day),
                        "xanchor": "right" if baseline else "left"})
-    previous: ScheduledStep | None = None
-    for step in sorted(record.schedule, key=lambda step: step.start_date):
+    previous: Dose | None = None
+    for step in record.schedule.effective:
         if previous is None or (step.dose_mg, step.timing) != (previous.dose_mg, previous.timing):
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": _iso(step.start_date),
                            "x1": _iso(step.start_date), "y0": 0, "y1": 1,
@@ -367,7 +362,7 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
     while start <= record.today:
         end = min(start + 6 * DAY, record.today)
         steps = [record.prescribed(start + offset * DAY) for offset in range((end - start).days + 1)]
-        words = list(dict.fromkeys(_step_words(step) for step in steps if step))
+        words = list(dict.fromkeys(step.phrase for step in steps if step))
         entries = [entry for entry in record.entries if start <= entry.day <= end]
         effects = Counter(
             (SIDE_EFFECT_LABELS.get(r.kind, r.kind), r.severity)

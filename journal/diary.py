@@ -13,13 +13,13 @@ Plain Python (no requests, no queries) so forms, views and tests share one sourc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from journal.advice import AdherenceCount, count_adherence
-from journal.titration import PausePeriod, ScheduledStep, first_dose_date, next_step_after, prescribed_on
+from journal.schedule import Dose, Schedule
 
 EDIT_WINDOW_DAYS = 14
 ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
@@ -112,20 +112,19 @@ class Diary:
     """One patient's schedule and entries around `today`, read once and asked many questions."""
 
     today: dt.date
-    schedule: Sequence[ScheduledStep]
-    pauses: Sequence[PausePeriod]
+    schedule: Schedule
     entries: Mapping[dt.date, EntryLike]
 
-    def prescribed(self, day: dt.date) -> ScheduledStep | None:
-        return prescribed_on(self.schedule, day, self.pauses)
+    def prescribed(self, day: dt.date) -> Dose | None:
+        return self.schedule.prescribed(day)
 
     @property
-    def next_step(self) -> ScheduledStep | None:
-        return next_step_after(self.schedule, self.today)
+    def next_step(self) -> Dose | None:
+        return self.schedule.next_step(self.today)
 
     @property
     def first_dose(self) -> dt.date | None:
-        return first_dose_date(self.schedule)
+        return self.schedule.first_dose
 
     def in_baseline(self, day: dt.date) -> bool:
         """Before the first dose: symptoms logged now are the yardstick for "better"."""
@@ -144,10 +143,8 @@ class Diary:
         return [self.day(date) for date in days_between(first, last)]
 
     def adherence(self, days: int) -> AdherenceCount:
-        """Doses taken out of doses prescribed in the last `days` days; "prescribed" is
-        what `prescribed_on` says, so the counts agree with the Today page across plans
-        and pauses."""
-        first = self.today - (days - 1) * DAY
-        prescribed = {date for date in days_between(first, self.today) if self.prescribed(date)}
+        """Doses taken out of doses prescribed in the last `days` days, as the schedule says,
+        so the counts agree with the Today page across plans and pauses."""
+        prescribed = self.schedule.prescribed_days(self.today - (days - 1) * DAY, self.today)
         taken = ((entry.entry_date, entry.dose_taken) for entry in self.entries.values())
         return count_adherence(taken, prescribed, self.today, days)

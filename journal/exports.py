@@ -26,7 +26,9 @@ from decimal import Decimal
 from typing import Protocol
 
 from journal.models import SCORE_MAX, SCORE_MIN, Severity, SideEffectKind, Timing, TimingTaken
-from journal.titration import ScheduledStep, format_mg
+from journal.safety import MedicationPeriod, SafetyState
+from journal.schedule import Dose
+from journal.vocabulary import format_mg
 
 DAY = dt.timedelta(days=1)
 DEFAULT_DAYS = 90  # the default range when a patient was never exported before
@@ -48,24 +50,6 @@ class SymptomLike(Protocol):
     name: str
     higher_is_better: bool
     clinic_id: int | None
-
-
-@dataclass(frozen=True)
-class MedicationPeriod:
-    name: str
-    dose_text: str = ""
-    started_on: dt.date | None = None
-    stopped_on: dt.date | None = None
-
-    def covers(self, day: dt.date) -> bool:
-        """A medication with no start date is taken as ongoing since before the range."""
-        return (self.started_on is None or self.started_on <= day) and (
-            self.stopped_on is None or day <= self.stopped_on
-        )
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} {self.dose_text}" if self.dose_text else self.name
 
 
 @dataclass(frozen=True)
@@ -91,9 +75,10 @@ class ExportDay:
     patient_label: str
     day: dt.date
     first_dose: dt.date | None = None
-    prescribed: ScheduledStep | None = None
+    prescribed: Dose | None = None
     entry: EntryRecord | None = None
     medications: Sequence[MedicationPeriod] = ()
+    safety: SafetyState | None = None
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -200,15 +185,24 @@ def symptom_column_names(symptoms: Sequence[SymptomLike]) -> list[str]:
     ]
 
 
+def _safety_cell(day: ExportDay) -> str | None:
+    concerns = day.safety.concerns if day.safety else ()
+    return "; ".join(f"{finding.level}:{finding.code}" for finding in concerns) or None
+
+
 def _fixed_columns_after() -> list[Column]:
     return [
         Column("sleep_quality", "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
                f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
                _from_entry(lambda entry: entry.sleep_quality)),
         Column("other_medications", "", "text; several separated by \"; \"",
-               "Other medicines recorded for the patient on this date (a medicine with no start date "
-               "counts from before the range).",
-               lambda day: "; ".join(m.label for m in day.medications if m.covers(day.day)) or None),
+               "Other medicines taken on this date: from their start date (or, when none was given, "
+               "the day they were listed) to their last day.",
+               lambda day: "; ".join(m.label for m in day.medications if m.taken_on(day.day)) or None),
+        Column("safety", "", "level:code; several separated by \"; \"",
+               "The patient's safety findings on this date that block or warn (opioids, contraindications, "
+               "cautions), most serious first; the rulebook explains each code.",
+               _safety_cell),
         Column("notes", "", "text",
                f"The patient's own notes. {BLANK_NO_ENTRY}",
                _from_entry(lambda entry: entry.notes or None)),

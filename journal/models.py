@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from journal.vocabulary import TIMING_WORDS
+
 SCORE_MIN, SCORE_MAX = 0, 10
 DOSE_MAX_MG = Decimal("16")  # highest LDN dose in the literature [003]
 NOTES_MAX_CHARS = 2000
@@ -39,14 +41,14 @@ def new_calendar_token() -> str:
 
 
 class Timing(models.TextChoices):
-    BEDTIME = "bedtime", "at bedtime"
-    MORNING = "morning", "in the morning"
+    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
+    MORNING = "morning", TIMING_WORDS["morning"]
 
 
 class TimingTaken(models.TextChoices):
-    BEDTIME = "bedtime", "at bedtime"
-    MORNING = "morning", "in the morning"
-    OTHER = "other", "at another time"
+    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
+    MORNING = "morning", TIMING_WORDS["morning"]
+    OTHER = "other", TIMING_WORDS["other"]
 
 
 class User(AbstractUser):
@@ -246,10 +248,13 @@ class TitrationPlan(models.Model):
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
     created_at = models.DateTimeField(default=timezone.now)
+    starts_on = models.DateField(null=True, blank=True, help_text="The first dose: the first step's date.")
     ended_on = models.DateField(null=True, blank=True, help_text="First day on which nothing is prescribed.")
     history = HistoricalRecords()
 
     class Meta:
+        # A patient's prescribed plans never overlap: [starts_on, ended_on) ranges are kept
+        # apart by a trigger (SQLite) or an exclusion constraint (PostgreSQL), migration 0004.
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -258,6 +263,12 @@ class TitrationPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(strength_mg__isnull=True) | Q(strength_mg__gt=0),
                 name="plan_strength_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ended_on__gt=F("starts_on")),
+                name="plan_ends_after_it_starts",
             ),
         ]
 
@@ -406,8 +417,10 @@ class Medication(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
     name = models.CharField(max_length=200)
     dose_text = models.CharField(max_length=200, blank=True)
-    started_on = models.DateField(null=True, blank=True)
-    stopped_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(
+        null=True, blank=True, help_text="Empty: counts from the day it was listed."
+    )
+    stopped_on = models.DateField(null=True, blank=True, help_text="The last day it was taken.")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -439,12 +452,16 @@ class Screening(models.Model):
     opioid_use_last_14_days = models.BooleanField(default=False)
     opioid_names = models.CharField(max_length=300, blank=True)
     opioid_stopped_on = models.DateField(null=True, blank=True)
+    # One field per question of journal.safety.SCREENING_QUESTIONS (tests/test_safety.py checks).
+    long_term_opioid_use = models.BooleanField(default=False)
+    acute_opioid_withdrawal = models.BooleanField(default=False)
+    naltrexone_hypersensitivity = models.BooleanField(default=False)
     acute_hepatitis = models.BooleanField(default=False)
     severe_liver_disease = models.BooleanField(default=False)
     severe_kidney_disease = models.BooleanField(default=False)
     pregnancy_or_breastfeeding = models.BooleanField(default=False)
-    naltrexone_hypersensitivity = models.BooleanField(default=False)
     immunosuppressants_or_transplant = models.BooleanField(default=False)
+    chemotherapy = models.BooleanField(default=False)
     thyroid_medication = models.BooleanField(default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
 
@@ -472,6 +489,8 @@ class AuditEvent(models.Model):
         CLINICIAN_ADDED = "clinician_added", "clinician added"
         CLINICIAN_CHANGED = "clinician_changed", "clinician changed"
         CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
+        MEDICATION_ADDED = "medication_added", "medication added"
+        MEDICATION_STOPPED = "medication_stopped", "medication stopped"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -482,6 +501,10 @@ class AuditEvent(models.Model):
     kind = models.CharField(max_length=30, choices=Kind)
     summary = models.CharField(max_length=500)
     details = models.JSONField(default=dict, blank=True)
+    request_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True,
+        help_text="The form submission that made this change: a resubmission is not applied twice.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

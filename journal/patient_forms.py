@@ -22,7 +22,8 @@ from journal.models import (
     Symptom,
     TimingTaken,
 )
-from journal.titration import ScheduledStep, format_mg
+from journal.schedule import Dose
+from journal.vocabulary import format_mg
 
 # --- patient: daily entry ---------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class EntryForm(forms.Form):
         *args,
         symptoms: Iterable[Symptom],
         today: dt.date,
-        prescribed: Callable[[dt.date], ScheduledStep | None],
+        prescribed: Callable[[dt.date], Dose | None],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -224,7 +225,7 @@ class EntryForm(forms.Form):
         }
 
 
-def entry_initial(entry, step: ScheduledStep | None, day: dt.date) -> dict:
+def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
     """What the form shows first: the saved entry, or else the prescription for `day`
     (dose taken is left for the patient to answer, unless nothing is prescribed)."""
     if entry is None:
@@ -271,6 +272,7 @@ class MedicationForm(forms.ModelForm):
         help_texts = {
             "name": "As on the label, e.g. “Levothyroxine” or “Tylenol #3”.",
             "dose_text": "e.g. 50 mcg daily",
+            "started_on": "Leave empty if you start it today.",
         }
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
@@ -294,7 +296,7 @@ class MedicationForm(forms.ModelForm):
 
 class MedicationStopForm(forms.Form):
     stopped_on = forms.DateField(
-        label="Stopped on",
+        label="Last taken on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the date you stopped.",

@@ -3,6 +3,7 @@ invitation acceptance. Each returns domain values (Decimal mg, dates, ScreeningA
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from journal.models import (
     Timing,
     User,
 )
-from journal.safety import ScreeningAnswers
+from journal.safety import OPIOID_FIELDS, SCREENING_QUESTIONS, ScreeningAnswers
 from journal.titration import PLAN_TEMPLATES, check_dose, generate_steps
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -44,6 +45,25 @@ def new_username(raw: str) -> str:
         raise ValidationError(f"The username {username!r} is taken; choose another.")
     return username
 
+class OnceForm(forms.Form):
+    """A form whose submission is applied once: a hidden key, new each time the form is
+    shown, goes with the change into the audit log, and a resubmission of the same key (a
+    double click, a retried request) is answered as done without changing anything twice."""
+
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = uuid.uuid4().hex
+        self.fields["request_key"].initial = key
+        if self.is_bound and not self.data.get(self.add_prefix("request_key")):
+            self.data = self.data.copy()  # e.g. a template applied: the form is shown anew
+            self.data[self.add_prefix("request_key")] = key
+
+    def clean_request_key(self) -> str | None:
+        return self.cleaned_data["request_key"] or None
+
+
 class DoseField(forms.DecimalField):
     """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
     50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
@@ -55,7 +75,7 @@ class DoseField(forms.DecimalField):
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)
         if value is not None:
-            refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level == "refuse"]
+            refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level.stops_save]
             if refusals:
                 raise ValidationError(refusals)
 
@@ -163,7 +183,17 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
+QUESTION_GROUPS = {
+    "opioids": "Opioids (LDN blocks them and can trigger withdrawal)",
+    "contraindications": "Contraindications",
+    "cautions": "Cautions",
+}
+
+
 class ScreeningForm(forms.ModelForm):
+    """The safety screening. Its yes/no questions, their labels and groups come from
+    `journal.safety.SCREENING_QUESTIONS`."""
+
     start_date = forms.DateField(
         widget=DATE,
         label="Planned first dose",
@@ -172,43 +202,36 @@ class ScreeningForm(forms.ModelForm):
 
     class Meta:
         model = Screening
-        fields = [
-            "opioid_use_last_14_days",
-            "opioid_names",
-            "opioid_stopped_on",
-            "acute_hepatitis",
-            "severe_liver_disease",
-            "severe_kidney_disease",
-            "pregnancy_or_breastfeeding",
-            "naltrexone_hypersensitivity",
-            "immunosuppressants_or_transplant",
-            "thyroid_medication",
-            "notes",
-        ]
+        fields = [*OPIOID_FIELDS, *(question.field for question in SCREENING_QUESTIONS), "notes"]
         labels = {
             "opioid_use_last_14_days": "Opioid use in the last 14 days",
             "opioid_names": "Which opioids",
             "opioid_stopped_on": "Last opioid dose on",
-            "acute_hepatitis": "Acute hepatitis",
-            "severe_liver_disease": "Severe liver disease",
-            "severe_kidney_disease": "Severe kidney disease",
-            "pregnancy_or_breastfeeding": "Pregnant or breastfeeding",
-            "naltrexone_hypersensitivity": "Known hypersensitivity to naltrexone",
-            "immunosuppressants_or_transplant": "Immunosuppressants or organ transplant",
-            "thyroid_medication": "Thyroid medication",
+            **{question.field: question.label for question in SCREENING_QUESTIONS},
         }
         help_texts = {"opioid_stopped_on": "Leave empty if still taking."}
         widgets = {"opioid_stopped_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
+    def question_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fieldsets of the form: the opioid history first, then each group of questions."""
+        groups = {key: [] for key in QUESTION_GROUPS}
+        groups["opioids"] += [self[name] for name in OPIOID_FIELDS]
+        for question in SCREENING_QUESTIONS:
+            groups[question.group].append(self[question.field])
+        return [(QUESTION_GROUPS[key], fields) for key, fields in groups.items()]
+
     def answers(self) -> ScreeningAnswers:
         data = self.cleaned_data
-        return ScreeningAnswers(**{name: data[name] for name in ScreeningAnswers.__dataclass_fields__})
+        return ScreeningAnswers(
+            **{name: data[name] for name in OPIOID_FIELDS},
+            yes=frozenset(question.field for question in SCREENING_QUESTIONS if data[question.field]),
+        )
 
 
 TEMPLATE_CHOICES = [(t.key, t.label) for t in PLAN_TEMPLATES.values()]
 
 
-class PlanEditorForm(forms.Form):
+class PlanEditorForm(OnceForm):
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
     start_date = forms.DateField(widget=DATE, label="First dose on")
     start_mg = DoseField(label="Start dose (mg)")
@@ -283,14 +306,14 @@ class PlanEditorForm(forms.Form):
         return values
 
 
-class StepEditForm(forms.Form):
+class StepEditForm(OnceForm):
     dose_mg = DoseField(label="Dose (mg)")
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=200, required=False)
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class HoldForm(forms.Form):
+class HoldForm(OnceForm):
     days = forms.IntegerField(
         min_value=1,
         max_value=90,
@@ -300,7 +323,7 @@ class HoldForm(forms.Form):
     )
 
 
-class StepBackForm(forms.Form):
+class StepBackForm(OnceForm):
     start_date = forms.DateField(widget=DATE, label="From")
     shift_days = forms.IntegerField(
         min_value=0,
@@ -311,11 +334,11 @@ class StepBackForm(forms.Form):
     )
 
 
-class MorningForm(forms.Form):
+class MorningForm(OnceForm):
     start_date = forms.DateField(widget=DATE, label="From")
 
 
-class EndForm(forms.Form):
+class EndForm(OnceForm):
     ended_on = forms.DateField(
         widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
     )
@@ -324,7 +347,7 @@ class EndForm(forms.Form):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class PauseForm(forms.Form):
+class PauseForm(OnceForm):
     start_date = forms.DateField(widget=DATE, label="First paused day")
     end_date = forms.DateField(widget=DATE, label="Last paused day")
     reason = forms.CharField(max_length=200, initial="Surgery needing opioid pain relief")

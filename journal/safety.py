@@ -1,327 +1,554 @@
-"""Safety screening before LDN starts: medication name lists, name matching, and the
-judgement of a clinician's screening answers.
+"""A patient's safety: the screening questions, the opioid washout, the medication list
+over time, thyroid status, and the one safety state every surface shows.
 
-Plain Python only (no requests, no queries) so views, forms, exports and tests share one
-source of truth. Sources in brackets are the articles listed in DOMAIN.md.
+Plain Python only (no requests, no queries). Sources in brackets are listed in
+docs/domain.md. The rules:
 
-Matching judgement calls (see `find_medications`):
-- Whole words, case-insensitive: "OXYCODONE HCL 5mg", "oxycodone/acetaminophen" and
-  "Tylenol with codeine" all match; "dihydrocodeine" is reported as dihydrocodeine, never
-  as codeine. A number glued to the end ("oxycodone5mg") still counts as a word end.
-- A term immediately followed by "free" ("codeine-free cough syrup", "codeine free") is
-  not a match: the label says the product does NOT contain it. No other negation is
-  understood ("no codeine" still matches): a false alarm that the clinician dismisses is
-  cheaper than a missed opioid.
-- Opioid antagonists and look-alikes are deliberately absent: naloxone, naltrexone,
-  nalmefene. Loperamide (and diphenoxylate) are mu-agonists that act on the gut and do not
-  reach the brain at usual doses, so they neither give pain relief that LDN would block nor
-  cause withdrawal; they are left out to avoid false alarms.
-- Corticosteroids (prednisone, prednisolone, ...) are NOT in IMMUNOSUPPRESSANTS: only high
-  doses suppress the immune system and a name alone does not say the dose, while low-dose
-  steroids are common among LDN patients. The clinician ticks the box by hand when the dose
-  is high. Biologics are left out for the same reason of scope; the lists are data and can
-  be extended.
-- Antithyroid drugs (carbimazole, methimazole, propylthiouracil) count as thyroid
-  medicines: as thyroid autoimmunity settles their dose may also need review.
+- Opioids are the critical interaction: LDN blocks them and can trigger withdrawal. A start
+  of LDN — a first plan, a later plan, a dose raised, a resumption after a pause — needs the
+  last opioid dose at least 7 days before (10 after long-term use); up to 14 days warns
+  [003, 004]. An opioid taken while LDN is prescribed blocks.
+- A medication counts from its start date (or, when none was given, from the day it was
+  listed) to its stop date, the last day it was taken.
+- The screening's yes/no questions are declared once, in `SCREENING_QUESTIONS`: the model's
+  fields, the form, the judgement and the pages all come from that table.
+- `safety_state` is the one function that says what a clinician must keep in mind about a
+  patient on a given day; the roster, the patient page, the summary, the CSV, the patient's
+  own pages and the advice all read it.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
-from typing import Literal, Protocol
 
+from journal.findings import Finding, Level, Rule, ordered, rule_table, worst_level
+from journal.medicines import (
+    THYROID_CATEGORIES,
+    MedicationCategory,
+    classify_medication,
+    find_opioids,
+)
+from journal.schedule import Schedule
+
+DAY = dt.timedelta(days=1)
 OPIOID_WASHOUT_BLOCK_DAYS = 7  # stop opioids at least 7 days before LDN [003, 004]
-OPIOID_WASHOUT_SAFE_DAYS = 14  # 10 days–2 weeks after long-term use [003, 004]
+OPIOID_WASHOUT_LONG_TERM_DAYS = 10  # 10 days–2 weeks after long-term use [004]
+OPIOID_WASHOUT_SAFE_DAYS = 14
 
-OPIOIDS: frozenset[str] = frozenset(
-    {
-        # generic names
-        "buprenorphine", "butorphanol", "codeine", "diamorphine", "dihydrocodeine",
-        "fentanyl", "heroin", "hydrocodone", "hydromorphone", "levorphanol", "meperidine",
-        "methadone", "morphine", "opium", "oxycodone", "oxymorphone", "pentazocine",
-        "pethidine", "tapentadol", "tramadol",
-        # brand and combination names
-        "abstral", "actiq", "belbuca", "butrans", "co-codamol", "co-dydramol", "conzip",
-        "demerol", "dilaudid", "dolophine", "duragesic", "exalgo", "fentora", "hysingla",
-        "kadian", "lortab", "methadose", "ms contin", "norco", "nucynta", "opana",
-        "oramorph", "oxycontin", "percocet", "roxicodone", "sevredol", "sublocade",
-        "suboxone", "subutex", "tylenol #3", "tylenol #4", "tylenol 3", "tylenol 4",
-        "tylenol no. 3", "tylenol no. 4", "ultracet", "ultram", "vicodin", "xtampza",
-        "zohydro", "zomorph", "zubsolv", "zydol",
-    }
+OPIOID_REASON = (
+    "LDN blocks opioids and can trigger withdrawal. Stop opioids 7–14 days before starting "
+    "LDN (10 days–2 weeks after long-term use), and stop LDN before surgery that needs "
+    "opioid pain relief [003, 004]."
+)
+GUT_OPIOID_REASON = (
+    "Diphenoxylate is a controlled opioid that acts mostly on the gut; at usual doses little "
+    "reaches the brain, but it is an opioid agonist and LDN may blunt it or cause discomfort. "
+    "The app's own caution, from the opioid interaction [003, 004]."
+)
+THYROID_REASON = (
+    "LDN may improve thyroid function; the thyroid medicine's dose may then need adjusting, and "
+    "heat intolerance, poor sleep and palpitations are the signs to watch [000, 003]."
+)
+NO_SCREENING_REASON = (
+    "A safety screening is recorded before a patient's plan becomes active: opioids are the "
+    "critical interaction, and some conditions are contraindications [001, 003, 004]."
 )
 
-THYROID_MEDICINES: frozenset[str] = frozenset(
-    {
-        # replacement
-        "armour thyroid", "cytomel", "desiccated thyroid", "eltroxin", "euthyrox",
-        "levothyroxine", "levoxyl", "liothyronine", "liotrix", "nature-throid", "ndt",
-        "np thyroid", "synthroid", "thyroxine", "tirosint", "unithroid", "wp thyroid",
-        # antithyroid
-        "carbimazole", "methimazole", "propylthiouracil", "tapazole", "thiamazole",
-    }
+SAFETY_RULES: dict[str, Rule] = rule_table(
+    Rule("opioid_current", Level.BLOCK, "Opioid use on record with no last dose: still taking, or unknown.",
+         OPIOID_REASON),
+    Rule("opioid_recent", Level.BLOCK,
+         "LDN starts, resumes or rises fewer than 7 days after the last opioid dose (10 after long-term "
+         "use).",
+         OPIOID_REASON),
+    Rule("opioid_washout_short", Level.WARN, "The last opioid dose 7 (or 10) to 14 days before.",
+         OPIOID_REASON),
+    Rule("opioid_past", Level.NOTE, "The last opioid dose more than 14 days before.", OPIOID_REASON),
+    Rule("opioid_with_ldn", Level.BLOCK,
+         "An opioid on the medication list on a day LDN is prescribed, or before a plan starts.",
+         OPIOID_REASON),
+    Rule("opioid_during_pause", Level.WARN, "An opioid on the medication list during an LDN pause.",
+         OPIOID_REASON),
+    Rule("gut_opioid", Level.WARN, "Diphenoxylate (Lomotil, co-phenotrope) on the medication list.",
+         GUT_OPIOID_REASON),
+    Rule("thyroid_watch", Level.NOTE,
+         "Thyroid medication, from the screening or the medication list: what to watch for, in the "
+         "direction of the medicine (replacement hormone or antithyroid drug).", THYROID_REASON),
+    Rule("no_screening", Level.BLOCK,
+         "A plan with no safety screening on record: blocks a new plan, warns on a running one.",
+         NO_SCREENING_REASON),
 )
 
-IMMUNOSUPPRESSANTS: frozenset[str] = frozenset(
-    {
-        "azathioprine", "ciclosporin", "cyclosporine", "everolimus", "methotrexate",
-        "mycophenolate", "mycophenolic acid", "sirolimus", "tacrolimus",
-        # brands
-        "advagraf", "cellcept", "envarsus", "imuran", "myfortic", "neoral", "prograf",
-        "rapamune", "sandimmune", "trexall", "zortress",
-    }
-)
 
-
-class MedicationCategory(StrEnum):
-    OPIOID = "opioid"
-    THYROID = "thyroid"
-    IMMUNOSUPPRESSANT = "immunosuppressant"
-
-
-NAME_LISTS: dict[MedicationCategory, frozenset[str]] = {
-    MedicationCategory.OPIOID: OPIOIDS,
-    MedicationCategory.THYROID: THYROID_MEDICINES,
-    MedicationCategory.IMMUNOSUPPRESSANT: IMMUNOSUPPRESSANTS,
-}
-
-_LETTER = r"[^\W\d_]"
+# --- the screening questions ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class MedicationMatch:
-    """One list entry found in a medication text: which list, which entry, and the words
-    exactly as the patient or clinician typed them (for highlighting)."""
+class ScreeningQuestion:
+    """One yes/no question of the safety screening. A "yes" gives a finding at `level`
+    (None: the answer changes another rule, as long-term opioid use does the washout)."""
 
-    category: MedicationCategory
-    term: str
-    matched_text: str
-
-
-def _term_pattern(term: str) -> str:
-    words = (re.escape(word) for word in term.split())
-    body = r"\s+".join(words)
-    digit_guard = r"(?!\d)" if term[-1].isdigit() else ""
-    return rf"(?<!{_LETTER}){body}(?!{_LETTER}){digit_guard}(?!\s*-?\s*free(?!{_LETTER}))"
-
-
-@cache
-def _category_regex(category: MedicationCategory) -> re.Pattern[str]:
-    # Longest terms first, so "tylenol #3" wins over a shorter term at the same position.
-    terms = sorted(NAME_LISTS[category], key=len, reverse=True)
-    return re.compile("|".join(_term_pattern(term) for term in terms), re.IGNORECASE)
-
-
-def find_medications(text: str) -> list[MedicationMatch]:
-    """Every opioid, thyroid medicine and immunosuppressant named in `text`, in the order
-    they appear. Matching rules are in the module docstring."""
-    matches = [
-        (found.start(), MedicationMatch(category, " ".join(found[0].lower().split()), found[0]))
-        for category in MedicationCategory
-        for found in _category_regex(category).finditer(text or "")
-    ]
-    return [match for _, match in sorted(matches, key=lambda pair: pair[0])]
-
-
-def _terms_in(text: str, category: MedicationCategory) -> list[str]:
-    terms = (m.term for m in find_medications(text) if m.category is category)
-    return list(dict.fromkeys(terms))
-
-
-def find_opioids(text: str) -> list[str]:
-    """Opioid list entries named in `text` (lowercase, each once, in order of appearance).
-    Opioids are the critical interaction: LDN blocks them and can trigger withdrawal [003]."""
-    return _terms_in(text, MedicationCategory.OPIOID)
-
-
-def find_thyroid_medicines(text: str) -> list[str]:
-    """Thyroid medicines named in `text`; their dose may become too high as thyroid
-    function improves on LDN [000, 003]."""
-    return _terms_in(text, MedicationCategory.THYROID)
-
-
-def find_immunosuppressants(text: str) -> list[str]:
-    """Immunosuppressants named in `text`; a caution with LDN [003, 004]."""
-    return _terms_in(text, MedicationCategory.IMMUNOSUPPRESSANT)
-
-
-def classify_medication(name: str) -> frozenset[MedicationCategory]:
-    """The categories a medication name falls in (empty for anything else)."""
-    return frozenset(match.category for match in find_medications(name))
-
-
-# --- screening judgement -------------------------------------------------------------
-
-FindingLevel = Literal["block", "warn", "note"]
-LEVEL_ORDER: dict[str, int] = {"block": 0, "warn": 1, "note": 2}
-
-THYROID_WATCH_NOTE = (
-    "Watch for hyperthyroid signs (heat intolerance, poor sleep, palpitations) as thyroid "
-    "function improves; the thyroid dose may become too high."
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One screening outcome. `block` stops the plan being activated; `warn` is recorded
-    and the clinician decides; `note` is standing information for later visits."""
-
-    level: FindingLevel
-    code: str
+    field: str
+    label: str
+    group: str  # "opioids", "contraindications" or "cautions"
+    level: Level | None
     message: str
     reason: str
 
 
+SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
+    ScreeningQuestion(
+        "long_term_opioid_use", "Long-term opioid use (weeks or more) before the last dose", "opioids",
+        None, "Long-term opioid use: the washout is at least 10 days.",
+        "People who used opioids long-term may need 10 days to 2 weeks before LDN [004]."),
+    ScreeningQuestion(
+        "acute_opioid_withdrawal", "In acute opioid withdrawal now", "contraindications", Level.BLOCK,
+        "In acute opioid withdrawal.",
+        "LDN is contraindicated in acute opioid withdrawal [003]: blocking opioid receptors can deepen "
+        "it [003, 004]."),
+    ScreeningQuestion(
+        "naltrexone_hypersensitivity", "Known allergy or hypersensitivity to naltrexone",
+        "contraindications", Level.BLOCK, "Known hypersensitivity to naltrexone.",
+        "LDN must not be given with a known allergy or hypersensitivity to naltrexone [001, 003]."),
+    ScreeningQuestion(
+        "acute_hepatitis", "Acute hepatitis", "contraindications", Level.WARN, "Acute hepatitis.",
+        "Listed as a contraindication to LDN [001, 003]. Recorded as a warning: the clinician "
+        "weighs it and decides."),
+    ScreeningQuestion(
+        "severe_liver_disease", "Severe liver disease", "contraindications", Level.WARN,
+        "Severe liver disease.",
+        "Listed as a contraindication to LDN [001]; liver monitoring is not usually needed at low "
+        "dose without existing liver disease [003]. The clinician weighs it and decides."),
+    ScreeningQuestion(
+        "severe_kidney_disease", "Severe kidney disease", "contraindications", Level.WARN,
+        "Severe kidney disease.",
+        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
+    ScreeningQuestion(
+        "pregnancy_or_breastfeeding", "Pregnant or breastfeeding", "contraindications", Level.WARN,
+        "Pregnant or breastfeeding.",
+        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
+    ScreeningQuestion(
+        "immunosuppressants_or_transplant", "Immunosuppressants or an organ transplant", "cautions",
+        Level.WARN, "Takes immunosuppressants or has had an organ transplant.",
+        "Immunosuppressants and organ transplant are cautions with LDN [003, 004]."),
+    ScreeningQuestion(
+        "chemotherapy", "Chemotherapy now", "cautions", Level.WARN, "Receives chemotherapy.",
+        "Special consideration is needed with certain chemotherapy agents [003]."),
+    ScreeningQuestion(
+        "thyroid_medication", "Thyroid medication", "cautions", Level.NOTE, "Takes thyroid medication.",
+        "As thyroid function changes on LDN the thyroid medicine's dose may need adjusting [000, 003]."),
+)
+QUESTIONS_BY_FIELD = {question.field: question for question in SCREENING_QUESTIONS}
+OPIOID_FIELDS = ("opioid_use_last_14_days", "opioid_names", "opioid_stopped_on")
+
+
 @dataclass(frozen=True)
 class ScreeningAnswers:
-    """The answers of a screening, mirroring `journal.models.Screening`."""
+    """A screening's answers: the opioid history and the yes/no questions answered yes."""
 
     opioid_use_last_14_days: bool = False
     opioid_names: str = ""
     opioid_stopped_on: dt.date | None = None
-    acute_hepatitis: bool = False
-    severe_liver_disease: bool = False
-    severe_kidney_disease: bool = False
-    pregnancy_or_breastfeeding: bool = False
-    naltrexone_hypersensitivity: bool = False
-    immunosuppressants_or_transplant: bool = False
-    thyroid_medication: bool = False
+    yes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.yes) - set(QUESTIONS_BY_FIELD)
+        if unknown:
+            raise ValueError(f"Not screening questions: {sorted(unknown)}")
+        object.__setattr__(self, "yes", frozenset(self.yes))
 
     @classmethod
     def from_record(cls, record: object) -> ScreeningAnswers:
-        """The answers read off anything with the same attribute names, such as a
-        `journal.models.Screening` row, so views need not copy fields by hand."""
-        return cls(**{field.name: getattr(record, field.name) for field in fields(cls)})
+        """The answers read off anything with the questions' attribute names, such as a
+        `journal.models.Screening` row."""
+        return cls(
+            **{name: getattr(record, name) for name in OPIOID_FIELDS},
+            yes=frozenset(q.field for q in SCREENING_QUESTIONS if getattr(record, q.field)),
+        )
+
+    def as_fields(self) -> dict[str, object]:
+        """Every answer by field name, as the `Screening` model stores them."""
+        return {
+            **{name: getattr(self, name) for name in OPIOID_FIELDS},
+            **{question.field: question.field in self.yes for question in SCREENING_QUESTIONS},
+        }
+
+    @property
+    def opioids_named(self) -> list[str]:
+        return find_opioids(self.opioid_names)
+
+    @property
+    def long_term_opioids(self) -> bool:
+        return "long_term_opioid_use" in self.yes
 
 
-CONTRAINDICATION_REASON = (
-    "Listed as a contraindication to naltrexone [001, 003]. Recorded as a warning: at low "
-    "dose the clinician weighs it and decides."
-)
-
-# (answer field, code, message, reason) — one row per yes/no answer that warns.
-WARNING_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("acute_hepatitis", "acute_hepatitis", "Acute hepatitis.", CONTRAINDICATION_REASON),
-    ("severe_liver_disease", "severe_liver_disease", "Severe liver disease.",
-     CONTRAINDICATION_REASON),
-    ("severe_kidney_disease", "severe_kidney_disease", "Severe kidney disease.",
-     CONTRAINDICATION_REASON),
-    ("pregnancy_or_breastfeeding", "pregnancy_or_breastfeeding",
-     "Pregnant or breastfeeding.", CONTRAINDICATION_REASON),
-    ("naltrexone_hypersensitivity", "naltrexone_hypersensitivity",
-     "Known hypersensitivity to naltrexone.", CONTRAINDICATION_REASON),
-    ("immunosuppressants_or_transplant", "immunosuppressants_or_transplant",
-     "Takes immunosuppressants or has had an organ transplant.",
-     "Immunosuppressants and organ transplant are listed as cautions with LDN [003, 004]."),
-    ("thyroid_medication", "thyroid_medication", "Takes thyroid medication.",
-     "As thyroid function improves on LDN the thyroid dose may become too high [000, 003]."),
-)
-
-OPIOID_REASON = (
-    "LDN blocks opioids and can trigger withdrawal. Stop opioids 7–14 days before starting "
-    "LDN (10 days–2 weeks after long-term use) [003, 004]."
-)
+# --- the opioid washout -------------------------------------------------------------------
 
 
-def _opioid_label(answers: ScreeningAnswers) -> str:
-    return answers.opioid_names.strip() or "an opioid"
-
-
-def _judge_opioids(answers: ScreeningAnswers, start_date: dt.date) -> list[Finding]:
-    """Days are counted from the stop date to the plan's start date: fewer than 7 blocks,
-    7–14 warns, more than 14 leaves a note. Still taking, or a stop date not given, blocks.
-    A stop date given without the tick box ticked is judged all the same: the date is the
-    stronger evidence."""
-    label = _opioid_label(answers)
-    stopped_on = answers.opioid_stopped_on
-    if stopped_on is None:
-        if not answers.opioid_use_last_14_days:
-            return []
-        return [Finding("block", "opioid_current",
-                        f"Opioid use ({label}) with no stop date: still taking, or the stop "
-                        "date is unknown.", OPIOID_REASON)]
-    gap = (start_date - stopped_on).days
-    when = f"{label} stopped on {stopped_on.isoformat()}, {gap} days before the start date"
-    when = when[0].upper() + when[1:]
-    if gap < OPIOID_WASHOUT_BLOCK_DAYS:
-        return [Finding("block", "opioid_recent", f"{when} (fewer than 7).", OPIOID_REASON)]
+def washout_findings(label: str, last_dose: dt.date | None, start: dt.date, *, long_term: bool,
+                     what: str = "the start date") -> list[Finding]:
+    """The opioid washout before LDN starts (or resumes) on `start`, counted from the last
+    opioid dose: still taking (no last dose) or fewer than 7 days — 10 after long-term use —
+    blocks; up to 14 days warns; longer leaves a note."""
+    if last_dose is None:
+        return [SAFETY_RULES["opioid_current"].finding(
+            f"Opioid use ({label}) with no last dose given: still taking, or the date is unknown.")]
+    gap = (start - last_dose).days
+    needed = OPIOID_WASHOUT_LONG_TERM_DAYS if long_term else OPIOID_WASHOUT_BLOCK_DAYS
+    when = f"{label}: last dose on {last_dose.isoformat()}, {gap} days before {what}"
+    if gap < needed:
+        return [SAFETY_RULES["opioid_recent"].finding(
+            f"{when} (at least {needed} needed{' after long-term use' if long_term else ''}).")]
     if gap <= OPIOID_WASHOUT_SAFE_DAYS:
-        return [Finding("warn", "opioid_washout_short",
-                        f"{when}: within the 7–14-day window; long-term use needs 10–14 days.",
-                        OPIOID_REASON)]
-    return [Finding("note", "opioid_past", f"{when}.", OPIOID_REASON)]
+        return [SAFETY_RULES["opioid_washout_short"].finding(
+            f"{when}: within the 7–14-day window; long-term use needs 10–14 days.")]
+    return [SAFETY_RULES["opioid_past"].finding(f"{when}.")]
 
 
-def judge_screening(answers: ScreeningAnswers, start_date: dt.date) -> list[Finding]:
-    """Judge a screening against the plan's start date. Blocks come first, then warnings,
-    then notes. Contraindications only warn: the sources list them for naltrexone at full
-    dose and the app records what the clinician chose rather than picking a side."""
-    findings = _judge_opioids(answers, start_date)
-    findings += [
-        Finding("warn", code, message, reason)
-        for field, code, message, reason in WARNING_QUESTIONS
-        if getattr(answers, field)
-    ]
-    if answers.thyroid_medication:
-        findings.append(Finding("note", "thyroid_watch", THYROID_WATCH_NOTE,
-                                "Thyroid caution for LDN [000, 003]."))
-    return sorted(findings, key=lambda finding: LEVEL_ORDER[finding.level])
+def _screened_opioids(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
+    """An opioid is on record when the box is ticked, when the names given include one from
+    the list (even with the box left empty), or when a last dose is given."""
+    named = answers.opioids_named
+    if not (answers.opioid_use_last_14_days or named or answers.opioid_stopped_on):
+        return []
+    label = answers.opioid_names.strip() or "an opioid"
+    return washout_findings(label[0].upper() + label[1:], answers.opioid_stopped_on, start,
+                            long_term=answers.long_term_opioids)
 
 
-def blocks_activation(findings: Iterable[Finding]) -> bool:
-    """True when any finding forbids activating the plan."""
-    return any(finding.level == "block" for finding in findings)
+def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
+    """A screening judged against a start of LDN on `start`: the opioid washout, then every
+    question answered yes at its level. Most serious first."""
+    findings = _screened_opioids(answers, start)
+    findings += [Finding(question.level, question.field, question.message, question.reason)
+                 for question in SCREENING_QUESTIONS
+                 if question.field in answers.yes and question.level is not None
+                 and question.field != "thyroid_medication"]
+    if (thyroid := thyroid_status(answers, (), start).finding()) is not None:
+        findings.append(thyroid)
+    return ordered(findings)
 
 
-# --- pre-filling from the medication list ------------------------------------------------
+# --- the medication list over time ----------------------------------------------------------
 
 
-class MedicationLike(Protocol):
+@dataclass(frozen=True)
+class MedicationPeriod:
+    """A medicine on the patient's list: taken from `started_on` (or, unknown, from the day
+    it was listed) to `stopped_on`, the last day taken."""
+
     name: str
-    started_on: dt.date | None
-    stopped_on: dt.date | None
+    dose_text: str = ""
+    started_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+    listed_on: dt.date | None = None
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return self.started_on or self.listed_on
+
+    def taken_on(self, day: dt.date) -> bool:
+        first = self.first_day
+        return (first is None or first <= day) and (self.stopped_on is None or day <= self.stopped_on)
+
+    def taken_within(self, first: dt.date, last: dt.date) -> bool:
+        begun = self.first_day is None or self.first_day <= last
+        return begun and (self.stopped_on is None or self.stopped_on >= first)
+
+    @property
+    def categories(self) -> frozenset[MedicationCategory]:
+        return classify_medication(self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.dose_text}" if self.dose_text else self.name
 
 
-def _is_current(medication: MedicationLike, today: dt.date) -> bool:
-    """Taken today: started (or start unknown) and not yet stopped. A stop date of today
-    means stopped."""
-    started = medication.started_on is None or medication.started_on <= today
-    return started and (medication.stopped_on is None or medication.stopped_on > today)
+def _opioids(medications: Iterable[MedicationPeriod]) -> list[MedicationPeriod]:
+    return [med for med in medications if MedicationCategory.OPIOID in med.categories]
 
 
-def _stopped_within(medication: MedicationLike, today: dt.date, days: int) -> bool:
-    stopped_on = medication.stopped_on
-    return stopped_on is not None and stopped_on <= today and (today - stopped_on).days <= days
+def prefill_screening(medications: Iterable[MedicationPeriod], today: dt.date) -> ScreeningAnswers:
+    """Suggested answers from the medication list; the clinician confirms them.
 
-
-def prefill_screening(medications: Iterable[MedicationLike], today: dt.date) -> ScreeningAnswers:
-    """Suggested answers from the patient's medication list; the clinician confirms them.
-
-    An opioid taken now or stopped within the last 14 days ticks opioid use and lists the
-    names as typed. The stop date is the latest one, or empty when any opioid is still
-    taken (which blocks activation until the clinician enters the real stop date).
-    Thyroid medicines and immunosuppressants count only when taken now."""
+    An opioid taken today or in the last 14 days ticks opioid use and lists the names as
+    typed. The last dose is the latest stop date, or empty when one is still taken (which
+    blocks until the clinician enters the real date). Thyroid medicines and
+    immunosuppressants count when taken today."""
     medications = list(medications)
-    recent_opioids = [
-        med for med in medications
-        if MedicationCategory.OPIOID in classify_medication(med.name)
-        and (_is_current(med, today) or _stopped_within(med, today, OPIOID_WASHOUT_SAFE_DAYS))
-    ]
-    current = [med for med in medications if _is_current(med, today)]
-    current_categories = {cat for med in current for cat in classify_medication(med.name)}
-    opioid_still_taken = any(_is_current(med, today) for med in recent_opioids)
-    stop_dates = [med.stopped_on for med in recent_opioids if med.stopped_on is not None]
+    recent = [med for med in _opioids(medications)
+              if med.taken_within(today - OPIOID_WASHOUT_SAFE_DAYS * DAY, today)]
+    still_taken = any(med.stopped_on is None for med in recent)
+    stop_dates = [med.stopped_on for med in recent if med.stopped_on is not None]
+    current = {category for med in medications if med.taken_on(today) for category in med.categories}
+    yes = set()
+    if MedicationCategory.IMMUNOSUPPRESSANT in current:
+        yes.add("immunosuppressants_or_transplant")
+    if current & THYROID_CATEGORIES:
+        yes.add("thyroid_medication")
     return ScreeningAnswers(
-        opioid_use_last_14_days=bool(recent_opioids),
-        opioid_names=", ".join(dict.fromkeys(med.name.strip() for med in recent_opioids)),
-        opioid_stopped_on=None if opioid_still_taken or not stop_dates else max(stop_dates),
-        immunosuppressants_or_transplant=(
-            MedicationCategory.IMMUNOSUPPRESSANT in current_categories
-        ),
-        thyroid_medication=MedicationCategory.THYROID in current_categories,
+        opioid_use_last_14_days=bool(recent),
+        opioid_names=", ".join(dict.fromkeys(med.name.strip() for med in recent)),
+        opioid_stopped_on=None if still_taken or not stop_dates else max(stop_dates),
+        yes=frozenset(yes),
     )
+
+
+# --- thyroid status -----------------------------------------------------------------------
+
+
+class ThyroidKind(StrEnum):
+    NONE = "none"
+    REPLACEMENT = "replacement"
+    ANTITHYROID = "antithyroid"
+    UNSPECIFIED = "unspecified"  # ticked in the screening, no medicine named on the list
+
+
+@dataclass(frozen=True)
+class ThyroidStatus:
+    kind: ThyroidKind
+    medicines: tuple[str, ...] = ()
+
+    @property
+    def on_thyroid_medication(self) -> bool:
+        return self.kind is not ThyroidKind.NONE
+
+    @property
+    def watch_for(self) -> str:
+        """The signs the clinician and patient watch for, in the medicine's direction."""
+        return THYROID_WATCH[self.kind]
+
+    def finding(self) -> Finding | None:
+        if not self.on_thyroid_medication:
+            return None
+        names = f" ({', '.join(self.medicines)})" if self.medicines else ""
+        return SAFETY_RULES["thyroid_watch"].finding(f"{THYROID_TITLES[self.kind]}{names}: {self.watch_for}")
+
+
+THYROID_TITLES = {
+    ThyroidKind.REPLACEMENT: "Thyroid hormone replacement",
+    ThyroidKind.ANTITHYROID: "Antithyroid medicine",
+    ThyroidKind.UNSPECIFIED: "Thyroid medication",
+}
+THYROID_WATCH = {
+    ThyroidKind.NONE: "",
+    ThyroidKind.REPLACEMENT: "as thyroid function improves the dose may become too high — watch for "
+                             "heat intolerance, poor sleep and palpitations.",
+    ThyroidKind.ANTITHYROID: "as the thyroid settles the antithyroid dose may need review — check thyroid "
+                             "function; heat intolerance, poor sleep or palpitations mean it is still "
+                             "overactive.",
+    ThyroidKind.UNSPECIFIED: "the dose may need adjusting as thyroid function changes — check which medicine "
+                             "and watch the thyroid signs.",
+}
+
+
+def thyroid_status(answers: ScreeningAnswers | None, medications: Iterable[MedicationPeriod],
+                   day: dt.date) -> ThyroidStatus:
+    """One thyroid status from the screening or the medication list: the list names the
+    kind (replacement or antithyroid); a screening "yes" without a listed medicine leaves it
+    unspecified."""
+    listed = [med for med in medications if med.taken_on(day) and med.categories & THYROID_CATEGORIES]
+    names = tuple(dict.fromkeys(med.name for med in listed))
+    if any(MedicationCategory.ANTITHYROID in med.categories for med in listed):
+        return ThyroidStatus(ThyroidKind.ANTITHYROID, names)
+    if listed:
+        return ThyroidStatus(ThyroidKind.REPLACEMENT, names)
+    if answers is not None and "thyroid_medication" in answers.yes:
+        return ThyroidStatus(ThyroidKind.UNSPECIFIED)
+    return ThyroidStatus(ThyroidKind.NONE)
+
+
+# --- judging a start of LDN -------------------------------------------------------------------
+
+
+def listed_opioid_findings(medications: Iterable[MedicationPeriod], start: dt.date, *,
+                           long_term: bool = False, what: str = "the start date") -> list[Finding]:
+    """The medication list's opioids against a start of LDN on `start`: each one taken on
+    or after the day before is still being taken; one stopped within 14 days is judged by
+    the washout."""
+    findings: list[Finding] = []
+    for med in _opioids(medications):
+        if med.taken_on(start):
+            findings += washout_findings(med.name, None, start, long_term=long_term, what=what)
+        elif med.stopped_on is not None and start - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < start:
+            findings += washout_findings(med.name, med.stopped_on, start, long_term=long_term, what=what)
+    return findings
+
+
+def judge_start(answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod], start: dt.date,
+                *, what: str = "the start date") -> list[Finding]:
+    """What stands in the way of LDN starting, resuming or rising on `start`: the latest
+    screening (none at all blocks) and the medication list's opioids."""
+    if answers is None:
+        return [SAFETY_RULES["no_screening"].finding("No safety screening is recorded yet.")]
+    findings = judge_screening(answers, start)
+    findings += listed_opioid_findings(medications, start, long_term=answers.long_term_opioids, what=what)
+    return ordered(findings)
+
+
+# --- the safety state -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """What a clinician must keep in mind about a patient on one day, most serious first,
+    and what the patient is told."""
+
+    findings: tuple[Finding, ...]
+    thyroid: ThyroidStatus
+    notice_for_patient: str = field(default="")
+
+    @property
+    def worst(self) -> Level | None:
+        return worst_level(self.findings)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(finding.code for finding in self.findings)
+
+    @property
+    def concerns(self) -> tuple[Finding, ...]:
+        """Findings that block or warn (not the standing notes)."""
+        return tuple(finding for finding in self.findings if finding.level in (Level.BLOCK, Level.WARN))
+
+    @property
+    def alerts(self) -> tuple[Finding, ...]:
+        """Findings that block: the roster's alerts and the advice's safety card."""
+        return tuple(finding for finding in self.findings if finding.level is Level.BLOCK)
+
+
+def _course_start(schedule: Schedule, day: dt.date) -> dt.date | None:
+    """The start date of the plan in force on `day`, else of the next, else of the last."""
+    dose = schedule.in_force(day) or schedule.next_step(day) or schedule.last_dose_before(day)
+    if dose is None:
+        return None
+    return next(d.start_date for d in schedule.effective if d.plan_id == dose.plan_id)
+
+
+def _opioid_state(medications: Sequence[MedicationPeriod], schedule: Schedule, day: dt.date,
+                  long_term: bool) -> tuple[list[Finding], str]:
+    """Opioids on the list on `day`, against the LDN around it: taken with LDN prescribed (or
+    still ahead) blocks; taken during a pause is judged against the resumption; stopped
+    within 14 days is judged against the next LDN dose. Also what the patient is told."""
+    findings: list[Finding] = []
+    taken_with_ldn: list[str] = []
+    too_soon: list[MedicationPeriod] = []
+    upcoming = schedule.prescribed(day) or schedule.next_step(day)
+    for med in _opioids(medications):
+        if med.taken_on(day):
+            pause = schedule.pause_on(day)
+            if pause is not None:
+                # LDN resumes on the next prescribed day: not at all when the plan ends in the pause
+                resumes = _next_prescribed_day(schedule, day)
+                if resumes is not None:
+                    findings.append(SAFETY_RULES["opioid_during_pause"].finding(
+                        f"{med.name} during the LDN pause; LDN resumes on {resumes.isoformat()}: the last "
+                        "opioid dose must come at least 7 days before (10 after long-term use)."))
+            elif upcoming is not None or schedule.first_dose is None:
+                taken_with_ldn.append(med.name)
+                started = med.first_day
+                since = f" since {started.isoformat()}" if started else ""
+                ldn = "while LDN is prescribed" if schedule.prescribed(day) else "before LDN starts"
+                findings.append(SAFETY_RULES["opioid_with_ldn"].finding(
+                    f"Opioid on the medication list{since}, {ldn}: {med.label}."))
+        elif med.stopped_on is not None and day - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < day:
+            next_day = _next_prescribed_day(schedule, day)
+            if next_day is not None:
+                washout = washout_findings(med.name, med.stopped_on, next_day, long_term=long_term,
+                                           what="the next LDN dose")
+                findings += washout
+                too_soon += [med for finding in washout if finding.level is Level.BLOCK]
+    return findings, patient_notice(taken_with_ldn, too_soon)
+
+
+def _next_prescribed_day(schedule: Schedule, day: dt.date) -> dt.date | None:
+    later = [run.first for run in schedule.runs if run.last is None or run.last >= day]
+    return max(min(later), day) if later else None
+
+
+def _listed_cautions(medications: Sequence[MedicationPeriod], answers: ScreeningAnswers | None,
+                     day: dt.date) -> list[Finding]:
+    taken = [med for med in medications if med.taken_on(day)]
+    findings = []
+    immuno = [med.name for med in taken if MedicationCategory.IMMUNOSUPPRESSANT in med.categories]
+    if immuno and (answers is None or "immunosuppressants_or_transplant" not in answers.yes):
+        question = QUESTIONS_BY_FIELD["immunosuppressants_or_transplant"]
+        findings.append(Finding(question.level, question.field,
+                                f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
+                                question.reason))
+    findings += [SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
+                 for med in taken if MedicationCategory.GUT_OPIOID in med.categories]
+    return findings
+
+
+def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = ()) -> str:
+    """Plain words for the patient: an opioid taken now, or stopped too recently for LDN."""
+    if taken:
+        return (f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
+                "withdrawal. Contact your clinic before your next LDN dose.")
+    if too_soon:
+        last = max(med.stopped_on for med in too_soon)
+        names = ", ".join(med.name for med in too_soon)
+        return (f"You took {names} until {last:%-d %B}. LDN so soon after an "
+                "opioid can bring on withdrawal: contact your clinic before your next LDN dose.")
+    return ""
+
+
+def safety_state(*, answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod],
+                 schedule: Schedule, day: dt.date) -> SafetyState:
+    """The one safety state of a patient on `day`: the latest screening judged against the
+    start of the current (or next) plan, the opioids on the medication list around the LDN
+    prescribed, other cautions from the list, the thyroid status, and a plan without any
+    screening on record."""
+    long_term = answers.long_term_opioids if answers else False
+    findings, notice = _opioid_state(medications, schedule, day, long_term)
+    start = _course_start(schedule, day)
+    if answers is not None:  # the thyroid note comes from the one thyroid status below
+        findings += [f for f in judge_screening(answers, start or day) if f.code != "thyroid_watch"]
+    elif schedule.first_dose is not None:
+        findings.append(Finding(Level.WARN, "no_screening", "No safety screening on record.",
+                                NO_SCREENING_REASON))  # on a running plan it warns; see SAFETY_RULES
+    findings += _listed_cautions(medications, answers, day)
+    thyroid = thyroid_status(answers, medications, day)
+    if (note := thyroid.finding()) is not None:
+        findings.append(note)
+    return SafetyState(findings=tuple(ordered(findings)), thyroid=thyroid, notice_for_patient=notice)
+
+
+def _change_days(medications: Sequence[MedicationPeriod], schedule: Schedule) -> set[dt.date]:
+    """The days on which anything `safety_state` depends on may change: a medicine's first
+    day, and each of the 15 days after its last (the washout is counted day by day); a
+    pause's start and the day after; a run's or step's start and end."""
+    days: set[dt.date] = set()
+    for med in medications:
+        if med.first_day is not None:
+            days.add(med.first_day)
+        if med.stopped_on is not None:
+            days.update(med.stopped_on + offset * DAY for offset in range(1, OPIOID_WASHOUT_SAFE_DAYS + 2))
+    for pause in schedule.pauses:
+        days.update((pause.start_date, pause.end_date + DAY))
+    for run in schedule.runs:
+        days.update(day for day in (run.first, run.last and run.last + DAY) if day)
+    for dose in schedule.doses:
+        days.update(day for day in (dose.start_date, dose.until) if day)
+    return days
+
+
+def safety_by_day(*, answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod],
+                  schedule: Schedule, days: Iterable[dt.date]) -> Iterator[tuple[dt.date, SafetyState]]:
+    """`safety_state` for each of `days` (in date order), worked out again only on the days
+    something it depends on changes: an export of a year asks a few times, not 365."""
+    changes = sorted(_change_days(medications, schedule))
+    # With no plan the screening's washout is judged against the day itself: it changes daily.
+    daily = schedule.first_dose is None and answers is not None and answers.opioid_stopped_on is not None
+    state, valid_until = None, None  # the state holds until the day before the next change
+    for day in days:
+        if state is None or daily or (valid_until is not None and day >= valid_until):
+            state = safety_state(answers=answers, medications=medications, schedule=schedule, day=day)
+            later = bisect.bisect_right(changes, day)
+            valid_until = changes[later] if later < len(changes) else None
+        yield day, state

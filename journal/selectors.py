@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from journal.advice import ADHERENCE_DAYS, AdherenceCount, PatientNote, ReportedSideEffect, count_adherence
+from journal.advice import AdherenceCount, PatientNote, ReportedSideEffect, count_adherence
 from journal.assessment import (
     SLEEP_QUALITY,
     Assessment,
@@ -29,12 +29,12 @@ from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.exports import (
     EntryRecord,
     ExportDay,
-    MedicationPeriod,
     SideEffectTally,
     dates,
     previous_visit,
     tally_side_effects,
 )
+from journal.findings import Finding, Level
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
@@ -53,145 +53,161 @@ from journal.models import (
     TitrationPlan,
 )
 from journal.response import ATTENTION_ORDER
-from journal.safety import (
-    LEVEL_ORDER,
-    OPIOID_REASON,
-    Finding,
-    ScreeningAnswers,
-    judge_screening,
-    prefill_screening,
+from journal.safety import MedicationPeriod, SafetyState, ScreeningAnswers, safety_by_day, safety_state
+from journal.schedule import (
+    PHASES,
+    DayPrescription,
+    Dose,
+    PausePeriod,
+    PlannedStep,
+    PlanRecord,
+    Schedule,
+    StepRow,
 )
-from journal.titration import PHASES, PausePeriod, ScheduledStep, first_dose_date, phase, prescribed_on
 
 
-def schedules_for(patient_ids: Iterable[int]) -> dict[int, list[ScheduledStep]]:
-    """Every prescribed (non-draft) step of these patients, in date order. One query."""
+def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
+    """Each patient's schedule from their prescribed (non-draft) plans and pauses (2 queries);
+    a patient with neither gets an empty schedule."""
+    ids = list(patient_ids)
     steps = (
-        DoseStep.objects.filter(plan__patient_id__in=list(patient_ids))
+        DoseStep.objects.filter(plan__patient_id__in=ids)
         .exclude(plan__status=TitrationPlan.Status.DRAFT)
         .select_related("plan")
-        .order_by("start_date", "plan__created_at")
+        .order_by("plan__created_at", "plan_id", "start_date")
     )
-    schedules: dict[int, list[ScheduledStep]] = defaultdict(list)
+    plans: dict[int, dict[int, tuple[TitrationPlan, list[PlannedStep]]]] = defaultdict(dict)
     for step in steps:
-        schedules[step.plan.patient_id].append(
-            ScheduledStep(
-                start_date=step.start_date,
-                dose_mg=step.dose_mg,
-                timing=step.timing,
-                plan_id=step.plan_id,
-                plan_ends_on=step.plan.ended_on,
-                form=step.plan.form,
-                strength_mg=step.plan.strength_mg,
-            )
-        )
-    return schedules
-
-
-def pauses_for(patient_ids: Iterable[int]) -> dict[int, list[PausePeriod]]:
+        plan = step.plan
+        _, planned = plans[plan.patient_id].setdefault(plan.pk, (plan, []))
+        planned.append(PlannedStep(step.start_date, step.dose_mg, step.timing, step.note, step.pk))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in LdnPause.objects.filter(patient_id__in=list(patient_ids)):
-        pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date))
-    return pauses
+    for pause in LdnPause.objects.filter(patient_id__in=ids):
+        pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date, pause.reason))
+    return {
+        pk: Schedule(
+            [PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
+             for plan, planned in plans[pk].values()],
+            pauses[pk],
+        )
+        for pk in ids
+    }
+
+
+def schedule_of(patient: Patient) -> Schedule:
+    return schedules_for([patient.pk])[patient.pk]
+
+
+def medication_periods_for(patients: Iterable[Patient]) -> dict[int, list[MedicationPeriod]]:
+    """Each patient's medication list as periods taken, in list order (1 query). A medicine
+    without a start date counts from the patient's local date it was listed on."""
+    zones = {patient.pk: patient.zone for patient in patients}
+    periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in zones}
+    for med in Medication.objects.filter(patient_id__in=list(zones)):
+        periods[med.patient_id].append(MedicationPeriod(
+            med.name, med.dose_text, med.started_on, med.stopped_on,
+            listed_on=med.created_at.astimezone(zones[med.patient_id]).date(),
+        ))
+    return periods
+
+
+def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnswers]:
+    """Each patient's latest screening's answers (1 query); patients without one are absent."""
+    answers: dict[int, ScreeningAnswers] = {}
+    screenings = Screening.objects.filter(patient_id__in=list(patient_ids)).order_by("-screened_at", "-pk")
+    for screening in screenings:
+        answers.setdefault(screening.patient_id, ScreeningAnswers.from_record(screening))
+    return answers
+
+
+def safety_of(patient: Patient, schedule: Schedule | None = None, day: dt.date | None = None) -> SafetyState:
+    """One patient's safety state on `day` (their local today by default): 2 queries, and 2
+    more without a schedule given."""
+    return safety_state(
+        answers=screening_answers_for([patient.pk]).get(patient.pk),
+        medications=medication_periods_for([patient])[patient.pk],
+        schedule=schedule if schedule is not None else schedule_of(patient),
+        day=day or patient.local_today(),
+    )
 
 
 @dataclass(frozen=True)
 class RosterRow:
     patient: Patient
-    today: dt.date
-    current: ScheduledStep | None
-    first_dose: dt.date | None
+    record: PatientRecord
+    assessment: Assessment
     last_entry: dt.date | None
-    phase: str = "baseline"
-    adherence: AdherenceCount | None = None
-    flags: tuple[Finding, ...] = ()
-    main: MeasureResponse | None = None  # the main symptom's response: see Assessment.main
-    open_advice: int = 0
     since_review: SinceReview | None = None
 
     @property
+    def today(self) -> dt.date:
+        return self.record.today
+
+    @property
+    def current(self) -> Dose | None:
+        return self.record.prescribed(self.today)
+
+    @property
+    def first_dose(self) -> dt.date | None:
+        return self.record.first_dose
+
+    @property
     def day_on_ldn(self) -> int | None:
-        if self.first_dose is None or self.today < self.first_dose:
-            return None
-        return (self.today - self.first_dose).days + 1
+        return self.record.day_on_ldn
 
+    @property
+    def phase(self) -> str:
+        return self.record.schedule.phase(self.today)
 
-def safety_flags(screening: Screening | None, medications: Iterable[Medication], first_dose: dt.date | None,
-                 today: dt.date) -> tuple[Finding, ...]:
-    """What a clinician must keep in mind: an opioid on the medication list now (or stopped
-    within 14 days), the latest screening's blocks and warnings judged against the first
-    dose, its thyroid note, and a plan with no screening on record. Most severe first."""
-    flags: list[Finding] = []
-    listed = prefill_screening(medications, today)
-    if listed.opioid_use_last_14_days:
-        still_taken = listed.opioid_stopped_on is None
-        flags.append(Finding("block" if still_taken else "warn", "opioid_on_list",
-                             f"Opioid on the medication list: {listed.opioid_names}"
-                             + ("" if still_taken else f" (stopped {listed.opioid_stopped_on.isoformat()})"),
-                             OPIOID_REASON))
-    if screening is not None:
-        judged = judge_screening(ScreeningAnswers.from_record(screening), first_dose or today)
-        flags += [f for f in judged if f.level != "note" and f.code != "thyroid_medication"]
-        # The thyroid answer's warning and standing note become one short roster flag.
-        flags += [replace(f, message="Thyroid medicine: watch for hyperthyroid signs.") for f in judged
-                  if f.code == "thyroid_watch"]
-    elif first_dose is not None:
-        flags.append(Finding("warn", "no_screening", "No safety screening on record.",
-                             "A safety screening is recorded before a patient's first plan becomes "
-                             "active [003, 004]."))
-    return tuple(sorted(flags, key=lambda flag: LEVEL_ORDER[flag.level]))
+    @property
+    def adherence(self) -> AdherenceCount | None:
+        count = self.assessment.adherence
+        return count if count.prescribed else None
+
+    @property
+    def flags(self) -> tuple[Finding, ...]:
+        return self.record.safety.findings if self.record.safety else ()
+
+    @property
+    def alerts(self) -> tuple[Finding, ...]:
+        return self.record.safety.alerts if self.record.safety else ()
+
+    @property
+    def main(self) -> MeasureResponse | None:
+        """The main symptom's response: see Assessment.main."""
+        return self.assessment.main
+
+    @property
+    def open_advice(self) -> int:
+        return len(self.assessment.open_cards)
 
 
 def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> list[RosterRow]:
     """One row per patient: today's prescription, phase, last entry, adherence over the
-    last 14 days, open safety flags, the main symptom's response, open advice and what is
-    new since the last review (15 queries, however many patients: 6 here, 9 for the
-    journals in `patient_records` and `advice_open_at_review`)."""
+    last 14 days, the safety state, the main symptom's response, open advice and what is
+    new since the last review, each from the patient's one record and assessment
+    (1 query here, plus `patient_records` and `advice_open_at_review`)."""
     patients = list(patients.annotate(last_entry=Max("entries__entry_date")))
-    ids = [patient.pk for patient in patients]
-    schedules, pauses = schedules_for(ids), pauses_for(ids)
-    todays = {patient.pk: patient.local_today(now) for patient in patients}
-    since = min(todays.values(), default=dt.date.today()) - dt.timedelta(days=ADHERENCE_DAYS)
-    logged: dict[int, list[tuple[dt.date, bool]]] = defaultdict(list)
-    recent = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=since)
-    for patient_id, day, taken in recent.values_list("patient_id", "entry_date", "dose_taken"):
-        logged[patient_id].append((day, taken))
-    screenings: dict[int, Screening] = {}
-    for screening in Screening.objects.filter(patient_id__in=ids).order_by("-screened_at", "-pk"):
-        screenings.setdefault(screening.patient_id, screening)
-    medications: dict[int, list[Medication]] = defaultdict(list)
-    for medication in Medication.objects.filter(patient_id__in=ids):
-        medications[medication.patient_id].append(medication)
-    records, open_at_review = patient_records(patients, now), advice_open_at_review(ids)
+    records = patient_records(patients, now)
+    open_at_review = advice_open_at_review([patient.pk for patient in patients])
     rows = []
     for patient in patients:
-        today = todays[patient.pk]
-        assessment = assess(records[patient.pk])
-        schedule, patient_pauses = schedules.get(patient.pk, []), pauses.get(patient.pk, [])
-        first_dose = first_dose_date(schedule)
-        window = [today - dt.timedelta(days=n) for n in range(ADHERENCE_DAYS)]
-        prescribed = {day for day in window if prescribed_on(schedule, day, patient_pauses)}
-        rows.append(
-            RosterRow(
-                patient=patient,
-                today=today,
-                current=prescribed_on(schedule, today, patient_pauses),
-                first_dose=first_dose,
-                last_entry=patient.last_entry,
-                phase=phase(schedule, today, patient_pauses),
-                adherence=count_adherence(logged[patient.pk], prescribed, today) if prescribed else None,
-                flags=safety_flags(screenings.get(patient.pk), medications[patient.pk], first_dose, today),
-                main=assessment.main,
-                open_advice=len(assessment.open_cards),
-                since_review=since_review(records[patient.pk], assessment, patient.last_reviewed_at,
-                                          open_at_review.get(patient.pk, frozenset())),
-            )
-        )
+        record = records[patient.pk]
+        assessment = assess(record)
+        rows.append(RosterRow(
+            patient=patient,
+            record=record,
+            assessment=assessment,
+            last_entry=patient.last_entry,
+            since_review=since_review(record, assessment, patient.last_reviewed_at,
+                                      open_at_review.get(patient.pk, frozenset())),
+        ))
     return rows
 
 
 def _flag_rank(row: RosterRow) -> tuple[int, int]:
-    worst = min((LEVEL_ORDER[flag.level] for flag in row.flags), default=len(LEVEL_ORDER))
+    """Ascending: no flags, then notes, warnings and blocks; more flags later."""
+    worst = min((flag.level.order for flag in row.flags), default=len(Level))
     return (-worst, len(row.flags))
 
 
@@ -248,8 +264,7 @@ def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
     entries = _with_details(patient.entries.filter(entry_date__gte=since, entry_date__lte=today))
     return Diary(
         today=today,
-        schedule=schedules_for([patient.pk]).get(patient.pk, []),
-        pauses=pauses_for([patient.pk]).get(patient.pk, []),
+        schedule=schedule_of(patient),
         entries={entry.entry_date: entry for entry in entries},
     )
 
@@ -273,7 +288,7 @@ def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
 def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
     """One row per patient per date from `first` to `last`, patients in code order.
 
-    A generator: 1 query for the patient ids, then 7 per batch of patients. A batch holds at
+    A generator: 1 query for the patient ids, then 8 per batch of patients. A batch holds at
     most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
     however large the clinic."""
     ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
@@ -285,25 +300,24 @@ def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> I
 
 def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     first, last = days[0], days[-1]
-    patients = Patient.objects.only("pk", "code").in_bulk(ids)
-    schedules, pauses = schedules_for(ids), pauses_for(ids)
+    patients = Patient.objects.only("pk", "code", "time_zone").in_bulk(ids)
+    schedules, answers = schedules_for(ids), screening_answers_for(ids)
+    medications = medication_periods_for(patients.values())
     entries = _entry_records(ids, first, last)
-    medications: dict[int, list[MedicationPeriod]] = defaultdict(list)
-    in_range = Medication.objects.filter(patient_id__in=ids).exclude(stopped_on__lt=first)
-    for med in in_range.exclude(started_on__gt=last):
-        period = MedicationPeriod(med.name, med.dose_text, med.started_on, med.stopped_on)
-        medications[med.patient_id].append(period)
     for pk in ids:
-        schedule, patient_pauses = schedules.get(pk, []), pauses.get(pk, [])
-        label, first_dose = patients[pk].export_label, first_dose_date(schedule)
-        for day in days:
+        schedule, label = schedules[pk], patients[pk].export_label
+        taken = [med for med in medications[pk] if med.taken_within(first, last)]
+        safety = safety_by_day(answers=answers.get(pk), medications=medications[pk], schedule=schedule,
+                               days=days)
+        for day, state in safety:
             yield ExportDay(
                 patient_label=label,
                 day=day,
-                first_dose=first_dose,
-                prescribed=prescribed_on(schedule, day, patient_pauses),
+                first_dose=schedule.first_dose,
+                prescribed=schedule.prescribed(day),
                 entry=entries.get((pk, day)),
-                medications=medications[pk],
+                medications=taken,
+                safety=state,
             )
 
 
@@ -350,17 +364,22 @@ def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.
 
 
 @dataclass(frozen=True)
+class SummaryPlan:
+    plan: TitrationPlan
+    steps: list[StepRow]
+
+
+@dataclass(frozen=True)
 class AppointmentSummary:
     """What the printable appointment summary shows: the clinician page's overview (chart,
-    responses, 14-day adherence) and the rest of the visit, as of the patient's local today."""
+    responses, 14-day adherence, safety) and the rest of the visit, as of the patient's
+    local today."""
 
     overview: PatientOverview
     conditions: list[Condition]
-    plans: list[TitrationPlan]
-    pauses: list[LdnPause]
+    plans: list[SummaryPlan]
     screening: Screening | None
-    findings: list[Finding]
-    medications: list[Medication]
+    medications: list[MedicationPeriod]
     since: dt.date
     since_what: str
     adherence_since: AdherenceCount
@@ -371,12 +390,24 @@ class AppointmentSummary:
         return self.overview.record.today
 
     @property
-    def current(self) -> ScheduledStep | None:
+    def current(self) -> Dose | None:
         return self.overview.record.prescribed(self.today)
+
+    @property
+    def today_prescription(self) -> DayPrescription:
+        return self.overview.record.schedule.on(self.today)
+
+    @property
+    def pauses(self) -> tuple[PausePeriod, ...]:
+        return self.overview.record.schedule.pauses
+
+    @property
+    def safety(self) -> SafetyState | None:
+        return self.overview.record.safety
 
 
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
-    """The appointment summary of one patient (16 queries: `patient_overview` and 7 more).
+    """The appointment summary of one patient (`patient_overview` and 6 more queries).
     "Since the previous visit" runs from the later of the last review and the previous
     clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
     overview = patient_overview(patient, now)
@@ -386,22 +417,16 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
     exported = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
     since, since_what = previous_visit(today, reviewed, exported)
     logged = [(entry.day, entry.dose_taken) for entry in record.entries]
-    screening = patient.screenings.select_related("screened_by__user").first()
+    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT).select_related("prescriber__user")
     return AppointmentSummary(
         overview=overview,
         conditions=list(patient.conditions.all()),
-        plans=list(patient.plans.exclude(status=TitrationPlan.Status.DRAFT)
-                   .select_related("prescriber__user").prefetch_related("steps")),
-        pauses=list(patient.pauses.all()),
-        screening=screening,
-        findings=[] if screening is None else judge_screening(
-            ScreeningAnswers.from_record(screening), record.first_dose or today
-        ),
-        medications=[medication for medication in patient.medications.all()
-                     if medication.stopped_on is None or medication.stopped_on >= since],
+        plans=[SummaryPlan(plan, record.schedule.step_rows(today, plan.pk)) for plan in plans],
+        screening=patient.screenings.select_related("screened_by__user").first(),
+        medications=[med for med in record.medications if med.taken_within(since, today)],
         since=since,
         since_what=since_what,
-        adherence_since=count_adherence(logged, record.prescribed_days(since, today), today,
+        adherence_since=count_adherence(logged, record.schedule.prescribed_days(since, today), today,
                                         days=(today - since).days + 1),
         side_effects=tally_side_effects(record.side_effects, since, today),
     )
@@ -411,12 +436,12 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
 
 
 def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
-    """Each patient's whole journal as plain data, as of their own local today (8 queries,
-    however many patients and days): steps, pauses, tracked symptoms, entries with their
-    scores and side effects, medications, dismissed advice."""
+    """Each patient's whole journal as plain data, as of their own local today (9 queries,
+    however many patients and days): plans and pauses, tracked symptoms, entries with their
+    scores and side effects, medications, the latest screening, dismissed advice."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
-    schedules, pauses = schedules_for(ids), pauses_for(ids)
+    schedules, answers = schedules_for(ids), screening_answers_for(ids)
     tracked: dict[int, list[Symptom]] = defaultdict(list)
     links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
     for link in sorted(links, key=lambda link: link.symptom.name):
@@ -438,9 +463,7 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
         "entry_id", "kind", "severity", "other_text"
     ):
         reports[entry_id].append(tuple(report))
-    medications: dict[int, list[Medication]] = defaultdict(list)
-    for medication in Medication.objects.filter(patient_id__in=ids):
-        medications[medication.patient_id].append(medication)
+    medications = medication_periods_for(patients)
     dismissed: dict[int, set[str]] = defaultdict(set)
     for patient_id, key in AdviceDismissal.objects.filter(patient_id__in=ids).values_list(
         "patient_id", "evidence_key"
@@ -448,11 +471,13 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
         dismissed[patient_id].add(key)
     records = {}
     for patient in patients:
-        today, logged = patient.local_today(now), entries[patient.pk]
+        today, logged, schedule = patient.local_today(now), entries[patient.pk], schedules[patient.pk]
         records[patient.pk] = PatientRecord(
             today=today,
-            schedule=tuple(schedules.get(patient.pk, [])),
-            pauses=tuple(pauses.get(patient.pk, [])),
+            schedule=schedule,
+            safety=safety_state(answers=answers.get(patient.pk), medications=medications[patient.pk],
+                                schedule=schedule, day=today),
+            medications=tuple(medications[patient.pk]),
             measures=_measures(tracked[patient.pk], logged, scores),
             entries=tuple(
                 LoggedEntry(entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken,
@@ -464,7 +489,6 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
                 for entry in logged for report in reports[entry.pk]
             ),
             notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
-            on_thyroid_medication=prefill_screening(medications[patient.pk], today).thyroid_medication,
             dismissed_keys=frozenset(dismissed[patient.pk]),
         )
     return records

@@ -1,82 +1,22 @@
-"""What is prescribed on a given date.
+"""What a clinician may prescribe: plan templates, and the dose rules a plan is checked
+against ("start low, go slow").
 
-A patient's schedule is the dose steps of their non-draft plans. On day D the prescription
-is the latest step that has started by D, unless its plan had ended by D or LDN is paused
-on D. Plan templates and dose bands (what a clinician may write) live here too.
+What is prescribed on a given day is `journal.schedule`'s business; this module only judges
+doses a clinician is about to write. Every rule is declared once in `DOSE_RULES`, with its
+reason and source, and the rulebook page lists them from there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from journal.findings import Finding, Level, Rule, ordered, rule_table
+from journal.vocabulary import format_mg
 
-@dataclass(frozen=True)
-class ScheduledStep:
-    start_date: dt.date
-    dose_mg: Decimal
-    timing: str
-    plan_id: int
-    plan_ends_on: dt.date | None = None
-    form: str = "capsule"
-    strength_mg: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class PausePeriod:
-    start_date: dt.date
-    end_date: dt.date  # last paused day
-
-    def covers(self, day: dt.date) -> bool:
-        return self.start_date <= day <= self.end_date
-
-
-def _in_force(step: ScheduledStep, day: dt.date) -> bool:
-    return step.start_date <= day and (step.plan_ends_on is None or day < step.plan_ends_on)
-
-
-def prescribed_on(
-    schedule: Iterable[ScheduledStep], day: dt.date, pauses: Iterable[PausePeriod] = ()
-) -> ScheduledStep | None:
-    """The step prescribed on `day`, or None before the first dose, after a plan ends, or
-    during a pause."""
-    if any(pause.covers(day) for pause in pauses):
-        return None
-    candidates = [step for step in schedule if _in_force(step, day)]
-    return max(candidates, key=lambda step: step.start_date, default=None)
-
-
-def next_step_after(schedule: Sequence[ScheduledStep], day: dt.date) -> ScheduledStep | None:
-    """The first step that starts after `day` (the next step-up, step-down or switch)."""
-    later = [step for step in schedule if step.start_date > day]
-    return min(later, key=lambda step: step.start_date, default=None)
-
-
-def first_dose_date(schedule: Iterable[ScheduledStep]) -> dt.date | None:
-    return min((step.start_date for step in schedule), default=None)
-
-
-def format_mg(dose: Decimal) -> str:
-    """0.125 → "0.125", 3.000 → "3", 1.500 → "1.5"."""
-    return f"{dose.normalize():f}"
-
-
-def measured_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> str | None:
-    """What to measure out for `dose_mg`, with the mg, for a plan's form and strength: a
-    liquid's strength is mg per mL ("1.5 mL = 1.5 mg"), a capsule's is mg per capsule
-    ("2 capsules = 3 mg"). None when there is nothing to measure (no strength, a cream) or
-    the dose is not a whole number of capsules, so the patient is never told to split one."""
-    if not strength_mg:
-        return None
-    amount = dose_mg / strength_mg
-    if form == "liquid":
-        return f"{format_mg(amount.quantize(Decimal('0.01')))} mL = {format_mg(dose_mg)} mg"
-    if form == "capsule" and amount == amount.to_integral_value():
-        count = int(amount)
-        return f"{count} capsule{'' if count == 1 else 's'} = {format_mg(dose_mg)} mg"
-    return None
+DAY = dt.timedelta(days=1)
 
 
 # --- plan templates --------------------------------------------------------------------
@@ -129,115 +69,140 @@ def generate_steps(start_date: dt.date, start_mg: Decimal, increment_mg: Decimal
     return steps
 
 
-# --- dose bands ------------------------------------------------------------------------
+# --- dose bands and rules ------------------------------------------------------------------
 
 DOSE_DECIMALS = 3
 DOSE_WARN_ABOVE_MG = Decimal("5")
 DOSE_REFUSE_FROM_MG = Decimal("50")
 STEP_UP_WARN_ABOVE_MG = Decimal("1.5")
-LOW_DOSE_FROM_MG = Decimal("1.5")
-ULTRA_LOW_UP_TO_MG = Decimal("0.5")
+START_WARN_ABOVE_MG = Decimal("1.5")
+PAST_START_WARN_DAYS = 7
 DOSE_MAX_MG = Decimal("16")  # highest LDN dose in the literature [003]; models.DOSE_MAX_MG
 
 
 @dataclass(frozen=True)
-class DoseFinding:
-    """One dose-band outcome. `refuse` cannot be saved; `warn` needs the clinician's
-    recorded confirmation; `note` is information."""
+class DoseBand:
+    """A named range of daily doses, as the source names it."""
 
-    level: str  # "refuse" | "warn" | "note"
-    code: str
-    message: str
-    reason: str
+    name: str
+    low_mg: Decimal
+    high_mg: Decimal
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({format_mg(self.low_mg)}–{format_mg(self.high_mg)} mg)"
 
 
-def check_dose(dose_mg: Decimal) -> list[DoseFinding]:
-    """The bands one dose falls in (refusals before the warning)."""
+DOSE_BANDS: tuple[DoseBand, ...] = (
+    DoseBand("ultra-low", Decimal("0.125"), Decimal("0.5"), "[004]"),
+    DoseBand("very-low", Decimal("0.5"), Decimal("1"), "[004]"),
+    DoseBand("low-dose", Decimal("1.5"), Decimal("5"), "[004]"),
+)
+ULTRA_LOW, VERY_LOW, LOW_DOSE = DOSE_BANDS
+
+
+DOSE_RULES: dict[str, Rule] = rule_table(
+    Rule("not_ldn", Level.REFUSE, "A dose of 50 mg or more.",
+         "50 mg is the commercial tablet; typed into an LDN plan it is almost surely an error. "
+         "LDN is roughly a tenth of that [000, 003]."),
+    Rule("not_positive", Level.REFUSE, "A dose of 0 mg or less.",
+         "A step prescribes a dose; to stop LDN, end the plan or record a pause."),
+    Rule("above_max", Level.REFUSE, "A dose above 16 mg.",
+         "Doses from 0.001 mg up to 16 mg have been used as LDN [003]."),
+    Rule("too_precise", Level.REFUSE, "A dose with more than 3 decimals.",
+         "0.001 mg is the smallest dose used [003]; finer amounts cannot be measured."),
+    Rule("above_usual", Level.WARN, "A dose above 5 mg.",
+         "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a second look "
+         "[003, 004]."),
+    Rule("big_step_up", Level.WARN,
+         "A step up of more than 1.5 mg, including from the previous plan's last dose to a new "
+         "plan's first.",
+         "Start low, go slow: a slower build-up reduces side effects, which appear when the dose "
+         "is increased [000, 003]."),
+    Rule("start_high", Level.WARN, "A patient's first plan starting above 1.5 mg.",
+         "Start very low, e.g. 0.5 mg [003] or 1–1.25 mg [000], and raise every few weeks; a "
+         "slower build-up reduces side effects [000]."),
+    Rule("start_in_past", Level.WARN, "A plan whose first dose is more than 7 days ago.",
+         "A plan records what the patient is told to take from its start; a start long past "
+         "rewrites what was prescribed on days already logged (the app's own rule)."),
+    Rule("below_low_dose", Level.NOTE, "A first plan whose target is below 1.5 mg.",
+         "Low-dose LDN is about 1.5–5 mg/day; the ultra-low (0.125–0.5 mg) and very-low "
+         "(0.5–1 mg) bands are used by sensitive patients [000, 004]."),
+)
+
+
+def check_dose(dose_mg: Decimal) -> list[Finding]:
+    """The bands one dose falls in (a refusal, or the warning)."""
     shown = format_mg(dose_mg)
     if dose_mg >= DOSE_REFUSE_FROM_MG:
-        return [DoseFinding("refuse", "not_ldn", f"{shown} mg is standard-dose naltrexone, not LDN.",
-                            "50 mg is the commercial tablet; typed into an LDN plan it is almost surely "
-                            "an error. LDN is roughly a tenth of that [000, 003].")]
+        return [DOSE_RULES["not_ldn"].finding(f"{shown} mg is standard-dose naltrexone, not LDN.")]
     if dose_mg <= 0:
-        return [DoseFinding("refuse", "not_positive", "A dose must be more than 0 mg.",
-                            "A step prescribes a dose; to stop LDN, end the plan or record a pause.")]
+        return [DOSE_RULES["not_positive"].finding("A dose must be more than 0 mg.")]
     if dose_mg > DOSE_MAX_MG:
-        return [DoseFinding("refuse", "above_max", f"{shown} mg is above {format_mg(DOSE_MAX_MG)} mg.",
-                            "Doses from 0.001 mg up to 16 mg have been used as LDN [003].")]
+        return [DOSE_RULES["above_max"].finding(f"{shown} mg is above {format_mg(DOSE_MAX_MG)} mg.")]
     if -dose_mg.normalize().as_tuple().exponent > DOSE_DECIMALS:
-        return [DoseFinding("refuse", "too_precise", f"{shown} mg has more than 3 decimals.",
-                            "0.001 mg is the smallest dose step used [003]; finer amounts cannot be "
-                            "measured.")]
+        return [DOSE_RULES["too_precise"].finding(f"{shown} mg has more than 3 decimals.")]
     if dose_mg > DOSE_WARN_ABOVE_MG:
-        return [DoseFinding("warn", "above_usual", f"{shown} mg is above the usual LDN range.",
-                            "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a "
-                            "second look [003, 004].")]
+        return [DOSE_RULES["above_usual"].finding(f"{shown} mg is above the usual LDN range.")]
     return []
 
 
-def check_step_up(previous_mg: Decimal, dose_mg: Decimal) -> list[DoseFinding]:
+def check_step_up(previous_mg: Decimal, dose_mg: Decimal) -> list[Finding]:
     rise = dose_mg - previous_mg
     if rise <= STEP_UP_WARN_ABOVE_MG:
         return []
-    return [DoseFinding("warn", "big_step_up",
-                        f"A step up of {format_mg(rise)} mg ({format_mg(previous_mg)} → {format_mg(dose_mg)} "
-                        "mg) is larger than 1.5 mg.",
-                        "Start low, go slow: a slower build-up reduces side effects, which appear when "
-                        "the dose is increased [000, 003].")]
+    return [DOSE_RULES["big_step_up"].finding(
+        f"A step up of {format_mg(rise)} mg ({format_mg(previous_mg)} → {format_mg(dose_mg)} mg) is "
+        "larger than 1.5 mg.")]
 
 
-def check_target(target_mg: Decimal) -> list[DoseFinding]:
-    if target_mg >= LOW_DOSE_FROM_MG or target_mg <= 0:
+def band_of(dose_mg: Decimal) -> str:
+    """The named band a dose falls in, or where it falls between them."""
+    for band in DOSE_BANDS:
+        if band.low_mg <= dose_mg <= band.high_mg:
+            return f"{band.label} dosing"
+    if VERY_LOW.high_mg < dose_mg < LOW_DOSE.low_mg:
+        return f"between the {VERY_LOW.label} and {LOW_DOSE.label} bands"
+    return "below the ultra-low band" if dose_mg < ULTRA_LOW.low_mg else "above the low-dose band"
+
+
+def check_target(target_mg: Decimal) -> list[Finding]:
+    if target_mg >= LOW_DOSE.low_mg or target_mg <= 0:
         return []
-    band = "ultra-low (0.125–0.5 mg)" if target_mg <= ULTRA_LOW_UP_TO_MG else "very-low (0.5–1.5 mg)"
-    return [DoseFinding("note", "below_low_dose",
-                        f"A target of {format_mg(target_mg)} mg is {band} dosing.",
-                        "Low-dose LDN is about 1.5–5 mg/day; lower bands are used by sensitive "
-                        "patients [000, 004].")]
+    return [DOSE_RULES["below_low_dose"].finding(
+        f"A target of {format_mg(target_mg)} mg is {band_of(target_mg)}.")]
 
 
-def check_plan(doses: Sequence[Decimal], previous_mg: Decimal | None = None) -> list[DoseFinding]:
-    """Every band finding for a run of step doses in date order, each finding once: each
-    dose, each step up (from `previous_mg` before the first), and the target (the highest
-    dose). Refusals first, then warnings, then notes."""
-    findings: list[DoseFinding] = []
+def check_steps(doses: Sequence[Decimal], previous_mg: Decimal | None = None) -> list[Finding]:
+    """Every dose of a run of steps in date order, and each step up (from `previous_mg`,
+    the dose before the first, when there is one). Most serious first."""
+    findings: list[Finding] = []
     before = previous_mg
     for dose in doses:
         findings += check_dose(dose)
         if before is not None:
             findings += check_step_up(before, dose)
         before = dose
-    if doses and previous_mg is None:
+    return ordered(findings)
+
+
+def check_new_plan(steps: Sequence[tuple[dt.date, Decimal]], *, previous_mg: Decimal | None,
+                   today: dt.date) -> list[Finding]:
+    """A new plan's dated steps: each dose and step up — the first from the previous plan's
+    last dose — and, for a patient's first plan (`previous_mg` None), a start above 1.5 mg
+    and a target below the low-dose band; a first dose more than 7 days ago."""
+    if not steps:
+        return []
+    doses = [dose for _, dose in steps]
+    findings = check_steps(doses, previous_mg)
+    if previous_mg is None:
+        if doses[0] > START_WARN_ABOVE_MG:
+            findings += [DOSE_RULES["start_high"].finding(
+                f"The first plan starts at {format_mg(doses[0])} mg, above 1.5 mg.")]
         findings += check_target(max(doses))
-    unique = list(dict.fromkeys(findings))
-    order = {"refuse": 0, "warn": 1, "note": 2}
-    return sorted(unique, key=lambda finding: order[finding.level])
-
-
-# --- phase -----------------------------------------------------------------------------
-
-PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
-
-
-def phase(schedule: Sequence[ScheduledStep], day: dt.date, pauses: Iterable[PausePeriod] = ()) -> str:
-    """Where a patient is on `day`:
-    - baseline: no dose yet (no step, or the first dose is still ahead), paused or not;
-    - paused: a recorded pause covers the day;
-    - titrating: a dose is prescribed and a later step changes the dose (up or down);
-    - maintenance: a dose is prescribed and no dose change is scheduled (a timing switch
-      does not count);
-    - ended: nothing is prescribed after a first dose, and nothing is scheduled."""
-    pauses = list(pauses)
-    first = first_dose_date(schedule)
-    if first is None or day < first:
-        return "baseline"
-    if any(pause.covers(day) for pause in pauses):
-        return "paused"
-    current = prescribed_on(schedule, day, pauses)
-    later = [step for step in schedule if step.start_date > day]
-    if current is None:
-        return "paused" if later else "ended"
-    in_force_later = [step for step in later if _in_force(step, step.start_date)]
-    if any(step.dose_mg != current.dose_mg for step in in_force_later):
-        return "titrating"
-    return "maintenance"
+    start = steps[0][0]
+    if start < today - PAST_START_WARN_DAYS * DAY:
+        findings += [DOSE_RULES["start_in_past"].finding(
+            f"The first dose, {start.isoformat()}, is {(today - start).days} days ago.")]
+    return ordered(findings)

@@ -4,6 +4,7 @@ from journal.views import charts, clinic, clinician, exports, home, invites, pat
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("rules/", home.rulebook, name="rulebook"),
     path("today/", patient.today, name="today"),
     path("entry/", patient.entry, name="entry"),
     path("history/", patient.history, name="history"),
@@ -17,6 +18,10 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/", clinician.patient_detail, name="patient_detail"),
     path("clinic/patients/<int:pk>/advice/dismiss/", review.advice_dismiss, name="advice_dismiss"),
     path("clinic/patients/<int:pk>/reviewed/", review.patient_reviewed, name="patient_reviewed"),
+    path("clinic/patients/<int:pk>/medications/", clinician.patient_medication_add,
+         name="patient_medication_add"),
+    path("clinic/patients/<int:pk>/medications/<int:medication_pk>/stop/", clinician.patient_medication_stop,
+         name="patient_medication_stop"),
     path("my-chart/", charts.my_chart, name="my_chart"),
     path("clinic/patients/<int:pk>/export/", exports.patient_csv, name="patient_csv"),
     path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),

@@ -66,6 +66,7 @@ def make_plan(
     status: str = TitrationPlan.Status.ACTIVE,
     **fields,
 ) -> TitrationPlan:
+    fields.setdefault("starts_on", min((step[0] for step in steps), default=None))
     plan = TitrationPlan.objects.create(patient=patient, prescriber=prescriber, status=status, **fields)
     for start_date, dose, *timing in steps:
         DoseStep.objects.create(
@@ -103,7 +104,8 @@ def make_busy_clinic(
     link = Patient.tracked_symptoms.through
     link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
     plans = TitrationPlan.objects.bulk_create(
-        [TitrationPlan(patient=person, prescriber=prescriber, status="active") for person in people]
+        [TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * day)
+         for person in people]
     )
     DoseStep.objects.bulk_create(
         [

@@ -23,6 +23,7 @@ URLS = [
     # medication_stop and calendar_reset (POST only) and calendar_feed (a token, no login):
     # tests/test_patient_pages.py
     ("roster", {}, CLINICIANS),
+    ("rulebook", {}, CLINICIANS),
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
@@ -51,14 +52,14 @@ URLS = [
 # nothing is written. (What an allowed role's POST does is tested with each view.)
 POST_URLS = [
     "advice_dismiss", "patient_reviewed", "plan_hold", "plan_step_back", "plan_morning", "plan_end",
-    "pause_new", "screening", "plan_new", "invitation_link", "care_team",
+    "pause_new", "screening", "plan_new", "invitation_link", "care_team", "patient_medication_add",
 ]
 # Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
 # calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
 TESTED_WITH_THEIR_VIEWS = {
     "home", "calendar_feed", "accept_invitation", "medication_stop", "calendar_reset",
-    "plan_acknowledge", "plan_step_edit",
+    "plan_acknowledge", "plan_step_edit", "patient_medication_stop",
     "clinician_change", "clinician_password_link", "clinician_set_password",
 }
 
@@ -101,13 +102,14 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
 
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role).user)
-    response = client.post(reverse(name, kwargs={"pk": alice.pk}), {"note": "x", "reason": "x"})
+    response = client.post(reverse(name, kwargs={"pk": alice.pk}), {"note": "x", "reason": "x", "name": "x"})
     if role == "anonymous":
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     else:
         assert response.status_code in (403, 404)
     assert not AuditEvent.objects.filter(patient=alice).exists()
     assert not alice.plans.exists()
+    assert not alice.medications.exists()
 
 
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):

@@ -9,18 +9,21 @@ import pytest
 from journal.advice import (
     RULE_LOW_ADHERENCE,
     RULE_PLAN_REVIEW,
+    RULE_SAFETY_ALERT,
     RULE_SLEEP_AFTER_BEDTIME_STEP,
     RULE_STEP_UP_SIDE_EFFECTS,
     RULE_THYROID_REVIEW,
     AdviceInput,
-    PlanStep,
     adherence,
     advise,
     count_adherence,
-    days_with_dose_prescribed,
     open_cards,
+    recent_adherence,
 )
+from journal.findings import Finding, Level
 from journal.response import ResponseClass
+from journal.safety import MedicationPeriod, SafetyState, ThyroidKind, ThyroidStatus, safety_state
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 
@@ -29,8 +32,25 @@ def on(day: int) -> dt.date:
     return FIRST_DOSE + dt.timedelta(days=day)
 
 
-def step(day: int, mg: str, timing: str = "bedtime") -> tuple[dt.date, Decimal, str]:
-    return (on(day), Decimal(mg), timing)
+def step(day: int, mg: str, timing: str = "bedtime") -> PlannedStep:
+    return PlannedStep(on(day), Decimal(mg), timing)
+
+
+FIRST_STEP = (step(0, "1.5"),)
+
+
+def schedule_of(steps=FIRST_STEP, *, ended_on: int | None = None, pauses=(),
+                later=()) -> Schedule:
+    """One plan of `steps` (ended on day `ended_on`), perhaps a later plan of `later` steps,
+    and pauses given as (first day, last day)."""
+    plans = [PlanRecord(1, tuple(steps), ended_on=None if ended_on is None else on(ended_on))]
+    if later:
+        plans.append(PlanRecord(2, tuple(later)))
+    return Schedule(plans, [PausePeriod(on(first), on(last), "surgery") for first, last in pauses])
+
+
+def thyroid(kind: ThyroidKind) -> SafetyState:
+    return SafetyState(findings=(), thyroid=ThyroidStatus(kind))
 
 
 def effect(day: int, kind: str, severity: str = "moderate", text: str = ""):
@@ -41,10 +61,9 @@ def all_taken(first: int, last: int) -> list[tuple[dt.date, bool]]:
     return [(on(day), True) for day in range(first, last + 1)]
 
 
-def cards_for(rule: str, *, today: int, **fields) -> list:
+def cards_for(rule: str, *, today: int, steps=FIRST_STEP, schedule=None, **fields) -> list:
     fields.setdefault("entries", all_taken(0, today))  # keep the adherence rule quiet
-    inp = AdviceInput(today=on(today), first_dose_date=fields.pop("first_dose", FIRST_DOSE),
-                      **fields)
+    inp = AdviceInput(today=on(today), schedule=schedule or schedule_of(steps), **fields)
     return [card for card in advise(inp) if card.rule == rule]
 
 
@@ -89,24 +108,61 @@ def test_step_up_side_effects(steps, effects, today, fires):
     assert bool(cards) is fires
 
 
+BAD_WEEK_AFTER_DAY_14 = [effect(14, "insomnia"), effect(16, "headache", "severe"), effect(20, "nausea")]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "today", "fires"),
+    [
+        (schedule_of(RAMP), 21, True),
+        # the plan ended on day 18: nothing is prescribed, no card
+        (schedule_of(RAMP, ended_on=18), 21, False),
+        (schedule_of(RAMP, ended_on=18), 28, False),  # ten days after the end
+        # LDN paused from day 20: no card while paused, back once resumed
+        (schedule_of(RAMP, pauses=[(20, 25)]), 21, False),
+        (schedule_of(RAMP, pauses=[(20, 25)]), 26, True),
+    ],
+)
+def test_no_step_up_card_when_nothing_is_prescribed(schedule, today, fires):
+    cards = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=today, schedule=schedule,
+                      side_effects=BAD_WEEK_AFTER_DAY_14)
+    assert bool(cards) is fires
+
+
+@pytest.mark.parametrize(
+    ("first_plan", "fires", "evidence"),
+    [
+        # a new plan at 3 mg after a plan that ended at 1.5 mg: a step up from the last dose
+        ([step(0, "1.5")], True, f"Step from 1.5 mg to 3 mg on {on(14)}"),
+        # after a plan that ended at 4.5 mg it is a step down
+        ([step(0, "4.5")], False, None),
+    ],
+)
+def test_a_new_plan_is_a_step_from_the_previous_plans_last_dose(first_plan, fires, evidence):
+    schedule = schedule_of(first_plan, ended_on=10, later=[step(14, "3")])
+    cards = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, schedule=schedule,
+                      side_effects=BAD_WEEK_AFTER_DAY_14)
+    assert [card.evidence[0] for card in cards] == ([evidence] if fires else [])
+
+
 def test_step_up_card_content():
-    effects = [effect(14, "insomnia"), effect(16, "headache", "severe"), effect(20, "nausea")]
-    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=effects)
+    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP,
+                        side_effects=BAD_WEEK_AFTER_DAY_14)
     assert card.key == f"step_up_side_effects:{on(14)}"
-    assert "stepping back to 1.5 mg" in card.suggestion
-    assert "morning" in card.suggestion
-    assert card.evidence[0] == f"Step from 1.5 mg to 3 mg on {on(14)}"
-    assert f"{on(16)}: headache (severe)" in card.evidence
-    assert f"{on(14)}: insomnia (moderate)" in card.evidence
-    assert "[003]" in card.reason and "[000]" in card.reason
+    assert card.suggestion == ("Consider holding at 3 mg for longer, or stepping back to 1.5 mg, or moving "
+                               "the dose to the morning.")
+    assert card.evidence == (f"Step from 1.5 mg to 3 mg on {on(14)}", f"{on(14)}: insomnia (moderate)",
+                             f"{on(16)}: headache (severe)", f"{on(20)}: nausea (moderate)")
+    assert "[003]" in card.reason
+    assert "[000]" in card.reason
 
 
 def test_first_step_card_suggests_a_lower_start():
     effects = [effect(0, "nausea"), effect(1, "nausea"), effect(3, "anxiety")]
     (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=5, steps=[step(0, "1.5", "morning")],
                         side_effects=effects)
-    assert "a lower starting dose" in card.suggestion
-    assert "morning" not in card.suggestion  # already taken in the morning
+    assert card.suggestion == "Consider holding at 1.5 mg for longer, or a lower starting dose."
+    # no "moving the dose to the morning": it is already taken in the morning
 
 
 # --- b. sleep still disturbed on a bedtime dose ----------------------------------------------
@@ -125,6 +181,8 @@ def test_first_step_card_suggests_a_lower_start():
         ([step(0, "1.5"), step(30, "3")], [effect(20, "insomnia"), effect(35, "insomnia")],
          40, False),
         ([step(0, "1.5"), step(30, "3")], [effect(45, "vivid_dreams")], 50, True),
+        # LDN itself disturbs sleep in the first two weeks on a new step
+        ([step(0, "0.5")], [effect(5, "insomnia")], 10, False),
     ],
 )
 def test_sleep_after_bedtime_step(steps, effects, today, fires):
@@ -137,9 +195,43 @@ def test_sleep_card_shows_both_sources():
     (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, "3")],
                         side_effects=[effect(15, "insomnia", "mild")])
     assert card.key == f"sleep_after_bedtime_step:{on(0)}"
-    assert "morning" in card.suggestion and "1.5–2 mg" in card.suggestion
-    assert "[004]" in card.suggestion
-    assert f"{on(15)}: insomnia (mild)" in card.evidence
+    assert card.suggestion.startswith("Consider moving the dose (3 mg at bedtime) to the morning [003, 004]")
+    assert "Bihari preferred lowering to 1.5–2 mg over moving it to the morning [004]" in card.suggestion
+    assert card.evidence == (f"3 mg at bedtime since {on(0)}", f"{on(15)}: insomnia (mild)")
+
+
+@pytest.mark.parametrize(
+    ("dose", "suggests_1_5_to_2_mg"),
+    [("0.5", False), ("1.5", False), ("2", False), ("2.5", True), ("4.5", True)],
+)
+def test_sleep_card_suggests_lowering_to_1_5_to_2_mg_only_above_2_mg(dose, suggests_1_5_to_2_mg):
+    (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, dose)],
+                        side_effects=[effect(15, "insomnia", "mild")])
+    assert ("1.5–2 mg" in card.suggestion) is suggests_1_5_to_2_mg
+
+
+def test_sleep_card_at_a_low_dose_suggests_lowering_further():
+    (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, "0.5")],
+                        side_effects=[effect(15, "insomnia", "mild")])
+    assert card.suggestion == ("Consider moving the dose (0.5 mg at bedtime) to the morning [003, 004], or "
+                               "lowering it further; the choice is yours.")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "today"),
+    [
+        # ten days after the plan ended (it ended on day 30)
+        (schedule_of([step(0, "3")], ended_on=30), 40),
+        # during a pause
+        (schedule_of([step(0, "3")], pauses=[(35, 45)]), 40),
+        # between two plans
+        (schedule_of([step(0, "3")], ended_on=30, later=[step(50, "1.5")]), 40),
+    ],
+)
+def test_no_sleep_card_when_nothing_is_prescribed(schedule, today):
+    effects = [effect(20, "insomnia"), effect(38, "vivid_dreams")]
+    cards = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=today, schedule=schedule, side_effects=effects)
+    assert cards == []
 
 
 # --- c. no clear response after 12 weeks -----------------------------------------------------
@@ -148,20 +240,19 @@ NONE_RESPONDING = {"Pain": ResponseClass.NO_CHANGE, "Sleep": ResponseClass.MINIM
 
 
 @pytest.mark.parametrize(
-    ("today", "responses", "first_dose", "key"),
+    ("today", "responses", "schedule", "key"),
     [
-        (84, NONE_RESPONDING, FIRST_DOSE, f"plan_review:{FIRST_DOSE}:84"),
-        (83, NONE_RESPONDING, FIRST_DOSE, None),
-        (84, {**NONE_RESPONDING, "Fatigue": ResponseClass.MODERATE}, FIRST_DOSE, None),
-        (84, {"Pain": ResponseClass.SUBSTANTIAL}, FIRST_DOSE, None),
-        (100, {"Pain": ResponseClass.INSUFFICIENT_DATA}, FIRST_DOSE, f"plan_review:{FIRST_DOSE}:84"),
-        (182, {"Pain": ResponseClass.WORSE}, FIRST_DOSE, f"plan_review:{FIRST_DOSE}:182"),
-        (84, {}, FIRST_DOSE, f"plan_review:{FIRST_DOSE}:84"),
-        (200, NONE_RESPONDING, None, None),
+        (84, NONE_RESPONDING, schedule_of(), f"plan_review:{FIRST_DOSE}:84"),
+        (83, NONE_RESPONDING, schedule_of(), None),
+        (84, {**NONE_RESPONDING, "Fatigue": ResponseClass.MODERATE}, schedule_of(), None),
+        (84, {"Pain": ResponseClass.SUBSTANTIAL}, schedule_of(), None),
+        (182, {"Pain": ResponseClass.WORSE}, schedule_of(), f"plan_review:{FIRST_DOSE}:182"),
+        (84, {}, schedule_of(), f"plan_review:{FIRST_DOSE}:84"),
+        (200, NONE_RESPONDING, Schedule(), None),  # no plan, no first dose
     ],
 )
-def test_plan_review(today, responses, first_dose, key):
-    cards = cards_for(RULE_PLAN_REVIEW, today=today, responses=responses, first_dose=first_dose)
+def test_plan_review(today, responses, schedule, key):
+    cards = cards_for(RULE_PLAN_REVIEW, today=today, responses=responses, schedule=schedule)
     assert [card.key for card in cards] == ([key] if key else [])
 
 
@@ -169,7 +260,8 @@ def test_plan_review_card_lists_each_symptom():
     (card,) = cards_for(RULE_PLAN_REVIEW, today=90, responses=NONE_RESPONDING)
     assert "Pain: no change" in card.evidence
     assert "Sleep: minimal improvement" in card.evidence
-    assert "[000]" in card.reason and "[003]" in card.reason
+    assert "[000]" in card.reason
+    assert "[003]" in card.reason
 
 
 def test_plan_review_accepts_class_values_as_strings():
@@ -213,7 +305,8 @@ def test_adherence(entries, prescribed, expected):
 
 def test_count_adherence_lists_missing_days():
     count = count_adherence(logged([2], missed=[1]), LAST_14, TODAY, days=3)
-    assert (count.taken, count.prescribed) == (1, 2)
+    assert count.taken == 1
+    assert count.prescribed == 2
     assert count.not_taken == (TODAY - dt.timedelta(days=1),)
     assert count.not_logged == ()
 
@@ -244,61 +337,85 @@ def test_low_adherence_card_content():
     assert any(line.startswith("Logged as not taken: ") for line in card.evidence)
 
 
-def test_low_adherence_uses_given_prescribed_days():
-    entries = logged(range(7))
-    cards = cards_for(RULE_LOW_ADHERENCE, today=30, steps=[step(0, "1.5")], entries=entries,
-                      prescribed_days=LAST_14)
-    assert cards
-    cards = cards_for(RULE_LOW_ADHERENCE, today=30, steps=[step(0, "1.5")], entries=entries,
-                      prescribed_days=LAST_7)
-    assert not cards
+@pytest.mark.parametrize(
+    ("schedule", "entries", "fires"),
+    [
+        (schedule_of(), logged(range(7)), True),  # days 17–23 not logged
+        (schedule_of(pauses=[(17, 23)]), logged(range(7)), False),  # ...were paused
+        (schedule_of(), logged(range(7, 14)), True),  # days 24–29 not logged
+        (schedule_of(ended_on=24), logged(range(7, 14)), False),  # ...came after the plan ended
+    ],
+)
+def test_low_adherence_counts_the_schedules_prescribed_days(schedule, entries, fires):
+    cards = cards_for(RULE_LOW_ADHERENCE, today=30, schedule=schedule, entries=entries)
+    assert bool(cards) is fires
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "expected_days"),
+    ("schedule", "expected_days"),
     [
-        ({}, range(5, 11)),
-        ({"ended_on": on(8)}, range(5, 8)),
-        ({"pauses": [(on(6), on(7))]}, [5, 8, 9, 10]),
+        (schedule_of([step(5, "1.5")]), range(5, 11)),
+        (schedule_of([step(5, "1.5")], ended_on=8), range(5, 8)),
+        (schedule_of([step(5, "1.5")], pauses=[(6, 7)]), [5, 8, 9, 10]),
+        (Schedule(), []),
     ],
 )
-def test_days_with_dose_prescribed(kwargs, expected_days):
-    steps = [PlanStep(on(5), Decimal("1.5"))]
-    assert days_with_dose_prescribed(steps, on(0), on(10), **kwargs) == {
-        on(day) for day in expected_days
-    }
-
-
-def test_no_steps_means_nothing_prescribed():
-    assert days_with_dose_prescribed([], on(0), on(10)) == set()
+def test_recent_adherence_counts_prescribed_days_only(schedule, expected_days):
+    inp = AdviceInput(today=on(10), schedule=schedule)
+    count = recent_adherence(inp)
+    assert count.prescribed == len([day for day in expected_days if day != 10])  # today unlogged
+    assert set(count.not_logged) == {on(day) for day in expected_days if day != 10}
 
 
 # --- e. thyroid review ---------------------------------------------------------------------------
 
 
+REPLACEMENT = thyroid(ThyroidKind.REPLACEMENT)
+
+
 @pytest.mark.parametrize(
-    ("on_thyroid", "effects", "notes", "fires"),
+    ("safety", "effects", "notes", "fires"),
     [
-        (True, [effect(25, "insomnia", "mild")], [], True),
-        (True, [effect(17, "insomnia", "mild")], [], True),  # 13 days ago: in the window
-        (True, [effect(16, "insomnia", "mild")], [], False),  # 14 days ago: outside
-        (True, [effect(25, "other", "mild", "Palpitations after lunch")], [], True),
-        (True, [], [(on(28), "My heart is racing at night")], True),
-        (True, [], [(on(28), "Heat intolerance again")], True),
-        (True, [], [(on(28), "Felt great, walked 5k")], False),
-        (True, [effect(25, "headache")], [], False),
-        (False, [effect(25, "insomnia")], [(on(28), "palpitations")], False),
+        (REPLACEMENT, [effect(25, "insomnia", "mild")], [], True),
+        (REPLACEMENT, [effect(17, "insomnia", "mild")], [], True),  # 13 days ago: in the window
+        (REPLACEMENT, [effect(16, "insomnia", "mild")], [], False),  # 14 days ago: outside
+        (REPLACEMENT, [effect(25, "other", "mild", "Palpitations after lunch")], [], True),
+        (REPLACEMENT, [], [(on(28), "My heart is racing at night")], True),
+        (REPLACEMENT, [], [(on(28), "Heat intolerance again")], True),
+        (REPLACEMENT, [], [(on(28), "Felt great, walked 5k")], False),
+        (REPLACEMENT, [effect(25, "headache")], [], False),
+        (thyroid(ThyroidKind.NONE), [effect(25, "insomnia")], [(on(28), "palpitations")], False),
+        (None, [effect(25, "insomnia")], [(on(28), "palpitations")], False),
+        # thyroid medication recorded in the screening only (issue 9: the rule never fired)
+        (thyroid(ThyroidKind.UNSPECIFIED), [effect(25, "insomnia", "mild")], [], True),
+        (thyroid(ThyroidKind.ANTITHYROID), [effect(25, "insomnia", "mild")], [], True),
     ],
 )
-def test_thyroid_review(on_thyroid, effects, notes, fires):
-    cards = cards_for(RULE_THYROID_REVIEW, today=30, on_thyroid_medication=on_thyroid,
-                      side_effects=effects, notes=notes)
+def test_thyroid_review(safety, effects, notes, fires):
+    cards = cards_for(RULE_THYROID_REVIEW, today=30, safety=safety, side_effects=effects, notes=notes)
+    assert bool(cards) is fires
+
+
+@pytest.mark.parametrize(
+    ("steps", "effects", "fires"),
+    [
+        # insomnia in the first two weeks of a step is LDN's own side effect
+        ([step(0, "1.5"), step(20, "3")], [effect(25, "insomnia", "mild")], False),
+        ([step(0, "1.5"), step(20, "3")], [effect(20, "insomnia", "mild")], False),  # the step's first day
+        ([step(0, "1.5"), step(11, "3")], [effect(25, "insomnia", "mild")], True),  # day 14 of the step
+        ([step(20, "0.5")], [effect(25, "insomnia", "mild")], False),  # week 1 on LDN
+        # palpitations are a sign whenever they come
+        ([step(0, "1.5"), step(20, "3")], [effect(25, "other", "mild", "palpitations")], True),
+    ],
+)
+def test_no_thyroid_card_for_insomnia_within_14_days_of_a_step(steps, effects, fires):
+    cards = cards_for(RULE_THYROID_REVIEW, today=30, steps=steps, safety=REPLACEMENT, side_effects=effects)
     assert bool(cards) is fires
 
 
 def test_thyroid_card_content():
     (card,) = cards_for(
-        RULE_THYROID_REVIEW, today=30, on_thyroid_medication=True,
+        RULE_THYROID_REVIEW, today=30, safety=REPLACEMENT,
         side_effects=[effect(25, "insomnia", "mild")], notes=[(on(20), "palpitations")],
     )
     assert card.key == f"thyroid_review:{on(20)}"
@@ -306,33 +423,123 @@ def test_thyroid_card_content():
     assert "[000, 003]" in card.reason
 
 
+@pytest.mark.parametrize(
+    ("kind", "title", "suggestion"),
+    [
+        (ThyroidKind.REPLACEMENT, "Possible signs of too much thyroid hormone",
+         "Consider reviewing the thyroid hormone dose and thyroid function tests."),
+        (ThyroidKind.ANTITHYROID, "Possible signs of an overactive thyroid on antithyroid medicine",
+         "Consider checking thyroid function and the antithyroid dose."),
+        (ThyroidKind.UNSPECIFIED, "Possible thyroid signs in a patient on thyroid medication",
+         "Consider checking which thyroid medicine is taken, and thyroid function tests."),
+    ],
+)
+def test_thyroid_card_wording_follows_the_medicines_direction(kind, title, suggestion):
+    (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=thyroid(kind),
+                        side_effects=[effect(25, "insomnia", "mild")])
+    assert card.title == title
+    assert card.suggestion == suggestion
+
+
+def test_antithyroid_card_never_speaks_of_too_much_thyroid_medication():
+    (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=thyroid(ThyroidKind.ANTITHYROID),
+                        side_effects=[effect(25, "insomnia", "mild")])
+    words = " ".join([card.title, card.suggestion]).lower()
+    assert "too much" not in words
+    assert "too high" not in words
+
+
+def test_thyroid_card_from_the_safety_state_of_a_listed_antithyroid_medicine():
+    safety = safety_state(answers=None, medications=[MedicationPeriod("Carbimazole")], schedule=schedule_of(),
+                          day=on(30))
+    (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=safety, side_effects=[effect(25, "insomnia")])
+    assert card.title == "Possible signs of an overactive thyroid on antithyroid medicine"
+
+
+# --- f. safety alert -----------------------------------------------------------------------------
+
+TRAMADOL_ON_DAY_20 = MedicationPeriod("Tramadol", "50 mg", listed_on=on(20))
+
+
+def opioid_safety(today: int) -> SafetyState:
+    return safety_state(answers=None, medications=[TRAMADOL_ON_DAY_20], schedule=schedule_of(), day=on(today))
+
+
+@pytest.mark.parametrize(("today", "fires"), [(19, False), (20, True), (30, True)])
+def test_safety_alert_for_an_opioid_added_mid_treatment(today, fires):
+    cards = cards_for(RULE_SAFETY_ALERT, today=today, safety=opioid_safety(today))
+    assert bool(cards) is fires
+
+
+def test_safety_alert_card_content():
+    (card,) = cards_for(RULE_SAFETY_ALERT, today=30, safety=opioid_safety(30))
+    assert card.title == "Safety: an opioid on the medication list while LDN is prescribed"
+    assert card.evidence == (f"Opioid on the medication list since {on(20)}, while LDN is prescribed: "
+                             "Tramadol 50 mg.",)
+    assert card.key.startswith("safety_alert:opioid_with_ldn:")
+    assert "[003, 004]" in card.reason
+
+
+def test_a_safety_alert_keeps_its_key_while_the_finding_holds():
+    (first,) = cards_for(RULE_SAFETY_ALERT, today=25, safety=opioid_safety(25))
+    (later,) = cards_for(RULE_SAFETY_ALERT, today=30, safety=opioid_safety(30))
+    assert first.key == later.key
+
+
+@pytest.mark.parametrize(
+    ("level", "fires"),
+    [(Level.BLOCK, True), (Level.WARN, False), (Level.NOTE, False)],
+)
+def test_only_blocking_findings_raise_a_safety_alert(level, fires):
+    safety = SafetyState(findings=(Finding(level, "opioid_recent", "Codeine: last dose ...", "Why [003]."),),
+                         thyroid=ThyroidStatus(ThyroidKind.NONE))
+    cards = cards_for(RULE_SAFETY_ALERT, today=30, safety=safety)
+    assert [card.title for card in cards] == (
+        ["Safety: an LDN dose too soon after the last opioid dose"] if fires else [])
+
+
 # --- putting it together ------------------------------------------------------------------------
 
 
 def test_quiet_patient_gets_no_advice():
-    inp = AdviceInput(today=on(30), first_dose_date=FIRST_DOSE, steps=[step(0, "1.5")],
-                      entries=all_taken(0, 30))
+    inp = AdviceInput(today=on(30), schedule=schedule_of(), entries=all_taken(0, 30),
+                      safety=safety_state(answers=None, medications=[], schedule=Schedule(), day=on(30)))
     assert advise(inp) == []
 
 
-def test_every_card_has_a_reason_and_unique_key():
-    inp = AdviceInput(
-        today=on(100), first_dose_date=FIRST_DOSE,
-        steps=[step(0, "1.5"), step(95, "3")],
-        side_effects=[effect(95, "insomnia"), effect(96, "insomnia"), effect(97, "insomnia")],
-        responses=NONE_RESPONDING, on_thyroid_medication=True,
-    )
-    cards = advise(inp)
-    assert [card.rule for card in cards] == [
-        RULE_STEP_UP_SIDE_EFFECTS, RULE_PLAN_REVIEW, RULE_LOW_ADHERENCE, RULE_THYROID_REVIEW,
+def everything_at_once() -> list:
+    schedule = schedule_of([step(0, "1.5"), step(80, "3")])
+    return advise(AdviceInput(
+        today=on(100), schedule=schedule,
+        side_effects=[effect(80, "insomnia"), effect(81, "insomnia"), effect(82, "insomnia"),
+                      effect(96, "vivid_dreams", "mild")],
+        responses=NONE_RESPONDING,
+        safety=safety_state(answers=None, medications=[MedicationPeriod("Levothyroxine"), TRAMADOL_ON_DAY_20],
+                            schedule=schedule, day=on(100)),
+        notes=[(on(98), "palpitations")],
+    ))
+
+
+def test_every_rule_in_order():
+    assert [card.rule for card in everything_at_once()] == [
+        RULE_SAFETY_ALERT, RULE_STEP_UP_SIDE_EFFECTS, RULE_SLEEP_AFTER_BEDTIME_STEP, RULE_PLAN_REVIEW,
+        RULE_LOW_ADHERENCE, RULE_THYROID_REVIEW,
     ]
-    assert all(card.reason and card.evidence and card.suggestion for card in cards)
+
+
+@pytest.mark.parametrize("part", ["reason", "evidence", "suggestion"])
+def test_every_card_has_its_parts(part):
+    assert all(getattr(card, part) for card in everything_at_once())
+
+
+def test_every_card_has_a_unique_key():
+    cards = everything_at_once()
     assert len({card.key for card in cards}) == len(cards)
 
 
 def test_open_cards_hides_dismissed():
-    inp = AdviceInput(today=on(100), first_dose_date=FIRST_DOSE, steps=[step(0, "1.5")],
-                      entries=all_taken(0, 100), responses=NONE_RESPONDING)
+    inp = AdviceInput(today=on(100), schedule=schedule_of(), entries=all_taken(0, 100),
+                      responses=NONE_RESPONDING)
     (card,) = advise(inp)
     assert open_cards([card], set()) == [card]
     assert open_cards([card], {card.key}) == []

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from journal.advice import RULE_LOW_ADHERENCE, RULE_PLAN_REVIEW, ReportedSideEffect
+from journal.advice import RULE_LOW_ADHERENCE, RULE_PLAN_REVIEW, RULE_SAFETY_ALERT, ReportedSideEffect
 from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord, assess, since_review
 from journal.response import ResponseClass
-from journal.titration import PausePeriod, ScheduledStep
+from journal.safety import MedicationPeriod, ScreeningAnswers, safety_state
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 REVIEWED = dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC)
@@ -19,7 +20,7 @@ def on(day: int) -> dt.date:
     return FIRST_DOSE + day * DAY
 
 
-SCHEDULE = (ScheduledStep(start_date=on(0), dose_mg=Decimal("3"), timing="bedtime", plan_id=1),)
+PLAN = PlanRecord(1, (PlannedStep(on(0), Decimal("3"), "bedtime"),))
 
 
 def flat(name: str, score: int, *, higher_is_better: bool = False, tracked: bool = True,
@@ -39,8 +40,8 @@ def taken_every_day(first: int, last: int, logged_at=BEFORE, changed_at=None) ->
                  for day in range(first, last + 1))
 
 
-def record(measures=(), *, today=100, entries=None, **fields) -> PatientRecord:
-    return PatientRecord(today=on(today), schedule=SCHEDULE, measures=tuple(measures),
+def record(measures=(), *, today=100, entries=None, pauses=(), **fields) -> PatientRecord:
+    return PatientRecord(today=on(today), schedule=Schedule([PLAN], pauses), measures=tuple(measures),
                          entries=taken_every_day(-7, today) if entries is None else entries, **fields)
 
 
@@ -66,7 +67,8 @@ def test_main_symptom_is_the_worst_ranked_tracked_one(measures, expected):
 
 def test_no_main_symptom_without_tracked_symptoms():
     assessment = assess(record([sleep(5, improved_to=5)]))
-    assert assessment.main is None and assessment.main_class is None
+    assert assessment.main is None
+    assert assessment.main_class is None
 
 
 def test_every_measure_is_assessed_in_its_own_direction():
@@ -109,7 +111,8 @@ def test_dismissed_cards_are_not_open():
     (card,) = first.cards
     second = assess(record([flat("Pain", 6)], dismissed_keys=frozenset({card.key})))
     assert second.cards == first.cards
-    assert second.open_cards == () and second.dismissed_count == 1
+    assert second.open_cards == ()
+    assert second.dismissed_count == 1
 
 
 EFFECTS = (ReportedSideEffect(on(98), "headache", "mild"), ReportedSideEffect(on(99), "nausea", "mild"),
@@ -140,3 +143,33 @@ def test_what_is_new_since_the_last_review(reviewed_at, entries, open_at_review,
     new = since_review(chart_record, assessment, reviewed_at, open_at_review)
     assert (new.entries, new.side_effects, new.advice) == expected
     assert new.anything is any(expected)
+
+
+@pytest.mark.parametrize(
+    ("today", "day_on_ldn", "prescribed"),
+    [(-1, None, None), (0, 1, Decimal("3")), (100, 101, Decimal("3"))],
+)
+def test_the_record_reads_the_schedule(today, day_on_ldn, prescribed):
+    chart_record = record(today=today)
+    assert chart_record.first_dose == on(0)
+    assert chart_record.day_on_ldn == day_on_ldn
+    step = chart_record.prescribed(on(today))
+    assert (step.dose_mg if step else None) == prescribed
+
+
+def test_advice_reads_the_records_safety_state():
+    tramadol = MedicationPeriod("Tramadol", listed_on=on(90))
+    schedule = Schedule([PLAN])
+    safety = safety_state(answers=ScreeningAnswers(), medications=[tramadol], schedule=schedule, day=on(100))
+    assessment = assess(record([flat("Pain", 8, improved_to=4)], safety=safety, medications=(tramadol,)))
+    assert [card.rule for card in assessment.cards] == [RULE_SAFETY_ALERT]
+
+
+def test_no_advice_about_a_dose_after_the_plan_ended():
+    ended = PlanRecord(1, (PlannedStep(on(0), Decimal("3"), "bedtime"),), ended_on=on(90))
+    effects = (ReportedSideEffect(on(95), "insomnia", "moderate"),)
+    chart_record = PatientRecord(today=on(100), schedule=Schedule([ended]), side_effects=effects,
+                                 measures=(flat("Pain", 8, improved_to=4),), entries=taken_every_day(-7, 89))
+    assessment = assess(chart_record)
+    assert assessment.cards == ()
+    assert assessment.adherence.prescribed == 3  # days 87–89: the 14-day window up to the plan's end

@@ -9,7 +9,7 @@ import pytest
 from journal.advice import ReportedSideEffect
 from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord
 from journal.charts import chart_span, figure_json, patient_figure, weekly_rows
-from journal.titration import PausePeriod, ScheduledStep
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 LOGGED = dt.datetime(2025, 1, 1, 21, tzinfo=dt.UTC)
@@ -19,8 +19,8 @@ def on(day: int) -> dt.date:
     return FIRST_DOSE + day * DAY
 
 
-def step(day: int, mg: str, timing: str = "bedtime") -> ScheduledStep:
-    return ScheduledStep(start_date=on(day), dose_mg=Decimal(mg), timing=timing, plan_id=1)
+def step(day: int, mg: str, timing: str = "bedtime") -> PlannedStep:
+    return PlannedStep(on(day), Decimal(mg), timing)
 
 
 RAMP = (step(0, "1.5"), step(14, "3"), step(28, "4.5"))
@@ -32,8 +32,10 @@ def entry(day: int, taken: bool = True, mg: str = "1.5", timing: str = "bedtime"
 
 
 def record(*, today: int, schedule=RAMP, measures=(), entries=(), side_effects=(),
-           pauses=()) -> PatientRecord:
-    return PatientRecord(today=on(today), schedule=tuple(schedule), pauses=tuple(pauses),
+           pauses=(), ended_on: int | None = None) -> PatientRecord:
+    ends = None if ended_on is None else on(ended_on)
+    plans = [PlanRecord(1, tuple(schedule), ended_on=ends)] if schedule else []
+    return PatientRecord(today=on(today), schedule=Schedule(plans, pauses),
                          measures=tuple(measures), entries=tuple(entries), side_effects=tuple(side_effects))
 
 
@@ -108,6 +110,32 @@ def test_a_pause_breaks_the_prescribed_line():
     assert (on(9).isoformat(), 1.5) in zip(prescribed["x"], prescribed["y"], strict=True)
 
 
+def test_the_prescribed_line_stops_when_the_plan_ends():
+    figure = patient_figure(record(today=40, ended_on=30))
+    (prescribed,) = traces(figure, "Prescribed")
+    points = list(zip(prescribed["x"], prescribed["y"], strict=True))
+    assert (on(30).isoformat(), None) in points
+    assert points[-1] == (on(41).isoformat(), None)  # still nothing today
+
+
+def test_a_step_that_never_began_gets_no_line_and_no_mark():
+    schedule = [step(0, "1.5"), step(14, "3"), step(35, "4.5")]
+    figure = patient_figure(record(today=40, schedule=schedule, ended_on=30))
+    (prescribed,) = traces(figure, "Prescribed")
+    assert 4.5 not in prescribed["y"]
+    lines = [shape["x0"] for shape in figure["layout"]["shapes"] if shape["type"] == "line"]
+    assert lines == [on(0).isoformat(), on(14).isoformat()]
+
+
+@pytest.mark.parametrize(("pauses", "ended_on"), [((PausePeriod(on(3), on(4)),), None), ((), 3)])
+def test_days_without_a_prescription_are_never_missed_doses(pauses, ended_on):
+    figure = patient_figure(record(today=6, entries=[entry(0), entry(1), entry(2)], pauses=pauses,
+                                   ended_on=ended_on))
+    unlogged = traces(figure, "Not logged")
+    assert [x for trace in unlogged for x in trace["x"]] == (
+        [on(5).isoformat()] if ended_on is None else [])
+
+
 def test_taken_missed_and_unlogged_days_are_told_apart():
     entries = [entry(0), entry(1, taken=False), entry(3, timing="morning"), entry(5)]
     figure = patient_figure(record(today=5, entries=entries))
@@ -159,8 +187,10 @@ def test_side_effects_are_one_row_per_kind_coloured_by_severity():
     assert strip["ticktext"] == ["Insomnia", "Nausea", "Other"]
     mild, moderate, severe = (traces(figure, f"Side effect: {level}")[0]
                               for level in ("mild", "moderate", "severe"))
-    assert mild["y"] == [1, 2] and mild["text"] == ["Nausea", "rash"]
-    assert moderate["y"] == [0] and severe["y"] == [0]
+    assert mild["y"] == [1, 2]
+    assert mild["text"] == ["Nausea", "rash"]
+    assert moderate["y"] == [0]
+    assert severe["y"] == [0]
     assert len({mild["marker"]["color"], moderate["marker"]["color"], severe["marker"]["color"]}) == 3
 
 
@@ -201,3 +231,10 @@ def test_weekly_rows_are_the_chart_as_text():
     assert week2.prescribed == "1.5 mg at bedtime, then 3 mg at bedtime"
     assert (week3.first_day, week3.last_day, week3.means) == (on(14), on(16), (None,))
     assert week3.prescribed == "3 mg at bedtime"
+
+
+def test_weekly_rows_after_the_plan_ended_prescribe_nothing():
+    rows = weekly_rows(record(today=20, schedule=[step(0, "1.5")], ended_on=10))
+    week2, week3 = rows[2], rows[3]
+    assert (week2.prescribed, week2.prescribed_days) == ("1.5 mg at bedtime", 3)  # days 7–9
+    assert (week3.prescribed, week3.prescribed_days) == ("none", 0)

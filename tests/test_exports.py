@@ -35,10 +35,13 @@ from journal.exports import (
     range_problems,
     tally_side_effects,
 )
+from journal.findings import Finding
 from journal.models import SideEffectKind
-from journal.titration import ScheduledStep
+from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
+from journal.schedule import PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
+DAY = dt.timedelta(days=1)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
 ENERGY = SimpleNamespace(pk=2, name="Energy", higher_is_better=True, clinic_id=None)
 
@@ -103,17 +106,20 @@ def test_columns_and_dictionary_come_from_one_list():
     assert header == [row["column"] for row in dictionary] == names
     assert all(row["description"] for row in dictionary)
     pain = next(row for row in dictionary if row["column"] == "Pain score")
-    assert pain["allowed_values"] == "0–10 (whole numbers)" and "lower is better" in pain["description"]
+    assert pain["allowed_values"] == "0–10 (whole numbers)"
+    assert "lower is better" in pain["description"]
 
 
 def test_a_clinics_own_symptom_with_a_catalogue_name_gets_its_own_column():
     clinic_pain = SimpleNamespace(pk=9, name="Pain", higher_is_better=False, clinic_id=3)
     names = [column.name for column in columns_for([PAIN, clinic_pain])]
-    assert "Pain score" in names and "Pain (clinic's own) score" in names
+    assert "Pain score" in names
+    assert "Pain (clinic's own) score" in names
 
 
 def test_rows_fill_every_column_and_leave_days_without_entry_blank():
-    step = ScheduledStep(dt.date(2026, 11, 1), Decimal("1.500"), "bedtime", plan_id=1)
+    step = Schedule([PlanRecord(1, (PlannedStep(dt.date(2026, 11, 1), Decimal("1.500")),))]).prescribed(
+        dt.date(2026, 11, 2))
     entry = EntryRecord(
         dose_taken=True, dose_mg=Decimal("1.500"), timing_taken="bedtime", time_taken=dt.time(22, 5),
         sleep_quality=6, notes='slept "ok", then\nwoke', edit_count=2,
@@ -133,14 +139,72 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "side_effect_vivid_dreams": "", "side_effect_insomnia": "", "side_effect_headache": "mild",
         "side_effect_nausea": "", "side_effect_anxiety": "", "side_effect_daytime_fatigue": "",
         "side_effect_other": "moderate", "side_effect_other_text": "dry mouth",
-        "Pain score": "7", "sleep_quality": "6", "other_medications": "",
+        "Pain score": "7", "sleep_quality": "6", "other_medications": "", "safety": "",
         "notes": 'slept "ok", then\nwoke', "edited": "yes",
     }
-    assert gap["date"] == "2026-11-03" and gap["prescribed_dose_mg"] == "1.5"
+    assert gap["date"] == "2026-11-03"
+    assert gap["prescribed_dose_mg"] == "1.5"
     assert gap["other_medications"] == "Levothyroxine 50 mcg"
     entry_columns = [name for name in gap if name not in {
-        "patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing", "other_medications"}]
+        "patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing", "other_medications",
+        "safety"}]
     assert all(gap[name] == "" for name in entry_columns)
+
+
+NOV = dt.date(2026, 11, 1)
+
+
+def other_medications(medication: MedicationPeriod, days: list[dt.date]) -> list[str]:
+    rows = parse(csv_lines(columns_for([]), [ExportDay("P", day, medications=[medication]) for day in days]))
+    return [row["other_medications"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("medication", "listed"),
+    [
+        # no start date: from the day it was listed, not back to the start of the range
+        (MedicationPeriod("Tramadol", listed_on=NOV + 5 * DAY), [False] * 5 + [True] * 5),
+        (MedicationPeriod("Tramadol", started_on=NOV + 2 * DAY, listed_on=NOV + 5 * DAY),
+         [False] * 2 + [True] * 8),
+        # the stop date is the last day taken
+        (MedicationPeriod("Tramadol", started_on=NOV, stopped_on=NOV + 3 * DAY), [True] * 4 + [False] * 6),
+    ],
+)
+def test_other_medications_from_their_first_to_their_last_day(medication, listed):
+    days = [NOV + offset * DAY for offset in range(10)]
+    assert other_medications(medication, days) == ["Tramadol" if taken else "" for taken in listed]
+
+
+def finding(level: str, code: str) -> Finding:
+    return Finding(level, code, "message", "reason")
+
+
+@pytest.mark.parametrize(
+    ("findings", "cell"),
+    [
+        ((), ""),
+        ((finding("note", "thyroid_watch"),), ""),  # standing notes are not concerns
+        ((finding("block", "opioid_with_ldn"), finding("warn", "gut_opioid"),
+          finding("note", "thyroid_watch")), "block:opioid_with_ldn; warn:gut_opioid"),
+    ],
+)
+def test_the_safety_column_lists_blocks_and_warnings(findings, cell):
+    safety = SafetyState(findings=findings, thyroid=ThyroidStatus(ThyroidKind.NONE))
+    (row,) = parse(csv_lines(columns_for([]), [ExportDay("P", TODAY, safety=safety)]))
+    assert row["safety"] == cell
+
+
+def test_an_opioid_added_mid_treatment_shows_in_the_safety_column_from_that_day():
+    schedule = Schedule([PlanRecord(1, (PlannedStep(NOV, Decimal("1.5")),))])
+    tramadol = MedicationPeriod("Tramadol", listed_on=NOV + 5 * DAY)
+    answers = ScreeningAnswers()
+    days = [
+        ExportDay("P", day, NOV, schedule.prescribed(day), None, [tramadol],
+                  safety_state(answers=answers, medications=[tramadol], schedule=schedule, day=day))
+        for day in (NOV + offset * DAY for offset in range(4, 7))
+    ]
+    rows = parse(csv_lines(columns_for([]), days))
+    assert [row["safety"] for row in rows] == ["", "block:opioid_with_ldn", "block:opioid_with_ldn"]
 
 
 def test_csv_is_rfc_4180():
@@ -161,9 +225,11 @@ def test_day_on_ldn_counts_the_first_dose_as_day_one():
 def test_encoded_chunks_are_utf8_with_an_optional_byte_order_mark():
     lines = [f"é{n}\r\n" for n in range(1000)]
     plain = list(encoded_chunks(lines, chunk_chars=100))
-    assert len(plain) > 50 and b"".join(plain).decode() == "".join(lines)
+    assert len(plain) > 50
+    assert b"".join(plain).decode() == "".join(lines)
     marked = b"".join(encoded_chunks(lines, byte_order_mark=True))
-    assert marked.startswith(b"\xef\xbb\xbf") and marked.decode("utf-8-sig") == "".join(lines)
+    assert marked.startswith(b"\xef\xbb\xbf")
+    assert marked.decode("utf-8-sig") == "".join(lines)
 
 
 @pytest.mark.parametrize(
@@ -246,18 +312,21 @@ def test_tally_side_effects_counts_days_and_worst_severity_in_the_period():
 def test_print_figure_fits_the_clinicians_chart_on_paper():
     first = TODAY - 100 * dt.timedelta(days=1)
     series = tuple((first + n * dt.timedelta(days=1), n % 10) for n in range(100))
-    step = ScheduledStep(first, Decimal("1.5"), "bedtime", plan_id=1)
-    record = PatientRecord(today=TODAY, schedule=(step,),
+    schedule = Schedule([PlanRecord(1, (PlannedStep(first, Decimal("1.5")),))])
+    record = PatientRecord(today=TODAY, schedule=schedule,
                            measures=tuple(Measure(f"Symptom {n}", False, series) for n in range(8)))
     screen = patient_figure(record)
     paper = print_figure(screen)["layout"]
 
-    assert "updatemenus" in screen["layout"] and "updatemenus" not in paper
-    assert paper["width"] == PRINT_CHART_WIDTH_PX and paper["hovermode"] is False
+    assert "updatemenus" in screen["layout"]
+    assert "updatemenus" not in paper
+    assert paper["width"] == PRINT_CHART_WIDTH_PX
+    assert paper["hovermode"] is False
     assert paper["height"] <= PRINT_MAX_PLOT_PX + PRINT_MARGIN["t"] + PRINT_MARGIN["b"]
     assert paper["height"] < screen["layout"]["height"]
     tops = sorted((paper[key]["domain"][1] for key in paper if key.startswith("yaxis")), reverse=True)
-    assert len(tops) == 9 and tops[0] == 1
+    assert len(tops) == 9
+    assert tops[0] == 1
     titles = [note for note in paper["annotations"] if note["xref"] == "paper"]
     assert sorted(note["y"] for note in titles) == sorted(tops)  # each title at its panel's new top
     assert all(note["yanchor"] == "top" for note in titles)

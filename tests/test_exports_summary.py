@@ -63,7 +63,7 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
     assert all(f">{day:%-d %b %Y}</td>" in page for day in (FIRST_DOSE, FIRST_DOSE + 28 * DAY,
                                                               FIRST_DOSE + 56 * DAY))
     assert "knee surgery" in page
-    assert "Takes thyroid medication." in page and "watch for palpitations" in page
+    assert "Thyroid medication: the dose may need adjusting" in page and "watch for palpitations" in page
     # Since the last review 20 days ago: vivid dreams on two days (the one at the start is older).
     assert "Side effects since 1 Nov 2026" in page and "Since the last review." in page
     assert "Vivid dreams</td><td>2</td><td>moderate</td>" in page
@@ -73,18 +73,18 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
 
 
 def test_summary_reads(alices_course, django_assert_num_queries):
-    with django_assert_num_queries(16):  # the patient page's overview (9), then 7 of its own
+    with django_assert_num_queries(14):  # the patient page's overview (10), then 4 of its own
         summary = appointment_summary(alices_course)
     assert summary.today == TODAY and summary.overview.record.day_on_ldn == 120
     assert (summary.since, summary.since_what) == (TODAY - 20 * DAY, "last review")
-    assert [str(step.dose_mg) for plan in summary.plans for step in plan.steps.all()] == [
-        "1.500", "3.000", "4.500"]
+    assert [(str(row.dose.dose_mg), row.state) for plan in summary.plans for row in plan.steps] == [
+        ("1.500", "past"), ("3.000", "past"), ("4.500", "now")]
     assert str(summary.current.dose_mg) == "4.500"
     # Since the last review, 21 days: one dose logged as not taken, one day not logged.
     assert (summary.adherence_since.taken, summary.adherence_since.prescribed) == (19, 21)
     assert [(tally.kind, tally.days, tally.worst) for tally in summary.side_effects] == [
         ("vivid_dreams", 2, "moderate")]
-    assert [finding.code for finding in summary.findings] == ["thyroid_medication", "thyroid_watch"]
+    assert [finding.code for finding in summary.safety.findings] == ["thyroid_watch"]
 
 
 @pytest.mark.parametrize(

@@ -86,14 +86,14 @@ def test_patient_records_run_a_fixed_number_of_queries(django_assert_num_queries
     make_plan(bob, carol, [(FIRST_DOSE, "1.5")])
     log_days(bob, FIRST_DOSE, TODAY, scores={"Pain": 4})
     patients = list(Patient.objects.filter(pk__in=[alice_on_ldn.pk, bob.pk]))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         records = patient_records(patients)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         patient_records([alice_on_ldn])
     assert len(records[alice_on_ldn.pk].entries) == 108
     assert [m.name for m in records[bob.pk].measures] == ["Fatigue", "Pain", "Sleep quality"]
     assert len(records[bob.pk].measures[0].series) == 0  # tracked, never scored
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         patient_overview(alice_on_ldn)
 
 

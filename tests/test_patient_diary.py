@@ -1,5 +1,6 @@
 """The diary's plain rules: which date the form opens on, which dates may be logged, what
-each day looks like, adherence, and the amount to measure for a dose."""
+each day looks like, adherence, and the amount to measure for a dose (the rules of measuring
+itself are in tests/test_measuring.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from journal.diary import DayStatus, Diary, date_problem, day_status, default_entry_date, is_editable
-from journal.titration import PausePeriod, ScheduledStep, measured_amount
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 D = dt.date
 TODAY = D(2026, 3, 20)
@@ -44,7 +45,10 @@ def test_the_diary_opens_on_yesterday_between_midnight_and_4am(local_time, expec
 def test_fourteen_day_window(day, allowed, message):
     assert is_editable(day, TODAY) is allowed
     problem = date_problem(day, TODAY)
-    assert (problem is None) if allowed else (message in problem)
+    if allowed:
+        assert problem is None
+    else:
+        assert message in problem
 
 
 @pytest.mark.parametrize(
@@ -64,21 +68,68 @@ def test_day_status(dose_taken, prescribed, is_today, status):
     assert day_status(dose_taken=dose_taken, prescribed=prescribed, is_today=is_today) is status
 
 
+ONE_STEP = PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("1.5"), "bedtime"),))
+
+
 def test_adherence_counts_prescribed_days_across_a_pause():
-    schedule = [ScheduledStep(D(2026, 3, 1), Decimal("1.5"), "bedtime", 1)]
-    pause = PausePeriod(D(2026, 3, 15), D(2026, 3, 16))
+    schedule = Schedule([ONE_STEP], [PausePeriod(D(2026, 3, 15), D(2026, 3, 16))])
     entries = {
         day: SimpleNamespace(entry_date=day, dose_taken=day != D(2026, 3, 18))
         for day in (D(2026, 3, 10) + dt.timedelta(days=n) for n in range(11))
         if day != D(2026, 3, 12)
     }
-    diary = Diary(today=TODAY, schedule=schedule, pauses=[pause], entries=entries)
+    diary = Diary(today=TODAY, schedule=schedule, entries=entries)
     count = diary.adherence(14)  # 7–20 March minus the two paused days = 12 days
-    assert (count.taken, count.prescribed) == (7, 12)
+    assert count.taken == 7
+    assert count.prescribed == 12
     assert count.not_logged == (D(2026, 3, 7), D(2026, 3, 8), D(2026, 3, 9), D(2026, 3, 12))
     assert count.not_taken == (D(2026, 3, 18),)
     assert diary.day(D(2026, 3, 15)).status is DayStatus.TAKEN  # logged during the pause
     assert diary.day(D(2026, 3, 18)).status is DayStatus.MISSED
+
+
+def entry(day: dt.date, taken: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(entry_date=day, dose_taken=taken)
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [
+        (D(2026, 3, 9), DayStatus.NOT_LOGGED),
+        (D(2026, 3, 10), DayStatus.NO_DOSE),  # the plan ended on 10 March
+        (D(2026, 3, 11), DayStatus.LOGGED),  # logged after the end: no dose was prescribed
+        (D(2026, 3, 12), DayStatus.TAKEN),  # the patient's record wins
+    ],
+)
+def test_days_after_the_plan_ended_are_not_missed(day, status):
+    ended = PlanRecord(1, ONE_STEP.steps, ended_on=D(2026, 3, 10))
+    entries = {D(2026, 3, 11): entry(D(2026, 3, 11), False), D(2026, 3, 12): entry(D(2026, 3, 12))}
+    diary = Diary(today=TODAY, schedule=Schedule([ended]), entries=entries)
+    assert diary.day(day).status is status
+
+
+def test_adherence_after_the_plan_ended_counts_only_the_days_before_its_end():
+    ended = PlanRecord(1, ONE_STEP.steps, ended_on=D(2026, 3, 10))
+    diary = Diary(today=TODAY, schedule=Schedule([ended]), entries={})
+    count = diary.adherence(14)  # 7–9 March
+    assert count.prescribed == 3
+    assert count.not_logged == (D(2026, 3, 7), D(2026, 3, 8), D(2026, 3, 9))
+
+
+def test_a_later_plan_takes_over_in_the_diary():
+    schedule = Schedule([PlanRecord(1, ONE_STEP.steps, ended_on=D(2026, 3, 10)),
+                         PlanRecord(2, (PlannedStep(D(2026, 3, 15), Decimal("0.5")),))])
+    diary = Diary(today=D(2026, 3, 12), schedule=schedule, entries={})
+    assert diary.prescribed(D(2026, 3, 12)) is None
+    assert diary.next_step.dose_mg == Decimal("0.5")
+    assert diary.first_dose == D(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "baseline"), [(D(2026, 2, 28), True), (D(2026, 3, 1), False), (D(2026, 3, 20), False)]
+)
+def test_in_baseline(day, baseline):
+    assert Diary(today=TODAY, schedule=Schedule([ONE_STEP]), entries={}).in_baseline(day) is baseline
 
 
 @pytest.mark.parametrize(
@@ -86,15 +137,20 @@ def test_adherence_counts_prescribed_days_across_a_pause():
     [
         ("1.5", "liquid", "1", "1.5 mL = 1.5 mg"),
         ("4.5", "liquid", "1.5", "3 mL = 4.5 mg"),
-        ("1", "liquid", "3", "0.33 mL = 1 mg"),
+        # was "0.33 mL = 1 mg": not exactly the dose
+        ("1", "liquid", "3", "1 mg — ask your pharmacist how to measure this dose"),
         ("0.5", "liquid", "0.5", "1 mL = 0.5 mg"),
         ("3", "capsule", "1.5", "2 capsules = 3 mg"),
         ("1.5", "capsule", "1.5", "1 capsule = 1.5 mg"),
-        ("3", "capsule", "2", None),  # never half a capsule
+        # never half a capsule; was no instruction at all
+        ("3", "capsule", "2", "3 mg — ask your pharmacist how to measure this dose"),
         ("3", "capsule", None, None),
         ("3", "cream", "1", None),
         ("3", "liquid", None, None),
     ],
 )
-def test_measured_amount(dose, form, strength, amount):
-    assert measured_amount(Decimal(dose), form, strength and Decimal(strength)) == amount
+def test_the_amount_the_diary_shows_for_the_dose(dose, form, strength, amount):
+    strength_mg = Decimal(strength) if strength else None
+    plan = PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal(dose)),), form=form, strength_mg=strength_mg)
+    diary = Diary(today=TODAY, schedule=Schedule([plan]), entries={})
+    assert diary.prescribed(TODAY).amount == amount

@@ -1,4 +1,5 @@
-"""Plan templates, dose bands and the phase of a patient (journal.titration)."""
+"""Plan templates and dose bands (journal.titration), and the phase of a patient
+(journal.schedule)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from journal.titration import (
-    PLAN_TEMPLATES,
-    PausePeriod,
-    ScheduledStep,
-    check_dose,
-    check_plan,
-    generate_steps,
-    phase,
-)
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
+from journal.titration import PLAN_TEMPLATES, check_dose, check_new_plan, check_steps, generate_steps
 
 D = dt.date
+DAY = dt.timedelta(days=1)
 START = D(2026, 3, 2)
 
 
@@ -88,12 +83,17 @@ def test_dose_bands(dose, expected):
     assert [(f.level, f.code) for f in check_dose(Decimal(dose))] == expected
 
 
-def test_band_messages_carry_their_reasons():
-    (finding,) = check_dose(Decimal("50"))
-    assert "standard-dose naltrexone, not LDN" in finding.message
-    assert "commercial tablet" in finding.reason
-    (finding,) = check_dose(Decimal("6"))
-    assert "above the usual LDN range" in finding.message and "1.5–4.5" in finding.reason
+@pytest.mark.parametrize(
+    ("dose", "message", "reason"),
+    [
+        ("50", "standard-dose naltrexone, not LDN", "commercial tablet"),
+        ("6", "above the usual LDN range", "1.5–4.5"),
+    ],
+)
+def test_band_messages_carry_their_reasons(dose, message, reason):
+    (finding,) = check_dose(Decimal(dose))
+    assert message in finding.message
+    assert reason in finding.reason
 
 
 @pytest.mark.parametrize(
@@ -104,39 +104,62 @@ def test_band_messages_carry_their_reasons():
         (["1.5", "3.5"], None, [("warn", "big_step_up")]),
         (["3"], "1", [("warn", "big_step_up")]),
         (["2"], "3", []),  # stepping down never warns
-        # target below 1.5 mg: a note naming the band
+        # a run of steps is not judged as a plan's target
+        (["0.5", "1", "1.25"], None, []),
+        (["1"], "1.5", []),
+        # everything at once: refusals, then warnings
+        (["1", "6", "50"], None,
+         [("refuse", "not_ldn"), ("warn", "above_usual"), ("warn", "big_step_up"), ("warn", "big_step_up")]),
+    ],
+)
+def test_step_bands(doses, previous, expected):
+    findings = check_steps([Decimal(d) for d in doses], None if previous is None else Decimal(previous))
+    assert [(f.level, f.code) for f in findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("doses", "previous", "expected"),
+    [
+        (["1.5", "3", "4.5"], None, []),
+        (["1.5", "3.5"], None, [("warn", "big_step_up")]),
+        (["3"], "1", [("warn", "big_step_up")]),
+        (["2"], "3", []),
+        # a first plan's target below 1.5 mg: a note naming the band
         (["0.5", "1", "1.25"], None, [("note", "below_low_dose")]),
         (["0.125", "0.5"], None, [("note", "below_low_dose")]),
         (["1.5"], None, []),
-        # a changed step is not judged as a plan's target
+        # a later plan's target is not judged
         (["1"], "1.5", []),
-        # everything at once: refusals, warnings, then notes
         (["1", "6", "50"], None,
          [("refuse", "not_ldn"), ("warn", "above_usual"), ("warn", "big_step_up"), ("warn", "big_step_up")]),
     ],
 )
 def test_plan_bands(doses, previous, expected):
-    findings = check_plan([Decimal(d) for d in doses], None if previous is None else Decimal(previous))
+    steps = [(START + index * 14 * DAY, Decimal(dose)) for index, dose in enumerate(doses)]
+    findings = check_new_plan(steps, previous_mg=None if previous is None else Decimal(previous), today=START)
     assert [(f.level, f.code) for f in findings] == expected
 
 
 @pytest.mark.parametrize(
     ("target", "band"),
-    [("0.5", "ultra-low"), ("0.375", "ultra-low"), ("1", "very-low"), ("1.25", "very-low")],
+    [("0.5", "ultra-low"), ("0.375", "ultra-low"), ("1", "very-low (0.5–1 mg)"),
+     # 1.25 mg lies between the bands: very-low is 0.5–1 mg [004]
+     ("1.25", "between the very-low (0.5–1 mg) and low-dose (1.5–5 mg) bands")],
 )
 def test_low_target_note_names_the_band(target, band):
-    (note,) = check_plan([Decimal(target)])
+    (note,) = check_new_plan([(START, Decimal(target))], previous_mg=None, today=START)
     assert band in note.message
 
 
-def _s(day: dt.date, dose: str, timing: str = "bedtime", ends: dt.date | None = None) -> ScheduledStep:
-    return ScheduledStep(day, Decimal(dose), timing, plan_id=1, plan_ends_on=ends)
+def _s(day: dt.date, dose: str, timing: str = "bedtime") -> PlannedStep:
+    return PlannedStep(day, Decimal(dose), timing)
 
 
-RAMP = [_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "3"), _s(D(2026, 3, 29), "4.5")]
-MORNING_SWITCH = [_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "1.5", "morning")]
-TAPER = [_s(D(2026, 3, 1), "4.5", ends=D(2026, 5, 1)), _s(D(2026, 4, 15), "1.5", ends=D(2026, 5, 1))]
-NEXT_PLAN = [_s(D(2026, 3, 1), "3", ends=D(2026, 4, 1)), _s(D(2026, 5, 1), "1.5")]
+RAMP = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "3"), _s(D(2026, 3, 29), "4.5")))]
+MORNING_SWITCH = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "1.5", "morning")))]
+TAPER = [PlanRecord(1, (_s(D(2026, 3, 1), "4.5"), _s(D(2026, 4, 15), "1.5")), ended_on=D(2026, 5, 1))]
+NEXT_PLAN = [PlanRecord(1, (_s(D(2026, 3, 1), "3"),), ended_on=D(2026, 4, 1)),
+             PlanRecord(2, (_s(D(2026, 5, 1), "1.5"),))]
 PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
 
 
@@ -160,4 +183,4 @@ PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
     ],
 )
 def test_phase(schedule, day, pauses, expected):
-    assert phase(schedule, day, pauses) == expected
+    assert Schedule(schedule, pauses).phase(day) == expected

@@ -3,8 +3,8 @@ import io
 
 from django.core.management import call_command
 
-from journal.models import Clinician, DailyEntry, Patient, SideEffectReport
-from journal.selectors import schedules_for
+from journal.models import AuditEvent, Clinician, DailyEntry, Patient, SideEffectReport
+from journal.selectors import roster_rows, safety_of, schedule_of
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -16,26 +16,27 @@ def seed(**options):
 def test_seed_demo_builds_the_clinic_and_runs_twice(db):
     seed()
     seed()  # second run leaves the clinic as it is
-    assert Patient.objects.count() == 20
+    assert Patient.objects.count() == 21
     assert Clinician.objects.filter(is_clinic_admin=True).count() == 1
     assert Clinician.objects.count() == 3
     seed(reset=True)
-    assert Patient.objects.count() == 20
+    assert Patient.objects.count() == 21
 
 
 def test_seed_demo_tells_realistic_stories(db):
     seed()
     anna = Patient.objects.get(user__username="anna")
-    schedule = schedules_for([anna.pk])[anna.pk]
-    first_dose = schedule[0].start_date
-    assert str(schedule[0].dose_mg) == "1.500" and str(schedule[-1].dose_mg) == "4.500"
+    doses = schedule_of(anna).effective
+    first_dose = doses[0].start_date
+    assert str(doses[0].dose_mg) == "1.500"
+    assert str(doses[-1].dose_mg) == "4.500"
     # A baseline week before the first dose.
     assert anna.entries.filter(entry_date__lt=first_dose).count() >= 5
     # One patient moved to a morning dose; one is still in the baseline week.
     isla = Patient.objects.get(user__username="isla")
-    assert schedules_for([isla.pk])[isla.pk][-1].timing == "morning"
+    assert schedule_of(isla).effective[-1].timing == "morning"
     ravi = Patient.objects.get(user__username="ravi")
-    assert schedules_for([ravi.pk])[ravi.pk][0].start_date > TODAY
+    assert schedule_of(ravi).first_dose > TODAY
     # Missed days and side effects exist.
     assert DailyEntry.objects.filter(dose_taken=False, entry_date__gte=first_dose).exists()
     assert SideEffectReport.objects.filter(entry__patient=anna).exists()
@@ -53,3 +54,21 @@ def test_seed_demo_is_deterministic(db):
         DailyEntry.objects.order_by("patient__name", "entry_date").values_list("sleep_quality", flat=True)
     )
     assert first == again
+
+
+def test_the_demo_shows_an_opioid_added_mid_treatment(db, time_machine):
+    """Victor, on LDN since day 1, lists tramadol today (started on day 151): his safety state
+    blocks, he is told not to take LDN with it, the roster raises the alert, an advice card
+    appears and the audit log has the row."""
+    time_machine.move_to(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False)
+    seed()
+    victor = Patient.objects.get(user__username="victor")
+    safety = safety_of(victor)
+    assert [finding.code for finding in safety.alerts] == ["opioid_with_ldn"]
+    assert safety.notice_for_patient.startswith("Do not take LDN together with Tramadol 50 mg")
+    (row,) = [row for row in roster_rows(Patient.objects.all()) if row.patient == victor]
+    assert [finding.code for finding in row.alerts] == ["opioid_with_ldn"]
+    assert "safety_alert" in [card.rule for card in row.assessment.open_cards]
+    (event,) = AuditEvent.objects.filter(patient=victor, kind=AuditEvent.Kind.MEDICATION_ADDED)
+    assert event.summary.startswith("Tramadol 50 mg added to the medication list by the patient.")
+    assert "blocks LDN" in event.summary

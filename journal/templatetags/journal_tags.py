@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from journal.models import TimingTaken
-from journal.titration import format_mg
+from journal.vocabulary import format_mg, timing_words
 
 register = template.Library()
 
@@ -18,4 +17,4 @@ def mg(value: Decimal | None) -> str:
 @register.filter
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
-    return TimingTaken(value).label if value in TimingTaken.values else value
+    return timing_words(value)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from journal.access import clinician_of, clinician_required, patient_for, visible_patients
-from journal.selectors import (
-    ROSTER_SORTS,
-    patient_overview,
-    pauses_for,
-    recent_entries,
-    roster_rows,
-    schedules_for,
-    sorted_roster,
-)
-from journal.titration import PHASES, first_dose_date, next_step_after, prescribed_on
+from journal.models import Medication
+from journal.patient_forms import MedicationForm, MedicationStopForm
+from journal.schedule import PHASES
+from journal.selectors import ROSTER_SORTS, patient_overview, recent_entries, roster_rows, sorted_roster
+from journal.services import medication_add, medication_stop
 from journal.views.plans import patient_page_sections
 
 
@@ -30,11 +28,12 @@ def roster(request: HttpRequest) -> HttpResponse:
     descending = request.GET.get("dir") == "desc"
     phase_is = request.GET.get("phase") if request.GET.get("phase") in PHASES else ""
     flagged = request.GET.get("flagged") == "1"
-    rows = sorted_roster(roster_rows(patients), sort=sort, descending=descending, phase_is=phase_is,
-                         flagged=flagged)
+    everyone = roster_rows(patients)
+    rows = sorted_roster(everyone, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
     context = {
         "clinician": clinician,
         "rows": rows,
+        "alerts": [row for row in sorted_roster(everyone) if row.alerts],
         "whole_clinic": whole_clinic,
         "query": request.GET.urlencode(),
         "sort_links": _sort_links(request, sort, descending),
@@ -84,22 +83,55 @@ def _attention_url(request: HttpRequest) -> str:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The clinician's page for one patient. Each section adds its own context."""
     patient = patient_for(request, pk)
-    day = patient.local_today()
-    schedule = schedules_for([patient.pk]).get(patient.pk, [])
-    first_dose = first_dose_date(schedule)
+    return render(request, "journal/clinician/patient.html", patient_page(patient))
+
+
+def patient_page(patient, **forms) -> dict:
+    overview = patient_overview(patient)
+    record = overview.record
+    day, schedule = record.today, record.schedule
     symptoms = list(patient.tracked_symptoms.all())
-    context = {
+    return {
         "patient": patient,
         "day": day,
-        "current": prescribed_on(schedule, day, pauses_for([patient.pk]).get(patient.pk, [])),
-        "next_step": next_step_after(schedule, day),
-        "first_dose": first_dose,
-        "day_on_ldn": (day - first_dose).days + 1 if first_dose and day >= first_dose else None,
+        "today": schedule.on(day),
+        "ends_on": schedule.ends_on(day),
+        "day_on_ldn": record.day_on_ldn,
+        "first_dose": record.first_dose,
         "conditions": list(patient.conditions.all()),
         "symptoms": symptoms,
         "medications": list(patient.medications.all()),
-        "overview": patient_overview(patient),
+        "medication_form": forms.get("medication_form") or MedicationForm(today=day),
+        "safety": record.safety,
+        "overview": overview,
         "recent_entries": recent_entries(patient, day, symptoms),
-        **patient_page_sections(patient, day),
+        **patient_page_sections(patient, schedule, day),
     }
-    return render(request, "journal/clinician/patient.html", context)
+
+
+@clinician_required
+@require_POST
+def patient_medication_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician adds a medicine to the patient's list; the safety state follows at once."""
+    patient = patient_for(request, pk)
+    form = MedicationForm(request.POST, today=patient.local_today())
+    if not form.is_valid():
+        context = patient_page(patient, medication_form=form)
+        return render(request, "journal/clinician/patient.html", context, status=400)
+    medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
+    messages.success(request, f"Added {medication.name} to {patient.name}'s medications.")
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
+
+
+@clinician_required
+@require_POST
+def patient_medication_stop(request: HttpRequest, pk: int, medication_pk: int) -> HttpResponse:
+    patient = patient_for(request, pk)
+    medication = get_object_or_404(Medication, pk=medication_pk, patient=patient)
+    form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
+    if form.is_valid():
+        medication_stop(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
+        messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+    else:
+        messages.error(request, " ".join(form.errors["stopped_on"]))
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")

@@ -3,6 +3,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from journal import rulebook as rules
+from journal.access import clinician_required
 
 
 @login_required
@@ -16,3 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == "staff":
         return redirect("admin:index")
     return render(request, "journal/no_role.html", status=403)
+
+
+@clinician_required
+@require_GET
+def rulebook(request: HttpRequest) -> HttpResponse:
+    """Every rule the app applies, with its reason and source, listed from the code's tables."""
+    return render(request, "journal/rulebook.html", {"sections": rules.sections()})

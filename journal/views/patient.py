@@ -16,18 +16,15 @@ from journal import diary as diary_rules
 from journal.access import own_patient, patient_required
 from journal.diary import DAY, Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
+from journal.medicines import MedicationCategory, classify_medication
 from journal.models import Medication, Patient
 from journal.patient_forms import EntryForm, MedicationForm, MedicationStopForm, entry_initial
-from journal.safety import OPIOID_REASON, find_opioids
-from journal.selectors import patient_diary, pauses_for, schedules_for
-from journal.services import calendar_token_reset, entry_save
-from journal.titration import measured_amount
+from journal.safety import OPIOID_REASON
+from journal.selectors import patient_diary, safety_of, schedule_of
+from journal.services import calendar_token_reset, entry_save, medication_add
+from journal.services import medication_stop as stop_medication
 
 HISTORY_WEEKS = 5
-
-
-def _amount(step) -> str | None:
-    return measured_amount(step.dose_mg, step.form, step.strength_mg) if step else None
 
 
 @patient_required
@@ -37,16 +34,13 @@ def today(request: HttpRequest) -> HttpResponse:
     now = patient.local_now()
     day = now.date()
     diary = patient_diary(patient, since=day - 6 * DAY, today=day)
-    current = diary.prescribed(day)
     entry_day, after_midnight = default_entry_date(now)
     context = {
         "patient": patient,
         "day": day,
-        "current": current,
-        "amount": _amount(current),
-        "next_step": diary.next_step,
-        "in_baseline": diary.in_baseline(day),
-        "first_dose": diary.first_dose,
+        "today": diary.schedule.on(day),
+        "ends_on": diary.schedule.ends_on(day),
+        "safety": safety_of(patient, diary.schedule, day),
         "entry": diary.entries.get(entry_day),
         "entry_day": entry_day,
         "after_midnight": after_midnight,
@@ -112,14 +106,12 @@ def entry(request: HttpRequest) -> HttpResponse:
         saved_entry = diary.entries.get(day)
         form = EntryForm(initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args)
 
-    step = diary.prescribed(day)
     context = {
         "patient": patient,
         "form": form,
         "day": day,
         "today": today,
-        "step": step,
-        "amount": _amount(step),
+        "step": diary.prescribed(day),
         "in_baseline": diary.in_baseline(day),
         "after_midnight": after_midnight and day == default_day,
         "existing": day in diary.entries or saved,
@@ -193,12 +185,14 @@ def _medications_page(
 ) -> HttpResponse:
     today = patient.local_today()
     medications = list(patient.medications.all())
-    current = [med for med in medications if med.stopped_on is None or med.stopped_on > today]
+    current = [med for med in medications if med.stopped_on is None]
     context = {
         "patient": patient,
         "today": today,
+        "safety": safety_of(patient, day=today),
         "current": [
-            (med, find_opioids(med.name), stop_form if stop_form and stop_form.medication == med else None)
+            (med, MedicationCategory.OPIOID in classify_medication(med.name),
+             stop_form if stop_form and stop_form.medication == med else None)
             for med in current
         ],
         "stopped": sorted(
@@ -219,8 +213,7 @@ def medications(request: HttpRequest) -> HttpResponse:
     form = MedicationForm(request.POST, today=patient.local_today())
     if not form.is_valid():
         return _medications_page(request, patient, add_form=form)
-    form.instance.patient = patient
-    medication = form.save()
+    medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
     messages.success(request, f"Added {medication.name}.")
     return redirect("medications")
 
@@ -233,10 +226,8 @@ def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
     form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
     if not form.is_valid():
         return _medications_page(request, patient, stop_form=form)
-    medication.stopped_on = form.cleaned_data["stopped_on"]
-    medication.full_clean()
-    medication.save(update_fields=["stopped_on"])
-    messages.success(request, f"Marked {medication.name} as stopped on {medication.stopped_on:%-d %B %Y}.")
+    stop_medication(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
+    messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
     return redirect("medications")
 
 
@@ -269,12 +260,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     patient = Patient.objects.filter(calendar_token=token).first()
     if patient is None:
         raise Http404("No such calendar.")
-    body = dose_calendar(
-        schedules_for([patient.pk]).get(patient.pk, []),
-        pauses_for([patient.pk]).get(patient.pk, []),
-        patient.time_zone,
-        timezone.now(),
-    )
+    body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ldn-doses.ics"'
     return response

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from journal import services
 from journal.access import clinician_of, clinician_required, own_patient, patient_for, patient_required
+from journal.findings import Level, stops_save
+from journal.measuring import patient_amount
 from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.plan_forms import (
     EndForm,
@@ -23,9 +25,11 @@ from journal.plan_forms import (
     StepBackForm,
     StepEditForm,
 )
-from journal.safety import THYROID_WATCH_NOTE, ScreeningAnswers, judge_screening, prefill_screening
-from journal.selectors import pauses_for, schedules_for
-from journal.titration import PLAN_TEMPLATES, measured_amount, next_step_after, prescribed_on
+from journal.safety import judge_screening, prefill_screening
+from journal.schedule import StepState
+from journal.selectors import medication_periods_for, safety_of, schedule_of
+from journal.titration import PLAN_TEMPLATES
+from journal.vocabulary import dose_phrase
 
 DAY = services.DAY
 
@@ -35,47 +39,42 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _plan_with_steps(patient: Patient) -> TitrationPlan | None:
-    """The active plan, else the most recent non-draft one."""
-    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT).prefetch_related("steps")
+def _shown_plan(patient: Patient) -> TitrationPlan | None:
+    """The current plan, else the most recent prescribed one."""
+    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT)
     return plans.filter(status=TitrationPlan.Status.ACTIVE).first() or plans.first()
 
 
-def _step_rows(plan: TitrationPlan | None, today):
-    """The plan's steps with what the patient measures out and where each stands today."""
+def _plan_state(plan: TitrationPlan | None, today) -> str:
+    """"active", "ends on 3 Mar 2027" or "ended": what the plan's badge says."""
     if plan is None:
-        return []
-    steps = list(plan.steps.all())
-    current = max((s for s in steps if s.start_date <= today), key=lambda s: s.start_date, default=None)
-    return [
-        {
-            "step": step,
-            "amount": measured_amount(step.dose_mg, plan.form, plan.strength_mg),
-            "state": "current" if step is current else ("past" if step.start_date <= today else "upcoming"),
-        }
-        for step in steps
-    ]
+        return ""
+    if plan.ended_on is not None and plan.ended_on <= today:
+        return "ended"
+    if plan.status != TitrationPlan.Status.ACTIVE:
+        return "ended"
+    return f"ends on {plan.ended_on:%-d %b %Y}" if plan.ended_on else "active"
+
+
+def plan_section(patient: Patient, schedule, today) -> dict:
+    """The plan and its steps as the schedule places them on `today` (one truth for "now")."""
+    plan = _shown_plan(patient)
+    return {
+        "plan": plan,
+        "plan_state": _plan_state(plan, today),
+        "plan_steps": schedule.step_rows(today, plan.pk) if plan else [],
+    }
 
 
 # --- the clinician's patient page sections ----------------------------------------------
 
 
-def patient_page_sections(patient: Patient, day) -> dict:
+def patient_page_sections(patient: Patient, schedule, day) -> dict:
     """Context for the plan, screening, invitation and audit sections of the clinician's
     patient page."""
-    plan = _plan_with_steps(patient)
-    screening = patient.screenings.select_related("screened_by__user").first()
-    start = next((s.start_date for s in plan.steps.all()), day) if plan else day
-    findings = judge_screening(ScreeningAnswers.from_record(screening), start) if screening else []
-    thyroid = (screening is not None and screening.thyroid_medication) or prefill_screening(
-        patient.medications.all(), day
-    ).thyroid_medication
     return {
-        "plan": plan,
-        "plan_steps": _step_rows(plan, day),
-        "screening": screening,
-        "screening_findings": findings,
-        "thyroid_note": THYROID_WATCH_NOTE if thyroid else "",
+        **plan_section(patient, schedule, day),
+        "screening": patient.screenings.select_related("screened_by__user").first(),
         "invitation": patient.invitations.order_by("-created_at").first()
         if patient.user_id is None
         else None,
@@ -91,7 +90,7 @@ def patient_page_sections(patient: Patient, day) -> dict:
 def screening(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     today = patient.local_today()
-    medications = list(patient.medications.all())
+    periods = medication_periods_for([patient])[patient.pk]
     if request.method == "POST":
         form = ScreeningForm(request.POST)
         if form.is_valid():
@@ -108,7 +107,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
                 "Safety screening recorded."
                 + (
                     " It blocks a plan starting on that date: see the reasons on the plan editor."
-                    if any(f.level == "block" for f in findings)
+                    if stops_save(findings)
                     else ""
                 ),
             )
@@ -119,8 +118,8 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
             )
     findings = []
     if request.method == "GET":
-        prefilled = prefill_screening(medications, today)
-        form = ScreeningForm(initial={**vars(prefilled), "start_date": today})
+        prefilled = prefill_screening(periods, today)
+        form = ScreeningForm(initial={**prefilled.as_fields(), "start_date": today})
         findings = judge_screening(prefilled, today)
     return render(
         request,
@@ -128,7 +127,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "form": form,
-            "medications": medications,
+            "medications": periods,
             "findings": findings,
         },
     )
@@ -140,25 +139,22 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict:
     """`valid`: whether the parameters were valid before saving added its own errors."""
     steps, findings = [], []
+    data = form.cleaned_data if valid else {}
     if valid:
         steps = form.steps()
-        findings = services.plan_findings(patient, steps)
-    data = form.cleaned_data if valid else {}
+        findings = services.plan_findings(patient, steps, form=data["form"], strength_mg=data["strength_mg"],
+                                          today=patient.local_today())
     return {
         "patient": patient,
         "form": form,
         "templates": PLAN_TEMPLATES.values(),
         "preview": [
-            {
-                "day": day,
-                "dose": dose,
-                "amount": measured_amount(dose, data.get("form"), data.get("strength_mg")),
-            }
+            {"day": day, "dose": dose, "amount": patient_amount(dose, data["form"], data["strength_mg"])}
             for day, dose in steps
         ],
         "findings": findings,
-        "has_warnings": any(f.level == "warn" for f in findings),
-        "blocked": any(f.level in ("block", "refuse") for f in findings),
+        "has_warnings": any(f.level is Level.WARN for f in findings),
+        "blocked": stops_save(findings),
     }
 
 
@@ -166,12 +162,15 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
-    if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
-        messages.error(request, "This patient already has an active plan: change it below, or end it first.")
+    today = patient.local_today()
+    current = patient.plans.filter(status=TitrationPlan.Status.ACTIVE).first()
+    if current is not None and current.ended_on is None:
+        messages.error(request, "This patient's plan has no end date: change it below, or end it first.")
         return redirect("plan_manage", pk=patient.pk)
     action = request.POST.get("action", "")
     if request.method == "GET":
-        start = request.GET.get("start_date") or patient.local_today().isoformat()
+        earliest = max(today, current.ended_on) if current else today
+        start = request.GET.get("start_date") or earliest.isoformat()
         base = {"start_date": start, "timing": Timing.BEDTIME, "form": "capsule"}
         values = PlanEditorForm.with_template(base, request.GET.get("template", "standard"))
         # A template's values are complete, so the preview shows at once; custom starts empty.
@@ -193,11 +192,13 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
                 template=form.cleaned_data["template"],
                 warnings_confirmed=form.cleaned_data["confirm_warnings"],
+                today=today,
+                request_key=form.cleaned_data["request_key"],
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Plan saved and active. The patient sees it on their Today page.")
+            messages.success(request, "Plan saved. The patient sees it on their Today page.")
             return redirect("plan_manage", pk=patient.pk)
     context = _editor_context(patient, form, valid)
     template = "journal/plans/editor.html"
@@ -213,7 +214,9 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _manage_context(patient: Patient, **forms) -> dict:
     today = patient.local_today()
-    plan = _plan_with_steps(patient)
+    schedule = schedule_of(patient)
+    section = plan_section(patient, schedule, today)
+    plan = section["plan"]
     tomorrow = today + DAY
     defaults = {
         "hold_form": HoldForm(),
@@ -222,13 +225,14 @@ def _manage_context(patient: Patient, **forms) -> dict:
         "end_form": EndForm(initial={"ended_on": today + 14 * DAY}),
         "pause_form": PauseForm(initial={"start_date": tomorrow, "end_date": tomorrow + 6 * DAY}),
     }
+    changeable = section["plan_state"] not in ("", "ended")
     return {
         "patient": patient,
         "today": today,
-        "plan": plan,
-        "plan_steps": _step_rows(plan, today),
-        "pauses": list(patient.pauses.all()),
-        "active": plan is not None and plan.status == TitrationPlan.Status.ACTIVE,
+        **section,
+        "pauses": schedule.pauses,
+        "active": changeable,
+        "new_plan_allowed": plan is None or plan.ended_on is not None or not changeable,
         **defaults,
         **forms,
     }
@@ -269,7 +273,8 @@ def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) ->
 @require_POST
 def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        services.plan_hold(plan=_active_plan(patient), clinician=clinician, days=data["days"], today=today)
+        services.plan_hold(plan=_active_plan(patient), clinician=clinician, days=data["days"], today=today,
+                           request_key=data["request_key"])
         return f"Held: later steps moved {data['days']} days later."
 
     return _change(request, pk, HoldForm, "hold_form", apply)
@@ -285,6 +290,7 @@ def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
             start_date=data["start_date"],
             shift_days=data["shift_days"],
             today=today,
+            request_key=data["request_key"],
         )
         return f"Stepped back to {step}."
 
@@ -296,7 +302,8 @@ def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         step = services.plan_switch_to_morning(
-            plan=_active_plan(patient), clinician=clinician, start_date=data["start_date"], today=today
+            plan=_active_plan(patient), clinician=clinician, start_date=data["start_date"], today=today,
+            request_key=data["request_key"],
         )
         return f"Switched to the morning: {step}."
 
@@ -315,6 +322,7 @@ def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
             taper_mg=data["taper_mg"],
             taper_from=data["taper_from"],
             warnings_confirmed=data["confirm_warnings"],
+            request_key=data["request_key"],
         )
         return f"The plan ends on {data['ended_on']:%-d %B %Y}."
 
@@ -325,14 +333,17 @@ def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pause_new(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        services.ldn_pause_record(
+        _, findings = services.ldn_pause_record(
             patient=patient,
             clinician=clinician,
             start_date=data["start_date"],
             end_date=data["end_date"],
             reason=data["reason"],
+            request_key=data["request_key"],
         )
-        return "LDN pause recorded: nothing is prescribed on those days."
+        resumption = " ".join(f"{f.level.label.capitalize()}: {f.message}" for f in findings)
+        return "LDN pause recorded: nothing is prescribed on those days." + (
+            f" Before LDN resumes — {resumption}" if resumption else "")
 
     return _change(request, pk, PauseForm, "pause_form", apply)
 
@@ -357,6 +368,7 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
                     timing=form.cleaned_data["timing"],
                     note=form.cleaned_data["note"],
                     warnings_confirmed=form.cleaned_data["confirm_warnings"],
+                    request_key=form.cleaned_data["request_key"],
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -371,9 +383,11 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
         {
             "patient": patient,
             "step": step,
+            "step_phrase": dose_phrase(step.dose_mg, step.timing),
             "form": form,
             "findings": findings,
-            "editable": step.start_date > today and step.plan.status == TitrationPlan.Status.ACTIVE,
+            "editable": step.start_date > today and step.plan.status == TitrationPlan.Status.ACTIVE
+            and (step.plan.ended_on is None or step.plan.ended_on > today),
         },
         status=400 if form.errors else 200,
     )
@@ -387,25 +401,19 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 def my_plan(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()
-    plan = _plan_with_steps(patient)
-    schedule = schedules_for([patient.pk]).get(patient.pk, [])
-    pauses = pauses_for([patient.pk]).get(patient.pk, [])
-    current = prescribed_on(schedule, today, pauses)
-    rows = [row for row in _step_rows(plan, today) if row["state"] != "past"]
+    schedule = schedule_of(patient)
+    section = plan_section(patient, schedule, today)
     return render(
         request,
         "journal/plans/my_plan.html",
         {
             "patient": patient,
-            "plan": plan,
-            "today": today,
-            "current": current,
-            "current_amount": measured_amount(current.dose_mg, current.form, current.strength_mg)
-            if current
-            else None,
-            "next_step": next_step_after(schedule, today),
-            "rows": rows,
-            "pauses": [p for p in patient.pauses.all() if p.end_date >= today],
+            **section,
+            "today": schedule.on(today),
+            "ends_on": schedule.ends_on(today),
+            "rows": [row for row in section["plan_steps"] if row.state is not StepState.PAST],
+            "pauses": [pause for pause in schedule.pauses if pause.end_date >= today],
+            "safety": safety_of(patient, schedule, today),
         },
     )
 

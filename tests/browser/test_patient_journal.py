@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from journal.models import DailyEntry, Symptom, SymptomScore
 from tests.browser.conftest import log_in, screenshot
@@ -159,12 +160,14 @@ def test_medications_warn_about_an_opioid_on_a_phone(phone):
     phone.get_by_label("Medicine", exact=True).fill("Oxycodone/acetaminophen")
     phone.get_by_label("Dose (optional)").fill("5/325 mg as needed")
     phone.get_by_role("button", name="Add medicine").click()
-    warning = phone.get_by_test_id("opioid-warning")
-    assert "Talk to your clinician before taking LDN with it." in warning.inner_text()
+    notice = phone.get_by_test_id("safety-notice")
+    assert "Do not take LDN together with Oxycodone/acetaminophen" in notice.inner_text()
     screenshot(phone, "patient-medications")
     no_accessibility_violations(phone)
     phone.get_by_role("button", name="Mark Oxycodone/acetaminophen stopped").click()
-    assert phone.get_by_test_id("opioid-warning").count() == 0
+    # Last taken today: the notice stays for today, the medicine moves to "Stopped".
+    expect(phone.get_by_role("heading", name="Stopped")).to_be_visible()
+    assert "Do not take LDN together with" in phone.get_by_test_id("safety-notice").inner_text()
     phone.goto("/calendar/")
     screenshot(phone, "patient-calendar")
     no_accessibility_violations(phone)

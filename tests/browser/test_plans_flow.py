@@ -45,13 +45,14 @@ def test_invite_screen_plan_and_accept(desktop, browser, live_server):
     expect(preview.locator("tbody tr")).to_have_count(6)
     expect(preview.locator("tbody tr").last).to_contain_text("3 mg")
     expect(preview.locator("tbody tr").last).to_contain_text("6 capsules = 3 mg")
-    # The thyroid answer warns, with its reason; saving needs an explicit confirmation.
-    finding = page.get_by_test_id("finding-thyroid_medication")
-    expect(finding).to_contain_text("thyroid dose may become too high")
-    page.get_by_label("I have read the warnings").check()
+    # The thyroid answer leaves a note with its reason; a note needs no confirmation.
+    finding = page.get_by_test_id("finding-thyroid_watch")
+    expect(finding).to_contain_text("Thyroid medication")
+    expect(finding).to_contain_text("LDN may improve thyroid function")
+    expect(page.get_by_label("I have read the warnings")).to_have_count(0)
     screenshot(page, "plan-editor")
     page.get_by_role("button", name="Save and activate").click()
-    expect(page.get_by_text("Plan saved and active.")).to_be_visible()
+    expect(page.get_by_text("Plan saved.")).to_be_visible()
     expect(page.get_by_test_id("plan-steps").locator("tbody tr").first).to_contain_text("now")
 
     page.get_by_role("link", name="Patients").click()

@@ -36,6 +36,9 @@ from journal.models import (
     TitrationPlan,
     User,
 )
+from journal.schedule import PlannedStep, PlanRecord, Schedule
+from journal.services import medication_add
+from journal.titration import generate_steps
 
 DEMO_CLINIC = "Riverside LDN Clinic"
 DEMO_PASSWORD = "ldn-demo-2026"
@@ -63,7 +66,10 @@ class Story:
     morning_switch: bool = False
     missed_rate: float = 0.06
     sensitive: bool = False  # more side effects after step-ups
-    medications: tuple[tuple[str, str, int | None], ...] = field(default=())
+    # (name, dose text, started, last taken): days from the first dose; None = not given / still taken.
+    medications: tuple[tuple[str, str, int | None, int | None], ...] = field(default=())
+    # Medicines the patient adds to their list today, started this many days after the first dose.
+    added_today: tuple[tuple[str, str, int], ...] = field(default=())
 
 
 STORIES = (
@@ -150,7 +156,7 @@ STORIES = (
         ("1", "0.5", "3", 14),
         0.5,
         1,
-        medications=(("Levothyroxine", "75 mcg daily", None),),
+        medications=(("Levothyroxine", "75 mcg daily", -400, None),),
     ),
     Story(
         "Isla",
@@ -184,7 +190,7 @@ STORIES = (
         0.7,
         0,
         time_zone="Pacific/Auckland",
-        medications=(("Tramadol 50 mg", "as needed", -20),),
+        medications=(("Tramadol 50 mg", "as needed", -400, -20),),
     ),
     Story(
         "Maya",
@@ -241,6 +247,17 @@ STORIES = (
         0,
         missed_rate=0.12,
     ),
+    Story(
+        "Victor",
+        "Ward",
+        "Fibromyalgia",
+        ("Pain", "Fatigue"),
+        155,
+        ("1.5", "1.5", "4.5", 14),
+        0.4,
+        0,
+        added_today=(("Tramadol 50 mg", "for back pain, up to 4 a day", 151),),
+    ),
 )
 
 SIDE_EFFECT_KINDS = (
@@ -256,15 +273,8 @@ USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0)}
 
 
 def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt.date, Decimal]]:
-    dose, increment, target = (Decimal(value) for value in ramp[:3])
-    steps = []
-    day = start
-    while True:
-        steps.append((day, min(dose, target)))
-        if dose >= target:
-            return steps
-        dose += increment
-        day += dt.timedelta(days=ramp[3])
+    start_mg, increment, target = (Decimal(value) for value in ramp[:3])
+    return generate_steps(start, start_mg, increment, ramp[3], target)
 
 
 class DemoBuilder:
@@ -311,16 +321,26 @@ class DemoBuilder:
         patient.conditions.add(self.conditions[story.condition])
         patient.tracked_symptoms.add(*(self.symptoms[name] for name in story.symptoms))
         patient.clinicians.add(clinician)
-        for name, dose_text, stopped_days in story.medications:
-            first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
-            Medication.objects.create(
-                patient=patient,
-                name=name,
-                dose_text=dose_text,
-                started_on=first_dose - dt.timedelta(days=400),
-                stopped_on=None if stopped_days is None else first_dose + dt.timedelta(days=stopped_days),
-            )
+        first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
+
+        def on(days: int | None) -> dt.date | None:
+            return None if days is None else first_dose + dt.timedelta(days=days)
+
+        for name, dose_text, started, stopped in story.medications:
+            Medication.objects.create(patient=patient, name=name, dose_text=dose_text, started_on=on(started),
+                                      stopped_on=on(stopped), created_at=self.at(on(-10), 10))
         return patient
+
+    @staticmethod
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    @staticmethod
+    def medicines_added_today(patient: Patient, story: Story, first_dose: dt.date) -> None:
+        """What the patient tells the clinic today, through their own medication page."""
+        for name, dose_text, started in story.added_today:
+            medication_add(patient=patient, actor=patient.user, name=name, dose_text=dose_text,
+                           started_on=first_dose + dt.timedelta(days=started))
 
     def plan_and_entries(self, patient: Patient, story: Story, clinician: Clinician) -> None:
         first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
@@ -331,9 +351,8 @@ class DemoBuilder:
             status=TitrationPlan.Status.ACTIVE,
             strength_mg=Decimal("0.5") if story.ramp[0] == "0.5" else Decimal("1.5"),
             filler_note="microcrystalline cellulose (no calcium carbonate)",
-            created_at=timezone.make_aware(
-                dt.datetime.combine(first_dose - dt.timedelta(days=10), dt.time(10))
-            ),
+            created_at=self.at(first_dose - dt.timedelta(days=10), 10),
+            starts_on=first_dose,
         )
         step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose) for day, dose in steps]
         if story.morning_switch:
@@ -355,12 +374,15 @@ class DemoBuilder:
             plan=plan,
             screened_by=clinician,
             screened_at=plan.created_at,
-            thyroid_medication=any("thyroxine" in m[0].lower() for m in story.medications),
+            thyroid_medication=any(m[0] == "Levothyroxine" for m in story.medications),
             opioid_use_last_14_days=False,
             notes="Demo screening",
         )
         self.audit_trail(patient, clinician, plan, step_rows)
-        self.entries(patient, story, first_dose, step_rows)
+        schedule = Schedule([PlanRecord(plan.pk, tuple(PlannedStep(s.start_date, s.dose_mg, s.timing)
+                                                        for s in step_rows))])
+        self.entries(patient, story, first_dose, step_rows, schedule)
+        self.medicines_added_today(patient, story, first_dose)
 
     @staticmethod
     def audit_trail(patient: Patient, clinician: Clinician, plan: TitrationPlan,
@@ -381,7 +403,8 @@ class DemoBuilder:
             ],
         ])
 
-    def entries(self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep]) -> None:
+    def entries(self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep],
+                schedule: Schedule) -> None:
         start = max(
             first_dose - dt.timedelta(days=BASELINE_DAYS), self.today - dt.timedelta(days=MAX_HISTORY_DAYS)
         )
@@ -393,9 +416,7 @@ class DemoBuilder:
             if day != self.today and self.rng.random() < story.missed_rate / 2:
                 day += dt.timedelta(days=1)  # not logged at all
                 continue
-            step = max(
-                (s for s in step_rows if s.start_date <= day), key=lambda s: s.start_date, default=None
-            )
+            step = schedule.prescribed(day)
             days_on = (day - first_dose).days
             taken = step is not None and self.rng.random() >= story.missed_rate / 2
             entry = DailyEntry(

@@ -1,0 +1,112 @@
+"""What the patient measures out for a dose, and whether it can be measured exactly.
+
+A capsule plan's strength is mg per capsule, a liquid's is mg per mL. The patient is told
+"2 capsules = 3 mg" or "1.5 mL = 1.5 mg" only when that amount is exactly their dose and
+can be measured: a whole number of capsules, or a volume on the 0.01 mL marks of an oral
+syringe. Otherwise they see the dose in mg and are asked to check with their pharmacist,
+and the prescriber gets a finding that says why when the plan is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from journal.findings import Finding, Level, Rule
+from journal.vocabulary import format_mg
+
+SYRINGE_MARK_ML = Decimal("0.01")  # a 1 mL oral syringe is marked in 0.01 mL
+# The app's own limits of a sensible instruction: beyond them the strength is surely wrong.
+MAX_CAPSULES_PER_DOSE = 10
+MAX_LIQUID_ML_PER_DOSE = Decimal("10")
+
+MEASURING_REASON = (
+    "The patient measures their own dose: it must be a whole number of capsules, or a volume "
+    "that an oral syringe marked in 0.01 mL measures exactly; otherwise the pharmacist has to "
+    "make up a strength that fits. LDN is compounded by a specialty pharmacy [001, 003]."
+)
+
+MEASURING_RULE = Rule(
+    "not_measurable", Level.WARN,
+    f"A dose that is not a whole number of capsules (at most {MAX_CAPSULES_PER_DOSE}), or not a volume on "
+    "the "
+    f"0.01 mL marks of an oral syringe (at most {MAX_LIQUID_ML_PER_DOSE} mL).", MEASURING_REASON)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A dose in a plan's form and strength. `exact` is False when the amount cannot be
+    measured as it is (part of a capsule, a volume between syringe marks, an absurd count);
+    `problem` then says why, for the prescriber."""
+
+    dose_mg: Decimal
+    form: str
+    amount: Decimal
+    exact: bool
+    problem: str = ""
+
+    @property
+    def instruction(self) -> str | None:
+        """"2 capsules = 3 mg", "1.5 mL = 1.5 mg"; None when not exact."""
+        if not self.exact:
+            return None
+        mg = format_mg(self.dose_mg)
+        if self.form == "liquid":
+            return f"{format_mg(self.amount)} mL = {mg} mg"
+        count = int(self.amount)
+        return f"{count} capsule{'' if count == 1 else 's'} = {mg} mg"
+
+
+def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measurement | None:
+    """The amount to measure for `dose_mg`; None when there is nothing to count (no strength
+    given, or a cream or other form, which the pharmacist's label explains)."""
+    if not strength_mg or strength_mg <= 0 or form not in ("capsule", "liquid"):
+        return None
+    amount = dose_mg / strength_mg
+    if form == "capsule":
+        if amount != amount.to_integral_value():
+            return Measurement(dose_mg, form, amount, False,
+                               f"{format_mg(dose_mg)} mg is {_rounded(amount)} capsules of "
+                               f"{format_mg(strength_mg)} mg: not a whole number of capsules.")
+        if amount > MAX_CAPSULES_PER_DOSE:
+            return Measurement(dose_mg, form, amount, False,
+                               f"{format_mg(dose_mg)} mg is {format_mg(amount)} capsules of "
+                               f"{format_mg(strength_mg)} mg: more than {MAX_CAPSULES_PER_DOSE} a dose.")
+        return Measurement(dose_mg, form, amount, True)
+    if amount % SYRINGE_MARK_ML:
+        return Measurement(dose_mg, form, amount, False,
+                           f"{format_mg(dose_mg)} mg is {_rounded(amount)} mL of {format_mg(strength_mg)} "
+                           "mg/mL: between the 0.01 mL marks of an oral syringe.")
+    if amount > MAX_LIQUID_ML_PER_DOSE:
+        return Measurement(dose_mg, form, amount, False,
+                           f"{format_mg(dose_mg)} mg is {format_mg(amount)} mL of {format_mg(strength_mg)} "
+                           f"mg/mL: more than {format_mg(MAX_LIQUID_ML_PER_DOSE)} mL a dose.")
+    return Measurement(dose_mg, form, amount, True)
+
+
+def _rounded(amount: Decimal) -> str:
+    """About how much, for the prescriber's message: "2.25", "0.333…"."""
+    shown = amount.quantize(Decimal("0.001"))
+    return format_mg(shown) + ("" if shown == amount else "…")
+
+
+def patient_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> str | None:
+    """What the patient is told to measure: the exact instruction, or — when it cannot be
+    exact — the dose in mg with "ask your pharmacist"; None when there is nothing to measure."""
+    measured = measure(dose_mg, form, strength_mg)
+    if measured is None:
+        return None
+    return measured.instruction or (
+        f"{format_mg(dose_mg)} mg — ask your pharmacist how to measure this dose")
+
+
+def measuring_findings(doses: Iterable[Decimal], form: str, strength_mg: Decimal | None) -> list[Finding]:
+    """A warning for each dose of a plan that cannot be measured exactly in its form."""
+    findings = []
+    for dose in dict.fromkeys(doses):
+        measured = measure(dose, form, strength_mg)
+        if measured is not None and not measured.exact:
+            findings.append(MEASURING_RULE.finding(
+                f"{measured.problem} The patient will be told to ask their pharmacist."))
+    return findings

@@ -1,0 +1,393 @@
+"""A patient's schedule: what is prescribed on every day, computed once.
+
+Built from the patient's plans (each a run of dated dose steps, and perhaps an end date)
+and their LDN pauses, a `Schedule` answers every question about the prescription: the
+dose and timing on a day, the step in force and the next one, each step's state, the first
+dose, the day on LDN, the prescribed days in a range and the phase. Every page, export,
+calendar feed, advice rule and the demo data ask it; nothing else works this out.
+
+The rules:
+- A step is in force from its start date until the next step starts (in any plan: a later
+  plan takes over) or its plan ends (`ended_on`, the first day with nothing prescribed).
+- Nothing is prescribed on a paused day; the step stays in force underneath the pause.
+- Plans do not overlap (the database and the plan services refuse it); should old rows
+  overlap anyway, the later start wins, so every day still has one answer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from journal.measuring import Measurement, measure, patient_amount
+from journal.vocabulary import dose_phrase, timing_words
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """A dose step as the clinician wrote it."""
+
+    start_date: dt.date
+    dose_mg: Decimal
+    timing: str = "bedtime"
+    note: str = ""
+    step_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """One prescribed (non-draft) plan as plain data; plans are given oldest first."""
+
+    plan_id: int
+    steps: tuple[PlannedStep, ...] = ()
+    form: str = "capsule"
+    strength_mg: Decimal | None = None
+    ended_on: dt.date | None = None  # the first day with nothing prescribed
+
+
+@dataclass(frozen=True)
+class PausePeriod:
+    start_date: dt.date
+    end_date: dt.date  # the last paused day
+    reason: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One step placed in the schedule: in force from `start_date` until the day before
+    `until` (None: until further notice)."""
+
+    start_date: dt.date
+    until: dt.date | None
+    dose_mg: Decimal
+    timing: str
+    plan_id: int
+    form: str = "capsule"
+    strength_mg: Decimal | None = None
+    note: str = ""
+    step_id: int | None = None
+    plan_ends_on: dt.date | None = None
+
+    @property
+    def takes_effect(self) -> bool:
+        """False for a step that a later step or its plan's end replaced before it began."""
+        return self.until is None or self.until > self.start_date
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.until is None or day < self.until)
+
+    @property
+    def ended_by_plan(self) -> bool:
+        """The step runs until its plan ends (it is the plan's last step in force)."""
+        return self.until is not None and self.until == self.plan_ends_on
+
+    @property
+    def phrase(self) -> str:
+        return dose_phrase(self.dose_mg, self.timing)
+
+    @property
+    def measured_phrase(self) -> str:
+        """"3 mg at bedtime", or with the amount to measure "1.5 mL = 1.5 mg at bedtime"."""
+        measured = self.measurement
+        if measured is None or measured.instruction is None:
+            return self.phrase
+        return f"{measured.instruction} {timing_words(self.timing)}"
+
+    @property
+    def measurement(self) -> Measurement | None:
+        return measure(self.dose_mg, self.form, self.strength_mg)
+
+    @property
+    def instruction(self) -> str | None:
+        """"2 capsules = 3 mg" when the amount is exactly the dose, else None."""
+        measured = self.measurement
+        return measured.instruction if measured else None
+
+    @property
+    def ask_pharmacist(self) -> bool:
+        """The form has an amount to measure, but not exactly this dose."""
+        measured = self.measurement
+        return measured is not None and not measured.exact
+
+    @property
+    def amount(self) -> str | None:
+        """What the patient measures: "2 capsules = 3 mg", or the mg with "ask your pharmacist"."""
+        return patient_amount(self.dose_mg, self.form, self.strength_mg)
+
+
+class StepState(StrEnum):
+    PAST = "past"
+    NOW = "now"
+    PAUSED = "paused"
+    UPCOMING = "upcoming"
+    ENDED = "ended"  # the plan ended while this step was in force
+    REPLACED = "replaced"  # never took effect: a later step or the plan's end came first
+
+    @property
+    def label(self) -> str:
+        return STEP_STATE_LABELS[self]
+
+    @property
+    def style(self) -> str:
+        return STEP_STATE_STYLES.get(self, "")
+
+
+STEP_STATE_LABELS = {
+    StepState.PAST: "past",
+    StepState.NOW: "now",
+    StepState.PAUSED: "paused today",
+    StepState.UPCOMING: "upcoming",
+    StepState.ENDED: "plan ended",
+    StepState.REPLACED: "not taken up",
+}
+
+
+STEP_STATE_STYLES = {StepState.NOW: "ok", StepState.PAUSED: "warn", StepState.ENDED: "warn"}
+
+
+@dataclass(frozen=True)
+class StepRow:
+    dose: Dose
+    state: StepState
+
+
+@dataclass(frozen=True)
+class Run:
+    """Days on which one dose is prescribed without a break: `first` to `last` inclusive
+    (`last` None: until further notice)."""
+
+    dose: Dose
+    first: dt.date
+    last: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.first <= day and (self.last is None or day <= self.last)
+
+
+PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
+
+
+@dataclass(frozen=True)
+class DayPrescription:
+    """What is prescribed on one day, and why nothing is when nothing is:
+    - dose: a dose is prescribed;
+    - baseline: no dose yet (`first_dose` ahead, or no plan at all);
+    - paused: a pause covers the day;
+    - between: nothing now, a later plan starts on `next_dose.start_date`;
+    - ended: the last plan has ended (`ended_on`)."""
+
+    day: dt.date
+    kind: str
+    dose: Dose | None = None
+    pause: PausePeriod | None = None
+    first_dose: dt.date | None = None
+    next_dose: Dose | None = None
+    ended_on: dt.date | None = None
+
+    @property
+    def words(self) -> str:
+        """The clinician's words for the day: "3 mg at bedtime", "paused until 4 Mar 2027 (surgery)"."""
+        if self.dose is not None:
+            return self.dose.phrase
+        if self.kind == "paused":
+            return f"paused until {_day(self.pause.end_date)} ({self.pause.reason})"
+        if self.kind == "baseline":
+            return f"baseline — first dose {_day(self.first_dose)}" if self.first_dose else "no plan yet"
+        if self.kind == "between":
+            return f"none prescribed until {_day(self.next_dose.start_date)}"
+        if self.ended_on is not None:
+            return f"none prescribed: the plan ended on {_day(self.ended_on)}"
+        return "none prescribed"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class Schedule:
+    """Everything prescribed to one patient. Immutable; build it once per request."""
+
+    def __init__(self, plans: Iterable[PlanRecord] = (), pauses: Iterable[PausePeriod] = ()):
+        self.plans = tuple(plans)
+        self.pauses = tuple(sorted(pauses, key=lambda pause: pause.start_date))
+        self.doses = _place(self.plans)
+        self.runs = _runs(self.doses, self.pauses)
+        self._run_starts = [run.first for run in self.runs]
+
+    def __repr__(self) -> str:
+        return f"Schedule({len(self.plans)} plans, {len(self.doses)} steps, {len(self.pauses)} pauses)"
+
+    @property
+    def effective(self) -> tuple[Dose, ...]:
+        return tuple(dose for dose in self.doses if dose.takes_effect)
+
+    # --- one day -------------------------------------------------------------------------
+
+    def prescribed(self, day: dt.date) -> Dose | None:
+        """The dose prescribed on `day`: None before the first dose, during a pause, between
+        plans and after the last plan has ended."""
+        index = bisect.bisect_right(self._run_starts, day) - 1
+        if index >= 0 and self.runs[index].covers(day):
+            return self.runs[index].dose
+        return None
+
+    def on(self, day: dt.date) -> DayPrescription:
+        """Everything the pages say about `day`'s prescription, in one answer."""
+        dose, first = self.prescribed(day), self.first_dose
+        common = {"day": day, "dose": dose, "first_dose": first, "next_dose": self.next_step(day)}
+        if dose is not None:
+            return DayPrescription(kind="dose", **common)
+        if first is None or day < first:
+            return DayPrescription(kind="baseline", **common)
+        if (pause := self.pause_on(day)) is not None and self.in_force(day) is not None:
+            return DayPrescription(kind="paused", pause=pause, **common)
+        if common["next_dose"] is not None:
+            return DayPrescription(kind="between", **common)
+        last = self.last_dose_before(day + DAY)
+        return DayPrescription(kind="ended", ended_on=last.until if last else None, **common)
+
+    def in_force(self, day: dt.date) -> Dose | None:
+        """The step in force on `day`, whether or not a pause covers it."""
+        started = [dose for dose in self.effective if dose.in_force_on(day)]
+        return started[-1] if started else None
+
+    def pause_on(self, day: dt.date) -> PausePeriod | None:
+        return next((pause for pause in self.pauses if pause.covers(day)), None)
+
+    def next_step(self, day: dt.date) -> Dose | None:
+        """The first step after `day` that will take effect: the next change of dose or timing."""
+        return next((dose for dose in self.effective if dose.start_date > day), None)
+
+    def ends_on(self, day: dt.date) -> dt.date | None:
+        """The end date ahead of `day` of the plan in force (or starting next), if one is set."""
+        dose = self.in_force(day) or self.next_step(day)
+        if dose is None or dose.plan_ends_on is None or dose.plan_ends_on <= day:
+            return None
+        return dose.plan_ends_on
+
+    def last_dose_before(self, day: dt.date) -> Dose | None:
+        """The latest step that took effect before `day`, e.g. the previous plan's last dose
+        when a new plan starts on `day`."""
+        earlier = [dose for dose in self.effective if dose.start_date < day]
+        return earlier[-1] if earlier else None
+
+    def step_state(self, dose: Dose, day: dt.date) -> StepState:
+        if not dose.takes_effect:
+            return StepState.REPLACED
+        if day < dose.start_date:
+            return StepState.UPCOMING
+        if dose.in_force_on(day):
+            return StepState.PAUSED if self.pause_on(day) else StepState.NOW
+        return StepState.ENDED if dose.ended_by_plan else StepState.PAST
+
+    def step_rows(self, day: dt.date, plan_id: int | None = None) -> list[StepRow]:
+        """The steps (of one plan, or all) with where each stands on `day`."""
+        return [StepRow(dose, self.step_state(dose, day)) for dose in self.doses
+                if plan_id is None or dose.plan_id == plan_id]
+
+    # --- the course of treatment --------------------------------------------------------
+
+    @property
+    def first_dose(self) -> dt.date | None:
+        """The start date of the first step that took effect (pauses do not move it)."""
+        effective = self.effective
+        return effective[0].start_date if effective else None
+
+    def day_on_ldn(self, day: dt.date) -> int | None:
+        """Day 1 is the first dose date; None before it."""
+        first = self.first_dose
+        return (day - first).days + 1 if first is not None and day >= first else None
+
+    def prescribed_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        """Every date from `first` to `last` with a dose prescribed."""
+        days: set[dt.date] = set()
+        for run in self.runs:
+            start, end = max(run.first, first), last if run.last is None else min(run.last, last)
+            days.update(start + offset * DAY for offset in range((end - start).days + 1))
+        return days
+
+    def runs_between(self, first: dt.date, last: dt.date) -> list[Run]:
+        """The runs that touch `first`..`last`, clipped to it."""
+        clipped = []
+        for run in self.runs:
+            start, end = max(run.first, first), last if run.last is None else min(run.last, last)
+            if start <= end:
+                clipped.append(Run(run.dose, start, end))
+        return clipped
+
+    def phase(self, day: dt.date) -> str:
+        """Where a patient is on `day`:
+        - baseline: no dose yet (no step, or the first dose is still ahead);
+        - paused: a recorded pause covers a day a step is in force, or nothing is prescribed
+          today but a later step is (between two plans);
+        - titrating: a dose is prescribed and a later step changes the dose (up or down);
+        - maintenance: a dose is prescribed and no dose change is scheduled (a timing
+          switch does not count);
+        - ended: nothing is prescribed after a first dose, and nothing is scheduled."""
+        first = self.first_dose
+        if first is None or day < first:
+            return "baseline"
+        if self.pause_on(day) and self.in_force(day) is not None:
+            return "paused"
+        current = self.prescribed(day)
+        later = [dose for dose in self.effective if dose.start_date > day]
+        if current is None:
+            return "paused" if later else "ended"
+        if any(dose.dose_mg != current.dose_mg for dose in later):
+            return "titrating"
+        return "maintenance"
+
+
+def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
+    """Every step of every plan in date order (a later plan after an earlier one on the same
+    date), each in force until the next step or its plan's end."""
+    ordered = sorted(
+        ((step, plan, index) for index, plan in enumerate(plans) for step in plan.steps),
+        key=lambda item: (item[0].start_date, item[2]),
+    )
+    doses = []
+    for position, (step, plan, _) in enumerate(ordered):
+        following = ordered[position + 1][0].start_date if position + 1 < len(ordered) else None
+        ends = [day for day in (following, plan.ended_on) if day is not None]
+        doses.append(Dose(
+            start_date=step.start_date,
+            until=min(ends, default=None),
+            dose_mg=step.dose_mg,
+            timing=step.timing,
+            plan_id=plan.plan_id,
+            form=plan.form,
+            strength_mg=plan.strength_mg,
+            note=step.note,
+            step_id=step.step_id,
+            plan_ends_on=plan.ended_on,
+        ))
+    return tuple(doses)
+
+
+def _runs(doses: tuple[Dose, ...], pauses: tuple[PausePeriod, ...]) -> tuple[Run, ...]:
+    """Each step's days in force with the paused days cut out (pauses in start order)."""
+    runs = []
+    for dose in doses:
+        if not dose.takes_effect:
+            continue
+        first, last = dose.start_date, None if dose.until is None else dose.until - DAY
+        for pause in pauses:
+            if pause.end_date < first:
+                continue
+            if last is not None and pause.start_date > last:
+                break
+            if pause.start_date > first:
+                runs.append(Run(dose, first, pause.start_date - DAY))
+            first = pause.end_date + DAY
+        if last is None or first <= last:
+            runs.append(Run(dose, first, last))
+    return tuple(runs)

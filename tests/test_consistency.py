@@ -1,0 +1,367 @@
+"""One clinical truth, checked like the access matrix: patient states × every surface that
+shows a dose, the safety state or advice must agree with the one domain function for it.
+
+Each state is built in the database; each surface is rendered as its user sees it. A fact on
+an HTML page is marked with `data-fact` ("dose" with `data-dose`, "safety" with
+`data-level`), so the test reads what the page says, not what the view meant to say. A page
+that marks a fact but is not in SURFACES fails `test_every_surface_that_shows_a_fact_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from journal.findings import Level
+from journal.models import LdnPause, Medication, Patient, Screening, SideEffectReport
+from journal.selectors import patient_overview, safety_of, schedule_of
+from journal.services import plan_switch_to_morning, plan_taper_and_end
+from tests.factories import make_entry, make_plan
+
+NOW = dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC)  # Monday 15 June 2026, 12:00 in London
+TODAY = NOW.date()
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+# --- the patient states -----------------------------------------------------------------------
+
+
+def _screened(patient, clinician, **answers) -> None:
+    Screening.objects.create(patient=patient, screened_by=clinician, screened_at=NOW - 200 * DAY, **answers)
+
+
+def _logged(patient, first: dt.date, last: dt.date, dose: str = "1.5") -> None:
+    day = first
+    while day <= last:
+        make_entry(patient, day, dose_mg=Decimal(dose), timing_taken="bedtime", scores={"Pain": 5})
+        day += DAY
+
+
+def opioid_added_mid_treatment(alice, carol):
+    """On LDN for 150 days; today the patient lists tramadol, started four days ago."""
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 150 * DAY, "1.5"), (TODAY - 136 * DAY, "3")])
+    Medication.objects.create(patient=alice, name="Tramadol 50 mg", started_on=TODAY - 4 * DAY)
+
+
+def plan_ending_in_ten_days(alice, carol):
+    """The clinician set an end date ten days ahead: the plan still prescribes until then."""
+    _screened(alice, carol)
+    plan = make_plan(alice, carol, [(TODAY - 60 * DAY, "3")])
+    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 10 * DAY, today=TODAY)
+
+
+def plan_ended_ten_days_ago(alice, carol):
+    """Insomnia at bedtime late in the plan, which ended ten days ago: no dose, no dose advice."""
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 90 * DAY, "3")], ended_on=TODAY - 10 * DAY)
+    entry = make_entry(alice, TODAY - 12 * DAY, dose_mg=Decimal("3"), timing_taken="bedtime")
+    SideEffectReport.objects.create(entry=entry, kind="insomnia", severity="moderate")
+
+
+def paused_for_surgery(alice, carol):
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 40 * DAY, "1.5"), (TODAY - 26 * DAY, "3")])
+    LdnPause.objects.create(patient=alice, start_date=TODAY - DAY, end_date=TODAY + 2 * DAY,
+                            reason="knee surgery", created_by=carol)
+
+
+def thyroid_in_the_screening_only(alice, carol):
+    """Thyroid medication recorded in the screening, none on the list; insomnia a month into
+    a step: the thyroid note and the thyroid advice both come from the one thyroid status."""
+    _screened(alice, carol, thyroid_medication=True)
+    make_plan(alice, carol, [(TODAY - 60 * DAY, "1.5"), (TODAY - 40 * DAY, "3")])
+    entry = make_entry(alice, TODAY - 2 * DAY, dose_mg=Decimal("3"), timing_taken="bedtime")
+    SideEffectReport.objects.create(entry=entry, kind="insomnia", severity="mild")
+
+
+def switched_to_morning(alice, carol):
+    _screened(alice, carol)
+    plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
+    with time_machine.travel(NOW - 10 * DAY, tick=False):
+        plan_switch_to_morning(plan=plan, clinician=carol, start_date=TODAY - 9 * DAY, today=TODAY - 10 * DAY)
+
+
+def first_week(alice, carol):
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 3 * DAY, "0.5"), (TODAY + 4 * DAY, "1")])
+    _logged(alice, TODAY - 10 * DAY, TODAY - 1 * DAY, dose="0.5")
+
+
+def liquid_at_half_a_mg_per_ml(alice, carol):
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 20 * DAY, "1.5")], form="liquid", strength_mg=Decimal("0.5"))
+
+
+STATES: dict[str, Callable] = {state.__name__: state for state in (
+    opioid_added_mid_treatment, plan_ending_in_ten_days, plan_ended_ten_days_ago, paused_for_surgery,
+    thyroid_in_the_screening_only, switched_to_morning, first_week, liquid_at_half_a_mg_per_ml,
+)}
+
+
+# --- reading a surface ------------------------------------------------------------------------
+
+
+class _Facts(HTMLParser):
+    """Every element marked with data-fact: its attributes and its text."""
+
+    def __init__(self):
+        super().__init__()
+        self.facts: list[dict] = []
+        self._open: list[tuple[dict, int]] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("br", "img", "input", "meta", "link", "hr"):
+            return
+        self._depth += 1
+        if "data-fact" in attributes:
+            fact = {**attributes, "text": ""}
+            self.facts.append(fact)
+            self._open.append((fact, self._depth))
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "img", "input", "meta", "link", "hr"):
+            return
+        while self._open and self._open[-1][1] >= self._depth:
+            self._open.pop()
+        self._depth -= 1
+
+    def handle_data(self, data):
+        for fact, _ in self._open:
+            fact["text"] += data
+
+
+def facts_on(content: str, name: str, **attributes) -> list[dict]:
+    parser = _Facts()
+    parser.feed(content)
+    return [fact for fact in parser.facts if fact["data-fact"] == name
+            and all(fact.get(key) == value for key, value in attributes.items())]
+
+
+def only(facts: list[dict]) -> dict:
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+# --- the truth, from the domain -----------------------------------------------------------------
+
+
+def dose_truth(patient: Patient) -> str:
+    dose = schedule_of(patient).prescribed(TODAY)
+    return dose.phrase if dose else "none"
+
+
+def safety_truth(patient: Patient):
+    return safety_of(patient)
+
+
+# --- each surface's check ---------------------------------------------------------------------
+
+
+def as_clinician(client, carol):
+    client.force_login(carol.user)
+    return client
+
+
+def as_patient(client, alice):
+    client.force_login(alice.user)
+    return client
+
+
+def check_html_dose(content: str) -> str:
+    fact = only(facts_on(content, "dose"))
+    if fact["data-dose"] != "none":
+        assert fact["data-dose"] in " ".join(fact["text"].split()), fact
+    else:
+        assert " mg " not in f" {fact['text']} "
+    return fact["data-dose"]
+
+
+def check_html_safety(content: str, truth) -> None:
+    fact = only(facts_on(content, "safety"))
+    assert fact["data-level"] == (str(truth.worst) if truth.worst else "none")
+    text = " ".join(fact["text"].split())
+    for finding in truth.findings:
+        assert " ".join(finding.message.split()) in text
+
+
+def roster(client, alice, carol, truth):
+    content = as_clinician(client, carol).get(reverse("roster")).content.decode()
+    link = f'<th scope="row"><a href="{reverse("patient_detail", args=[alice.pk])}"'
+    row = content.split(link, 1)[1].split("</tr>", 1)[0]
+    assert check_html_dose(row) == truth["dose"]
+    check_html_safety(row, truth["safety"])
+    alerts = "roster-alerts" in content
+    assert alerts == bool(truth["safety"].alerts)
+
+
+def patient_page(client, alice, carol, truth):
+    content = as_clinician(client, carol).get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert check_html_dose(content) == truth["dose"]
+    check_html_safety(content, truth["safety"])
+    assert ('data-testid="safety-alert"' in content) == bool(truth["safety"].alerts)
+    steps = content.split('data-testid="plan-section"', 1)[1]
+    check_steps_table(steps, truth["dose"])
+
+
+def check_steps_table(content: str, dose: str) -> None:
+    """A step marked "now" exactly when a dose is prescribed, and it is that dose."""
+    now_rows = [row for row in content.split("<tr")[1:] if 'data-state="now"' in row]
+    if dose == "none":
+        assert now_rows == []
+    else:
+        (row,) = now_rows
+        assert dose in row
+
+
+def summary(client, alice, carol, truth):
+    url = reverse("appointment_summary", args=[alice.pk])
+    content = as_clinician(client, carol).get(url).content.decode()
+    assert check_html_dose(content) == truth["dose"]
+    check_html_safety(content, truth["safety"])
+    check_steps_table(content.split('aria-labelledby="s-plan"', 1)[1], truth["dose"])
+
+
+def today(client, alice, carol, truth):
+    content = as_patient(client, alice).get(reverse("today")).content.decode()
+    assert check_html_dose(content) == truth["dose"]
+    check_patient_notice(content, truth["safety"])
+
+
+def my_plan(client, alice, carol, truth):
+    content = as_patient(client, alice).get(reverse("my_plan")).content.decode()
+    assert check_html_dose(content) == truth["dose"]
+    check_patient_notice(content, truth["safety"])
+    check_steps_table(content, truth["dose"])
+
+
+def medications(client, alice, carol, truth):
+    content = as_patient(client, alice).get(reverse("medications")).content.decode()
+    check_patient_notice(content, truth["safety"])
+
+
+def check_patient_notice(content: str, truth) -> None:
+    notices = facts_on(content, "safety")
+    if truth.notice_for_patient:
+        assert truth.notice_for_patient in " ".join(only(notices)["text"].split())
+    else:
+        assert notices == []
+
+
+def csv_row(client, alice, carol, truth):
+    response = as_clinician(client, carol).get(
+        reverse("patient_csv", args=[alice.pk]), {"start": TODAY.isoformat(), "end": TODAY.isoformat()})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    dose = schedule_of(alice).prescribed(TODAY)
+    assert row["prescribed_dose_mg"] == ("" if dose is None else f"{dose.dose_mg.normalize():f}")
+    assert row["prescribed_timing"] == ("" if dose is None else dose.timing)
+    concerns = [f"{f.level}:{f.code}" for f in truth["safety"].concerns]
+    assert row["safety"] == "; ".join(concerns)
+
+
+def calendar_feed(client, alice, carol, truth):
+    response = client.get(reverse("calendar_feed", args=[alice.calendar_token]))
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    dose = schedule_of(alice).prescribed(TODAY)
+    reminding_today = [event for event in events if str(event["summary"]).startswith("Take LDN")
+                       and _runs_on(event, TODAY)]
+    if dose is None:
+        assert reminding_today == []
+    else:
+        (event,) = reminding_today
+        assert str(event["summary"]) == f"Take LDN: {dose.measured_phrase}"
+
+
+def _runs_on(event, day: dt.date) -> bool:
+    first = event.decoded("dtstart").date()
+    count = event["rrule"].get("COUNT")
+    last = first + (count[0] - 1) * DAY if count else dt.date.max
+    return first <= day <= last
+
+
+def advice(client, alice, carol, truth):
+    """Cards name only the dose prescribed today; a blocking safety finding raises its card;
+    the thyroid card follows the one thyroid status."""
+    cards = patient_overview(alice).assessment.cards
+    dose = schedule_of(alice).prescribed(TODAY)
+    for card in cards:
+        if " mg at " in card.suggestion or " mg in " in card.suggestion:
+            assert dose is not None and dose.phrase in card.suggestion, card
+    safety_cards = [card for card in cards if card.rule == "safety_alert"]
+    assert [card.evidence[0] for card in safety_cards] == [f.message for f in truth["safety"].alerts]
+    if any(card.rule == "thyroid_review" for card in cards):
+        assert truth["safety"].thyroid.on_thyroid_medication
+
+
+SURFACES: dict[str, Callable] = {
+    "roster": roster,
+    "patient_detail": patient_page,
+    "appointment_summary": summary,
+    "today": today,
+    "my_plan": my_plan,
+    "medications": medications,
+    "patient_csv": csv_row,
+    "calendar_feed": calendar_feed,
+    "advice": advice,
+}
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("state", STATES)
+def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface):
+    STATES[state](alice, carol)
+    truth = {"dose": dose_truth(alice), "safety": safety_truth(alice)}
+    SURFACES[surface](client, alice, carol, truth)
+
+
+@pytest.mark.parametrize(("state", "dose", "worst"), [
+    ("opioid_added_mid_treatment", "3 mg at bedtime", Level.BLOCK),
+    ("plan_ending_in_ten_days", "3 mg at bedtime", None),
+    ("plan_ended_ten_days_ago", "none", None),
+    ("paused_for_surgery", "none", None),
+    ("thyroid_in_the_screening_only", "3 mg at bedtime", Level.NOTE),
+    ("switched_to_morning", "1.5 mg in the morning", None),
+    ("first_week", "0.5 mg at bedtime", None),
+    ("liquid_at_half_a_mg_per_ml", "1.5 mg at bedtime", None),
+])
+def test_the_states_are_what_they_say(alice, carol, state, dose, worst):
+    """The matrix compares surfaces with the domain; this pins the domain's answers."""
+    STATES[state](alice, carol)
+    assert dose_truth(alice) == dose
+    assert safety_truth(alice).worst == worst
+
+
+def test_every_surface_that_shows_a_fact_is_in_the_matrix(client, alice, carol):
+    """Open every page a patient or clinician can GET (the access matrix's list); any page that
+    marks a clinical fact must be one of SURFACES."""
+    from tests.test_access import ALICES_CLINIC_STAFF, URLS, url_for
+
+    opioid_added_mid_treatment(alice, carol)
+    marking = set()
+    for name, kwargs, allowed in URLS:
+        user = alice.user if "alice" in allowed else carol.user if ALICES_CLINIC_STAFF & allowed else None
+        if user is None:
+            continue
+        client.force_login(user)
+        response = client.get(url_for(name, kwargs, alice))
+        if not getattr(response, "streaming", False) and b"data-fact=" in response.content:
+            marking.add(name)
+    assert marking <= set(SURFACES), marking - set(SURFACES)
+    assert marking == {"roster", "patient_detail", "appointment_summary", "today", "my_plan", "medications"}

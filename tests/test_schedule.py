@@ -1,0 +1,372 @@
+"""The one schedule (journal.schedule): what is prescribed on every day, each step's state,
+the next step and the last dose, the prescribed days and runs, and the phase — across plan
+ends, pauses and a later plan (issue 9, "The prescription told differently")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule, StepState
+
+D = dt.date
+DAY = dt.timedelta(days=1)
+PAST, NOW, PAUSED, UPCOMING, ENDED, REPLACED = (
+    StepState.PAST, StepState.NOW, StepState.PAUSED, StepState.UPCOMING, StepState.ENDED, StepState.REPLACED)
+
+
+def step(day: dt.date, mg: str, timing: str = "bedtime") -> PlannedStep:
+    return PlannedStep(day, Decimal(mg), timing)
+
+
+def plan(plan_id: int, *steps: PlannedStep, ended_on: dt.date | None = None, form: str = "capsule",
+         strength: str | None = None) -> PlanRecord:
+    strength_mg = Decimal(strength) if strength else None
+    return PlanRecord(plan_id, steps, form=form, strength_mg=strength_mg, ended_on=ended_on)
+
+
+def mg(dose) -> str | None:
+    return None if dose is None else f"{dose.dose_mg.normalize():f}"
+
+
+SURGERY = PausePeriod(D(2026, 3, 10), D(2026, 3, 12), "surgery")
+# Plan 1: 1.5 mg from 1 March, 3 mg from 15 March, ended on 1 April (the last day 31 March);
+# its 4.5 mg step from 10 April never began. Plan 2: 0.5 mg from 1 May. A pause 10–12 March.
+PLAN_1 = plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"), step(D(2026, 4, 10), "4.5"),
+              ended_on=D(2026, 4, 1))
+PLAN_2 = plan(2, step(D(2026, 5, 1), "0.5"))
+TWO_PLANS = Schedule([PLAN_1, PLAN_2], [SURGERY])
+ENDED_ONLY = Schedule([PLAN_1])
+
+
+# --- one day ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "dose"),
+    [
+        (D(2026, 2, 28), None),  # before the first dose
+        (D(2026, 3, 1), "1.5"),
+        (D(2026, 3, 9), "1.5"),
+        (D(2026, 3, 10), None),  # paused
+        (D(2026, 3, 12), None),  # the pause's last day
+        (D(2026, 3, 13), "1.5"),  # resumed
+        (D(2026, 3, 15), "3"),
+        (D(2026, 3, 31), "3"),  # the plan's last day
+        (D(2026, 4, 1), None),  # the plan's end date: nothing prescribed
+        (D(2026, 4, 10), None),  # the step that never began is not prescribed
+        (D(2026, 4, 30), None),
+        (D(2026, 5, 1), "0.5"),  # a later plan takes over
+        (D(2027, 5, 1), "0.5"),
+    ],
+)
+def test_prescribed(day, dose):
+    assert mg(TWO_PLANS.prescribed(day)) == dose
+
+
+@pytest.mark.parametrize(
+    ("schedule", "day", "kind", "words"),
+    [
+        (TWO_PLANS, D(2026, 2, 28), "baseline", "baseline — first dose 1 Mar 2026"),
+        (Schedule(), D(2026, 2, 28), "baseline", "no plan yet"),
+        (TWO_PLANS, D(2026, 3, 1), "dose", "1.5 mg at bedtime"),
+        (TWO_PLANS, D(2026, 3, 10), "paused", "paused until 12 Mar 2026 (surgery)"),
+        (TWO_PLANS, D(2026, 3, 31), "dose", "3 mg at bedtime"),
+        (TWO_PLANS, D(2026, 4, 1), "between", "none prescribed until 1 May 2026"),
+        (TWO_PLANS, D(2026, 4, 10), "between", "none prescribed until 1 May 2026"),
+        (ENDED_ONLY, D(2026, 4, 1), "ended", "none prescribed: the plan ended on 1 Apr 2026"),
+        (ENDED_ONLY, D(2026, 6, 1), "ended", "none prescribed: the plan ended on 1 Apr 2026"),
+        (TWO_PLANS, D(2026, 5, 1), "dose", "0.5 mg at bedtime"),
+    ],
+)
+def test_on_a_day(schedule, day, kind, words):
+    told = schedule.on(day)
+    assert told.kind == kind
+    assert told.words == words
+    assert (told.dose is None) is (kind != "dose")
+
+
+def test_on_a_day_after_the_end_names_the_end_date():
+    assert ENDED_ONLY.on(D(2026, 4, 20)).ended_on == D(2026, 4, 1)
+
+
+def test_on_a_paused_day_names_the_pause():
+    assert TWO_PLANS.on(D(2026, 3, 11)).pause == SURGERY
+
+
+def test_a_pause_before_the_first_dose_is_still_the_baseline():
+    schedule = Schedule([PLAN_2], [PausePeriod(D(2026, 4, 1), D(2026, 4, 5))])
+    assert schedule.on(D(2026, 4, 2)).kind == "baseline"
+
+
+# --- a plan ended with a future end date ---------------------------------------------------
+
+
+TAPERING = Schedule([plan(1, step(D(2026, 3, 1), "4.5"), step(D(2026, 3, 20), "1.5"),
+                          ended_on=D(2026, 4, 1))])
+
+
+@pytest.mark.parametrize(
+    ("day", "dose", "state_of_last_step", "ends_on"),
+    [
+        (D(2026, 3, 18), "4.5", UPCOMING, D(2026, 4, 1)),  # "Taper and end" set on 18 March
+        (D(2026, 3, 20), "1.5", NOW, D(2026, 4, 1)),
+        (D(2026, 3, 31), "1.5", NOW, D(2026, 4, 1)),  # still prescribed until the day before the end
+        (D(2026, 4, 1), None, ENDED, None),
+        (D(2026, 5, 1), None, ENDED, None),
+    ],
+)
+def test_a_plan_with_a_future_end_date_prescribes_until_then(day, dose, state_of_last_step, ends_on):
+    assert mg(TAPERING.prescribed(day)) == dose
+    assert TAPERING.step_rows(day)[-1].state is state_of_last_step
+    assert TAPERING.ends_on(day) == ends_on
+
+
+# --- each step's state -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "states"),
+    [
+        (D(2026, 2, 28), [UPCOMING, UPCOMING, REPLACED, UPCOMING]),
+        (D(2026, 3, 5), [NOW, UPCOMING, REPLACED, UPCOMING]),
+        (D(2026, 3, 10), [PAUSED, UPCOMING, REPLACED, UPCOMING]),  # paused: no step is "now"
+        (D(2026, 3, 13), [NOW, UPCOMING, REPLACED, UPCOMING]),
+        (D(2026, 3, 20), [PAST, NOW, REPLACED, UPCOMING]),
+        (D(2026, 4, 1), [PAST, ENDED, REPLACED, UPCOMING]),  # after the end: no step is "now"
+        (D(2026, 4, 11), [PAST, ENDED, REPLACED, UPCOMING]),
+        (D(2026, 5, 1), [PAST, ENDED, REPLACED, NOW]),
+    ],
+)
+def test_step_states(day, states):
+    assert [row.state for row in TWO_PLANS.step_rows(day)] == states
+
+
+@pytest.mark.parametrize("day", [D(2026, 3, 10), D(2026, 4, 1), D(2026, 4, 20)])
+def test_no_step_is_now_while_nothing_is_prescribed(day):
+    assert TWO_PLANS.prescribed(day) is None
+    assert NOW not in [row.state for row in TWO_PLANS.step_rows(day)]
+
+
+def test_step_rows_of_one_plan():
+    rows = TWO_PLANS.step_rows(D(2026, 5, 1), plan_id=2)
+    assert [(row.dose.plan_id, row.state) for row in rows] == [(2, NOW)]
+
+
+@pytest.mark.parametrize(
+    ("plans", "day", "states"),
+    [
+        # the plan ended before its second step began
+        ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
+         D(2026, 3, 10), [NOW, REPLACED]),
+        ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
+         D(2026, 4, 5), [ENDED, REPLACED]),
+        # a second step on the same date replaces the first before it began
+        ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 1), "0.5"))], D(2026, 3, 10), [REPLACED, NOW]),
+        # a later plan that starts on the day the earlier one ends
+        ([plan(1, step(D(2026, 3, 1), "1.5"), ended_on=D(2026, 3, 20)), plan(2, step(D(2026, 3, 20), "3"))],
+         D(2026, 3, 20), [ENDED, NOW]),
+        # a later plan takes over from one with no end date
+        ([plan(1, step(D(2026, 3, 1), "1.5")), plan(2, step(D(2026, 3, 20), "0.5"))],
+         D(2026, 3, 20), [PAST, NOW]),
+    ],
+)
+def test_replaced_and_taken_over_steps(plans, day, states):
+    assert [row.state for row in Schedule(plans).step_rows(day)] == states
+
+
+def test_a_replaced_step_is_never_prescribed_nor_next():
+    schedule = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"),
+                              ended_on=D(2026, 4, 1))])
+    assert schedule.next_step(D(2026, 3, 10)) is None
+    assert schedule.prescribed(D(2026, 4, 1)) is None
+    assert [mg(dose) for dose in schedule.effective] == ["1.5"]
+
+
+@pytest.mark.parametrize(
+    ("state", "label", "style"),
+    [
+        (PAST, "past", ""),
+        (NOW, "now", "ok"),
+        (PAUSED, "paused today", "warn"),
+        (UPCOMING, "upcoming", ""),
+        (ENDED, "plan ended", "warn"),
+        (REPLACED, "not taken up", ""),
+    ],
+)
+def test_step_state_words(state, label, style):
+    assert state.label == label
+    assert state.style == style
+
+
+# --- the step in force, the next step, the last dose ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force", "next_step", "last_before"),
+    [
+        (D(2026, 2, 28), None, "1.5", None),
+        (D(2026, 3, 1), "1.5", "3", None),  # nothing began before the first day
+        (D(2026, 3, 11), "1.5", "3", "1.5"),  # in force underneath the pause
+        (D(2026, 3, 20), "3", "0.5", "3"),  # the next step skips the one that never began
+        (D(2026, 4, 20), None, "0.5", "3"),
+        (D(2026, 5, 1), "0.5", None, "3"),  # the previous plan's last dose, not the replaced 4.5
+        (D(2026, 5, 2), "0.5", None, "0.5"),
+    ],
+)
+def test_in_force_next_step_and_last_dose_before(day, in_force, next_step, last_before):
+    assert mg(TWO_PLANS.in_force(day)) == in_force
+    assert mg(TWO_PLANS.next_step(day)) == next_step
+    assert mg(TWO_PLANS.last_dose_before(day)) == last_before
+
+
+@pytest.mark.parametrize(
+    ("schedule", "day", "ends_on"),
+    [
+        (TWO_PLANS, D(2026, 3, 20), D(2026, 4, 1)),
+        (TWO_PLANS, D(2026, 2, 1), D(2026, 4, 1)),  # the plan starting next ends then
+        (TWO_PLANS, D(2026, 4, 1), None),  # the end has come: plan 2 has no end
+        (TWO_PLANS, D(2026, 5, 1), None),
+        (Schedule([PLAN_2]), D(2026, 5, 1), None),
+    ],
+)
+def test_ends_on(schedule, day, ends_on):
+    assert schedule.ends_on(day) == ends_on
+
+
+# --- the course of treatment ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schedule", "first_dose"),
+    [
+        (TWO_PLANS, D(2026, 3, 1)),
+        (Schedule(), None),
+        # a pause over the first day does not move the first dose
+        (Schedule([PLAN_1], [PausePeriod(D(2026, 3, 1), D(2026, 3, 3))]), D(2026, 3, 1)),
+        # a plan ended on its first day never began
+        (Schedule([plan(1, step(D(2026, 3, 1), "1.5"), ended_on=D(2026, 3, 1))]), None),
+    ],
+)
+def test_first_dose(schedule, first_dose):
+    assert schedule.first_dose == first_dose
+
+
+@pytest.mark.parametrize(
+    ("day", "day_on_ldn"),
+    [(D(2026, 2, 28), None), (D(2026, 3, 1), 1), (D(2026, 3, 11), 11), (D(2026, 5, 1), 62)],
+)
+def test_day_on_ldn(day, day_on_ldn):
+    assert TWO_PLANS.day_on_ldn(day) == day_on_ldn
+
+
+def days(first: dt.date, last: dt.date) -> set[dt.date]:
+    return {first + offset * DAY for offset in range((last - first).days + 1)}
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (D(2026, 2, 20), D(2026, 3, 5), days(D(2026, 3, 1), D(2026, 3, 5))),
+        # the pause is cut out
+        (D(2026, 3, 8), D(2026, 3, 14),
+         days(D(2026, 3, 8), D(2026, 3, 9)) | days(D(2026, 3, 13), D(2026, 3, 14))),
+        # nothing after the plan's end, nothing between the plans
+        (D(2026, 3, 30), D(2026, 5, 2),
+         days(D(2026, 3, 30), D(2026, 3, 31)) | days(D(2026, 5, 1), D(2026, 5, 2))),
+        (D(2026, 4, 1), D(2026, 4, 30), set()),
+        (D(2027, 1, 1), D(2027, 1, 3), days(D(2027, 1, 1), D(2027, 1, 3))),  # until further notice
+    ],
+)
+def test_prescribed_days(first, last, expected):
+    assert TWO_PLANS.prescribed_days(first, last) == expected
+
+
+def test_prescribed_days_of_no_plan():
+    assert Schedule().prescribed_days(D(2026, 1, 1), D(2026, 12, 31)) == set()
+
+
+def run_rows(runs) -> list[tuple[str, dt.date, dt.date | None]]:
+    return [(mg(run.dose), run.first, run.last) for run in runs]
+
+
+@pytest.mark.parametrize(
+    ("pauses", "runs"),
+    [
+        ([], [("1.5", D(2026, 3, 1), D(2026, 3, 14)), ("3", D(2026, 3, 15), D(2026, 3, 31)),
+              ("0.5", D(2026, 5, 1), None)]),
+        ([SURGERY], [("1.5", D(2026, 3, 1), D(2026, 3, 9)), ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
+                     ("3", D(2026, 3, 15), D(2026, 3, 31)), ("0.5", D(2026, 5, 1), None)]),
+        # a pause over a step change
+        ([PausePeriod(D(2026, 3, 14), D(2026, 3, 16))],
+         [("1.5", D(2026, 3, 1), D(2026, 3, 13)), ("3", D(2026, 3, 17), D(2026, 3, 31)),
+          ("0.5", D(2026, 5, 1), None)]),
+        # two pauses in one step, and one that covers a whole step
+        ([PausePeriod(D(2026, 3, 3), D(2026, 3, 4)), PausePeriod(D(2026, 3, 8), D(2026, 3, 9)),
+          PausePeriod(D(2026, 3, 15), D(2026, 3, 31))],
+         [("1.5", D(2026, 3, 1), D(2026, 3, 2)), ("1.5", D(2026, 3, 5), D(2026, 3, 7)),
+          ("1.5", D(2026, 3, 10), D(2026, 3, 14)), ("0.5", D(2026, 5, 1), None)]),
+        # a pause into the open-ended last step
+        ([PausePeriod(D(2026, 5, 10), D(2026, 5, 12))],
+         [("1.5", D(2026, 3, 1), D(2026, 3, 14)), ("3", D(2026, 3, 15), D(2026, 3, 31)),
+          ("0.5", D(2026, 5, 1), D(2026, 5, 9)), ("0.5", D(2026, 5, 13), None)]),
+    ],
+)
+def test_runs_are_cut_by_pauses_and_plan_ends(pauses, runs):
+    assert run_rows(Schedule([PLAN_1, PLAN_2], pauses).runs) == runs
+
+
+def test_runs_between_are_clipped_to_the_range():
+    runs = TWO_PLANS.runs_between(D(2026, 3, 5), D(2026, 5, 3))
+    assert run_rows(runs) == [("1.5", D(2026, 3, 5), D(2026, 3, 9)), ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
+                              ("3", D(2026, 3, 15), D(2026, 3, 31)), ("0.5", D(2026, 5, 1), D(2026, 5, 3))]
+
+
+# --- the phase ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schedule", "day", "phase"),
+    [
+        (TWO_PLANS, D(2026, 2, 28), "baseline"),
+        (TWO_PLANS, D(2026, 3, 1), "titrating"),
+        (TWO_PLANS, D(2026, 3, 11), "paused"),
+        (TWO_PLANS, D(2026, 3, 20), "titrating"),  # the next plan's dose differs
+        (TWO_PLANS, D(2026, 4, 1), "paused"),  # between plans: nothing now, more ahead
+        (TWO_PLANS, D(2026, 5, 1), "maintenance"),
+        (ENDED_ONLY, D(2026, 3, 20), "maintenance"),  # the step that never begins is no titration
+        (ENDED_ONLY, D(2026, 4, 1), "ended"),
+        (ENDED_ONLY, D(2026, 4, 10), "ended"),
+        (TAPERING, D(2026, 3, 18), "titrating"),
+        (TAPERING, D(2026, 3, 25), "maintenance"),
+        (TAPERING, D(2026, 4, 1), "ended"),
+    ],
+)
+def test_phase(schedule, day, phase):
+    assert schedule.phase(day) == phase
+
+
+# --- what the patient measures ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "strength", "dose", "measured_phrase", "amount", "ask_pharmacist"),
+    [
+        ("liquid", "0.5", "1.5", "3 mL = 1.5 mg at bedtime", "3 mL = 1.5 mg", False),
+        ("capsule", "1.5", "3", "2 capsules = 3 mg at bedtime", "2 capsules = 3 mg", False),
+        ("liquid", "1", "0.125", "0.125 mg at bedtime",
+         "0.125 mg — ask your pharmacist how to measure this dose", True),
+        ("capsule", "2", "4.5", "4.5 mg at bedtime", "4.5 mg — ask your pharmacist how to measure this dose",
+         True),
+        ("capsule", None, "3", "3 mg at bedtime", None, False),
+    ],
+)
+def test_a_dose_tells_the_patient_what_to_measure(form, strength, dose, measured_phrase, amount,
+                                                  ask_pharmacist):
+    schedule = Schedule([plan(1, step(D(2026, 3, 1), dose), form=form, strength=strength)])
+    prescribed = schedule.prescribed(D(2026, 3, 1))
+    assert prescribed.measured_phrase == measured_phrase
+    assert prescribed.amount == amount
+    assert prescribed.ask_pharmacist is ask_pharmacist
