@@ -107,6 +107,20 @@ class WindowSummary:
     change_points: float | None
     change_percent: float | None
 
+    @property
+    def change_words(self) -> str:
+        """The change from baseline in words, positive meaning better whatever the direction:
+        "1.3 points better (20 %)". Empty when there is nothing to compare."""
+        if self.change_points is None:
+            return ""
+        points = self.change_points
+        if round(points, 1) == 0:
+            return "no change"
+        words = f"{abs(points):.1f} points {'better' if points > 0 else 'worse'}"
+        if self.change_percent is not None:
+            words += f" ({abs(self.change_percent):.0f} %)"
+        return words
+
 
 @dataclass(frozen=True)
 class SymptomResponse:
