@@ -15,6 +15,7 @@ ignored). Arithmetic is exact (fractions) so a 30.0 % change is never 29.999 %.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,7 +98,8 @@ CLASS_RULES: dict[ResponseClass, str] = {
 @dataclass(frozen=True)
 class WindowSummary:
     """One time window's mean and its change from baseline. `change_points` and
-    `change_percent` are signed so that positive always means improvement."""
+    `change_percent` are signed so that positive always means improvement; `change_words`
+    is how the change is shown, with the numbers cut so they agree with the class."""
 
     name: str
     first_day: dt.date | None  # None when there is no first dose to count from
@@ -107,19 +109,7 @@ class WindowSummary:
     change_points: float | None
     change_percent: float | None
 
-    @property
-    def change_words(self) -> str:
-        """The change from baseline in words, positive meaning better whatever the direction:
-        "1.3 points better (20 %)". Empty when there is nothing to compare."""
-        if self.change_points is None:
-            return ""
-        points = self.change_points
-        if round(points, 1) == 0:
-            return "no change"
-        words = f"{abs(points):.1f} points {'better' if points > 0 else 'worse'}"
-        if self.change_percent is not None:
-            words += f" ({abs(self.change_percent):.0f} %)"
-        return words
+    change_words: str = ""  # describe_change: "2.1 points better (29 %)"
 
 
 @dataclass(frozen=True)
@@ -204,12 +194,13 @@ def _summary(window: _Window | None, name: str, baseline: Fraction | None,
     if window is None:
         return WindowSummary(name, None, None, 0, None, None, None)
     mean = window.mean
-    points = percent = None
-    if mean is not None and baseline is not None:
-        points = _improvement(baseline, mean, higher_is_better)
-        percent = _percent(points, baseline)
+    if mean is None or baseline is None:
+        return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
+                             _as_float(mean), None, None)
+    points = _improvement(baseline, mean, higher_is_better)
     return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
-                         _as_float(mean), _as_float(points), _as_float(percent))
+                         _as_float(mean), _as_float(points), _as_float(_percent(points, baseline)),
+                         describe_change(points, baseline))
 
 
 def classify_improvement(percent: Fraction | float) -> ResponseClass:
@@ -226,29 +217,54 @@ def _fmt(value: Fraction) -> str:
     return f"{float(value):.1f}"
 
 
-def _change_words(change: Fraction, unit: str) -> str:
-    if change == 0:
+def class_percent(points: Fraction, baseline: Fraction) -> Fraction:
+    """The percent a class is computed from: of the baseline, or, with a baseline of 0, of
+    the 0–10 scale. With a baseline of 0 a percent of baseline is undefined (pain at 0
+    cannot fall; sleep at 0 would give an infinite %), so the same thresholds are applied
+    to the whole scale instead: 1 point = 10 %, 3 points = 30 %, 5 points = 50 %."""
+    return points * 100 / (baseline or SCORE_RANGE)
+
+
+def cut_toward_zero(value: Fraction, places: int = 0) -> Fraction:
+    """`value` cut (never rounded) to `places` decimals, toward zero: how every change is
+    shown. Every threshold is a whole percent (IMPROVEMENT_THRESHOLDS, WORSENING_PERCENT),
+    so a percent cut to whole percent reaches exactly the thresholds the exact one reaches:
+    29.6 % shows as 29 %, not as the 30 % that would contradict "minimal improvement"."""
+    step = 10**places
+    return Fraction(math.trunc(value * step), step)
+
+
+def _magnitude(value: Fraction, places: int) -> str:
+    """|value| cut toward zero to `places` decimals; "under 0.1" (or "under 1") when the
+    cut leaves nothing of a change that is there."""
+    kept = abs(cut_toward_zero(value, places))
+    if kept == 0 and value != 0:
+        return f"under {10**-places:.{places}f}"
+    return f"{float(kept):.{places}f}"
+
+
+def describe_change(points: Fraction, baseline: Fraction) -> str:
+    """A change from baseline in words, positive meaning better whatever the direction:
+    "2.1 points better (29 %)". The percent is the one the class is computed from
+    (`class_percent`), cut toward zero to whole percent; the points are cut to 0.1 the same
+    way, which keeps "1.0 points = 10 % of the scale" true with a baseline of 0."""
+    if points == 0:
         return "unchanged"
-    return f"{_fmt(abs(change))}{unit} {'better' if change > 0 else 'worse'}"
+    scale = "" if baseline else f" of the 0–{SCORE_RANGE} scale"
+    return (f"{_magnitude(points, 1)} points {'better' if points > 0 else 'worse'} "
+            f"({_magnitude(class_percent(points, baseline), 0)} %{scale})")
 
 
 def _classify(baseline: Fraction, mean: Fraction,
               higher_is_better: bool) -> tuple[ResponseClass, str]:
-    """With a baseline of 0 the percent of baseline is undefined (pain at 0 cannot fall;
-    sleep at 0 would give an infinite %). Then the same thresholds are applied to the whole
-    0–10 scale instead: 1 point = 10 %, 3 points = 30 %, 5 points = 50 %."""
     points = _improvement(baseline, mean, higher_is_better)
-    measured = f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}"
-    percent = _percent(points, baseline)
-    if percent is not None:
-        response_class = classify_improvement(percent)
-        return response_class, (f"{measured}, {_change_words(percent, ' %')}; "
-                                f"{CLASS_RULES[response_class]}.")
-    scale_percent = points * 100 / SCORE_RANGE
-    response_class = classify_improvement(scale_percent)
+    response_class = classify_improvement(class_percent(points, baseline))
+    measured = (f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
+                f"{describe_change(points, baseline)}")
+    if baseline:
+        return response_class, f"{measured}; {CLASS_RULES[response_class]}."
     return response_class, (
         f"{measured}. With a baseline of 0 the change is measured against the 0–{SCORE_RANGE} "
-        f"scale: {_change_words(points, ' points')} = {_fmt(abs(scale_percent))} % of the "
         f"scale; {CLASS_RULES[response_class]}.")
 
 

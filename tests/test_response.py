@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from journal.response import (
     FULL_RESPONSE_WINDOW,
+    IMPROVEMENT_THRESHOLDS,
     INITIAL_EFFECT_WINDOW,
+    WORSENING_PERCENT,
     ResponseClass,
     assess_symptom,
+    class_percent,
     classify_improvement,
+    cut_toward_zero,
+    describe_change,
     rolling_mean,
 )
 
@@ -94,6 +101,64 @@ def test_class_thresholds(baseline, later, expected):
 )
 def test_classify_improvement_table(percent, expected):
     assert classify_improvement(percent) is expected
+
+
+# --- the numbers shown agree with the class --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "baseline", "later", "words", "expected"),
+    [
+        # 29.6 %: rounded it would read "(30 %)" next to "minimal improvement"
+        (PAIN, 10, Decimal("7.04"), "2.9 points better (29 %)", ResponseClass.MINIMAL),
+        (PAIN, 10, Decimal("5.04"), "4.9 points better (49 %)", ResponseClass.MODERATE),  # 49.6 %
+        (PAIN, 10, Decimal("9.04"), "0.9 points better (9 %)", ResponseClass.NO_CHANGE),  # 9.6 %
+        (PAIN, 10, Decimal("10.96"), "0.9 points worse (9 %)", ResponseClass.NO_CHANGE),  # 9.6 % worse
+        (PAIN, 10, 7, "3.0 points better (30 %)", ResponseClass.MODERATE),
+        (PAIN, 10, 11, "1.0 points worse (10 %)", ResponseClass.WORSE),
+        (PAIN, 8, 8, "unchanged", ResponseClass.NO_CHANGE),
+        # 13 % of a small baseline: the points round to 0.0, which read "no change" before
+        (PAIN, Decimal("0.3"), Decimal("0.26"), "under 0.1 points better (13 %)", ResponseClass.MINIMAL),
+        (PAIN, 8, Decimal("7.97"), "under 0.1 points better (under 1 %)", ResponseClass.NO_CHANGE),
+        # a baseline of 0: the class is computed from the % of the scale, and that is shown
+        (SLEEP, 0, Decimal("0.96"), "0.9 points better (9 % of the 0–10 scale)", ResponseClass.NO_CHANGE),
+        (SLEEP, 0, 1, "1.0 points better (10 % of the 0–10 scale)", ResponseClass.MINIMAL),
+    ],
+)
+def test_the_change_shown_agrees_with_the_class(higher_is_better, baseline, later, words, expected):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert result.response_class is expected
+    assert result.initial.change_words == words
+    assert words in result.reason
+
+
+THRESHOLDS = [floor for floor, _ in IMPROVEMENT_THRESHOLDS] + [-WORSENING_PERCENT]
+NEAR_THRESHOLDS = [threshold + Fraction(sign, 10**9) for threshold in THRESHOLDS for sign in (-1, 0, 1)]
+PERCENT_GRID = [Fraction(hundredths, 100) for hundredths in range(-10_000, 10_001)] + NEAR_THRESHOLDS
+
+
+def test_a_percent_cut_to_whole_percent_never_crosses_a_threshold():
+    for percent in PERCENT_GRID:
+        assert classify_improvement(cut_toward_zero(percent)) is classify_improvement(percent), percent
+
+
+def shown_percent(words: str) -> int:
+    """The signed percent a reader sees in "2.9 points better (29 %)"; "under 1 %" and
+    "unchanged" are 0."""
+    if words == "unchanged":
+        return 0
+    number = re.search(r"\((under )?(\d+) %", words)
+    size = 0 if number[1] else int(number[2])
+    return -size if "worse" in words else size
+
+
+@pytest.mark.parametrize("baseline", [Fraction(10), Fraction(71, 10), Fraction(3), Fraction(3, 10), 0])
+def test_the_percent_in_the_words_has_the_class_of_the_exact_percent(baseline):
+    scale = baseline or 10
+    for percent in PERCENT_GRID:
+        words = describe_change(percent * scale / 100, baseline)
+        assert class_percent(percent * scale / 100, baseline) == percent
+        assert classify_improvement(shown_percent(words)) is classify_improvement(percent), (percent, words)
 
 
 def test_reason_cites_immpact_for_responders():
