@@ -86,12 +86,27 @@ IMPROVEMENT_THRESHOLDS: tuple[tuple[int, ResponseClass], ...] = (
 )
 WORSENING_PERCENT = 10
 
-CLASS_RULES: dict[ResponseClass, str] = {
-    ResponseClass.SUBSTANTIAL: f"an improvement of 50 % or more is substantial ({IMMPACT_SOURCE})",
-    ResponseClass.MODERATE: f"an improvement of 30 % or more is moderate ({IMMPACT_SOURCE})",
-    ResponseClass.MINIMAL: f"an improvement of 10 % to under 30 % is minimal ({IMMPACT_SOURCE})",
-    ResponseClass.NO_CHANGE: "a change of less than 10 % either way counts as no change",
-    ResponseClass.WORSE: "a worsening of 10 % or more counts as worse",
+
+
+@dataclass(frozen=True)
+class ResponseRule:
+    """One rule the assessment applies, with where it comes from, so that the reasons shown
+    and a list of the rules are read from the same table."""
+
+    text: str
+    source: str = ""
+
+    @property
+    def cited(self) -> str:
+        return f"{self.text} ({self.source})" if self.source else self.text
+
+
+CLASS_RULES: dict[ResponseClass, ResponseRule] = {
+    ResponseClass.SUBSTANTIAL: ResponseRule("an improvement of 50 % or more is substantial", IMMPACT_SOURCE),
+    ResponseClass.MODERATE: ResponseRule("an improvement of 30 % or more is moderate", IMMPACT_SOURCE),
+    ResponseClass.MINIMAL: ResponseRule("an improvement of 10 % to under 30 % is minimal", IMMPACT_SOURCE),
+    ResponseClass.NO_CHANGE: ResponseRule("a change of less than 10 % either way counts as no change"),
+    ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse"),
 }
 
 
@@ -262,10 +277,10 @@ def _classify(baseline: Fraction, mean: Fraction,
     measured = (f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
                 f"{describe_change(points, baseline)}")
     if baseline:
-        return response_class, f"{measured}; {CLASS_RULES[response_class]}."
+        return response_class, f"{measured}; {CLASS_RULES[response_class].cited}."
     return response_class, (
         f"{measured}. With a baseline of 0 the change is measured against the 0–{SCORE_RANGE} "
-        f"scale; {CLASS_RULES[response_class]}.")
+        f"scale; {CLASS_RULES[response_class].cited}.")
 
 
 def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[_Window]:
