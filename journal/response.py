@@ -3,9 +3,12 @@
 LDN's effects typically show after 8–10 weeks and full benefit after 3–6 months [003];
 "give it three months" before judging [000]. Baseline is the yardstick: what the patient
 logged before the first dose, or in its first week (DOMAIN.md, "What this means").
-Responder thresholds are IMMPACT's (Dworkin et al., J Pain 2008; 9:105–121): a fall of
-≥ 30 % on a 0–10 scale is moderately important, ≥ 50 % substantial; 10 % is the floor of a
-minimally important change.
+The improvement thresholds are IMMPACT's (Dworkin et al., J Pain 2008; 9:105–121): a fall
+of ≥ 30 % on a 0–10 scale is moderately important, ≥ 50 % substantial; 10 % is the floor of
+a minimally important change (10–20 %). IMMPACT defines nothing else used here: what counts
+as worse or as no change, a baseline of 0, the entries a mean needs and the baseline
+fallback are LDN Journal's own rules, and say so (RESPONSE_RULES lists every rule with its
+source).
 
 Days are counted from the first dose: day 0 is the first dose date. Every window is
 inclusive at both ends and never reaches past `today` (entries dated after today are
@@ -33,6 +36,7 @@ MIN_ENTRIES_TO_JUDGE = 4
 SCORE_RANGE = 10  # scores run 0–10 (journal.models.SCORE_MIN/MAX)
 
 IMMPACT_SOURCE = "IMMPACT, Dworkin et al., J Pain 2008"
+OWN_RULE = "LDN Journal's own rule"
 
 
 class ResponseClass(StrEnum):
@@ -90,24 +94,51 @@ WORSENING_PERCENT = 10
 
 @dataclass(frozen=True)
 class ResponseRule:
-    """One rule the assessment applies, with where it comes from, so that the reasons shown
-    and a list of the rules are read from the same table."""
+    """One rule the assessment applies and where it comes from: a published source, or
+    OWN_RULE for what the app decides itself. The reasons shown quote these rules, and
+    RESPONSE_RULES lists them all, so neither can credit a source that does not say it."""
 
     text: str
-    source: str = ""
+    source: str
 
     @property
     def cited(self) -> str:
-        return f"{self.text} ({self.source})" if self.source else self.text
+        return f"{self.text} ({self.source})"
 
 
 CLASS_RULES: dict[ResponseClass, ResponseRule] = {
     ResponseClass.SUBSTANTIAL: ResponseRule("an improvement of 50 % or more is substantial", IMMPACT_SOURCE),
-    ResponseClass.MODERATE: ResponseRule("an improvement of 30 % or more is moderate", IMMPACT_SOURCE),
-    ResponseClass.MINIMAL: ResponseRule("an improvement of 10 % to under 30 % is minimal", IMMPACT_SOURCE),
-    ResponseClass.NO_CHANGE: ResponseRule("a change of less than 10 % either way counts as no change"),
-    ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse"),
+    ResponseClass.MODERATE: ResponseRule("an improvement of 30 % to under 50 % is moderate", IMMPACT_SOURCE),
+    ResponseClass.MINIMAL: ResponseRule(
+        "an improvement of 10 % to under 30 % is minimal, 10 % being the floor of the 10–20 % "
+        "that is minimally important", IMMPACT_SOURCE),
+    ResponseClass.NO_CHANGE: ResponseRule("a change of less than 10 % either way counts as no change",
+                                          OWN_RULE),
+    ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse", OWN_RULE),
 }
+TOO_EARLY_RULE = ResponseRule(
+    "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
+    "class is given before 8 weeks on LDN; give it three months", "[003]; [000]")
+BASELINE_FALLBACK_RULE = ResponseRule(
+    f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with no entry "
+    f"there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may already be "
+    "acting", OWN_RULE)
+MIN_ENTRIES_RULE = ResponseRule(
+    f"a response window needs at least {MIN_ENTRIES_TO_JUDGE} entries to be judged", OWN_RULE)
+WINDOW_RULE = ResponseRule(
+    "the class comes from the latest window that has started (3–6 months from day 91, else "
+    "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
+    "enough; the latest 14 days are shown but never judged", OWN_RULE)
+ZERO_BASELINE_RULE = ResponseRule(
+    f"with a baseline of 0 a percent of baseline is undefined, so the change is taken as a "
+    f"percent of the 0–{SCORE_RANGE} scale and the same thresholds applied", OWN_RULE)
+
+# Every rule above, in the order a reader meets them: when, against what, on which window,
+# then the classes from best to worst.
+RESPONSE_RULES: tuple[ResponseRule, ...] = (
+    TOO_EARLY_RULE, BASELINE_FALLBACK_RULE, MIN_ENTRIES_RULE, WINDOW_RULE, *CLASS_RULES.values(),
+    ZERO_BASELINE_RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -186,7 +217,7 @@ def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | Non
         return first_week, True, (
             f"No entries in the {BASELINE_DAYS} days before the first dose, so the baseline "
             f"is the mean of {_entries(first_week.scores)} in the first {BASELINE_DAYS} "
-            "days on LDN.")
+            f"days on LDN ({OWN_RULE}).")
     return None, False, (f"No entries in the {BASELINE_DAYS} days before the first dose or "
                          "in the first week on LDN, so there is no baseline.")
 
@@ -276,11 +307,10 @@ def _classify(baseline: Fraction, mean: Fraction,
     response_class = classify_improvement(class_percent(points, baseline))
     measured = (f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
                 f"{describe_change(points, baseline)}")
-    if baseline:
-        return response_class, f"{measured}; {CLASS_RULES[response_class].cited}."
-    return response_class, (
-        f"{measured}. With a baseline of 0 the change is measured against the 0–{SCORE_RANGE} "
-        f"scale; {CLASS_RULES[response_class].cited}.")
+    rules = [CLASS_RULES[response_class]]
+    if not baseline:
+        rules.insert(0, ZERO_BASELINE_RULE)
+    return response_class, f"{measured}; {'; '.join(rule.cited for rule in rules)}."
 
 
 def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[_Window]:
@@ -288,10 +318,7 @@ def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[
     return [full, initial] if days_on_ldn >= FULL_RESPONSE_WINDOW[0] else [initial]
 
 
-TOO_EARLY_REASON = (
-    "Too early: initial effects typically show after 8–10 weeks and full benefit after "
-    "3–6 months [003]; give it three months [000]."
-)
+TOO_EARLY_REASON = f"Too early: {TOO_EARLY_RULE.cited}."
 
 
 def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ldn: int,
@@ -313,7 +340,7 @@ def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ld
             return response_class, window.name, f"Judged on the {window.name} window: {rule}"
     return ResponseClass.INSUFFICIENT_DATA, None, (
         f"Not enough data: fewer than {MIN_ENTRIES_TO_JUDGE} entries in each window that has "
-        "started (8–10 weeks, 3–6 months).")
+        f"started (8–10 weeks, 3–6 months); {MIN_ENTRIES_RULE.cited}.")
 
 
 INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"

@@ -8,10 +8,18 @@ from fractions import Fraction
 import pytest
 
 from journal.response import (
+    BASELINE_FALLBACK_RULE,
+    CLASS_RULES,
     FULL_RESPONSE_WINDOW,
+    IMMPACT_SOURCE,
     IMPROVEMENT_THRESHOLDS,
     INITIAL_EFFECT_WINDOW,
+    MIN_ENTRIES_RULE,
+    OWN_RULE,
+    RESPONSE_RULES,
+    WINDOW_RULE,
     WORSENING_PERCENT,
+    ZERO_BASELINE_RULE,
     ResponseClass,
     assess_symptom,
     class_percent,
@@ -167,6 +175,51 @@ def test_reason_cites_immpact_for_responders():
     assert "50 %" in result.reason
 
 
+# --- where each rule comes from -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "source"),
+    [
+        (CLASS_RULES[ResponseClass.SUBSTANTIAL], IMMPACT_SOURCE),
+        (CLASS_RULES[ResponseClass.MODERATE], IMMPACT_SOURCE),
+        (CLASS_RULES[ResponseClass.MINIMAL], IMMPACT_SOURCE),
+        # IMMPACT defines improvement thresholds only; everything else is the app's own
+        (CLASS_RULES[ResponseClass.NO_CHANGE], OWN_RULE),
+        (CLASS_RULES[ResponseClass.WORSE], OWN_RULE),
+        (ZERO_BASELINE_RULE, OWN_RULE),
+        (MIN_ENTRIES_RULE, OWN_RULE),
+        (BASELINE_FALLBACK_RULE, OWN_RULE),
+        (WINDOW_RULE, OWN_RULE),
+    ],
+)
+def test_each_rule_names_its_source(rule, source):
+    assert rule.source == source
+    assert rule in RESPONSE_RULES
+    assert rule.cited.endswith(f"({source})")
+
+
+def test_every_rule_has_a_source():
+    assert all(rule.text and rule.source for rule in RESPONSE_RULES)
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "baseline", "later", "cited"),
+    [
+        (PAIN, 5, 5, [CLASS_RULES[ResponseClass.NO_CHANGE]]),
+        (PAIN, 5, 6, [CLASS_RULES[ResponseClass.WORSE]]),
+        (PAIN, 0, 0, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.NO_CHANGE]]),
+        (PAIN, 0, 1, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.WORSE]]),
+        # the thresholds are IMMPACT's, measuring against the scale is not
+        (SLEEP, 0, 3, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.MODERATE]]),
+    ],
+)
+def test_reasons_cite_the_rules_they_apply(higher_is_better, baseline, later, cited):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert all(rule.cited in result.reason for rule in cited)
+    assert ("IMMPACT" in result.reason) == any(rule.source == IMMPACT_SOURCE for rule in cited)
+
+
 # --- baseline --------------------------------------------------------------------------------
 
 
@@ -187,6 +240,7 @@ def test_baseline_falls_back_to_first_week_on_ldn():
     assert result.baseline == 8
     assert result.baseline_fallback is True
     assert "first 7 days on LDN" in result.baseline_source
+    assert OWN_RULE in result.baseline_source
     assert result.response_class is ResponseClass.SUBSTANTIAL
 
 
