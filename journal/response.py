@@ -41,6 +41,7 @@ OWN_RULE = "LDN Journal's own rule"
 
 class ResponseClass(StrEnum):
     TOO_EARLY = "too_early"
+    BASELINE_TOO_THIN = "baseline_too_thin"
     INSUFFICIENT_DATA = "insufficient_data"
     WORSE = "worse"
     NO_CHANGE = "no_change"
@@ -60,6 +61,7 @@ class ResponseClass(StrEnum):
 
 CLASS_LABELS: dict[ResponseClass, str] = {
     ResponseClass.TOO_EARLY: "too early to judge",
+    ResponseClass.BASELINE_TOO_THIN: "baseline too thin",
     ResponseClass.INSUFFICIENT_DATA: "not enough data",
     ResponseClass.WORSE: "worse",
     ResponseClass.NO_CHANGE: "no change",
@@ -69,12 +71,14 @@ CLASS_LABELS: dict[ResponseClass, str] = {
 }
 
 # "Needs attention first": getting worse, then judged and not helping, then unjudgeable
-# for lack of logging (the patient needs a nudge), then small gains, then not yet due,
+# for lack of logging (the patient needs a nudge), then unjudgeable for good for lack of a
+# baseline (the clinician judges without a class), then small gains, then not yet due,
 # then clear responders.
 ATTENTION_ORDER: tuple[ResponseClass, ...] = (
     ResponseClass.WORSE,
     ResponseClass.NO_CHANGE,
     ResponseClass.INSUFFICIENT_DATA,
+    ResponseClass.BASELINE_TOO_THIN,
     ResponseClass.MINIMAL,
     ResponseClass.TOO_EARLY,
     ResponseClass.MODERATE,
@@ -120,11 +124,11 @@ TOO_EARLY_RULE = ResponseRule(
     "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
     "class is given before 8 weeks on LDN; give it three months", "[003]; [000]")
 BASELINE_FALLBACK_RULE = ResponseRule(
-    f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with no entry "
-    f"there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may already be "
-    "acting", OWN_RULE)
+    f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with too few "
+    f"entries there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may "
+    "already be acting", OWN_RULE)
 MIN_ENTRIES_RULE = ResponseRule(
-    f"a response window needs at least {MIN_ENTRIES_TO_JUDGE} entries to be judged", OWN_RULE)
+    f"a baseline and a response window each need at least {MIN_ENTRIES_TO_JUDGE} entries", OWN_RULE)
 WINDOW_RULE = ResponseRule(
     "the class comes from the latest window that has started (3–6 months from day 91, else "
     "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
@@ -187,6 +191,11 @@ class _Window:
     def mean(self) -> Fraction | None:
         return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
 
+    @property
+    def enough(self) -> bool:
+        """Enough entries for a mean to judge by (MIN_ENTRIES_RULE)."""
+        return len(self.scores) >= MIN_ENTRIES_TO_JUDGE
+
 
 def _window(name: str, series: Series, first: dt.date, last: dt.date) -> _Window:
     scores = tuple(Fraction(score) for day, score in series if first <= day <= last)
@@ -200,26 +209,33 @@ def _days_window(name: str, series: Series, first_dose: dt.date,
 
 
 def _entries(scores: Sequence[object]) -> str:
+    if not scores:
+        return "no entries"
     return f"{len(scores)} entr{'y' if len(scores) == 1 else 'ies'}"
 
 
 def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | None, bool, str]:
-    """The 7 days before the first dose; with no entry there, the first 7 days on LDN
-    (flagged as a fallback, since LDN may already be acting)."""
+    """The 7 days before the first dose when they hold enough entries; else the first 7 days
+    on LDN when those do (flagged as a fallback, since LDN may already be acting); else
+    whichever has entries, returned so it can be shown, but too thin to judge against.
+    A thin week before the first dose does not block the fallback: one stray entry there
+    must not leave a patient who logged their whole first week without a class."""
     if first_dose is None:
         return None, False, "No first dose recorded, so there is no baseline yet."
     before = _days_window("baseline", series, first_dose, (-BASELINE_DAYS, -1))
-    if before.scores:
+    if before.enough:
         return before, False, (f"Mean of {_entries(before.scores)} in the "
                                f"{BASELINE_DAYS} days before the first dose.")
+    in_before = f"{_entries(before.scores).capitalize()} in the {BASELINE_DAYS} days before the first dose"
     first_week = _days_window("baseline", series, first_dose, (0, BASELINE_DAYS - 1))
-    if first_week.scores:
+    if first_week.enough:
         return first_week, True, (
-            f"No entries in the {BASELINE_DAYS} days before the first dose, so the baseline "
-            f"is the mean of {_entries(first_week.scores)} in the first {BASELINE_DAYS} "
-            f"days on LDN ({OWN_RULE}).")
-    return None, False, (f"No entries in the {BASELINE_DAYS} days before the first dose or "
-                         "in the first week on LDN, so there is no baseline.")
+            f"{in_before}, so the baseline is the mean of {_entries(first_week.scores)} in the "
+            f"first {BASELINE_DAYS} days on LDN ({OWN_RULE}).")
+    thin = before if before.scores else first_week if first_week.scores else None
+    return thin, thin is first_week, (
+        f"{in_before} and {_entries(first_week.scores)} in the first {BASELINE_DAYS} days on "
+        f"LDN: too few for a baseline ({MIN_ENTRIES_TO_JUDGE} needed).")
 
 
 def _improvement(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> Fraction:
@@ -325,17 +341,18 @@ def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ld
            higher_is_better: bool) -> tuple[ResponseClass, str | None, str]:
     """Which window is judged: the latest window that has started (3–6 months from day 91,
     else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
-    does. Under 56 days → TOO_EARLY; no baseline, or no started window with 4 entries →
-    INSUFFICIENT_DATA. The latest-14-day mean is shown, never judged: it is too short and
-    too noisy for a responder call."""
+    does. Under 56 days → TOO_EARLY; a baseline of fewer than 4 entries → BASELINE_TOO_THIN
+    (a mean of one or two days is no yardstick, and unlike a window it cannot fill up
+    later); no started window with 4 entries → INSUFFICIENT_DATA. The latest-14-day mean is
+    shown, never judged: it is too short and too noisy for a responder call."""
     if days_on_ldn < INITIAL_EFFECT_WINDOW[0]:
         return ResponseClass.TOO_EARLY, None, TOO_EARLY_REASON
-    if baseline is None or baseline.mean is None:
-        return ResponseClass.INSUFFICIENT_DATA, None, (
-            "Not enough data: there is no baseline (no entries in the week before the first "
-            "dose or in its first week).")
+    if baseline is None or not baseline.enough:
+        return ResponseClass.BASELINE_TOO_THIN, None, (
+            f"The baseline has {_entries(baseline.scores if baseline else ())}; "
+            f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient.")
     for window in _started_windows(initial, full, days_on_ldn):
-        if len(window.scores) >= MIN_ENTRIES_TO_JUDGE and window.mean is not None:
+        if window.enough:
             response_class, rule = _classify(baseline.mean, window.mean, higher_is_better)
             return response_class, window.name, f"Judged on the {window.name} window: {rule}"
     return ResponseClass.INSUFFICIENT_DATA, None, (
@@ -352,7 +369,7 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
     the result is TOO_EARLY and only the latest-14-day mean is filled in."""
     series = [(day, score) for day, score in series if day <= today]
     baseline, fallback, source = _baseline(series, first_dose_date)
-    base_mean = baseline.mean if baseline else None
+    yardstick = baseline.mean if baseline and baseline.enough else None
     latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
     initial = full = None
     days_on_ldn = None
@@ -366,13 +383,13 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
     return SymptomResponse(
         higher_is_better=higher_is_better,
         days_on_ldn=days_on_ldn,
-        baseline=_as_float(base_mean),
+        baseline=_as_float(baseline.mean if baseline else None),
         baseline_entries=len(baseline.scores) if baseline else 0,
         baseline_fallback=fallback,
         baseline_source=source,
-        initial=_summary(initial, INITIAL_NAME, base_mean, higher_is_better),
-        full=_summary(full, FULL_NAME, base_mean, higher_is_better),
-        latest=_summary(latest, LATEST_NAME, base_mean, higher_is_better),
+        initial=_summary(initial, INITIAL_NAME, yardstick, higher_is_better),
+        full=_summary(full, FULL_NAME, yardstick, higher_is_better),
+        latest=_summary(latest, LATEST_NAME, yardstick, higher_is_better),
         response_class=response_class,
         judged_window=judged_window,
         reason=reason,

@@ -143,6 +143,22 @@ def test_page_says_when_the_baseline_is_the_first_week(client, alice, carol):
     assert "No entries in the 7 days before the first dose, so the baseline is the mean" in content
 
 
+def response_section(content: str) -> str:
+    return content.split('id="response"', 1)[1].split('id="advice"', 1)[0]
+
+
+def test_page_says_when_the_baseline_is_too_thin(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - DAY, FIRST_DOSE - DAY)  # one entry before the first dose
+    log_days(alice, FIRST_DOSE + 7 * DAY, TODAY)
+    client.force_login(carol.user)
+    table = response_section(page(client, alice).content.decode())
+    assert table.count('class="badge warn">baseline too thin</span>') == 3  # Fatigue, Pain, Sleep quality
+    assert ("1 entry in the 7 days before the first dose and no entries in the first 7 days on LDN: "
+            "too few for a baseline (4 needed).") in table
+    assert "points better" not in table and "points worse" not in table and "unchanged" not in table
+
+
 # --- dismissing advice -----------------------------------------------------------------------
 
 

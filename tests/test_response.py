@@ -230,11 +230,6 @@ def test_baseline_is_the_week_before_the_first_dose():
     assert result.baseline_fallback is False
 
 
-def test_one_entry_before_the_first_dose_is_enough():
-    result = assess([(-3, -3, 6), (0, 6, 2)], today_day=10)
-    assert (result.baseline, result.baseline_fallback) == (6, False)
-
-
 def test_baseline_falls_back_to_first_week_on_ldn():
     result = assess([(-20, -8, 1), (0, 6, 8), (7, 7, 1), (56, 70, 4)], today_day=70)
     assert result.baseline == 8
@@ -244,14 +239,47 @@ def test_baseline_falls_back_to_first_week_on_ldn():
     assert result.response_class is ResponseClass.SUBSTANTIAL
 
 
-def test_no_baseline_is_insufficient_data():
-    result = assess([(7, 70, 4)], today_day=70)
-    assert result.baseline is None
-    assert result.baseline_fallback is False
-    assert result.initial.mean == 4
-    assert result.initial.change_points is None
-    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
-    assert "baseline" in result.reason
+TOO_THIN = ResponseClass.BASELINE_TOO_THIN
+
+
+@pytest.mark.parametrize(
+    ("spans", "baseline", "entries", "fallback", "expected", "source"),
+    [
+        ([(-4, -1, 6), (56, 70, 3)], 6, 4, False, ResponseClass.SUBSTANTIAL,
+         "Mean of 4 entries in the 7 days before the first dose."),
+        # one entry before the first dose is no baseline; a full first week on LDN is
+        ([(-3, -3, 6), (0, 6, 8), (56, 70, 4)], 8, 7, True, ResponseClass.SUBSTANTIAL,
+         "1 entry in the 7 days before the first dose, so the baseline is the mean of 7 entries "
+         "in the first 7 days on LDN (LDN Journal's own rule)."),
+        # too few on either side: the thin mean is shown, no class is given
+        ([(-3, -1, 6), (0, 2, 8), (56, 70, 3)], 6, 3, False, TOO_THIN,
+         "3 entries in the 7 days before the first dose and 3 entries in the first 7 days on LDN: "
+         "too few for a baseline (4 needed)."),
+        ([(0, 0, 8), (56, 70, 3)], 8, 1, True, TOO_THIN,
+         "No entries in the 7 days before the first dose and 1 entry in the first 7 days on LDN"),
+        ([(7, 70, 4)], None, 0, False, TOO_THIN,
+         "No entries in the 7 days before the first dose and no entries in the first 7 days on LDN"),
+    ],
+)
+def test_a_baseline_needs_four_entries(spans, baseline, entries, fallback, expected, source):
+    result = assess(spans, today_day=70)
+    assert (result.baseline, result.baseline_entries, result.baseline_fallback) == (
+        baseline, entries, fallback)
+    assert result.response_class is expected
+    assert source in result.baseline_source
+
+
+def test_a_thin_baseline_is_its_own_state_with_no_change_measured():
+    result = assess([(-1, -1, 9), (56, 70, 3)], today_day=70)
+    assert result.response_class is ResponseClass.BASELINE_TOO_THIN
+    assert result.response_class.label == "baseline too thin"
+    assert result.initial.mean == 3
+    assert (result.initial.change_points, result.initial.change_percent, result.initial.change_words) == (
+        None, None, "")
+    assert result.reason == ("The baseline has 1 entry; a baseline and a response window each need at "
+                             "least 4 entries (LDN Journal's own rule), so no class is given. Judge the "
+                             "change with the patient.")
+    assert result.judged_window is None
 
 
 # --- windows and which one is judged --------------------------------------------------------
@@ -336,7 +364,7 @@ def test_no_first_dose_is_too_early():
 
 def test_empty_series():
     result = assess([], today_day=100)
-    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert result.response_class is ResponseClass.BASELINE_TOO_THIN
     assert result.latest.mean is None
     assert result.latest.entries == 0
 
@@ -373,12 +401,14 @@ def test_rank_puts_needs_attention_first():
         ResponseClass.WORSE,
         ResponseClass.INSUFFICIENT_DATA,
         ResponseClass.MODERATE,
+        ResponseClass.BASELINE_TOO_THIN,
         ResponseClass.MINIMAL,
     ]
     assert sorted(classes, key=lambda cls: cls.rank) == [
         ResponseClass.WORSE,
         ResponseClass.NO_CHANGE,
         ResponseClass.INSUFFICIENT_DATA,
+        ResponseClass.BASELINE_TOO_THIN,
         ResponseClass.MINIMAL,
         ResponseClass.TOO_EARLY,
         ResponseClass.MODERATE,

@@ -13,6 +13,7 @@ BADGES = {
     ResponseClass.WORSE: "bad",
     ResponseClass.NO_CHANGE: "warn",
     ResponseClass.INSUFFICIENT_DATA: "warn",
+    ResponseClass.BASELINE_TOO_THIN: "warn",
     ResponseClass.MODERATE: "ok",
     ResponseClass.SUBSTANTIAL: "ok",
 }
