@@ -32,6 +32,8 @@ BASELINE_DAYS = 7  # days -7..-1 before the first dose; fallback days 0..6 on LD
 INITIAL_EFFECT_WINDOW = (56, 70)  # 8–10 weeks after the first dose [003]
 FULL_RESPONSE_WINDOW = (91, 182)  # 3–6 months: 13 and 26 weeks after the first dose [003]
 LATEST_DAYS = 14  # the "latest" window: the 14 days ending today
+INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
+WINDOW_PHRASES = {INITIAL_NAME: "the 8–10-week window", FULL_NAME: "the 3–6-month window"}
 MIN_ENTRIES_TO_JUDGE = 4
 SCORE_RANGE = 10  # scores run 0–10 (journal.models.SCORE_MIN/MAX)
 
@@ -58,11 +60,18 @@ class ResponseClass(StrEnum):
         """Sort key for "needs attention first"; see ATTENTION_ORDER."""
         return ATTENTION_ORDER.index(self)
 
+    @property
+    def is_judged(self) -> bool:
+        """True for a class computed from a baseline and a window (worse to substantial).
+        False when the app cannot tell whether LDN helps (too early, baseline too thin, not
+        enough entries): such a state must never read, or count, as "no response"."""
+        return self in JUDGED_CLASSES
+
 
 CLASS_LABELS: dict[ResponseClass, str] = {
     ResponseClass.TOO_EARLY: "too early to judge",
     ResponseClass.BASELINE_TOO_THIN: "baseline too thin",
-    ResponseClass.INSUFFICIENT_DATA: "not enough data",
+    ResponseClass.INSUFFICIENT_DATA: "not enough entries",
     ResponseClass.WORSE: "worse",
     ResponseClass.NO_CHANGE: "no change",
     ResponseClass.MINIMAL: "minimal improvement",
@@ -84,6 +93,8 @@ ATTENTION_ORDER: tuple[ResponseClass, ...] = (
     ResponseClass.MODERATE,
     ResponseClass.SUBSTANTIAL,
 )
+JUDGED_CLASSES = frozenset({ResponseClass.WORSE, ResponseClass.NO_CHANGE, ResponseClass.MINIMAL,
+                            ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
 
 # Improvement in % of baseline → class, checked top-down; below the last floor is NO_CHANGE
 # unless it is a worsening of at least WORSENING_PERCENT. [IMMPACT]
@@ -329,38 +340,42 @@ def _classify(baseline: Fraction, mean: Fraction,
     return response_class, f"{measured}; {'; '.join(rule.cited for rule in rules)}."
 
 
-def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[_Window]:
+def _started_windows(initial: _Window, full: _Window, today: dt.date) -> list[_Window]:
     """Windows that have started, latest first."""
-    return [full, initial] if days_on_ldn >= FULL_RESPONSE_WINDOW[0] else [initial]
+    return [window for window in (full, initial) if window.first_day <= today]
+
+
+def _entries_so_far(window: _Window, today: dt.date) -> str:
+    """"2 entries so far" while the window is still open, "2 entries" once it has closed."""
+    return f"{_entries(window.scores)}{' so far' if window.last_day >= today else ''}"
 
 
 TOO_EARLY_REASON = f"Too early: {TOO_EARLY_RULE.cited}."
 
 
-def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ldn: int,
+def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.date,
            higher_is_better: bool) -> tuple[ResponseClass, str | None, str]:
     """Which window is judged: the latest window that has started (3–6 months from day 91,
     else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
     does. Under 56 days → TOO_EARLY; a baseline of fewer than 4 entries → BASELINE_TOO_THIN
     (a mean of one or two days is no yardstick, and unlike a window it cannot fill up
-    later); no started window with 4 entries → INSUFFICIENT_DATA. The latest-14-day mean is
-    shown, never judged: it is too short and too noisy for a responder call."""
-    if days_on_ldn < INITIAL_EFFECT_WINDOW[0]:
+    later); no started window with 4 entries → INSUFFICIENT_DATA, which names each window
+    and its count, since it is a gap in logging, not a lack of response. The latest-14-day
+    mean is shown, never judged: it is too short and too noisy for a responder call."""
+    started = _started_windows(initial, full, today)
+    if not started:
         return ResponseClass.TOO_EARLY, None, TOO_EARLY_REASON
     if baseline is None or not baseline.enough:
         return ResponseClass.BASELINE_TOO_THIN, None, (
             f"The baseline has {_entries(baseline.scores if baseline else ())}; "
             f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient.")
-    for window in _started_windows(initial, full, days_on_ldn):
+    for window in started:
         if window.enough:
             response_class, rule = _classify(baseline.mean, window.mean, higher_is_better)
-            return response_class, window.name, f"Judged on the {window.name} window: {rule}"
-    return ResponseClass.INSUFFICIENT_DATA, None, (
-        f"Not enough data: fewer than {MIN_ENTRIES_TO_JUDGE} entries in each window that has "
-        f"started (8–10 weeks, 3–6 months); {MIN_ENTRIES_RULE.cited}.")
-
-
-INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
+            return response_class, window.name, f"Judged on {WINDOW_PHRASES[window.name]}: {rule}"
+    counts = " or in ".join(f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})"
+                            for window in started)
+    return ResponseClass.INSUFFICIENT_DATA, None, f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}."
 
 
 def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Series,
@@ -378,7 +393,7 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
         initial = _days_window(INITIAL_NAME, series, first_dose_date, INITIAL_EFFECT_WINDOW)
         full = _days_window(FULL_NAME, series, first_dose_date, FULL_RESPONSE_WINDOW)
         days_on_ldn = (today - first_dose_date).days
-        judgement = _judge(baseline, initial, full, days_on_ldn, higher_is_better)
+        judgement = _judge(baseline, initial, full, today, higher_is_better)
     response_class, judged_window, reason = judgement
     return SymptomResponse(
         higher_is_better=higher_is_better,

@@ -159,6 +159,18 @@ def test_page_says_when_the_baseline_is_too_thin(client, alice, carol):
     assert "points better" not in table and "points worse" not in table and "unchanged" not in table
 
 
+def test_page_says_which_windows_lack_entries(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - 7 * DAY, FIRST_DOSE - DAY)
+    log_days(alice, FIRST_DOSE + 56 * DAY, FIRST_DOSE + 57 * DAY)
+    client.force_login(carol.user)
+    table = response_section(page(client, alice).content.decode())
+    assert table.count('class="badge warn">not enough entries</span>') == 3
+    assert ("Not enough entries in the 3–6-month window (no entries so far) or in the 8–10-week "
+            "window (2 entries)") in table
+    assert ">no change<" not in table
+
+
 # --- dismissing advice -----------------------------------------------------------------------
 
 

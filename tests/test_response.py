@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from journal.response import (
+    ATTENTION_ORDER,
     BASELINE_FALLBACK_RULE,
     CLASS_RULES,
     FULL_RESPONSE_WINDOW,
@@ -323,6 +324,50 @@ def test_judged_window(spans, today_day, expected_class, judged):
     assert result.response_class is expected_class
     assert result.judged_window == judged
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("spans", "today_day", "reason"),
+    [
+        ([(-7, -1, 8), (56, 57, 2)], 60, "Not enough entries in the 8–10-week window (2 entries so far): "),
+        ([(-7, -1, 8), (56, 58, 2)], 80, "Not enough entries in the 8–10-week window (3 entries): "),
+        ([(-7, -1, 8), (56, 58, 2), (91, 91, 2)], 100,
+         "Not enough entries in the 3–6-month window (1 entry so far) "
+         "or in the 8–10-week window (3 entries): "),
+        ([(-7, -1, 8)], 200,
+         "Not enough entries in the 3–6-month window (no entries) or in the 8–10-week window (no entries): "),
+    ],
+)
+def test_not_enough_entries_names_each_window_and_never_reads_as_no_response(spans, today_day, reason):
+    result = assess(spans, today_day=today_day)
+    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert result.response_class.label == "not enough entries"
+    assert result.reason == reason + MIN_ENTRIES_RULE.cited + "."
+    assert "no change" not in result.reason and "no response" not in result.reason
+
+
+@pytest.mark.parametrize(
+    ("response_class", "judged"),
+    [
+        (ResponseClass.TOO_EARLY, False),
+        (ResponseClass.BASELINE_TOO_THIN, False),
+        (ResponseClass.INSUFFICIENT_DATA, False),
+        (ResponseClass.WORSE, True),
+        (ResponseClass.NO_CHANGE, True),
+        (ResponseClass.MINIMAL, True),
+        (ResponseClass.MODERATE, True),
+        (ResponseClass.SUBSTANTIAL, True),
+    ],
+)
+def test_only_a_class_from_a_baseline_and_a_window_is_judged(response_class, judged):
+    assert response_class.is_judged is judged
+
+
+def test_every_class_has_a_label_of_its_own_and_a_rank():
+    labels = [response_class.label for response_class in ResponseClass]
+    assert len(set(labels)) == len(labels)
+    assert sorted(ResponseClass, key=lambda cls: cls.rank) == list(ATTENTION_ORDER)
+    assert set(ATTENTION_ORDER) == set(ResponseClass)
 
 
 def test_too_early_reason_cites_sources():
