@@ -175,7 +175,10 @@ class WindowSummary:
 
 @dataclass(frozen=True)
 class SymptomResponse:
-    """How one symptom has responded to LDN, with the rule that classified it (`reason`)."""
+    """How one symptom has responded to LDN: the class, the window it was judged on
+    (`judged_window`, None when no class could be judged), why no later window was
+    (`later_window_note`, "" when none has started and lacks entries), and what was
+    measured with the rule that classified it (`reason`)."""
 
     higher_is_better: bool
     days_on_ldn: int | None
@@ -188,7 +191,18 @@ class SymptomResponse:
     latest: WindowSummary
     response_class: ResponseClass
     judged_window: str | None
+    later_window_note: str
     reason: str
+
+    @property
+    def judged_on(self) -> str:
+        """"Judged on the 8–10-week window: the 3–6-month window has 2 entries so far
+        (4 needed)." A class can rest on an earlier window for good when a later one stays
+        thin, and the reader must see that. Empty when no class was judged."""
+        if self.judged_window is None:
+            return ""
+        judged_on = f"Judged on {WINDOW_PHRASES[self.judged_window]}"
+        return f"{judged_on}: {self.later_window_note}." if self.later_window_note else f"{judged_on}."
 
 
 @dataclass(frozen=True)
@@ -332,7 +346,7 @@ def _classify(baseline: Fraction, mean: Fraction,
               higher_is_better: bool) -> tuple[ResponseClass, str]:
     points = _improvement(baseline, mean, higher_is_better)
     response_class = classify_improvement(class_percent(points, baseline))
-    measured = (f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
+    measured = (f"Mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
                 f"{describe_change(points, baseline)}")
     rules = [CLASS_RULES[response_class]]
     if not baseline:
@@ -353,8 +367,23 @@ def _entries_so_far(window: _Window, today: dt.date) -> str:
 TOO_EARLY_REASON = f"Too early: {TOO_EARLY_RULE.cited}."
 
 
+@dataclass(frozen=True)
+class _Judgement:
+    response_class: ResponseClass
+    reason: str
+    window: str | None = None
+    later_window_note: str = ""
+
+
+def _lacks_entries(window: _Window, today: dt.date) -> str:
+    """Why a later window is not the one judged: "the 3–6-month window has 2 entries so far
+    (4 needed)"."""
+    return (f"{WINDOW_PHRASES[window.name]} has {_entries_so_far(window, today)} "
+            f"({MIN_ENTRIES_TO_JUDGE} needed)")
+
+
 def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.date,
-           higher_is_better: bool) -> tuple[ResponseClass, str | None, str]:
+           higher_is_better: bool) -> _Judgement:
     """Which window is judged: the latest window that has started (3–6 months from day 91,
     else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
     does. Under 56 days → TOO_EARLY; a baseline of fewer than 4 entries → BASELINE_TOO_THIN
@@ -364,18 +393,21 @@ def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.
     mean is shown, never judged: it is too short and too noisy for a responder call."""
     started = _started_windows(initial, full, today)
     if not started:
-        return ResponseClass.TOO_EARLY, None, TOO_EARLY_REASON
+        return _Judgement(ResponseClass.TOO_EARLY, TOO_EARLY_REASON)
     if baseline is None or not baseline.enough:
-        return ResponseClass.BASELINE_TOO_THIN, None, (
+        return _Judgement(ResponseClass.BASELINE_TOO_THIN, (
             f"The baseline has {_entries(baseline.scores if baseline else ())}; "
-            f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient.")
-    for window in started:
+            f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."))
+    for index, window in enumerate(started):
         if window.enough:
-            response_class, rule = _classify(baseline.mean, window.mean, higher_is_better)
-            return response_class, window.name, f"Judged on {WINDOW_PHRASES[window.name]}: {rule}"
+            response_class, reason = _classify(baseline.mean, window.mean, higher_is_better)
+            later_windows = started[:index]  # started later, and too thin to judge
+            note = "; ".join(_lacks_entries(later, today) for later in later_windows)
+            return _Judgement(response_class, reason, window.name, note)
     counts = " or in ".join(f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})"
                             for window in started)
-    return ResponseClass.INSUFFICIENT_DATA, None, f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}."
+    return _Judgement(ResponseClass.INSUFFICIENT_DATA,
+                      f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}.")
 
 
 def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Series,
@@ -388,13 +420,12 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
     latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
     initial = full = None
     days_on_ldn = None
-    judgement = ResponseClass.TOO_EARLY, None, "Too early: no first dose recorded yet."
+    judgement = _Judgement(ResponseClass.TOO_EARLY, "Too early: no first dose recorded yet.")
     if first_dose_date is not None:
         initial = _days_window(INITIAL_NAME, series, first_dose_date, INITIAL_EFFECT_WINDOW)
         full = _days_window(FULL_NAME, series, first_dose_date, FULL_RESPONSE_WINDOW)
         days_on_ldn = (today - first_dose_date).days
         judgement = _judge(baseline, initial, full, today, higher_is_better)
-    response_class, judged_window, reason = judgement
     return SymptomResponse(
         higher_is_better=higher_is_better,
         days_on_ldn=days_on_ldn,
@@ -405,9 +436,10 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
         initial=_summary(initial, INITIAL_NAME, yardstick, higher_is_better),
         full=_summary(full, FULL_NAME, yardstick, higher_is_better),
         latest=_summary(latest, LATEST_NAME, yardstick, higher_is_better),
-        response_class=response_class,
-        judged_window=judged_window,
-        reason=reason,
+        response_class=judgement.response_class,
+        judged_window=judgement.window,
+        later_window_note=judgement.later_window_note,
+        reason=judgement.reason,
     )
 
 

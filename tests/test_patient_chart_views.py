@@ -171,6 +171,33 @@ def test_page_says_which_windows_lack_entries(client, alice, carol):
     assert ">no change<" not in table
 
 
+def pain_row(table: str) -> str:
+    return table.split('<th scope="row">Pain', 1)[1].split("</tr>", 1)[0]
+
+
+@pytest.fixture
+def alice_just_under_30(alice, carol):
+    """Alice's pain: 7 at baseline, then 74/15 in the 8–10-week window, 29.5 % better (rounded
+    to whole percent that reads 30 %, the moderate threshold); 2 entries in the 3–6-month one."""
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - 7 * DAY, FIRST_DOSE - DAY, scores={"Pain": 7})
+    log_days(alice, FIRST_DOSE + 56 * DAY, FIRST_DOSE + 69 * DAY, scores={"Pain": 5})
+    log_days(alice, FIRST_DOSE + 70 * DAY, FIRST_DOSE + 70 * DAY, scores={"Pain": 4})
+    log_days(alice, FIRST_DOSE + 91 * DAY, FIRST_DOSE + 92 * DAY, scores={"Pain": 5})
+    return alice
+
+
+def test_page_and_summary_show_the_percent_and_window_the_class_came_from(client, alice_just_under_30, carol):
+    client.force_login(carol.user)
+    patient_page = pain_row(response_section(page(client, alice_just_under_30).content.decode()))
+    summary_url = reverse("appointment_summary", args=[alice_just_under_30.pk])
+    summary = pain_row(client.get(summary_url).content.decode())
+    for row in (patient_page, summary):
+        assert ">minimal improvement</span>" in row
+        assert "2.0 points better (29 %)" in row and "30 %)" not in row
+        assert "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)." in row
+
+
 # --- dismissing advice -----------------------------------------------------------------------
 
 

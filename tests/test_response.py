@@ -299,30 +299,43 @@ def test_windows_are_inclusive():
     assert (result.initial.first_day, result.initial.last_day) == (on(56), on(70))
 
 
+ON_8_10_WEEKS, ON_3_6_MONTHS = "Judged on the 8–10-week window", "Judged on the 3–6-month window."
+
+
 @pytest.mark.parametrize(
-    ("spans", "today_day", "expected_class", "judged"),
+    ("spans", "today_day", "expected_class", "judged", "judged_on"),
     [
         # under 8 weeks: too early, whatever the data
-        ([(-7, -1, 8), (0, 55, 2)], 55, ResponseClass.TOO_EARLY, None),
+        ([(-7, -1, 8), (0, 55, 2)], 55, ResponseClass.TOO_EARLY, None, ""),
         # day 56 with one entry in the window: too few
-        ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None),
-        ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None, ""),
+        ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks", f"{ON_8_10_WEEKS}."),
         # day 80: the 8–10-week window is the latest that has started
-        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}."),
         # day 100, 3–6-month window has 4 entries: it is judged
-        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months"),
-        # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window
-        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months",
+         ON_3_6_MONTHS),
+        # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window, and say so
+        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has 3 entries so far (4 needed)."),
+        ([(-7, -1, 8), (56, 70, 7)], 100, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has no entries so far (4 needed)."),
+        # after 6 months a thin 3–6-month window leaves the class on 8–10 weeks for good
+        ([(-7, -1, 8), (56, 70, 7), (100, 101, 2), (183, 200, 2)], 200, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has 2 entries (4 needed)."),
         # neither window has 4 entries
-        ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None),
+        ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None, ""),
         # after 6 months the 3–6-month window stays the one judged
-        ([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], 200, ResponseClass.MINIMAL, "3–6 months"),
+        ([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], 200, ResponseClass.MINIMAL, "3–6 months", ON_3_6_MONTHS),
     ],
 )
-def test_judged_window(spans, today_day, expected_class, judged):
+def test_judged_window(spans, today_day, expected_class, judged, judged_on):
     result = assess(spans, today_day=today_day)
     assert result.response_class is expected_class
     assert result.judged_window == judged
+    assert result.judged_on == judged_on
+    assert result.later_window_note in judged_on
     assert result.reason
 
 
