@@ -96,15 +96,14 @@ ATTENTION_ORDER: tuple[ResponseClass, ...] = (
 JUDGED_CLASSES = frozenset({ResponseClass.WORSE, ResponseClass.NO_CHANGE, ResponseClass.MINIMAL,
                             ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
 
-# Improvement in % of baseline → class, checked top-down; below the last floor is NO_CHANGE
-# unless it is a worsening of at least WORSENING_PERCENT. [IMMPACT]
+# Improvement in % of baseline → class, checked top-down [IMMPACT]; below the last floor is
+# NO_CHANGE unless it is a worsening of at least WORSENING_PERCENT (LDN Journal's own rule).
 IMPROVEMENT_THRESHOLDS: tuple[tuple[int, ResponseClass], ...] = (
     (50, ResponseClass.SUBSTANTIAL),
     (30, ResponseClass.MODERATE),
     (10, ResponseClass.MINIMAL),
 )
 WORSENING_PERCENT = 10
-
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,6 @@ class WindowSummary:
     mean: float | None
     change_points: float | None
     change_percent: float | None
-
     change_words: str = ""  # describe_change: "2.1 points better (29 %)"
 
 
