@@ -319,25 +319,27 @@ def cut_toward_zero(value: Fraction, places: int = 0) -> Fraction:
     return Fraction(math.trunc(value * step), step)
 
 
-def _magnitude(value: Fraction, places: int) -> str:
-    """|value| cut toward zero to `places` decimals; "under 0.1" (or "under 1") when the
-    cut leaves nothing of a change that is there."""
-    kept = abs(cut_toward_zero(value, places))
-    if kept == 0 and value != 0:
+def _magnitude(value: Fraction, places: int, *, cut: bool) -> str:
+    """|value| to `places` decimals, cut toward zero or rounded; "under 0.1" (or "under 1")
+    when that leaves nothing of a change that is there."""
+    shown = abs(cut_toward_zero(value, places) if cut else round(value, places))
+    if shown == 0 and value != 0:
         return f"under {10**-places:.{places}f}"
-    return f"{float(kept):.{places}f}"
+    return f"{float(shown):.{places}f}"
 
 
 def describe_change(points: Fraction, baseline: Fraction) -> str:
     """A change from baseline in words, positive meaning better whatever the direction:
     "2.1 points better (29 %)". The percent is the one the class is computed from
-    (`class_percent`), cut toward zero to whole percent; the points are cut to 0.1 the same
-    way, which keeps "1.0 points = 10 % of the scale" true with a baseline of 0."""
+    (`class_percent`), cut toward zero to whole percent. The points are rounded to 0.1, like
+    the means they are the difference of, except with a baseline of 0: then they are what
+    the class is computed from (1 point = 10 % of the scale) and are cut the same way, so
+    "0.96 points" never reads "1.0 points (9 %)"."""
     if points == 0:
         return "unchanged"
     scale = "" if baseline else f" of the 0–{SCORE_RANGE} scale"
-    return (f"{_magnitude(points, 1)} points {'better' if points > 0 else 'worse'} "
-            f"({_magnitude(class_percent(points, baseline), 0)} %{scale})")
+    return (f"{_magnitude(points, 1, cut=not baseline)} points {'better' if points > 0 else 'worse'} "
+            f"({_magnitude(class_percent(points, baseline), 0, cut=True)} %{scale})")
 
 
 def _classify(baseline: Fraction, mean: Fraction,

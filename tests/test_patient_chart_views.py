@@ -194,7 +194,7 @@ def test_page_and_summary_show_the_percent_and_window_the_class_came_from(client
     summary = pain_row(client.get(summary_url).content.decode())
     for row in (patient_page, summary):
         assert ">minimal improvement</span>" in row
-        assert "2.0 points better (29 %)" in row and "30 %)" not in row
+        assert "2.1 points better (29 %)" in row and "30 %)" not in row
         assert "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)." in row
 
 

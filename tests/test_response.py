@@ -118,18 +118,21 @@ def test_classify_improvement_table(percent, expected):
 @pytest.mark.parametrize(
     ("higher_is_better", "baseline", "later", "words", "expected"),
     [
-        # 29.6 %: rounded it would read "(30 %)" next to "minimal improvement"
-        (PAIN, 10, Decimal("7.04"), "2.9 points better (29 %)", ResponseClass.MINIMAL),
-        (PAIN, 10, Decimal("5.04"), "4.9 points better (49 %)", ResponseClass.MODERATE),  # 49.6 %
-        (PAIN, 10, Decimal("9.04"), "0.9 points better (9 %)", ResponseClass.NO_CHANGE),  # 9.6 %
-        (PAIN, 10, Decimal("10.96"), "0.9 points worse (9 %)", ResponseClass.NO_CHANGE),  # 9.6 % worse
+        # 29.6 %: rounded it read "2.1 points better (30 %)" next to "minimal improvement"
+        (PAIN, Decimal("7.1"), 5, "2.1 points better (29 %)", ResponseClass.MINIMAL),
+        (PAIN, 10, Decimal("7.04"), "3.0 points better (29 %)", ResponseClass.MINIMAL),  # points round
+        (PAIN, 10, Decimal("5.04"), "5.0 points better (49 %)", ResponseClass.MODERATE),  # 49.6 %
+        (PAIN, 10, Decimal("9.04"), "1.0 points better (9 %)", ResponseClass.NO_CHANGE),  # 9.6 %
+        (PAIN, 10, Decimal("10.96"), "1.0 points worse (9 %)", ResponseClass.NO_CHANGE),  # 9.6 % worse
         (PAIN, 10, 7, "3.0 points better (30 %)", ResponseClass.MODERATE),
         (PAIN, 10, 11, "1.0 points worse (10 %)", ResponseClass.WORSE),
         (PAIN, 8, 8, "unchanged", ResponseClass.NO_CHANGE),
         # 13 % of a small baseline: the points round to 0.0, which read "no change" before
         (PAIN, Decimal("0.3"), Decimal("0.26"), "under 0.1 points better (13 %)", ResponseClass.MINIMAL),
         (PAIN, 8, Decimal("7.97"), "under 0.1 points better (under 1 %)", ResponseClass.NO_CHANGE),
-        # a baseline of 0: the class is computed from the % of the scale, and that is shown
+        (PAIN, 8, Decimal("7.93"), "0.1 points better (under 1 %)", ResponseClass.NO_CHANGE),
+        # a baseline of 0: the class is computed from the % of the scale, and that is shown;
+        # the points are cut like it, since 1 point = 10 % of the scale
         (SLEEP, 0, Decimal("0.96"), "0.9 points better (9 % of the 0–10 scale)", ResponseClass.NO_CHANGE),
         (SLEEP, 0, 1, "1.0 points better (10 % of the 0–10 scale)", ResponseClass.MINIMAL),
     ],
