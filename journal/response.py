@@ -159,7 +159,7 @@ RESPONSE_RULES: tuple[ResponseRule, ...] = (
 class WindowSummary:
     """One time window's mean and its change from baseline. `change_points` and
     `change_percent` are signed so that positive always means improvement; `change_words`
-    is how the change is shown, with the numbers cut so they agree with the class."""
+    is how the change is shown, its percent cut so that it agrees with the class."""
 
     name: str
     first_day: dt.date | None  # None when there is no first dose to count from
@@ -311,10 +311,11 @@ def class_percent(points: Fraction, baseline: Fraction) -> Fraction:
 
 
 def cut_toward_zero(value: Fraction, places: int = 0) -> Fraction:
-    """`value` cut (never rounded) to `places` decimals, toward zero: how every change is
-    shown. Every threshold is a whole percent (IMPROVEMENT_THRESHOLDS, WORSENING_PERCENT),
-    so a percent cut to whole percent reaches exactly the thresholds the exact one reaches:
-    29.6 % shows as 29 %, not as the 30 % that would contradict "minimal improvement"."""
+    """`value` cut (never rounded) to `places` decimals, toward zero: how the figure a class
+    is computed from is shown. Every threshold is a whole percent (IMPROVEMENT_THRESHOLDS,
+    WORSENING_PERCENT), so a percent cut to whole percent reaches exactly the thresholds the
+    exact one reaches: 29.6 % shows as 29 %, not as the 30 % that would contradict "minimal
+    improvement"."""
     step = 10**places
     return Fraction(math.trunc(value * step), step)
 
