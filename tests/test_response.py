@@ -150,6 +150,7 @@ PERCENT_GRID = [Fraction(hundredths, 100) for hundredths in range(-10_000, 10_00
 
 
 def test_a_percent_cut_to_whole_percent_never_crosses_a_threshold():
+    assert all(threshold == int(threshold) for threshold in THRESHOLDS)  # what makes the cut safe
     for percent in PERCENT_GRID:
         assert classify_improvement(cut_toward_zero(percent)) is classify_improvement(percent), percent
 
