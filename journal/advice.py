@@ -311,15 +311,18 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
 
 
 def plan_review(inp: AdviceInput) -> list[AdviceCard]:
-    """Fires from 12 weeks (day 84) on LDN when no tracked symptom has a moderate or
-    substantial response. The key names the milestone reached (12 weeks, then 6 months),
-    so a card dismissed at 12 weeks comes back at 6 months if nothing has changed. With no
-    tracked symptoms it fires too: nothing shows a benefit."""
+    """Fires from 12 weeks (day 84) on LDN when at least one tracked symptom could be judged
+    and none has a moderate or substantial response. A symptom that cannot be judged (too
+    few entries, a thin baseline) is not "no response": with nothing judged the card stays
+    away, and the response table says why. The key names the milestone reached (12 weeks,
+    then 6 months), so a card dismissed at 12 weeks comes back at 6 months if nothing has
+    changed."""
     if inp.first_dose_date is None:
         return []
     days_on_ldn = (inp.today - inp.first_dose_date).days
     reached = [(days, label) for days, label in REVIEW_MILESTONES if days_on_ldn >= days]
-    if not reached or any(cls in RESPONDER_CLASSES for cls in inp.responses.values()):
+    judged = [cls for cls in inp.responses.values() if cls.is_judged]
+    if not reached or not judged or any(cls in RESPONDER_CLASSES for cls in judged):
         return []
     milestone_days, milestone = reached[-1]
     symptoms = [f"{name}: {cls.label}" for name, cls in sorted(inp.responses.items())]
@@ -331,7 +334,7 @@ def plan_review(inp: AdviceInput) -> list[AdviceCard]:
                     "continue."),
         evidence=(
             f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
-            *(symptoms or ["No tracked symptoms"]),
+            *symptoms,
         ),
         reason=REASONS[RULE_PLAN_REVIEW],
     )]

@@ -3,9 +3,12 @@
 LDN's effects typically show after 8–10 weeks and full benefit after 3–6 months [003];
 "give it three months" before judging [000]. Baseline is the yardstick: what the patient
 logged before the first dose, or in its first week (DOMAIN.md, "What this means").
-Responder thresholds are IMMPACT's (Dworkin et al., J Pain 2008; 9:105–121): a fall of
-≥ 30 % on a 0–10 scale is moderately important, ≥ 50 % substantial; 10 % is the floor of a
-minimally important change.
+The improvement thresholds are IMMPACT's (Dworkin et al., J Pain 2008; 9:105–121): a fall
+of ≥ 30 % on a 0–10 scale is moderately important, ≥ 50 % substantial; 10 % is the floor of
+a minimally important change (10–20 %). IMMPACT defines nothing else used here: what counts
+as worse or as no change, a baseline of 0, the entries a mean needs and the baseline
+fallback are LDN Journal's own rules, and say so (RESPONSE_RULES lists every rule with its
+source).
 
 Days are counted from the first dose: day 0 is the first dose date. Every window is
 inclusive at both ends and never reaches past `today` (entries dated after today are
@@ -15,6 +18,7 @@ ignored). Arithmetic is exact (fractions) so a 30.0 % change is never 29.999 %.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,14 +32,18 @@ BASELINE_DAYS = 7  # days -7..-1 before the first dose; fallback days 0..6 on LD
 INITIAL_EFFECT_WINDOW = (56, 70)  # 8–10 weeks after the first dose [003]
 FULL_RESPONSE_WINDOW = (91, 182)  # 3–6 months: 13 and 26 weeks after the first dose [003]
 LATEST_DAYS = 14  # the "latest" window: the 14 days ending today
+INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
+WINDOW_PHRASES = {INITIAL_NAME: "the 8–10-week window", FULL_NAME: "the 3–6-month window"}
 MIN_ENTRIES_TO_JUDGE = 4
 SCORE_RANGE = 10  # scores run 0–10 (journal.models.SCORE_MIN/MAX)
 
 IMMPACT_SOURCE = "IMMPACT, Dworkin et al., J Pain 2008"
+OWN_RULE = "LDN Journal's own rule"
 
 
 class ResponseClass(StrEnum):
     TOO_EARLY = "too_early"
+    BASELINE_TOO_THIN = "baseline_too_thin"
     INSUFFICIENT_DATA = "insufficient_data"
     WORSE = "worse"
     NO_CHANGE = "no_change"
@@ -52,10 +60,18 @@ class ResponseClass(StrEnum):
         """Sort key for "needs attention first"; see ATTENTION_ORDER."""
         return ATTENTION_ORDER.index(self)
 
+    @property
+    def is_judged(self) -> bool:
+        """True for a class computed from a baseline and a window (worse to substantial).
+        False when the app cannot tell whether LDN helps (too early, baseline too thin, not
+        enough entries): such a state must never read, or count, as "no response"."""
+        return self in JUDGED_CLASSES
+
 
 CLASS_LABELS: dict[ResponseClass, str] = {
     ResponseClass.TOO_EARLY: "too early to judge",
-    ResponseClass.INSUFFICIENT_DATA: "not enough data",
+    ResponseClass.BASELINE_TOO_THIN: "baseline too thin",
+    ResponseClass.INSUFFICIENT_DATA: "not enough entries",
     ResponseClass.WORSE: "worse",
     ResponseClass.NO_CHANGE: "no change",
     ResponseClass.MINIMAL: "minimal improvement",
@@ -64,20 +80,24 @@ CLASS_LABELS: dict[ResponseClass, str] = {
 }
 
 # "Needs attention first": getting worse, then judged and not helping, then unjudgeable
-# for lack of logging (the patient needs a nudge), then small gains, then not yet due,
+# for lack of logging (the patient needs a nudge), then unjudgeable for good for lack of a
+# baseline (the clinician judges without a class), then small gains, then not yet due,
 # then clear responders.
 ATTENTION_ORDER: tuple[ResponseClass, ...] = (
     ResponseClass.WORSE,
     ResponseClass.NO_CHANGE,
     ResponseClass.INSUFFICIENT_DATA,
+    ResponseClass.BASELINE_TOO_THIN,
     ResponseClass.MINIMAL,
     ResponseClass.TOO_EARLY,
     ResponseClass.MODERATE,
     ResponseClass.SUBSTANTIAL,
 )
+JUDGED_CLASSES = frozenset({ResponseClass.WORSE, ResponseClass.NO_CHANGE, ResponseClass.MINIMAL,
+                            ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
 
-# Improvement in % of baseline → class, checked top-down; below the last floor is NO_CHANGE
-# unless it is a worsening of at least WORSENING_PERCENT. [IMMPACT]
+# Improvement in % of baseline → class, checked top-down [IMMPACT]; below the last floor is
+# NO_CHANGE unless it is a worsening of at least WORSENING_PERCENT (LDN Journal's own rule).
 IMPROVEMENT_THRESHOLDS: tuple[tuple[int, ResponseClass], ...] = (
     (50, ResponseClass.SUBSTANTIAL),
     (30, ResponseClass.MODERATE),
@@ -85,19 +105,61 @@ IMPROVEMENT_THRESHOLDS: tuple[tuple[int, ResponseClass], ...] = (
 )
 WORSENING_PERCENT = 10
 
-CLASS_RULES: dict[ResponseClass, str] = {
-    ResponseClass.SUBSTANTIAL: f"an improvement of 50 % or more is substantial ({IMMPACT_SOURCE})",
-    ResponseClass.MODERATE: f"an improvement of 30 % or more is moderate ({IMMPACT_SOURCE})",
-    ResponseClass.MINIMAL: f"an improvement of 10 % to under 30 % is minimal ({IMMPACT_SOURCE})",
-    ResponseClass.NO_CHANGE: "a change of less than 10 % either way counts as no change",
-    ResponseClass.WORSE: "a worsening of 10 % or more counts as worse",
+
+@dataclass(frozen=True)
+class ResponseRule:
+    """One rule the assessment applies and where it comes from: a published source, or
+    OWN_RULE for what the app decides itself. The reasons shown quote these rules, and
+    RESPONSE_RULES lists them all, so neither can credit a source that does not say it."""
+
+    text: str
+    source: str
+
+    @property
+    def cited(self) -> str:
+        return f"{self.text} ({self.source})"
+
+
+CLASS_RULES: dict[ResponseClass, ResponseRule] = {
+    ResponseClass.SUBSTANTIAL: ResponseRule("an improvement of 50 % or more is substantial", IMMPACT_SOURCE),
+    ResponseClass.MODERATE: ResponseRule("an improvement of 30 % to under 50 % is moderate", IMMPACT_SOURCE),
+    ResponseClass.MINIMAL: ResponseRule(
+        "an improvement of 10 % to under 30 % is minimal, 10 % being the floor of the 10–20 % "
+        "that is minimally important", IMMPACT_SOURCE),
+    ResponseClass.NO_CHANGE: ResponseRule("a change of less than 10 % either way counts as no change",
+                                          OWN_RULE),
+    ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse", OWN_RULE),
 }
+TOO_EARLY_RULE = ResponseRule(
+    "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
+    "class is given before 8 weeks on LDN; give it three months", "[003]; [000]")
+BASELINE_FALLBACK_RULE = ResponseRule(
+    f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with too few "
+    f"entries there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may "
+    "already be acting", OWN_RULE)
+MIN_ENTRIES_RULE = ResponseRule(
+    f"a baseline and a response window each need at least {MIN_ENTRIES_TO_JUDGE} entries", OWN_RULE)
+WINDOW_RULE = ResponseRule(
+    "the class comes from the latest window that has started (3–6 months from day 91, else "
+    "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
+    "enough; the latest 14 days are shown but never judged", OWN_RULE)
+ZERO_BASELINE_RULE = ResponseRule(
+    f"with a baseline of 0 a percent of baseline is undefined, so the change is taken as a "
+    f"percent of the 0–{SCORE_RANGE} scale and the same thresholds applied", OWN_RULE)
+
+# Every rule above, in the order a reader meets them: when, against what, on which window,
+# then the classes from best to worst.
+RESPONSE_RULES: tuple[ResponseRule, ...] = (
+    TOO_EARLY_RULE, BASELINE_FALLBACK_RULE, MIN_ENTRIES_RULE, WINDOW_RULE, *CLASS_RULES.values(),
+    ZERO_BASELINE_RULE,
+)
 
 
 @dataclass(frozen=True)
 class WindowSummary:
     """One time window's mean and its change from baseline. `change_points` and
-    `change_percent` are signed so that positive always means improvement."""
+    `change_percent` are signed so that positive always means improvement; `change_words`
+    is how the change is shown, its percent cut so that it agrees with the class."""
 
     name: str
     first_day: dt.date | None  # None when there is no first dose to count from
@@ -106,11 +168,15 @@ class WindowSummary:
     mean: float | None
     change_points: float | None
     change_percent: float | None
+    change_words: str = ""  # describe_change: "2.1 points better (29 %)"
 
 
 @dataclass(frozen=True)
 class SymptomResponse:
-    """How one symptom has responded to LDN, with the rule that classified it (`reason`)."""
+    """How one symptom has responded to LDN: the class, the window it was judged on
+    (`judged_window`, None when no class could be judged), why no later window was
+    (`later_window_note`, "" when none has started and lacks entries), and what was
+    measured with the rule that classified it (`reason`)."""
 
     higher_is_better: bool
     days_on_ldn: int | None
@@ -123,7 +189,18 @@ class SymptomResponse:
     latest: WindowSummary
     response_class: ResponseClass
     judged_window: str | None
+    later_window_note: str
     reason: str
+
+    @property
+    def judged_on(self) -> str:
+        """"Judged on the 8–10-week window: the 3–6-month window has 2 entries so far
+        (4 needed)." A class can rest on an earlier window for good when a later one stays
+        thin, and the reader must see that. Empty when no class was judged."""
+        if self.judged_window is None:
+            return ""
+        judged_on = f"Judged on {WINDOW_PHRASES[self.judged_window]}"
+        return f"{judged_on}: {self.later_window_note}." if self.later_window_note else f"{judged_on}."
 
 
 @dataclass(frozen=True)
@@ -136,6 +213,11 @@ class _Window:
     @property
     def mean(self) -> Fraction | None:
         return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
+
+    @property
+    def enough(self) -> bool:
+        """Enough entries for a mean to judge by (MIN_ENTRIES_RULE)."""
+        return len(self.scores) >= MIN_ENTRIES_TO_JUDGE
 
 
 def _window(name: str, series: Series, first: dt.date, last: dt.date) -> _Window:
@@ -150,26 +232,33 @@ def _days_window(name: str, series: Series, first_dose: dt.date,
 
 
 def _entries(scores: Sequence[object]) -> str:
+    if not scores:
+        return "no entries"
     return f"{len(scores)} entr{'y' if len(scores) == 1 else 'ies'}"
 
 
 def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | None, bool, str]:
-    """The 7 days before the first dose; with no entry there, the first 7 days on LDN
-    (flagged as a fallback, since LDN may already be acting)."""
+    """The 7 days before the first dose when they hold enough entries; else the first 7 days
+    on LDN when those do (flagged as a fallback, since LDN may already be acting); else
+    whichever has entries, returned so it can be shown, but too thin to judge against.
+    A thin week before the first dose does not block the fallback: one stray entry there
+    must not leave a patient who logged their whole first week without a class."""
     if first_dose is None:
         return None, False, "No first dose recorded, so there is no baseline yet."
     before = _days_window("baseline", series, first_dose, (-BASELINE_DAYS, -1))
-    if before.scores:
+    if before.enough:
         return before, False, (f"Mean of {_entries(before.scores)} in the "
                                f"{BASELINE_DAYS} days before the first dose.")
+    in_before = f"{_entries(before.scores).capitalize()} in the {BASELINE_DAYS} days before the first dose"
     first_week = _days_window("baseline", series, first_dose, (0, BASELINE_DAYS - 1))
-    if first_week.scores:
+    if first_week.enough:
         return first_week, True, (
-            f"No entries in the {BASELINE_DAYS} days before the first dose, so the baseline "
-            f"is the mean of {_entries(first_week.scores)} in the first {BASELINE_DAYS} "
-            "days on LDN.")
-    return None, False, (f"No entries in the {BASELINE_DAYS} days before the first dose or "
-                         "in the first week on LDN, so there is no baseline.")
+            f"{in_before}, so the baseline is the mean of {_entries(first_week.scores)} in the "
+            f"first {BASELINE_DAYS} days on LDN ({OWN_RULE}).")
+    thin = before if before.scores else first_week if first_week.scores else None
+    return thin, thin is first_week, (
+        f"{in_before} and {_entries(first_week.scores)} in the first {BASELINE_DAYS} days on "
+        f"LDN: too few for a baseline ({MIN_ENTRIES_TO_JUDGE} needed).")
 
 
 def _improvement(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> Fraction:
@@ -190,12 +279,13 @@ def _summary(window: _Window | None, name: str, baseline: Fraction | None,
     if window is None:
         return WindowSummary(name, None, None, 0, None, None, None)
     mean = window.mean
-    points = percent = None
-    if mean is not None and baseline is not None:
-        points = _improvement(baseline, mean, higher_is_better)
-        percent = _percent(points, baseline)
+    if mean is None or baseline is None:
+        return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
+                             _as_float(mean), None, None)
+    points = _improvement(baseline, mean, higher_is_better)
     return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
-                         _as_float(mean), _as_float(points), _as_float(percent))
+                         _as_float(mean), _as_float(points), _as_float(_percent(points, baseline)),
+                         describe_change(points, baseline))
 
 
 def classify_improvement(percent: Fraction | float) -> ResponseClass:
@@ -212,66 +302,113 @@ def _fmt(value: Fraction) -> str:
     return f"{float(value):.1f}"
 
 
-def _change_words(change: Fraction, unit: str) -> str:
-    if change == 0:
+def class_percent(points: Fraction, baseline: Fraction) -> Fraction:
+    """The percent a class is computed from: of the baseline, or, with a baseline of 0, of
+    the 0–10 scale. With a baseline of 0 a percent of baseline is undefined (pain at 0
+    cannot fall; sleep at 0 would give an infinite %), so the same thresholds are applied
+    to the whole scale instead: 1 point = 10 %, 3 points = 30 %, 5 points = 50 %."""
+    return points * 100 / (baseline or SCORE_RANGE)
+
+
+def cut_toward_zero(value: Fraction, places: int = 0) -> Fraction:
+    """`value` cut (never rounded) to `places` decimals, toward zero: how the figure a class
+    is computed from is shown. Every threshold is a whole percent (IMPROVEMENT_THRESHOLDS,
+    WORSENING_PERCENT), so a percent cut to whole percent reaches exactly the thresholds the
+    exact one reaches: 29.6 % shows as 29 %, not as the 30 % that would contradict "minimal
+    improvement"."""
+    step = 10**places
+    return Fraction(math.trunc(value * step), step)
+
+
+def _magnitude(value: Fraction, places: int, *, cut: bool) -> str:
+    """|value| to `places` decimals, cut toward zero or rounded; "under 0.1" (or "under 1")
+    when that leaves nothing of a change that is there."""
+    shown = abs(cut_toward_zero(value, places) if cut else round(value, places))
+    if shown == 0 and value != 0:
+        return f"under {10**-places:.{places}f}"
+    return f"{float(shown):.{places}f}"
+
+
+def describe_change(points: Fraction, baseline: Fraction) -> str:
+    """A change from baseline in words, positive meaning better whatever the direction:
+    "2.1 points better (29 %)". The percent is the one the class is computed from
+    (`class_percent`), cut toward zero to whole percent. The points are rounded to 0.1, like
+    the means they are the difference of, except with a baseline of 0: then they are what
+    the class is computed from (1 point = 10 % of the scale) and are cut the same way, so
+    "0.96 points" never reads "1.0 points (9 %)"."""
+    if points == 0:
         return "unchanged"
-    return f"{_fmt(abs(change))}{unit} {'better' if change > 0 else 'worse'}"
+    scale = "" if baseline else f" of the 0–{SCORE_RANGE} scale"
+    return (f"{_magnitude(points, 1, cut=not baseline)} points {'better' if points > 0 else 'worse'} "
+            f"({_magnitude(class_percent(points, baseline), 0, cut=True)} %{scale})")
 
 
 def _classify(baseline: Fraction, mean: Fraction,
               higher_is_better: bool) -> tuple[ResponseClass, str]:
-    """With a baseline of 0 the percent of baseline is undefined (pain at 0 cannot fall;
-    sleep at 0 would give an infinite %). Then the same thresholds are applied to the whole
-    0–10 scale instead: 1 point = 10 %, 3 points = 30 %, 5 points = 50 %."""
     points = _improvement(baseline, mean, higher_is_better)
-    measured = f"mean {_fmt(mean)} against a baseline of {_fmt(baseline)}"
-    percent = _percent(points, baseline)
-    if percent is not None:
-        response_class = classify_improvement(percent)
-        return response_class, (f"{measured}, {_change_words(percent, ' %')}; "
-                                f"{CLASS_RULES[response_class]}.")
-    scale_percent = points * 100 / SCORE_RANGE
-    response_class = classify_improvement(scale_percent)
-    return response_class, (
-        f"{measured}. With a baseline of 0 the change is measured against the 0–{SCORE_RANGE} "
-        f"scale: {_change_words(points, ' points')} = {_fmt(abs(scale_percent))} % of the "
-        f"scale; {CLASS_RULES[response_class]}.")
+    response_class = classify_improvement(class_percent(points, baseline))
+    measured = (f"Mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
+                f"{describe_change(points, baseline)}")
+    rules = [CLASS_RULES[response_class]]
+    if not baseline:
+        rules.insert(0, ZERO_BASELINE_RULE)
+    return response_class, f"{measured}; {'; '.join(rule.cited for rule in rules)}."
 
 
-def _started_windows(initial: _Window, full: _Window, days_on_ldn: int) -> list[_Window]:
+def _started_windows(initial: _Window, full: _Window, today: dt.date) -> list[_Window]:
     """Windows that have started, latest first."""
-    return [full, initial] if days_on_ldn >= FULL_RESPONSE_WINDOW[0] else [initial]
+    return [window for window in (full, initial) if window.first_day <= today]
 
 
-TOO_EARLY_REASON = (
-    "Too early: initial effects typically show after 8–10 weeks and full benefit after "
-    "3–6 months [003]; give it three months [000]."
-)
+def _entries_so_far(window: _Window, today: dt.date) -> str:
+    """"2 entries so far" while the window is still open, "2 entries" once it has closed."""
+    return f"{_entries(window.scores)}{' so far' if window.last_day >= today else ''}"
 
 
-def _judge(baseline: _Window | None, initial: _Window, full: _Window, days_on_ldn: int,
-           higher_is_better: bool) -> tuple[ResponseClass, str | None, str]:
+TOO_EARLY_REASON = f"Too early: {TOO_EARLY_RULE.cited}."
+
+
+@dataclass(frozen=True)
+class _Judgement:
+    response_class: ResponseClass
+    reason: str
+    window: str | None = None
+    later_window_note: str = ""
+
+
+def _lacks_entries(window: _Window, today: dt.date) -> str:
+    """Why a later window is not the one judged: "the 3–6-month window has 2 entries so far
+    (4 needed)"."""
+    return (f"{WINDOW_PHRASES[window.name]} has {_entries_so_far(window, today)} "
+            f"({MIN_ENTRIES_TO_JUDGE} needed)")
+
+
+def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.date,
+           higher_is_better: bool) -> _Judgement:
     """Which window is judged: the latest window that has started (3–6 months from day 91,
     else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
-    does. Under 56 days → TOO_EARLY; no baseline, or no started window with 4 entries →
-    INSUFFICIENT_DATA. The latest-14-day mean is shown, never judged: it is too short and
-    too noisy for a responder call."""
-    if days_on_ldn < INITIAL_EFFECT_WINDOW[0]:
-        return ResponseClass.TOO_EARLY, None, TOO_EARLY_REASON
-    if baseline is None or baseline.mean is None:
-        return ResponseClass.INSUFFICIENT_DATA, None, (
-            "Not enough data: there is no baseline (no entries in the week before the first "
-            "dose or in its first week).")
-    for window in _started_windows(initial, full, days_on_ldn):
-        if len(window.scores) >= MIN_ENTRIES_TO_JUDGE and window.mean is not None:
-            response_class, rule = _classify(baseline.mean, window.mean, higher_is_better)
-            return response_class, window.name, f"Judged on the {window.name} window: {rule}"
-    return ResponseClass.INSUFFICIENT_DATA, None, (
-        f"Not enough data: fewer than {MIN_ENTRIES_TO_JUDGE} entries in each window that has "
-        "started (8–10 weeks, 3–6 months).")
-
-
-INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
+    does. Under 56 days → TOO_EARLY; a baseline of fewer than 4 entries → BASELINE_TOO_THIN
+    (a mean of one or two days is no yardstick, and unlike a window it cannot fill up
+    later); no started window with 4 entries → INSUFFICIENT_DATA, which names each window
+    and its count, since it is a gap in logging, not a lack of response. The latest-14-day
+    mean is shown, never judged: it is too short and too noisy for a responder call."""
+    started = _started_windows(initial, full, today)
+    if not started:
+        return _Judgement(ResponseClass.TOO_EARLY, TOO_EARLY_REASON)
+    if baseline is None or not baseline.enough:
+        return _Judgement(ResponseClass.BASELINE_TOO_THIN, (
+            f"The baseline has {_entries(baseline.scores if baseline else ())}; "
+            f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."))
+    for index, window in enumerate(started):
+        if window.enough:
+            response_class, reason = _classify(baseline.mean, window.mean, higher_is_better)
+            later_windows = started[:index]  # started later, and too thin to judge
+            note = "; ".join(_lacks_entries(later, today) for later in later_windows)
+            return _Judgement(response_class, reason, window.name, note)
+    counts = " or in ".join(f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})"
+                            for window in started)
+    return _Judgement(ResponseClass.INSUFFICIENT_DATA,
+                      f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}.")
 
 
 def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Series,
@@ -280,30 +417,30 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
     the result is TOO_EARLY and only the latest-14-day mean is filled in."""
     series = [(day, score) for day, score in series if day <= today]
     baseline, fallback, source = _baseline(series, first_dose_date)
-    base_mean = baseline.mean if baseline else None
+    yardstick = baseline.mean if baseline and baseline.enough else None
     latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
     initial = full = None
     days_on_ldn = None
-    judgement = ResponseClass.TOO_EARLY, None, "Too early: no first dose recorded yet."
+    judgement = _Judgement(ResponseClass.TOO_EARLY, "Too early: no first dose recorded yet.")
     if first_dose_date is not None:
         initial = _days_window(INITIAL_NAME, series, first_dose_date, INITIAL_EFFECT_WINDOW)
         full = _days_window(FULL_NAME, series, first_dose_date, FULL_RESPONSE_WINDOW)
         days_on_ldn = (today - first_dose_date).days
-        judgement = _judge(baseline, initial, full, days_on_ldn, higher_is_better)
-    response_class, judged_window, reason = judgement
+        judgement = _judge(baseline, initial, full, today, higher_is_better)
     return SymptomResponse(
         higher_is_better=higher_is_better,
         days_on_ldn=days_on_ldn,
-        baseline=_as_float(base_mean),
+        baseline=_as_float(baseline.mean if baseline else None),
         baseline_entries=len(baseline.scores) if baseline else 0,
         baseline_fallback=fallback,
         baseline_source=source,
-        initial=_summary(initial, INITIAL_NAME, base_mean, higher_is_better),
-        full=_summary(full, FULL_NAME, base_mean, higher_is_better),
-        latest=_summary(latest, LATEST_NAME, base_mean, higher_is_better),
-        response_class=response_class,
-        judged_window=judged_window,
-        reason=reason,
+        initial=_summary(initial, INITIAL_NAME, yardstick, higher_is_better),
+        full=_summary(full, FULL_NAME, yardstick, higher_is_better),
+        latest=_summary(latest, LATEST_NAME, yardstick, higher_is_better),
+        response_class=judgement.response_class,
+        judged_window=judgement.window,
+        later_window_note=judgement.later_window_note,
+        reason=judgement.reason,
     )
 
 

@@ -68,8 +68,9 @@ def _name_lists() -> tuple[Entry, ...]:
 
 
 def _response_rules() -> tuple[Entry, ...]:
-    return tuple(Entry(str(response_class), None, rule, "")
-                 for response_class, rule in response.CLASS_RULES.items())
+    codes = {rule: str(response_class) for response_class, rule in response.CLASS_RULES.items()}
+    return tuple(Entry(codes.get(rule, "—"), None, rule.text[0].upper() + rule.text[1:] + ".", rule.source)
+                 for rule in response.RESPONSE_RULES)
 
 
 def _advice_rules() -> tuple[Entry, ...]:

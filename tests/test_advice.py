@@ -247,8 +247,14 @@ NONE_RESPONDING = {"Pain": ResponseClass.NO_CHANGE, "Sleep": ResponseClass.MINIM
         (84, {**NONE_RESPONDING, "Fatigue": ResponseClass.MODERATE}, schedule_of(), None),
         (84, {"Pain": ResponseClass.SUBSTANTIAL}, schedule_of(), None),
         (182, {"Pain": ResponseClass.WORSE}, schedule_of(), f"plan_review:{FIRST_DOSE}:182"),
-        (84, {}, schedule_of(), f"plan_review:{FIRST_DOSE}:84"),
         (200, NONE_RESPONDING, Schedule(), None),  # no plan, no first dose
+        # Nothing that could be judged is not "no response" (the failure: no entries at all
+        # raised "No clear response after 12 weeks").
+        (84, {}, schedule_of(), None),
+        (84, {"Pain": ResponseClass.INSUFFICIENT_DATA}, schedule_of(), None),
+        (84, {"Pain": ResponseClass.BASELINE_TOO_THIN}, schedule_of(), None),
+        (84, {"Pain": ResponseClass.INSUFFICIENT_DATA, "Sleep": ResponseClass.NO_CHANGE}, schedule_of(),
+         f"plan_review:{FIRST_DOSE}:84"),
     ],
 )
 def test_plan_review(today, responses, schedule, key):

@@ -143,6 +143,61 @@ def test_page_says_when_the_baseline_is_the_first_week(client, alice, carol):
     assert "No entries in the 7 days before the first dose, so the baseline is the mean" in content
 
 
+def response_section(content: str) -> str:
+    return content.split('id="response"', 1)[1].split('id="advice"', 1)[0]
+
+
+def test_page_says_when_the_baseline_is_too_thin(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - DAY, FIRST_DOSE - DAY)  # one entry before the first dose
+    log_days(alice, FIRST_DOSE + 7 * DAY, TODAY)
+    client.force_login(carol.user)
+    table = response_section(page(client, alice).content.decode())
+    assert table.count('class="badge warn">baseline too thin</span>') == 3  # Fatigue, Pain, Sleep quality
+    assert ("1 entry in the 7 days before the first dose and no entries in the first 7 days on LDN: "
+            "too few for a baseline (4 needed).") in table
+    assert "points better" not in table and "points worse" not in table and "unchanged" not in table
+
+
+def test_page_says_which_windows_lack_entries(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - 7 * DAY, FIRST_DOSE - DAY)
+    log_days(alice, FIRST_DOSE + 56 * DAY, FIRST_DOSE + 57 * DAY)
+    client.force_login(carol.user)
+    table = response_section(page(client, alice).content.decode())
+    assert table.count('class="badge warn">not enough entries</span>') == 3
+    assert ("Not enough entries in the 3–6-month window (no entries so far) or in the 8–10-week "
+            "window (2 entries)") in table
+    assert ">no change<" not in table
+
+
+def pain_row(table: str) -> str:
+    return table.split('<th scope="row">Pain', 1)[1].split("</tr>", 1)[0]
+
+
+@pytest.fixture
+def alice_just_under_30(alice, carol):
+    """Alice's pain: 7 at baseline, then 74/15 in the 8–10-week window, 29.5 % better (rounded
+    to whole percent that reads 30 %, the moderate threshold); 2 entries in the 3–6-month one."""
+    make_plan(alice, carol, [(FIRST_DOSE, "3")])
+    log_days(alice, FIRST_DOSE - 7 * DAY, FIRST_DOSE - DAY, scores={"Pain": 7})
+    log_days(alice, FIRST_DOSE + 56 * DAY, FIRST_DOSE + 69 * DAY, scores={"Pain": 5})
+    log_days(alice, FIRST_DOSE + 70 * DAY, FIRST_DOSE + 70 * DAY, scores={"Pain": 4})
+    log_days(alice, FIRST_DOSE + 91 * DAY, FIRST_DOSE + 92 * DAY, scores={"Pain": 5})
+    return alice
+
+
+def test_page_and_summary_show_the_percent_and_window_the_class_came_from(client, alice_just_under_30, carol):
+    client.force_login(carol.user)
+    patient_page = pain_row(response_section(page(client, alice_just_under_30).content.decode()))
+    summary_url = reverse("appointment_summary", args=[alice_just_under_30.pk])
+    summary = pain_row(client.get(summary_url).content.decode())
+    for row in (patient_page, summary):
+        assert ">minimal improvement</span>" in row
+        assert "2.1 points better (29 %)" in row and "30 %)" not in row
+        assert "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)." in row
+
+
 # --- dismissing advice -----------------------------------------------------------------------
 
 

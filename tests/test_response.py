@@ -1,16 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from journal.response import (
+    ATTENTION_ORDER,
+    BASELINE_FALLBACK_RULE,
+    CLASS_RULES,
     FULL_RESPONSE_WINDOW,
+    IMMPACT_SOURCE,
+    IMPROVEMENT_THRESHOLDS,
     INITIAL_EFFECT_WINDOW,
+    MIN_ENTRIES_RULE,
+    OWN_RULE,
+    RESPONSE_RULES,
+    WINDOW_RULE,
+    WORSENING_PERCENT,
+    ZERO_BASELINE_RULE,
     ResponseClass,
     assess_symptom,
+    class_percent,
     classify_improvement,
+    cut_toward_zero,
+    describe_change,
     rolling_mean,
 )
 
@@ -96,10 +112,117 @@ def test_classify_improvement_table(percent, expected):
     assert classify_improvement(percent) is expected
 
 
+# --- the numbers shown agree with the class --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "baseline", "later", "words", "expected"),
+    [
+        # 29.6 %: rounded it read "2.1 points better (30 %)" next to "minimal improvement"
+        (PAIN, Decimal("7.1"), 5, "2.1 points better (29 %)", ResponseClass.MINIMAL),
+        (PAIN, 10, Decimal("7.04"), "3.0 points better (29 %)", ResponseClass.MINIMAL),  # points round
+        (PAIN, 10, Decimal("5.04"), "5.0 points better (49 %)", ResponseClass.MODERATE),  # 49.6 %
+        (PAIN, 10, Decimal("9.04"), "1.0 points better (9 %)", ResponseClass.NO_CHANGE),  # 9.6 %
+        (PAIN, 10, Decimal("10.96"), "1.0 points worse (9 %)", ResponseClass.NO_CHANGE),  # 9.6 % worse
+        (PAIN, 10, 7, "3.0 points better (30 %)", ResponseClass.MODERATE),
+        (PAIN, 10, 11, "1.0 points worse (10 %)", ResponseClass.WORSE),
+        (PAIN, 8, 8, "unchanged", ResponseClass.NO_CHANGE),
+        # 13 % of a small baseline: the points round to 0.0, which read "no change" before
+        (PAIN, Decimal("0.3"), Decimal("0.26"), "under 0.1 points better (13 %)", ResponseClass.MINIMAL),
+        (PAIN, 8, Decimal("7.97"), "under 0.1 points better (under 1 %)", ResponseClass.NO_CHANGE),
+        (PAIN, 8, Decimal("7.93"), "0.1 points better (under 1 %)", ResponseClass.NO_CHANGE),
+        # a baseline of 0: the class is computed from the % of the scale, and that is shown;
+        # the points are cut like it, since 1 point = 10 % of the scale
+        (SLEEP, 0, Decimal("0.96"), "0.9 points better (9 % of the 0–10 scale)", ResponseClass.NO_CHANGE),
+        (SLEEP, 0, 1, "1.0 points better (10 % of the 0–10 scale)", ResponseClass.MINIMAL),
+    ],
+)
+def test_the_change_shown_agrees_with_the_class(higher_is_better, baseline, later, words, expected):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert result.response_class is expected
+    assert result.initial.change_words == words
+    assert words in result.reason
+
+
+THRESHOLDS = [floor for floor, _ in IMPROVEMENT_THRESHOLDS] + [-WORSENING_PERCENT]
+NEAR_THRESHOLDS = [threshold + Fraction(sign, 10**9) for threshold in THRESHOLDS for sign in (-1, 0, 1)]
+PERCENT_GRID = [Fraction(hundredths, 100) for hundredths in range(-10_000, 10_001)] + NEAR_THRESHOLDS
+
+
+def test_a_percent_cut_to_whole_percent_never_crosses_a_threshold():
+    assert all(threshold == int(threshold) for threshold in THRESHOLDS)  # what makes the cut safe
+    for percent in PERCENT_GRID:
+        assert classify_improvement(cut_toward_zero(percent)) is classify_improvement(percent), percent
+
+
+def shown_percent(words: str) -> int:
+    """The signed percent a reader sees in "2.9 points better (29 %)"; "under 1 %" and
+    "unchanged" are 0."""
+    if words == "unchanged":
+        return 0
+    number = re.search(r"\((under )?(\d+) %", words)
+    size = 0 if number[1] else int(number[2])
+    return -size if "worse" in words else size
+
+
+@pytest.mark.parametrize("baseline", [Fraction(10), Fraction(71, 10), Fraction(3), Fraction(3, 10), 0])
+def test_the_percent_in_the_words_has_the_class_of_the_exact_percent(baseline):
+    scale = baseline or 10
+    for percent in PERCENT_GRID:
+        words = describe_change(percent * scale / 100, baseline)
+        assert class_percent(percent * scale / 100, baseline) == percent
+        assert classify_improvement(shown_percent(words)) is classify_improvement(percent), (percent, words)
+
+
 def test_reason_cites_immpact_for_responders():
     result = assess([(-7, -1, 8), (56, 70, 4)], today_day=70)
     assert "IMMPACT" in result.reason
     assert "50 %" in result.reason
+
+
+# --- where each rule comes from -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "source"),
+    [
+        (CLASS_RULES[ResponseClass.SUBSTANTIAL], IMMPACT_SOURCE),
+        (CLASS_RULES[ResponseClass.MODERATE], IMMPACT_SOURCE),
+        (CLASS_RULES[ResponseClass.MINIMAL], IMMPACT_SOURCE),
+        # IMMPACT defines improvement thresholds only; everything else is the app's own
+        (CLASS_RULES[ResponseClass.NO_CHANGE], OWN_RULE),
+        (CLASS_RULES[ResponseClass.WORSE], OWN_RULE),
+        (ZERO_BASELINE_RULE, OWN_RULE),
+        (MIN_ENTRIES_RULE, OWN_RULE),
+        (BASELINE_FALLBACK_RULE, OWN_RULE),
+        (WINDOW_RULE, OWN_RULE),
+    ],
+)
+def test_each_rule_names_its_source(rule, source):
+    assert rule.source == source
+    assert rule in RESPONSE_RULES
+    assert rule.cited.endswith(f"({source})")
+
+
+def test_every_rule_has_a_source():
+    assert all(rule.text and rule.source for rule in RESPONSE_RULES)
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "baseline", "later", "cited"),
+    [
+        (PAIN, 5, 5, [CLASS_RULES[ResponseClass.NO_CHANGE]]),
+        (PAIN, 5, 6, [CLASS_RULES[ResponseClass.WORSE]]),
+        (PAIN, 0, 0, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.NO_CHANGE]]),
+        (PAIN, 0, 1, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.WORSE]]),
+        # the thresholds are IMMPACT's, measuring against the scale is not
+        (SLEEP, 0, 3, [ZERO_BASELINE_RULE, CLASS_RULES[ResponseClass.MODERATE]]),
+    ],
+)
+def test_reasons_cite_the_rules_they_apply(higher_is_better, baseline, later, cited):
+    result = assess([(-7, -1, baseline), (56, 70, later)], today_day=70, higher_is_better=higher_is_better)
+    assert all(rule.cited in result.reason for rule in cited)
+    assert ("IMMPACT" in result.reason) == any(rule.source == IMMPACT_SOURCE for rule in cited)
 
 
 # --- baseline --------------------------------------------------------------------------------
@@ -112,27 +235,56 @@ def test_baseline_is_the_week_before_the_first_dose():
     assert result.baseline_fallback is False
 
 
-def test_one_entry_before_the_first_dose_is_enough():
-    result = assess([(-3, -3, 6), (0, 6, 2)], today_day=10)
-    assert (result.baseline, result.baseline_fallback) == (6, False)
-
-
 def test_baseline_falls_back_to_first_week_on_ldn():
     result = assess([(-20, -8, 1), (0, 6, 8), (7, 7, 1), (56, 70, 4)], today_day=70)
     assert result.baseline == 8
     assert result.baseline_fallback is True
     assert "first 7 days on LDN" in result.baseline_source
+    assert OWN_RULE in result.baseline_source
     assert result.response_class is ResponseClass.SUBSTANTIAL
 
 
-def test_no_baseline_is_insufficient_data():
-    result = assess([(7, 70, 4)], today_day=70)
-    assert result.baseline is None
-    assert result.baseline_fallback is False
-    assert result.initial.mean == 4
-    assert result.initial.change_points is None
-    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
-    assert "baseline" in result.reason
+TOO_THIN = ResponseClass.BASELINE_TOO_THIN
+
+
+@pytest.mark.parametrize(
+    ("spans", "baseline", "entries", "fallback", "expected", "source"),
+    [
+        ([(-4, -1, 6), (56, 70, 3)], 6, 4, False, ResponseClass.SUBSTANTIAL,
+         "Mean of 4 entries in the 7 days before the first dose."),
+        # one entry before the first dose is no baseline; a full first week on LDN is
+        ([(-3, -3, 6), (0, 6, 8), (56, 70, 4)], 8, 7, True, ResponseClass.SUBSTANTIAL,
+         "1 entry in the 7 days before the first dose, so the baseline is the mean of 7 entries "
+         "in the first 7 days on LDN (LDN Journal's own rule)."),
+        # too few on either side: the thin mean is shown, no class is given
+        ([(-3, -1, 6), (0, 2, 8), (56, 70, 3)], 6, 3, False, TOO_THIN,
+         "3 entries in the 7 days before the first dose and 3 entries in the first 7 days on LDN: "
+         "too few for a baseline (4 needed)."),
+        ([(0, 0, 8), (56, 70, 3)], 8, 1, True, TOO_THIN,
+         "No entries in the 7 days before the first dose and 1 entry in the first 7 days on LDN"),
+        ([(7, 70, 4)], None, 0, False, TOO_THIN,
+         "No entries in the 7 days before the first dose and no entries in the first 7 days on LDN"),
+    ],
+)
+def test_a_baseline_needs_four_entries(spans, baseline, entries, fallback, expected, source):
+    result = assess(spans, today_day=70)
+    assert (result.baseline, result.baseline_entries, result.baseline_fallback) == (
+        baseline, entries, fallback)
+    assert result.response_class is expected
+    assert source in result.baseline_source
+
+
+def test_a_thin_baseline_is_its_own_state_with_no_change_measured():
+    result = assess([(-1, -1, 9), (56, 70, 3)], today_day=70)
+    assert result.response_class is ResponseClass.BASELINE_TOO_THIN
+    assert result.response_class.label == "baseline too thin"
+    assert result.initial.mean == 3
+    assert (result.initial.change_points, result.initial.change_percent, result.initial.change_words) == (
+        None, None, "")
+    assert result.reason == ("The baseline has 1 entry; a baseline and a response window each need at "
+                             "least 4 entries (LDN Journal's own rule), so no class is given. Judge the "
+                             "change with the patient.")
+    assert result.judged_window is None
 
 
 # --- windows and which one is judged --------------------------------------------------------
@@ -151,31 +303,88 @@ def test_windows_are_inclusive():
     assert (result.initial.first_day, result.initial.last_day) == (on(56), on(70))
 
 
+ON_8_10_WEEKS, ON_3_6_MONTHS = "Judged on the 8–10-week window", "Judged on the 3–6-month window."
+
+
 @pytest.mark.parametrize(
-    ("spans", "today_day", "expected_class", "judged"),
+    ("spans", "today_day", "expected_class", "judged", "judged_on"),
     [
         # under 8 weeks: too early, whatever the data
-        ([(-7, -1, 8), (0, 55, 2)], 55, ResponseClass.TOO_EARLY, None),
+        ([(-7, -1, 8), (0, 55, 2)], 55, ResponseClass.TOO_EARLY, None, ""),
         # day 56 with one entry in the window: too few
-        ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None),
-        ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None, ""),
+        ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks", f"{ON_8_10_WEEKS}."),
         # day 80: the 8–10-week window is the latest that has started
-        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}."),
         # day 100, 3–6-month window has 4 entries: it is judged
-        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months"),
-        # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window
-        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks"),
+        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months",
+         ON_3_6_MONTHS),
+        # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window, and say so
+        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has 3 entries so far (4 needed)."),
+        ([(-7, -1, 8), (56, 70, 7)], 100, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has no entries so far (4 needed)."),
+        # after 6 months a thin 3–6-month window leaves the class on 8–10 weeks for good
+        ([(-7, -1, 8), (56, 70, 7), (100, 101, 2), (183, 200, 2)], 200, ResponseClass.MINIMAL, "8–10 weeks",
+         f"{ON_8_10_WEEKS}: the 3–6-month window has 2 entries (4 needed)."),
         # neither window has 4 entries
-        ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None),
+        ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None, ""),
         # after 6 months the 3–6-month window stays the one judged
-        ([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], 200, ResponseClass.MINIMAL, "3–6 months"),
+        ([(-7, -1, 8), (91, 182, 6), (183, 200, 1)], 200, ResponseClass.MINIMAL, "3–6 months", ON_3_6_MONTHS),
     ],
 )
-def test_judged_window(spans, today_day, expected_class, judged):
+def test_judged_window(spans, today_day, expected_class, judged, judged_on):
     result = assess(spans, today_day=today_day)
     assert result.response_class is expected_class
     assert result.judged_window == judged
+    assert result.judged_on == judged_on
+    assert result.later_window_note in judged_on
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("spans", "today_day", "reason"),
+    [
+        ([(-7, -1, 8), (56, 57, 2)], 60, "Not enough entries in the 8–10-week window (2 entries so far): "),
+        ([(-7, -1, 8), (56, 58, 2)], 80, "Not enough entries in the 8–10-week window (3 entries): "),
+        ([(-7, -1, 8), (56, 58, 2), (91, 91, 2)], 100,
+         "Not enough entries in the 3–6-month window (1 entry so far) "
+         "or in the 8–10-week window (3 entries): "),
+        ([(-7, -1, 8)], 200,
+         "Not enough entries in the 3–6-month window (no entries) or in the 8–10-week window (no entries): "),
+    ],
+)
+def test_not_enough_entries_names_each_window_and_never_reads_as_no_response(spans, today_day, reason):
+    result = assess(spans, today_day=today_day)
+    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert result.response_class.label == "not enough entries"
+    assert result.reason == reason + MIN_ENTRIES_RULE.cited + "."
+    assert "no change" not in result.reason and "no response" not in result.reason
+
+
+@pytest.mark.parametrize(
+    ("response_class", "judged"),
+    [
+        (ResponseClass.TOO_EARLY, False),
+        (ResponseClass.BASELINE_TOO_THIN, False),
+        (ResponseClass.INSUFFICIENT_DATA, False),
+        (ResponseClass.WORSE, True),
+        (ResponseClass.NO_CHANGE, True),
+        (ResponseClass.MINIMAL, True),
+        (ResponseClass.MODERATE, True),
+        (ResponseClass.SUBSTANTIAL, True),
+    ],
+)
+def test_only_a_class_from_a_baseline_and_a_window_is_judged(response_class, judged):
+    assert response_class.is_judged is judged
+
+
+def test_every_class_has_a_label_of_its_own_and_a_rank():
+    labels = [response_class.label for response_class in ResponseClass]
+    assert len(set(labels)) == len(labels)
+    assert sorted(ResponseClass, key=lambda cls: cls.rank) == list(ATTENTION_ORDER)
+    assert set(ATTENTION_ORDER) == set(ResponseClass)
 
 
 def test_too_early_reason_cites_sources():
@@ -217,7 +426,7 @@ def test_no_first_dose_is_too_early():
 
 def test_empty_series():
     result = assess([], today_day=100)
-    assert result.response_class is ResponseClass.INSUFFICIENT_DATA
+    assert result.response_class is ResponseClass.BASELINE_TOO_THIN
     assert result.latest.mean is None
     assert result.latest.entries == 0
 
@@ -254,12 +463,14 @@ def test_rank_puts_needs_attention_first():
         ResponseClass.WORSE,
         ResponseClass.INSUFFICIENT_DATA,
         ResponseClass.MODERATE,
+        ResponseClass.BASELINE_TOO_THIN,
         ResponseClass.MINIMAL,
     ]
     assert sorted(classes, key=lambda cls: cls.rank) == [
         ResponseClass.WORSE,
         ResponseClass.NO_CHANGE,
         ResponseClass.INSUFFICIENT_DATA,
+        ResponseClass.BASELINE_TOO_THIN,
         ResponseClass.MINIMAL,
         ResponseClass.TOO_EARLY,
         ResponseClass.MODERATE,

@@ -1,10 +1,11 @@
-"""Showing response assessments: means, signed changes and class badges."""
+"""Showing response assessments: means and class badges. The words for a change from
+baseline come from `journal.response` (`WindowSummary.change_words`), next to the rules."""
 
 from __future__ import annotations
 
 from django import template
 
-from journal.response import ResponseClass, WindowSummary
+from journal.response import ResponseClass
 
 register = template.Library()
 
@@ -12,6 +13,7 @@ BADGES = {
     ResponseClass.WORSE: "bad",
     ResponseClass.NO_CHANGE: "warn",
     ResponseClass.INSUFFICIENT_DATA: "warn",
+    ResponseClass.BASELINE_TOO_THIN: "warn",
     ResponseClass.MODERATE: "ok",
     ResponseClass.SUBSTANTIAL: "ok",
 }
@@ -21,21 +23,6 @@ BADGES = {
 def score(value: float | None) -> str:
     """A 0–10 mean to one decimal; a dash when there is none."""
     return "—" if value is None else f"{value:.1f}"
-
-
-@register.filter
-def change(window: WindowSummary) -> str:
-    """The change from baseline in words, positive meaning better whatever the direction:
-    "1.3 points better (20 %)". Empty when there is nothing to compare."""
-    if window.change_points is None:
-        return ""
-    points = window.change_points
-    if round(points, 1) == 0:
-        return "no change"
-    words = f"{abs(points):.1f} points {'better' if points > 0 else 'worse'}"
-    if window.change_percent is not None:
-        words += f" ({abs(window.change_percent):.0f} %)"
-    return words
 
 
 @register.filter

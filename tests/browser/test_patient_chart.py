@@ -13,7 +13,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD
-from journal.models import AdviceDismissal, Patient
+from journal.models import AdviceDismissal, DailyEntry, Patient, SymptomScore
+from journal.selectors import patient_overview
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 
 MY_SECTIONS = {"include": [[".chart-card"], ["#response"], ["#advice"], ["#review"]]}
@@ -78,6 +79,32 @@ def test_non_responder_dismisses_advice_with_a_note(desktop, demo):
     assert desktop.locator("#advice").get_by_text("1 dismissed card not shown").is_visible()
     assert AdviceDismissal.objects.get(patient=daniel).note == "Discussed in clinic: continue to 6 months."
     screenshot(desktop, "patient-chart-daniel-after-dismissal")
+
+
+def test_response_table_names_its_window_and_a_thin_baseline(desktop, demo):
+    """Anna as if she had logged only 2 days of her 3–6-month window, and brain fog only once
+    before day 7: every class rests on 8–10 weeks and says why; brain fog has no baseline.
+    The patient page and the summary show it alike."""
+    anna = demo["anna"]
+    first_dose, day = patient_overview(anna).record.first_dose, dt.timedelta(days=1)
+    DailyEntry.objects.filter(patient=anna, entry_date__gte=first_dose + 93 * day).delete()
+    SymptomScore.objects.filter(entry__patient=anna, symptom__name="Brain fog",
+                                entry__entry_date__lt=first_dose + 7 * day,
+                                ).exclude(entry__entry_date=first_dose - day).delete()
+    note = "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)."
+    open_patient(desktop, "dr.rivera", anna)
+    assert class_of(desktop, "Brain fog lower is better") == "baseline too thin"
+    table = desktop.locator("#response")
+    expect(table.get_by_text(note)).to_have_count(3)  # Fatigue, Pain, Sleep quality
+    no_violations_in_my_sections(desktop)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    table.screenshot(path=str(SCREENSHOTS / "patient-chart-anna-response-table.png"))
+
+    desktop.goto(f"/clinic/patients/{anna.pk}/summary/")
+    summary = desktop.locator('section[aria-labelledby="s-response"]')
+    expect(summary.get_by_text(note)).to_have_count(3)
+    expect(summary.get_by_text("baseline too thin", exact=True)).to_have_count(1)
+    summary.screenshot(path=str(SCREENSHOTS / "summary-anna-response-table.png"))
 
 
 def test_morning_dose(desktop, demo):
