@@ -68,9 +68,14 @@ class Finding:
     code: str
     message: str
     reason: str
+    short: str = ""  # a few words for a crowded place such as a roster cell
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "level", Level(self.level))
+
+    @property
+    def headline(self) -> str:
+        return self.short or self.message
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,10 @@ class Rule:
     level: Level
     rule: str
     reason: str
+    short: str = ""
 
     def finding(self, message: str) -> Finding:
-        return Finding(self.level, self.code, message, self.reason)
+        return Finding(self.level, self.code, message, self.reason, self.short)
 
 
 def rule_table(*rules: Rule) -> dict[str, Rule]:

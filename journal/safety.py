@@ -60,27 +60,29 @@ NO_SCREENING_REASON = (
 
 SAFETY_RULES: dict[str, Rule] = rule_table(
     Rule("opioid_current", Level.BLOCK, "Opioid use on record with no last dose: still taking, or unknown.",
-         OPIOID_REASON),
+         OPIOID_REASON, short="opioid: no last dose"),
     Rule("opioid_recent", Level.BLOCK,
          "LDN starts, resumes or rises fewer than 7 days after the last opioid dose (10 after long-term "
          "use).",
-         OPIOID_REASON),
+         OPIOID_REASON, short="opioid too recent"),
     Rule("opioid_washout_short", Level.WARN, "The last opioid dose 7 (or 10) to 14 days before.",
-         OPIOID_REASON),
-    Rule("opioid_past", Level.NOTE, "The last opioid dose more than 14 days before.", OPIOID_REASON),
+         OPIOID_REASON, short="short opioid washout"),
+    Rule("opioid_past", Level.NOTE, "The last opioid dose more than 14 days before.", OPIOID_REASON,
+         short="opioid in the past"),
     Rule("opioid_with_ldn", Level.BLOCK,
          "An opioid on the medication list on a day LDN is prescribed, or before a plan starts.",
-         OPIOID_REASON),
+         OPIOID_REASON, short="opioid with LDN"),
     Rule("opioid_during_pause", Level.WARN, "An opioid on the medication list during an LDN pause.",
-         OPIOID_REASON),
+         OPIOID_REASON, short="opioid in LDN pause"),
     Rule("gut_opioid", Level.WARN, "Diphenoxylate (Lomotil, co-phenotrope) on the medication list.",
-         GUT_OPIOID_REASON),
+         GUT_OPIOID_REASON, short="gut-acting opioid"),
     Rule("thyroid_watch", Level.NOTE,
          "Thyroid medication, from the screening or the medication list: what to watch for, in the "
-         "direction of the medicine (replacement hormone or antithyroid drug).", THYROID_REASON),
+         "direction of the medicine (replacement hormone or antithyroid drug).", THYROID_REASON,
+         short="thyroid medicine"),
     Rule("no_screening", Level.BLOCK,
          "A plan with no safety screening on record: blocks a new plan, warns on a running one.",
-         NO_SCREENING_REASON),
+         NO_SCREENING_REASON, short="no screening"),
 )
 
 
@@ -224,7 +226,8 @@ def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
     """A screening judged against a start of LDN on `start`: the opioid washout, then every
     question answered yes at its level. Most serious first."""
     findings = _screened_opioids(answers, start)
-    findings += [Finding(question.level, question.field, question.message, question.reason)
+    findings += [Finding(question.level, question.field, question.message, question.reason,
+                         question.label)
                  for question in SCREENING_QUESTIONS
                  if question.field in answers.yes and question.level is not None
                  and question.field != "thyroid_medication"]
@@ -479,7 +482,7 @@ def _listed_cautions(medications: Sequence[MedicationPeriod], answers: Screening
         question = QUESTIONS_BY_FIELD["immunosuppressants_or_transplant"]
         findings.append(Finding(question.level, question.field,
                                 f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
-                                question.reason))
+                                question.reason, "immunosuppressant"))
     findings += [SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
                  for med in taken if MedicationCategory.GUT_OPIOID in med.categories]
     return findings
@@ -509,9 +512,9 @@ def safety_state(*, answers: ScreeningAnswers | None, medications: Sequence[Medi
     start = _course_start(schedule, day)
     if answers is not None:  # the thyroid note comes from the one thyroid status below
         findings += [f for f in judge_screening(answers, start or day) if f.code != "thyroid_watch"]
-    elif schedule.first_dose is not None:
+    elif schedule.first_dose is not None:  # on a running plan it warns; a new plan it blocks
         findings.append(Finding(Level.WARN, "no_screening", "No safety screening on record.",
-                                NO_SCREENING_REASON))  # on a running plan it warns; see SAFETY_RULES
+                                NO_SCREENING_REASON, "no screening"))
     findings += _listed_cautions(medications, answers, day)
     thyroid = thyroid_status(answers, medications, day)
     if (note := thyroid.finding()) is not None:
