@@ -35,7 +35,7 @@ from typing import NamedTuple
 from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
 from journal.schedule import Dose, Schedule
-from journal.vocabulary import format_mg
+from journal.vocabulary import format_mg, side_effect_label
 
 DAY = dt.timedelta(days=1)
 
@@ -223,15 +223,11 @@ def _dates(days: Iterable[dt.date]) -> str:
     return ", ".join(day.isoformat() for day in days)
 
 
-def _kind_label(kind: str) -> str:
-    """'vivid_dreams' → 'vivid dreams'."""
-    return kind.replace("_", " ")
-
-
 def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list[str]]:
     by_day: dict[dt.date, list[str]] = {}
     for report in sorted(reports):
-        by_day.setdefault(report.day, []).append(f"{_kind_label(report.kind)} ({report.severity})")
+        words = f"{side_effect_label(report.kind)} ({report.severity})"
+        by_day.setdefault(report.day, []).append(words)
     return by_day
 
 

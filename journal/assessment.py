@@ -26,6 +26,7 @@ from journal.advice import (
 from journal.response import ResponseClass, SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
+from journal.vocabulary import direction_label
 
 DAY = dt.timedelta(days=1)
 SLEEP_QUALITY = "Sleep quality"
@@ -43,7 +44,7 @@ class Measure:
 
     @property
     def direction_label(self) -> str:
-        return "higher is better" if self.higher_is_better else "lower is better"
+        return direction_label(self.higher_is_better)
 
 
 @dataclass(frozen=True)

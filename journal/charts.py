@@ -25,18 +25,10 @@ import plotly.graph_objects as go
 from journal.assessment import DAY, Measure, PatientRecord
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import Dose
+from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
 
 # Short labels: the strip's row names share the left margin with every panel's ticks.
-SIDE_EFFECT_LABELS = {
-    "vivid_dreams": "Dreams",
-    "insomnia": "Insomnia",
-    "headache": "Headache",
-    "nausea": "Nausea",
-    "anxiety": "Anxiety",
-    "daytime_fatigue": "Fatigue",
-    "other": "Other",
-}
-SEVERITY_COLOURS = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
+SIDE_EFFECT_LABELS = {kind: words.short for kind, words in SIDE_EFFECTS.items()}
 INK, MUTED, BRAND = "#1b2733", "#5b6875", "#1d5c63"
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.

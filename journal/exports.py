@@ -25,10 +25,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from journal.models import SCORE_MAX, SCORE_MIN, Severity, SideEffectKind, Timing, TimingTaken
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose
-from journal.vocabulary import format_mg
+from journal.vocabulary import (
+    PRESCRIBED_TIMINGS,
+    SCORE_MAX,
+    SCORE_MIN,
+    SEVERITIES,
+    SIDE_EFFECTS,
+    TIMING_WORDS,
+    direction_label,
+    format_mg,
+    side_effect_label,
+    worst_severity,
+)
 
 DAY = dt.timedelta(days=1)
 DEFAULT_DAYS = 90  # the default range when a patient was never exported before
@@ -109,8 +119,8 @@ def _from_entry(read: Callable[[EntryRecord], Cell]) -> Callable[[ExportDay], Ce
     return lambda day: None if day.entry is None else read(day.entry)
 
 
-def _choices(choices) -> str:
-    return ", ".join(choices.values)
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(values)
 
 
 BLANK_NO_ENTRY = "Blank on days without an entry."
@@ -131,7 +141,7 @@ def _fixed_columns_before() -> list[Column]:
                "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
                "or after the plan ended.",
                lambda day: day.prescribed.dose_mg if day.prescribed else None),
-        Column("prescribed_timing", "", _choices(Timing),
+        Column("prescribed_timing", "", _choices(PRESCRIBED_TIMINGS),
                "When the plan said to take the dose. Blank when nothing was prescribed.",
                lambda day: day.prescribed.timing if day.prescribed else None),
         Column("dose_taken", "", "yes, no",
@@ -140,7 +150,7 @@ def _fixed_columns_before() -> list[Column]:
         Column("dose_taken_mg", "mg", "number with a dot as decimal separator",
                f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
                _from_entry(lambda entry: entry.dose_mg)),
-        Column("timing_taken", "", _choices(TimingTaken),
+        Column("timing_taken", "", _choices(TIMING_WORDS),
                f"When the patient took the dose. {BLANK_NO_ENTRY}",
                _from_entry(lambda entry: entry.timing_taken or None)),
         Column("time_taken", "local time", "HH:MM (24-hour)",
@@ -151,10 +161,10 @@ def _fixed_columns_before() -> list[Column]:
 
 def _side_effect_columns() -> list[Column]:
     columns = [
-        Column(f"side_effect_{kind.value}", "severity", _choices(Severity),
-               f"{kind.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry, kind=kind.value: entry.side_effects.get(kind)))
-        for kind in SideEffectKind
+        Column(f"side_effect_{kind}", "severity", _choices(SEVERITIES),
+               f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
+               _from_entry(lambda entry, kind=kind: entry.side_effects.get(kind)))
+        for kind, words in SIDE_EFFECTS.items()
     ]
     columns.append(
         Column("side_effect_other_text", "", "text",
@@ -165,7 +175,7 @@ def _side_effect_columns() -> list[Column]:
 
 
 def _symptom_column(symptom: SymptomLike, name: str) -> Column:
-    direction = "higher is better" if symptom.higher_is_better else "lower is better"
+    direction = direction_label(symptom.higher_is_better)
     return Column(
         name, "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
         f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
@@ -336,7 +346,6 @@ def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "cs
 
 # --- the appointment summary --------------------------------------------------------------
 
-SEVERITY_ORDER = tuple(Severity.values)  # mild < moderate < severe
 
 
 class ReportLike(Protocol):
@@ -368,9 +377,9 @@ def tally_side_effects(reports: Iterable[ReportLike], first: dt.date, last: dt.d
     tallies = [
         SideEffectTally(
             kind=kind,
-            label=SideEffectKind(kind).label if kind in SideEffectKind.values else kind,
+            label=side_effect_label(kind),
             days=len({report.day for report in found}),
-            worst=max((report.severity for report in found), key=SEVERITY_ORDER.index),
+            worst=worst_severity(report.severity for report in found),
             first_day=min(report.day for report in found),
             last_day=max(report.day for report in found),
             texts=tuple(sorted({report.text for report in found if report.text})),

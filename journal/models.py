@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -22,10 +21,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from journal.vocabulary import TIMING_WORDS
+from journal.titration import DOSE_MAX_MG
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
-SCORE_MIN, SCORE_MAX = 0, 10
-DOSE_MAX_MG = Decimal("16")  # highest LDN dose in the literature [003]
 NOTES_MAX_CHARS = 2000
 
 score_validators = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
@@ -132,7 +130,7 @@ class Symptom(models.Model):
 
     @property
     def direction_label(self) -> str:
-        return "higher is better" if self.higher_is_better else "lower is better"
+        return direction_label(self.higher_is_better)
 
 
 class Patient(models.Model):
@@ -378,20 +376,10 @@ class SymptomScore(models.Model):
         ]
 
 
-class SideEffectKind(models.TextChoices):
-    VIVID_DREAMS = "vivid_dreams", "Vivid dreams"
-    INSOMNIA = "insomnia", "Insomnia / sleep disturbance"
-    HEADACHE = "headache", "Headache"
-    NAUSEA = "nausea", "Nausea / GI upset"
-    ANXIETY = "anxiety", "Anxiety"
-    DAYTIME_FATIGUE = "daytime_fatigue", "Daytime fatigue"
-    OTHER = "other", "Other"
-
-
-class Severity(models.TextChoices):
-    MILD = "mild", "mild"
-    MODERATE = "moderate", "moderate"
-    SEVERE = "severe", "severe"
+SideEffectKind = models.TextChoices(
+    "SideEffectKind", [(kind.upper(), (kind, words.label)) for kind, words in SIDE_EFFECTS.items()]
+)
+Severity = models.TextChoices("Severity", [(name.upper(), (name, name)) for name in SEVERITIES])
 
 
 class SideEffectReport(models.Model):

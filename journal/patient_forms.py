@@ -11,30 +11,25 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from journal import diary
-from journal.models import (
-    DOSE_MAX_MG,
-    NOTES_MAX_CHARS,
-    SCORE_MAX,
-    SCORE_MIN,
-    Medication,
-    Severity,
-    SideEffectKind,
-    Symptom,
-    TimingTaken,
-)
+from journal.models import NOTES_MAX_CHARS, Medication, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
-from journal.vocabulary import format_mg
+from journal.titration import DOSE_MAX_MG, check_dose
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
 
 # --- patient: daily entry ---------------------------------------------------------------
 
-NOT_LDN_FROM_MG = Decimal("50")  # the commercial naltrexone tablet [DOMAIN.md]
+# The clinician's dose rules (journal.titration.check_dose), worded for the patient.
+PATIENT_DOSE_WORDS = {
+    "not_positive": "The dose must be more than 0 mg.",
+    "not_ldn": "{mg} mg is a standard naltrexone dose, not LDN — check with your clinician.",
+    "above_max": f"LDN doses go up to {format_mg(DOSE_MAX_MG)} mg; check the number you typed (in mg).",
+    "too_precise": "Use at most 3 decimal places, e.g. 0.125.",
+}
 SCORE_CHOICES = [(score, str(score)) for score in range(SCORE_MIN, SCORE_MAX + 1)]
 SCORE_ERROR = f"Choose a score from {SCORE_MIN} to {SCORE_MAX}."
 SIDE_EFFECT_CHOICES = [("", "no"), *Severity.choices]
 YES_NO = [("yes", "Yes"), ("no", "No")]
-TIMING_CHOICES = [
-    (TimingTaken.BEDTIME, "Bedtime"), (TimingTaken.MORNING, "Morning"), (TimingTaken.OTHER, "Other time")
-]
+TIMING_CHOICES = [(timing, TIMING_BUTTONS[timing]) for timing in TimingTaken.values]
 
 
 def score_field(label: str) -> forms.TypedChoiceField:
@@ -126,8 +121,8 @@ class EntryForm(forms.Form):
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
         for symptom in self.symptoms:
-            direction = "10 = best" if symptom.higher_is_better else "10 = worst"
-            self.fields[f"score_{symptom.pk}"] = score_field(f"{symptom.name} (0–10, {direction})")
+            anchor = scale_anchor(symptom.higher_is_better)
+            self.fields[f"score_{symptom.pk}"] = score_field(f"{symptom.name} (0–10, {anchor})")
         for kind, label in SideEffectKind.choices:
             self.fields[f"side_{kind}"] = forms.ChoiceField(
                 label=label,
@@ -163,18 +158,9 @@ class EntryForm(forms.Form):
         dose = parse_mg(self.cleaned_data["dose_mg"])
         if dose is None:
             return None
-        if dose <= 0:
-            raise ValidationError("The dose must be more than 0 mg.")
-        if dose >= NOT_LDN_FROM_MG:
-            raise ValidationError(
-                f"{format_mg(dose)} mg is a standard naltrexone dose, not LDN — check with your clinician."
-            )
-        if dose > DOSE_MAX_MG:
-            raise ValidationError(
-                f"LDN doses go up to {format_mg(DOSE_MAX_MG)} mg; check the number you typed (in mg)."
-            )
-        if dose != dose.quantize(Decimal("0.001")):
-            raise ValidationError("Use at most 3 decimal places, e.g. 0.125.")
+        refusals = [finding for finding in check_dose(dose) if finding.level.stops_save]
+        if refusals:
+            raise ValidationError(PATIENT_DOSE_WORDS[refusals[0].code].format(mg=format_mg(dose)))
         return dose
 
     def clean(self) -> dict:

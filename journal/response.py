@@ -25,6 +25,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from journal.vocabulary import SCORE_MAX, SCORE_MIN
+
 Score = int | float | Decimal
 Series = Sequence[tuple[dt.date, Score]]
 
@@ -35,7 +37,7 @@ LATEST_DAYS = 14  # the "latest" window: the 14 days ending today
 INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
 WINDOW_PHRASES = {INITIAL_NAME: "the 8–10-week window", FULL_NAME: "the 3–6-month window"}
 MIN_ENTRIES_TO_JUDGE = 4
-SCORE_RANGE = 10  # scores run 0–10 (journal.models.SCORE_MIN/MAX)
+SCORE_RANGE = SCORE_MAX - SCORE_MIN
 
 IMMPACT_SOURCE = "IMMPACT, Dworkin et al., J Pain 2008"
 OWN_RULE = "LDN Journal's own rule"

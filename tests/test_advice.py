@@ -151,8 +151,9 @@ def test_step_up_card_content():
     assert card.key == f"step_up_side_effects:{on(14)}"
     assert card.suggestion == ("Consider holding at 3 mg for longer, or stepping back to 1.5 mg, or moving "
                                "the dose to the morning.")
-    assert card.evidence == (f"Step from 1.5 mg to 3 mg on {on(14)}", f"{on(14)}: insomnia (moderate)",
-                             f"{on(16)}: headache (severe)", f"{on(20)}: nausea (moderate)")
+    assert card.evidence == (f"Step from 1.5 mg to 3 mg on {on(14)}",
+                             f"{on(14)}: Insomnia / sleep disturbance (moderate)",
+                             f"{on(16)}: Headache (severe)", f"{on(20)}: Nausea / GI upset (moderate)")
     assert "[003]" in card.reason
     assert "[000]" in card.reason
 
@@ -197,7 +198,7 @@ def test_sleep_card_shows_both_sources():
     assert card.key == f"sleep_after_bedtime_step:{on(0)}"
     assert card.suggestion.startswith("Consider moving the dose (3 mg at bedtime) to the morning [003, 004]")
     assert "Bihari preferred lowering to 1.5–2 mg over moving it to the morning [004]" in card.suggestion
-    assert card.evidence == (f"3 mg at bedtime since {on(0)}", f"{on(15)}: insomnia (mild)")
+    assert card.evidence == (f"3 mg at bedtime since {on(0)}", f"{on(15)}: Insomnia / sleep disturbance (mild)")
 
 
 @pytest.mark.parametrize(
@@ -555,5 +556,5 @@ def test_open_cards_hides_dismissed():
 def test_evidence_names_side_effects_in_words():
     effects = [effect(14, "vivid_dreams"), effect(15, "daytime_fatigue"), effect(16, "nausea")]
     (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=effects)
-    assert f"{on(14)}: vivid dreams (moderate)" in card.evidence
-    assert f"{on(15)}: daytime fatigue (moderate)" in card.evidence
+    assert f"{on(14)}: Vivid dreams (moderate)" in card.evidence  # the vocabulary's words
+    assert f"{on(15)}: Daytime fatigue (moderate)" in card.evidence
