@@ -198,7 +198,8 @@ def test_sleep_card_shows_both_sources():
     assert card.key == f"sleep_after_bedtime_step:{on(0)}"
     assert card.suggestion.startswith("Consider moving the dose (3 mg at bedtime) to the morning [003, 004]")
     assert "Bihari preferred lowering to 1.5–2 mg over moving it to the morning [004]" in card.suggestion
-    assert card.evidence == (f"3 mg at bedtime since {on(0)}", f"{on(15)}: Insomnia / sleep disturbance (mild)")
+    assert card.evidence == (f"3 mg at bedtime since {on(0)}",
+                             f"{on(15)}: Insomnia / sleep disturbance (mild)")
 
 
 @pytest.mark.parametrize(
