@@ -17,6 +17,7 @@ from journal.advice import (
     AdherenceCount,
     AdviceCard,
     AdviceInput,
+    LoggedDose,
     PatientNote,
     ReportedSideEffect,
     advise,
@@ -123,7 +124,7 @@ def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) ->
         today=record.today,
         schedule=record.schedule,
         side_effects=record.side_effects,
-        entries=[(entry.day, entry.dose_taken) for entry in record.entries],
+        entries=[LoggedDose(entry.day, entry.dose_taken) for entry in record.entries],
         responses={item.measure.name: item.response.response_class
                    for item in responses if item.measure.tracked},
         safety=record.safety,

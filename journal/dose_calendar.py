@@ -71,4 +71,5 @@ def dose_calendar(schedule: Schedule, time_zone: str, now: dt.datetime) -> bytes
     for index, dose in enumerate(schedule.effective):
         calendar.add_component(_change_event(dose, index == 0, now))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    feed: bytes = calendar.to_ical()
+    return feed

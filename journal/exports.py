@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose
@@ -101,13 +101,16 @@ class ExportDay:
 # --- columns ------------------------------------------------------------------------------
 
 
+Row = TypeVar("Row")
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[Row]):
     name: str
     unit: str
     allowed: str
     description: str
-    getter: Callable[[ExportDay], Cell]
+    getter: Callable[[Row], Cell]
 
 
 def _yes_no(value: bool) -> str:
@@ -126,7 +129,7 @@ def _choices(values: Iterable[str]) -> str:
 BLANK_NO_ENTRY = "Blank on days without an entry."
 
 
-def _fixed_columns_before() -> list[Column]:
+def _fixed_columns_before() -> list[Column[ExportDay]]:
     return [
         Column("patient_code", "", "text",
                "The patient's pseudonymous code, or patient-<number> when no code is set.",
@@ -159,11 +162,19 @@ def _fixed_columns_before() -> list[Column]:
     ]
 
 
-def _side_effect_columns() -> list[Column]:
+def _severity_of(kind: str) -> Callable[[EntryRecord], Cell]:
+    return lambda entry: entry.side_effects.get(kind)
+
+
+def _score_of(symptom_pk: int) -> Callable[[EntryRecord], Cell]:
+    return lambda entry: entry.scores.get(symptom_pk)
+
+
+def _side_effect_columns() -> list[Column[ExportDay]]:
     columns = [
         Column(f"side_effect_{kind}", "severity", _choices(SEVERITIES),
                f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry, kind=kind: entry.side_effects.get(kind)))
+               _from_entry(_severity_of(kind)))
         for kind, words in SIDE_EFFECTS.items()
     ]
     columns.append(
@@ -174,12 +185,12 @@ def _side_effect_columns() -> list[Column]:
     return columns
 
 
-def _symptom_column(symptom: SymptomLike, name: str) -> Column:
+def _symptom_column(symptom: SymptomLike, name: str) -> Column[ExportDay]:
     direction = direction_label(symptom.higher_is_better)
     return Column(
         name, "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
         f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
-        _from_entry(lambda entry, pk=symptom.pk: entry.scores.get(pk)),
+        _from_entry(_score_of(symptom.pk)),
     )
 
 
@@ -200,7 +211,7 @@ def _safety_cell(day: ExportDay) -> str | None:
     return "; ".join(f"{finding.level}:{finding.code}" for finding in concerns) or None
 
 
-def _fixed_columns_after() -> list[Column]:
+def _fixed_columns_after() -> list[Column[ExportDay]]:
     return [
         Column("sleep_quality", "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
                f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
@@ -222,7 +233,7 @@ def _fixed_columns_after() -> list[Column]:
     ]
 
 
-def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column]:
+def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
     """Every column of an export whose patients track `symptoms` (in that order)."""
     symptom_columns = [
         _symptom_column(symptom, name)
@@ -259,7 +270,7 @@ class _Echo:
         return value
 
 
-def csv_lines(columns: Sequence[Column], records: Iterable[object]) -> Iterator[str]:
+def csv_lines(columns: Sequence[Column[Row]], records: Iterable[Row]) -> Iterator[str]:
     """The header line, then one line per record, each built by the columns' getters."""
     writer = csv.writer(_Echo())
     yield writer.writerow([neutralise(column.name) for column in columns])
@@ -284,7 +295,7 @@ def encoded_chunks(lines: Iterable[str], *, byte_order_mark: bool = False,
 
 # --- the data dictionary ------------------------------------------------------------------
 
-DICTIONARY_COLUMNS: list[Column] = [
+DICTIONARY_COLUMNS: list[Column[Column[ExportDay]]] = [
     Column("column", "", "text", "The column's name in the export's header.", lambda c: c.name),
     Column("unit", "", "text", "The unit of the column's values, if any.", lambda c: c.unit),
     Column("allowed_values", "", "text", "What a value may be; blank cells are always allowed.",
@@ -293,7 +304,7 @@ DICTIONARY_COLUMNS: list[Column] = [
 ]
 
 
-def dictionary_lines(columns: Sequence[Column]) -> Iterator[str]:
+def dictionary_lines(columns: Sequence[Column[ExportDay]]) -> Iterator[str]:
     """The data dictionary as CSV: one row per export column."""
     return csv_lines(DICTIONARY_COLUMNS, columns)
 
@@ -398,7 +409,7 @@ PRINT_MAX_PLOT_PX = 380  # with many measures the panels shrink further, to leav
 PRINT_MARGIN = {"l": 60, "r": 10, "t": 34, "b": 100}
 
 
-def print_figure(figure: dict) -> dict:
+def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
     """The clinician's chart (`journal.charts.patient_figure`) made for paper: panels at
     under half their screen height with their titles inside them, a fixed width that fits
     A4 and Letter, no range buttons and no hover."""
@@ -432,7 +443,7 @@ def print_figure(figure: dict) -> dict:
     return {**figure, "layout": layout}
 
 
-def _print_annotation(note: dict, moved: dict[float, float]) -> dict:
+def _print_annotation(note: dict[str, Any], moved: dict[float, float]) -> dict[str, Any]:
     """Panel titles (placed on the paper) go inside the top of their panel; the window
     labels (placed on dates) sit straight on top of the plot."""
     if note.get("xref") == "paper" and note.get("y") in moved:

@@ -402,7 +402,7 @@ def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.
             f"The baseline has {_entries(baseline.scores if baseline else ())}; "
             f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."))
     for index, window in enumerate(started):
-        if window.enough:
+        if window.enough and baseline.mean is not None and window.mean is not None:
             response_class, reason = _classify(baseline.mean, window.mean, higher_is_better)
             later_windows = started[:index]  # started later, and too thin to judge
             note = "; ".join(_lacks_entries(later, today) for later in later_windows)

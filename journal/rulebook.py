@@ -8,11 +8,11 @@ drift from the code.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from journal import advice, measuring, response, safety, titration
-from journal.findings import Level
+from journal.findings import Level, Rule
 from journal.medicines import NAME_LISTS
 from journal.sources import SOURCES
 from journal.vocabulary import format_mg
@@ -36,11 +36,11 @@ class Section:
     entries: tuple[Entry, ...]
 
 
-def _from_rules(rules) -> tuple[Entry, ...]:
+def _from_rules(rules: Iterable[Rule]) -> tuple[Entry, ...]:
     return tuple(Entry(rule.code, rule.level, rule.rule, rule.reason) for rule in rules)
 
 
-def _first_paragraph(function: Callable) -> str:
+def _first_paragraph(function: Callable[..., object]) -> str:
     return " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())
 
 

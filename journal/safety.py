@@ -480,7 +480,7 @@ def _listed_cautions(medications: Sequence[MedicationPeriod], answers: Screening
     immuno = [med.name for med in taken if MedicationCategory.IMMUNOSUPPRESSANT in med.categories]
     if immuno and (answers is None or "immunosuppressants_or_transplant" not in answers.yes):
         question = QUESTIONS_BY_FIELD["immunosuppressants_or_transplant"]
-        findings.append(Finding(question.level, question.field,
+        findings.append(Finding(Level.WARN, question.field,
                                 f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
                                 question.reason, "immunosuppressant"))
     findings += [SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
@@ -494,7 +494,7 @@ def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = 
         return (f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
                 "withdrawal. Contact your clinic before your next LDN dose.")
     if too_soon:
-        last = max(med.stopped_on for med in too_soon)
+        last = max(med.stopped_on for med in too_soon if med.stopped_on is not None)
         names = ", ".join(med.name for med in too_soon)
         return (f"You took {names} until {last:%-d %B}. LDN so soon after an "
                 "opioid can bring on withdrawal: contact your clinic before your next LDN dose.")

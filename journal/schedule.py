@@ -198,11 +198,11 @@ class DayPrescription:
         """The clinician's words for the day: "3 mg at bedtime", "paused until 4 Mar 2027 (surgery)"."""
         if self.dose is not None:
             return self.dose.phrase
-        if self.kind == "paused":
+        if self.pause is not None:
             return f"paused until {_day(self.pause.end_date)} ({self.pause.reason})"
         if self.kind == "baseline":
             return f"baseline — first dose {_day(self.first_dose)}" if self.first_dose else "no plan yet"
-        if self.kind == "between":
+        if self.next_dose is not None:
             return f"none prescribed until {_day(self.next_dose.start_date)}"
         if self.ended_on is not None:
             return f"none prescribed: the plan ended on {_day(self.ended_on)}"
@@ -242,18 +242,23 @@ class Schedule:
 
     def on(self, day: dt.date) -> DayPrescription:
         """Everything the pages say about `day`'s prescription, in one answer."""
-        dose, first = self.prescribed(day), self.first_dose
-        common = {"day": day, "dose": dose, "first_dose": first, "next_dose": self.next_step(day)}
+        dose, first, next_dose = self.prescribed(day), self.first_dose, self.next_step(day)
+
+        def answer(kind: str, pause: PausePeriod | None = None,
+                   ended_on: dt.date | None = None) -> DayPrescription:
+            return DayPrescription(day=day, kind=kind, dose=dose, pause=pause, first_dose=first,
+                                   next_dose=next_dose, ended_on=ended_on)
+
         if dose is not None:
-            return DayPrescription(kind="dose", **common)
+            return answer("dose")
         if first is None or day < first:
-            return DayPrescription(kind="baseline", **common)
+            return answer("baseline")
         if (pause := self.pause_on(day)) is not None and self.in_force(day) is not None:
-            return DayPrescription(kind="paused", pause=pause, **common)
-        if common["next_dose"] is not None:
-            return DayPrescription(kind="between", **common)
+            return answer("paused", pause=pause)
+        if next_dose is not None:
+            return answer("between")
         last = self.last_dose_before(day + DAY)
-        return DayPrescription(kind="ended", ended_on=last.until if last else None, **common)
+        return answer("ended", ended_on=last.until if last else None)
 
     def in_force(self, day: dt.date) -> Dose | None:
         """The step in force on `day`, whether or not a pause covers it."""

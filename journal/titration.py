@@ -141,7 +141,8 @@ def check_dose(dose_mg: Decimal) -> list[Finding]:
         return [DOSE_RULES["not_positive"].finding("A dose must be more than 0 mg.")]
     if dose_mg > DOSE_MAX_MG:
         return [DOSE_RULES["above_max"].finding(f"{shown} mg is above {format_mg(DOSE_MAX_MG)} mg.")]
-    if -dose_mg.normalize().as_tuple().exponent > DOSE_DECIMALS:
+    exponent = dose_mg.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > DOSE_DECIMALS:
         return [DOSE_RULES["too_precise"].finding(f"{shown} mg has more than 3 decimals.")]
     if dose_mg > DOSE_WARN_ABOVE_MG:
         return [DOSE_RULES["above_usual"].finding(f"{shown} mg is above the usual LDN range.")]
