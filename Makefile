@@ -3,12 +3,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset bench
+.PHONY: run test lint install chromium demo-reset bench lock
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly what requirements.lock pins (hashes checked), then the project itself.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(SYSTEM_PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,6 +33,11 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and not root: browser tests will skip"; fi; }
+
+# After changing the dependencies in pyproject.toml: pin them again (needs the registry).
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes \
+	  --quiet -o requirements.lock
 
 lint: install
 	$(VENV)/bin/ruff check .
