@@ -8,13 +8,15 @@ the 8–10-week and the 3–6-month windows [003] are shaded and labelled, even 
 ahead; the first dose and every step change are marked.
 
 The figure reaches the browser as JSON (`json_script` + static/js/chart.js, since the CSP
-forbids inline scripts), so it is kept small: ISO dates, means rounded to one decimal,
+forbids inline scripts), with the plotly config it is drawn with (`PLOTLY_CONFIG`, the only
+one: chart.js draws no figure without it). It is kept small: ISO dates, means rounded to one decimal,
 hover text from per-trace templates rather than per-point strings, an empty template.
 Six months of eight symptoms stay well under 200 KB (tests/test_charts.py).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections import Counter
@@ -45,6 +47,32 @@ DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
 MARGIN = {"l": 64, "r": 14, "t": 92, "b": 96}
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
 BUTTONS_ABOVE_PX = 58
+
+
+# The toolbar offers only what keeps the data on the page: zoom, pan, reset and download as
+# an image (drawn in the browser). plotly.js 4 adds a "Share chart..." button by default that
+# opens Plotly's cloud service in a new window and posts the whole figure to it, which the
+# Content-Security-Policy does not stop: an explicit list of buttons leaves it out (and any
+# button a later plotly.js adds), and the settings after it switch off each way to send a
+# chart away. plotly.js ignores keys it does not know: showLink, sendData and
+# showEditInChartStudio only exist in older bundles, kept off should one ever be served.
+MODEBAR_BUTTONS = ("zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage")
+PLOTLY_CONFIG = {
+    "modeBarButtons": [list(MODEBAR_BUTTONS[:-1]), [MODEBAR_BUTTONS[-1]]],
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "filename": "ldn-journal-chart"},
+}
+
+
+def chart_config() -> dict:
+    """A copy of the one plotly config every figure is drawn with."""
+    return copy.deepcopy(PLOTLY_CONFIG)
 
 
 @dataclass(frozen=True)
@@ -273,7 +301,7 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
 
 
 def patient_figure(record: PatientRecord) -> dict:
-    """The whole chart as a plotly figure dict, ready for `json_script`."""
+    """The whole chart as a plotly figure dict with its config, ready for `json_script`."""
     first, last = chart_span(record)
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
     heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
@@ -329,7 +357,7 @@ def patient_figure(record: PatientRecord) -> dict:
         annotations=[*titles, *window_labels],
         updatemenus=[_range_buttons(first, last, record.today, plot_px)],
     )
-    return fig.to_plotly_json()
+    return {**fig.to_plotly_json(), "config": chart_config()}
 
 
 def figure_json(figure: dict) -> str:

@@ -8,7 +8,14 @@ import pytest
 
 from journal.advice import ReportedSideEffect
 from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord
-from journal.charts import chart_span, figure_json, patient_figure, weekly_rows
+from journal.charts import (
+    MODEBAR_BUTTONS,
+    PLOTLY_CONFIG,
+    chart_span,
+    figure_json,
+    patient_figure,
+    weekly_rows,
+)
 from journal.titration import PausePeriod, ScheduledStep
 
 FIRST_DOSE = dt.date(2025, 1, 1)
@@ -54,6 +61,16 @@ def six_months_of_eight_symptoms() -> PatientRecord:
                                       ("headache", "severe"))]
     return record(today=182, measures=measures, side_effects=effects,
                   entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days])
+
+
+def test_the_toolbar_offers_only_what_keeps_the_data_on_the_page():
+    config = patient_figure(record(today=10))["config"]
+    assert config == PLOTLY_CONFIG
+    assert [name for group in config["modeBarButtons"] for name in group] == list(MODEBAR_BUTTONS)
+    assert set(MODEBAR_BUTTONS) == {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage"}
+    assert config["showSendToCloud"] is False and config["plotlyServerURL"] == ""
+    assert config["displaylogo"] is False and config["showLink"] is False
+    assert config["showEditInChartStudio"] is False and config["sendData"] is False
 
 
 def test_six_months_of_eight_symptoms_stay_under_200_kb():
