@@ -44,9 +44,8 @@ TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning", "other": "
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
 DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
-MARGIN = {"l": 64, "r": 14, "t": 92, "b": 96}
+MARGIN = {"l": 64, "r": 14, "t": 52, "b": 96}
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
-BUTTONS_ABOVE_PX = 58
 
 
 # The toolbar offers only what keeps the data on the page: zoom, pan, reset and download as
@@ -73,6 +72,34 @@ PLOTLY_CONFIG = {
 def chart_config() -> dict:
     """A copy of the one plotly config every figure is drawn with."""
     return copy.deepcopy(PLOTLY_CONFIG)
+
+
+@dataclass(frozen=True)
+class ChartRange:
+    """One of the chart's time-range buttons: the time axis from `first` up to (not
+    including) `end`. The page draws these as HTML buttons (keyboard-operable, unlike
+    plotly's own buttons inside the SVG); static/js/chart.js applies `xaxis_range`."""
+
+    label: str
+    first: dt.date
+    end: dt.date
+    selected: bool = False
+
+    @property
+    def xaxis_range(self) -> list[str]:
+        return [_iso(self.first), _iso(self.end)]
+
+
+def chart_ranges(record: PatientRecord) -> list[ChartRange]:
+    """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
+    of the 3–6-month window (shown first). Explicit ranges rather than plotly's range
+    selector, which counts back from the end of the current view: with the response
+    windows still ahead that end lies in the future, and "8 weeks" would show empty weeks."""
+    first, last = chart_span(record)
+    end = record.today + DAY
+    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
+    ranges = [ChartRange(label, record.today - (days - 1) * DAY, end) for label, days in spans]
+    return [*ranges, ChartRange("All", first, last + DAY, selected=True)]
 
 
 @dataclass(frozen=True)
@@ -247,24 +274,6 @@ def _panel_title(text: str, top: float) -> dict:
             "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": INK}}
 
 
-def _range_buttons(first: dt.date, last: dt.date, today: dt.date, plot_px: int) -> dict:
-    """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
-    of the 3–6-month window. Explicit ranges rather than plotly's range selector, which
-    counts back from the end of the current view: with the response windows still ahead
-    that end lies in the future, and "8 weeks" would show empty weeks."""
-    end = _iso(today + DAY)
-    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
-    buttons = [{"label": label, "method": "relayout",
-                "args": [{"xaxis.range": [_iso(today - (days - 1) * DAY), end]}]}
-               for label, days in spans]
-    buttons.append({"label": "All", "method": "relayout",
-                    "args": [{"xaxis.range": [_iso(first), _iso(last + DAY)]}]})
-    return {"type": "buttons", "direction": "right", "buttons": buttons, "active": len(buttons) - 1,
-            "showactive": True, "x": 0, "xanchor": "left", "y": 1 + BUTTONS_ABOVE_PX / plot_px,
-            "yanchor": "bottom", "pad": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "bgcolor": "#ffffff", "bordercolor": "#8a98a6", "font": {"size": 11}}
-
-
 def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
     """Vertical lines for the first dose and every step change (a new dose or timing),
     the shaded windows, and their labels."""
@@ -301,8 +310,10 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
 
 
 def patient_figure(record: PatientRecord) -> dict:
-    """The whole chart as a plotly figure dict with its config, ready for `json_script`."""
-    first, last = chart_span(record)
+    """The whole chart as a plotly figure dict with its config, ready for `json_script`.
+    The time axis shows the selected one of `chart_ranges`."""
+    first, _ = chart_span(record)
+    (shown,) = [chart_range for chart_range in chart_ranges(record) if chart_range.selected]
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
     heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
     if kinds:
@@ -345,17 +356,18 @@ def patient_figure(record: PatientRecord) -> dict:
         font={"family": "system-ui, sans-serif", "size": 12, "color": INK},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": [_iso(first), _iso(last + DAY)],
+        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": shown.xaxis_range,
                "hoverformat": "%a %-d %b %Y", "gridcolor": "#e8edf1", "showspikes": True,
                "spikemode": "across", "spikethickness": 1, "spikecolor": MUTED, "spikedash": "dot"},
         hovermode="x unified",
         hoversubplots="axis",
+        # The toolbar's icons: plotly's default is 30 % of the contrasting colour, too pale.
+        modebar={"color": MUTED, "activecolor": BRAND, "bgcolor": "rgba(255,255,255,0.92)"},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
                 "font": {"size": 11}},
         shapes=shapes,
         annotations=[*titles, *window_labels],
-        updatemenus=[_range_buttons(first, last, record.today, plot_px)],
     )
     return {**fig.to_plotly_json(), "config": chart_config()}
 

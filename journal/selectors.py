@@ -23,7 +23,7 @@ from journal.assessment import (
     assess,
     since_review,
 )
-from journal.charts import WeekRow, patient_figure, weekly_rows
+from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
 from journal.diary import Diary
 from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.exports import (
@@ -519,6 +519,7 @@ class PatientOverview:
     record: PatientRecord
     assessment: Assessment
     figure: dict
+    ranges: list[ChartRange]
     weeks: list[WeekRow]
     since_review: SinceReview
 
@@ -530,7 +531,8 @@ def patient_overview(patient: Patient, now: dt.datetime | None = None) -> Patien
     assessment = assess(record)
     new = since_review(record, assessment, patient.last_reviewed_at,
                        advice_open_at_review([patient.pk]).get(patient.pk, frozenset()))
-    return PatientOverview(record, assessment, patient_figure(record), weekly_rows(record), new)
+    return PatientOverview(record, assessment, patient_figure(record), chart_ranges(record),
+                           weekly_rows(record), new)
 
 
 # --- the clinician's view of recent entries, with what was edited --------------------------

@@ -11,6 +11,7 @@ from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord
 from journal.charts import (
     MODEBAR_BUTTONS,
     PLOTLY_CONFIG,
+    chart_ranges,
     chart_span,
     figure_json,
     patient_figure,
@@ -160,10 +161,17 @@ def test_windows_are_shaded_and_labelled_even_while_ahead():
     ],
 )
 def test_range_buttons_end_today_except_all(label, expected_range):
-    figure = patient_figure(record(today=150))
-    (menu,) = figure["layout"]["updatemenus"]
-    (button,) = [button for button in menu["buttons"] if button["label"] == label]
-    assert button["args"][0]["xaxis.range"] == [day.isoformat() for day in expected_range]
+    (button,) = [button for button in chart_ranges(record(today=150)) if button.label == label]
+    assert button.xaxis_range == [day.isoformat() for day in expected_range]
+    assert button.selected == (label == "All")
+
+
+def test_the_chart_opens_on_the_selected_range_and_draws_no_buttons_of_its_own():
+    today = record(today=150)
+    (selected,) = [button for button in chart_ranges(today) if button.selected]
+    layout = patient_figure(today)["layout"]
+    assert layout["xaxis"]["range"] == selected.xaxis_range
+    assert "updatemenus" not in layout  # SVG buttons cannot take focus: the page draws HTML ones
 
 
 def test_side_effects_are_one_row_per_kind_coloured_by_severity():
