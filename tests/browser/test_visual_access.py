@@ -4,6 +4,7 @@ indicator against what surrounds it. Screenshots: test-artifacts/screenshots/acc
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import zoneinfo
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD
 from journal.models import Patient
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.browser.keys import Keys
 
 EVENING = dt.datetime(2026, 3, 20, 20, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
@@ -112,3 +113,60 @@ def test_the_focus_indicator_stands_out_from_its_neighbours(desktop, demo):
     link, header = ([float(n) for n in colour[4:-1].split(",")] for colour in skip)
     assert contrast(link, header) >= 3, skip
     assert not problems, problems
+
+
+# Fraction of pixels that differ clearly between two PNGs of the same size, measured in
+# the browser (a canvas), so the tests need no imaging library.
+PIXEL_DIFFERENCE = """async ([first, second]) => {
+  const load = (data) => new Promise((resolve) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.src = "data:image/png;base64," + data;
+  });
+  const pixels = async (data) => {
+    const image = await load(data), canvas = document.createElement("canvas");
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext("2d"); context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data;
+  };
+  const [a, b] = [await pixels(first), await pixels(second)];
+  if (a.length !== b.length) return 1;
+  let differ = 0;
+  for (let i = 0; i < a.length; i += 4)
+    if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 96) differ++;
+  return differ / (a.length / 4);
+}"""
+
+
+def test_forced_colours_show_which_answer_is_chosen(browser, live_server, demo):
+    """Under forced colours (Windows high contrast), a chosen score, Yes/No and
+    Bedtime/Morning look different from the same choice not chosen."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url,
+                                  forced_colors="active")
+    page = context.new_page()
+    log_in(page, "anna", DEMO_PASSWORD)
+    page.goto(reverse("entry"))
+    keys = Keys(page)
+
+    def shot(label) -> str:
+        page.evaluate("document.activeElement.blur()")
+        return base64.b64encode(label.screenshot()).decode()
+
+    def chosen_looks_different(group: str) -> float:
+        """The group's first choice chosen (Space), then not (the arrow moves the choice on)."""
+        first = page.locator(f"#field-{group} input").first
+        label = page.locator(f"#field-{group} label").first
+        first.focus()
+        keys.press("Space")
+        assert first.is_checked()
+        chosen = shot(label)
+        first.focus()
+        keys.press("ArrowRight")
+        assert not first.is_checked()
+        return page.evaluate(PIXEL_DIFFERENCE, [chosen, shot(label)])
+
+    score = page.locator("[name^=score_]").first.get_attribute("name")
+    differences = {group: chosen_looks_different(group) for group in ("timing_taken", score, "dose_taken")}
+    screenshot(page, "access-forced-colours-entry")
+    context.close()
+    assert all(difference > 0.3 for difference in differences.values()), differences
