@@ -37,6 +37,60 @@ def patient_pages(anna: Patient) -> dict[str, str]:
     return pages
 
 
+# Everything in <main> whose text runs out of its own box or out of its card, and whether
+# the page scrolls sideways. Tables in their scrolling region and the chart are left out:
+# a data table may scroll sideways (WCAG 1.4.10), and the chart's SVG is hidden text.
+OVERFLOWS = """() => {
+  document.querySelectorAll("main details").forEach((details) => { details.open = true; });
+  const page = document.scrollingElement;
+  const found = [];
+  if (page.scrollWidth > page.clientWidth)
+    found.push(`page: ${page.scrollWidth} px wide in ${page.clientWidth}`);
+  const skip = ".table-wrap, .chart, .visually-hidden, script";
+  for (const el of document.querySelectorAll("main *")) {
+    if (el.closest(skip) || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const name = `${el.tagName.toLowerCase()}.${el.className} "${(el.innerText || "").trim().slice(0, 30)}"`;
+    if (style.display !== "inline" && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim())
+      found.push(`${name}: text ${el.scrollWidth} px in a ${el.clientWidth} px box`);
+    const card = el.parentElement.closest(".card, .warning-box, .ok-box, .error-summary");
+    if (card) {
+      const box = el.getBoundingClientRect(), edge = card.getBoundingClientRect();
+      if (box.right > edge.right + 1 || box.left < edge.left - 1) found.push(`${name}: runs past its card`);
+    }
+  }
+  return found;
+}"""
+
+
+# 200 % text as a reader who set a larger default font has it: set before the page's own
+# scripts run, so the chart is drawn at that size too.
+TEXT_200 = """document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.style.fontSize = "200%"; }, {once: true});"""
+
+
+def test_patient_pages_reflow_at_320_px_and_200_percent_text(browser, live_server, demo):
+    found = {}
+    for text in ("100%", "200%"):
+        context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
+        if text == "200%":
+            context.add_init_script(TEXT_200)
+        page = context.new_page()
+        log_in(page, "anna", DEMO_PASSWORD)
+        for name, path in patient_pages(demo).items():
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            root = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+            assert root == ("32px" if text == "200%" else "16px")
+            problems = page.evaluate(OVERFLOWS)
+            if problems:
+                found[f"{name} at {text} text"] = problems
+            if name in ("today", "entry"):
+                screenshot(page, f"access-320px-{text[:-1]}pc-{name}")
+        context.close()
+    assert not found, found
+
+
 def contrast(first: tuple[float, ...], second: tuple[float, ...]) -> float:
     def luminance(rgb):
         channels = [c / 255 for c in rgb[:3]]
