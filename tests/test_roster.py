@@ -106,11 +106,14 @@ def test_roster_page_sorts_and_filters(client, clinic, carol, alice, bob):
     content = client.get(url + "?sort=day&dir=desc").content.decode()
     assert content.index(">Alice<") < content.index(">Zed<") < content.index(">Amy<")
     # The sorted column's link flips the direction and keeps the filters.
-    assert 'aria-sort="descending"><a href="?sort=day&amp;dir=asc"' in content
+    assert 'aria-sort="descending"><a id="sort-day" href="?sort=day&amp;dir=asc"' in content
+    assert 'role="status">3 patients, sorted by Day on LDN, descending.</p>' in content
     content = client.get(url + "?phase=titrating").content.decode()
     assert ">Zed<" in content and ">Alice<" not in content and ">Amy<" not in content
+    assert "1 patient in titrating, sorted by Patient, ascending." in content
     content = client.get(url + "?phase=baseline&flagged=1").content.decode()
     assert "No patients match these filters." in content  # Amy is in baseline but has no flag
+    assert "0 patients in baseline with safety flags, sorted by Patient, ascending." in content
     assert ">Amy<" in client.get(url + "?phase=baseline").content.decode()
 
 
@@ -119,6 +122,10 @@ def test_roster_htmx_returns_the_results_only(client, carol, alice):
     response = client.get(reverse("roster") + "?sort=name", headers={"HX-Request": "true"})
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="roster-results"') and "<html" not in content
+    # The live region above the results is not replaced, only its text (out of band).
+    assert content.rstrip().endswith(
+        '<p id="roster-order" hx-swap-oob="innerHTML">1 patient, sorted by Patient, ascending.</p>'
+    )
 
 
 def test_clinic_admin_sees_the_whole_clinic(client, ada, alice, bob, dave):

@@ -54,3 +54,34 @@ def text_is(text: str) -> Callable[[dict], bool]:
 
 def name_is(name: str) -> Callable[[dict], bool]:
     return lambda focused: focused["name"] == name
+
+
+def live_regions(page) -> dict[str, str]:
+    """Every live region in the page's accessibility tree (Chromium's, through the DevTools
+    protocol), by its DOM id, with the text a screen reader would announce from it."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+        by_id = {node["nodeId"]: node for node in nodes}
+
+        def text(node) -> str:
+            if node.get("role", {}).get("value") == "StaticText":
+                return node.get("name", {}).get("value", "")
+            return " ".join(filter(None, (text(by_id[child]) for child in node.get("childIds", [])
+                                          if child in by_id)))
+
+        regions = {}
+        for node in nodes:
+            properties = {prop["name"]: prop["value"].get("value") for prop in node.get("properties", [])}
+            if properties.get("live") in ("polite", "assertive") and "backendDOMNodeId" in node:
+                if node.get("parentId") in by_id and any(
+                    prop["name"] == "live" for prop in by_id[node["parentId"]].get("properties", [])
+                ):
+                    continue  # inside a region already counted
+                described = session.send("DOM.describeNode", {"backendNodeId": node["backendDOMNodeId"]})
+                attributes = described["node"].get("attributes", [])
+                dom_id = dict(zip(attributes[::2], attributes[1::2], strict=True)).get("id", "")
+                regions[dom_id] = " ".join(text(node).split())
+        return regions
+    finally:
+        session.detach()
