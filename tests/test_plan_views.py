@@ -122,8 +122,14 @@ def test_htmx_preview_returns_only_the_preview(client, alice, carol):
         headers={"HX-Request": "true"},
     )
     content = response.content.decode()
-    assert content.lstrip().startswith('<section id="preview"')
-    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content and "<html" not in content
+    # The table goes into the preview's body; only the summary's text goes into the live
+    # region, which stays in place (out of band, innerHTML).
+    assert content.lstrip().startswith('<div class="table-wrap"') and "<html" not in content
+    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content
+    assert content.rstrip().endswith(
+        '<p id="preview-summary" hx-swap-oob="innerHTML">'
+        "3 steps, 0.5 mg to 2.5 mg, 1 finding blocking activation, no warnings.</p>"
+    )
 
 
 def test_applying_a_template_fills_its_doses(client, alice, carol):
@@ -134,8 +140,26 @@ def test_applying_a_template_fills_its_doses(client, alice, carol):
         headers={"HX-Request": "true"},
     )
     content = response.content.decode()
-    assert content.lstrip().startswith('<form id="plan-editor"')
+    # New parameters; the template choice itself is not swapped (focus stays on it).
+    assert content.lstrip().startswith('<div id="plan-params"') and 'name="template"' not in content
     assert 'name="start_mg" value="1.5"' in content and 'name="target_mg" value="4.5"' in content
+    assert '<div id="preview-body" hx-swap-oob="innerHTML">' in content
+    assert '<p id="preview-summary" hx-swap-oob="innerHTML">3 steps, 1.5 mg to 4.5 mg,' in content
+
+
+def test_the_preview_is_summed_up_in_one_sentence(client, alice, carol):
+    screen(alice, carol, thyroid_medication=True)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.get(url + "?template=gentle").content.decode()
+    assert 'role="status">6 steps, 0.5 mg to 3 mg, 1 warning.</p>' in content
+    one_step = editor_data(action="preview", target_mg="0.5", start_mg="0.5")
+    content = client.post(url, one_step).content.decode()
+    assert 'role="status">1 step, 0.5 mg, 1 warning.</p>' in content
+    content = client.post(url, editor_data(action="preview", start_mg="", interval_days="0")).content.decode()
+    assert 'role="status">No steps yet: 2 parameters to correct.</p>' in content
+    content = client.get(url + "?template=custom").content.decode()
+    assert 'role="status">No steps yet.</p>' in content
 
 
 def test_first_plan_needs_a_screening(client, alice, carol):

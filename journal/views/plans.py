@@ -25,7 +25,7 @@ from journal.plan_forms import (
 )
 from journal.safety import THYROID_WATCH_NOTE, ScreeningAnswers, judge_screening, prefill_screening
 from journal.selectors import pauses_for, schedules_for
-from journal.titration import PLAN_TEMPLATES, measured_amount, next_step_after, prescribed_on
+from journal.titration import PLAN_TEMPLATES, format_mg, measured_amount, next_step_after, prescribed_on
 
 DAY = services.DAY
 
@@ -137,6 +137,25 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the plan editor ---------------------------------------------------------------------
 
 
+def preview_summary(steps, findings, form: PlanEditorForm) -> str:
+    """The plan preview in one sentence, for its live region: a screen reader hears this
+    after each change rather than the whole table ("12 steps, 0.5 mg to 3 mg, 2 warnings.")."""
+    if steps:
+        count, first, last = len(steps), steps[0][1], steps[-1][1]
+        doses = f"{format_mg(first)} mg" + ("" if first == last else f" to {format_mg(last)} mg")
+        words = [f"{count} step{'s' if count != 1 else ''}", doses]
+        warnings = sum(1 for finding in findings if finding.level == "warn")
+        blocks = sum(1 for finding in findings if finding.level in ("block", "refuse"))
+        if blocks:
+            words.append(f"{blocks} finding{'s' if blocks != 1 else ''} blocking activation")
+        words.append(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings")
+        return ", ".join(words) + "."
+    if form.is_bound:
+        problems = sum(len(errors) for name, errors in form.errors.items() if name != "__all__")
+        return f"No steps yet: {problems} parameter{'s' if problems != 1 else ''} to correct."
+    return "No steps yet."
+
+
 def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict:
     """`valid`: whether the parameters were valid before saving added its own errors."""
     steps, findings = [], []
@@ -145,6 +164,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
         findings = services.plan_findings(patient, steps)
     data = form.cleaned_data if valid else {}
     return {
+        "preview_summary": preview_summary(steps, findings, form),
         "patient": patient,
         "form": form,
         "templates": PLAN_TEMPLATES.values(),
@@ -202,9 +222,9 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     context = _editor_context(patient, form, valid)
     template = "journal/plans/editor.html"
     if request.htmx and action == "preview":
-        template += "#preview"
+        template += "#preview-update"
     elif request.htmx and action == "apply_template":
-        template += "#editor"
+        template += "#template-update"
     return render(request, template, context)
 
 
