@@ -165,8 +165,22 @@ def test_the_preview_is_summed_up_in_one_sentence(client, alice, carol):
 def test_first_plan_needs_a_screening(client, alice, carol):
     client.force_login(carol.user)
     response = client.post(reverse("plan_new", args=[alice.pk]), editor_data())
-    assert "No safety screening is recorded yet." in response.content.decode()
+    content = response.content.decode()
+    assert "No safety screening is recorded yet." in content
     assert not TitrationPlan.objects.exists()
+    # A refused save comes back with its reason focused (autofocus), not at the top.
+    summary = content.split('data-testid="refused">', 1)[1].split("</div>", 1)[0]
+    assert "The plan was not saved." in summary and "No safety screening is recorded yet." in summary
+    assert 'role="alert" tabindex="-1" autofocus data-testid="refused"' in content
+
+
+def test_a_refused_save_links_each_wrong_field(client, alice, carol):
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.post(url, editor_data(interval_days="0")).content.decode()
+    assert '<li><a href="#id_interval_days">Every (days)</a>:' in content
+    preview = client.post(url, editor_data(action="preview", interval_days="0")).content.decode()
+    assert "was not saved" not in preview  # a preview saves nothing
 
 
 def test_saving_a_plan(client, alice, carol):
@@ -400,8 +414,11 @@ def test_bad_changes_are_refused_with_a_reason(client, alice, carol, ramp, name,
     client.force_login(carol.user)
     before = steps_of(ramp)
     response = client.post(reverse(name, args=[alice.pk]), data)
-    assert response.status_code == 400 and message in response.content.decode()
+    content = response.content.decode()
+    assert response.status_code == 400 and message in content
     assert steps_of(ramp) == before and kinds(alice) == []
+    # The reason is the one thing focused when the page comes back.
+    assert content.count("autofocus") == 1 and 'role="alert" tabindex="-1" autofocus' in content
 
 
 def test_editing_a_future_step(client, alice, carol, ramp):

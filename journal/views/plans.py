@@ -219,7 +219,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Plan saved and active. The patient sees it on their Today page.")
             return redirect("plan_manage", pk=patient.pk)
-    context = _editor_context(patient, form, valid)
+    context = {**_editor_context(patient, form, valid), "save_refused": action == "save"}
     template = "journal/plans/editor.html"
     if request.htmx and action == "preview":
         template += "#preview-update"
