@@ -283,6 +283,17 @@ class PlanEditorForm(forms.Form):
         return values
 
 
+class _OwnIds:
+    """The change forms share one page (the plan page): each names its fields' ids after
+    itself, so that no two fields share an id and every label finds its own field."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class StepEditForm(forms.Form):
     dose_mg = DoseField(label="Dose (mg)")
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
@@ -290,7 +301,8 @@ class StepEditForm(forms.Form):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class HoldForm(forms.Form):
+class HoldForm(_OwnIds, forms.Form):
+    id_prefix = "hold"
     days = forms.IntegerField(
         min_value=1,
         max_value=90,
@@ -300,7 +312,8 @@ class HoldForm(forms.Form):
     )
 
 
-class StepBackForm(forms.Form):
+class StepBackForm(_OwnIds, forms.Form):
+    id_prefix = "step_back"
     start_date = forms.DateField(widget=DATE, label="From")
     shift_days = forms.IntegerField(
         min_value=0,
@@ -311,11 +324,13 @@ class StepBackForm(forms.Form):
     )
 
 
-class MorningForm(forms.Form):
+class MorningForm(_OwnIds, forms.Form):
+    id_prefix = "morning"
     start_date = forms.DateField(widget=DATE, label="From")
 
 
-class EndForm(forms.Form):
+class EndForm(_OwnIds, forms.Form):
+    id_prefix = "end"
     ended_on = forms.DateField(
         widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
     )
@@ -324,7 +339,8 @@ class EndForm(forms.Form):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class PauseForm(forms.Form):
+class PauseForm(_OwnIds, forms.Form):
+    id_prefix = "pause"
     start_date = forms.DateField(widget=DATE, label="First paused day")
     end_date = forms.DateField(widget=DATE, label="Last paused day")
     reason = forms.CharField(max_length=200, initial="Surgery needing opioid pain relief")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -370,6 +371,15 @@ def test_each_change_is_applied_and_audited_once(client, alice, carol, ramp, nam
     assert alice.plan_changed_at == NOW and alice.has_unacknowledged_plan_change
     # Past steps keep their history untouched.
     assert all(s.history.count() == 1 for s in ramp.steps.filter(start_date__lt=TODAY))
+
+
+def test_no_two_fields_on_the_plan_page_share_an_id(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for label in re.findall(r'<label for="([^"]+)"', page):
+        assert ids.count(label) == 1, label
 
 
 def test_ending_sets_the_end_date(client, alice, carol, ramp):
