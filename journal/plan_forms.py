@@ -343,7 +343,14 @@ class PauseForm(_OwnIds, forms.Form):
     id_prefix = "pause"
     start_date = forms.DateField(widget=DATE, label="First paused day")
     end_date = forms.DateField(widget=DATE, label="Last paused day")
-    reason = forms.CharField(max_length=200, initial="Surgery needing opioid pain relief")
+    # A text area, not a one-line field: Enter in it starts a new line instead of recording the
+    # pause at once (implicit submission) while the reason is being edited.
+    reason = forms.CharField(
+        max_length=200, initial="Surgery needing opioid pain relief", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self) -> str:
+        return " ".join(self.cleaned_data["reason"].split())  # one line, as lists show it
 
     def clean(self):
         data = super().clean()

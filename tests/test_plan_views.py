@@ -373,6 +373,16 @@ def test_each_change_is_applied_and_audited_once(client, alice, carol, ramp, nam
     assert all(s.history.count() == 1 for s in ramp.steps.filter(start_date__lt=TODAY))
 
 
+def test_the_pause_reason_is_a_text_area_kept_on_one_line(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    # Enter in a text area adds a line instead of submitting the form there and then.
+    assert '<textarea name="reason" cols="40" rows="2" maxlength="200" required id="pause_reason">' in page
+    data = {"start_date": "2026-03-05", "end_date": "2026-03-08", "reason": "Knee surgery\r\n  on the 6th "}
+    client.post(reverse("pause_new", args=[alice.pk]), data)
+    assert LdnPause.objects.get(patient=alice).reason == "Knee surgery on the 6th"
+
+
 def test_no_two_fields_on_the_plan_page_share_an_id(client, alice, carol, ramp):
     client.force_login(carol.user)
     page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
