@@ -108,6 +108,8 @@ class RosterRow:
     main: MeasureResponse | None = None  # the main symptom's response: see Assessment.main
     open_advice: int = 0
     since_review: SinceReview | None = None
+    # For a patient with no plan yet: the next step towards one, as (view name, words).
+    first_plan: tuple[str, str] | None = None
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -185,9 +187,18 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
                 open_advice=len(assessment.open_cards),
                 since_review=since_review(records[patient.pk], assessment, patient.last_reviewed_at,
                                           open_at_review.get(patient.pk, frozenset())),
+                first_plan=_first_plan(schedule, screenings.get(patient.pk)),
             )
         )
     return rows
+
+
+def _first_plan(schedule: list[ScheduledStep], screening: Screening | None) -> tuple[str, str] | None:
+    """Straight from the roster to what a patient without any plan needs next: a safety
+    screening first (it leads on to the editor), else the plan editor."""
+    if schedule:
+        return None
+    return ("plan_new", "Write a plan") if screening else ("screening", "Screen, then write a plan")
 
 
 def _flag_rank(row: RosterRow) -> tuple[int, int]:

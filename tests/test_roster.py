@@ -117,6 +117,20 @@ def test_roster_page_sorts_and_filters(client, clinic, carol, alice, bob):
     assert ">Amy<" in client.get(url + "?phase=baseline").content.decode()
 
 
+def test_a_patient_without_a_plan_has_a_link_to_the_next_step(client, clinic, carol, alice, bob):
+    make_plan(alice, carol, [(TODAY - 30 * DAY, "4.5")])
+    bob.clinicians.add(carol)
+    client.force_login(carol.user)
+    content = client.get(reverse("roster")).content.decode()
+    screening_url = reverse("screening", args=[bob.pk])
+    link = "Screen, then write a plan<span class=\"visually-hidden\"> for Bob</span>"
+    assert f'<a href="{screening_url}">{link}' in content
+    Screening.objects.create(patient=bob, screened_by=carol)
+    content = client.get(reverse("roster")).content.decode()
+    assert f'<a href="{reverse("plan_new", args=[bob.pk])}">Write a plan<span' in content
+    assert reverse("plan_new", args=[alice.pk]) not in content  # Alice has a plan
+
+
 def test_roster_htmx_returns_the_results_only(client, carol, alice):
     client.force_login(carol.user)
     response = client.get(reverse("roster") + "?sort=name", headers={"HX-Request": "true"})

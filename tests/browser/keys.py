@@ -11,7 +11,7 @@ FOCUSED = """() => {
   if (!el || el === document.body) return {tag: "body", text: "", id: "", name: "", value: ""};
   const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
   const text = el.getAttribute("aria-label") || el.innerText || label || "";
-  return {tag: el.tagName.toLowerCase(), text: text.trim(),
+  return {tag: el.tagName.toLowerCase(), text: text.replace(/\\s+/g, " ").trim(),
           id: el.id || "", name: el.getAttribute("name") || "", value: el.value || "",
           type: el.getAttribute("type") || "", href: el.getAttribute("href") || ""};
 }"""
