@@ -1,6 +1,7 @@
 // Links to a place on the same page (an error summary's, "Week-by-week table", the skip
-// link) move focus there, not only the view: a form field takes focus itself, with its
-// label or legend scrolled into view; anything else becomes focusable for the moment.
+// link) move focus there, not only the view: a form field (or the first control of the
+// field's box it links to) takes focus, with its label or legend scrolled into view;
+// anything else becomes focusable for the moment.
 // Closed <details> around the target open. Scrolling is instant with reduced motion.
 (function () {
   "use strict";
@@ -15,8 +16,13 @@
     for (var closed = target.closest("details:not([open])"); closed; closed = closed.closest("details:not([open])")) {
       closed.open = true;
     }
-    if (!target.matches("input, select, textarea, button, a[href], [tabindex]")) target.setAttribute("tabindex", "-1");
-    target.focus({ preventScroll: true });
+    // A field's box (a radio group's fieldset): its chosen or first control takes focus.
+    var control = target.matches("fieldset, .field")
+      ? target.querySelector("input:checked") || target.querySelector("input:not([type=hidden]), select, textarea")
+      : null;
+    var focused = control || target;
+    if (!focused.matches("input, select, textarea, button, a[href], [tabindex]")) focused.setAttribute("tabindex", "-1");
+    focused.focus({ preventScroll: true });
     var shown = target.matches("input, select, textarea") ? target.closest("fieldset, .field") || target : target;
     shown.scrollIntoView({ block: "start", behavior: reducedMotion.matches ? "auto" : "smooth" });
   });
