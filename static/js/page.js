@@ -7,6 +7,16 @@
   "use strict";
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
+  // What only helps with this script running shows; what only helps without it (a submit
+  // button that htmx makes redundant) goes, and takes its Tab stop with it. Again in
+  // whatever htmx swaps in.
+  function withScript(root) {
+    root.querySelectorAll("[data-with-script]").forEach(function (element) { element.hidden = false; });
+    root.querySelectorAll("[data-without-script]").forEach(function (element) { element.hidden = true; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { withScript(document); });
+  document.addEventListener("htmx:load", function (event) { withScript(event.target); });
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
     if (!link || link.getAttribute("href").length < 2) return;

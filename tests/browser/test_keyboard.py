@@ -34,6 +34,70 @@ def demo(transactional_db):
         yield
 
 
+# Records how the page asks to scroll, to check that reduced motion is honoured.
+SCROLLS = """window.scrollCalls = [];
+const scrollIntoView = Element.prototype.scrollIntoView;
+Element.prototype.scrollIntoView = function (options) {
+  window.scrollCalls.push(typeof options === "object" ? options.behavior || "auto" : "auto");
+  return scrollIntoView.call(this, options);
+};"""
+
+
+def test_a_full_daily_entry_with_the_keyboard(browser, live_server, demo):
+    """Anna, on a phone-sized screen with a keyboard and reduced motion: from Today to a
+    saved entry (dose, three symptom scores, sleep, one side effect); then a wrong dose,
+    whose error-summary link puts focus in the field."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url,
+                                  reduced_motion="reduce")
+    context.add_init_script(SCROLLS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, "anna", DEMO_PASSWORD)
+    keys = Keys(page)
+
+    keys.tab_to(lambda focused: focused["text"] in ("Log today", "Change it"), what="today's entry link")
+    keys.press("Enter")
+    page.wait_for_url("**/entry/**")
+    opened = keys.count
+    keys.tab_to(name_is("dose_taken"))
+    if not page.locator("#id_dose_taken_0").is_checked():
+        keys.press("Space")  # Yes
+    scores = page.evaluate("[...new Set([...document.querySelectorAll('[name^=score_]')].map(e => e.name))]")
+    for name, score in [*((name, "4") for name in scores), ("sleep_quality", "7")]:
+        keys.tab_to(name_is(name))
+        keys.type(score)  # a number chooses it; the arrow keys still move along the row
+        expect(page.locator(f"input[name={name}][value='{score}']")).to_be_checked()
+    keys.tab_to(lambda focused: focused["text"].startswith("Any side effects?"))
+    keys.press("Enter")
+    keys.tab_to(name_is("side_vivid_dreams"))
+    keys.press("ArrowRight")  # mild
+    keys.tab_to(text_is("Save entry"))
+    keys.press("Enter")
+    saved = page.get_by_test_id("saved")
+    expect(saved).to_be_focused()
+    expect(page.get_by_text("With a keyboard: type a score's number")).to_be_visible()  # in the new form too
+    print(f"\nFull daily entry: {keys.count} key presses ({opened} to open the form)")
+    assert keys.count <= 52  # before: 69 (71 after midnight), 11 of them to open the form
+
+    # A wrong dose: the error summary is focused, and its link takes focus to the field.
+    keys.tab_to(name_is("dose_mg"))
+    keys.press("Control+a")
+    keys.type("50")
+    keys.tab_to(text_is("Save entry"))
+    keys.press("Enter")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    keys.press("Tab")
+    assert keys.focused()["text"] == "Dose taken (mg)"
+    keys.press("Enter")
+    expect(page.locator("#id_dose_mg")).to_be_focused()
+    screenshot(page, "keyboard-entry-error")
+    assert page.evaluate("window.scrollCalls") and "smooth" not in page.evaluate("window.scrollCalls")
+    context.close()
+    assert not errors, errors
+
+
 def test_roster_sorting_keeps_focus_and_announces_the_order(desktop, demo):
     page = desktop
     log_in(page, "dr.rivera", DEMO_PASSWORD)
@@ -58,6 +122,7 @@ def test_roster_sorting_keeps_focus_and_announces_the_order(desktop, demo):
     assert live_regions(page)["roster-order"].endswith("sorted by Day on LDN, descending.")
     keys.press("Tab")
     assert keys.focused()["text"].startswith("Phase")  # the next header, not "Export CSV"
+    expect(page.get_by_role("button", name="Filter")).to_be_hidden()  # htmx filters on change
     screenshot(page, "keyboard-roster-sorted")
 
 
@@ -101,7 +166,7 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     in_editor = keys.count - on_roster
     print(f"\nPlan saved from the roster: {keys.count} key presses ({on_roster} on the roster, "
           f"{in_editor} in the editor)")
-    assert keys.count <= 66  # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor)
+    assert keys.count <= 65  # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor)
     assert TitrationPlan.objects.get(patient=nora).steps.count() == 6
 
     # Enter in the pause's reason adds a line; only the button records the pause.
