@@ -123,6 +123,12 @@ def test_roster_sorting_keeps_focus_and_announces_the_order(desktop, demo):
     keys.press("Tab")
     assert keys.focused()["text"].startswith("Phase")  # the next header, not "Export CSV"
     expect(page.get_by_role("button", name="Filter")).to_be_hidden()  # htmx filters on change
+    # No copy of the page (patient data) in the browser's storage; Back asks the server.
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"sort=day&dir=asc"))
+    expect(page.locator("#sort-day")).to_have_text("Day on LDN ▲")
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
     screenshot(page, "keyboard-roster-sorted")
 
 
