@@ -69,7 +69,7 @@ def press_every_toolbar_button(page) -> list[str]:
         confirm = page.locator(".plotly-cloud-dialog-btn--confirm")
         if confirm.count():
             confirm.click()
-        page.wait_for_timeout(150)
+    page.wait_for_timeout(500)  # time for any window or request to show itself
     return titles
 
 

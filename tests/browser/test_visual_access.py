@@ -79,7 +79,8 @@ def test_patient_pages_reflow_at_320_px_and_200_percent_text(browser, live_serve
         log_in(page, "anna", DEMO_PASSWORD)
         for name, path in patient_pages(demo).items():
             page.goto(path)
-            page.wait_for_load_state("networkidle")
+            if name == "my_chart":
+                page.locator(".chart .main-svg").first.wait_for()
             root = page.evaluate("getComputedStyle(document.documentElement).fontSize")
             assert root == ("32px" if text == "200%" else "16px")
             problems = page.evaluate(OVERFLOWS)
