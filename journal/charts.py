@@ -44,7 +44,7 @@ TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning", "other": "
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
 DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
-MARGIN = {"l": 64, "r": 14, "t": 52, "b": 96}
+MARGIN = {"l": 64, "r": 14, "t": 76, "b": 96}  # t: the window labels, under the toolbar
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
 
 
