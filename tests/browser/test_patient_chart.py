@@ -138,5 +138,10 @@ def test_patient_sees_own_chart_on_a_phone(phone, demo):
     assert phone.get_by_text("Most people notice a change after 8–10 weeks", exact=False).is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone.get_by_role("group", name="Time range").get_by_role("button").count() == 4
+    keys = Keys(phone)  # the range buttons take focus here too, and Enter applies one
+    keys.tab_to(text_is("6 months"), what="the 6 months button")
+    keys.press("Enter")
+    expect(phone.get_by_role("button", name="6 months")).to_have_attribute("aria-pressed", "true")
+    assert shown_days(phone) == 182
     no_violations_in_my_sections(phone)
     screenshot(phone, "patient-chart-anna-phone")
