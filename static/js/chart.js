@@ -8,6 +8,7 @@
   // The SVG layers only repeat the week-by-week table (the figure's aria-details): hide
   // them from assistive technology, but never an ancestor of the toolbar, which stays in
   // reach. The toolbar is one Tab stop; arrow keys move along it (a roving tabindex).
+  // Runs after every redraw (plotly may rebuild the toolbar).
   function decorate(container) {
     container.querySelectorAll(".main-svg, .gl-container").forEach(function (layer) {
       layer.setAttribute("aria-hidden", "true");
@@ -19,7 +20,10 @@
     var current = buttons.filter(function (button) { return button.getAttribute("tabindex") === "0"; });
     buttons.forEach(function (button) {
       button.tabIndex = button === (current.length === 1 ? current[0] : buttons[0]) ? 0 : -1;
-      if (button.dataset.attr) button.setAttribute("aria-pressed", String(button.classList.contains("active")));
+      // Zoom and Pan are a choice of what dragging does: toggle buttons.
+      if (button.dataset.attr === "dragmode") {
+        button.setAttribute("aria-pressed", String(button.classList.contains("active")));
+      }
     });
     if (bar.dataset.arrowKeys) return;
     bar.dataset.arrowKeys = "true";
