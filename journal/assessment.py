@@ -63,6 +63,7 @@ class PatientRecord:
     today: dt.date
     schedule: Schedule = field(default_factory=Schedule)
     safety: SafetyState | None = None
+    screened: bool = False  # a safety screening is on record
     medications: tuple[MedicationPeriod, ...] = ()
     measures: tuple[Measure, ...] = ()
     entries: tuple[LoggedEntry, ...] = ()

@@ -8,13 +8,15 @@ the 8–10-week and the 3–6-month windows [003] are shaded and labelled, even 
 ahead; the first dose and every step change are marked.
 
 The figure reaches the browser as JSON (`json_script` + static/js/chart.js, since the CSP
-forbids inline scripts), so it is kept small: ISO dates, means rounded to one decimal,
+forbids inline scripts), with the plotly config it is drawn with (`PLOTLY_CONFIG`, the only
+one: chart.js draws no figure without it). It is kept small: ISO dates, means rounded to one decimal,
 hover text from per-trace templates rather than per-point strings, an empty template.
 Six months of eight symptoms stay well under 200 KB (tests/test_charts.py).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections import Counter
@@ -33,9 +35,62 @@ INK, MUTED, BRAND = "#1b2733", "#5b6875", "#1d5c63"
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
 DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
-MARGIN = {"l": 64, "r": 14, "t": 92, "b": 96}
+MARGIN = {"l": 64, "r": 14, "t": 76, "b": 96}  # t: the window labels, under the toolbar
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
-BUTTONS_ABOVE_PX = 58
+
+
+# The toolbar offers only what keeps the data on the page: zoom, pan, reset and download as
+# an image (drawn in the browser). plotly.js 4 adds a "Share chart..." button by default that
+# opens Plotly's cloud service in a new window and posts the whole figure to it, which the
+# Content-Security-Policy does not stop: an explicit list of buttons leaves it out (and any
+# button a later plotly.js adds), and the settings after it switch off each way to send a
+# chart away. plotly.js ignores keys it does not know: showLink, sendData and
+# showEditInChartStudio only exist in older bundles, kept off should one ever be served.
+MODEBAR_BUTTONS = ("zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage")
+PLOTLY_CONFIG = {
+    "modeBarButtons": [list(MODEBAR_BUTTONS[:-1]), [MODEBAR_BUTTONS[-1]]],
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "filename": "ldn-journal-chart"},
+}
+
+
+def chart_config() -> dict:
+    """A copy of the one plotly config every figure is drawn with."""
+    return copy.deepcopy(PLOTLY_CONFIG)
+
+
+@dataclass(frozen=True)
+class ChartRange:
+    """One of the chart's time-range buttons: the time axis from `first` up to (not
+    including) `end`. The page draws these as HTML buttons (keyboard-operable, unlike
+    plotly's own buttons inside the SVG); static/js/chart.js applies `xaxis_range`."""
+
+    label: str
+    first: dt.date
+    end: dt.date
+    selected: bool = False
+
+    @property
+    def xaxis_range(self) -> list[str]:
+        return [_iso(self.first), _iso(self.end)]
+
+
+def chart_ranges(record: PatientRecord) -> list[ChartRange]:
+    """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
+    of the 3–6-month window (shown first). Explicit ranges rather than plotly's range
+    selector, which counts back from the end of the current view: with the response
+    windows still ahead that end lies in the future, and "8 weeks" would show empty weeks."""
+    first, last = chart_span(record)
+    end = record.today + DAY
+    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
+    ranges = [ChartRange(label, record.today - (days - 1) * DAY, end) for label, days in spans]
+    return [*ranges, ChartRange("All", first, last + DAY, selected=True)]
 
 
 @dataclass(frozen=True)
@@ -206,24 +261,6 @@ def _panel_title(text: str, top: float) -> dict:
             "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": INK}}
 
 
-def _range_buttons(first: dt.date, last: dt.date, today: dt.date, plot_px: int) -> dict:
-    """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
-    of the 3–6-month window. Explicit ranges rather than plotly's range selector, which
-    counts back from the end of the current view: with the response windows still ahead
-    that end lies in the future, and "8 weeks" would show empty weeks."""
-    end = _iso(today + DAY)
-    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
-    buttons = [{"label": label, "method": "relayout",
-                "args": [{"xaxis.range": [_iso(today - (days - 1) * DAY), end]}]}
-               for label, days in spans]
-    buttons.append({"label": "All", "method": "relayout",
-                    "args": [{"xaxis.range": [_iso(first), _iso(last + DAY)]}]})
-    return {"type": "buttons", "direction": "right", "buttons": buttons, "active": len(buttons) - 1,
-            "showactive": True, "x": 0, "xanchor": "left", "y": 1 + BUTTONS_ABOVE_PX / plot_px,
-            "yanchor": "bottom", "pad": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "bgcolor": "#ffffff", "bordercolor": "#8a98a6", "font": {"size": 11}}
-
-
 def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
     """Vertical lines for the first dose and every step change (a new dose or timing),
     the shaded windows, and their labels."""
@@ -260,8 +297,10 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
 
 
 def patient_figure(record: PatientRecord) -> dict:
-    """The whole chart as a plotly figure dict, ready for `json_script`."""
-    first, last = chart_span(record)
+    """The whole chart as a plotly figure dict with its config, ready for `json_script`.
+    The time axis shows the selected one of `chart_ranges`."""
+    first, _ = chart_span(record)
+    (shown,) = [chart_range for chart_range in chart_ranges(record) if chart_range.selected]
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
     heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
     if kinds:
@@ -304,19 +343,20 @@ def patient_figure(record: PatientRecord) -> dict:
         font={"family": "system-ui, sans-serif", "size": 12, "color": INK},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": [_iso(first), _iso(last + DAY)],
+        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": shown.xaxis_range,
                "hoverformat": "%a %-d %b %Y", "gridcolor": "#e8edf1", "showspikes": True,
                "spikemode": "across", "spikethickness": 1, "spikecolor": MUTED, "spikedash": "dot"},
         hovermode="x unified",
         hoversubplots="axis",
+        # The toolbar's icons: plotly's default is 30 % of the contrasting colour, too pale.
+        modebar={"color": MUTED, "activecolor": BRAND, "bgcolor": "rgba(255,255,255,0.92)"},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
                 "font": {"size": 11}},
         shapes=shapes,
         annotations=[*titles, *window_labels],
-        updatemenus=[_range_buttons(first, last, record.today, plot_px)],
     )
-    return fig.to_plotly_json()
+    return {**fig.to_plotly_json(), "config": chart_config()}
 
 
 def figure_json(figure: dict) -> str:

@@ -412,7 +412,7 @@ PRINT_MARGIN = {"l": 60, "r": 10, "t": 34, "b": 100}
 def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
     """The clinician's chart (`journal.charts.patient_figure`) made for paper: panels at
     under half their screen height with their titles inside them, a fixed width that fits
-    A4 and Letter, no range buttons and no hover."""
+    A4 and Letter, and no hover."""
     layout = dict(figure["layout"])
     margin = layout["margin"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
@@ -435,7 +435,6 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
         layout[key] = {**layout[key], "domain": domain}
         top -= height + PRINT_GAP_PX
     layout["annotations"] = [_print_annotation(note, moved) for note in layout.get("annotations", ())]
-    layout.pop("updatemenus", None)
     layout.update(height=round(print_px) + PRINT_MARGIN["t"] + PRINT_MARGIN["b"], width=PRINT_CHART_WIDTH_PX,
                   autosize=False, margin=PRINT_MARGIN, hovermode=False,
                   font={**layout.get("font", {}), "size": 9},

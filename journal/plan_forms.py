@@ -306,6 +306,17 @@ class PlanEditorForm(OnceForm):
         return values
 
 
+class _OwnIds:
+    """The change forms share one page (the plan page): each names its fields' ids after
+    itself, so that no two fields share an id and every label finds its own field."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class StepEditForm(OnceForm):
     dose_mg = DoseField(label="Dose (mg)")
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
@@ -313,7 +324,8 @@ class StepEditForm(OnceForm):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class HoldForm(OnceForm):
+class HoldForm(_OwnIds, OnceForm):
+    id_prefix = "hold"
     days = forms.IntegerField(
         min_value=1,
         max_value=90,
@@ -323,7 +335,8 @@ class HoldForm(OnceForm):
     )
 
 
-class StepBackForm(OnceForm):
+class StepBackForm(_OwnIds, OnceForm):
+    id_prefix = "step_back"
     start_date = forms.DateField(widget=DATE, label="From")
     shift_days = forms.IntegerField(
         min_value=0,
@@ -334,11 +347,13 @@ class StepBackForm(OnceForm):
     )
 
 
-class MorningForm(OnceForm):
+class MorningForm(_OwnIds, OnceForm):
+    id_prefix = "morning"
     start_date = forms.DateField(widget=DATE, label="From")
 
 
-class EndForm(OnceForm):
+class EndForm(_OwnIds, OnceForm):
+    id_prefix = "end"
     ended_on = forms.DateField(
         widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
     )
@@ -347,10 +362,18 @@ class EndForm(OnceForm):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class PauseForm(OnceForm):
+class PauseForm(_OwnIds, OnceForm):
+    id_prefix = "pause"
     start_date = forms.DateField(widget=DATE, label="First paused day")
     end_date = forms.DateField(widget=DATE, label="Last paused day")
-    reason = forms.CharField(max_length=200, initial="Surgery needing opioid pain relief")
+    # A text area, not a one-line field: Enter in it starts a new line instead of recording the
+    # pause at once (implicit submission) while the reason is being edited.
+    reason = forms.CharField(
+        max_length=200, initial="Surgery needing opioid pain relief", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self) -> str:
+        return " ".join(self.cleaned_data["reason"].split())  # one line, as lists show it
 
     def clean(self):
         data = super().clean()

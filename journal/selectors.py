@@ -23,7 +23,7 @@ from journal.assessment import (
     assess,
     since_review,
 )
-from journal.charts import WeekRow, patient_figure, weekly_rows
+from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
 from journal.diary import Diary
 from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.exports import (
@@ -138,6 +138,16 @@ class RosterRow:
     assessment: Assessment
     last_entry: dt.date | None
     since_review: SinceReview | None = None
+
+    @property
+    def first_plan(self) -> tuple[str, str] | None:
+        """Straight from the roster to what a patient without any plan needs next, as (view
+        name, words): a safety screening first (it leads on to the editor), else the editor."""
+        if self.record.schedule.doses:
+            return None
+        if self.record.screened:
+            return ("plan_new", "Write a plan")
+        return ("screening", "Screen, then write a plan")
 
     @property
     def today(self) -> dt.date:
@@ -477,6 +487,7 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
             schedule=schedule,
             safety=safety_state(answers=answers.get(patient.pk), medications=medications[patient.pk],
                                 schedule=schedule, day=today),
+            screened=patient.pk in answers,
             medications=tuple(medications[patient.pk]),
             measures=_measures(tracked[patient.pk], logged, scores),
             entries=tuple(
@@ -543,6 +554,7 @@ class PatientOverview:
     record: PatientRecord
     assessment: Assessment
     figure: dict
+    ranges: list[ChartRange]
     weeks: list[WeekRow]
     since_review: SinceReview
 
@@ -554,7 +566,8 @@ def patient_overview(patient: Patient, now: dt.datetime | None = None) -> Patien
     assessment = assess(record)
     new = since_review(record, assessment, patient.last_reviewed_at,
                        advice_open_at_review([patient.pk]).get(patient.pk, frozenset()))
-    return PatientOverview(record, assessment, patient_figure(record), weekly_rows(record), new)
+    return PatientOverview(record, assessment, patient_figure(record), chart_ranges(record),
+                           weekly_rows(record), new)
 
 
 # --- the clinician's view of recent entries, with what was edited --------------------------

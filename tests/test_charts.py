@@ -8,7 +8,15 @@ import pytest
 
 from journal.advice import ReportedSideEffect
 from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord
-from journal.charts import chart_span, figure_json, patient_figure, weekly_rows
+from journal.charts import (
+    MODEBAR_BUTTONS,
+    PLOTLY_CONFIG,
+    chart_ranges,
+    chart_span,
+    figure_json,
+    patient_figure,
+    weekly_rows,
+)
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
@@ -56,6 +64,16 @@ def six_months_of_eight_symptoms() -> PatientRecord:
                                       ("headache", "severe"))]
     return record(today=182, measures=measures, side_effects=effects,
                   entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days])
+
+
+def test_the_toolbar_offers_only_what_keeps_the_data_on_the_page():
+    config = patient_figure(record(today=10))["config"]
+    assert config == PLOTLY_CONFIG
+    assert [name for group in config["modeBarButtons"] for name in group] == list(MODEBAR_BUTTONS)
+    assert set(MODEBAR_BUTTONS) == {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage"}
+    assert config["showSendToCloud"] is False and config["plotlyServerURL"] == ""
+    assert config["displaylogo"] is False and config["showLink"] is False
+    assert config["showEditInChartStudio"] is False and config["sendData"] is False
 
 
 def test_six_months_of_eight_symptoms_stay_under_200_kb():
@@ -171,10 +189,17 @@ def test_windows_are_shaded_and_labelled_even_while_ahead():
     ],
 )
 def test_range_buttons_end_today_except_all(label, expected_range):
-    figure = patient_figure(record(today=150))
-    (menu,) = figure["layout"]["updatemenus"]
-    (button,) = [button for button in menu["buttons"] if button["label"] == label]
-    assert button["args"][0]["xaxis.range"] == [day.isoformat() for day in expected_range]
+    (button,) = [button for button in chart_ranges(record(today=150)) if button.label == label]
+    assert button.xaxis_range == [day.isoformat() for day in expected_range]
+    assert button.selected == (label == "All")
+
+
+def test_the_chart_opens_on_the_selected_range_and_draws_no_buttons_of_its_own():
+    today = record(today=150)
+    (selected,) = [button for button in chart_ranges(today) if button.selected]
+    layout = patient_figure(today)["layout"]
+    assert layout["xaxis"]["range"] == selected.xaxis_range
+    assert "updatemenus" not in layout  # SVG buttons cannot take focus: the page draws HTML ones
 
 
 def test_side_effects_are_one_row_per_kind_coloured_by_severity():

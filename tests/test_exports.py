@@ -318,8 +318,8 @@ def test_print_figure_fits_the_clinicians_chart_on_paper():
     screen = patient_figure(record)
     paper = print_figure(screen)["layout"]
 
-    assert "updatemenus" in screen["layout"]
     assert "updatemenus" not in paper
+    assert paper["xaxis"]["range"] == screen["layout"]["xaxis"]["range"]
     assert paper["width"] == PRINT_CHART_WIDTH_PX
     assert paper["hovermode"] is False
     assert paper["height"] <= PRINT_MAX_PLOT_PX + PRINT_MARGIN["t"] + PRINT_MARGIN["b"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
 from journal.selectors import appointment_summary
 from tests.factories import make_entry, make_plan
+from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -70,6 +71,7 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
     # The last 14 days: one dose logged as not taken, one day not logged.
     assert "12 of 14 prescribed days (86 %), 1 not logged" in page
     assert "substantial improvement" in page and "no change" in page
+    assert_keeps_data_on_the_page(rendered_chart(page, "summary-chart")["config"])  # the print chart too
 
 
 def test_summary_reads(alices_course, django_assert_num_queries):

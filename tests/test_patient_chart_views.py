@@ -24,6 +24,7 @@ from journal.models import (
 )
 from journal.selectors import patient_overview, patient_records, roster_rows
 from tests.factories import make_patient, make_plan
+from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 15)
@@ -114,6 +115,7 @@ def test_patient_page_runs_the_same_queries_for_30_and_300_days(client, alice, c
 # --- the clinician's patient page ------------------------------------------------------------
 
 
+
 def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol):
     client.force_login(carol.user)
     response = page(client, alice_on_ldn)
@@ -123,6 +125,7 @@ def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol
     assert 'id="chart-data"' in content and "vendor/plotly.min.js" in content and "js/chart.js" in content
     assert 'role="img"' not in content
     assert "The chart as a table, week by week" in content
+    assert_keeps_data_on_the_page(rendered_chart(content)["config"])
     # response table: each measure with its baseline source, class and rule
     assert "Mean of 7 entries in the 7 days before the first dose." in content
     assert content.count('class="badge warn">no change</span>') == 3  # Fatigue, Pain, Sleep quality
@@ -308,6 +311,7 @@ def test_patient_sees_own_chart_without_advice(client, alice_on_ldn):
     assert "Most people notice a change after 8–10 weeks on LDN" in content
     assert "You are on day 101" in content
     assert 'id="chart-data"' in content
+    assert_keeps_data_on_the_page(rendered_chart(content)["config"])
     assert "Advice" not in content and "No clear response" not in content
     assert f'href="{reverse("my_chart")}" aria-current="page"' in content
 

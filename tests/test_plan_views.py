@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -119,8 +120,14 @@ def test_htmx_preview_returns_only_the_preview(client, alice, carol):
         headers={"HX-Request": "true"},
     )
     content = response.content.decode()
-    assert content.lstrip().startswith('<section id="preview"')
-    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content and "<html" not in content
+    # The table goes into the preview's body; only the summary's text goes into the live
+    # region, which stays in place (out of band, innerHTML).
+    assert content.lstrip().startswith('<div class="table-wrap"') and "<html" not in content
+    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content
+    assert content.rstrip().endswith(
+        '<p id="preview-summary" hx-swap-oob="innerHTML">'
+        "3 steps, 0.5 mg to 2.5 mg, 1 finding stopping the save, no warnings.</p>"
+    )
 
 
 def test_applying_a_template_fills_its_doses(client, alice, carol):
@@ -131,15 +138,47 @@ def test_applying_a_template_fills_its_doses(client, alice, carol):
         headers={"HX-Request": "true"},
     )
     content = response.content.decode()
-    assert content.lstrip().startswith('<form id="plan-editor"')
+    # New parameters; the template choice itself is not swapped (focus stays on it).
+    assert content.lstrip().startswith('<div id="plan-params"') and 'name="template"' not in content
     assert 'name="start_mg" value="1.5"' in content and 'name="target_mg" value="4.5"' in content
+    assert '<div id="preview-body" hx-swap-oob="innerHTML">' in content
+    assert '<p id="preview-summary" hx-swap-oob="innerHTML">3 steps, 1.5 mg to 4.5 mg,' in content
+
+
+def test_the_preview_is_summed_up_in_one_sentence(client, alice, carol):
+    screen(alice, carol, yes={"pregnancy_or_breastfeeding"})
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.get(url + "?template=gentle").content.decode()
+    assert 'role="status">6 steps, 0.5 mg to 3 mg, 1 warning.</p>' in content
+    one_step = editor_data(action="preview", target_mg="0.5", start_mg="0.5")
+    content = client.post(url, one_step).content.decode()
+    assert 'role="status">1 step, 0.5 mg, 1 warning.</p>' in content
+    content = client.post(url, editor_data(action="preview", start_mg="", interval_days="0")).content.decode()
+    assert 'role="status">No steps yet: 2 parameters to correct.</p>' in content
+    content = client.get(url + "?template=custom").content.decode()
+    assert 'role="status">No steps yet.</p>' in content
 
 
 def test_first_plan_needs_a_screening(client, alice, carol):
     client.force_login(carol.user)
     response = client.post(reverse("plan_new", args=[alice.pk]), editor_data())
-    assert "No safety screening is recorded yet." in response.content.decode()
+    content = response.content.decode()
+    assert "No safety screening is recorded yet." in content
     assert not TitrationPlan.objects.exists()
+    # A refused save comes back with its reason focused (autofocus), not at the top.
+    summary = content.split('data-testid="refused">', 1)[1].split("</div>", 1)[0]
+    assert "The plan was not saved." in summary and "No safety screening is recorded yet." in summary
+    assert 'role="alert" tabindex="-1" autofocus data-testid="refused"' in content
+
+
+def test_a_refused_save_links_each_wrong_field(client, alice, carol):
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.post(url, editor_data(interval_days="0")).content.decode()
+    assert '<li><a href="#id_interval_days">Every (days)</a>:' in content
+    preview = client.post(url, editor_data(action="preview", interval_days="0")).content.decode()
+    assert "was not saved" not in preview  # a preview saves nothing
 
 
 def test_saving_a_plan(client, alice, carol):
@@ -333,6 +372,25 @@ def test_each_change_is_applied_and_audited_once(client, alice, carol, ramp, nam
     assert all(s.history.count() == 1 for s in ramp.steps.filter(start_date__lt=TODAY))
 
 
+def test_the_pause_reason_is_a_text_area_kept_on_one_line(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    # Enter in a text area adds a line instead of submitting the form there and then.
+    assert '<textarea name="reason" cols="40" rows="2" maxlength="200" required id="pause_reason">' in page
+    data = {"start_date": "2026-03-05", "end_date": "2026-03-08", "reason": "Knee surgery\r\n  on the 6th "}
+    client.post(reverse("pause_new", args=[alice.pk]), data)
+    assert LdnPause.objects.get(patient=alice).reason == "Knee surgery on the 6th"
+
+
+def test_no_two_fields_on_the_plan_page_share_an_id(client, alice, carol, ramp):
+    client.force_login(carol.user)
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for label in re.findall(r'<label for="([^"]+)"', page):
+        assert ids.count(label) == 1, label
+
+
 def test_ending_sets_the_end_date_and_the_plan_runs_until_then(client, alice, carol, ramp):
     client.force_login(carol.user)
     client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"})
@@ -380,8 +438,11 @@ def test_bad_changes_are_refused_with_a_reason(client, alice, carol, ramp, name,
     client.force_login(carol.user)
     before = steps_of(ramp)
     response = client.post(reverse(name, args=[alice.pk]), data)
-    assert response.status_code == 400 and message in response.content.decode()
+    content = response.content.decode()
+    assert response.status_code == 400 and message in content
     assert steps_of(ramp) == before and kinds(alice) == []
+    # The reason is the one thing focused when the page comes back.
+    assert content.count("autofocus") == 1 and 'role="alert" tabindex="-1" autofocus' in content
 
 
 def test_editing_a_future_step(client, alice, carol, ramp):

@@ -107,12 +107,29 @@ def test_roster_page_sorts_and_filters(client, clinic, carol, alice, bob):
     content = client.get(url + "?sort=day&dir=desc").content.decode()
     assert content.index(">Alice<") < content.index(">Zed<") < content.index(">Amy<")
     # The sorted column's link flips the direction and keeps the filters.
-    assert 'aria-sort="descending"><a href="?sort=day&amp;dir=asc"' in content
+    assert 'aria-sort="descending"><a id="sort-day" href="?sort=day&amp;dir=asc"' in content
+    assert 'role="status">3 patients, sorted by Day on LDN, descending.</p>' in content
     content = client.get(url + "?phase=titrating").content.decode()
     assert ">Zed<" in content and ">Alice<" not in content and ">Amy<" not in content
+    assert "1 patient in titrating, sorted by Patient, ascending." in content
     content = client.get(url + "?phase=baseline&flagged=1").content.decode()
     assert "No patients match these filters." in content  # Amy is in baseline but has no flag
+    assert "0 patients in baseline with safety flags, sorted by Patient, ascending." in content
     assert ">Amy<" in client.get(url + "?phase=baseline").content.decode()
+
+
+def test_a_patient_without_a_plan_has_a_link_to_the_next_step(client, clinic, carol, alice, bob):
+    make_plan(alice, carol, [(TODAY - 30 * DAY, "4.5")])
+    bob.clinicians.add(carol)
+    client.force_login(carol.user)
+    content = client.get(reverse("roster")).content.decode()
+    screening_url = reverse("screening", args=[bob.pk])
+    link = "Screen, then write a plan<span class=\"visually-hidden\"> for Bob</span>"
+    assert f'<a href="{screening_url}">{link}' in content
+    Screening.objects.create(patient=bob, screened_by=carol)
+    content = client.get(reverse("roster")).content.decode()
+    assert f'<a href="{reverse("plan_new", args=[bob.pk])}">Write a plan<span' in content
+    assert reverse("plan_new", args=[alice.pk]) not in content  # Alice has a plan
 
 
 def test_roster_htmx_returns_the_results_only(client, carol, alice):
@@ -120,6 +137,10 @@ def test_roster_htmx_returns_the_results_only(client, carol, alice):
     response = client.get(reverse("roster") + "?sort=name", headers={"HX-Request": "true"})
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="roster-results"') and "<html" not in content
+    # The live region above the results is not replaced, only its text (out of band).
+    assert content.rstrip().endswith(
+        '<p id="roster-order" hx-swap-oob="innerHTML">1 patient, sorted by Patient, ascending.</p>'
+    )
 
 
 def test_clinic_admin_sees_the_whole_clinic(client, ada, alice, bob, dave):

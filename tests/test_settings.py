@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -47,3 +50,14 @@ def test_production_refuses_a_missing_or_weak_secret_key(secret):
 def test_debug_must_be_a_boolean():
     result = manage("check", DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+
+
+def test_htmx_keeps_to_this_site_and_stores_no_pages(client, alice):
+    """htmx's own defaults, made explicit: requests to this site only, no eval, no scripts
+    from swapped content, and no page snapshots (patient data) in sessionStorage."""
+    client.force_login(alice.user)
+    page = client.get(reverse("today")).content.decode()
+    config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', page).group(1))
+    assert config == {"selfRequestsOnly": True, "allowEval": False, "allowScriptTags": False,
+                      "historyCacheSize": 0, "refreshOnHistoryMiss": True}
+    assert page.index('name="htmx-config"') < page.index("htmx-2.min.js")  # read when htmx starts

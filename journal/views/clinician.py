@@ -34,6 +34,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "clinician": clinician,
         "rows": rows,
         "alerts": [row for row in sorted_roster(everyone) if row.alerts],
+        "order_summary": _order_summary(len(rows), sort, descending, phase_is, flagged),
         "whole_clinic": whole_clinic,
         "query": request.GET.urlencode(),
         "sort_links": _sort_links(request, sort, descending),
@@ -70,6 +71,20 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]
         links.append({"key": key, "label": label, "url": f"?{query.urlencode()}",
                       "aria_sort": current if key == sort else "none"})
     return links
+
+
+def _order_summary(count: int, sort: str, descending: bool, phase_is: str, flagged: bool) -> str:
+    """What the list shows, in one sentence: said again (a polite live region) whenever
+    sorting or filtering changes it without a page load."""
+    which = f"{count} patient{'s' if count != 1 else ''}"
+    if phase_is:
+        which += f" in {phase_is}"
+    if flagged:
+        which += " with safety flags"
+    if sort == "attention":
+        return f"{which}, who needs attention first."
+    label = dict(ROSTER_COLUMNS)[sort]
+    return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}."
 
 
 def _attention_url(request: HttpRequest) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from journal import services
 from journal.access import clinician_of, clinician_required, own_patient, patient_for, patient_required
-from journal.findings import Level, stops_save
+from journal.findings import Level, needing_confirmation, stops_save
 from journal.measuring import patient_amount
 from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.plan_forms import (
@@ -29,7 +29,7 @@ from journal.safety import judge_screening, prefill_screening
 from journal.schedule import StepState
 from journal.selectors import medication_periods_for, safety_of, schedule_of
 from journal.titration import PLAN_TEMPLATES
-from journal.vocabulary import dose_phrase
+from journal.vocabulary import dose_phrase, format_mg
 
 DAY = services.DAY
 
@@ -136,6 +136,25 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the plan editor ---------------------------------------------------------------------
 
 
+def preview_summary(steps, findings, form: PlanEditorForm) -> str:
+    """The plan preview in one sentence, for its live region: a screen reader hears this
+    after each change rather than the whole table ("12 steps, 0.5 mg to 3 mg, 2 warnings.")."""
+    if steps:
+        count, first, last = len(steps), steps[0][1], steps[-1][1]
+        doses = f"{format_mg(first)} mg" + ("" if first == last else f" to {format_mg(last)} mg")
+        words = [f"{count} step{'s' if count != 1 else ''}", doses]
+        warnings = len(needing_confirmation(findings))
+        blocks = sum(1 for finding in findings if finding.level.stops_save)
+        if blocks:
+            words.append(f"{blocks} finding{'s' if blocks != 1 else ''} stopping the save")
+        words.append(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings")
+        return ", ".join(words) + "."
+    if form.is_bound:
+        problems = sum(len(errors) for name, errors in form.errors.items() if name != "__all__")
+        return f"No steps yet: {problems} parameter{'s' if problems != 1 else ''} to correct."
+    return "No steps yet."
+
+
 def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict:
     """`valid`: whether the parameters were valid before saving added its own errors."""
     steps, findings = [], []
@@ -145,6 +164,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
         findings = services.plan_findings(patient, steps, form=data["form"], strength_mg=data["strength_mg"],
                                           today=patient.local_today())
     return {
+        "preview_summary": preview_summary(steps, findings, form),
         "patient": patient,
         "form": form,
         "templates": PLAN_TEMPLATES.values(),
@@ -200,12 +220,12 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Plan saved. The patient sees it on their Today page.")
             return redirect("plan_manage", pk=patient.pk)
-    context = _editor_context(patient, form, valid)
+    context = {**_editor_context(patient, form, valid), "save_refused": action == "save"}
     template = "journal/plans/editor.html"
     if request.htmx and action == "preview":
-        template += "#preview"
+        template += "#preview-update"
     elif request.htmx and action == "apply_template":
-        template += "#editor"
+        template += "#template-update"
     return render(request, template, context)
 
 

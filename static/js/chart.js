@@ -1,24 +1,80 @@
 // Draws each plotly figure whose JSON sits in a json_script element named by the
-// container's data-figure attribute (the CSP forbids inline scripts).
-var SHORT_RANGE_LABELS = { "8 weeks": "8 wk", "3 months": "3 mo", "6 months": "6 mo" };
+// container's data-figure attribute (the CSP forbids inline scripts). The figure carries
+// the config it is drawn with (journal/charts.py PLOTLY_CONFIG); a figure without one is
+// not drawn, so plotly's own defaults (a "Share chart" button among them) never apply.
+(function () {
+  "use strict";
 
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("[data-figure]").forEach(function (container) {
-    var source = document.getElementById(container.dataset.figure);
-    if (!source || typeof Plotly === "undefined") return;
-    var figure = JSON.parse(source.textContent);
-    // On a phone the range buttons only fit with short labels.
-    if (container.clientWidth < 560) {
-      (figure.layout.updatemenus || []).forEach(function (menu) {
-        menu.buttons.forEach(function (button) {
-          button.label = SHORT_RANGE_LABELS[button.label] || button.label;
-        });
+  // The SVG layers only repeat the week-by-week table (the figure's aria-details): hide
+  // them from assistive technology, but never an ancestor of the toolbar, which stays in
+  // reach. The toolbar is one Tab stop; arrow keys move along it (a roving tabindex).
+  // Runs after every redraw (plotly may rebuild the toolbar).
+  function decorate(container) {
+    container.querySelectorAll(".main-svg, .gl-container").forEach(function (layer) {
+      layer.setAttribute("aria-hidden", "true");
+    });
+    var bar = container.querySelector(".modebar");
+    if (!bar) return;
+    bar.setAttribute("aria-label", "Chart tools");
+    var buttons = Array.prototype.slice.call(bar.querySelectorAll(".modebar-btn"));
+    var current = buttons.filter(function (button) { return button.getAttribute("tabindex") === "0"; });
+    buttons.forEach(function (button) {
+      button.tabIndex = button === (current.length === 1 ? current[0] : buttons[0]) ? 0 : -1;
+      // Zoom and Pan are a choice of what dragging does: toggle buttons.
+      if (button.dataset.attr === "dragmode") {
+        button.setAttribute("aria-pressed", String(button.classList.contains("active")));
+      }
+    });
+    if (bar.dataset.arrowKeys) return;
+    bar.dataset.arrowKeys = "true";
+    bar.addEventListener("keydown", function (event) {
+      var all = Array.prototype.slice.call(bar.querySelectorAll(".modebar-btn"));
+      var index = all.indexOf(document.activeElement);
+      var moves = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1,
+                    Home: 0, End: all.length - 1 };
+      if (index < 0 || !(event.key in moves)) return;
+      event.preventDefault();
+      var next = (moves[event.key] + all.length) % all.length;
+      all.forEach(function (button, position) { button.tabIndex = position === next ? 0 : -1; });
+      all[next].focus();
+    });
+  }
+
+  // The time-range buttons are HTML buttons in the page (aria-controls names the chart),
+  // with the ranges journal/charts.py chart_ranges() computed; pressed = shown now.
+  function rangeButtons(container) {
+    var buttons = document.querySelectorAll('button[aria-controls="' + container.id + '"][data-range-first]');
+    if (!buttons.length) return;
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        Plotly.relayout(container, { "xaxis.range": [button.dataset.rangeFirst, button.dataset.rangeEnd] });
       });
-    }
-    Plotly.newPlot(container, figure.data, figure.layout, {
-      responsive: true,
-      displaylogo: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+    });
+    container.on("plotly_relayout", function () {
+      var range = container.layout.xaxis.range || [];
+      buttons.forEach(function (button) {
+        var shown = button.dataset.rangeFirst === range[0] && button.dataset.rangeEnd === range[1];
+        button.setAttribute("aria-pressed", String(shown));
+      });
+    });
+    buttons[0].parentElement.hidden = false;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-figure]").forEach(function (container) {
+      var source = document.getElementById(container.dataset.figure);
+      if (!source || typeof Plotly === "undefined") return;
+      var figure = JSON.parse(source.textContent);
+      if (!figure.config) {
+        console.error("Chart " + container.dataset.figure + " has no config: not drawn.");
+        return;
+      }
+      Plotly.newPlot(container, { data: figure.data, layout: figure.layout, config: figure.config })
+        .then(function () {
+          decorate(container);
+          container.on("plotly_afterplot", function () { decorate(container); });
+          rangeButtons(container);
+        });
     });
   });
-});
+})();

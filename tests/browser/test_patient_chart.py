@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,6 +17,7 @@ from journal.management.commands.seed_demo import DEMO_PASSWORD
 from journal.models import AdviceDismissal, DailyEntry, Patient, SymptomScore
 from journal.selectors import patient_overview
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
+from tests.browser.keys import Keys, text_is
 
 MY_SECTIONS = {"include": [[".chart-card"], ["#response"], ["#advice"], ["#review"]]}
 
@@ -42,18 +44,59 @@ def class_of(page, measure: str) -> str:
     return row.locator(".badge").first.inner_text()
 
 
+def shown_days(page) -> int:
+    x_range = page.evaluate("document.querySelector('.chart').layout.xaxis.range")
+    first, last = (dt.date.fromisoformat(value[:10]) for value in x_range)
+    return (last - first).days
+
+
 def test_responder(desktop, demo):
     open_patient(desktop, "dr.rivera", demo["anna"])
     assert class_of(desktop, "Pain lower is better") == "moderate improvement"
     assert desktop.locator("#advice").get_by_text("No open advice.").is_visible()
-    # the range buttons change the time axis: 8 weeks up to today
-    desktop.locator(".updatemenu-button", has_text="8 weeks").click()
-    x_range = desktop.evaluate("document.querySelector('.chart').layout.xaxis.range")
-    first, last = (dt.date.fromisoformat(value[:10]) for value in x_range)
-    assert (last - first).days == 56
-    desktop.locator(".updatemenu-button", has_text="All").click()
     no_violations_in_my_sections(desktop)
     screenshot(desktop, "patient-chart-anna-responder")
+
+
+def test_the_chart_with_the_keyboard_and_a_screen_reader(desktop, demo):
+    """The range buttons take focus and work with Enter and Space; the toolbar is one Tab
+    stop with arrow keys inside; the figure is named, described and tied to the table, and
+    its SVG, which only repeats that table, is out of the accessibility tree."""
+    open_patient(desktop, "dr.rivera", demo["anna"])
+    keys = Keys(desktop)
+    keys.tab_to(text_is("8 weeks"), what="the 8 weeks button")
+    print(f"\nClinician's patient page: {keys.count} Tab presses from the top to the chart's range buttons")
+    keys.press("Enter")
+    eight_weeks = desktop.get_by_role("button", name="8 weeks")
+    expect(eight_weeks).to_have_attribute("aria-pressed", "true")
+    assert shown_days(desktop) == 56
+    keys.press("Tab")
+    keys.press("Space")  # 3 months
+    expect(desktop.get_by_role("button", name="3 months")).to_have_attribute("aria-pressed", "true")
+    expect(eight_weeks).to_have_attribute("aria-pressed", "false")
+    assert shown_days(desktop) == 91
+    keys.press("Tab", 2)
+    keys.press("Enter")  # All
+    assert shown_days(desktop) > 182
+
+    keys.press("Tab")  # into the toolbar: one stop, arrow keys move along it
+    assert keys.focused()["text"] == "Zoom"
+    keys.press("ArrowRight", 4)
+    assert keys.focused()["text"] == "Reset axes"
+    keys.press("Tab")
+    assert keys.focused()["text"] == "Week-by-week table"
+    keys.press("Enter")
+    expect(desktop.locator("#chart-table")).to_be_focused()
+    expect(desktop.locator("#chart-table")).to_be_visible()  # its <details> opened
+
+    figure = desktop.get_by_role("figure", name="Dose, symptoms and side effects")
+    expect(figure).to_have_accessible_description(re.compile(r"^One time line for everything"))
+    assert figure.get_attribute("aria-details") == "chart-table"
+    tree = figure.aria_snapshot()
+    assert 'group "Time range"' in tree and 'toolbar "Chart tools"' in tree, tree
+    # Nothing from the SVG: no axis text, no legend, no panel titles.
+    assert not re.search(r"\bmg\b|Pain|baseline|text:", tree), tree
+    assert desktop.locator(".chart .main-svg:not([aria-hidden=true])").count() == 0
 
 
 def test_non_responder_dismisses_advice_with_a_note(desktop, demo):
@@ -121,6 +164,11 @@ def test_patient_sees_own_chart_on_a_phone(phone, demo):
     phone.locator(".chart .main-svg").first.wait_for()
     assert phone.get_by_text("Most people notice a change after 8–10 weeks", exact=False).is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    assert phone.locator(".updatemenu-button", has_text="8 wk").count() == 1  # short labels fit
+    assert phone.get_by_role("group", name="Time range").get_by_role("button").count() == 4
+    keys = Keys(phone)  # the range buttons take focus here too, and Enter applies one
+    keys.tab_to(text_is("6 months"), what="the 6 months button")
+    keys.press("Enter")
+    expect(phone.get_by_role("button", name="6 months")).to_have_attribute("aria-pressed", "true")
+    assert shown_days(phone) == 182
     no_violations_in_my_sections(phone)
     screenshot(phone, "patient-chart-anna-phone")

@@ -56,6 +56,7 @@ def test_invite_screen_plan_and_accept(desktop, browser, live_server):
     expect(page.get_by_test_id("plan-steps").locator("tbody tr").first).to_contain_text("now")
 
     page.get_by_role("link", name="Patients").click()
+    page.wait_for_load_state()  # htmx has bound the filters (they would not react before)
     expect(page.get_by_role("row", name=re.compile("Nora Quill"))).to_contain_text("0.5 mg at bedtime")
     page.get_by_label("Phase").select_option("titrating")
     expect(page).to_have_url(re.compile(r"phase=titrating"))
