@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from journal.models import AuditEvent, Clinician, User
-from journal.selectors import clinic_care_teams, clinic_clinicians
+from journal.selectors.clinic import clinic_care_teams, clinic_clinicians
 from tests.factories import make_clinician
 
 PASSWORD = "a-long-unusual-passphrase-42"
@@ -232,7 +232,7 @@ def test_a_clinician_of_another_clinic_cannot_join_a_care_team(client, ada, caro
 def test_the_service_also_refuses_another_clinics_clinician(ada, alice, charlie):
     from django.core.exceptions import ValidationError
 
-    from journal.services import care_team_set
+    from journal.services.clinic import care_team_set
 
     with pytest.raises(ValidationError, match="own clinic"):
         care_team_set(admin=ada, patient=alice, clinicians=[charlie])

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from journal.entry_history import Version, entry_changes
 from journal.models import Symptom
-from journal.services import entry_save
+from journal.services.entries import entry_save
 
 T0 = dt.datetime(2026, 3, 20, 21, 0, tzinfo=dt.UTC)
 

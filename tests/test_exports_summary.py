@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
-from journal.selectors import appointment_summary
+from journal.selectors.exports import appointment_summary
 from tests.factories import make_entry, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from journal.models import AuditEvent, Invitation, Patient, Symptom
-from journal.services import invitation_create, token_hash
+from journal.services.invitations import invitation_create, token_hash
 
 PASSWORD = "a-long-unusual-passphrase-42"
 

@@ -22,7 +22,8 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
-from journal.selectors import patient_overview, patient_records, roster_rows
+from journal.selectors.records import patient_overview, patient_records
+from journal.selectors.roster import roster_rows
 from tests.factories import make_patient, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 

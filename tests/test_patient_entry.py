@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from journal.models import DailyEntry, SideEffectReport, Symptom, SymptomScore
-from journal.selectors import patient_diary
-from journal.services import entry_save
+from journal.selectors.entries import patient_diary
+from journal.services.entries import entry_save
 from tests.factories import make_clinic, make_entry, make_patient, make_plan
 
 D = dt.date

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from journal.models import AuditEvent, Medication, Screening, TitrationPlan
-from journal.selectors import safety_of, schedule_of
+from journal.selectors.records import safety_of, schedule_of
 from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026

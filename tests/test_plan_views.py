@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from journal.models import AuditEvent, LdnPause, Medication, Screening, TitrationPlan
 from journal.safety import ScreeningAnswers
-from journal.services import screening_record
+from journal.services.plans import screening_record
 from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026, also in London

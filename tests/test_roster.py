@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from journal.models import LdnPause, Medication, Patient, Screening
-from journal.selectors import roster_rows
+from journal.selectors.roster import roster_rows
 from tests.factories import make_entry, make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)

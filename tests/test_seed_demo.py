@@ -4,7 +4,8 @@ import io
 from django.core.management import call_command
 
 from journal.models import AuditEvent, Clinician, DailyEntry, Patient, SideEffectReport
-from journal.selectors import roster_rows, safety_of, schedule_of
+from journal.selectors.records import safety_of, schedule_of
+from journal.selectors.roster import roster_rows
 
 TODAY = dt.date(2026, 11, 21)
 

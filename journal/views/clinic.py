@@ -18,11 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from journal import services
 from journal.access import clinic_admin_required, clinician_of, patient_for
-from journal.clinic_forms import CareTeamForm, ClinicianAddForm, ClinicianChangeForm
+from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm
 from journal.models import Clinician
-from journal.selectors import clinic_care_teams, clinic_clinicians
+from journal.selectors.clinic import clinic_care_teams, clinic_clinicians
+from journal.services import clinic as clinic_service
+from journal.views.common import add_errors, stash_link, take_link
 
 SESSION_KEY = "clinician_password_links"
 
@@ -39,22 +40,13 @@ def _clinician_for(request: HttpRequest, pk: int) -> Clinician:
 def _keep_link(request: HttpRequest, clinician: Clinician, link_args: tuple[str, str]) -> None:
     """Keep the link for the next page, which shows it once."""
     link = request.build_absolute_uri(reverse("clinician_set_password", args=link_args))
-    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), str(clinician.pk): link}
+    stash_link(request, SESSION_KEY, clinician.pk, link)
 
 
 def _posted(request: HttpRequest):
     # Not `request.POST or None`: a form of check boxes, all unticked, posts nothing, and must
     # still be bound.
     return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @clinic_admin_required
@@ -74,9 +66,9 @@ def clinician_add(request: HttpRequest) -> HttpResponse:
     form = ClinicianAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            clinician, link_args = services.clinician_add(admin=clinician_of(request), **form.cleaned_data)
+            clinician, link_args = clinic_service.clinician_add(admin=clinician_of(request), **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             _keep_link(request, clinician, link_args)
             return redirect("clinician_change", pk=clinician.pk)
@@ -91,15 +83,13 @@ def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClinicianChangeForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clinician_change(admin=clinician_of(request), clinician=clinician, **form.cleaned_data)
+            clinic_service.clinician_change(admin=clinician_of(request), clinician=clinician, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Saved the changes to {clinician}.")
             return redirect("clinic_manage")
-    links = request.session.get(SESSION_KEY, {})
-    link = links.pop(str(clinician.pk), None)
-    request.session[SESSION_KEY] = links
+    link = take_link(request, SESSION_KEY, clinician.pk)
     return render(request, "journal/clinic/clinician_change.html", {
         "clinician": clinician,
         "form": form,
@@ -114,7 +104,7 @@ def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
 def clinician_password_link(request: HttpRequest, pk: int) -> HttpResponse:
     clinician = _clinician_for(request, pk)
     try:
-        link_args = services.clinician_password_link(admin=clinician_of(request), clinician=clinician)
+        link_args = clinic_service.clinician_password_link(admin=clinician_of(request), clinician=clinician)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -131,9 +121,9 @@ def care_team(request: HttpRequest, pk: int) -> HttpResponse:
                         initial={"clinicians": list(patient.clinicians.all())})
     if request.method == "POST" and form.is_valid():
         try:
-            services.care_team_set(admin=admin, patient=patient, clinicians=form.cleaned_data["clinicians"])
+            clinic_service.care_team_set(admin=admin, patient=patient, clinicians=form.cleaned_data["clinicians"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Saved {patient.name}'s care team.")
             return redirect(f"{reverse('clinic_manage')}#patients")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, QuerySet
@@ -33,41 +32,11 @@ from journal.exports import (
     encoded_chunks,
     export_filename,
     print_figure,
-    range_problems,
 )
+from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
 from journal.models import AuditEvent, Clinic, Patient
-from journal.selectors import appointment_summary as summary_of
-from journal.selectors import export_days, export_symptoms, previous_export_on
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ByteOrderMarkForm(forms.Form):
-    byte_order_mark = forms.BooleanField(
-        required=False,
-        label="Opening it in Excel? Add a byte-order mark",
-        help_text="Excel then shows accented letters right. Other programs do not need it.",
-    )
-
-
-class ExportRangeForm(ByteOrderMarkForm):
-    start = forms.DateField(label="From", widget=DATE_INPUT)
-    end = forms.DateField(label="To (included)", widget=DATE_INPUT)
-
-    field_order = ["start", "end", "byte_order_mark"]
-
-    def __init__(self, *args, today: dt.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        for name in ("start", "end"):
-            self.fields[name].widget.attrs["max"] = today.isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end"):
-            for name, problem in range_problems(cleaned["start"], cleaned["end"], self.today).items():
-                self.add_error(name, problem)
-        return cleaned
+from journal.selectors.exports import appointment_summary as summary_of
+from journal.selectors.exports import export_days, export_symptoms, previous_export_on
 
 
 def _record_export(request: HttpRequest, *, clinic: Clinic, patient: Patient | None, summary: str,

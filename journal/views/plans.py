@@ -3,6 +3,8 @@ changes, and the patient's read-only plan with its "your plan changed" notice.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,12 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from journal import services
 from journal.access import clinician_of, clinician_required, own_patient, patient_for, patient_required
 from journal.findings import Level, needing_confirmation, stops_save
-from journal.measuring import patient_amount
-from journal.models import DoseStep, Patient, Timing, TitrationPlan
-from journal.plan_forms import (
+from journal.forms.plans import (
     EndForm,
     HoldForm,
     MorningForm,
@@ -25,61 +24,18 @@ from journal.plan_forms import (
     StepBackForm,
     StepEditForm,
 )
+from journal.measuring import patient_amount
+from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import StepState
-from journal.selectors import medication_periods_for, safety_of, schedule_of
+from journal.selectors.plans import plan_section
+from journal.selectors.records import medication_periods_for, safety_of, schedule_of
+from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
+from journal.views.common import add_errors
 from journal.vocabulary import dose_phrase, format_mg
 
-DAY = services.DAY
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-def _shown_plan(patient: Patient) -> TitrationPlan | None:
-    """The current plan, else the most recent prescribed one."""
-    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT)
-    return plans.filter(status=TitrationPlan.Status.ACTIVE).first() or plans.first()
-
-
-def _plan_state(plan: TitrationPlan | None, today) -> str:
-    """"active", "ends on 3 Mar 2027" or "ended": what the plan's badge says."""
-    if plan is None:
-        return ""
-    if plan.ended_on is not None and plan.ended_on <= today:
-        return "ended"
-    if plan.status != TitrationPlan.Status.ACTIVE:
-        return "ended"
-    return f"ends on {plan.ended_on:%-d %b %Y}" if plan.ended_on else "active"
-
-
-def plan_section(patient: Patient, schedule, today) -> dict:
-    """The plan and its steps as the schedule places them on `today` (one truth for "now")."""
-    plan = _shown_plan(patient)
-    return {
-        "plan": plan,
-        "plan_state": _plan_state(plan, today),
-        "plan_steps": schedule.step_rows(today, plan.pk) if plan else [],
-    }
-
-
-# --- the clinician's patient page sections ----------------------------------------------
-
-
-def patient_page_sections(patient: Patient, schedule, day) -> dict:
-    """Context for the plan, screening, invitation and audit sections of the clinician's
-    patient page."""
-    return {
-        **plan_section(patient, schedule, day),
-        "screening": patient.screenings.select_related("screened_by__user").first(),
-        "invitation": patient.invitations.order_by("-created_at").first()
-        if patient.user_id is None
-        else None,
-        "audit_events": list(patient.audit_events.select_related("actor").order_by("at", "pk")),
-    }
+DAY = dt.timedelta(days=1)
 
 
 # --- screening ---------------------------------------------------------------------------
@@ -94,7 +50,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ScreeningForm(request.POST)
         if form.is_valid():
-            services.screening_record(
+            plan_service.screening_record(
                 patient=patient,
                 clinician=clinician_of(request),
                 answers=form.answers(),
@@ -161,7 +117,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
     data = form.cleaned_data if valid else {}
     if valid:
         steps = form.steps()
-        findings = services.plan_findings(patient, steps, form=data["form"], strength_mg=data["strength_mg"],
+        findings = plan_service.plan_findings(patient, steps, form=data["form"], strength_mg=data["strength_mg"],
                                           today=patient.local_today())
     return {
         "preview_summary": preview_summary(steps, findings, form),
@@ -202,7 +158,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     valid = form.is_bound and form.is_valid()
     if action == "save" and valid:
         try:
-            services.plan_create(
+            plan_service.plan_create(
                 patient=patient,
                 clinician=clinician_of(request),
                 steps=form.steps(),
@@ -216,7 +172,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
                 request_key=form.cleaned_data["request_key"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Plan saved. The patient sees it on their Today page.")
             return redirect("plan_manage", pk=patient.pk)
@@ -281,7 +237,7 @@ def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) ->
         try:
             summary = apply(patient, clinician_of(request), form.cleaned_data, patient.local_today())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, summary)
             return redirect("plan_manage", pk=patient.pk)
@@ -293,7 +249,7 @@ def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) ->
 @require_POST
 def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        services.plan_hold(plan=_active_plan(patient), clinician=clinician, days=data["days"], today=today,
+        plan_service.plan_hold(plan=_active_plan(patient), clinician=clinician, days=data["days"], today=today,
                            request_key=data["request_key"])
         return f"Held: later steps moved {data['days']} days later."
 
@@ -304,7 +260,7 @@ def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        step = services.plan_step_back(
+        step = plan_service.plan_step_back(
             plan=_active_plan(patient),
             clinician=clinician,
             start_date=data["start_date"],
@@ -321,7 +277,7 @@ def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        step = services.plan_switch_to_morning(
+        step = plan_service.plan_switch_to_morning(
             plan=_active_plan(patient), clinician=clinician, start_date=data["start_date"], today=today,
             request_key=data["request_key"],
         )
@@ -334,7 +290,7 @@ def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        services.plan_taper_and_end(
+        plan_service.plan_taper_and_end(
             plan=_active_plan(patient),
             clinician=clinician,
             ended_on=data["ended_on"],
@@ -353,7 +309,7 @@ def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pause_new(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        _, findings = services.ldn_pause_record(
+        _, findings = plan_service.ldn_pause_record(
             patient=patient,
             clinician=clinician,
             start_date=data["start_date"],
@@ -378,9 +334,9 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = StepEditForm(request.POST)
         if form.is_valid():
-            findings = services.step_edit_findings(step, form.cleaned_data["dose_mg"])
+            findings = plan_service.step_edit_findings(step, form.cleaned_data["dose_mg"])
             try:
-                services.plan_edit_step(
+                plan_service.plan_edit_step(
                     step=step,
                     clinician=clinician_of(request),
                     today=today,
@@ -391,7 +347,7 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
                     request_key=form.cleaned_data["request_key"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, f"Step changed: {step}.")
                 return redirect("plan_manage", pk=patient.pk)
@@ -441,5 +397,5 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 @patient_required
 @require_POST
 def plan_acknowledge(request: HttpRequest) -> HttpResponse:
-    services.plan_acknowledge(patient=own_patient(request))
+    plan_service.plan_acknowledge(patient=own_patient(request))
     return redirect(request.POST.get("next") if request.POST.get("next") == reverse("my_plan") else "today")

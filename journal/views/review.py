@@ -1,40 +1,148 @@
-"""The clinician's review of one patient: dismissing advice, marking the patient reviewed."""
+"""The clinician's review: the roster, the patient page, dismissing advice, marking a patient
+reviewed."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from journal.access import clinician_of, clinician_required, patient_for
-from journal.advice import AdviceCard
-from journal.selectors import patient_overview
-from journal.services import advice_dismiss as dismiss_card
-from journal.services import patient_mark_reviewed
+from journal.access import clinician_of, clinician_required, patient_for, visible_patients
+from journal.forms.medications import MedicationForm, MedicationStopForm
+from journal.forms.review import AdviceDismissalForm
+from journal.models import Medication, Patient
+from journal.schedule import PHASES
+from journal.selectors.entries import recent_entries
+from journal.selectors.plans import plan_section
+from journal.selectors.records import patient_overview
+from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
+from journal.services.medications import medication_add, medication_stop
+from journal.services.review import advice_dismiss as dismiss_card
+from journal.services.review import patient_mark_reviewed
 
 
-class AdviceDismissalForm(forms.Form):
-    key = forms.CharField(max_length=120)
-    note = forms.CharField(
-        max_length=500,
-        error_messages={"required": "Write a short note: why is this advice set aside?"},
-    )
+@clinician_required
+def roster(request: HttpRequest) -> HttpResponse:
+    clinician = clinician_of(request)
+    patients = visible_patients(request.user)
+    whole_clinic = clinician.is_clinic_admin and request.GET.get("scope") != "mine"
+    if not whole_clinic:
+        patients = patients.filter(clinicians=clinician)
+    sort = request.GET.get("sort") if request.GET.get("sort") in ROSTER_SORTS else "name"
+    descending = request.GET.get("dir") == "desc"
+    phase_is = request.GET.get("phase") if request.GET.get("phase") in PHASES else ""
+    flagged = request.GET.get("flagged") == "1"
+    everyone = roster_rows(patients)
+    rows = sorted_roster(everyone, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
+    context = {
+        "clinician": clinician,
+        "rows": rows,
+        "alerts": [row for row in sorted_roster(everyone) if row.alerts],
+        "order_summary": _order_summary(len(rows), sort, descending, phase_is, flagged),
+        "whole_clinic": whole_clinic,
+        "query": request.GET.urlencode(),
+        "sort_links": _sort_links(request, sort, descending),
+        "attention_url": _attention_url(request),
+        "phases": PHASES,
+        "phase_is": phase_is,
+        "flagged": flagged,
+    }
+    template = "journal/review/roster.html#roster-results" if request.htmx else "journal/review/roster.html"
+    return render(request, template, context)
 
-    def __init__(self, *args, cards: tuple[AdviceCard, ...], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cards = {card.key: card for card in cards}
 
-    def clean_key(self) -> AdviceCard:
-        card = self.cards.get(self.cleaned_data["key"])
-        if card is None:
-            raise forms.ValidationError(
-                "That advice is no longer open: it was dismissed already or the data behind it "
-                "changed. The cards below are up to date."
-            )
-        return card
+ROSTER_COLUMNS = (
+    ("name", "Patient"), ("response", "Main symptom"), ("advice", "Advice"), ("new", "New since review"),
+    ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
+    ("last_entry", "Last entry"), ("adherence", "Taken, 14 days"), ("flags", "Safety flags"),
+)
+
+
+# Counts of what needs a look: the first click puts the most at the top.
+DESCENDING_FIRST = {"advice", "new"}
+
+
+def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
+    """One header link per column: the current filters kept, the direction flipped on the
+    column already sorted by."""
+    links = []
+    for key, label in ROSTER_COLUMNS:
+        query = request.GET.copy()
+        query["sort"] = key
+        first = "desc" if key in DESCENDING_FIRST else "asc"
+        query["dir"] = ("asc" if descending else "desc") if key == sort else first
+        current = "descending" if descending else "ascending"
+        links.append({"key": key, "label": label, "url": f"?{query.urlencode()}",
+                      "aria_sort": current if key == sort else "none"})
+    return links
+
+
+def _order_summary(count: int, sort: str, descending: bool, phase_is: str, flagged: bool) -> str:
+    """What the list shows, in one sentence: said again (a polite live region) whenever
+    sorting or filtering changes it without a page load."""
+    which = f"{count} patient{'s' if count != 1 else ''}"
+    if phase_is:
+        which += f" in {phase_is}"
+    if flagged:
+        which += " with safety flags"
+    if sort == "attention":
+        return f"{which}, who needs attention first."
+    label = dict(ROSTER_COLUMNS)[sort]
+    return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}."
+
+
+def _attention_url(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["sort"] = "attention"
+    query.pop("dir", None)
+    return f"?{query.urlencode()}"
+
+
+@clinician_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clinician's page for one patient. Each section adds its own context."""
+    patient = patient_for(request, pk)
+    return render(request, "journal/review/patient.html", patient_page(patient))
+
+
+def patient_page(patient, **forms) -> dict:
+    overview = patient_overview(patient)
+    record = overview.record
+    day, schedule = record.today, record.schedule
+    symptoms = list(patient.tracked_symptoms.all())
+    return {
+        "patient": patient,
+        "day": day,
+        "today": schedule.on(day),
+        "ends_on": schedule.ends_on(day),
+        "day_on_ldn": record.day_on_ldn,
+        "first_dose": record.first_dose,
+        "conditions": list(patient.conditions.all()),
+        "symptoms": symptoms,
+        "medications": list(patient.medications.all()),
+        "medication_form": forms.get("medication_form") or MedicationForm(today=day),
+        "safety": record.safety,
+        "overview": overview,
+        "recent_entries": recent_entries(patient, day, symptoms),
+        **patient_page_sections(patient, schedule, day),
+    }
+
+
+def patient_page_sections(patient: Patient, schedule, day) -> dict:
+    """Context for the plan, screening, invitation and audit sections of the clinician's
+    patient page."""
+    return {
+        **plan_section(patient, schedule, day),
+        "screening": patient.screenings.select_related("screened_by__user").first(),
+        "invitation": patient.invitations.order_by("-created_at").first()
+        if patient.user_id is None
+        else None,
+        "audit_events": list(patient.audit_events.select_related("actor").order_by("at", "pk")),
+    }
+
+
 
 
 @require_POST
@@ -57,7 +165,7 @@ def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect(reverse("patient_detail", args=[patient.pk]) + "#advice")
     context = {"patient": patient, "overview": overview, "dismiss_form": form}
-    return render(request, "journal/clinician/assessment.html#advice", context)
+    return render(request, "journal/review/assessment.html#advice", context)
 
 
 @require_POST
@@ -69,3 +177,31 @@ def patient_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
                           open_advice_keys=[card.key for card in overview.assessment.open_cards])
     messages.success(request, f"{patient.name} marked reviewed.")
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#review")
+
+
+@clinician_required
+@require_POST
+def patient_medication_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician adds a medicine to the patient's list; the safety state follows at once."""
+    patient = patient_for(request, pk)
+    form = MedicationForm(request.POST, today=patient.local_today())
+    if not form.is_valid():
+        context = patient_page(patient, medication_form=form)
+        return render(request, "journal/review/patient.html", context, status=400)
+    medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
+    messages.success(request, f"Added {medication.name} to {patient.name}'s medications.")
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
+
+
+@clinician_required
+@require_POST
+def patient_medication_stop(request: HttpRequest, pk: int, medication_pk: int) -> HttpResponse:
+    patient = patient_for(request, pk)
+    medication = get_object_or_404(Medication, pk=medication_pk, patient=patient)
+    form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
+    if form.is_valid():
+        medication_stop(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
+        messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+    else:
+        messages.error(request, " ".join(form.errors["stopped_on"]))
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD
 from journal.models import AdviceDismissal, DailyEntry, Patient, SymptomScore
-from journal.selectors import patient_overview
+from journal.selectors.records import patient_overview
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.browser.keys import Keys, text_is
 

@@ -37,7 +37,7 @@ from journal.models import (
     User,
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
-from journal.services import medication_add
+from journal.services.medications import medication_add
 from journal.titration import generate_steps
 
 DEMO_CLINIC = "Riverside LDN Clinic"

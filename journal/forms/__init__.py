@@ -1,0 +1,1 @@
+"""Forms by sub-domain, each beside the views that use it; shared fields in `fields`."""

@@ -1,0 +1,241 @@
+"""The patient's daily entry. Returns domain values from clean_<field> (Decimal mg, dates)
+and words its errors for the person at the keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from journal import diary
+from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
+from journal.schedule import Dose
+from journal.titration import DOSE_MAX_MG, check_dose
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
+
+# --- patient: daily entry ---------------------------------------------------------------
+
+# The clinician's dose rules (journal.titration.check_dose), worded for the patient.
+PATIENT_DOSE_WORDS = {
+    "not_positive": "The dose must be more than 0 mg.",
+    "not_ldn": "{mg} mg is a standard naltrexone dose, not LDN — check with your clinician.",
+    "above_max": f"LDN doses go up to {format_mg(DOSE_MAX_MG)} mg; check the number you typed (in mg).",
+    "too_precise": "Use at most 3 decimal places, e.g. 0.125.",
+}
+SCORE_CHOICES = [(score, str(score)) for score in range(SCORE_MIN, SCORE_MAX + 1)]
+SCORE_ERROR = f"Choose a score from {SCORE_MIN} to {SCORE_MAX}."
+SIDE_EFFECT_CHOICES = [("", "no"), *Severity.choices]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+TIMING_CHOICES = [(timing, TIMING_BUTTONS[timing]) for timing in TimingTaken.values]
+
+
+def score_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": SCORE_ERROR},
+    )
+
+
+def parse_mg(raw: str) -> Decimal | None:
+    """A dose as typed on a phone: "1.5", "1,5" or " 3 mg "; None when empty."""
+    text = raw.strip().lower().removesuffix("mg").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError("Enter the dose as a number of mg, e.g. 1.5.") from None
+    if not value.is_finite():
+        raise ValidationError("Enter the dose as a number of mg, e.g. 1.5.")
+    return value
+
+
+class EntryForm(forms.Form):
+    """One day of the patient's diary. `today` is the patient's local date; `prescribed`
+    tells what the plan says for a date, so a different dose can be shown as a deviation."""
+
+    entry_date = forms.DateField(widget=forms.HiddenInput, error_messages={"invalid": "Pick a date."})
+    dose_taken = forms.TypedChoiceField(
+        label="Did you take your LDN?",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
+    )
+    dose_mg = forms.CharField(
+        label="Dose taken (mg)",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+    )
+    timing_taken = forms.ChoiceField(
+        label="When did you take it?",
+        choices=TIMING_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose bedtime, morning or another time."},
+    )
+    time_taken = forms.TimeField(
+        label="Clock time (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time like 22:30."},
+    )
+    sleep_quality = score_field("Sleep quality last night (0 = very poor, 10 = very good)")
+    side_other_text = forms.CharField(
+        label="Other side effect: what was it?",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep it under 200 characters."},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Notes can be up to 2,000 characters; these have %(show_value)d. "
+            "Please shorten them."
+        },
+    )
+    confirm_deviation = forms.BooleanField(label="Yes, that is the dose I took.", required=False)
+
+    def __init__(
+        self,
+        *args,
+        symptoms: Iterable[Symptom],
+        today: dt.date,
+        prescribed: Callable[[dt.date], Dose | None],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.prescribed = prescribed
+        self.symptoms = list(symptoms)
+        self.deviation: str | None = None
+        for symptom in self.symptoms:
+            anchor = scale_anchor(symptom.higher_is_better)
+            self.fields[f"score_{symptom.pk}"] = score_field(f"{symptom.name} (0–10, {anchor})")
+        for kind, label in SideEffectKind.choices:
+            self.fields[f"side_{kind}"] = forms.ChoiceField(
+                label=label,
+                choices=SIDE_EFFECT_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose no, mild, moderate or severe."},
+            )
+
+    @property
+    def score_fields(self) -> list[forms.BoundField]:
+        return [self[f"score_{symptom.pk}"] for symptom in self.symptoms]
+
+    @property
+    def side_effect_fields(self) -> list[forms.BoundField]:
+        return [self[f"side_{kind}"] for kind in SideEffectKind.values]
+
+    @property
+    def side_effects_open(self) -> bool:
+        """Show the side effects when any is chosen or wrong; else keep the form short."""
+        return bool(self["side_other_text"].errors) or any(
+            field.value() or field.errors for field in self.side_effect_fields
+        )
+
+    def clean_entry_date(self) -> dt.date:
+        day = self.cleaned_data["entry_date"]
+        problem = diary.date_problem(day, self.today)
+        if problem:
+            raise ValidationError(problem)
+        return day
+
+    def clean_dose_mg(self) -> Decimal | None:
+        dose = parse_mg(self.cleaned_data["dose_mg"])
+        if dose is None:
+            return None
+        refusals = [finding for finding in check_dose(dose) if finding.level.stops_save]
+        if refusals:
+            raise ValidationError(PATIENT_DOSE_WORDS[refusals[0].code].format(mg=format_mg(dose)))
+        return dose
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("dose_taken") is True:
+            if "dose_mg" in data and data["dose_mg"] is None:
+                self.add_error("dose_mg", "Enter the dose you took, in mg.")
+            if not data.get("timing_taken"):
+                self.add_error("timing_taken", "Choose when you took it.")
+            self._check_deviation(data)
+        elif data.get("dose_taken") is False:
+            data.update(dose_mg=None, timing_taken="", time_taken=None, confirm_deviation=False)
+        if data.get("side_other") and not data.get("side_other_text", "").strip():
+            self.add_error("side_other_text", "Say what the other side effect was.")
+        return data
+
+    def _check_deviation(self, data: dict) -> None:
+        """A dose other than the plan's is allowed, but the patient confirms it was no typo."""
+        day, dose = data.get("entry_date"), data.get("dose_mg")
+        if day is None or dose is None:
+            return
+        step = self.prescribed(day)
+        if step is None:
+            self.deviation = f"No dose is prescribed for {day:%-d %B}, and you logged {format_mg(dose)} mg."
+        elif dose != step.dose_mg:
+            self.deviation = (
+                f"You logged {format_mg(dose)} mg; your plan says {format_mg(step.dose_mg)} mg for "
+                f"{day:%-d %B}. A different dose is fine to record — your clinician will see it."
+            )
+        if self.deviation and not data.get("confirm_deviation"):
+            self.add_error("confirm_deviation", "Tick the box to confirm this dose, or correct it.")
+
+    def scores(self) -> dict[int, int]:
+        """symptom id → score, for the symptoms scored."""
+        return {
+            symptom.pk: self.cleaned_data[f"score_{symptom.pk}"]
+            for symptom in self.symptoms
+            if self.cleaned_data[f"score_{symptom.pk}"] is not None
+        }
+
+    def side_effects(self) -> dict[str, tuple[str, str]]:
+        """kind → (severity, text), for the side effects reported."""
+        other_text = self.cleaned_data["side_other_text"].strip()
+        return {
+            kind: (self.cleaned_data[f"side_{kind}"], other_text if kind == SideEffectKind.OTHER else "")
+            for kind in SideEffectKind.values
+            if self.cleaned_data[f"side_{kind}"]
+        }
+
+
+def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
+    """What the form shows first: the saved entry, or else the prescription for `day`
+    (dose taken is left for the patient to answer, unless nothing is prescribed)."""
+    if entry is None:
+        return {
+            "entry_date": day,
+            "dose_taken": None if step else "no",
+            "dose_mg": format_mg(step.dose_mg) if step else "",
+            "timing_taken": step.timing if step else "",
+        }
+    initial = {
+        "entry_date": day,
+        "dose_taken": "yes" if entry.dose_taken else "no",
+        "dose_mg": format_mg(entry.dose_mg) if entry.dose_mg is not None else (
+            format_mg(step.dose_mg) if step else ""
+        ),
+        "timing_taken": entry.timing_taken or (step.timing if step else ""),
+        "time_taken": entry.time_taken,
+        "sleep_quality": entry.sleep_quality,
+        "notes": entry.notes,
+        "confirm_deviation": entry.dose_deviation_confirmed,
+    }
+    initial.update({f"score_{score.symptom_id}": score.score for score in entry.scores.all()})
+    for report in entry.side_effects.all():
+        initial[f"side_{report.kind}"] = report.severity
+        if report.kind == SideEffectKind.OTHER:
+            initial["side_other_text"] = report.other_text
+    return initial

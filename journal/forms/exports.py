@@ -1,0 +1,39 @@
+"""The export forms: a date range, and the byte-order mark for Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from journal.exports import range_problems
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ByteOrderMarkForm(forms.Form):
+    byte_order_mark = forms.BooleanField(
+        required=False,
+        label="Opening it in Excel? Add a byte-order mark",
+        help_text="Excel then shows accented letters right. Other programs do not need it.",
+    )
+
+
+class ExportRangeForm(ByteOrderMarkForm):
+    start = forms.DateField(label="From", widget=DATE_INPUT)
+    end = forms.DateField(label="To (included)", widget=DATE_INPUT)
+
+    field_order = ["start", "end", "byte_order_mark"]
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["max"] = today.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end"):
+            for name, problem in range_problems(cleaned["start"], cleaned["end"], self.today).items():
+                self.add_error(name, problem)
+        return cleaned

@@ -1,0 +1,78 @@
+"""Fields and form behaviour shared by the forms of every sub-domain."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from journal.models import (
+    User,
+)
+from journal.titration import check_dose
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
+
+
+def names_listed(text: str) -> list[str]:
+    """Names typed one per line or separated by commas, each once."""
+    names = (name.strip() for line in text.splitlines() for name in line.split(","))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+
+def new_username(raw: str) -> str:
+    """A username no login has yet, in any capitalisation (people retype them)."""
+    username = raw.strip()
+    User.username_validator(username)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"The username {username!r} is taken; choose another.")
+    return username
+
+class OnceForm(forms.Form):
+    """A form whose submission is applied once: a hidden key, new each time the form is
+    shown, goes with the change into the audit log, and a resubmission of the same key (a
+    double click, a retried request) is answered as done without changing anything twice."""
+
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = uuid.uuid4().hex
+        self.fields["request_key"].initial = key
+        if self.is_bound and not self.data.get(self.add_prefix("request_key")):
+            self.data = self.data.copy()  # e.g. a template applied: the form is shown anew
+            self.data[self.add_prefix("request_key")] = key
+
+    def clean_request_key(self) -> str | None:
+        return self.cleaned_data["request_key"] or None
+
+
+class DoseField(forms.DecimalField):
+    """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
+    50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value: Decimal | None) -> None:
+        super().validate(value)
+        if value is not None:
+            refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level.stops_save]
+            if refusals:
+                raise ValidationError(refusals)
+
+
+class OwnIds:
+    """The change forms share one page (the plan page): each names its fields' ids after
+    itself, so that no two fields share an id and every label finds its own field."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)

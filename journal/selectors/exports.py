@@ -1,0 +1,205 @@
+"""Reads behind the exports: the CSV rows, streamed in batches, and the appointment summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from journal.advice import AdherenceCount, count_adherence
+from journal.exports import (
+    EntryRecord,
+    ExportDay,
+    SideEffectTally,
+    dates,
+    previous_visit,
+    tally_side_effects,
+)
+from journal.models import (
+    AuditEvent,
+    Condition,
+    DailyEntry,
+    Patient,
+    Screening,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+)
+from journal.safety import MedicationPeriod, SafetyState, safety_by_day
+from journal.schedule import (
+    DayPrescription,
+    Dose,
+    PausePeriod,
+    StepRow,
+)
+from journal.selectors.records import (
+    PatientOverview,
+    medication_periods_for,
+    patient_overview,
+    schedules_for,
+    screening_answers_for,
+)
+
+EXPORT_BATCH_PATIENTS = 50
+EXPORT_BATCH_ROWS = 10_000
+
+
+def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
+    """Symptoms these patients track or have scored, by name (1 query): an export keeps the
+    scores of a symptom that is no longer tracked."""
+    ids = list(patient_ids)
+    scored = SymptomScore.objects.filter(entry__patient_id__in=ids).values("symptom_id")
+    return list(
+        Symptom.objects.filter(Q(patients__in=ids) | Q(pk__in=scored)).distinct().order_by("name", "pk")
+    )
+
+
+def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
+    """One row per patient per date from `first` to `last`, patients in code order.
+
+    A generator: 1 query for the patient ids, then 8 per batch of patients. A batch holds at
+    most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
+    however large the clinic."""
+    ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
+    days = dates(first, last)
+    size = max(1, min(EXPORT_BATCH_PATIENTS, EXPORT_BATCH_ROWS // len(days)))
+    for start in range(0, len(ids), size):
+        yield from _export_batch(ids[start : start + size], days)
+
+
+def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
+    first, last = days[0], days[-1]
+    patients = Patient.objects.only("pk", "code", "time_zone").in_bulk(ids)
+    schedules, answers = schedules_for(ids), screening_answers_for(ids)
+    medications = medication_periods_for(patients.values())
+    entries = _entry_records(ids, first, last)
+    for pk in ids:
+        schedule, label = schedules[pk], patients[pk].export_label
+        taken = [med for med in medications[pk] if med.taken_within(first, last)]
+        safety = safety_by_day(answers=answers.get(pk), medications=medications[pk], schedule=schedule,
+                               days=days)
+        for day, state in safety:
+            yield ExportDay(
+                patient_label=label,
+                day=day,
+                first_dose=schedule.first_dose,
+                prescribed=schedule.prescribed(day),
+                entry=entries.get((pk, day)),
+                medications=taken,
+                safety=state,
+            )
+
+
+def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
+    """The entries of these patients in the range as plain records (3 queries)."""
+    in_range = {"entry__patient_id__in": ids, "entry__entry_date__gte": first, "entry__entry_date__lte": last}
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for entry_id, symptom_id, score in SymptomScore.objects.filter(**in_range).values_list(
+        "entry_id", "symptom_id", "score"
+    ):
+        scores[entry_id][symptom_id] = score
+    side_effects: dict[int, dict[str, str]] = defaultdict(dict)
+    other_text: dict[int, str] = {}
+    for entry_id, kind, severity, text in SideEffectReport.objects.filter(**in_range).values_list(
+        "entry_id", "kind", "severity", "other_text"
+    ):
+        side_effects[entry_id][kind] = severity
+        if text:
+            other_text[entry_id] = text
+    rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
+    return {
+        (entry.patient_id, entry.entry_date): EntryRecord(
+            dose_taken=entry.dose_taken,
+            dose_mg=entry.dose_mg,
+            timing_taken=entry.timing_taken,
+            time_taken=entry.time_taken,
+            sleep_quality=entry.sleep_quality,
+            notes=entry.notes,
+            edit_count=entry.edit_count,
+            side_effects=side_effects[entry.pk],
+            other_side_effect=other_text.get(entry.pk, ""),
+            scores=scores[entry.pk],
+        )
+        for entry in rows
+    }
+
+
+def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.date) -> dt.date | None:
+    """The local date of the latest export among `events` made before `today` (1 query).
+    Exports made earlier today do not count, so the default range stays put all day."""
+    start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    event = events.filter(kind=AuditEvent.Kind.EXPORT, at__lt=start_of_today).order_by("at", "pk").last()
+    return event.at.astimezone(zone).date() if event else None
+
+
+@dataclass(frozen=True)
+class SummaryPlan:
+    plan: TitrationPlan
+    steps: list[StepRow]
+
+
+@dataclass(frozen=True)
+class AppointmentSummary:
+    """What the printable appointment summary shows: the clinician page's overview (chart,
+    responses, 14-day adherence, safety) and the rest of the visit, as of the patient's
+    local today."""
+
+    overview: PatientOverview
+    conditions: list[Condition]
+    plans: list[SummaryPlan]
+    screening: Screening | None
+    medications: list[MedicationPeriod]
+    since: dt.date
+    since_what: str
+    adherence_since: AdherenceCount
+    side_effects: list[SideEffectTally]
+
+    @property
+    def today(self) -> dt.date:
+        return self.overview.record.today
+
+    @property
+    def current(self) -> Dose | None:
+        return self.overview.record.prescribed(self.today)
+
+    @property
+    def today_prescription(self) -> DayPrescription:
+        return self.overview.record.schedule.on(self.today)
+
+    @property
+    def pauses(self) -> tuple[PausePeriod, ...]:
+        return self.overview.record.schedule.pauses
+
+    @property
+    def safety(self) -> SafetyState | None:
+        return self.overview.record.safety
+
+
+def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
+    """The appointment summary of one patient (`patient_overview` and 6 more queries).
+    "Since the previous visit" runs from the later of the last review and the previous
+    clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
+    overview = patient_overview(patient, now)
+    record = overview.record
+    today = record.today
+    reviewed = patient.last_reviewed_at.astimezone(patient.zone).date() if patient.last_reviewed_at else None
+    exported = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
+    since, since_what = previous_visit(today, reviewed, exported)
+    logged = [(entry.day, entry.dose_taken) for entry in record.entries]
+    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT).select_related("prescriber__user")
+    return AppointmentSummary(
+        overview=overview,
+        conditions=list(patient.conditions.all()),
+        plans=[SummaryPlan(plan, record.schedule.step_rows(today, plan.pk)) for plan in plans],
+        screening=patient.screenings.select_related("screened_by__user").first(),
+        medications=[med for med in record.medications if med.taken_within(since, today)],
+        since=since,
+        since_what=since_what,
+        adherence_since=count_adherence(logged, record.schedule.prescribed_days(since, today), today,
+                                        days=(today - since).days + 1),
+        side_effects=tally_side_effects(record.side_effects, since, today),
+    )

@@ -1,0 +1,64 @@
+"""The audit log, the patient row lock and one-time request keys, shared by every service.
+
+Every write records what it did in the append-only audit log (`AuditEvent`); writes to
+one patient queue on the patient's row; a form's request key makes a resubmission a no-op."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+
+from journal.findings import Finding, needing_confirmation
+from journal.models import (
+    AuditEvent,
+    Clinic,
+    Patient,
+    User,
+)
+
+
+def record_audit(*, patient: Patient | None, actor: User | None, kind: str, summary: str,
+           details: dict | None = None, clinic: Clinic | None = None,
+           request_key: str | None = None) -> AuditEvent:
+    """One audit row about `patient`, or, with patient=None, about the `clinic` itself.
+    `request_key` names the form submission that made the change (see `_already_applied`)."""
+    clinic_id = patient.clinic_id if patient is not None else clinic.pk
+    event = AuditEvent(patient=patient, clinic_id=clinic_id, actor=actor, kind=kind,
+                       summary=summary[:500], details=details or {}, request_key=request_key or None)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def lock_patient(patient: Patient) -> None:
+    """Queue this patient's writes: plan changes, medication changes and entries wait for one
+    another, so each sees what the one before it wrote (SQLite queues all writers anyway)."""
+    Patient.objects.select_for_update().only("pk").get(pk=patient.pk)
+
+
+def already_applied(request_key: str | None) -> AuditEvent | None:
+    """The audit row of a change made by the same form submission: a double click or a
+    retried request is answered as done instead of changing the plan twice. Called with the
+    patient locked, so the first submission's row is visible to the second."""
+    return AuditEvent.objects.filter(request_key=request_key).first() if request_key else None
+
+
+def finding_dicts(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    return [{"level": f.level, "code": f.code, "message": f.message, "reason": f.reason} for f in findings]
+
+
+def require_confirmation(findings: Sequence[Finding], confirmed: bool, *, patient: Patient, actor: User,
+                          about: str) -> None:
+    """Refusals and blocks stop the change; warnings need the clinician's explicit
+    confirmation, recorded as one WARNING_CONFIRMED row; notes pass."""
+    stops = [f.message for f in findings if f.level.stops_save]
+    if stops:
+        raise ValidationError(stops)
+    warnings = needing_confirmation(findings)
+    if warnings and not confirmed:
+        raise ValidationError("Confirm the warnings to save: " + " ".join(f.message for f in warnings))
+    if warnings:
+        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.WARNING_CONFIRMED,
+               summary=f"Confirmed for {about}: " + " ".join(f.message for f in warnings),
+               details={"about": about, "warnings": finding_dicts(warnings)})

@@ -1,0 +1,119 @@
+"""Clinic administration: clinicians, the admin role and care teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from journal.models import (
+    AuditEvent,
+    Clinician,
+    Patient,
+    User,
+)
+from journal.services.audit import (
+    record_audit,
+)
+
+
+def _require_admin_of(admin: Clinician, clinic_id: int) -> None:
+    if not admin.is_clinic_admin or admin.clinic_id != clinic_id:
+        raise ValidationError("Only an admin of this clinic can do this.")
+
+
+def _clinic_audit(admin: Clinician, kind: str, summary: str, details: dict) -> None:
+    record_audit(patient=None, clinic=admin.clinic, actor=admin.user, kind=kind, summary=summary, details=details)
+
+
+def _password_link_args(user: User) -> tuple[str, str]:
+    """(uidb64, token) for Django's password-set link. The token is tied to the password
+    hash, so it stops working once a password is set, and after PASSWORD_RESET_TIMEOUT."""
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+
+
+def clinician_add(*, admin: Clinician, first_name: str, last_name: str, username: str, email: str,
+                  is_clinic_admin: bool) -> tuple[Clinician, tuple[str, str]]:
+    """A new clinician of the admin's clinic, and the (uidb64, token) of the one-time link with
+    which they set their password: the login has none yet."""
+    _require_admin_of(admin, admin.clinic_id)
+    with transaction.atomic():
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        clinician = Clinician(user=user, clinic_id=admin.clinic_id, is_clinic_admin=is_clinic_admin)
+        clinician.full_clean()
+        clinician.save()
+        role = "clinic admin" if is_clinic_admin else "clinician"
+        summary = f"{clinician} added as {role}, login {username!r}."
+        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_ADDED, summary,
+                      {"clinician": clinician.pk, "username": username, "is_clinic_admin": is_clinic_admin})
+    return clinician, _password_link_args(user)
+
+
+def clinician_password_link(*, admin: Clinician, clinician: Clinician) -> tuple[str, str]:
+    """A new one-time link, as (uidb64, token), for a clinician who has not set a password yet."""
+    _require_admin_of(admin, clinician.clinic_id)
+    if clinician.user.has_usable_password():
+        raise ValidationError(f"{clinician} has already set a password.")
+    with transaction.atomic():
+        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_CHANGED, f"New set-password link for {clinician}.",
+                      {"clinician": clinician.pk, "action": "password_link"})
+    return _password_link_args(clinician.user)
+
+
+def clinician_change(*, admin: Clinician, clinician: Clinician, is_clinic_admin: bool,
+                     is_active: bool) -> None:
+    """Give or take the admin role; deactivate or reactivate the login. Clinicians are never
+    deleted: plans name them as prescribers. An admin cannot demote or deactivate themself,
+    so the clinic always keeps an active admin."""
+    _require_admin_of(admin, clinician.clinic_id)
+    if clinician.pk == admin.pk and not (is_clinic_admin and is_active):
+        raise ValidationError("You cannot remove your own admin role or deactivate your own login: "
+                              "another admin of the clinic must do it, so the clinic always keeps an admin.")
+    user = clinician.user
+    before = {"is_clinic_admin": clinician.is_clinic_admin, "is_active": user.is_active}
+    after = {"is_clinic_admin": is_clinic_admin, "is_active": is_active}
+    if before == after:
+        return
+    with transaction.atomic():
+        clinician.is_clinic_admin = is_clinic_admin
+        clinician.save(update_fields=["is_clinic_admin"])
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        changes = []
+        if before["is_clinic_admin"] != is_clinic_admin:
+            changes.append("now a clinic admin" if is_clinic_admin else "no longer a clinic admin")
+        if before["is_active"] != is_active:
+            changes.append("login reactivated" if is_active else "login deactivated")
+        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_CHANGED, f"{clinician}: {', '.join(changes)}.",
+                      {"clinician": clinician.pk, "before": before, "after": after})
+
+
+def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Clinician]) -> None:
+    """Assign exactly `clinicians` to the patient; they see the patient under "My patients".
+    Only clinicians of the patient's own clinic may be assigned."""
+    _require_admin_of(admin, patient.clinic_id)
+    chosen = set(clinicians)
+    if any(c.clinic_id != patient.clinic_id for c in chosen):
+        raise ValidationError("Only clinicians of the patient's own clinic can be on their care team.")
+    with transaction.atomic():
+        current = set(patient.clinicians.select_related("user"))
+        added, removed = chosen - current, current - chosen
+        if not added and not removed:
+            return
+        patient.clinicians.set(chosen)
+        def names(group: set[Clinician]) -> str:
+            return ", ".join(sorted(str(c) for c in group)) or "nobody"
+
+        summary = f"Care team of {patient}: {names(chosen)}"
+        changes = (("added", added), ("removed", removed))
+        summary += "".join(f"; {label} {names(group)}" for label, group in changes if group)
+        _clinic_audit(admin, AuditEvent.Kind.CARE_TEAM_CHANGED, f"{summary}.",
+                      {"patient": patient.pk, "clinicians": sorted(c.pk for c in chosen),
+                       "added": sorted(c.pk for c in added), "removed": sorted(c.pk for c in removed)})

@@ -1,0 +1,109 @@
+"""The patient's daily entry and their private dose calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+
+from journal.models import (
+    AuditEvent,
+    DailyEntry,
+    Patient,
+    SideEffectReport,
+    SymptomScore,
+    User,
+    new_calendar_token,
+)
+from journal.services.audit import (
+    lock_patient,
+    record_audit,
+)
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    patient: Patient,
+    entry_date: dt.date,
+    dose_taken: bool,
+    dose_mg: Decimal | None,
+    timing_taken: str,
+    time_taken: dt.time | None,
+    sleep_quality: int | None,
+    notes: str,
+    dose_deviation_confirmed: bool,
+    scores: Mapping[int, int],
+    side_effects: Mapping[str, tuple[str, str]],
+) -> DailyEntry:
+    """Create or update the patient's one entry for `entry_date` with its scores (symptom
+    id → 0–10) and side effects (kind → (severity, text)).
+
+    Two saves of the same day at once (two tabs, a double tap, a retry) must leave one row
+    with the last values: locking the patient row makes a patient's saves queue up, so the
+    second sees the first's entry and updates it (on SQLite, IMMEDIATE transactions queue
+    all writers anyway). An update that changes something counts as an edit, so the
+    clinician sees that the entry was edited; simple_history keeps the previous values. A
+    resubmission with nothing changed writes nothing."""
+    lock_patient(patient)
+    values = {
+        "dose_taken": dose_taken,
+        "dose_mg": dose_mg,
+        "timing_taken": timing_taken,
+        "time_taken": time_taken,
+        "sleep_quality": sleep_quality,
+        "notes": notes,
+        "dose_deviation_confirmed": dose_deviation_confirmed,
+    }
+    entry = DailyEntry.objects.filter(patient=patient, entry_date=entry_date).first()
+    old_scores = {} if entry is None else {score.symptom_id: score for score in entry.scores.all()}
+    old_effects = {} if entry is None else {report.kind: report for report in entry.side_effects.all()}
+    unchanged = (
+        entry is not None
+        and all(getattr(entry, name) == value for name, value in values.items())
+        and {pk: score.score for pk, score in old_scores.items()} == dict(scores)
+        and {kind: (r.severity, r.other_text) for kind, r in old_effects.items()} == dict(side_effects)
+    )
+    if unchanged:
+        return entry
+    if entry is None:
+        entry = DailyEntry(patient=patient, entry_date=entry_date)
+    else:
+        entry.edit_count += 1
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+
+    for symptom_id, old in old_scores.items():
+        if symptom_id not in scores:
+            old.delete()
+    for symptom_id, value in scores.items():
+        score = old_scores.get(symptom_id) or SymptomScore(entry=entry, symptom_id=symptom_id)
+        if score.pk is None or score.score != value:
+            score.score = value
+            score.full_clean()
+            score.save()
+
+    for kind, old in old_effects.items():
+        if kind not in side_effects:
+            old.delete()
+    for kind, (severity, text) in side_effects.items():
+        report = old_effects.get(kind) or SideEffectReport(entry=entry, kind=kind)
+        if report.pk is None or (report.severity, report.other_text) != (severity, text):
+            report.severity, report.other_text = severity, text
+            report.full_clean()
+            report.save()
+    return entry
+
+
+@transaction.atomic
+def calendar_token_reset(*, patient: Patient, actor: User) -> str:
+    """Give the patient a new private calendar address; the old one stops working at once."""
+    patient.calendar_token = new_calendar_token()
+    patient.save(update_fields=["calendar_token"])
+    record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.CALENDAR_RESET,
+           summary="Calendar link reset; the old link no longer works.")
+    return patient.calendar_token

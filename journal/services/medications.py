@@ -1,0 +1,68 @@
+"""The medication list, changed by the patient or a clinician; every change is audited with
+the safety state that follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from journal.models import (
+    AuditEvent,
+    Medication,
+    Patient,
+    User,
+)
+from journal.selectors.records import safety_of
+from journal.services.audit import (
+    finding_dicts,
+    lock_patient,
+    record_audit,
+)
+
+
+def _by_whom(actor: User) -> str:
+    return "by the patient" if actor.role == "patient" else f"by {actor.get_full_name() or actor.username}"
+
+
+def _safety_words(patient: Patient) -> tuple[str, list[dict[str, str]]]:
+    """The patient's safety concerns now, for the audit row of a medication change."""
+    concerns = safety_of(patient).concerns
+    if not concerns:
+        return "", []
+    words = " Safety: " + " ".join(f"{f.level.label} — {f.message}" for f in concerns)
+    return words, finding_dicts(concerns)
+
+
+def medication_add(*, patient: Patient, actor: User, name: str, dose_text: str = "",
+                   started_on: dt.date | None = None) -> Medication:
+    """Add a medicine to the patient's list, by the patient or a clinician. The audit row
+    says who added it and the safety state that follows (an opioid added mid-treatment
+    raises its alert everywhere at once, since every page reads the list)."""
+    with transaction.atomic():
+        lock_patient(patient)
+        medication = Medication(patient=patient, name=name, dose_text=dose_text, started_on=started_on)
+        medication.full_clean()
+        medication.save()
+        safety, concerns = _safety_words(patient)
+        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.MEDICATION_ADDED,
+               summary=f"{medication.name} added to the medication list {_by_whom(actor)}.{safety}",
+               details={"medication": medication.pk, "name": medication.name, "concerns": concerns})
+    return medication
+
+
+def medication_stop(*, medication: Medication, actor: User, stopped_on: dt.date) -> Medication:
+    """Record the last day a medicine was taken."""
+    patient = medication.patient
+    with transaction.atomic():
+        lock_patient(patient)
+        medication.stopped_on = stopped_on
+        medication.full_clean()
+        medication.save(update_fields=["stopped_on"])
+        safety, concerns = _safety_words(patient)
+        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.MEDICATION_STOPPED,
+               summary=f"{medication.name}: last taken on {stopped_on.isoformat()}, "
+                       f"{_by_whom(actor)}.{safety}",
+               details={"medication": medication.pk, "stopped_on": stopped_on.isoformat(),
+                        "concerns": concerns})
+    return medication

@@ -1,0 +1,279 @@
+"""The patient's journal: today, the daily entry, history, a day, the dose calendar and their
+own chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from journal import diary as diary_rules
+from journal.access import own_patient, patient_required
+from journal.diary import DAY, Diary, default_entry_date, earliest_editable
+from journal.dose_calendar import dose_calendar
+from journal.forms.entries import EntryForm, entry_initial
+from journal.forms.medications import MedicationForm, MedicationStopForm
+from journal.medicines import MedicationCategory, classify_medication
+from journal.models import Medication, Patient
+from journal.safety import OPIOID_REASON
+from journal.selectors.entries import patient_diary
+from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.services.entries import calendar_token_reset, entry_save
+from journal.services.medications import medication_add
+from journal.services.medications import medication_stop as stop_medication
+
+HISTORY_WEEKS = 5
+
+
+@patient_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    now = patient.local_now()
+    day = now.date()
+    diary = patient_diary(patient, since=day - 6 * DAY, today=day)
+    entry_day, after_midnight = default_entry_date(now)
+    context = {
+        "patient": patient,
+        "day": day,
+        "today": diary.schedule.on(day),
+        "ends_on": diary.schedule.ends_on(day),
+        "safety": safety_of(patient, diary.schedule, day),
+        "entry": diary.entries.get(entry_day),
+        "entry_day": entry_day,
+        "after_midnight": after_midnight,
+        "week": diary.days(day - 6 * DAY, day),
+    }
+    return render(request, "journal/entries/today.html", context)
+
+
+def _requested_day(request: HttpRequest, today: dt.date, default: dt.date) -> tuple[dt.date, str | None]:
+    """The date asked for in ?date=, or the default with the reason it cannot be used."""
+    raw = request.GET.get("date")
+    if not raw:
+        return default, None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return default, "That is not a date; here is today's entry instead."
+    problem = diary_rules.date_problem(day, today)
+    return (default, problem) if problem else (day, None)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest) -> HttpResponse:
+    """The daily entry form. Saving the same date again updates that day's entry."""
+    patient = own_patient(request)
+    now = patient.local_now()
+    today = now.date()
+    default_day, after_midnight = default_entry_date(now)
+    diary = patient_diary(patient, since=earliest_editable(today), today=today)
+    symptoms = list(patient.tracked_symptoms.all())
+    form_args = {"symptoms": symptoms, "today": today, "prescribed": diary.prescribed}
+    date_message, saved = None, False
+
+    if request.method == "POST":
+        form = EntryForm(request.POST, **form_args)
+        if form.is_valid():
+            data = form.cleaned_data
+            saved_entry = entry_save(
+                patient=patient,
+                entry_date=data["entry_date"],
+                dose_taken=data["dose_taken"],
+                dose_mg=data["dose_mg"],
+                timing_taken=data["timing_taken"],
+                time_taken=data["time_taken"],
+                sleep_quality=data["sleep_quality"],
+                notes=data["notes"],
+                dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
+                scores=form.scores(),
+                side_effects=form.side_effects(),
+            )
+            if not request.htmx:
+                messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
+                return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
+            day, saved = saved_entry.entry_date, True
+            form = EntryForm(
+                initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args
+            )
+        else:
+            day = form.cleaned_data.get("entry_date", default_day)
+    else:
+        day, date_message = _requested_day(request, today, default_day)
+        saved_entry = diary.entries.get(day)
+        form = EntryForm(initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args)
+
+    context = {
+        "patient": patient,
+        "form": form,
+        "day": day,
+        "today": today,
+        "step": diary.prescribed(day),
+        "in_baseline": diary.in_baseline(day),
+        "after_midnight": after_midnight and day == default_day,
+        "existing": day in diary.entries or saved,
+        "saved": saved,
+        "date_message": date_message,
+        "previous_day": day - DAY if day - DAY >= earliest_editable(today) else None,
+        "next_day": day + DAY if day + DAY <= today else None,
+        "earliest": earliest_editable(today),
+    }
+    template = "journal/entries/entry.html#entry-form" if request.htmx else "journal/entries/entry.html"
+    return render(request, template, context)
+
+
+def _history_weeks(diary: Diary, first_monday: dt.date) -> list[list]:
+    """Calendar rows Monday–Sunday; days after today are None."""
+    weeks = []
+    for week in range(HISTORY_WEEKS):
+        monday = first_monday + 7 * week * DAY
+        weeks.append([
+            diary.day(date) if date <= diary.today else None
+            for date in diary_rules.days_between(monday, monday + 6 * DAY)
+        ])
+    return weeks
+
+
+@patient_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    today = patient.local_today()
+    first_monday = today - today.weekday() * DAY - 7 * (HISTORY_WEEKS - 1) * DAY
+    diary = patient_diary(patient, since=min(first_monday, today - 29 * DAY), today=today)
+    context = {
+        "patient": patient,
+        "today": today,
+        "weeks": _history_weeks(diary, first_monday),
+        "adherence": [(14, diary.adherence(14)), (30, diary.adherence(30))],
+        "entries": sorted(diary.entries.values(), key=lambda entry: entry.entry_date, reverse=True),
+        "earliest": earliest_editable(today),
+        "legend": [(status.value, label) for status, label in diary_rules.STATUS_LABELS.items()],
+    }
+    return render(request, "journal/entries/history.html", context)
+
+
+@patient_required
+@require_GET
+def day_detail(request: HttpRequest, day: str) -> HttpResponse:
+    """One day's entry, read-only (older days cannot be changed)."""
+    patient = own_patient(request)
+    today = patient.local_today()
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    if date > today:
+        raise Http404("That date is in the future.")
+    diary = patient_diary(patient, since=date, today=today)
+    entry = diary.entries.get(date)
+    context = {
+        "patient": patient,
+        "date": date,
+        "entry": entry,
+        "step": diary.prescribed(date),
+        "status": diary.day(date),
+    }
+    return render(request, "journal/entries/day.html", context)
+
+
+@patient_required
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[patient.calendar_token]))
+    context = {
+        "patient": patient,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+    return render(request, "journal/entries/calendar.html", context)
+
+
+@patient_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    calendar_token_reset(patient=own_patient(request), actor=request.user)
+    messages.success(request, "Your calendar link has been replaced. Add the new one to your calendar.")
+    return redirect("calendar")
+
+
+@require_GET
+@cache_control(private=True, max_age=0)
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private dose calendar. No login (calendar apps cannot log in): the token in the
+    address is the key, and an unknown or replaced token is a 404."""
+    patient = Patient.objects.filter(calendar_token=token).first()
+    if patient is None:
+        raise Http404("No such calendar.")
+    body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ldn-doses.ics"'
+    return response
+
+
+@patient_required
+def my_chart(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    context = {"patient": patient, "overview": patient_overview(patient)}
+    return render(request, "journal/entries/my_chart.html", context)
+
+
+def _medications_page(
+    request: HttpRequest, patient: Patient, *, add_form=None, stop_form=None
+) -> HttpResponse:
+    today = patient.local_today()
+    medications = list(patient.medications.all())
+    current = [med for med in medications if med.stopped_on is None]
+    context = {
+        "patient": patient,
+        "today": today,
+        "safety": safety_of(patient, day=today),
+        "current": [
+            (med, MedicationCategory.OPIOID in classify_medication(med.name),
+             stop_form if stop_form and stop_form.medication == med else None)
+            for med in current
+        ],
+        "stopped": sorted(
+            (med for med in medications if med not in current), key=lambda med: med.stopped_on, reverse=True
+        ),
+        "add_form": add_form or MedicationForm(today=today),
+        "opioid_reason": OPIOID_REASON,
+    }
+    return render(request, "journal/entries/medications.html", context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def medications(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    if request.method == "GET":
+        return _medications_page(request, patient)
+    form = MedicationForm(request.POST, today=patient.local_today())
+    if not form.is_valid():
+        return _medications_page(request, patient, add_form=form)
+    medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
+    messages.success(request, f"Added {medication.name}.")
+    return redirect("medications")
+
+
+@patient_required
+@require_POST
+def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = own_patient(request)
+    medication = get_object_or_404(Medication, pk=pk, patient=patient)
+    form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
+    if not form.is_valid():
+        return _medications_page(request, patient, stop_form=form)
+    stop_medication(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
+    messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+    return redirect("medications")
+
+

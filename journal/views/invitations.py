@@ -1,0 +1,118 @@
+"""Inviting a patient: the clinician creates the record and a one-time link; the patient
+opens the link and sets their password."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from journal.access import clinician_of, clinician_required, patient_for
+from journal.forms.invitations import AcceptInvitationForm, InviteForm
+from journal.models import Patient
+from journal.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    patient_invite,
+)
+from journal.views.common import stash_link, take_link
+
+SESSION_KEY = "invitation_links"
+
+
+def _hand_out(request: HttpRequest, patient: Patient, token: str) -> None:
+    """Keep the link for the next page (it is shown once) and email it when mail is set up."""
+    link = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
+    stash_link(request, SESSION_KEY, patient.pk, link)
+    if settings.SEND_INVITATION_EMAILS and patient.email:
+        clinic = patient.clinic.name
+        send_mail(
+            subject=f"Your LDN Journal invitation from {clinic}",
+            message=f"Hello {patient.name},\n\n{clinic} invites you to keep your LDN journal online.\n"
+            f"Open this link within 7 days to set your password (it works once):\n\n{link}\n",
+            from_email=None,
+            recipient_list=[patient.email],
+        )
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def invite_patient(request: HttpRequest) -> HttpResponse:
+    clinician = clinician_of(request)
+    form = InviteForm(request.POST or None, clinic=clinician.clinic)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            patient, token = patient_invite(
+                clinician=clinician,
+                name=data["name"],
+                time_zone=data["time_zone"],
+                email=data["email"],
+                code=data["code"],
+                conditions=data["conditions"],
+                new_conditions=data["other_conditions"],
+                symptoms=data["symptoms"],
+                new_symptoms=data["other_symptoms"],
+                medications=data["medications"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            _hand_out(request, patient, token)
+            return redirect("invitation_link", pk=patient.pk)
+    return render(request, "journal/invitations/invite.html", {"form": form})
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows a link just made (once); POST makes a new link for a patient without a login."""
+    patient = patient_for(request, pk)
+    if request.method == "POST":
+        try:
+            token = invitation_create(patient=patient, clinician=clinician_of(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("patient_detail", pk=patient.pk)
+        _hand_out(request, patient, token)
+        return redirect("invitation_link", pk=patient.pk)
+    link = take_link(request, SESSION_KEY, patient.pk)
+    return render(
+        request,
+        "journal/invitations/invitation_link.html",
+        {
+            "patient": patient,
+            "link": link,
+            "emailed": bool(link and settings.SEND_INVITATION_EMAILS and patient.email),
+            "invitation": patient.invitations.order_by("-created_at").first(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_for_token(token)
+    if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
+        return render(request, "journal/invitations/invitation_invalid.html", status=410 if invitation else 404)
+    form = AcceptInvitationForm(request.POST or None, patient=invitation.patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your login is ready.")
+            return redirect("home")
+    return render(request, "journal/invitations/accept.html", {"form": form, "patient": invitation.patient})
