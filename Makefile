@@ -41,6 +41,7 @@ lock: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite: lint, migrations check, unit, database and browser tests.

@@ -59,12 +59,21 @@ def test_clinic_csv_memory_stays_flat(client):
 
     small_peak, small_size = peak_while_streaming(50)
     large_peak, large_size = peak_while_streaming(200)
-    report("Clinic CSV, 180 days: peak Python memory while streaming", [
-        ("50 patients: file size / peak memory", f"{small_size / 1e6:.1f} MB / {small_peak / 1e6:.1f} MB"),
-        ("200 patients: file size / peak memory", f"{large_size / 1e6:.1f} MB / {large_peak / 1e6:.1f} MB"),
-        ("file size ratio 200/50", f"{large_size / small_size:.2f}x"),
-        ("peak memory ratio 200/50 (flat = 1, linear = 4)", f"{large_peak / small_peak:.2f}x"),
-    ])
+    report(
+        "Clinic CSV, 180 days: peak Python memory while streaming",
+        [
+            (
+                "50 patients: file size / peak memory",
+                f"{small_size / 1e6:.1f} MB / {small_peak / 1e6:.1f} MB",
+            ),
+            (
+                "200 patients: file size / peak memory",
+                f"{large_size / 1e6:.1f} MB / {large_peak / 1e6:.1f} MB",
+            ),
+            ("file size ratio 200/50", f"{large_size / small_size:.2f}x"),
+            ("peak memory ratio 200/50 (flat = 1, linear = 4)", f"{large_peak / small_peak:.2f}x"),
+        ],
+    )
 
 
 def test_roster_cost_per_patient(client):
@@ -74,12 +83,15 @@ def test_roster_cost_per_patient(client):
         client.force_login(admin.user)
         timings[patients] = best_of(3, lambda: client.get(reverse("roster")))
     bare = best_of(5, lambda: client.get(reverse("data_dictionary")))
-    report("Roster (clinic admin, whole clinic, 60 days each)", [
-        ("bare page (data dictionary) as baseline", f"{bare * 1000:.1f} ms"),
-        ("50 patients, relative to baseline", f"{timings[50] / bare:.1f}x"),
-        ("200 patients, relative to baseline", f"{timings[200] / bare:.1f}x"),
-        ("ratio 200/50 (linear = 4)", f"{timings[200] / timings[50]:.2f}x"),
-    ])
+    report(
+        "Roster (clinic admin, whole clinic, 60 days each)",
+        [
+            ("bare page (data dictionary) as baseline", f"{bare * 1000:.1f} ms"),
+            ("50 patients, relative to baseline", f"{timings[50] / bare:.1f}x"),
+            ("200 patients, relative to baseline", f"{timings[200] / bare:.1f}x"),
+            ("ratio 200/50 (linear = 4)", f"{timings[200] / timings[50]:.2f}x"),
+        ],
+    )
 
 
 def test_clinician_patient_page_cost_of_a_long_history(client):
@@ -90,7 +102,10 @@ def test_clinician_patient_page_cost_of_a_long_history(client):
         patient = admin.clinic.patients.get()
         url = reverse("patient_detail", args=[patient.pk])
         timings[days] = statistics.median(best_of(1, lambda url=url: client.get(url)) for _ in range(3))
-    report("Clinician patient page (chart, response, advice)", [
-        ("30 days of entries", f"{timings[30] * 1000:.0f} ms"),
-        ("300 days of entries, relative to 30", f"{timings[300] / timings[30]:.2f}x"),
-    ])
+    report(
+        "Clinician patient page (chart, response, advice)",
+        [
+            ("30 days of entries", f"{timings[30] * 1000:.0f} ms"),
+            ("300 days of entries, relative to 30", f"{timings[300] / timings[30]:.2f}x"),
+        ],
+    )

@@ -60,7 +60,7 @@ REASONS: dict[str, str] = {
         "dose (1.5–2 mg) to a morning dose [004]."
     ),
     RULE_PLAN_REVIEW: (
-        "\"Give it three months\" before judging [000]; initial effects typically "
+        '"Give it three months" before judging [000]; initial effects typically '
         "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
         "counts from a 30 % improvement (IMMPACT, Dworkin et al., J Pain 2008)."
     ),
@@ -135,12 +135,14 @@ class AdviceInput:
     notes: Sequence[PatientNote] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "side_effects",
-                           tuple(ReportedSideEffect(*report) for report in self.side_effects))
+        object.__setattr__(
+            self, "side_effects", tuple(ReportedSideEffect(*report) for report in self.side_effects)
+        )
         object.__setattr__(self, "entries", tuple(LoggedDose(*entry) for entry in self.entries))
         object.__setattr__(self, "notes", tuple(PatientNote(*note) for note in self.notes))
-        object.__setattr__(self, "responses",
-                           {name: ResponseClass(cls) for name, cls in self.responses.items()})
+        object.__setattr__(
+            self, "responses", {name: ResponseClass(cls) for name, cls in self.responses.items()}
+        )
 
     @property
     def first_dose_date(self) -> dt.date | None:
@@ -186,15 +188,18 @@ class AdherenceCount:
         return self.taken / self.prescribed if self.prescribed else None
 
 
-def count_adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Collection[dt.date],
-                    today: dt.date, days: int = ADHERENCE_DAYS) -> AdherenceCount:
+def count_adherence(
+    entries: Iterable[tuple[dt.date, bool]],
+    prescribed_days: Collection[dt.date],
+    today: dt.date,
+    days: int = ADHERENCE_DAYS,
+) -> AdherenceCount:
     """Taken and prescribed days in the `days` days ending today. A prescribed day without
     an entry counts as not taken, except today itself: until today's entry is logged the
     day is not over, so it is left out rather than counted as missed."""
     taken_by_day = dict(entries)
     window = _days(today - (days - 1) * DAY, today)
-    counted = [day for day in window
-               if day in prescribed_days and (day != today or day in taken_by_day)]
+    counted = [day for day in window if day in prescribed_days and (day != today or day in taken_by_day)]
     return AdherenceCount(
         taken=sum(1 for day in counted if taken_by_day.get(day) is True),
         prescribed=len(counted),
@@ -203,8 +208,12 @@ def count_adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Co
     )
 
 
-def adherence(entries: Iterable[tuple[dt.date, bool]], prescribed_days: Collection[dt.date],
-              today: dt.date, days: int = ADHERENCE_DAYS) -> float | None:
+def adherence(
+    entries: Iterable[tuple[dt.date, bool]],
+    prescribed_days: Collection[dt.date],
+    today: dt.date,
+    days: int = ADHERENCE_DAYS,
+) -> float | None:
     """Share (0–1) of prescribed days in the last `days` days with the dose logged as taken;
     None when no dose was prescribed. See `count_adherence` for how days are counted."""
     return count_adherence(entries, prescribed_days, today, days).rate
@@ -249,33 +258,42 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
     if step.dose_mg <= previous or lapsed:
         return []
     last_day = step.start_date + (STEP_UP_WINDOW_DAYS - 1) * DAY
-    troubling = [r for r in inp.side_effects
-                 if step.start_date <= r.day <= last_day and r.severity in TROUBLING_SEVERITIES]
+    troubling = [
+        r
+        for r in inp.side_effects
+        if step.start_date <= r.day <= last_day and r.severity in TROUBLING_SEVERITIES
+    ]
     by_day = _reports_by_day(troubling)
     if len(by_day) < STEP_UP_MIN_BAD_DAYS:
         return []
-    options = [f"holding at {_mg(step.dose_mg)} for longer",
-               f"stepping back to {_mg(previous)}" if previous else "a lower starting dose"]
+    options = [
+        f"holding at {_mg(step.dose_mg)} for longer",
+        f"stepping back to {_mg(previous)}" if previous else "a lower starting dose",
+    ]
     if step.timing == "bedtime":
         options.append("moving the dose to the morning")
-    return [AdviceCard(
-        rule=RULE_STEP_UP_SIDE_EFFECTS,
-        key=f"{RULE_STEP_UP_SIDE_EFFECTS}:{step.start_date.isoformat()}",
-        title=f"Side effects after the step to {_mg(step.dose_mg)}",
-        suggestion="Consider " + ", or ".join(options) + ".",
-        evidence=(
-            f"Step from {_mg(previous)} to {_mg(step.dose_mg)} on {step.start_date.isoformat()}",
-            *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
-        ),
-        reason=REASONS[RULE_STEP_UP_SIDE_EFFECTS],
-    )]
+    return [
+        AdviceCard(
+            rule=RULE_STEP_UP_SIDE_EFFECTS,
+            key=f"{RULE_STEP_UP_SIDE_EFFECTS}:{step.start_date.isoformat()}",
+            title=f"Side effects after the step to {_mg(step.dose_mg)}",
+            suggestion="Consider " + ", or ".join(options) + ".",
+            evidence=(
+                f"Step from {_mg(previous)} to {_mg(step.dose_mg)} on {step.start_date.isoformat()}",
+                *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
+            ),
+            reason=REASONS[RULE_STEP_UP_SIDE_EFFECTS],
+        )
+    ]
 
 
 def _lowering_words(dose: Decimal) -> str:
     low, high = BIHARI_LOWER_TO
     if dose > high:
-        return (f"or lowering it: Bihari preferred lowering to {format_mg(low)}–{format_mg(high)} mg "
-                "over moving it to the morning [004]. The sources differ; the choice is yours.")
+        return (
+            f"or lowering it: Bihari preferred lowering to {format_mg(low)}–{format_mg(high)} mg "
+            "over moving it to the morning [004]. The sources differ; the choice is yours."
+        )
     return "or lowering it further; the choice is yours."
 
 
@@ -287,23 +305,23 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
     if step is None or step.timing != "bedtime":
         return []
     settled_by = step.start_date + SLEEP_SETTLING_DAYS * DAY
-    late = [r for r in inp.side_effects
-            if r.kind in SLEEP_SIDE_EFFECTS and settled_by < r.day <= inp.today]
+    late = [r for r in inp.side_effects if r.kind in SLEEP_SIDE_EFFECTS and settled_by < r.day <= inp.today]
     if not late:
         return []
-    return [AdviceCard(
-        rule=RULE_SLEEP_AFTER_BEDTIME_STEP,
-        key=f"{RULE_SLEEP_AFTER_BEDTIME_STEP}:{step.start_date.isoformat()}",
-        title="Sleep still disturbed on a bedtime dose",
-        suggestion=f"Consider moving the dose ({step.phrase}) to the morning [003, 004], "
-                   + _lowering_words(step.dose_mg),
-        evidence=(
-            f"{step.phrase} since {step.start_date.isoformat()}",
-            *(f"{day.isoformat()}: {', '.join(kinds)}"
-              for day, kinds in _reports_by_day(late).items()),
-        ),
-        reason=REASONS[RULE_SLEEP_AFTER_BEDTIME_STEP],
-    )]
+    return [
+        AdviceCard(
+            rule=RULE_SLEEP_AFTER_BEDTIME_STEP,
+            key=f"{RULE_SLEEP_AFTER_BEDTIME_STEP}:{step.start_date.isoformat()}",
+            title="Sleep still disturbed on a bedtime dose",
+            suggestion=f"Consider moving the dose ({step.phrase}) to the morning [003, 004], "
+            + _lowering_words(step.dose_mg),
+            evidence=(
+                f"{step.phrase} since {step.start_date.isoformat()}",
+                *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in _reports_by_day(late).items()),
+            ),
+            reason=REASONS[RULE_SLEEP_AFTER_BEDTIME_STEP],
+        )
+    ]
 
 
 def plan_review(inp: AdviceInput) -> list[AdviceCard]:
@@ -322,18 +340,19 @@ def plan_review(inp: AdviceInput) -> list[AdviceCard]:
         return []
     milestone_days, milestone = reached[-1]
     symptoms = [f"{name}: {cls.label}" for name, cls in sorted(inp.responses.items())]
-    return [AdviceCard(
-        rule=RULE_PLAN_REVIEW,
-        key=f"{RULE_PLAN_REVIEW}:{inp.first_dose_date.isoformat()}:{milestone_days}",
-        title=f"No clear response after {milestone} on LDN",
-        suggestion=("Consider reviewing the plan: the dose, the timing, or whether to "
-                    "continue."),
-        evidence=(
-            f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
-            *symptoms,
-        ),
-        reason=REASONS[RULE_PLAN_REVIEW],
-    )]
+    return [
+        AdviceCard(
+            rule=RULE_PLAN_REVIEW,
+            key=f"{RULE_PLAN_REVIEW}:{inp.first_dose_date.isoformat()}:{milestone_days}",
+            title=f"No clear response after {milestone} on LDN",
+            suggestion=("Consider reviewing the plan: the dose, the timing, or whether to continue."),
+            evidence=(
+                f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
+                *symptoms,
+            ),
+            reason=REASONS[RULE_PLAN_REVIEW],
+        )
+    ]
 
 
 def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
@@ -347,48 +366,65 @@ def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
     if count.rate >= ADHERENCE_THRESHOLD:
         return []
     year, week, _ = inp.today.isocalendar()
-    evidence = [f"Taken on {count.taken} of {count.prescribed} prescribed days "
-                f"({count.rate:.0%}) in the {ADHERENCE_DAYS} days to {inp.today.isoformat()}"]
+    evidence = [
+        f"Taken on {count.taken} of {count.prescribed} prescribed days "
+        f"({count.rate:.0%}) in the {ADHERENCE_DAYS} days to {inp.today.isoformat()}"
+    ]
     if count.not_taken:
         evidence.append(f"Logged as not taken: {_dates(count.not_taken)}")
     if count.not_logged:
         evidence.append(f"Not logged: {_dates(count.not_logged)}")
-    return [AdviceCard(
-        rule=RULE_LOW_ADHERENCE,
-        key=f"{RULE_LOW_ADHERENCE}:{year}-W{week:02d}",
-        title="Doses missed or not logged",
-        suggestion=("Consider asking the patient about missed doses or logging before "
-                    "judging the response or changing the dose."),
-        evidence=tuple(evidence),
-        reason=REASONS[RULE_LOW_ADHERENCE],
-    )]
+    return [
+        AdviceCard(
+            rule=RULE_LOW_ADHERENCE,
+            key=f"{RULE_LOW_ADHERENCE}:{year}-W{week:02d}",
+            title="Doses missed or not logged",
+            suggestion=(
+                "Consider asking the patient about missed doses or logging before "
+                "judging the response or changing the dose."
+            ),
+            evidence=tuple(evidence),
+            reason=REASONS[RULE_LOW_ADHERENCE],
+        )
+    ]
 
 
 def _after_a_step(schedule: Schedule, day: dt.date) -> bool:
     """Within 14 days of a step starting: LDN's own sleep side effects are expected then [003]."""
-    return any(dose.start_date <= day < dose.start_date + SLEEP_SETTLING_DAYS * DAY
-               for dose in schedule.effective)
+    return any(
+        dose.start_date <= day < dose.start_date + SLEEP_SETTLING_DAYS * DAY for dose in schedule.effective
+    )
 
 
 def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]]:
     recent_reports = [r for r in inp.side_effects if since <= r.day <= inp.today]
-    signs = [(r.day, f"insomnia ({r.severity})") for r in recent_reports
-             if r.kind == "insomnia" and not _after_a_step(inp.schedule, r.day)]
-    signs += [(r.day, f"\"{r.text}\" ({r.kind})") for r in recent_reports
-              if _THYROID_SIGNS.search(r.text)]
-    signs += [(n.day, f"note: \"{n.text}\"") for n in inp.notes
-              if since <= n.day <= inp.today and _THYROID_SIGNS.search(n.text)]
+    signs = [
+        (r.day, f"insomnia ({r.severity})")
+        for r in recent_reports
+        if r.kind == "insomnia" and not _after_a_step(inp.schedule, r.day)
+    ]
+    signs += [(r.day, f'"{r.text}" ({r.kind})') for r in recent_reports if _THYROID_SIGNS.search(r.text)]
+    signs += [
+        (n.day, f'note: "{n.text}"')
+        for n in inp.notes
+        if since <= n.day <= inp.today and _THYROID_SIGNS.search(n.text)
+    ]
     return sorted(signs)
 
 
 THYROID_CARD_WORDS = {  # kind → (title, suggestion)
-    ThyroidKind.REPLACEMENT: ("Possible signs of too much thyroid hormone",
-                              "Consider reviewing the thyroid hormone dose and thyroid function tests."),
-    ThyroidKind.ANTITHYROID: ("Possible signs of an overactive thyroid on antithyroid medicine",
-                              "Consider checking thyroid function and the antithyroid dose."),
-    ThyroidKind.UNSPECIFIED: ("Possible thyroid signs in a patient on thyroid medication",
-                              "Consider checking which thyroid medicine is taken, and thyroid function "
-                              "tests."),
+    ThyroidKind.REPLACEMENT: (
+        "Possible signs of too much thyroid hormone",
+        "Consider reviewing the thyroid hormone dose and thyroid function tests.",
+    ),
+    ThyroidKind.ANTITHYROID: (
+        "Possible signs of an overactive thyroid on antithyroid medicine",
+        "Consider checking thyroid function and the antithyroid dose.",
+    ),
+    ThyroidKind.UNSPECIFIED: (
+        "Possible thyroid signs in a patient on thyroid medication",
+        "Consider checking which thyroid medicine is taken, and thyroid function tests.",
+    ),
 }
 
 
@@ -406,14 +442,16 @@ def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
     if not signs:
         return []
     title, suggestion = THYROID_CARD_WORDS[inp.safety.thyroid.kind]
-    return [AdviceCard(
-        rule=RULE_THYROID_REVIEW,
-        key=f"{RULE_THYROID_REVIEW}:{signs[0][0].isoformat()}",
-        title=title,
-        suggestion=suggestion,
-        evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
-        reason=REASONS[RULE_THYROID_REVIEW],
-    )]
+    return [
+        AdviceCard(
+            rule=RULE_THYROID_REVIEW,
+            key=f"{RULE_THYROID_REVIEW}:{signs[0][0].isoformat()}",
+            title=title,
+            suggestion=suggestion,
+            evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
+            reason=REASONS[RULE_THYROID_REVIEW],
+        )
+    ]
 
 
 def safety_alert(inp: AdviceInput) -> list[AdviceCard]:
@@ -422,15 +460,20 @@ def safety_alert(inp: AdviceInput) -> list[AdviceCard]:
     dismissed card stays dismissed while the same finding holds."""
     if inp.safety is None:
         return []
-    return [AdviceCard(
-        rule=RULE_SAFETY_ALERT,
-        key=f"{RULE_SAFETY_ALERT}:{finding.code}:{hashlib.sha256(finding.message.encode()).hexdigest()[:16]}",
-        title="Safety: " + SAFETY_TITLES.get(finding.code, "a finding blocks LDN"),
-        suggestion=("Consider contacting the patient before their next dose: pause LDN while the opioid "
-                    "is needed and restart 7–14 days after its last dose, or change the opioid [003, 004]."),
-        evidence=(finding.message,),
-        reason=finding.reason,
-    ) for finding in inp.safety.alerts]
+    return [
+        AdviceCard(
+            rule=RULE_SAFETY_ALERT,
+            key=f"{RULE_SAFETY_ALERT}:{finding.code}:{hashlib.sha256(finding.message.encode()).hexdigest()[:16]}",
+            title="Safety: " + SAFETY_TITLES.get(finding.code, "a finding blocks LDN"),
+            suggestion=(
+                "Consider contacting the patient before their next dose: pause LDN while the opioid "
+                "is needed and restart 7–14 days after its last dose, or change the opioid [003, 004]."
+            ),
+            evidence=(finding.message,),
+            reason=finding.reason,
+        )
+        for finding in inp.safety.alerts
+    ]
 
 
 SAFETY_TITLES = {
@@ -440,8 +483,14 @@ SAFETY_TITLES = {
 }
 
 
-RULES = (safety_alert, step_up_side_effects, sleep_after_bedtime_step, plan_review, low_adherence,
-         thyroid_review)
+RULES = (
+    safety_alert,
+    step_up_side_effects,
+    sleep_after_bedtime_step,
+    plan_review,
+    low_adherence,
+    thyroid_review,
+)
 
 
 def advise(inp: AdviceInput) -> list[AdviceCard]:

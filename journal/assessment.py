@@ -112,8 +112,9 @@ class Assessment:
         quality is shown on the patient's page but not chosen here, since it is not one of
         the symptoms the clinician chose to follow."""
         tracked = [item for item in self.responses if item.measure.tracked]
-        return min(tracked, key=lambda item: (item.response.response_class.rank, item.measure.name),
-                   default=None)
+        return min(
+            tracked, key=lambda item: (item.response.response_class.rank, item.measure.name), default=None
+        )
 
     @property
     def main_class(self) -> ResponseClass | None:
@@ -126,8 +127,9 @@ def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) ->
         schedule=record.schedule,
         side_effects=record.side_effects,
         entries=[LoggedDose(entry.day, entry.dose_taken) for entry in record.entries],
-        responses={item.measure.name: item.response.response_class
-                   for item in responses if item.measure.tracked},
+        responses={
+            item.measure.name: item.response.response_class for item in responses if item.measure.tracked
+        },
         safety=record.safety,
         notes=record.notes,
     )
@@ -137,8 +139,9 @@ def assess(record: PatientRecord) -> Assessment:
     """Every measure's response, the advice cards and the 14-day adherence, as of
     `record.today`."""
     responses = tuple(
-        MeasureResponse(measure, assess_symptom(record.first_dose, record.today, measure.series,
-                                                measure.higher_is_better))
+        MeasureResponse(
+            measure, assess_symptom(record.first_dose, record.today, measure.series, measure.higher_is_better)
+        )
         for measure in record.measures
     )
     inp = advice_input(record, responses)
@@ -167,8 +170,12 @@ class SinceReview:
         return bool(self.entries or self.side_effects or self.advice)
 
 
-def since_review(record: PatientRecord, assessment: Assessment, reviewed_at: dt.datetime | None,
-                 advice_open_at_review: Collection[str] = ()) -> SinceReview:
+def since_review(
+    record: PatientRecord,
+    assessment: Assessment,
+    reviewed_at: dt.datetime | None,
+    advice_open_at_review: Collection[str] = (),
+) -> SinceReview:
     def after_review(moment: dt.datetime) -> bool:
         return reviewed_at is None or moment > reviewed_at
 

@@ -103,15 +103,24 @@ class ShadedWindow:
 
 def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
     """The baseline week before the first dose and the two response windows [003]."""
+
     def days(offset: int) -> dt.date:
         return first_dose + offset * DAY
 
     return [
         ShadedWindow("baseline", days(-BASELINE_DAYS), days(-1), "rgba(91,104,117,0.14)"),
-        ShadedWindow("8–10<br>weeks", days(INITIAL_EFFECT_WINDOW[0]), days(INITIAL_EFFECT_WINDOW[1]),
-                     "rgba(227,178,60,0.20)"),
-        ShadedWindow("3–6<br>months", days(FULL_RESPONSE_WINDOW[0]), days(FULL_RESPONSE_WINDOW[1]),
-                     "rgba(30,107,58,0.12)"),
+        ShadedWindow(
+            "8–10<br>weeks",
+            days(INITIAL_EFFECT_WINDOW[0]),
+            days(INITIAL_EFFECT_WINDOW[1]),
+            "rgba(227,178,60,0.20)",
+        ),
+        ShadedWindow(
+            "3–6<br>months",
+            days(FULL_RESPONSE_WINDOW[0]),
+            days(FULL_RESPONSE_WINDOW[1]),
+            "rgba(30,107,58,0.12)",
+        ),
     ]
 
 
@@ -152,9 +161,16 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> go.Scatter:
         ys.append(ys[-1])
         words.append(words[-1])
     return go.Scatter(
-        x=xs, y=ys, text=words, name="Prescribed", mode="lines", line_shape="hv",
-        line={"color": BRAND, "width": 2.5}, connectgaps=False,
-        hovertemplate="%{text}<extra>prescribed</extra>", legendgroup="dose",
+        x=xs,
+        y=ys,
+        text=words,
+        name="Prescribed",
+        mode="lines",
+        line_shape="hv",
+        line={"color": BRAND, "width": 2.5},
+        connectgaps=False,
+        hovertemplate="%{text}<extra>prescribed</extra>",
+        legendgroup="dose",
     )
 
 
@@ -162,8 +178,11 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
     """Doses taken (by when they were taken), logged as not taken, and prescribed days
     with no entry (today excepted: the day is not over)."""
     logged = {entry.day: entry for entry in record.entries}
-    taken: dict[str, tuple[list[str], list[float]]] = {"bedtime": ([], []), "morning": ([], []),
-                                                       "other": ([], [])}
+    taken: dict[str, tuple[list[str], list[float]]] = {
+        "bedtime": ([], []),
+        "morning": ([], []),
+        "other": ([], []),
+    }
     for entry in record.entries:
         if entry.dose_taken and entry.dose_mg is not None:
             xs, ys = taken.get(entry.timing_taken, taken["other"])
@@ -182,16 +201,28 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
         day += DAY
     styles = [
         (taken["bedtime"], "Taken at bedtime", {"symbol": "circle", "color": INK, "size": 5}, "taken"),
-        (taken["morning"], "Taken in the morning",
-         {"symbol": "diamond", "color": "#dd6b20", "size": 6}, "taken"),
+        (
+            taken["morning"],
+            "Taken in the morning",
+            {"symbol": "diamond", "color": "#dd6b20", "size": 6},
+            "taken",
+        ),
         (taken["other"], "Taken at another time", {"symbol": "square", "color": MUTED, "size": 5}, "taken"),
         (missed, "Not taken", {"symbol": "x", "color": "#a11d2a", "size": 8}, "not taken"),
         (unlogged, "Not logged", {"symbol": "circle-open", "color": MUTED, "size": 7}, "not logged"),
     ]
     return [
-        go.Scatter(x=xs, y=ys, name=name, mode="markers", marker=marker, legendgroup="dose",
-                   hovertemplate=f"%{{y}}<extra>{what}</extra>")  # the axis adds " mg"
-        for (xs, ys), name, marker, what in styles if xs
+        go.Scatter(
+            x=xs,
+            y=ys,
+            name=name,
+            mode="markers",
+            marker=marker,
+            legendgroup="dose",
+            hovertemplate=f"%{{y}}<extra>{what}</extra>",
+        )  # the axis adds " mg"
+        for (xs, ys), name, marker, what in styles
+        if xs
     ]
 
 
@@ -207,15 +238,24 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]
     days = [_iso(day) for day, _ in means]
     return [
         go.Scatter(
-            x=days, y=[score for _, score in sorted(measure.series)],
+            x=days,
+            y=[score for _, score in sorted(measure.series)],
             customdata=[round(mean, 1) for _, mean in means],
-            name="Daily score", mode="markers", legendgroup="daily", showlegend=first_in_legend,
+            name="Daily score",
+            mode="markers",
+            legendgroup="daily",
+            showlegend=first_in_legend,
             marker={"color": MUTED, "size": 4, "opacity": 0.45},
             hovertemplate=f"%{{y}} (7-day mean %{{customdata}})<extra>{measure.name}</extra>",
         ),
         go.Scatter(
-            x=days, y=[round(mean, 1) for _, mean in means], name="7-day mean", mode="lines",
-            legendgroup="mean", showlegend=first_in_legend, line={"color": BRAND, "width": 2.5},
+            x=days,
+            y=[round(mean, 1) for _, mean in means],
+            name="7-day mean",
+            mode="lines",
+            legendgroup="mean",
+            showlegend=first_in_legend,
+            line={"color": BRAND, "width": 2.5},
             hoverinfo="skip",
         ),
     ]
@@ -227,14 +267,18 @@ def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[go.Scat
         reports = [report for report in record.side_effects if report.severity == severity]
         if not reports:
             continue
-        traces.append(go.Scatter(
-            x=[_iso(report.day) for report in reports],
-            y=[kinds.index(report.kind) for report in reports],
-            text=[report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind) for report in reports],
-            name=f"Side effect: {severity}", mode="markers", legendgroup="effects",
-            marker={"symbol": "square", "color": colour, "size": 9},
-            hovertemplate=f"%{{text}}<extra>{severity}</extra>",
-        ))
+        traces.append(
+            go.Scatter(
+                x=[_iso(report.day) for report in reports],
+                y=[kinds.index(report.kind) for report in reports],
+                text=[report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind) for report in reports],
+                name=f"Side effect: {severity}",
+                mode="markers",
+                legendgroup="effects",
+                marker={"symbol": "square", "color": colour, "size": 9},
+                hovertemplate=f"%{{text}}<extra>{severity}</extra>",
+            )
+        )
     return traces
 
 
@@ -257,8 +301,17 @@ def _axis_key(index: int) -> str:
 
 
 def _panel_title(text: str, top: float) -> dict:
-    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": top, "xanchor": "left",
-            "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": INK}}
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": top,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": INK},
+    }
 
 
 def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
@@ -272,26 +325,67 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
     # One row of labels above the dose panel's title: the baseline to the left of the
     # first-dose line (it is only a week wide), the other windows from their first day, on
     # two lines so that neighbours do not collide on a phone.
-    row = {"xref": "x", "yref": "paper", "y": 1, "yanchor": "bottom", "yshift": LABEL_ROW_SHIFT_PX,
-           "showarrow": False, "font": {"size": 11, "color": MUTED}}
-    labels.append({**row, "text": "first<br>dose", "x": _iso(first_dose), "xanchor": "left",
-                   "font": {"size": 11, "color": INK}})
+    row = {
+        "xref": "x",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "yshift": LABEL_ROW_SHIFT_PX,
+        "showarrow": False,
+        "font": {"size": 11, "color": MUTED},
+    }
+    labels.append(
+        {
+            **row,
+            "text": "first<br>dose",
+            "x": _iso(first_dose),
+            "xanchor": "left",
+            "font": {"size": 11, "color": INK},
+        }
+    )
     for window in response_windows(first_dose):
-        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": _iso(window.first_day),
-                       "x1": _iso(window.last_day + DAY), "y0": 0, "y1": 1, "fillcolor": window.colour,
-                       "line": {"width": 0}, "layer": "below"})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": _iso(window.first_day),
+                "x1": _iso(window.last_day + DAY),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": window.colour,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
         baseline = window.last_day < first_dose
-        labels.append({**row, "text": window.label,
-                       "x": _iso(first_dose if baseline else window.first_day),
-                       "xanchor": "right" if baseline else "left"})
+        labels.append(
+            {
+                **row,
+                "text": window.label,
+                "x": _iso(first_dose if baseline else window.first_day),
+                "xanchor": "right" if baseline else "left",
+            }
+        )
     previous: Dose | None = None
     for step in record.schedule.effective:
         if previous is None or (step.dose_mg, step.timing) != (previous.dose_mg, previous.timing):
-            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": _iso(step.start_date),
-                           "x1": _iso(step.start_date), "y0": 0, "y1": 1,
-                           "line": {"color": INK if previous is None else MUTED,
-                                    "width": 1.5 if previous is None else 1,
-                                    "dash": "solid" if previous is None else "dot"}})
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": _iso(step.start_date),
+                    "x1": _iso(step.start_date),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {
+                        "color": INK if previous is None else MUTED,
+                        "width": 1.5 if previous is None else 1,
+                        "dash": "solid" if previous is None else "dot",
+                    },
+                }
+            )
         previous = step
     return shapes, labels
 
@@ -308,32 +402,48 @@ def patient_figure(record: PatientRecord) -> dict:
     domains, plot_px = _domains(heights)
 
     fig = go.Figure()
-    panels: list[tuple[list[go.Scatter], dict, str]] = [(
-        [_prescribed_line(record, first), *_dose_markers(record, first)],
-        {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
-        "<b>LDN dose</b>",
-    )]
+    panels: list[tuple[list[go.Scatter], dict, str]] = [
+        (
+            [_prescribed_line(record, first), *_dose_markers(record, first)],
+            {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
+            "<b>LDN dose</b>",
+        )
+    ]
     for position, measure in enumerate(record.measures):
-        panels.append((
-            _measure_traces(measure, first_in_legend=position == 0),
-            {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
-            f"<b>{measure.name}</b> · {measure.direction_label}",
-        ))
+        panels.append(
+            (
+                _measure_traces(measure, first_in_legend=position == 0),
+                {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
+                f"<b>{measure.name}</b> · {measure.direction_label}",
+            )
+        )
     if kinds:
-        panels.append((
-            _side_effect_traces(record, kinds),
-            {"range": [-0.6, len(kinds) - 0.4], "tickvals": list(range(len(kinds))),
-             "ticktext": [SIDE_EFFECT_LABELS[kind] for kind in kinds], "autorange": "reversed",
-             "showgrid": False},
-            "<b>Side effects</b> · colour by severity",
-        ))
+        panels.append(
+            (
+                _side_effect_traces(record, kinds),
+                {
+                    "range": [-0.6, len(kinds) - 0.4],
+                    "tickvals": list(range(len(kinds))),
+                    "ticktext": [SIDE_EFFECT_LABELS[kind] for kind in kinds],
+                    "autorange": "reversed",
+                    "showgrid": False,
+                },
+                "<b>Side effects</b> · colour by severity",
+            )
+        )
     titles = []
     for index, (traces, axis, title) in enumerate(panels):
         for trace in traces:
             trace.update(xaxis="x", yaxis=_axis_id(index))
             fig.add_trace(trace)
-        fig.layout[_axis_key(index)] = {"domain": domains[index], "anchor": "x", "fixedrange": True,
-                                        "zeroline": False, "gridcolor": "#e8edf1", **axis}
+        fig.layout[_axis_key(index)] = {
+            "domain": domains[index],
+            "anchor": "x",
+            "fixedrange": True,
+            "zeroline": False,
+            "gridcolor": "#e8edf1",
+            **axis,
+        }
         titles.append(_panel_title(title, domains[index][1]))
     shapes, window_labels = _marks(record)
     fig.update_layout(
@@ -343,16 +453,31 @@ def patient_figure(record: PatientRecord) -> dict:
         font={"family": "system-ui, sans-serif", "size": 12, "color": INK},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        xaxis={"type": "date", "anchor": _axis_id(len(panels) - 1), "range": shown.xaxis_range,
-               "hoverformat": "%a %-d %b %Y", "gridcolor": "#e8edf1", "showspikes": True,
-               "spikemode": "across", "spikethickness": 1, "spikecolor": MUTED, "spikedash": "dot"},
+        xaxis={
+            "type": "date",
+            "anchor": _axis_id(len(panels) - 1),
+            "range": shown.xaxis_range,
+            "hoverformat": "%a %-d %b %Y",
+            "gridcolor": "#e8edf1",
+            "showspikes": True,
+            "spikemode": "across",
+            "spikethickness": 1,
+            "spikecolor": MUTED,
+            "spikedash": "dot",
+        },
         hovermode="x unified",
         hoversubplots="axis",
         # The toolbar's icons: plotly's default is 30 % of the contrasting colour, too pale.
         modebar={"color": MUTED, "activecolor": BRAND, "bgcolor": "rgba(255,255,255,0.92)"},
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
-                "font": {"size": 11}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+            "font": {"size": 11},
+        },
         shapes=shapes,
         annotations=[*titles, *window_labels],
     )
@@ -398,22 +523,27 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
         entries = [entry for entry in record.entries if start <= entry.day <= end]
         effects = Counter(
             (SIDE_EFFECT_LABELS.get(r.kind, r.kind), r.severity)
-            for r in record.side_effects if start <= r.day <= end
+            for r in record.side_effects
+            if start <= r.day <= end
         )
         means = []
         for measure in record.measures:
             scores = [score for day, score in measure.series if start <= day <= end]
             means.append(round(sum(scores) / len(scores), 1) if scores else None)
-        rows.append(WeekRow(
-            label=_week_label(start, record.first_dose),
-            first_day=start,
-            last_day=end,
-            prescribed=", then ".join(words) or "none",
-            taken=sum(1 for entry in entries if entry.dose_taken),
-            prescribed_days=sum(1 for step in steps if step),
-            means=tuple(means),
-            side_effects=", ".join(f"{kind} {severity} ×{count}" if count > 1 else f"{kind} {severity}"
-                                   for (kind, severity), count in effects.items()),
-        ))
+        rows.append(
+            WeekRow(
+                label=_week_label(start, record.first_dose),
+                first_day=start,
+                last_day=end,
+                prescribed=", then ".join(words) or "none",
+                taken=sum(1 for entry in entries if entry.dose_taken),
+                prescribed_days=sum(1 for step in steps if step),
+                means=tuple(means),
+                side_effects=", ".join(
+                    f"{kind} {severity} ×{count}" if count > 1 else f"{kind} {severity}"
+                    for (kind, severity), count in effects.items()
+                ),
+            )
+        )
         start += 7 * DAY
     return rows

@@ -52,8 +52,9 @@ def _entry_changes(versions: list[Version]) -> Iterable[Change]:
     for older, newer in zip(versions, versions[1:], strict=False):
         for field, label in ENTRY_FIELDS.items():
             if older.values.get(field) != newer.values.get(field):
-                yield Change(newer.saved_at, label, _shown(older.values.get(field)),
-                             _shown(newer.values.get(field)))
+                yield Change(
+                    newer.saved_at, label, _shown(older.values.get(field)), _shown(newer.values.get(field))
+                )
 
 
 def _score_changes(subject: str, versions: list[Version]) -> Iterable[Change]:

@@ -131,34 +131,70 @@ BLANK_NO_ENTRY = "Blank on days without an entry."
 
 def _fixed_columns_before() -> list[Column[ExportDay]]:
     return [
-        Column("patient_code", "", "text",
-               "The patient's pseudonymous code, or patient-<number> when no code is set.",
-               lambda day: day.patient_label),
-        Column("date", "date", "YYYY-MM-DD (ISO 8601)",
-               "The patient's local date. Every date in the range has a row, with or without an entry.",
-               lambda day: day.day.isoformat()),
-        Column("day_on_ldn", "days", "1 and up",
-               "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
-               lambda day: day.day_on_ldn),
-        Column("prescribed_dose_mg", "mg", "number with a dot as decimal separator",
-               "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
-               "or after the plan ended.",
-               lambda day: day.prescribed.dose_mg if day.prescribed else None),
-        Column("prescribed_timing", "", _choices(PRESCRIBED_TIMINGS),
-               "When the plan said to take the dose. Blank when nothing was prescribed.",
-               lambda day: day.prescribed.timing if day.prescribed else None),
-        Column("dose_taken", "", "yes, no",
-               f"Whether the patient took their LDN dose. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: _yes_no(entry.dose_taken))),
-        Column("dose_taken_mg", "mg", "number with a dot as decimal separator",
-               f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.dose_mg)),
-        Column("timing_taken", "", _choices(TIMING_WORDS),
-               f"When the patient took the dose. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.timing_taken or None)),
-        Column("time_taken", "local time", "HH:MM (24-hour)",
-               f"The clock time the patient gave, if any. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.time_taken.strftime("%H:%M") if entry.time_taken else None)),
+        Column(
+            "patient_code",
+            "",
+            "text",
+            "The patient's pseudonymous code, or patient-<number> when no code is set.",
+            lambda day: day.patient_label,
+        ),
+        Column(
+            "date",
+            "date",
+            "YYYY-MM-DD (ISO 8601)",
+            "The patient's local date. Every date in the range has a row, with or without an entry.",
+            lambda day: day.day.isoformat(),
+        ),
+        Column(
+            "day_on_ldn",
+            "days",
+            "1 and up",
+            "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
+            lambda day: day.day_on_ldn,
+        ),
+        Column(
+            "prescribed_dose_mg",
+            "mg",
+            "number with a dot as decimal separator",
+            "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
+            "or after the plan ended.",
+            lambda day: day.prescribed.dose_mg if day.prescribed else None,
+        ),
+        Column(
+            "prescribed_timing",
+            "",
+            _choices(PRESCRIBED_TIMINGS),
+            "When the plan said to take the dose. Blank when nothing was prescribed.",
+            lambda day: day.prescribed.timing if day.prescribed else None,
+        ),
+        Column(
+            "dose_taken",
+            "",
+            "yes, no",
+            f"Whether the patient took their LDN dose. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: _yes_no(entry.dose_taken)),
+        ),
+        Column(
+            "dose_taken_mg",
+            "mg",
+            "number with a dot as decimal separator",
+            f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.dose_mg),
+        ),
+        Column(
+            "timing_taken",
+            "",
+            _choices(TIMING_WORDS),
+            f"When the patient took the dose. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.timing_taken or None),
+        ),
+        Column(
+            "time_taken",
+            "local time",
+            "HH:MM (24-hour)",
+            f"The clock time the patient gave, if any. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.time_taken.strftime("%H:%M") if entry.time_taken else None),
+        ),
     ]
 
 
@@ -172,15 +208,23 @@ def _score_of(symptom_pk: int) -> Callable[[EntryRecord], Cell]:
 
 def _side_effect_columns() -> list[Column[ExportDay]]:
     columns = [
-        Column(f"side_effect_{kind}", "severity", _choices(SEVERITIES),
-               f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
-               _from_entry(_severity_of(kind)))
+        Column(
+            f"side_effect_{kind}",
+            "severity",
+            _choices(SEVERITIES),
+            f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
+            _from_entry(_severity_of(kind)),
+        )
         for kind, words in SIDE_EFFECTS.items()
     ]
     columns.append(
-        Column("side_effect_other_text", "", "text",
-               f"What the patient named as the other side effect. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.other_side_effect or None))
+        Column(
+            "side_effect_other_text",
+            "",
+            "text",
+            f"What the patient named as the other side effect. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.other_side_effect or None),
+        )
     )
     return columns
 
@@ -188,14 +232,16 @@ def _side_effect_columns() -> list[Column[ExportDay]]:
 def _symptom_column(symptom: SymptomLike, name: str) -> Column[ExportDay]:
     direction = direction_label(symptom.higher_is_better)
     return Column(
-        name, "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
+        name,
+        "score",
+        f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
         f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
         _from_entry(_score_of(symptom.pk)),
     )
 
 
 def symptom_column_names(symptoms: Sequence[SymptomLike]) -> list[str]:
-    """"Pain score"; a clinic's own symptom that shares its name with one of the shared
+    """ "Pain score"; a clinic's own symptom that shares its name with one of the shared
     catalogue's is told apart as "Pain (clinic's own) score"."""
     names = [symptom.name for symptom in symptoms]
     return [
@@ -213,23 +259,43 @@ def _safety_cell(day: ExportDay) -> str | None:
 
 def _fixed_columns_after() -> list[Column[ExportDay]]:
     return [
-        Column("sleep_quality", "score", f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
-               f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.sleep_quality)),
-        Column("other_medications", "", "text; several separated by \"; \"",
-               "Other medicines taken on this date: from their start date (or, when none was given, "
-               "the day they were listed) to their last day.",
-               lambda day: "; ".join(m.label for m in day.medications if m.taken_on(day.day)) or None),
-        Column("safety", "", "level:code; several separated by \"; \"",
-               "The patient's safety findings on this date that block or warn (opioids, contraindications, "
-               "cautions), most serious first; the rulebook explains each code.",
-               _safety_cell),
-        Column("notes", "", "text",
-               f"The patient's own notes. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: entry.notes or None)),
-        Column("edited", "", "yes, no",
-               f"Whether the patient changed the entry after first saving it. {BLANK_NO_ENTRY}",
-               _from_entry(lambda entry: _yes_no(entry.edit_count > 0))),
+        Column(
+            "sleep_quality",
+            "score",
+            f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
+            f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.sleep_quality),
+        ),
+        Column(
+            "other_medications",
+            "",
+            'text; several separated by "; "',
+            "Other medicines taken on this date: from their start date (or, when none was given, "
+            "the day they were listed) to their last day.",
+            lambda day: "; ".join(m.label for m in day.medications if m.taken_on(day.day)) or None,
+        ),
+        Column(
+            "safety",
+            "",
+            'level:code; several separated by "; "',
+            "The patient's safety findings on this date that block or warn (opioids, contraindications, "
+            "cautions), most serious first; the rulebook explains each code.",
+            _safety_cell,
+        ),
+        Column(
+            "notes",
+            "",
+            "text",
+            f"The patient's own notes. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: entry.notes or None),
+        ),
+        Column(
+            "edited",
+            "",
+            "yes, no",
+            f"Whether the patient changed the entry after first saving it. {BLANK_NO_ENTRY}",
+            _from_entry(lambda entry: _yes_no(entry.edit_count > 0)),
+        ),
     ]
 
 
@@ -278,8 +344,9 @@ def csv_lines(columns: Sequence[Column[Row]], records: Iterable[Row]) -> Iterato
         yield writer.writerow([cell(column.getter(record)) for column in columns])
 
 
-def encoded_chunks(lines: Iterable[str], *, byte_order_mark: bool = False,
-                   chunk_chars: int = CHUNK_CHARS) -> Iterator[bytes]:
+def encoded_chunks(
+    lines: Iterable[str], *, byte_order_mark: bool = False, chunk_chars: int = CHUNK_CHARS
+) -> Iterator[bytes]:
     """UTF-8 bytes in pieces of about `chunk_chars`, so memory stays flat however many lines."""
     pending: list[str] = [BYTE_ORDER_MARK] if byte_order_mark else []
     size = 0
@@ -298,8 +365,13 @@ def encoded_chunks(lines: Iterable[str], *, byte_order_mark: bool = False,
 DICTIONARY_COLUMNS: list[Column[Column[ExportDay]]] = [
     Column("column", "", "text", "The column's name in the export's header.", lambda c: c.name),
     Column("unit", "", "text", "The unit of the column's values, if any.", lambda c: c.unit),
-    Column("allowed_values", "", "text", "What a value may be; blank cells are always allowed.",
-           lambda c: c.allowed),
+    Column(
+        "allowed_values",
+        "",
+        "text",
+        "What a value may be; blank cells are always allowed.",
+        lambda c: c.allowed,
+    ),
     Column("description", "", "text", "What the column holds.", lambda c: c.description),
 ]
 
@@ -333,17 +405,23 @@ def range_problems(first: dt.date, last: dt.date, today: dt.date) -> dict[str, s
     elif first > last:
         problems["start"] = "The start date is after the end date: swap them or pick an earlier start."
     elif (last - first).days + 1 > MAX_DAYS:
-        problems["start"] = (f"The range is longer than {MAX_DAYS} days (three years): "
-                             "export it in parts, or pick a later start.")
+        problems["start"] = (
+            f"The range is longer than {MAX_DAYS} days (three years): "
+            "export it in parts, or pick a later start."
+        )
     return problems
 
 
-def previous_visit(today: dt.date, reviewed_on: dt.date | None,
-                   exported_on: dt.date | None) -> tuple[dt.date, str]:
+def previous_visit(
+    today: dt.date, reviewed_on: dt.date | None, exported_on: dt.date | None
+) -> tuple[dt.date, str]:
     """The day the "since the previous visit" sections start, and what it is: the later of
     the last review and the previous export (each before today), else 30 days ago."""
-    known = [(day, what) for day, what in ((reviewed_on, "last review"), (exported_on, "previous export"))
-             if day is not None and day < today]
+    known = [
+        (day, what)
+        for day, what in ((reviewed_on, "last review"), (exported_on, "previous export"))
+        if day is not None and day < today
+    ]
     if known:
         return max(known)
     return today - PREVIOUS_VISIT_FALLBACK_DAYS * DAY, f"last {PREVIOUS_VISIT_FALLBACK_DAYS} days"
@@ -356,7 +434,6 @@ def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "cs
 
 
 # --- the appointment summary --------------------------------------------------------------
-
 
 
 class ReportLike(Protocol):
@@ -416,8 +493,9 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
     layout = dict(figure["layout"])
     margin = layout["margin"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
-    axes = sorted((key for key in layout if key.startswith("yaxis")),
-                  key=lambda key: -layout[key]["domain"][1])
+    axes = sorted(
+        (key for key in layout if key.startswith("yaxis")), key=lambda key: -layout[key]["domain"][1]
+    )
     heights = []
     for key in axes:
         bottom, top = layout[key]["domain"]
@@ -435,10 +513,15 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
         layout[key] = {**layout[key], "domain": domain}
         top -= height + PRINT_GAP_PX
     layout["annotations"] = [_print_annotation(note, moved) for note in layout.get("annotations", ())]
-    layout.update(height=round(print_px) + PRINT_MARGIN["t"] + PRINT_MARGIN["b"], width=PRINT_CHART_WIDTH_PX,
-                  autosize=False, margin=PRINT_MARGIN, hovermode=False,
-                  font={**layout.get("font", {}), "size": 9},
-                  legend={**layout.get("legend", {}), "font": {"size": 9}, "tracegroupgap": 2})
+    layout.update(
+        height=round(print_px) + PRINT_MARGIN["t"] + PRINT_MARGIN["b"],
+        width=PRINT_CHART_WIDTH_PX,
+        autosize=False,
+        margin=PRINT_MARGIN,
+        hovermode=False,
+        font={**layout.get("font", {}), "size": 9},
+        legend={**layout.get("legend", {}), "font": {"size": 9}, "tracegroupgap": 2},
+    )
     return {**figure, "layout": layout}
 
 
@@ -446,8 +529,14 @@ def _print_annotation(note: dict[str, Any], moved: dict[float, float]) -> dict[s
     """Panel titles (placed on the paper) go inside the top of their panel; the window
     labels (placed on dates) sit straight on top of the plot."""
     if note.get("xref") == "paper" and note.get("y") in moved:
-        return {**note, "y": moved[note["y"]], "yanchor": "top", "x": 0.005,
-                "bgcolor": "rgba(255,255,255,0.85)", "font": {**note.get("font", {}), "size": 10}}
+        return {
+            **note,
+            "y": moved[note["y"]],
+            "yanchor": "top",
+            "x": 0.005,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {**note.get("font", {}), "size": 10},
+        }
     if note.get("xref") == "x":
         return {**note, "yshift": 0, "font": {**note.get("font", {}), "size": 9}}
     return note

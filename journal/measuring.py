@@ -28,10 +28,13 @@ MEASURING_REASON = (
 )
 
 MEASURING_RULE = Rule(
-    "not_measurable", Level.WARN,
+    "not_measurable",
+    Level.WARN,
     f"A dose that is not a whole number of capsules (at most {MAX_CAPSULES_PER_DOSE}), or not a volume on "
     "the "
-    f"0.01 mL marks of an oral syringe (at most {MAX_LIQUID_ML_PER_DOSE} mL).", MEASURING_REASON)
+    f"0.01 mL marks of an oral syringe (at most {MAX_LIQUID_ML_PER_DOSE} mL).",
+    MEASURING_REASON,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Measurement:
 
     @property
     def instruction(self) -> str | None:
-        """"2 capsules = 3 mg", "1.5 mL = 1.5 mg"; None when not exact."""
+        """ "2 capsules = 3 mg", "1.5 mL = 1.5 mg"; None when not exact."""
         if not self.exact:
             return None
         mg = format_mg(self.dose_mg)
@@ -66,22 +69,42 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
     amount = dose_mg / strength_mg
     if form == "capsule":
         if amount != amount.to_integral_value():
-            return Measurement(dose_mg, form, amount, False,
-                               f"{format_mg(dose_mg)} mg is {_rounded(amount)} capsules of "
-                               f"{format_mg(strength_mg)} mg: not a whole number of capsules.")
+            return Measurement(
+                dose_mg,
+                form,
+                amount,
+                False,
+                f"{format_mg(dose_mg)} mg is {_rounded(amount)} capsules of "
+                f"{format_mg(strength_mg)} mg: not a whole number of capsules.",
+            )
         if amount > MAX_CAPSULES_PER_DOSE:
-            return Measurement(dose_mg, form, amount, False,
-                               f"{format_mg(dose_mg)} mg is {format_mg(amount)} capsules of "
-                               f"{format_mg(strength_mg)} mg: more than {MAX_CAPSULES_PER_DOSE} a dose.")
+            return Measurement(
+                dose_mg,
+                form,
+                amount,
+                False,
+                f"{format_mg(dose_mg)} mg is {format_mg(amount)} capsules of "
+                f"{format_mg(strength_mg)} mg: more than {MAX_CAPSULES_PER_DOSE} a dose.",
+            )
         return Measurement(dose_mg, form, amount, True)
     if amount % SYRINGE_MARK_ML:
-        return Measurement(dose_mg, form, amount, False,
-                           f"{format_mg(dose_mg)} mg is {_rounded(amount)} mL of {format_mg(strength_mg)} "
-                           "mg/mL: between the 0.01 mL marks of an oral syringe.")
+        return Measurement(
+            dose_mg,
+            form,
+            amount,
+            False,
+            f"{format_mg(dose_mg)} mg is {_rounded(amount)} mL of {format_mg(strength_mg)} "
+            "mg/mL: between the 0.01 mL marks of an oral syringe.",
+        )
     if amount > MAX_LIQUID_ML_PER_DOSE:
-        return Measurement(dose_mg, form, amount, False,
-                           f"{format_mg(dose_mg)} mg is {format_mg(amount)} mL of {format_mg(strength_mg)} "
-                           f"mg/mL: more than {format_mg(MAX_LIQUID_ML_PER_DOSE)} mL a dose.")
+        return Measurement(
+            dose_mg,
+            form,
+            amount,
+            False,
+            f"{format_mg(dose_mg)} mg is {format_mg(amount)} mL of {format_mg(strength_mg)} "
+            f"mg/mL: more than {format_mg(MAX_LIQUID_ML_PER_DOSE)} mL a dose.",
+        )
     return Measurement(dose_mg, form, amount, True)
 
 
@@ -97,8 +120,7 @@ def patient_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> 
     measured = measure(dose_mg, form, strength_mg)
     if measured is None:
         return None
-    return measured.instruction or (
-        f"{format_mg(dose_mg)} mg — ask your pharmacist how to measure this dose")
+    return measured.instruction or (f"{format_mg(dose_mg)} mg — ask your pharmacist how to measure this dose")
 
 
 def measuring_findings(doses: Iterable[Decimal], form: str, strength_mg: Decimal | None) -> list[Finding]:
@@ -107,6 +129,9 @@ def measuring_findings(doses: Iterable[Decimal], form: str, strength_mg: Decimal
     for dose in dict.fromkeys(doses):
         measured = measure(dose, form, strength_mg)
         if measured is not None and not measured.exact:
-            findings.append(MEASURING_RULE.finding(
-                f"{measured.problem} The patient will be told to ask their pharmacist."))
+            findings.append(
+                MEASURING_RULE.finding(
+                    f"{measured.problem} The patient will be told to ask their pharmacist."
+                )
+            )
     return findings

@@ -490,7 +490,10 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=500)
     details = models.JSONField(default=dict, blank=True)
     request_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True,
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="The form submission that made this change: a resubmission is not applied twice.",
     )
 

@@ -95,8 +95,15 @@ ATTENTION_ORDER: tuple[ResponseClass, ...] = (
     ResponseClass.MODERATE,
     ResponseClass.SUBSTANTIAL,
 )
-JUDGED_CLASSES = frozenset({ResponseClass.WORSE, ResponseClass.NO_CHANGE, ResponseClass.MINIMAL,
-                            ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
+JUDGED_CLASSES = frozenset(
+    {
+        ResponseClass.WORSE,
+        ResponseClass.NO_CHANGE,
+        ResponseClass.MINIMAL,
+        ResponseClass.MODERATE,
+        ResponseClass.SUBSTANTIAL,
+    }
+)
 
 # Improvement in % of baseline → class, checked top-down [IMMPACT]; below the last floor is
 # NO_CHANGE unless it is a worsening of at least WORSENING_PERCENT (LDN Journal's own rule).
@@ -127,32 +134,48 @@ CLASS_RULES: dict[ResponseClass, ResponseRule] = {
     ResponseClass.MODERATE: ResponseRule("an improvement of 30 % to under 50 % is moderate", IMMPACT_SOURCE),
     ResponseClass.MINIMAL: ResponseRule(
         "an improvement of 10 % to under 30 % is minimal, 10 % being the floor of the 10–20 % "
-        "that is minimally important", IMMPACT_SOURCE),
-    ResponseClass.NO_CHANGE: ResponseRule("a change of less than 10 % either way counts as no change",
-                                          OWN_RULE),
+        "that is minimally important",
+        IMMPACT_SOURCE,
+    ),
+    ResponseClass.NO_CHANGE: ResponseRule(
+        "a change of less than 10 % either way counts as no change", OWN_RULE
+    ),
     ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse", OWN_RULE),
 }
 TOO_EARLY_RULE = ResponseRule(
     "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
-    "class is given before 8 weeks on LDN; give it three months", "[003]; [000]")
+    "class is given before 8 weeks on LDN; give it three months",
+    "[003]; [000]",
+)
 BASELINE_FALLBACK_RULE = ResponseRule(
     f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with too few "
     f"entries there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may "
-    "already be acting", OWN_RULE)
+    "already be acting",
+    OWN_RULE,
+)
 MIN_ENTRIES_RULE = ResponseRule(
-    f"a baseline and a response window each need at least {MIN_ENTRIES_TO_JUDGE} entries", OWN_RULE)
+    f"a baseline and a response window each need at least {MIN_ENTRIES_TO_JUDGE} entries", OWN_RULE
+)
 WINDOW_RULE = ResponseRule(
     "the class comes from the latest window that has started (3–6 months from day 91, else "
     "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
-    "enough; the latest 14 days are shown but never judged", OWN_RULE)
+    "enough; the latest 14 days are shown but never judged",
+    OWN_RULE,
+)
 ZERO_BASELINE_RULE = ResponseRule(
     f"with a baseline of 0 a percent of baseline is undefined, so the change is taken as a "
-    f"percent of the 0–{SCORE_RANGE} scale and the same thresholds applied", OWN_RULE)
+    f"percent of the 0–{SCORE_RANGE} scale and the same thresholds applied",
+    OWN_RULE,
+)
 
 # Every rule above, in the order a reader meets them: when, against what, on which window,
 # then the classes from best to worst.
 RESPONSE_RULES: tuple[ResponseRule, ...] = (
-    TOO_EARLY_RULE, BASELINE_FALLBACK_RULE, MIN_ENTRIES_RULE, WINDOW_RULE, *CLASS_RULES.values(),
+    TOO_EARLY_RULE,
+    BASELINE_FALLBACK_RULE,
+    MIN_ENTRIES_RULE,
+    WINDOW_RULE,
+    *CLASS_RULES.values(),
     ZERO_BASELINE_RULE,
 )
 
@@ -196,7 +219,7 @@ class SymptomResponse:
 
     @property
     def judged_on(self) -> str:
-        """"Judged on the 8–10-week window: the 3–6-month window has 2 entries so far
+        """ "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far
         (4 needed)." A class can rest on an earlier window for good when a later one stays
         thin, and the reader must see that. Empty when no class was judged."""
         if self.judged_window is None:
@@ -227,8 +250,7 @@ def _window(name: str, series: Series, first: dt.date, last: dt.date) -> _Window
     return _Window(name, first, last, scores)
 
 
-def _days_window(name: str, series: Series, first_dose: dt.date,
-                 days: tuple[int, int]) -> _Window:
+def _days_window(name: str, series: Series, first_dose: dt.date, days: tuple[int, int]) -> _Window:
     first, last = (first_dose + dt.timedelta(days=offset) for offset in days)
     return _window(name, series, first, last)
 
@@ -249,18 +271,31 @@ def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | Non
         return None, False, "No first dose recorded, so there is no baseline yet."
     before = _days_window("baseline", series, first_dose, (-BASELINE_DAYS, -1))
     if before.enough:
-        return before, False, (f"Mean of {_entries(before.scores)} in the "
-                               f"{BASELINE_DAYS} days before the first dose.")
+        return (
+            before,
+            False,
+            (f"Mean of {_entries(before.scores)} in the {BASELINE_DAYS} days before the first dose."),
+        )
     in_before = f"{_entries(before.scores).capitalize()} in the {BASELINE_DAYS} days before the first dose"
     first_week = _days_window("baseline", series, first_dose, (0, BASELINE_DAYS - 1))
     if first_week.enough:
-        return first_week, True, (
-            f"{in_before}, so the baseline is the mean of {_entries(first_week.scores)} in the "
-            f"first {BASELINE_DAYS} days on LDN ({OWN_RULE}).")
+        return (
+            first_week,
+            True,
+            (
+                f"{in_before}, so the baseline is the mean of {_entries(first_week.scores)} in the "
+                f"first {BASELINE_DAYS} days on LDN ({OWN_RULE})."
+            ),
+        )
     thin = before if before.scores else first_week if first_week.scores else None
-    return thin, thin is first_week, (
-        f"{in_before} and {_entries(first_week.scores)} in the first {BASELINE_DAYS} days on "
-        f"LDN: too few for a baseline ({MIN_ENTRIES_TO_JUDGE} needed).")
+    return (
+        thin,
+        thin is first_week,
+        (
+            f"{in_before} and {_entries(first_week.scores)} in the first {BASELINE_DAYS} days on "
+            f"LDN: too few for a baseline ({MIN_ENTRIES_TO_JUDGE} needed)."
+        ),
+    )
 
 
 def _improvement(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> Fraction:
@@ -276,18 +311,27 @@ def _as_float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _summary(window: _Window | None, name: str, baseline: Fraction | None,
-             higher_is_better: bool) -> WindowSummary:
+def _summary(
+    window: _Window | None, name: str, baseline: Fraction | None, higher_is_better: bool
+) -> WindowSummary:
     if window is None:
         return WindowSummary(name, None, None, 0, None, None, None)
     mean = window.mean
     if mean is None or baseline is None:
-        return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
-                             _as_float(mean), None, None)
+        return WindowSummary(
+            name, window.first_day, window.last_day, len(window.scores), _as_float(mean), None, None
+        )
     points = _improvement(baseline, mean, higher_is_better)
-    return WindowSummary(name, window.first_day, window.last_day, len(window.scores),
-                         _as_float(mean), _as_float(points), _as_float(_percent(points, baseline)),
-                         describe_change(points, baseline))
+    return WindowSummary(
+        name,
+        window.first_day,
+        window.last_day,
+        len(window.scores),
+        _as_float(mean),
+        _as_float(points),
+        _as_float(_percent(points, baseline)),
+        describe_change(points, baseline),
+    )
 
 
 def classify_improvement(percent: Fraction | float) -> ResponseClass:
@@ -341,16 +385,18 @@ def describe_change(points: Fraction, baseline: Fraction) -> str:
     if points == 0:
         return "unchanged"
     scale = "" if baseline else f" of the 0–{SCORE_RANGE} scale"
-    return (f"{_magnitude(points, 1, cut=not baseline)} points {'better' if points > 0 else 'worse'} "
-            f"({_magnitude(class_percent(points, baseline), 0, cut=True)} %{scale})")
+    return (
+        f"{_magnitude(points, 1, cut=not baseline)} points {'better' if points > 0 else 'worse'} "
+        f"({_magnitude(class_percent(points, baseline), 0, cut=True)} %{scale})"
+    )
 
 
-def _classify(baseline: Fraction, mean: Fraction,
-              higher_is_better: bool) -> tuple[ResponseClass, str]:
+def _classify(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> tuple[ResponseClass, str]:
     points = _improvement(baseline, mean, higher_is_better)
     response_class = classify_improvement(class_percent(points, baseline))
-    measured = (f"Mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, "
-                f"{describe_change(points, baseline)}")
+    measured = (
+        f"Mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, {describe_change(points, baseline)}"
+    )
     rules = [CLASS_RULES[response_class]]
     if not baseline:
         rules.insert(0, ZERO_BASELINE_RULE)
@@ -363,7 +409,7 @@ def _started_windows(initial: _Window, full: _Window, today: dt.date) -> list[_W
 
 
 def _entries_so_far(window: _Window, today: dt.date) -> str:
-    """"2 entries so far" while the window is still open, "2 entries" once it has closed."""
+    """ "2 entries so far" while the window is still open, "2 entries" once it has closed."""
     return f"{_entries(window.scores)}{' so far' if window.last_day >= today else ''}"
 
 
@@ -381,12 +427,14 @@ class _Judgement:
 def _lacks_entries(window: _Window, today: dt.date) -> str:
     """Why a later window is not the one judged: "the 3–6-month window has 2 entries so far
     (4 needed)"."""
-    return (f"{WINDOW_PHRASES[window.name]} has {_entries_so_far(window, today)} "
-            f"({MIN_ENTRIES_TO_JUDGE} needed)")
+    return (
+        f"{WINDOW_PHRASES[window.name]} has {_entries_so_far(window, today)} ({MIN_ENTRIES_TO_JUDGE} needed)"
+    )
 
 
-def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.date,
-           higher_is_better: bool) -> _Judgement:
+def _judge(
+    baseline: _Window | None, initial: _Window, full: _Window, today: dt.date, higher_is_better: bool
+) -> _Judgement:
     """Which window is judged: the latest window that has started (3–6 months from day 91,
     else 8–10 weeks); if it holds fewer than 4 entries, the most recent earlier window that
     does. Under 56 days → TOO_EARLY; a baseline of fewer than 4 entries → BASELINE_TOO_THIN
@@ -398,23 +446,30 @@ def _judge(baseline: _Window | None, initial: _Window, full: _Window, today: dt.
     if not started:
         return _Judgement(ResponseClass.TOO_EARLY, TOO_EARLY_REASON)
     if baseline is None or not baseline.enough:
-        return _Judgement(ResponseClass.BASELINE_TOO_THIN, (
-            f"The baseline has {_entries(baseline.scores if baseline else ())}; "
-            f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."))
+        return _Judgement(
+            ResponseClass.BASELINE_TOO_THIN,
+            (
+                f"The baseline has {_entries(baseline.scores if baseline else ())}; "
+                f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."
+            ),
+        )
     for index, window in enumerate(started):
         if window.enough and baseline.mean is not None and window.mean is not None:
             response_class, reason = _classify(baseline.mean, window.mean, higher_is_better)
             later_windows = started[:index]  # started later, and too thin to judge
             note = "; ".join(_lacks_entries(later, today) for later in later_windows)
             return _Judgement(response_class, reason, window.name, note)
-    counts = " or in ".join(f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})"
-                            for window in started)
-    return _Judgement(ResponseClass.INSUFFICIENT_DATA,
-                      f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}.")
+    counts = " or in ".join(
+        f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})" for window in started
+    )
+    return _Judgement(
+        ResponseClass.INSUFFICIENT_DATA, f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}."
+    )
 
 
-def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Series,
-                   higher_is_better: bool) -> SymptomResponse:
+def assess_symptom(
+    first_dose_date: dt.date | None, today: dt.date, series: Series, higher_is_better: bool
+) -> SymptomResponse:
     """Assess one symptom's (date, score) series against its baseline. Without a first dose
     the result is TOO_EARLY and only the latest-14-day mean is filled in."""
     series = [(day, score) for day, score in series if day <= today]
@@ -446,8 +501,7 @@ def assess_symptom(first_dose_date: dt.date | None, today: dt.date, series: Seri
     )
 
 
-def rolling_mean(series: Iterable[tuple[dt.date, Score]],
-                 days: int = 7) -> list[tuple[dt.date, float]]:
+def rolling_mean(series: Iterable[tuple[dt.date, Score]], days: int = 7) -> list[tuple[dt.date, float]]:
     """A trailing mean for charts: one point per date that has a score, averaging every
     score in the `days` calendar days ending on that date. Calendar days rather than
     entries, so a gap in logging does not stretch the window back in time."""

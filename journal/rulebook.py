@@ -45,62 +45,116 @@ def _first_paragraph(function: Callable[..., object]) -> str:
 
 
 def _dose_bands() -> tuple[Entry, ...]:
-    return tuple(Entry(band.name, None, f"{format_mg(band.low_mg)}–{format_mg(band.high_mg)} mg a day.",
-                       f"Named bands {band.source}.") for band in titration.DOSE_BANDS)
+    return tuple(
+        Entry(
+            band.name,
+            None,
+            f"{format_mg(band.low_mg)}–{format_mg(band.high_mg)} mg a day.",
+            f"Named bands {band.source}.",
+        )
+        for band in titration.DOSE_BANDS
+    )
 
 
 def _templates() -> tuple[Entry, ...]:
-    return tuple(Entry(template.key, None, template.label, template.description)
-                 for template in titration.PLAN_TEMPLATES.values())
+    return tuple(
+        Entry(template.key, None, template.label, template.description)
+        for template in titration.PLAN_TEMPLATES.values()
+    )
 
 
 def _screening_questions() -> tuple[Entry, ...]:
-    return tuple(Entry(question.field, question.level, f"{question.label}: {question.message}",
-                       question.reason)
-                 for question in safety.SCREENING_QUESTIONS)
+    return tuple(
+        Entry(question.field, question.level, f"{question.label}: {question.message}", question.reason)
+        for question in safety.SCREENING_QUESTIONS
+    )
 
 
 def _name_lists() -> tuple[Entry, ...]:
-    return tuple(Entry(str(category), None, ", ".join(sorted(names)),
-                       "Matched as whole words after Unicode normalisation; see the matching rules in the "
-                       "documentation.")
-                 for category, names in NAME_LISTS.items())
+    return tuple(
+        Entry(
+            str(category),
+            None,
+            ", ".join(sorted(names)),
+            "Matched as whole words after Unicode normalisation; see the matching rules in the "
+            "documentation.",
+        )
+        for category, names in NAME_LISTS.items()
+    )
 
 
 def _response_rules() -> tuple[Entry, ...]:
     codes = {rule: str(response_class) for response_class, rule in response.CLASS_RULES.items()}
-    return tuple(Entry(codes.get(rule, "—"), None, rule.text[0].upper() + rule.text[1:] + ".", rule.source)
-                 for rule in response.RESPONSE_RULES)
+    return tuple(
+        Entry(codes.get(rule, "—"), None, rule.text[0].upper() + rule.text[1:] + ".", rule.source)
+        for rule in response.RESPONSE_RULES
+    )
 
 
 def _advice_rules() -> tuple[Entry, ...]:
-    return tuple(Entry(rule.__name__, None, _first_paragraph(rule),
-                       advice.REASONS.get(rule.__name__, "The reason of the safety finding it rests on."))
-                 for rule in advice.RULES)
+    return tuple(
+        Entry(
+            rule.__name__,
+            None,
+            _first_paragraph(rule),
+            advice.REASONS.get(rule.__name__, "The reason of the safety finding it rests on."),
+        )
+        for rule in advice.RULES
+    )
 
 
 def sections() -> list[Section]:
     return [
-        Section("doses", "Dose rules", "Every dose a clinician writes is checked against these; a refusal "
-                "cannot be saved, a warning needs a recorded confirmation.",
-                _from_rules(titration.DOSE_RULES.values()) + _from_rules([measuring.MEASURING_RULE])),
+        Section(
+            "doses",
+            "Dose rules",
+            "Every dose a clinician writes is checked against these; a refusal "
+            "cannot be saved, a warning needs a recorded confirmation.",
+            _from_rules(titration.DOSE_RULES.values()) + _from_rules([measuring.MEASURING_RULE]),
+        ),
         Section("bands", "Dose bands", "How the sources name daily doses.", _dose_bands()),
-        Section("templates", "Plan templates", "Starting points for a plan; every value can be changed.",
-                _templates()),
-        Section("screening", "Screening questions", "Asked before a plan; each answer \"yes\" gives a "
-                "finding at "
-                "its level.", _screening_questions()),
-        Section("safety", "Safety rules", "Applied to every start, rise and resumption of LDN, and every "
-                "day to "
-                "the medication list around what is prescribed.", _from_rules(safety.SAFETY_RULES.values())),
-        Section("names", "Medicine names", "The lists a medication's name is matched against.",
-                _name_lists()),
-        Section("response", "Response classes", "How a symptom's change from its baseline is classed.",
-                _response_rules()),
-        Section("advice", "Advice rules", "Suggestions for the clinician; the app never changes a dose.",
-                _advice_rules()),
-        Section("sources", "Sources", "The numbers in brackets in every reason.",
-                tuple(Entry(source.key, None, f"{source.title} ({source.by}, {source.kind}).",
-                            source.used_for)
-                      for source in SOURCES)),
+        Section(
+            "templates",
+            "Plan templates",
+            "Starting points for a plan; every value can be changed.",
+            _templates(),
+        ),
+        Section(
+            "screening",
+            "Screening questions",
+            'Asked before a plan; each answer "yes" gives a finding at its level.',
+            _screening_questions(),
+        ),
+        Section(
+            "safety",
+            "Safety rules",
+            "Applied to every start, rise and resumption of LDN, and every "
+            "day to "
+            "the medication list around what is prescribed.",
+            _from_rules(safety.SAFETY_RULES.values()),
+        ),
+        Section(
+            "names", "Medicine names", "The lists a medication's name is matched against.", _name_lists()
+        ),
+        Section(
+            "response",
+            "Response classes",
+            "How a symptom's change from its baseline is classed.",
+            _response_rules(),
+        ),
+        Section(
+            "advice",
+            "Advice rules",
+            "Suggestions for the clinician; the app never changes a dose.",
+            _advice_rules(),
+        ),
+        Section(
+            "sources",
+            "Sources",
+            "The numbers in brackets in every reason.",
+            tuple(
+                Entry(source.key, None, f"{source.title} ({source.by}, {source.kind}).", source.used_for)
+                for source in SOURCES
+            ),
+        ),
     ]

@@ -59,30 +59,70 @@ NO_SCREENING_REASON = (
 )
 
 SAFETY_RULES: dict[str, Rule] = rule_table(
-    Rule("opioid_current", Level.BLOCK, "Opioid use on record with no last dose: still taking, or unknown.",
-         OPIOID_REASON, short="opioid: no last dose"),
-    Rule("opioid_recent", Level.BLOCK,
-         "LDN starts, resumes or rises fewer than 7 days after the last opioid dose (10 after long-term "
-         "use).",
-         OPIOID_REASON, short="opioid too recent"),
-    Rule("opioid_washout_short", Level.WARN, "The last opioid dose 7 (or 10) to 14 days before.",
-         OPIOID_REASON, short="short opioid washout"),
-    Rule("opioid_past", Level.NOTE, "The last opioid dose more than 14 days before.", OPIOID_REASON,
-         short="opioid in the past"),
-    Rule("opioid_with_ldn", Level.BLOCK,
-         "An opioid on the medication list on a day LDN is prescribed, or before a plan starts.",
-         OPIOID_REASON, short="opioid with LDN"),
-    Rule("opioid_during_pause", Level.WARN, "An opioid on the medication list during an LDN pause.",
-         OPIOID_REASON, short="opioid in LDN pause"),
-    Rule("gut_opioid", Level.WARN, "Diphenoxylate (Lomotil, co-phenotrope) on the medication list.",
-         GUT_OPIOID_REASON, short="gut-acting opioid"),
-    Rule("thyroid_watch", Level.NOTE,
-         "Thyroid medication, from the screening or the medication list: what to watch for, in the "
-         "direction of the medicine (replacement hormone or antithyroid drug).", THYROID_REASON,
-         short="thyroid medicine"),
-    Rule("no_screening", Level.BLOCK,
-         "A plan with no safety screening on record: blocks a new plan, warns on a running one.",
-         NO_SCREENING_REASON, short="no screening"),
+    Rule(
+        "opioid_current",
+        Level.BLOCK,
+        "Opioid use on record with no last dose: still taking, or unknown.",
+        OPIOID_REASON,
+        short="opioid: no last dose",
+    ),
+    Rule(
+        "opioid_recent",
+        Level.BLOCK,
+        "LDN starts, resumes or rises fewer than 7 days after the last opioid dose (10 after long-term use).",
+        OPIOID_REASON,
+        short="opioid too recent",
+    ),
+    Rule(
+        "opioid_washout_short",
+        Level.WARN,
+        "The last opioid dose 7 (or 10) to 14 days before.",
+        OPIOID_REASON,
+        short="short opioid washout",
+    ),
+    Rule(
+        "opioid_past",
+        Level.NOTE,
+        "The last opioid dose more than 14 days before.",
+        OPIOID_REASON,
+        short="opioid in the past",
+    ),
+    Rule(
+        "opioid_with_ldn",
+        Level.BLOCK,
+        "An opioid on the medication list on a day LDN is prescribed, or before a plan starts.",
+        OPIOID_REASON,
+        short="opioid with LDN",
+    ),
+    Rule(
+        "opioid_during_pause",
+        Level.WARN,
+        "An opioid on the medication list during an LDN pause.",
+        OPIOID_REASON,
+        short="opioid in LDN pause",
+    ),
+    Rule(
+        "gut_opioid",
+        Level.WARN,
+        "Diphenoxylate (Lomotil, co-phenotrope) on the medication list.",
+        GUT_OPIOID_REASON,
+        short="gut-acting opioid",
+    ),
+    Rule(
+        "thyroid_watch",
+        Level.NOTE,
+        "Thyroid medication, from the screening or the medication list: what to watch for, in the "
+        "direction of the medicine (replacement hormone or antithyroid drug).",
+        THYROID_REASON,
+        short="thyroid medicine",
+    ),
+    Rule(
+        "no_screening",
+        Level.BLOCK,
+        "A plan with no safety screening on record: blocks a new plan, warns on a running one.",
+        NO_SCREENING_REASON,
+        short="no screening",
+    ),
 )
 
 
@@ -104,45 +144,88 @@ class ScreeningQuestion:
 
 SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
     ScreeningQuestion(
-        "long_term_opioid_use", "Long-term opioid use (weeks or more) before the last dose", "opioids",
-        None, "Long-term opioid use: the washout is at least 10 days.",
-        "People who used opioids long-term may need 10 days to 2 weeks before LDN [004]."),
+        "long_term_opioid_use",
+        "Long-term opioid use (weeks or more) before the last dose",
+        "opioids",
+        None,
+        "Long-term opioid use: the washout is at least 10 days.",
+        "People who used opioids long-term may need 10 days to 2 weeks before LDN [004].",
+    ),
     ScreeningQuestion(
-        "acute_opioid_withdrawal", "In acute opioid withdrawal now", "contraindications", Level.BLOCK,
+        "acute_opioid_withdrawal",
+        "In acute opioid withdrawal now",
+        "contraindications",
+        Level.BLOCK,
         "In acute opioid withdrawal.",
         "LDN is contraindicated in acute opioid withdrawal [003]: blocking opioid receptors can deepen "
-        "it [003, 004]."),
+        "it [003, 004].",
+    ),
     ScreeningQuestion(
-        "naltrexone_hypersensitivity", "Known allergy or hypersensitivity to naltrexone",
-        "contraindications", Level.BLOCK, "Known hypersensitivity to naltrexone.",
-        "LDN must not be given with a known allergy or hypersensitivity to naltrexone [001, 003]."),
+        "naltrexone_hypersensitivity",
+        "Known allergy or hypersensitivity to naltrexone",
+        "contraindications",
+        Level.BLOCK,
+        "Known hypersensitivity to naltrexone.",
+        "LDN must not be given with a known allergy or hypersensitivity to naltrexone [001, 003].",
+    ),
     ScreeningQuestion(
-        "acute_hepatitis", "Acute hepatitis", "contraindications", Level.WARN, "Acute hepatitis.",
+        "acute_hepatitis",
+        "Acute hepatitis",
+        "contraindications",
+        Level.WARN,
+        "Acute hepatitis.",
         "Listed as a contraindication to LDN [001, 003]. Recorded as a warning: the clinician "
-        "weighs it and decides."),
+        "weighs it and decides.",
+    ),
     ScreeningQuestion(
-        "severe_liver_disease", "Severe liver disease", "contraindications", Level.WARN,
+        "severe_liver_disease",
+        "Severe liver disease",
+        "contraindications",
+        Level.WARN,
         "Severe liver disease.",
         "Listed as a contraindication to LDN [001]; liver monitoring is not usually needed at low "
-        "dose without existing liver disease [003]. The clinician weighs it and decides."),
+        "dose without existing liver disease [003]. The clinician weighs it and decides.",
+    ),
     ScreeningQuestion(
-        "severe_kidney_disease", "Severe kidney disease", "contraindications", Level.WARN,
+        "severe_kidney_disease",
+        "Severe kidney disease",
+        "contraindications",
+        Level.WARN,
         "Severe kidney disease.",
-        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
+        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides.",
+    ),
     ScreeningQuestion(
-        "pregnancy_or_breastfeeding", "Pregnant or breastfeeding", "contraindications", Level.WARN,
+        "pregnancy_or_breastfeeding",
+        "Pregnant or breastfeeding",
+        "contraindications",
+        Level.WARN,
         "Pregnant or breastfeeding.",
-        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
+        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides.",
+    ),
     ScreeningQuestion(
-        "immunosuppressants_or_transplant", "Immunosuppressants or an organ transplant", "cautions",
-        Level.WARN, "Takes immunosuppressants or has had an organ transplant.",
-        "Immunosuppressants and organ transplant are cautions with LDN [003, 004]."),
+        "immunosuppressants_or_transplant",
+        "Immunosuppressants or an organ transplant",
+        "cautions",
+        Level.WARN,
+        "Takes immunosuppressants or has had an organ transplant.",
+        "Immunosuppressants and organ transplant are cautions with LDN [003, 004].",
+    ),
     ScreeningQuestion(
-        "chemotherapy", "Chemotherapy now", "cautions", Level.WARN, "Receives chemotherapy.",
-        "Special consideration is needed with certain chemotherapy agents [003]."),
+        "chemotherapy",
+        "Chemotherapy now",
+        "cautions",
+        Level.WARN,
+        "Receives chemotherapy.",
+        "Special consideration is needed with certain chemotherapy agents [003].",
+    ),
     ScreeningQuestion(
-        "thyroid_medication", "Thyroid medication", "cautions", Level.NOTE, "Takes thyroid medication.",
-        "As thyroid function changes on LDN the thyroid medicine's dose may need adjusting [000, 003]."),
+        "thyroid_medication",
+        "Thyroid medication",
+        "cautions",
+        Level.NOTE,
+        "Takes thyroid medication.",
+        "As thyroid function changes on LDN the thyroid medicine's dose may need adjusting [000, 003].",
+    ),
 )
 QUESTIONS_BY_FIELD = {question.field: question for question in SCREENING_QUESTIONS}
 OPIOID_FIELDS = ("opioid_use_last_14_days", "opioid_names", "opioid_stopped_on")
@@ -191,23 +274,33 @@ class ScreeningAnswers:
 # --- the opioid washout -------------------------------------------------------------------
 
 
-def washout_findings(label: str, last_dose: dt.date | None, start: dt.date, *, long_term: bool,
-                     what: str = "the start date") -> list[Finding]:
+def washout_findings(
+    label: str, last_dose: dt.date | None, start: dt.date, *, long_term: bool, what: str = "the start date"
+) -> list[Finding]:
     """The opioid washout before LDN starts (or resumes) on `start`, counted from the last
     opioid dose: still taking (no last dose) or fewer than 7 days — 10 after long-term use —
     blocks; up to 14 days warns; longer leaves a note."""
     if last_dose is None:
-        return [SAFETY_RULES["opioid_current"].finding(
-            f"Opioid use ({label}) with no last dose given: still taking, or the date is unknown.")]
+        return [
+            SAFETY_RULES["opioid_current"].finding(
+                f"Opioid use ({label}) with no last dose given: still taking, or the date is unknown."
+            )
+        ]
     gap = (start - last_dose).days
     needed = OPIOID_WASHOUT_LONG_TERM_DAYS if long_term else OPIOID_WASHOUT_BLOCK_DAYS
     when = f"{label}: last dose on {last_dose.isoformat()}, {gap} days before {what}"
     if gap < needed:
-        return [SAFETY_RULES["opioid_recent"].finding(
-            f"{when} (at least {needed} needed{' after long-term use' if long_term else ''}).")]
+        return [
+            SAFETY_RULES["opioid_recent"].finding(
+                f"{when} (at least {needed} needed{' after long-term use' if long_term else ''})."
+            )
+        ]
     if gap <= OPIOID_WASHOUT_SAFE_DAYS:
-        return [SAFETY_RULES["opioid_washout_short"].finding(
-            f"{when}: within the 7–14-day window; long-term use needs 10–14 days.")]
+        return [
+            SAFETY_RULES["opioid_washout_short"].finding(
+                f"{when}: within the 7–14-day window; long-term use needs 10–14 days."
+            )
+        ]
     return [SAFETY_RULES["opioid_past"].finding(f"{when}.")]
 
 
@@ -218,19 +311,22 @@ def _screened_opioids(answers: ScreeningAnswers, start: dt.date) -> list[Finding
     if not (answers.opioid_use_last_14_days or named or answers.opioid_stopped_on):
         return []
     label = answers.opioid_names.strip() or "an opioid"
-    return washout_findings(label[0].upper() + label[1:], answers.opioid_stopped_on, start,
-                            long_term=answers.long_term_opioids)
+    return washout_findings(
+        label[0].upper() + label[1:], answers.opioid_stopped_on, start, long_term=answers.long_term_opioids
+    )
 
 
 def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
     """A screening judged against a start of LDN on `start`: the opioid washout, then every
     question answered yes at its level. Most serious first."""
     findings = _screened_opioids(answers, start)
-    findings += [Finding(question.level, question.field, question.message, question.reason,
-                         question.label)
-                 for question in SCREENING_QUESTIONS
-                 if question.field in answers.yes and question.level is not None
-                 and question.field != "thyroid_medication"]
+    findings += [
+        Finding(question.level, question.field, question.message, question.reason, question.label)
+        for question in SCREENING_QUESTIONS
+        if question.field in answers.yes
+        and question.level is not None
+        and question.field != "thyroid_medication"
+    ]
     if (thyroid := thyroid_status(answers, (), start).finding()) is not None:
         findings.append(thyroid)
     return ordered(findings)
@@ -283,8 +379,11 @@ def prefill_screening(medications: Iterable[MedicationPeriod], today: dt.date) -
     blocks until the clinician enters the real date). Thyroid medicines and
     immunosuppressants count when taken today."""
     medications = list(medications)
-    recent = [med for med in _opioids(medications)
-              if med.taken_within(today - OPIOID_WASHOUT_SAFE_DAYS * DAY, today)]
+    recent = [
+        med
+        for med in _opioids(medications)
+        if med.taken_within(today - OPIOID_WASHOUT_SAFE_DAYS * DAY, today)
+    ]
     still_taken = any(med.stopped_on is None for med in recent)
     stop_dates = [med.stopped_on for med in recent if med.stopped_on is not None]
     current = {category for med in medications if med.taken_on(today) for category in med.categories}
@@ -340,17 +439,18 @@ THYROID_TITLES = {
 THYROID_WATCH = {
     ThyroidKind.NONE: "",
     ThyroidKind.REPLACEMENT: "as thyroid function improves the dose may become too high — watch for "
-                             "heat intolerance, poor sleep and palpitations.",
+    "heat intolerance, poor sleep and palpitations.",
     ThyroidKind.ANTITHYROID: "as the thyroid settles the antithyroid dose may need review — check thyroid "
-                             "function; heat intolerance, poor sleep or palpitations mean it is still "
-                             "overactive.",
+    "function; heat intolerance, poor sleep or palpitations mean it is still "
+    "overactive.",
     ThyroidKind.UNSPECIFIED: "the dose may need adjusting as thyroid function changes — check which medicine "
-                             "and watch the thyroid signs.",
+    "and watch the thyroid signs.",
 }
 
 
-def thyroid_status(answers: ScreeningAnswers | None, medications: Iterable[MedicationPeriod],
-                   day: dt.date) -> ThyroidStatus:
+def thyroid_status(
+    answers: ScreeningAnswers | None, medications: Iterable[MedicationPeriod], day: dt.date
+) -> ThyroidStatus:
     """One thyroid status from the screening or the medication list: the list names the
     kind (replacement or antithyroid); a screening "yes" without a listed medicine leaves it
     unspecified."""
@@ -368,8 +468,13 @@ def thyroid_status(answers: ScreeningAnswers | None, medications: Iterable[Medic
 # --- judging a start of LDN -------------------------------------------------------------------
 
 
-def listed_opioid_findings(medications: Iterable[MedicationPeriod], start: dt.date, *,
-                           long_term: bool = False, what: str = "the start date") -> list[Finding]:
+def listed_opioid_findings(
+    medications: Iterable[MedicationPeriod],
+    start: dt.date,
+    *,
+    long_term: bool = False,
+    what: str = "the start date",
+) -> list[Finding]:
     """The medication list's opioids against a start of LDN on `start`: each one taken on
     or after the day before is still being taken; one stopped within 14 days is judged by
     the washout."""
@@ -382,8 +487,13 @@ def listed_opioid_findings(medications: Iterable[MedicationPeriod], start: dt.da
     return findings
 
 
-def judge_start(answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod], start: dt.date,
-                *, what: str = "the start date") -> list[Finding]:
+def judge_start(
+    answers: ScreeningAnswers | None,
+    medications: Sequence[MedicationPeriod],
+    start: dt.date,
+    *,
+    what: str = "the start date",
+) -> list[Finding]:
     """What stands in the way of LDN starting, resuming or rising on `start`: the latest
     screening (none at all blocks) and the medication list's opioids."""
     if answers is None:
@@ -432,8 +542,9 @@ def _course_start(schedule: Schedule, day: dt.date) -> dt.date | None:
     return next(d.start_date for d in schedule.effective if d.plan_id == dose.plan_id)
 
 
-def _opioid_state(medications: Sequence[MedicationPeriod], schedule: Schedule, day: dt.date,
-                  long_term: bool) -> tuple[list[Finding], str]:
+def _opioid_state(
+    medications: Sequence[MedicationPeriod], schedule: Schedule, day: dt.date, long_term: bool
+) -> tuple[list[Finding], str]:
     """Opioids on the list on `day`, against the LDN around it: taken with LDN prescribed (or
     still ahead) blocks; taken during a pause is judged against the resumption; stopped
     within 14 days is judged against the next LDN dose. Also what the patient is told."""
@@ -448,21 +559,28 @@ def _opioid_state(medications: Sequence[MedicationPeriod], schedule: Schedule, d
                 # LDN resumes on the next prescribed day: not at all when the plan ends in the pause
                 resumes = _next_prescribed_day(schedule, day)
                 if resumes is not None:
-                    findings.append(SAFETY_RULES["opioid_during_pause"].finding(
-                        f"{med.name} during the LDN pause; LDN resumes on {resumes.isoformat()}: the last "
-                        "opioid dose must come at least 7 days before (10 after long-term use)."))
+                    findings.append(
+                        SAFETY_RULES["opioid_during_pause"].finding(
+                            f"{med.name} during the LDN pause; LDN resumes on {resumes.isoformat()}: the "
+                            "last opioid dose must come at least 7 days before (10 after long-term use)."
+                        )
+                    )
             elif upcoming is not None or schedule.first_dose is None:
                 taken_with_ldn.append(med.name)
                 started = med.first_day
                 since = f" since {started.isoformat()}" if started else ""
                 ldn = "while LDN is prescribed" if schedule.prescribed(day) else "before LDN starts"
-                findings.append(SAFETY_RULES["opioid_with_ldn"].finding(
-                    f"Opioid on the medication list{since}, {ldn}: {med.label}."))
+                findings.append(
+                    SAFETY_RULES["opioid_with_ldn"].finding(
+                        f"Opioid on the medication list{since}, {ldn}: {med.label}."
+                    )
+                )
         elif med.stopped_on is not None and day - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < day:
             next_day = _next_prescribed_day(schedule, day)
             if next_day is not None:
-                washout = washout_findings(med.name, med.stopped_on, next_day, long_term=long_term,
-                                           what="the next LDN dose")
+                washout = washout_findings(
+                    med.name, med.stopped_on, next_day, long_term=long_term, what="the next LDN dose"
+                )
                 findings += washout
                 too_soon += [med for finding in washout if finding.level is Level.BLOCK]
     return findings, patient_notice(taken_with_ldn, too_soon)
@@ -473,36 +591,55 @@ def _next_prescribed_day(schedule: Schedule, day: dt.date) -> dt.date | None:
     return max(min(later), day) if later else None
 
 
-def _listed_cautions(medications: Sequence[MedicationPeriod], answers: ScreeningAnswers | None,
-                     day: dt.date) -> list[Finding]:
+def _listed_cautions(
+    medications: Sequence[MedicationPeriod], answers: ScreeningAnswers | None, day: dt.date
+) -> list[Finding]:
     taken = [med for med in medications if med.taken_on(day)]
     findings = []
     immuno = [med.name for med in taken if MedicationCategory.IMMUNOSUPPRESSANT in med.categories]
     if immuno and (answers is None or "immunosuppressants_or_transplant" not in answers.yes):
         question = QUESTIONS_BY_FIELD["immunosuppressants_or_transplant"]
-        findings.append(Finding(Level.WARN, question.field,
-                                f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
-                                question.reason, "immunosuppressant"))
-    findings += [SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
-                 for med in taken if MedicationCategory.GUT_OPIOID in med.categories]
+        findings.append(
+            Finding(
+                Level.WARN,
+                question.field,
+                f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
+                question.reason,
+                "immunosuppressant",
+            )
+        )
+    findings += [
+        SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
+        for med in taken
+        if MedicationCategory.GUT_OPIOID in med.categories
+    ]
     return findings
 
 
 def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = ()) -> str:
     """Plain words for the patient: an opioid taken now, or stopped too recently for LDN."""
     if taken:
-        return (f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
-                "withdrawal. Contact your clinic before your next LDN dose.")
+        return (
+            f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
+            "withdrawal. Contact your clinic before your next LDN dose."
+        )
     if too_soon:
         last = max(med.stopped_on for med in too_soon if med.stopped_on is not None)
         names = ", ".join(med.name for med in too_soon)
-        return (f"You took {names} until {last:%-d %B}. LDN so soon after an "
-                "opioid can bring on withdrawal: contact your clinic before your next LDN dose.")
+        return (
+            f"You took {names} until {last:%-d %B}. LDN so soon after an "
+            "opioid can bring on withdrawal: contact your clinic before your next LDN dose."
+        )
     return ""
 
 
-def safety_state(*, answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod],
-                 schedule: Schedule, day: dt.date) -> SafetyState:
+def safety_state(
+    *,
+    answers: ScreeningAnswers | None,
+    medications: Sequence[MedicationPeriod],
+    schedule: Schedule,
+    day: dt.date,
+) -> SafetyState:
     """The one safety state of a patient on `day`: the latest screening judged against the
     start of the current (or next) plan, the opioids on the medication list around the LDN
     prescribed, other cautions from the list, the thyroid status, and a plan without any
@@ -513,8 +650,15 @@ def safety_state(*, answers: ScreeningAnswers | None, medications: Sequence[Medi
     if answers is not None:  # the thyroid note comes from the one thyroid status below
         findings += [f for f in judge_screening(answers, start or day) if f.code != "thyroid_watch"]
     elif schedule.first_dose is not None:  # on a running plan it warns; a new plan it blocks
-        findings.append(Finding(Level.WARN, "no_screening", "No safety screening on record.",
-                                NO_SCREENING_REASON, "no screening"))
+        findings.append(
+            Finding(
+                Level.WARN,
+                "no_screening",
+                "No safety screening on record.",
+                NO_SCREENING_REASON,
+                "no screening",
+            )
+        )
     findings += _listed_cautions(medications, answers, day)
     thyroid = thyroid_status(answers, medications, day)
     if (note := thyroid.finding()) is not None:
@@ -541,8 +685,13 @@ def _change_days(medications: Sequence[MedicationPeriod], schedule: Schedule) ->
     return days
 
 
-def safety_by_day(*, answers: ScreeningAnswers | None, medications: Sequence[MedicationPeriod],
-                  schedule: Schedule, days: Iterable[dt.date]) -> Iterator[tuple[dt.date, SafetyState]]:
+def safety_by_day(
+    *,
+    answers: ScreeningAnswers | None,
+    medications: Sequence[MedicationPeriod],
+    schedule: Schedule,
+    days: Iterable[dt.date],
+) -> Iterator[tuple[dt.date, SafetyState]]:
     """`safety_state` for each of `days` (in date order), worked out again only on the days
     something it depends on changes: an export of a year asks a few times, not 365."""
     changes = sorted(_change_days(medications, schedule))

@@ -96,7 +96,7 @@ class Dose:
 
     @property
     def measured_phrase(self) -> str:
-        """"3 mg at bedtime", or with the amount to measure "1.5 mL = 1.5 mg at bedtime"."""
+        """ "3 mg at bedtime", or with the amount to measure "1.5 mL = 1.5 mg at bedtime"."""
         measured = self.measurement
         if measured is None or measured.instruction is None:
             return self.phrase
@@ -108,7 +108,7 @@ class Dose:
 
     @property
     def instruction(self) -> str | None:
-        """"2 capsules = 3 mg" when the amount is exactly the dose, else None."""
+        """ "2 capsules = 3 mg" when the amount is exactly the dose, else None."""
         measured = self.measurement
         return measured.instruction if measured else None
 
@@ -244,10 +244,18 @@ class Schedule:
         """Everything the pages say about `day`'s prescription, in one answer."""
         dose, first, next_dose = self.prescribed(day), self.first_dose, self.next_step(day)
 
-        def answer(kind: str, pause: PausePeriod | None = None,
-                   ended_on: dt.date | None = None) -> DayPrescription:
-            return DayPrescription(day=day, kind=kind, dose=dose, pause=pause, first_dose=first,
-                                   next_dose=next_dose, ended_on=ended_on)
+        def answer(
+            kind: str, pause: PausePeriod | None = None, ended_on: dt.date | None = None
+        ) -> DayPrescription:
+            return DayPrescription(
+                day=day,
+                kind=kind,
+                dose=dose,
+                pause=pause,
+                first_dose=first,
+                next_dose=next_dose,
+                ended_on=ended_on,
+            )
 
         if dose is not None:
             return answer("dose")
@@ -296,8 +304,11 @@ class Schedule:
 
     def step_rows(self, day: dt.date, plan_id: int | None = None) -> list[StepRow]:
         """The steps (of one plan, or all) with where each stands on `day`."""
-        return [StepRow(dose, self.step_state(dose, day)) for dose in self.doses
-                if plan_id is None or dose.plan_id == plan_id]
+        return [
+            StepRow(dose, self.step_state(dose, day))
+            for dose in self.doses
+            if plan_id is None or dose.plan_id == plan_id
+        ]
 
     # --- the course of treatment --------------------------------------------------------
 
@@ -363,18 +374,20 @@ def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
     for position, (step, plan, _) in enumerate(ordered):
         following = ordered[position + 1][0].start_date if position + 1 < len(ordered) else None
         ends = [day for day in (following, plan.ended_on) if day is not None]
-        doses.append(Dose(
-            start_date=step.start_date,
-            until=min(ends, default=None),
-            dose_mg=step.dose_mg,
-            timing=step.timing,
-            plan_id=plan.plan_id,
-            form=plan.form,
-            strength_mg=plan.strength_mg,
-            note=step.note,
-            step_id=step.step_id,
-            plan_ends_on=plan.ended_on,
-        ))
+        doses.append(
+            Dose(
+                start_date=step.start_date,
+                until=min(ends, default=None),
+                dose_mg=step.dose_mg,
+                timing=step.timing,
+                plan_id=plan.plan_id,
+                form=plan.form,
+                strength_mg=plan.strength_mg,
+                note=step.note,
+                step_id=step.step_id,
+                plan_ends_on=plan.ended_on,
+            )
+        )
     return tuple(doses)
 
 

@@ -39,22 +39,50 @@ class PlanTemplate:
 PLAN_TEMPLATES: dict[str, PlanTemplate] = {
     template.key: template
     for template in (
-        PlanTemplate("standard", "Standard", Decimal("1.5"), Decimal("1.5"), 14, Decimal("4.5"),
-                     "1.5 mg, +1.5 mg every 14 days, to 4.5 mg: the dose most research used [003]."),
-        PlanTemplate("gentle", "Gentle", Decimal("0.5"), Decimal("0.5"), 7, Decimal("3"),
-                     "0.5 mg, +0.5 mg every 7 days, to 3 mg: start very low [003]; 3 mg suits most [004]."),
-        PlanTemplate("sensitive", "Sensitive", Decimal("0.5"), Decimal("0.25"), 14, Decimal("1.5"),
-                     "0.5 mg, +0.25 mg every 14 days, to 1.5 mg: slower build-up, fewer side effects [000]."),
-        PlanTemplate("ultra-low", "Ultra-low", Decimal("0.125"), Decimal("0.125"), 14, Decimal("0.5"),
-                     "0.125 mg, +0.125 mg every 14 days, to 0.5 mg: the ultra-low band, 0.125–0.5 mg [004]."),
-        PlanTemplate("custom", "Custom", None, None, None, None,
-                     "Set every parameter yourself."),
+        PlanTemplate(
+            "standard",
+            "Standard",
+            Decimal("1.5"),
+            Decimal("1.5"),
+            14,
+            Decimal("4.5"),
+            "1.5 mg, +1.5 mg every 14 days, to 4.5 mg: the dose most research used [003].",
+        ),
+        PlanTemplate(
+            "gentle",
+            "Gentle",
+            Decimal("0.5"),
+            Decimal("0.5"),
+            7,
+            Decimal("3"),
+            "0.5 mg, +0.5 mg every 7 days, to 3 mg: start very low [003]; 3 mg suits most [004].",
+        ),
+        PlanTemplate(
+            "sensitive",
+            "Sensitive",
+            Decimal("0.5"),
+            Decimal("0.25"),
+            14,
+            Decimal("1.5"),
+            "0.5 mg, +0.25 mg every 14 days, to 1.5 mg: slower build-up, fewer side effects [000].",
+        ),
+        PlanTemplate(
+            "ultra-low",
+            "Ultra-low",
+            Decimal("0.125"),
+            Decimal("0.125"),
+            14,
+            Decimal("0.5"),
+            "0.125 mg, +0.125 mg every 14 days, to 0.5 mg: the ultra-low band, 0.125–0.5 mg [004].",
+        ),
+        PlanTemplate("custom", "Custom", None, None, None, None, "Set every parameter yourself."),
     )
 }
 
 
-def generate_steps(start_date: dt.date, start_mg: Decimal, increment_mg: Decimal, interval_days: int,
-                   target_mg: Decimal) -> list[tuple[dt.date, Decimal]]:
+def generate_steps(
+    start_date: dt.date, start_mg: Decimal, increment_mg: Decimal, interval_days: int, target_mg: Decimal
+) -> list[tuple[dt.date, Decimal]]:
     """The dated steps of a template: `start_mg` on `start_date`, then one step up every
     `interval_days` days, the last step capped at `target_mg`. A start at or above the
     target, or no increment, is a single step at the start dose."""
@@ -103,32 +131,65 @@ ULTRA_LOW, VERY_LOW, LOW_DOSE = DOSE_BANDS
 
 
 DOSE_RULES: dict[str, Rule] = rule_table(
-    Rule("not_ldn", Level.REFUSE, "A dose of 50 mg or more.",
-         "50 mg is the commercial tablet; typed into an LDN plan it is almost surely an error. "
-         "LDN is roughly a tenth of that [000, 003]."),
-    Rule("not_positive", Level.REFUSE, "A dose of 0 mg or less.",
-         "A step prescribes a dose; to stop LDN, end the plan or record a pause."),
-    Rule("above_max", Level.REFUSE, "A dose above 16 mg.",
-         "Doses from 0.001 mg up to 16 mg have been used as LDN [003]."),
-    Rule("too_precise", Level.REFUSE, "A dose with more than 3 decimals.",
-         "0.001 mg is the smallest dose used [003]; finer amounts cannot be measured."),
-    Rule("above_usual", Level.WARN, "A dose above 5 mg.",
-         "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a second look "
-         "[003, 004]."),
-    Rule("big_step_up", Level.WARN,
-         "A step up of more than 1.5 mg, including from the previous plan's last dose to a new "
-         "plan's first.",
-         "Start low, go slow: a slower build-up reduces side effects, which appear when the dose "
-         "is increased [000, 003]."),
-    Rule("start_high", Level.WARN, "A patient's first plan starting above 1.5 mg.",
-         "Start very low, e.g. 0.5 mg [003] or 1–1.25 mg [000], and raise every few weeks; a "
-         "slower build-up reduces side effects [000]."),
-    Rule("start_in_past", Level.WARN, "A plan whose first dose is more than 7 days ago.",
-         "A plan records what the patient is told to take from its start; a start long past "
-         "rewrites what was prescribed on days already logged (the app's own rule)."),
-    Rule("below_low_dose", Level.NOTE, "A first plan whose target is below 1.5 mg.",
-         "Low-dose LDN is about 1.5–5 mg/day; the ultra-low (0.125–0.5 mg) and very-low "
-         "(0.5–1 mg) bands are used by sensitive patients [000, 004]."),
+    Rule(
+        "not_ldn",
+        Level.REFUSE,
+        "A dose of 50 mg or more.",
+        "50 mg is the commercial tablet; typed into an LDN plan it is almost surely an error. "
+        "LDN is roughly a tenth of that [000, 003].",
+    ),
+    Rule(
+        "not_positive",
+        Level.REFUSE,
+        "A dose of 0 mg or less.",
+        "A step prescribes a dose; to stop LDN, end the plan or record a pause.",
+    ),
+    Rule(
+        "above_max",
+        Level.REFUSE,
+        "A dose above 16 mg.",
+        "Doses from 0.001 mg up to 16 mg have been used as LDN [003].",
+    ),
+    Rule(
+        "too_precise",
+        Level.REFUSE,
+        "A dose with more than 3 decimals.",
+        "0.001 mg is the smallest dose used [003]; finer amounts cannot be measured.",
+    ),
+    Rule(
+        "above_usual",
+        Level.WARN,
+        "A dose above 5 mg.",
+        "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a second look [003, 004].",
+    ),
+    Rule(
+        "big_step_up",
+        Level.WARN,
+        "A step up of more than 1.5 mg, including from the previous plan's last dose to a new plan's first.",
+        "Start low, go slow: a slower build-up reduces side effects, which appear when the dose "
+        "is increased [000, 003].",
+    ),
+    Rule(
+        "start_high",
+        Level.WARN,
+        "A patient's first plan starting above 1.5 mg.",
+        "Start very low, e.g. 0.5 mg [003] or 1–1.25 mg [000], and raise every few weeks; a "
+        "slower build-up reduces side effects [000].",
+    ),
+    Rule(
+        "start_in_past",
+        Level.WARN,
+        "A plan whose first dose is more than 7 days ago.",
+        "A plan records what the patient is told to take from its start; a start long past "
+        "rewrites what was prescribed on days already logged (the app's own rule).",
+    ),
+    Rule(
+        "below_low_dose",
+        Level.NOTE,
+        "A first plan whose target is below 1.5 mg.",
+        "Low-dose LDN is about 1.5–5 mg/day; the ultra-low (0.125–0.5 mg) and very-low "
+        "(0.5–1 mg) bands are used by sensitive patients [000, 004].",
+    ),
 )
 
 
@@ -153,9 +214,12 @@ def check_step_up(previous_mg: Decimal, dose_mg: Decimal) -> list[Finding]:
     rise = dose_mg - previous_mg
     if rise <= STEP_UP_WARN_ABOVE_MG:
         return []
-    return [DOSE_RULES["big_step_up"].finding(
-        f"A step up of {format_mg(rise)} mg ({format_mg(previous_mg)} → {format_mg(dose_mg)} mg) is "
-        "larger than 1.5 mg.")]
+    return [
+        DOSE_RULES["big_step_up"].finding(
+            f"A step up of {format_mg(rise)} mg ({format_mg(previous_mg)} → {format_mg(dose_mg)} mg) is "
+            "larger than 1.5 mg."
+        )
+    ]
 
 
 def band_of(dose_mg: Decimal) -> str:
@@ -171,8 +235,11 @@ def band_of(dose_mg: Decimal) -> str:
 def check_target(target_mg: Decimal) -> list[Finding]:
     if target_mg >= LOW_DOSE.low_mg or target_mg <= 0:
         return []
-    return [DOSE_RULES["below_low_dose"].finding(
-        f"A target of {format_mg(target_mg)} mg is {band_of(target_mg)}.")]
+    return [
+        DOSE_RULES["below_low_dose"].finding(
+            f"A target of {format_mg(target_mg)} mg is {band_of(target_mg)}."
+        )
+    ]
 
 
 def check_steps(doses: Sequence[Decimal], previous_mg: Decimal | None = None) -> list[Finding]:
@@ -188,8 +255,9 @@ def check_steps(doses: Sequence[Decimal], previous_mg: Decimal | None = None) ->
     return ordered(findings)
 
 
-def check_new_plan(steps: Sequence[tuple[dt.date, Decimal]], *, previous_mg: Decimal | None,
-                   today: dt.date) -> list[Finding]:
+def check_new_plan(
+    steps: Sequence[tuple[dt.date, Decimal]], *, previous_mg: Decimal | None, today: dt.date
+) -> list[Finding]:
     """A new plan's dated steps: each dose and step up — the first from the previous plan's
     last dose — and, for a patient's first plan (`previous_mg` None), a start above 1.5 mg
     and a target below the low-dose band; a first dose more than 7 days ago."""
@@ -199,11 +267,17 @@ def check_new_plan(steps: Sequence[tuple[dt.date, Decimal]], *, previous_mg: Dec
     findings = check_steps(doses, previous_mg)
     if previous_mg is None:
         if doses[0] > START_WARN_ABOVE_MG:
-            findings += [DOSE_RULES["start_high"].finding(
-                f"The first plan starts at {format_mg(doses[0])} mg, above 1.5 mg.")]
+            findings += [
+                DOSE_RULES["start_high"].finding(
+                    f"The first plan starts at {format_mg(doses[0])} mg, above 1.5 mg."
+                )
+            ]
         findings += check_target(max(doses))
     start = steps[0][0]
     if start < today - PAST_START_WARN_DAYS * DAY:
-        findings += [DOSE_RULES["start_in_past"].finding(
-            f"The first dose, {start.isoformat()}, is {(today - start).days} days ago.")]
+        findings += [
+            DOSE_RULES["start_in_past"].finding(
+                f"The first dose, {start.isoformat()}, is {(today - start).days} days ago."
+            )
+        ]
     return ordered(findings)

@@ -18,10 +18,14 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/", review.patient_detail, name="patient_detail"),
     path("clinic/patients/<int:pk>/advice/dismiss/", review.advice_dismiss, name="advice_dismiss"),
     path("clinic/patients/<int:pk>/reviewed/", review.patient_reviewed, name="patient_reviewed"),
-    path("clinic/patients/<int:pk>/medications/", review.patient_medication_add,
-         name="patient_medication_add"),
-    path("clinic/patients/<int:pk>/medications/<int:medication_pk>/stop/", review.patient_medication_stop,
-         name="patient_medication_stop"),
+    path(
+        "clinic/patients/<int:pk>/medications/", review.patient_medication_add, name="patient_medication_add"
+    ),
+    path(
+        "clinic/patients/<int:pk>/medications/<int:medication_pk>/stop/",
+        review.patient_medication_stop,
+        name="patient_medication_stop",
+    ),
     path("my-chart/", entries.my_chart, name="my_chart"),
     path("clinic/patients/<int:pk>/export/", exports.patient_csv, name="patient_csv"),
     path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
@@ -48,9 +52,13 @@ urlpatterns = [
     path("clinic/", clinic.clinic_manage, name="clinic_manage"),
     path("clinic/clinicians/new/", clinic.clinician_add, name="clinician_add"),
     path("clinic/clinicians/<int:pk>/", clinic.clinician_change, name="clinician_change"),
-    path("clinic/clinicians/<int:pk>/password-link/", clinic.clinician_password_link,
-         name="clinician_password_link"),
+    path(
+        "clinic/clinicians/<int:pk>/password-link/",
+        clinic.clinician_password_link,
+        name="clinician_password_link",
+    ),
     path("clinic/patients/<int:pk>/care-team/", clinic.care_team, name="care_team"),
-    path("clinic/set-password/<uidb64>/<token>/", clinic.clinician_set_password,
-         name="clinician_set_password"),
+    path(
+        "clinic/set-password/<uidb64>/<token>/", clinic.clinician_set_password, name="clinician_set_password"
+    ),
 ]

@@ -46,7 +46,7 @@ SEVERITY_COLOURS: dict[str, str] = {"mild": "#e3b23c", "moderate": "#dd6b20", "s
 
 
 def side_effect_label(kind: str) -> str:
-    """"vivid_dreams" → "Vivid dreams"; an unknown kind is shown as stored."""
+    """ "vivid_dreams" → "Vivid dreams"; an unknown kind is shown as stored."""
     return SIDE_EFFECTS[kind].label if kind in SIDE_EFFECTS else kind
 
 
@@ -75,5 +75,5 @@ def timing_words(timing: str) -> str:
 
 
 def dose_phrase(dose_mg: Decimal, timing: str) -> str:
-    """"3 mg at bedtime": how every surface names a prescribed or taken dose."""
+    """ "3 mg at bedtime": how every surface names a prescribed or taken dose."""
     return f"{format_mg(dose_mg)} mg {timing_words(timing)}"

@@ -104,8 +104,10 @@ def make_busy_clinic(
     link = Patient.tracked_symptoms.through
     link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
     plans = TitrationPlan.objects.bulk_create(
-        [TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * day)
-         for person in people]
+        [
+            TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * day)
+            for person in people
+        ]
     )
     DoseStep.objects.bulk_create(
         [
@@ -117,8 +119,12 @@ def make_busy_clinic(
     entries = DailyEntry.objects.bulk_create(
         [
             DailyEntry(
-                patient=person, entry_date=first + n * day, dose_taken=True, dose_mg=Decimal("1.5"),
-                timing_taken="bedtime", sleep_quality=5,
+                patient=person,
+                entry_date=first + n * day,
+                dose_taken=True,
+                dose_mg=Decimal("1.5"),
+                timing_taken="bedtime",
+                sleep_quality=5,
             )
             for person in people
             for n in range(days)

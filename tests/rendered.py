@@ -8,7 +8,7 @@ import json
 def rendered_chart(content: str, script_id: str = "chart-data") -> dict:
     """The figure as chart.js reads it: the JSON inside the json_script element."""
     start = content.index(f'<script id="{script_id}" type="application/json">')
-    body = content[content.index(">", start) + 1:content.index("</script>", start)]
+    body = content[content.index(">", start) + 1 : content.index("</script>", start)]
     return json.loads(body)
 
 

@@ -51,16 +51,34 @@ URLS = [
 # POST-only changes to Alice's record: every role outside her clinic is refused, and
 # nothing is written. (What an allowed role's POST does is tested with each view.)
 POST_URLS = [
-    "advice_dismiss", "patient_reviewed", "plan_hold", "plan_step_back", "plan_morning", "plan_end",
-    "pause_new", "screening", "plan_new", "invitation_link", "care_team", "patient_medication_add",
+    "advice_dismiss",
+    "patient_reviewed",
+    "plan_hold",
+    "plan_step_back",
+    "plan_morning",
+    "plan_end",
+    "pause_new",
+    "screening",
+    "plan_new",
+    "invitation_link",
+    "care_team",
+    "patient_medication_add",
 ]
 # Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
 # calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
 TESTED_WITH_THEIR_VIEWS = {
-    "home", "calendar_feed", "accept_invitation", "medication_stop", "calendar_reset",
-    "plan_acknowledge", "plan_step_edit", "patient_medication_stop",
-    "clinician_change", "clinician_password_link", "clinician_set_password",
+    "home",
+    "calendar_feed",
+    "accept_invitation",
+    "medication_stop",
+    "calendar_reset",
+    "plan_acknowledge",
+    "plan_step_edit",
+    "patient_medication_stop",
+    "clinician_change",
+    "clinician_password_link",
+    "clinician_set_password",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

@@ -39,8 +39,7 @@ def step(day: int, mg: str, timing: str = "bedtime") -> PlannedStep:
 FIRST_STEP = (step(0, "1.5"),)
 
 
-def schedule_of(steps=FIRST_STEP, *, ended_on: int | None = None, pauses=(),
-                later=()) -> Schedule:
+def schedule_of(steps=FIRST_STEP, *, ended_on: int | None = None, pauses=(), later=()) -> Schedule:
     """One plan of `steps` (ended on day `ended_on`), perhaps a later plan of `later` steps,
     and pauses given as (first day, last day)."""
     plans = [PlanRecord(1, tuple(steps), ended_on=None if ended_on is None else on(ended_on))]
@@ -76,8 +75,7 @@ RAMP = [step(0, "1.5"), step(14, "3")]
     ("steps", "effects", "today", "fires"),
     [
         # moderate/severe on days 0, 2 and 6 after the step up: fires
-        (RAMP, [effect(14, "insomnia"), effect(16, "headache", "severe"),
-                effect(20, "nausea")], 21, True),
+        (RAMP, [effect(14, "insomnia"), effect(16, "headache", "severe"), effect(20, "nausea")], 21, True),
         # only two bad days
         (RAMP, [effect(14, "insomnia"), effect(16, "headache")], 21, False),
         # two reports on one day count as one day
@@ -87,17 +85,28 @@ RAMP = [step(0, "1.5"), step(14, "3")]
         # mild side effects do not count
         (RAMP, [effect(day, "vivid_dreams", "mild") for day in range(14, 21)], 21, False),
         # a step down is not a step up
-        ([step(0, "3"), step(14, "1.5")],
-         [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")], 21, False),
+        (
+            [step(0, "3"), step(14, "1.5")],
+            [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")],
+            21,
+            False,
+        ),
         # a change of timing only is not a step up
-        ([step(0, "3"), step(14, "3", "morning")],
-         [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")], 21, False),
+        (
+            [step(0, "3"), step(14, "3", "morning")],
+            [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")],
+            21,
+            False,
+        ),
         # a later step is in force: the plan has moved on
-        ([*RAMP, step(28, "3", "morning")],
-         [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")], 30, False),
+        (
+            [*RAMP, step(28, "3", "morning")],
+            [effect(14, "insomnia"), effect(15, "insomnia"), effect(16, "insomnia")],
+            30,
+            False,
+        ),
         # the first step counts as a step up from nothing
-        ([step(0, "1.5")], [effect(0, "nausea"), effect(1, "nausea"), effect(3, "anxiety")],
-         5, True),
+        ([step(0, "1.5")], [effect(0, "nausea"), effect(1, "nausea"), effect(3, "anxiety")], 5, True),
         # still shown on day 27 after the step, lapsed from day 28
         (RAMP, [effect(14, "insomnia"), effect(16, "headache"), effect(20, "nausea")], 14 + 27, True),
         (RAMP, [effect(14, "insomnia"), effect(16, "headache"), effect(20, "nausea")], 14 + 28, False),
@@ -124,8 +133,9 @@ BAD_WEEK_AFTER_DAY_14 = [effect(14, "insomnia"), effect(16, "headache", "severe"
     ],
 )
 def test_no_step_up_card_when_nothing_is_prescribed(schedule, today, fires):
-    cards = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=today, schedule=schedule,
-                      side_effects=BAD_WEEK_AFTER_DAY_14)
+    cards = cards_for(
+        RULE_STEP_UP_SIDE_EFFECTS, today=today, schedule=schedule, side_effects=BAD_WEEK_AFTER_DAY_14
+    )
     assert bool(cards) is fires
 
 
@@ -140,28 +150,33 @@ def test_no_step_up_card_when_nothing_is_prescribed(schedule, today, fires):
 )
 def test_a_new_plan_is_a_step_from_the_previous_plans_last_dose(first_plan, fires, evidence):
     schedule = schedule_of(first_plan, ended_on=10, later=[step(14, "3")])
-    cards = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, schedule=schedule,
-                      side_effects=BAD_WEEK_AFTER_DAY_14)
+    cards = cards_for(
+        RULE_STEP_UP_SIDE_EFFECTS, today=21, schedule=schedule, side_effects=BAD_WEEK_AFTER_DAY_14
+    )
     assert [card.evidence[0] for card in cards] == ([evidence] if fires else [])
 
 
 def test_step_up_card_content():
-    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP,
-                        side_effects=BAD_WEEK_AFTER_DAY_14)
+    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=BAD_WEEK_AFTER_DAY_14)
     assert card.key == f"step_up_side_effects:{on(14)}"
-    assert card.suggestion == ("Consider holding at 3 mg for longer, or stepping back to 1.5 mg, or moving "
-                               "the dose to the morning.")
-    assert card.evidence == (f"Step from 1.5 mg to 3 mg on {on(14)}",
-                             f"{on(14)}: Insomnia / sleep disturbance (moderate)",
-                             f"{on(16)}: Headache (severe)", f"{on(20)}: Nausea / GI upset (moderate)")
+    assert card.suggestion == (
+        "Consider holding at 3 mg for longer, or stepping back to 1.5 mg, or moving the dose to the morning."
+    )
+    assert card.evidence == (
+        f"Step from 1.5 mg to 3 mg on {on(14)}",
+        f"{on(14)}: Insomnia / sleep disturbance (moderate)",
+        f"{on(16)}: Headache (severe)",
+        f"{on(20)}: Nausea / GI upset (moderate)",
+    )
     assert "[003]" in card.reason
     assert "[000]" in card.reason
 
 
 def test_first_step_card_suggests_a_lower_start():
     effects = [effect(0, "nausea"), effect(1, "nausea"), effect(3, "anxiety")]
-    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=5, steps=[step(0, "1.5", "morning")],
-                        side_effects=effects)
+    (card,) = cards_for(
+        RULE_STEP_UP_SIDE_EFFECTS, today=5, steps=[step(0, "1.5", "morning")], side_effects=effects
+    )
     assert card.suggestion == "Consider holding at 1.5 mg for longer, or a lower starting dose."
     # no "moving the dose to the morning": it is already taken in the morning
 
@@ -179,27 +194,31 @@ def test_first_step_card_suggests_a_lower_start():
         ([step(0, "3")], [effect(25, "insomnia")], 20, False),  # after today
         ([step(0, "3", "morning")], [effect(15, "insomnia")], 20, False),
         # the bedtime step in force began on day 30: day 35 is within its first 14 days
-        ([step(0, "1.5"), step(30, "3")], [effect(20, "insomnia"), effect(35, "insomnia")],
-         40, False),
+        ([step(0, "1.5"), step(30, "3")], [effect(20, "insomnia"), effect(35, "insomnia")], 40, False),
         ([step(0, "1.5"), step(30, "3")], [effect(45, "vivid_dreams")], 50, True),
         # LDN itself disturbs sleep in the first two weeks on a new step
         ([step(0, "0.5")], [effect(5, "insomnia")], 10, False),
     ],
 )
 def test_sleep_after_bedtime_step(steps, effects, today, fires):
-    cards = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=today, steps=steps,
-                      side_effects=effects)
+    cards = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=today, steps=steps, side_effects=effects)
     assert bool(cards) is fires
 
 
 def test_sleep_card_shows_both_sources():
-    (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, "3")],
-                        side_effects=[effect(15, "insomnia", "mild")])
+    (card,) = cards_for(
+        RULE_SLEEP_AFTER_BEDTIME_STEP,
+        today=20,
+        steps=[step(0, "3")],
+        side_effects=[effect(15, "insomnia", "mild")],
+    )
     assert card.key == f"sleep_after_bedtime_step:{on(0)}"
     assert card.suggestion.startswith("Consider moving the dose (3 mg at bedtime) to the morning [003, 004]")
     assert "Bihari preferred lowering to 1.5–2 mg over moving it to the morning [004]" in card.suggestion
-    assert card.evidence == (f"3 mg at bedtime since {on(0)}",
-                             f"{on(15)}: Insomnia / sleep disturbance (mild)")
+    assert card.evidence == (
+        f"3 mg at bedtime since {on(0)}",
+        f"{on(15)}: Insomnia / sleep disturbance (mild)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -207,16 +226,26 @@ def test_sleep_card_shows_both_sources():
     [("0.5", False), ("1.5", False), ("2", False), ("2.5", True), ("4.5", True)],
 )
 def test_sleep_card_suggests_lowering_to_1_5_to_2_mg_only_above_2_mg(dose, suggests_1_5_to_2_mg):
-    (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, dose)],
-                        side_effects=[effect(15, "insomnia", "mild")])
+    (card,) = cards_for(
+        RULE_SLEEP_AFTER_BEDTIME_STEP,
+        today=20,
+        steps=[step(0, dose)],
+        side_effects=[effect(15, "insomnia", "mild")],
+    )
     assert ("1.5–2 mg" in card.suggestion) is suggests_1_5_to_2_mg
 
 
 def test_sleep_card_at_a_low_dose_suggests_lowering_further():
-    (card,) = cards_for(RULE_SLEEP_AFTER_BEDTIME_STEP, today=20, steps=[step(0, "0.5")],
-                        side_effects=[effect(15, "insomnia", "mild")])
-    assert card.suggestion == ("Consider moving the dose (0.5 mg at bedtime) to the morning [003, 004], or "
-                               "lowering it further; the choice is yours.")
+    (card,) = cards_for(
+        RULE_SLEEP_AFTER_BEDTIME_STEP,
+        today=20,
+        steps=[step(0, "0.5")],
+        side_effects=[effect(15, "insomnia", "mild")],
+    )
+    assert card.suggestion == (
+        "Consider moving the dose (0.5 mg at bedtime) to the morning [003, 004], or "
+        "lowering it further; the choice is yours."
+    )
 
 
 @pytest.mark.parametrize(
@@ -255,8 +284,12 @@ NONE_RESPONDING = {"Pain": ResponseClass.NO_CHANGE, "Sleep": ResponseClass.MINIM
         (84, {}, schedule_of(), None),
         (84, {"Pain": ResponseClass.INSUFFICIENT_DATA}, schedule_of(), None),
         (84, {"Pain": ResponseClass.BASELINE_TOO_THIN}, schedule_of(), None),
-        (84, {"Pain": ResponseClass.INSUFFICIENT_DATA, "Sleep": ResponseClass.NO_CHANGE}, schedule_of(),
-         f"plan_review:{FIRST_DOSE}:84"),
+        (
+            84,
+            {"Pain": ResponseClass.INSUFFICIENT_DATA, "Sleep": ResponseClass.NO_CHANGE},
+            schedule_of(),
+            f"plan_review:{FIRST_DOSE}:84",
+        ),
     ],
 )
 def test_plan_review(today, responses, schedule, key):
@@ -330,8 +363,7 @@ def test_count_adherence_lists_missing_days():
 )
 def test_low_adherence(taken_days, first_step_day, fires):
     entries = logged(range(taken_days), missed=range(taken_days, 14)) if taken_days else []
-    cards = cards_for(RULE_LOW_ADHERENCE, today=30, steps=[step(first_step_day, "1.5")],
-                      entries=entries)
+    cards = cards_for(RULE_LOW_ADHERENCE, today=30, steps=[step(first_step_day, "1.5")], entries=entries)
     assert bool(cards) is fires
 
 
@@ -423,43 +455,61 @@ def test_no_thyroid_card_for_insomnia_within_14_days_of_a_step(steps, effects, f
 
 def test_thyroid_card_content():
     (card,) = cards_for(
-        RULE_THYROID_REVIEW, today=30, safety=REPLACEMENT,
-        side_effects=[effect(25, "insomnia", "mild")], notes=[(on(20), "palpitations")],
+        RULE_THYROID_REVIEW,
+        today=30,
+        safety=REPLACEMENT,
+        side_effects=[effect(25, "insomnia", "mild")],
+        notes=[(on(20), "palpitations")],
     )
     assert card.key == f"thyroid_review:{on(20)}"
-    assert card.evidence == (f"{on(20)}: note: \"palpitations\"", f"{on(25)}: insomnia (mild)")
+    assert card.evidence == (f'{on(20)}: note: "palpitations"', f"{on(25)}: insomnia (mild)")
     assert "[000, 003]" in card.reason
 
 
 @pytest.mark.parametrize(
     ("kind", "title", "suggestion"),
     [
-        (ThyroidKind.REPLACEMENT, "Possible signs of too much thyroid hormone",
-         "Consider reviewing the thyroid hormone dose and thyroid function tests."),
-        (ThyroidKind.ANTITHYROID, "Possible signs of an overactive thyroid on antithyroid medicine",
-         "Consider checking thyroid function and the antithyroid dose."),
-        (ThyroidKind.UNSPECIFIED, "Possible thyroid signs in a patient on thyroid medication",
-         "Consider checking which thyroid medicine is taken, and thyroid function tests."),
+        (
+            ThyroidKind.REPLACEMENT,
+            "Possible signs of too much thyroid hormone",
+            "Consider reviewing the thyroid hormone dose and thyroid function tests.",
+        ),
+        (
+            ThyroidKind.ANTITHYROID,
+            "Possible signs of an overactive thyroid on antithyroid medicine",
+            "Consider checking thyroid function and the antithyroid dose.",
+        ),
+        (
+            ThyroidKind.UNSPECIFIED,
+            "Possible thyroid signs in a patient on thyroid medication",
+            "Consider checking which thyroid medicine is taken, and thyroid function tests.",
+        ),
     ],
 )
 def test_thyroid_card_wording_follows_the_medicines_direction(kind, title, suggestion):
-    (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=thyroid(kind),
-                        side_effects=[effect(25, "insomnia", "mild")])
+    (card,) = cards_for(
+        RULE_THYROID_REVIEW, today=30, safety=thyroid(kind), side_effects=[effect(25, "insomnia", "mild")]
+    )
     assert card.title == title
     assert card.suggestion == suggestion
 
 
 def test_antithyroid_card_never_speaks_of_too_much_thyroid_medication():
-    (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=thyroid(ThyroidKind.ANTITHYROID),
-                        side_effects=[effect(25, "insomnia", "mild")])
+    (card,) = cards_for(
+        RULE_THYROID_REVIEW,
+        today=30,
+        safety=thyroid(ThyroidKind.ANTITHYROID),
+        side_effects=[effect(25, "insomnia", "mild")],
+    )
     words = " ".join([card.title, card.suggestion]).lower()
     assert "too much" not in words
     assert "too high" not in words
 
 
 def test_thyroid_card_from_the_safety_state_of_a_listed_antithyroid_medicine():
-    safety = safety_state(answers=None, medications=[MedicationPeriod("Carbimazole")], schedule=schedule_of(),
-                          day=on(30))
+    safety = safety_state(
+        answers=None, medications=[MedicationPeriod("Carbimazole")], schedule=schedule_of(), day=on(30)
+    )
     (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=safety, side_effects=[effect(25, "insomnia")])
     assert card.title == "Possible signs of an overactive thyroid on antithyroid medicine"
 
@@ -482,8 +532,9 @@ def test_safety_alert_for_an_opioid_added_mid_treatment(today, fires):
 def test_safety_alert_card_content():
     (card,) = cards_for(RULE_SAFETY_ALERT, today=30, safety=opioid_safety(30))
     assert card.title == "Safety: an opioid on the medication list while LDN is prescribed"
-    assert card.evidence == (f"Opioid on the medication list since {on(20)}, while LDN is prescribed: "
-                             "Tramadol 50 mg.",)
+    assert card.evidence == (
+        f"Opioid on the medication list since {on(20)}, while LDN is prescribed: Tramadol 50 mg.",
+    )
     assert card.key.startswith("safety_alert:opioid_with_ldn:")
     assert "[003, 004]" in card.reason
 
@@ -499,39 +550,61 @@ def test_a_safety_alert_keeps_its_key_while_the_finding_holds():
     [(Level.BLOCK, True), (Level.WARN, False), (Level.NOTE, False)],
 )
 def test_only_blocking_findings_raise_a_safety_alert(level, fires):
-    safety = SafetyState(findings=(Finding(level, "opioid_recent", "Codeine: last dose ...", "Why [003]."),),
-                         thyroid=ThyroidStatus(ThyroidKind.NONE))
+    safety = SafetyState(
+        findings=(Finding(level, "opioid_recent", "Codeine: last dose ...", "Why [003]."),),
+        thyroid=ThyroidStatus(ThyroidKind.NONE),
+    )
     cards = cards_for(RULE_SAFETY_ALERT, today=30, safety=safety)
     assert [card.title for card in cards] == (
-        ["Safety: an LDN dose too soon after the last opioid dose"] if fires else [])
+        ["Safety: an LDN dose too soon after the last opioid dose"] if fires else []
+    )
 
 
 # --- putting it together ------------------------------------------------------------------------
 
 
 def test_quiet_patient_gets_no_advice():
-    inp = AdviceInput(today=on(30), schedule=schedule_of(), entries=all_taken(0, 30),
-                      safety=safety_state(answers=None, medications=[], schedule=Schedule(), day=on(30)))
+    inp = AdviceInput(
+        today=on(30),
+        schedule=schedule_of(),
+        entries=all_taken(0, 30),
+        safety=safety_state(answers=None, medications=[], schedule=Schedule(), day=on(30)),
+    )
     assert advise(inp) == []
 
 
 def everything_at_once() -> list:
     schedule = schedule_of([step(0, "1.5"), step(80, "3")])
-    return advise(AdviceInput(
-        today=on(100), schedule=schedule,
-        side_effects=[effect(80, "insomnia"), effect(81, "insomnia"), effect(82, "insomnia"),
-                      effect(96, "vivid_dreams", "mild")],
-        responses=NONE_RESPONDING,
-        safety=safety_state(answers=None, medications=[MedicationPeriod("Levothyroxine"), TRAMADOL_ON_DAY_20],
-                            schedule=schedule, day=on(100)),
-        notes=[(on(98), "palpitations")],
-    ))
+    return advise(
+        AdviceInput(
+            today=on(100),
+            schedule=schedule,
+            side_effects=[
+                effect(80, "insomnia"),
+                effect(81, "insomnia"),
+                effect(82, "insomnia"),
+                effect(96, "vivid_dreams", "mild"),
+            ],
+            responses=NONE_RESPONDING,
+            safety=safety_state(
+                answers=None,
+                medications=[MedicationPeriod("Levothyroxine"), TRAMADOL_ON_DAY_20],
+                schedule=schedule,
+                day=on(100),
+            ),
+            notes=[(on(98), "palpitations")],
+        )
+    )
 
 
 def test_every_rule_in_order():
     assert [card.rule for card in everything_at_once()] == [
-        RULE_SAFETY_ALERT, RULE_STEP_UP_SIDE_EFFECTS, RULE_SLEEP_AFTER_BEDTIME_STEP, RULE_PLAN_REVIEW,
-        RULE_LOW_ADHERENCE, RULE_THYROID_REVIEW,
+        RULE_SAFETY_ALERT,
+        RULE_STEP_UP_SIDE_EFFECTS,
+        RULE_SLEEP_AFTER_BEDTIME_STEP,
+        RULE_PLAN_REVIEW,
+        RULE_LOW_ADHERENCE,
+        RULE_THYROID_REVIEW,
     ]
 
 
@@ -546,8 +619,9 @@ def test_every_card_has_a_unique_key():
 
 
 def test_open_cards_hides_dismissed():
-    inp = AdviceInput(today=on(100), schedule=schedule_of(), entries=all_taken(0, 100),
-                      responses=NONE_RESPONDING)
+    inp = AdviceInput(
+        today=on(100), schedule=schedule_of(), entries=all_taken(0, 100), responses=NONE_RESPONDING
+    )
     (card,) = advise(inp)
     assert open_cards([card], set()) == [card]
     assert open_cards([card], {card.key}) == []

@@ -23,8 +23,14 @@ def on(day: int) -> dt.date:
 PLAN = PlanRecord(1, (PlannedStep(on(0), Decimal("3"), "bedtime"),))
 
 
-def flat(name: str, score: int, *, higher_is_better: bool = False, tracked: bool = True,
-         improved_to: int | None = None) -> Measure:
+def flat(
+    name: str,
+    score: int,
+    *,
+    higher_is_better: bool = False,
+    tracked: bool = True,
+    improved_to: int | None = None,
+) -> Measure:
     """Baseline days -7..-1 at `score`, then on LDN at `improved_to` (or the same score)."""
     later = score if improved_to is None else improved_to
     series = tuple((on(day), score if day < 0 else later) for day in range(-7, 120))
@@ -36,24 +42,35 @@ def sleep(score: int, improved_to: int) -> Measure:
 
 
 def taken_every_day(first: int, last: int, logged_at=BEFORE, changed_at=None) -> tuple[LoggedEntry, ...]:
-    return tuple(LoggedEntry(on(day), True, Decimal("3"), "bedtime", logged_at, changed_at or logged_at)
-                 for day in range(first, last + 1))
+    return tuple(
+        LoggedEntry(on(day), True, Decimal("3"), "bedtime", logged_at, changed_at or logged_at)
+        for day in range(first, last + 1)
+    )
 
 
 def record(measures=(), *, today=100, entries=None, pauses=(), **fields) -> PatientRecord:
-    return PatientRecord(today=on(today), schedule=Schedule([PLAN], pauses), measures=tuple(measures),
-                         entries=taken_every_day(-7, today) if entries is None else entries, **fields)
+    return PatientRecord(
+        today=on(today),
+        schedule=Schedule([PLAN], pauses),
+        measures=tuple(measures),
+        entries=taken_every_day(-7, today) if entries is None else entries,
+        **fields,
+    )
 
 
 @pytest.mark.parametrize(
     ("measures", "expected"),
     [
         # the tracked symptom that most needs attention: worse beats no change beats responders
-        ([flat("Pain", 8, improved_to=3), flat("Fatigue", 5, improved_to=6)],
-         ("Fatigue", ResponseClass.WORSE)),
+        (
+            [flat("Pain", 8, improved_to=3), flat("Fatigue", 5, improved_to=6)],
+            ("Fatigue", ResponseClass.WORSE),
+        ),
         ([flat("Pain", 8, improved_to=3), flat("Fatigue", 6)], ("Fatigue", ResponseClass.NO_CHANGE)),
-        ([flat("Pain", 8, improved_to=5), flat("Fatigue", 8, improved_to=3)],
-         ("Pain", ResponseClass.MODERATE)),
+        (
+            [flat("Pain", 8, improved_to=5), flat("Fatigue", 8, improved_to=3)],
+            ("Pain", ResponseClass.MODERATE),
+        ),
         # sleep quality is shown but never the main symptom, even when it is worse
         ([flat("Pain", 8, improved_to=3), sleep(6, improved_to=2)], ("Pain", ResponseClass.SUBSTANTIAL)),
         # ties go by name
@@ -115,8 +132,11 @@ def test_dismissed_cards_are_not_open():
     assert second.dismissed_count == 1
 
 
-EFFECTS = (ReportedSideEffect(on(98), "headache", "mild"), ReportedSideEffect(on(99), "nausea", "mild"),
-           ReportedSideEffect(on(100), "nausea", "moderate"))
+EFFECTS = (
+    ReportedSideEffect(on(98), "headache", "mild"),
+    ReportedSideEffect(on(99), "nausea", "mild"),
+    ReportedSideEffect(on(100), "nausea", "moderate"),
+)
 
 
 OLD = taken_every_day(-7, 94)
@@ -130,8 +150,15 @@ OLD = taken_every_day(-7, 94)
         # entries logged after the review, and the side effects on them
         (REVIEWED, OLD + taken_every_day(95, 98) + taken_every_day(99, 100, logged_at=AFTER), (), (2, 2, 1)),
         # an old entry edited after the review: its side effect is new, the entry is not
-        (REVIEWED, OLD + taken_every_day(95, 97) + taken_every_day(98, 98, changed_at=AFTER)
-         + taken_every_day(99, 100), (), (0, 1, 1)),
+        (
+            REVIEWED,
+            OLD
+            + taken_every_day(95, 97)
+            + taken_every_day(98, 98, changed_at=AFTER)
+            + taken_every_day(99, 100),
+            (),
+            (0, 1, 1),
+        ),
         # the advice card was already open at the review
         (REVIEWED, OLD + taken_every_day(95, 100), ("plan_review:2025-01-01:84",), (0, 0, 0)),
     ],
@@ -168,8 +195,13 @@ def test_advice_reads_the_records_safety_state():
 def test_no_advice_about_a_dose_after_the_plan_ended():
     ended = PlanRecord(1, (PlannedStep(on(0), Decimal("3"), "bedtime"),), ended_on=on(90))
     effects = (ReportedSideEffect(on(95), "insomnia", "moderate"),)
-    chart_record = PatientRecord(today=on(100), schedule=Schedule([ended]), side_effects=effects,
-                                 measures=(flat("Pain", 8, improved_to=4),), entries=taken_every_day(-7, 89))
+    chart_record = PatientRecord(
+        today=on(100),
+        schedule=Schedule([ended]),
+        side_effects=effects,
+        measures=(flat("Pain", 8, improved_to=4),),
+        entries=taken_every_day(-7, 89),
+    )
     assessment = assess(chart_record)
     assert assessment.cards == ()
     assert assessment.adherence.prescribed == 3  # days 87–89: the 14-day window up to the plan's end

@@ -39,12 +39,25 @@ def entry(day: int, taken: bool = True, mg: str = "1.5", timing: str = "bedtime"
     return LoggedEntry(on(day), taken, dose, timing if taken else "", LOGGED, LOGGED)
 
 
-def record(*, today: int, schedule=RAMP, measures=(), entries=(), side_effects=(),
-           pauses=(), ended_on: int | None = None) -> PatientRecord:
+def record(
+    *,
+    today: int,
+    schedule=RAMP,
+    measures=(),
+    entries=(),
+    side_effects=(),
+    pauses=(),
+    ended_on: int | None = None,
+) -> PatientRecord:
     ends = None if ended_on is None else on(ended_on)
     plans = [PlanRecord(1, tuple(schedule), ended_on=ends)] if schedule else []
-    return PatientRecord(today=on(today), schedule=Schedule(plans, pauses),
-                         measures=tuple(measures), entries=tuple(entries), side_effects=tuple(side_effects))
+    return PatientRecord(
+        today=on(today),
+        schedule=Schedule(plans, pauses),
+        measures=tuple(measures),
+        entries=tuple(entries),
+        side_effects=tuple(side_effects),
+    )
 
 
 def traces(figure: dict, name: str) -> list[dict]:
@@ -58,12 +71,17 @@ def six_months_of_eight_symptoms() -> PatientRecord:
         for n in range(8)
     ]
     measures.append(Measure("Sleep quality", True, tuple((on(day), 6) for day in days), tracked=False))
-    effects = [ReportedSideEffect(on(day), kind, severity)
-               for day in range(0, 182, 3)
-               for kind, severity in (("vivid_dreams", "mild"), ("insomnia", "moderate"),
-                                      ("headache", "severe"))]
-    return record(today=182, measures=measures, side_effects=effects,
-                  entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days])
+    effects = [
+        ReportedSideEffect(on(day), kind, severity)
+        for day in range(0, 182, 3)
+        for kind, severity in (("vivid_dreams", "mild"), ("insomnia", "moderate"), ("headache", "severe"))
+    ]
+    return record(
+        today=182,
+        measures=measures,
+        side_effects=effects,
+        entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days],
+    )
 
 
 def test_the_toolbar_offers_only_what_keeps_the_data_on_the_page():
@@ -113,8 +131,14 @@ def test_dose_steps_are_a_step_line_with_a_mark_at_each_change():
     figure = patient_figure(record(today=40, schedule=[*RAMP, step(35, "4.5", "morning")]))
     (prescribed,) = traces(figure, "Prescribed")
     assert prescribed["line"]["shape"] == "hv"
-    assert prescribed["x"] == [on(-7).isoformat(), on(0).isoformat(), on(14).isoformat(),
-                               on(28).isoformat(), on(35).isoformat(), on(41).isoformat()]
+    assert prescribed["x"] == [
+        on(-7).isoformat(),
+        on(0).isoformat(),
+        on(14).isoformat(),
+        on(28).isoformat(),
+        on(35).isoformat(),
+        on(41).isoformat(),
+    ]
     assert prescribed["y"] == [None, 1.5, 3.0, 4.5, 4.5, 4.5]
     assert prescribed["text"][4] == "4.5 mg in the morning"
     lines = [shape["x0"] for shape in figure["layout"]["shapes"] if shape["type"] == "line"]
@@ -147,11 +171,11 @@ def test_a_step_that_never_began_gets_no_line_and_no_mark():
 
 @pytest.mark.parametrize(("pauses", "ended_on"), [((PausePeriod(on(3), on(4)),), None), ((), 3)])
 def test_days_without_a_prescription_are_never_missed_doses(pauses, ended_on):
-    figure = patient_figure(record(today=6, entries=[entry(0), entry(1), entry(2)], pauses=pauses,
-                                   ended_on=ended_on))
+    figure = patient_figure(
+        record(today=6, entries=[entry(0), entry(1), entry(2)], pauses=pauses, ended_on=ended_on)
+    )
     unlogged = traces(figure, "Not logged")
-    assert [x for trace in unlogged for x in trace["x"]] == (
-        [on(5).isoformat()] if ended_on is None else [])
+    assert [x for trace in unlogged for x in trace["x"]] == ([on(5).isoformat()] if ended_on is None else [])
 
 
 def test_taken_missed_and_unlogged_days_are_told_apart():
@@ -203,15 +227,18 @@ def test_the_chart_opens_on_the_selected_range_and_draws_no_buttons_of_its_own()
 
 
 def test_side_effects_are_one_row_per_kind_coloured_by_severity():
-    effects = [ReportedSideEffect(on(2), "insomnia", "moderate"),
-               ReportedSideEffect(on(3), "nausea", "mild"),
-               ReportedSideEffect(on(4), "insomnia", "severe"),
-               ReportedSideEffect(on(4), "other", "mild", "rash")]
+    effects = [
+        ReportedSideEffect(on(2), "insomnia", "moderate"),
+        ReportedSideEffect(on(3), "nausea", "mild"),
+        ReportedSideEffect(on(4), "insomnia", "severe"),
+        ReportedSideEffect(on(4), "other", "mild", "rash"),
+    ]
     figure = patient_figure(record(today=10, side_effects=effects))
     strip = figure["layout"]["yaxis2"]
     assert strip["ticktext"] == ["Insomnia", "Nausea", "Other"]
-    mild, moderate, severe = (traces(figure, f"Side effect: {level}")[0]
-                              for level in ("mild", "moderate", "severe"))
+    mild, moderate, severe = (
+        traces(figure, f"Side effect: {level}")[0] for level in ("mild", "moderate", "severe")
+    )
     assert mild["y"] == [1, 2]
     assert mild["text"] == ["Nausea", "rash"]
     assert moderate["y"] == [0]
@@ -243,11 +270,19 @@ def test_chart_span(schedule, entries, today, expected):
 
 def test_weekly_rows_are_the_chart_as_text():
     pain = Measure("Pain", False, ((on(-3), 8), (on(-1), 6), (on(2), 5), (on(9), 4)))
-    effects = [ReportedSideEffect(on(1), "insomnia", "moderate"),
-               ReportedSideEffect(on(2), "insomnia", "moderate")]
-    rows = weekly_rows(record(today=16, schedule=[step(0, "1.5"), step(10, "3")], measures=[pain],
-                              side_effects=effects,
-                              entries=[entry(0), entry(1), entry(2, taken=False), entry(9, mg="3")]))
+    effects = [
+        ReportedSideEffect(on(1), "insomnia", "moderate"),
+        ReportedSideEffect(on(2), "insomnia", "moderate"),
+    ]
+    rows = weekly_rows(
+        record(
+            today=16,
+            schedule=[step(0, "1.5"), step(10, "3")],
+            measures=[pain],
+            side_effects=effects,
+            entries=[entry(0), entry(1), entry(2, taken=False), entry(9, mg="3")],
+        )
+    )
     assert [row.label for row in rows] == ["Baseline week", "Week 1", "Week 2", "Week 3"]
     baseline, week1, week2, week3 = rows
     assert (baseline.prescribed, baseline.prescribed_days, baseline.means) == ("none", 0, (7.0,))

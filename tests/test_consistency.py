@@ -77,8 +77,13 @@ def plan_ended_ten_days_ago(alice, carol):
 def paused_for_surgery(alice, carol):
     _screened(alice, carol)
     make_plan(alice, carol, [(TODAY - 40 * DAY, "1.5"), (TODAY - 26 * DAY, "3")])
-    LdnPause.objects.create(patient=alice, start_date=TODAY - DAY, end_date=TODAY + 2 * DAY,
-                            reason="knee surgery", created_by=carol)
+    LdnPause.objects.create(
+        patient=alice,
+        start_date=TODAY - DAY,
+        end_date=TODAY + 2 * DAY,
+        reason="knee surgery",
+        created_by=carol,
+    )
 
 
 def thyroid_in_the_screening_only(alice, carol):
@@ -108,10 +113,19 @@ def liquid_at_half_a_mg_per_ml(alice, carol):
     make_plan(alice, carol, [(TODAY - 20 * DAY, "1.5")], form="liquid", strength_mg=Decimal("0.5"))
 
 
-STATES: dict[str, Callable] = {state.__name__: state for state in (
-    opioid_added_mid_treatment, plan_ending_in_ten_days, plan_ended_ten_days_ago, paused_for_surgery,
-    thyroid_in_the_screening_only, switched_to_morning, first_week, liquid_at_half_a_mg_per_ml,
-)}
+STATES: dict[str, Callable] = {
+    state.__name__: state
+    for state in (
+        opioid_added_mid_treatment,
+        plan_ending_in_ten_days,
+        plan_ended_ten_days_ago,
+        paused_for_surgery,
+        thyroid_in_the_screening_only,
+        switched_to_morning,
+        first_week,
+        liquid_at_half_a_mg_per_ml,
+    )
+}
 
 
 # --- reading a surface ------------------------------------------------------------------------
@@ -151,8 +165,11 @@ class _Facts(HTMLParser):
 def facts_on(content: str, name: str, **attributes) -> list[dict]:
     parser = _Facts()
     parser.feed(content)
-    return [fact for fact in parser.facts if fact["data-fact"] == name
-            and all(fact.get(key) == value for key, value in attributes.items())]
+    return [
+        fact
+        for fact in parser.facts
+        if fact["data-fact"] == name and all(fact.get(key) == value for key, value in attributes.items())
+    ]
 
 
 def only(facts: list[dict]) -> dict:
@@ -267,7 +284,8 @@ def check_patient_notice(content: str, truth) -> None:
 
 def csv_row(client, alice, carol, truth):
     response = as_clinician(client, carol).get(
-        reverse("patient_csv", args=[alice.pk]), {"start": TODAY.isoformat(), "end": TODAY.isoformat()})
+        reverse("patient_csv", args=[alice.pk]), {"start": TODAY.isoformat(), "end": TODAY.isoformat()}
+    )
     (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     dose = schedule_of(alice).prescribed(TODAY)
     assert row["prescribed_dose_mg"] == ("" if dose is None else f"{dose.dose_mg.normalize():f}")
@@ -280,8 +298,9 @@ def calendar_feed(client, alice, carol, truth):
     response = client.get(reverse("calendar_feed", args=[alice.calendar_token]))
     events = Calendar.from_ical(response.content).walk("VEVENT")
     dose = schedule_of(alice).prescribed(TODAY)
-    reminding_today = [event for event in events if str(event["summary"]).startswith("Take LDN")
-                       and _runs_on(event, TODAY)]
+    reminding_today = [
+        event for event in events if str(event["summary"]).startswith("Take LDN") and _runs_on(event, TODAY)
+    ]
     if dose is None:
         assert reminding_today == []
     else:
@@ -331,16 +350,19 @@ def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface)
     SURFACES[surface](client, alice, carol, truth)
 
 
-@pytest.mark.parametrize(("state", "dose", "worst"), [
-    ("opioid_added_mid_treatment", "3 mg at bedtime", Level.BLOCK),
-    ("plan_ending_in_ten_days", "3 mg at bedtime", None),
-    ("plan_ended_ten_days_ago", "none", None),
-    ("paused_for_surgery", "none", None),
-    ("thyroid_in_the_screening_only", "3 mg at bedtime", Level.NOTE),
-    ("switched_to_morning", "1.5 mg in the morning", None),
-    ("first_week", "0.5 mg at bedtime", None),
-    ("liquid_at_half_a_mg_per_ml", "1.5 mg at bedtime", None),
-])
+@pytest.mark.parametrize(
+    ("state", "dose", "worst"),
+    [
+        ("opioid_added_mid_treatment", "3 mg at bedtime", Level.BLOCK),
+        ("plan_ending_in_ten_days", "3 mg at bedtime", None),
+        ("plan_ended_ten_days_ago", "none", None),
+        ("paused_for_surgery", "none", None),
+        ("thyroid_in_the_screening_only", "3 mg at bedtime", Level.NOTE),
+        ("switched_to_morning", "1.5 mg in the morning", None),
+        ("first_week", "0.5 mg at bedtime", None),
+        ("liquid_at_half_a_mg_per_ml", "1.5 mg at bedtime", None),
+    ],
+)
 def test_the_states_are_what_they_say(alice, carol, state, dose, worst):
     """The matrix compares surfaces with the domain; this pins the domain's answers."""
     STATES[state](alice, carol)

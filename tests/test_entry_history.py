@@ -21,8 +21,11 @@ def at(minutes: int) -> dt.datetime:
 
 
 def entry(minutes: int, **values) -> Version:
-    return Version(at(minutes), "entry", {"dose_taken": True, "dose_mg": Decimal("3"), "sleep_quality": 5,
-                                          "notes": "", **values})
+    return Version(
+        at(minutes),
+        "entry",
+        {"dose_taken": True, "dose_mg": Decimal("3"), "sleep_quality": 5, "notes": "", **values},
+    )
 
 
 def pain(minutes: int, score: int | None) -> Version:
@@ -36,15 +39,19 @@ def pain(minutes: int, score: int | None) -> Version:
         ([entry(0), pain(0, 4)], []),
         # an entry field changed
         ([entry(0), entry(30, sleep_quality=7)], [("Sleep quality", "5", "7")]),
-        ([entry(0), entry(30, dose_taken=False, dose_mg=None)],
-         [("Dose taken", "yes", "no"), ("Dose (mg)", "3", "—")]),
+        (
+            [entry(0), entry(30, dose_taken=False, dose_mg=None)],
+            [("Dose taken", "yes", "no"), ("Dose (mg)", "3", "—")],
+        ),
         # a score changed, was taken out, or was first given in a later save
         ([entry(0), pain(0, 4), entry(30), pain(30, 2)], [("Pain", "4", "2")]),
         ([entry(0), pain(0, 4), entry(30), pain(30, None)], [("Pain", "4", "—")]),
         ([entry(0), entry(30), pain(30, 6)], [("Pain", "—", "6")]),
         # several edits, in order
-        ([entry(0, notes="a"), entry(10, notes="b"), entry(20, notes="c")],
-         [("Notes", "a", "b"), ("Notes", "b", "c")]),
+        (
+            [entry(0, notes="a"), entry(10, notes="b"), entry(20, notes="c")],
+            [("Notes", "a", "b"), ("Notes", "b", "c")],
+        ),
     ],
 )
 def test_entry_changes(versions, expected):
@@ -54,9 +61,17 @@ def test_entry_changes(versions, expected):
 
 def save(patient, day, *, pain: int, sleep: int) -> None:
     entry_save(
-        patient=patient, entry_date=day, dose_taken=True, dose_mg=Decimal("1.5"), timing_taken="bedtime",
-        time_taken=None, sleep_quality=sleep, notes="", dose_deviation_confirmed=False,
-        scores={Symptom.objects.get(clinic=None, name="Pain").pk: pain}, side_effects={},
+        patient=patient,
+        entry_date=day,
+        dose_taken=True,
+        dose_mg=Decimal("1.5"),
+        timing_taken="bedtime",
+        time_taken=None,
+        sleep_quality=sleep,
+        notes="",
+        dose_deviation_confirmed=False,
+        scores={Symptom.objects.get(clinic=None, name="Pain").pk: pain},
+        side_effects={},
     )
 
 
@@ -69,4 +84,4 @@ def test_the_clinician_page_shows_what_an_edit_changed(client, alice, carol):
         client.force_login(carol.user)
         content = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert "Edited 1 time: what changed" in content
-    assert '20 Mar, 21:45</time> — Pain: 4 → 2' in content  # in the clinic's zone (GMT in March)
+    assert "20 Mar, 21:45</time> — Pain: 4 → 2" in content  # in the clinic's zone (GMT in March)

@@ -59,7 +59,7 @@ def parse(lines) -> list[dict[str, str]]:
         ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
         ("\t=cmd", "'\t=cmd"),
         ("\r=cmd", "'\r=cmd"),
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("-", "'-"),
         # Plain negative numbers are numbers to a spreadsheet, not formulas: left alone.
         ("-2", "-2"),
@@ -119,11 +119,18 @@ def test_a_clinics_own_symptom_with_a_catalogue_name_gets_its_own_column():
 
 def test_rows_fill_every_column_and_leave_days_without_entry_blank():
     step = Schedule([PlanRecord(1, (PlannedStep(dt.date(2026, 11, 1), Decimal("1.500")),))]).prescribed(
-        dt.date(2026, 11, 2))
+        dt.date(2026, 11, 2)
+    )
     entry = EntryRecord(
-        dose_taken=True, dose_mg=Decimal("1.500"), timing_taken="bedtime", time_taken=dt.time(22, 5),
-        sleep_quality=6, notes='slept "ok", then\nwoke', edit_count=2,
-        side_effects={"headache": "mild", "other": "moderate"}, other_side_effect="dry mouth",
+        dose_taken=True,
+        dose_mg=Decimal("1.500"),
+        timing_taken="bedtime",
+        time_taken=dt.time(22, 5),
+        sleep_quality=6,
+        notes='slept "ok", then\nwoke',
+        edit_count=2,
+        side_effects={"headache": "mild", "other": "moderate"},
+        other_side_effect="dry mouth",
         scores={PAIN.pk: 7},
     )
     medication = MedicationPeriod("Levothyroxine", "50 mcg", started_on=dt.date(2026, 11, 3))
@@ -133,21 +140,47 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
     ]
     logged, gap = parse(csv_lines(columns_for([PAIN]), days))
     assert logged == {
-        "patient_code": "RLC-1", "date": "2026-11-02", "day_on_ldn": "2",
-        "prescribed_dose_mg": "1.5", "prescribed_timing": "bedtime",
-        "dose_taken": "yes", "dose_taken_mg": "1.5", "timing_taken": "bedtime", "time_taken": "22:05",
-        "side_effect_vivid_dreams": "", "side_effect_insomnia": "", "side_effect_headache": "mild",
-        "side_effect_nausea": "", "side_effect_anxiety": "", "side_effect_daytime_fatigue": "",
-        "side_effect_other": "moderate", "side_effect_other_text": "dry mouth",
-        "Pain score": "7", "sleep_quality": "6", "other_medications": "", "safety": "",
-        "notes": 'slept "ok", then\nwoke', "edited": "yes",
+        "patient_code": "RLC-1",
+        "date": "2026-11-02",
+        "day_on_ldn": "2",
+        "prescribed_dose_mg": "1.5",
+        "prescribed_timing": "bedtime",
+        "dose_taken": "yes",
+        "dose_taken_mg": "1.5",
+        "timing_taken": "bedtime",
+        "time_taken": "22:05",
+        "side_effect_vivid_dreams": "",
+        "side_effect_insomnia": "",
+        "side_effect_headache": "mild",
+        "side_effect_nausea": "",
+        "side_effect_anxiety": "",
+        "side_effect_daytime_fatigue": "",
+        "side_effect_other": "moderate",
+        "side_effect_other_text": "dry mouth",
+        "Pain score": "7",
+        "sleep_quality": "6",
+        "other_medications": "",
+        "safety": "",
+        "notes": 'slept "ok", then\nwoke',
+        "edited": "yes",
     }
     assert gap["date"] == "2026-11-03"
     assert gap["prescribed_dose_mg"] == "1.5"
     assert gap["other_medications"] == "Levothyroxine 50 mcg"
-    entry_columns = [name for name in gap if name not in {
-        "patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing", "other_medications",
-        "safety"}]
+    entry_columns = [
+        name
+        for name in gap
+        if name
+        not in {
+            "patient_code",
+            "date",
+            "day_on_ldn",
+            "prescribed_dose_mg",
+            "prescribed_timing",
+            "other_medications",
+            "safety",
+        }
+    ]
     assert all(gap[name] == "" for name in entry_columns)
 
 
@@ -164,8 +197,10 @@ def other_medications(medication: MedicationPeriod, days: list[dt.date]) -> list
     [
         # no start date: from the day it was listed, not back to the start of the range
         (MedicationPeriod("Tramadol", listed_on=NOV + 5 * DAY), [False] * 5 + [True] * 5),
-        (MedicationPeriod("Tramadol", started_on=NOV + 2 * DAY, listed_on=NOV + 5 * DAY),
-         [False] * 2 + [True] * 8),
+        (
+            MedicationPeriod("Tramadol", started_on=NOV + 2 * DAY, listed_on=NOV + 5 * DAY),
+            [False] * 2 + [True] * 8,
+        ),
         # the stop date is the last day taken
         (MedicationPeriod("Tramadol", started_on=NOV, stopped_on=NOV + 3 * DAY), [True] * 4 + [False] * 6),
     ],
@@ -184,8 +219,14 @@ def finding(level: str, code: str) -> Finding:
     [
         ((), ""),
         ((finding("note", "thyroid_watch"),), ""),  # standing notes are not concerns
-        ((finding("block", "opioid_with_ldn"), finding("warn", "gut_opioid"),
-          finding("note", "thyroid_watch")), "block:opioid_with_ldn; warn:gut_opioid"),
+        (
+            (
+                finding("block", "opioid_with_ldn"),
+                finding("warn", "gut_opioid"),
+                finding("note", "thyroid_watch"),
+            ),
+            "block:opioid_with_ldn; warn:gut_opioid",
+        ),
     ],
 )
 def test_the_safety_column_lists_blocks_and_warnings(findings, cell):
@@ -199,8 +240,15 @@ def test_an_opioid_added_mid_treatment_shows_in_the_safety_column_from_that_day(
     tramadol = MedicationPeriod("Tramadol", listed_on=NOV + 5 * DAY)
     answers = ScreeningAnswers()
     days = [
-        ExportDay("P", day, NOV, schedule.prescribed(day), None, [tramadol],
-                  safety_state(answers=answers, medications=[tramadol], schedule=schedule, day=day))
+        ExportDay(
+            "P",
+            day,
+            NOV,
+            schedule.prescribed(day),
+            None,
+            [tramadol],
+            safety_state(answers=answers, medications=[tramadol], schedule=schedule, day=day),
+        )
         for day in (NOV + offset * DAY for offset in range(4, 7))
     ]
     rows = parse(csv_lines(columns_for([]), days))
@@ -253,8 +301,11 @@ def test_default_range(previous, expected_first):
         (TODAY - dt.timedelta(days=MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
         (dt.date(2026, 11, 10), dt.date(2026, 11, 1), {"start": "after the end date"}),
         (dt.date(2026, 11, 1), TODAY + dt.timedelta(days=1), {"end": "in the future"}),
-        (TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=2),
-         {"start": "in the future", "end": "in the future"}),
+        (
+            TODAY + dt.timedelta(days=1),
+            TODAY + dt.timedelta(days=2),
+            {"start": "in the future", "end": "in the future"},
+        ),
     ],
 )
 def test_range_problems(first, last, problems):
@@ -301,10 +352,17 @@ def test_tally_side_effects_counts_days_and_worst_severity_in_the_period():
         ReportedSideEffect(dt.date(2026, 11, 13), "other", "moderate", "dry mouth"),
     ]
     assert tally_side_effects(reports, dt.date(2026, 11, 5), TODAY) == [
-        SideEffectTally("insomnia", "Insomnia / sleep disturbance", 2, "moderate",
-                        dt.date(2026, 11, 10), dt.date(2026, 11, 12)),
-        SideEffectTally("other", "Other", 2, "moderate", dt.date(2026, 11, 12), dt.date(2026, 11, 13),
-                        ("dry mouth",)),
+        SideEffectTally(
+            "insomnia",
+            "Insomnia / sleep disturbance",
+            2,
+            "moderate",
+            dt.date(2026, 11, 10),
+            dt.date(2026, 11, 12),
+        ),
+        SideEffectTally(
+            "other", "Other", 2, "moderate", dt.date(2026, 11, 12), dt.date(2026, 11, 13), ("dry mouth",)
+        ),
         SideEffectTally("headache", "Headache", 1, "mild", dt.date(2026, 11, 11), dt.date(2026, 11, 11)),
     ]
 
@@ -313,8 +371,11 @@ def test_print_figure_fits_the_clinicians_chart_on_paper():
     first = TODAY - 100 * dt.timedelta(days=1)
     series = tuple((first + n * dt.timedelta(days=1), n % 10) for n in range(100))
     schedule = Schedule([PlanRecord(1, (PlannedStep(first, Decimal("1.5")),))])
-    record = PatientRecord(today=TODAY, schedule=schedule,
-                           measures=tuple(Measure(f"Symptom {n}", False, series) for n in range(8)))
+    record = PatientRecord(
+        today=TODAY,
+        schedule=schedule,
+        measures=tuple(Measure(f"Symptom {n}", False, series) for n in range(8)),
+    )
     screen = patient_figure(record)
     paper = print_figure(screen)["layout"]
 

@@ -33,21 +33,37 @@ def alices_course(alice, carol):
     alice.conditions.add(Condition.objects.get(clinic=None, name="Fibromyalgia"))
     steps = [(FIRST_DOSE, "1.5"), (FIRST_DOSE + 28 * DAY, "3"), (FIRST_DOSE + 56 * DAY, "4.5")]
     make_plan(alice, carol, steps)
-    LdnPause.objects.create(patient=alice, start_date=TODAY - 50 * DAY, end_date=TODAY - 48 * DAY,
-                            reason="knee surgery", created_by=carol)
-    Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - 130 * DAY,
-                             thyroid_medication=True, notes="Levothyroxine 50 mcg; watch for palpitations.")
+    LdnPause.objects.create(
+        patient=alice,
+        start_date=TODAY - 50 * DAY,
+        end_date=TODAY - 48 * DAY,
+        reason="knee surgery",
+        created_by=carol,
+    )
+    Screening.objects.create(
+        patient=alice,
+        screened_by=carol,
+        screened_at=NOW - 130 * DAY,
+        thyroid_medication=True,
+        notes="Levothyroxine 50 mcg; watch for palpitations.",
+    )
     for offset in range(-7, 120):
         day = FIRST_DOSE + offset * DAY
         if day == TODAY - 3 * DAY:
             continue  # not logged
         pain = 8 if offset < 56 else 4
         taken = offset >= 0 and day != TODAY - 5 * DAY and not (TODAY - 50 * DAY <= day <= TODAY - 48 * DAY)
-        entry = make_entry(alice, day, scores={"Pain": pain, "Fatigue": 6}, dose_taken=taken,
-                           dose_mg=Decimal("1.5") if taken else None)
+        entry = make_entry(
+            alice,
+            day,
+            scores={"Pain": pain, "Fatigue": 6},
+            dose_taken=taken,
+            dose_mg=Decimal("1.5") if taken else None,
+        )
         if day in (FIRST_DOSE + DAY, TODAY - 10 * DAY, TODAY - 9 * DAY):
-            SideEffectReport.objects.create(entry=entry, kind="vivid_dreams",
-                                            severity="moderate" if day == TODAY - 9 * DAY else "mild")
+            SideEffectReport.objects.create(
+                entry=entry, kind="vivid_dreams", severity="moderate" if day == TODAY - 9 * DAY else "mild"
+            )
     alice.last_reviewed_at = NOW - 20 * DAY
     alice.save()
     return alice
@@ -61,8 +77,9 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
     assert response.status_code == 200
     assert "Appointment summary: Alice" in page and "Day 120 on LDN" in page
     assert "Fibromyalgia" in page and "4.5 mg at bedtime" in page
-    assert all(f">{day:%-d %b %Y}</td>" in page for day in (FIRST_DOSE, FIRST_DOSE + 28 * DAY,
-                                                              FIRST_DOSE + 56 * DAY))
+    assert all(
+        f">{day:%-d %b %Y}</td>" in page for day in (FIRST_DOSE, FIRST_DOSE + 28 * DAY, FIRST_DOSE + 56 * DAY)
+    )
     assert "knee surgery" in page
     assert "Thyroid medication: the dose may need adjusting" in page and "watch for palpitations" in page
     # Since the last review 20 days ago: vivid dreams on two days (the one at the start is older).
@@ -80,12 +97,16 @@ def test_summary_reads(alices_course, django_assert_num_queries):
     assert summary.today == TODAY and summary.overview.record.day_on_ldn == 120
     assert (summary.since, summary.since_what) == (TODAY - 20 * DAY, "last review")
     assert [(str(row.dose.dose_mg), row.state) for plan in summary.plans for row in plan.steps] == [
-        ("1.500", "past"), ("3.000", "past"), ("4.500", "now")]
+        ("1.500", "past"),
+        ("3.000", "past"),
+        ("4.500", "now"),
+    ]
     assert str(summary.current.dose_mg) == "4.500"
     # Since the last review, 21 days: one dose logged as not taken, one day not logged.
     assert (summary.adherence_since.taken, summary.adherence_since.prescribed) == (19, 21)
     assert [(tally.kind, tally.days, tally.worst) for tally in summary.side_effects] == [
-        ("vivid_dreams", 2, "moderate")]
+        ("vivid_dreams", 2, "moderate")
+    ]
     assert [finding.code for finding in summary.safety.findings] == ["thyroid_watch"]
 
 
@@ -98,14 +119,21 @@ def test_summary_reads(alices_course, django_assert_num_queries):
         (None, 0, 30, "The last 30 days"),  # an export earlier today is this visit, not the last one
     ],
 )
-def test_since_the_previous_visit(client, alice, carol, reviewed_days_ago, exported_days_ago,
-                                  since_days_ago, words):
+def test_since_the_previous_visit(
+    client, alice, carol, reviewed_days_ago, exported_days_ago, since_days_ago, words
+):
     alice.last_reviewed_at = NOW - reviewed_days_ago * DAY if reviewed_days_ago is not None else None
     alice.save()
     if exported_days_ago is not None:
-        AuditEvent.objects.create(clinic=alice.clinic, patient=alice, actor=carol.user, kind="export",
-                                  summary="CSV", details={"by": "clinician"},
-                                  at=NOW - exported_days_ago * DAY - dt.timedelta(hours=1))
+        AuditEvent.objects.create(
+            clinic=alice.clinic,
+            patient=alice,
+            actor=carol.user,
+            kind="export",
+            summary="CSV",
+            details={"by": "clinician"},
+            at=NOW - exported_days_ago * DAY - dt.timedelta(hours=1),
+        )
     client.force_login(carol.user)
     page = client.get(reverse("appointment_summary", kwargs={"pk": alice.pk})).content.decode()
     assert f"Side effects since {(TODAY - since_days_ago * DAY):%-d %b %Y}" in page
@@ -117,8 +145,13 @@ def test_opening_the_summary_is_recorded(client, alice, carol):
     client.get(reverse("appointment_summary", kwargs={"pk": alice.pk}))
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
     assert (event.patient, event.actor, event.at) == (alice, carol.user, NOW)
-    assert event.details == {"by": "clinician", "scope": "patient", "format": "summary",
-                             "start": "2026-10-22", "end": "2026-11-21"}
+    assert event.details == {
+        "by": "clinician",
+        "scope": "patient",
+        "format": "summary",
+        "start": "2026-10-22",
+        "end": "2026-11-21",
+    }
 
 
 def test_another_clinic_gets_a_404_and_nothing_is_recorded(client, alice, charlie):

@@ -33,8 +33,14 @@ TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 pytestmark = pytest.mark.django_db
-PER_DAY_COLUMNS = {"patient_code", "date", "day_on_ldn", "prescribed_dose_mg", "prescribed_timing",
-                   "other_medications"}
+PER_DAY_COLUMNS = {
+    "patient_code",
+    "date",
+    "day_on_ldn",
+    "prescribed_dose_mg",
+    "prescribed_timing",
+    "other_medications",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -76,31 +82,41 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
     SideEffectReport.objects.update_or_create(
         entry=edited, kind=SideEffectKind.OTHER, defaults={"severity": "mild", "other_text": "dry mouth"}
     )
-    Medication.objects.create(patient=anna, name="Levothyroxine", dose_text="50 mcg",
-                              started_on=TODAY - 20 * DAY)
+    Medication.objects.create(
+        patient=anna, name="Levothyroxine", dose_text="50 mcg", started_on=TODAY - 20 * DAY
+    )
     start = anna.entries.aggregate(first=Min("entry_date"))["first"] - 3 * DAY
     client.force_login(anna.clinicians.first().user)
 
     rows = parse(patient_csv(client, anna, start))
 
     assert [row["date"] for row in rows] == every_day(start, TODAY)
-    entries = {entry.entry_date: entry
-               for entry in anna.entries.prefetch_related("scores__symptom", "side_effects")}
-    steps = list(DoseStep.objects.filter(plan__patient=anna).exclude(plan__status="draft")
-                 .select_related("plan").order_by("start_date"))
+    entries = {
+        entry.entry_date: entry for entry in anna.entries.prefetch_related("scores__symptom", "side_effects")
+    }
+    steps = list(
+        DoseStep.objects.filter(plan__patient=anna)
+        .exclude(plan__status="draft")
+        .select_related("plan")
+        .order_by("start_date")
+    )
     symptom_columns = [f"{symptom.name} score" for symptom in anna.tracked_symptoms.all()]
     assert len(symptom_columns) == 3 and set(symptom_columns) <= set(rows[0])
     gaps = 0
     for row in rows:
         day = dt.date.fromisoformat(row["date"])
         assert row["patient_code"] == anna.code == "RLC-100"
-        started = [step for step in steps if step.start_date <= day
-                   and (step.plan.ended_on is None or day < step.plan.ended_on)]
+        started = [
+            step
+            for step in steps
+            if step.start_date <= day and (step.plan.ended_on is None or day < step.plan.ended_on)
+        ]
         step = started[-1] if started else None
         assert row["prescribed_dose_mg"] == (str(step.dose_mg.normalize()) if step else "")
         assert row["prescribed_timing"] == (step.timing if step else "")
-        assert row["day_on_ldn"] == (str((day - steps[0].start_date).days + 1) if day >= steps[0].start_date
-                                     else "")
+        assert row["day_on_ldn"] == (
+            str((day - steps[0].start_date).days + 1) if day >= steps[0].start_date else ""
+        )
         assert row["other_medications"] == ("Levothyroxine 50 mcg" if day >= TODAY - 20 * DAY else "")
         entry = entries.get(day)
         if entry is None:
@@ -115,13 +131,16 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
         assert row["notes"] == entry.notes
         assert row["edited"] == ("yes" if entry.edit_count else "no")
         scores = {f"{score.symptom.name} score": str(score.score) for score in entry.scores.all()}
-        assert {name: row[name] for name in symptom_columns} == {name: scores.get(name, "")
-                                                                for name in symptom_columns}
+        assert {name: row[name] for name in symptom_columns} == {
+            name: scores.get(name, "") for name in symptom_columns
+        }
         reports = {f"side_effect_{report.kind}": report.severity for report in entry.side_effects.all()}
         assert {f"side_effect_{kind}": row[f"side_effect_{kind}"] for kind in SideEffectKind.values} == {
-            f"side_effect_{kind}": reports.get(f"side_effect_{kind}", "") for kind in SideEffectKind.values}
+            f"side_effect_{kind}": reports.get(f"side_effect_{kind}", "") for kind in SideEffectKind.values
+        }
         assert row["side_effect_other_text"] == " ".join(
-            report.other_text for report in entry.side_effects.all() if report.other_text)
+            report.other_text for report in entry.side_effects.all() if report.other_text
+        )
     assert gaps >= 3  # the days before the first entry, at least
     edited_row = next(row for row in rows if row["date"] == edited.entry_date.isoformat())
     assert edited_row["notes"] == 'Slept "badly", café;\nthen fine' and edited_row["edited"] == "yes"
@@ -152,8 +171,9 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
         alice.tracked_symptoms.add(symptom)
         entry = make_entry(alice, day, notes=f"{trigger}cmd|' /C calc'!A0", sleep_quality=0)
         SymptomScore.objects.create(entry=entry, symptom=symptom, score=3)
-        Medication.objects.create(patient=alice, name=f"{trigger}HYPERLINK(\"http://evil\")",
-                                  started_on=day, stopped_on=day)
+        Medication.objects.create(
+            patient=alice, name=f'{trigger}HYPERLINK("http://evil")', started_on=day, stopped_on=day
+        )
     make_entry(alice, TODAY - 10 * DAY, notes="-2")
     client.force_login(carol.user)
 
@@ -166,7 +186,7 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
         assert f"'{trigger}SUM(1+1) score" in header
         assert row[f"'{trigger}SUM(1+1) score"] == "3"
         assert row["notes"] == f"'{trigger}cmd|' /C calc'!A0"
-        assert row["other_medications"] == f"'{trigger}HYPERLINK(\"http://evil\")"
+        assert row["other_medications"] == f'\'{trigger}HYPERLINK("http://evil")'
         # Numbers stay numbers: a zero, a dose with a dot, a day count.
         assert (row["sleep_quality"], row["dose_taken_mg"], row["day_on_ldn"]) == ("0", "1.5", str(31 - n))
     assert by_date[(TODAY - 10 * DAY).isoformat()]["notes"] == "-2"  # a plain negative number
@@ -246,10 +266,24 @@ def test_default_range_runs_from_the_previous_export_or_90_days(client, alice, c
 
     with time_machine.travel(NOW - 12 * DAY, tick=False):
         body(patient_csv(client, alice, TODAY - 40 * DAY, TODAY - 12 * DAY))
-    AuditEvent.objects.create(clinic=alice.clinic, patient=alice, actor=alice.user, kind="export",
-                              summary="own download", details={"by": "patient"}, at=NOW - 2 * DAY)
-    AuditEvent.objects.create(clinic=bob.clinic, patient=bob, actor=carol.user, kind="export",
-                              summary="someone else", details={"by": "clinician"}, at=NOW - DAY)
+    AuditEvent.objects.create(
+        clinic=alice.clinic,
+        patient=alice,
+        actor=alice.user,
+        kind="export",
+        summary="own download",
+        details={"by": "patient"},
+        at=NOW - 2 * DAY,
+    )
+    AuditEvent.objects.create(
+        clinic=bob.clinic,
+        patient=bob,
+        actor=carol.user,
+        kind="export",
+        summary="someone else",
+        details={"by": "clinician"},
+        at=NOW - DAY,
+    )
     page = client.get(url).content.decode()
     assert f'value="{(TODAY - 12 * DAY).isoformat()}"' in page  # the patient's own download does not count
     assert "previous export (9 Nov 2026)" in page
@@ -268,8 +302,13 @@ def test_every_export_is_recorded(client, alice, bob, carol, ada):
 
     patient_event, clinic_event, own_event = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT)
     assert (patient_event.patient, patient_event.actor, patient_event.at) == (alice, carol.user, NOW)
-    assert patient_event.details == {"by": "clinician", "scope": "patient", "format": "csv",
-                                     "start": "2026-11-16", "end": "2026-11-21"}
+    assert patient_event.details == {
+        "by": "clinician",
+        "scope": "patient",
+        "format": "csv",
+        "start": "2026-11-16",
+        "end": "2026-11-21",
+    }
     assert patient_event.summary == f"CSV of {alice.export_label}, 2026-11-16 to 2026-11-21"
     assert (clinic_event.patient, clinic_event.clinic, clinic_event.actor) == (None, alice.clinic, ada.user)
     assert clinic_event.details["patients"] == 2 and clinic_event.details["scope"] == "clinic"

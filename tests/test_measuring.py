@@ -53,14 +53,16 @@ def test_measure(dose, form, strength, exact, instruction):
     assert bool(measured.problem) is not exact
 
 
-@pytest.mark.parametrize(("count", "exact"),
-                         [(MAX_CAPSULES_PER_DOSE, True), (MAX_CAPSULES_PER_DOSE + 1, False)])
+@pytest.mark.parametrize(
+    ("count", "exact"), [(MAX_CAPSULES_PER_DOSE, True), (MAX_CAPSULES_PER_DOSE + 1, False)]
+)
 def test_the_most_capsules_a_dose_may_take(count, exact):
     assert measure(Decimal("0.5") * count, "capsule", Decimal("0.5")).exact is exact
 
 
-@pytest.mark.parametrize(("ml", "exact"),
-                         [(MAX_LIQUID_ML_PER_DOSE, True), (MAX_LIQUID_ML_PER_DOSE + 1, False)])
+@pytest.mark.parametrize(
+    ("ml", "exact"), [(MAX_LIQUID_ML_PER_DOSE, True), (MAX_LIQUID_ML_PER_DOSE + 1, False)]
+)
 def test_the_most_millilitres_a_dose_may_take(ml, exact):
     assert measure(ml, "liquid", Decimal("1")).exact is exact
 
@@ -80,8 +82,12 @@ def test_nothing_to_measure_without_a_strength_or_in_another_form(form, strength
         ("0.001", "liquid", "1", "0.001 mg is 0.001 mL of 1 mg/mL: between the 0.01 mL marks"),
         ("1", "liquid", "3", "1 mg is 0.333… mL of 3 mg/mL: between the 0.01 mL marks"),
         ("4.5", "capsule", "2", "4.5 mg is 2.25 capsules of 2 mg: not a whole number of capsules."),
-        ("16", "capsule", "0.001",
-         f"16 mg is 16000 capsules of 0.001 mg: more than {MAX_CAPSULES_PER_DOSE} a dose."),
+        (
+            "16",
+            "capsule",
+            "0.001",
+            f"16 mg is 16000 capsules of 0.001 mg: more than {MAX_CAPSULES_PER_DOSE} a dose.",
+        ),
     ],
 )
 def test_the_problem_tells_the_prescriber_why(dose, form, strength, problem):

@@ -39,25 +39,40 @@ def frozen():
         yield
 
 
-def log_days(patient: Patient, first: dt.date, last: dt.date, *, scores: dict[str, int] | None = None,
-             side_effect_every: int = 10) -> None:
+def log_days(
+    patient: Patient,
+    first: dt.date,
+    last: dt.date,
+    *,
+    scores: dict[str, int] | None = None,
+    side_effect_every: int = 10,
+) -> None:
     """One entry a day with scores (default Pain 6, Fatigue 6), sleep quality and a mild
     headache every `side_effect_every` days, in a few bulk queries."""
     scores = scores or {"Pain": 6, "Fatigue": 6}
     days = [first + offset * DAY for offset in range((last - first).days + 1)]
     entries = DailyEntry.objects.bulk_create(
-        DailyEntry(patient=patient, entry_date=day, dose_taken=True, dose_mg=Decimal("3"),
-                   timing_taken="bedtime", sleep_quality=6, notes="ok" if day.day == 1 else "")
+        DailyEntry(
+            patient=patient,
+            entry_date=day,
+            dose_taken=True,
+            dose_mg=Decimal("3"),
+            timing_taken="bedtime",
+            sleep_quality=6,
+            notes="ok" if day.day == 1 else "",
+        )
         for day in days
     )
     symptoms = {symptom.name: symptom for symptom in Symptom.objects.filter(clinic=None, name__in=scores)}
     SymptomScore.objects.bulk_create(
         SymptomScore(entry=entry, symptom=symptoms[name], score=score)
-        for entry in entries for name, score in scores.items()
+        for entry in entries
+        for name, score in scores.items()
     )
     SideEffectReport.objects.bulk_create(
         SideEffectReport(entry=entry, kind="headache", severity="mild")
-        for index, entry in enumerate(entries) if index % side_effect_every == 0
+        for index, entry in enumerate(entries)
+        if index % side_effect_every == 0
     )
 
 
@@ -116,7 +131,6 @@ def test_patient_page_runs_the_same_queries_for_30_and_300_days(client, alice, c
 # --- the clinician's patient page ------------------------------------------------------------
 
 
-
 def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol):
     client.force_login(carol.user)
     response = page(client, alice_on_ldn)
@@ -158,8 +172,10 @@ def test_page_says_when_the_baseline_is_too_thin(client, alice, carol):
     client.force_login(carol.user)
     table = response_section(page(client, alice).content.decode())
     assert table.count('class="badge warn">baseline too thin</span>') == 3  # Fatigue, Pain, Sleep quality
-    assert ("1 entry in the 7 days before the first dose and no entries in the first 7 days on LDN: "
-            "too few for a baseline (4 needed).") in table
+    assert (
+        "1 entry in the 7 days before the first dose and no entries in the first 7 days on LDN: "
+        "too few for a baseline (4 needed)."
+    ) in table
     assert "points better" not in table and "points worse" not in table and "unchanged" not in table
 
 
@@ -170,8 +186,10 @@ def test_page_says_which_windows_lack_entries(client, alice, carol):
     client.force_login(carol.user)
     table = response_section(page(client, alice).content.decode())
     assert table.count('class="badge warn">not enough entries</span>') == 3
-    assert ("Not enough entries in the 3–6-month window (no entries so far) or in the 8–10-week "
-            "window (2 entries)") in table
+    assert (
+        "Not enough entries in the 3–6-month window (no entries so far) or in the 8–10-week "
+        "window (2 entries)"
+    ) in table
     assert ">no change<" not in table
 
 
@@ -215,7 +233,10 @@ def test_dismiss_with_a_note_over_htmx(client, alice_on_ldn, carol):
     assert "No open advice." in content and "1 dismissed card not shown" in content
     dismissal = AdviceDismissal.objects.get(patient=alice_on_ldn)
     assert (dismissal.rule, dismissal.evidence_key, dismissal.dismissed_by) == (
-        "plan_review", PLAN_REVIEW_KEY, carol)
+        "plan_review",
+        PLAN_REVIEW_KEY,
+        carol,
+    )
     event = AuditEvent.objects.get(patient=alice_on_ldn, kind=AuditEvent.Kind.ADVICE_DISMISSED)
     assert event.actor == carol.user
     assert event.details["note"] == note
@@ -344,7 +365,9 @@ def test_roster_rows_carry_response_advice_and_what_is_new(alice_on_ldn, bob_res
     alice, bob = rows["Alice"], rows["Bob"]
     assert (alice.main.measure.name, alice.main.response.response_class.label) == ("Fatigue", "no change")
     assert (bob.main.measure.name, bob.main.response.response_class.label) == (
-        "Fatigue", "substantial improvement")
+        "Fatigue",
+        "substantial improvement",
+    )
     assert (alice.open_advice, bob.open_advice) == (1, 0)
     new = alice.since_review
     assert (new.reviewed_at, new.entries, new.side_effects, new.advice) == (None, 108, 11, 1)

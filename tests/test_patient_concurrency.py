@@ -33,8 +33,12 @@ def test_simultaneous_saves_of_the_same_day_leave_one_entry_with_the_last_values
             client = Client()
             client.force_login(patient.user)
             data = {
-                "entry_date": today.isoformat(), "dose_taken": "yes", "dose_mg": "3",
-                "timing_taken": "bedtime", f"score_{pain.pk}": str(number % 11), "sleep_quality": "5",
+                "entry_date": today.isoformat(),
+                "dose_taken": "yes",
+                "dose_mg": "3",
+                "timing_taken": "bedtime",
+                f"score_{pain.pk}": str(number % 11),
+                "sleep_quality": "5",
                 "notes": f"save {number}",
             }
             barrier.wait(timeout=10)

@@ -117,8 +117,12 @@ def test_adherence_after_the_plan_ended_counts_only_the_days_before_its_end():
 
 
 def test_a_later_plan_takes_over_in_the_diary():
-    schedule = Schedule([PlanRecord(1, ONE_STEP.steps, ended_on=D(2026, 3, 10)),
-                         PlanRecord(2, (PlannedStep(D(2026, 3, 15), Decimal("0.5")),))])
+    schedule = Schedule(
+        [
+            PlanRecord(1, ONE_STEP.steps, ended_on=D(2026, 3, 10)),
+            PlanRecord(2, (PlannedStep(D(2026, 3, 15), Decimal("0.5")),)),
+        ]
+    )
     diary = Diary(today=D(2026, 3, 12), schedule=schedule, entries={})
     assert diary.prescribed(D(2026, 3, 12)) is None
     assert diary.next_step.dose_mg == Decimal("0.5")

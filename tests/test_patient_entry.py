@@ -86,7 +86,10 @@ def test_saving_creates_one_entry_with_scores_and_side_effects(as_alice, alice, 
     assert response.status_code == 302 and response.url == f"{URL}?date=2026-03-20"
     entry = DailyEntry.objects.get(patient=alice)
     assert (entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken) == (
-        D(2026, 3, 20), True, Decimal("3"), "bedtime"
+        D(2026, 3, 20),
+        True,
+        Decimal("3"),
+        "bedtime",
     )
     assert entry.time_taken == dt.time(22, 15) and entry.sleep_quality == 7 and entry.notes == "Slept well"
     assert {s.symptom.name: s.score for s in entry.scores.all()} == {"Pain": 4, "Fatigue": 6}
@@ -194,19 +197,30 @@ def test_nothing_is_saved_half_way(alice, plan, frozen):
     rolls the whole save back."""
     with pytest.raises(Exception, match="score"):
         entry_save(
-            patient=alice, entry_date=D(2026, 3, 20), dose_taken=True, dose_mg=Decimal("3"),
-            timing_taken="bedtime", time_taken=None, sleep_quality=5, notes="",
-            dose_deviation_confirmed=False, scores={symptom_id("Pain"): 11}, side_effects={},
+            patient=alice,
+            entry_date=D(2026, 3, 20),
+            dose_taken=True,
+            dose_mg=Decimal("3"),
+            timing_taken="bedtime",
+            time_taken=None,
+            sleep_quality=5,
+            notes="",
+            dose_deviation_confirmed=False,
+            scores={symptom_id("Pain"): 11},
+            side_effects={},
         )
     assert not DailyEntry.objects.exists()
 
 
-@pytest.mark.parametrize(("dose", "confirm", "saved", "confirmed"), [
-    ("3", "", True, False),  # the prescribed dose
-    ("3.000", "on", True, False),  # the same dose written differently is no deviation
-    ("2", "", False, None),
-    ("2", "on", True, True),
-])
+@pytest.mark.parametrize(
+    ("dose", "confirm", "saved", "confirmed"),
+    [
+        ("3", "", True, False),  # the prescribed dose
+        ("3.000", "on", True, False),  # the same dose written differently is no deviation
+        ("2", "", False, None),
+        ("2", "on", True, True),
+    ],
+)
 def test_a_different_dose_is_allowed_once_confirmed(as_alice, alice, plan, dose, confirm, saved, confirmed):
     response = as_alice.post(URL, entry_data(dose_mg=dose, confirm_deviation=confirm or None))
     entry = DailyEntry.objects.filter(patient=alice).first()
@@ -230,13 +244,16 @@ def test_comma_decimal_and_unit_are_understood(as_alice, alice, plan):
     assert DailyEntry.objects.get(patient=alice).dose_mg == Decimal("1.5")
 
 
-@pytest.mark.parametrize(("day", "opens_on", "message"), [
-    ("2026-03-18", "Entry for Wednesday 18 March", None),
-    ("2026-03-06", "Entry for Friday 6 March", None),  # 14 days back
-    ("2026-03-05", "Entry for Friday 20 March", "last 14 days only"),
-    ("2026-03-21", "Entry for Friday 20 March", "in the future"),
-    ("not-a-date", "Entry for Friday 20 March", "That is not a date"),
-])
+@pytest.mark.parametrize(
+    ("day", "opens_on", "message"),
+    [
+        ("2026-03-18", "Entry for Wednesday 18 March", None),
+        ("2026-03-06", "Entry for Friday 6 March", None),  # 14 days back
+        ("2026-03-05", "Entry for Friday 20 March", "last 14 days only"),
+        ("2026-03-21", "Entry for Friday 20 March", "in the future"),
+        ("not-a-date", "Entry for Friday 20 March", "That is not a date"),
+    ],
+)
 def test_the_form_opens_on_any_of_the_last_14_days(as_alice, plan, day, opens_on, message):
     page = as_alice.get(URL, {"date": day}).content.decode()
     assert opens_on in page
@@ -253,11 +270,14 @@ def test_an_older_day_opens_with_its_saved_values(as_alice, alice, plan):
     assert "saving again updates it" in page
 
 
-@pytest.mark.parametrize(("local_time", "opens_on", "after_midnight"), [
-    ("00:30", "Friday 20 March", True),
-    ("03:59", "Friday 20 March", True),
-    ("04:00", "Saturday 21 March", False),
-])
+@pytest.mark.parametrize(
+    ("local_time", "opens_on", "after_midnight"),
+    [
+        ("00:30", "Friday 20 March", True),
+        ("03:59", "Friday 20 March", True),
+        ("04:00", "Saturday 21 March", False),
+    ],
+)
 def test_between_midnight_and_4am_the_form_opens_on_the_previous_evening(
     client, alice, plan, local_time, opens_on, after_midnight
 ):

@@ -44,10 +44,10 @@ def test_today_shows_dose_next_step_and_the_last_7_days(as_alice, alice, plan):
     assert 'data-testid="todays-dose">3 mg at bedtime<' in page
     assert "Next change: <strong>4.5 mg at bedtime</strong> from Sunday 29 March" in page
     assert 'data-testid="entry-status">Not logged yet.' in page
-    assert "Thursday </span>19<span class=\"visually-hidden\"> March: dose taken" in page
-    assert "Wednesday </span>18<span class=\"visually-hidden\"> March: dose missed" in page
-    assert "Tuesday </span>17<span class=\"visually-hidden\"> March: not logged" in page
-    assert "Friday </span>20<span class=\"visually-hidden\"> March: not logged yet" in page
+    assert 'Thursday </span>19<span class="visually-hidden"> March: dose taken' in page
+    assert 'Wednesday </span>18<span class="visually-hidden"> March: dose missed' in page
+    assert 'Tuesday </span>17<span class="visually-hidden"> March: not logged' in page
+    assert 'Friday </span>20<span class="visually-hidden"> March: not logged yet' in page
     assert "Saturday </span>14" in page and "Friday </span>13" not in page
 
 
@@ -81,8 +81,8 @@ def test_history_adherence_and_days(as_alice, alice, plan):
     assert '<strong>10 of 13</strong> prescribed doses <span class="muted">(1 not logged)' in page
     # 30 days: 19 Feb–20 March → 29 counted, 5 missed (offsets 5…25), 1 not logged
     assert '<strong>23 of 29</strong> prescribed doses <span class="muted">(1 not logged)' in page
-    assert "Wednesday </span>11<span class=\"visually-hidden\"> March: not logged" in page
-    assert "Sunday </span>15<span class=\"visually-hidden\"> March: dose missed" in page
+    assert 'Wednesday </span>11<span class="visually-hidden"> March: not logged' in page
+    assert 'Sunday </span>15<span class="visually-hidden"> March: dose missed' in page
     # within 14 days a day opens its form; older days open read-only
     assert 'href="/entry/?date=2026-03-06"' in page and 'href="/history/2026-03-05/"' in page
     assert 'href="/entry/?date=2026-03-05"' not in page
@@ -92,7 +92,7 @@ def test_history_before_any_plan(as_alice, alice):
     make_entry(alice, D(2026, 3, 19), dose_taken=False)
     page = as_alice.get(reverse("history")).content.decode()
     assert page.count("no prescribed doses to count") == 2
-    assert "Thursday </span>19<span class=\"visually-hidden\"> March: logged, no dose prescribed" in page
+    assert 'Thursday </span>19<span class="visually-hidden"> March: logged, no dose prescribed' in page
 
 
 def test_paused_days_are_not_counted_as_missed(as_alice, alice, plan, carol):
@@ -100,10 +100,10 @@ def test_paused_days_are_not_counted_as_missed(as_alice, alice, plan, carol):
         patient=alice, start_date=D(2026, 3, 7), end_date=D(2026, 3, 19), reason="surgery", created_by=carol
     )
     page = as_alice.get(reverse("history")).content.decode()
-    fourteen = page[page.index('data-testid="adherence-14"'):page.index('data-testid="adherence-30"')]
+    fourteen = page[page.index('data-testid="adherence-14"') : page.index('data-testid="adherence-30"')]
     assert "no prescribed doses to count" in fourteen
     assert "<strong>0 of 16</strong>" in page  # 30 days: 19 Feb–6 March, none logged
-    assert "Tuesday </span>10<span class=\"visually-hidden\"> March: no dose prescribed" in page
+    assert 'Tuesday </span>10<span class="visually-hidden"> March: no dose prescribed' in page
 
 
 def test_notes_are_escaped_everywhere(as_alice, alice, plan):
@@ -124,12 +124,15 @@ def test_edited_entries_are_marked(as_alice, alice, plan):
     assert '<span class="badge">edited</span>' in as_alice.get(reverse("history")).content.decode()
 
 
-@pytest.mark.parametrize(("day", "status", "text"), [
-    ("2026-03-01", 200, "Days more than 14 days back are read-only"),
-    ("2026-03-19", 200, "Log this day"),
-    ("2026-03-21", 404, None),
-    ("2026-02-30", 404, None),
-])
+@pytest.mark.parametrize(
+    ("day", "status", "text"),
+    [
+        ("2026-03-01", 200, "Days more than 14 days back are read-only"),
+        ("2026-03-19", 200, "Log this day"),
+        ("2026-03-21", 404, None),
+        ("2026-02-30", 404, None),
+    ],
+)
 def test_day_detail(as_alice, alice, plan, day, status, text):
     response = as_alice.get(reverse("day_detail", args=[day]))
     assert response.status_code == status
@@ -152,8 +155,9 @@ def test_add_a_medication(as_alice, alice):
     assert "Added Levothyroxine." in page and "opioid-warning" not in page
 
 
-@pytest.mark.parametrize("name", ["Oxycodone", "OXYCODONE HCL 5mg", "oxycodone/acetaminophen", "Percocet",
-                                  "Tylenol with codeine"])
+@pytest.mark.parametrize(
+    "name", ["Oxycodone", "OXYCODONE HCL 5mg", "oxycodone/acetaminophen", "Percocet", "Tylenol with codeine"]
+)
 def test_an_opioid_shows_a_warning(as_alice, alice, name):
     as_alice.post(reverse("medications"), {"name": name, "dose_text": "", "started_on": ""})
     page = as_alice.get(reverse("medications")).content.decode()
@@ -173,22 +177,28 @@ def test_a_stopped_opioid_no_longer_warns(as_alice, alice):
     assert "last taken 18 Mar 2026" in page
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"name": "", "dose_text": "", "started_on": ""}, "Enter the medicine&#x27;s name."),
-    ({"name": "Aspirin", "dose_text": "", "started_on": "2026-04-01"}, "That date is in the future"),
-    ({"name": "Aspirin", "dose_text": "", "started_on": "soon"}, "Enter a date like 2026-03-01."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "", "dose_text": "", "started_on": ""}, "Enter the medicine&#x27;s name."),
+        ({"name": "Aspirin", "dose_text": "", "started_on": "2026-04-01"}, "That date is in the future"),
+        ({"name": "Aspirin", "dose_text": "", "started_on": "soon"}, "Enter a date like 2026-03-01."),
+    ],
+)
 def test_bad_medication_input(as_alice, alice, data, message):
     response = as_alice.post(reverse("medications"), data)
     assert response.status_code == 200 and message in response.content.decode()
     assert not Medication.objects.exists()
 
 
-@pytest.mark.parametrize(("stopped_on", "message"), [
-    ("2026-03-21", "That date is in the future"),
-    ("2025-12-31", "That is before you started it (1 January 2026)."),
-    ("", "Enter the date you stopped."),
-])
+@pytest.mark.parametrize(
+    ("stopped_on", "message"),
+    [
+        ("2026-03-21", "That date is in the future"),
+        ("2025-12-31", "That is before you started it (1 January 2026)."),
+        ("", "Enter the date you stopped."),
+    ],
+)
 def test_bad_stop_date(as_alice, alice, stopped_on, message):
     medication = Medication.objects.create(patient=alice, name="Tramadol", started_on=D(2026, 1, 1))
     response = as_alice.post(reverse("medication_stop", args=[medication.pk]), {"stopped_on": stopped_on})
@@ -237,8 +247,10 @@ def test_the_feed_parses_with_reminders_and_step_changes(client, alice, carol, f
     ]
     starts = [e.decoded("dtstart") for e in doses]
     assert [(s.date(), s.hour, str(s.tzinfo)) for s in starts] == [
-        (D(2026, 3, 1), 22, "Pacific/Auckland"), (D(2026, 3, 15), 22, "Pacific/Auckland"),
-        (D(2026, 3, 22), 22, "Pacific/Auckland"), (D(2026, 4, 1), 8, "Pacific/Auckland"),
+        (D(2026, 3, 1), 22, "Pacific/Auckland"),
+        (D(2026, 3, 15), 22, "Pacific/Auckland"),
+        (D(2026, 3, 22), 22, "Pacific/Auckland"),
+        (D(2026, 4, 1), 8, "Pacific/Auckland"),
     ]
     assert [e["rrule"].get("COUNT") for e in doses] == [[14], [5], [10], None]  # daily to the run's end
     assert all(e.walk("VALARM") for e in doses)

@@ -59,6 +59,7 @@ def post_as(doctor, url: str, data: dict) -> Callable[[], int]:
         client = Client()
         client.force_login(doctor.user)
         return client.post(url, data).status_code
+
     return post
 
 
@@ -76,9 +77,20 @@ def test_a_double_submitted_hold_moves_the_steps_once(people):
 def test_a_double_submitted_new_plan_is_saved_once(people):
     patient, doctor = people
     today = patient.local_today()
-    data = {"template": "custom", "start_date": today.isoformat(), "start_mg": "0.5", "increment_mg": "0",
-            "interval_days": "14", "target_mg": "0.5", "timing": "bedtime", "form": "capsule",
-            "strength_mg": "0.5", "notes": "", "action": "save", "request_key": "p" * 32}
+    data = {
+        "template": "custom",
+        "start_date": today.isoformat(),
+        "start_mg": "0.5",
+        "increment_mg": "0",
+        "interval_days": "14",
+        "target_mg": "0.5",
+        "timing": "bedtime",
+        "form": "capsule",
+        "strength_mg": "0.5",
+        "notes": "",
+        "action": "save",
+        "request_key": "p" * 32,
+    }
     statuses = at_once(SUBMITS, post_as(doctor, reverse("plan_new", args=[patient.pk]), data))
     assert 500 not in statuses
     assert TitrationPlan.objects.filter(patient=patient).count() == 1
@@ -92,9 +104,20 @@ def test_two_different_new_plans_at_once_never_overlap(people):
     today = patient.local_today()
 
     def data(key: str) -> dict:
-        return {"template": "custom", "start_date": today.isoformat(), "start_mg": "0.5",
-                "increment_mg": "0", "interval_days": "14", "target_mg": "0.5", "timing": "bedtime",
-                "form": "capsule", "strength_mg": "0.5", "notes": "", "action": "save", "request_key": key}
+        return {
+            "template": "custom",
+            "start_date": today.isoformat(),
+            "start_mg": "0.5",
+            "increment_mg": "0",
+            "interval_days": "14",
+            "target_mg": "0.5",
+            "timing": "bedtime",
+            "form": "capsule",
+            "strength_mg": "0.5",
+            "notes": "",
+            "action": "save",
+            "request_key": key,
+        }
 
     keys = iter([f"{n}" * 32 for n in range(SUBMITS)])
     lock = threading.Lock()

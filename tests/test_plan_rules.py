@@ -26,12 +26,31 @@ def _steps(template_key: str, start: dt.date = START) -> list[tuple[str, str]]:
     ("template", "expected"),
     [
         ("standard", [("2026-03-02", "1.5"), ("2026-03-16", "3"), ("2026-03-30", "4.5")]),
-        ("gentle", [("2026-03-02", "0.5"), ("2026-03-09", "1"), ("2026-03-16", "1.5"), ("2026-03-23", "2"),
-                    ("2026-03-30", "2.5"), ("2026-04-06", "3")]),
-        ("sensitive", [("2026-03-02", "0.5"), ("2026-03-16", "0.75"), ("2026-03-30", "1"),
-                       ("2026-04-13", "1.25"), ("2026-04-27", "1.5")]),
-        ("ultra-low", [("2026-03-02", "0.125"), ("2026-03-16", "0.25"), ("2026-03-30", "0.375"),
-                       ("2026-04-13", "0.5")]),
+        (
+            "gentle",
+            [
+                ("2026-03-02", "0.5"),
+                ("2026-03-09", "1"),
+                ("2026-03-16", "1.5"),
+                ("2026-03-23", "2"),
+                ("2026-03-30", "2.5"),
+                ("2026-04-06", "3"),
+            ],
+        ),
+        (
+            "sensitive",
+            [
+                ("2026-03-02", "0.5"),
+                ("2026-03-16", "0.75"),
+                ("2026-03-30", "1"),
+                ("2026-04-13", "1.25"),
+                ("2026-04-27", "1.5"),
+            ],
+        ),
+        (
+            "ultra-low",
+            [("2026-03-02", "0.125"), ("2026-03-16", "0.25"), ("2026-03-30", "0.375"), ("2026-04-13", "0.5")],
+        ),
     ],
 )
 def test_each_template_generates_its_dated_steps(template, expected):
@@ -108,8 +127,16 @@ def test_band_messages_carry_their_reasons(dose, message, reason):
         (["0.5", "1", "1.25"], None, []),
         (["1"], "1.5", []),
         # everything at once: refusals, then warnings
-        (["1", "6", "50"], None,
-         [("refuse", "not_ldn"), ("warn", "above_usual"), ("warn", "big_step_up"), ("warn", "big_step_up")]),
+        (
+            ["1", "6", "50"],
+            None,
+            [
+                ("refuse", "not_ldn"),
+                ("warn", "above_usual"),
+                ("warn", "big_step_up"),
+                ("warn", "big_step_up"),
+            ],
+        ),
     ],
 )
 def test_step_bands(doses, previous, expected):
@@ -130,8 +157,16 @@ def test_step_bands(doses, previous, expected):
         (["1.5"], None, []),
         # a later plan's target is not judged
         (["1"], "1.5", []),
-        (["1", "6", "50"], None,
-         [("refuse", "not_ldn"), ("warn", "above_usual"), ("warn", "big_step_up"), ("warn", "big_step_up")]),
+        (
+            ["1", "6", "50"],
+            None,
+            [
+                ("refuse", "not_ldn"),
+                ("warn", "above_usual"),
+                ("warn", "big_step_up"),
+                ("warn", "big_step_up"),
+            ],
+        ),
     ],
 )
 def test_plan_bands(doses, previous, expected):
@@ -142,9 +177,13 @@ def test_plan_bands(doses, previous, expected):
 
 @pytest.mark.parametrize(
     ("target", "band"),
-    [("0.5", "ultra-low"), ("0.375", "ultra-low"), ("1", "very-low (0.5–1 mg)"),
-     # 1.25 mg lies between the bands: very-low is 0.5–1 mg [004]
-     ("1.25", "between the very-low (0.5–1 mg) and low-dose (1.5–5 mg) bands")],
+    [
+        ("0.5", "ultra-low"),
+        ("0.375", "ultra-low"),
+        ("1", "very-low (0.5–1 mg)"),
+        # 1.25 mg lies between the bands: very-low is 0.5–1 mg [004]
+        ("1.25", "between the very-low (0.5–1 mg) and low-dose (1.5–5 mg) bands"),
+    ],
 )
 def test_low_target_note_names_the_band(target, band):
     (note,) = check_new_plan([(START, Decimal(target))], previous_mg=None, today=START)
@@ -158,8 +197,10 @@ def _s(day: dt.date, dose: str, timing: str = "bedtime") -> PlannedStep:
 RAMP = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "3"), _s(D(2026, 3, 29), "4.5")))]
 MORNING_SWITCH = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "1.5", "morning")))]
 TAPER = [PlanRecord(1, (_s(D(2026, 3, 1), "4.5"), _s(D(2026, 4, 15), "1.5")), ended_on=D(2026, 5, 1))]
-NEXT_PLAN = [PlanRecord(1, (_s(D(2026, 3, 1), "3"),), ended_on=D(2026, 4, 1)),
-             PlanRecord(2, (_s(D(2026, 5, 1), "1.5"),))]
+NEXT_PLAN = [
+    PlanRecord(1, (_s(D(2026, 3, 1), "3"),), ended_on=D(2026, 4, 1)),
+    PlanRecord(2, (_s(D(2026, 5, 1), "1.5"),)),
+]
 PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
 
 

@@ -32,9 +32,20 @@ def kinds(patient) -> list[str]:
 
 
 def editor(start: dt.date, start_mg="0.5", target_mg="0.5", increment_mg="0", **fields) -> dict:
-    return {"template": "custom", "start_date": start.isoformat(), "start_mg": start_mg,
-            "increment_mg": increment_mg, "interval_days": "14", "target_mg": target_mg, "timing": "bedtime",
-            "form": "capsule", "strength_mg": "0.5", "notes": "", "action": "save", **fields}
+    return {
+        "template": "custom",
+        "start_date": start.isoformat(),
+        "start_mg": start_mg,
+        "increment_mg": increment_mg,
+        "interval_days": "14",
+        "target_mg": target_mg,
+        "timing": "bedtime",
+        "form": "capsule",
+        "strength_mg": "0.5",
+        "notes": "",
+        "action": "save",
+        **fields,
+    }
 
 
 @pytest.fixture
@@ -89,9 +100,14 @@ def test_taper_and_end_keeps_the_plan_running_until_its_end(client, screened, ca
     could be written over it and the patient was told 0.5, then 1.5, then 0.5 mg."""
     plan = make_plan(screened, carol, [(TODAY - 10 * DAY, "1.5")])
     client.force_login(carol.user)
-    client.post(reverse("plan_end", args=[screened.pk]), {"ended_on": (TODAY + 7 * DAY).isoformat(),
-                                                          "taper_mg": "0.5",
-                                                          "taper_from": (TODAY + 3 * DAY).isoformat()})
+    client.post(
+        reverse("plan_end", args=[screened.pk]),
+        {
+            "ended_on": (TODAY + 7 * DAY).isoformat(),
+            "taper_mg": "0.5",
+            "taper_from": (TODAY + 3 * DAY).isoformat(),
+        },
+    )
     plan.refresh_from_db()
     assert plan.status == "active"
     response = new_plan(client, screened, start=TODAY + DAY)
@@ -99,14 +115,27 @@ def test_taper_and_end_keeps_the_plan_running_until_its_end(client, screened, ca
     schedule = schedule_of(screened)
     told = [schedule.prescribed(TODAY + n * DAY) for n in range(10)]
     assert [str(dose.dose_mg) if dose else None for dose in told] == [
-        "1.500", "1.500", "1.500", "0.500", "0.500", "0.500", "0.500", None, None, None]
+        "1.500",
+        "1.500",
+        "1.500",
+        "0.500",
+        "0.500",
+        "0.500",
+        "0.500",
+        None,
+        None,
+        None,
+    ]
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ((dt.date(2026, 1, 1), None), (dt.date(2026, 6, 1), None)),  # an open plan runs for ever
-    ((dt.date(2026, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 3, 1), None)),
-    ((dt.date(2026, 5, 1), None), (dt.date(2026, 1, 1), dt.date(2026, 5, 2))),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ((dt.date(2026, 1, 1), None), (dt.date(2026, 6, 1), None)),  # an open plan runs for ever
+        ((dt.date(2026, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 3, 1), None)),
+        ((dt.date(2026, 5, 1), None), (dt.date(2026, 1, 1), dt.date(2026, 5, 2))),
+    ],
+)
 def test_the_database_refuses_overlapping_plans(screened, carol, first, second):
     make_plan(screened, carol, [(first[0], "1")], ended_on=first[1], status="ended")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -121,8 +150,9 @@ def test_the_database_allows_plans_back_to_back_and_drafts(screened, carol):
 
 
 def test_the_database_refuses_moving_an_end_into_the_next_plan(screened, carol):
-    earlier = make_plan(screened, carol, [(dt.date(2026, 1, 1), "1")], ended_on=dt.date(2026, 3, 1),
-                        status="ended")
+    earlier = make_plan(
+        screened, carol, [(dt.date(2026, 1, 1), "1")], ended_on=dt.date(2026, 3, 1), status="ended"
+    )
     make_plan(screened, carol, [(dt.date(2026, 3, 1), "1")])
     earlier.ended_on = dt.date(2026, 3, 2)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -138,27 +168,34 @@ def test_a_second_plan_is_screened_against_the_medication_list(client, carol, en
     patient = ending_plan.patient
     Medication.objects.create(patient=patient, name="Oxycodone 5 mg", started_on=TODAY - 5 * DAY)
     client.force_login(carol.user)
-    response = new_plan(client, patient, start=TODAY + 14 * DAY, start_mg="1.5", target_mg="1.5",
-                        confirm_warnings="on")
+    response = new_plan(
+        client, patient, start=TODAY + 14 * DAY, start_mg="1.5", target_mg="1.5", confirm_warnings="on"
+    )
     content = response.content.decode()
     assert 'data-testid="finding-opioid_current"' in content and "Oxycodone 5 mg" in content
     assert TitrationPlan.objects.count() == 1
 
 
 def test_a_second_plan_is_screened_against_the_screening(client, carol, ending_plan):
-    Screening.objects.create(patient=ending_plan.patient, screened_by=carol, opioid_use_last_14_days=True,
-                             opioid_names="oxycodone")
+    Screening.objects.create(
+        patient=ending_plan.patient, screened_by=carol, opioid_use_last_14_days=True, opioid_names="oxycodone"
+    )
     client.force_login(carol.user)
-    response = new_plan(client, ending_plan.patient, start=TODAY + 14 * DAY, start_mg="1.5",
-                        target_mg="1.5", confirm_warnings="on")
+    response = new_plan(
+        client,
+        ending_plan.patient,
+        start=TODAY + 14 * DAY,
+        start_mg="1.5",
+        target_mg="1.5",
+        confirm_warnings="on",
+    )
     assert "Opioid use (Oxycodone) with no last dose given" in response.content.decode()
     assert TitrationPlan.objects.count() == 1
 
 
 def test_raising_a_future_step_is_screened(client, screened, carol):
     plan = make_plan(screened, carol, [(TODAY - 10 * DAY, "1"), (TODAY + 5 * DAY, "1.5")])
-    Medication.objects.create(patient=screened, name="Tramadol", started_on=TODAY - 2 * DAY,
-                              stopped_on=TODAY)
+    Medication.objects.create(patient=screened, name="Tramadol", started_on=TODAY - 2 * DAY, stopped_on=TODAY)
     step = plan.steps.get(start_date=TODAY + 5 * DAY)
     client.force_login(carol.user)
     url = reverse("plan_step_edit", args=[screened.pk, step.pk])
@@ -172,13 +209,19 @@ def test_raising_a_future_step_is_screened(client, screened, carol):
 def test_a_resumption_after_a_pause_is_screened(client, screened, carol):
     """The failure: a resumption after a surgery pause had no opioid check at all."""
     make_plan(screened, carol, [(TODAY - 30 * DAY, "3")])
-    Medication.objects.create(patient=screened, name="Morphine", started_on=TODAY + 2 * DAY,
-                              stopped_on=TODAY + 8 * DAY)
+    Medication.objects.create(
+        patient=screened, name="Morphine", started_on=TODAY + 2 * DAY, stopped_on=TODAY + 8 * DAY
+    )
     client.force_login(carol.user)
-    response = client.post(reverse("pause_new", args=[screened.pk]), {
-        "start_date": (TODAY + DAY).isoformat(), "end_date": (TODAY + 9 * DAY).isoformat(),
-        "reason": "Surgery"},
-        follow=True)
+    response = client.post(
+        reverse("pause_new", args=[screened.pk]),
+        {
+            "start_date": (TODAY + DAY).isoformat(),
+            "end_date": (TODAY + 9 * DAY).isoformat(),
+            "reason": "Surgery",
+        },
+        follow=True,
+    )
     content = response.content.decode()
     assert "LDN pause recorded" in content  # stopping LDN is never refused
     assert "Before LDN resumes" in content and "2 days before the day LDN resumes" in content
@@ -191,8 +234,10 @@ def test_a_resumption_after_a_pause_is_screened(client, screened, carol):
 
 def test_an_opioid_named_in_the_screening_without_the_tick_still_counts(client, alice, carol):
     client.force_login(carol.user)
-    client.post(reverse("screening", args=[alice.pk]), {
-        "start_date": TODAY.isoformat(), "opioid_names": "tramadol 50 mg daily", "notes": ""})
+    client.post(
+        reverse("screening", args=[alice.pk]),
+        {"start_date": TODAY.isoformat(), "opioid_names": "tramadol 50 mg daily", "notes": ""},
+    )
     response = client.post(reverse("plan_new", args=[alice.pk]), editor(start=TODAY))
     assert "Opioid use (Tramadol 50 mg daily) with no last dose given" in response.content.decode()
     assert not TitrationPlan.objects.exists()
@@ -201,11 +246,14 @@ def test_an_opioid_named_in_the_screening_without_the_tick_still_counts(client, 
 # --- start low, go slow; measurable doses -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    ({"start": TODAY, "start_mg": "4.5", "target_mg": "4.5"}, "start_high"),
-    ({"start": TODAY - 30 * DAY}, "start_in_past"),
-    ({"start": TODAY, "start_mg": "4.5", "target_mg": "4.5", "strength_mg": "2"}, "not_measurable"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"start": TODAY, "start_mg": "4.5", "target_mg": "4.5"}, "start_high"),
+        ({"start": TODAY - 30 * DAY}, "start_in_past"),
+        ({"start": TODAY, "start_mg": "4.5", "target_mg": "4.5", "strength_mg": "2"}, "not_measurable"),
+    ],
+)
 def test_first_plan_warnings(client, screened, carol, data, code):
     client.force_login(carol.user)
     content = new_plan(client, screened, **data).content.decode()
@@ -217,8 +265,9 @@ def test_first_plan_warnings(client, screened, carol, data, code):
 
 def test_the_step_from_the_last_plan_to_the_next_is_a_step_up(client, carol, ending_plan):
     client.force_login(carol.user)
-    content = new_plan(client, ending_plan.patient, start=TODAY + 14 * DAY, start_mg="4.5",
-                       target_mg="4.5").content.decode()
+    content = new_plan(
+        client, ending_plan.patient, start=TODAY + 14 * DAY, start_mg="4.5", target_mg="4.5"
+    ).content.decode()
     assert "A step up of 3 mg (1.5 → 4.5 mg)" in content
     assert 'data-testid="finding-start_high"' not in content  # not the patient's first plan
 
@@ -259,8 +308,10 @@ def test_a_resubmitted_plan_is_saved_once(client, screened, carol):
 def test_a_clinician_adds_an_opioid_and_every_surface_knows_at_once(client, screened, carol):
     make_plan(screened, carol, [(TODAY - 100 * DAY, "3")])
     client.force_login(carol.user)
-    response = client.post(reverse("patient_medication_add", args=[screened.pk]),
-                           {"name": "Tramadol", "dose_text": "50 mg", "started_on": ""})
+    response = client.post(
+        reverse("patient_medication_add", args=[screened.pk]),
+        {"name": "Tramadol", "dose_text": "50 mg", "started_on": ""},
+    )
     assert response.url == reverse("patient_detail", args=[screened.pk]) + "#medications"
     (event,) = AuditEvent.objects.filter(patient=screened, kind="medication_added")
     assert event.actor == carol.user and "added to the medication list by Carol Clinician" in event.summary

@@ -32,7 +32,9 @@ def kinds(patient) -> list[str]:
 
 def screen(patient, clinician, *, yes=(), **answers) -> Screening:
     return screening_record(
-        patient=patient, clinician=clinician, answers=ScreeningAnswers(yes=frozenset(yes), **answers),
+        patient=patient,
+        clinician=clinician,
+        answers=ScreeningAnswers(yes=frozenset(yes), **answers),
         start_date=TODAY,
     )
 

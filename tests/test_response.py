@@ -250,26 +250,59 @@ TOO_THIN = ResponseClass.BASELINE_TOO_THIN
 @pytest.mark.parametrize(
     ("spans", "baseline", "entries", "fallback", "expected", "source"),
     [
-        ([(-4, -1, 6), (56, 70, 3)], 6, 4, False, ResponseClass.SUBSTANTIAL,
-         "Mean of 4 entries in the 7 days before the first dose."),
+        (
+            [(-4, -1, 6), (56, 70, 3)],
+            6,
+            4,
+            False,
+            ResponseClass.SUBSTANTIAL,
+            "Mean of 4 entries in the 7 days before the first dose.",
+        ),
         # one entry before the first dose is no baseline; a full first week on LDN is
-        ([(-3, -3, 6), (0, 6, 8), (56, 70, 4)], 8, 7, True, ResponseClass.SUBSTANTIAL,
-         "1 entry in the 7 days before the first dose, so the baseline is the mean of 7 entries "
-         "in the first 7 days on LDN (LDN Journal's own rule)."),
+        (
+            [(-3, -3, 6), (0, 6, 8), (56, 70, 4)],
+            8,
+            7,
+            True,
+            ResponseClass.SUBSTANTIAL,
+            "1 entry in the 7 days before the first dose, so the baseline is the mean of 7 entries "
+            "in the first 7 days on LDN (LDN Journal's own rule).",
+        ),
         # too few on either side: the thin mean is shown, no class is given
-        ([(-3, -1, 6), (0, 2, 8), (56, 70, 3)], 6, 3, False, TOO_THIN,
-         "3 entries in the 7 days before the first dose and 3 entries in the first 7 days on LDN: "
-         "too few for a baseline (4 needed)."),
-        ([(0, 0, 8), (56, 70, 3)], 8, 1, True, TOO_THIN,
-         "No entries in the 7 days before the first dose and 1 entry in the first 7 days on LDN"),
-        ([(7, 70, 4)], None, 0, False, TOO_THIN,
-         "No entries in the 7 days before the first dose and no entries in the first 7 days on LDN"),
+        (
+            [(-3, -1, 6), (0, 2, 8), (56, 70, 3)],
+            6,
+            3,
+            False,
+            TOO_THIN,
+            "3 entries in the 7 days before the first dose and 3 entries in the first 7 days on LDN: "
+            "too few for a baseline (4 needed).",
+        ),
+        (
+            [(0, 0, 8), (56, 70, 3)],
+            8,
+            1,
+            True,
+            TOO_THIN,
+            "No entries in the 7 days before the first dose and 1 entry in the first 7 days on LDN",
+        ),
+        (
+            [(7, 70, 4)],
+            None,
+            0,
+            False,
+            TOO_THIN,
+            "No entries in the 7 days before the first dose and no entries in the first 7 days on LDN",
+        ),
     ],
 )
 def test_a_baseline_needs_four_entries(spans, baseline, entries, fallback, expected, source):
     result = assess(spans, today_day=70)
     assert (result.baseline, result.baseline_entries, result.baseline_fallback) == (
-        baseline, entries, fallback)
+        baseline,
+        entries,
+        fallback,
+    )
     assert result.response_class is expected
     assert source in result.baseline_source
 
@@ -280,10 +313,15 @@ def test_a_thin_baseline_is_its_own_state_with_no_change_measured():
     assert result.response_class.label == "baseline too thin"
     assert result.initial.mean == 3
     assert (result.initial.change_points, result.initial.change_percent, result.initial.change_words) == (
-        None, None, "")
-    assert result.reason == ("The baseline has 1 entry; a baseline and a response window each need at "
-                             "least 4 entries (LDN Journal's own rule), so no class is given. Judge the "
-                             "change with the patient.")
+        None,
+        None,
+        "",
+    )
+    assert result.reason == (
+        "The baseline has 1 entry; a baseline and a response window each need at "
+        "least 4 entries (LDN Journal's own rule), so no class is given. Judge the "
+        "change with the patient."
+    )
     assert result.judged_window is None
 
 
@@ -315,19 +353,44 @@ ON_8_10_WEEKS, ON_3_6_MONTHS = "Judged on the 8–10-week window", "Judged on th
         ([(-7, -1, 8), (56, 56, 2)], 56, ResponseClass.INSUFFICIENT_DATA, None, ""),
         ([(-7, -1, 8), (56, 59, 2)], 59, ResponseClass.SUBSTANTIAL, "8–10 weeks", f"{ON_8_10_WEEKS}."),
         # day 80: the 8–10-week window is the latest that has started
-        ([(-7, -1, 8), (56, 70, 7), (71, 80, 2)], 80, ResponseClass.MINIMAL, "8–10 weeks",
-         f"{ON_8_10_WEEKS}."),
+        (
+            [(-7, -1, 8), (56, 70, 7), (71, 80, 2)],
+            80,
+            ResponseClass.MINIMAL,
+            "8–10 weeks",
+            f"{ON_8_10_WEEKS}.",
+        ),
         # day 100, 3–6-month window has 4 entries: it is judged
-        ([(-7, -1, 8), (56, 70, 7), (91, 94, 2)], 100, ResponseClass.SUBSTANTIAL, "3–6 months",
-         ON_3_6_MONTHS),
+        (
+            [(-7, -1, 8), (56, 70, 7), (91, 94, 2)],
+            100,
+            ResponseClass.SUBSTANTIAL,
+            "3–6 months",
+            ON_3_6_MONTHS,
+        ),
         # day 100, only 3 entries in 3–6 months: fall back to the 8–10-week window, and say so
-        ([(-7, -1, 8), (56, 70, 7), (91, 93, 2)], 100, ResponseClass.MINIMAL, "8–10 weeks",
-         f"{ON_8_10_WEEKS}: the 3–6-month window has 3 entries so far (4 needed)."),
-        ([(-7, -1, 8), (56, 70, 7)], 100, ResponseClass.MINIMAL, "8–10 weeks",
-         f"{ON_8_10_WEEKS}: the 3–6-month window has no entries so far (4 needed)."),
+        (
+            [(-7, -1, 8), (56, 70, 7), (91, 93, 2)],
+            100,
+            ResponseClass.MINIMAL,
+            "8–10 weeks",
+            f"{ON_8_10_WEEKS}: the 3–6-month window has 3 entries so far (4 needed).",
+        ),
+        (
+            [(-7, -1, 8), (56, 70, 7)],
+            100,
+            ResponseClass.MINIMAL,
+            "8–10 weeks",
+            f"{ON_8_10_WEEKS}: the 3–6-month window has no entries so far (4 needed).",
+        ),
         # after 6 months a thin 3–6-month window leaves the class on 8–10 weeks for good
-        ([(-7, -1, 8), (56, 70, 7), (100, 101, 2), (183, 200, 2)], 200, ResponseClass.MINIMAL, "8–10 weeks",
-         f"{ON_8_10_WEEKS}: the 3–6-month window has 2 entries (4 needed)."),
+        (
+            [(-7, -1, 8), (56, 70, 7), (100, 101, 2), (183, 200, 2)],
+            200,
+            ResponseClass.MINIMAL,
+            "8–10 weeks",
+            f"{ON_8_10_WEEKS}: the 3–6-month window has 2 entries (4 needed).",
+        ),
         # neither window has 4 entries
         ([(-7, -1, 8), (56, 58, 2), (91, 93, 2)], 100, ResponseClass.INSUFFICIENT_DATA, None, ""),
         # after 6 months the 3–6-month window stays the one judged
@@ -348,11 +411,18 @@ def test_judged_window(spans, today_day, expected_class, judged, judged_on):
     [
         ([(-7, -1, 8), (56, 57, 2)], 60, "Not enough entries in the 8–10-week window (2 entries so far): "),
         ([(-7, -1, 8), (56, 58, 2)], 80, "Not enough entries in the 8–10-week window (3 entries): "),
-        ([(-7, -1, 8), (56, 58, 2), (91, 91, 2)], 100,
-         "Not enough entries in the 3–6-month window (1 entry so far) "
-         "or in the 8–10-week window (3 entries): "),
-        ([(-7, -1, 8)], 200,
-         "Not enough entries in the 3–6-month window (no entries) or in the 8–10-week window (no entries): "),
+        (
+            [(-7, -1, 8), (56, 58, 2), (91, 91, 2)],
+            100,
+            "Not enough entries in the 3–6-month window (1 entry so far) "
+            "or in the 8–10-week window (3 entries): ",
+        ),
+        (
+            [(-7, -1, 8)],
+            200,
+            "Not enough entries in the 3–6-month window (no entries) or in the 8–10-week window "
+            "(no entries): ",
+        ),
     ],
 )
 def test_not_enough_entries_names_each_window_and_never_reads_as_no_response(spans, today_day, reason):

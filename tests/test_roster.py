@@ -124,7 +124,7 @@ def test_a_patient_without_a_plan_has_a_link_to_the_next_step(client, clinic, ca
     client.force_login(carol.user)
     content = client.get(reverse("roster")).content.decode()
     screening_url = reverse("screening", args=[bob.pk])
-    link = "Screen, then write a plan<span class=\"visually-hidden\"> for Bob</span>"
+    link = 'Screen, then write a plan<span class="visually-hidden"> for Bob</span>'
     assert f'<a href="{screening_url}">{link}' in content
     Screening.objects.create(patient=bob, screened_by=carol)
     content = client.get(reverse("roster")).content.decode()

@@ -59,8 +59,12 @@ def test_each_question_is_declared_once():
     [
         ScreeningAnswers(),
         yes("acute_opioid_withdrawal", "thyroid_medication"),
-        yes(*(q.field for q in SCREENING_QUESTIONS), opioid_use_last_14_days=True,
-            opioid_names="codeine", opioid_stopped_on=START),
+        yes(
+            *(q.field for q in SCREENING_QUESTIONS),
+            opioid_use_last_14_days=True,
+            opioid_names="codeine",
+            opioid_stopped_on=START,
+        ),
     ],
 )
 def test_answers_round_trip_through_the_screening_model(answers):
@@ -77,8 +81,9 @@ def test_answers_from_a_record_with_the_same_attribute_names():
     for question in SCREENING_QUESTIONS:
         setattr(Row, question.field, question.field == "thyroid_medication")
     answers = ScreeningAnswers.from_record(Row())
-    assert answers == yes("thyroid_medication", opioid_use_last_14_days=True, opioid_names="codeine",
-                          opioid_stopped_on=START)
+    assert answers == yes(
+        "thyroid_medication", opioid_use_last_14_days=True, opioid_names="codeine", opioid_stopped_on=START
+    )
 
 
 def test_an_answer_that_is_not_a_question_is_refused():
@@ -163,8 +168,12 @@ def test_the_screenings_thyroid_answer_is_the_unspecified_thyroid_note():
     ],
 )
 def test_opioid_washout_boundaries(days_before_start, long_term, level, code):
-    answers = yes(*(["long_term_opioid_use"] if long_term else []), opioid_use_last_14_days=True,
-                  opioid_names="tramadol", opioid_stopped_on=START - days_before_start * DAY)
+    answers = yes(
+        *(["long_term_opioid_use"] if long_term else []),
+        opioid_use_last_14_days=True,
+        opioid_names="tramadol",
+        opioid_stopped_on=START - days_before_start * DAY,
+    )
     findings = judge_screening(answers, START)
     assert codes(findings) == [(level, code)]
     assert stops_save(findings) is (level == "block")
@@ -173,8 +182,9 @@ def test_opioid_washout_boundaries(days_before_start, long_term, level, code):
 def test_washout_message_and_reason():
     answers = yes(opioid_use_last_14_days=True, opioid_names="tramadol", opioid_stopped_on=START - 3 * DAY)
     (finding,) = judge_screening(answers, START)
-    assert finding.message == ("Tramadol: last dose on 2025-03-17, 3 days before the start date "
-                               "(at least 7 needed).")
+    assert finding.message == (
+        "Tramadol: last dose on 2025-03-17, 3 days before the start date (at least 7 needed)."
+    )
     assert "[003, 004]" in finding.reason
 
 
@@ -226,8 +236,11 @@ LISTED = dt.date(2025, 3, 10)
         (MedicationPeriod("Codeine", listed_on=LISTED), LISTED - DAY, False),
         (MedicationPeriod("Codeine", listed_on=LISTED), LISTED, True),
         # a start date given wins over the day it was listed
-        (MedicationPeriod("Codeine", started_on=LISTED - 30 * DAY, listed_on=LISTED), LISTED - 30 * DAY,
-         True),
+        (
+            MedicationPeriod("Codeine", started_on=LISTED - 30 * DAY, listed_on=LISTED),
+            LISTED - 30 * DAY,
+            True,
+        ),
         # neither known: taken all along
         (MedicationPeriod("Codeine"), dt.date(2000, 1, 1), True),
     ],
@@ -263,8 +276,9 @@ def med(name: str, started_on=None, stopped_on=None) -> MedicationPeriod:
         ([med("Tramadol 50mg")], yes(opioid_use_last_14_days=True, opioid_names="Tramadol 50mg")),
         (
             [med("Codeine", stopped_on=days_ago(14)), med("Percocet", stopped_on=days_ago(3))],
-            yes(opioid_use_last_14_days=True, opioid_names="Codeine, Percocet",
-                opioid_stopped_on=days_ago(3)),
+            yes(
+                opioid_use_last_14_days=True, opioid_names="Codeine, Percocet", opioid_stopped_on=days_ago(3)
+            ),
         ),
         (
             # one still taken: no last dose, so the screening blocks until one is entered
@@ -296,16 +310,25 @@ def test_prefill_screening(medications, expected):
         (None, [], [("block", "no_screening")]),
         (ScreeningAnswers(), [], []),
         # a second plan while oxycodone is on the list (issue 9)
-        (ScreeningAnswers(), [MedicationPeriod("Oxycodone", listed_on=START - 90 * DAY)],
-         [("block", "opioid_current")]),
+        (
+            ScreeningAnswers(),
+            [MedicationPeriod("Oxycodone", listed_on=START - 90 * DAY)],
+            [("block", "opioid_current")],
+        ),
         # an opioid whose last day is the start day is still taken on it
         (ScreeningAnswers(), [med("Oxycodone", stopped_on=START)], [("block", "opioid_current")]),
         # stopped 3 days before a resumption
         (ScreeningAnswers(), [med("Oxycodone", stopped_on=START - 3 * DAY)], [("block", "opioid_recent")]),
-        (ScreeningAnswers(), [med("Oxycodone", stopped_on=START - 10 * DAY)],
-         [("warn", "opioid_washout_short")]),
-        (yes("long_term_opioid_use"), [med("Oxycodone", stopped_on=START - 8 * DAY)],
-         [("block", "opioid_recent")]),
+        (
+            ScreeningAnswers(),
+            [med("Oxycodone", stopped_on=START - 10 * DAY)],
+            [("warn", "opioid_washout_short")],
+        ),
+        (
+            yes("long_term_opioid_use"),
+            [med("Oxycodone", stopped_on=START - 8 * DAY)],
+            [("block", "opioid_recent")],
+        ),
         (ScreeningAnswers(), [med("Oxycodone", stopped_on=START - 15 * DAY)], []),
         # an opioid listed to start after the start day is not in the way of it
         (ScreeningAnswers(), [med("Oxycodone", started_on=START + DAY)], []),
@@ -317,10 +340,12 @@ def test_judge_start(answers, medications, expected):
 
 
 def test_judge_start_says_which_start():
-    (finding,) = judge_start(ScreeningAnswers(), [med("Oxycodone", stopped_on=START - 3 * DAY)], START,
-                             what="the resumption")
-    assert finding.message == ("Oxycodone: last dose on 2025-03-17, 3 days before the resumption "
-                               "(at least 7 needed).")
+    (finding,) = judge_start(
+        ScreeningAnswers(), [med("Oxycodone", stopped_on=START - 3 * DAY)], START, what="the resumption"
+    )
+    assert finding.message == (
+        "Oxycodone: last dose on 2025-03-17, 3 days before the resumption (at least 7 needed)."
+    )
 
 
 # --- thyroid status --------------------------------------------------------------------------------
@@ -339,8 +364,12 @@ def test_judge_start_says_which_start():
         (None, [med("Carbimazole")], ThyroidKind.ANTITHYROID, ("Carbimazole",)),
         (None, [med("PTU")], ThyroidKind.ANTITHYROID, ("PTU",)),
         # both kinds listed: the antithyroid direction is the one to watch
-        (None, [med("Levothyroxine"), med("Methimazole")], ThyroidKind.ANTITHYROID,
-         ("Levothyroxine", "Methimazole")),
+        (
+            None,
+            [med("Levothyroxine"), med("Methimazole")],
+            ThyroidKind.ANTITHYROID,
+            ("Levothyroxine", "Methimazole"),
+        ),
         # a thyroid medicine stopped before the day does not count
         (None, [med("Levothyroxine", stopped_on=TODAY - DAY)], ThyroidKind.NONE, ()),
     ],
@@ -397,8 +426,11 @@ def on(day: int) -> dt.date:
 
 
 def schedule(*pauses: tuple[int, int], ended_on: int | None = None) -> Schedule:
-    plan = PlanRecord(1, (PlannedStep(on(1), Decimal("1.5")), PlannedStep(on(29), Decimal("3"))),
-                      ended_on=None if ended_on is None else on(ended_on))
+    plan = PlanRecord(
+        1,
+        (PlannedStep(on(1), Decimal("1.5")), PlannedStep(on(29), Decimal("3"))),
+        ended_on=None if ended_on is None else on(ended_on),
+    )
     return Schedule([plan], [PausePeriod(on(first), on(last), "surgery") for first, last in pauses])
 
 
@@ -406,8 +438,12 @@ CLEAN = ScreeningAnswers()
 
 
 def state(medications=(), *, answers=CLEAN, plan=None, day: int):
-    return safety_state(answers=answers, medications=list(medications),
-                        schedule=schedule() if plan is None else plan, day=on(day))
+    return safety_state(
+        answers=answers,
+        medications=list(medications),
+        schedule=schedule() if plan is None else plan,
+        day=on(day),
+    )
 
 
 TRAMADOL_DAY_151 = MedicationPeriod("Tramadol", "50 mg", listed_on=on(151))
@@ -418,8 +454,8 @@ def test_an_opioid_added_mid_treatment_blocks():
     assert found.codes == ("opioid_with_ldn",)
     assert found.worst is Level.BLOCK
     assert found.findings[0].message == (
-        f"Opioid on the medication list since {on(151).isoformat()}, while LDN is prescribed: "
-        "Tramadol 50 mg.")
+        f"Opioid on the medication list since {on(151).isoformat()}, while LDN is prescribed: Tramadol 50 mg."
+    )
 
 
 def test_an_opioid_added_mid_treatment_tells_the_patient():
@@ -445,21 +481,45 @@ def test_an_opioid_does_not_count_before_it_was_listed(day):
     ("medications", "plan", "day", "expected"),
     [
         # an opioid during a pause warns about the resumption
-        ([med("Oxycodone", started_on=on(100), stopped_on=on(105))], schedule((100, 110)), 102,
-         [("warn", "opioid_during_pause")]),
+        (
+            [med("Oxycodone", started_on=on(100), stopped_on=on(105))],
+            schedule((100, 110)),
+            102,
+            [("warn", "opioid_during_pause")],
+        ),
         # stopped 3 days before the resumption: blocks, during the pause and on the day LDN resumes
-        ([med("Oxycodone", started_on=on(100), stopped_on=on(107))], schedule((100, 110)), 109,
-         [("block", "opioid_recent")]),
-        ([med("Oxycodone", started_on=on(100), stopped_on=on(107))], schedule((100, 110)), 111,
-         [("block", "opioid_recent")]),
+        (
+            [med("Oxycodone", started_on=on(100), stopped_on=on(107))],
+            schedule((100, 110)),
+            109,
+            [("block", "opioid_recent")],
+        ),
+        (
+            [med("Oxycodone", started_on=on(100), stopped_on=on(107))],
+            schedule((100, 110)),
+            111,
+            [("block", "opioid_recent")],
+        ),
         # stopped 10 days before the resumption: within the window
-        ([med("Oxycodone", started_on=on(100), stopped_on=on(100))], schedule((100, 110)), 111,
-         [("warn", "opioid_washout_short")]),
+        (
+            [med("Oxycodone", started_on=on(100), stopped_on=on(100))],
+            schedule((100, 110)),
+            111,
+            [("warn", "opioid_washout_short")],
+        ),
         # taken on LDN days, then stopped: the next dose is too soon
-        ([med("Codeine", started_on=on(50), stopped_on=on(52))], schedule(), 52,
-         [("block", "opioid_with_ldn")]),
-        ([med("Codeine", started_on=on(50), stopped_on=on(52))], schedule(), 53,
-         [("block", "opioid_recent")]),
+        (
+            [med("Codeine", started_on=on(50), stopped_on=on(52))],
+            schedule(),
+            52,
+            [("block", "opioid_with_ldn")],
+        ),
+        (
+            [med("Codeine", started_on=on(50), stopped_on=on(52))],
+            schedule(),
+            53,
+            [("block", "opioid_recent")],
+        ),
         ([med("Codeine", started_on=on(50), stopped_on=on(52))], schedule(), 68, []),
         # a plan that ends during the pause: nothing resumes, nothing to warn about
         ([med("Oxycodone", started_on=on(100))], schedule((100, 110), ended_on=105), 102, []),
@@ -482,9 +542,16 @@ def test_safety_state_over_the_course(medications, plan, day, expected):
     [
         (schedule((100, 110)), on(111)),
         # the plan ends in the pause and a new one starts later: LDN resumes with it
-        (Schedule([PlanRecord(1, (PlannedStep(on(1), Decimal("1.5")),), ended_on=on(105)),
-                   PlanRecord(2, (PlannedStep(on(120), Decimal("0.5")),))],
-                  [PausePeriod(on(100), on(110), "surgery")]), on(120)),
+        (
+            Schedule(
+                [
+                    PlanRecord(1, (PlannedStep(on(1), Decimal("1.5")),), ended_on=on(105)),
+                    PlanRecord(2, (PlannedStep(on(120), Decimal("0.5")),)),
+                ],
+                [PausePeriod(on(100), on(110), "surgery")],
+            ),
+            on(120),
+        ),
     ],
 )
 def test_an_opioid_during_a_pause_names_the_resumption(plan, resumes):
@@ -590,4 +657,8 @@ def test_safety_by_day_without_a_plan_judges_the_washout_against_each_day():
     days = [ORIGIN + offset * DAY for offset in range(20)]
     by_day = dict(safety_by_day(answers=answers, medications=[], schedule=Schedule(), days=days))
     assert [by_day[ORIGIN + n * DAY].codes for n in (6, 7, 14, 15)] == [
-        ("opioid_recent",), ("opioid_washout_short",), ("opioid_washout_short",), ("opioid_past",)]
+        ("opioid_recent",),
+        ("opioid_washout_short",),
+        ("opioid_washout_short",),
+        ("opioid_past",),
+    ]

@@ -14,15 +14,26 @@ from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule, Ste
 D = dt.date
 DAY = dt.timedelta(days=1)
 PAST, NOW, PAUSED, UPCOMING, ENDED, REPLACED = (
-    StepState.PAST, StepState.NOW, StepState.PAUSED, StepState.UPCOMING, StepState.ENDED, StepState.REPLACED)
+    StepState.PAST,
+    StepState.NOW,
+    StepState.PAUSED,
+    StepState.UPCOMING,
+    StepState.ENDED,
+    StepState.REPLACED,
+)
 
 
 def step(day: dt.date, mg: str, timing: str = "bedtime") -> PlannedStep:
     return PlannedStep(day, Decimal(mg), timing)
 
 
-def plan(plan_id: int, *steps: PlannedStep, ended_on: dt.date | None = None, form: str = "capsule",
-         strength: str | None = None) -> PlanRecord:
+def plan(
+    plan_id: int,
+    *steps: PlannedStep,
+    ended_on: dt.date | None = None,
+    form: str = "capsule",
+    strength: str | None = None,
+) -> PlanRecord:
     strength_mg = Decimal(strength) if strength else None
     return PlanRecord(plan_id, steps, form=form, strength_mg=strength_mg, ended_on=ended_on)
 
@@ -34,8 +45,13 @@ def mg(dose) -> str | None:
 SURGERY = PausePeriod(D(2026, 3, 10), D(2026, 3, 12), "surgery")
 # Plan 1: 1.5 mg from 1 March, 3 mg from 15 March, ended on 1 April (the last day 31 March);
 # its 4.5 mg step from 10 April never began. Plan 2: 0.5 mg from 1 May. A pause 10–12 March.
-PLAN_1 = plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"), step(D(2026, 4, 10), "4.5"),
-              ended_on=D(2026, 4, 1))
+PLAN_1 = plan(
+    1,
+    step(D(2026, 3, 1), "1.5"),
+    step(D(2026, 3, 15), "3"),
+    step(D(2026, 4, 10), "4.5"),
+    ended_on=D(2026, 4, 1),
+)
 PLAN_2 = plan(2, step(D(2026, 5, 1), "0.5"))
 TWO_PLANS = Schedule([PLAN_1, PLAN_2], [SURGERY])
 ENDED_ONLY = Schedule([PLAN_1])
@@ -104,8 +120,9 @@ def test_a_pause_before_the_first_dose_is_still_the_baseline():
 # --- a plan ended with a future end date ---------------------------------------------------
 
 
-TAPERING = Schedule([plan(1, step(D(2026, 3, 1), "4.5"), step(D(2026, 3, 20), "1.5"),
-                          ended_on=D(2026, 4, 1))])
+TAPERING = Schedule(
+    [plan(1, step(D(2026, 3, 1), "4.5"), step(D(2026, 3, 20), "1.5"), ended_on=D(2026, 4, 1))]
+)
 
 
 @pytest.mark.parametrize(
@@ -159,18 +176,33 @@ def test_step_rows_of_one_plan():
     ("plans", "day", "states"),
     [
         # the plan ended before its second step began
-        ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
-         D(2026, 3, 10), [NOW, REPLACED]),
-        ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
-         D(2026, 4, 5), [ENDED, REPLACED]),
+        (
+            [plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
+            D(2026, 3, 10),
+            [NOW, REPLACED],
+        ),
+        (
+            [plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))],
+            D(2026, 4, 5),
+            [ENDED, REPLACED],
+        ),
         # a second step on the same date replaces the first before it began
         ([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 1), "0.5"))], D(2026, 3, 10), [REPLACED, NOW]),
         # a later plan that starts on the day the earlier one ends
-        ([plan(1, step(D(2026, 3, 1), "1.5"), ended_on=D(2026, 3, 20)), plan(2, step(D(2026, 3, 20), "3"))],
-         D(2026, 3, 20), [ENDED, NOW]),
+        (
+            [
+                plan(1, step(D(2026, 3, 1), "1.5"), ended_on=D(2026, 3, 20)),
+                plan(2, step(D(2026, 3, 20), "3")),
+            ],
+            D(2026, 3, 20),
+            [ENDED, NOW],
+        ),
         # a later plan takes over from one with no end date
-        ([plan(1, step(D(2026, 3, 1), "1.5")), plan(2, step(D(2026, 3, 20), "0.5"))],
-         D(2026, 3, 20), [PAST, NOW]),
+        (
+            [plan(1, step(D(2026, 3, 1), "1.5")), plan(2, step(D(2026, 3, 20), "0.5"))],
+            D(2026, 3, 20),
+            [PAST, NOW],
+        ),
     ],
 )
 def test_replaced_and_taken_over_steps(plans, day, states):
@@ -178,8 +210,9 @@ def test_replaced_and_taken_over_steps(plans, day, states):
 
 
 def test_a_replaced_step_is_never_prescribed_nor_next():
-    schedule = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"),
-                              ended_on=D(2026, 4, 1))])
+    schedule = Schedule(
+        [plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 1))]
+    )
     assert schedule.next_step(D(2026, 3, 10)) is None
     assert schedule.prescribed(D(2026, 4, 1)) is None
     assert [mg(dose) for dose in schedule.effective] == ["1.5"]
@@ -271,11 +304,17 @@ def days(first: dt.date, last: dt.date) -> set[dt.date]:
     [
         (D(2026, 2, 20), D(2026, 3, 5), days(D(2026, 3, 1), D(2026, 3, 5))),
         # the pause is cut out
-        (D(2026, 3, 8), D(2026, 3, 14),
-         days(D(2026, 3, 8), D(2026, 3, 9)) | days(D(2026, 3, 13), D(2026, 3, 14))),
+        (
+            D(2026, 3, 8),
+            D(2026, 3, 14),
+            days(D(2026, 3, 8), D(2026, 3, 9)) | days(D(2026, 3, 13), D(2026, 3, 14)),
+        ),
         # nothing after the plan's end, nothing between the plans
-        (D(2026, 3, 30), D(2026, 5, 2),
-         days(D(2026, 3, 30), D(2026, 3, 31)) | days(D(2026, 5, 1), D(2026, 5, 2))),
+        (
+            D(2026, 3, 30),
+            D(2026, 5, 2),
+            days(D(2026, 3, 30), D(2026, 3, 31)) | days(D(2026, 5, 1), D(2026, 5, 2)),
+        ),
         (D(2026, 4, 1), D(2026, 4, 30), set()),
         (D(2027, 1, 1), D(2027, 1, 3), days(D(2027, 1, 1), D(2027, 1, 3))),  # until further notice
     ],
@@ -295,23 +334,56 @@ def run_rows(runs) -> list[tuple[str, dt.date, dt.date | None]]:
 @pytest.mark.parametrize(
     ("pauses", "runs"),
     [
-        ([], [("1.5", D(2026, 3, 1), D(2026, 3, 14)), ("3", D(2026, 3, 15), D(2026, 3, 31)),
-              ("0.5", D(2026, 5, 1), None)]),
-        ([SURGERY], [("1.5", D(2026, 3, 1), D(2026, 3, 9)), ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
-                     ("3", D(2026, 3, 15), D(2026, 3, 31)), ("0.5", D(2026, 5, 1), None)]),
+        (
+            [],
+            [
+                ("1.5", D(2026, 3, 1), D(2026, 3, 14)),
+                ("3", D(2026, 3, 15), D(2026, 3, 31)),
+                ("0.5", D(2026, 5, 1), None),
+            ],
+        ),
+        (
+            [SURGERY],
+            [
+                ("1.5", D(2026, 3, 1), D(2026, 3, 9)),
+                ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
+                ("3", D(2026, 3, 15), D(2026, 3, 31)),
+                ("0.5", D(2026, 5, 1), None),
+            ],
+        ),
         # a pause over a step change
-        ([PausePeriod(D(2026, 3, 14), D(2026, 3, 16))],
-         [("1.5", D(2026, 3, 1), D(2026, 3, 13)), ("3", D(2026, 3, 17), D(2026, 3, 31)),
-          ("0.5", D(2026, 5, 1), None)]),
+        (
+            [PausePeriod(D(2026, 3, 14), D(2026, 3, 16))],
+            [
+                ("1.5", D(2026, 3, 1), D(2026, 3, 13)),
+                ("3", D(2026, 3, 17), D(2026, 3, 31)),
+                ("0.5", D(2026, 5, 1), None),
+            ],
+        ),
         # two pauses in one step, and one that covers a whole step
-        ([PausePeriod(D(2026, 3, 3), D(2026, 3, 4)), PausePeriod(D(2026, 3, 8), D(2026, 3, 9)),
-          PausePeriod(D(2026, 3, 15), D(2026, 3, 31))],
-         [("1.5", D(2026, 3, 1), D(2026, 3, 2)), ("1.5", D(2026, 3, 5), D(2026, 3, 7)),
-          ("1.5", D(2026, 3, 10), D(2026, 3, 14)), ("0.5", D(2026, 5, 1), None)]),
+        (
+            [
+                PausePeriod(D(2026, 3, 3), D(2026, 3, 4)),
+                PausePeriod(D(2026, 3, 8), D(2026, 3, 9)),
+                PausePeriod(D(2026, 3, 15), D(2026, 3, 31)),
+            ],
+            [
+                ("1.5", D(2026, 3, 1), D(2026, 3, 2)),
+                ("1.5", D(2026, 3, 5), D(2026, 3, 7)),
+                ("1.5", D(2026, 3, 10), D(2026, 3, 14)),
+                ("0.5", D(2026, 5, 1), None),
+            ],
+        ),
         # a pause into the open-ended last step
-        ([PausePeriod(D(2026, 5, 10), D(2026, 5, 12))],
-         [("1.5", D(2026, 3, 1), D(2026, 3, 14)), ("3", D(2026, 3, 15), D(2026, 3, 31)),
-          ("0.5", D(2026, 5, 1), D(2026, 5, 9)), ("0.5", D(2026, 5, 13), None)]),
+        (
+            [PausePeriod(D(2026, 5, 10), D(2026, 5, 12))],
+            [
+                ("1.5", D(2026, 3, 1), D(2026, 3, 14)),
+                ("3", D(2026, 3, 15), D(2026, 3, 31)),
+                ("0.5", D(2026, 5, 1), D(2026, 5, 9)),
+                ("0.5", D(2026, 5, 13), None),
+            ],
+        ),
     ],
 )
 def test_runs_are_cut_by_pauses_and_plan_ends(pauses, runs):
@@ -320,8 +392,12 @@ def test_runs_are_cut_by_pauses_and_plan_ends(pauses, runs):
 
 def test_runs_between_are_clipped_to_the_range():
     runs = TWO_PLANS.runs_between(D(2026, 3, 5), D(2026, 5, 3))
-    assert run_rows(runs) == [("1.5", D(2026, 3, 5), D(2026, 3, 9)), ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
-                              ("3", D(2026, 3, 15), D(2026, 3, 31)), ("0.5", D(2026, 5, 1), D(2026, 5, 3))]
+    assert run_rows(runs) == [
+        ("1.5", D(2026, 3, 5), D(2026, 3, 9)),
+        ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
+        ("3", D(2026, 3, 15), D(2026, 3, 31)),
+        ("0.5", D(2026, 5, 1), D(2026, 5, 3)),
+    ]
 
 
 # --- the phase ------------------------------------------------------------------------------
@@ -356,15 +432,28 @@ def test_phase(schedule, day, phase):
     [
         ("liquid", "0.5", "1.5", "3 mL = 1.5 mg at bedtime", "3 mL = 1.5 mg", False),
         ("capsule", "1.5", "3", "2 capsules = 3 mg at bedtime", "2 capsules = 3 mg", False),
-        ("liquid", "1", "0.125", "0.125 mg at bedtime",
-         "0.125 mg — ask your pharmacist how to measure this dose", True),
-        ("capsule", "2", "4.5", "4.5 mg at bedtime", "4.5 mg — ask your pharmacist how to measure this dose",
-         True),
+        (
+            "liquid",
+            "1",
+            "0.125",
+            "0.125 mg at bedtime",
+            "0.125 mg — ask your pharmacist how to measure this dose",
+            True,
+        ),
+        (
+            "capsule",
+            "2",
+            "4.5",
+            "4.5 mg at bedtime",
+            "4.5 mg — ask your pharmacist how to measure this dose",
+            True,
+        ),
         ("capsule", None, "3", "3 mg at bedtime", None, False),
     ],
 )
-def test_a_dose_tells_the_patient_what_to_measure(form, strength, dose, measured_phrase, amount,
-                                                  ask_pharmacist):
+def test_a_dose_tells_the_patient_what_to_measure(
+    form, strength, dose, measured_phrase, amount, ask_pharmacist
+):
     schedule = Schedule([plan(1, step(D(2026, 3, 1), dose), form=form, strength=strength)])
     prescribed = schedule.prescribed(D(2026, 3, 1))
     assert prescribed.measured_phrase == measured_phrase

@@ -58,6 +58,11 @@ def test_htmx_keeps_to_this_site_and_stores_no_pages(client, alice):
     client.force_login(alice.user)
     page = client.get(reverse("today")).content.decode()
     config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', page).group(1))
-    assert config == {"selfRequestsOnly": True, "allowEval": False, "allowScriptTags": False,
-                      "historyCacheSize": 0, "refreshOnHistoryMiss": True}
+    assert config == {
+        "selfRequestsOnly": True,
+        "allowEval": False,
+        "allowScriptTags": False,
+        "historyCacheSize": 0,
+        "refreshOnHistoryMiss": True,
+    }
     assert page.index('name="htmx-config"') < page.index("htmx-2.min.js")  # read when htmx starts

@@ -13,8 +13,12 @@ from journal.models import AuditEvent, User
 
 def test_audit_times_are_shown_in_the_clinics_zone(client, alice, carol):
     AuditEvent.objects.create(
-        patient=alice, clinic=alice.clinic, actor=carol.user, kind=AuditEvent.Kind.REVIEWED,
-        summary="Reviewed", at=dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC),
+        patient=alice,
+        clinic=alice.clinic,
+        actor=carol.user,
+        kind=AuditEvent.Kind.REVIEWED,
+        summary="Reviewed",
+        at=dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC),
     )
     client.force_login(carol.user)
     content = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()

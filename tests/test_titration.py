@@ -55,10 +55,12 @@ def test_nothing_is_prescribed_from_the_plans_end_date():
 
 
 def test_a_later_plan_takes_over_from_an_ended_one():
-    schedule = Schedule([
-        PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("4.5")),), ended_on=D(2026, 4, 1)),
-        PlanRecord(2, (PlannedStep(D(2026, 5, 1), Decimal("0.5")),)),
-    ])
+    schedule = Schedule(
+        [
+            PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("4.5")),), ended_on=D(2026, 4, 1)),
+            PlanRecord(2, (PlannedStep(D(2026, 5, 1), Decimal("0.5")),)),
+        ]
+    )
     assert schedule.prescribed(D(2026, 4, 15)) is None
     assert schedule.prescribed(D(2026, 5, 2)).plan_id == 2
 
@@ -196,15 +198,20 @@ def dated(*doses: str, start: dt.date = TODAY, every: int = 14) -> list[tuple[dt
         (["1.5"], "1.5", TODAY - 365 * DAY, [("warn", "start_in_past")]),
         (["1.5"], None, TODAY + 30 * DAY, []),
         # refusals first, then warnings, then notes
-        (["6", "0.5"], None, TODAY - 30 * DAY,
-         [("warn", "above_usual"), ("warn", "start_high"), ("warn", "start_in_past")]),
+        (
+            ["6", "0.5"],
+            None,
+            TODAY - 30 * DAY,
+            [("warn", "above_usual"), ("warn", "start_high"), ("warn", "start_in_past")],
+        ),
         (["0.5", "1"], None, TODAY, [("note", "below_low_dose")]),
         (["1", "50"], None, TODAY, [("refuse", "not_ldn"), ("warn", "big_step_up")]),
     ],
 )
 def test_check_new_plan(doses, previous, start, expected):
-    findings = check_new_plan(dated(*doses, start=start), previous_mg=previous and Decimal(previous),
-                              today=TODAY)
+    findings = check_new_plan(
+        dated(*doses, start=start), previous_mg=previous and Decimal(previous), today=TODAY
+    )
     assert [(f.level, f.code) for f in findings] == expected
 
 
@@ -221,8 +228,9 @@ def test_no_steps_no_findings():
     ],
 )
 def test_check_new_plan_messages(doses, previous, start, message):
-    (finding,) = check_new_plan(dated(*doses, start=start), previous_mg=previous and Decimal(previous),
-                                today=TODAY)
+    (finding,) = check_new_plan(
+        dated(*doses, start=start), previous_mg=previous and Decimal(previous), today=TODAY
+    )
     assert finding.message == message
 
 

@@ -224,9 +224,9 @@ def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
     initial = {
         "entry_date": day,
         "dose_taken": "yes" if entry.dose_taken else "no",
-        "dose_mg": format_mg(entry.dose_mg) if entry.dose_mg is not None else (
-            format_mg(step.dose_mg) if step else ""
-        ),
+        "dose_mg": format_mg(entry.dose_mg)
+        if entry.dose_mg is not None
+        else (format_mg(step.dose_mg) if step else ""),
         "timing_taken": entry.timing_taken or (step.timing if step else ""),
         "time_taken": entry.time_taken,
         "sleep_quality": entry.sleep_quality,

@@ -23,7 +23,6 @@ def names_listed(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-
 def new_username(raw: str) -> str:
     """A username no login has yet, in any capitalisation (people retype them)."""
     username = raw.strip()
@@ -31,6 +30,7 @@ def new_username(raw: str) -> str:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"The username {username!r} is taken; choose another.")
     return username
+
 
 class OnceForm(forms.Form):
     """A form whose submission is applied once: a hidden key, new each time the form is

@@ -55,30 +55,43 @@ def recent_entries(
     """The patient's entries of the last `days` days, newest first, with the scores of
     `symptoms`, each edited one with the changes made since it was first saved (at most 6
     queries)."""
-    entries = list(_with_details(
-        patient.entries.filter(entry_date__gt=today - dt.timedelta(days=days), entry_date__lte=today)
-        .order_by("-entry_date")
-    ))
+    entries = list(
+        _with_details(
+            patient.entries.filter(
+                entry_date__gt=today - dt.timedelta(days=days), entry_date__lte=today
+            ).order_by("-entry_date")
+        )
+    )
     edited = [entry for entry in entries if entry.was_edited]
     versions: dict[int, list[Version]] = defaultdict(list)
     if edited:
         ids = [entry.pk for entry in edited]
         for row in DailyEntry.history.filter(id__in=ids).values("id", "history_date", *ENTRY_FIELDS):
             versions[row["id"]].append(Version(row["history_date"], "entry", row))
-        score_rows = list(SymptomScore.history.filter(entry_id__in=ids).values(
-            "entry_id", "symptom_id", "score", "history_date", "history_type"
-        ))
-        names = dict(Symptom.objects.filter(pk__in={row["symptom_id"] for row in score_rows})
-                     .values_list("pk", "name"))
+        score_rows = list(
+            SymptomScore.history.filter(entry_id__in=ids).values(
+                "entry_id", "symptom_id", "score", "history_date", "history_type"
+            )
+        )
+        names = dict(
+            Symptom.objects.filter(pk__in={row["symptom_id"] for row in score_rows}).values_list("pk", "name")
+        )
         for row in score_rows:
-            versions[row["entry_id"]].append(Version(
-                row["history_date"], names[row["symptom_id"]], row, removed=row["history_type"] == "-",
-            ))
+            versions[row["entry_id"]].append(
+                Version(
+                    row["history_date"],
+                    names[row["symptom_id"]],
+                    row,
+                    removed=row["history_type"] == "-",
+                )
+            )
     return [
         RecentEntry(
             entry,
-            [next((s.score for s in entry.scores.all() if s.symptom_id == symptom.pk), None)
-             for symptom in symptoms],
+            [
+                next((s.score for s in entry.scores.all() if s.symptom_id == symptom.pk), None)
+                for symptom in symptoms
+            ],
             entry_changes(versions[entry.pk], entry.created_at) if entry.was_edited else [],
         )
         for entry in entries

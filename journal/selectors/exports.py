@@ -80,8 +80,9 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         taken = [med for med in medications[pk] if med.taken_within(first, last)]
-        safety = safety_by_day(answers=answers.get(pk), medications=medications[pk], schedule=schedule,
-                               days=days)
+        safety = safety_by_day(
+            answers=answers.get(pk), medications=medications[pk], schedule=schedule, days=days
+        )
         for day, state in safety:
             yield ExportDay(
                 patient_label=label,
@@ -199,7 +200,8 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
         medications=[med for med in record.medications if med.taken_within(since, today)],
         since=since,
         since_what=since_what,
-        adherence_since=count_adherence(logged, record.schedule.prescribed_days(since, today), today,
-                                        days=(today - since).days + 1),
+        adherence_since=count_adherence(
+            logged, record.schedule.prescribed_days(since, today), today, days=(today - since).days + 1
+        ),
         side_effects=tally_side_effects(record.side_effects, since, today),
     )

@@ -16,7 +16,7 @@ def shown_plan(patient: Patient) -> TitrationPlan | None:
 
 
 def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
-    """"active", "ends on 3 Mar 2027" or "ended": what the plan's badge says."""
+    """ "active", "ends on 3 Mar 2027" or "ended": what the plan's badge says."""
     if plan is None:
         return ""
     if plan.ended_on is not None and plan.ended_on <= today:

@@ -68,8 +68,10 @@ def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
         pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date, pause.reason))
     return {
         pk: Schedule(
-            [PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
-             for plan, planned in plans[pk].values()],
+            [
+                PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
+                for plan, planned in plans[pk].values()
+            ],
             pauses[pk],
         )
         for pk in ids
@@ -86,10 +88,15 @@ def medication_periods_for(patients: Iterable[Patient]) -> dict[int, list[Medica
     zones = {patient.pk: patient.zone for patient in patients}
     periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in zones}
     for med in Medication.objects.filter(patient_id__in=list(zones)):
-        periods[med.patient_id].append(MedicationPeriod(
-            med.name, med.dose_text, med.started_on, med.stopped_on,
-            listed_on=med.created_at.astimezone(zones[med.patient_id]).date(),
-        ))
+        periods[med.patient_id].append(
+            MedicationPeriod(
+                med.name,
+                med.dose_text,
+                med.started_on,
+                med.stopped_on,
+                listed_on=med.created_at.astimezone(zones[med.patient_id]).date(),
+            )
+        )
     return periods
 
 
@@ -129,9 +136,21 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
         tracked[link.patient_id].append(link.symptom)
     # Plain rows, not model instances: the roster reads every journal of the clinic.
     entries: dict[int, list[_EntryRow]] = defaultdict(list)
-    for row in DailyEntry.objects.filter(patient_id__in=ids).order_by("entry_date").values_list(
-        "pk", "patient_id", "entry_date", "dose_taken", "dose_mg", "timing_taken", "created_at",
-        "updated_at", "sleep_quality", "notes",
+    for row in (
+        DailyEntry.objects.filter(patient_id__in=ids)
+        .order_by("entry_date")
+        .values_list(
+            "pk",
+            "patient_id",
+            "entry_date",
+            "dose_taken",
+            "dose_mg",
+            "timing_taken",
+            "created_at",
+            "updated_at",
+            "sleep_quality",
+            "notes",
+        )
     ):
         entries[row[1]].append(_EntryRow(*row))
     scores: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -156,19 +175,30 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
         records[patient.pk] = PatientRecord(
             today=today,
             schedule=schedule,
-            safety=safety_state(answers=answers.get(patient.pk), medications=medications[patient.pk],
-                                schedule=schedule, day=today),
+            safety=safety_state(
+                answers=answers.get(patient.pk),
+                medications=medications[patient.pk],
+                schedule=schedule,
+                day=today,
+            ),
             screened=patient.pk in answers,
             medications=tuple(medications[patient.pk]),
             measures=_measures(tracked[patient.pk], logged, scores),
             entries=tuple(
-                LoggedEntry(entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken,
-                            entry.created_at, entry.updated_at)
+                LoggedEntry(
+                    entry.entry_date,
+                    entry.dose_taken,
+                    entry.dose_mg,
+                    entry.timing_taken,
+                    entry.created_at,
+                    entry.updated_at,
+                )
                 for entry in logged
             ),
             side_effects=tuple(
                 ReportedSideEffect(entry.entry_date, *report)
-                for entry in logged for report in reports[entry.pk]
+                for entry in logged
+                for report in reports[entry.pk]
             ),
             notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
             dismissed_keys=frozenset(dismissed[patient.pk]),
@@ -197,8 +227,9 @@ def _measures(
     for entry in entries:
         for symptom_id, score in scores[entry.pk]:
             series[symptom_id].append((entry.entry_date, score))
-    measures = [Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk]))
-                for symptom in symptoms]
+    measures = [
+        Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk])) for symptom in symptoms
+    ]
     sleep = tuple(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None
     )
@@ -235,7 +266,12 @@ def patient_overview(patient: Patient, now: dt.datetime | None = None) -> Patien
     queries: `patient_records` and `advice_open_at_review`)."""
     record = patient_records([patient], now)[patient.pk]
     assessment = assess(record)
-    new = since_review(record, assessment, patient.last_reviewed_at,
-                       advice_open_at_review([patient.pk]).get(patient.pk, frozenset()))
-    return PatientOverview(record, assessment, patient_figure(record), chart_ranges(record),
-                           weekly_rows(record), new)
+    new = since_review(
+        record,
+        assessment,
+        patient.last_reviewed_at,
+        advice_open_at_review([patient.pk]).get(patient.pk, frozenset()),
+    )
+    return PatientOverview(
+        record, assessment, patient_figure(record), chart_ranges(record), weekly_rows(record), new
+    )

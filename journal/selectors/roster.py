@@ -103,14 +103,17 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
     for patient in patients:
         record = records[patient.pk]
         assessment = assess(record)
-        rows.append(RosterRow(
-            patient=patient,
-            record=record,
-            assessment=assessment,
-            last_entry=patient.last_entry,
-            since_review=since_review(record, assessment, patient.last_reviewed_at,
-                                      open_at_review.get(patient.pk, frozenset())),
-        ))
+        rows.append(
+            RosterRow(
+                patient=patient,
+                record=record,
+                assessment=assessment,
+                last_entry=patient.last_entry,
+                since_review=since_review(
+                    record, assessment, patient.last_reviewed_at, open_at_review.get(patient.pk, frozenset())
+                ),
+            )
+        )
     return rows
 
 
@@ -153,8 +156,14 @@ ROSTER_SORTS = {
 }
 
 
-def sorted_roster(rows: Iterable[RosterRow], *, sort: str = "name", descending: bool = False,
-                  phase_is: str = "", flagged: bool = False) -> list[RosterRow]:
+def sorted_roster(
+    rows: Iterable[RosterRow],
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    phase_is: str = "",
+    flagged: bool = False,
+) -> list[RosterRow]:
     """Rows filtered by phase and by having any safety flag, then sorted (name breaks ties)."""
     kept = [row for row in rows if (not phase_is or row.phase == phase_is) and (not flagged or row.flags)]
     kept.sort(key=ROSTER_SORTS["name"])

@@ -18,14 +18,28 @@ from journal.models import (
 )
 
 
-def record_audit(*, patient: Patient | None, actor: User | None, kind: str, summary: str,
-           details: dict | None = None, clinic: Clinic | None = None,
-           request_key: str | None = None) -> AuditEvent:
+def record_audit(
+    *,
+    patient: Patient | None,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    details: dict | None = None,
+    clinic: Clinic | None = None,
+    request_key: str | None = None,
+) -> AuditEvent:
     """One audit row about `patient`, or, with patient=None, about the `clinic` itself.
     `request_key` names the form submission that made the change (see `_already_applied`)."""
     clinic_id = patient.clinic_id if patient is not None else clinic.pk
-    event = AuditEvent(patient=patient, clinic_id=clinic_id, actor=actor, kind=kind,
-                       summary=summary[:500], details=details or {}, request_key=request_key or None)
+    event = AuditEvent(
+        patient=patient,
+        clinic_id=clinic_id,
+        actor=actor,
+        kind=kind,
+        summary=summary[:500],
+        details=details or {},
+        request_key=request_key or None,
+    )
     event.full_clean()
     event.save()
     return event
@@ -48,8 +62,9 @@ def finding_dicts(findings: Iterable[Finding]) -> list[dict[str, str]]:
     return [{"level": f.level, "code": f.code, "message": f.message, "reason": f.reason} for f in findings]
 
 
-def require_confirmation(findings: Sequence[Finding], confirmed: bool, *, patient: Patient, actor: User,
-                          about: str) -> None:
+def require_confirmation(
+    findings: Sequence[Finding], confirmed: bool, *, patient: Patient, actor: User, about: str
+) -> None:
     """Refusals and blocks stop the change; warnings need the clinician's explicit
     confirmation, recorded as one WARNING_CONFIRMED row; notes pass."""
     stops = [f.message for f in findings if f.level.stops_save]
@@ -59,6 +74,10 @@ def require_confirmation(findings: Sequence[Finding], confirmed: bool, *, patien
     if warnings and not confirmed:
         raise ValidationError("Confirm the warnings to save: " + " ".join(f.message for f in warnings))
     if warnings:
-        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.WARNING_CONFIRMED,
-               summary=f"Confirmed for {about}: " + " ".join(f.message for f in warnings),
-               details={"about": about, "warnings": finding_dicts(warnings)})
+        record_audit(
+            patient=patient,
+            actor=actor,
+            kind=AuditEvent.Kind.WARNING_CONFIRMED,
+            summary=f"Confirmed for {about}: " + " ".join(f.message for f in warnings),
+            details={"about": about, "warnings": finding_dicts(warnings)},
+        )

@@ -27,7 +27,9 @@ def _require_admin_of(admin: Clinician, clinic_id: int) -> None:
 
 
 def _clinic_audit(admin: Clinician, kind: str, summary: str, details: dict) -> None:
-    record_audit(patient=None, clinic=admin.clinic, actor=admin.user, kind=kind, summary=summary, details=details)
+    record_audit(
+        patient=None, clinic=admin.clinic, actor=admin.user, kind=kind, summary=summary, details=details
+    )
 
 
 def _password_link_args(user: User) -> tuple[str, str]:
@@ -36,8 +38,9 @@ def _password_link_args(user: User) -> tuple[str, str]:
     return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
 
 
-def clinician_add(*, admin: Clinician, first_name: str, last_name: str, username: str, email: str,
-                  is_clinic_admin: bool) -> tuple[Clinician, tuple[str, str]]:
+def clinician_add(
+    *, admin: Clinician, first_name: str, last_name: str, username: str, email: str, is_clinic_admin: bool
+) -> tuple[Clinician, tuple[str, str]]:
     """A new clinician of the admin's clinic, and the (uidb64, token) of the one-time link with
     which they set their password: the login has none yet."""
     _require_admin_of(admin, admin.clinic_id)
@@ -51,8 +54,12 @@ def clinician_add(*, admin: Clinician, first_name: str, last_name: str, username
         clinician.save()
         role = "clinic admin" if is_clinic_admin else "clinician"
         summary = f"{clinician} added as {role}, login {username!r}."
-        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_ADDED, summary,
-                      {"clinician": clinician.pk, "username": username, "is_clinic_admin": is_clinic_admin})
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.CLINICIAN_ADDED,
+            summary,
+            {"clinician": clinician.pk, "username": username, "is_clinic_admin": is_clinic_admin},
+        )
     return clinician, _password_link_args(user)
 
 
@@ -62,20 +69,27 @@ def clinician_password_link(*, admin: Clinician, clinician: Clinician) -> tuple[
     if clinician.user.has_usable_password():
         raise ValidationError(f"{clinician} has already set a password.")
     with transaction.atomic():
-        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_CHANGED, f"New set-password link for {clinician}.",
-                      {"clinician": clinician.pk, "action": "password_link"})
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.CLINICIAN_CHANGED,
+            f"New set-password link for {clinician}.",
+            {"clinician": clinician.pk, "action": "password_link"},
+        )
     return _password_link_args(clinician.user)
 
 
-def clinician_change(*, admin: Clinician, clinician: Clinician, is_clinic_admin: bool,
-                     is_active: bool) -> None:
+def clinician_change(
+    *, admin: Clinician, clinician: Clinician, is_clinic_admin: bool, is_active: bool
+) -> None:
     """Give or take the admin role; deactivate or reactivate the login. Clinicians are never
     deleted: plans name them as prescribers. An admin cannot demote or deactivate themself,
     so the clinic always keeps an active admin."""
     _require_admin_of(admin, clinician.clinic_id)
     if clinician.pk == admin.pk and not (is_clinic_admin and is_active):
-        raise ValidationError("You cannot remove your own admin role or deactivate your own login: "
-                              "another admin of the clinic must do it, so the clinic always keeps an admin.")
+        raise ValidationError(
+            "You cannot remove your own admin role or deactivate your own login: "
+            "another admin of the clinic must do it, so the clinic always keeps an admin."
+        )
     user = clinician.user
     before = {"is_clinic_admin": clinician.is_clinic_admin, "is_active": user.is_active}
     after = {"is_clinic_admin": is_clinic_admin, "is_active": is_active}
@@ -91,8 +105,12 @@ def clinician_change(*, admin: Clinician, clinician: Clinician, is_clinic_admin:
             changes.append("now a clinic admin" if is_clinic_admin else "no longer a clinic admin")
         if before["is_active"] != is_active:
             changes.append("login reactivated" if is_active else "login deactivated")
-        _clinic_audit(admin, AuditEvent.Kind.CLINICIAN_CHANGED, f"{clinician}: {', '.join(changes)}.",
-                      {"clinician": clinician.pk, "before": before, "after": after})
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.CLINICIAN_CHANGED,
+            f"{clinician}: {', '.join(changes)}.",
+            {"clinician": clinician.pk, "before": before, "after": after},
+        )
 
 
 def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Clinician]) -> None:
@@ -108,12 +126,21 @@ def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Cl
         if not added and not removed:
             return
         patient.clinicians.set(chosen)
+
         def names(group: set[Clinician]) -> str:
             return ", ".join(sorted(str(c) for c in group)) or "nobody"
 
         summary = f"Care team of {patient}: {names(chosen)}"
         changes = (("added", added), ("removed", removed))
         summary += "".join(f"; {label} {names(group)}" for label, group in changes if group)
-        _clinic_audit(admin, AuditEvent.Kind.CARE_TEAM_CHANGED, f"{summary}.",
-                      {"patient": patient.pk, "clinicians": sorted(c.pk for c in chosen),
-                       "added": sorted(c.pk for c in added), "removed": sorted(c.pk for c in removed)})
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.CARE_TEAM_CHANGED,
+            f"{summary}.",
+            {
+                "patient": patient.pk,
+                "clinicians": sorted(c.pk for c in chosen),
+                "added": sorted(c.pk for c in added),
+                "removed": sorted(c.pk for c in removed),
+            },
+        )

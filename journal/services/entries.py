@@ -104,6 +104,10 @@ def calendar_token_reset(*, patient: Patient, actor: User) -> str:
     """Give the patient a new private calendar address; the old one stops working at once."""
     patient.calendar_token = new_calendar_token()
     patient.save(update_fields=["calendar_token"])
-    record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.CALENDAR_RESET,
-           summary="Calendar link reset; the old link no longer works.")
+    record_audit(
+        patient=patient,
+        actor=actor,
+        kind=AuditEvent.Kind.CALENDAR_RESET,
+        summary="Calendar link reset; the old link no longer works.",
+    )
     return patient.calendar_token

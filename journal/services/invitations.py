@@ -36,19 +36,37 @@ def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        invitation = Invitation(patient=patient, token_hash=token_hash(token), created_by=clinician,
-                                created_at=now, expires_at=now + Invitation.VALID_FOR)
+        invitation = Invitation(
+            patient=patient,
+            token_hash=token_hash(token),
+            created_by=clinician,
+            created_at=now,
+            expires_at=now + Invitation.VALID_FOR,
+        )
         invitation.full_clean()
         invitation.save()
-        record_audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.PATIENT_INVITED,
-               summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.")
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.PATIENT_INVITED,
+            summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.",
+        )
     return token
 
 
-def patient_invite(*, clinician: Clinician, name: str, time_zone: str, email: str = "", code: str = "",
-                   conditions: Iterable[Condition] = (), new_conditions: Iterable[str] = (),
-                   symptoms: Iterable[Symptom] = (), new_symptoms: Iterable[str] = (),
-                   medications: Iterable[str] = ()) -> tuple[Patient, str]:
+def patient_invite(
+    *,
+    clinician: Clinician,
+    name: str,
+    time_zone: str,
+    email: str = "",
+    code: str = "",
+    conditions: Iterable[Condition] = (),
+    new_conditions: Iterable[str] = (),
+    symptoms: Iterable[Symptom] = (),
+    new_symptoms: Iterable[str] = (),
+    medications: Iterable[str] = (),
+) -> tuple[Patient, str]:
     """Create a patient of the clinician's clinic, assigned to them, with an invitation.
     New condition and symptom names become the clinic's own (lower is better for symptoms)."""
     clinic = clinician.clinic
@@ -74,8 +92,12 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_accept(*, token: str, username: str, password: str) -> User:
     """Create the patient's login from a usable invitation, once."""
     with transaction.atomic():
-        invitation = (Invitation.objects.select_for_update().select_related("patient")
-                      .filter(token_hash=token_hash(token)).first())
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("patient")
+            .filter(token_hash=token_hash(token))
+            .first()
+        )
         if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
             raise ValidationError("This invitation link has expired or has already been used.")
         patient = invitation.patient
@@ -88,6 +110,10 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         patient.save(update_fields=["user"])
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
-        record_audit(patient=patient, actor=user, kind=AuditEvent.Kind.INVITATION_ACCEPTED,
-               summary=f"Invitation accepted; login {username!r} created.")
+        record_audit(
+            patient=patient,
+            actor=user,
+            kind=AuditEvent.Kind.INVITATION_ACCEPTED,
+            summary=f"Invitation accepted; login {username!r} created.",
+        )
     return user

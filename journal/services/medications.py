@@ -34,8 +34,9 @@ def _safety_words(patient: Patient) -> tuple[str, list[dict[str, str]]]:
     return words, finding_dicts(concerns)
 
 
-def medication_add(*, patient: Patient, actor: User, name: str, dose_text: str = "",
-                   started_on: dt.date | None = None) -> Medication:
+def medication_add(
+    *, patient: Patient, actor: User, name: str, dose_text: str = "", started_on: dt.date | None = None
+) -> Medication:
     """Add a medicine to the patient's list, by the patient or a clinician. The audit row
     says who added it and the safety state that follows (an opioid added mid-treatment
     raises its alert everywhere at once, since every page reads the list)."""
@@ -45,9 +46,13 @@ def medication_add(*, patient: Patient, actor: User, name: str, dose_text: str =
         medication.full_clean()
         medication.save()
         safety, concerns = _safety_words(patient)
-        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.MEDICATION_ADDED,
-               summary=f"{medication.name} added to the medication list {_by_whom(actor)}.{safety}",
-               details={"medication": medication.pk, "name": medication.name, "concerns": concerns})
+        record_audit(
+            patient=patient,
+            actor=actor,
+            kind=AuditEvent.Kind.MEDICATION_ADDED,
+            summary=f"{medication.name} added to the medication list {_by_whom(actor)}.{safety}",
+            details={"medication": medication.pk, "name": medication.name, "concerns": concerns},
+        )
     return medication
 
 
@@ -60,9 +65,11 @@ def medication_stop(*, medication: Medication, actor: User, stopped_on: dt.date)
         medication.full_clean()
         medication.save(update_fields=["stopped_on"])
         safety, concerns = _safety_words(patient)
-        record_audit(patient=patient, actor=actor, kind=AuditEvent.Kind.MEDICATION_STOPPED,
-               summary=f"{medication.name}: last taken on {stopped_on.isoformat()}, "
-                       f"{_by_whom(actor)}.{safety}",
-               details={"medication": medication.pk, "stopped_on": stopped_on.isoformat(),
-                        "concerns": concerns})
+        record_audit(
+            patient=patient,
+            actor=actor,
+            kind=AuditEvent.Kind.MEDICATION_STOPPED,
+            summary=f"{medication.name}: last taken on {stopped_on.isoformat()}, {_by_whom(actor)}.{safety}",
+            details={"medication": medication.pk, "stopped_on": stopped_on.isoformat(), "concerns": concerns},
+        )
     return medication

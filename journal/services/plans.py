@@ -51,22 +51,31 @@ def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
 # --- screening ---------------------------------------------------------------------------
 
 
-def screening_record(*, patient: Patient, clinician: Clinician, answers: ScreeningAnswers,
-                     start_date: dt.date, notes: str = "") -> Screening:
+def screening_record(
+    *, patient: Patient, clinician: Clinician, answers: ScreeningAnswers, start_date: dt.date, notes: str = ""
+) -> Screening:
     """Record a safety screening, judged against the planned start date."""
     findings = judge_screening(answers, start_date)
     with transaction.atomic():
         screening = Screening(patient=patient, screened_by=clinician, notes=notes, **answers.as_fields())
         screening.full_clean()
         screening.save()
-        counts = {level: sum(1 for f in findings if f.level == level) for level in (Level.BLOCK, Level.WARN,
-                                                                                    Level.NOTE)}
+        counts = {
+            level: sum(1 for f in findings if f.level == level)
+            for level in (Level.BLOCK, Level.WARN, Level.NOTE)
+        }
         summary = ", ".join(f"{n} {level}{'s' if n > 1 else ''}" for level, n in counts.items() if n)
-        record_audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.SCREENING,
-               summary=f"Safety screening for a start on {start_date.isoformat()}: "
-                       f"{summary or 'no findings'}.",
-               details={"screening": screening.pk, "start_date": start_date.isoformat(),
-                        "findings": finding_dicts(findings)})
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.SCREENING,
+            summary=f"Safety screening for a start on {start_date.isoformat()}: {summary or 'no findings'}.",
+            details={
+                "screening": screening.pk,
+                "start_date": start_date.isoformat(),
+                "findings": finding_dicts(findings),
+            },
+        )
     return screening
 
 
@@ -94,22 +103,38 @@ def _overlap(patient: Patient, start: dt.date, exclude: TitrationPlan | None = N
         others = others.exclude(pk=exclude.pk)
     for other in others:
         if other.ended_on is None:
-            return Finding(Level.REFUSE, "plans_overlap",
-                           "The current plan has no end date: end it first (Taper and end), then write the "
-                           "new plan from that day.", PLANS_OVERLAP_REASON)
+            return Finding(
+                Level.REFUSE,
+                "plans_overlap",
+                "The current plan has no end date: end it first (Taper and end), then write the "
+                "new plan from that day.",
+                PLANS_OVERLAP_REASON,
+            )
         if other.ended_on > start:
-            return Finding(Level.REFUSE, "plans_overlap",
-                           f"The current plan runs until {(other.ended_on - DAY).isoformat()}: start the new "
-                           f"plan on {other.ended_on.isoformat()} or later.", PLANS_OVERLAP_REASON)
+            return Finding(
+                Level.REFUSE,
+                "plans_overlap",
+                f"The current plan runs until {(other.ended_on - DAY).isoformat()}: start the new "
+                f"plan on {other.ended_on.isoformat()} or later.",
+                PLANS_OVERLAP_REASON,
+            )
     return None
 
 
-PLANS_OVERLAP_REASON = ("Two plans running at once would tell the patient two doses for one day; a new "
-                        "plan starts when the previous one has ended.")
+PLANS_OVERLAP_REASON = (
+    "Two plans running at once would tell the patient two doses for one day; a new "
+    "plan starts when the previous one has ended."
+)
 
 
-def plan_findings(patient: Patient, steps: Sequence[tuple[dt.date, Decimal]], *, form: str,
-                  strength_mg: Decimal | None, today: dt.date) -> list[Finding]:
+def plan_findings(
+    patient: Patient,
+    steps: Sequence[tuple[dt.date, Decimal]],
+    *,
+    form: str,
+    strength_mg: Decimal | None,
+    today: dt.date,
+) -> list[Finding]:
     """Everything a clinician must see before a new plan is saved: an overlap with a running
     plan, the dose rules (the first step judged as a step up from the previous plan's last
     dose; a first plan's start and target), whether each dose can be measured, and the
@@ -125,10 +150,20 @@ def plan_findings(patient: Patient, steps: Sequence[tuple[dt.date, Decimal]], *,
     return ordered([overlap, *findings] if overlap else findings)
 
 
-def plan_create(*, patient: Patient, clinician: Clinician, steps: Sequence[tuple[dt.date, Decimal]],
-                timing: str, form: str, strength_mg: Decimal | None, notes: str = "",
-                template: str = "custom", warnings_confirmed: bool = False, today: dt.date,
-                request_key: str | None = None) -> TitrationPlan:
+def plan_create(
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    steps: Sequence[tuple[dt.date, Decimal]],
+    timing: str,
+    form: str,
+    strength_mg: Decimal | None,
+    notes: str = "",
+    template: str = "custom",
+    warnings_confirmed: bool = False,
+    today: dt.date,
+    request_key: str | None = None,
+) -> TitrationPlan:
     """Write and activate a plan from its first step. Refused while it would overlap another
     plan; every plan (not only the first) is judged against the screening and the opioids
     on the medication list at its start. A plan that has ended, or ends before this one
@@ -140,11 +175,19 @@ def plan_create(*, patient: Patient, clinician: Clinician, steps: Sequence[tuple
         if (done := already_applied(request_key)) is not None:
             return TitrationPlan.objects.get(pk=done.details["plan"])
         findings = plan_findings(patient, steps, form=form, strength_mg=strength_mg, today=today)
-        require_confirmation(findings, warnings_confirmed, patient=patient, actor=clinician.user,
-                              about="a new plan")
+        require_confirmation(
+            findings, warnings_confirmed, patient=patient, actor=clinician.user, about="a new plan"
+        )
         patient.plans.filter(status=TitrationPlan.Status.ACTIVE).update(status=TitrationPlan.Status.ENDED)
-        plan = TitrationPlan(patient=patient, prescriber=clinician, status=TitrationPlan.Status.ACTIVE,
-                             form=form, strength_mg=strength_mg, notes=notes, starts_on=steps[0][0])
+        plan = TitrationPlan(
+            patient=patient,
+            prescriber=clinician,
+            status=TitrationPlan.Status.ACTIVE,
+            form=form,
+            strength_mg=strength_mg,
+            notes=notes,
+            starts_on=steps[0][0],
+        )
         plan.full_clean()
         plan.save()
         for day, dose in steps:
@@ -156,20 +199,37 @@ def plan_create(*, patient: Patient, clinician: Clinician, steps: Sequence[tuple
             screening.plan = plan
             screening.save(update_fields=["plan"])
         steps_text = "; ".join(_step_text(day, dose, timing) for day, dose in steps)
-        record_audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.PLAN_CREATED,
-               summary=f"{template.title()} plan: {steps_text}.", request_key=request_key,
-               details={"plan": plan.pk, "template": template, "form": form,
-                        "strength_mg": None if strength_mg is None else str(strength_mg),
-                        "steps": [[d.isoformat(), str(m)] for d, m in steps], "timing": timing,
-                        "findings": finding_dicts(findings)})
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.PLAN_CREATED,
+            summary=f"{template.title()} plan: {steps_text}.",
+            request_key=request_key,
+            details={
+                "plan": plan.pk,
+                "template": template,
+                "form": form,
+                "strength_mg": None if strength_mg is None else str(strength_mg),
+                "steps": [[d.isoformat(), str(m)] for d, m in steps],
+                "timing": timing,
+                "findings": finding_dicts(findings),
+            },
+        )
         _mark_plan_changed(patient)
     return plan
 
 
-def _plan_changed(plan: TitrationPlan, clinician: Clinician, summary: str, details: dict,
-                  request_key: str | None = None) -> None:
-    record_audit(patient=plan.patient, actor=clinician.user, kind=AuditEvent.Kind.PLAN_CHANGED, summary=summary,
-           details={"plan": plan.pk, **details}, request_key=request_key)
+def _plan_changed(
+    plan: TitrationPlan, clinician: Clinician, summary: str, details: dict, request_key: str | None = None
+) -> None:
+    record_audit(
+        patient=plan.patient,
+        actor=clinician.user,
+        kind=AuditEvent.Kind.PLAN_CHANGED,
+        summary=summary,
+        details={"plan": plan.pk, **details},
+        request_key=request_key,
+    )
     _mark_plan_changed(plan.patient)
 
 
@@ -189,8 +249,9 @@ def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date)
     if effective < today:
         raise ValidationError("A change cannot start in the past: past steps stay as they were.")
     if plan.ended_on is not None and effective >= plan.ended_on:
-        raise ValidationError(f"The plan ends on {plan.ended_on.isoformat()}: a change must start before "
-                              "that.")
+        raise ValidationError(
+            f"The plan ends on {plan.ended_on.isoformat()}: a change must start before that."
+        )
 
 
 def _sync_start(plan: TitrationPlan) -> None:
@@ -221,9 +282,17 @@ def step_edit_findings(step: DoseStep, dose_mg: Decimal) -> list[Finding]:
     return ordered(findings)
 
 
-def plan_edit_step(*, step: DoseStep, clinician: Clinician, dose_mg: Decimal, timing: str, note: str = "",
-                   today: dt.date, warnings_confirmed: bool = False,
-                   request_key: str | None = None) -> DoseStep:
+def plan_edit_step(
+    *,
+    step: DoseStep,
+    clinician: Clinician,
+    dose_mg: Decimal,
+    timing: str,
+    note: str = "",
+    today: dt.date,
+    warnings_confirmed: bool = False,
+    request_key: str | None = None,
+) -> DoseStep:
     """Change a step that has not started yet. Started steps are history."""
     plan = step.plan
     with transaction.atomic():
@@ -234,21 +303,31 @@ def plan_edit_step(*, step: DoseStep, clinician: Clinician, dose_mg: Decimal, ti
         _require_changeable(plan, step.start_date, today)
         if step.start_date <= today:
             raise ValidationError("This step has already started: record a new change instead.")
-        require_confirmation(step_edit_findings(step, dose_mg), warnings_confirmed, patient=plan.patient,
-                              actor=clinician.user, about=f"the step of {step.start_date.isoformat()}")
+        require_confirmation(
+            step_edit_findings(step, dose_mg),
+            warnings_confirmed,
+            patient=plan.patient,
+            actor=clinician.user,
+            about=f"the step of {step.start_date.isoformat()}",
+        )
         old = _step_text(step.start_date, step.dose_mg, step.timing)
         step.dose_mg, step.timing, step.note = dose_mg, timing, note
         step.full_clean()
         step.save(update_fields=["dose_mg", "timing", "note"])
         new = _step_text(step.start_date, dose_mg, timing)
-        _plan_changed(plan, clinician, f"Step changed: {old} → {new}.",
-                      {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
-                      request_key)
+        _plan_changed(
+            plan,
+            clinician,
+            f"Step changed: {old} → {new}.",
+            {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
+            request_key,
+        )
     return step
 
 
-def plan_hold(*, plan: TitrationPlan, clinician: Clinician, days: int, today: dt.date,
-              request_key: str | None = None) -> None:
+def plan_hold(
+    *, plan: TitrationPlan, clinician: Clinician, days: int, today: dt.date, request_key: str | None = None
+) -> None:
     """Stay on today's dose `days` days longer: every step after today moves later."""
     if days < 1:
         raise ValidationError("Hold for at least one day.")
@@ -262,17 +341,31 @@ def plan_hold(*, plan: TitrationPlan, clinician: Clinician, days: int, today: dt
         if not later:
             raise ValidationError("There is no later step to hold back: the current dose already continues.")
         if plan.ended_on is not None and later[-1].start_date + dt.timedelta(days=days) >= plan.ended_on:
-            raise ValidationError(f"Held {days} days, a step would start on or after the plan's end "
-                                  f"({plan.ended_on.isoformat()}).")
+            raise ValidationError(
+                f"Held {days} days, a step would start on or after the plan's end "
+                f"({plan.ended_on.isoformat()})."
+            )
         _shift(later, days)
         _sync_start(plan)
-        _plan_changed(plan, clinician, f"Hold: the {len(later)} later step(s) move {days} days later, "
-                      f"next step now {later[0].start_date.isoformat()}.", {"action": "hold", "days": days},
-                      request_key)
+        _plan_changed(
+            plan,
+            clinician,
+            f"Hold: the {len(later)} later step(s) move {days} days later, "
+            f"next step now {later[0].start_date.isoformat()}.",
+            {"action": "hold", "days": days},
+            request_key,
+        )
 
 
-def plan_step_back(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.date, shift_days: int,
-                   today: dt.date, request_key: str | None = None) -> DoseStep:
+def plan_step_back(
+    *,
+    plan: TitrationPlan,
+    clinician: Clinician,
+    start_date: dt.date,
+    shift_days: int,
+    today: dt.date,
+    request_key: str | None = None,
+) -> DoseStep:
     """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
     move `shift_days` days later so the step up is tried again after that."""
     with transaction.atomic():
@@ -282,8 +375,13 @@ def plan_step_back(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.
         plan.refresh_from_db()
         _require_changeable(plan, start_date, today)
         current = _step_on_or_before(plan, start_date)
-        lower = (plan.steps.filter(start_date__lt=current.start_date, dose_mg__lt=current.dose_mg)
-                 .order_by("-start_date").first() if current else None)
+        lower = (
+            plan.steps.filter(start_date__lt=current.start_date, dose_mg__lt=current.dose_mg)
+            .order_by("-start_date")
+            .first()
+            if current
+            else None
+        )
         if current is None or lower is None:
             raise ValidationError("There is no previous lower dose to step back to.")
         if current.start_date == start_date:
@@ -291,19 +389,35 @@ def plan_step_back(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.
         if shift_days < 0:
             raise ValidationError("Later steps can only move later.")
         _shift(_future_steps(plan, start_date - DAY), shift_days)
-        step = DoseStep(plan=plan, start_date=start_date, dose_mg=lower.dose_mg, timing=current.timing,
-                        note=f"Stepped back from {format_mg(current.dose_mg)} mg")
+        step = DoseStep(
+            plan=plan,
+            start_date=start_date,
+            dose_mg=lower.dose_mg,
+            timing=current.timing,
+            note=f"Stepped back from {format_mg(current.dose_mg)} mg",
+        )
         step.full_clean()
         step.save()
         new = _step_text(start_date, lower.dose_mg, step.timing)
-        _plan_changed(plan, clinician, f"Step back: {format_mg(current.dose_mg)} → {new}"
-                      + (f"; later steps {shift_days} days later." if shift_days else "."),
-                      {"action": "step_back", "step": step.pk, "shift_days": shift_days}, request_key)
+        _plan_changed(
+            plan,
+            clinician,
+            f"Step back: {format_mg(current.dose_mg)} → {new}"
+            + (f"; later steps {shift_days} days later." if shift_days else "."),
+            {"action": "step_back", "step": step.pk, "shift_days": shift_days},
+            request_key,
+        )
     return step
 
 
-def plan_switch_to_morning(*, plan: TitrationPlan, clinician: Clinician, start_date: dt.date,
-                           today: dt.date, request_key: str | None = None) -> DoseStep:
+def plan_switch_to_morning(
+    *,
+    plan: TitrationPlan,
+    clinician: Clinician,
+    start_date: dt.date,
+    today: dt.date,
+    request_key: str | None = None,
+) -> DoseStep:
     """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
     a new step at the same dose, and every later step in the morning too."""
     with transaction.atomic():
@@ -323,19 +437,37 @@ def plan_switch_to_morning(*, plan: TitrationPlan, clinician: Clinician, start_d
         for step in later:
             step.timing = Timing.MORNING
             step.save(update_fields=["timing"])
-        step = DoseStep(plan=plan, start_date=start_date, dose_mg=current.dose_mg, timing=Timing.MORNING,
-                        note="Moved to the morning")
+        step = DoseStep(
+            plan=plan,
+            start_date=start_date,
+            dose_mg=current.dose_mg,
+            timing=Timing.MORNING,
+            note="Moved to the morning",
+        )
         step.full_clean()
         step.save()
-        _plan_changed(plan, clinician, f"Timing: {_step_text(start_date, current.dose_mg, Timing.MORNING)}"
-                      + (f"; {len(later)} later step(s) in the morning too." if later else "."),
-                      {"action": "morning", "step": step.pk}, request_key)
+        _plan_changed(
+            plan,
+            clinician,
+            f"Timing: {_step_text(start_date, current.dose_mg, Timing.MORNING)}"
+            + (f"; {len(later)} later step(s) in the morning too." if later else "."),
+            {"action": "morning", "step": step.pk},
+            request_key,
+        )
     return step
 
 
-def plan_taper_and_end(*, plan: TitrationPlan, clinician: Clinician, ended_on: dt.date, today: dt.date,
-                       taper_mg: Decimal | None = None, taper_from: dt.date | None = None,
-                       warnings_confirmed: bool = False, request_key: str | None = None) -> None:
+def plan_taper_and_end(
+    *,
+    plan: TitrationPlan,
+    clinician: Clinician,
+    ended_on: dt.date,
+    today: dt.date,
+    taper_mg: Decimal | None = None,
+    taper_from: dt.date | None = None,
+    warnings_confirmed: bool = False,
+    request_key: str | None = None,
+) -> None:
     """Set the plan's end: nothing is prescribed from `ended_on`, and until then the plan
     runs on (it is still the current plan, and the one a new plan must wait for).
     Optionally taper to `taper_mg` from `taper_from` first (to test whether the gain holds
@@ -363,15 +495,23 @@ def plan_taper_and_end(*, plan: TitrationPlan, clinician: Clinician, ended_on: d
         if taper_mg is not None:
             if current is not None and taper_mg >= current.dose_mg:
                 raise ValidationError("A taper dose must be lower than the dose before it.")
-            require_confirmation(check_dose(taper_mg) + measuring_findings([taper_mg], plan.form,
-                                                                            plan.strength_mg),
-                                  warnings_confirmed, patient=plan.patient, actor=clinician.user,
-                                  about="a taper")
+            require_confirmation(
+                check_dose(taper_mg) + measuring_findings([taper_mg], plan.form, plan.strength_mg),
+                warnings_confirmed,
+                patient=plan.patient,
+                actor=clinician.user,
+                about="a taper",
+            )
         for step in dropped:
             step.delete()
         if taper_mg is not None:
-            step = DoseStep(plan=plan, start_date=taper_from, dose_mg=taper_mg,
-                            timing=current.timing if current else Timing.BEDTIME, note="Taper")
+            step = DoseStep(
+                plan=plan,
+                start_date=taper_from,
+                dose_mg=taper_mg,
+                timing=current.timing if current else Timing.BEDTIME,
+                note="Taper",
+            )
             step.full_clean()
             step.save()
             summary += f"; taper to {_step_text(taper_from, taper_mg, step.timing)}"
@@ -380,13 +520,28 @@ def plan_taper_and_end(*, plan: TitrationPlan, clinician: Clinician, ended_on: d
         plan.save(update_fields=["ended_on"])
         _sync_start(plan)
         summary += f"; {len(dropped)} later step(s) removed." if dropped else "."
-        _plan_changed(plan, clinician, summary,
-                      {"action": "end", "ended_on": ended_on.isoformat(),
-                       "taper_mg": None if taper_mg is None else str(taper_mg)}, request_key)
+        _plan_changed(
+            plan,
+            clinician,
+            summary,
+            {
+                "action": "end",
+                "ended_on": ended_on.isoformat(),
+                "taper_mg": None if taper_mg is None else str(taper_mg),
+            },
+            request_key,
+        )
 
 
-def ldn_pause_record(*, patient: Patient, clinician: Clinician, start_date: dt.date, end_date: dt.date,
-                     reason: str, request_key: str | None = None) -> tuple[LdnPause, list[Finding]]:
+def ldn_pause_record(
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str,
+    request_key: str | None = None,
+) -> tuple[LdnPause, list[Finding]]:
     """Pause LDN on these dates, e.g. around surgery that needs opioid pain relief [003, 004].
     Stopping LDN is never refused; the day it resumes is judged like any start (screening
     and opioids on the list), and those findings are returned and kept with the audit row —
@@ -395,19 +550,34 @@ def ldn_pause_record(*, patient: Patient, clinician: Clinician, start_date: dt.d
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return LdnPause.objects.get(pk=done.details["pause"]), []
-        pause = LdnPause(patient=patient, start_date=start_date, end_date=end_date, reason=reason,
-                         created_by=clinician)
+        pause = LdnPause(
+            patient=patient, start_date=start_date, end_date=end_date, reason=reason, created_by=clinician
+        )
         pause.full_clean()
         pause.save()
         resumes = end_date + DAY
-        findings = [f for f in start_findings(patient, resumes, what="the day LDN resumes")
-                    if f.level is not Level.NOTE]
-        record_audit(patient=patient, actor=clinician.user, kind=AuditEvent.Kind.LDN_PAUSED,
-               summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
-                       + (f". At the resumption on {resumes.isoformat()}: "
-                          + " ".join(f.message for f in findings) if findings else ""),
-               details={"pause": pause.pk, "resumes_on": resumes.isoformat(),
-                        "findings": finding_dicts(findings)}, request_key=request_key)
+        findings = [
+            f
+            for f in start_findings(patient, resumes, what="the day LDN resumes")
+            if f.level is not Level.NOTE
+        ]
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.LDN_PAUSED,
+            summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
+            + (
+                f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
+                if findings
+                else ""
+            ),
+            details={
+                "pause": pause.pk,
+                "resumes_on": resumes.isoformat(),
+                "findings": finding_dicts(findings),
+            },
+            request_key=request_key,
+        )
         _mark_plan_changed(patient)
     return pause, findings
 
@@ -419,5 +589,9 @@ def plan_acknowledge(*, patient: Patient) -> None:
     with transaction.atomic():
         patient.plan_acknowledged_at = timezone.now()
         patient.save(update_fields=["plan_acknowledged_at"])
-        record_audit(patient=patient, actor=patient.user, kind=AuditEvent.Kind.PLAN_ACKNOWLEDGED,
-               summary="The patient saw the change to their plan.")
+        record_audit(
+            patient=patient,
+            actor=patient.user,
+            kind=AuditEvent.Kind.PLAN_ACKNOWLEDGED,
+            summary="The patient saw the change to their plan.",
+        )

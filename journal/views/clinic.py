@@ -53,11 +53,15 @@ def _posted(request: HttpRequest):
 @require_http_methods(["GET"])
 def clinic_manage(request: HttpRequest) -> HttpResponse:
     clinic = clinician_of(request).clinic
-    return render(request, "journal/clinic/manage.html", {
-        "clinic": clinic,
-        "clinicians": clinic_clinicians(clinic),
-        "patients": clinic_care_teams(clinic),
-    })
+    return render(
+        request,
+        "journal/clinic/manage.html",
+        {
+            "clinic": clinic,
+            "clinicians": clinic_clinicians(clinic),
+            "patients": clinic_care_teams(clinic),
+        },
+    )
 
 
 @clinic_admin_required
@@ -66,7 +70,9 @@ def clinician_add(request: HttpRequest) -> HttpResponse:
     form = ClinicianAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            clinician, link_args = clinic_service.clinician_add(admin=clinician_of(request), **form.cleaned_data)
+            clinician, link_args = clinic_service.clinician_add(
+                admin=clinician_of(request), **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -83,20 +89,26 @@ def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClinicianChangeForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            clinic_service.clinician_change(admin=clinician_of(request), clinician=clinician, **form.cleaned_data)
+            clinic_service.clinician_change(
+                admin=clinician_of(request), clinician=clinician, **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, f"Saved the changes to {clinician}.")
             return redirect("clinic_manage")
     link = take_link(request, SESSION_KEY, clinician.pk)
-    return render(request, "journal/clinic/clinician_change.html", {
-        "clinician": clinician,
-        "form": form,
-        "is_self": clinician == clinician_of(request),
-        "link": link,
-        "link_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
-    })
+    return render(
+        request,
+        "journal/clinic/clinician_change.html",
+        {
+            "clinician": clinician,
+            "form": form,
+            "is_self": clinician == clinician_of(request),
+            "link": link,
+            "link_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        },
+    )
 
 
 @clinic_admin_required
@@ -117,11 +129,14 @@ def clinician_password_link(request: HttpRequest, pk: int) -> HttpResponse:
 def care_team(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     admin = clinician_of(request)
-    form = CareTeamForm(_posted(request), clinic=admin.clinic,
-                        initial={"clinicians": list(patient.clinicians.all())})
+    form = CareTeamForm(
+        _posted(request), clinic=admin.clinic, initial={"clinicians": list(patient.clinicians.all())}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            clinic_service.care_team_set(admin=admin, patient=patient, clinicians=form.cleaned_data["clinicians"])
+            clinic_service.care_team_set(
+                admin=admin, patient=patient, clinicians=form.cleaned_data["clinicians"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -100,9 +100,7 @@ def entry(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
-            form = EntryForm(
-                initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args
-            )
+            form = EntryForm(initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args)
         else:
             day = form.cleaned_data.get("entry_date", default_day)
     else:
@@ -134,10 +132,12 @@ def _history_weeks(diary: Diary, first_monday: dt.date) -> list[list]:
     weeks = []
     for week in range(HISTORY_WEEKS):
         monday = first_monday + 7 * week * DAY
-        weeks.append([
-            diary.day(date) if date <= diary.today else None
-            for date in diary_rules.days_between(monday, monday + 6 * DAY)
-        ])
+        weeks.append(
+            [
+                diary.day(date) if date <= diary.today else None
+                for date in diary_rules.days_between(monday, monday + 6 * DAY)
+            ]
+        )
     return weeks
 
 
@@ -237,8 +237,11 @@ def _medications_page(
         "today": today,
         "safety": safety_of(patient, day=today),
         "current": [
-            (med, MedicationCategory.OPIOID in classify_medication(med.name),
-             stop_form if stop_form and stop_form.medication == med else None)
+            (
+                med,
+                MedicationCategory.OPIOID in classify_medication(med.name),
+                stop_form if stop_form and stop_form.medication == med else None,
+            )
             for med in current
         ],
         "stopped": sorted(
@@ -275,5 +278,3 @@ def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
     stop_medication(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
     messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
     return redirect("medications")
-
-

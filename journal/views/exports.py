@@ -39,8 +39,9 @@ from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
 
 
-def _record_export(request: HttpRequest, *, clinic: Clinic, patient: Patient | None, summary: str,
-                   **details) -> None:
+def _record_export(
+    request: HttpRequest, *, clinic: Clinic, patient: Patient | None, summary: str, **details
+) -> None:
     AuditEvent.objects.create(
         clinic=clinic,
         patient=patient,
@@ -60,8 +61,16 @@ def _csv_response(lines, filename: str, *, byte_order_mark: bool) -> StreamingHt
     return response
 
 
-def _range_csv(request: HttpRequest, *, patients: QuerySet[Patient], label: str, today: dt.date,
-               previous: dt.date | None, context: dict, audit) -> HttpResponse:
+def _range_csv(
+    request: HttpRequest,
+    *,
+    patients: QuerySet[Patient],
+    label: str,
+    today: dt.date,
+    previous: dt.date | None,
+    context: dict,
+    audit,
+) -> HttpResponse:
     """The range form, or (once submitted and valid) the CSV of `patients` for the range."""
     first, last = default_range(today, previous)
     if "start" in request.GET:
@@ -77,8 +86,9 @@ def _range_csv(request: HttpRequest, *, patients: QuerySet[Patient], label: str,
     audit(first, last, len(ids))
     columns = columns_for(export_symptoms(ids))
     rows = export_days(patients, first, last)
-    return _csv_response(csv_lines(columns, rows), export_filename(label, first, last),
-                         byte_order_mark=data["byte_order_mark"])
+    return _csv_response(
+        csv_lines(columns, rows), export_filename(label, first, last), byte_order_mark=data["byte_order_mark"]
+    )
 
 
 @require_GET
@@ -89,13 +99,25 @@ def patient_csv(request: HttpRequest, pk: int) -> HttpResponse:
     previous = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
 
     def audit(first: dt.date, last: dt.date, count: int) -> None:
-        _record_export(request, clinic=patient.clinic, patient=patient,
-                       summary=f"CSV of {patient.export_label}, {first.isoformat()} to {last.isoformat()}",
-                       scope="patient", format="csv", start=first.isoformat(), end=last.isoformat())
+        _record_export(
+            request,
+            clinic=patient.clinic,
+            patient=patient,
+            summary=f"CSV of {patient.export_label}, {first.isoformat()} to {last.isoformat()}",
+            scope="patient",
+            format="csv",
+            start=first.isoformat(),
+            end=last.isoformat(),
+        )
 
     return _range_csv(
-        request, patients=Patient.objects.filter(pk=patient.pk), label=patient.export_label, today=today,
-        previous=previous, audit=audit, context={"patient": patient},
+        request,
+        patients=Patient.objects.filter(pk=patient.pk),
+        label=patient.export_label,
+        today=today,
+        previous=previous,
+        audit=audit,
+        context={"patient": patient},
     )
 
 
@@ -116,14 +138,28 @@ def clinic_csv(request: HttpRequest) -> HttpResponse:
     scope = "clinic" if clinician.is_clinic_admin else "my patients"
 
     def audit(first: dt.date, last: dt.date, count: int) -> None:
-        _record_export(request, clinic=clinic, patient=None,
-                       summary=(f"CSV of {count} patient{'' if count == 1 else 's'} ({scope}), "
-                                f"{first.isoformat()} to {last.isoformat()}"),
-                       scope=scope, format="csv", start=first.isoformat(), end=last.isoformat(),
-                       patients=count)
+        _record_export(
+            request,
+            clinic=clinic,
+            patient=None,
+            summary=(
+                f"CSV of {count} patient{'' if count == 1 else 's'} ({scope}), "
+                f"{first.isoformat()} to {last.isoformat()}"
+            ),
+            scope=scope,
+            format="csv",
+            start=first.isoformat(),
+            end=last.isoformat(),
+            patients=count,
+        )
 
     return _range_csv(
-        request, patients=patients, label=clinic.name, today=today, previous=previous, audit=audit,
+        request,
+        patients=patients,
+        label=clinic.name,
+        today=today,
+        previous=previous,
+        audit=audit,
         context={"clinic": clinic, "whole_clinic": clinician.is_clinic_admin},
     )
 
@@ -139,13 +175,23 @@ def own_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "journal/exports/own.html", {"patient": patient, "form": form})
     first = patient.entries.aggregate(first=Min("entry_date"))["first"] or today
     first, last = min(first, today), today
-    _record_export(request, clinic=patient.clinic, patient=patient,
-                   summary=f"The patient downloaded their own CSV, {first.isoformat()} to {last.isoformat()}",
-                   scope="own", format="csv", start=first.isoformat(), end=last.isoformat())
+    _record_export(
+        request,
+        clinic=patient.clinic,
+        patient=patient,
+        summary=f"The patient downloaded their own CSV, {first.isoformat()} to {last.isoformat()}",
+        scope="own",
+        format="csv",
+        start=first.isoformat(),
+        end=last.isoformat(),
+    )
     columns = columns_for(export_symptoms([patient.pk]))
     rows = export_days(Patient.objects.filter(pk=patient.pk), first, last)
-    return _csv_response(csv_lines(columns, rows), export_filename(patient.export_label, first, last),
-                         byte_order_mark=form.cleaned_data["byte_order_mark"])
+    return _csv_response(
+        csv_lines(columns, rows),
+        export_filename(patient.export_label, first, last),
+        byte_order_mark=form.cleaned_data["byte_order_mark"],
+    )
 
 
 def _dictionary_columns(request: HttpRequest):
@@ -178,9 +224,15 @@ def appointment_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable one-page summary (two at most) for the appointment."""
     patient = patient_for(request, pk)
     summary = summary_of(patient)
-    _record_export(request, clinic=patient.clinic, patient=patient,
-                   summary=f"Appointment summary of {patient.export_label}",
-                   scope="patient", format="summary", start=summary.since.isoformat(),
-                   end=summary.today.isoformat())
+    _record_export(
+        request,
+        clinic=patient.clinic,
+        patient=patient,
+        summary=f"Appointment summary of {patient.export_label}",
+        scope="patient",
+        format="summary",
+        start=summary.since.isoformat(),
+        end=summary.today.isoformat(),
+    )
     context = {"patient": patient, "summary": summary, "chart": print_figure(summary.overview.figure)}
     return render(request, "journal/exports/summary.html", context)

@@ -101,7 +101,9 @@ def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
-        return render(request, "journal/invitations/invitation_invalid.html", status=410 if invitation else 404)
+        return render(
+            request, "journal/invitations/invitation_invalid.html", status=410 if invitation else 404
+        )
     form = AcceptInvitationForm(request.POST or None, patient=invitation.patient)
     if request.method == "POST" and form.is_valid():
         try:

@@ -117,8 +117,9 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
     data = form.cleaned_data if valid else {}
     if valid:
         steps = form.steps()
-        findings = plan_service.plan_findings(patient, steps, form=data["form"], strength_mg=data["strength_mg"],
-                                          today=patient.local_today())
+        findings = plan_service.plan_findings(
+            patient, steps, form=data["form"], strength_mg=data["strength_mg"], today=patient.local_today()
+        )
     return {
         "preview_summary": preview_summary(steps, findings, form),
         "patient": patient,
@@ -249,8 +250,13 @@ def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) ->
 @require_POST
 def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        plan_service.plan_hold(plan=_active_plan(patient), clinician=clinician, days=data["days"], today=today,
-                           request_key=data["request_key"])
+        plan_service.plan_hold(
+            plan=_active_plan(patient),
+            clinician=clinician,
+            days=data["days"],
+            today=today,
+            request_key=data["request_key"],
+        )
         return f"Held: later steps moved {data['days']} days later."
 
     return _change(request, pk, HoldForm, "hold_form", apply)
@@ -278,7 +284,10 @@ def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         step = plan_service.plan_switch_to_morning(
-            plan=_active_plan(patient), clinician=clinician, start_date=data["start_date"], today=today,
+            plan=_active_plan(patient),
+            clinician=clinician,
+            start_date=data["start_date"],
+            today=today,
             request_key=data["request_key"],
         )
         return f"Switched to the morning: {step}."
@@ -319,7 +328,8 @@ def pause_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         resumption = " ".join(f"{f.level.label.capitalize()}: {f.message}" for f in findings)
         return "LDN pause recorded: nothing is prescribed on those days." + (
-            f" Before LDN resumes — {resumption}" if resumption else "")
+            f" Before LDN resumes — {resumption}" if resumption else ""
+        )
 
     return _change(request, pk, PauseForm, "pause_form", apply)
 
@@ -362,7 +372,8 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
             "step_phrase": dose_phrase(step.dose_mg, step.timing),
             "form": form,
             "findings": findings,
-            "editable": step.start_date > today and step.plan.status == TitrationPlan.Status.ACTIVE
+            "editable": step.start_date > today
+            and step.plan.status == TitrationPlan.Status.ACTIVE
             and (step.plan.ended_on is None or step.plan.ended_on > today),
         },
         status=400 if form.errors else 200,

@@ -54,9 +54,16 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 ROSTER_COLUMNS = (
-    ("name", "Patient"), ("response", "Main symptom"), ("advice", "Advice"), ("new", "New since review"),
-    ("dose", "Dose today"), ("day", "Day on LDN"), ("phase", "Phase"),
-    ("last_entry", "Last entry"), ("adherence", "Taken, 14 days"), ("flags", "Safety flags"),
+    ("name", "Patient"),
+    ("response", "Main symptom"),
+    ("advice", "Advice"),
+    ("new", "New since review"),
+    ("dose", "Dose today"),
+    ("day", "Day on LDN"),
+    ("phase", "Phase"),
+    ("last_entry", "Last entry"),
+    ("adherence", "Taken, 14 days"),
+    ("flags", "Safety flags"),
 )
 
 
@@ -74,8 +81,14 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]
         first = "desc" if key in DESCENDING_FIRST else "asc"
         query["dir"] = ("asc" if descending else "desc") if key == sort else first
         current = "descending" if descending else "ascending"
-        links.append({"key": key, "label": label, "url": f"?{query.urlencode()}",
-                      "aria_sort": current if key == sort else "none"})
+        links.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query.urlencode()}",
+                "aria_sort": current if key == sort else "none",
+            }
+        )
     return links
 
 
@@ -143,8 +156,6 @@ def patient_page_sections(patient: Patient, schedule, day) -> dict:
     }
 
 
-
-
 @require_POST
 @clinician_required
 def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,8 +164,9 @@ def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdviceDismissalForm(request.POST, cards=overview.assessment.open_cards)
     if form.is_valid():
         card = form.cleaned_data["key"]
-        dismiss_card(patient=patient, clinician=clinician_of(request), card=card,
-                     note=form.cleaned_data["note"])
+        dismiss_card(
+            patient=patient, clinician=clinician_of(request), card=card, note=form.cleaned_data["note"]
+        )
         if not request.htmx:
             messages.success(request, f"Advice dismissed: {card.title}.")
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#advice")
@@ -173,8 +185,11 @@ def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     overview = patient_overview(patient)
-    patient_mark_reviewed(patient=patient, clinician=clinician_of(request),
-                          open_advice_keys=[card.key for card in overview.assessment.open_cards])
+    patient_mark_reviewed(
+        patient=patient,
+        clinician=clinician_of(request),
+        open_advice_keys=[card.key for card in overview.assessment.open_cards],
+    )
     messages.success(request, f"{patient.name} marked reviewed.")
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#review")
 

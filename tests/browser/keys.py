@@ -67,8 +67,9 @@ def live_regions(page) -> dict[str, str]:
         def text(node) -> str:
             if node.get("role", {}).get("value") == "StaticText":
                 return node.get("name", {}).get("value", "")
-            return " ".join(filter(None, (text(by_id[child]) for child in node.get("childIds", [])
-                                          if child in by_id)))
+            return " ".join(
+                filter(None, (text(by_id[child]) for child in node.get("childIds", []) if child in by_id))
+            )
 
         regions = {}
         for node in nodes:

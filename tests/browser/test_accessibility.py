@@ -16,16 +16,23 @@ from tests.browser.conftest import log_in
 
 
 def patient_pages() -> list[str]:
-    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart",
-             "data_dictionary"]
+    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart", "data_dictionary"]
     return [reverse(name) for name in names]
 
 
 def clinician_pages(anna: Patient) -> list[str]:
     pages = [reverse("roster"), reverse("invite_patient"), reverse("data_dictionary")]
-    pages += [reverse(name, args=[anna.pk]) for name in (
-        "patient_detail", "plan_manage", "plan_new", "screening", "patient_csv", "appointment_summary",
-    )]
+    pages += [
+        reverse(name, args=[anna.pk])
+        for name in (
+            "patient_detail",
+            "plan_manage",
+            "plan_new",
+            "screening",
+            "patient_csv",
+            "appointment_summary",
+        )
+    ]
     return pages
 
 

@@ -47,8 +47,9 @@ def test_a_full_daily_entry_with_the_keyboard(browser, live_server, demo):
     """Anna, on a phone-sized screen with a keyboard and reduced motion: from Today to a
     saved entry (dose, three symptom scores, sleep, one side effect); then a wrong dose,
     whose error-summary link puts focus in the field."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url,
-                                  reduced_motion="reduce")
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, base_url=live_server.url, reduced_motion="reduce"
+    )
     context.add_init_script(SCROLLS)
     page = context.new_page()
     errors = []
@@ -170,8 +171,10 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     keys.press("Enter")
     expect(page.get_by_text("Plan saved.")).to_be_visible()
     in_editor = keys.count - on_roster
-    print(f"\nPlan saved from the roster: {keys.count} key presses ({on_roster} on the roster, "
-          f"{in_editor} in the editor)")
+    print(
+        f"\nPlan saved from the roster: {keys.count} key presses ({on_roster} on the roster, "
+        f"{in_editor} in the editor)"
+    )
     # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor); the roster now also
     # has the Rules link and a safety alert (Victor) ahead of the table
     assert keys.count <= 66

@@ -131,9 +131,11 @@ def test_response_table_names_its_window_and_a_thin_baseline(desktop, demo):
     anna = demo["anna"]
     first_dose, day = patient_overview(anna).record.first_dose, dt.timedelta(days=1)
     DailyEntry.objects.filter(patient=anna, entry_date__gte=first_dose + 93 * day).delete()
-    SymptomScore.objects.filter(entry__patient=anna, symptom__name="Brain fog",
-                                entry__entry_date__lt=first_dose + 7 * day,
-                                ).exclude(entry__entry_date=first_dose - day).delete()
+    SymptomScore.objects.filter(
+        entry__patient=anna,
+        symptom__name="Brain fog",
+        entry__entry_date__lt=first_dose + 7 * day,
+    ).exclude(entry__entry_date=first_dose - day).delete()
     note = "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)."
     open_patient(desktop, "dr.rivera", anna)
     assert class_of(desktop, "Brain fog lower is better") == "baseline too thin"

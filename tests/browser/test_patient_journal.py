@@ -31,20 +31,32 @@ def demo_like_patient():
     clinic = make_clinic("Riverside")
     doctor = make_clinician(clinic, "drr")
     patient = make_patient(
-        clinic, "anna", name="Anna Baker", clinicians=(doctor,), symptoms=("Pain", "Fatigue", "Brain fog"),
+        clinic,
+        "anna",
+        name="Anna Baker",
+        clinicians=(doctor,),
+        symptoms=("Pain", "Fatigue", "Brain fog"),
         time_zone="Europe/London",
     )
     today = patient.local_today()
     make_plan(
-        patient, doctor,
-        [(today - dt.timedelta(days=40), "1.5"), (today - dt.timedelta(days=12), "3"),
-         (today + dt.timedelta(days=2), "4.5")],
-        form="liquid", strength_mg=Decimal("1"),
+        patient,
+        doctor,
+        [
+            (today - dt.timedelta(days=40), "1.5"),
+            (today - dt.timedelta(days=12), "3"),
+            (today + dt.timedelta(days=2), "4.5"),
+        ],
+        form="liquid",
+        strength_mg=Decimal("1"),
     )
     for offset in range(1, 12):
         if offset not in (3, 7):  # a missed day and a day not logged
             make_entry(
-                patient, today - dt.timedelta(days=offset), dose_mg=Decimal("3"), timing_taken="bedtime",
+                patient,
+                today - dt.timedelta(days=offset),
+                dose_mg=Decimal("3"),
+                timing_taken="bedtime",
                 scores={"Pain": 6, "Fatigue": 5, "Brain fog": 4},
             )
     make_entry(patient, today - dt.timedelta(days=3), dose_taken=False)
@@ -134,8 +146,9 @@ def test_entry_works_with_the_keyboard_alone(phone):
 
 def test_entry_works_without_javascript(browser, live_server):
     patient, today = demo_like_patient()
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url,
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, java_script_enabled=False
+    )
     page = context.new_page()
     log_in(page, "anna")
     page.goto("/entry/")

@@ -24,24 +24,49 @@ def busiest_patient() -> tuple[Patient, str]:
     clinic = make_clinic("Print Clinic", time_zone="Europe/London")
     doctor = make_clinician(clinic, "drprint")
     symptoms = ("Pain", "Fatigue", "Brain fog", "Joint stiffness", "Energy", "Mood")
-    patient = make_patient(clinic, None, name="Petra Longfellow-Stevenson", code="PRT-001",
-                           clinicians=(doctor,), symptoms=symptoms, time_zone="Europe/London")
+    patient = make_patient(
+        clinic,
+        None,
+        name="Petra Longfellow-Stevenson",
+        code="PRT-001",
+        clinicians=(doctor,),
+        symptoms=symptoms,
+        time_zone="Europe/London",
+    )
     today = patient.local_today()
     first = today - 170 * DAY
-    make_plan(patient, doctor, [(first, "0.5"), (first + 14 * DAY, "1")], status="ended",
-              ended_on=first + 30 * DAY)
-    make_plan(patient, doctor, [(first + 30 * DAY + n * 14 * DAY, dose) for n, dose in
-                                enumerate(("1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5"))])
-    Screening.objects.create(patient=patient, screened_by=doctor, thyroid_medication=True,
-                             immunosuppressants_or_transplant=True, opioid_use_last_14_days=True,
-                             opioid_names="tramadol", opioid_stopped_on=first - 20 * DAY,
-                             notes="Long-standing fibromyalgia and Hashimoto's. " * 6)
+    make_plan(
+        patient, doctor, [(first, "0.5"), (first + 14 * DAY, "1")], status="ended", ended_on=first + 30 * DAY
+    )
+    make_plan(
+        patient,
+        doctor,
+        [
+            (first + 30 * DAY + n * 14 * DAY, dose)
+            for n, dose in enumerate(("1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5"))
+        ],
+    )
+    Screening.objects.create(
+        patient=patient,
+        screened_by=doctor,
+        thyroid_medication=True,
+        immunosuppressants_or_transplant=True,
+        opioid_use_last_14_days=True,
+        opioid_names="tramadol",
+        opioid_stopped_on=first - 20 * DAY,
+        notes="Long-standing fibromyalgia and Hashimoto's. " * 6,
+    )
     for name in ("Levothyroxine", "Sertraline", "Vitamin D", "Magnesium", "Methotrexate"):
         Medication.objects.create(patient=patient, name=name, dose_text="as prescribed")
     for offset in range(-7, 171):
         day = first + offset * DAY
-        entry = make_entry(patient, day, scores=dict.fromkeys(symptoms, offset // 20 % 11),
-                           sleep_quality=5, notes="Tired after work" if offset % 9 == 0 else "")
+        entry = make_entry(
+            patient,
+            day,
+            scores=dict.fromkeys(symptoms, offset // 20 % 11),
+            sleep_quality=5,
+            notes="Tired after work" if offset % 9 == 0 else "",
+        )
         if offset > 140:
             kind = SideEffectKind.values[offset % len(SideEffectKind.values)]
             text = "dry mouth and a metallic taste" if kind == "other" else ""

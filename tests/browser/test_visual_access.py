@@ -196,8 +196,9 @@ PIXEL_DIFFERENCE = """async ([first, second]) => {
 def test_forced_colours_show_which_answer_is_chosen(browser, live_server, demo):
     """Under forced colours (Windows high contrast), a chosen score, Yes/No and
     Bedtime/Morning look different from the same choice not chosen."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url,
-                                  forced_colors="active")
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, base_url=live_server.url, forced_colors="active"
+    )
     page = context.new_page()
     log_in(page, "anna", DEMO_PASSWORD)
     page.goto(reverse("entry"))

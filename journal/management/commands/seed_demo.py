@@ -327,8 +327,14 @@ class DemoBuilder:
             return None if days is None else first_dose + dt.timedelta(days=days)
 
         for name, dose_text, started, stopped in story.medications:
-            Medication.objects.create(patient=patient, name=name, dose_text=dose_text, started_on=on(started),
-                                      stopped_on=on(stopped), created_at=self.at(on(-10), 10))
+            Medication.objects.create(
+                patient=patient,
+                name=name,
+                dose_text=dose_text,
+                started_on=on(started),
+                stopped_on=on(stopped),
+                created_at=self.at(on(-10), 10),
+            )
         return patient
 
     @staticmethod
@@ -339,8 +345,13 @@ class DemoBuilder:
     def medicines_added_today(patient: Patient, story: Story, first_dose: dt.date) -> None:
         """What the patient tells the clinic today, through their own medication page."""
         for name, dose_text, started in story.added_today:
-            medication_add(patient=patient, actor=patient.user, name=name, dose_text=dose_text,
-                           started_on=first_dose + dt.timedelta(days=started))
+            medication_add(
+                patient=patient,
+                actor=patient.user,
+                name=name,
+                dose_text=dose_text,
+                started_on=first_dose + dt.timedelta(days=started),
+            )
 
     def plan_and_entries(self, patient: Patient, story: Story, clinician: Clinician) -> None:
         first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
@@ -379,32 +390,48 @@ class DemoBuilder:
             notes="Demo screening",
         )
         self.audit_trail(patient, clinician, plan, step_rows)
-        schedule = Schedule([PlanRecord(plan.pk, tuple(PlannedStep(s.start_date, s.dose_mg, s.timing)
-                                                        for s in step_rows))])
+        schedule = Schedule(
+            [PlanRecord(plan.pk, tuple(PlannedStep(s.start_date, s.dose_mg, s.timing) for s in step_rows))]
+        )
         self.entries(patient, story, first_dose, step_rows, schedule)
         self.medicines_added_today(patient, story, first_dose)
 
     @staticmethod
-    def audit_trail(patient: Patient, clinician: Clinician, plan: TitrationPlan,
-                    step_rows: list[DoseStep]) -> None:
+    def audit_trail(
+        patient: Patient, clinician: Clinician, plan: TitrationPlan, step_rows: list[DoseStep]
+    ) -> None:
         """What the clinic would have on record: the screening, the plan, a timing switch."""
         common = {"patient": patient, "clinic_id": patient.clinic_id, "actor": clinician.user}
         steps = "; ".join(f"{step.dose_mg.normalize():f} mg from {step.start_date}" for step in step_rows)
-        AuditEvent.objects.bulk_create([
-            AuditEvent(**common, at=plan.created_at, kind=AuditEvent.Kind.SCREENING,
-                       summary="Safety screening recorded (demo)."),
-            AuditEvent(**common, at=plan.created_at, kind=AuditEvent.Kind.PLAN_CREATED,
-                       summary=f"Plan: {steps}."),
-            *[
-                AuditEvent(**common, kind=AuditEvent.Kind.PLAN_CHANGED, summary=f"Timing: {step.note}.",
-                           at=timezone.make_aware(dt.datetime.combine(step.start_date - dt.timedelta(days=1),
-                                                                      dt.time(11))))
-                for step in step_rows if step.timing == "morning"
-            ],
-        ])
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    **common,
+                    at=plan.created_at,
+                    kind=AuditEvent.Kind.SCREENING,
+                    summary="Safety screening recorded (demo).",
+                ),
+                AuditEvent(
+                    **common, at=plan.created_at, kind=AuditEvent.Kind.PLAN_CREATED, summary=f"Plan: {steps}."
+                ),
+                *[
+                    AuditEvent(
+                        **common,
+                        kind=AuditEvent.Kind.PLAN_CHANGED,
+                        summary=f"Timing: {step.note}.",
+                        at=timezone.make_aware(
+                            dt.datetime.combine(step.start_date - dt.timedelta(days=1), dt.time(11))
+                        ),
+                    )
+                    for step in step_rows
+                    if step.timing == "morning"
+                ],
+            ]
+        )
 
-    def entries(self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep],
-                schedule: Schedule) -> None:
+    def entries(
+        self, patient, story: Story, first_dose: dt.date, step_rows: list[DoseStep], schedule: Schedule
+    ) -> None:
         start = max(
             first_dose - dt.timedelta(days=BASELINE_DAYS), self.today - dt.timedelta(days=MAX_HISTORY_DAYS)
         )
