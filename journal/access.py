@@ -18,8 +18,22 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
-from journal.models import Clinician, Patient
+from journal.models import Clinician, Patient, User
+
+
+class HtmxRequest(HttpRequest):
+    """A request that has been through django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """A request that reached a view through one of the role decorators below: its user is
+    logged in (never AnonymousUser)."""
+
+    user: User
 
 
 def visible_patients(user) -> QuerySet[Patient]:

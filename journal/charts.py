@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -28,6 +29,8 @@ from journal.assessment import DAY, Measure, PatientRecord
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
+
+JSONDict = dict[str, Any]  # a plotly figure, layout, shape or annotation as plain JSON
 
 # Short labels: the strip's row names share the left margin with every panel's ticks.
 SIDE_EFFECT_LABELS = {kind: words.short for kind, words in SIDE_EFFECTS.items()}
@@ -60,7 +63,7 @@ PLOTLY_CONFIG = {
 }
 
 
-def chart_config() -> dict:
+def chart_config() -> JSONDict:
     """A copy of the one plotly config every figure is drawn with."""
     return copy.deepcopy(PLOTLY_CONFIG)
 
@@ -193,9 +196,9 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
     day = max(first, record.first_dose or record.today)
     while day < record.today:
         step = record.prescribed(day)
-        entry = logged.get(day)
-        if step is not None and (entry is None or not entry.dose_taken):
-            xs, ys = missed if entry else unlogged
+        logged_today = logged.get(day)
+        if step is not None and (logged_today is None or not logged_today.dose_taken):
+            xs, ys = missed if logged_today else unlogged
             xs.append(_iso(day))
             ys.append(float(step.dose_mg))
         day += DAY
@@ -300,7 +303,7 @@ def _axis_key(index: int) -> str:
     return "yaxis" if index == 0 else f"yaxis{index + 1}"
 
 
-def _panel_title(text: str, top: float) -> dict:
+def _panel_title(text: str, top: float) -> JSONDict:
     return {
         "text": text,
         "xref": "paper",
@@ -314,11 +317,11 @@ def _panel_title(text: str, top: float) -> dict:
     }
 
 
-def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
+def _marks(record: PatientRecord) -> tuple[list[JSONDict], list[JSONDict]]:
     """Vertical lines for the first dose and every step change (a new dose or timing),
     the shaded windows, and their labels."""
-    shapes: list[dict] = []
-    labels: list[dict] = []
+    shapes: list[JSONDict] = []
+    labels: list[JSONDict] = []
     first_dose = record.first_dose
     if first_dose is None:
         return shapes, labels
@@ -390,7 +393,7 @@ def _marks(record: PatientRecord) -> tuple[list[dict], list[dict]]:
     return shapes, labels
 
 
-def patient_figure(record: PatientRecord) -> dict:
+def patient_figure(record: PatientRecord) -> JSONDict:
     """The whole chart as a plotly figure dict with its config, ready for `json_script`.
     The time axis shows the selected one of `chart_ranges`."""
     first, _ = chart_span(record)
@@ -402,7 +405,7 @@ def patient_figure(record: PatientRecord) -> dict:
     domains, plot_px = _domains(heights)
 
     fig = go.Figure()
-    panels: list[tuple[list[go.Scatter], dict, str]] = [
+    panels: list[tuple[list[go.Scatter], JSONDict, str]] = [
         (
             [_prescribed_line(record, first), *_dose_markers(record, first)],
             {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
@@ -484,7 +487,7 @@ def patient_figure(record: PatientRecord) -> dict:
     return {**fig.to_plotly_json(), "config": chart_config()}
 
 
-def figure_json(figure: dict) -> str:
+def figure_json(figure: JSONDict) -> str:
     """The figure as the compact JSON that is sent to the browser."""
     return json.dumps(figure, separators=(",", ":"))
 

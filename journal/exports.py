@@ -437,10 +437,14 @@ def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "cs
 
 
 class ReportLike(Protocol):
-    day: dt.date
-    kind: str
-    severity: str
-    text: str
+    @property
+    def day(self) -> dt.date: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)

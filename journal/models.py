@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -22,7 +23,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from journal.titration import DOSE_MAX_MG
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS, TIMING_WORDS, direction_label
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
 NOTES_MAX_CHARS = 2000
 
@@ -376,10 +377,22 @@ class SymptomScore(models.Model):
         ]
 
 
-SideEffectKind = models.TextChoices(
-    "SideEffectKind", [(kind.upper(), (kind, words.label)) for kind, words in SIDE_EFFECTS.items()]
-)
-Severity = models.TextChoices("Severity", [(name.upper(), (name, name)) for name in SEVERITIES])
+class SideEffectKind(models.TextChoices):
+    """The side effects the daily entry asks about; their words are the vocabulary's."""
+
+    VIVID_DREAMS = "vivid_dreams", SIDE_EFFECTS["vivid_dreams"].label
+    INSOMNIA = "insomnia", SIDE_EFFECTS["insomnia"].label
+    HEADACHE = "headache", SIDE_EFFECTS["headache"].label
+    NAUSEA = "nausea", SIDE_EFFECTS["nausea"].label
+    ANXIETY = "anxiety", SIDE_EFFECTS["anxiety"].label
+    DAYTIME_FATIGUE = "daytime_fatigue", SIDE_EFFECTS["daytime_fatigue"].label
+    OTHER = "other", SIDE_EFFECTS["other"].label
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "mild"
+    MODERATE = "moderate", "moderate"
+    SEVERE = "severe", "severe"
 
 
 class SideEffectReport(models.Model):
@@ -504,12 +517,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Audit events cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError("Audit events cannot be deleted.")
 
 

@@ -32,5 +32,5 @@ class PlotlyFinder(BaseFinder):
 
     def list(self, ignore_patterns):
         # The storage is rooted at package_data; its prefix puts the file at vendor/.
-        self.storage.prefix = "vendor"
+        self.storage.prefix = "vendor"  # type: ignore[attr-defined]  # read by collectstatic
         yield PLOTLY_JS.name, self.storage

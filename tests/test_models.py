@@ -81,3 +81,14 @@ def test_audit_events_cannot_be_changed_or_deleted(alice, carol):
         event.save()
     with pytest.raises(ValidationError):
         event.delete()
+
+
+def test_the_models_choices_are_the_vocabularys():
+    """Side effects and severities are named once, in journal.vocabulary; the model choices
+    that the database checks must list the same values, in the same order."""
+    from journal.models import Severity, SideEffectKind
+    from journal.vocabulary import SEVERITIES, SIDE_EFFECTS
+
+    assert SideEffectKind.values == list(SIDE_EFFECTS)
+    assert [label for _, label in SideEffectKind.choices] == [words.label for words in SIDE_EFFECTS.values()]
+    assert Severity.values == list(SEVERITIES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from journal.forms.fields import new_username
@@ -53,4 +55,5 @@ class CareTeamForm(forms.Form):
     def __init__(self, *args, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
         # Only this clinic's clinicians are valid choices: any other id fails validation.
-        self.fields["clinicians"].queryset = Clinician.objects.filter(clinic=clinic).select_related("user")
+        clinicians = Clinician.objects.filter(clinic=clinic).select_related("user")
+        cast(forms.ModelChoiceField, self.fields["clinicians"]).queryset = clinicians

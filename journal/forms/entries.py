@@ -164,7 +164,8 @@ class EntryForm(forms.Form):
         return dose
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("dose_taken") is True:
             if "dose_mg" in data and data["dose_mg"] is None:
                 self.add_error("dose_mg", "Enter the dose you took, in mg.")

@@ -32,7 +32,8 @@ class ExportRangeForm(ByteOrderMarkForm):
             self.fields[name].widget.attrs["max"] = today.isoformat()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("start") and cleaned.get("end"):
             for name, problem in range_problems(cleaned["start"], cleaned["end"], self.today).items():
                 self.add_error(name, problem)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from journal.models import (
     User,
@@ -44,8 +45,12 @@ class OnceForm(forms.Form):
         key = uuid.uuid4().hex
         self.fields["request_key"].initial = key
         if self.is_bound and not self.data.get(self.add_prefix("request_key")):
-            self.data = self.data.copy()  # e.g. a template applied: the form is shown anew
-            self.data[self.add_prefix("request_key")] = key
+            # e.g. a template applied: the form is shown anew
+            self.data = (
+                {**self.data.dict(), self.add_prefix("request_key"): key}
+                if isinstance(self.data, QueryDict)
+                else {**self.data, self.add_prefix("request_key"): key}
+            )
 
     def clean_request_key(self) -> str | None:
         return self.cleaned_data["request_key"] or None
@@ -60,7 +65,7 @@ class DoseField(forms.DecimalField):
         super().__init__(**kwargs)
 
     def validate(self, value: Decimal | None) -> None:
-        super().validate(value)
+        super().validate(value)  # type: ignore[arg-type]  # None: an empty field
         if value is not None:
             refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level.stops_save]
             if refusals:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -61,9 +62,12 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         own_or_shared = Q(clinic__isnull=True) | Q(clinic=clinic)
-        self.fields["conditions"].queryset = Condition.objects.filter(own_or_shared)
-        self.fields["symptoms"].queryset = Symptom.objects.filter(own_or_shared)
-        self.fields["time_zone"].choices = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+        cast(forms.ModelChoiceField, self.fields["conditions"]).queryset = Condition.objects.filter(
+            own_or_shared
+        )
+        cast(forms.ModelChoiceField, self.fields["symptoms"]).queryset = Symptom.objects.filter(own_or_shared)
+        zones = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zones
         self.fields["time_zone"].initial = clinic.time_zone
 
     def clean_code(self) -> str:
@@ -106,7 +110,8 @@ class AcceptInvitationForm(forms.Form):
         return new_username(self.cleaned_data["username"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         password, again = data.get("password1"), data.get("password2")
         if password and again and password != again:
             self.add_error("password2", "The two passwords differ.")

@@ -48,7 +48,7 @@ class ScreeningForm(forms.ModelForm):
 
     def question_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fieldsets of the form: the opioid history first, then each group of questions."""
-        groups = {key: [] for key in QUESTION_GROUPS}
+        groups: dict[str, list[forms.BoundField]] = {key: [] for key in QUESTION_GROUPS}
         groups["opioids"] += [self[name] for name in OPIOID_FIELDS]
         for question in SCREENING_QUESTIONS:
             groups[question.group].append(self[question.field])
@@ -103,7 +103,8 @@ class PlanEditorForm(OnceForm):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, target, increment = data.get("start_mg"), data.get("target_mg"), data.get("increment_mg")
         if start is not None and target is not None and start > target:
             self.add_error("target_mg", "The target must be at least the start dose.")
@@ -199,7 +200,8 @@ class PauseForm(OwnIds, OnceForm):
         return " ".join(self.cleaned_data["reason"].split())  # one line, as lists show it
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", "The last paused day cannot be before the first.")
         return data

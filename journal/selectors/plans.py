@@ -4,6 +4,7 @@ its steps as the schedule places them today."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from journal.models import Patient, TitrationPlan
 from journal.schedule import Schedule
@@ -26,7 +27,7 @@ def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
     return f"ends on {plan.ended_on:%-d %b %Y}" if plan.ended_on else "active"
 
 
-def plan_section(patient: Patient, schedule: Schedule, today: dt.date) -> dict[str, object]:
+def plan_section(patient: Patient, schedule: Schedule, today: dt.date) -> dict[str, Any]:
     """The plan and its steps as the schedule places them on `today` (one truth for "now")."""
     plan = shown_plan(patient)
     return {

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
 
@@ -159,10 +159,10 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
     ):
         scores[entry_id].append((symptom_id, score))
     reports: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for entry_id, *report in SideEffectReport.objects.filter(entry__patient_id__in=ids).values_list(
-        "entry_id", "kind", "severity", "other_text"
-    ):
-        reports[entry_id].append(tuple(report))
+    for entry_id, kind, severity, text in SideEffectReport.objects.filter(
+        entry__patient_id__in=ids
+    ).values_list("entry_id", "kind", "severity", "other_text"):
+        reports[entry_id].append((kind, severity, text))
     medications = medication_periods_for(patients)
     dismissed: dict[int, set[str]] = defaultdict(set)
     for patient_id, key in AdviceDismissal.objects.filter(patient_id__in=ids).values_list(
@@ -246,7 +246,11 @@ def advice_open_at_review(patient_ids: Iterable[int]) -> dict[int, frozenset[str
         kind=AuditEvent.Kind.REVIEWED,
         pk=Subquery(latest.order_by("-at", "-pk").values("pk")[:1]),
     )
-    return {event.patient_id: frozenset(event.details.get("open_advice", [])) for event in events}
+    return {
+        event.patient_id: frozenset(event.details.get("open_advice", []))
+        for event in events
+        if event.patient_id is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,7 @@ class PatientOverview:
 
     record: PatientRecord
     assessment: Assessment
-    figure: dict
+    figure: dict[str, Any]
     ranges: list[ChartRange]
     weeks: list[WeekRow]
     since_review: SinceReview

@@ -96,11 +96,11 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
     last 14 days, the safety state, the main symptom's response, open advice and what is
     new since the last review, each from the patient's one record and assessment
     (1 query here, plus `patient_records` and `advice_open_at_review`)."""
-    patients = list(patients.annotate(last_entry=Max("entries__entry_date")))
-    records = patient_records(patients, now)
-    open_at_review = advice_open_at_review([patient.pk for patient in patients])
+    annotated = list(patients.annotate(last_entry=Max("entries__entry_date")))
+    records = patient_records(annotated, now)
+    open_at_review = advice_open_at_review([patient.pk for patient in annotated])
     rows = []
-    for patient in patients:
+    for patient in annotated:
         record = records[patient.pk]
         assessment = assess(record)
         rows.append(

@@ -6,6 +6,7 @@ one patient queue on the patient's row; a form's request key makes a resubmissio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -24,13 +25,18 @@ def record_audit(
     actor: User | None,
     kind: str,
     summary: str,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     clinic: Clinic | None = None,
     request_key: str | None = None,
 ) -> AuditEvent:
     """One audit row about `patient`, or, with patient=None, about the `clinic` itself.
     `request_key` names the form submission that made the change (see `_already_applied`)."""
-    clinic_id = patient.clinic_id if patient is not None else clinic.pk
+    if patient is not None:
+        clinic_id = patient.clinic_id
+    elif clinic is not None:
+        clinic_id = clinic.pk
+    else:
+        raise ValueError("An audit row is about a patient or a clinic.")
     event = AuditEvent(
         patient=patient,
         clinic_id=clinic_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ def _require_admin_of(admin: Clinician, clinic_id: int) -> None:
         raise ValidationError("Only an admin of this clinic can do this.")
 
 
-def _clinic_audit(admin: Clinician, kind: str, summary: str, details: dict) -> None:
+def _clinic_audit(admin: Clinician, kind: str, summary: str, details: dict[str, Any]) -> None:
     record_audit(
         patient=None, clinic=admin.clinic, actor=admin.user, kind=kind, summary=summary, details=details
     )

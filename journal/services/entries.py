@@ -66,7 +66,7 @@ def entry_save(
         and {pk: score.score for pk, score in old_scores.items()} == dict(scores)
         and {kind: (r.severity, r.other_text) for kind, r in old_effects.items()} == dict(side_effects)
     )
-    if unchanged:
+    if unchanged and entry is not None:
         return entry
     if entry is None:
         entry = DailyEntry(patient=patient, entry_date=entry_date)
@@ -81,17 +81,17 @@ def entry_save(
         if symptom_id not in scores:
             old.delete()
     for symptom_id, value in scores.items():
-        score = old_scores.get(symptom_id) or SymptomScore(entry=entry, symptom_id=symptom_id)
+        score: SymptomScore = old_scores.get(symptom_id) or SymptomScore(entry=entry, symptom_id=symptom_id)
         if score.pk is None or score.score != value:
             score.score = value
             score.full_clean()
             score.save()
 
-    for kind, old in old_effects.items():
+    for kind, old_report in old_effects.items():
         if kind not in side_effects:
-            old.delete()
+            old_report.delete()
     for kind, (severity, text) in side_effects.items():
-        report = old_effects.get(kind) or SideEffectReport(entry=entry, kind=kind)
+        report: SideEffectReport = old_effects.get(kind) or SideEffectReport(entry=entry, kind=kind)
         if report.pk is None or (report.severity, report.other_text) != (severity, text):
             report.severity, report.other_text = severity, text
             report.full_clean()

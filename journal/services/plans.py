@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -220,7 +221,11 @@ def plan_create(
 
 
 def _plan_changed(
-    plan: TitrationPlan, clinician: Clinician, summary: str, details: dict, request_key: str | None = None
+    plan: TitrationPlan,
+    clinician: Clinician,
+    summary: str,
+    details: dict[str, Any],
+    request_key: str | None = None,
 ) -> None:
     record_audit(
         patient=plan.patient,
@@ -504,7 +509,7 @@ def plan_taper_and_end(
             )
         for step in dropped:
             step.delete()
-        if taper_mg is not None:
+        if taper_mg is not None and taper_from is not None:
             step = DoseStep(
                 plan=plan,
                 start_date=taper_from,

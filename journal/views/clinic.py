@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from journal.access import clinic_admin_required, clinician_of, patient_for
+from journal.access import AuthenticatedRequest, clinic_admin_required, clinician_of, patient_for
 from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm
 from journal.models import Clinician
 from journal.selectors.clinic import clinic_care_teams, clinic_clinicians
@@ -28,7 +28,7 @@ from journal.views.common import add_errors, stash_link, take_link
 SESSION_KEY = "clinician_password_links"
 
 
-def _clinician_for(request: HttpRequest, pk: int) -> Clinician:
+def _clinician_for(request: AuthenticatedRequest, pk: int) -> Clinician:
     """A clinician of the admin's own clinic, else 404."""
     clinic_id = clinician_of(request).clinic_id
     clinician = Clinician.objects.select_related("user", "clinic").filter(pk=pk, clinic_id=clinic_id).first()
@@ -37,13 +37,13 @@ def _clinician_for(request: HttpRequest, pk: int) -> Clinician:
     return clinician
 
 
-def _keep_link(request: HttpRequest, clinician: Clinician, link_args: tuple[str, str]) -> None:
+def _keep_link(request: AuthenticatedRequest, clinician: Clinician, link_args: tuple[str, str]) -> None:
     """Keep the link for the next page, which shows it once."""
     link = request.build_absolute_uri(reverse("clinician_set_password", args=link_args))
     stash_link(request, SESSION_KEY, clinician.pk, link)
 
 
-def _posted(request: HttpRequest):
+def _posted(request: AuthenticatedRequest):
     # Not `request.POST or None`: a form of check boxes, all unticked, posts nothing, and must
     # still be bound.
     return request.POST if request.method == "POST" else None
@@ -51,7 +51,7 @@ def _posted(request: HttpRequest):
 
 @clinic_admin_required
 @require_http_methods(["GET"])
-def clinic_manage(request: HttpRequest) -> HttpResponse:
+def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
     clinic = clinician_of(request).clinic
     return render(
         request,
@@ -66,7 +66,7 @@ def clinic_manage(request: HttpRequest) -> HttpResponse:
 
 @clinic_admin_required
 @require_http_methods(["GET", "POST"])
-def clinician_add(request: HttpRequest) -> HttpResponse:
+def clinician_add(request: AuthenticatedRequest) -> HttpResponse:
     form = ClinicianAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +83,7 @@ def clinician_add(request: HttpRequest) -> HttpResponse:
 
 @clinic_admin_required
 @require_http_methods(["GET", "POST"])
-def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
+def clinician_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clinician = _clinician_for(request, pk)
     initial = {"is_clinic_admin": clinician.is_clinic_admin, "is_active": clinician.user.is_active}
     form = ClinicianChangeForm(_posted(request), initial=initial)
@@ -113,7 +113,7 @@ def clinician_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinic_admin_required
 @require_POST
-def clinician_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+def clinician_password_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clinician = _clinician_for(request, pk)
     try:
         link_args = clinic_service.clinician_password_link(admin=clinician_of(request), clinician=clinician)
@@ -126,7 +126,7 @@ def clinician_password_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinic_admin_required
 @require_http_methods(["GET", "POST"])
-def care_team(request: HttpRequest, pk: int) -> HttpResponse:
+def care_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     admin = clinician_of(request)
     form = CareTeamForm(

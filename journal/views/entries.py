@@ -4,9 +4,10 @@ own chart."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal import diary as diary_rules
-from journal.access import own_patient, patient_required
+from journal.access import AuthenticatedRequest, HtmxRequest, own_patient, patient_required
 from journal.diary import DAY, Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
 from journal.forms.entries import EntryForm, entry_initial
@@ -33,7 +34,7 @@ HISTORY_WEEKS = 5
 
 @patient_required
 @require_GET
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     now = patient.local_now()
     day = now.date()
@@ -53,7 +54,9 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/entries/today.html", context)
 
 
-def _requested_day(request: HttpRequest, today: dt.date, default: dt.date) -> tuple[dt.date, str | None]:
+def _requested_day(
+    request: AuthenticatedRequest, today: dt.date, default: dt.date
+) -> tuple[dt.date, str | None]:
     """The date asked for in ?date=, or the default with the reason it cannot be used."""
     raw = request.GET.get("date")
     if not raw:
@@ -68,7 +71,7 @@ def _requested_day(request: HttpRequest, today: dt.date, default: dt.date) -> tu
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest) -> HttpResponse:
+def entry(request: AuthenticatedRequest) -> HttpResponse:
     """The daily entry form. Saving the same date again updates that day's entry."""
     patient = own_patient(request)
     now = patient.local_now()
@@ -76,11 +79,13 @@ def entry(request: HttpRequest) -> HttpResponse:
     default_day, after_midnight = default_entry_date(now)
     diary = patient_diary(patient, since=earliest_editable(today), today=today)
     symptoms = list(patient.tracked_symptoms.all())
-    form_args = {"symptoms": symptoms, "today": today, "prescribed": diary.prescribed}
     date_message, saved = None, False
 
+    def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
+        return EntryForm(data, initial=initial, symptoms=symptoms, today=today, prescribed=diary.prescribed)
+
     if request.method == "POST":
-        form = EntryForm(request.POST, **form_args)
+        form = entry_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             saved_entry = entry_save(
@@ -100,13 +105,12 @@ def entry(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
-            form = EntryForm(initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args)
+            form = entry_form(initial=entry_initial(saved_entry, diary.prescribed(day), day))
         else:
             day = form.cleaned_data.get("entry_date", default_day)
     else:
         day, date_message = _requested_day(request, today, default_day)
-        saved_entry = diary.entries.get(day)
-        form = EntryForm(initial=entry_initial(saved_entry, diary.prescribed(day), day), **form_args)
+        form = entry_form(initial=entry_initial(diary.entries.get(day), diary.prescribed(day), day))
 
     context = {
         "patient": patient,
@@ -143,7 +147,7 @@ def _history_weeks(diary: Diary, first_monday: dt.date) -> list[list]:
 
 @patient_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()
     first_monday = today - today.weekday() * DAY - 7 * (HISTORY_WEEKS - 1) * DAY
@@ -162,7 +166,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_GET
-def day_detail(request: HttpRequest, day: str) -> HttpResponse:
+def day_detail(request: AuthenticatedRequest, day: str) -> HttpResponse:
     """One day's entry, read-only (older days cannot be changed)."""
     patient = own_patient(request)
     today = patient.local_today()
@@ -186,7 +190,7 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
 
 @patient_required
 @require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[patient.calendar_token]))
     context = {
@@ -199,7 +203,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
     calendar_token_reset(patient=own_patient(request), actor=request.user)
     messages.success(request, "Your calendar link has been replaced. Add the new one to your calendar.")
     return redirect("calendar")
@@ -207,7 +211,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(private=True, max_age=0)
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     """The private dose calendar. No login (calendar apps cannot log in): the token in the
     address is the key, and an unknown or replaced token is a 404."""
     patient = Patient.objects.filter(calendar_token=token).first()
@@ -220,7 +224,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @patient_required
-def my_chart(request: HttpRequest) -> HttpResponse:
+def my_chart(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     context = {"patient": patient, "overview": patient_overview(patient)}
     return render(request, "journal/entries/my_chart.html", context)
@@ -232,6 +236,7 @@ def _medications_page(
     today = patient.local_today()
     medications = list(patient.medications.all())
     current = [med for med in medications if med.stopped_on is None]
+    stopped = [med for med in medications if med.stopped_on is not None]
     context = {
         "patient": patient,
         "today": today,
@@ -244,9 +249,7 @@ def _medications_page(
             )
             for med in current
         ],
-        "stopped": sorted(
-            (med for med in medications if med not in current), key=lambda med: med.stopped_on, reverse=True
-        ),
+        "stopped": sorted(stopped, key=lambda med: med.stopped_on or today, reverse=True),
         "add_form": add_form or MedicationForm(today=today),
         "opioid_reason": OPIOID_REASON,
     }
@@ -255,7 +258,7 @@ def _medications_page(
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def medications(request: HttpRequest) -> HttpResponse:
+def medications(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     if request.method == "GET":
         return _medications_page(request, patient)
@@ -269,7 +272,7 @@ def medications(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
+def medication_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = own_patient(request)
     medication = get_object_or_404(Medication, pk=pk, patient=patient)
     form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())

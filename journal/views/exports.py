@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from journal.access import (
+    AuthenticatedRequest,
     clinician_of,
     clinician_required,
     own_patient,
@@ -40,7 +43,7 @@ from journal.selectors.exports import export_days, export_symptoms, previous_exp
 
 
 def _record_export(
-    request: HttpRequest, *, clinic: Clinic, patient: Patient | None, summary: str, **details
+    request: AuthenticatedRequest, *, clinic: Clinic, patient: Patient | None, summary: str, **details: object
 ) -> None:
     AuditEvent.objects.create(
         clinic=clinic,
@@ -52,11 +55,11 @@ def _record_export(
     )
 
 
-def _csv_response(lines, filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
+def _csv_response(lines: Iterable[str], filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         encoded_chunks(lines, byte_order_mark=byte_order_mark), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
     return response
 
@@ -70,7 +73,7 @@ def _range_csv(
     previous: dt.date | None,
     context: dict,
     audit,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The range form, or (once submitted and valid) the CSV of `patients` for the range."""
     first, last = default_range(today, previous)
     if "start" in request.GET:
@@ -93,7 +96,7 @@ def _range_csv(
 
 @require_GET
 @clinician_required
-def patient_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_csv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     patient = patient_for(request, pk)
     today = patient.local_today()
     previous = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
@@ -123,7 +126,7 @@ def patient_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @clinician_required
-def clinic_csv(request: HttpRequest) -> HttpResponse:
+def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """A clinician exports their assigned patients; a clinic admin the whole clinic."""
     clinician = clinician_of(request)
     clinic = clinician.clinic
@@ -166,7 +169,7 @@ def clinic_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @patient_required
-def own_csv(request: HttpRequest) -> HttpResponse:
+def own_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """Everything the patient has logged, from their first entry to today."""
     patient = own_patient(request)
     today = patient.local_today()
@@ -194,7 +197,7 @@ def own_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _dictionary_columns(request: HttpRequest):
+def _dictionary_columns(request: AuthenticatedRequest):
     """The columns this user's exports can have: the symptoms of every patient they see."""
     if request.user.role not in ("clinician", "patient"):
         raise PermissionDenied("Clinicians and patients only.")
@@ -204,23 +207,23 @@ def _dictionary_columns(request: HttpRequest):
 
 @require_GET
 @login_required
-def data_dictionary(request: HttpRequest) -> HttpResponse:
+def data_dictionary(request: AuthenticatedRequest) -> HttpResponseBase:
     return render(request, "journal/exports/dictionary.html", {"columns": _dictionary_columns(request)})
 
 
 @require_GET
 @login_required
-def data_dictionary_csv(request: HttpRequest) -> HttpResponse:
+def data_dictionary_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """Small enough to send whole; it describes columns and holds no patient data."""
     text = "".join(dictionary_lines(_dictionary_columns(request)))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "ldn-journal_data-dictionary.csv")
+    response["Content-Disposition"] = 'attachment; filename="ldn-journal_data-dictionary.csv"'
     return response
 
 
 @require_GET
 @clinician_required
-def appointment_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_summary(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The printable one-page summary (two at most) for the appointment."""
     patient = patient_for(request, pk)
     summary = summary_of(patient)

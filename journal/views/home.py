@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from journal import rulebook as rules
-from journal.access import clinician_required
+from journal.access import AuthenticatedRequest, clinician_required
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each role to its start page."""
     role = request.user.role
     if role == "clinician":
@@ -24,6 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 @require_GET
-def rulebook(request: HttpRequest) -> HttpResponse:
+def rulebook(request: AuthenticatedRequest) -> HttpResponse:
     """Every rule the app applies, with its reason and source, listed from the code's tables."""
     return render(request, "journal/rulebook.html", {"sections": rules.sections()})

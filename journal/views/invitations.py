@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from journal.access import clinician_of, clinician_required, patient_for
+from journal.access import AuthenticatedRequest, HtmxRequest, clinician_of, clinician_required, patient_for
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.models import Patient
 from journal.services.invitations import (
@@ -27,7 +27,7 @@ from journal.views.common import stash_link, take_link
 SESSION_KEY = "invitation_links"
 
 
-def _hand_out(request: HttpRequest, patient: Patient, token: str) -> None:
+def _hand_out(request: AuthenticatedRequest, patient: Patient, token: str) -> None:
     """Keep the link for the next page (it is shown once) and email it when mail is set up."""
     link = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
     stash_link(request, SESSION_KEY, patient.pk, link)
@@ -44,7 +44,7 @@ def _hand_out(request: HttpRequest, patient: Patient, token: str) -> None:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def invite_patient(request: HttpRequest) -> HttpResponse:
+def invite_patient(request: AuthenticatedRequest) -> HttpResponse:
     clinician = clinician_of(request)
     form = InviteForm(request.POST or None, clinic=clinician.clinic)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +73,7 @@ def invite_patient(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET shows a link just made (once); POST makes a new link for a patient without a login."""
     patient = patient_for(request, pk)
     if request.method == "POST":
@@ -98,7 +98,7 @@ def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: HtmxRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
         return render(

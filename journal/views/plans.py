@@ -7,12 +7,19 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from journal.access import clinician_of, clinician_required, own_patient, patient_for, patient_required
+from journal.access import (
+    AuthenticatedRequest,
+    clinician_of,
+    clinician_required,
+    own_patient,
+    patient_for,
+    patient_required,
+)
 from journal.findings import Level, needing_confirmation, stops_save
 from journal.forms.plans import (
     EndForm,
@@ -43,7 +50,7 @@ DAY = dt.timedelta(days=1)
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def screening(request: HttpRequest, pk: int) -> HttpResponse:
+def screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     today = patient.local_today()
     periods = medication_periods_for([patient])[patient.pk]
@@ -137,7 +144,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     today = patient.local_today()
     current = patient.plans.filter(status=TitrationPlan.Status.ACTIVE).first()
@@ -146,7 +153,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plan_manage", pk=patient.pk)
     action = request.POST.get("action", "")
     if request.method == "GET":
-        earliest = max(today, current.ended_on) if current else today
+        earliest = max(today, current.ended_on) if current and current.ended_on else today
         start = request.GET.get("start_date") or earliest.isoformat()
         base = {"start_date": start, "timing": Timing.BEDTIME, "form": "capsule"}
         values = PlanEditorForm.with_template(base, request.GET.get("template", "standard"))
@@ -217,7 +224,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
 
 @clinician_required
 @require_GET
-def plan_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_manage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     return render(request, "journal/plans/manage.html", _manage_context(patient))
 
@@ -229,7 +236,7 @@ def _active_plan(patient: Patient) -> TitrationPlan:
     return plan
 
 
-def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) -> HttpResponse:
+def _change(request: AuthenticatedRequest, pk: int, form_class, form_name: str, apply) -> HttpResponse:
     """Validate one change form and apply it; on any error, show the plan page again with
     the form and its errors."""
     patient = patient_for(request, pk)
@@ -248,7 +255,7 @@ def _change(request: HttpRequest, pk: int, form_class, form_name: str, apply) ->
 
 @clinician_required
 @require_POST
-def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_hold(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         plan_service.plan_hold(
             plan=_active_plan(patient),
@@ -264,7 +271,7 @@ def plan_hold(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_step_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         step = plan_service.plan_step_back(
             plan=_active_plan(patient),
@@ -281,7 +288,7 @@ def plan_step_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_morning(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         step = plan_service.plan_switch_to_morning(
             plan=_active_plan(patient),
@@ -297,7 +304,7 @@ def plan_morning(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         plan_service.plan_taper_and_end(
             plan=_active_plan(patient),
@@ -316,7 +323,7 @@ def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def pause_new(request: HttpRequest, pk: int) -> HttpResponse:
+def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         _, findings = plan_service.ldn_pause_record(
             patient=patient,
@@ -336,7 +343,7 @@ def pause_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     step = get_object_or_404(DoseStep.objects.select_related("plan"), pk=step_pk, plan__patient=patient)
     today = patient.local_today()
@@ -385,7 +392,7 @@ def plan_step_edit(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @patient_required
 @require_GET
-def my_plan(request: HttpRequest) -> HttpResponse:
+def my_plan(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()
     schedule = schedule_of(patient)
@@ -407,6 +414,6 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def plan_acknowledge(request: HttpRequest) -> HttpResponse:
+def plan_acknowledge(request: AuthenticatedRequest) -> HttpResponse:
     plan_service.plan_acknowledge(patient=own_patient(request))
-    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("my_plan") else "today")
+    return redirect("my_plan" if request.POST.get("next") == reverse("my_plan") else "today")

@@ -4,12 +4,18 @@ reviewed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from journal.access import clinician_of, clinician_required, patient_for, visible_patients
+from journal.access import (
+    AuthenticatedRequest,
+    clinician_of,
+    clinician_required,
+    patient_for,
+    visible_patients,
+)
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
 from journal.models import Medication, Patient
@@ -24,15 +30,17 @@ from journal.services.review import patient_mark_reviewed
 
 
 @clinician_required
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: AuthenticatedRequest) -> HttpResponse:
     clinician = clinician_of(request)
     patients = visible_patients(request.user)
     whole_clinic = clinician.is_clinic_admin and request.GET.get("scope") != "mine"
     if not whole_clinic:
         patients = patients.filter(clinicians=clinician)
-    sort = request.GET.get("sort") if request.GET.get("sort") in ROSTER_SORTS else "name"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in ROSTER_SORTS else "name"
     descending = request.GET.get("dir") == "desc"
-    phase_is = request.GET.get("phase") if request.GET.get("phase") in PHASES else ""
+    phase_is = request.GET.get("phase", "")
+    phase_is = phase_is if phase_is in PHASES else ""
     flagged = request.GET.get("flagged") == "1"
     everyone = roster_rows(patients)
     rows = sorted_roster(everyone, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
@@ -71,7 +79,7 @@ ROSTER_COLUMNS = (
 DESCENDING_FIRST = {"advice", "new"}
 
 
-def _sort_links(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
+def _sort_links(request: AuthenticatedRequest, sort: str, descending: bool) -> list[dict]:
     """One header link per column: the current filters kept, the direction flipped on the
     column already sorted by."""
     links = []
@@ -106,7 +114,7 @@ def _order_summary(count: int, sort: str, descending: bool, phase_is: str, flagg
     return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}."
 
 
-def _attention_url(request: HttpRequest) -> str:
+def _attention_url(request: AuthenticatedRequest) -> str:
     query = request.GET.copy()
     query["sort"] = "attention"
     query.pop("dir", None)
@@ -114,7 +122,7 @@ def _attention_url(request: HttpRequest) -> str:
 
 
 @clinician_required
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clinician's page for one patient. Each section adds its own context."""
     patient = patient_for(request, pk)
     return render(request, "journal/review/patient.html", patient_page(patient))
@@ -158,7 +166,7 @@ def patient_page_sections(patient: Patient, schedule, day) -> dict:
 
 @require_POST
 @clinician_required
-def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def advice_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     overview = patient_overview(patient)
     form = AdviceDismissalForm(request.POST, cards=overview.assessment.open_cards)
@@ -171,10 +179,11 @@ def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Advice dismissed: {card.title}.")
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#advice")
         overview = patient_overview(patient)
-        form = None
+        context = {"patient": patient, "overview": overview, "dismiss_form": None}
+        return render(request, "journal/review/assessment.html#advice", context)
     elif not request.htmx:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(reverse("patient_detail", args=[patient.pk]) + "#advice")
     context = {"patient": patient, "overview": overview, "dismiss_form": form}
     return render(request, "journal/review/assessment.html#advice", context)
@@ -182,7 +191,7 @@ def advice_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @clinician_required
-def patient_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_reviewed(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     overview = patient_overview(patient)
     patient_mark_reviewed(
@@ -196,7 +205,7 @@ def patient_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def patient_medication_add(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_medication_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A clinician adds a medicine to the patient's list; the safety state follows at once."""
     patient = patient_for(request, pk)
     form = MedicationForm(request.POST, today=patient.local_today())
@@ -210,7 +219,7 @@ def patient_medication_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 @require_POST
-def patient_medication_stop(request: HttpRequest, pk: int, medication_pk: int) -> HttpResponse:
+def patient_medication_stop(request: AuthenticatedRequest, pk: int, medication_pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     medication = get_object_or_404(Medication, pk=medication_pk, patient=patient)
     form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
@@ -218,5 +227,5 @@ def patient_medication_stop(request: HttpRequest, pk: int, medication_pk: int) -
         medication_stop(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
         messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
     else:
-        messages.error(request, " ".join(form.errors["stopped_on"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["stopped_on"]))
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")

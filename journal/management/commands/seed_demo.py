@@ -333,7 +333,7 @@ class DemoBuilder:
                 dose_text=dose_text,
                 started_on=on(started),
                 stopped_on=on(stopped),
-                created_at=self.at(on(-10), 10),
+                created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             )
         return patient
 
@@ -345,6 +345,7 @@ class DemoBuilder:
     def medicines_added_today(patient: Patient, story: Story, first_dose: dt.date) -> None:
         """What the patient tells the clinic today, through their own medication page."""
         for name, dose_text, started in story.added_today:
+            assert patient.user is not None  # every demo patient has a login
             medication_add(
                 patient=patient,
                 actor=patient.user,
@@ -437,7 +438,9 @@ class DemoBuilder:
         )
         baselines = {name: self.rng.uniform(5.5, 7.5) for name in story.symptoms}
         symptoms = [self.symptoms[name] for name in story.symptoms]
-        entries, scores, effects = [], [], []
+        entries: list[DailyEntry] = []
+        scores: list[tuple[DailyEntry, Symptom, int]] = []
+        effects: list[tuple[DailyEntry, str, str]] = []
         day = start
         while day <= self.today:
             if day != self.today and self.rng.random() < story.missed_rate / 2:
@@ -450,9 +453,9 @@ class DemoBuilder:
                 patient=patient,
                 entry_date=day,
                 dose_taken=taken,
-                dose_mg=step.dose_mg if taken else None,
-                timing_taken=step.timing if taken else "",
-                time_taken=USUAL_CLOCK_TIME[step.timing] if taken else None,
+                dose_mg=step.dose_mg if step and taken else None,
+                timing_taken=step.timing if step and taken else "",
+                time_taken=USUAL_CLOCK_TIME[step.timing] if step and taken else None,
                 sleep_quality=self.score(
                     6
                     - self.side_effect_pressure(step_rows, day, story) * 3
