@@ -38,3 +38,26 @@ def test_the_zone_does_not_leak_into_the_next_request(client, alice):
     client.force_login(alice.user)
     client.get(reverse("today"))
     assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_the_readers_zone_costs_a_page_no_query(client, carol, django_assert_num_queries):
+    """The zone is kept in the session at login: a clinician's page does not read the clinic
+    again for it (the session and the login are read anyway)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(carol.user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("data_dictionary"))
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"journal_clinic"' not in tables
+    assert client.session["reader_time_zone"] == "Europe/London"
+
+
+def test_a_session_from_before_learns_its_zone_once(client, alice):
+    client.force_login(alice.user)
+    session = client.session
+    del session["reader_time_zone"]
+    session.save()
+    client.get(reverse("today"))
+    assert client.session["reader_time_zone"] == "Europe/London"
