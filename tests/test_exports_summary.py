@@ -92,7 +92,7 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
 
 
 def test_summary_reads(alices_course, django_assert_num_queries):
-    with django_assert_num_queries(14):  # the patient page's overview (10), then 4 of its own
+    with django_assert_num_queries(12):  # the overview (10: the file and the last review), then 2 of its own
         summary = appointment_summary(alices_course)
     assert summary.today == TODAY and summary.overview.record.day_on_ldn == 120
     assert (summary.since, summary.since_what) == (TODAY - 20 * DAY, "last review")

@@ -14,10 +14,9 @@ from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.models import (
     DailyEntry,
     Patient,
-    Symptom,
     SymptomScore,
 )
-from journal.selectors.records import schedule_of
+from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
 def _with_details(entries: QuerySet[DailyEntry]) -> QuerySet[DailyEntry]:
@@ -44,55 +43,36 @@ RECENT_ENTRY_DAYS = 14
 
 @dataclass(frozen=True)
 class RecentEntry:
-    entry: DailyEntry
-    scores: list[int | None]  # in the order of the symptoms asked for
+    entry: JournalDay
+    scores: list[int | None]  # in the order of the file's tracked symptoms
     changes: list[Change]
 
 
-def recent_entries(
-    patient: Patient, today: dt.date, symptoms: list[Symptom], days: int = RECENT_ENTRY_DAYS
-) -> list[RecentEntry]:
-    """The patient's entries of the last `days` days, newest first, with the scores of
-    `symptoms`, each edited one with the changes made since it was first saved (at most 6
-    queries)."""
-    entries = list(
-        _with_details(
-            patient.entries.filter(
-                entry_date__gt=today - dt.timedelta(days=days), entry_date__lte=today
-            ).order_by("-entry_date")
-        )
-    )
-    edited = [entry for entry in entries if entry.was_edited]
+def recent_entries(file: PatientFile, days: int = RECENT_ENTRY_DAYS) -> list[RecentEntry]:
+    """The file's entries of the last `days` days to its today, newest first, with the scores
+    of its tracked symptoms, each edited one with the changes made since it was first saved
+    (no query, or 2 when an entry was edited)."""
+    today = file.record.today
+    shown = [day for day in reversed(file.days) if today - dt.timedelta(days=days) < day.day <= today]
+    edited = [day.entry_id for day in shown if day.was_edited]
     versions: dict[int, list[Version]] = defaultdict(list)
     if edited:
-        ids = [entry.pk for entry in edited]
-        for row in DailyEntry.history.filter(id__in=ids).values("id", "history_date", *ENTRY_FIELDS):
+        for row in DailyEntry.history.filter(id__in=edited).values("id", "history_date", *ENTRY_FIELDS):
             versions[row["id"]].append(Version(row["history_date"], "entry", row))
-        score_rows = list(
-            SymptomScore.history.filter(entry_id__in=ids).values(
-                "entry_id", "symptom_id", "score", "history_date", "history_type"
-            )
-        )
-        names = dict(
-            Symptom.objects.filter(pk__in={row["symptom_id"] for row in score_rows}).values_list("pk", "name")
+        names = {symptom.pk: symptom.name for symptom in file.symptoms}
+        score_rows = SymptomScore.history.filter(entry_id__in=edited).values(
+            "entry_id", "symptom_id", "score", "history_date", "history_type"
         )
         for row in score_rows:
+            what = names.get(row["symptom_id"], "a symptom no longer tracked")
             versions[row["entry_id"]].append(
-                Version(
-                    row["history_date"],
-                    names[row["symptom_id"]],
-                    row,
-                    removed=row["history_type"] == "-",
-                )
+                Version(row["history_date"], what, row, removed=row["history_type"] == "-")
             )
     return [
         RecentEntry(
-            entry,
-            [
-                next((s.score for s in entry.scores.all() if s.symptom_id == symptom.pk), None)
-                for symptom in symptoms
-            ],
-            entry_changes(versions[entry.pk], entry.created_at) if entry.was_edited else [],
+            day,
+            [day.scores.get(symptom.pk) for symptom in file.symptoms],
+            entry_changes(versions[day.entry_id], day.created_at) if day.was_edited else [],
         )
-        for entry in entries
+        for day in shown
     ]

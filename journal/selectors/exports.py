@@ -181,7 +181,8 @@ class AppointmentSummary:
 
 
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
-    """The appointment summary of one patient (`patient_overview` and 6 more queries).
+    """The appointment summary of one patient (`patient_overview` and 2 more queries: the
+    previous export, the conditions).
     "Since the previous visit" runs from the later of the last review and the previous
     clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
     overview = patient_overview(patient, now)
@@ -191,12 +192,14 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
     exported = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
     since, since_what = previous_visit(today, reviewed, exported)
     logged = [(entry.day, entry.dose_taken) for entry in record.entries]
-    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT).select_related("prescriber__user")
     return AppointmentSummary(
         overview=overview,
         conditions=list(patient.conditions.all()),
-        plans=[SummaryPlan(plan, record.schedule.step_rows(today, plan.pk)) for plan in plans],
-        screening=patient.screenings.select_related("screened_by__user").first(),
+        plans=[
+            SummaryPlan(plan, record.schedule.step_rows(today, plan.pk))
+            for plan in reversed(overview.file.plans)
+        ],
+        screening=overview.file.screening,
         medications=[med for med in record.medications if med.taken_within(since, today)],
         since=since,
         since_what=since_what,

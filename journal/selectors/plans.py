@@ -4,16 +4,18 @@ its steps as the schedule places them today."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from journal.models import Patient, TitrationPlan
 from journal.schedule import Schedule
 
 
-def shown_plan(patient: Patient) -> TitrationPlan | None:
-    """The current plan, else the most recent prescribed one."""
-    plans = patient.plans.exclude(status=TitrationPlan.Status.DRAFT)
-    return plans.filter(status=TitrationPlan.Status.ACTIVE).first() or plans.first()
+def shown_plan(plans: Sequence[TitrationPlan]) -> TitrationPlan | None:
+    """Of a patient's prescribed plans (oldest first), the current one, else the latest."""
+    active = [plan for plan in plans if plan.status == TitrationPlan.Status.ACTIVE]
+    shown = active or list(plans)
+    return shown[-1] if shown else None
 
 
 def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
@@ -27,9 +29,14 @@ def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
     return f"ends on {plan.ended_on:%-d %b %Y}" if plan.ended_on else "active"
 
 
-def plan_section(patient: Patient, schedule: Schedule, today: dt.date) -> dict[str, Any]:
-    """The plan and its steps as the schedule places them on `today` (one truth for "now")."""
-    plan = shown_plan(patient)
+def prescribed_plans(patient: Patient) -> list[TitrationPlan]:
+    """The patient's prescribed (non-draft) plans, oldest first (1 query)."""
+    return list(patient.plans.exclude(status=TitrationPlan.Status.DRAFT).order_by("created_at", "pk"))
+
+
+def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.date) -> dict[str, Any]:
+    """The plan shown and its steps as the schedule places them on `today` (one truth for "now")."""
+    plan = shown_plan(plans)
     return {
         "plan": plan,
         "plan_state": plan_state(plan, today),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
@@ -46,16 +47,19 @@ from journal.schedule import (
     PlanRecord,
     Schedule,
 )
+from journal.vocabulary import side_effect_label
 
 
-def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
-    """Each patient's schedule from their prescribed (non-draft) plans and pauses (2 queries);
-    a patient with neither gets an empty schedule."""
+def _plans_and_schedules(
+    patient_ids: Iterable[int],
+) -> tuple[dict[int, list[TitrationPlan]], dict[int, Schedule]]:
+    """Each patient's prescribed (non-draft) plans, oldest first, and their schedule from those
+    plans and the pauses (2 queries); a patient with neither gets an empty schedule."""
     ids = list(patient_ids)
     steps = (
         DoseStep.objects.filter(plan__patient_id__in=ids)
         .exclude(plan__status=TitrationPlan.Status.DRAFT)
-        .select_related("plan")
+        .select_related("plan__prescriber__user")
         .order_by("plan__created_at", "plan_id", "start_date")
     )
     plans: dict[int, dict[int, tuple[TitrationPlan, list[PlannedStep]]]] = defaultdict(dict)
@@ -66,7 +70,7 @@ def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
     for pause in LdnPause.objects.filter(patient_id__in=ids):
         pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date, pause.reason))
-    return {
+    schedules = {
         pk: Schedule(
             [
                 PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
@@ -76,37 +80,60 @@ def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
         )
         for pk in ids
     }
+    return {pk: [plan for plan, _ in plans[pk].values()] for pk in ids}, schedules
+
+
+def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
+    """Each patient's schedule (2 queries)."""
+    return _plans_and_schedules(patient_ids)[1]
 
 
 def schedule_of(patient: Patient) -> Schedule:
     return schedules_for([patient.pk])[patient.pk]
 
 
+def period_of(medication: Medication, zone: dt.tzinfo) -> MedicationPeriod:
+    """A medicine on the list as the period it is taken: without a start date, from the
+    patient's local date it was listed on."""
+    return MedicationPeriod(
+        medication.name,
+        medication.dose_text,
+        medication.started_on,
+        medication.stopped_on,
+        listed_on=medication.created_at.astimezone(zone).date(),
+    )
+
+
+def _medications_for(patients: Iterable[Patient]) -> dict[int, list[Medication]]:
+    rows: dict[int, list[Medication]] = {patient.pk: [] for patient in patients}
+    for medication in Medication.objects.filter(patient_id__in=list(rows)):
+        rows[medication.patient_id].append(medication)
+    return rows
+
+
 def medication_periods_for(patients: Iterable[Patient]) -> dict[int, list[MedicationPeriod]]:
-    """Each patient's medication list as periods taken, in list order (1 query). A medicine
-    without a start date counts from the patient's local date it was listed on."""
-    zones = {patient.pk: patient.zone for patient in patients}
-    periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in zones}
-    for med in Medication.objects.filter(patient_id__in=list(zones)):
-        periods[med.patient_id].append(
-            MedicationPeriod(
-                med.name,
-                med.dose_text,
-                med.started_on,
-                med.stopped_on,
-                listed_on=med.created_at.astimezone(zones[med.patient_id]).date(),
-            )
-        )
-    return periods
+    """Each patient's medication list as periods taken, in list order (1 query)."""
+    patients = list(patients)
+    rows = _medications_for(patients)
+    return {patient.pk: [period_of(med, patient.zone) for med in rows[patient.pk]] for patient in patients}
+
+
+def _latest_screenings(patient_ids: Iterable[int]) -> dict[int, Screening]:
+    """Each patient's latest screening, with who screened (1 query)."""
+    latest: dict[int, Screening] = {}
+    screenings = (
+        Screening.objects.filter(patient_id__in=list(patient_ids))
+        .select_related("screened_by__user")
+        .order_by("-screened_at", "-pk")
+    )
+    for screening in screenings:
+        latest.setdefault(screening.patient_id, screening)
+    return latest
 
 
 def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnswers]:
     """Each patient's latest screening's answers (1 query); patients without one are absent."""
-    answers: dict[int, ScreeningAnswers] = {}
-    screenings = Screening.objects.filter(patient_id__in=list(patient_ids)).order_by("-screened_at", "-pk")
-    for screening in screenings:
-        answers.setdefault(screening.patient_id, ScreeningAnswers.from_record(screening))
-    return answers
+    return {pk: ScreeningAnswers.from_record(row) for pk, row in _latest_screenings(patient_ids).items()}
 
 
 def safety_of(patient: Patient, schedule: Schedule | None = None, day: dt.date | None = None) -> SafetyState:
@@ -123,13 +150,50 @@ def safety_of(patient: Patient, schedule: Schedule | None = None, day: dt.date |
 # --- one patient's journal as plain data (charts, response, advice, roster) -----------------
 
 
-def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
-    """Each patient's whole journal as plain data, as of their own local today (9 queries,
-    however many patients and days): plans and pauses, tracked symptoms, entries with their
-    scores and side effects, medications, the latest screening, dismissed advice."""
+@dataclass(frozen=True)
+class PatientFile:
+    """One patient's record (plain data for the domain core) and the rows the pages show
+    besides it, read together: the patient page, the summary and the review read a patient
+    once."""
+
+    record: PatientRecord
+    screening: Screening | None  # the latest, with who screened
+    plans: tuple[TitrationPlan, ...]  # prescribed plans, oldest first
+    symptoms: tuple[Symptom, ...]  # tracked, by name
+    medications: tuple[Medication, ...]  # the list's rows, for the forms that change them
+    days: tuple[JournalDay, ...]  # every logged day, oldest first
+
+
+@dataclass(frozen=True)
+class JournalDay:
+    """One logged day as the clinician's recent-entries table shows it."""
+
+    entry_id: int
+    day: dt.date
+    dose_taken: bool
+    dose_mg: Decimal | None
+    timing_taken: str
+    dose_deviation_confirmed: bool
+    sleep_quality: int | None
+    notes: str
+    edit_count: int
+    created_at: dt.datetime
+    scores: dict[int, int]  # symptom id → score
+    side_effects: tuple[tuple[str, str], ...]  # (words, severity)
+
+    @property
+    def was_edited(self) -> bool:
+        return self.edit_count > 0
+
+
+def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientFile]:
+    """Each patient's file as of their own local today (9 queries, however many patients and
+    days): plans, steps and pauses, the latest screening, tracked symptoms, entries with
+    their scores and side effects, the medication list, dismissed advice."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
-    schedules, answers = schedules_for(ids), screening_answers_for(ids)
+    plans, schedules = _plans_and_schedules(ids)
+    screenings = _latest_screenings(ids)
     tracked: dict[int, list[Symptom]] = defaultdict(list)
     links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
     for link in sorted(links, key=lambda link: link.symptom.name):
@@ -137,20 +201,7 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
     # Plain rows, not model instances: the roster reads every journal of the clinic.
     entries: dict[int, list[_EntryRow]] = defaultdict(list)
     for row in (
-        DailyEntry.objects.filter(patient_id__in=ids)
-        .order_by("entry_date")
-        .values_list(
-            "pk",
-            "patient_id",
-            "entry_date",
-            "dose_taken",
-            "dose_mg",
-            "timing_taken",
-            "created_at",
-            "updated_at",
-            "sleep_quality",
-            "notes",
-        )
+        DailyEntry.objects.filter(patient_id__in=ids).order_by("entry_date").values_list(*_EntryRow._fields)
     ):
         entries[row[1]].append(_EntryRow(*row))
     scores: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -163,26 +214,24 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
         entry__patient_id__in=ids
     ).values_list("entry_id", "kind", "severity", "other_text"):
         reports[entry_id].append((kind, severity, text))
-    medications = medication_periods_for(patients)
+    medications = _medications_for(patients)
     dismissed: dict[int, set[str]] = defaultdict(set)
     for patient_id, key in AdviceDismissal.objects.filter(patient_id__in=ids).values_list(
         "patient_id", "evidence_key"
     ):
         dismissed[patient_id].add(key)
-    records = {}
+    files = {}
     for patient in patients:
         today, logged, schedule = patient.local_today(now), entries[patient.pk], schedules[patient.pk]
-        records[patient.pk] = PatientRecord(
+        periods = [period_of(med, patient.zone) for med in medications[patient.pk]]
+        screening = screenings.get(patient.pk)
+        answers = ScreeningAnswers.from_record(screening) if screening else None
+        record = PatientRecord(
             today=today,
             schedule=schedule,
-            safety=safety_state(
-                answers=answers.get(patient.pk),
-                medications=medications[patient.pk],
-                schedule=schedule,
-                day=today,
-            ),
-            screened=patient.pk in answers,
-            medications=tuple(medications[patient.pk]),
+            safety=safety_state(answers=answers, medications=periods, schedule=schedule, day=today),
+            screened=screening is not None,
+            medications=tuple(periods),
             measures=_measures(tracked[patient.pk], logged, scores),
             entries=tuple(
                 LoggedEntry(
@@ -203,10 +252,47 @@ def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None)
             notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
             dismissed_keys=frozenset(dismissed[patient.pk]),
         )
-    return records
+        files[patient.pk] = PatientFile(
+            record=record,
+            screening=screening,
+            plans=tuple(plans[patient.pk]),
+            symptoms=tuple(tracked[patient.pk]),
+            medications=tuple(medications[patient.pk]),
+            days=tuple(_journal_day(entry, scores[entry.pk], reports[entry.pk]) for entry in logged),
+        )
+    return files
+
+
+def _journal_day(
+    entry: _EntryRow, scores: list[tuple[int, int]], reports: list[tuple[str, str, str]]
+) -> JournalDay:
+    return JournalDay(
+        entry_id=entry.pk,
+        day=entry.entry_date,
+        dose_taken=entry.dose_taken,
+        dose_mg=entry.dose_mg,
+        timing_taken=entry.timing_taken,
+        dose_deviation_confirmed=entry.dose_deviation_confirmed,
+        sleep_quality=entry.sleep_quality,
+        notes=entry.notes,
+        edit_count=entry.edit_count,
+        created_at=entry.created_at,
+        scores=dict(scores),
+        side_effects=tuple(
+            (text if kind == "other" and text else side_effect_label(kind), severity)
+            for kind, severity, text in reports
+        ),
+    )
+
+
+def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
+    """Each patient's record as plain data (`patient_files`, 9 queries)."""
+    return {pk: file.record for pk, file in patient_files(patients, now).items()}
 
 
 class _EntryRow(NamedTuple):
+    """A daily entry's columns, read as a plain row (named after the model's fields)."""
+
     pk: int
     patient_id: int
     entry_date: dt.date
@@ -217,6 +303,8 @@ class _EntryRow(NamedTuple):
     updated_at: dt.datetime
     sleep_quality: int | None
     notes: str
+    dose_deviation_confirmed: bool
+    edit_count: int
 
 
 def _measures(
@@ -253,29 +341,38 @@ def advice_open_at_review(patient_ids: Iterable[int]) -> dict[int, frozenset[str
     }
 
 
-@dataclass(frozen=True)
 class PatientOverview:
-    """What the patient chart, the response table, the advice cards and the review show."""
+    """What the patient chart, the response table, the advice cards and the review show. The
+    chart is drawn only when a page asks for it: the review's posts read only the advice."""
 
-    record: PatientRecord
-    assessment: Assessment
-    figure: dict[str, Any]
-    ranges: list[ChartRange]
-    weeks: list[WeekRow]
-    since_review: SinceReview
+    def __init__(self, file: PatientFile, open_at_review: frozenset[str], reviewed_at: dt.datetime | None):
+        self.file = file
+        self.record = file.record
+        self.assessment: Assessment = assess(file.record)
+        self.since_review: SinceReview = since_review(
+            self.record, self.assessment, reviewed_at, open_at_review
+        )
+
+    @cached_property
+    def figure(self) -> dict[str, Any]:
+        return patient_figure(self.record)
+
+    @cached_property
+    def ranges(self) -> list[ChartRange]:
+        return chart_ranges(self.record)
+
+    @cached_property
+    def weeks(self) -> list[WeekRow]:
+        return weekly_rows(self.record)
 
 
-def patient_overview(patient: Patient, now: dt.datetime | None = None) -> PatientOverview:
-    """One patient's chart, responses, advice and what is new since the last review (9
-    queries: `patient_records` and `advice_open_at_review`)."""
-    record = patient_records([patient], now)[patient.pk]
-    assessment = assess(record)
-    new = since_review(
-        record,
-        assessment,
-        patient.last_reviewed_at,
-        advice_open_at_review([patient.pk]).get(patient.pk, frozenset()),
-    )
-    return PatientOverview(
-        record, assessment, patient_figure(record), chart_ranges(record), weekly_rows(record), new
-    )
+def patient_overview(
+    patient: Patient, now: dt.datetime | None = None, *, open_at_review: frozenset[str] | None = None
+) -> PatientOverview:
+    """One patient's file, responses, advice and what is new since the last review (10
+    queries: `patient_files` and `advice_open_at_review`, unless the advice open at the last
+    review is given)."""
+    file = patient_files([patient], now)[patient.pk]
+    if open_at_review is None:
+        open_at_review = advice_open_at_review([patient.pk]).get(patient.pk, frozenset())
+    return PatientOverview(file, open_at_review, patient.last_reviewed_at)

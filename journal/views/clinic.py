@@ -153,7 +153,7 @@ class ClinicianSetPasswordView(SuccessMessageMixin, PasswordResetConfirmView):
     success_message = "Your password is set. Welcome to LDN Journal."
     post_reset_login = True
     # Several backends are configured (axes first): log in through the one that checks passwords.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "journal.auth.PasswordBackend"
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

@@ -25,6 +25,8 @@ def stash_link(request: HttpRequest, key: str, owner: int, link: str) -> None:
 def take_link(request: HttpRequest, key: str, owner: int) -> str | None:
     """The link kept for `owner`, removed as it is taken: shown once, never again."""
     links = request.session.get(key, {})
-    link = links.pop(str(owner), None)
+    if str(owner) not in links:
+        return None
+    link = links.pop(str(owner))
     request.session[key] = links
     return link

@@ -114,7 +114,7 @@ def accept_invitation(request: HtmxRequest, token: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="journal.auth.PasswordBackend")
             messages.success(request, "Welcome! Your login is ready.")
             return redirect("home")
     return render(request, "journal/invitations/accept.html", {"form": form, "patient": invitation.patient})

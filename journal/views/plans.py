@@ -35,7 +35,7 @@ from journal.measuring import patient_amount
 from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import StepState
-from journal.selectors.plans import plan_section
+from journal.selectors.plans import plan_section, prescribed_plans
 from journal.selectors.records import medication_periods_for, safety_of, schedule_of
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
@@ -199,7 +199,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _manage_context(patient: Patient, **forms) -> dict:
     today = patient.local_today()
     schedule = schedule_of(patient)
-    section = plan_section(patient, schedule, today)
+    section = plan_section(prescribed_plans(patient), schedule, today)
     plan = section["plan"]
     tomorrow = today + DAY
     defaults = {
@@ -396,7 +396,7 @@ def my_plan(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()
     schedule = schedule_of(patient)
-    section = plan_section(patient, schedule, today)
+    section = plan_section(prescribed_plans(patient), schedule, today)
     return render(
         request,
         "journal/plans/my_plan.html",

@@ -20,9 +20,9 @@ from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
 from journal.models import Medication, Patient
 from journal.schedule import PHASES
-from journal.selectors.entries import recent_entries
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
+from journal.selectors.review import patient_page as read_patient_page
 from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
 from journal.services.medications import medication_add, medication_stop
 from journal.services.review import advice_dismiss as dismiss_card
@@ -128,11 +128,12 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/review/patient.html", patient_page(patient))
 
 
-def patient_page(patient, **forms) -> dict:
-    overview = patient_overview(patient)
-    record = overview.record
+def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
+    """The patient page's context, from one read of the patient (`selectors.review.patient_page`)."""
+    page = read_patient_page(patient)
+    file = page.overview.file
+    record = file.record
     day, schedule = record.today, record.schedule
-    symptoms = list(patient.tracked_symptoms.all())
     return {
         "patient": patient,
         "day": day,
@@ -140,27 +141,17 @@ def patient_page(patient, **forms) -> dict:
         "ends_on": schedule.ends_on(day),
         "day_on_ldn": record.day_on_ldn,
         "first_dose": record.first_dose,
-        "conditions": list(patient.conditions.all()),
-        "symptoms": symptoms,
-        "medications": list(patient.medications.all()),
+        "conditions": page.conditions,
+        "symptoms": file.symptoms,
+        "medications": file.medications,
         "medication_form": forms.get("medication_form") or MedicationForm(today=day),
         "safety": record.safety,
-        "overview": overview,
-        "recent_entries": recent_entries(patient, day, symptoms),
-        **patient_page_sections(patient, schedule, day),
-    }
-
-
-def patient_page_sections(patient: Patient, schedule, day) -> dict:
-    """Context for the plan, screening, invitation and audit sections of the clinician's
-    patient page."""
-    return {
-        **plan_section(patient, schedule, day),
-        "screening": patient.screenings.select_related("screened_by__user").first(),
-        "invitation": patient.invitations.order_by("-created_at").first()
-        if patient.user_id is None
-        else None,
-        "audit_events": list(patient.audit_events.select_related("actor").order_by("at", "pk")),
+        "overview": page.overview,
+        "recent_entries": page.recent_entries,
+        **plan_section(file.plans, schedule, day),
+        "screening": file.screening,
+        "invitation": page.invitation,
+        "audit_events": page.audit_events,
     }
 
 

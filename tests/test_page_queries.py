@@ -1,0 +1,101 @@
+"""Every page's number of queries, pinned on the demo clinic (zulip's habit: a changed count
+is a design change to explain, not a number to bump). On a mismatch the test prints every
+query of the page.
+
+Counts include the session and the login (2 queries on every logged-in page). A page's count
+does not grow with the patient's history (tests/test_patient_chart_views.py and the
+benchmarks check that); these counts are for one demo patient (Anna) and the whole demo
+clinic (the roster)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.management.commands.seed_demo import DEMO_PASSWORD  # noqa: F401 - the demo's logins
+from journal.models import Patient, User
+from tests.factories import make_patient
+from tests.test_access import URLS
+
+# (url name, who opens it, queries). The patient pages are Anna's own; the clinician pages
+# are Dr Rivera's view of Anna (or the clinic); the clinic pages are the admin's.
+PAGES: dict[str, tuple[str, int]] = {
+    "today": ("anna", 9),
+    "entry": ("anna", 8),
+    "history": ("anna", 7),
+    "day_detail": ("anna", 7),
+    "medications": ("anna", 7),
+    "calendar": ("anna", 2),
+    "my_plan": ("anna", 7),
+    "my_chart": ("anna", 12),
+    "own_csv": ("anna", 2),
+    "data_dictionary": ("anna", 4),
+    "data_dictionary_csv": ("anna", 4),
+    "roster": ("dr.rivera", 13),
+    "rulebook": ("dr.rivera", 2),
+    "patient_detail": ("dr.rivera", 14),
+    "appointment_summary": ("dr.rivera", 16),
+    "patient_csv": ("dr.rivera", 4),
+    "clinic_csv": ("dr.rivera", 4),
+    "invite_patient": ("dr.rivera", 5),
+    "invitation_link": ("dr.rivera", 5),
+    "screening": ("dr.rivera", 4),
+    "plan_manage": ("dr.rivera", 6),
+    "plan_new": ("dr.rivera", 9),
+    "clinic_manage": ("admin.okafor", 6),
+    "clinician_add": ("admin.okafor", 2),
+    "care_team": ("admin.okafor", 6),
+}
+
+
+def _url(name: str, anna: Patient, new: Patient) -> str:
+    kwargs = next(kwargs for url_name, kwargs, _ in URLS if url_name == name)
+    whose = new if name == "plan_new" else anna  # the editor is for a patient without a plan
+    values = {key: whose.pk if value == "{alice}" else value for key, value in kwargs.items()}
+    if name == "day_detail":
+        values["day"] = (anna.local_today() - dt.timedelta(days=1)).isoformat()
+    return reverse(name, kwargs=values)
+
+
+def test_every_page_is_in_the_budget():
+    assert {name for name, _, _ in URLS} == set(PAGES)
+
+
+def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    anna = Patient.objects.get(user__username="anna")
+    new = make_patient(anna.clinic, None, name="Nora New", clinicians=tuple(anna.clinicians.all()))
+    mismatches = []
+    for name, (username, expected) in PAGES.items():
+        client.force_login(User.objects.get(username=username))
+        url = _url(name, anna, new)
+        client.get(url)  # the first request of a login settles its session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, (name, response.status_code)
+        if len(queries) != expected:
+            listing = "\n".join(f"    {query['sql'][:200]}" for query in queries.captured_queries)
+            mismatches.append(f"{name}: {len(queries)} queries, pinned at {expected}:\n{listing}")
+    assert not mismatches, "\n\n".join(mismatches)
+
+
+def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch):
+    """Dismissing advice and marking a patient reviewed read the advice, not the chart."""
+    import journal.selectors.records as records
+
+    def no_chart(record):
+        raise AssertionError("the chart was drawn")
+
+    monkeypatch.setattr(records, "patient_figure", no_chart)
+    client.force_login(carol.user)
+    response = client.post(reverse("patient_reviewed", args=[alice.pk]))
+    assert response.status_code == 302
+    response = client.post(reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"})
+    assert response.status_code == 302
