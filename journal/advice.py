@@ -187,6 +187,19 @@ class AdherenceCount:
     def rate(self) -> float | None:
         return self.taken / self.prescribed if self.prescribed else None
 
+    @property
+    def percent(self) -> int | None:
+        """The rate as a whole percent, rounded half up (13 of 14 is 93 %)."""
+        return None if self.prescribed == 0 else (200 * self.taken + self.prescribed) // (2 * self.prescribed)
+
+    @property
+    def in_words(self) -> str:
+        """ "12 of 14 prescribed days (86 %), 1 not logged", or "no dose prescribed"."""
+        if not self.prescribed:
+            return "no dose prescribed"
+        words = f"{self.taken} of {self.prescribed} prescribed days ({self.percent} %)"
+        return words + (f", {len(self.not_logged)} not logged" if self.not_logged else "")
+
 
 def count_adherence(
     entries: Iterable[tuple[dt.date, bool]],

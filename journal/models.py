@@ -396,6 +396,8 @@ class Severity(models.TextChoices):
 
 
 class SideEffectReport(models.Model):
+    """One side effect on one day's entry; "other" carries the patient's own words."""
+
     entry = models.ForeignKey(DailyEntry, on_delete=models.CASCADE, related_name="side_effects")
     kind = models.CharField(max_length=20, choices=SideEffectKind)
     severity = models.CharField(max_length=10, choices=Severity)
@@ -409,6 +411,15 @@ class SideEffectReport(models.Model):
                 condition=~Q(kind="other") | ~Q(other_text=""), name="other_side_effect_named"
             ),
         ]
+
+    @property
+    def words(self) -> str:
+        """What the side effect was: the patient's own words for "other"."""
+        return (
+            self.other_text
+            if self.kind == SideEffectKind.OTHER and self.other_text
+            else self.get_kind_display()
+        )
 
 
 class Medication(models.Model):

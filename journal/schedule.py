@@ -159,6 +159,11 @@ class StepRow:
     dose: Dose
     state: StepState
 
+    @property
+    def editable(self) -> bool:
+        """Only a step still ahead is changed in place; started steps are history."""
+        return self.state is StepState.UPCOMING
+
 
 @dataclass(frozen=True)
 class Run:
@@ -174,6 +179,7 @@ class Run:
 
 
 PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
+PHASE_STYLES = {"maintenance": "ok", "paused": "warn"}  # the badge a phase is shown with
 
 
 @dataclass(frozen=True)
@@ -330,15 +336,6 @@ class Schedule:
             start, end = max(run.first, first), last if run.last is None else min(run.last, last)
             days.update(start + offset * DAY for offset in range((end - start).days + 1))
         return days
-
-    def runs_between(self, first: dt.date, last: dt.date) -> list[Run]:
-        """The runs that touch `first`..`last`, clipped to it."""
-        clipped = []
-        for run in self.runs:
-            start, end = max(run.first, first), last if run.last is None else min(run.last, last)
-            if start <= end:
-                clipped.append(Run(run.dose, start, end))
-        return clipped
 
     def phase(self, day: dt.date) -> str:
         """Where a patient is on `day`:

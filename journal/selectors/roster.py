@@ -23,10 +23,7 @@ from journal.models import (
     Patient,
 )
 from journal.response import ATTENTION_ORDER
-from journal.schedule import (
-    PHASES,
-    Dose,
-)
+from journal.schedule import PHASE_STYLES, PHASES, Dose
 from journal.selectors.records import advice_open_at_review, patient_records
 
 
@@ -67,6 +64,10 @@ class RosterRow:
     @property
     def phase(self) -> str:
         return self.record.schedule.phase(self.today)
+
+    @property
+    def phase_style(self) -> str:
+        return PHASE_STYLES.get(self.phase, "")
 
     @property
     def adherence(self) -> AdherenceCount | None:
