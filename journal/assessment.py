@@ -24,7 +24,7 @@ from journal.advice import (
     open_cards,
     recent_adherence,
 )
-from journal.response import ResponseClass, SymptomResponse, WindowSummary, assess_symptom
+from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import direction_label
@@ -115,10 +115,6 @@ class Assessment:
         return min(
             tracked, key=lambda item: (item.response.response_class.rank, item.measure.name), default=None
         )
-
-    @property
-    def main_class(self) -> ResponseClass | None:
-        return self.main.response.response_class if self.main else None
 
 
 def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) -> AdviceInput:

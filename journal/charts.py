@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -485,11 +484,6 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         annotations=[*titles, *window_labels],
     )
     return {**fig.to_plotly_json(), "config": chart_config()}
-
-
-def figure_json(figure: JSONDict) -> str:
-    """The figure as the compact JSON that is sent to the browser."""
-    return json.dumps(figure, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

@@ -262,14 +262,6 @@ def find_opioids(text: str) -> list[str]:
     return _terms_in(text, MedicationCategory.OPIOID)
 
 
-def find_thyroid_medicines(text: str) -> list[str]:
-    return _terms_in(text, *THYROID_CATEGORIES)
-
-
-def find_immunosuppressants(text: str) -> list[str]:
-    return _terms_in(text, MedicationCategory.IMMUNOSUPPRESSANT)
-
-
 @lru_cache(maxsize=4096)
 def classify_medication(name: str) -> frozenset[MedicationCategory]:
     """The categories a medication name falls in (empty for anything else). Cached: the

@@ -520,10 +520,6 @@ class SafetyState:
         return worst_level(self.findings)
 
     @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(finding.code for finding in self.findings)
-
-    @property
     def concerns(self) -> tuple[Finding, ...]:
         """Findings that block or warn (not the standing notes)."""
         return tuple(finding for finding in self.findings if finding.level in (Level.BLOCK, Level.WARN))

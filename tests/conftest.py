@@ -1,16 +1,42 @@
-"""Shared people for every test.
+"""Shared people and fixtures for every test.
 
 Clinic A: patients alice and bob, clinician carol (assigned to alice), clinic admin ada.
 Clinic B: clinician charlie and patient dave, who must see nothing of clinic A's.
+
+The clock: a module names its moment once and every test in it runs at that moment,
+
+    NOW = dt.datetime(2026, 3, 20, 19, 0, tzinfo=dt.UTC)
+    pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
+
+or, without `usefixtures`, only the tests (and fixtures) that ask for `frozen`.
 """
 
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from journal.catalogue import load_catalogue
 from journal.models import Condition, Symptom
 from tests.factories import make_clinic, make_clinician, make_patient
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "frozen_at(moment): the moment the `frozen` fixture holds the clock at (no ticking)"
+    )
+
+
+@pytest.fixture
+def frozen(request):
+    """The clock held still at the moment of the closest `frozen_at` mark (the test's, its
+    class's or its module's); yields that moment."""
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        pytest.fail("the `frozen` fixture needs a moment: mark the test or module frozen_at(moment)")
+    (moment,) = marker.args
+    with time_machine.travel(moment, tick=False):
+        yield moment
 
 
 def _is_transactional(request) -> bool:

@@ -18,6 +18,7 @@ from journal.models import (
     TitrationPlan,
     User,
 )
+from tests.dates import DAY
 
 _serial = count(1)
 
@@ -95,8 +96,7 @@ def make_busy_clinic(
     """Many patients with `days` days of journal each, fast (bulk inserts, no history rows):
     a dose step-up on day 7 and day 60, Pain scored, one day a week unlogged, a headache on
     every tenth entry. Returns the first day."""
-    day = dt.timedelta(days=1)
-    first = last_day - (days - 1) * day
+    first = last_day - (days - 1) * DAY
     pain = Symptom.objects.get(clinic=None, name="Pain")
     people = Patient.objects.bulk_create(
         [Patient(clinic=clinic, name=f"Patient {n}", code=f"{code}{n:03d}") for n in range(patients)]
@@ -105,13 +105,13 @@ def make_busy_clinic(
     link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
     plans = TitrationPlan.objects.bulk_create(
         [
-            TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * day)
+            TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * DAY)
             for person in people
         ]
     )
     DoseStep.objects.bulk_create(
         [
-            DoseStep(plan=plan, start_date=first + offset * day, dose_mg=Decimal(dose))
+            DoseStep(plan=plan, start_date=first + offset * DAY, dose_mg=Decimal(dose))
             for plan in plans
             for offset, dose in ((7, "1.5"), (60, "3"))
         ]
@@ -120,7 +120,7 @@ def make_busy_clinic(
         [
             DailyEntry(
                 patient=person,
-                entry_date=first + n * day,
+                entry_date=first + n * DAY,
                 dose_taken=True,
                 dose_mg=Decimal("1.5"),
                 timing_taken="bedtime",
@@ -140,3 +140,40 @@ def make_busy_clinic(
         batch_size=5000,
     )
     return first
+
+
+def log_days(
+    patient: Patient,
+    first: dt.date,
+    last: dt.date,
+    *,
+    scores: dict[str, int] | None = None,
+    side_effect_every: int = 10,
+) -> None:
+    """One entry a day with scores (default Pain 6, Fatigue 6), sleep quality and a mild
+    headache every `side_effect_every` days, in a few bulk queries."""
+    scores = scores or {"Pain": 6, "Fatigue": 6}
+    days = [first + offset * DAY for offset in range((last - first).days + 1)]
+    entries = DailyEntry.objects.bulk_create(
+        DailyEntry(
+            patient=patient,
+            entry_date=day,
+            dose_taken=True,
+            dose_mg=Decimal("3"),
+            timing_taken="bedtime",
+            sleep_quality=6,
+            notes="ok" if day.day == 1 else "",
+        )
+        for day in days
+    )
+    symptoms = {symptom.name: symptom for symptom in Symptom.objects.filter(clinic=None, name__in=scores)}
+    SymptomScore.objects.bulk_create(
+        SymptomScore(entry=entry, symptom=symptoms[name], score=score)
+        for entry in entries
+        for name, score in scores.items()
+    )
+    SideEffectReport.objects.bulk_create(
+        SideEffectReport(entry=entry, kind="headache", severity="mild")
+        for index, entry in enumerate(entries)
+        if index % side_effect_every == 0
+    )

@@ -16,6 +16,8 @@ def assert_keeps_data_on_the_page(config: dict) -> None:
     """The chart's toolbar offers zoom, pan, reset and a PNG, and nothing that sends it away."""
     buttons = [name for group in config["modeBarButtons"] for name in group]
     assert buttons == ["zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage"]
-    assert config["showSendToCloud"] is False and config["plotlyServerURL"] == ""
-    assert config["showEditInChartStudio"] is False and config["showLink"] is False
+    assert config["showSendToCloud"] is False
+    assert config["plotlyServerURL"] == ""
+    assert config["showEditInChartStudio"] is False
+    assert config["showLink"] is False
     assert config["displaylogo"] is False

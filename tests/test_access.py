@@ -102,7 +102,8 @@ def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name
         client.force_login(request.getfixturevalue(role).user)
     response = client.get(url_for(name, kwargs, alice))
     if role == "anonymous":
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
     elif role in allowed:
         assert response.status_code == 200
     else:
@@ -122,7 +123,8 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
         client.force_login(request.getfixturevalue(role).user)
     response = client.post(reverse(name, kwargs={"pk": alice.pk}), {"note": "x", "reason": "x", "name": "x"})
     if role == "anonymous":
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
     else:
         assert response.status_code in (403, 404)
     assert not AuditEvent.objects.filter(patient=alice).exists()
@@ -133,15 +135,20 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):
     client.force_login(charlie.user)
     content = client.get(reverse("roster")).content.decode()
-    assert "Dave" in content and "Alice" not in content
+    assert "Dave" in content
+    assert "Alice" not in content
 
     client.force_login(carol.user)
     content = client.get(reverse("roster")).content.decode()
-    assert "Alice" in content and "Bob" not in content and "Dave" not in content
+    assert "Alice" in content
+    assert "Bob" not in content
+    assert "Dave" not in content
 
     client.force_login(ada.user)
     content = client.get(reverse("roster")).content.decode()
-    assert "Alice" in content and "Bob" in content and "Dave" not in content
+    assert "Alice" in content
+    assert "Bob" in content
+    assert "Dave" not in content
 
 
 @pytest.mark.parametrize(("role", "target"), [("alice", "/today/"), ("carol", "/clinic/patients/")])

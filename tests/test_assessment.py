@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 
 from journal.advice import RULE_LOW_ADHERENCE, RULE_PLAN_REVIEW, RULE_SAFETY_ALERT, ReportedSideEffect
-from journal.assessment import DAY, LoggedEntry, Measure, PatientRecord, assess, since_review
+from journal.assessment import LoggedEntry, Measure, PatientRecord, assess, since_review
 from journal.response import ResponseClass
 from journal.safety import MedicationPeriod, ScreeningAnswers, safety_state
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
+from tests.dates import DAY
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 REVIEWED = dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC)
@@ -85,7 +86,6 @@ def test_main_symptom_is_the_worst_ranked_tracked_one(measures, expected):
 def test_no_main_symptom_without_tracked_symptoms():
     assessment = assess(record([sleep(5, improved_to=5)]))
     assert assessment.main is None
-    assert assessment.main_class is None
 
 
 def test_every_measure_is_assessed_in_its_own_direction():

@@ -25,17 +25,13 @@ from journal.findings import Level
 from journal.models import LdnPause, Medication, Patient, Screening, SideEffectReport
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
+from tests.dates import DAY
 from tests.factories import make_entry, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC)  # Monday 15 June 2026, 12:00 in London
 TODAY = NOW.date()
-DAY = dt.timedelta(days=1)
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
 # --- the patient states -----------------------------------------------------------------------
@@ -322,7 +318,8 @@ def advice(client, alice, carol, truth):
     dose = schedule_of(alice).prescribed(TODAY)
     for card in cards:
         if " mg at " in card.suggestion or " mg in " in card.suggestion:
-            assert dose is not None and dose.phrase in card.suggestion, card
+            assert dose is not None, card
+            assert dose.phrase in card.suggestion, card
     safety_cards = [card for card in cards if card.rule == "safety_alert"]
     assert [card.evidence[0] for card in safety_cards] == [f.message for f in truth["safety"].alerts]
     if any(card.rule == "thyroid_review" for card in cards):

@@ -39,9 +39,9 @@ from journal.findings import Finding
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
 from journal.schedule import PlannedStep, PlanRecord, Schedule
+from tests.dates import DAY
 
 TODAY = dt.date(2026, 11, 21)
-DAY = dt.timedelta(days=1)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
 ENERGY = SimpleNamespace(pk=2, name="Energy", higher_is_better=True, clinic_id=None)
 

@@ -6,24 +6,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
 from journal.selectors.exports import appointment_summary
+from tests.dates import DAY
 from tests.factories import make_entry, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
-DAY = dt.timedelta(days=1)
 FIRST_DOSE = TODAY - 119 * DAY  # day 120 on LDN: the 3–6-month window has started
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -75,26 +70,32 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "Appointment summary: Alice" in page and "Day 120 on LDN" in page
-    assert "Fibromyalgia" in page and "4.5 mg at bedtime" in page
+    assert "Appointment summary: Alice" in page
+    assert "Day 120 on LDN" in page
+    assert "Fibromyalgia" in page
+    assert "4.5 mg at bedtime" in page
     assert all(
         f">{day:%-d %b %Y}</td>" in page for day in (FIRST_DOSE, FIRST_DOSE + 28 * DAY, FIRST_DOSE + 56 * DAY)
     )
     assert "knee surgery" in page
-    assert "Thyroid medication: the dose may need adjusting" in page and "watch for palpitations" in page
+    assert "Thyroid medication: the dose may need adjusting" in page
+    assert "watch for palpitations" in page
     # Since the last review 20 days ago: vivid dreams on two days (the one at the start is older).
-    assert "Side effects since 1 Nov 2026" in page and "Since the last review." in page
+    assert "Side effects since 1 Nov 2026" in page
+    assert "Since the last review." in page
     assert "Vivid dreams</td><td>2</td><td>moderate</td>" in page
     # The last 14 days: one dose logged as not taken, one day not logged.
     assert "12 of 14 prescribed days (86 %), 1 not logged" in page
-    assert "substantial improvement" in page and "no change" in page
+    assert "substantial improvement" in page
+    assert "no change" in page
     assert_keeps_data_on_the_page(rendered_chart(page, "summary-chart")["config"])  # the print chart too
 
 
 def test_summary_reads(alices_course, django_assert_num_queries):
     with django_assert_num_queries(12):  # the overview (10: the file and the last review), then 2 of its own
         summary = appointment_summary(alices_course)
-    assert summary.today == TODAY and summary.overview.record.day_on_ldn == 120
+    assert summary.today == TODAY
+    assert summary.overview.record.day_on_ldn == 120
     assert (summary.since, summary.since_what) == (TODAY - 20 * DAY, "last review")
     assert [(str(row.dose.dose_mg), row.state) for plan in summary.plans for row in plan.steps] == [
         ("1.500", "past"),

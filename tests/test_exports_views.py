@@ -27,12 +27,11 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
+from tests.dates import DAY
 from tests.factories import make_busy_clinic, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
-DAY = dt.timedelta(days=1)
-pytestmark = pytest.mark.django_db
 PER_DAY_COLUMNS = {
     "patient_code",
     "date",
@@ -43,10 +42,7 @@ PER_DAY_COLUMNS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
 def body(response) -> str:
@@ -101,7 +97,8 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
         .order_by("start_date")
     )
     symptom_columns = [f"{symptom.name} score" for symptom in anna.tracked_symptoms.all()]
-    assert len(symptom_columns) == 3 and set(symptom_columns) <= set(rows[0])
+    assert len(symptom_columns) == 3
+    assert set(symptom_columns) <= set(rows[0])
     gaps = 0
     for row in rows:
         day = dt.date.fromisoformat(row["date"])
@@ -143,8 +140,10 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
         )
     assert gaps >= 3  # the days before the first entry, at least
     edited_row = next(row for row in rows if row["date"] == edited.entry_date.isoformat())
-    assert edited_row["notes"] == 'Slept "badly", café;\nthen fine' and edited_row["edited"] == "yes"
-    assert edited_row["side_effect_other"] == "mild" and edited_row["side_effect_other_text"] == "dry mouth"
+    assert edited_row["notes"] == 'Slept "badly", café;\nthen fine'
+    assert edited_row["edited"] == "yes"
+    assert edited_row["side_effect_other"] == "mild"
+    assert edited_row["side_effect_other_text"] == "dry mouth"
 
 
 def test_file_name_byte_order_mark_and_no_caching(client, alice, carol):
@@ -204,7 +203,8 @@ def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
     # The request's own queries, then 1 + 8 per batch of 50 patients (41 today): not one per row.
     with django_assert_max_num_queries(44), CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
-        assert response.status_code == 200 and response.streaming
+        assert response.status_code == 200
+        assert response.streaming
         # Nothing of the journal is read until the body is iterated: the rows are made as they go.
         assert not any('FROM "journal_dailyentry"' in query["sql"] for query in queries.captured_queries)
         chunks = list(response.streaming_content)
@@ -212,11 +212,13 @@ def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
     assert len(chunks) > 50  # sent piece by piece, never built whole
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
     assert len(rows) == 200 * 180
-    assert rows[0]["patient_code"] == "C000" and rows[-1]["patient_code"] == "C199"
+    assert rows[0]["patient_code"] == "C000"
+    assert rows[-1]["patient_code"] == "C199"
     assert {row["date"] for row in rows[:180]} == set(every_day(first, TODAY))
     blank = [row for row in rows if row["dose_taken"] == ""]
     assert len(blank) == 200 * sum(1 for n in range(180) if n % 7 == 3)
-    assert rows[100]["Pain score"] == "4" and rows[100]["prescribed_dose_mg"] == "3"
+    assert rows[100]["Pain score"] == "4"
+    assert rows[100]["prescribed_dose_mg"] == "3"
 
 
 def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
@@ -251,7 +253,8 @@ def test_a_bad_range_is_explained_and_nothing_is_exported(client, alice, carol, 
     client.force_login(carol.user)
     url = reverse("patient_csv", kwargs={"pk": alice.pk})
     response = client.get(url, {"start": start.isoformat() if start else "", "end": end.isoformat()})
-    assert response.status_code == 200 and not response.streaming
+    assert response.status_code == 200
+    assert not response.streaming
     assert message in response.content.decode()
     assert 'class="error-summary"' in response.content.decode()
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
@@ -261,7 +264,8 @@ def test_default_range_runs_from_the_previous_export_or_90_days(client, alice, c
     client.force_login(carol.user)
     url = reverse("patient_csv", kwargs={"pk": alice.pk})
     page = client.get(url).content.decode()
-    assert f'value="{(TODAY - 89 * DAY).isoformat()}"' in page and f'value="{TODAY.isoformat()}"' in page
+    assert f'value="{(TODAY - 89 * DAY).isoformat()}"' in page
+    assert f'value="{TODAY.isoformat()}"' in page
     assert "No earlier export" in page
 
     with time_machine.travel(NOW - 12 * DAY, tick=False):
@@ -311,7 +315,8 @@ def test_every_export_is_recorded(client, alice, bob, carol, ada):
     }
     assert patient_event.summary == f"CSV of {alice.export_label}, 2026-11-16 to 2026-11-21"
     assert (clinic_event.patient, clinic_event.clinic, clinic_event.actor) == (None, alice.clinic, ada.user)
-    assert clinic_event.details["patients"] == 2 and clinic_event.details["scope"] == "clinic"
+    assert clinic_event.details["patients"] == 2
+    assert clinic_event.details["scope"] == "clinic"
     assert (own_event.patient, own_event.actor, own_event.details["by"]) == (alice, alice.user, "patient")
 
 
@@ -325,7 +330,8 @@ def test_a_patient_downloads_everything_they_logged(client, alice, bob, carol):
     client.force_login(alice.user)
 
     page = client.get(reverse("own_csv"))
-    assert page.status_code == 200 and b"Download my CSV" in page.content
+    assert page.status_code == 200
+    assert b"Download my CSV" in page.content
     rows = parse(client.get(reverse("own_csv"), {"download": "1"}))
 
     assert [row["date"] for row in rows] == every_day(TODAY - 20 * DAY, TODAY)
@@ -349,7 +355,8 @@ def test_the_data_dictionary_covers_every_column(client, clinic, alice, bob, car
     response = client.get(reverse("data_dictionary_csv"))
     described = {row["column"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
     assert set(header) <= set(described)
-    assert all(row["description"] and row["allowed_values"] for row in described.values())
+    assert all(row["description"] for row in described.values())
+    assert all(row["allowed_values"] for row in described.values())
     assert described["Hot flushes score"]["unit"] == "score"
     page = client.get(reverse("data_dictionary")).content.decode()
     assert all(f"<code>{name}</code>" in page for name in described)

@@ -41,8 +41,10 @@ def test_invite_creates_the_patient_and_shows_the_link_once(client, carol, setti
     response = _invite(client)
     patient = Patient.objects.get(name="Nora Quill")
     assert response.url == reverse("invitation_link", args=[patient.pk])
-    assert patient.clinic == carol.clinic and list(patient.clinicians.all()) == [carol]
-    assert patient.time_zone == "Europe/Paris" and patient.user is None
+    assert patient.clinic == carol.clinic
+    assert list(patient.clinicians.all()) == [carol]
+    assert patient.time_zone == "Europe/Paris"
+    assert patient.user is None
     assert {s.name for s in patient.tracked_symptoms.all()} == {"Pain", "Hand tremor", "Jaw ache"}
     assert Symptom.objects.get(name="Jaw ache").clinic == carol.clinic
     assert [c.name for c in patient.conditions.all()] == ["Chronic urticaria"]
@@ -52,7 +54,8 @@ def test_invite_creates_the_patient_and_shows_the_link_once(client, carol, setti
     link = _link_from(page)
     token = link.rsplit("/", 2)[-2]
     invitation = patient.invitations.get()
-    assert invitation.token_hash == token_hash(token) and token not in invitation.token_hash
+    assert invitation.token_hash == token_hash(token)
+    assert token not in invitation.token_hash
     assert invitation.expires_at - invitation.created_at == dt.timedelta(days=7)
     assert mail.outbox == []
     # Shown once: the app keeps no copy of the token.
@@ -65,7 +68,8 @@ def test_invitation_is_emailed_when_mail_is_set_up(client, carol, settings):
     client.force_login(carol.user)
     page = client.get(_invite(client).url)
     (message,) = mail.outbox
-    assert message.to == ["nora@example.org"] and _link_from(page) in message.body
+    assert message.to == ["nora@example.org"]
+    assert _link_from(page) in message.body
     assert "Also sent by email" in page.content.decode()
 
 
@@ -76,7 +80,8 @@ def test_invite_form_errors_save_nothing(client, carol, alice):
     response = _invite(client, name="", time_zone="Mars/Olympus", code="A-1")
     assert response.status_code == 200
     content = response.content.decode()
-    assert "This field is required" in content and "already has this code" in content
+    assert "This field is required" in content
+    assert "already has this code" in content
     assert not Patient.objects.filter(name="Nora Quill").exists()
 
 
@@ -98,7 +103,8 @@ def test_accepting_sets_the_password_and_logs_in(client, newcomer, carol):
     response = client.post(url, {"username": "nora", "password1": PASSWORD, "password2": PASSWORD})
     assert response.url == reverse("home")
     newcomer.refresh_from_db()
-    assert newcomer.user.username == "nora" and newcomer.user.check_password(PASSWORD)
+    assert newcomer.user.username == "nora"
+    assert newcomer.user.check_password(PASSWORD)
     assert client.get(reverse("today")).status_code == 200
     assert Invitation.objects.get().used_at is not None
     assert AuditEvent.objects.filter(patient=newcomer, kind=AuditEvent.Kind.INVITATION_ACCEPTED).count() == 1
@@ -125,9 +131,11 @@ def test_password_validators_apply(client, newcomer, carol, password1, password2
         reverse("accept_invitation", args=[token]),
         {"username": "noraquill", "password1": password1, "password2": password2},
     )
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 200
+    assert message in response.content.decode()
     newcomer.refresh_from_db()
-    assert newcomer.user is None and Invitation.objects.get().used_at is None
+    assert newcomer.user is None
+    assert Invitation.objects.get().used_at is None
 
 
 def test_taken_username_is_refused(client, newcomer, carol, alice):
@@ -147,7 +155,8 @@ def test_invitation_expires_after_7_days(client, newcomer, carol):
         assert client.get(url).status_code == 200
     with time_machine.travel(dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)):
         response = client.get(url)
-        assert response.status_code == 410 and "expired" in response.content.decode()
+        assert response.status_code == 410
+        assert "expired" in response.content.decode()
 
 
 def test_unknown_token_is_404(client, db):

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 def test_login_page_logs_a_patient_in_and_out(client, alice):
     response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
     assert client.get(reverse("today")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("today")).status_code == 302

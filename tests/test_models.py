@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from journal.models import AuditEvent, DailyEntry, DoseStep, SymptomScore, TitrationPlan
 from tests.factories import make_entry, make_plan
 
-DAY = dt.date(2026, 5, 1)
+ON = dt.date(2026, 5, 1)
 
 
 def integrity_error(make):
@@ -19,31 +19,31 @@ def integrity_error(make):
 
 
 def test_one_entry_per_patient_per_date(alice):
-    make_entry(alice, DAY)
-    integrity_error(lambda: make_entry(alice, DAY))
+    make_entry(alice, ON)
+    integrity_error(lambda: make_entry(alice, ON))
 
 
 @pytest.mark.parametrize("score", [-1, 11])
 def test_symptom_scores_are_0_to_10(alice, score):
-    entry = make_entry(alice, DAY)
+    entry = make_entry(alice, ON)
     symptom = alice.tracked_symptoms.first()
     integrity_error(lambda: SymptomScore.objects.create(entry=entry, symptom=symptom, score=score))
 
 
 @pytest.mark.parametrize("sleep", [-1, 11])
 def test_sleep_quality_is_0_to_10(alice, sleep):
-    integrity_error(lambda: make_entry(alice, DAY, sleep_quality=sleep))
+    integrity_error(lambda: make_entry(alice, ON, sleep_quality=sleep))
 
 
 @pytest.mark.parametrize("dose", ["0", "-1", "16.001", "50"])
 def test_entry_doses_are_positive_and_within_ldn_range(alice, dose):
-    integrity_error(lambda: make_entry(alice, DAY, dose_mg=Decimal(dose)))
+    integrity_error(lambda: make_entry(alice, ON, dose_mg=Decimal(dose)))
 
 
 def test_no_dose_mg_on_a_day_the_dose_was_not_taken(alice):
     integrity_error(
         lambda: DailyEntry.objects.create(
-            patient=alice, entry_date=DAY, dose_taken=False, dose_mg=Decimal("1.5")
+            patient=alice, entry_date=ON, dose_taken=False, dose_mg=Decimal("1.5")
         )
     )
 
@@ -51,22 +51,22 @@ def test_no_dose_mg_on_a_day_the_dose_was_not_taken(alice):
 @pytest.mark.parametrize("dose", ["0", "-0.5", "50"])
 def test_step_doses_are_positive_and_within_ldn_range(alice, carol, dose):
     plan = make_plan(alice, carol, [])
-    integrity_error(lambda: DoseStep.objects.create(plan=plan, start_date=DAY, dose_mg=Decimal(dose)))
+    integrity_error(lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal(dose)))
 
 
 def test_an_eighth_of_a_milligram_is_exact(alice, carol):
-    plan = make_plan(alice, carol, [(DAY, "0.125")])
+    plan = make_plan(alice, carol, [(ON, "0.125")])
     assert plan.steps.get().dose_mg == Decimal("0.125")
 
 
 def test_one_active_plan_per_patient(alice, carol):
-    make_plan(alice, carol, [(DAY, "1.5")])
-    make_plan(alice, carol, [(DAY, "1.5")], status=TitrationPlan.Status.DRAFT)
-    integrity_error(lambda: make_plan(alice, carol, [(DAY, "1.5")]))
+    make_plan(alice, carol, [(ON, "1.5")])
+    make_plan(alice, carol, [(ON, "1.5")], status=TitrationPlan.Status.DRAFT)
+    integrity_error(lambda: make_plan(alice, carol, [(ON, "1.5")]))
 
 
 def test_entry_edits_are_kept_in_history(alice):
-    entry = make_entry(alice, DAY, sleep_quality=4)
+    entry = make_entry(alice, ON, sleep_quality=4)
     entry.sleep_quality = 7
     entry.save()
     assert [h.sleep_quality for h in entry.history.order_by("history_date")] == [4, 7]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -18,62 +17,17 @@ from journal.models import (
     AuditEvent,
     DailyEntry,
     Patient,
-    SideEffectReport,
-    Symptom,
-    SymptomScore,
 )
-from journal.selectors.records import patient_overview, patient_records
 from journal.selectors.roster import roster_rows
-from tests.factories import make_patient, make_plan
+from tests.dates import DAY
+from tests.factories import log_days, make_patient, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 15)
-DAY = dt.timedelta(days=1)
 FIRST_DOSE = TODAY - 100 * DAY  # day 101 on LDN: past 12 weeks, in the 3–6-month window
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def log_days(
-    patient: Patient,
-    first: dt.date,
-    last: dt.date,
-    *,
-    scores: dict[str, int] | None = None,
-    side_effect_every: int = 10,
-) -> None:
-    """One entry a day with scores (default Pain 6, Fatigue 6), sleep quality and a mild
-    headache every `side_effect_every` days, in a few bulk queries."""
-    scores = scores or {"Pain": 6, "Fatigue": 6}
-    days = [first + offset * DAY for offset in range((last - first).days + 1)]
-    entries = DailyEntry.objects.bulk_create(
-        DailyEntry(
-            patient=patient,
-            entry_date=day,
-            dose_taken=True,
-            dose_mg=Decimal("3"),
-            timing_taken="bedtime",
-            sleep_quality=6,
-            notes="ok" if day.day == 1 else "",
-        )
-        for day in days
-    )
-    symptoms = {symptom.name: symptom for symptom in Symptom.objects.filter(clinic=None, name__in=scores)}
-    SymptomScore.objects.bulk_create(
-        SymptomScore(entry=entry, symptom=symptoms[name], score=score)
-        for entry in entries
-        for name, score in scores.items()
-    )
-    SideEffectReport.objects.bulk_create(
-        SideEffectReport(entry=entry, kind="headache", severity="mild")
-        for index, entry in enumerate(entries)
-        if index % side_effect_every == 0
-    )
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -99,21 +53,6 @@ PLAN_REVIEW_KEY = f"plan_review:{FIRST_DOSE.isoformat()}:84"
 # --- queries ---------------------------------------------------------------------------------
 
 
-def test_patient_records_run_a_fixed_number_of_queries(django_assert_num_queries, alice_on_ldn, bob, carol):
-    make_plan(bob, carol, [(FIRST_DOSE, "1.5")])
-    log_days(bob, FIRST_DOSE, TODAY, scores={"Pain": 4})
-    patients = list(Patient.objects.filter(pk__in=[alice_on_ldn.pk, bob.pk]))
-    with django_assert_num_queries(9):
-        records = patient_records(patients)
-    with django_assert_num_queries(9):
-        patient_records([alice_on_ldn])
-    assert len(records[alice_on_ldn.pk].entries) == 108
-    assert [m.name for m in records[bob.pk].measures] == ["Fatigue", "Pain", "Sleep quality"]
-    assert len(records[bob.pk].measures[0].series) == 0  # tracked, never scored
-    with django_assert_num_queries(10):
-        patient_overview(alice_on_ldn)
-
-
 def test_patient_page_runs_the_same_queries_for_30_and_300_days(client, alice, carol):
     make_plan(alice, carol, [(TODAY - 290 * DAY, "1.5"), (TODAY - 276 * DAY, "3")])
     client.force_login(carol.user)
@@ -137,7 +76,9 @@ def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol
     content = response.content.decode()
     figure = response.context["overview"].figure
     assert json.dumps(figure["data"][0]["x"][1]) in content  # the figure rides in json_script
-    assert 'id="chart-data"' in content and "vendor/plotly.min.js" in content and "js/chart.js" in content
+    assert 'id="chart-data"' in content
+    assert "vendor/plotly.min.js" in content
+    assert "js/chart.js" in content
     assert 'role="img"' not in content
     assert "The chart as a table, week by week" in content
     assert_keeps_data_on_the_page(rendered_chart(content)["config"])
@@ -176,7 +117,9 @@ def test_page_says_when_the_baseline_is_too_thin(client, alice, carol):
         "1 entry in the 7 days before the first dose and no entries in the first 7 days on LDN: "
         "too few for a baseline (4 needed)."
     ) in table
-    assert "points better" not in table and "points worse" not in table and "unchanged" not in table
+    assert "points better" not in table
+    assert "points worse" not in table
+    assert "unchanged" not in table
 
 
 def test_page_says_which_windows_lack_entries(client, alice, carol):
@@ -216,7 +159,8 @@ def test_page_and_summary_show_the_percent_and_window_the_class_came_from(client
     summary = pain_row(client.get(summary_url).content.decode())
     for row in (patient_page, summary):
         assert ">minimal improvement</span>" in row
-        assert "2.1 points better (29 %)" in row and "30 %)" not in row
+        assert "2.1 points better (29 %)" in row
+        assert "30 %)" not in row
         assert "Judged on the 8–10-week window: the 3–6-month window has 2 entries so far (4 needed)." in row
 
 
@@ -230,7 +174,8 @@ def test_dismiss_with_a_note_over_htmx(client, alice_on_ldn, carol):
     assert response.status_code == 200
     content = response.content.decode()
     assert content.lstrip().startswith('<section class="card" id="advice"')
-    assert "No open advice." in content and "1 dismissed card not shown" in content
+    assert "No open advice." in content
+    assert "1 dismissed card not shown" in content
     dismissal = AdviceDismissal.objects.get(patient=alice_on_ldn)
     assert (dismissal.rule, dismissal.evidence_key, dismissal.dismissed_by) == (
         "plan_review",
@@ -276,7 +221,8 @@ def test_a_note_error_keeps_the_typed_text_next_to_its_field(client, alice_on_ld
     data = {"key": PLAN_REVIEW_KEY, "note": "x" * 501}
     response = dismiss(client, alice_on_ldn, data, HTTP_HX_REQUEST="true")
     content = response.content.decode()
-    assert 'aria-invalid="true"' in content and "x" * 501 in content
+    assert 'aria-invalid="true"' in content
+    assert "x" * 501 in content
     assert not AdviceDismissal.objects.exists()
 
 
@@ -334,7 +280,8 @@ def test_patient_sees_own_chart_without_advice(client, alice_on_ldn):
     assert "You are on day 101" in content
     assert 'id="chart-data"' in content
     assert_keeps_data_on_the_page(rendered_chart(content)["config"])
-    assert "Advice" not in content and "No clear response" not in content
+    assert "Advice" not in content
+    assert "No clear response" not in content
     assert f'href="{reverse("my_chart")}" aria-current="page"' in content
 
 
@@ -343,7 +290,8 @@ def test_patient_chart_before_the_first_dose(client, clinic):
     log_days(patient, TODAY - 3 * DAY, TODAY)
     client.force_login(patient.user)
     content = client.get(reverse("my_chart")).content.decode()
-    assert "You are on day" not in content and "Week" not in content.split("chart-data")[0]
+    assert "You are on day" not in content
+    assert "Week" not in content.split("chart-data")[0]
 
 
 # --- the roster: main symptom, open advice, new since review ---------------------------------

@@ -5,7 +5,6 @@ Runs on PostgreSQL only (real concurrent transactions); .ci/run requires it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 
@@ -15,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import AuditEvent, Screening, TitrationPlan
+from tests.dates import DAY
 from tests.factories import make_clinic, make_clinician, make_patient, make_plan
 
 SUBMITS = 6
-DAY = dt.timedelta(days=1)
 
 
 def at_once(count: int, post: Callable[[], int]) -> list[int]:

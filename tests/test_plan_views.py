@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from journal.models import AuditEvent, LdnPause, Medication, Screening, TitrationPlan
@@ -19,11 +18,7 @@ NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026, also in
 TODAY = NOW.date()
 D = dt.date
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
 def kinds(patient) -> list[str]:
@@ -66,10 +61,12 @@ def test_screening_is_prefilled_from_the_medication_list(client, alice, carol):
     client.force_login(carol.user)
     content = client.get(reverse("screening", args=[alice.pk])).content.decode()
     assert 'name="opioid_use_last_14_days" id="id_opioid_use_last_14_days" checked' in content
-    assert 'value="Tramadol 50 mg"' in content and 'value="2026-02-27"' in content
+    assert 'value="Tramadol 50 mg"' in content
+    assert 'value="2026-02-27"' in content
     assert 'name="thyroid_medication" id="id_thyroid_medication" checked' in content
     # The judgement of the pre-filled answers is shown with its reason.
-    assert "at least 7 needed" in content and "LDN blocks opioids" in content
+    assert "at least 7 needed" in content
+    assert "LDN blocks opioids" in content
 
 
 def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(client, alice, carol):
@@ -87,12 +84,15 @@ def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(clien
     )
     assert response.url == reverse("plan_new", args=[alice.pk]) + "?start_date=2026-03-09"
     screening = Screening.objects.get(patient=alice)
-    assert screening.opioid_names == "codeine" and screening.thyroid_medication
+    assert screening.opioid_names == "codeine"
+    assert screening.thyroid_medication
     (event,) = AuditEvent.objects.filter(patient=alice)
-    assert event.kind == AuditEvent.Kind.SCREENING and event.actor == carol.user
+    assert event.kind == AuditEvent.Kind.SCREENING
+    assert event.actor == carol.user
     assert {f["code"] for f in event.details["findings"]} == {"opioid_washout_short", "thyroid_watch"}
     page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
-    assert 'data-testid="finding-thyroid_watch"' in page and "thyroid signs" in page
+    assert 'data-testid="finding-thyroid_watch"' in page
+    assert "thyroid signs" in page
 
 
 # --- the editor ----------------------------------------------------------------------------
@@ -124,8 +124,10 @@ def test_htmx_preview_returns_only_the_preview(client, alice, carol):
     content = response.content.decode()
     # The table goes into the preview's body; only the summary's text goes into the live
     # region, which stays in place (out of band, innerHTML).
-    assert content.lstrip().startswith('<div class="table-wrap"') and "<html" not in content
-    assert "0.5 mL = 0.5 mg" in content and "2.5 mL = 2.5 mg" in content
+    assert content.lstrip().startswith('<div class="table-wrap"')
+    assert "<html" not in content
+    assert "0.5 mL = 0.5 mg" in content
+    assert "2.5 mL = 2.5 mg" in content
     assert content.rstrip().endswith(
         '<p id="preview-summary" hx-swap-oob="innerHTML">'
         "3 steps, 0.5 mg to 2.5 mg, 1 finding stopping the save, no warnings.</p>"
@@ -141,8 +143,10 @@ def test_applying_a_template_fills_its_doses(client, alice, carol):
     )
     content = response.content.decode()
     # New parameters; the template choice itself is not swapped (focus stays on it).
-    assert content.lstrip().startswith('<div id="plan-params"') and 'name="template"' not in content
-    assert 'name="start_mg" value="1.5"' in content and 'name="target_mg" value="4.5"' in content
+    assert content.lstrip().startswith('<div id="plan-params"')
+    assert 'name="template"' not in content
+    assert 'name="start_mg" value="1.5"' in content
+    assert 'name="target_mg" value="4.5"' in content
     assert '<div id="preview-body" hx-swap-oob="innerHTML">' in content
     assert '<p id="preview-summary" hx-swap-oob="innerHTML">3 steps, 1.5 mg to 4.5 mg,' in content
 
@@ -170,7 +174,8 @@ def test_first_plan_needs_a_screening(client, alice, carol):
     assert not TitrationPlan.objects.exists()
     # A refused save comes back with its reason focused (autofocus), not at the top.
     summary = content.split('data-testid="refused">', 1)[1].split("</div>", 1)[0]
-    assert "The plan was not saved." in summary and "No safety screening is recorded yet." in summary
+    assert "The plan was not saved." in summary
+    assert "No safety screening is recorded yet." in summary
     assert 'role="alert" tabindex="-1" autofocus data-testid="refused"' in content
 
 
@@ -189,7 +194,9 @@ def test_saving_a_plan(client, alice, carol):
     response = client.post(reverse("plan_new", args=[alice.pk]), editor_data())
     assert response.url == reverse("plan_manage", args=[alice.pk])
     plan = TitrationPlan.objects.get(patient=alice)
-    assert plan.status == "active" and plan.prescriber == carol and plan.strength_mg == Decimal("0.5")
+    assert plan.status == "active"
+    assert plan.prescriber == carol
+    assert plan.strength_mg == Decimal("0.5")
     assert [(s.start_date.isoformat(), str(s.dose_mg)) for s in plan.steps.all()] == [
         ("2026-03-02", "0.500"),
         ("2026-03-09", "1.000"),
@@ -200,7 +207,8 @@ def test_saving_a_plan(client, alice, carol):
     ]
     screening.refresh_from_db()
     alice.refresh_from_db()
-    assert screening.plan == plan and alice.plan_changed_at == NOW
+    assert screening.plan == plan
+    assert alice.plan_changed_at == NOW
     assert kinds(alice) == ["screening", "plan_created"]
 
 
@@ -220,13 +228,15 @@ def test_dose_bands_in_the_editor(client, alice, carol, fields, message, saved_a
     client.force_login(carol.user)
     url = reverse("plan_new", args=[alice.pk])
     response = client.post(url, editor_data(**fields))
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 200
+    assert message in response.content.decode()
     assert not TitrationPlan.objects.exists()
     response = client.post(url, editor_data(confirm_warnings="on", **fields))
     assert TitrationPlan.objects.exists() == saved_after_confirming
     if saved_after_confirming:
         (event,) = AuditEvent.objects.filter(patient=alice, kind=AuditEvent.Kind.WARNING_CONFIRMED)
-        assert message in event.summary and event.actor == carol.user
+        assert message in event.summary
+        assert event.actor == carol.user
 
 
 def test_a_low_target_is_noted_without_confirmation(client, alice, carol):
@@ -266,11 +276,13 @@ def test_opioid_washout_blocks_or_warns(client, alice, carol, stopped_on, expect
     response = client.post(url, editor_data())
     content = response.content.decode()
     if expected == "block":
-        assert "at least 7 needed" in content and "blocks LDN" in content
+        assert "at least 7 needed" in content
+        assert "blocks LDN" in content
         client.post(url, editor_data(confirm_warnings="on"))
         assert not TitrationPlan.objects.exists()
     elif expected == "warn":
-        assert "within the 7–14-day window" in content and not TitrationPlan.objects.exists()
+        assert "within the 7–14-day window" in content
+        assert not TitrationPlan.objects.exists()
         client.post(url, editor_data(confirm_warnings="on"))
         assert TitrationPlan.objects.exists()
         assert kinds(alice).count(AuditEvent.Kind.WARNING_CONFIRMED) == 1
@@ -369,7 +381,8 @@ def test_each_change_is_applied_and_audited_once(client, alice, carol, ramp, nam
     assert steps_of(ramp) == steps
     assert kinds(alice) == [kind]
     alice.refresh_from_db()
-    assert alice.plan_changed_at == NOW and alice.has_unacknowledged_plan_change
+    assert alice.plan_changed_at == NOW
+    assert alice.has_unacknowledged_plan_change
     # Past steps keep their history untouched.
     assert all(s.history.count() == 1 for s in ramp.steps.filter(start_date__lt=TODAY))
 
@@ -441,10 +454,13 @@ def test_bad_changes_are_refused_with_a_reason(client, alice, carol, ramp, name,
     before = steps_of(ramp)
     response = client.post(reverse(name, args=[alice.pk]), data)
     content = response.content.decode()
-    assert response.status_code == 400 and message in content
-    assert steps_of(ramp) == before and kinds(alice) == []
+    assert response.status_code == 400
+    assert message in content
+    assert steps_of(ramp) == before
+    assert kinds(alice) == []
     # The reason is the one thing focused when the page comes back.
-    assert content.count("autofocus") == 1 and 'role="alert" tabindex="-1" autofocus' in content
+    assert content.count("autofocus") == 1
+    assert 'role="alert" tabindex="-1" autofocus' in content
 
 
 def test_editing_a_future_step(client, alice, carol, ramp):
@@ -459,7 +475,8 @@ def test_editing_a_future_step(client, alice, carol, ramp):
     assert kinds(alice) == ["plan_changed"]
 
     response = client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": ""})
-    assert response.status_code == 400 and "larger than 1.5 mg" in response.content.decode()
+    assert response.status_code == 400
+    assert "larger than 1.5 mg" in response.content.decode()
     client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": "", "confirm_warnings": "on"})
     step.refresh_from_db()
     assert step.dose_mg == Decimal("3.5")
@@ -474,7 +491,8 @@ def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):
     response = client.post(url, {"dose_mg": "0.5", "timing": "bedtime", "note": ""})
     assert response.status_code == 400
     step.refresh_from_db()
-    assert step.dose_mg == Decimal("1") and kinds(alice) == []
+    assert step.dose_mg == Decimal("1")
+    assert kinds(alice) == []
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -495,8 +513,10 @@ def test_another_clinic_cannot_change_the_plan(client, alice, carol, charlie, ra
     client.force_login(charlie.user)
     before = steps_of(ramp)
     assert client.post(reverse(name, args=[alice.pk]), data).status_code == 404
-    assert steps_of(ramp) == before and kinds(alice) == []
-    assert not LdnPause.objects.exists() and Screening.objects.count() == 1
+    assert steps_of(ramp) == before
+    assert kinds(alice) == []
+    assert not LdnPause.objects.exists()
+    assert Screening.objects.count() == 1
 
 
 def test_another_clinic_cannot_edit_a_step(client, alice, charlie, ramp):
@@ -539,9 +559,11 @@ def test_patient_sees_the_plan_read_only(client, alice, carol, ramp):
     client.force_login(alice.user)
     content = client.get(reverse("my_plan")).content.decode()
     assert 'data-testid="todays-dose">1 mg at bedtime' in content
-    assert "2 capsules = 1 mg" in content and "Mon 9 Mar 2026" in content
+    assert "2 capsules = 1 mg" in content
+    assert "Mon 9 Mar 2026" in content
     assert "Mon 16 Feb 2026" not in content  # past steps are left out
-    assert "Edit" not in content and "Save" not in content
+    assert "Edit" not in content
+    assert "Save" not in content
 
 
 def test_plan_change_notice_until_acknowledged(client, alice, carol, ramp):

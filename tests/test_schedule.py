@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule, StepState
+from journal.vocabulary import format_mg
+from tests.dates import DAY
 
 D = dt.date
-DAY = dt.timedelta(days=1)
 PAST, NOW, PAUSED, UPCOMING, ENDED, REPLACED = (
     StepState.PAST,
     StepState.NOW,
@@ -390,14 +391,13 @@ def test_runs_are_cut_by_pauses_and_plan_ends(pauses, runs):
     assert run_rows(Schedule([PLAN_1, PLAN_2], pauses).runs) == runs
 
 
-def test_runs_between_are_clipped_to_the_range():
-    runs = TWO_PLANS.runs_between(D(2026, 3, 5), D(2026, 5, 3))
-    assert run_rows(runs) == [
-        ("1.5", D(2026, 3, 5), D(2026, 3, 9)),
-        ("1.5", D(2026, 3, 13), D(2026, 3, 14)),
-        ("3", D(2026, 3, 15), D(2026, 3, 31)),
-        ("0.5", D(2026, 5, 1), D(2026, 5, 3)),
-    ]
+def test_prescribed_days_are_the_runs_clipped_to_the_range():
+    assert TWO_PLANS.prescribed_days(D(2026, 3, 5), D(2026, 5, 3)) == (
+        days(D(2026, 3, 5), D(2026, 3, 9))
+        | days(D(2026, 3, 13), D(2026, 3, 14))
+        | days(D(2026, 3, 15), D(2026, 3, 31))
+        | days(D(2026, 5, 1), D(2026, 5, 3))
+    )
 
 
 # --- the phase ------------------------------------------------------------------------------
@@ -459,3 +459,118 @@ def test_a_dose_tells_the_patient_what_to_measure(
     assert prescribed.measured_phrase == measured_phrase
     assert prescribed.amount == amount
     assert prescribed.ask_pharmacist is ask_pharmacist
+
+
+# --- one plan: what is prescribed, the next step, the first dose; the phase of each kind of plan
+
+
+STEPS = (
+    PlannedStep(D(2026, 3, 1), Decimal("1.5"), "bedtime"),
+    PlannedStep(D(2026, 3, 15), Decimal("3"), "bedtime"),
+    PlannedStep(D(2026, 3, 29), Decimal("4.5"), "morning"),
+)
+
+
+SCHEDULE = Schedule([PlanRecord(1, STEPS)])
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2026, 2, 28), None),  # before the first step
+        (D(2026, 3, 1), ("1.5", "bedtime")),  # a step's first day
+        (D(2026, 3, 14), ("1.5", "bedtime")),  # the day before the next step
+        (D(2026, 3, 15), ("3", "bedtime")),
+        (D(2026, 3, 29), ("4.5", "morning")),
+        (D(2027, 1, 1), ("4.5", "morning")),  # long after the last step
+    ],
+)
+def test_prescribed_along_one_plan(day, expected):
+    step = SCHEDULE.prescribed(day)
+    assert (None if step is None else (format_mg(step.dose_mg), step.timing)) == expected
+
+
+def test_nothing_is_prescribed_from_the_plans_end_date():
+    ended = Schedule([PlanRecord(1, STEPS[:1], ended_on=D(2026, 4, 1))])
+    assert ended.prescribed(D(2026, 3, 31)) is not None
+    assert ended.prescribed(D(2026, 4, 1)) is None
+
+
+def test_a_later_plan_takes_over_from_an_ended_one():
+    schedule = Schedule(
+        [
+            PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("4.5")),), ended_on=D(2026, 4, 1)),
+            PlanRecord(2, (PlannedStep(D(2026, 5, 1), Decimal("0.5")),)),
+        ]
+    )
+    assert schedule.prescribed(D(2026, 4, 15)) is None
+    assert schedule.prescribed(D(2026, 5, 2)).plan_id == 2
+
+
+@pytest.mark.parametrize(
+    ("day", "dose"),
+    [(D(2026, 3, 9), "1.5"), (D(2026, 3, 10), None), (D(2026, 3, 20), None), (D(2026, 3, 21), "3")],
+)
+def test_nothing_is_prescribed_while_ldn_is_paused(day, dose):
+    schedule = Schedule([PlanRecord(1, STEPS)], [PausePeriod(D(2026, 3, 10), D(2026, 3, 20))])
+    step = schedule.prescribed(day)
+    assert (None if step is None else format_mg(step.dose_mg)) == dose
+
+
+@pytest.mark.parametrize(
+    ("day", "next_start"),
+    [(D(2026, 2, 1), D(2026, 3, 1)), (D(2026, 3, 15), D(2026, 3, 29)), (D(2026, 3, 29), None)],
+)
+def test_next_step(day, next_start):
+    step = SCHEDULE.next_step(day)
+    assert (None if step is None else step.start_date) == next_start
+
+
+def test_first_dose_of_one_plan():
+    assert SCHEDULE.first_dose == D(2026, 3, 1)
+    assert Schedule().first_dose is None
+
+
+def _s(day: dt.date, dose: str, timing: str = "bedtime") -> PlannedStep:
+    return PlannedStep(day, Decimal(dose), timing)
+
+
+RAMP = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "3"), _s(D(2026, 3, 29), "4.5")))]
+
+
+MORNING_SWITCH = [PlanRecord(1, (_s(D(2026, 3, 1), "1.5"), _s(D(2026, 3, 15), "1.5", "morning")))]
+
+
+TAPER = [PlanRecord(1, (_s(D(2026, 3, 1), "4.5"), _s(D(2026, 4, 15), "1.5")), ended_on=D(2026, 5, 1))]
+
+
+NEXT_PLAN = [
+    PlanRecord(1, (_s(D(2026, 3, 1), "3"),), ended_on=D(2026, 4, 1)),
+    PlanRecord(2, (_s(D(2026, 5, 1), "1.5"),)),
+]
+
+
+PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "day", "pauses", "expected"),
+    [
+        ([], D(2026, 3, 1), [], "baseline"),
+        (RAMP, D(2026, 2, 25), [], "baseline"),
+        (RAMP, D(2026, 3, 1), [], "titrating"),
+        (RAMP, D(2026, 3, 28), [], "titrating"),
+        (RAMP, D(2026, 3, 29), [], "maintenance"),
+        (RAMP, D(2026, 3, 20), PAUSE, "paused"),
+        (RAMP, D(2026, 2, 25), [PausePeriod(D(2026, 2, 20), D(2026, 2, 27))], "baseline"),
+        (RAMP, D(2026, 3, 26), PAUSE, "titrating"),
+        (MORNING_SWITCH, D(2026, 3, 2), [], "maintenance"),  # a timing switch is not titration
+        (TAPER, D(2026, 4, 1), [], "titrating"),  # a taper step ahead
+        (TAPER, D(2026, 4, 20), [], "maintenance"),
+        (TAPER, D(2026, 5, 1), [], "ended"),
+        (NEXT_PLAN, D(2026, 4, 10), [], "paused"),  # between plans: nothing now, more ahead
+        (NEXT_PLAN, D(2026, 5, 1), [], "maintenance"),
+    ],
+)
+def test_phase_of_a_ramp_a_switch_a_taper_and_the_next_plan(schedule, day, pauses, expected):
+    assert Schedule(schedule, pauses).phase(day) == expected

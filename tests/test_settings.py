@@ -49,7 +49,8 @@ def test_production_refuses_a_missing_or_weak_secret_key(secret):
 
 def test_debug_must_be_a_boolean():
     result = manage("check", DEBUG="maybe")
-    assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
 
 
 def test_htmx_keeps_to_this_site_and_stores_no_pages(client, alice):

@@ -1,5 +1,6 @@
-"""What is prescribed on a date (journal.schedule), and the rules a new plan is checked
-against (journal.titration): start low, go slow — from the previous plan's last dose too."""
+"""The titration rules (journal.titration): the dose bands, the rules a dose, a run of steps and
+a new plan are checked against — start low, go slow, from the previous plan's last dose too —
+and the plan templates. What a plan prescribes on a date is in tests/test_schedule.py."""
 
 from __future__ import annotations
 
@@ -9,108 +10,23 @@ from decimal import Decimal
 import pytest
 
 from journal.findings import Level
-from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 from journal.titration import (
     DOSE_BANDS,
     DOSE_RULES,
     LOW_DOSE,
+    PLAN_TEMPLATES,
     ULTRA_LOW,
     VERY_LOW,
     band_of,
+    check_dose,
     check_new_plan,
+    check_steps,
     check_target,
+    generate_steps,
 )
-from journal.vocabulary import dose_phrase, format_mg, timing_words
+from tests.dates import DAY
 
 D = dt.date
-DAY = dt.timedelta(days=1)
-STEPS = (
-    PlannedStep(D(2026, 3, 1), Decimal("1.5"), "bedtime"),
-    PlannedStep(D(2026, 3, 15), Decimal("3"), "bedtime"),
-    PlannedStep(D(2026, 3, 29), Decimal("4.5"), "morning"),
-)
-SCHEDULE = Schedule([PlanRecord(1, STEPS)])
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (D(2026, 2, 28), None),  # before the first step
-        (D(2026, 3, 1), ("1.5", "bedtime")),  # a step's first day
-        (D(2026, 3, 14), ("1.5", "bedtime")),  # the day before the next step
-        (D(2026, 3, 15), ("3", "bedtime")),
-        (D(2026, 3, 29), ("4.5", "morning")),
-        (D(2027, 1, 1), ("4.5", "morning")),  # long after the last step
-    ],
-)
-def test_prescribed(day, expected):
-    step = SCHEDULE.prescribed(day)
-    assert (None if step is None else (format_mg(step.dose_mg), step.timing)) == expected
-
-
-def test_nothing_is_prescribed_from_the_plans_end_date():
-    ended = Schedule([PlanRecord(1, STEPS[:1], ended_on=D(2026, 4, 1))])
-    assert ended.prescribed(D(2026, 3, 31)) is not None
-    assert ended.prescribed(D(2026, 4, 1)) is None
-
-
-def test_a_later_plan_takes_over_from_an_ended_one():
-    schedule = Schedule(
-        [
-            PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("4.5")),), ended_on=D(2026, 4, 1)),
-            PlanRecord(2, (PlannedStep(D(2026, 5, 1), Decimal("0.5")),)),
-        ]
-    )
-    assert schedule.prescribed(D(2026, 4, 15)) is None
-    assert schedule.prescribed(D(2026, 5, 2)).plan_id == 2
-
-
-@pytest.mark.parametrize(
-    ("day", "dose"),
-    [(D(2026, 3, 9), "1.5"), (D(2026, 3, 10), None), (D(2026, 3, 20), None), (D(2026, 3, 21), "3")],
-)
-def test_nothing_is_prescribed_while_ldn_is_paused(day, dose):
-    schedule = Schedule([PlanRecord(1, STEPS)], [PausePeriod(D(2026, 3, 10), D(2026, 3, 20))])
-    step = schedule.prescribed(day)
-    assert (None if step is None else format_mg(step.dose_mg)) == dose
-
-
-@pytest.mark.parametrize(
-    ("day", "next_start"),
-    [(D(2026, 2, 1), D(2026, 3, 1)), (D(2026, 3, 15), D(2026, 3, 29)), (D(2026, 3, 29), None)],
-)
-def test_next_step(day, next_start):
-    step = SCHEDULE.next_step(day)
-    assert (None if step is None else step.start_date) == next_start
-
-
-def test_first_dose():
-    assert SCHEDULE.first_dose == D(2026, 3, 1)
-    assert Schedule().first_dose is None
-
-
-@pytest.mark.parametrize(
-    ("dose", "text"), [("0.125", "0.125"), ("3.000", "3"), ("1.500", "1.5"), ("10", "10"), ("1E+1", "10")]
-)
-def test_format_mg(dose, text):
-    assert format_mg(Decimal(dose)) == text
-
-
-@pytest.mark.parametrize(
-    ("dose", "timing", "phrase"),
-    [
-        ("3.000", "bedtime", "3 mg at bedtime"),
-        ("1.5", "morning", "1.5 mg in the morning"),
-        ("0.5", "other", "0.5 mg at another time"),
-        ("0.5", "noon", "0.5 mg noon"),  # an unknown value is shown as stored
-    ],
-)
-def test_dose_phrase(dose, timing, phrase):
-    assert dose_phrase(Decimal(dose), timing) == phrase
-
-
-def test_timing_words():
-    assert timing_words("bedtime") == "at bedtime"
 
 
 # --- dose bands -----------------------------------------------------------------------------
@@ -260,3 +176,183 @@ def test_dose_rules_cite_a_source_or_say_they_are_the_apps_own():
         if rule.code == "not_positive":
             continue  # a plain definition: a step prescribes a dose
         assert "[0" in rule.reason or "the app's own" in rule.reason, rule.code
+
+
+# --- plan templates, and the dose rules for single doses, steps and plans ---------------------
+
+
+START = D(2026, 3, 2)
+
+
+def _steps(template_key: str, start: dt.date = START) -> list[tuple[str, str]]:
+    t = PLAN_TEMPLATES[template_key]
+    steps = generate_steps(start, t.start_mg, t.increment_mg, t.interval_days, t.target_mg)
+    return [(day.isoformat(), f"{dose.normalize():f}") for day, dose in steps]
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("standard", [("2026-03-02", "1.5"), ("2026-03-16", "3"), ("2026-03-30", "4.5")]),
+        (
+            "gentle",
+            [
+                ("2026-03-02", "0.5"),
+                ("2026-03-09", "1"),
+                ("2026-03-16", "1.5"),
+                ("2026-03-23", "2"),
+                ("2026-03-30", "2.5"),
+                ("2026-04-06", "3"),
+            ],
+        ),
+        (
+            "sensitive",
+            [
+                ("2026-03-02", "0.5"),
+                ("2026-03-16", "0.75"),
+                ("2026-03-30", "1"),
+                ("2026-04-13", "1.25"),
+                ("2026-04-27", "1.5"),
+            ],
+        ),
+        (
+            "ultra-low",
+            [("2026-03-02", "0.125"), ("2026-03-16", "0.25"), ("2026-03-30", "0.375"), ("2026-04-13", "0.5")],
+        ),
+    ],
+)
+def test_each_template_generates_its_dated_steps(template, expected):
+    assert _steps(template) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "increment", "interval", "target", "expected"),
+    [
+        # the last step is capped at the target
+        ("1", "1.5", 10, "3", [("2026-03-02", "1"), ("2026-03-12", "2.5"), ("2026-03-22", "3")]),
+        # start at the target: one step
+        ("4.5", "1.5", 14, "4.5", [("2026-03-02", "4.5")]),
+        # no increment: one step
+        ("2", "0", 14, "4.5", [("2026-03-02", "2")]),
+        # over a month end and a leap-free February
+        ("1.5", "1.5", 14, "3", [("2026-03-02", "1.5"), ("2026-03-16", "3")]),
+    ],
+)
+def test_custom_parameters(start, increment, interval, target, expected):
+    steps = generate_steps(START, Decimal(start), Decimal(increment), interval, Decimal(target))
+    assert [(d.isoformat(), f"{m.normalize():f}") for d, m in steps] == expected
+
+
+def test_custom_template_has_no_preset():
+    custom = PLAN_TEMPLATES["custom"]
+    assert (custom.start_mg, custom.increment_mg, custom.interval_days, custom.target_mg) == (None,) * 4
+
+
+@pytest.mark.parametrize(
+    ("dose", "expected"),
+    [
+        ("0", [("refuse", "not_positive")]),
+        ("-1", [("refuse", "not_positive")]),
+        ("0.001", []),
+        ("0.0015", [("refuse", "too_precise")]),
+        ("1.125", []),
+        ("4.5", []),
+        ("5", []),
+        ("5.001", [("warn", "above_usual")]),
+        ("16", [("warn", "above_usual")]),
+        ("16.001", [("refuse", "above_max")]),
+        ("49.999", [("refuse", "above_max")]),
+        ("50", [("refuse", "not_ldn")]),
+        ("100", [("refuse", "not_ldn")]),
+    ],
+)
+def test_dose_bands(dose, expected):
+    assert [(f.level, f.code) for f in check_dose(Decimal(dose))] == expected
+
+
+@pytest.mark.parametrize(
+    ("dose", "message", "reason"),
+    [
+        ("50", "standard-dose naltrexone, not LDN", "commercial tablet"),
+        ("6", "above the usual LDN range", "1.5–4.5"),
+    ],
+)
+def test_band_messages_carry_their_reasons(dose, message, reason):
+    (finding,) = check_dose(Decimal(dose))
+    assert message in finding.message
+    assert reason in finding.reason
+
+
+@pytest.mark.parametrize(
+    ("doses", "previous", "expected"),
+    [
+        (["1.5", "3", "4.5"], None, []),
+        # a step up of exactly 1.5 mg is fine; more warns
+        (["1.5", "3.5"], None, [("warn", "big_step_up")]),
+        (["3"], "1", [("warn", "big_step_up")]),
+        (["2"], "3", []),  # stepping down never warns
+        # a run of steps is not judged as a plan's target
+        (["0.5", "1", "1.25"], None, []),
+        (["1"], "1.5", []),
+        # everything at once: refusals, then warnings
+        (
+            ["1", "6", "50"],
+            None,
+            [
+                ("refuse", "not_ldn"),
+                ("warn", "above_usual"),
+                ("warn", "big_step_up"),
+                ("warn", "big_step_up"),
+            ],
+        ),
+    ],
+)
+def test_step_bands(doses, previous, expected):
+    findings = check_steps([Decimal(d) for d in doses], None if previous is None else Decimal(previous))
+    assert [(f.level, f.code) for f in findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("doses", "previous", "expected"),
+    [
+        (["1.5", "3", "4.5"], None, []),
+        (["1.5", "3.5"], None, [("warn", "big_step_up")]),
+        (["3"], "1", [("warn", "big_step_up")]),
+        (["2"], "3", []),
+        # a first plan's target below 1.5 mg: a note naming the band
+        (["0.5", "1", "1.25"], None, [("note", "below_low_dose")]),
+        (["0.125", "0.5"], None, [("note", "below_low_dose")]),
+        (["1.5"], None, []),
+        # a later plan's target is not judged
+        (["1"], "1.5", []),
+        (
+            ["1", "6", "50"],
+            None,
+            [
+                ("refuse", "not_ldn"),
+                ("warn", "above_usual"),
+                ("warn", "big_step_up"),
+                ("warn", "big_step_up"),
+            ],
+        ),
+    ],
+)
+def test_plan_bands(doses, previous, expected):
+    steps = [(START + index * 14 * DAY, Decimal(dose)) for index, dose in enumerate(doses)]
+    findings = check_new_plan(steps, previous_mg=None if previous is None else Decimal(previous), today=START)
+    assert [(f.level, f.code) for f in findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "band"),
+    [
+        ("0.5", "ultra-low"),
+        ("0.375", "ultra-low"),
+        ("1", "very-low (0.5–1 mg)"),
+        # 1.25 mg lies between the bands: very-low is 0.5–1 mg [004]
+        ("1.25", "between the very-low (0.5–1 mg) and low-dose (1.5–5 mg) bands"),
+    ],
+)
+def test_low_target_note_names_the_band(target, band):
+    (note,) = check_new_plan([(START, Decimal(target))], previous_mg=None, today=START)
+    assert band in note.message

@@ -109,7 +109,8 @@ def test_patient_logs_today_by_tapping_then_edits_it(phone):
     day = phone.get_by_test_id(f"day-{today.isoformat()}")
     assert "dose taken" in day.inner_text() or "dose taken" in day.text_content()
     summary = phone.get_by_test_id(f"entry-{today.isoformat()}")
-    assert "Vivid dreams (mild)" in summary.inner_text() and "Pain\n4" in summary.inner_text()
+    assert "Vivid dreams (mild)" in summary.inner_text()
+    assert "Pain\n4" in summary.inner_text()
     assert phone.get_by_test_id("adherence-14").get_by_text("10 of 14").is_visible()  # 1 missed, 3 not logged
     screenshot(phone, "patient-history")
     no_accessibility_violations(phone)
@@ -121,7 +122,9 @@ def test_patient_logs_today_by_tapping_then_edits_it(phone):
 
     entry = DailyEntry.objects.get(patient=patient, entry_date=today)
     assert DailyEntry.objects.filter(patient=patient, entry_date=today).count() == 1
-    assert entry.edit_count == 1 and entry.dose_mg == Decimal("3") and entry.dose_taken
+    assert entry.edit_count == 1
+    assert entry.dose_mg == Decimal("3")
+    assert entry.dose_taken
     assert {s.symptom.name: s.score for s in entry.scores.all()} == {"Pain": 2, "Fatigue": 5, "Brain fog": 3}
     assert entry.history.count() == 2
     pain_history = SymptomScore.history.filter(entry_id=entry.pk, symptom__name="Pain").order_by("history_id")
@@ -141,7 +144,8 @@ def test_entry_works_with_the_keyboard_alone(phone):
     phone.keyboard.press("Enter")
     phone.get_by_test_id("saved").wait_for()
     entry = DailyEntry.objects.get(patient=patient, entry_date=today)
-    assert entry.dose_taken and [s.score for s in entry.scores.all()] == [3]
+    assert entry.dose_taken
+    assert [s.score for s in entry.scores.all()] == [3]
 
 
 def test_entry_works_without_javascript(browser, live_server):

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from journal.models import Medication, Patient, Screening, SideEffectKind, SideEffectReport
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
+from tests.dates import DAY
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
 
-DAY = dt.timedelta(days=1)
 DEMO_PASSWORD = "ldn-demo-2026"
 
 

@@ -1,6 +1,6 @@
-"""The diary's plain rules: which date the form opens on, which dates may be logged, what
-each day looks like, adherence, and the amount to measure for a dose (the rules of measuring
-itself are in tests/test_measuring.py)."""
+"""The diary's plain rules (journal.diary): which date the form opens on, which dates may be
+logged, what each day looks like, adherence, and the amount to measure for a dose (the rules
+of measuring itself are in tests/test_measuring.py)."""
 
 from __future__ import annotations
 

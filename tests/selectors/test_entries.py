@@ -1,0 +1,113 @@
+"""journal.selectors.entries: the patient's diary around today (a fixed number of queries
+however many days), and the clinician's recent entries read from the patient's file, with what
+was changed in each edited one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from journal.models import Symptom
+from journal.selectors.entries import RECENT_ENTRY_DAYS, patient_diary, recent_entries
+from journal.selectors.records import patient_files
+from journal.services.entries import entry_save
+from tests.dates import DAY
+from tests.factories import make_entry, make_plan
+
+D = dt.date
+NOW = dt.datetime(2026, 3, 20, 19, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def plan(alice, carol):
+    return make_plan(alice, carol, [(D(2026, 3, 1), "1.5"), (D(2026, 3, 15), "3")])
+
+
+# --- patient_diary ----------------------------------------------------------------------------------
+
+
+def test_patient_diary_query_count(alice, plan, django_assert_num_queries):
+    for offset in range(10):
+        make_entry(alice, D(2026, 3, 10) + dt.timedelta(days=offset), scores={"Pain": 3, "Fatigue": 4})
+    # the schedule's steps and pauses (2), the entries in the range, their scores with the
+    # symptoms, their side effects (1 each): 5, however many days
+    with django_assert_num_queries(5):
+        diary = patient_diary(alice, since=D(2026, 2, 20), today=D(2026, 3, 20))
+        entries = diary.entries.values()
+        assert sum(len(entry.scores.all()) + len(entry.side_effects.all()) for entry in entries) == 20
+        assert [score.symptom.name for score in diary.entries[D(2026, 3, 10)].scores.all()]
+
+
+def test_the_diary_holds_the_entries_from_since_to_today(alice, plan):
+    for day in (D(2026, 2, 19), D(2026, 2, 20), D(2026, 3, 20), D(2026, 3, 21)):
+        make_entry(alice, day)
+    diary = patient_diary(alice, since=D(2026, 2, 20), today=D(2026, 3, 20))
+    assert sorted(diary.entries) == [D(2026, 2, 20), D(2026, 3, 20)]
+    assert diary.today == D(2026, 3, 20)
+    assert diary.schedule.first_dose == D(2026, 3, 1)
+
+
+# --- recent_entries ----------------------------------------------------------------------------------
+
+
+def save(patient, day: dt.date, pain: int, dose: str = "3") -> None:
+    pain_id = Symptom.objects.get(clinic=None, name="Pain").pk
+    entry_save(
+        patient=patient,
+        entry_date=day,
+        dose_taken=True,
+        dose_mg=Decimal(dose),
+        timing_taken="bedtime",
+        time_taken=None,
+        sleep_quality=None,
+        notes="",
+        dose_deviation_confirmed=False,
+        scores={pain_id: pain},
+        side_effects={},
+    )
+
+
+@pytest.mark.frozen_at(NOW)
+def test_recent_entries_are_the_last_14_days_newest_first_with_the_tracked_scores(
+    alice, plan, frozen, django_assert_num_queries
+):
+    for back in (0, 1, 13, 14):
+        make_entry(alice, TODAY - back * DAY, scores={"Fatigue": back % 10})
+    file = patient_files([alice])[alice.pk]
+    with django_assert_num_queries(0):  # read from the file: nothing was edited
+        recent = recent_entries(file)
+    assert [row.entry.day for row in recent] == [TODAY, TODAY - DAY, TODAY - 13 * DAY]
+    assert [row.scores for row in recent] == [[0, None], [1, None], [3, None]]  # Fatigue, Pain
+    assert all(row.changes == [] for row in recent)
+    assert RECENT_ENTRY_DAYS == 14
+
+
+def test_an_edited_entry_comes_with_its_changes(alice, plan, time_machine, django_assert_num_queries):
+    time_machine.move_to(NOW - dt.timedelta(hours=2), tick=False)
+    save(alice, TODAY, pain=4)
+    time_machine.move_to(NOW, tick=False)
+    save(alice, TODAY, pain=2, dose="1.5")
+    file = patient_files([alice])[alice.pk]
+    with django_assert_num_queries(2):  # the edited entries' versions, then their scores' versions
+        (row,) = recent_entries(file)
+    assert row.entry.was_edited
+    assert [(change.what, change.before, change.after) for change in row.changes] == [
+        ("Dose (mg)", "3.000", "1.500"),
+        ("Pain", "4", "2"),
+    ]
+    assert {change.saved_at for change in row.changes} == {NOW}
+
+
+def test_a_score_of_a_symptom_no_longer_tracked_is_named_as_such(alice, plan, time_machine):
+    time_machine.move_to(NOW - dt.timedelta(hours=2), tick=False)
+    save(alice, TODAY, pain=4)
+    time_machine.move_to(NOW, tick=False)
+    save(alice, TODAY, pain=2)
+    alice.tracked_symptoms.remove(Symptom.objects.get(clinic=None, name="Pain"))
+    (row,) = recent_entries(patient_files([alice])[alice.pk])
+    assert [(change.what, change.before, change.after) for change in row.changes] == [
+        ("a symptom no longer tracked", "4", "2")
+    ]

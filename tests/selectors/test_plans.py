@@ -1,0 +1,80 @@
+"""journal.selectors.plans: the patient's prescribed plans, the plan a page shows, its badge,
+and its steps as the one schedule places them today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from journal.models import TitrationPlan
+from journal.schedule import StepState
+from journal.selectors.plans import plan_section, plan_state, prescribed_plans, shown_plan
+from journal.selectors.records import schedule_of
+from tests.dates import DAY
+from tests.factories import make_plan
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def history(alice, carol):
+    """An ended first plan, a current one, and a draft (never prescribed)."""
+    first = make_plan(alice, carol, [(TODAY - 60 * DAY, "1.5")], ended_on=TODAY - 30 * DAY, status="ended")
+    current = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5"), (TODAY + 7 * DAY, "3")])
+    make_plan(alice, carol, [(TODAY + 60 * DAY, "4.5")], status="draft")
+    return first, current
+
+
+def test_prescribed_plans_are_oldest_first_without_drafts(alice, history, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the patient's plans, drafts left out
+        plans = prescribed_plans(alice)
+    assert plans == list(history)
+
+
+def test_the_plan_shown_is_the_current_one(history):
+    first, current = history
+    assert shown_plan([first, current]) == current
+    assert shown_plan([current, first]) == current
+
+
+def test_without_a_current_plan_the_latest_is_shown(history):
+    first, current = history
+    current.status = TitrationPlan.Status.ENDED
+    assert shown_plan([first, current]) == current
+    assert shown_plan([]) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "ended_on", "state"),
+    [
+        ("active", None, "active"),
+        ("active", TODAY + 3 * DAY, "ends on 5 Mar 2026"),
+        ("active", TODAY, "ended"),  # nothing is prescribed from the end date
+        ("ended", None, "ended"),
+        ("ended", TODAY + 3 * DAY, "ended"),  # closed to changes, though it still prescribes
+    ],
+)
+def test_plan_state(status, ended_on, state):
+    assert plan_state(TitrationPlan(status=status, ended_on=ended_on), TODAY) == state
+
+
+def test_no_plan_no_badge():
+    assert plan_state(None, TODAY) == ""
+
+
+def test_plan_section_places_the_shown_plans_steps_today(alice, history, django_assert_num_queries):
+    first, current = history
+    plans, schedule = prescribed_plans(alice), schedule_of(alice)
+    with django_assert_num_queries(0):  # from the plans and the schedule already read
+        section = plan_section(plans, schedule, TODAY)
+    assert section["plan"] == current
+    assert section["plan_state"] == "active"
+    assert [(row.dose.start_date, row.state) for row in section["plan_steps"]] == [
+        (TODAY - 30 * DAY, StepState.NOW),
+        (TODAY + 7 * DAY, StepState.UPCOMING),
+    ]
+
+
+def test_plan_section_without_a_plan(alice):
+    assert plan_section([], schedule_of(alice), TODAY) == {"plan": None, "plan_state": "", "plan_steps": []}

@@ -1,0 +1,171 @@
+"""journal.services.invitations: inviting a new patient, the one-time token (only its hash is
+kept), finding an invitation by its token, and accepting it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from journal.models import AuditEvent, Condition, Invitation, Medication, Patient, Symptom, User
+from journal.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    patient_invite,
+    token_hash,
+)
+from tests.factories import make_patient
+
+NOW = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+PASSWORD = "a-long-unusual-passphrase-42"
+
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
+
+
+@pytest.fixture
+def newcomer(clinic, carol):
+    """A patient of clinic A without a login yet."""
+    return make_patient(clinic, None, name="Nora Quill", clinicians=(carol,), email="nora@example.org")
+
+
+def test_token_hash_is_the_sha256_hex_digest():
+    assert token_hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_invitation_create_keeps_only_the_hash_for_seven_days(newcomer, carol):
+    token = invitation_create(patient=newcomer, clinician=carol)
+    invitation = Invitation.objects.get()
+    assert invitation.token_hash == token_hash(token)
+    assert token not in invitation.token_hash
+    assert invitation.created_by == carol
+    assert invitation.created_at == NOW
+    assert invitation.expires_at == NOW + dt.timedelta(days=7)
+    assert invitation.used_at is None
+    event = AuditEvent.objects.get()
+    assert (event.kind, event.patient, event.actor) == (AuditEvent.Kind.PATIENT_INVITED, newcomer, carol.user)
+    assert event.summary == "Invitation link created, valid until 2026-03-08 09:00 UTC."
+
+
+def test_every_invitation_has_its_own_token(newcomer, carol):
+    assert invitation_create(patient=newcomer, clinician=carol) != invitation_create(
+        patient=newcomer, clinician=carol
+    )
+    assert Invitation.objects.count() == 2
+
+
+def test_a_patient_with_a_login_is_not_invited(alice, carol):
+    with pytest.raises(ValidationError) as refusal:
+        invitation_create(patient=alice, clinician=carol)
+    assert refusal.value.messages == ["This patient already has a login."]
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_patient_invite_creates_the_patient_in_the_clinicians_care(carol):
+    pain = Symptom.objects.get(clinic=None, name="Pain")
+    fibromyalgia = Condition.objects.get(clinic=None, name="Fibromyalgia")
+    patient, token = patient_invite(
+        clinician=carol,
+        name="Nora Quill",
+        time_zone="Europe/Paris",
+        email="nora@example.org",
+        code="NQ-1",
+        conditions=[fibromyalgia],
+        new_conditions=["Chronic urticaria"],
+        symptoms=[pain],
+        new_symptoms=["Jaw ache"],
+        medications=["Levothyroxine 50 mcg"],
+    )
+    patient.refresh_from_db()
+    assert (patient.clinic, patient.time_zone, patient.email, patient.code) == (
+        carol.clinic,
+        "Europe/Paris",
+        "nora@example.org",
+        "NQ-1",
+    )
+    assert patient.user is None
+    assert list(patient.clinicians.all()) == [carol]
+    assert sorted(c.name for c in patient.conditions.all()) == ["Chronic urticaria", "Fibromyalgia"]
+    assert Condition.objects.get(name="Chronic urticaria").clinic == carol.clinic
+    assert sorted(s.name for s in patient.tracked_symptoms.all()) == ["Jaw ache", "Pain"]
+    jaw = Symptom.objects.get(name="Jaw ache")
+    assert jaw.clinic == carol.clinic
+    assert jaw.higher_is_better is False
+    assert [m.name for m in patient.medications.all()] == ["Levothyroxine 50 mcg"]
+    assert invitation_for_token(token).patient == patient
+    assert list(AuditEvent.objects.values_list("kind", flat=True)) == [AuditEvent.Kind.PATIENT_INVITED]
+
+
+def test_a_clinics_own_symptom_is_reused_not_duplicated(carol):
+    patient_invite(clinician=carol, name="One", time_zone="UTC", new_symptoms=["Jaw ache"])
+    patient_invite(clinician=carol, name="Two", time_zone="UTC", new_symptoms=["Jaw ache"])
+    assert Symptom.objects.filter(name="Jaw ache").count() == 1
+
+
+def test_an_invalid_patient_is_not_created(carol):
+    with pytest.raises(ValidationError):
+        patient_invite(clinician=carol, name="Nora", time_zone="Mars/Olympus", medications=["Tramadol"])
+    assert not Patient.objects.filter(name="Nora").exists()
+    assert not Medication.objects.exists()
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_invitation_for_token(newcomer, carol, django_assert_num_queries):
+    token = invitation_create(patient=newcomer, clinician=carol)
+    with django_assert_num_queries(1):  # the invitation with its patient, by the token's hash
+        found = invitation_for_token(token)
+        assert found.patient.name == "Nora Quill"
+    assert invitation_for_token("nonsense") is None
+
+
+def test_invitation_accept_creates_the_login_once(newcomer, carol):
+    token = invitation_create(patient=newcomer, clinician=carol)
+    user = invitation_accept(token=token, username="nora", password=PASSWORD)
+    newcomer.refresh_from_db()
+    assert newcomer.user == user
+    assert (user.username, user.first_name, user.last_name, user.email) == (
+        "nora",
+        "Nora",
+        "Quill",
+        "nora@example.org",
+    )
+    assert user.check_password(PASSWORD)
+    assert Invitation.objects.get().used_at == NOW
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.INVITATION_ACCEPTED).get()
+    assert (event.patient, event.actor) == (newcomer, user)
+    assert event.summary == "Invitation accepted; login 'nora' created."
+
+    with pytest.raises(ValidationError) as refusal:
+        invitation_accept(token=token, username="nora2", password=PASSWORD)
+    assert refusal.value.messages == ["This invitation link has expired or has already been used."]
+    assert not User.objects.filter(username="nora2").exists()
+
+
+@pytest.mark.parametrize("when", ["expired", "unknown", "has a login"])
+def test_an_unusable_invitation_creates_no_login(newcomer, carol, time_machine, when):
+    token = invitation_create(patient=newcomer, clinician=carol)
+    if when == "expired":
+        time_machine.move_to(NOW + dt.timedelta(days=7), tick=False)
+    elif when == "unknown":
+        token = "nonsense"
+    else:
+        newcomer.user = User.objects.create_user("nora-elsewhere")
+        newcomer.save()
+    with pytest.raises(ValidationError) as refusal:
+        invitation_accept(token=token, username="nora", password=PASSWORD)
+    assert refusal.value.messages == ["This invitation link has expired or has already been used."]
+    assert not User.objects.filter(username="nora").exists()
+    assert Invitation.objects.get().used_at is None
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.INVITATION_ACCEPTED).exists()
+
+
+def test_a_taken_username_leaves_the_invitation_usable(newcomer, carol, alice):
+    token = invitation_create(patient=newcomer, clinician=carol)
+    with pytest.raises(ValidationError):
+        invitation_accept(token=token, username="alice", password=PASSWORD)
+    newcomer.refresh_from_db()
+    assert newcomer.user is None
+    assert Invitation.objects.get().used_at is None

@@ -1,0 +1,794 @@
+"""journal.services.plans, called directly: screenings, new plans and every later change,
+pauses and the patient's acknowledgement. Each write is checked for what it saves, the audit
+row it writes, what a refusal leaves untouched, and that a request key applies it once.
+The pages that call these are tested in tests/test_plan_views.py and tests/test_plan_safety.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from journal.models import AuditEvent, DoseStep, LdnPause, Medication, Screening, TitrationPlan
+from journal.safety import ScreeningAnswers
+from journal.services.plans import (
+    PLANS_OVERLAP_REASON,
+    ldn_pause_record,
+    plan_acknowledge,
+    plan_create,
+    plan_edit_step,
+    plan_findings,
+    plan_hold,
+    plan_step_back,
+    plan_switch_to_morning,
+    plan_taper_and_end,
+    screening_record,
+    screening_to_use,
+    start_findings,
+    step_edit_findings,
+)
+from tests.dates import DAY
+from tests.factories import make_plan
+
+NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026
+TODAY = NOW.date()
+
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
+
+
+def kinds(patient) -> list[str]:
+    return list(AuditEvent.objects.filter(patient=patient).values_list("kind", flat=True))
+
+
+def last_event(patient) -> AuditEvent:
+    return AuditEvent.objects.filter(patient=patient).last()
+
+
+def steps_of(plan: TitrationPlan) -> list[tuple[dt.date, str, str]]:
+    return [(step.start_date, f"{step.dose_mg.normalize():f}", step.timing) for step in plan.steps.all()]
+
+
+def codes(findings) -> list[tuple[str, str]]:
+    return [(finding.level, finding.code) for finding in findings]
+
+
+def refused(call, message: str) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        call()
+    assert message in refusal.value.messages
+
+
+@pytest.fixture
+def screened(alice, carol):
+    """Alice with a clear screening two months ago."""
+    Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - 60 * DAY)
+    return alice
+
+
+@pytest.fixture
+def plan(screened, carol):
+    """1.5 mg from two weeks ago, 3 mg from today, 4.5 mg in two weeks; no end date."""
+    return make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5"), (TODAY, "3"), (TODAY + 14 * DAY, "4.5")])
+
+
+def create(patient, clinician, steps, **fields) -> TitrationPlan:
+    fields.setdefault("timing", "bedtime")
+    fields.setdefault("form", "capsule")
+    fields.setdefault("strength_mg", Decimal("0.5"))
+    fields.setdefault("today", TODAY)
+    return plan_create(
+        patient=patient,
+        clinician=clinician,
+        steps=[(day, Decimal(dose)) for day, dose in steps],
+        **fields,
+    )
+
+
+# --- screening_record, screening_to_use ------------------------------------------------------
+
+
+def test_screening_record_saves_the_answers_and_audits_the_findings(alice, carol):
+    answers = ScreeningAnswers(yes=frozenset({"thyroid_medication", "naltrexone_hypersensitivity"}))
+    screening = screening_record(
+        patient=alice, clinician=carol, answers=answers, start_date=TODAY + 7 * DAY, notes="Levothyroxine"
+    )
+    screening.refresh_from_db()
+    assert screening.thyroid_medication is True
+    assert screening.naltrexone_hypersensitivity is True
+    assert screening.pregnancy_or_breastfeeding is False
+    assert screening.notes == "Levothyroxine"
+    assert screening.screened_by == carol
+    event = last_event(alice)
+    assert event.kind == AuditEvent.Kind.SCREENING
+    assert event.actor == carol.user
+    assert event.summary == "Safety screening for a start on 2026-03-09: 1 block, 1 note."
+    assert event.details["screening"] == screening.pk
+    assert event.details["start_date"] == "2026-03-09"
+    assert [finding["code"] for finding in event.details["findings"]] == [
+        "naltrexone_hypersensitivity",
+        "thyroid_watch",
+    ]
+
+
+def test_a_clear_screening_is_audited_as_having_no_findings(alice, carol):
+    screening_record(patient=alice, clinician=carol, answers=ScreeningAnswers(), start_date=TODAY)
+    assert last_event(alice).summary == "Safety screening for a start on 2026-03-02: no findings."
+    assert last_event(alice).details["findings"] == []
+
+
+def test_an_invalid_screening_saves_nothing(alice, carol):
+    with pytest.raises(ValidationError):
+        screening_record(
+            patient=alice, clinician=carol, answers=ScreeningAnswers(), start_date=TODAY, notes="x" * 2001
+        )
+    assert not Screening.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_screening_to_use_is_the_latest(alice, carol):
+    assert screening_to_use(alice) is None
+    Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - 9 * DAY)
+    latest = Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - DAY)
+    Screening.objects.create(patient=alice, screened_by=carol, screened_at=NOW - 5 * DAY)
+    assert screening_to_use(alice) == latest
+
+
+# --- start_findings, plan_findings, step_edit_findings ---------------------------------------
+
+
+def test_without_a_screening_nothing_may_start(alice):
+    (finding,) = start_findings(alice, TODAY)
+    assert (finding.level, finding.code) == ("block", "no_screening")
+    assert finding.message == "No safety screening is recorded yet."
+
+
+def test_an_opioid_on_the_list_stands_in_the_way_of_what_starts(screened):
+    Medication.objects.create(patient=screened, name="Tramadol", started_on=TODAY - 30 * DAY)
+    (finding,) = start_findings(screened, TODAY + DAY)
+    assert (finding.level, finding.code) == ("block", "opioid_current")
+    assert (
+        finding.message
+        == "Opioid use (Tramadol) with no last dose given: still taking, or the date is unknown."
+    )
+
+
+def test_an_opioid_stopped_days_before_is_judged_by_the_washout_of_what_starts(screened):
+    Medication.objects.create(
+        patient=screened, name="Tramadol", started_on=TODAY - 30 * DAY, stopped_on=TODAY
+    )
+    (finding,) = start_findings(screened, TODAY + 9 * DAY, what="the raised dose")
+    assert (finding.level, finding.code) == ("warn", "opioid_washout_short")
+    assert finding.message.startswith("Tramadol: last dose on 2026-03-02, 9 days before the raised dose")
+
+
+def test_a_clear_screening_and_list_let_a_plan_start(screened):
+    assert start_findings(screened, TODAY) == []
+
+
+def test_plan_findings_of_no_steps(alice):
+    assert plan_findings(alice, [], form="capsule", strength_mg=None, today=TODAY) == []
+
+
+def test_a_plan_that_overlaps_a_plan_without_an_end_is_refused_first(plan):
+    findings = plan_findings(
+        plan.patient, [(TODAY + DAY, Decimal("50"))], form="capsule", strength_mg=None, today=TODAY
+    )
+    # the previous dose, 3 mg today, makes 50 mg a big step up too
+    assert codes(findings) == [("refuse", "plans_overlap"), ("refuse", "not_ldn"), ("warn", "big_step_up")]
+    assert findings[0].message == (
+        "The current plan has no end date: end it first (Taper and end), "
+        "then write the new plan from that day."
+    )
+    assert findings[0].reason == PLANS_OVERLAP_REASON
+
+
+def test_a_plan_may_start_on_the_day_the_current_one_ends(screened, carol):
+    make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY + 7 * DAY)
+    before = plan_findings(
+        screened, [(TODAY + 6 * DAY, Decimal("1.5"))], form="capsule", strength_mg=None, today=TODAY
+    )
+    assert codes(before) == [("refuse", "plans_overlap")]
+    assert before[0].message == (
+        "The current plan runs until 2026-03-08: start the new plan on 2026-03-09 or later."
+    )
+    on_the_day = [(TODAY + 7 * DAY, Decimal("1.5"))]
+    assert plan_findings(screened, on_the_day, form="capsule", strength_mg=None, today=TODAY) == []
+
+
+def test_a_new_plan_steps_up_from_the_previous_plans_last_dose(screened, carol):
+    make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY)
+    findings = plan_findings(
+        screened, [(TODAY, Decimal("4.5"))], form="capsule", strength_mg=None, today=TODAY
+    )
+    assert codes(findings) == [("warn", "big_step_up")]
+
+
+def test_plan_findings_include_doses_that_cannot_be_measured_and_the_start(alice):
+    steps = [(TODAY, Decimal("1")), (TODAY + 14 * DAY, Decimal("1.5"))]
+    findings = plan_findings(alice, steps, form="capsule", strength_mg=Decimal("1.5"), today=TODAY)
+    assert codes(findings) == [("block", "no_screening"), ("warn", "not_measurable")]
+    assert findings[1].message == (
+        "1 mg is 0.667… capsules of 1.5 mg: not a whole number of capsules. "
+        "The patient will be told to ask their pharmacist."
+    )
+
+
+def test_raising_a_step_judges_its_start_and_lowering_it_does_not(plan):
+    Medication.objects.create(patient=plan.patient, name="Codeine", started_on=TODAY - DAY)
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    raised = step_edit_findings(later, Decimal("6"))
+    assert codes(raised) == [("block", "opioid_current"), ("warn", "above_usual"), ("warn", "big_step_up")]
+    assert step_edit_findings(later, Decimal("2")) == []
+
+
+# --- plan_create ----------------------------------------------------------------------------------
+
+
+def test_plan_create_writes_an_active_plan_its_steps_and_one_audit_row(screened, carol):
+    created = create(
+        screened, carol, [(TODAY, "0.5"), (TODAY + 14 * DAY, "1")], notes="Start low", template="gentle"
+    )
+    created.refresh_from_db()
+    assert created.status == TitrationPlan.Status.ACTIVE
+    assert created.prescriber == carol
+    assert created.starts_on == TODAY
+    assert created.notes == "Start low"
+    assert steps_of(created) == [(TODAY, "0.5", "bedtime"), (TODAY + 14 * DAY, "1", "bedtime")]
+    assert Screening.objects.get().plan == created
+    assert kinds(screened) == [AuditEvent.Kind.PLAN_CREATED]
+    event = last_event(screened)
+    assert event.summary == "Gentle plan: 0.5 mg at bedtime from 2026-03-02; 1 mg at bedtime from 2026-03-16."
+    assert event.details["plan"] == created.pk
+    assert event.details["steps"] == [["2026-03-02", "0.5"], ["2026-03-16", "1"]]
+    assert event.details["strength_mg"] == "0.5"
+    assert [finding["code"] for finding in event.details["findings"]] == ["below_low_dose"]
+    screened.refresh_from_db()
+    assert screened.plan_changed_at == NOW
+
+
+def test_the_next_plan_closes_the_one_that_has_ended(screened, carol):
+    ending = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY + 7 * DAY)
+    create(screened, carol, [(TODAY + 7 * DAY, "1.5")], strength_mg=Decimal("1.5"))
+    ending.refresh_from_db()
+    assert ending.status == TitrationPlan.Status.ENDED
+    assert TitrationPlan.objects.filter(status=TitrationPlan.Status.ACTIVE).count() == 1
+
+
+def test_a_screening_that_went_with_an_earlier_plan_stays_with_it(screened, carol):
+    first = create(screened, carol, [(TODAY, "0.5")])
+    plan_taper_and_end(plan=first, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY)
+    create(screened, carol, [(TODAY + 7 * DAY, "0.5")])
+    assert Screening.objects.get().plan == first
+
+
+def test_a_plan_needs_a_step(screened, carol):
+    refused(lambda: create(screened, carol, []), "A plan needs at least one step.")
+    assert not TitrationPlan.objects.exists()
+    assert kinds(screened) == []
+
+
+def test_a_refused_dose_saves_nothing(screened, carol):
+    refused(
+        lambda: create(screened, carol, [(TODAY, "50")], warnings_confirmed=True),
+        "50 mg is standard-dose naltrexone, not LDN.",
+    )
+    assert not TitrationPlan.objects.exists()
+    assert not DoseStep.objects.exists()
+    assert kinds(screened) == []
+    screened.refresh_from_db()
+    assert screened.plan_changed_at is None
+
+
+def test_without_a_screening_the_plan_is_blocked(alice, carol):
+    refused(lambda: create(alice, carol, [(TODAY, "0.5")]), "No safety screening is recorded yet.")
+    assert not TitrationPlan.objects.exists()
+    assert kinds(alice) == []
+
+
+def test_warnings_need_confirming_and_the_confirmation_is_audited(screened, carol):
+    with pytest.raises(ValidationError) as refusal:
+        create(screened, carol, [(TODAY, "4.5")])
+    (message,) = refusal.value.messages
+    assert message == "Confirm the warnings to save: The first plan starts at 4.5 mg, above 1.5 mg."
+    assert not TitrationPlan.objects.exists()
+    assert kinds(screened) == []
+
+    create(screened, carol, [(TODAY, "4.5")], warnings_confirmed=True)
+    assert kinds(screened) == [AuditEvent.Kind.WARNING_CONFIRMED, AuditEvent.Kind.PLAN_CREATED]
+    confirmed = AuditEvent.objects.get(kind=AuditEvent.Kind.WARNING_CONFIRMED)
+    assert confirmed.summary == "Confirmed for a new plan: The first plan starts at 4.5 mg, above 1.5 mg."
+    assert [warning["code"] for warning in confirmed.details["warnings"]] == ["start_high"]
+
+
+def test_plan_create_is_applied_once_per_request_key(screened, carol):
+    first = create(screened, carol, [(TODAY, "0.5")], request_key="k1")
+    again = create(screened, carol, [(TODAY, "0.5")], request_key="k1")
+    assert again == first
+    assert TitrationPlan.objects.count() == 1
+    assert kinds(screened) == [AuditEvent.Kind.PLAN_CREATED]
+    assert last_event(screened).request_key == "k1"
+
+
+# --- plan_edit_step ---------------------------------------------------------------------------------
+
+
+def test_plan_edit_step_changes_a_step_that_has_not_started(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    edited = plan_edit_step(
+        step=later, clinician=carol, dose_mg=Decimal("4"), timing="morning", note="slower", today=TODAY
+    )
+    edited.refresh_from_db()
+    assert (edited.dose_mg, edited.timing, edited.note) == (Decimal("4"), "morning", "slower")
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+    event = last_event(plan.patient)
+    assert event.summary == (
+        "Step changed: 4.5 mg at bedtime from 2026-03-16 → 4 mg in the morning from 2026-03-16."
+    )
+    assert event.details == {
+        "plan": plan.pk,
+        "action": "edit_step",
+        "step": later.pk,
+        "dose_mg": "4",
+        "timing": "morning",
+    }
+    plan.patient.refresh_from_db()
+    assert plan.patient.plan_changed_at == NOW
+
+
+def test_a_started_step_is_history(plan, carol):
+    today = plan.steps.get(start_date=TODAY)
+    refused(
+        lambda: plan_edit_step(
+            step=today, clinician=carol, dose_mg=Decimal("2"), timing="bedtime", today=TODAY
+        ),
+        "This step has already started: record a new change instead.",
+    )
+    today.refresh_from_db()
+    assert today.dose_mg == Decimal("3")
+    assert kinds(plan.patient) == []
+
+
+def test_only_the_current_plan_is_changed(plan, carol):
+    plan.status = TitrationPlan.Status.ENDED
+    plan.save()
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    refused(
+        lambda: plan_edit_step(
+            step=later, clinician=carol, dose_mg=Decimal("4"), timing="bedtime", today=TODAY
+        ),
+        "Only the current plan can be changed.",
+    )
+    assert kinds(plan.patient) == []
+
+
+def test_a_plan_that_has_ended_is_closed_to_changes(screened, carol):
+    ended = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5"), (TODAY + 7 * DAY, "3")], ended_on=TODAY)
+    later = ended.steps.get(start_date=TODAY + 7 * DAY)
+    refused(
+        lambda: plan_edit_step(
+            step=later, clinician=carol, dose_mg=Decimal("2"), timing="bedtime", today=TODAY
+        ),
+        "This plan ended on 2026-03-02: write a new plan instead.",
+    )
+
+
+def test_a_bigger_step_up_needs_confirming(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    refused(
+        lambda: plan_edit_step(
+            step=later, clinician=carol, dose_mg=Decimal("5"), timing="bedtime", today=TODAY
+        ),
+        "Confirm the warnings to save: A step up of 2 mg (3 → 5 mg) is larger than 1.5 mg.",
+    )
+    later.refresh_from_db()
+    assert later.dose_mg == Decimal("4.5")
+    assert kinds(plan.patient) == []
+
+
+def test_plan_edit_step_is_applied_once_per_request_key(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    for dose in ("4", "2"):  # a resubmission of the first form, whatever it now says
+        plan_edit_step(
+            step=later, clinician=carol, dose_mg=Decimal(dose), timing="bedtime", today=TODAY, request_key="k"
+        )
+    later.refresh_from_db()
+    assert later.dose_mg == Decimal("4")
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+
+
+# --- plan_hold --------------------------------------------------------------------------------------
+
+
+def test_plan_hold_moves_every_later_step(plan, carol):
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY)
+    assert [day for day, _, _ in steps_of(plan)] == [TODAY - 14 * DAY, TODAY, TODAY + 21 * DAY]
+    event = last_event(plan.patient)
+    assert event.kind == AuditEvent.Kind.PLAN_CHANGED
+    assert event.summary == "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
+    assert event.details == {"plan": plan.pk, "action": "hold", "days": 7}
+
+
+def test_holding_a_plan_that_has_not_begun_moves_its_start(screened, carol):
+    future = make_plan(screened, carol, [(TODAY + 3 * DAY, "0.5"), (TODAY + 17 * DAY, "1")])
+    plan_hold(plan=future, clinician=carol, days=4, today=TODAY)
+    future.refresh_from_db()
+    assert future.starts_on == TODAY + 7 * DAY
+
+
+@pytest.mark.parametrize("days", [0, -3])
+def test_a_hold_is_at_least_one_day(plan, carol, days):
+    refused(
+        lambda: plan_hold(plan=plan, clinician=carol, days=days, today=TODAY), "Hold for at least one day."
+    )
+    assert kinds(plan.patient) == []
+
+
+def test_nothing_to_hold_without_a_later_step(screened, carol):
+    steady = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")])
+    refused(
+        lambda: plan_hold(plan=steady, clinician=carol, days=7, today=TODAY),
+        "There is no later step to hold back: the current dose already continues.",
+    )
+    assert kinds(screened) == []
+
+
+def test_a_hold_may_not_push_a_step_past_the_plans_end(screened, carol):
+    ending = make_plan(
+        screened, carol, [(TODAY - 14 * DAY, "1.5"), (TODAY + 7 * DAY, "3")], ended_on=TODAY + 14 * DAY
+    )
+    refused(
+        lambda: plan_hold(plan=ending, clinician=carol, days=7, today=TODAY),
+        "Held 7 days, a step would start on or after the plan's end (2026-03-16).",
+    )
+    assert [day for day, _, _ in steps_of(ending)] == [TODAY - 14 * DAY, TODAY + 7 * DAY]
+    assert kinds(screened) == []
+
+
+def test_plan_hold_is_applied_once_per_request_key(plan, carol):
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, request_key="k")
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, request_key="k")
+    assert [day for day, _, _ in steps_of(plan)][-1] == TODAY + 21 * DAY
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+
+
+# --- plan_step_back ---------------------------------------------------------------------------------
+
+
+def test_plan_step_back_returns_to_the_lower_dose_and_moves_later_steps(plan, carol):
+    step = plan_step_back(plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY)
+    assert (step.start_date, step.dose_mg, step.note) == (
+        TODAY + 2 * DAY,
+        Decimal("1.5"),
+        "Stepped back from 3 mg",
+    )
+    assert steps_of(plan) == [
+        (TODAY - 14 * DAY, "1.5", "bedtime"),
+        (TODAY, "3", "bedtime"),
+        (TODAY + 2 * DAY, "1.5", "bedtime"),
+        (TODAY + 21 * DAY, "4.5", "bedtime"),
+    ]
+    event = last_event(plan.patient)
+    assert event.summary == "Step back: 3 → 1.5 mg at bedtime from 2026-03-04; later steps 7 days later."
+    assert event.details == {"plan": plan.pk, "action": "step_back", "step": step.pk, "shift_days": 7}
+
+
+def test_a_step_back_without_moving_later_steps(plan, carol):
+    plan_step_back(plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=0, today=TODAY)
+    assert last_event(plan.patient).summary == "Step back: 3 → 1.5 mg at bedtime from 2026-03-04."
+
+
+@pytest.mark.parametrize(
+    ("start", "shift", "message"),
+    [
+        (TODAY - 20 * DAY, 0, "A change cannot start in the past: past steps stay as they were."),
+        (TODAY - 10 * DAY, 0, "A change cannot start in the past: past steps stay as they were."),
+        (TODAY, 0, "A step already starts on that date: choose a later date."),
+        (TODAY + 2 * DAY, -1, "Later steps can only move later."),
+    ],
+)
+def test_plan_step_back_refusals_change_nothing(plan, carol, start, shift, message):
+    refused(
+        lambda: plan_step_back(plan=plan, clinician=carol, start_date=start, shift_days=shift, today=TODAY),
+        message,
+    )
+    assert plan.steps.count() == 3
+    assert kinds(plan.patient) == []
+
+
+def test_a_change_must_start_before_the_plans_end(screened, carol):
+    ending = make_plan(
+        screened, carol, [(TODAY - 14 * DAY, "1.5"), (TODAY - 7 * DAY, "3")], ended_on=TODAY + 7 * DAY
+    )
+    refused(
+        lambda: plan_step_back(
+            plan=ending, clinician=carol, start_date=TODAY + 7 * DAY, shift_days=0, today=TODAY
+        ),
+        "The plan ends on 2026-03-09: a change must start before that.",
+    )
+    assert ending.steps.count() == 2
+    assert kinds(screened) == []
+
+
+def test_there_is_no_lower_dose_before_the_first(screened, carol):
+    single = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")])
+    refused(
+        lambda: plan_step_back(
+            plan=single, clinician=carol, start_date=TODAY + DAY, shift_days=0, today=TODAY
+        ),
+        "There is no previous lower dose to step back to.",
+    )
+
+
+def test_plan_step_back_is_applied_once_per_request_key(plan, carol):
+    first = plan_step_back(
+        plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY, request_key="k"
+    )
+    again = plan_step_back(
+        plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY, request_key="k"
+    )
+    assert again == first
+    assert plan.steps.count() == 4
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+
+
+# --- plan_switch_to_morning -------------------------------------------------------------------------
+
+
+def test_plan_switch_to_morning_moves_this_and_every_later_dose(plan, carol):
+    step = plan_switch_to_morning(plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY)
+    assert (step.dose_mg, step.timing, step.note) == (Decimal("3"), "morning", "Moved to the morning")
+    assert steps_of(plan) == [
+        (TODAY - 14 * DAY, "1.5", "bedtime"),
+        (TODAY, "3", "bedtime"),
+        (TODAY + 3 * DAY, "3", "morning"),
+        (TODAY + 14 * DAY, "4.5", "morning"),
+    ]
+    event = last_event(plan.patient)
+    assert event.summary == "Timing: 3 mg in the morning from 2026-03-05; 1 later step(s) in the morning too."
+    assert event.details == {"plan": plan.pk, "action": "morning", "step": step.pk}
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (TODAY, "A step already starts on that date: choose a later date."),
+        (TODAY - DAY, "A change cannot start in the past: past steps stay as they were."),
+    ],
+)
+def test_plan_switch_to_morning_refusals_change_nothing(plan, carol, start, message):
+    refused(
+        lambda: plan_switch_to_morning(plan=plan, clinician=carol, start_date=start, today=TODAY), message
+    )
+    assert {timing for _, _, timing in steps_of(plan)} == {"bedtime"}
+    assert kinds(plan.patient) == []
+
+
+def test_a_dose_already_in_the_morning_stays(screened, carol):
+    morning = make_plan(screened, carol, [(TODAY - 7 * DAY, "1.5", "morning")])
+    refused(
+        lambda: plan_switch_to_morning(plan=morning, clinician=carol, start_date=TODAY + DAY, today=TODAY),
+        "The dose is already taken in the morning on that date.",
+    )
+
+
+def test_no_dose_yet_no_switch(screened, carol):
+    future = make_plan(screened, carol, [(TODAY + 7 * DAY, "1.5")])
+    refused(
+        lambda: plan_switch_to_morning(plan=future, clinician=carol, start_date=TODAY + DAY, today=TODAY),
+        "The plan has no dose on that date yet.",
+    )
+
+
+def test_plan_switch_to_morning_is_applied_once_per_request_key(plan, carol):
+    first = plan_switch_to_morning(
+        plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY, request_key="k"
+    )
+    again = plan_switch_to_morning(
+        plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY, request_key="k"
+    )
+    assert again == first
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+
+
+# --- plan_taper_and_end -----------------------------------------------------------------------------
+
+
+def test_plan_taper_and_end_sets_the_end_and_drops_the_steps_after_it(plan, carol):
+    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 14 * DAY, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.ended_on == TODAY + 14 * DAY
+    assert plan.status == TitrationPlan.Status.ACTIVE  # it runs on until its end
+    assert [day for day, _, _ in steps_of(plan)] == [TODAY - 14 * DAY, TODAY]
+    event = last_event(plan.patient)
+    assert (
+        event.summary
+        == "Plan ends on 2026-03-16 (nothing prescribed from that day); 1 later step(s) removed."
+    )
+    assert event.details == {"plan": plan.pk, "action": "end", "ended_on": "2026-03-16", "taper_mg": None}
+
+
+def test_a_taper_before_the_end(plan, carol):
+    plan_taper_and_end(
+        plan=plan,
+        clinician=carol,
+        ended_on=TODAY + 21 * DAY,
+        taper_mg=Decimal("1"),
+        taper_from=TODAY + 7 * DAY,
+        today=TODAY,
+    )
+    assert steps_of(plan) == [
+        (TODAY - 14 * DAY, "1.5", "bedtime"),
+        (TODAY, "3", "bedtime"),
+        (TODAY + 7 * DAY, "1", "bedtime"),
+    ]
+    assert plan.steps.get(start_date=TODAY + 7 * DAY).note == "Taper"
+    assert last_event(plan.patient).summary == (
+        "Plan ends on 2026-03-23 (nothing prescribed from that day); taper to 1 mg at bedtime from "
+        "2026-03-09; 1 later step(s) removed."
+    )
+    assert last_event(plan.patient).details["taper_mg"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"ended_on": TODAY + 21 * DAY, "taper_mg": Decimal("1")},
+            "A taper needs both a dose and a start date.",
+        ),
+        ({"ended_on": TODAY}, "The end date must be after today; today's dose stays as prescribed."),
+        ({"ended_on": TODAY - DAY}, "A change cannot start in the past: past steps stay as they were."),
+        (
+            {"ended_on": TODAY + 21 * DAY, "taper_mg": Decimal("1"), "taper_from": TODAY},
+            "The taper must start after today and before the end date.",
+        ),
+        (
+            {"ended_on": TODAY + 21 * DAY, "taper_mg": Decimal("1"), "taper_from": TODAY + 21 * DAY},
+            "The taper must start after today and before the end date.",
+        ),
+        (
+            {"ended_on": TODAY + 21 * DAY, "taper_mg": Decimal("3"), "taper_from": TODAY + 7 * DAY},
+            "A taper dose must be lower than the dose before it.",
+        ),
+        (
+            {"ended_on": TODAY + 21 * DAY, "taper_mg": Decimal("0.75"), "taper_from": TODAY + 7 * DAY},
+            "Confirm the warnings to save: 0.75 mg is 1.5 capsules of 0.5 mg: not a whole number of "
+            "capsules. The patient will be told to ask their pharmacist.",
+        ),
+    ],
+)
+def test_plan_taper_and_end_refusals_change_nothing(plan, carol, fields, message):
+    plan.strength_mg = Decimal("0.5")
+    plan.save()
+    refused(lambda: plan_taper_and_end(plan=plan, clinician=carol, today=TODAY, **fields), message)
+    plan.refresh_from_db()
+    assert plan.ended_on is None
+    assert plan.steps.count() == 3
+    assert kinds(plan.patient) == []
+
+
+def test_only_the_current_plan_can_be_ended(screened, carol):
+    ended = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY)
+    refused(
+        lambda: plan_taper_and_end(plan=ended, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY),
+        "Only the current plan can be ended.",
+    )
+
+
+def test_plan_taper_and_end_is_applied_once_per_request_key(plan, carol):
+    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 14 * DAY, today=TODAY, request_key="k")
+    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY, request_key="k")
+    plan.refresh_from_db()
+    assert plan.ended_on == TODAY + 14 * DAY
+    assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
+
+
+# --- ldn_pause_record -------------------------------------------------------------------------------
+
+
+def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol):
+    pause, findings = ldn_pause_record(
+        patient=plan.patient,
+        clinician=carol,
+        start_date=TODAY + 3 * DAY,
+        end_date=TODAY + 5 * DAY,
+        reason="surgery",
+    )
+    assert findings == []
+    assert (pause.start_date, pause.end_date, pause.reason, pause.created_by) == (
+        TODAY + 3 * DAY,
+        TODAY + 5 * DAY,
+        "surgery",
+        carol,
+    )
+    event = last_event(plan.patient)
+    assert event.kind == AuditEvent.Kind.LDN_PAUSED
+    assert event.summary == "LDN paused 2026-03-05 to 2026-03-07: surgery"
+    assert event.details == {"pause": pause.pk, "resumes_on": "2026-03-08", "findings": []}
+    plan.patient.refresh_from_db()
+    assert plan.patient.plan_changed_at == NOW
+
+
+def test_a_pause_is_never_refused_but_an_opioid_at_the_resumption_is_returned_and_kept(plan, carol):
+    Medication.objects.create(patient=plan.patient, name="Oxycodone", started_on=TODAY + 3 * DAY)
+    _, findings = ldn_pause_record(
+        patient=plan.patient,
+        clinician=carol,
+        start_date=TODAY + 3 * DAY,
+        end_date=TODAY + 5 * DAY,
+        reason="surgery",
+    )
+    assert codes(findings) == [("block", "opioid_current")]
+    event = last_event(plan.patient)
+    assert event.summary.startswith(
+        "LDN paused 2026-03-05 to 2026-03-07: surgery. At the resumption on 2026-03-08: "
+    )
+    assert [finding["code"] for finding in event.details["findings"]] == ["opioid_current"]
+
+
+def test_notes_at_the_resumption_are_left_out(plan, carol):
+    Screening.objects.create(patient=plan.patient, screened_by=carol, thyroid_medication=True)
+    _, findings = ldn_pause_record(
+        patient=plan.patient,
+        clinician=carol,
+        start_date=TODAY + 3 * DAY,
+        end_date=TODAY + 5 * DAY,
+        reason="trip",
+    )
+    assert findings == []
+
+
+def test_a_pause_that_ends_before_it_starts_saves_nothing(plan, carol):
+    with pytest.raises(ValidationError):
+        ldn_pause_record(
+            patient=plan.patient,
+            clinician=carol,
+            start_date=TODAY + 5 * DAY,
+            end_date=TODAY + 3 * DAY,
+            reason="x",
+        )
+    assert not LdnPause.objects.exists()
+    assert kinds(plan.patient) == []
+
+
+def test_ldn_pause_record_is_applied_once_per_request_key(plan, carol):
+    arguments = {
+        "patient": plan.patient,
+        "clinician": carol,
+        "start_date": TODAY + 3 * DAY,
+        "end_date": TODAY + 5 * DAY,
+        "reason": "surgery",
+        "request_key": "k",
+    }
+    first, _ = ldn_pause_record(**arguments)
+    again, findings = ldn_pause_record(**arguments)
+    assert again == first
+    assert findings == []
+    assert LdnPause.objects.count() == 1
+    assert kinds(plan.patient) == [AuditEvent.Kind.LDN_PAUSED]
+
+
+# --- plan_acknowledge -------------------------------------------------------------------------------
+
+
+def test_plan_acknowledge_records_that_the_patient_saw_the_change(plan):
+    patient = plan.patient
+    patient.plan_changed_at = NOW - DAY
+    patient.save()
+    plan_acknowledge(patient=patient)
+    patient.refresh_from_db()
+    assert patient.plan_acknowledged_at == NOW
+    assert patient.has_unacknowledged_plan_change is False
+    event = last_event(patient)
+    assert (event.kind, event.actor) == (AuditEvent.Kind.PLAN_ACKNOWLEDGED, patient.user)
+    assert event.summary == "The patient saw the change to their plan."
+
+
+def test_nothing_to_acknowledge_writes_nothing(alice, django_assert_num_queries):
+    with django_assert_num_queries(0):  # no change on record: decided from the patient row alone
+        plan_acknowledge(patient=alice)
+    alice.refresh_from_db()
+    assert alice.plan_acknowledged_at is None
+    assert kinds(alice) == []

@@ -1,0 +1,82 @@
+"""journal.services.review: setting an advice card aside with a note, and marking a patient
+reviewed with the advice open at that moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from journal.advice import AdviceCard
+from journal.models import AdviceDismissal, AuditEvent
+from journal.services.review import advice_dismiss, patient_mark_reviewed
+
+NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+CARD = AdviceCard(
+    rule="low_adherence",
+    key="low_adherence:2026-03-02",
+    title="Low adherence",
+    suggestion="Ask what gets in the way.",
+    evidence=("8 of 14 prescribed doses taken.",),
+    reason="Doses not taken are no test of the dose.",
+)
+
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
+
+
+def test_advice_dismiss_keeps_the_card_and_the_note(alice, carol):
+    dismissal = advice_dismiss(patient=alice, clinician=carol, card=CARD, note="Away on holiday.")
+    dismissal.refresh_from_db()
+    assert (dismissal.rule, dismissal.evidence_key, dismissal.note) == (
+        "low_adherence",
+        "low_adherence:2026-03-02",
+        "Away on holiday.",
+    )
+    assert dismissal.dismissed_by == carol
+    assert dismissal.dismissed_at == NOW
+    event = AuditEvent.objects.get()
+    assert event.kind == AuditEvent.Kind.ADVICE_DISMISSED
+    assert event.actor == carol.user
+    assert event.summary == "Advice dismissed: Low adherence. Note: Away on holiday."
+    assert event.details == {
+        "rule": "low_adherence",
+        "key": "low_adherence:2026-03-02",
+        "title": "Low adherence",
+        "suggestion": "Ask what gets in the way.",
+        "evidence": ["8 of 14 prescribed doses taken."],
+        "reason": "Doses not taken are no test of the dose.",
+        "note": "Away on holiday.",
+    }
+
+
+def test_the_same_card_is_dismissed_once(alice, carol):
+    advice_dismiss(patient=alice, clinician=carol, card=CARD, note="First.")
+    with pytest.raises(ValidationError):
+        advice_dismiss(patient=alice, clinician=carol, card=CARD, note="Again.")
+    assert AdviceDismissal.objects.count() == 1
+    assert AuditEvent.objects.count() == 1
+
+
+def test_a_dismissal_needs_a_note(alice, carol):
+    with pytest.raises(ValidationError):
+        advice_dismiss(patient=alice, clinician=carol, card=CARD, note="")
+    assert not AdviceDismissal.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_patient_mark_reviewed_keeps_the_open_advice(alice, carol):
+    event = patient_mark_reviewed(patient=alice, clinician=carol, open_advice_keys=["a:1", "b:2"])
+    alice.refresh_from_db()
+    assert alice.last_reviewed_at == NOW
+    event.refresh_from_db()
+    assert event.kind == AuditEvent.Kind.REVIEWED
+    assert event.actor == carol.user
+    assert event.summary == "Reviewed by Carol Clinician; 2 open advice cards."
+    assert event.details == {"open_advice": ["a:1", "b:2"]}
+
+
+@pytest.mark.parametrize(("keys", "words"), [([], "0 open advice cards"), (["a:1"], "1 open advice card")])
+def test_the_review_counts_the_open_cards(alice, carol, keys, words):
+    event = patient_mark_reviewed(patient=alice, clinician=carol, open_advice_keys=keys)
+    assert event.summary == f"Reviewed by Carol Clinician; {words}."

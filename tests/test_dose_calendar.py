@@ -1,0 +1,129 @@
+"""The dose calendar (journal.dose_calendar): one repeating event per run of days, at the
+dose's time in the patient's zone with an alarm, one all-day event per step, and nothing
+that names the patient. Plain Python: the feed's URL, token and headers are in
+tests/test_patient_pages.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from icalendar import Calendar
+
+from journal.dose_calendar import DOSE_EVENT_MINUTES, dose_calendar
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
+
+D = dt.date
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+# 1.5 mg from 1 March, 3 mg from 15 March, 4.5 mg in the morning from 1 April; a pause on
+# 20–21 March; the plan ends on 1 May.
+SCHEDULE = Schedule(
+    [
+        PlanRecord(
+            7,
+            (
+                PlannedStep(D(2026, 3, 1), Decimal("1.5")),
+                PlannedStep(D(2026, 3, 15), Decimal("3")),
+                PlannedStep(D(2026, 4, 1), Decimal("4.5"), "morning"),
+            ),
+            ended_on=D(2026, 5, 1),
+        )
+    ],
+    [PausePeriod(D(2026, 3, 20), D(2026, 3, 21), "surgery")],
+)
+
+
+def feed(schedule: Schedule = SCHEDULE, zone: str = "Europe/London") -> Calendar:
+    return Calendar.from_ical(dose_calendar(schedule, zone, NOW))
+
+
+def dose_events(calendar: Calendar) -> list:
+    return [event for event in calendar.walk("VEVENT") if event.get("rrule")]
+
+
+def change_events(calendar: Calendar) -> list:
+    return [event for event in calendar.walk("VEVENT") if not event.get("rrule")]
+
+
+def test_one_daily_event_per_run_of_days_cut_by_the_pause_and_the_plans_end():
+    events = dose_events(feed())
+    assert [str(event["summary"]) for event in events] == [
+        "Take LDN: 1.5 mg at bedtime",
+        "Take LDN: 3 mg at bedtime",
+        "Take LDN: 3 mg at bedtime",
+        "Take LDN: 4.5 mg in the morning",
+    ]
+    # 1–14 March, 15–19 March, 22–31 March, 1–30 April: each a count of days
+    assert [event["rrule"]["COUNT"] for event in events] == [[14], [5], [10], [30]]
+    assert [event["rrule"]["FREQ"] for event in events] == [["DAILY"]] * 4
+
+
+def test_a_run_until_further_notice_repeats_without_a_count():
+    open_ended = Schedule([PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("1.5")),))])
+    (event,) = dose_events(feed(open_ended))
+    assert "COUNT" not in event["rrule"]
+
+
+def test_doses_are_at_bedtime_or_in_the_morning_in_the_patients_zone():
+    starts = [event.decoded("dtstart") for event in dose_events(feed(zone="Pacific/Auckland"))]
+    assert [(start.date(), start.hour, start.minute) for start in starts] == [
+        (D(2026, 3, 1), 22, 0),
+        (D(2026, 3, 15), 22, 0),
+        (D(2026, 3, 22), 22, 0),
+        (D(2026, 4, 1), 8, 0),
+    ]
+    assert {str(start.tzinfo) for start in starts} == {"Pacific/Auckland"}
+
+
+def test_each_dose_event_is_short_and_has_an_alarm_at_the_dose():
+    for event in dose_events(feed()):
+        length = event.decoded("dtend") - event.decoded("dtstart")
+        assert length == dt.timedelta(minutes=DOSE_EVENT_MINUTES)
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("trigger") == dt.timedelta(0)
+        assert str(alarm["description"]) == f"Time for your LDN: {str(event['summary'])[len('Take LDN: ') :]}"
+
+
+def test_one_all_day_event_per_step_the_first_a_start():
+    events = change_events(feed())
+    assert [(event.decoded("dtstart"), str(event["summary"])) for event in events] == [
+        (D(2026, 3, 1), "Start LDN: 1.5 mg at bedtime"),
+        (D(2026, 3, 15), "New LDN dose: 3 mg at bedtime"),
+        (D(2026, 4, 1), "New LDN dose: 4.5 mg in the morning"),
+    ]
+    assert [event.decoded("dtend") - event.decoded("dtstart") for event in events] == [
+        dt.timedelta(days=1)
+    ] * 3
+    assert {str(event["transp"]) for event in events} == {"TRANSPARENT"}
+
+
+def test_the_amount_to_measure_is_in_the_reminder():
+    liquid = Schedule(
+        [
+            PlanRecord(
+                1, (PlannedStep(D(2026, 3, 1), Decimal("1.5")),), form="liquid", strength_mg=Decimal("1")
+            )
+        ]
+    )
+    (event,) = dose_events(feed(liquid))
+    assert str(event["summary"]) == "Take LDN: 1.5 mL = 1.5 mg at bedtime"
+
+
+def test_uids_stay_put_from_one_fetch_to_the_next():
+    first = [str(event["uid"]) for event in feed().walk("VEVENT")]
+    again = [str(event["uid"]) for event in feed().walk("VEVENT")]
+    assert first == again
+    assert len(set(first)) == len(first)
+    assert first[0] == "ldn-dose-7-20260301-20260301@ldnjournal"
+
+
+def test_the_calendar_is_named_for_doses_and_carries_the_patients_zone():
+    # The feed is built from the schedule and the zone alone: nothing identifies the patient.
+    calendar = feed(zone="Pacific/Auckland")
+    assert str(calendar["x-wr-calname"]) == "LDN doses"
+    assert str(calendar["x-wr-timezone"]) == "Pacific/Auckland"
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Pacific/Auckland"]
+
+
+def test_no_plan_no_events():
+    assert feed(Schedule()).walk("VEVENT") == []

@@ -1,0 +1,117 @@
+"""The app's words (journal.vocabulary): mg and dose phrases, timing words, side-effect labels,
+severity order and colours, and score directions. (The side-effect and severity choices of the
+models are checked against these tables in tests/test_models.py.)"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from journal.models import Timing, TimingTaken
+from journal.vocabulary import (
+    PRESCRIBED_TIMINGS,
+    SCORE_MAX,
+    SCORE_MIN,
+    SEVERITIES,
+    SEVERITY_COLOURS,
+    SIDE_EFFECTS,
+    TIMING_BUTTONS,
+    TIMING_WORDS,
+    direction_label,
+    dose_phrase,
+    format_mg,
+    scale_anchor,
+    side_effect_label,
+    timing_words,
+    worst_severity,
+)
+
+# --- doses and timing -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dose", "text"), [("0.125", "0.125"), ("3.000", "3"), ("1.500", "1.5"), ("10", "10"), ("1E+1", "10")]
+)
+def test_format_mg(dose, text):
+    assert format_mg(Decimal(dose)) == text
+
+
+@pytest.mark.parametrize(
+    ("dose", "timing", "phrase"),
+    [
+        ("3.000", "bedtime", "3 mg at bedtime"),
+        ("1.5", "morning", "1.5 mg in the morning"),
+        ("0.5", "other", "0.5 mg at another time"),
+        ("0.5", "noon", "0.5 mg noon"),  # an unknown value is shown as stored
+    ],
+)
+def test_dose_phrase(dose, timing, phrase):
+    assert dose_phrase(Decimal(dose), timing) == phrase
+
+
+def test_timing_words():
+    assert timing_words("bedtime") == "at bedtime"
+
+
+def test_an_unknown_timing_is_shown_as_stored():
+    assert timing_words("noon") == "noon"
+
+
+def test_the_prescribed_timings_are_the_plan_choices():
+    assert tuple(Timing.values) == PRESCRIBED_TIMINGS
+    assert dict(Timing.choices) == {timing: TIMING_WORDS[timing] for timing in PRESCRIBED_TIMINGS}
+
+
+def test_every_timing_taken_has_its_words_and_its_button():
+    assert dict(TimingTaken.choices) == TIMING_WORDS
+    assert TIMING_BUTTONS.keys() == TIMING_WORDS.keys()
+
+
+# --- side effects and severities ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("vivid_dreams", "Vivid dreams"),
+        ("nausea", "Nausea / GI upset"),
+        ("other", "Other"),
+        ("hiccups", "hiccups"),  # an unknown kind is shown as stored
+    ],
+)
+def test_side_effect_label(kind, label):
+    assert side_effect_label(kind) == label
+
+
+def test_every_side_effect_has_a_short_name_for_the_chart():
+    assert all(effect.short for effect in SIDE_EFFECTS.values())
+
+
+def test_severities_mildest_first_each_with_its_colour():
+    assert SEVERITIES == ("mild", "moderate", "severe")
+    assert SEVERITY_COLOURS.keys() == set(SEVERITIES)
+
+
+@pytest.mark.parametrize(
+    ("severities", "worst"),
+    [(["mild"], "mild"), (["mild", "severe", "moderate"], "severe"), (("moderate", "mild"), "moderate")],
+)
+def test_worst_severity(severities, worst):
+    assert worst_severity(severities) == worst
+
+
+# --- scores ----------------------------------------------------------------------------------
+
+
+def test_scores_run_from_0_to_10():
+    assert (SCORE_MIN, SCORE_MAX) == (0, 10)
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "direction", "anchor"),
+    [(True, "higher is better", "10 = best"), (False, "lower is better", "10 = worst")],
+)
+def test_direction_and_scale_anchor(higher_is_better, direction, anchor):
+    assert direction_label(higher_is_better) == direction
+    assert scale_anchor(higher_is_better) == anchor
