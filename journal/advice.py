@@ -34,10 +34,8 @@ from typing import NamedTuple
 
 from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
-from journal.schedule import Dose, Schedule
+from journal.schedule import DAY, Dose, Schedule
 from journal.vocabulary import format_mg, side_effect_label
-
-DAY = dt.timedelta(days=1)
 
 RULE_STEP_UP_SIDE_EFFECTS = "step_up_side_effects"
 RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"

@@ -29,7 +29,6 @@ from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import direction_label
 
-DAY = dt.timedelta(days=1)
 SLEEP_QUALITY = "Sleep quality"
 
 

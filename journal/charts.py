@@ -24,9 +24,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from journal.assessment import DAY, Measure, PatientRecord
+from journal.assessment import Measure, PatientRecord
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
-from journal.schedule import Dose
+from journal.schedule import DAY, Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
 
 JSONDict = dict[str, Any]  # a plotly figure, layout, shape or annotation as plain JSON

@@ -19,11 +19,10 @@ from enum import StrEnum
 from typing import Protocol
 
 from journal.advice import AdherenceCount, count_adherence
-from journal.schedule import Dose, Schedule
+from journal.schedule import DAY, Dose, Schedule
 
 EDIT_WINDOW_DAYS = 14
 ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
-DAY = dt.timedelta(days=1)
 
 
 def default_entry_date(local_now: dt.datetime) -> tuple[dt.date, bool]:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
 from journal.safety import MedicationPeriod, SafetyState
-from journal.schedule import Dose
+from journal.schedule import DAY, Dose
 from journal.vocabulary import (
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
@@ -40,7 +40,6 @@ from journal.vocabulary import (
     worst_severity,
 )
 
-DAY = dt.timedelta(days=1)
 DEFAULT_DAYS = 90  # the default range when a patient was never exported before
 MAX_DAYS = 3 * 365 + 1  # the longest range one export may cover (three years)
 PREVIOUS_VISIT_FALLBACK_DAYS = 30

@@ -32,9 +32,8 @@ from journal.medicines import (
     classify_medication,
     find_opioids,
 )
-from journal.schedule import Schedule
+from journal.schedule import DAY, Schedule
 
-DAY = dt.timedelta(days=1)
 OPIOID_WASHOUT_BLOCK_DAYS = 7  # stop opioids at least 7 days before LDN [003, 004]
 OPIOID_WASHOUT_LONG_TERM_DAYS = 10  # 10 days–2 weeks after long-term use [004]
 OPIOID_WASHOUT_SAFE_DAYS = 14

@@ -26,7 +26,7 @@ from enum import StrEnum
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
 
-DAY = dt.timedelta(days=1)
+DAY = dt.timedelta(days=1)  # one calendar day, for every date sum in the app
 
 
 @dataclass(frozen=True)

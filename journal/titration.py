@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from journal.findings import Finding, Level, Rule, ordered, rule_table
+from journal.schedule import DAY
 from journal.vocabulary import format_mg
-
-DAY = dt.timedelta(days=1)
-
 
 # --- plan templates --------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from journal.models import (
     TitrationPlan,
     User,
 )
-from tests.dates import DAY
+from journal.schedule import DAY
 
 _serial = count(1)
 

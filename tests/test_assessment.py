@@ -9,8 +9,7 @@ from journal.advice import RULE_LOW_ADHERENCE, RULE_PLAN_REVIEW, RULE_SAFETY_ALE
 from journal.assessment import LoggedEntry, Measure, PatientRecord, assess, since_review
 from journal.response import ResponseClass
 from journal.safety import MedicationPeriod, ScreeningAnswers, safety_state
-from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
-from tests.dates import DAY
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 REVIEWED = dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC)

@@ -16,8 +16,7 @@ from journal.charts import (
     patient_figure,
     weekly_rows,
 )
-from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
-from tests.dates import DAY
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
 LOGGED = dt.datetime(2025, 1, 1, 21, tzinfo=dt.UTC)

@@ -23,9 +23,9 @@ from icalendar import Calendar
 
 from journal.findings import Level
 from journal.models import LdnPause, Medication, Patient, Screening, SideEffectReport
+from journal.schedule import DAY
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
-from tests.dates import DAY
 from tests.factories import make_entry, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC)  # Monday 15 June 2026, 12:00 in London

@@ -38,8 +38,7 @@ from journal.exports import (
 from journal.findings import Finding
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
-from journal.schedule import PlannedStep, PlanRecord, Schedule
-from tests.dates import DAY
+from journal.schedule import DAY, PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)

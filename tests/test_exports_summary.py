@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
+from journal.schedule import DAY
 from journal.selectors.exports import appointment_summary
-from tests.dates import DAY
 from tests.factories import make_entry, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 

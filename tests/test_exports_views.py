@@ -27,7 +27,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
-from tests.dates import DAY
+from journal.schedule import DAY
 from tests.factories import make_busy_clinic, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)

@@ -18,8 +18,8 @@ from journal.models import (
     DailyEntry,
     Patient,
 )
+from journal.schedule import DAY
 from journal.selectors.roster import roster_rows
-from tests.dates import DAY
 from tests.factories import log_days, make_patient, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import AuditEvent, Screening, TitrationPlan
-from tests.dates import DAY
+from journal.schedule import DAY
 from tests.factories import make_clinic, make_clinician, make_patient, make_plan
 
 SUBMITS = 6

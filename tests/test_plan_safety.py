@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from journal.models import AuditEvent, Medication, Screening, TitrationPlan
+from journal.schedule import DAY
 from journal.selectors.records import safety_of, schedule_of
-from tests.dates import DAY
 from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Screening
-from tests.dates import DAY
+from journal.schedule import DAY
 from tests.factories import make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)

@@ -27,8 +27,7 @@ from journal.safety import (
     safety_state,
     thyroid_status,
 )
-from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
-from tests.dates import DAY
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 START = dt.date(2025, 3, 20)
 

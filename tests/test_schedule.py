@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule, StepState
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule, StepState
 from journal.vocabulary import format_mg
-from tests.dates import DAY
 
 D = dt.date
 PAST, NOW, PAUSED, UPCOMING, ENDED, REPLACED = (

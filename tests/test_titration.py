@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from journal.findings import Level
+from journal.schedule import DAY
 from journal.titration import (
     DOSE_BANDS,
     DOSE_RULES,
@@ -24,7 +25,6 @@ from journal.titration import (
     check_target,
     generate_steps,
 )
-from tests.dates import DAY
 
 D = dt.date
 

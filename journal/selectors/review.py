@@ -26,10 +26,10 @@ def open_at_latest_review(events: list[AuditEvent]) -> frozenset[str]:
 
 
 def patient_page(patient: Patient) -> PatientPage:
-    """Everything the clinician's patient page shows (12 queries, or 13 for a patient still
-    to accept their invitation, and 2 more when a recent entry was edited): the patient's
+    """Everything the clinician's patient page shows in 11 queries (one more for a patient
+    still to accept their invitation, two more when a recent entry was edited): the patient's
     file (9), its audit timeline, which also says what advice was open at the last review,
-    the conditions."""
+    and the conditions."""
     events = list(patient.audit_events.select_related("actor").order_by("at", "pk"))
     overview = patient_overview(patient, open_at_review=open_at_latest_review(events))
     return PatientPage(

@@ -26,6 +26,7 @@ from journal.models import (
     TitrationPlan,
 )
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
+from journal.schedule import DAY
 from journal.selectors.records import medication_periods_for, schedule_of, screening_answers_for
 from journal.services.audit import (
     already_applied,
@@ -36,8 +37,6 @@ from journal.services.audit import (
 )
 from journal.titration import check_dose, check_new_plan, check_steps
 from journal.vocabulary import dose_phrase, format_mg
-
-DAY = dt.timedelta(days=1)
 
 
 def _mark_plan_changed(patient: Patient) -> None:
@@ -96,12 +95,10 @@ def start_findings(patient: Patient, start: dt.date, *, what: str = "the start d
 # --- plans -----------------------------------------------------------------------------------
 
 
-def _overlap(patient: Patient, start: dt.date, exclude: TitrationPlan | None = None) -> Finding | None:
+def _overlap(patient: Patient, start: dt.date) -> Finding | None:
     """A new plan from `start` (until further notice) would overlap a prescribed plan that
     has no end date, or ends after `start`."""
     others = patient.plans.exclude(status=TitrationPlan.Status.DRAFT).exclude(starts_on=None)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
     for other in others:
         if other.ended_on is None:
             return Finding(

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from journal import diary as diary_rules
 from journal.access import AuthenticatedRequest, HtmxRequest, own_patient, patient_required
-from journal.diary import DAY, Diary, default_entry_date, earliest_editable
+from journal.diary import Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
 from journal.forms.entries import EntryForm, entry_initial
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.medicines import MedicationCategory, classify_medication
 from journal.models import Medication, Patient
 from journal.safety import OPIOID_REASON
+from journal.schedule import DAY
 from journal.selectors.entries import patient_diary
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save

@@ -3,8 +3,6 @@ changes, and the patient's read-only plan with its "your plan changed" notice.""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -34,16 +32,13 @@ from journal.forms.plans import (
 from journal.measuring import patient_amount
 from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
-from journal.schedule import StepState
+from journal.schedule import DAY, StepState
 from journal.selectors.plans import plan_section, prescribed_plans
 from journal.selectors.records import medication_periods_for, safety_of, schedule_of
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
 from journal.vocabulary import dose_phrase, format_mg
-
-DAY = dt.timedelta(days=1)
-
 
 # --- screening ---------------------------------------------------------------------------
 

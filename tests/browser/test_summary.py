@@ -11,8 +11,8 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from journal.models import Medication, Patient, Screening, SideEffectKind, SideEffectReport
+from journal.schedule import DAY
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
-from tests.dates import DAY
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
 
 DEMO_PASSWORD = "ldn-demo-2026"

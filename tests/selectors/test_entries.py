@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from journal.models import Symptom
+from journal.schedule import DAY
 from journal.selectors.entries import RECENT_ENTRY_DAYS, patient_diary, recent_entries
 from journal.selectors.records import patient_files
 from journal.services.entries import entry_save
-from tests.dates import DAY
 from tests.factories import make_entry, make_plan
 
 D = dt.date

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from journal.models import AuditEvent, LdnPause, Medication, Patient, Screening, Symptom
+from journal.schedule import DAY
 from journal.selectors import exports as export_selectors
 from journal.selectors.exports import appointment_summary, export_days, export_symptoms, previous_export_on
-from tests.dates import DAY
 from tests.factories import make_entry, make_patient, make_plan
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)

@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 
 from journal.models import TitrationPlan
-from journal.schedule import StepState
+from journal.schedule import DAY, StepState
 from journal.selectors.plans import plan_section, plan_state, prescribed_plans, shown_plan
 from journal.selectors.records import schedule_of
-from tests.dates import DAY
 from tests.factories import make_plan
 
 TODAY = dt.date(2026, 3, 2)

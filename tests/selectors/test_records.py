@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from journal.models import AdviceDismissal, AuditEvent, LdnPause, Medication, Patient, Screening, Symptom
+from journal.schedule import DAY
 from journal.selectors.records import (
     advice_open_at_review,
     medication_periods_for,
@@ -24,7 +25,6 @@ from journal.selectors.records import (
     schedules_for,
     screening_answers_for,
 )
-from tests.dates import DAY
 from tests.factories import log_days, make_entry, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)

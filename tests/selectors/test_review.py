@@ -11,11 +11,11 @@ import pytest
 import time_machine
 
 from journal.models import AuditEvent, Condition, Symptom
+from journal.schedule import DAY
 from journal.selectors.review import open_at_latest_review, patient_page
 from journal.services.entries import entry_save
 from journal.services.invitations import invitation_create
 from journal.services.review import patient_mark_reviewed
-from tests.dates import DAY
 from tests.factories import log_days, make_patient, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from journal.models import LdnPause, Medication, Patient, Screening
+from journal.schedule import DAY
 from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
-from tests.dates import DAY
 from tests.factories import make_entry, make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)

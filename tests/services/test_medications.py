@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from journal.models import AuditEvent, Medication, Screening
+from journal.schedule import DAY
 from journal.services.medications import medication_add, medication_stop
-from tests.dates import DAY
 from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from journal.models import AuditEvent, DoseStep, LdnPause, Medication, Screening, TitrationPlan
 from journal.safety import ScreeningAnswers
+from journal.schedule import DAY
 from journal.services.plans import (
     PLANS_OVERLAP_REASON,
     ldn_pause_record,
@@ -29,7 +30,6 @@ from journal.services.plans import (
     start_findings,
     step_edit_findings,
 )
-from tests.dates import DAY
 from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026
