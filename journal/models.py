@@ -437,7 +437,8 @@ class Medication(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["stopped_on", "name"]
+        # Current medicines first, on every database (PostgreSQL sorts NULL last by default).
+        ordering = [F("stopped_on").asc(nulls_first=True), "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True)

@@ -92,3 +92,20 @@ def test_the_models_choices_are_the_vocabularys():
     assert SideEffectKind.values == list(SIDE_EFFECTS)
     assert [label for _, label in SideEffectKind.choices] == [words.label for words in SIDE_EFFECTS.values()]
     assert Severity.values == list(SEVERITIES)
+
+
+def test_current_medicines_are_listed_before_stopped_ones(alice):
+    """PostgreSQL sorts NULL last and SQLite first; the list reads the same on both."""
+    alice.medications.create(name="Amlodipine", stopped_on=ON)
+    alice.medications.create(name="Levothyroxine")
+    assert [medication.name for medication in alice.medications.all()] == ["Levothyroxine", "Amlodipine"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "other_text", "words"),
+    [("headache", "", "Headache"), ("other", "Dry mouth", "Dry mouth")],
+)
+def test_a_side_effect_report_is_named_in_the_patients_words_when_other(alice, kind, other_text, words):
+    entry = make_entry(alice, ON)
+    report = entry.side_effects.create(kind=kind, severity="mild", other_text=other_text)
+    assert report.words == words
