@@ -176,7 +176,9 @@ def plan_create(
         require_confirmation(
             findings, warnings_confirmed, patient=patient, actor=clinician.user, about="a new plan"
         )
-        patient.plans.filter(status=TitrationPlan.Status.ACTIVE).update(status=TitrationPlan.Status.ENDED)
+        for running in patient.plans.filter(status=TitrationPlan.Status.ACTIVE):
+            running.status = TitrationPlan.Status.ENDED
+            running.save(update_fields=["status"])  # save, not update(): the history keeps it
         plan = TitrationPlan(
             patient=patient,
             prescriber=clinician,

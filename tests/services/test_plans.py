@@ -256,6 +256,12 @@ def test_the_next_plan_closes_the_one_that_has_ended(screened, carol):
     assert TitrationPlan.objects.filter(status=TitrationPlan.Status.ACTIVE).count() == 1
 
 
+def test_closing_the_previous_plan_is_kept_in_its_history(screened, carol):
+    ending = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY + 7 * DAY)
+    create(screened, carol, [(TODAY + 7 * DAY, "1.5")], strength_mg=Decimal("1.5"))
+    assert ending.history.order_by("history_id").last().status == TitrationPlan.Status.ENDED
+
+
 def test_a_screening_that_went_with_an_earlier_plan_stays_with_it(screened, carol):
     first = create(screened, carol, [(TODAY, "0.5")])
     plan_taper_and_end(plan=first, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY)
