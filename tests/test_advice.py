@@ -13,6 +13,7 @@ from journal.advice import (
     RULE_SLEEP_AFTER_BEDTIME_STEP,
     RULE_STEP_UP_SIDE_EFFECTS,
     RULE_THYROID_REVIEW,
+    AdherenceCount,
     AdviceInput,
     adherence,
     advise,
@@ -342,6 +343,21 @@ def logged(taken: Iterable[int], missed: Iterable[int] = ()) -> list[tuple[dt.da
 )
 def test_adherence(entries, prescribed, expected):
     assert adherence(entries, prescribed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("taken", "prescribed", "not_logged", "percent", "words"),
+    [
+        (13, 14, 0, 93, "13 of 14 prescribed days (93 %)"),  # 92.86 rounds up
+        (1, 8, 0, 13, "1 of 8 prescribed days (13 %)"),  # 12.5 rounds half up
+        (12, 14, 1, 86, "12 of 14 prescribed days (86 %), 1 not logged"),
+        (0, 0, 0, None, "no dose prescribed"),
+    ],
+)
+def test_adherence_in_percent_and_words(taken, prescribed, not_logged, percent, words):
+    count = AdherenceCount(taken, prescribed, not_logged=(TODAY,) * not_logged, not_taken=())
+    assert count.percent == percent
+    assert count.in_words == words
 
 
 def test_count_adherence_lists_missing_days():

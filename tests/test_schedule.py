@@ -167,6 +167,12 @@ def test_no_step_is_now_while_nothing_is_prescribed(day):
     assert NOW not in [row.state for row in TWO_PLANS.step_rows(day)]
 
 
+def test_only_upcoming_steps_can_be_changed_in_place():
+    """A started step is history: the plan page offers no edit for it, nor for a replaced one."""
+    rows = TWO_PLANS.step_rows(D(2026, 3, 5))  # now, upcoming, replaced, upcoming
+    assert [row.editable for row in rows] == [False, True, False, True]
+
+
 def test_step_rows_of_one_plan():
     rows = TWO_PLANS.step_rows(D(2026, 5, 1), plan_id=2)
     assert [(row.dose.plan_id, row.state) for row in rows] == [(2, NOW)]

@@ -67,6 +67,7 @@ def test_row_values(alice, carol):
     assert (row.current.dose_mg, row.current.timing) == (1.5, "morning")
     assert row.day_on_ldn == 21
     assert row.phase == "titrating"
+    assert row.phase_style == ""  # a plain badge: only maintenance (ok) and a pause (warn) stand out
     assert row.last_entry == TODAY
     # 14 prescribed days, every 4th missed: days 0, 4, 8, 12 back.
     assert (row.adherence.taken, row.adherence.prescribed) == (10, 14)
@@ -170,3 +171,19 @@ def test_sorted_roster_filters_by_phase_and_flags(three):
 def test_every_roster_sort_orders_every_row(three):
     for sort in ROSTER_SORTS:
         assert sorted(names(sorted_roster(three, sort=sort))) == ["Alice", "Amy", "Zed"], sort
+
+
+@pytest.mark.parametrize(
+    ("first_step_back", "paused", "phase", "style"),
+    [(200, False, "maintenance", "ok"), (30, True, "paused", "warn")],
+)
+def test_the_phase_badge_says_maintenance_is_fine_and_a_pause_needs_a_look(
+    alice, carol, first_step_back, paused, phase, style
+):
+    make_plan(alice, carol, [(TODAY - first_step_back * DAY, "4.5")])
+    if paused:
+        LdnPause.objects.create(
+            patient=alice, start_date=TODAY - DAY, end_date=TODAY + DAY, reason="Surgery", created_by=carol
+        )
+    (row,) = roster_rows(Patient.objects.filter(pk=alice.pk))
+    assert (row.phase, row.phase_style) == (phase, style)
