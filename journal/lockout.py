@@ -27,9 +27,11 @@ from dataclasses import dataclass
 
 
 class Scope(enum.Enum):
-    PAIR = "this username from this address"
-    ADDRESS = "this address"
-    USERNAME = "this username from any address"
+    """What a rule counts, and, in words for a clinic admin, what it does to a login."""
+
+    PAIR = "Locked from one address"
+    ADDRESS = "Every sign-in from one address locked"
+    USERNAME = "Slowed down to one try every 30 seconds, from every address"
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,12 @@ class Refusal:
         return max(1, math.ceil((self.until - now).total_seconds()))
 
     def words(self, now: dt.datetime) -> str:
+        """For the person signing in."""
         return f"{self.rule.message} Try again in {wait_words(self.retry_after(now))}."
+
+    def state_words(self, now: dt.datetime) -> str:
+        """For a clinic admin, about someone else's login."""
+        return f"{self.rule.scope.value}: {wait_words(self.retry_after(now))} left."
 
 
 def wait_words(seconds: int) -> str:

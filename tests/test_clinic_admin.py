@@ -357,6 +357,7 @@ def test_the_admin_sees_a_locked_login_and_unlocks_it(client, settings, ada, car
     page = client.get(reverse("clinic_manage")).content.decode()
     locked = page.split('data-testid="locked-carol"')[1].split("</li>")[0]
     assert "5 failed attempts from 203.0.113.66." in locked
+    assert "Locked from one address: 60 minutes left." in locked
     response = client.post(reverse("login_unlock", args=[carol.user.pk]))
     assert response.url == f"{reverse('clinic_manage')}#sign-in"
     page = client.get(reverse("clinic_manage")).content.decode()

@@ -67,6 +67,7 @@ def test_a_lock_says_so_in_minutes():
     found = refusal(failures(pair=ago(1, 2, 3, 4, 10)), NOW, known_browser=False)
     assert found.is_lock
     assert found.words(NOW).endswith("Your clinic's admin can unlock it sooner. Try again in 50 minutes.")
+    assert found.state_words(NOW) == "Locked from one address: 50 minutes left."
 
 
 @pytest.mark.parametrize(

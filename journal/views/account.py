@@ -263,6 +263,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             scale=5, border=4, light="#fff", omitsize=True
         ),
         "key_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "app_link": device.config_url,  # otpauth://: opens the phone's authenticator app
         "must_use_two_factor": user.must_use_two_factor,
     }
     return render(request, "journal/account/two_factor_setup.html", context)

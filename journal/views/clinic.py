@@ -65,7 +65,7 @@ def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
             "patients": clinic_care_teams(clinic),
             "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
             "locked_logins": [
-                (locked, locked.refusal.words(now)) for locked in clinic_locked_logins(clinic, now)
+                (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
             ],
         },
     )
