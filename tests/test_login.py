@@ -171,3 +171,9 @@ def test_a_sign_in_forgives_the_failures_of_its_own_address(client, behind_proxy
     client.post(reverse("logout"))
     attempt(client, "carol", "wrong", "198.51.100.20")
     assert attempt(client, "carol", "correct-horse-battery", "198.51.100.20").status_code == 302
+
+
+def test_a_username_with_a_nul_character_is_refused_without_an_error(client, carol):
+    response = client.post(reverse("login"), {"username": "car\x00ol", "password": "wrong"})
+    assert response.status_code == 200
+    assert attempt(client, "car\x00ol", "wrong", "203.0.113.66").status_code == 200

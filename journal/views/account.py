@@ -46,6 +46,7 @@ from journal.selectors.account import (
     user_sessions,
 )
 from journal.services import account as account_service
+from journal.sessions import printable
 from journal.views.common import add_errors
 
 PENDING_KEY = "sign_in_pending"
@@ -63,8 +64,9 @@ LOGIN_FIELD_MAX_CHARS = account_service.LOGIN_FIELD_MAX_CHARS
 
 def _typed_username(raw: str) -> str:
     """The username as the login form reads it (stripped, NFKC), so that spaces or look-alike
-    characters do not start a new count of failures."""
-    return unicodedata.normalize("NFKC", raw.strip())[:LOGIN_FIELD_MAX_CHARS]
+    characters do not start a new count of failures; without control characters, which no
+    username has (and PostgreSQL refuses NUL in a query)."""
+    return printable(unicodedata.normalize("NFKC", raw.strip()), LOGIN_FIELD_MAX_CHARS)
 
 
 def _refusal_for(request: HttpRequest, username: str) -> Refusal | None:
