@@ -5,10 +5,14 @@
   assigned to them, a clinic admin sees the whole clinic.
 - Anyone else (including another clinic's staff) gets a 404, never a hint that the
   patient exists.
+
+It also says where a request came from (`client_address`), for the lockout, the list of
+sessions and the audit.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -34,6 +38,30 @@ class AuthenticatedRequest(HtmxRequest):
     logged in (never AnonymousUser)."""
 
     user: User
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent `request`: REMOTE_ADDR, or, behind
+    TRUSTED_PROXY_COUNT proxies, the address the farthest trusted proxy saw, read from the
+    right of X-Forwarded-For (entries further left are whatever the client chose to send).
+    A header with fewer entries than trusted proxies, or an entry that is not an address,
+    is not trusted: the answer is then REMOTE_ADDR. "" when there is no address at all
+    (a Unix socket)."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies == 0:
+        return remote or ""
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    if len(forwarded) < proxies:
+        return remote or ""
+    return _address(forwarded[-proxies]) or remote or ""
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def visible_patients(user) -> QuerySet[Patient]:
@@ -93,6 +121,7 @@ def _checked(view, check):
     return wrapped
 
 
+signed_in_required = _role_required(lambda request: None)
 clinician_required = _role_required(clinician_of)
 patient_required = _role_required(own_patient)
 

@@ -1,4 +1,5 @@
-"""Show times in the reader's own time zone: a clinician's clinic zone, a patient's own.
+"""Show times in the reader's own time zone: a clinician's clinic zone, a patient's own; and
+send a clinician who must use two-factor sign-in to set it up first.
 
 The zone is worked out once, at login, and kept in the session, so a page pays nothing for
 it: the session is read for the login anyway."""
@@ -7,9 +8,13 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
 SESSION_KEY = "reader_time_zone"
 
@@ -47,3 +52,31 @@ class ReaderTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TwoFactorRequiredMiddleware:
+    """A clinic that requires two-factor sign-in sends its clinicians, when their session was
+    not verified with a code (they have not set it up yet), to set it up before any other page.
+    Costs no query: the clinic comes with the user (journal.auth), and django-otp's middleware
+    (before this one) reads the verified device only for sessions that name one."""
+
+    ALLOWED_VIEWS = frozenset({"two_factor_setup", "logout"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: object
+    ) -> HttpResponse | None:
+        user: Any = request.user
+        if not (user.is_authenticated and user.must_use_two_factor and not user.is_verified()):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.ALLOWED_VIEWS:
+            return None
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(reverse("two_factor_setup"))
+        return redirect("two_factor_setup")

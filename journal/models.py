@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -62,13 +63,68 @@ class User(AbstractUser):
             return "patient"
         return "staff" if self.is_staff else "none"
 
+    @property
+    def must_use_two_factor(self) -> bool:
+        """Clinicians of a clinic that requires two-factor sign-in; never patients."""
+        clinician = getattr(self, "clinician", None)
+        return clinician is not None and clinician.clinic.require_two_factor
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A deactivated login, or one whose password changed, keeps no session: each device signs
+        # in again (a password change on the user's own page keeps that page's session, which
+        # Django moves to a new key after this save).
+        ends_sessions = not self.is_active or getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if ends_sessions:
+            LoginSession.objects.filter(user=self).delete()
+
 
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Clinicians and admins sign in with a code from an authenticator app as well as "
+        "their password.",
+    )
 
     def __str__(self) -> str:
         return self.name
+
+
+class LoginSession(AbstractBaseSession):
+    """A session (Django's, through journal.sessions.SessionStore) with its owner, so that a
+    user can list and end their own sessions and a deactivated login loses all of its."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    user_agent = models.CharField(max_length=300, blank=True)
+    address = models.CharField(
+        max_length=64, blank=True, help_text="The client's address (see TRUSTED_PROXY_COUNT)."
+    )
+    last_activity = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expire_date"])]
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from journal.sessions import SessionStore
+
+        return SessionStore
+
+
+class LoginFailure(models.Model):
+    """One wrong password or code. The lockout rules (journal/lockout.py) count these; rows
+    older than the longest rule's window are deleted as new ones come in."""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["address", "at"])]
 
 
 class Clinician(models.Model):
@@ -504,6 +560,9 @@ class AuditEvent(models.Model):
         CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
         MEDICATION_ADDED = "medication_added", "medication added"
         MEDICATION_STOPPED = "medication_stopped", "medication stopped"
+        CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", "clinic settings changed"
+        LOGIN_UNLOCKED = "login_unlocked", "sign-in unlocked"
+        TWO_FACTOR_CHANGED = "two_factor_changed", "two-factor sign-in changed"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from journal.views import clinic, entries, exports, home, invitations, plans, review
+from journal.views import account, clinic, entries, exports, home, invitations, plans, review
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # signing in and the user's own account
+    path("login/code/", account.login_code, name="login_code"),
+    path("account/", account.account, name="account"),
+    path("account/password/", account.password_change, name="password_change"),
+    path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/codes/", account.recovery_codes, name="recovery_codes"),
+    path("account/two-factor/codes/new/", account.recovery_codes_new, name="recovery_codes_new"),
+    path("account/two-factor/off/", account.two_factor_off, name="two_factor_off"),
+    path("account/sessions/", account.sessions, name="sessions"),
+    path("account/sessions/<str:reference>/end/", account.session_end, name="session_end"),
+    path("account/sessions/end-others/", account.sessions_end_others, name="sessions_end_others"),
     path("rules/", home.rulebook, name="rulebook"),
     path("today/", entries.today, name="today"),
     path("entry/", entries.entry, name="entry"),
@@ -50,12 +61,19 @@ urlpatterns = [
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
     # the clinic admin's pages
     path("clinic/", clinic.clinic_manage, name="clinic_manage"),
+    path("clinic/two-factor/", clinic.clinic_two_factor, name="clinic_two_factor"),
+    path("clinic/logins/<int:user_pk>/unlock/", clinic.login_unlock, name="login_unlock"),
     path("clinic/clinicians/new/", clinic.clinician_add, name="clinician_add"),
     path("clinic/clinicians/<int:pk>/", clinic.clinician_change, name="clinician_change"),
     path(
         "clinic/clinicians/<int:pk>/password-link/",
         clinic.clinician_password_link,
         name="clinician_password_link",
+    ),
+    path(
+        "clinic/clinicians/<int:pk>/two-factor/reset/",
+        clinic.clinician_two_factor_reset,
+        name="clinician_two_factor_reset",
     ),
     path("clinic/patients/<int:pk>/care-team/", clinic.care_team, name="care_team"),
     path(

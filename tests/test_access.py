@@ -46,6 +46,13 @@ URLS = [
     ("care_team", {"pk": "{alice}"}, {"ada"}),
     # clinician_change, clinician_password_link (need a clinician) and clinician_set_password
     # (a token, no login): tests/test_clinic_admin.py
+    ("account", {}, PATIENTS | CLINICIANS),
+    ("sessions", {}, PATIENTS | CLINICIANS),
+    ("password_change", {}, PATIENTS | CLINICIANS),
+    ("two_factor_setup", {}, PATIENTS | CLINICIANS),
+    # login_code (needs a right password first), recovery_codes (shown once after a set-up) and
+    # the POST-only account changes: tests/test_two_factor.py, tests/test_account_sessions.py;
+    # clinic_two_factor, login_unlock, clinician_two_factor_reset: tests/test_clinic_admin.py
 ]
 
 # POST-only changes to Alice's record: every role outside her clinic is refused, and
@@ -79,6 +86,15 @@ TESTED_WITH_THEIR_VIEWS = {
     "clinician_change",
     "clinician_password_link",
     "clinician_set_password",
+    "login_code",
+    "recovery_codes",
+    "recovery_codes_new",
+    "two_factor_off",
+    "session_end",
+    "sessions_end_others",
+    "clinic_two_factor",
+    "login_unlock",
+    "clinician_two_factor_reset",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
@@ -155,3 +171,28 @@ def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, char
 def test_home_sends_each_role_to_its_start_page(client, request, alice, carol, role, target):
     client.force_login(request.getfixturevalue(role).user)
     assert client.get("/").url == target
+
+
+# --- where a request came from -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "address"),
+    [
+        (0, "198.51.100.7", "203.0.113.1", "198.51.100.7"),  # no trusted proxy: the header is anyone's
+        (1, "192.0.2.10", "203.0.113.1", "203.0.113.1"),
+        (1, "192.0.2.10", "6.6.6.6, 203.0.113.1", "203.0.113.1"),  # the client's own entry is ignored
+        (2, "192.0.2.10", "6.6.6.6, 203.0.113.1, 192.0.2.20", "203.0.113.1"),
+        (2, "192.0.2.10", "203.0.113.1", "192.0.2.10"),  # fewer entries than proxies: not trusted
+        (1, "192.0.2.10", "not-an-address", "192.0.2.10"),
+        (1, "192.0.2.10", "", "192.0.2.10"),
+        (1, "192.0.2.10", "2001:DB8::1", "2001:db8::1"),
+        (0, "", "", ""),  # a Unix socket
+    ],
+)
+def test_client_address(rf, settings, proxies, remote, forwarded, address):
+    from journal.access import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == address

@@ -11,7 +11,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from journal.models import AuditEvent, Clinician, User
+from journal.selectors.account import has_two_factor
 from tests.factories import make_clinician
+from tests.two_factor import with_two_factor
 
 PASSWORD = "a-long-unusual-passphrase-42"
 NEW = {"first_name": "Nadia", "last_name": "Osei", "username": "dr.osei", "email": "osei@example.org"}
@@ -172,6 +174,18 @@ def test_admin_makes_a_clinician_admin_then_deactivates_and_reactivates_them(cli
     assert client.login(username="carol", password="correct-horse-battery")
 
 
+def test_a_deactivated_clinicians_sessions_end_and_stay_ended_after_reactivation(client, ada, carol):
+    from django.test import Client
+
+    carols_browser = Client()
+    carols_browser.force_login(carol.user)
+    client.force_login(ada.user)
+    url = reverse("clinician_change", args=[carol.pk])
+    client.post(url, {})
+    client.post(url, {"is_active": "on"})
+    assert carols_browser.get(reverse("roster")).status_code == 302
+
+
 def test_saving_without_a_change_writes_no_audit_row(client, ada, carol):
     client.force_login(ada.user)
     client.post(reverse("clinician_change", args=[carol.pk]), {"is_active": "on"})
@@ -243,6 +257,9 @@ def _clinic_a_urls(carol, alice):
         ("post", reverse("clinician_password_link", args=[carol.pk])),
         ("get", reverse("care_team", args=[alice.pk])),
         ("post", reverse("care_team", args=[alice.pk])),
+        ("post", reverse("login_unlock", args=[alice.user.pk])),
+        ("post", reverse("login_unlock", args=[carol.user.pk])),
+        ("post", reverse("clinician_two_factor_reset", args=[carol.pk])),
     ]
 
 
@@ -291,9 +308,86 @@ def test_anonymous_is_sent_to_log_in(client, carol):
         ("delete", "clinician_change", "clinician"),
         ("get", "clinician_password_link", "clinician"),
         ("put", "care_team", "patient"),
+        ("get", "clinic_two_factor", None),
+        ("get", "login_unlock", "user"),
+        ("get", "clinician_two_factor_reset", "clinician"),
     ],
 )
 def test_wrong_methods_are_405(client, ada, carol, alice, method, name, needs):
     client.force_login(ada.user)
-    args = {"clinician": [carol.pk], "patient": [alice.pk], None: []}[needs]
+    args = {"clinician": [carol.pk], "patient": [alice.pk], "user": [alice.user.pk], None: []}[needs]
     assert getattr(client, method)(reverse(name, args=args)).status_code == 405
+
+
+# --- signing in ----------------------------------------------------------------------------------
+
+
+def test_the_admin_requires_two_factor_sign_in_and_is_led_to_set_it_up_first(client, ada, carol):
+    client.force_login(ada.user)
+    page = client.get(reverse("clinic_manage")).content.decode()
+    assert "Require two-factor sign-in for clinicians and admins" in page
+    response = client.post(reverse("clinic_two_factor"), {"require_two_factor": "on"})
+    assert response.url == f"{reverse('clinic_manage')}#sign-in"
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.require_two_factor
+    assert client.get(reverse("clinic_manage")).url == reverse("two_factor_setup")
+    assert [e.summary for e in _audit_rows(AuditEvent.Kind.CLINIC_SETTINGS_CHANGED)] == [
+        "Two-factor sign-in is now required of clinicians and admins."
+    ]
+
+
+def test_the_clinic_page_shows_who_has_two_factor_on(client, ada, carol):
+    with_two_factor(carol.user)
+    client.force_login(ada.user)
+    page = client.get(reverse("clinic_manage")).content.decode()
+    carols_row = page.split('data-testid="clinician-carol"')[1].split("</tr>")[0]
+    assert '<span class="badge ok">on</span>' in carols_row
+
+
+def test_the_admin_sees_a_locked_login_and_unlocks_it(client, settings, ada, carol):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "carol", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    client.force_login(ada.user)
+    page = client.get(reverse("clinic_manage")).content.decode()
+    locked = page.split('data-testid="locked-carol"')[1].split("</li>")[0]
+    assert "5 failed attempts from 203.0.113.66." in locked
+    assert "Locked from one address: 60 minutes left." in locked
+    response = client.post(reverse("login_unlock", args=[carol.user.pk]))
+    assert response.url == f"{reverse('clinic_manage')}#sign-in"
+    page = client.get(reverse("clinic_manage")).content.decode()
+    assert "carol can sign in again." in page
+    assert "No login of the clinic is locked or slowed down now." in page
+    (event,) = _audit_rows(AuditEvent.Kind.LOGIN_UNLOCKED)
+    assert (event.actor, event.details["addresses"]) == (ada.user, ["203.0.113.66"])
+    client.logout()
+    response = client.post(
+        reverse("login"),
+        {"username": "carol", "password": "correct-horse-battery"},
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert response.status_code == 302
+
+
+def test_the_admin_turns_off_a_clinicians_two_factor_after_a_lost_phone(client, ada, carol):
+    with_two_factor(carol.user)
+    client.force_login(ada.user)
+    page = client.get(reverse("clinician_change", args=[carol.pk])).content.decode()
+    assert 'data-testid="two-factor">on<' in page
+    response = client.post(reverse("clinician_two_factor_reset", args=[carol.pk]))
+    assert response.url == reverse("clinician_change", args=[carol.pk])
+    assert not has_two_factor(carol.user)
+    assert _audit_rows(AuditEvent.Kind.TWO_FACTOR_CHANGED)[-1].actor == ada.user
+
+
+def test_an_admin_resets_no_one_s_two_factor_from_their_own_page(client, ada):
+    with_two_factor(ada.user)
+    client.force_login(ada.user)
+    page = client.get(reverse("clinician_change", args=[ada.pk])).content.decode()
+    assert "Lost phone" not in page

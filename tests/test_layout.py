@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "charts", "diary", "dose_calendar", "entry_history", "exports", "findings",
-    "measuring", "medicines", "response", "rulebook", "safety", "schedule", "sources", "titration",
-    "vocabulary",
+    "lockout", "measuring", "medicines", "response", "rulebook", "safety", "schedule", "sources",
+    "titration", "vocabulary",
 ]  # fmt: skip
 
 

@@ -300,3 +300,9 @@ def test_reset_wrong_method_and_wrong_user(client, alice, carol):
     client.force_login(carol.user)
     assert client.post(reverse("calendar_reset")).status_code == 403
     assert not AuditEvent.objects.exists()
+
+
+def test_a_deactivated_login_loses_its_calendar_feed(client, alice):
+    alice.user.is_active = False
+    alice.user.save()
+    assert client.get(reverse("calendar_feed", args=[alice.calendar_token])).status_code == 404

@@ -73,3 +73,15 @@ def test_the_demo_shows_an_opioid_added_mid_treatment(db, time_machine):
     (event,) = AuditEvent.objects.filter(patient=victor, kind=AuditEvent.Kind.MEDICATION_ADDED)
     assert event.summary.startswith("Tramadol 50 mg added to the medication list by the patient.")
     assert "blocks LDN" in event.summary
+
+
+def test_the_demo_logins_sign_in_with_a_password_alone_and_say_how_to_try_two_factor(client, db):
+    from django.urls import reverse
+
+    from journal.management.commands.seed_demo import DEMO_PASSWORD
+
+    output = io.StringIO()
+    call_command("seed_demo", today=TODAY, stdout=output)
+    assert "To try it, sign in, open Account and set it up with any authenticator app" in output.getvalue()
+    client.post(reverse("login"), {"username": "dr.rivera", "password": DEMO_PASSWORD})
+    assert client.get(reverse("roster")).status_code == 200

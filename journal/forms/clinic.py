@@ -37,6 +37,16 @@ class ClinicianChangeForm(forms.Form):
     )
 
 
+class ClinicTwoFactorForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for clinicians and admins",
+        help_text="Each clinician then signs in with a code from an authenticator app as well as their "
+        "password; anyone without one sets it up at their next page, you included. Patients may turn it "
+        "on for themselves.",
+    )
+
+
 class ClinicianChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, clinician: Clinician) -> str:
         return f"{clinician}{'' if clinician.user.is_active else ' (login deactivated)'}"

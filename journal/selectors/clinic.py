@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from journal.lockout import LONGEST_WINDOW, Refusal, username_refusal
 from journal.models import (
     Clinic,
     Clinician,
+    LoginFailure,
     Patient,
+    User,
 )
 
 
 def clinic_clinicians(clinic: Clinic) -> QuerySet[Clinician]:
-    """The clinic's clinicians with their logins and `patient_count`, the patients assigned to each."""
-    return clinic.clinicians.select_related("user").annotate(patient_count=Count("patients"))
+    """The clinic's clinicians with their logins, `patient_count`, the patients assigned to each,
+    and `has_two_factor`, whether they sign in with a code too."""
+    return clinic.clinicians.select_related("user").annotate(
+        patient_count=Count("patients"),
+        has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)),
+    )
 
 
 def clinic_care_teams(clinic: Clinic) -> QuerySet[Patient]:
@@ -21,3 +33,45 @@ def clinic_care_teams(clinic: Clinic) -> QuerySet[Patient]:
     return clinic.patients.prefetch_related(
         Prefetch("clinicians", queryset=Clinician.objects.select_related("user"))
     )
+
+
+@dataclass(frozen=True)
+class LockedLogin:
+    user: User
+    refusal: Refusal
+    failures: int
+    addresses: list[str]
+
+    @property
+    def name(self) -> str:
+        """The patient's or the clinician's name."""
+        person = getattr(self.user, "patient", None) or getattr(self.user, "clinician", None)
+        return str(person or self.user.username)
+
+
+def clinic_locked_logins(clinic: Clinic, now: dt.datetime) -> list[LockedLogin]:
+    """The clinic's logins (clinicians' and patients') that are locked from some address or slowed
+    down now, for the admin to unlock. One query, and one more when some login is locked."""
+    logins = User.objects.filter(Q(clinician__clinic=clinic) | Q(patient__clinic=clinic))
+    failures: defaultdict[str, defaultdict[str, list[dt.datetime]]] = defaultdict(lambda: defaultdict(list))
+    rows = LoginFailure.objects.filter(at__gt=now - LONGEST_WINDOW, username__in=logins.values("username"))
+    for username, address, at in rows.values_list("username", "address", "at"):
+        failures[username][address].append(at)
+    refusals = {
+        username: found
+        for username, by_address in failures.items()
+        if (found := username_refusal(by_address, now))
+    }
+    if not refusals:
+        return []
+    return [
+        LockedLogin(
+            user=user,
+            refusal=refusals[user.username],
+            failures=sum(len(times) for times in failures[user.username].values()),
+            addresses=sorted(failures[user.username]),
+        )
+        for user in logins.filter(username__in=list(refusals))
+        .select_related("patient", "clinician__user")
+        .order_by("username")
+    ]

@@ -14,9 +14,11 @@ from django.utils.http import urlsafe_base64_encode
 from journal.models import (
     AuditEvent,
     Clinician,
+    LoginFailure,
     Patient,
     User,
 )
+from journal.services.account import two_factor_disable
 from journal.services.audit import (
     record_audit,
 )
@@ -145,3 +147,61 @@ def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Cl
                 "removed": sorted(c.pk for c in removed),
             },
         )
+
+
+def clinic_two_factor_set(*, admin: Clinician, required: bool) -> None:
+    """Require (or stop requiring) two-factor sign-in of the clinic's clinicians and admins.
+    Those without it set it up at their next page (journal.middleware)."""
+    _require_admin_of(admin, admin.clinic_id)
+    clinic = admin.clinic
+    if clinic.require_two_factor == required:
+        return
+    with transaction.atomic():
+        clinic.require_two_factor = required
+        clinic.save(update_fields=["require_two_factor"])
+        summary = (
+            "Two-factor sign-in is now required of clinicians and admins."
+            if required
+            else "Two-factor sign-in is no longer required (each clinician may keep theirs)."
+        )
+        _clinic_audit(
+            admin, AuditEvent.Kind.CLINIC_SETTINGS_CHANGED, summary, {"require_two_factor": required}
+        )
+
+
+def clinician_two_factor_reset(*, admin: Clinician, clinician: Clinician) -> None:
+    """Turn off a clinician's two-factor sign-in (a lost phone, no recovery codes left): they
+    sign in with their password and, if the clinic requires it, set it up again at once."""
+    _require_admin_of(admin, clinician.clinic_id)
+    two_factor_disable(user=clinician.user, actor=admin.user)
+
+
+def login_unlock(*, admin: Clinician, user: User) -> int:
+    """Forgive every failed sign-in of one of the clinic's logins (clinician or patient), from
+    every address: the lock and the slow-down end at once. Returns how many were forgiven."""
+    patient = Patient.objects.filter(user=user).first()
+    clinician = Clinician.objects.filter(user=user).first()
+    clinic_id = patient.clinic_id if patient is not None else clinician.clinic_id if clinician else None
+    if clinic_id is None:
+        raise ValidationError("Only a login of this clinic can be unlocked here.")
+    _require_admin_of(admin, clinic_id)
+    with transaction.atomic():
+        failures = LoginFailure.objects.filter(username=user.username)
+        addresses = sorted(set(failures.values_list("address", flat=True)))
+        forgiven = failures.delete()[0]
+        name = str(patient or clinician)
+        record_audit(
+            patient=patient,
+            clinic=admin.clinic,
+            actor=admin.user,
+            kind=AuditEvent.Kind.LOGIN_UNLOCKED,
+            summary=f"Sign-in of {name} ({user.username}) unlocked: {forgiven} failed "
+            f"attempt{'s' if forgiven != 1 else ''} forgiven.",
+            details={
+                "user": user.pk,
+                "username": user.username,
+                "failures": forgiven,
+                "addresses": addresses,
+            },
+        )
+    return forgiven

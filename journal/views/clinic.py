@@ -16,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from journal.access import AuthenticatedRequest, clinic_admin_required, clinician_of, patient_for
-from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm
-from journal.models import Clinician
-from journal.selectors.clinic import clinic_care_teams, clinic_clinicians
+from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm, ClinicTwoFactorForm
+from journal.models import Clinician, User
+from journal.selectors.account import has_two_factor
+from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins
 from journal.services import clinic as clinic_service
 from journal.views.common import add_errors, stash_link, take_link
 
@@ -53,6 +55,7 @@ def _posted(request: AuthenticatedRequest):
 @require_http_methods(["GET"])
 def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
     clinic = clinician_of(request).clinic
+    now = timezone.now()
     return render(
         request,
         "journal/clinic/manage.html",
@@ -60,8 +63,51 @@ def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
             "clinic": clinic,
             "clinicians": clinic_clinicians(clinic),
             "patients": clinic_care_teams(clinic),
+            "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
+            "locked_logins": [
+                (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
+            ],
         },
     )
+
+
+@clinic_admin_required
+@require_POST
+def clinic_two_factor(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClinicTwoFactorForm(request.POST)
+    if form.is_valid():
+        required = form.cleaned_data["require_two_factor"]
+        clinic_service.clinic_two_factor_set(admin=clinician_of(request), required=required)
+        messages.success(
+            request,
+            "Two-factor sign-in is now required of clinicians and admins."
+            if required
+            else "Two-factor sign-in is no longer required.",
+        )
+    return redirect(f"{reverse('clinic_manage')}#sign-in")
+
+
+@clinic_admin_required
+@require_POST
+def login_unlock(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
+    user = User.objects.filter(pk=user_pk).first()
+    if user is None:
+        raise Http404("No such login.")
+    try:
+        clinic_service.login_unlock(admin=clinician_of(request), user=user)
+    except ValidationError:
+        raise Http404("No such login.") from None
+    messages.success(request, f"{user.username} can sign in again.")
+    return redirect(f"{reverse('clinic_manage')}#sign-in")
+
+
+@clinic_admin_required
+@require_POST
+def clinician_two_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    clinician = _clinician_for(request, pk)
+    clinic_service.clinician_two_factor_reset(admin=clinician_of(request), clinician=clinician)
+    messages.success(request, f"Two-factor sign-in of {clinician} is off; they sign in with their password.")
+    return redirect("clinician_change", pk=clinician.pk)
 
 
 @clinic_admin_required
@@ -105,6 +151,7 @@ def clinician_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "clinician": clinician,
             "form": form,
             "is_self": clinician == clinician_of(request),
+            "has_two_factor": has_two_factor(clinician.user),
             "link": link,
             "link_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
         },
@@ -152,7 +199,6 @@ class ClinicianSetPasswordView(SuccessMessageMixin, PasswordResetConfirmView):
     success_url = reverse_lazy("home")
     success_message = "Your password is set. Welcome to LDN Journal."
     post_reset_login = True
-    # Several backends are configured (axes first): log in through the one that checks passwords.
     post_reset_login_backend = "journal.auth.PasswordBackend"
 
     def get_user(self, uidb64):

@@ -214,8 +214,8 @@ def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
 @cache_control(private=True, max_age=0)
 def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     """The private dose calendar. No login (calendar apps cannot log in): the token in the
-    address is the key, and an unknown or replaced token is a 404."""
-    patient = Patient.objects.filter(calendar_token=token).first()
+    address is the key, and an unknown or replaced token, or one of a deactivated login, is a 404."""
+    patient = Patient.objects.filter(calendar_token=token, user__is_active=True).first()
     if patient is None:
         raise Http404("No such calendar.")
     body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())

@@ -177,8 +177,9 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
         f"{in_editor} in the editor)"
     )
     # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor); the roster now also
-    # has the Rules link and a safety alert (Victor) ahead of the table
-    assert keys.count <= 66
+    # has the Rules link and a safety alert (Victor) ahead of the table; every page's header has the
+    # Account link (one more Tab on the roster and one in the editor)
+    assert keys.count <= 68
     assert TitrationPlan.objects.get(patient=nora).steps.count() == 6
 
     # Enter in the pause's reason adds a line; only the button records the pause.

@@ -10,14 +10,19 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from journal.models import AuditEvent, Clinician, User
+from journal.models import AuditEvent, Clinician, LoginFailure, User
+from journal.selectors.account import has_two_factor
 from journal.services.clinic import (
     care_team_set,
+    clinic_two_factor_set,
     clinician_add,
     clinician_change,
     clinician_password_link,
+    clinician_two_factor_reset,
+    login_unlock,
 )
 from tests.factories import make_clinician
+from tests.two_factor import with_two_factor
 
 NEW = {"first_name": "Nadia", "last_name": "Osei", "username": "dr.osei", "email": "osei@example.org"}
 ONLY_AN_ADMIN = "Only an admin of this clinic can do this."
@@ -229,4 +234,75 @@ def test_only_an_admin_of_the_patients_clinic_sets_the_care_team(carol, alice, d
     refused(lambda: care_team_set(admin=carol, patient=alice, clinicians=[]), ONLY_AN_ADMIN)
     refused(lambda: care_team_set(admin=ada, patient=dave, clinicians=[]), ONLY_AN_ADMIN)
     assert list(alice.clinicians.all()) == [carol]
+    assert clinic_events() == []
+
+
+# --- signing in -----------------------------------------------------------------------------------
+
+
+def test_clinic_two_factor_set_requires_it_once_and_records_each_change(ada):
+    clinic_two_factor_set(admin=ada, required=True)
+    clinic_two_factor_set(admin=ada, required=True)
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.require_two_factor
+    clinic_two_factor_set(admin=ada, required=False)
+    assert [(e.kind, e.summary, e.details) for e in clinic_events()] == [
+        (
+            AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+            "Two-factor sign-in is now required of clinicians and admins.",
+            {"require_two_factor": True},
+        ),
+        (
+            AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+            "Two-factor sign-in is no longer required (each clinician may keep theirs).",
+            {"require_two_factor": False},
+        ),
+    ]
+
+
+def test_only_an_admin_requires_two_factor(carol):
+    refused(lambda: clinic_two_factor_set(admin=carol, required=True), ONLY_AN_ADMIN)
+
+
+def test_clinician_two_factor_reset_turns_it_off_on_the_admins_record(ada, carol):
+    with_two_factor(carol.user)
+    clinician_two_factor_reset(admin=ada, clinician=carol)
+    assert not has_two_factor(carol.user)
+    event = clinic_events()[-1]
+    assert (event.actor, event.summary) == (
+        ada.user,
+        "Carol Clinician: Two-factor sign-in turned off by Ada Clinician.",
+    )
+
+
+def test_another_clinics_admin_cannot_reset_two_factor(carol, other_clinic):
+    with_two_factor(carol.user)
+    bea = make_clinician(other_clinic, "bea", admin=True)
+    refused(lambda: clinician_two_factor_reset(admin=bea, clinician=carol), ONLY_AN_ADMIN)
+    assert has_two_factor(carol.user)
+
+
+def test_login_unlock_forgives_every_failure_of_the_login_and_records_from_where(ada, alice):
+    for address in ("203.0.113.1", "203.0.113.1", "203.0.113.2"):
+        LoginFailure.objects.create(username="alice", address=address)
+    LoginFailure.objects.create(username="mallory", address="203.0.113.1")
+    assert login_unlock(admin=ada, user=alice.user) == 3
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["mallory"]
+    (event,) = clinic_events()
+    assert (event.kind, event.patient, event.actor) == (AuditEvent.Kind.LOGIN_UNLOCKED, alice, ada.user)
+    assert event.summary == "Sign-in of Alice (alice) unlocked: 3 failed attempts forgiven."
+    assert event.details == {
+        "user": alice.user.pk,
+        "username": "alice",
+        "failures": 3,
+        "addresses": ["203.0.113.1", "203.0.113.2"],
+    }
+
+
+def test_login_unlock_is_for_the_admins_own_clinic(ada, carol, charlie, dave):
+    refused(lambda: login_unlock(admin=carol, user=ada.user), ONLY_AN_ADMIN)
+    refused(lambda: login_unlock(admin=ada, user=charlie.user), ONLY_AN_ADMIN)
+    refused(lambda: login_unlock(admin=ada, user=dave.user), ONLY_AN_ADMIN)
+    staff = User.objects.create_user("staff", is_staff=True)
+    refused(lambda: login_unlock(admin=ada, user=staff), "Only a login of this clinic can be unlocked here.")
     assert clinic_events() == []

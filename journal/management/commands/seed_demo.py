@@ -557,6 +557,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<13} {username}")
         for story in STORIES:
             self.stdout.write(f"  {'patient':<13} {story.first_name.lower():<8} {story.condition}")
+        self.stdout.write(
+            "Two-factor sign-in is not required in the demo clinic. To try it, sign in, open Account and set "
+            "it up with any authenticator app; admin.okafor can require it (Clinic → Signing in)."
+        )
 
 
 def delete_clinic(clinic: Clinic) -> None:
