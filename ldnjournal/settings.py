@@ -213,11 +213,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every log line goes through MaskTokens (ldnjournal/log_filters.py): no secret of a URL is
+# written. Django's own "django" and "django.server" loggers are redefined here so that none
+# of its default handlers (which do not mask) stays in use.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "ldnjournal.log_filters.MaskTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+        # The worker's "no task to run" line, once a poll, is noise; tasks are still logged.
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }
 AXES_LOCKOUT_TEMPLATE = "journal/locked_out.html"
