@@ -1,4 +1,5 @@
 """Show times in the reader's own time zone: a clinician's clinic zone, a patient's own.
+And no page is kept in a cache.
 
 The zone is worked out once, at login, and kept in the session, so a page pays nothing for
 it: the session is read for the login anyway."""
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 SESSION_KEY = "reader_time_zone"
 
@@ -47,3 +49,17 @@ class ReaderTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreMiddleware:
+    """Every page the app renders may show patient data (or a secret link): no browser or
+    proxy may keep a copy. Static files never reach this middleware (whitenoise, above it,
+    answers them with their long cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
+        return response
