@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "journal",
 ]
 
@@ -178,9 +180,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Journal <noreply@localhost>")
+# A mail server that does not answer fails the worker's attempt (which is retried) after this.
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "30"))
 # Invitations are emailed only when a clinic has configured a mail server (or in DEBUG,
 # where the console backend prints them).
 SEND_INVITATION_EMAILS = env_bool("SEND_INVITATION_EMAILS", DEBUG)
+
+# Background work (mail now; exports and reminders later) is queued in the database, in the
+# transaction of the change that asks for it, and run by `manage.py worker` (django-tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Security: strict by default; DEBUG (development on http://127.0.0.1) relaxes transport.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
