@@ -1,9 +1,10 @@
 from django.urls import path
 
-from journal.views import clinic, entries, exports, home, invitations, plans, review
+from journal.views import clinic, entries, exports, home, invitations, operations, plans, review
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("health/", operations.health, name="health"),
     path("rules/", home.rulebook, name="rulebook"),
     path("today/", entries.today, name="today"),
     path("entry/", entries.entry, name="entry"),
