@@ -9,5 +9,5 @@ from journal.services.mail import mail_attempt
 
 
 @task()
-def send_mail(mail_id: int) -> None:
+def send_queued_mail(mail_id: int) -> None:
     mail_attempt(mail_id=mail_id)

@@ -21,9 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def _enqueue_attempt(mail: OutgoingMail, run_after: dt.datetime | None = None) -> None:
-    from journal.tasks import send_mail  # journal.tasks calls this module: imported when used
+    from journal.tasks import send_queued_mail  # journal.tasks calls this module: imported when used
 
-    (send_mail.using(run_after=run_after) if run_after else send_mail).enqueue(mail.pk)
+    (send_queued_mail.using(run_after=run_after) if run_after else send_queued_mail).enqueue(mail.pk)
 
 
 def mail_queue(*, to: str, subject: str, body: str, invitation: Invitation | None = None) -> OutgoingMail:

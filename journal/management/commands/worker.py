@@ -23,7 +23,7 @@ HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely en
 
 class HeartbeatWorker(Worker):
     """django-tasks-db's worker in batch mode (every due task, then return), called in a loop
-    of ours that records the heartbeat between passes and before each task."""
+    of ours that records the heartbeat after each pass and before each task."""
 
     def __init__(self, *, interval: float, once: bool) -> None:
         super().__init__(
@@ -51,8 +51,8 @@ class HeartbeatWorker(Worker):
 
     def run(self) -> None:
         while self.running:
-            self.beat()
             super().run()
+            self.beat()  # after the pass, whose first step checked the database connection
             if self.once:
                 return
             if self.running:
