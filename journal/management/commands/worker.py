@@ -38,10 +38,10 @@ class HeartbeatWorker(Worker):
         )
         self.once = once
         self.started_at = timezone.now()
-        self.last_beat = 0.0
+        self.last_beat: float | None = None
 
     def beat(self) -> None:
-        if time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
+        if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             self.last_beat = time.monotonic()
 
