@@ -30,11 +30,18 @@ def mask_tokens(text: str) -> str:
 
 
 class MaskTokens(logging.Filter):
-    """Formats the record's message once, masked, so no handler sees the secret."""
+    """Formats the record's message (and its traceback) once, masked, so no handler sees the
+    secret: an exception's text can quote the path too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_tokens(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_tokens(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_tokens(record.stack_info)
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import io
 import logging
 import logging.config
 from pathlib import Path
@@ -19,37 +20,51 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "Zq3vN8pLr2xKfW7tYb5mHc9dGs4jUa1e"
 
 
+def _state(logger: logging.Logger) -> dict:
+    return {
+        "handlers": logger.handlers[:],
+        "filters": logger.filters[:],
+        "level": logger.level,
+        "propagate": logger.propagate,
+        "disabled": logger.disabled,
+    }
+
+
 @pytest.fixture
-def production_logging():
-    """The LOGGING of ldnjournal/settings.py in force for one test (tests run without it)."""
+def production_logging(monkeypatch):
+    """The LOGGING of ldnjournal/settings.py in force for one test (tests run without it);
+    yields what its handlers write."""
     import ldnjournal.settings
 
-    saved = {name: logger.__dict__.copy() for name, logger in logging.Logger.manager.loggerDict.items()
-             if isinstance(logger, logging.Logger)}  # fmt: skip
-    root = logging.getLogger().__dict__.copy()
+    # dictConfig closes every handler there is, pytest's own log capture's too: keep them open.
+    monkeypatch.setattr(logging, "shutdown", lambda handlers: None)
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in logging.Logger.manager.loggerDict)]
+    saved = [(logger, _state(logger)) for logger in loggers]
     logging.config.dictConfig(importlib.reload(ldnjournal.settings).LOGGING)
-    yield
-    for name, state in saved.items():
-        logging.getLogger(name).__dict__.update(state)
-    logging.getLogger().__dict__.update(root)
+    written = io.StringIO()  # what the configured handlers write, instead of stderr
+    for handler in [*logging.getLogger().handlers, *logging.getLogger("django.server").handlers]:
+        handler.setStream(written)
+    yield written
+    for logger, state in saved:
+        logger.__dict__.update(state)
 
 
 TOKEN_PATHS = [f"/invitation/{TOKEN}/", f"/calendar/{TOKEN}.ics", f"/clinic/set-password/MTI/{TOKEN}/"]
 
 
 @pytest.mark.parametrize("path", TOKEN_PATHS[:2])
-def test_a_not_found_token_url_is_logged_with_the_token_masked(client, db, capsys, production_logging, path):
+def test_a_not_found_token_url_is_logged_with_the_token_masked(client, db, production_logging, path):
     client.get(path)  # an unknown token: 404, which Django logs with the path
-    logged = capsys.readouterr().err
+    logged = production_logging.getvalue()
     assert "Not Found" in logged
     assert TOKEN not in logged
 
 
 @pytest.mark.parametrize("path", TOKEN_PATHS)
-def test_the_development_servers_access_log_masks_the_token(capsys, production_logging, path):
+def test_the_development_servers_access_log_masks_the_token(production_logging, path):
     # What `runserver` logs for each request (django.core.servers.basehttp).
     logging.getLogger("django.server").info('"%s" %s %s', f"GET {path} HTTP/1.1", "200", "512")
-    logged = capsys.readouterr().err
+    logged = production_logging.getvalue()
     assert "GET /" in logged
     assert TOKEN not in logged
 
@@ -105,3 +120,13 @@ def test_every_url_with_a_token_is_masked():
 )
 def test_urls_without_a_secret_are_logged_as_they_are(text):
     assert mask_tokens(text) == text
+
+
+def test_a_traceback_that_quotes_a_token_url_is_masked(production_logging):
+    try:
+        raise ValueError(f"no route for /invitation/{TOKEN}/")
+    except ValueError:
+        logging.getLogger("django.request").exception("Internal Server Error: %s", f"/calendar/{TOKEN}.ics")
+    logged = production_logging.getvalue()
+    assert "ValueError: no route for /invitation/***/" in logged
+    assert TOKEN not in logged
