@@ -66,10 +66,12 @@ def test_invite_creates_the_patient_and_shows_the_link_once(client, carol, setti
 
 
 def _run_worker():
+    """The worker, as in production: outside any transaction (it closes a connection left in
+    one, as Django does between requests), so the tests that run it use transactional_db."""
     call_command("worker", "--batch", stdout=io.StringIO())
 
 
-def test_invitation_is_emailed_by_the_worker_when_mail_is_set_up(client, carol, settings):
+def test_invitation_is_emailed_by_the_worker_when_mail_is_set_up(client, transactional_db, carol, settings):
     settings.SEND_INVITATION_EMAILS = True
     client.force_login(carol.user)
     invitation_page = _invite(client).url
@@ -200,7 +202,9 @@ def test_wrong_method_is_405(client, carol, name):
     assert client.delete(url).status_code == 405
 
 
-def test_a_mail_outage_neither_fails_nor_duplicates_the_invitation(client, carol, mail_server_down, settings):
+def test_a_mail_outage_neither_fails_nor_duplicates_the_invitation(
+    client, transactional_db, carol, mail_server_down, settings
+):
     client.raise_request_exception = False
     client.force_login(carol.user)
     response = _invite(client)

@@ -1,5 +1,7 @@
 """`manage.py worker`: runs the queued tasks, looks again every interval, and records its
-heartbeat while it waits and before each task."""
+heartbeat while it waits and before each task. A worker that runs tasks closes a database
+connection left inside a transaction (as Django does between requests): those tests commit
+for real (transactional_db)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ def _queue() -> OutgoingMail:
     return mail_queue(to="nora@example.org", subject="Hello", body="Hello Nora")
 
 
-def test_batch_runs_the_due_tasks_records_the_heartbeat_and_exits(db):
+def test_batch_runs_the_due_tasks_records_the_heartbeat_and_exits(transactional_db):
     queued = _queue()
     call_command("worker", "--batch", stdout=io.StringIO())
     queued.refresh_from_db()
@@ -29,7 +31,7 @@ def test_batch_runs_the_due_tasks_records_the_heartbeat_and_exits(db):
     assert WorkerHeartbeat.objects.count() == 1
 
 
-def test_the_worker_looks_for_work_every_interval_until_stopped(db, monkeypatch):
+def test_the_worker_looks_for_work_every_interval_until_stopped(transactional_db, monkeypatch):
     worker = HeartbeatWorker(interval=0.5, once=False)
     naps = []
 

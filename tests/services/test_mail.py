@@ -124,7 +124,7 @@ def test_invitation_mails_cancel_leaves_sent_mail_alone(invitation):
     assert queued.status == MailStatus.SENT
 
 
-def test_a_retry_is_not_run_before_it_is_due(db, mail_server_down, settings):
+def test_a_retry_is_not_run_before_it_is_due(transactional_db, mail_server_down, settings):
     from django.core.management import call_command
 
     queued = _queue()
