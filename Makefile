@@ -1,6 +1,7 @@
 # LDN Journal — the two commands: `make run` (demo clinic on SQLite) and `make test`.
 VENV := .venv
 PY := $(VENV)/bin/python
+ADDRESS ?= 127.0.0.1:8000
 SYSTEM_PYTHON ?= python3
 
 .PHONY: run test lint install chromium demo-reset bench lock
@@ -18,11 +19,14 @@ install: $(VENV)/.installed
 .env:
 	printf 'DEBUG=true\n' > .env
 
-# Install the app, migrate, seed the demo clinic if missing, serve on http://127.0.0.1:8000.
+# Install the app, migrate, seed the demo clinic if missing, serve on http://127.0.0.1:8000
+# (or ADDRESS=…) with the background worker (mail) beside it. Ctrl-C stops both.
 run: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py worker & worker=$$!; \
+	  trap 'kill $$worker $$(pgrep -P $$worker) 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(ADDRESS)
 
 demo-reset: install .env
 	$(PY) manage.py seed_demo --reset

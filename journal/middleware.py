@@ -1,5 +1,6 @@
-"""Show times in the reader's own time zone: a clinician's clinic zone, a patient's own; and
-send a clinician who must use two-factor sign-in to set it up first.
+"""Show times in the reader's own time zone: a clinician's clinic zone, a patient's own;
+send a clinician who must use two-factor sign-in to set it up first; and keep no page in a
+cache.
 
 The zone is worked out once, at login, and kept in the session, so a page pays nothing for
 it: the session is read for the login anyway."""
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 SESSION_KEY = "reader_time_zone"
@@ -80,3 +82,17 @@ class TwoFactorRequiredMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponseClientRedirect(reverse("two_factor_setup"))
         return redirect("two_factor_setup")
+
+
+class NoStoreMiddleware:
+    """Every page the app renders may show patient data (or a secret link): no browser or
+    proxy may keep a copy. Static files never reach this middleware (whitenoise, above it,
+    answers them with their long cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
+        return response

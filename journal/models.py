@@ -21,6 +21,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from journal.titration import DOSE_MAX_MG
@@ -266,6 +267,113 @@ class Invitation(models.Model):
     def is_usable(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    RETRYING = "retrying", "failed, will retry"
+    SENT = "sent", "sent"
+    GAVE_UP = "gave_up", "gave up"
+    CANCELLED = "cancelled", "cancelled"
+
+
+MAIL_UNSENT = [MailStatus.QUEUED, MailStatus.RETRYING]
+# The wait before each retry: six tries over about nine hours, well within an invitation's week.
+MAIL_RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=6),
+)
+MAIL_MAX_ATTEMPTS = len(MAIL_RETRY_DELAYS) + 1
+
+
+class OutgoingMail(models.Model):
+    """An email in the database, queued in the same transaction as the change it reports and
+    sent by the background worker (journal/tasks.py), so a mail outage never fails a request.
+
+    The body (an invitation's one-time link) is kept only while the mail is unsent: sending
+    it, giving up or cancelling it blanks the body, and the database refuses anything else."""
+
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="mail"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
+    status = models.CharField(max_length=10, choices=MailStatus, default=MailStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAIL_MAX_ATTEMPTS)])
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MailStatus.values), name="mail_status_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=MAIL_UNSENT) | Q(body=""), name="mail_body_only_while_unsent"
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts__lte=MAIL_MAX_ATTEMPTS), name="mail_attempts_bounded"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MailStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=MailStatus.SENT) & Q(sent_at__isnull=True)),
+                name="mail_sent_at_when_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MailStatus.RETRYING, next_attempt_at__isnull=False)
+                | (~Q(status=MailStatus.RETRYING) & Q(next_attempt_at__isnull=True)),
+                name="mail_next_attempt_when_retrying",
+            ),
+        ]
+
+    def retry_delay(self) -> dt.timedelta | None:
+        """The wait before the next try after `attempts` failed ones; None once they are all used."""
+        return MAIL_RETRY_DELAYS[self.attempts - 1] if 0 < self.attempts < MAIL_MAX_ATTEMPTS else None
+
+    @property
+    def box_style(self) -> str:
+        """A warning while the mail fails, a success once sent."""
+        if self.status in {MailStatus.RETRYING, MailStatus.GAVE_UP}:
+            return "warning-box"
+        return "ok-box" if self.status == MailStatus.SENT else ""
+
+    def state_words(self) -> str:
+        """What became of the mail, for the clinician, with times in the reader's zone."""
+
+        def when(moment: dt.datetime | None) -> str:
+            return date_format(timezone.localtime(moment), "j M Y, H:i") if moment else ""
+
+        to = f"Email to {self.to}"
+        match self.status:
+            case MailStatus.QUEUED:
+                return f"{to}: queued, sent by the mail worker in a moment."
+            case MailStatus.SENT:
+                return f"{to}: sent {when(self.sent_at)}."
+            case MailStatus.RETRYING:
+                return (
+                    f"{to}: failed ({self.attempts} of {MAIL_MAX_ATTEMPTS} tries) — "
+                    f"will retry at {when(self.next_attempt_at)}."
+                )
+            case MailStatus.GAVE_UP:
+                return (
+                    f"{to}: gave up after {self.attempts} tries — give the patient the link yourself "
+                    "(make a new one if you no longer have it)."
+                )
+        return f"{to}: not sent, a newer link replaced it or the patient has signed up."
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background worker last looked for work (`manage.py worker`); the health
+    endpoint reads it."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
 
 
 class PlanForm(models.TextChoices):

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from journal.views import account, clinic, entries, exports, home, invitations, plans, review
+from journal.views import (
+    account,
+    clinic,
+    entries,
+    exports,
+    home,
+    invitations,
+    operations,
+    plans,
+    review,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("health/", operations.health, name="health"),
     # signing in and the user's own account
     path("login/code/", account.login_code, name="login_code"),
     path("account/", account.account, name="account"),

@@ -67,12 +67,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "journal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "journal.middleware.NoStoreMiddleware",
     "journal.sessions.ClientSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,9 +185,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LDN Journal <noreply@localhost>")
+# A mail server that does not answer fails the worker's attempt (which is retried) after this.
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "30"))
 # Invitations are emailed only when a clinic has configured a mail server (or in DEBUG,
 # where the console backend prints them).
 SEND_INVITATION_EMAILS = env_bool("SEND_INVITATION_EMAILS", DEBUG)
+
+# Background work (mail now; exports and reminders later) is queued in the database, in the
+# transaction of the change that asks for it, and run by `manage.py worker` (django-tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Security: strict by default; DEBUG (development on http://127.0.0.1) relaxes transport.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -192,6 +201,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12  # each login sets its own length by role: journal/sessions.py
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer may ask over plain HTTP
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(env_str("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -218,9 +228,33 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every log line goes through MaskTokens (ldnjournal/log_filters.py): no secret of a URL is
+# written. Django's own "django" and "django.server" loggers are redefined here so that none
+# of its default handlers (which do not mask) stays in use.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "ldnjournal.log_filters.MaskTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # The worker's "no task to run" line, once a poll, is noise; tasks are still logged.
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

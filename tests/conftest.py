@@ -96,6 +96,20 @@ def dave(other_clinic, charlie):
 
 
 @pytest.fixture
+def mail_server_down(settings):
+    """Invitation mail on, and the mail server refuses connections (a local port nothing listens on)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.SEND_INVITATION_EMAILS = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port
+
+
+@pytest.fixture
 def postgres():
     """Skip (or, with REQUIRE_POSTGRES=1 as in CI, fail) unless the tests run on PostgreSQL."""
     import os

@@ -74,8 +74,10 @@ POST_URLS = [
 # Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
 # calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
+# health is open to everyone, login or not, and shows no patient data: tests/test_health.py.
 TESTED_WITH_THEIR_VIEWS = {
     "home",
+    "health",
     "calendar_feed",
     "accept_invitation",
     "medication_stop",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from journal.models import AuditEvent, Invitation, Patient, Symptom
@@ -63,14 +65,24 @@ def test_invite_creates_the_patient_and_shows_the_link_once(client, carol, setti
     assert AuditEvent.objects.filter(patient=patient, kind=AuditEvent.Kind.PATIENT_INVITED).count() == 1
 
 
-def test_invitation_is_emailed_when_mail_is_set_up(client, carol, settings):
+def _run_worker():
+    """The worker, as in production: outside any transaction (it closes a connection left in
+    one, as Django does between requests), so the tests that run it use transactional_db."""
+    call_command("worker", "--batch", stdout=io.StringIO())
+
+
+def test_invitation_is_emailed_by_the_worker_when_mail_is_set_up(client, transactional_db, carol, settings):
     settings.SEND_INVITATION_EMAILS = True
     client.force_login(carol.user)
-    page = client.get(_invite(client).url)
+    invitation_page = _invite(client).url
+    page = client.get(invitation_page)
+    assert mail.outbox == []  # the request only queued it
+    assert "Email to nora@example.org: queued" in page.content.decode()
+    _run_worker()
     (message,) = mail.outbox
     assert message.to == ["nora@example.org"]
     assert _link_from(page) in message.body
-    assert "Also sent by email" in page.content.decode()
+    assert "Email to nora@example.org: sent" in client.get(invitation_page).content.decode()
 
 
 def test_invite_form_errors_save_nothing(client, carol, alice):
@@ -188,3 +200,30 @@ def test_wrong_method_is_405(client, carol, name):
     client.force_login(carol.user)
     url = reverse(name) if name == "invite_patient" else reverse(name, args=["x"])
     assert client.delete(url).status_code == 405
+
+
+def test_a_mail_outage_neither_fails_nor_duplicates_the_invitation(
+    client, transactional_db, carol, mail_server_down, settings
+):
+    client.raise_request_exception = False
+    client.force_login(carol.user)
+    response = _invite(client)
+    assert response.status_code == 302
+    (patient,) = Patient.objects.filter(name="Nora Quill")
+    page = client.get(response.url)
+    assert _link_from(page)  # the one-time link is shown, not lost
+    assert "Email to nora@example.org: queued" in page.content.decode()
+
+    _run_worker()  # the mail server is still down
+    patient_page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    assert "Email to nora@example.org: failed (1 of 6 tries) — will retry at" in patient_page
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the mail server is back
+    _run_worker()
+    assert mail.outbox == []  # not before the retry is due
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1, seconds=1)):
+        _run_worker()
+        patient_page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    (message,) = mail.outbox
+    assert _link_from(page) in message.body
+    assert "Email to nora@example.org: sent" in patient_page

@@ -6,8 +6,19 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from journal.models import AuditEvent, DailyEntry, DoseStep, SymptomScore, TitrationPlan
+from journal.models import (
+    MAIL_MAX_ATTEMPTS,
+    MAIL_RETRY_DELAYS,
+    AuditEvent,
+    DailyEntry,
+    DoseStep,
+    MailStatus,
+    OutgoingMail,
+    SymptomScore,
+    TitrationPlan,
+)
 from tests.factories import make_entry, make_plan
 
 ON = dt.date(2026, 5, 1)
@@ -109,3 +120,75 @@ def test_a_side_effect_report_is_named_in_the_patients_words_when_other(alice, k
     entry = make_entry(alice, ON)
     report = entry.side_effects.create(kind=kind, severity="mild", other_text=other_text)
     assert report.words == words
+
+
+SENT_AT = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": MailStatus.SENT, "sent_at": SENT_AT, "body": "https://x/invitation/T/"},
+        {"status": MailStatus.GAVE_UP, "attempts": MAIL_MAX_ATTEMPTS, "body": "https://x/invitation/T/"},
+        {"status": MailStatus.CANCELLED, "body": "https://x/invitation/T/"},
+        {"status": MailStatus.QUEUED, "attempts": MAIL_MAX_ATTEMPTS + 1},
+        {"status": MailStatus.SENT},
+        {"status": MailStatus.RETRYING},
+        {"status": "lost"},
+    ],
+    ids=[
+        "sent with body",
+        "gave up with body",
+        "cancelled with body",
+        "too many tries",
+        "sent when?",
+        "retry when?",
+        "unknown status",
+    ],  # fmt: skip
+)
+def test_the_database_keeps_a_mails_link_only_while_it_is_unsent(db, fields):
+    integrity_error(lambda: OutgoingMail.objects.create(to="a@example.org", subject="s", **fields))
+
+
+def test_mail_retries_wait_longer_each_time_then_stop():
+    delays = [OutgoingMail(attempts=attempts).retry_delay() for attempts in range(MAIL_MAX_ATTEMPTS + 1)]
+    assert delays == [None, *MAIL_RETRY_DELAYS, None]
+    assert MAIL_MAX_ATTEMPTS == 6
+
+
+@pytest.mark.parametrize(
+    ("fields", "words", "style"),
+    [
+        (
+            {"status": MailStatus.QUEUED},
+            "Email to a@example.org: queued, sent by the mail worker in a moment.",
+            "",
+        ),
+        (
+            {"status": MailStatus.SENT, "sent_at": SENT_AT},
+            "Email to a@example.org: sent 1 Mar 2026, 10:30.",
+            "ok-box",
+        ),
+        (
+            {"status": MailStatus.RETRYING, "attempts": 2, "next_attempt_at": SENT_AT},
+            "Email to a@example.org: failed (2 of 6 tries) — will retry at 1 Mar 2026, 10:30.",
+            "warning-box",
+        ),
+        (
+            {"status": MailStatus.GAVE_UP, "attempts": 6},
+            "Email to a@example.org: gave up after 6 tries — give the patient the link yourself "
+            "(make a new one if you no longer have it).",
+            "warning-box",
+        ),
+        (
+            {"status": MailStatus.CANCELLED},
+            "Email to a@example.org: not sent, a newer link replaced it or the patient has signed up.",
+            "",
+        ),
+    ],
+)
+def test_a_mails_state_in_words_in_the_readers_zone(fields, words, style):
+    mail = OutgoingMail(to="a@example.org", **fields)
+    with timezone.override("Europe/Paris"):
+        assert mail.state_words() == words
+    assert mail.box_style == style

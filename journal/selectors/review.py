@@ -15,7 +15,7 @@ class PatientPage:
     overview: PatientOverview
     conditions: list[Condition]
     audit_events: list[AuditEvent]
-    invitation: Invitation | None  # the latest, while the patient has no login
+    invitation: Invitation | None  # the latest, with its mail, while the patient has no login
     recent_entries: list[RecentEntry]
 
 
@@ -36,6 +36,10 @@ def patient_page(patient: Patient) -> PatientPage:
         overview=overview,
         conditions=list(patient.conditions.all()),
         audit_events=events,
-        invitation=patient.invitations.order_by("-created_at").first() if patient.user_id is None else None,
+        invitation=(
+            patient.invitations.select_related("mail").order_by("-created_at").first()
+            if patient.user_id is None
+            else None
+        ),
         recent_entries=recent_entries(overview.file),
     )

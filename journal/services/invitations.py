@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import (
@@ -23,14 +25,25 @@ from journal.models import (
 from journal.services.audit import (
     record_audit,
 )
+from journal.services.mail import invitation_mails_cancel, mail_queue
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
-    """A new one-time invitation for `patient`; returns the token (only its hash is kept)."""
+def acceptance_url(*, token: str, absolute_url: Callable[[str], str]) -> str:
+    """The link the patient opens to accept the invitation `token`."""
+    return absolute_url(reverse("accept_invitation", args=[token]))
+
+
+def invitation_create(
+    *, patient: Patient, clinician: Clinician, absolute_url: Callable[[str], str] | None = None
+) -> str:
+    """A new one-time invitation for `patient`; returns the token (only its hash is kept).
+    With `absolute_url` (a request's `build_absolute_uri`), invitation mail on and an address
+    for the patient, the link is queued for email in the same transaction; an earlier link's
+    unsent mail is cancelled."""
     if patient.user_id is not None:
         raise ValidationError("This patient already has a login.")
     token = secrets.token_urlsafe(32)
@@ -51,7 +64,21 @@ def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
             kind=AuditEvent.Kind.PATIENT_INVITED,
             summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.",
         )
+        invitation_mails_cancel(patient=patient)
+        if absolute_url and settings.SEND_INVITATION_EMAILS and patient.email:
+            _mail_invitation(invitation, acceptance_url(token=token, absolute_url=absolute_url))
     return token
+
+
+def _mail_invitation(invitation: Invitation, link: str) -> None:
+    patient, clinic = invitation.patient, invitation.patient.clinic.name
+    mail_queue(
+        to=patient.email,
+        subject=f"Your LDN Journal invitation from {clinic}"[:200],
+        body=f"Hello {patient.name},\n\n{clinic} invites you to keep your LDN journal online.\n"
+        f"Open this link within 7 days to set your password (it works once):\n\n{link}\n",
+        invitation=invitation,
+    )
 
 
 def patient_invite(
@@ -66,9 +93,11 @@ def patient_invite(
     symptoms: Iterable[Symptom] = (),
     new_symptoms: Iterable[str] = (),
     medications: Iterable[str] = (),
+    absolute_url: Callable[[str], str] | None = None,
 ) -> tuple[Patient, str]:
-    """Create a patient of the clinician's clinic, assigned to them, with an invitation.
-    New condition and symptom names become the clinic's own (lower is better for symptoms)."""
+    """Create a patient of the clinician's clinic, assigned to them, with an invitation
+    (emailed as `invitation_create` says). New condition and symptom names become the
+    clinic's own (lower is better for symptoms)."""
     clinic = clinician.clinic
     with transaction.atomic():
         patient = Patient(clinic=clinic, name=name, time_zone=time_zone, email=email, code=code)
@@ -81,7 +110,7 @@ def patient_invite(
         patient.tracked_symptoms.add(*symptoms, *own_symptoms)
         for medication in medications:
             Medication.objects.create(patient=patient, name=medication)
-        token = invitation_create(patient=patient, clinician=clinician)
+        token = invitation_create(patient=patient, clinician=clinician, absolute_url=absolute_url)
     return patient, token
 
 
@@ -110,6 +139,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         patient.save(update_fields=["user"])
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
+        invitation_mails_cancel(patient=patient)
         record_audit(
             patient=patient,
             actor=user,

@@ -3,20 +3,18 @@ opens the link and sets their password."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from journal.access import AuthenticatedRequest, HtmxRequest, clinician_of, clinician_required, patient_for
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.models import Patient
 from journal.services.invitations import (
+    acceptance_url,
     invitation_accept,
     invitation_create,
     invitation_for_token,
@@ -27,19 +25,10 @@ from journal.views.common import stash_link, take_link
 SESSION_KEY = "invitation_links"
 
 
-def _hand_out(request: AuthenticatedRequest, patient: Patient, token: str) -> None:
-    """Keep the link for the next page (it is shown once) and email it when mail is set up."""
-    link = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
+def _show_once(request: AuthenticatedRequest, patient: Patient, token: str) -> None:
+    """Keep the link for the next page, which shows it once."""
+    link = acceptance_url(token=token, absolute_url=request.build_absolute_uri)
     stash_link(request, SESSION_KEY, patient.pk, link)
-    if settings.SEND_INVITATION_EMAILS and patient.email:
-        clinic = patient.clinic.name
-        send_mail(
-            subject=f"Your LDN Journal invitation from {clinic}",
-            message=f"Hello {patient.name},\n\n{clinic} invites you to keep your LDN journal online.\n"
-            f"Open this link within 7 days to set your password (it works once):\n\n{link}\n",
-            from_email=None,
-            recipient_list=[patient.email],
-        )
 
 
 @clinician_required
@@ -61,12 +50,13 @@ def invite_patient(request: AuthenticatedRequest) -> HttpResponse:
                 symptoms=data["symptoms"],
                 new_symptoms=data["other_symptoms"],
                 medications=data["medications"],
+                absolute_url=request.build_absolute_uri,
             )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            _hand_out(request, patient, token)
+            _show_once(request, patient, token)
             return redirect("invitation_link", pk=patient.pk)
     return render(request, "journal/invitations/invite.html", {"form": form})
 
@@ -78,11 +68,13 @@ def invitation_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     if request.method == "POST":
         try:
-            token = invitation_create(patient=patient, clinician=clinician_of(request))
+            token = invitation_create(
+                patient=patient, clinician=clinician_of(request), absolute_url=request.build_absolute_uri
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("patient_detail", pk=patient.pk)
-        _hand_out(request, patient, token)
+        _show_once(request, patient, token)
         return redirect("invitation_link", pk=patient.pk)
     link = take_link(request, SESSION_KEY, patient.pk)
     return render(
@@ -91,8 +83,7 @@ def invitation_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "link": link,
-            "emailed": bool(link and settings.SEND_INVITATION_EMAILS and patient.email),
-            "invitation": patient.invitations.order_by("-created_at").first(),
+            "invitation": patient.invitations.select_related("mail").order_by("-created_at").first(),
         },
     )
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
-from journal.models import AuditEvent, Condition, Invitation, Medication, Patient, Symptom, User
+from journal.models import AuditEvent, Condition, Invitation, Medication, OutgoingMail, Patient, Symptom, User
 from journal.services.invitations import (
+    acceptance_url,
     invitation_accept,
     invitation_create,
     invitation_for_token,
@@ -169,3 +173,66 @@ def test_a_taken_username_leaves_the_invitation_usable(newcomer, carol, alice):
     newcomer.refresh_from_db()
     assert newcomer.user is None
     assert Invitation.objects.get().used_at is None
+
+
+def _site(path: str) -> str:
+    return f"https://ldn.example.org{path}"
+
+
+@pytest.fixture
+def invitation_mail_on(settings):
+    settings.SEND_INVITATION_EMAILS = True
+
+
+def test_acceptance_url_is_the_absolute_link_of_the_token():
+    assert acceptance_url(token="T0k", absolute_url=_site) == "https://ldn.example.org/invitation/T0k/"
+
+
+def test_the_invitation_mail_is_queued_in_the_same_transaction(newcomer, carol, invitation_mail_on):
+    token = invitation_create(patient=newcomer, clinician=carol, absolute_url=_site)
+    queued = OutgoingMail.objects.get()
+    assert (queued.invitation, queued.to, queued.status) == (
+        Invitation.objects.get(),
+        "nora@example.org",
+        "queued",
+    )
+    assert queued.subject == "Your LDN Journal invitation from Clinic A"
+    assert f"https://ldn.example.org/invitation/{token}/" in queued.body
+    assert mail.outbox == []  # the worker sends it
+
+
+@pytest.mark.parametrize("reason", ["mail off", "no address", "no link"])
+def test_no_invitation_mail_without_mail_on_an_address_and_a_link(newcomer, carol, settings, reason):
+    settings.SEND_INVITATION_EMAILS = reason != "mail off"
+    if reason == "no address":
+        newcomer.email = ""
+        newcomer.save()
+    invitation_create(patient=newcomer, clinician=carol, absolute_url=None if reason == "no link" else _site)
+    assert Invitation.objects.count() == 1
+    assert not OutgoingMail.objects.exists()
+
+
+def test_an_invite_rolled_back_after_its_mail_was_queued_leaves_no_mail(carol, invitation_mail_on):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        patient_invite(
+            clinician=carol, name="Nora", time_zone="UTC", email="nora@example.org", absolute_url=_site
+        )
+        assert OutgoingMail.objects.count() == 1
+        raise RuntimeError("a later step of the same change failed")
+    assert not Patient.objects.filter(name="Nora").exists()
+    assert not OutgoingMail.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_new_link_cancels_the_unsent_mail_of_the_old_one(newcomer, carol, invitation_mail_on):
+    invitation_create(patient=newcomer, clinician=carol, absolute_url=_site)
+    invitation_create(patient=newcomer, clinician=carol, absolute_url=_site)
+    old, new = OutgoingMail.objects.order_by("pk")
+    assert (old.status, old.body) == ("cancelled", "")
+    assert new.status == "queued"
+
+
+def test_accepting_cancels_the_unsent_invitation_mail(newcomer, carol, invitation_mail_on):
+    token = invitation_create(patient=newcomer, clinician=carol, absolute_url=_site)
+    invitation_accept(token=token, username="nora", password=PASSWORD)
+    assert OutgoingMail.objects.get().body == ""

@@ -1,0 +1,89 @@
+"""`manage.py worker`: the background worker. It runs the tasks queued in the database
+(django-tasks' database worker, `journal/tasks.py`) and records when it last looked for work,
+which the health endpoint reads. Run one or more beside the app servers; Ctrl-C or SIGTERM
+stops it after the task it is running."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker, valid_interval
+from django_tasks_db.models import DBTaskResult
+
+from journal.services.operations import worker_heartbeat
+
+HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely enough to be no load
+
+
+class HeartbeatWorker(Worker):
+    """django-tasks-db's worker in batch mode (every due task, then return), called in a loop
+    of ours that records the heartbeat after each pass and before each task."""
+
+    def __init__(self, *, interval: float, once: bool) -> None:
+        super().__init__(
+            queue_names=["*"],
+            interval=interval,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        self.once = once
+        self.started_at = timezone.now()
+        self.last_beat: float | None = None
+
+    def beat(self) -> None:
+        if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
+            worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
+            self.last_beat = time.monotonic()
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        self.beat()
+        super().run_task(db_task_result)
+
+    def run(self) -> None:
+        while self.running:
+            super().run()
+            self.beat()  # after the pass, whose first step checked the database connection
+            if self.once:
+                return
+            if self.running:
+                time.sleep(self.interval)
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: sends queued mail (and later exports and reminders)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval", type=valid_interval, default=1.0, help="Seconds between looks for work (default 1)."
+        )
+        parser.add_argument("--batch", action="store_true", help="Run every task that is due, then exit.")
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            default=settings.DEBUG,
+            help="Restart when the code changes (default: on with DEBUG).",
+        )
+
+    def handle(self, *, interval: float, batch: bool, reload: bool, **options: object) -> None:
+        worker = HeartbeatWorker(interval=interval, once=batch)
+        if batch:
+            worker.run()
+        elif reload:
+            if DJANGO_AUTORELOAD_ENV in os.environ:  # the reloader's child, which runs the worker
+                self.stdout.write(f"Worker {worker.worker_id}: looking for tasks every {interval:g} s.")
+                worker.configure_signals()
+            run_with_reloader(worker.run)
+        else:
+            self.stdout.write(f"Worker {worker.worker_id}: looking for tasks every {interval:g} s.")
+            worker.configure_signals()
+            worker.run()

@@ -1,0 +1,13 @@
+"""The background tasks (django-tasks), run by `manage.py worker`. Each is a thin call of a
+service; its arguments are ids, never secrets (the task rows keep their arguments)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from journal.services.mail import mail_attempt
+
+
+@task()
+def send_queued_mail(mail_id: int) -> None:
+    mail_attempt(mail_id=mail_id)
