@@ -21,6 +21,7 @@ from journal.models import (
     User,
 )
 from journal.services.audit import (
+    lock_patient,
     record_audit,
 )
 
@@ -30,12 +31,15 @@ def token_hash(token: str) -> str:
 
 
 def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
-    """A new one-time invitation for `patient`; returns the token (only its hash is kept)."""
+    """A new one-time invitation for `patient`; returns the token (only its hash is kept).
+    The patient's earlier unused links stop working: only the newest link opens the account."""
     if patient.user_id is not None:
         raise ValidationError("This patient already has a login.")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
+        lock_patient(patient)
+        withdrawn = patient.invitations.filter(used_at=None, expires_at__gt=now).update(expires_at=now)
         invitation = Invitation(
             patient=patient,
             token_hash=token_hash(token),
@@ -49,7 +53,8 @@ def invitation_create(*, patient: Patient, clinician: Clinician) -> str:
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.PATIENT_INVITED,
-            summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.",
+            summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+            + (" The earlier link no longer works." if withdrawn else ""),
         )
     return token
 
