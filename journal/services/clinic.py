@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from journal.models import (
     AuditEvent,
+    Clinic,
     Clinician,
     Patient,
     User,
@@ -79,12 +80,21 @@ def clinician_password_link(*, admin: Clinician, clinician: Clinician) -> tuple[
     return _password_link_args(clinician.user)
 
 
+def _lock_admins(clinic_id: int) -> set[int]:
+    """Queue the clinic's admin changes on the clinic row; the clinic's active admins as they are
+    now, once the changes before this one are committed."""
+    Clinic.objects.select_for_update().only("pk").get(pk=clinic_id)
+    active_admins = Clinician.objects.filter(clinic_id=clinic_id, is_clinic_admin=True, user__is_active=True)
+    return set(active_admins.values_list("pk", flat=True))
+
+
 def clinician_change(
     *, admin: Clinician, clinician: Clinician, is_clinic_admin: bool, is_active: bool
 ) -> None:
     """Give or take the admin role; deactivate or reactivate the login. Clinicians are never
     deleted: plans name them as prescribers. An admin cannot demote or deactivate themself,
-    so the clinic always keeps an active admin."""
+    and two admins demoting each other at once are applied one after the other (the second is
+    no longer an admin), so the clinic always keeps an active admin."""
     _require_admin_of(admin, clinician.clinic_id)
     if clinician.pk == admin.pk and not (is_clinic_admin and is_active):
         raise ValidationError(
@@ -97,6 +107,8 @@ def clinician_change(
     if before == after:
         return
     with transaction.atomic():
+        if admin.pk not in _lock_admins(clinician.clinic_id):
+            raise ValidationError("Only an admin of this clinic can do this.")
         clinician.is_clinic_admin = is_clinic_admin
         clinician.save(update_fields=["is_clinic_admin"])
         user.is_active = is_active

@@ -230,3 +230,24 @@ def test_only_an_admin_of_the_patients_clinic_sets_the_care_team(carol, alice, d
     refused(lambda: care_team_set(admin=ada, patient=dave, clinicians=[]), ONLY_AN_ADMIN)
     assert list(alice.clinicians.all()) == [carol]
     assert clinic_events() == []
+
+
+def test_two_admins_demoting_each_other_leave_the_clinic_one_admin(ada, clinic):
+    """Each admin's page was loaded while both were admins; the second save must see the first."""
+    otto = make_clinician(clinic, "otto", admin=True)
+    as_seen_by_otto = Clinician.objects.get(pk=ada.pk)
+    as_seen_by_ada = Clinician.objects.get(pk=otto.pk)
+    clinician_change(admin=ada, clinician=as_seen_by_ada, is_clinic_admin=False, is_active=True)
+    demote_ada = {"clinician": as_seen_by_otto, "is_clinic_admin": False, "is_active": True}
+    refused(lambda: clinician_change(admin=otto, **demote_ada), ONLY_AN_ADMIN)
+    assert list(Clinician.objects.filter(is_clinic_admin=True)) == [ada]
+
+
+def test_the_last_active_admin_is_neither_demoted_nor_deactivated(ada, clinic):
+    otto = make_clinician(clinic, "otto", admin=True)
+    otto.user.is_active = False
+    otto.user.save()
+    refused(
+        lambda: clinician_change(admin=otto, clinician=ada, is_clinic_admin=False, is_active=True),
+        ONLY_AN_ADMIN,
+    )
