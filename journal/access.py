@@ -5,12 +5,19 @@
   assigned to them, a clinic admin sees the whole clinic.
 - Anyone else (including another clinic's staff) gets a 404, never a hint that the
   patient exists.
+
+And who did see: a view that shows a clinician a patient's record notes the read
+(`note_read`); `middleware.ReadAuditMiddleware` writes the request's reads to the access log
+once the view has answered.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
 from functools import wraps
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +27,7 @@ from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from journal.models import Clinician, Patient, User
+from journal.models import AccessEvent, Clinician, Patient, User
 
 
 class HtmxRequest(HttpRequest):
@@ -103,3 +110,34 @@ def _clinic_admin(request: HttpRequest) -> None:
 
 
 clinic_admin_required = _role_required(_clinic_admin)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """Where the request came from, as the login lockout (django-axes) sees it: configure the
+    trusted proxies there and both follow. None when it is not an IP address (a Unix socket)."""
+    address = get_client_ip_address(request)
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+def note_reads(
+    request: AuthenticatedRequest, what: str, *, clinic_id: int, patient_ids: Iterable[int]
+) -> None:
+    """The requesting user read these patients' records (`AccessEvent.What`): kept on the request
+    until the view has answered (`middleware.ReadAuditMiddleware`)."""
+    reads = request.__dict__.setdefault("reads", [])
+    address = client_address(request)
+    reads.extend(
+        AccessEvent(clinic_id=clinic_id, patient_id=pk, actor=request.user, what=what, client_address=address)
+        for pk in patient_ids
+    )
+
+
+def note_read(request: AuthenticatedRequest, what: str, patient: Patient) -> None:
+    note_reads(request, what, clinic_id=patient.clinic_id, patient_ids=[patient.pk])
+
+
+def noted_reads(request: HttpRequest) -> list[AccessEvent]:
+    return request.__dict__.get("reads", [])

@@ -1,5 +1,6 @@
 """Exports: CSV downloads for a patient, a clinic and the patient themself, the data
-dictionary, and the printable appointment summary. Every export writes an audit row."""
+dictionary, and the printable appointment summary. Every export writes an audit row, and
+a clinician's export a read of each patient in it to the access log."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    note_read,
+    note_reads,
     own_patient,
     patient_for,
     patient_required,
@@ -37,7 +40,7 @@ from journal.exports import (
     print_figure,
 )
 from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
-from journal.models import AuditEvent, Clinic, Patient
+from journal.models import AccessEvent, AuditEvent, Clinic, Patient
 from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
 
@@ -86,7 +89,7 @@ def _range_csv(
     data = form.cleaned_data
     first, last = data["start"], data["end"]
     ids = list(patients.values_list("pk", flat=True))
-    audit(first, last, len(ids))
+    audit(first, last, ids)
     columns = columns_for(export_symptoms(ids))
     rows = export_days(patients, first, last)
     return _csv_response(
@@ -101,7 +104,8 @@ def patient_csv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     today = patient.local_today()
     previous = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
 
-    def audit(first: dt.date, last: dt.date, count: int) -> None:
+    def audit(first: dt.date, last: dt.date, ids: list[int]) -> None:
+        note_read(request, AccessEvent.What.PATIENT_CSV, patient)
         _record_export(
             request,
             clinic=patient.clinic,
@@ -140,7 +144,9 @@ def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     scope = "clinic" if clinician.is_clinic_admin else "my patients"
 
-    def audit(first: dt.date, last: dt.date, count: int) -> None:
+    def audit(first: dt.date, last: dt.date, ids: list[int]) -> None:
+        note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=clinic.pk, patient_ids=ids)
+        count = len(ids)
         _record_export(
             request,
             clinic=clinic,
@@ -226,6 +232,7 @@ def data_dictionary_csv(request: AuthenticatedRequest) -> HttpResponseBase:
 def appointment_summary(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The printable one-page summary (two at most) for the appointment."""
     patient = patient_for(request, pk)
+    note_read(request, AccessEvent.What.SUMMARY, patient)
     summary = summary_of(patient)
     _record_export(
         request,

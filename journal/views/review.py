@@ -13,12 +13,13 @@ from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    note_read,
     patient_for,
     visible_patients,
 )
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
-from journal.models import Medication, Patient
+from journal.models import AccessEvent, Medication, Patient
 from journal.schedule import PHASES
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
@@ -125,6 +126,7 @@ def _attention_url(request: AuthenticatedRequest) -> str:
 def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clinician's page for one patient. Each section adds its own context."""
     patient = patient_for(request, pk)
+    note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
     return render(request, "journal/review/patient.html", patient_page(patient))
 
 
