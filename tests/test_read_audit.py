@@ -100,3 +100,23 @@ def test_a_post_to_the_record_is_not_a_read(client, alice, carol):
     client.force_login(carol.user)
     assert client.post(reverse("patient_reviewed", args=[alice.pk])).status_code == 302
     assert reads() == []
+
+
+# --- who looked, on the patient's timeline --------------------------------------------------
+
+
+def test_the_patients_timeline_shows_who_looked_today(client, alice, carol):
+    client.force_login(carol.user)
+    for _ in range(3):
+        client.get(reverse("patient_detail", args=[alice.pk]))
+    timeline = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert "Viewed by Carol Clinician — 3 times today: patient page ×3" in timeline
+
+
+def test_a_clinic_export_is_on_each_patients_timeline(client, alice, bob, carol, ada):
+    client.force_login(ada.user)
+    b"".join(client.get(reverse("clinic_csv"), csv_range()).streaming_content)
+    client.force_login(carol.user)
+    for patient in (alice, bob):
+        page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+        assert "Viewed by Ada Clinician — once today: clinic CSV" in page

@@ -23,6 +23,7 @@ from journal.models import AccessEvent, Medication, Patient
 from journal.schedule import PHASES
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
+from journal.selectors.review import READ_DAYS
 from journal.selectors.review import patient_page as read_patient_page
 from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
 from journal.services.medications import medication_add, medication_stop
@@ -153,7 +154,8 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         **plan_section(file.plans, schedule, day),
         "screening": file.screening,
         "invitation": page.invitation,
-        "audit_events": page.audit_events,
+        "timeline": page.timeline,
+        "read_days": READ_DAYS,
     }
 
 
