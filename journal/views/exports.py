@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from journal.access import (
@@ -35,7 +33,6 @@ from journal.exports import (
     csv_lines,
     default_range,
     dictionary_lines,
-    encoded_chunks,
     export_filename,
     print_figure,
 )
@@ -43,6 +40,7 @@ from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
 from journal.models import AccessEvent, AuditEvent, Clinic, Patient
 from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
+from journal.views.common import csv_response
 
 
 def _record_export(
@@ -56,15 +54,6 @@ def _record_export(
         summary=summary,
         details={"by": request.user.role, **details},
     )
-
-
-def _csv_response(lines: Iterable[str], filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        encoded_chunks(lines, byte_order_mark=byte_order_mark), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
-    return response
 
 
 def _range_csv(
@@ -92,7 +81,7 @@ def _range_csv(
     audit(first, last, ids)
     columns = columns_for(export_symptoms(ids))
     rows = export_days(patients, first, last)
-    return _csv_response(
+    return csv_response(
         csv_lines(columns, rows), export_filename(label, first, last), byte_order_mark=data["byte_order_mark"]
     )
 
@@ -196,7 +185,7 @@ def own_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     columns = columns_for(export_symptoms([patient.pk]))
     rows = export_days(Patient.objects.filter(pk=patient.pk), first, last)
-    return _csv_response(
+    return csv_response(
         csv_lines(columns, rows),
         export_filename(patient.export_label, first, last),
         byte_order_mark=form.cleaned_data["byte_order_mark"],
