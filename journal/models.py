@@ -505,6 +505,7 @@ class AuditEvent(models.Model):
         CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
         MEDICATION_ADDED = "medication_added", "medication added"
         MEDICATION_STOPPED = "medication_stopped", "medication stopped"
+        ACCESS_REPORT = "access_report", "access report exported"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

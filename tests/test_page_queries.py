@@ -51,6 +51,8 @@ PAGES: dict[str, tuple[str, int]] = {
     "clinic_manage": ("admin.okafor", 6),
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 6),
+    "access_report": ("admin.okafor", 7),
+    "access_report_csv": ("admin.okafor", 10),
 }
 
 

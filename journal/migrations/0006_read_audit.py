@@ -47,5 +47,10 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['patient', 'at'], name='journal_acc_patient_163d42_idx'), models.Index(fields=['clinic', 'at'], name='journal_acc_clinic__b4bfa8_idx')],
             },
         ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='kind',
+            field=models.CharField(choices=[('patient_invited', 'patient invited'), ('invitation_accepted', 'invitation accepted'), ('screening', 'safety screening'), ('plan_created', 'plan created'), ('plan_changed', 'plan changed'), ('plan_acknowledged', 'plan change seen by patient'), ('warning_confirmed', 'warning confirmed'), ('ldn_paused', 'LDN paused'), ('advice_dismissed', 'advice dismissed'), ('reviewed', 'reviewed'), ('export', 'export'), ('calendar_reset', 'calendar link reset'), ('clinician_added', 'clinician added'), ('clinician_changed', 'clinician changed'), ('care_team_changed', 'care team changed'), ('medication_added', 'medication added'), ('medication_stopped', 'medication stopped'), ('access_report', 'access report exported')], max_length=30),
+        ),
         migrations.RunPython(_run(guard_statements), _run(_unguard)),
     ]

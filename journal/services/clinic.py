@@ -1,7 +1,9 @@
-"""Clinic administration: clinicians, the admin role and care teams."""
+"""Clinic administration: clinicians, the admin role, care teams, and the access report's
+download on the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from journal.models import (
+    AccessEvent,
     AuditEvent,
     Clinic,
     Clinician,
@@ -155,5 +158,39 @@ def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Cl
                 "clinicians": sorted(c.pk for c in chosen),
                 "added": sorted(c.pk for c in added),
                 "removed": sorted(c.pk for c in removed),
+            },
+        )
+
+
+def access_report_exported(
+    *,
+    admin: Clinician,
+    first: dt.date,
+    last: dt.date,
+    clinician: Clinician | None,
+    patient: Patient | None,
+    what: str,
+    count: int,
+) -> None:
+    """The admin downloaded the access report, with these filters: one audit row on the clinic."""
+    _require_admin_of(admin, admin.clinic_id)
+    filters = [
+        f"clinician {clinician}" if clinician else "",
+        f"patient {patient.export_label}" if patient else "",
+        f"what: {AccessEvent.What(what).label}" if what else "",
+    ]
+    summary = ", ".join(["Access report CSV", f"{first} to {last}", *filter(None, filters)])
+    with transaction.atomic():
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.ACCESS_REPORT,
+            f"{summary}: {count} read{'' if count == 1 else 's'}.",
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "clinician": clinician.pk if clinician else None,
+                "patient": patient.pk if patient else None,
+                "what": what,
+                "reads": count,
             },
         )

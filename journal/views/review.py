@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from journal.access import (
@@ -128,7 +129,10 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clinician's page for one patient. Each section adds its own context."""
     patient = patient_for(request, pk)
     note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
-    return render(request, "journal/review/patient.html", patient_page(patient))
+    context = patient_page(patient)
+    if clinician_of(request).is_clinic_admin:
+        context["access_report_url"] = f"{reverse('access_report')}?{urlencode({'patient': patient.pk})}"
+    return render(request, "journal/review/patient.html", context)
 
 
 def patient_page(patient: Patient, **forms: object) -> dict[str, object]:

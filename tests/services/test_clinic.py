@@ -4,6 +4,8 @@ their own clinic, each audited on the clinic."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from journal.models import AuditEvent, Clinician, User
 from journal.services.clinic import (
+    access_report_exported,
     care_team_set,
     clinician_add,
     clinician_change,
@@ -249,5 +252,40 @@ def test_the_last_active_admin_is_neither_demoted_nor_deactivated(ada, clinic):
     otto.user.save()
     refused(
         lambda: clinician_change(admin=otto, clinician=ada, is_clinic_admin=False, is_active=True),
+        ONLY_AN_ADMIN,
+    )
+
+
+# --- access_report_exported ----------------------------------------------------------------------
+
+
+def test_the_access_reports_download_is_on_the_audit_log_with_its_filters(ada, carol, alice):
+    span = {"first": dt.date(2026, 3, 1), "last": dt.date(2026, 3, 30)}
+    access_report_exported(admin=ada, **span, clinician=carol, patient=alice, what="summary", count=1)
+    (event,) = clinic_events()
+    assert (event.kind, event.patient, event.clinic, event.actor) == (
+        AuditEvent.Kind.ACCESS_REPORT,
+        None,
+        ada.clinic,
+        ada.user,
+    )
+    assert event.summary == (
+        "Access report CSV, 2026-03-01 to 2026-03-30, clinician Carol Clinician, "
+        f"patient {alice.export_label}, what: printable summary: 1 read."
+    )
+    assert event.details == {
+        "start": "2026-03-01",
+        "end": "2026-03-30",
+        "clinician": carol.pk,
+        "patient": alice.pk,
+        "what": "summary",
+        "reads": 1,
+    }
+
+
+def test_only_an_admin_downloads_the_access_report(carol):
+    span = {"first": dt.date(2026, 3, 1), "last": dt.date(2026, 3, 30)}
+    refused(
+        lambda: access_report_exported(admin=carol, **span, clinician=None, patient=None, what="", count=0),
         ONLY_AN_ADMIN,
     )
