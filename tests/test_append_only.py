@@ -102,3 +102,11 @@ def test_the_demo_reset_rebuilds_the_demo_clinic_and_its_audit_rows(db):
     assert AuditEvent.objects.count() == before
     assert Clinic.objects.count() == 1
     assert "append_only" in refused("DELETE FROM journal_auditevent")
+
+
+@pytest.mark.parametrize("model", ["auditevent", "accessevent"])
+def test_django_admin_shows_the_logs_read_only(admin_client, rows, model):
+    assert admin_client.get(f"/admin/journal/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/journal/{model}/add/").status_code == 403
+    event = (AuditEvent if model == "auditevent" else AccessEvent).objects.get()
+    assert admin_client.post(f"/admin/journal/{model}/{event.pk}/delete/", {"post": "yes"}).status_code == 403
