@@ -483,7 +483,23 @@ class Screening(models.Model):
         ordering = ["-screened_at"]
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are never updated or deleted through the application (and, by migration 0006's
+    triggers, not in the database either)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be deleted.")
+
+
+class AuditEvent(AppendOnly):
     """One clinical decision or access on record. Append-only: rows are never updated or
     deleted through the application."""
 
@@ -531,16 +547,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Audit events cannot be deleted.")
-
-
-class AccessEvent(models.Model):
+class AccessEvent(AppendOnly):
     """Someone other than the patient read the patient's record: a page, the printable summary or
     an export, one row per patient (a clinic export writes one for each patient in it).
 
@@ -572,14 +580,6 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_what_display()} of patient {self.patient_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Access events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Access events cannot be deleted.")
 
 
 class AdviceDismissal(models.Model):

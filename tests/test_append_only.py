@@ -110,3 +110,16 @@ def test_django_admin_shows_the_logs_read_only(admin_client, rows, model):
     assert admin_client.get(f"/admin/journal/{model}/add/").status_code == 403
     event = (AuditEvent if model == "auditevent" else AccessEvent).objects.get()
     assert admin_client.post(f"/admin/journal/{model}/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_orm_says_why(rows):
+    from django.core.exceptions import ValidationError
+
+    for event in (AuditEvent.objects.get(), AccessEvent.objects.get()):
+        with pytest.raises(ValidationError) as refusal:
+            event.save()
+        name = event._meta.verbose_name_plural.capitalize()
+        assert refusal.value.messages == [f"{name} cannot be changed."]
+    with pytest.raises(ValidationError) as refusal:
+        AuditEvent.objects.get().delete()
+    assert refusal.value.messages == ["Audit events cannot be deleted."]
