@@ -7,12 +7,15 @@
   patient exists.
 
 It also says where a request came from (`client_address`), for the lockout, the list of
-sessions and the audit.
+sessions and the audit; and who did see: a view that shows a clinician a patient's record
+notes the read (`note_read`); `middleware.ReadAuditMiddleware` writes the request's reads to
+the access log once the view has answered.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from functools import wraps
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from journal.models import Clinician, Patient, User
+from journal.models import AccessEvent, Clinician, Patient, User
 
 
 class HtmxRequest(HttpRequest):
@@ -132,3 +135,24 @@ def _clinic_admin(request: HttpRequest) -> None:
 
 
 clinic_admin_required = _role_required(_clinic_admin)
+
+
+def note_reads(
+    request: AuthenticatedRequest, what: str, *, clinic_id: int, patient_ids: Iterable[int]
+) -> None:
+    """The requesting user read these patients' records (`AccessEvent.What`): kept on the request
+    until the view has answered (`middleware.ReadAuditMiddleware`)."""
+    reads = request.__dict__.setdefault("reads", [])
+    address = client_address(request) or None  # None: no address (a Unix socket)
+    reads.extend(
+        AccessEvent(clinic_id=clinic_id, patient_id=pk, actor=request.user, what=what, client_address=address)
+        for pk in patient_ids
+    )
+
+
+def note_read(request: AuthenticatedRequest, what: str, patient: Patient) -> None:
+    note_reads(request, what, clinic_id=patient.clinic_id, patient_ids=[patient.pk])
+
+
+def noted_reads(request: HttpRequest) -> list[AccessEvent]:
+    return request.__dict__.get("reads", [])

@@ -59,12 +59,8 @@ class MedicationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "patient", "started_on", "stopped_on"]
 
 
-@admin.register(models.AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only."""
-
-    list_display = ["at", "kind", "patient", "actor", "summary"]
-    list_filter = ["kind"]
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Read-only: the audit log and the access log are append-only."""
 
     def has_add_permission(self, request):
         return False
@@ -74,3 +70,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    list_display = ["at", "kind", "patient", "actor", "summary"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.AccessEvent)
+class AccessEventAdmin(AppendOnlyAdmin):
+    list_display = ["at", "what", "patient", "actor", "client_address"]
+    list_filter = ["what"]
+    list_select_related = ["patient", "actor"]

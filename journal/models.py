@@ -3,7 +3,8 @@
 A clinic has clinicians and patients. A clinician writes titration plans (dated dose
 steps); a patient logs one daily entry per local date. Every change to plans, steps,
 entries and medications is kept by django-simple-history; clinical decisions (screenings,
-confirmed warnings, dismissed advice, exports, reviews) go in the append-only audit log.
+confirmed warnings, dismissed advice, exports, reviews) go in the append-only audit log, and
+every clinician's read of a patient's record in the append-only access log.
 """
 
 from __future__ import annotations
@@ -646,7 +647,23 @@ class Screening(models.Model):
         ordering = ["-screened_at"]
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are never updated or deleted through the application (and, by migration 0006's
+    triggers, not in the database either)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be deleted.")
+
+
+class AuditEvent(AppendOnly):
     """One clinical decision or access on record. Append-only: rows are never updated or
     deleted through the application."""
 
@@ -671,6 +688,7 @@ class AuditEvent(models.Model):
         CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", "clinic settings changed"
         LOGIN_UNLOCKED = "login_unlocked", "sign-in unlocked"
         TWO_FACTOR_CHANGED = "two_factor_changed", "two-factor sign-in changed"
+        ACCESS_REPORT = "access_report", "access report exported"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -696,13 +714,39 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Audit events cannot be deleted.")
+class AccessEvent(AppendOnly):
+    """Someone other than the patient read the patient's record: a page, the printable summary or
+    an export, one row per patient (a clinic export writes one for each patient in it).
+
+    Kept apart from `AuditEvent`: reads outnumber decisions many times over, the patient page's
+    timeline reads every decision but only a summary of reads, and the access report filters
+    reads alone. Append-only like the audit log: the database refuses UPDATE and DELETE
+    (migration 0006)."""
+
+    class What(models.TextChoices):
+        PATIENT_PAGE = "patient_page", "patient page"
+        PLAN = "plan", "plan page"
+        SUMMARY = "summary", "printable summary"
+        PATIENT_CSV = "patient_csv", "patient CSV"
+        CLINIC_CSV = "clinic_csv", "clinic CSV"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    what = models.CharField(max_length=20, choices=What)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["patient", "at"]),
+            models.Index(fields=["clinic", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_what_display()} of patient {self.patient_id}"
 
 
 class AdviceDismissal(models.Model):

@@ -87,6 +87,8 @@ urlpatterns = [
         name="clinician_two_factor_reset",
     ),
     path("clinic/patients/<int:pk>/care-team/", clinic.care_team, name="care_team"),
+    path("clinic/access/", clinic.access_report, name="access_report"),
+    path("clinic/access.csv", clinic.access_report_csv, name="access_report_csv"),
     path(
         "clinic/set-password/<uidb64>/<token>/", clinic.clinician_set_password, name="clinician_set_password"
     ),

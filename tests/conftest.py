@@ -46,6 +46,26 @@ def _is_transactional(request) -> bool:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_append_only():
+    """A transactional test empties the database when it ends (Django's flush: DELETE on SQLite,
+    TRUNCATE on PostgreSQL), which the audit tables' triggers refuse; lift them for the flush
+    and put them back in the same transaction."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from journal.append_only import guard_statements, lift_statements
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def flush_around_the_triggers(self, sql_list):
+        vendor = self.connection.vendor
+        flush(self, [*lift_statements(vendor), *sql_list, *guard_statements(vendor)])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", flush_around_the_triggers)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _catalogue_after_flush(request):
     """A transactional test (live server, concurrency) flushes the database when it ends,

@@ -44,6 +44,8 @@ URLS = [
     ("clinic_manage", {}, {"ada"}),
     ("clinician_add", {}, {"ada"}),
     ("care_team", {"pk": "{alice}"}, {"ada"}),
+    ("access_report", {}, {"ada"}),
+    ("access_report_csv", {}, {"ada"}),
     # clinician_change, clinician_password_link (need a clinician) and clinician_set_password
     # (a token, no login): tests/test_clinic_admin.py
     ("account", {}, PATIENTS | CLINICIANS),

@@ -4,7 +4,8 @@ query of the page.
 
 Counts include the session and the login (2 queries on every logged-in page; the login query
 also brings a clinician's clinic, which pages and the two-factor requirement read, so no page
-reads the clinic again). A page's count
+reads the clinic again), and, on a page that shows a clinician a patient's record, the one
+INSERT of the read (tests/test_read_audit.py). A page's count
 does not grow with the patient's history (tests/test_patient_chart_views.py and the
 benchmarks check that); these counts are for one demo patient (Anna) and the whole demo
 clinic (the roster)."""
@@ -40,18 +41,20 @@ PAGES: dict[str, tuple[str, int]] = {
     "data_dictionary_csv": ("anna", 4),
     "roster": ("dr.rivera", 13),
     "rulebook": ("dr.rivera", 2),
-    "patient_detail": ("dr.rivera", 14),
-    "appointment_summary": ("dr.rivera", 16),
+    "patient_detail": ("dr.rivera", 15),
+    "appointment_summary": ("dr.rivera", 17),
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 3),
     "invite_patient": ("dr.rivera", 4),
     "invitation_link": ("dr.rivera", 5),
     "screening": ("dr.rivera", 4),
-    "plan_manage": ("dr.rivera", 6),
+    "plan_manage": ("dr.rivera", 7),
     "plan_new": ("dr.rivera", 9),
     "clinic_manage": ("admin.okafor", 6),  # locked sign-ins: +1; the clinic comes with the login: -1
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 5),
+    "access_report": ("admin.okafor", 6),
+    "access_report_csv": ("admin.okafor", 9),
     # the user's own account: two-factor devices (2: is it on, recovery codes left); sessions (1)
     "account": ("dr.rivera", 4),
     "sessions": ("dr.rivera", 3),

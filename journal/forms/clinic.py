@@ -1,4 +1,4 @@
-"""Forms of the clinic admin's pages: clinicians and care teams."""
+"""Forms of the clinic admin's pages: clinicians, care teams and the access report's filters."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import cast
 
 from django import forms
 
+from journal.forms.exports import ExportRangeForm
 from journal.forms.fields import new_username
-from journal.models import Clinic, Clinician
+from journal.models import AccessEvent, Clinic, Clinician, Patient
 
 
 class ClinicianAddForm(forms.Form):
@@ -67,3 +68,41 @@ class CareTeamForm(forms.Form):
         # Only this clinic's clinicians are valid choices: any other id fails validation.
         clinicians = Clinician.objects.filter(clinic=clinic).select_related("user")
         cast(forms.ModelChoiceField, self.fields["clinicians"]).queryset = clinicians
+
+
+class ReaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, clinician: Clinician) -> str:
+        return str(clinician)
+
+
+class AccessReportForm(ExportRangeForm):
+    """The access report's filters: a range of the clinic's days, as an export's; who, whose
+    record and what was opened, each "any" when left empty. Only this clinic's clinicians and
+    patients are valid choices."""
+
+    clinician = ReaderChoiceField(queryset=Clinician.objects.none(), required=False, empty_label="Anyone")
+    patient = forms.ModelChoiceField(
+        queryset=Patient.objects.none(), required=False, empty_label="Any patient"
+    )
+    what = forms.ChoiceField(
+        choices=[("", "Anything"), *AccessEvent.What.choices], required=False, label="What was opened"
+    )
+
+    field_order = ["clinician", "patient", "what", "start", "end", "byte_order_mark"]
+
+    def __init__(self, *args, clinic: Clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinicians = Clinician.objects.filter(clinic=clinic).select_related("user")
+        cast(forms.ModelChoiceField, self.fields["clinician"]).queryset = clinicians
+        cast(forms.ModelChoiceField, self.fields["patient"]).queryset = clinic.patients.all()
+
+    def filters(self) -> dict:
+        """The cleaned filters, as `selectors.clinic.clinic_reads` takes them."""
+        data = self.cleaned_data
+        return {
+            "first": data["start"],
+            "last": data["end"],
+            "clinician": data["clinician"],
+            "patient": data["patient"],
+            "what": data["what"],
+        }

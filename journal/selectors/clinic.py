@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from journal.lockout import LONGEST_WINDOW, Refusal, username_refusal
 from journal.models import (
+    AccessEvent,
     Clinic,
     Clinician,
     LoginFailure,
@@ -75,3 +77,29 @@ def clinic_locked_logins(clinic: Clinic, now: dt.datetime) -> list[LockedLogin]:
         .select_related("patient", "clinician__user")
         .order_by("username")
     ]
+
+
+def clinic_reads(
+    clinic: Clinic,
+    *,
+    first: dt.date,
+    last: dt.date,
+    clinician: Clinician | None = None,
+    patient: Patient | None = None,
+    what: str = "",
+) -> QuerySet[AccessEvent]:
+    """The clinic's reads on its days `first` to `last`, newest first, with who read and whose
+    record: all of them, or one clinician's, one patient's, one kind."""
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    reads = AccessEvent.objects.filter(
+        clinic=clinic,
+        at__gte=dt.datetime.combine(first, dt.time(), zone),
+        at__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone),
+    )
+    if clinician is not None:
+        reads = reads.filter(actor_id=clinician.user_id)
+    if patient is not None:
+        reads = reads.filter(patient=patient)
+    if what:
+        reads = reads.filter(what=what)
+    return reads.select_related("actor", "patient").order_by("-at", "-pk")

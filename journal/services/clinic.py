@@ -1,7 +1,9 @@
-"""Clinic administration: clinicians, the admin role and care teams."""
+"""Clinic administration: clinicians, the admin role, care teams, and the access report's
+download on the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,7 +14,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from journal.models import (
+    AccessEvent,
     AuditEvent,
+    Clinic,
     Clinician,
     LoginFailure,
     Patient,
@@ -81,12 +85,21 @@ def clinician_password_link(*, admin: Clinician, clinician: Clinician) -> tuple[
     return _password_link_args(clinician.user)
 
 
+def _lock_admins(clinic_id: int) -> set[int]:
+    """Queue the clinic's admin changes on the clinic row; the clinic's active admins as they are
+    now, once the changes before this one are committed."""
+    Clinic.objects.select_for_update().only("pk").get(pk=clinic_id)
+    active_admins = Clinician.objects.filter(clinic_id=clinic_id, is_clinic_admin=True, user__is_active=True)
+    return set(active_admins.values_list("pk", flat=True))
+
+
 def clinician_change(
     *, admin: Clinician, clinician: Clinician, is_clinic_admin: bool, is_active: bool
 ) -> None:
     """Give or take the admin role; deactivate or reactivate the login. Clinicians are never
     deleted: plans name them as prescribers. An admin cannot demote or deactivate themself,
-    so the clinic always keeps an active admin."""
+    and two admins demoting each other at once are applied one after the other (the second is
+    no longer an admin), so the clinic always keeps an active admin."""
     _require_admin_of(admin, clinician.clinic_id)
     if clinician.pk == admin.pk and not (is_clinic_admin and is_active):
         raise ValidationError(
@@ -99,6 +112,8 @@ def clinician_change(
     if before == after:
         return
     with transaction.atomic():
+        if admin.pk not in _lock_admins(clinician.clinic_id):
+            raise ValidationError("Only an admin of this clinic can do this.")
         clinician.is_clinic_admin = is_clinic_admin
         clinician.save(update_fields=["is_clinic_admin"])
         user.is_active = is_active
@@ -205,3 +220,37 @@ def login_unlock(*, admin: Clinician, user: User) -> int:
             },
         )
     return forgiven
+
+
+def access_report_exported(
+    *,
+    admin: Clinician,
+    first: dt.date,
+    last: dt.date,
+    clinician: Clinician | None,
+    patient: Patient | None,
+    what: str,
+    count: int,
+) -> None:
+    """The admin downloaded the access report, with these filters: one audit row on the clinic."""
+    _require_admin_of(admin, admin.clinic_id)
+    filters = [
+        f"clinician {clinician}" if clinician else "",
+        f"patient {patient.export_label}" if patient else "",
+        f"what: {AccessEvent.What(what).label}" if what else "",
+    ]
+    summary = ", ".join(["Access report CSV", f"{first} to {last}", *filter(None, filters)])
+    with transaction.atomic():
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.ACCESS_REPORT,
+            f"{summary}: {count} read{'' if count == 1 else 's'}.",
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "clinician": clinician.pk if clinician else None,
+                "patient": patient.pk if patient else None,
+                "what": what,
+                "reads": count,
+            },
+        )

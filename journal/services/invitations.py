@@ -23,6 +23,7 @@ from journal.models import (
     User,
 )
 from journal.services.audit import (
+    lock_patient,
     record_audit,
 )
 from journal.services.mail import invitation_mails_cancel, mail_queue
@@ -42,13 +43,16 @@ def invitation_create(
 ) -> str:
     """A new one-time invitation for `patient`; returns the token (only its hash is kept).
     With `absolute_url` (a request's `build_absolute_uri`), invitation mail on and an address
-    for the patient, the link is queued for email in the same transaction; an earlier link's
-    unsent mail is cancelled."""
+    for the patient, the link is queued for email in the same transaction. The patient's
+    earlier unused links stop working (only the newest opens the account) and their unsent
+    mail is cancelled."""
     if patient.user_id is not None:
         raise ValidationError("This patient already has a login.")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
+        lock_patient(patient)
+        withdrawn = patient.invitations.filter(used_at=None, expires_at__gt=now).update(expires_at=now)
         invitation = Invitation(
             patient=patient,
             token_hash=token_hash(token),
@@ -62,7 +66,8 @@ def invitation_create(
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.PATIENT_INVITED,
-            summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.",
+            summary=f"Invitation link created, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+            + (" The earlier link no longer works." if withdrawn else ""),
         )
         invitation_mails_cancel(patient=patient)
         if absolute_url and settings.SEND_INVITATION_EMAILS and patient.email:

@@ -1,4 +1,5 @@
-"""The clinic admin's pages: the clinic's clinicians and each patient's care team.
+"""The clinic admin's pages: the clinic's clinicians, each patient's care team, and the access
+report (who opened which patient's record).
 
 A new clinician gets a login without a password and a one-time link, made with Django's
 password-reset tokens, with which they set one: the token is tied to the password hash,
@@ -8,24 +9,36 @@ stored anywhere.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import AuthenticatedRequest, clinic_admin_required, clinician_of, patient_for
-from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm, ClinicTwoFactorForm
-from journal.models import Clinician, User
+from journal.exports import Column, csv_lines, export_filename
+from journal.forms.clinic import (
+    AccessReportForm,
+    CareTeamForm,
+    ClinicianAddForm,
+    ClinicianChangeForm,
+    ClinicTwoFactorForm,
+)
+from journal.models import AccessEvent, Clinic, Clinician, User
 from journal.selectors.account import has_two_factor
-from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins
+from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins, clinic_reads
 from journal.services import clinic as clinic_service
-from journal.views.common import add_errors, stash_link, take_link
+from journal.views.common import add_errors, csv_response, stash_link, take_link
 
 SESSION_KEY = "clinician_password_links"
 
@@ -190,6 +203,66 @@ def care_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Saved {patient.name}'s care team.")
             return redirect(f"{reverse('clinic_manage')}#patients")
     return render(request, "journal/clinic/care_team.html", {"patient": patient, "form": form})
+
+
+# --- the access report ----------------------------------------------------------------------
+
+READS_PER_PAGE = 50
+REPORT_DAYS = 30  # the range shown until the admin picks another
+
+
+def _report_filters(request: AuthenticatedRequest, clinic: Clinic) -> AccessReportForm:
+    """The filters asked for, on top of the defaults: anyone, any patient, anything, the last 30 days."""
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    defaults = {"start": (today - dt.timedelta(days=REPORT_DAYS - 1)).isoformat(), "end": today.isoformat()}
+    return AccessReportForm({**defaults, **request.GET.dict()}, clinic=clinic, today=today)
+
+
+def _report_page(request: AuthenticatedRequest, form: AccessReportForm, clinic: Clinic) -> HttpResponse:
+    reads = clinic_reads(clinic, **form.filters()) if form.is_valid() else AccessEvent.objects.none()
+    page = Paginator(reads, READS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "journal/clinic/access_report.html", {"form": form, "page": page})
+
+
+@clinic_admin_required
+@require_GET
+def access_report(request: AuthenticatedRequest) -> HttpResponse:
+    clinic = clinician_of(request).clinic
+    return _report_page(request, _report_filters(request, clinic), clinic)
+
+
+def _column(name: str, getter) -> Column[AccessEvent]:
+    return Column(name, "", "", "", getter)
+
+
+def _report_columns(zone: zoneinfo.ZoneInfo) -> list[Column[AccessEvent]]:
+    return [
+        _column("at", lambda read: read.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
+        _column("clinician", lambda read: read.actor.get_full_name()),
+        _column("username", lambda read: read.actor.username),
+        _column("patient", lambda read: read.patient.name),
+        _column("patient_code", lambda read: read.patient.export_label),
+        _column("what", lambda read: read.get_what_display()),
+        _column("client_address", lambda read: read.client_address),
+    ]
+
+
+@clinic_admin_required
+@require_GET
+def access_report_csv(request: AuthenticatedRequest) -> HttpResponseBase:
+    """Every read of the filters, streamed (the range is at most an export's); the download goes
+    on the audit log. Bad filters show the report page with what is wrong."""
+    admin = clinician_of(request)
+    clinic = admin.clinic
+    form = _report_filters(request, clinic)
+    if not form.is_valid():
+        return _report_page(request, form, clinic)
+    filters = form.filters()
+    reads = clinic_reads(clinic, **filters)
+    clinic_service.access_report_exported(admin=admin, **filters, count=reads.count())
+    lines = csv_lines(_report_columns(zoneinfo.ZoneInfo(clinic.time_zone)), reads.iterator(chunk_size=2000))
+    filename = export_filename("access", filters["first"], filters["last"])
+    return csv_response(lines, filename, byte_order_mark=form.cleaned_data["byte_order_mark"])
 
 
 class ClinicianSetPasswordView(SuccessMessageMixin, PasswordResetConfirmView):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from journal.exports import encoded_chunks
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -30,3 +35,13 @@ def take_link(request: HttpRequest, key: str, owner: int) -> str | None:
     link = links.pop(str(owner))
     request.session[key] = links
     return link
+
+
+def csv_response(lines: Iterable[str], filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
+    """A CSV download, streamed in pieces, never kept by a cache."""
+    response = StreamingHttpResponse(
+        encoded_chunks(lines, byte_order_mark=byte_order_mark), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
+    return response

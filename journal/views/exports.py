@@ -1,26 +1,27 @@
 """Exports: CSV downloads for a patient, a clinic and the patient themself, the data
-dictionary, and the printable appointment summary. Every export writes an audit row."""
+dictionary, and the printable appointment summary. Every export writes an audit row, and
+a clinician's export a read of each patient in it to the access log."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    note_read,
+    note_reads,
     own_patient,
     patient_for,
     patient_required,
@@ -32,14 +33,14 @@ from journal.exports import (
     csv_lines,
     default_range,
     dictionary_lines,
-    encoded_chunks,
     export_filename,
     print_figure,
 )
 from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
-from journal.models import AuditEvent, Clinic, Patient
+from journal.models import AccessEvent, AuditEvent, Clinic, Patient
 from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
+from journal.views.common import csv_response
 
 
 def _record_export(
@@ -53,15 +54,6 @@ def _record_export(
         summary=summary,
         details={"by": request.user.role, **details},
     )
-
-
-def _csv_response(lines: Iterable[str], filename: str, *, byte_order_mark: bool) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        encoded_chunks(lines, byte_order_mark=byte_order_mark), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
-    return response
 
 
 def _range_csv(
@@ -86,10 +78,10 @@ def _range_csv(
     data = form.cleaned_data
     first, last = data["start"], data["end"]
     ids = list(patients.values_list("pk", flat=True))
-    audit(first, last, len(ids))
+    audit(first, last, ids)
     columns = columns_for(export_symptoms(ids))
     rows = export_days(patients, first, last)
-    return _csv_response(
+    return csv_response(
         csv_lines(columns, rows), export_filename(label, first, last), byte_order_mark=data["byte_order_mark"]
     )
 
@@ -101,7 +93,8 @@ def patient_csv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     today = patient.local_today()
     previous = previous_export_on(patient.audit_events.filter(details__by="clinician"), patient.zone, today)
 
-    def audit(first: dt.date, last: dt.date, count: int) -> None:
+    def audit(first: dt.date, last: dt.date, ids: list[int]) -> None:
+        note_read(request, AccessEvent.What.PATIENT_CSV, patient)
         _record_export(
             request,
             clinic=patient.clinic,
@@ -140,7 +133,9 @@ def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     scope = "clinic" if clinician.is_clinic_admin else "my patients"
 
-    def audit(first: dt.date, last: dt.date, count: int) -> None:
+    def audit(first: dt.date, last: dt.date, ids: list[int]) -> None:
+        note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=clinic.pk, patient_ids=ids)
+        count = len(ids)
         _record_export(
             request,
             clinic=clinic,
@@ -190,7 +185,7 @@ def own_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     columns = columns_for(export_symptoms([patient.pk]))
     rows = export_days(Patient.objects.filter(pk=patient.pk), first, last)
-    return _csv_response(
+    return csv_response(
         csv_lines(columns, rows),
         export_filename(patient.export_label, first, last),
         byte_order_mark=form.cleaned_data["byte_order_mark"],
@@ -226,6 +221,7 @@ def data_dictionary_csv(request: AuthenticatedRequest) -> HttpResponseBase:
 def appointment_summary(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The printable one-page summary (two at most) for the appointment."""
     patient = patient_for(request, pk)
+    note_read(request, AccessEvent.What.SUMMARY, patient)
     summary = summary_of(patient)
     _record_export(
         request,

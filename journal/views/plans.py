@@ -14,6 +14,7 @@ from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    note_read,
     own_patient,
     patient_for,
     patient_required,
@@ -30,7 +31,7 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.measuring import patient_amount
-from journal.models import DoseStep, Patient, Timing, TitrationPlan
+from journal.models import AccessEvent, DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
 from journal.selectors.plans import plan_section, prescribed_plans
@@ -221,6 +222,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
 @require_GET
 def plan_manage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
+    note_read(request, AccessEvent.What.PLAN, patient)
     return render(request, "journal/plans/manage.html", _manage_context(patient))
 
 

@@ -7,21 +7,24 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    note_read,
     patient_for,
     visible_patients,
 )
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
-from journal.models import Medication, Patient
+from journal.models import AccessEvent, Medication, Patient
 from journal.schedule import PHASES
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
+from journal.selectors.review import READ_DAYS
 from journal.selectors.review import patient_page as read_patient_page
 from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
 from journal.services.medications import medication_add, medication_stop
@@ -125,7 +128,11 @@ def _attention_url(request: AuthenticatedRequest) -> str:
 def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clinician's page for one patient. Each section adds its own context."""
     patient = patient_for(request, pk)
-    return render(request, "journal/review/patient.html", patient_page(patient))
+    note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
+    context = patient_page(patient)
+    if clinician_of(request).is_clinic_admin:
+        context["access_report_url"] = f"{reverse('access_report')}?{urlencode({'patient': patient.pk})}"
+    return render(request, "journal/review/patient.html", context)
 
 
 def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
@@ -151,7 +158,8 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         **plan_section(file.plans, schedule, day),
         "screening": file.screening,
         "invitation": page.invitation,
-        "audit_events": page.audit_events,
+        "timeline": page.timeline,
+        "read_days": READ_DAYS,
     }
 
 

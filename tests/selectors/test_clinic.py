@@ -1,6 +1,6 @@
 """journal.selectors.clinic: the clinic admin's reads — the clinic's clinicians with the number
-of patients assigned to each, and the patients with their care teams — in a fixed number of
-queries however many rows."""
+of patients assigned to each, the patients with their care teams, and the clinic's reads for
+the access report — in a fixed number of queries however many rows."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import datetime as dt
 from django.utils import timezone
 
 from journal.lockout import Scope
-from journal.models import LoginFailure
-from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins
+from journal.models import AccessEvent, LoginFailure
+from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins, clinic_reads
 from tests.factories import make_clinician
 from tests.two_factor import with_two_factor
 
@@ -74,3 +74,34 @@ def test_clinic_locked_logins_costs_one_query_when_none_is_locked(clinic, carol,
     fail("carol", "203.0.113.1", 4, timezone.now())
     with django_assert_num_queries(1):
         assert clinic_locked_logins(clinic, timezone.now()) == []
+
+
+def test_clinic_reads_are_the_clinics_days_newest_first(clinic, alice, bob, carol, ada, dave, charlie):
+    """Clinic A is in London: its 15 June runs from 23:00 UTC on the 14th (summer time)."""
+
+    def read(patient, clinician, at, what="patient_page"):
+        return AccessEvent.objects.create(
+            clinic=patient.clinic, patient=patient, actor=clinician.user, at=at, what=what
+        ).pk
+
+    day_before = read(alice, carol, dt.datetime(2026, 6, 14, 22, 59, tzinfo=dt.UTC))
+    first = read(alice, carol, dt.datetime(2026, 6, 14, 23, 0, tzinfo=dt.UTC))
+    last = read(bob, ada, dt.datetime(2026, 6, 15, 22, 59, tzinfo=dt.UTC), "summary")
+    read(dave, charlie, dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC))  # another clinic
+    june_15 = {"first": dt.date(2026, 6, 15), "last": dt.date(2026, 6, 15)}
+    assert [r.pk for r in clinic_reads(clinic, **june_15)] == [last, first]
+    assert [r.pk for r in clinic_reads(clinic, **june_15, clinician=carol)] == [first]
+    assert [r.pk for r in clinic_reads(clinic, **june_15, patient=bob)] == [last]
+    assert [r.pk for r in clinic_reads(clinic, **june_15, what="summary")] == [last]
+    assert [r.pk for r in clinic_reads(clinic, first=dt.date(2026, 6, 14), last=dt.date(2026, 6, 14))] == [
+        day_before
+    ]
+
+
+def test_clinic_reads_with_who_and_whose_in_one_query(clinic, alice, carol, django_assert_num_queries):
+    AccessEvent.objects.create(clinic=clinic, patient=alice, actor=carol.user, what="plan")
+    today = dt.date.today()
+    with django_assert_num_queries(1):
+        assert [
+            (r.actor.username, r.patient.name) for r in clinic_reads(clinic, first=today, last=today)
+        ] == [("carol", "Alice")]

@@ -1,6 +1,6 @@
 """journal.selectors.review: the clinician's patient page read once — the patient's file and
-overview, the audit timeline (which also says what advice was open at the last review), the
-conditions, a pending invitation and the recent entries."""
+overview, the timeline of decisions and reads (which also says what advice was open at the last
+review), the conditions, a pending invitation and the recent entries."""
 
 from __future__ import annotations
 
@@ -10,9 +10,17 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from journal.models import AuditEvent, Condition, Symptom
+from journal.models import AccessEvent, AuditEvent, Condition, Symptom
 from journal.schedule import DAY
-from journal.selectors.review import open_at_latest_review, patient_page
+from journal.selectors.review import (
+    Decision,
+    ReadDay,
+    Reads,
+    day_words,
+    open_at_latest_review,
+    patient_page,
+    timeline,
+)
 from journal.services.entries import entry_save
 from journal.services.invitations import invitation_create
 from journal.services.review import patient_mark_reviewed
@@ -25,8 +33,8 @@ FIRST_DOSE = TODAY - 100 * DAY
 pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 
 
-def event(kind: str, keys: list[str] | None = None) -> AuditEvent:
-    return AuditEvent(kind=kind, summary="x", details={} if keys is None else {"open_advice": keys})
+def event(kind: str, keys: list[str] | None = None) -> Decision:
+    return Decision(NOW, kind, "x", {} if keys is None else {"open_advice": keys}, "Carol")
 
 
 def test_open_at_latest_review_reads_the_last_review_among_the_events():
@@ -55,12 +63,12 @@ def alice_on_ldn(alice, carol):
 
 
 def test_patient_page_reads_the_patient_once(alice_on_ldn, django_assert_num_queries):
-    # the file (9), the audit timeline with its actors (1), the conditions (1); the advice open
-    # at the last review is read off the timeline, and nothing was edited: 11
+    # the file (9), the timeline of decisions and reads with their actors (1), the conditions (1);
+    # the advice open at the last review is read off the timeline, and nothing was edited: 11
     with django_assert_num_queries(11):
         page = patient_page(alice_on_ldn)
     assert [condition.name for condition in page.conditions] == ["Fibromyalgia"]
-    assert [event.kind for event in page.audit_events] == [AuditEvent.Kind.REVIEWED]
+    assert [item.kind for item in page.timeline] == [AuditEvent.Kind.REVIEWED]
     assert page.invitation is None  # Alice has a login
     assert [row.entry.day for row in page.recent_entries][:2] == [TODAY - DAY, TODAY - 2 * DAY]
     assert len(page.recent_entries) == 13  # 14 days to today, today not logged
@@ -100,3 +108,94 @@ def test_an_edited_recent_entry_costs_two_more_queries(alice_on_ldn, django_asse
     assert [(change.what, change.before, change.after) for change in page.recent_entries[0].changes] == [
         ("Pain", "4", "2")
     ]
+
+
+# --- the timeline: decisions, and who looked ---------------------------------------------------
+
+
+def read(patient, clinician, at: dt.datetime, what: str = AccessEvent.What.PATIENT_PAGE) -> None:
+    AccessEvent.objects.create(clinic=patient.clinic, patient=patient, actor=clinician.user, at=at, what=what)
+
+
+def test_reads_between_decisions_make_one_item_of_the_timeline(alice, carol, ada):
+    review = {"patient": alice, "clinician": carol, "open_advice_keys": []}
+    with time_machine.travel(NOW - 3 * DAY, tick=False):
+        patient_mark_reviewed(**review)
+    read(alice, ada, NOW - DAY - dt.timedelta(hours=2), AccessEvent.What.CLINIC_CSV)
+    for hours in (3, 2):
+        read(alice, carol, NOW - dt.timedelta(hours=hours))
+    read(alice, carol, NOW - dt.timedelta(hours=1), AccessEvent.What.SUMMARY)
+    patient_mark_reviewed(**review)
+
+    first, reads, last = timeline(alice)
+    assert (first.kind, first.actor, last.kind) == ("reviewed", "Carol Clinician", "reviewed")
+    assert reads.headline == "Viewed 4 times by Ada Clinician and Carol Clinician, yesterday to today"
+    assert reads.lines == [
+        "Ada Clinician — once yesterday: clinic CSV",
+        "Carol Clinician — 3 times today: patient page ×2, printable summary",
+    ]
+    assert reads.at == NOW - dt.timedelta(hours=1)
+
+
+def test_one_persons_day_of_reads_is_one_line(alice, carol):
+    read(alice, carol, NOW - dt.timedelta(hours=1))
+    (reads,) = timeline(alice)
+    assert reads.headline == "Viewed by Carol Clinician — once today: patient page"
+    assert reads.lines == []
+
+
+def test_the_timeline_sums_up_the_last_30_days_of_reads(alice, carol):
+    read(alice, carol, NOW - 31 * DAY)
+    read(alice, carol, NOW - 29 * DAY)
+    (reads,) = timeline(alice)
+    assert (
+        reads.headline
+        == f"Viewed by Carol Clinician — once {day_words(TODAY - 29 * DAY, TODAY)}: patient page"
+    )
+
+
+def test_the_timeline_reads_one_query_however_many_reads(alice, carol, django_assert_num_queries):
+    AccessEvent.objects.bulk_create(
+        [
+            AccessEvent(
+                clinic=alice.clinic, patient=alice, actor=carol.user, what="patient_page", at=NOW - n * DAY
+            )
+            for n in range(20)
+            for _ in range(10)
+        ]
+    )
+    with django_assert_num_queries(1):
+        (reads,) = timeline(alice)
+    assert len(reads.days) == 20
+
+
+def test_days_are_the_clinics(clinic, carol):
+    """Alice's clinic is in London: 23:30 UTC on 14 June is 00:30 on the 15th there."""
+    patient = make_patient(clinic, None, name="Lee")
+    read(patient, carol, dt.datetime(2026, 6, 14, 23, 30, tzinfo=dt.UTC))
+    (reads,) = timeline(patient)
+    assert reads.days[0].day == dt.date(2026, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [(TODAY, "today"), (TODAY - DAY, "yesterday"), (TODAY - 2 * DAY, "on 13 Jun 2026")],
+)
+def test_day_words(day, words):
+    assert day_words(day, TODAY) == words
+
+
+@pytest.mark.parametrize(("times", "words"), [(1, "once"), (2, "twice"), (7, "7 times")])
+def test_read_day_words(times, words):
+    reads = ReadDay(day=TODAY, actor="Sam Rivera", at=NOW, counts=(("patient_page", times),))
+    assert reads.words(TODAY) == f"Sam Rivera — {words} today: patient page" + (
+        f" ×{times}" if times > 1 else ""
+    )
+
+
+def test_a_run_of_one_persons_days_names_them_once():
+    days = tuple(
+        ReadDay(day=TODAY - n * DAY, actor="Sam Rivera", at=NOW - n * DAY, counts=(("plan", 1),))
+        for n in (2, 1)
+    )
+    assert Reads(days=days, today=TODAY).headline == "Viewed twice by Sam Rivera, 13 Jun 2026 to yesterday"

@@ -1,5 +1,5 @@
-"""journal.services.audit: the audit row every write records, the patient row lock, one-time
-request keys, and the confirmation that warnings need."""
+"""journal.services.audit: the audit row every write records, the reads of a request in one
+INSERT, the patient row lock, one-time request keys, and the confirmation that warnings need."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from journal.findings import Finding, Level
-from journal.models import AuditEvent, Patient
+from journal.models import AccessEvent, AuditEvent, Patient
 from journal.services.audit import (
+    READS_PER_INSERT,
     already_applied,
     finding_dicts,
     lock_patient,
     record_audit,
+    record_reads,
     require_confirmation,
 )
 
@@ -167,3 +171,42 @@ def test_notes_alone_pass_and_write_nothing(alice, carol, confirmed):
     require_confirmation([NOTE], confirmed, patient=alice, actor=carol.user, about="x")
     require_confirmation([], confirmed, patient=alice, actor=carol.user, about="x")
     assert not AuditEvent.objects.exists()
+
+
+# --- record_reads ---------------------------------------------------------------------------------
+
+
+def reads_of(patients: list[Patient], actor) -> list[AccessEvent]:
+    return [
+        AccessEvent(clinic_id=p.clinic_id, patient=p, actor=actor, what="clinic_csv", client_address="::1")
+        for p in patients
+    ]
+
+
+def inserts(queries: CaptureQueriesContext) -> int:
+    return sum(
+        query["sql"].startswith('INSERT INTO "journal_accessevent"') for query in queries.captured_queries
+    )
+
+
+def test_record_reads_writes_a_clinic_export_of_500_patients_in_one_insert(clinic, ada):
+    patients = Patient.objects.bulk_create([Patient(clinic=clinic, name=f"P{n}") for n in range(500)])
+    with CaptureQueriesContext(connection) as queries:
+        record_reads(reads_of(patients, ada.user))
+    assert inserts(queries) == 1
+    assert AccessEvent.objects.filter(actor=ada.user, at=NOW, client_address="::1").count() == 500
+
+
+def test_record_reads_splits_only_beyond_what_one_statement_takes(clinic, ada, monkeypatch):
+    monkeypatch.setattr("journal.services.audit.READS_PER_INSERT", 2)
+    patients = Patient.objects.bulk_create([Patient(clinic=clinic, name=f"P{n}") for n in range(5)])
+    with CaptureQueriesContext(connection) as queries:
+        record_reads(reads_of(patients, ada.user))
+    assert inserts(queries) == 3
+    assert AccessEvent.objects.count() == 5
+    assert READS_PER_INSERT * 6 <= 32766  # six values a read, within SQLite's limit
+
+
+def test_record_reads_of_nothing_writes_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        record_reads([])

@@ -4,6 +4,8 @@ their own clinic, each audited on the clinic."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.http import urlsafe_base64_decode
 from journal.models import AuditEvent, Clinician, LoginFailure, User
 from journal.selectors.account import has_two_factor
 from journal.services.clinic import (
+    access_report_exported,
     care_team_set,
     clinic_two_factor_set,
     clinician_add,
@@ -306,3 +309,59 @@ def test_login_unlock_is_for_the_admins_own_clinic(ada, carol, charlie, dave):
     staff = User.objects.create_user("staff", is_staff=True)
     refused(lambda: login_unlock(admin=ada, user=staff), "Only a login of this clinic can be unlocked here.")
     assert clinic_events() == []
+
+
+def test_two_admins_demoting_each_other_leave_the_clinic_one_admin(ada, clinic):
+    """Each admin's page was loaded while both were admins; the second save must see the first."""
+    otto = make_clinician(clinic, "otto", admin=True)
+    as_seen_by_otto = Clinician.objects.get(pk=ada.pk)
+    as_seen_by_ada = Clinician.objects.get(pk=otto.pk)
+    clinician_change(admin=ada, clinician=as_seen_by_ada, is_clinic_admin=False, is_active=True)
+    demote_ada = {"clinician": as_seen_by_otto, "is_clinic_admin": False, "is_active": True}
+    refused(lambda: clinician_change(admin=otto, **demote_ada), ONLY_AN_ADMIN)
+    assert list(Clinician.objects.filter(is_clinic_admin=True)) == [ada]
+
+
+def test_the_last_active_admin_is_neither_demoted_nor_deactivated(ada, clinic):
+    otto = make_clinician(clinic, "otto", admin=True)
+    otto.user.is_active = False
+    otto.user.save()
+    refused(
+        lambda: clinician_change(admin=otto, clinician=ada, is_clinic_admin=False, is_active=True),
+        ONLY_AN_ADMIN,
+    )
+
+
+# --- access_report_exported ----------------------------------------------------------------------
+
+
+def test_the_access_reports_download_is_on_the_audit_log_with_its_filters(ada, carol, alice):
+    span = {"first": dt.date(2026, 3, 1), "last": dt.date(2026, 3, 30)}
+    access_report_exported(admin=ada, **span, clinician=carol, patient=alice, what="summary", count=1)
+    (event,) = clinic_events()
+    assert (event.kind, event.patient, event.clinic, event.actor) == (
+        AuditEvent.Kind.ACCESS_REPORT,
+        None,
+        ada.clinic,
+        ada.user,
+    )
+    assert event.summary == (
+        "Access report CSV, 2026-03-01 to 2026-03-30, clinician Carol Clinician, "
+        f"patient {alice.export_label}, what: printable summary: 1 read."
+    )
+    assert event.details == {
+        "start": "2026-03-01",
+        "end": "2026-03-30",
+        "clinician": carol.pk,
+        "patient": alice.pk,
+        "what": "summary",
+        "reads": 1,
+    }
+
+
+def test_only_an_admin_downloads_the_access_report(carol):
+    span = {"first": dt.date(2026, 3, 1), "last": dt.date(2026, 3, 30)}
+    refused(
+        lambda: access_report_exported(admin=carol, **span, clinician=None, patient=None, what="", count=0),
+        ONLY_AN_ADMIN,
+    )

@@ -236,3 +236,28 @@ def test_accepting_cancels_the_unsent_invitation_mail(newcomer, carol, invitatio
     token = invitation_create(patient=newcomer, clinician=carol, absolute_url=_site)
     invitation_accept(token=token, username="nora", password=PASSWORD)
     assert OutgoingMail.objects.get().body == ""
+
+
+def test_a_new_link_invalidates_the_earlier_unused_ones(newcomer, carol):
+    first = invitation_create(patient=newcomer, clinician=carol)
+    second = invitation_create(patient=newcomer, clinician=carol)
+    assert invitation_for_token(first).is_usable() is False
+    with pytest.raises(ValidationError) as refusal:
+        invitation_accept(token=first, username="nora", password=PASSWORD)
+    assert refusal.value.messages == ["This invitation link has expired or has already been used."]
+    assert invitation_accept(token=second, username="nora", password=PASSWORD).username == "nora"
+
+
+def test_a_new_link_leaves_other_patients_links_alone(newcomer, carol, clinic):
+    other = make_patient(clinic, None, name="Olga Other", clinicians=(carol,))
+    others_link = invitation_create(patient=other, clinician=carol)
+    invitation_create(patient=newcomer, clinician=carol)
+    assert invitation_for_token(others_link).is_usable() is True
+
+
+def test_the_audit_row_says_the_earlier_link_stopped_working(newcomer, carol):
+    invitation_create(patient=newcomer, clinician=carol)
+    invitation_create(patient=newcomer, clinician=carol)
+    assert AuditEvent.objects.order_by("pk").last().summary == (
+        "Invitation link created, valid until 2026-03-08 09:00 UTC. The earlier link no longer works."
+    )

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from journal.append_only import lifted
 from journal.models import (
+    AccessEvent,
     AuditEvent,
     Clinic,
     Clinician,
@@ -290,10 +292,14 @@ class DemoBuilder:
             self.clinician(clinic, username, first, last, is_admin=role == "clinic admin")
             for role, username, first, last in DEMO_STAFF
         ]
+        patients = []
         for story in STORIES:
             prescriber = clinicians[story.clinician]
             patient = self.patient(clinic, story, prescriber)
             self.plan_and_entries(patient, story, prescriber)
+            patients.append((patient, prescriber))
+        admin = next(clinician for clinician in clinicians if clinician.is_clinic_admin)
+        self.reads(patients, admin)
 
     def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
         user = User.objects.create_user(
@@ -336,6 +342,37 @@ class DemoBuilder:
                 created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             )
         return patient
+
+    def reads(self, patients: list[tuple[Patient, Clinician]], admin: Clinician) -> None:
+        """Who looked, as the access log would have it: each prescriber opened the patient page
+        and the plan page ten days before the first dose, the patient page three times the day
+        before yesterday and once yesterday; the admin exported the clinic's CSV a week ago."""
+        common = {"clinic_id": admin.clinic_id, "client_address": "192.0.2.10"}
+        rows = []
+        for patient, clinician in patients:
+            plan_written = patient.plans.get().created_at
+            rows += [
+                AccessEvent(**common, patient=patient, actor=clinician.user, at=at, what=what)
+                for at, what in [
+                    (plan_written, AccessEvent.What.PATIENT_PAGE),
+                    (plan_written + dt.timedelta(minutes=2), AccessEvent.What.PLAN),
+                    *[
+                        (self.at(self.today - dt.timedelta(days=2), hour), AccessEvent.What.PATIENT_PAGE)
+                        for hour in (9, 11, 15)
+                    ],
+                    (self.at(self.today - dt.timedelta(days=1), 10), AccessEvent.What.PATIENT_PAGE),
+                ]
+            ]
+            rows.append(
+                AccessEvent(
+                    **common,
+                    patient=patient,
+                    actor=admin.user,
+                    at=self.at(self.today - dt.timedelta(days=7), 16),
+                    what=AccessEvent.What.CLINIC_CSV,
+                )
+            )
+        AccessEvent.objects.bulk_create(rows)
 
     @staticmethod
     def at(day: dt.date, hour: int) -> dt.datetime:
@@ -564,8 +601,11 @@ class Command(BaseCommand):
 
 
 def delete_clinic(clinic: Clinic) -> None:
-    """Remove a clinic and everything in it (demo data only: real records are kept)."""
-    AuditEvent.objects.filter(clinic=clinic).delete()
+    """Remove a clinic and everything in it (demo data only: real records are kept, and the
+    audit tables refuse deletes but for this one transaction: `journal.append_only.lifted`)."""
+    with lifted(connection):
+        AuditEvent.objects.filter(clinic=clinic).delete()
+        AccessEvent.objects.filter(clinic=clinic).delete()
     users = User.objects.filter(clinician__clinic=clinic) | User.objects.filter(patient__clinic=clinic)
     user_ids = list(users.values_list("pk", flat=True))
     patients = Patient.objects.filter(clinic=clinic)
