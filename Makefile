@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset bench lock
+.PHONY: run test lint install chromium demo-reset bench lock drills
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -56,3 +56,8 @@ test: install chromium lint
 # Benchmarks print figures (ratios within one run); they never fail on timings.
 bench: install
 	$(VENV)/bin/pytest benchmarks -q -s -p no:cacheprovider
+
+# The reliability drills, on PostgreSQL (DATABASE_URL=postgres://…): gunicorn workers killed
+# under load, two app servers on one database, dump → restore. Prints the figures.
+drills: install
+	$(PY) -m drills
