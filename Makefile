@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset bench lock
+.PHONY: run test lint install chromium demo-reset bench lock drills
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -60,3 +60,8 @@ test: install chromium lint
 # Benchmarks print figures (ratios within one run); they never fail on timings.
 bench: install
 	$(VENV)/bin/pytest benchmarks -q -s -p no:cacheprovider
+
+# The reliability drills, on PostgreSQL (DATABASE_URL=postgres://…): gunicorn workers killed
+# under load, two app servers on one database, dump → restore. Prints the figures.
+drills: install
+	$(PY) -m drills
