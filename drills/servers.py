@@ -94,8 +94,12 @@ class AppServer:
 
     def __enter__(self) -> AppServer:
         command = [sys.executable, "-m", "gunicorn", "ldnjournal.wsgi", "--workers", str(self.workers)]
-        command += ["--bind", f"{HOST}:{self.port}", "--error-logfile", str(self.log)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.environment, stdin=subprocess.DEVNULL)
+        command += ["--bind", f"{HOST}:{self.port}"]
+        # gunicorn.conf.py logs to the console (with tokens masked): here, to the log file.
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
         self._wait_until_ready()
         return self
 
