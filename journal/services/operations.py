@@ -1,10 +1,13 @@
-"""What the app's operations write: the background worker's heartbeat."""
+"""What the app's operations write: the background worker's heartbeat, and the queue's repair
+when a worker died in the middle of a task."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from journal.models import WorkerHeartbeat
 
@@ -20,3 +23,22 @@ def worker_heartbeat(*, worker_id: str, started_at: dt.datetime) -> None:
         create_defaults={"seen_at": now, "started_at": started_at},
     )
     WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_WORKERS_AFTER).delete()
+
+
+# A task still RUNNING this long after it started, whose worker has not been seen for as long,
+# lost its worker (kill -9, a machine gone). Far longer than any task runs, and than the
+# worker's 10-second heartbeat, so a live worker's task is never taken from it.
+ORPHANED_AFTER = dt.timedelta(minutes=10)
+
+
+def orphaned_tasks_requeue(*, now: dt.datetime) -> int:
+    """Put back in the queue every task whose worker died while running it, so it runs again
+    (a task may then run twice: each of ours checks its own state first, as `mail_attempt`
+    does). Returns how many were put back."""
+    silent_since = now - ORPHANED_AFTER
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=silent_since).values_list("worker_id", flat=True))
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=silent_since)
+    orphans = [task.pk for task in running.only("pk", "worker_ids") if not set(task.worker_ids[-1:]) & alive]
+    return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, run_after=now
+    )

@@ -1,4 +1,4 @@
-"""journal.services.operations: the worker's heartbeat."""
+"""journal.services.operations: the worker's heartbeat, and tasks whose worker died."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from journal.models import WorkerHeartbeat
-from journal.services.operations import worker_heartbeat
+from journal.services.mail import mail_queue
+from journal.services.operations import ORPHANED_AFTER, orphaned_tasks_requeue, worker_heartbeat
 
 NOW = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
@@ -29,3 +33,40 @@ def test_a_worker_silent_for_a_day_is_forgotten(db):
     with time_machine.travel(NOW + dt.timedelta(days=1, seconds=1), tick=False):
         worker_heartbeat(worker_id="w2", started_at=NOW)
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["w2"]
+
+
+def _running_task(*, worker_id: str, started_at: dt.datetime) -> DBTaskResult:
+    mail = mail_queue(to="nora@example.org", subject="Hello", body="Hello Nora")
+    task = DBTaskResult.objects.get(args_kwargs__args=[mail.pk])
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=started_at, worker_ids=[worker_id]
+    )
+    return task
+
+
+def test_a_task_whose_worker_died_is_queued_again(db):
+    worker_heartbeat(worker_id="dead", started_at=NOW - dt.timedelta(hours=1))
+    with time_machine.travel(NOW + ORPHANED_AFTER + dt.timedelta(seconds=1), tick=False):
+        orphan = _running_task(worker_id="dead", started_at=NOW)
+        assert orphaned_tasks_requeue(now=timezone.now()) == 1
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.run_after) == (
+        TaskResultStatus.READY,
+        NOW + ORPHANED_AFTER + dt.timedelta(seconds=1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("seen_ago", "running_for"),
+    [
+        (dt.timedelta(seconds=10), ORPHANED_AFTER + dt.timedelta(minutes=1)),  # a live worker's long task
+        (ORPHANED_AFTER + dt.timedelta(minutes=1), dt.timedelta(minutes=1)),  # only just started
+    ],
+)
+def test_a_task_is_left_to_its_worker_while_either_may_be_alive(db, seen_ago, running_for):
+    worker_heartbeat(worker_id="w1", started_at=NOW - dt.timedelta(hours=1))
+    with time_machine.travel(NOW + seen_ago, tick=False):
+        task = _running_task(worker_id="w1", started_at=NOW + seen_ago - running_for)
+        assert orphaned_tasks_requeue(now=timezone.now()) == 0
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.RUNNING
