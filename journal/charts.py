@@ -25,6 +25,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from journal.assessment import Measure, PatientRecord
+from journal.bounds import SERIES_MAX_DAYS
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
@@ -128,14 +129,16 @@ def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
 
 def chart_span(record: PatientRecord) -> tuple[dt.date, dt.date]:
     """First and last day the chart can show: from the baseline week (or the first entry)
-    to today, or to the end of the 3–6-month window while that is still ahead."""
+    to today, or to the end of the 3–6-month window while that is still ahead; never more
+    than `SERIES_MAX_DAYS` (three years) before today — older days are in the CSV."""
     first_dose = record.first_dose
     starts = [entry.day for entry in record.entries[:1]]
     ends = [record.today]
     if first_dose:
         starts.append(first_dose - BASELINE_DAYS * DAY)
         ends.append(first_dose + FULL_RESPONSE_WINDOW[1] * DAY)
-    return min(starts, default=record.today), max(ends)
+    earliest = record.today - (SERIES_MAX_DAYS - 1) * DAY
+    return max(min(starts, default=record.today), earliest), max(ends)
 
 
 def _iso(day: dt.date) -> str:

@@ -188,6 +188,12 @@ class Patient(models.Model):
         return self.local_now(now).date()
 
     @property
+    def opened_on(self) -> dt.date:
+        """The patient's local date their record was opened: the dates a clinician may
+        write for them count from it (`journal.bounds.record_window`)."""
+        return self.created_at.astimezone(self.zone).date()
+
+    @property
     def has_unacknowledged_plan_change(self) -> bool:
         if self.plan_changed_at is None:
             return False
@@ -504,6 +510,7 @@ class AuditEvent(models.Model):
         CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
         MEDICATION_ADDED = "medication_added", "medication added"
         MEDICATION_STOPPED = "medication_stopped", "medication stopped"
+        RECORD_CORRECTED = "record_corrected", "record corrected"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

@@ -46,6 +46,7 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/plan/morning/", plans.plan_morning, name="plan_morning"),
     path("clinic/patients/<int:pk>/plan/end/", plans.plan_end, name="plan_end"),
     path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
+    path("clinic/patients/<int:pk>/plan/correct/", plans.record_correct, name="record_correct"),
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
     # the clinic admin's pages

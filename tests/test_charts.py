@@ -263,6 +263,8 @@ def test_no_side_effect_strip_without_side_effects():
         (RAMP, [], 200, (on(-7), on(200))),
         # no plan yet: the entries up to today
         ((), [entry(-3)], 0, (on(-3), on(0))),
+        # never more than three years back: older days are in the CSV
+        (RAMP, [entry(-2000)], 20, (on(20 - 1095), on(182))),
     ],
 )
 def test_chart_span(schedule, entries, today, expected):

@@ -14,9 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
-    "advice", "assessment", "charts", "diary", "dose_calendar", "entry_history", "exports", "findings",
-    "measuring", "medicines", "response", "rulebook", "safety", "schedule", "sources", "titration",
-    "vocabulary",
+    "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
+    "findings", "measuring", "medicines", "response", "rulebook", "safety", "schedule", "sources",
+    "titration", "vocabulary",
 ]  # fmt: skip
 
 

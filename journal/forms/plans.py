@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
+from journal.bounds import CORRECTIONS, ID_MAX
 from journal.forms.fields import CONFIRM_LABEL, DATE, DoseField, OnceForm, OwnIds
 from journal.models import (
     NOTES_MAX_CHARS,
@@ -184,6 +185,19 @@ class EndForm(OwnIds, OnceForm):
     taper_mg = DoseField(required=False, label="Taper to (mg, optional)")
     taper_from = forms.DateField(widget=DATE, required=False, label="Taper from")
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+
+class RecordCorrectionForm(OwnIds, OnceForm):
+    """One stored row outside its window, named as `journal.bounds.RecordProblem.key` ("step:12")."""
+
+    id_prefix = "correct"
+    row = forms.CharField(max_length=40, widget=forms.HiddenInput)
+
+    def clean_row(self) -> tuple[str, int]:
+        row, _, row_id = self.cleaned_data["row"].partition(":")
+        if row not in CORRECTIONS or not row_id.isdigit() or not 0 < int(row_id) <= ID_MAX:
+            raise forms.ValidationError("Choose a row listed under “This record needs attention”.")
+        return row, int(row_id)
 
 
 class PauseForm(OwnIds, OnceForm):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from journal.bounds import record_window
 from journal.findings import Finding, Level, ordered
 from journal.measuring import measuring_findings
 from journal.models import (
@@ -27,7 +28,12 @@ from journal.models import (
 )
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
 from journal.schedule import DAY
-from journal.selectors.records import medication_periods_for, schedule_of, screening_answers_for
+from journal.selectors.records import (
+    medication_periods_for,
+    schedule_of,
+    schedule_with_problems,
+    screening_answers_for,
+)
 from journal.services.audit import (
     already_applied,
     finding_dicts,
@@ -245,7 +251,20 @@ def _step_on_or_before(plan: TitrationPlan, day: dt.date) -> DoseStep | None:
     return plan.steps.filter(start_date__lte=day).order_by("-start_date").first()
 
 
+def _require_sound(plan: TitrationPlan, today: dt.date, *, kept_before: dt.date | None = None) -> None:
+    """A plan with a stored step outside the patient's window (one `record_problems` names)
+    is corrected before it is changed; `kept_before`: only steps before it stay (the end)."""
+    window = record_window(plan.patient.opened_on, today)
+    for step in plan.steps.all():
+        if step.start_date not in window and (kept_before is None or step.start_date < kept_before):
+            raise ValidationError(
+                f"This plan needs attention first: its step dated {step.start_date.isoformat()} is outside "
+                f"{window.words}. Remove it under “This record needs attention”, then try again."
+            )
+
+
 def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date) -> None:
+    _require_sound(plan, today)
     if plan.status != TitrationPlan.Status.ACTIVE:
         raise ValidationError("Only the current plan can be changed.")
     if plan.ended_on is not None and plan.ended_on <= today:
@@ -493,6 +512,7 @@ def plan_taper_and_end(
         if taper_from is not None and not today < taper_from < ended_on:
             raise ValidationError("The taper must start after today and before the end date.")
         cut = taper_from or ended_on
+        _require_sound(plan, today, kept_before=cut)
         current = _step_on_or_before(plan, cut - DAY)
         dropped = _future_steps(plan, cut - DAY)
         summary = f"Plan ends on {ended_on.isoformat()} (nothing prescribed from that day)"
@@ -584,6 +604,62 @@ def ldn_pause_record(
         )
         _mark_plan_changed(patient)
     return pause, findings
+
+
+def record_correct(
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    row: str,
+    row_id: int,
+    today: dt.date,
+    request_key: str | None = None,
+) -> str:
+    """Correct one stored row dated outside the patient's window, as the needs-attention
+    notice names it: remove a step (the plan then starts at its next step) or a pause, or
+    clear a plan's end date (then end the plan on the right day). Only a row that
+    `journal.bounds.record_problems` names can be corrected: steps within the window stay
+    history. Returns what was done, as the audit row says it."""
+    with transaction.atomic():
+        lock_patient(patient)
+        if (done := already_applied(request_key)) is not None:
+            return done.summary
+        _, problems = schedule_with_problems(patient, today)
+        problem = next((p for p in problems if (p.row, p.row_id) == (row, row_id) and p.correction), None)
+        if problem is None:
+            raise ValidationError("That row is within the record's dates: there is nothing to correct.")
+        if row == "step":
+            step = DoseStep.objects.select_related("plan").get(pk=row_id, plan__patient=patient)
+            step.delete()
+            _sync_start(step.plan)
+            done_words = "step removed"
+        elif row == "pause":
+            LdnPause.objects.filter(pk=row_id, patient=patient).delete()
+            done_words = "pause removed"
+        else:
+            plan = patient.plans.get(pk=row_id)
+            if (
+                patient.plans.exclude(pk=plan.pk)
+                .exclude(status=TitrationPlan.Status.DRAFT)
+                .filter(created_at__gt=plan.created_at)
+                .exists()
+            ):
+                raise ValidationError("A later plan follows this one: its end date cannot be cleared.")
+            plan.ended_on = None
+            plan.full_clean()
+            plan.save(update_fields=["ended_on"])
+            done_words = "end date cleared (end the plan on the right day)"
+        summary = f"Record corrected: {problem.message[:-1]}; {done_words}."
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.RECORD_CORRECTED,
+            summary=summary,
+            details={"row": row, "row_id": row_id},
+            request_key=request_key,
+        )
+        _mark_plan_changed(patient)
+    return summary
 
 
 def plan_acknowledge(*, patient: Patient) -> None:

@@ -26,6 +26,7 @@ from journal.access import (
     patient_required,
     visible_patients,
 )
+from journal.bounds import record_window
 from journal.exports import (
     MAX_DAYS,
     columns_for,
@@ -170,14 +171,15 @@ def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
 @require_GET
 @patient_required
 def own_csv(request: AuthenticatedRequest) -> HttpResponseBase:
-    """Everything the patient has logged, from their first entry to today."""
+    """Everything the patient has logged, from their first entry to today (an entry stored
+    before their record's window is left out: see `journal.bounds.record_window`)."""
     patient = own_patient(request)
     today = patient.local_today()
     form = ByteOrderMarkForm(request.GET if "download" in request.GET else None)
     if not form.is_bound or not form.is_valid():
         return render(request, "journal/exports/own.html", {"patient": patient, "form": form})
     first = patient.entries.aggregate(first=Min("entry_date"))["first"] or today
-    first, last = min(first, today), today
+    first, last = record_window(patient.opened_on, today).clamp(min(first, today)), today
     _record_export(
         request,
         clinic=patient.clinic,

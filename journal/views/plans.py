@@ -25,6 +25,7 @@ from journal.forms.plans import (
     MorningForm,
     PauseForm,
     PlanEditorForm,
+    RecordCorrectionForm,
     ScreeningForm,
     StepBackForm,
     StepEditForm,
@@ -34,7 +35,7 @@ from journal.models import DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
 from journal.selectors.plans import plan_section, prescribed_plans
-from journal.selectors.records import medication_periods_for, safety_of, schedule_of
+from journal.selectors.records import medication_periods_for, safety_of, schedule_of, schedule_with_problems
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
@@ -193,7 +194,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _manage_context(patient: Patient, **forms) -> dict:
     today = patient.local_today()
-    schedule = schedule_of(patient)
+    schedule, problems = schedule_with_problems(patient, today)
     section = plan_section(prescribed_plans(patient), schedule, today)
     plan = section["plan"]
     tomorrow = today + DAY
@@ -203,6 +204,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
         "morning_form": MorningForm(initial={"start_date": tomorrow}),
         "end_form": EndForm(initial={"ended_on": today + 14 * DAY}),
         "pause_form": PauseForm(initial={"start_date": tomorrow, "end_date": tomorrow + 6 * DAY}),
+        "correction_form": RecordCorrectionForm(),
     }
     changeable = section["plan_state"] not in ("", "ended")
     return {
@@ -210,6 +212,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
         "today": today,
         **section,
         "pauses": schedule.pauses,
+        "problems": problems,
         "active": changeable,
         "new_plan_allowed": plan is None or plan.ended_on is not None or not changeable,
         **defaults,
@@ -334,6 +337,23 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
 
     return _change(request, pk, PauseForm, "pause_form", apply)
+
+
+@clinician_required
+@require_POST
+def record_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def apply(patient, clinician, data, today):
+        row, row_id = data["row"]
+        return plan_service.record_correct(
+            patient=patient,
+            clinician=clinician,
+            row=row,
+            row_id=row_id,
+            today=today,
+            request_key=data["request_key"],
+        )
+
+    return _change(request, pk, RecordCorrectionForm, "correction_form", apply)
 
 
 @clinician_required

@@ -25,12 +25,13 @@ from journal.services.plans import (
     plan_step_back,
     plan_switch_to_morning,
     plan_taper_and_end,
+    record_correct,
     screening_record,
     screening_to_use,
     start_findings,
     step_edit_findings,
 )
-from tests.factories import make_plan
+from tests.factories import make_plan, unchecked_rows
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026
 TODAY = NOW.date()
@@ -774,6 +775,76 @@ def test_ldn_pause_record_is_applied_once_per_request_key(plan, carol):
     assert findings == []
     assert LdnPause.objects.count() == 1
     assert kinds(plan.patient) == [AuditEvent.Kind.LDN_PAUSED]
+
+
+# --- record_correct ---------------------------------------------------------------------------------
+
+
+def test_record_correct_removes_a_step_outside_the_window_and_audits_it(plan, carol):
+    with unchecked_rows():
+        stray = DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
+    summary = record_correct(patient=plan.patient, clinician=carol, row="step", row_id=stray.pk, today=TODAY)
+    assert summary.startswith("Record corrected: The step of 1.5 mg dated 9999-12-31 is outside ")
+    assert summary.endswith("; step removed.")
+    assert not DoseStep.objects.filter(pk=stray.pk).exists()
+    event = last_event(plan.patient)
+    assert (event.kind, event.summary, event.details) == (
+        AuditEvent.Kind.RECORD_CORRECTED,
+        summary,
+        {"row": "step", "row_id": stray.pk},
+    )
+    plan.patient.refresh_from_db()
+    assert plan.patient.plan_changed_at == NOW
+
+
+def test_a_plan_left_without_steps_has_no_start(plan, carol):
+    plan.steps.exclude(pk=plan.steps.first().pk).delete()
+    with unchecked_rows():
+        plan.steps.update(start_date=dt.date(1, 1, 1))
+        TitrationPlan.objects.filter(pk=plan.pk).update(starts_on=dt.date(1, 1, 1))
+    record_correct(patient=plan.patient, clinician=carol, row="step", row_id=plan.steps.get().pk, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.starts_on is None
+
+
+def test_record_correct_clears_an_end_date_outside_the_window(plan, carol):
+    TitrationPlan.objects.filter(pk=plan.pk).update(ended_on=TODAY + 5000 * DAY)
+    record_correct(patient=plan.patient, clinician=carol, row="plan_end", row_id=plan.pk, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.ended_on is None
+
+
+def test_record_correct_removes_a_pause_outside_the_window(plan, carol):
+    pause = LdnPause.objects.create(
+        patient=plan.patient, start_date=TODAY, end_date=TODAY + 5000 * DAY, reason="x", created_by=carol
+    )
+    record_correct(
+        patient=plan.patient, clinician=carol, row="pause", row_id=pause.pk, today=TODAY, request_key="k"
+    )
+    assert not LdnPause.objects.exists()
+    record_correct(
+        patient=plan.patient, clinician=carol, row="pause", row_id=pause.pk, today=TODAY, request_key="k"
+    )
+    assert kinds(plan.patient) == [AuditEvent.Kind.RECORD_CORRECTED]
+
+
+def test_record_correct_leaves_rows_within_the_window_alone(plan, carol):
+    step = plan.steps.first()
+    refused(
+        lambda: record_correct(
+            patient=plan.patient, clinician=carol, row="step", row_id=step.pk, today=TODAY
+        ),
+        "That row is within the record's dates: there is nothing to correct.",
+    )
+    assert DoseStep.objects.filter(pk=step.pk).exists()
+    assert kinds(plan.patient) == []
+
+
+def test_a_change_waits_until_the_plan_is_corrected(plan, carol):
+    with unchecked_rows():
+        DoseStep.objects.create(plan=plan, start_date=dt.date(1, 1, 1), dose_mg=Decimal("1"))
+    with pytest.raises(ValidationError, match="needs attention first: its step dated 0001-01-01"):
+        plan_hold(plan=plan, clinician=carol, days=7, today=TODAY)
 
 
 # --- plan_acknowledge -------------------------------------------------------------------------------
