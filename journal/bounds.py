@@ -117,6 +117,11 @@ def export_window(today: dt.date) -> DateWindow:
     return DateWindow(TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, "the latest date is today")
 
 
+LATE_PAUSE_NEEDS_REASON = (
+    "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
+    "marks those days as paused."
+)
+
 # The longest run of days one export, chart or dose calendar works through (three years).
 SERIES_MAX_DAYS = 3 * 365 + 1
 

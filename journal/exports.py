@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
 from journal.safety import MedicationPeriod, SafetyState
-from journal.schedule import DAY, Dose
+from journal.schedule import DAY, Dose, PausePeriod
 from journal.vocabulary import (
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
@@ -88,6 +88,7 @@ class ExportDay:
     entry: EntryRecord | None = None
     medications: Sequence[MedicationPeriod] = ()
     safety: SafetyState | None = None
+    pause: PausePeriod | None = None  # the recorded pause covering the date
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -165,6 +166,21 @@ def _fixed_columns_before() -> list[Column[ExportDay]]:
             _choices(PRESCRIBED_TIMINGS),
             "When the plan said to take the dose. Blank when nothing was prescribed.",
             lambda day: day.prescribed.timing if day.prescribed else None,
+        ),
+        Column(
+            "paused",
+            "",
+            "yes",
+            "A recorded LDN pause covers this date: nothing is prescribed on it. Blank otherwise.",
+            lambda day: "yes" if day.pause else None,
+        ),
+        Column(
+            "pause_recorded_on",
+            "date",
+            "YYYY-MM-DD (ISO 8601)",
+            "On a paused date, the patient's local date the pause was recorded. A later date than the "
+            "row's own means the pause was recorded afterwards, with a reason kept in the audit log.",
+            lambda day: day.pause.recorded_on.isoformat() if day.pause and day.pause.recorded_on else None,
         ),
         Column(
             "dose_taken",

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from journal.titration import DOSE_MAX_MG
+from journal.bounds import DOSE_MAX_MG
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
 NOTES_MAX_CHARS = 2000
@@ -311,6 +311,11 @@ class LdnPause(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(help_text="Last paused day.")
     reason = models.CharField(max_length=200)
+    late_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why a pause begun before the day it was recorded was recorded afterwards.",
+    )
     created_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -61,6 +61,8 @@ class PausePeriod:
     end_date: dt.date  # the last paused day
     reason: str = ""
     pause_id: int | None = None
+    recorded_on: dt.date | None = None  # the patient's local date the pause was recorded
+    late_reason: str = ""  # why a pause begun before `recorded_on` was recorded afterwards
 
     def covers(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date

@@ -38,7 +38,7 @@ from journal.exports import (
 from journal.findings import Finding
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
-from journal.schedule import DAY, PlannedStep, PlanRecord, Schedule
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
@@ -144,6 +144,8 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "day_on_ldn": "2",
         "prescribed_dose_mg": "1.5",
         "prescribed_timing": "bedtime",
+        "paused": "",
+        "pause_recorded_on": "",
         "dose_taken": "yes",
         "dose_taken_mg": "1.5",
         "timing_taken": "bedtime",
@@ -181,6 +183,14 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         }
     ]
     assert all(gap[name] == "" for name in entry_columns)
+
+
+def test_a_paused_day_says_so_and_when_the_pause_was_recorded():
+    pause = PausePeriod(
+        dt.date(2026, 11, 2), dt.date(2026, 11, 3), "surgery", recorded_on=dt.date(2026, 11, 5)
+    )
+    (row,) = parse(csv_lines(columns_for([]), [ExportDay("RLC-1", dt.date(2026, 11, 2), pause=pause)]))
+    assert (row["prescribed_dose_mg"], row["paused"], row["pause_recorded_on"]) == ("", "yes", "2026-11-05")
 
 
 NOV = dt.date(2026, 11, 1)

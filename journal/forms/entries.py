@@ -11,9 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from journal import diary
+from journal.bounds import DOSE_MAX_MG
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
-from journal.titration import DOSE_MAX_MG, check_dose
+from journal.titration import check_dose
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
 
 # --- patient: daily entry ---------------------------------------------------------------

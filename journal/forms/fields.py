@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from journal.bounds import DateWindow
 from journal.models import (
     User,
 )
@@ -70,6 +72,29 @@ class DoseField(forms.DecimalField):
             refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level.stops_save]
             if refusals:
                 raise ValidationError(refusals)
+
+
+class DatesWithin(forms.BaseForm):
+    """A form whose dates must lie in `window` (`journal.bounds.DateWindow`); `dated_fields`
+    names each date field as its error says it ("The first dose"). The window also gives the
+    date pickers their min and max. `today` is the patient's local date."""
+
+    dated_fields: dict[str, str] = {}
+
+    def __init__(self, *args, window: DateWindow, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window, self.today = window, today
+        for name in self.dated_fields:
+            self.fields[name].widget.attrs.update(min=window.first.isoformat(), max=window.last.isoformat())
+
+    def clean(self):
+        super().clean()
+        for name, what in self.dated_fields.items():
+            day = self.cleaned_data.get(name)
+            problem = day and self.window.problem(day, what)
+            if problem:
+                self.add_error(name, problem)
+        return self.cleaned_data
 
 
 class OwnIds:

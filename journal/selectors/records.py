@@ -79,8 +79,13 @@ def _prescriptions(patient_ids: Iterable[int]) -> _Prescriptions:
         _, planned = plans[plan.patient_id].setdefault(plan.pk, (plan, []))
         planned.append(PlannedStep(step.start_date, step.dose_mg, step.timing, step.note, step.pk))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in LdnPause.objects.filter(patient_id__in=ids):
-        pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date, pause.reason, pause.pk))
+    for pause in LdnPause.objects.filter(patient_id__in=ids).select_related("patient"):
+        recorded_on = pause.created_at.astimezone(pause.patient.zone).date()
+        pauses[pause.patient_id].append(
+            PausePeriod(
+                pause.start_date, pause.end_date, pause.reason, pause.pk, recorded_on, pause.late_reason
+            )
+        )
     return _Prescriptions(
         rows={pk: [plan for plan, _ in plans[pk].values()] for pk in ids},
         plans={

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from journal.bounds import record_window
+from journal.bounds import (
+    CHANGE_DAYS_MAX,
+    LATE_PAUSE_NEEDS_REASON,
+    PLAN_STEPS_MAX,
+    opioid_window,
+    record_window,
+)
 from journal.findings import Finding, Level, ordered
 from journal.measuring import measuring_findings
 from journal.models import (
@@ -54,13 +60,42 @@ def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
     return f"{dose_phrase(dose, timing)} from {day.isoformat()}"
 
 
+def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.date | None]) -> None:
+    """Every date a change writes lies in the patient's window (`journal.bounds.record_window`):
+    `dates` maps a form field to (what it is called, the date); refused by field otherwise."""
+    window = record_window(patient.opened_on, today)
+    problems = {
+        field: problem
+        for field, (what, day) in dates.items()
+        if day is not None and (problem := window.problem(day, what))
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
+def _require_days(days: int, what: str) -> None:
+    if days > CHANGE_DAYS_MAX:
+        raise ValidationError(f"{what} by at most {CHANGE_DAYS_MAX} days.")
+
+
 # --- screening ---------------------------------------------------------------------------
 
 
 def screening_record(
-    *, patient: Patient, clinician: Clinician, answers: ScreeningAnswers, start_date: dt.date, notes: str = ""
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    answers: ScreeningAnswers,
+    start_date: dt.date,
+    today: dt.date,
+    notes: str = "",
 ) -> Screening:
-    """Record a safety screening, judged against the planned start date."""
+    """Record a safety screening, judged against the planned start date (in the patient's
+    window; a last opioid dose from 1900 to two years ahead)."""
+    _require_within(patient, today, start_date=("The planned first dose", start_date))
+    stopped = answers.opioid_stopped_on
+    if stopped is not None and (problem := opioid_window(today).problem(stopped, "The last opioid dose")):
+        raise ValidationError({"opioid_stopped_on": problem})
     findings = judge_screening(answers, start_date)
     with transaction.atomic():
         screening = Screening(patient=patient, screened_by=clinician, notes=notes, **answers.as_fields())
@@ -174,6 +209,11 @@ def plan_create(
     starts, is closed to changes."""
     if not steps:
         raise ValidationError("A plan needs at least one step.")
+    if len(steps) > PLAN_STEPS_MAX:
+        raise ValidationError(f"At most {PLAN_STEPS_MAX} steps: this plan has {len(steps)}.")
+    _require_within(patient, today, start_date=("The first dose", steps[0][0]))
+    for day, _ in steps[1:]:
+        _require_within(patient, today, __all__=("A step", day))
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
@@ -354,6 +394,7 @@ def plan_hold(
     """Stay on today's dose `days` days longer: every step after today moves later."""
     if days < 1:
         raise ValidationError("Hold for at least one day.")
+    _require_days(days, "Hold")
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -363,11 +404,13 @@ def plan_hold(
         later = _future_steps(plan, today)
         if not later:
             raise ValidationError("There is no later step to hold back: the current dose already continues.")
-        if plan.ended_on is not None and later[-1].start_date + dt.timedelta(days=days) >= plan.ended_on:
+        moved_last = later[-1].start_date + dt.timedelta(days=days)
+        if plan.ended_on is not None and moved_last >= plan.ended_on:
             raise ValidationError(
                 f"Held {days} days, a step would start on or after the plan's end "
                 f"({plan.ended_on.isoformat()})."
             )
+        _require_within(plan.patient, today, days=("Held this long, the last step", moved_last))
         _shift(later, days)
         _sync_start(plan)
         _plan_changed(
@@ -391,6 +434,8 @@ def plan_step_back(
 ) -> DoseStep:
     """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
     move `shift_days` days later so the step up is tried again after that."""
+    _require_days(shift_days, "Move later steps")
+    _require_within(plan.patient, today, start_date=("The step back", start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -411,7 +456,11 @@ def plan_step_back(
             raise ValidationError("A step already starts on that date: choose a later date.")
         if shift_days < 0:
             raise ValidationError("Later steps can only move later.")
-        _shift(_future_steps(plan, start_date - DAY), shift_days)
+        moved = _future_steps(plan, start_date - DAY)
+        if moved:
+            last = moved[-1].start_date + dt.timedelta(days=shift_days)
+            _require_within(plan.patient, today, shift_days=("Moved this far, the last step", last))
+        _shift(moved, shift_days)
         step = DoseStep(
             plan=plan,
             start_date=start_date,
@@ -443,6 +492,7 @@ def plan_switch_to_morning(
 ) -> DoseStep:
     """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
     a new step at the same dose, and every later step in the morning too."""
+    _require_within(plan.patient, today, start_date=("The switch", start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -497,6 +547,7 @@ def plan_taper_and_end(
     [000]). Steps from the taper or the end on go."""
     if (taper_mg is None) != (taper_from is None):
         raise ValidationError("A taper needs both a dose and a start date.")
+    _require_within(plan.patient, today, ended_on=("The end", ended_on), taper_from=("The taper", taper_from))
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -564,18 +615,35 @@ def ldn_pause_record(
     start_date: dt.date,
     end_date: dt.date,
     reason: str,
+    today: dt.date,
+    late_reason: str = "",
     request_key: str | None = None,
 ) -> tuple[LdnPause, list[Finding]]:
     """Pause LDN on these dates, e.g. around surgery that needs opioid pain relief [003, 004].
-    Stopping LDN is never refused; the day it resumes is judged like any start (screening
-    and opioids on the list), and those findings are returned and kept with the audit row —
-    the safety state goes on showing them until the opioids are out of the way."""
+    Stopping LDN is never refused within the patient's window; the day it resumes is judged
+    like any start (screening and opioids on the list), and those findings are returned and
+    kept with the audit row — the safety state goes on showing them until the opioids are out
+    of the way. A pause begun before `today` takes the dose off days already past: it needs
+    `late_reason`, kept with the pause and in the audit row (the CSV marks its days)."""
+    _require_within(
+        patient,
+        today,
+        start_date=("The first paused day", start_date),
+        end_date=("The last paused day", end_date),
+    )
+    if start_date < today and not late_reason:
+        raise ValidationError({"late_reason": LATE_PAUSE_NEEDS_REASON})
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return LdnPause.objects.get(pk=done.details["pause"]), []
         pause = LdnPause(
-            patient=patient, start_date=start_date, end_date=end_date, reason=reason, created_by=clinician
+            patient=patient,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason,
+            late_reason=late_reason,
+            created_by=clinician,
         )
         pause.full_clean()
         pause.save()
@@ -590,6 +658,7 @@ def ldn_pause_record(
             actor=clinician.user,
             kind=AuditEvent.Kind.LDN_PAUSED,
             summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
+            + (f". Recorded afterwards, on {today.isoformat()}: {late_reason}" if late_reason else "")
             + (
                 f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
                 if findings
@@ -597,6 +666,7 @@ def ldn_pause_record(
             ),
             details={
                 "pause": pause.pk,
+                "late_reason": late_reason,
                 "resumes_on": resumes.isoformat(),
                 "findings": finding_dicts(findings),
             },
