@@ -12,9 +12,9 @@ import pytest
 
 from journal.advice import ReportedSideEffect
 from journal.assessment import Measure, PatientRecord
+from journal.bounds import SERIES_MAX_DAYS
 from journal.charts import patient_figure
 from journal.exports import (
-    MAX_DAYS,
     PRINT_CHART_WIDTH_PX,
     PRINT_MARGIN,
     PRINT_MAX_PLOT_PX,
@@ -294,7 +294,7 @@ def test_encoded_chunks_are_utf8_with_an_optional_byte_order_mark():
     [
         (None, TODAY - dt.timedelta(days=89)),  # the last 90 days
         (dt.date(2026, 10, 2), dt.date(2026, 10, 2)),  # since the previous export, that day included
-        (dt.date(2020, 1, 1), TODAY - dt.timedelta(days=MAX_DAYS - 1)),  # never longer than allowed
+        (dt.date(2020, 1, 1), TODAY - dt.timedelta(days=SERIES_MAX_DAYS - 1)),  # never longer than allowed
     ],
 )
 def test_default_range(previous, expected_first):
@@ -306,8 +306,8 @@ def test_default_range(previous, expected_first):
     [
         (dt.date(2026, 9, 1), TODAY, {}),
         (TODAY, TODAY, {}),
-        (TODAY - dt.timedelta(days=MAX_DAYS - 1), TODAY, {}),
-        (TODAY - dt.timedelta(days=MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
+        (TODAY - dt.timedelta(days=SERIES_MAX_DAYS - 1), TODAY, {}),
+        (TODAY - dt.timedelta(days=SERIES_MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
         (dt.date(2026, 11, 10), dt.date(2026, 11, 1), {"start": "after the end date"}),
         (dt.date(2026, 11, 1), TODAY + dt.timedelta(days=1), {"end": "in the future"}),
         (
@@ -315,6 +315,7 @@ def test_default_range(previous, expected_first):
             TODAY + dt.timedelta(days=2),
             {"start": "in the future", "end": "in the future"},
         ),
+        (dt.date(1999, 12, 31), dt.date(2000, 1, 5), {"start": "is before 2000-01-01"}),
     ],
 )
 def test_range_problems(first, last, problems):

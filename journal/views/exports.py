@@ -26,9 +26,8 @@ from journal.access import (
     patient_required,
     visible_patients,
 )
-from journal.bounds import record_window
+from journal.bounds import SERIES_MAX_DAYS, record_window
 from journal.exports import (
-    MAX_DAYS,
     columns_for,
     csv_lines,
     default_range,
@@ -82,7 +81,7 @@ def _range_csv(
     else:
         form = ExportRangeForm(initial={"start": first, "end": last}, today=today)
     if not form.is_bound or not form.is_valid():
-        context = {**context, "form": form, "previous": previous, "max_days": MAX_DAYS, "today": today}
+        context = {**context, "form": form, "previous": previous, "max_days": SERIES_MAX_DAYS, "today": today}
         return render(request, "journal/exports/range.html", context)
     data = form.cleaned_data
     first, last = data["start"], data["end"]
