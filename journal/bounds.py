@@ -135,6 +135,28 @@ STRENGTH_MAX_MG = DOSE_MAX_MG  # in one capsule, or one mL of liquid
 CHANGE_DAYS_MAX = 90  # a step interval, a hold, a move of later steps
 PLAN_STEPS_MAX = 60  # steps of one plan
 ID_MAX = 2**63 - 1  # the largest row id both databases store
+NUMBER_MAX_CHARS = 20  # a number typed into a form
+
+
+def row_id(text: str) -> int | None:
+    """A row id as a form or an address sends it: ASCII digits, from 1 to `ID_MAX`."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(ID_MAX)):
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
+
+
+def typed_number(text: str) -> Decimal | None:
+    """The number a person typed, or None when it is none a dose, strength or step could be:
+    not a finite number, longer than `NUMBER_MAX_CHARS`, or more than nine digits before or
+    after the point (1e99999999 would overflow every sum and every shown figure)."""
+    if len(text) > NUMBER_MAX_CHARS:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and -9 <= value.adjusted() < 9 else None
 
 
 # --- texts and lists ----------------------------------------------------------------------------

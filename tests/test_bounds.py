@@ -18,7 +18,9 @@ from journal.bounds import (
     opioid_window,
     record_problems,
     record_window,
+    row_id,
     taken_window,
+    typed_number,
 )
 from journal.findings import Level
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord
@@ -95,6 +97,43 @@ def test_a_typed_list_has_a_length_and_each_item_a_size(items, problem):
     assert list_problem(items, most=3, max_chars=10, what="conditions") == problem
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1.5", Decimal("1.5")),
+        ("0", Decimal("0")),
+        ("0.000000001", Decimal("1E-9")),
+        ("999999999", Decimal("999999999")),
+        ("1000000000", None),  # ten digits: no dose, strength or step is that large
+        ("0.0000000001", None),
+        ("1e99999999", None),  # overflowed every sum and every shown figure
+        ("NaN", None),
+        ("-Infinity", None),
+        ("three", None),
+        ("1" * 21, None),
+    ],
+)
+def test_a_typed_number_has_a_sane_size(text, number):
+    assert typed_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "pk"),
+    [
+        ("1", 1),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),  # answered 500 on SQLite
+        ("0", None),
+        ("-1", None),
+        ("²", None),  # a digit to str.isdigit, not to int()
+        ("9" * 5000, None),  # more digits than int() reads
+        ("", None),
+    ],
+)
+def test_a_row_id_is_a_whole_number_both_databases_store(text, pk):
+    assert row_id(text) == pk
+
+
 def test_every_input_rule_refuses_but_a_stored_row_only_warns():
     assert {rule.code: rule.level for rule in INPUT_RULES.values() if rule.level is not Level.REFUSE} == {
         "record_needs_attention": Level.WARN
@@ -147,8 +186,8 @@ def plan(*days: dt.date, ended_on: dt.date | None = None) -> PlanRecord:
 def test_record_problems_name_each_stored_row_outside_the_window(plans, pauses, entry_days, found):
     problems = record_problems(plans=plans, pauses=pauses, entry_days=entry_days, window=IN_WINDOW)
     assert len(problems) == len(found)
-    for problem, (row, row_id, words) in zip(problems, found, strict=True):
-        assert (problem.row, problem.row_id) == (row, row_id)
+    for problem, (row, pk, words) in zip(problems, found, strict=True):
+        assert (problem.row, problem.row_id) == (row, pk)
         assert words in problem.message
 
 

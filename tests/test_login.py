@@ -20,6 +20,15 @@ def test_wrong_password_says_so_and_logs_nobody_in(client, alice):
     assert client.get(reverse("today")).status_code == 302
 
 
+@pytest.mark.parametrize("username", ["u" * 300, "a\x00b"])
+def test_an_absurd_username_is_a_failed_login_not_an_error(client, settings, alice, username):
+    settings.AXES_ENABLED = True  # the lockout records each attempt: it answered 500 on PostgreSQL
+    response = client.post(reverse("login"), {"username": username, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert client.get(reverse("today")).status_code == 302
+
+
 def test_logout_needs_post(client, alice):
     client.force_login(alice.user)
     assert client.get(reverse("logout")).status_code == 405

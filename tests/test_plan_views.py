@@ -218,6 +218,7 @@ def field_errors(content: str, field_id: str) -> str:
     [
         # each of these answered 500 (a date past year 9999, or a step up too small to add)
         ({"increment_mg": "1e-30"}, "increment_mg", "no more than 3 decimal places"),
+        ({"start_mg": "1e99999999"}, "start_mg", "Enter a dose in mg, e.g. 1.5."),
         ({"start_date": "9999-12-31"}, "start_date", "a plan or pause is written at most two years ahead"),
         ({"start_date": "0001-01-01"}, "start_date", "goes back at most a year before the patient"),
         ({"start_date": "2028-03-02"}, "start_date", "The first dose, 2028-03-02, is after 2028-03-01"),

@@ -6,7 +6,7 @@ from typing import cast
 
 from django import forms
 
-from journal.forms.fields import new_username
+from journal.forms.fields import ModelChoices, new_username
 from journal.models import Clinic, Clinician
 
 
@@ -37,7 +37,7 @@ class ClinicianChangeForm(forms.Form):
     )
 
 
-class ClinicianChoiceField(forms.ModelMultipleChoiceField):
+class ClinicianChoiceField(ModelChoices):
     def label_from_instance(self, clinician: Clinician) -> str:
         return f"{clinician}{'' if clinician.user.is_active else ' (login deactivated)'}"
 

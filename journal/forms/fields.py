@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from journal.bounds import DateWindow
+from journal.bounds import DateWindow, list_problem, row_id, typed_number
 from journal.models import (
     User,
 )
@@ -20,10 +20,27 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
 
 
-def names_listed(text: str) -> list[str]:
-    """Names typed one per line or separated by commas, each once."""
+def names_listed(text: str, *, most: int, max_chars: int, what: str) -> list[str]:
+    """Names typed one per line or separated by commas, each once: at most `most` of them,
+    each at most `max_chars` long (a ValidationError says which bound was passed)."""
     names = (name.strip() for line in text.splitlines() for name in line.split(","))
-    return list(dict.fromkeys(name for name in names if name))
+    listed = list(dict.fromkeys(name for name in names if name))
+    if problem := list_problem(listed, most=most, max_chars=max_chars, what=what):
+        raise ValidationError(problem)
+    return listed
+
+
+class ModelChoices(forms.ModelMultipleChoiceField):
+    """Rows chosen by id (check boxes). An id that is no whole number from 1 to 2^63 - 1 is an
+    invalid choice before any query (2^63 answered 500 on SQLite)."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if row_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
 
 
 def new_username(raw: str) -> str:
@@ -65,6 +82,15 @@ class DoseField(forms.DecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        number = typed_number(text)
+        if number is None:
+            raise ValidationError("Enter a dose in mg, e.g. 1.5.", code="invalid")
+        return number
 
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)  # type: ignore[arg-type]  # None: an empty field

@@ -10,7 +10,15 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from journal.forms.fields import names_listed, new_username
+from journal.bounds import (
+    CONDITIONS_MAX,
+    MEDICINE_MAX_CHARS,
+    MEDICINES_MAX,
+    NAME_MAX_CHARS,
+    SYMPTOMS_MAX,
+    list_problem,
+)
+from journal.forms.fields import ModelChoices, names_listed, new_username
 from journal.models import (
     Clinic,
     Condition,
@@ -34,13 +42,13 @@ class InviteForm(forms.Form):
         label="Pseudonymous code",
         help_text="Optional: used in exports instead of the name, e.g. RLC-123.",
     )
-    conditions = forms.ModelMultipleChoiceField(
+    conditions = ModelChoices(
         queryset=Condition.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     other_conditions = forms.CharField(
         required=False, help_text="Not in the list? One per line or comma-separated."
     )
-    symptoms = forms.ModelMultipleChoiceField(
+    symptoms = ModelChoices(
         queryset=Symptom.objects.none(),
         required=False,
         label="Symptoms to track",
@@ -77,13 +85,30 @@ class InviteForm(forms.Form):
         return code
 
     def clean_other_conditions(self) -> list[str]:
-        return names_listed(self.cleaned_data["other_conditions"])
+        text = self.cleaned_data["other_conditions"]
+        return names_listed(text, most=CONDITIONS_MAX, max_chars=NAME_MAX_CHARS, what="conditions")
 
     def clean_other_symptoms(self) -> list[str]:
-        return names_listed(self.cleaned_data["other_symptoms"])
+        text = self.cleaned_data["other_symptoms"]
+        return names_listed(text, most=SYMPTOMS_MAX, max_chars=NAME_MAX_CHARS, what="tracked symptoms")
 
     def clean_medications(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
+        lines = [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
+        if problem := list_problem(lines, most=MEDICINES_MAX, max_chars=MEDICINE_MAX_CHARS, what="medicines"):
+            raise ValidationError(problem)
+        return lines
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        for chosen, typed, most, what in (
+            ("conditions", "other_conditions", CONDITIONS_MAX, "conditions"),
+            ("symptoms", "other_symptoms", SYMPTOMS_MAX, "tracked symptoms"),
+        ):
+            count = len(data.get(chosen, ())) + len(data.get(typed, ()))
+            if count > most:
+                self.add_error(typed, f"At most {most} {what} in all: ticked and typed, these make {count}.")
+        return data
 
 
 class AcceptInvitationForm(forms.Form):

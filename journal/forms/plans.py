@@ -12,12 +12,12 @@ from journal.bounds import (
     CHANGE_DAYS_MAX,
     CORRECTIONS,
     DOSE_DECIMALS,
-    ID_MAX,
     INCREMENT_MAX_MG,
     LATE_PAUSE_NEEDS_REASON,
     PLAN_STEPS_MAX,
     STRENGTH_MAX_MG,
     opioid_window,
+    row_id,
 )
 from journal.forms.fields import CONFIRM_LABEL, DATE, DatesWithin, DoseField, OnceForm, OwnIds
 from journal.models import (
@@ -242,10 +242,10 @@ class RecordCorrectionForm(PlanChangeForm):
     row = forms.CharField(max_length=40, widget=forms.HiddenInput)
 
     def clean_row(self) -> tuple[str, int]:
-        row, _, row_id = self.cleaned_data["row"].partition(":")
-        if row not in CORRECTIONS or not row_id.isdigit() or not 0 < int(row_id) <= ID_MAX:
+        row, _, number = self.cleaned_data["row"].partition(":")
+        if row not in CORRECTIONS or (pk := row_id(number)) is None:
             raise forms.ValidationError("Choose a row listed under “This record needs attention”.")
-        return row, int(row_id)
+        return row, pk
 
 
 class PauseForm(PlanChangeForm):

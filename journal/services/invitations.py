@@ -10,6 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from journal.bounds import (
+    CONDITIONS_MAX,
+    MEDICINE_MAX_CHARS,
+    MEDICINES_MAX,
+    NAME_MAX_CHARS,
+    SYMPTOMS_MAX,
+    list_problem,
+)
 from journal.models import (
     AuditEvent,
     Clinician,
@@ -68,8 +76,18 @@ def patient_invite(
     medications: Iterable[str] = (),
 ) -> tuple[Patient, str]:
     """Create a patient of the clinician's clinic, assigned to them, with an invitation.
-    New condition and symptom names become the clinic's own (lower is better for symptoms)."""
+    New condition and symptom names become the clinic's own (lower is better for symptoms).
+    Each list, chosen and typed together, has its bound (`journal.bounds`)."""
     clinic = clinician.clinic
+    conditions, new_conditions = list(conditions), list(new_conditions)
+    symptoms, new_symptoms, medications = list(symptoms), list(new_symptoms), list(medications)
+    for names, most, max_chars, what in (
+        ([c.name for c in conditions] + new_conditions, CONDITIONS_MAX, NAME_MAX_CHARS, "conditions"),
+        ([s.name for s in symptoms] + new_symptoms, SYMPTOMS_MAX, NAME_MAX_CHARS, "tracked symptoms"),
+        (medications, MEDICINES_MAX, MEDICINE_MAX_CHARS, "medicines"),
+    ):
+        if problem := list_problem(names, most=most, max_chars=max_chars, what=what):
+            raise ValidationError(problem)
     with transaction.atomic():
         patient = Patient(clinic=clinic, name=name, time_zone=time_zone, email=email, code=code)
         patient.full_clean()
