@@ -68,6 +68,13 @@ TREATMENT_SPAN = DateWindow(
     "LDN Journal keeps treatment records from 2000 on",
     "LDN Journal keeps treatment records up to 2099",
 )
+# A plan's end is the first day with nothing prescribed: at most the day after the span.
+END_SPAN = DateWindow(
+    TREATMENT_SPAN.first + dt.timedelta(days=1),
+    TREATMENT_SPAN.last + dt.timedelta(days=1),
+    TREATMENT_SPAN.too_early,
+    TREATMENT_SPAN.too_late,
+)
 # Medicines and opioid use before LDN may go back decades.
 HISTORY_SPAN = DateWindow(
     dt.date(1900, 1, 1),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from journal.bounds import TREATMENT_SPAN
+from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
 
@@ -373,7 +373,7 @@ def _readable_plan(plan: PlanRecord) -> PlanRecord:
         step if step.start_date in TREATMENT_SPAN else replace(step, start_date=read(step.start_date))
         for step in plan.steps
     )
-    return replace(plan, steps=steps, ended_on=plan.ended_on and read(plan.ended_on))
+    return replace(plan, steps=steps, ended_on=plan.ended_on and END_SPAN.clamp(plan.ended_on))
 
 
 def _readable_pause(pause: PausePeriod) -> PausePeriod:

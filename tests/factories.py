@@ -43,12 +43,14 @@ def unchecked_rows():
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
         return
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no table is altered with checks pending
         for model in apps.get_app_config("journal").get_models():
             for constraint in model._meta.constraints:
                 if isinstance(constraint, CheckConstraint):
                     cursor.execute(
                         f'ALTER TABLE "{model._meta.db_table}" DROP CONSTRAINT "{constraint.name}"'
                     )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's own foreign keys are
     yield
 
 
