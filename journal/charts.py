@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,15 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "filename": "ldn-journal-chart"},
 }
+
+
+def plot_text(words: str) -> str:
+    """A person's words (a clinic's symptom name, a patient's side effect) as plotly text:
+    plotly draws <b>, <a href>, <span style> and the like in any text it is given, so the
+    words are escaped and shown as typed. They never go into a hover template, where %{…}
+    would be a placeholder: traces carry them in `meta` or `text`. Quotes stay: plotly decodes
+    only a few entities, and without < and > no tag can begin."""
+    return html.escape(words, quote=False)
 
 
 def chart_config() -> JSONDict:
@@ -251,7 +261,8 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]
             legendgroup="daily",
             showlegend=first_in_legend,
             marker={"color": MUTED, "size": 4, "opacity": 0.45},
-            hovertemplate=f"%{{y}} (7-day mean %{{customdata}})<extra>{measure.name}</extra>",
+            meta=plot_text(measure.name),
+            hovertemplate="%{y} (7-day mean %{customdata})<extra>%{meta}</extra>",
         ),
         go.Scatter(
             x=days,
@@ -276,7 +287,10 @@ def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[go.Scat
             go.Scatter(
                 x=[_iso(report.day) for report in reports],
                 y=[kinds.index(report.kind) for report in reports],
-                text=[report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind) for report in reports],
+                text=[
+                    plot_text(report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind))
+                    for report in reports
+                ],
                 name=f"Side effect: {severity}",
                 mode="markers",
                 legendgroup="effects",
@@ -419,7 +433,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
             (
                 _measure_traces(measure, first_in_legend=position == 0),
                 {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
-                f"<b>{measure.name}</b> · {measure.direction_label}",
+                f"<b>{plot_text(measure.name)}</b> · {measure.direction_label}",
             )
         )
     if kinds:
