@@ -185,6 +185,25 @@ def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) 
     return None
 
 
+# An invitation's lists, each of every name chosen and typed: (most names, longest name, words).
+INVITATION_LISTS = {
+    "conditions": (CONDITIONS_MAX, NAME_MAX_CHARS, "conditions"),
+    "symptoms": (SYMPTOMS_MAX, NAME_MAX_CHARS, "tracked symptoms"),
+    "medications": (MEDICINES_MAX, MEDICINE_MAX_CHARS, "medicines"),
+}
+
+
+def invitation_problems(**lists: Sequence[str]) -> dict[str, str]:
+    """What is wrong with an invitation's lists (`conditions`, `symptoms`, `medications`:
+    the names of every one chosen and typed), by list; empty when nothing is."""
+    problems = {}
+    for kind, names in lists.items():
+        most, max_chars, what = INVITATION_LISTS[kind]
+        if problem := list_problem(names, most=most, max_chars=max_chars, what=what):
+            problems[kind] = problem
+    return problems
+
+
 INPUT_RULES: dict[str, Rule] = rule_table(
     Rule(
         "record_window",

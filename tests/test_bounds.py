@@ -14,6 +14,7 @@ from journal.bounds import (
     TREATMENT_SPAN,
     DateWindow,
     export_window,
+    invitation_problems,
     list_problem,
     opioid_window,
     record_problems,
@@ -132,6 +133,15 @@ def test_a_typed_number_has_a_sane_size(text, number):
 )
 def test_a_row_id_is_a_whole_number_both_databases_store(text, pk):
     assert row_id(text) == pk
+
+
+def test_an_invitations_lists_are_judged_each_against_its_bound():
+    assert invitation_problems(conditions=["c"] * 20, symptoms=["s"] * 12, medications=["m" * 200] * 30) == {}
+    assert invitation_problems(conditions=["c"] * 21, symptoms=["s" * 121], medications=["m"] * 31) == {
+        "conditions": "At most 20 conditions: this list has 21.",
+        "symptoms": f"“{'s' * 40}…” is longer than 120 characters: shorten it.",
+        "medications": "At most 30 medicines: this list has 31.",
+    }
 
 
 def test_every_input_rule_refuses_but_a_stored_row_only_warns():

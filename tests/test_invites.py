@@ -99,7 +99,7 @@ def test_invite_form_errors_save_nothing(client, carol, alice):
         ),
         (
             {"other_symptoms": ", ".join(f"s{n}" for n in range(12))},  # and Pain ticked
-            "At most 12 tracked symptoms in all: ticked and typed, these make 13.",
+            "At most 12 tracked symptoms: this list has 13.",
         ),
         ({"medications": "\n".join(f"m{n}" for n in range(31))}, "At most 30 medicines: this list has 31."),
         # ids have a range: 2^63 answered 500 on SQLite

@@ -36,36 +36,19 @@ def running_plan(alice, carol):
     return make_plan(alice, carol, [(D(2026, 2, 1), "1.5"), (D(2026, 2, 15), "3")])
 
 
-def pause_to_9999(alice, carol):
+def stored_pause(alice, carol, start: dt.date, end: dt.date):
     running_plan(alice, carol)
     with unchecked_rows():
-        LdnPause.objects.bulk_create(
-            [
-                LdnPause(
-                    patient=alice,
-                    start_date=D(2026, 3, 5),
-                    end_date=D(9999, 12, 31),
-                    reason="x",
-                    created_by=carol,
-                )
-            ]
-        )
+        pause = LdnPause(patient=alice, start_date=start, end_date=end, reason="x", created_by=carol)
+        LdnPause.objects.bulk_create([pause])
+
+
+def pause_to_9999(alice, carol):
+    stored_pause(alice, carol, D(2026, 3, 5), D(9999, 12, 31))
 
 
 def pause_from_year_one_to_9999(alice, carol):
-    running_plan(alice, carol)
-    with unchecked_rows():
-        LdnPause.objects.bulk_create(
-            [
-                LdnPause(
-                    patient=alice,
-                    start_date=D(1, 1, 1),
-                    end_date=D(9999, 12, 30),
-                    reason="x",
-                    created_by=carol,
-                )
-            ]
-        )
+    stored_pause(alice, carol, D(1, 1, 1), D(9999, 12, 30))
 
 
 def step_back_on_9999(alice, carol):

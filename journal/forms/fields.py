@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from journal.bounds import DateWindow, list_problem, row_id, typed_number
+from journal.bounds import DateWindow, row_id, typed_number
 from journal.models import (
     User,
 )
@@ -20,14 +20,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
 
 
-def names_listed(text: str, *, most: int, max_chars: int, what: str) -> list[str]:
-    """Names typed one per line or separated by commas, each once: at most `most` of them,
-    each at most `max_chars` long (a ValidationError says which bound was passed)."""
+def names_listed(text: str) -> list[str]:
+    """Names typed one per line or separated by commas, each once."""
     names = (name.strip() for line in text.splitlines() for name in line.split(","))
-    listed = list(dict.fromkeys(name for name in names if name))
-    if problem := list_problem(listed, most=most, max_chars=max_chars, what=what):
-        raise ValidationError(problem)
-    return listed
+    return list(dict.fromkeys(name for name in names if name))
 
 
 class ModelChoices(forms.ModelMultipleChoiceField):

@@ -10,14 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from journal.bounds import (
-    CONDITIONS_MAX,
-    MEDICINE_MAX_CHARS,
-    MEDICINES_MAX,
-    NAME_MAX_CHARS,
-    SYMPTOMS_MAX,
-    list_problem,
-)
+from journal.bounds import invitation_problems
 from journal.forms.fields import ModelChoices, names_listed, new_username
 from journal.models import (
     Clinic,
@@ -85,29 +78,25 @@ class InviteForm(forms.Form):
         return code
 
     def clean_other_conditions(self) -> list[str]:
-        text = self.cleaned_data["other_conditions"]
-        return names_listed(text, most=CONDITIONS_MAX, max_chars=NAME_MAX_CHARS, what="conditions")
+        return names_listed(self.cleaned_data["other_conditions"])
 
     def clean_other_symptoms(self) -> list[str]:
-        text = self.cleaned_data["other_symptoms"]
-        return names_listed(text, most=SYMPTOMS_MAX, max_chars=NAME_MAX_CHARS, what="tracked symptoms")
+        return names_listed(self.cleaned_data["other_symptoms"])
 
     def clean_medications(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
-        if problem := list_problem(lines, most=MEDICINES_MAX, max_chars=MEDICINE_MAX_CHARS, what="medicines"):
-            raise ValidationError(problem)
-        return lines
+        return [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        for chosen, typed, most, what in (
-            ("conditions", "other_conditions", CONDITIONS_MAX, "conditions"),
-            ("symptoms", "other_symptoms", SYMPTOMS_MAX, "tracked symptoms"),
-        ):
-            count = len(data.get(chosen, ())) + len(data.get(typed, ()))
-            if count > most:
-                self.add_error(typed, f"At most {most} {what} in all: ticked and typed, these make {count}.")
+        problems = invitation_problems(
+            conditions=[c.name for c in data.get("conditions", ())] + data.get("other_conditions", []),
+            symptoms=[s.name for s in data.get("symptoms", ())] + data.get("other_symptoms", []),
+            medications=data.get("medications", []),
+        )
+        typed = {"conditions": "other_conditions", "symptoms": "other_symptoms", "medications": "medications"}
+        for kind, problem in problems.items():
+            self.add_error(typed[kind], problem)
         return data
 
 

@@ -10,14 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from journal.bounds import (
-    CONDITIONS_MAX,
-    MEDICINE_MAX_CHARS,
-    MEDICINES_MAX,
-    NAME_MAX_CHARS,
-    SYMPTOMS_MAX,
-    list_problem,
-)
+from journal.bounds import invitation_problems
 from journal.models import (
     AuditEvent,
     Clinician,
@@ -81,13 +74,13 @@ def patient_invite(
     clinic = clinician.clinic
     conditions, new_conditions = list(conditions), list(new_conditions)
     symptoms, new_symptoms, medications = list(symptoms), list(new_symptoms), list(medications)
-    for names, most, max_chars, what in (
-        ([c.name for c in conditions] + new_conditions, CONDITIONS_MAX, NAME_MAX_CHARS, "conditions"),
-        ([s.name for s in symptoms] + new_symptoms, SYMPTOMS_MAX, NAME_MAX_CHARS, "tracked symptoms"),
-        (medications, MEDICINES_MAX, MEDICINE_MAX_CHARS, "medicines"),
-    ):
-        if problem := list_problem(names, most=most, max_chars=max_chars, what=what):
-            raise ValidationError(problem)
+    problems = invitation_problems(
+        conditions=[c.name for c in conditions] + new_conditions,
+        symptoms=[s.name for s in symptoms] + new_symptoms,
+        medications=medications,
+    )
+    if problems:
+        raise ValidationError(list(problems.values()))
     with transaction.atomic():
         patient = Patient(clinic=clinic, name=name, time_zone=time_zone, email=email, code=code)
         patient.full_clean()
