@@ -24,6 +24,7 @@ from journal.advice import (
     open_cards,
     recent_adherence,
 )
+from journal.bounds import RecordProblem
 from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
@@ -69,6 +70,7 @@ class PatientRecord:
     side_effects: tuple[ReportedSideEffect, ...] = ()
     notes: tuple[PatientNote, ...] = ()
     dismissed_keys: frozenset[str] = field(default_factory=frozenset)
+    problems: tuple[RecordProblem, ...] = ()  # stored rows that need the clinician's attention
 
     @property
     def first_dose(self) -> dt.date | None:

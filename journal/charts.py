@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from journal.assessment import Measure, PatientRecord
+from journal.bounds import SERIES_MAX_DAYS
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
@@ -60,6 +62,15 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "filename": "ldn-journal-chart"},
 }
+
+
+def plot_text(words: str) -> str:
+    """A person's words (a clinic's symptom name, a patient's side effect) as plotly text:
+    plotly draws <b>, <a href>, <span style> and the like in any text it is given, so the
+    words are escaped and shown as typed. They never go into a hover template, where %{…}
+    would be a placeholder: traces carry them in `meta` or `text`. Quotes stay: plotly decodes
+    only a few entities, and without < and > no tag can begin."""
+    return html.escape(words, quote=False)
 
 
 def chart_config() -> JSONDict:
@@ -128,14 +139,16 @@ def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
 
 def chart_span(record: PatientRecord) -> tuple[dt.date, dt.date]:
     """First and last day the chart can show: from the baseline week (or the first entry)
-    to today, or to the end of the 3–6-month window while that is still ahead."""
+    to today, or to the end of the 3–6-month window while that is still ahead; never more
+    than `SERIES_MAX_DAYS` (three years) before today — older days are in the CSV."""
     first_dose = record.first_dose
     starts = [entry.day for entry in record.entries[:1]]
     ends = [record.today]
     if first_dose:
         starts.append(first_dose - BASELINE_DAYS * DAY)
         ends.append(first_dose + FULL_RESPONSE_WINDOW[1] * DAY)
-    return min(starts, default=record.today), max(ends)
+    earliest = record.today - (SERIES_MAX_DAYS - 1) * DAY
+    return max(min(starts, default=record.today), earliest), max(ends)
 
 
 def _iso(day: dt.date) -> str:
@@ -248,7 +261,8 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]
             legendgroup="daily",
             showlegend=first_in_legend,
             marker={"color": MUTED, "size": 4, "opacity": 0.45},
-            hovertemplate=f"%{{y}} (7-day mean %{{customdata}})<extra>{measure.name}</extra>",
+            meta=plot_text(measure.name),
+            hovertemplate="%{y} (7-day mean %{customdata})<extra>%{meta}</extra>",
         ),
         go.Scatter(
             x=days,
@@ -273,7 +287,10 @@ def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[go.Scat
             go.Scatter(
                 x=[_iso(report.day) for report in reports],
                 y=[kinds.index(report.kind) for report in reports],
-                text=[report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind) for report in reports],
+                text=[
+                    plot_text(report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind))
+                    for report in reports
+                ],
                 name=f"Side effect: {severity}",
                 mode="markers",
                 legendgroup="effects",
@@ -416,7 +433,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
             (
                 _measure_traces(measure, first_in_legend=position == 0),
                 {"range": [-0.5, 10.5], "tickvals": [0, 5, 10]},
-                f"<b>{measure.name}</b> · {measure.direction_label}",
+                f"<b>{plot_text(measure.name)}</b> · {measure.direction_label}",
             )
         )
     if kinds:

@@ -7,6 +7,9 @@
 - One all-day event on each step's start date saying what changes.
 - No name or other identifying detail: the address is private, but a calendar can be
   shared or synced to places the clinic does not control.
+- Bounded work whatever is stored (the feed needs no login): only runs and steps from three
+  years back to two years ahead, at most `FEED_MAX_EVENTS` of each kind, the nearest first.
+  Calendar apps read the feed again every few hours, so later ones arrive in time.
 """
 
 from __future__ import annotations
@@ -16,10 +19,16 @@ import zoneinfo
 
 from icalendar import Alarm, Calendar, Event
 
-from journal.schedule import Dose, Run, Schedule
+from journal.bounds import HORIZON_DAYS, SERIES_MAX_DAYS, DateWindow
+from journal.schedule import DAY, Dose, Run, Schedule
 
 REMINDER_TIMES = {"bedtime": dt.time(22, 0), "morning": dt.time(8, 0)}
 DOSE_EVENT_MINUTES = 15
+FEED_MAX_EVENTS = 200  # of each kind: daily reminders, step changes
+
+
+def feed_window(today: dt.date) -> DateWindow:
+    return DateWindow(today - (SERIES_MAX_DAYS - 1) * DAY, today + HORIZON_DAYS * DAY)
 
 
 def _dose_event(run: Run, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
@@ -66,9 +75,16 @@ def dose_calendar(schedule: Schedule, time_zone: str, now: dt.datetime) -> bytes
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "LDN doses")
     calendar.add("x-wr-timezone", time_zone)
-    for run in schedule.runs:
+    shown = feed_window(now.astimezone(zone).date())
+    runs = [
+        run
+        for run in schedule.runs
+        if run.first <= shown.last and (run.last is None or run.last >= shown.first)
+    ]
+    for run in runs[:FEED_MAX_EVENTS]:
         calendar.add_component(_dose_event(run, zone, now))
-    for index, dose in enumerate(schedule.effective):
+    changes = [(index, dose) for index, dose in enumerate(schedule.effective) if dose.start_date in shown]
+    for index, dose in changes[:FEED_MAX_EVENTS]:
         calendar.add_component(_change_event(dose, index == 0, now))
     calendar.add_missing_timezones()
     feed: bytes = calendar.to_ical()

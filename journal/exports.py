@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
+from journal.bounds import SERIES_MAX_DAYS, export_window
 from journal.safety import MedicationPeriod, SafetyState
-from journal.schedule import DAY, Dose
+from journal.schedule import DAY, Dose, PausePeriod
 from journal.vocabulary import (
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
@@ -41,7 +42,6 @@ from journal.vocabulary import (
 )
 
 DEFAULT_DAYS = 90  # the default range when a patient was never exported before
-MAX_DAYS = 3 * 365 + 1  # the longest range one export may cover (three years)
 PREVIOUS_VISIT_FALLBACK_DAYS = 30
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -88,6 +88,7 @@ class ExportDay:
     entry: EntryRecord | None = None
     medications: Sequence[MedicationPeriod] = ()
     safety: SafetyState | None = None
+    pause: PausePeriod | None = None  # the recorded pause covering the date
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -165,6 +166,21 @@ def _fixed_columns_before() -> list[Column[ExportDay]]:
             _choices(PRESCRIBED_TIMINGS),
             "When the plan said to take the dose. Blank when nothing was prescribed.",
             lambda day: day.prescribed.timing if day.prescribed else None,
+        ),
+        Column(
+            "paused",
+            "",
+            "yes",
+            "A recorded LDN pause covers this date: nothing is prescribed on it. Blank otherwise.",
+            lambda day: "yes" if day.pause else None,
+        ),
+        Column(
+            "pause_recorded_on",
+            "date",
+            "YYYY-MM-DD (ISO 8601)",
+            "On a paused date, the patient's local date the pause was recorded. A later date than the "
+            "row's own means the pause was recorded afterwards, with a reason kept in the audit log.",
+            lambda day: day.pause.recorded_on.isoformat() if day.pause and day.pause.recorded_on else None,
         ),
         Column(
             "dose_taken",
@@ -391,7 +407,7 @@ def default_range(today: dt.date, previous_export: dt.date | None) -> tuple[dt.d
     """Since the previous export (that day included: it may not have been complete), else
     the last 90 days; never longer than an export may be."""
     first = previous_export or today - (DEFAULT_DAYS - 1) * DAY
-    return max(first, today - (MAX_DAYS - 1) * DAY), today
+    return max(first, today - (SERIES_MAX_DAYS - 1) * DAY), today
 
 
 def range_problems(first: dt.date, last: dt.date, today: dt.date) -> dict[str, str]:
@@ -401,11 +417,13 @@ def range_problems(first: dt.date, last: dt.date, today: dt.date) -> dict[str, s
         problems["end"] = f"The end date is in the future: the latest date is today, {today.isoformat()}."
     if first > today:
         problems["start"] = f"The start date is in the future: the latest date is today, {today.isoformat()}."
+    elif too_early := export_window(today).problem(first, "The start date"):
+        problems["start"] = too_early
     elif first > last:
         problems["start"] = "The start date is after the end date: swap them or pick an earlier start."
-    elif (last - first).days + 1 > MAX_DAYS:
+    elif (last - first).days + 1 > SERIES_MAX_DAYS:
         problems["start"] = (
-            f"The range is longer than {MAX_DAYS} days (three years): "
+            f"The range is longer than {SERIES_MAX_DAYS} days (three years): "
             "export it in parts, or pick a later start."
         )
     return problems

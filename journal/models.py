@@ -21,16 +21,49 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from journal.titration import DOSE_MAX_MG
+from journal.bounds import (
+    DOSE_MAX_MG,
+    END_SPAN,
+    HISTORY_SPAN,
+    MEDICINE_MAX_CHARS,
+    NAME_MAX_CHARS,
+    STRENGTH_MAX_MG,
+    TREATMENT_SPAN,
+    DateWindow,
+)
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
 NOTES_MAX_CHARS = 2000
 
 score_validators = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+
+
+def dates_within(span: DateWindow, name: str, *fields: str, nullable: bool = False) -> models.CheckConstraint:
+    """The database's own hold on a fixed span of dates (`journal.bounds`): no row, from a
+    form, Django admin or SQL, can store a date that would break a page."""
+    condition = Q()
+    for field in fields:
+        within = Q(**{f"{field}__gte": span.first, f"{field}__lte": span.last})
+        condition &= within | Q(**{f"{field}__isnull": True}) if nullable else within
+    return models.CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=f"Dates here lie from {span.first.isoformat()} to {span.last.isoformat()}.",
+    )
+
+
+def text_within(max_chars: int, name: str, *fields: str) -> models.CheckConstraint:
+    """A text's length held by the database on SQLite too (which does not enforce max_length)."""
+    condition = Q()
+    for field in fields:
+        condition &= Q(LessThanOrEqual(Length(field), max_chars))
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 def validate_time_zone(value: str) -> None:
@@ -147,7 +180,7 @@ class Condition(models.Model):
     """A condition LDN is used for. Rows with no clinic are the shared catalogue
     (seeded from DOMAIN.md); a clinic may add its own."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=NAME_MAX_CHARS)
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions"
     )
@@ -159,6 +192,7 @@ class Condition(models.Model):
                 "name", condition=Q(clinic__isnull=True), name="condition_unique_in_catalogue"
             ),
             models.UniqueConstraint("clinic", "name", name="condition_unique_per_clinic"),
+            text_within(NAME_MAX_CHARS, "condition_name_length", "name"),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +203,7 @@ class Symptom(models.Model):
     """A symptom scored 0–10. `higher_is_better` decides what "improved" means:
     pain and fatigue improve when they fall, energy and sleep quality when they rise."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=NAME_MAX_CHARS)
     higher_is_better = models.BooleanField(default=False)
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="symptoms"
@@ -182,6 +216,7 @@ class Symptom(models.Model):
                 "name", condition=Q(clinic__isnull=True), name="symptom_unique_in_catalogue"
             ),
             models.UniqueConstraint("clinic", "name", name="symptom_unique_per_clinic"),
+            text_within(NAME_MAX_CHARS, "symptom_name_length", "name"),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +261,7 @@ class Patient(models.Model):
             models.UniqueConstraint(
                 "clinic", "code", condition=~Q(code=""), name="patient_code_unique_per_clinic"
             ),
+            dates_within(HISTORY_SPAN, "patient_birth_in_span", "date_of_birth", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +280,12 @@ class Patient(models.Model):
 
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return self.local_now(now).date()
+
+    @property
+    def opened_on(self) -> dt.date:
+        """The patient's local date their record was opened: the dates a clinician may
+        write for them count from it (`journal.bounds.record_window`)."""
+        return self.created_at.astimezone(self.zone).date()
 
     @property
     def has_unacknowledged_plan_change(self) -> bool:
@@ -425,9 +467,12 @@ class TitrationPlan(models.Model):
                 "patient", condition=Q(status="active"), name="one_active_plan_per_patient"
             ),
             models.CheckConstraint(
-                condition=Q(strength_mg__isnull=True) | Q(strength_mg__gt=0),
-                name="plan_strength_positive",
+                condition=Q(strength_mg__isnull=True)
+                | Q(strength_mg__gt=0, strength_mg__lte=STRENGTH_MAX_MG),
+                name="plan_strength_within_range",
             ),
+            dates_within(TREATMENT_SPAN, "plan_start_in_span", "starts_on", nullable=True),
+            dates_within(END_SPAN, "plan_end_in_span", "ended_on", nullable=True),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
                 | Q(starts_on__isnull=True)
@@ -456,6 +501,7 @@ class DoseStep(models.Model):
                 condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),
                 name="step_dose_within_ldn_range",
             ),
+            dates_within(TREATMENT_SPAN, "step_date_in_span", "start_date"),
         ]
 
     def __str__(self) -> str:
@@ -470,6 +516,11 @@ class LdnPause(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(help_text="Last paused day.")
     reason = models.CharField(max_length=200)
+    late_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why a pause begun before the day it was recorded was recorded afterwards.",
+    )
     created_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -477,6 +528,7 @@ class LdnPause(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="pause_ends_after_start"),
+            dates_within(TREATMENT_SPAN, "pause_dates_in_span", "start_date", "end_date"),
         ]
 
 
@@ -517,6 +569,7 @@ class DailyEntry(models.Model):
                 condition=Q(dose_taken=True) | Q(dose_mg__isnull=True),
                 name="entry_no_dose_mg_when_not_taken",
             ),
+            dates_within(TREATMENT_SPAN, "entry_date_in_span", "entry_date"),
         ]
 
     def __str__(self) -> str:
@@ -592,8 +645,8 @@ class Medication(models.Model):
     immunosuppressant name lists in `journal.safety`."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
-    name = models.CharField(max_length=200)
-    dose_text = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=MEDICINE_MAX_CHARS)
+    dose_text = models.CharField(max_length=MEDICINE_MAX_CHARS, blank=True)
     started_on = models.DateField(
         null=True, blank=True, help_text="Empty: counts from the day it was listed."
     )
@@ -611,6 +664,8 @@ class Medication(models.Model):
                 | Q(stopped_on__gte=F("started_on")),
                 name="medication_stops_after_start",
             ),
+            dates_within(HISTORY_SPAN, "medication_dates_in_span", "started_on", "stopped_on", nullable=True),
+            text_within(MEDICINE_MAX_CHARS, "medication_text_length", "name", "dose_text"),
         ]
 
     def __str__(self) -> str:
@@ -645,6 +700,9 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-screened_at"]
+        constraints = [
+            dates_within(HISTORY_SPAN, "screening_opioid_stop_in_span", "opioid_stopped_on", nullable=True),
+        ]
 
 
 class AppendOnly(models.Model):
@@ -689,6 +747,7 @@ class AuditEvent(AppendOnly):
         LOGIN_UNLOCKED = "login_unlocked", "sign-in unlocked"
         TWO_FACTOR_CHANGED = "two_factor_changed", "two-factor sign-in changed"
         ACCESS_REPORT = "access_report", "access report exported"
+        RECORD_CORRECTED = "record_corrected", "record corrected"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from journal import advice, measuring, response, safety, titration
+from journal import advice, bounds, measuring, response, safety, titration
 from journal.findings import Level, Rule
 from journal.medicines import NAME_LISTS
 from journal.sources import SOURCES
@@ -147,6 +147,13 @@ def sections() -> list[Section]:
             "Advice rules",
             "Suggestions for the clinician; the app never changes a dose.",
             _advice_rules(),
+        ),
+        Section(
+            "input",
+            "Input bounds",
+            "Every date, number, text and list a person can send has a range: a value outside "
+            "it is refused with its reason, in the form, the save and the database.",
+            _from_rules(bounds.INPUT_RULES.values()),
         ),
         Section(
             "sources",

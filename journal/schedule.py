@@ -12,6 +12,9 @@ The rules:
 - Nothing is prescribed on a paused day; the step stays in force underneath the pause.
 - Plans do not overlap (the database and the plan services refuse it); should old rows
   overlap anyway, the later start wins, so every day still has one answer.
+- Every date is read within `journal.bounds.TREATMENT_SPAN` (2000 to 2099): a row stored
+  with an absurd date (year 1, year 9999) counts from the span's nearest edge, so no date
+  sum leaves the calendar (`journal.bounds.record_problems` names such rows).
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
 
@@ -56,6 +60,9 @@ class PausePeriod:
     start_date: dt.date
     end_date: dt.date  # the last paused day
     reason: str = ""
+    pause_id: int | None = None
+    recorded_on: dt.date | None = None  # the patient's local date the pause was recorded
+    late_reason: str = ""  # why a pause begun before `recorded_on` was recorded afterwards
 
     def covers(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
@@ -223,8 +230,8 @@ class Schedule:
     """Everything prescribed to one patient. Immutable; build it once per request."""
 
     def __init__(self, plans: Iterable[PlanRecord] = (), pauses: Iterable[PausePeriod] = ()):
-        self.plans = tuple(plans)
-        self.pauses = tuple(sorted(pauses, key=lambda pause: pause.start_date))
+        self.plans = tuple(_readable_plan(plan) for plan in plans)
+        self.pauses = tuple(sorted(map(_readable_pause, pauses), key=lambda pause: pause.start_date))
         self.doses = _place(self.plans)
         self.runs = _runs(self.doses, self.pauses)
         self._run_starts = [run.first for run in self.runs]
@@ -358,6 +365,25 @@ class Schedule:
         if any(dose.dose_mg != current.dose_mg for dose in later):
             return "titrating"
         return "maintenance"
+
+
+def _readable_plan(plan: PlanRecord) -> PlanRecord:
+    read = TREATMENT_SPAN.clamp
+    steps = tuple(
+        step if step.start_date in TREATMENT_SPAN else replace(step, start_date=read(step.start_date))
+        for step in plan.steps
+    )
+    return replace(plan, steps=steps, ended_on=plan.ended_on and END_SPAN.clamp(plan.ended_on))
+
+
+def _readable_pause(pause: PausePeriod) -> PausePeriod:
+    if pause.start_date in TREATMENT_SPAN and pause.end_date in TREATMENT_SPAN:
+        return pause
+    return replace(
+        pause,
+        start_date=TREATMENT_SPAN.clamp(pause.start_date),
+        end_date=TREATMENT_SPAN.clamp(pause.end_date),
+    )
 
 
 def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:

@@ -9,10 +9,12 @@ reason and source, and the rulebook page lists them from there.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from journal.bounds import DOSE_DECIMALS, DOSE_MAX_MG, PLAN_STEPS_MAX
 from journal.findings import Finding, Level, Rule, ordered, rule_table
 from journal.schedule import DAY
 from journal.vocabulary import format_mg
@@ -78,12 +80,22 @@ PLAN_TEMPLATES: dict[str, PlanTemplate] = {
 }
 
 
+def step_count(start_mg: Decimal, increment_mg: Decimal, target_mg: Decimal) -> int:
+    """How many steps `generate_steps` makes of these doses, without making them."""
+    if increment_mg <= 0 or start_mg >= target_mg:
+        return 1
+    return 1 + math.ceil((target_mg - start_mg) / increment_mg)
+
+
 def generate_steps(
     start_date: dt.date, start_mg: Decimal, increment_mg: Decimal, interval_days: int, target_mg: Decimal
 ) -> list[tuple[dt.date, Decimal]]:
     """The dated steps of a template: `start_mg` on `start_date`, then one step up every
     `interval_days` days, the last step capped at `target_mg`. A start at or above the
-    target, or no increment, is a single step at the start dose."""
+    target, or no increment, is a single step at the start dose. More than
+    `PLAN_STEPS_MAX` steps is a ValueError: callers check `step_count` first."""
+    if (count := step_count(start_mg, increment_mg, target_mg)) > PLAN_STEPS_MAX:
+        raise ValueError(f"{count} steps is more than a plan may have ({PLAN_STEPS_MAX}).")
     steps = [(start_date, start_mg)]
     dose, day = start_mg, start_date
     if increment_mg <= 0 or interval_days <= 0:
@@ -97,13 +109,11 @@ def generate_steps(
 
 # --- dose bands and rules ------------------------------------------------------------------
 
-DOSE_DECIMALS = 3
 DOSE_WARN_ABOVE_MG = Decimal("5")
 DOSE_REFUSE_FROM_MG = Decimal("50")
 STEP_UP_WARN_ABOVE_MG = Decimal("1.5")
 START_WARN_ABOVE_MG = Decimal("1.5")
 PAST_START_WARN_DAYS = 7
-DOSE_MAX_MG = Decimal("16")  # highest LDN dose in the literature [003]; models.DOSE_MAX_MG
 
 
 @dataclass(frozen=True)

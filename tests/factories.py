@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import count
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import CheckConstraint
 
 from journal.models import (
     Clinic,
@@ -21,6 +26,32 @@ from journal.models import (
 from journal.schedule import DAY
 
 _serial = count(1)
+
+
+@contextmanager
+def unchecked_rows():
+    """Rows saved inside are not checked against the database's CHECK constraints, as rows
+    saved before a constraint existed: SQLite is told to ignore them, PostgreSQL drops them
+    until the test's transaction rolls back."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no table is altered with checks pending
+        for model in apps.get_app_config("journal").get_models():
+            for constraint in model._meta.constraints:
+                if isinstance(constraint, CheckConstraint):
+                    cursor.execute(
+                        f'ALTER TABLE "{model._meta.db_table}" DROP CONSTRAINT "{constraint.name}"'
+                    )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's own foreign keys are
+    yield
 
 
 def make_user(username: str | None = None, **fields) -> User:

@@ -67,6 +67,7 @@ POST_URLS = [
     "plan_morning",
     "plan_end",
     "pause_new",
+    "record_correct",
     "screening",
     "plan_new",
     "invitation_link",

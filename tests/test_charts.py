@@ -112,7 +112,7 @@ def test_every_measure_has_a_panel_with_daily_scores_and_a_rolling_mean():
     assert len(daily) == len(means) == len(chart_record.measures) == 9
     for measure, scores, mean in zip(chart_record.measures, daily, means, strict=True):
         assert any(title.startswith(f"<b>{measure.name}</b>") for title in titles)
-        assert measure.name in scores["hovertemplate"]
+        assert scores["meta"] == measure.name  # the hover names the measure (%{meta})
         assert len(scores["x"]) == len(measure.series) == 190
         assert scores["yaxis"] == mean["yaxis"]
         assert mean["line"]["width"] > scores["marker"]["size"] / 2  # bold line, faint dots
@@ -263,6 +263,8 @@ def test_no_side_effect_strip_without_side_effects():
         (RAMP, [], 200, (on(-7), on(200))),
         # no plan yet: the entries up to today
         ((), [entry(-3)], 0, (on(-3), on(0))),
+        # never more than three years back: older days are in the CSV
+        (RAMP, [entry(-2000)], 20, (on(20 - 1095), on(182))),
     ],
 )
 def test_chart_span(schedule, entries, today, expected):
@@ -299,3 +301,33 @@ def test_weekly_rows_after_the_plan_ended_prescribe_nothing():
     week2, week3 = rows[2], rows[3]
     assert (week2.prescribed, week2.prescribed_days) == ("1.5 mg at bedtime", 3)  # days 7–9
     assert (week3.prescribed, week3.prescribed_days) == ("none", 0)
+
+
+# --- user text is text ---------------------------------------------------------------------------
+
+LINK = '<a href="https://example.org/">click</a>'
+
+
+def strings_of(value) -> list[str]:
+    """Every string anywhere in a figure dict."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings_of(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in strings_of(item)]
+    return []
+
+
+def test_symptom_names_and_side_effect_words_are_drawn_as_text_not_html():
+    """plotly draws <b>, <i>, <a href> and <span style> in any text it is given: a clinic's
+    symptom name or a patient's own words for a side effect became a clickable link."""
+    measure = Measure(f"Pain {LINK} %{{y}}", False, ((on(1), 5),))
+    effect = ReportedSideEffect(on(1), "other", "mild", f"<b>dizzy</b> {LINK}")
+    figure = patient_figure(record(today=5, measures=[measure], side_effects=[effect]))
+    texts = strings_of(figure)
+    assert not [text for text in texts if "<a " in text or "<b>dizzy" in text]
+    assert any('Pain &lt;a href="https://example.org/"&gt;click&lt;/a&gt;' in text for text in texts)
+    assert any("&lt;b&gt;dizzy&lt;/b&gt;" in text for text in texts)
+    # A name is no part of a hover template, where %{y} would be read as a placeholder.
+    assert not [trace for trace in figure["data"] if "Pain" in trace.get("hovertemplate", "")]

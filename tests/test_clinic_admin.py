@@ -247,6 +247,14 @@ def test_a_clinician_of_another_clinic_cannot_join_a_care_team(client, ada, caro
     assert not _audit_rows(AuditEvent.Kind.CARE_TEAM_CHANGED)
 
 
+def test_an_id_out_of_every_range_is_refused_not_an_error(client, ada, carol, alice):
+    client.force_login(ada.user)
+    response = client.post(reverse("care_team", args=[alice.pk]), {"clinicians": [str(2**63), "-1", "x"]})
+    assert response.status_code == 200  # 2^63 answered 500 on SQLite
+    assert "Select a valid choice." in response.content.decode()
+    assert list(alice.clinicians.all()) == [carol]
+
+
 # --- who may do what ------------------------------------------------------------------------
 
 

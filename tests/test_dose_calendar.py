@@ -127,3 +127,15 @@ def test_the_calendar_is_named_for_doses_and_carries_the_patients_zone():
 
 def test_no_plan_no_events():
     assert feed(Schedule()).walk("VEVENT") == []
+
+
+def test_the_feed_holds_at_most_200_runs_and_200_steps_from_three_years_back_to_two_ahead():
+    steps = tuple(
+        PlannedStep(D(2020, 1, 1) + n * dt.timedelta(days=1), Decimal(1 + n % 2)) for n in range(5000)
+    )
+    calendar = feed(Schedule([PlanRecord(1, steps)]))
+    runs, changes = dose_events(calendar), change_events(calendar)
+    assert (len(runs), len(changes)) == (200, 200)
+    first_shown = D(2023, 3, 11)  # three years before 10 March 2026, that day included
+    assert min(event.decoded("dtstart").date() for event in runs) == first_shown
+    assert min(event.decoded("dtstart") for event in changes) == first_shown

@@ -12,9 +12,9 @@ import pytest
 
 from journal.advice import ReportedSideEffect
 from journal.assessment import Measure, PatientRecord
+from journal.bounds import SERIES_MAX_DAYS
 from journal.charts import patient_figure
 from journal.exports import (
-    MAX_DAYS,
     PRINT_CHART_WIDTH_PX,
     PRINT_MARGIN,
     PRINT_MAX_PLOT_PX,
@@ -38,7 +38,7 @@ from journal.exports import (
 from journal.findings import Finding
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
-from journal.schedule import DAY, PlannedStep, PlanRecord, Schedule
+from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
@@ -144,6 +144,8 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "day_on_ldn": "2",
         "prescribed_dose_mg": "1.5",
         "prescribed_timing": "bedtime",
+        "paused": "",
+        "pause_recorded_on": "",
         "dose_taken": "yes",
         "dose_taken_mg": "1.5",
         "timing_taken": "bedtime",
@@ -181,6 +183,14 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         }
     ]
     assert all(gap[name] == "" for name in entry_columns)
+
+
+def test_a_paused_day_says_so_and_when_the_pause_was_recorded():
+    pause = PausePeriod(
+        dt.date(2026, 11, 2), dt.date(2026, 11, 3), "surgery", recorded_on=dt.date(2026, 11, 5)
+    )
+    (row,) = parse(csv_lines(columns_for([]), [ExportDay("RLC-1", dt.date(2026, 11, 2), pause=pause)]))
+    assert (row["prescribed_dose_mg"], row["paused"], row["pause_recorded_on"]) == ("", "yes", "2026-11-05")
 
 
 NOV = dt.date(2026, 11, 1)
@@ -284,7 +294,7 @@ def test_encoded_chunks_are_utf8_with_an_optional_byte_order_mark():
     [
         (None, TODAY - dt.timedelta(days=89)),  # the last 90 days
         (dt.date(2026, 10, 2), dt.date(2026, 10, 2)),  # since the previous export, that day included
-        (dt.date(2020, 1, 1), TODAY - dt.timedelta(days=MAX_DAYS - 1)),  # never longer than allowed
+        (dt.date(2020, 1, 1), TODAY - dt.timedelta(days=SERIES_MAX_DAYS - 1)),  # never longer than allowed
     ],
 )
 def test_default_range(previous, expected_first):
@@ -296,8 +306,8 @@ def test_default_range(previous, expected_first):
     [
         (dt.date(2026, 9, 1), TODAY, {}),
         (TODAY, TODAY, {}),
-        (TODAY - dt.timedelta(days=MAX_DAYS - 1), TODAY, {}),
-        (TODAY - dt.timedelta(days=MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
+        (TODAY - dt.timedelta(days=SERIES_MAX_DAYS - 1), TODAY, {}),
+        (TODAY - dt.timedelta(days=SERIES_MAX_DAYS), TODAY, {"start": "longer than 1096 days"}),
         (dt.date(2026, 11, 10), dt.date(2026, 11, 1), {"start": "after the end date"}),
         (dt.date(2026, 11, 1), TODAY + dt.timedelta(days=1), {"end": "in the future"}),
         (
@@ -305,6 +315,7 @@ def test_default_range(previous, expected_first):
             TODAY + dt.timedelta(days=2),
             {"start": "in the future", "end": "in the future"},
         ),
+        (dt.date(1999, 12, 31), dt.date(2000, 1, 5), {"start": "is before 2000-01-01"}),
     ],
 )
 def test_range_problems(first, last, problems):

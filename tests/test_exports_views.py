@@ -247,6 +247,7 @@ def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
         (TODAY - 3 * DAY, TODAY + DAY, "The end date is in the future"),
         (TODAY - 1200 * DAY, TODAY, "The range is longer than 1096 days"),
         (None, TODAY, "This field is required."),
+        (dt.date(1, 1, 1), dt.date(1, 12, 31), "The start date, 0001-01-01, is before 2000-01-01"),
     ],
 )
 def test_a_bad_range_is_explained_and_nothing_is_exported(client, alice, carol, start, end, message):

@@ -97,6 +97,38 @@ def test_invite_form_errors_save_nothing(client, carol, alice):
     assert not Patient.objects.filter(name="Nora Quill").exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        # each answered 500 on PostgreSQL and saved an over-long row on SQLite
+        ({"other_conditions": "c" * 121}, "is longer than 120 characters: shorten it."),
+        ({"other_symptoms": "s" * 121}, "is longer than 120 characters: shorten it."),
+        ({"medications": "m" * 201}, "is longer than 200 characters: shorten it."),
+        # lists have a length
+        (
+            {"other_conditions": ", ".join(f"c{n}" for n in range(21))},
+            "At most 20 conditions: this list has 21.",
+        ),
+        (
+            {"other_symptoms": ", ".join(f"s{n}" for n in range(12))},  # and Pain ticked
+            "At most 12 tracked symptoms: this list has 13.",
+        ),
+        ({"medications": "\n".join(f"m{n}" for n in range(31))}, "At most 30 medicines: this list has 31."),
+        # ids have a range: 2^63 answered 500 on SQLite
+        ({"symptoms": [str(2**63)]}, "Select a valid choice."),
+        ({"conditions": [str(10**30)]}, "Select a valid choice."),
+        ({"email": "n" * 250 + "@example.org"}, "at most 254 characters"),
+    ],
+)
+def test_absurd_invitations_are_refused_with_a_reason(client, carol, fields, message):
+    client.force_login(carol.user)
+    response = _invite(client, **fields)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Patient.objects.exists()
+    assert not Symptom.objects.filter(clinic=carol.clinic).exists()
+
+
 def _token_for(patient, clinician) -> str:
     return invitation_create(patient=patient, clinician=clinician)
 

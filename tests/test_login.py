@@ -26,6 +26,21 @@ def test_wrong_password_says_so_and_logs_nobody_in(client, alice):
     assert client.get(reverse("today")).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("u" * 300, "Please enter a correct username and password"),
+        ("a\x00b", "Null characters are not allowed"),
+    ],
+)
+def test_an_absurd_username_is_a_failed_login_not_an_error(client, alice, username, message):
+    # the lockout records each attempt's username: these answered 500 on PostgreSQL
+    response = client.post(reverse("login"), {"username": username, "password": "wrong"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert client.get(reverse("today")).status_code == 302
+
+
 def test_logout_needs_post(client, alice):
     client.force_login(alice.user)
     assert client.get(reverse("logout")).status_code == 405
@@ -177,3 +192,9 @@ def test_a_username_with_a_nul_character_is_refused_without_an_error(client, car
     response = client.post(reverse("login"), {"username": "car\x00ol", "password": "wrong"})
     assert response.status_code == 200
     assert attempt(client, "car\x00ol", "wrong", "203.0.113.66").status_code == 200
+
+
+def test_an_empty_form_says_what_is_missing(client, db):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    assert "Username: This field is required." in response.content.decode()
+    assert "Password: This field is required." in response.content.decode()

@@ -12,10 +12,16 @@ from journal.models import (
     MAIL_MAX_ATTEMPTS,
     MAIL_RETRY_DELAYS,
     AuditEvent,
+    Condition,
     DailyEntry,
     DoseStep,
+    LdnPause,
     MailStatus,
+    Medication,
     OutgoingMail,
+    Patient,
+    Screening,
+    Symptom,
     SymptomScore,
     TitrationPlan,
 )
@@ -63,6 +69,59 @@ def test_no_dose_mg_on_a_day_the_dose_was_not_taken(alice):
 def test_step_doses_are_positive_and_within_ldn_range(alice, carol, dose):
     plan = make_plan(alice, carol, [])
     integrity_error(lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal(dose)))
+
+
+FAR, EARLY = dt.date(9999, 12, 31), dt.date(1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        lambda alice, carol: make_plan(alice, carol, [(FAR, "1")]),
+        lambda alice, carol: make_plan(alice, carol, [(ON, "1")], starts_on=EARLY),
+        lambda alice, carol: make_plan(alice, carol, [(ON, "1")], ended_on=FAR),
+        lambda alice, carol: make_plan(alice, carol, [(ON, "1")], strength_mg=Decimal("16.001")),
+        lambda alice, carol: LdnPause.objects.create(
+            patient=alice, start_date=ON, end_date=FAR, reason="x", created_by=carol
+        ),
+        lambda alice, carol: make_entry(alice, EARLY),
+        lambda alice, carol: Medication.objects.create(patient=alice, name="x", started_on=EARLY),
+        lambda alice, carol: Screening.objects.create(
+            patient=alice, screened_by=carol, opioid_stopped_on=FAR
+        ),
+        lambda alice, carol: Patient.objects.filter(pk=alice.pk).update(date_of_birth=EARLY),
+    ],
+    ids=[
+        "step in 9999",
+        "plan from year 1",
+        "plan to 9999",
+        "strength of 16.001 mg",
+        "pause to 9999",
+        "entry in year 1",
+        "medicine since year 1",
+        "opioid stop in 9999",
+        "born in year 1",
+    ],
+)
+def test_dates_and_strengths_outside_their_span_are_refused_by_the_database(alice, carol, store):
+    integrity_error(lambda: store(alice, carol))
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        lambda clinic, alice: Condition.objects.create(clinic=clinic, name="c" * 121),
+        lambda clinic, alice: Symptom.objects.create(clinic=clinic, name="s" * 121),
+        lambda clinic, alice: Medication.objects.create(patient=alice, name="m" * 201),
+        lambda clinic, alice: Medication.objects.create(patient=alice, name="m", dose_text="d" * 201),
+    ],
+    ids=["condition", "symptom", "medicine", "medicine's dose"],
+)
+def test_names_longer_than_their_field_are_refused_on_sqlite_too(clinic, alice, store):
+    from django.db import DataError
+
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        store(clinic, alice)
 
 
 def test_an_eighth_of_a_milligram_is_exact(alice, carol):

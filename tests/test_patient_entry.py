@@ -162,6 +162,8 @@ BAD_INPUTS = [
     ("dose_mg", "NaN", "Enter the dose as a number of mg, e.g. 1.5."),
     ("dose_mg", "", "Enter the dose you took, in mg."),
     ("dose_mg", "1.2345", "Use at most 3 decimal places, e.g. 0.125."),
+    ("dose_mg", "1e99999999", "Enter the dose as a number of mg, e.g. 1.5."),  # was a 500
+    ("dose_mg", "1" * 5000, "Enter the dose as a number of mg, e.g. 1.5."),
     ("time_taken", "late", "Enter a time like 22:30."),
     ("dose_taken", "", "Choose yes or no."),
     ("dose_taken", "maybe", "Choose yes or no."),

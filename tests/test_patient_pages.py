@@ -129,6 +129,7 @@ def test_edited_entries_are_marked(as_alice, alice, plan):
         ("2026-03-19", 200, "Log this day"),
         ("2026-03-21", 404, None),
         ("2026-02-30", 404, None),
+        ("0001-01-01", 404, None),  # before any diary (2000)
     ],
 )
 def test_day_detail(as_alice, alice, plan, day, status, text):
@@ -182,6 +183,11 @@ def test_a_stopped_opioid_no_longer_warns(as_alice, alice):
         ({"name": "", "dose_text": "", "started_on": ""}, "Enter the medicine&#x27;s name."),
         ({"name": "Aspirin", "dose_text": "", "started_on": "2026-04-01"}, "That date is in the future"),
         ({"name": "Aspirin", "dose_text": "", "started_on": "soon"}, "Enter a date like 2026-03-01."),
+        (
+            {"name": "Aspirin", "dose_text": "", "started_on": "0001-01-01"},
+            "That date, 0001-01-01, is before 1900-01-01: no one alive started a medicine before 1900.",
+        ),
+        ({"name": "A" * 201, "dose_text": "", "started_on": ""}, "at most 200 characters"),
     ],
 )
 def test_bad_medication_input(as_alice, alice, data, message):
@@ -292,6 +298,13 @@ def test_the_feed_needs_the_token_not_a_login(client, alice, bob):
     client.logout()
     assert client.get(reverse("calendar_feed", args=[alice.calendar_token])).status_code == 200
     assert client.post(reverse("calendar_feed", args=[alice.calendar_token])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "address", ["/calendar/a%00b.ics", "/calendar/" + "x" * 5000 + ".ics", "/calendar/é.ics"]
+)
+def test_an_address_no_token_can_have_is_404(client, db, address):
+    assert client.get(address).status_code == 404  # a NUL answered 500 on PostgreSQL
 
 
 def test_reset_wrong_method_and_wrong_user(client, alice, carol):

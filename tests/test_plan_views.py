@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
@@ -31,6 +33,7 @@ def screen(patient, clinician, *, yes=(), **answers) -> Screening:
         clinician=clinician,
         answers=ScreeningAnswers(yes=frozenset(yes), **answers),
         start_date=TODAY,
+        today=TODAY,
     )
 
 
@@ -93,6 +96,44 @@ def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(clien
     page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert 'data-testid="finding-thyroid_watch"' in page
     assert "thyroid signs" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"start_date": "9999-12-31"},
+            "start_date",
+            "The planned first dose, 9999-12-31, is after 2028-03-01",
+        ),
+        (
+            {"opioid_stopped_on": "0001-01-01"},
+            "opioid_stopped_on",
+            "The last opioid dose, 0001-01-01, is before",
+        ),
+        (
+            {"opioid_stopped_on": "2030-01-01"},
+            "opioid_stopped_on",
+            "a planned last dose is at most two years",
+        ),
+    ],
+)
+def test_a_screening_date_outside_its_window_is_refused(client, alice, carol, fields, field, message):
+    client.force_login(carol.user)
+    data = {"start_date": "2026-03-09", "opioid_use_last_14_days": "on", "notes": "", **fields}
+    response = client.get(reverse("screening", args=[alice.pk])) and client.post(
+        reverse("screening", args=[alice.pk]), data
+    )
+    assert response.status_code == 200
+    assert message in field_errors(response.content.decode(), f"id_{field}")
+    assert not Screening.objects.exists()
+
+
+def test_the_editor_opened_with_an_absurd_start_says_why(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.get(reverse("plan_new", args=[alice.pk]), {"start_date": "9999-12-31"})
+    assert response.status_code == 200  # was a 500: the steps ran past year 9999
+    assert "is after 2028-03-01" in field_errors(response.content.decode(), "id_start_date")
 
 
 # --- the editor ----------------------------------------------------------------------------
@@ -164,6 +205,54 @@ def test_the_preview_is_summed_up_in_one_sentence(client, alice, carol):
     assert 'role="status">No steps yet: 2 parameters to correct.</p>' in content
     content = client.get(url + "?template=custom").content.decode()
     assert 'role="status">No steps yet.</p>' in content
+
+
+def field_errors(content: str, field_id: str) -> str:
+    """The error list shown with the field of this id on the page."""
+    match = re.search(rf'<ul class="errorlist" id="{field_id}_error">(.*?)</ul>', content, re.S)
+    return match[1] if match else ""
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        # each of these answered 500 (a date past year 9999, or a step up too small to add)
+        ({"increment_mg": "1e-30"}, "increment_mg", "no more than 3 decimal places"),
+        ({"start_mg": "1e99999999"}, "start_mg", "Enter a dose in mg, e.g. 1.5."),
+        ({"start_date": "9999-12-31"}, "start_date", "a plan or pause is written at most two years ahead"),
+        ({"start_date": "0001-01-01"}, "start_date", "goes back at most a year before the patient"),
+        ({"start_date": "2028-03-02"}, "start_date", "The first dose, 2028-03-02, is after 2028-03-01"),
+        ({"increment_mg": "17"}, "increment_mg", "less than or equal to 16"),
+        ({"strength_mg": "9999"}, "strength_mg", "less than or equal to 16"),
+        (
+            {"start_date": "2028-01-01", "interval_days": "90"},
+            "interval_days",
+            "The last step, 2029-03-26, is after 2028-03-01",
+        ),
+    ],
+)
+@pytest.mark.parametrize("action", ["preview", "save"])
+def test_absurd_parameters_are_refused_with_their_reason(
+    client, alice, carol, fields, field, message, action
+):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    response = client.post(reverse("plan_new", args=[alice.pk]), editor_data(action=action, **fields))
+    assert response.status_code == 200
+    assert message in field_errors(response.content.decode(), f"id_{field}")
+    assert not TitrationPlan.objects.exists()
+
+
+def test_the_preview_stops_at_60_steps(client, alice, carol):
+    # One request of these parameters made 155,000 steps, a 62 MB page and 22 s of work.
+    client.force_login(carol.user)
+    slow = {"start_mg": "0.001", "increment_mg": "0.001", "interval_days": "1", "target_mg": "16"}
+    response = client.post(reverse("plan_new", args=[alice.pk]), editor_data(action="preview", **slow))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert len(content) < 100_000
+    assert "At most 60 steps: these parameters make 16,000." in field_errors(content, "id_increment_mg")
+    assert 'role="status">No steps yet: 1 parameter to correct.</p>' in content
 
 
 def test_first_plan_needs_a_screening(client, alice, carol):
@@ -428,6 +517,36 @@ def test_a_pause_stops_the_dose_on_those_days(client, alice, carol, ramp):
     content = client.get(reverse("today")).content.decode()
     assert 'data-testid="todays-dose">No dose today' in content
     assert "LDN is paused until Wednesday 4 March (Surgery)" in content
+
+
+def test_a_pause_recorded_afterwards_needs_its_reason_which_the_csv_and_the_log_keep(
+    client, alice, carol, ramp
+):
+    client.force_login(carol.user)
+    url = reverse("pause_new", args=[alice.pk])
+    data = {"start_date": "2026-02-27", "end_date": "2026-03-03", "reason": "Knee surgery"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "The first paused day is before today: say why" in field_errors(
+        refused.content.decode(), "pause_late_reason"
+    )
+    assert not LdnPause.objects.exists()
+    late = "Told at the visit"
+    assert client.post(url, {**data, "late_reason": late}).status_code == 302
+    assert LdnPause.objects.get().late_reason == late
+    event = AuditEvent.objects.get(patient=alice, kind="ldn_paused")
+    assert f"Recorded afterwards, on 2026-03-02: {late}" in event.summary
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    assert f"recorded afterwards, on 2 Mar 2026: {late}" in page
+    csv_text = b"".join(
+        client.get(
+            reverse("patient_csv", args=[alice.pk]), {"start": "2026-02-26", "end": "2026-03-02"}
+        ).streaming_content
+    ).decode()
+    rows = {row["date"]: row for row in csv.DictReader(io.StringIO(csv_text))}
+    assert (rows["2026-02-26"]["paused"], rows["2026-02-26"]["pause_recorded_on"]) == ("", "")
+    assert (rows["2026-02-27"]["paused"], rows["2026-02-27"]["pause_recorded_on"]) == ("yes", "2026-03-02")
+    assert rows["2026-02-27"]["prescribed_dose_mg"] == ""
 
 
 @pytest.mark.parametrize(

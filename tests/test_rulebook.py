@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from journal import advice, measuring, response, safety, titration
+from journal import advice, bounds, measuring, response, safety, titration
 from journal.medicines import NAME_LISTS
 from journal.rulebook import Section, sections
 from journal.sources import SOURCES
@@ -32,6 +32,7 @@ def test_the_sections_in_page_order():
         "names",
         "response",
         "advice",
+        "input",
         "sources",
     ]
 
@@ -61,6 +62,10 @@ def test_the_bands_and_templates_are_titrations():
 def test_the_screening_questions_and_safety_rules_are_safetys():
     assert codes("screening") == [question.field for question in safety.SCREENING_QUESTIONS]
     assert codes("safety") == list(safety.SAFETY_RULES)
+
+
+def test_the_input_bounds_are_the_bounds_modules():
+    assert codes("input") == list(bounds.INPUT_RULES)
 
 
 def test_the_name_lists_are_the_medicines_lists():

@@ -24,6 +24,7 @@ from journal.titration import (
     check_steps,
     check_target,
     generate_steps,
+    step_count,
 )
 
 D = dt.date
@@ -241,6 +242,26 @@ def test_each_template_generates_its_dated_steps(template, expected):
 def test_custom_parameters(start, increment, interval, target, expected):
     steps = generate_steps(START, Decimal(start), Decimal(increment), interval, Decimal(target))
     assert [(d.isoformat(), f"{m.normalize():f}") for d, m in steps] == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "increment", "target", "count"),
+    [
+        ("1", "1.5", "3", 3),
+        ("4.5", "1.5", "4.5", 1),
+        ("2", "0", "4.5", 1),
+        ("0.001", "0.001", "16", 16_000),  # what one preview once drew, step by step
+        ("0.5", "1e-30", "3", 25 * 10**29 + 1),  # never generated
+    ],
+)
+def test_step_count_is_known_before_any_step_is_made(start, increment, target, count):
+    assert step_count(Decimal(start), Decimal(increment), Decimal(target)) == count
+
+
+def test_generate_steps_refuses_more_than_60_steps():
+    assert len(generate_steps(START, Decimal("0.1"), Decimal("0.1"), 1, Decimal("6"))) == 60
+    with pytest.raises(ValueError, match="61 steps is more than a plan may have"):
+        generate_steps(START, Decimal("0.1"), Decimal("0.1"), 1, Decimal("6.1"))
 
 
 def test_custom_template_has_no_preset():

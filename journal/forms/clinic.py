@@ -7,7 +7,7 @@ from typing import cast
 from django import forms
 
 from journal.forms.exports import ExportRangeForm
-from journal.forms.fields import new_username
+from journal.forms.fields import ModelChoices, new_username
 from journal.models import AccessEvent, Clinic, Clinician, Patient
 
 
@@ -48,7 +48,7 @@ class ClinicTwoFactorForm(forms.Form):
     )
 
 
-class ClinicianChoiceField(forms.ModelMultipleChoiceField):
+class ClinicianChoiceField(ModelChoices):
     def label_from_instance(self, clinician: Clinician) -> str:
         return f"{clinician}{'' if clinician.user.is_active else ' (login deactivated)'}"
 

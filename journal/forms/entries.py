@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from journal import diary
+from journal.bounds import DOSE_MAX_MG, typed_number
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
-from journal.titration import DOSE_MAX_MG, check_dose
+from journal.titration import check_dose
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
 
 # --- patient: daily entry ---------------------------------------------------------------
@@ -49,11 +50,8 @@ def parse_mg(raw: str) -> Decimal | None:
     text = raw.strip().lower().removesuffix("mg").strip().replace(",", ".")
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError("Enter the dose as a number of mg, e.g. 1.5.") from None
-    if not value.is_finite():
+    value = typed_number(text)
+    if value is None:
         raise ValidationError("Enter the dose as a number of mg, e.g. 1.5.")
     return value
 

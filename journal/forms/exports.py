@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from journal.bounds import export_window
 from journal.exports import range_problems
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,8 +29,9 @@ class ExportRangeForm(ByteOrderMarkForm):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        window = export_window(today)
         for name in ("start", "end"):
-            self.fields[name].widget.attrs["max"] = today.isoformat()
+            self.fields[name].widget.attrs.update(min=window.first.isoformat(), max=window.last.isoformat())
 
     def clean(self):
         super().clean()

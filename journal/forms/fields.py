@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from journal.bounds import DateWindow, row_id, typed_number
 from journal.models import (
     User,
 )
@@ -22,6 +24,19 @@ def names_listed(text: str) -> list[str]:
     """Names typed one per line or separated by commas, each once."""
     names = (name.strip() for line in text.splitlines() for name in line.split(","))
     return list(dict.fromkeys(name for name in names if name))
+
+
+class ModelChoices(forms.ModelMultipleChoiceField):
+    """Rows chosen by id (check boxes). An id that is no whole number from 1 to 2^63 - 1 is an
+    invalid choice before any query (2^63 answered 500 on SQLite)."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if row_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
 
 
 def new_username(raw: str) -> str:
@@ -64,12 +79,44 @@ class DoseField(forms.DecimalField):
         kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        number = typed_number(text)
+        if number is None:
+            raise ValidationError("Enter a dose in mg, e.g. 1.5.", code="invalid")
+        return number
+
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)  # type: ignore[arg-type]  # None: an empty field
         if value is not None:
             refusals = [f"{f.message} {f.reason}" for f in check_dose(value) if f.level.stops_save]
             if refusals:
                 raise ValidationError(refusals)
+
+
+class DatesWithin(forms.BaseForm):
+    """A form whose dates must lie in `window` (`journal.bounds.DateWindow`); `dated_fields`
+    names each date field as its error says it ("The first dose"). The window also gives the
+    date pickers their min and max. `today` is the patient's local date."""
+
+    dated_fields: dict[str, str] = {}
+
+    def __init__(self, *args, window: DateWindow, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window, self.today = window, today
+        for name in self.dated_fields:
+            self.fields[name].widget.attrs.update(min=window.first.isoformat(), max=window.last.isoformat())
+
+    def clean(self):
+        super().clean()
+        for name, what in self.dated_fields.items():
+            day = self.cleaned_data.get(name)
+            problem = day and self.window.problem(day, what)
+            if problem:
+                self.add_error(name, problem)
+        return self.cleaned_data
 
 
 class OwnIds:

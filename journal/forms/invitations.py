@@ -10,7 +10,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from journal.forms.fields import names_listed, new_username
+from journal.bounds import invitation_problems
+from journal.forms.fields import ModelChoices, names_listed, new_username
 from journal.models import (
     Clinic,
     Condition,
@@ -34,13 +35,13 @@ class InviteForm(forms.Form):
         label="Pseudonymous code",
         help_text="Optional: used in exports instead of the name, e.g. RLC-123.",
     )
-    conditions = forms.ModelMultipleChoiceField(
+    conditions = ModelChoices(
         queryset=Condition.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     other_conditions = forms.CharField(
         required=False, help_text="Not in the list? One per line or comma-separated."
     )
-    symptoms = forms.ModelMultipleChoiceField(
+    symptoms = ModelChoices(
         queryset=Symptom.objects.none(),
         required=False,
         label="Symptoms to track",
@@ -84,6 +85,19 @@ class InviteForm(forms.Form):
 
     def clean_medications(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["medications"].splitlines() if line.strip()]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        problems = invitation_problems(
+            conditions=[c.name for c in data.get("conditions", ())] + data.get("other_conditions", []),
+            symptoms=[s.name for s in data.get("symptoms", ())] + data.get("other_symptoms", []),
+            medications=data.get("medications", []),
+        )
+        typed = {"conditions": "other_conditions", "symptoms": "other_symptoms", "medications": "medications"}
+        for kind, problem in problems.items():
+            self.add_error(typed[kind], problem)
+        return data
 
 
 class AcceptInvitationForm(forms.Form):

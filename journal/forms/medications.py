@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from journal.bounds import taken_window
 from journal.models import Medication
 
 # --- patient: medications ----------------------------------------------------------------
@@ -45,6 +46,8 @@ class MedicationForm(forms.ModelForm):
         started = self.cleaned_data["started_on"]
         if started and started > self.today:
             raise ValidationError("That date is in the future: add the medicine once you start it.")
+        if started and (problem := taken_window(self.today).problem(started, "That date")):
+            raise ValidationError(problem)
         return started
 
 
@@ -70,4 +73,6 @@ class MedicationStopForm(forms.Form):
         started = self.medication.started_on
         if started and stopped < started:
             raise ValidationError(f"That is before you started it ({started:%-d %B %Y}).")
+        if problem := taken_window(self.today).problem(stopped, "That date"):
+            raise ValidationError(problem)
         return stopped

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 
-from journal.forms.fields import CONFIRM_LABEL, DATE, DoseField, OnceForm, OwnIds
+from journal.bounds import (
+    CHANGE_DAYS_MAX,
+    CORRECTIONS,
+    DOSE_DECIMALS,
+    INCREMENT_MAX_MG,
+    LATE_PAUSE_NEEDS_REASON,
+    PLAN_STEPS_MAX,
+    STRENGTH_MAX_MG,
+    opioid_window,
+    row_id,
+)
+from journal.forms.fields import CONFIRM_LABEL, DATE, DatesWithin, DoseField, OnceForm, OwnIds
 from journal.models import (
     NOTES_MAX_CHARS,
     PlanForm,
@@ -15,7 +27,7 @@ from journal.models import (
     Timing,
 )
 from journal.safety import OPIOID_FIELDS, SCREENING_QUESTIONS, ScreeningAnswers
-from journal.titration import PLAN_TEMPLATES, generate_steps
+from journal.titration import PLAN_TEMPLATES, generate_steps, step_count
 
 QUESTION_GROUPS = {
     "opioids": "Opioids (LDN blocks them and can trigger withdrawal)",
@@ -24,9 +36,12 @@ QUESTION_GROUPS = {
 }
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(DatesWithin, forms.ModelForm):
     """The safety screening. Its yes/no questions, their labels and groups come from
-    `journal.safety.SCREENING_QUESTIONS`."""
+    `journal.safety.SCREENING_QUESTIONS`. The planned first dose lies in the patient's window;
+    a last opioid dose from 1900 to two years ahead (`journal.bounds.opioid_window`)."""
+
+    dated_fields = {"start_date": "The planned first dose"}
 
     start_date = forms.DateField(
         widget=DATE,
@@ -45,6 +60,13 @@ class ScreeningForm(forms.ModelForm):
         }
         help_texts = {"opioid_stopped_on": "Leave empty if still taking."}
         widgets = {"opioid_stopped_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_opioid_stopped_on(self) -> dt.date | None:
+        day = self.cleaned_data["opioid_stopped_on"]
+        problem = day and opioid_window(self.today).problem(day, "The last opioid dose")
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def question_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fieldsets of the form: the opioid history first, then each group of questions."""
@@ -65,16 +87,22 @@ class ScreeningForm(forms.ModelForm):
 TEMPLATE_CHOICES = [(t.key, t.label) for t in PLAN_TEMPLATES.values()]
 
 
-class PlanEditorForm(OnceForm):
+class PlanEditorForm(DatesWithin, OnceForm):
+    """A plan's parameters. Its first and last step lie in the patient's window, and it has
+    at most `PLAN_STEPS_MAX` steps: both are checked before any step is made."""
+
+    dated_fields = {"start_date": "The first dose"}
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
     start_date = forms.DateField(widget=DATE, label="First dose on")
     start_mg = DoseField(label="Start dose (mg)")
     increment_mg = forms.DecimalField(
         label="Step up by (mg)",
         min_value=Decimal("0"),
+        max_value=INCREMENT_MAX_MG,
+        decimal_places=DOSE_DECIMALS,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    interval_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=90)
+    interval_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=CHANGE_DAYS_MAX)
     target_mg = DoseField(label="Target dose (mg)")
     timing = forms.ChoiceField(
         choices=Timing.choices,
@@ -91,8 +119,9 @@ class PlanEditorForm(OnceForm):
     strength_mg = forms.DecimalField(
         required=False,
         min_value=Decimal("0.001"),
+        max_value=STRENGTH_MAX_MG,
         max_digits=7,
-        decimal_places=3,
+        decimal_places=DOSE_DECIMALS,
         label="Strength (mg per capsule, or mg per mL of liquid)",
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         help_text="The patient is told how many capsules or mL to take.",
@@ -110,7 +139,20 @@ class PlanEditorForm(OnceForm):
             self.add_error("target_mg", "The target must be at least the start dose.")
         elif start is not None and target is not None and start < target and increment == 0:
             self.add_error("increment_mg", "Step up by more than 0 mg to reach the target.")
+        elif not self.errors:
+            self._check_length(data)
         return data
+
+    def _check_length(self, data: dict) -> None:
+        count = step_count(data["start_mg"], data["increment_mg"], data["target_mg"])
+        if count > PLAN_STEPS_MAX:
+            too_many = f"At most {PLAN_STEPS_MAX} steps: these parameters make {count:,}."
+            self.add_error("increment_mg", f"{too_many} Step up by more, or aim lower.")
+            return
+        last = data["start_date"] + dt.timedelta(days=(count - 1) * data["interval_days"])
+        problem = self.window.problem(last, "The last step")
+        if problem:
+            self.add_error("interval_days", problem)
 
     def steps(self):
         data = self.cleaned_data
@@ -148,36 +190,43 @@ class StepEditForm(OnceForm):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class HoldForm(OwnIds, OnceForm):
+class PlanChangeForm(DatesWithin, OwnIds, OnceForm):
+    """A change on the plan page: its dates lie in the patient's window."""
+
+
+class HoldForm(PlanChangeForm):
     id_prefix = "hold"
     days = forms.IntegerField(
         min_value=1,
-        max_value=90,
+        max_value=CHANGE_DAYS_MAX,
         initial=7,
         label="Stay on today's dose for (days)",
         help_text="Every later step moves this many days later.",
     )
 
 
-class StepBackForm(OwnIds, OnceForm):
+class StepBackForm(PlanChangeForm):
     id_prefix = "step_back"
+    dated_fields = {"start_date": "The step back"}
     start_date = forms.DateField(widget=DATE, label="From")
     shift_days = forms.IntegerField(
         min_value=0,
-        max_value=90,
+        max_value=CHANGE_DAYS_MAX,
         initial=14,
         label="Move later steps by (days)",
         help_text="0 keeps the later steps on their dates.",
     )
 
 
-class MorningForm(OwnIds, OnceForm):
+class MorningForm(PlanChangeForm):
     id_prefix = "morning"
+    dated_fields = {"start_date": "The switch"}
     start_date = forms.DateField(widget=DATE, label="From")
 
 
-class EndForm(OwnIds, OnceForm):
+class EndForm(PlanChangeForm):
     id_prefix = "end"
+    dated_fields = {"ended_on": "The end", "taper_from": "The taper"}
     ended_on = forms.DateField(
         widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
     )
@@ -186,8 +235,25 @@ class EndForm(OwnIds, OnceForm):
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
-class PauseForm(OwnIds, OnceForm):
+class RecordCorrectionForm(PlanChangeForm):
+    """One stored row outside its window, named as `journal.bounds.RecordProblem.key` ("step:12")."""
+
+    id_prefix = "correct"
+    row = forms.CharField(max_length=40, widget=forms.HiddenInput)
+
+    def clean_row(self) -> tuple[str, int]:
+        row, _, number = self.cleaned_data["row"].partition(":")
+        if row not in CORRECTIONS or (pk := row_id(number)) is None:
+            raise forms.ValidationError("Choose a row listed under “This record needs attention”.")
+        return row, pk
+
+
+class PauseForm(PlanChangeForm):
+    """A pause. One that starts before today takes the dose off days already past: it needs
+    a reason for recording it afterwards, kept with the pause and in the audit log."""
+
     id_prefix = "pause"
+    dated_fields = {"start_date": "The first paused day", "end_date": "The last paused day"}
     start_date = forms.DateField(widget=DATE, label="First paused day")
     end_date = forms.DateField(widget=DATE, label="Last paused day")
     # A text area, not a one-line field: Enter in it starts a new line instead of recording the
@@ -196,12 +262,26 @@ class PauseForm(OwnIds, OnceForm):
         max_length=200, initial="Surgery needing opioid pain relief", widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    late_reason = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Why record it now? (when the first paused day is before today)",
+        help_text="Recorded afterwards, the pause takes the dose off days already past: the CSV marks "
+        "those days as paused, and this reason goes with the pause into the audit log.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def clean_reason(self) -> str:
         return " ".join(self.cleaned_data["reason"].split())  # one line, as lists show it
+
+    def clean_late_reason(self) -> str:
+        return " ".join(self.cleaned_data["late_reason"].split())
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", "The last paused day cannot be before the first.")
+        if data.get("start_date") and data["start_date"] < self.today and not data.get("late_reason"):
+            self.add_error("late_reason", LATE_PAUSE_NEEDS_REASON)
         return data

@@ -31,7 +31,7 @@ def clinic_clinicians(clinic: Clinic) -> QuerySet[Clinician]:
             patient_count=Count("patients"),
             has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)),
         )
-        .order_by(*Clinician._meta.ordering)
+        .order_by("user__last_name", "user__first_name")
     )
 
 

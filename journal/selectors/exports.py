@@ -89,6 +89,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 day=day,
                 first_dose=schedule.first_dose,
                 prescribed=schedule.prescribed(day),
+                pause=schedule.pause_on(day),
                 entry=entries.get((pk, day)),
                 medications=taken,
                 safety=state,

@@ -25,6 +25,7 @@ from journal.assessment import (
     assess,
     since_review,
 )
+from journal.bounds import RecordProblem, record_problems, record_window
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
 from journal.models import (
     AdviceDismissal,
@@ -50,11 +51,21 @@ from journal.schedule import (
 from journal.vocabulary import side_effect_label
 
 
-def _plans_and_schedules(
-    patient_ids: Iterable[int],
-) -> tuple[dict[int, list[TitrationPlan]], dict[int, Schedule]]:
-    """Each patient's prescribed (non-draft) plans, oldest first, and their schedule from those
-    plans and the pauses (2 queries); a patient with neither gets an empty schedule."""
+@dataclass(frozen=True)
+class _Prescriptions:
+    """Each patient's prescribed (non-draft) plans as rows, oldest first, and their plans and
+    pauses as plain data, with the dates as stored."""
+
+    rows: dict[int, list[TitrationPlan]]
+    plans: dict[int, list[PlanRecord]]
+    pauses: dict[int, list[PausePeriod]]
+
+    def schedule(self, patient_id: int) -> Schedule:
+        return Schedule(self.plans[patient_id], self.pauses[patient_id])
+
+
+def _prescriptions(patient_ids: Iterable[int]) -> _Prescriptions:
+    """Plans, steps and pauses of these patients (2 queries)."""
     ids = list(patient_ids)
     steps = (
         DoseStep.objects.filter(plan__patient_id__in=ids)
@@ -68,28 +79,48 @@ def _plans_and_schedules(
         _, planned = plans[plan.patient_id].setdefault(plan.pk, (plan, []))
         planned.append(PlannedStep(step.start_date, step.dose_mg, step.timing, step.note, step.pk))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in LdnPause.objects.filter(patient_id__in=ids):
-        pauses[pause.patient_id].append(PausePeriod(pause.start_date, pause.end_date, pause.reason))
-    schedules = {
-        pk: Schedule(
-            [
+    for pause in LdnPause.objects.filter(patient_id__in=ids).select_related("patient"):
+        recorded_on = pause.created_at.astimezone(pause.patient.zone).date()
+        pauses[pause.patient_id].append(
+            PausePeriod(
+                pause.start_date, pause.end_date, pause.reason, pause.pk, recorded_on, pause.late_reason
+            )
+        )
+    return _Prescriptions(
+        rows={pk: [plan for plan, _ in plans[pk].values()] for pk in ids},
+        plans={
+            pk: [
                 PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
                 for plan, planned in plans[pk].values()
-            ],
-            pauses[pk],
-        )
-        for pk in ids
-    }
-    return {pk: [plan for plan, _ in plans[pk].values()] for pk in ids}, schedules
+            ]
+            for pk in ids
+        },
+        pauses={pk: pauses[pk] for pk in ids},
+    )
 
 
 def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
-    """Each patient's schedule (2 queries)."""
-    return _plans_and_schedules(patient_ids)[1]
+    """Each patient's schedule (2 queries); a patient with no plan and no pause gets an empty one."""
+    ids = list(patient_ids)
+    prescriptions = _prescriptions(ids)
+    return {pk: prescriptions.schedule(pk) for pk in ids}
 
 
 def schedule_of(patient: Patient) -> Schedule:
     return schedules_for([patient.pk])[patient.pk]
+
+
+def schedule_with_problems(patient: Patient, today: dt.date) -> tuple[Schedule, tuple[RecordProblem, ...]]:
+    """The patient's schedule, and their stored steps, plan ends and pauses dated outside
+    the patient's window on `today` (2 queries)."""
+    prescriptions = _prescriptions([patient.pk])
+    problems = record_problems(
+        plans=prescriptions.plans[patient.pk],
+        pauses=prescriptions.pauses[patient.pk],
+        entry_days=(),
+        window=record_window(patient.opened_on, today),
+    )
+    return prescriptions.schedule(patient.pk), problems
 
 
 def period_of(medication: Medication, zone: dt.tzinfo) -> MedicationPeriod:
@@ -192,7 +223,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
     their scores and side effects, the medication list, dismissed advice."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
-    plans, schedules = _plans_and_schedules(ids)
+    prescriptions = _prescriptions(ids)
     screenings = _latest_screenings(ids)
     tracked: dict[int, list[Symptom]] = defaultdict(list)
     links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
@@ -222,7 +253,11 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
         dismissed[patient_id].add(key)
     files = {}
     for patient in patients:
-        today, logged, schedule = patient.local_today(now), entries[patient.pk], schedules[patient.pk]
+        today, logged, schedule = (
+            patient.local_today(now),
+            entries[patient.pk],
+            prescriptions.schedule(patient.pk),
+        )
         periods = [period_of(med, patient.zone) for med in medications[patient.pk]]
         screening = screenings.get(patient.pk)
         answers = ScreeningAnswers.from_record(screening) if screening else None
@@ -251,11 +286,17 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
             ),
             notes=tuple(PatientNote(entry.entry_date, entry.notes) for entry in logged if entry.notes),
             dismissed_keys=frozenset(dismissed[patient.pk]),
+            problems=record_problems(
+                plans=prescriptions.plans[patient.pk],
+                pauses=prescriptions.pauses[patient.pk],
+                entry_days=[entry.entry_date for entry in logged],
+                window=record_window(patient.opened_on, today),
+            ),
         )
         files[patient.pk] = PatientFile(
             record=record,
             screening=screening,
-            plans=tuple(plans[patient.pk]),
+            plans=tuple(prescriptions.rows[patient.pk]),
             symptoms=tuple(tracked[patient.pk]),
             medications=tuple(medications[patient.pk]),
             days=tuple(_journal_day(entry, scores[entry.pk], reports[entry.pk]) for entry in logged),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from journal.bounds import invitation_problems
 from journal.models import (
     AuditEvent,
     Clinician,
@@ -102,8 +103,18 @@ def patient_invite(
 ) -> tuple[Patient, str]:
     """Create a patient of the clinician's clinic, assigned to them, with an invitation
     (emailed as `invitation_create` says). New condition and symptom names become the
-    clinic's own (lower is better for symptoms)."""
+    clinic's own (lower is better for symptoms). Each list, chosen and typed together, has its
+    bound (`journal.bounds`)."""
     clinic = clinician.clinic
+    conditions, new_conditions = list(conditions), list(new_conditions)
+    symptoms, new_symptoms, medications = list(symptoms), list(new_symptoms), list(medications)
+    problems = invitation_problems(
+        conditions=[c.name for c in conditions] + new_conditions,
+        symptoms=[s.name for s in symptoms] + new_symptoms,
+        medications=medications,
+    )
+    if problems:
+        raise ValidationError(list(problems.values()))
     with transaction.atomic():
         patient = Patient(clinic=clinic, name=name, time_zone=time_zone, email=email, code=code)
         patient.full_clean()

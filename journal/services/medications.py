@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from journal.bounds import taken_window
 from journal.models import (
     AuditEvent,
     Medication,
@@ -25,6 +27,13 @@ def _by_whom(actor: User) -> str:
     return "by the patient" if actor.role == "patient" else f"by {actor.get_full_name() or actor.username}"
 
 
+def _require_taken(patient: Patient, field: str, day: dt.date | None) -> None:
+    """A medicine's start or stop lies from 1900 to the patient's today."""
+    problem = day and taken_window(patient.local_today()).problem(day, "That date")
+    if problem:
+        raise ValidationError({field: problem})
+
+
 def _safety_words(patient: Patient) -> tuple[str, list[dict[str, str]]]:
     """The patient's safety concerns now, for the audit row of a medication change."""
     concerns = safety_of(patient).concerns
@@ -40,6 +49,7 @@ def medication_add(
     """Add a medicine to the patient's list, by the patient or a clinician. The audit row
     says who added it and the safety state that follows (an opioid added mid-treatment
     raises its alert everywhere at once, since every page reads the list)."""
+    _require_taken(patient, "started_on", started_on)
     with transaction.atomic():
         lock_patient(patient)
         medication = Medication(patient=patient, name=name, dose_text=dose_text, started_on=started_on)
@@ -59,6 +69,7 @@ def medication_add(
 def medication_stop(*, medication: Medication, actor: User, stopped_on: dt.date) -> Medication:
     """Record the last day a medicine was taken."""
     patient = medication.patient
+    _require_taken(patient, "stopped_on", stopped_on)
     with transaction.atomic():
         lock_patient(patient)
         medication.stopped_on = stopped_on

@@ -13,6 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from journal.bounds import (
+    CHANGE_DAYS_MAX,
+    LATE_PAUSE_NEEDS_REASON,
+    PLAN_STEPS_MAX,
+    opioid_window,
+    record_window,
+)
 from journal.findings import Finding, Level, ordered
 from journal.measuring import measuring_findings
 from journal.models import (
@@ -27,7 +34,12 @@ from journal.models import (
 )
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
 from journal.schedule import DAY
-from journal.selectors.records import medication_periods_for, schedule_of, screening_answers_for
+from journal.selectors.records import (
+    medication_periods_for,
+    schedule_of,
+    schedule_with_problems,
+    screening_answers_for,
+)
 from journal.services.audit import (
     already_applied,
     finding_dicts,
@@ -48,13 +60,42 @@ def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
     return f"{dose_phrase(dose, timing)} from {day.isoformat()}"
 
 
+def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.date | None]) -> None:
+    """Every date a change writes lies in the patient's window (`journal.bounds.record_window`):
+    `dates` maps a form field to (what it is called, the date); refused by field otherwise."""
+    window = record_window(patient.opened_on, today)
+    problems = {
+        field: problem
+        for field, (what, day) in dates.items()
+        if day is not None and (problem := window.problem(day, what))
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
+def _require_days(days: int, what: str) -> None:
+    if days > CHANGE_DAYS_MAX:
+        raise ValidationError(f"{what} by at most {CHANGE_DAYS_MAX} days.")
+
+
 # --- screening ---------------------------------------------------------------------------
 
 
 def screening_record(
-    *, patient: Patient, clinician: Clinician, answers: ScreeningAnswers, start_date: dt.date, notes: str = ""
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    answers: ScreeningAnswers,
+    start_date: dt.date,
+    today: dt.date,
+    notes: str = "",
 ) -> Screening:
-    """Record a safety screening, judged against the planned start date."""
+    """Record a safety screening, judged against the planned start date (in the patient's
+    window; a last opioid dose from 1900 to two years ahead)."""
+    _require_within(patient, today, start_date=("The planned first dose", start_date))
+    stopped = answers.opioid_stopped_on
+    if stopped is not None and (problem := opioid_window(today).problem(stopped, "The last opioid dose")):
+        raise ValidationError({"opioid_stopped_on": problem})
     findings = judge_screening(answers, start_date)
     with transaction.atomic():
         screening = Screening(patient=patient, screened_by=clinician, notes=notes, **answers.as_fields())
@@ -168,6 +209,11 @@ def plan_create(
     starts, is closed to changes."""
     if not steps:
         raise ValidationError("A plan needs at least one step.")
+    if len(steps) > PLAN_STEPS_MAX:
+        raise ValidationError(f"At most {PLAN_STEPS_MAX} steps: this plan has {len(steps)}.")
+    _require_within(patient, today, start_date=("The first dose", steps[0][0]))
+    for day, _ in steps[1:]:
+        _require_within(patient, today, __all__=("A step", day))
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
@@ -245,7 +291,20 @@ def _step_on_or_before(plan: TitrationPlan, day: dt.date) -> DoseStep | None:
     return plan.steps.filter(start_date__lte=day).order_by("-start_date").first()
 
 
+def _require_sound(plan: TitrationPlan, today: dt.date, *, kept_before: dt.date | None = None) -> None:
+    """A plan with a stored step outside the patient's window (one `record_problems` names)
+    is corrected before it is changed; `kept_before`: only steps before it stay (the end)."""
+    window = record_window(plan.patient.opened_on, today)
+    for step in plan.steps.all():
+        if step.start_date not in window and (kept_before is None or step.start_date < kept_before):
+            raise ValidationError(
+                f"This plan needs attention first: its step dated {step.start_date.isoformat()} is outside "
+                f"{window.words}. Remove it under “This record needs attention”, then try again."
+            )
+
+
 def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date) -> None:
+    _require_sound(plan, today)
     if plan.status != TitrationPlan.Status.ACTIVE:
         raise ValidationError("Only the current plan can be changed.")
     if plan.ended_on is not None and plan.ended_on <= today:
@@ -335,6 +394,7 @@ def plan_hold(
     """Stay on today's dose `days` days longer: every step after today moves later."""
     if days < 1:
         raise ValidationError("Hold for at least one day.")
+    _require_days(days, "Hold")
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -344,11 +404,13 @@ def plan_hold(
         later = _future_steps(plan, today)
         if not later:
             raise ValidationError("There is no later step to hold back: the current dose already continues.")
-        if plan.ended_on is not None and later[-1].start_date + dt.timedelta(days=days) >= plan.ended_on:
+        moved_last = later[-1].start_date + dt.timedelta(days=days)
+        if plan.ended_on is not None and moved_last >= plan.ended_on:
             raise ValidationError(
                 f"Held {days} days, a step would start on or after the plan's end "
                 f"({plan.ended_on.isoformat()})."
             )
+        _require_within(plan.patient, today, days=("Held this long, the last step", moved_last))
         _shift(later, days)
         _sync_start(plan)
         _plan_changed(
@@ -372,6 +434,8 @@ def plan_step_back(
 ) -> DoseStep:
     """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
     move `shift_days` days later so the step up is tried again after that."""
+    _require_days(shift_days, "Move later steps")
+    _require_within(plan.patient, today, start_date=("The step back", start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -392,7 +456,11 @@ def plan_step_back(
             raise ValidationError("A step already starts on that date: choose a later date.")
         if shift_days < 0:
             raise ValidationError("Later steps can only move later.")
-        _shift(_future_steps(plan, start_date - DAY), shift_days)
+        moved = _future_steps(plan, start_date - DAY)
+        if moved:
+            last = moved[-1].start_date + dt.timedelta(days=shift_days)
+            _require_within(plan.patient, today, shift_days=("Moved this far, the last step", last))
+        _shift(moved, shift_days)
         step = DoseStep(
             plan=plan,
             start_date=start_date,
@@ -424,6 +492,7 @@ def plan_switch_to_morning(
 ) -> DoseStep:
     """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
     a new step at the same dose, and every later step in the morning too."""
+    _require_within(plan.patient, today, start_date=("The switch", start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -478,6 +547,7 @@ def plan_taper_and_end(
     [000]). Steps from the taper or the end on go."""
     if (taper_mg is None) != (taper_from is None):
         raise ValidationError("A taper needs both a dose and a start date.")
+    _require_within(plan.patient, today, ended_on=("The end", ended_on), taper_from=("The taper", taper_from))
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -493,6 +563,7 @@ def plan_taper_and_end(
         if taper_from is not None and not today < taper_from < ended_on:
             raise ValidationError("The taper must start after today and before the end date.")
         cut = taper_from or ended_on
+        _require_sound(plan, today, kept_before=cut)
         current = _step_on_or_before(plan, cut - DAY)
         dropped = _future_steps(plan, cut - DAY)
         summary = f"Plan ends on {ended_on.isoformat()} (nothing prescribed from that day)"
@@ -544,18 +615,35 @@ def ldn_pause_record(
     start_date: dt.date,
     end_date: dt.date,
     reason: str,
+    today: dt.date,
+    late_reason: str = "",
     request_key: str | None = None,
 ) -> tuple[LdnPause, list[Finding]]:
     """Pause LDN on these dates, e.g. around surgery that needs opioid pain relief [003, 004].
-    Stopping LDN is never refused; the day it resumes is judged like any start (screening
-    and opioids on the list), and those findings are returned and kept with the audit row —
-    the safety state goes on showing them until the opioids are out of the way."""
+    Stopping LDN is never refused within the patient's window; the day it resumes is judged
+    like any start (screening and opioids on the list), and those findings are returned and
+    kept with the audit row — the safety state goes on showing them until the opioids are out
+    of the way. A pause begun before `today` takes the dose off days already past: it needs
+    `late_reason`, kept with the pause and in the audit row (the CSV marks its days)."""
+    _require_within(
+        patient,
+        today,
+        start_date=("The first paused day", start_date),
+        end_date=("The last paused day", end_date),
+    )
+    if start_date < today and not late_reason:
+        raise ValidationError({"late_reason": LATE_PAUSE_NEEDS_REASON})
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return LdnPause.objects.get(pk=done.details["pause"]), []
         pause = LdnPause(
-            patient=patient, start_date=start_date, end_date=end_date, reason=reason, created_by=clinician
+            patient=patient,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason,
+            late_reason=late_reason,
+            created_by=clinician,
         )
         pause.full_clean()
         pause.save()
@@ -570,6 +658,7 @@ def ldn_pause_record(
             actor=clinician.user,
             kind=AuditEvent.Kind.LDN_PAUSED,
             summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
+            + (f". Recorded afterwards, on {today.isoformat()}: {late_reason}" if late_reason else "")
             + (
                 f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
                 if findings
@@ -577,6 +666,7 @@ def ldn_pause_record(
             ),
             details={
                 "pause": pause.pk,
+                "late_reason": late_reason,
                 "resumes_on": resumes.isoformat(),
                 "findings": finding_dicts(findings),
             },
@@ -584,6 +674,62 @@ def ldn_pause_record(
         )
         _mark_plan_changed(patient)
     return pause, findings
+
+
+def record_correct(
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    row: str,
+    row_id: int,
+    today: dt.date,
+    request_key: str | None = None,
+) -> str:
+    """Correct one stored row dated outside the patient's window, as the needs-attention
+    notice names it: remove a step (the plan then starts at its next step) or a pause, or
+    clear a plan's end date (then end the plan on the right day). Only a row that
+    `journal.bounds.record_problems` names can be corrected: steps within the window stay
+    history. Returns what was done, as the audit row says it."""
+    with transaction.atomic():
+        lock_patient(patient)
+        if (done := already_applied(request_key)) is not None:
+            return done.summary
+        _, problems = schedule_with_problems(patient, today)
+        problem = next((p for p in problems if (p.row, p.row_id) == (row, row_id) and p.correction), None)
+        if problem is None:
+            raise ValidationError("That row is within the record's dates: there is nothing to correct.")
+        if row == "step":
+            step = DoseStep.objects.select_related("plan").get(pk=row_id, plan__patient=patient)
+            step.delete()
+            _sync_start(step.plan)
+            done_words = "step removed"
+        elif row == "pause":
+            LdnPause.objects.filter(pk=row_id, patient=patient).delete()
+            done_words = "pause removed"
+        else:
+            plan = patient.plans.get(pk=row_id)
+            if (
+                patient.plans.exclude(pk=plan.pk)
+                .exclude(status=TitrationPlan.Status.DRAFT)
+                .filter(created_at__gt=plan.created_at)
+                .exists()
+            ):
+                raise ValidationError("A later plan follows this one: its end date cannot be cleared.")
+            plan.ended_on = None
+            plan.full_clean()
+            plan.save(update_fields=["ended_on"])
+            done_words = "end date cleared (end the plan on the right day)"
+        summary = f"Record corrected: {problem.message[:-1]}; {done_words}."
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.RECORD_CORRECTED,
+            summary=summary,
+            details={"row": row, "row_id": row_id},
+            request_key=request_key,
+        )
+        _mark_plan_changed(patient)
+    return summary
 
 
 def plan_acknowledge(*, patient: Patient) -> None:

@@ -36,6 +36,7 @@ from django_otp.util import random_hex
 
 from journal.access import AuthenticatedRequest, client_address, signed_in_required
 from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
+from journal.forms.login import LoginForm
 from journal.lockout import Refusal, refusal
 from journal.models import User
 from journal.selectors.account import (
@@ -135,6 +136,7 @@ class SignInView(LoginView):
     """The password step; a user with two-factor sign-in goes on to the code step."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         refused = _refusal_for(request, _typed_username(request.POST.get("username", "")))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from journal import diary as diary_rules
 from journal.access import AuthenticatedRequest, HtmxRequest, own_patient, patient_required
+from journal.bounds import TREATMENT_SPAN
 from journal.diary import Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
 from journal.forms.entries import EntryForm, entry_initial
@@ -177,6 +178,8 @@ def day_detail(request: AuthenticatedRequest, day: str) -> HttpResponse:
         raise Http404("No such date.") from None
     if date > today:
         raise Http404("That date is in the future.")
+    if date not in TREATMENT_SPAN:
+        raise Http404("No diary keeps that date.")
     diary = patient_diary(patient, since=date, today=today)
     entry = diary.entries.get(date)
     context = {

@@ -27,8 +27,8 @@ from journal.access import (
     patient_required,
     visible_patients,
 )
+from journal.bounds import SERIES_MAX_DAYS, record_window
 from journal.exports import (
-    MAX_DAYS,
     columns_for,
     csv_lines,
     default_range,
@@ -73,7 +73,7 @@ def _range_csv(
     else:
         form = ExportRangeForm(initial={"start": first, "end": last}, today=today)
     if not form.is_bound or not form.is_valid():
-        context = {**context, "form": form, "previous": previous, "max_days": MAX_DAYS, "today": today}
+        context = {**context, "form": form, "previous": previous, "max_days": SERIES_MAX_DAYS, "today": today}
         return render(request, "journal/exports/range.html", context)
     data = form.cleaned_data
     first, last = data["start"], data["end"]
@@ -165,14 +165,15 @@ def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
 @require_GET
 @patient_required
 def own_csv(request: AuthenticatedRequest) -> HttpResponseBase:
-    """Everything the patient has logged, from their first entry to today."""
+    """Everything the patient has logged, from their first entry to today (an entry stored
+    before their record's window is left out: see `journal.bounds.record_window`)."""
     patient = own_patient(request)
     today = patient.local_today()
     form = ByteOrderMarkForm(request.GET if "download" in request.GET else None)
     if not form.is_bound or not form.is_valid():
         return render(request, "journal/exports/own.html", {"patient": patient, "form": form})
     first = patient.entries.aggregate(first=Min("entry_date"))["first"] or today
-    first, last = min(first, today), today
+    first, last = record_window(patient.opened_on, today).clamp(min(first, today)), today
     _record_export(
         request,
         clinic=patient.clinic,

@@ -19,6 +19,7 @@ from journal.access import (
     patient_for,
     patient_required,
 )
+from journal.bounds import record_window
 from journal.findings import Level, needing_confirmation, stops_save
 from journal.forms.plans import (
     EndForm,
@@ -26,6 +27,7 @@ from journal.forms.plans import (
     MorningForm,
     PauseForm,
     PlanEditorForm,
+    RecordCorrectionForm,
     ScreeningForm,
     StepBackForm,
     StepEditForm,
@@ -35,7 +37,7 @@ from journal.models import AccessEvent, DoseStep, Patient, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
 from journal.selectors.plans import plan_section, prescribed_plans
-from journal.selectors.records import medication_periods_for, safety_of, schedule_of
+from journal.selectors.records import medication_periods_for, safety_of, schedule_of, schedule_with_problems
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
@@ -44,41 +46,52 @@ from journal.vocabulary import dose_phrase, format_mg
 # --- screening ---------------------------------------------------------------------------
 
 
+def _screened(request: AuthenticatedRequest, patient: Patient, form: ScreeningForm) -> HttpResponse:
+    """After a screening is recorded: on to the editor, or back to the patient."""
+    findings = judge_screening(form.answers(), form.cleaned_data["start_date"])
+    messages.success(
+        request,
+        "Safety screening recorded."
+        + (
+            " It blocks a plan starting on that date: see the reasons on the plan editor."
+            if stops_save(findings)
+            else ""
+        ),
+    )
+    if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
+        return redirect("patient_detail", pk=patient.pk)
+    return redirect(f"{reverse('plan_new', args=[patient.pk])}?start_date={form.cleaned_data['start_date']}")
+
+
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     today = patient.local_today()
+    window = record_window(patient.opened_on, today)
     periods = medication_periods_for([patient])[patient.pk]
     if request.method == "POST":
-        form = ScreeningForm(request.POST)
+        form = ScreeningForm(request.POST, window=window, today=today)
         if form.is_valid():
-            plan_service.screening_record(
-                patient=patient,
-                clinician=clinician_of(request),
-                answers=form.answers(),
-                start_date=form.cleaned_data["start_date"],
-                notes=form.cleaned_data["notes"],
-            )
-            findings = judge_screening(form.answers(), form.cleaned_data["start_date"])
-            messages.success(
-                request,
-                "Safety screening recorded."
-                + (
-                    " It blocks a plan starting on that date: see the reasons on the plan editor."
-                    if stops_save(findings)
-                    else ""
-                ),
-            )
-            if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
-                return redirect("patient_detail", pk=patient.pk)
-            return redirect(
-                f"{reverse('plan_new', args=[patient.pk])}?start_date={form.cleaned_data['start_date']}"
-            )
+            try:
+                plan_service.screening_record(
+                    patient=patient,
+                    clinician=clinician_of(request),
+                    answers=form.answers(),
+                    start_date=form.cleaned_data["start_date"],
+                    today=today,
+                    notes=form.cleaned_data["notes"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return _screened(request, patient, form)
     findings = []
     if request.method == "GET":
         prefilled = prefill_screening(periods, today)
-        form = ScreeningForm(initial={**prefilled.as_fields(), "start_date": today})
+        form = ScreeningForm(
+            initial={**prefilled.as_fields(), "start_date": today}, window=window, today=today
+        )
         findings = judge_screening(prefilled, today)
     return render(
         request,
@@ -148,17 +161,24 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, "This patient's plan has no end date: change it below, or end it first.")
         return redirect("plan_manage", pk=patient.pk)
     action = request.POST.get("action", "")
+    window = record_window(patient.opened_on, today)
     if request.method == "GET":
         earliest = max(today, current.ended_on) if current and current.ended_on else today
         start = request.GET.get("start_date") or earliest.isoformat()
         base = {"start_date": start, "timing": Timing.BEDTIME, "form": "capsule"}
         values = PlanEditorForm.with_template(base, request.GET.get("template", "standard"))
         # A template's values are complete, so the preview shows at once; custom starts empty.
-        form = PlanEditorForm(values) if values["template"] != "custom" else PlanEditorForm(initial=values)
+        if values["template"] != "custom":
+            form = PlanEditorForm(values, window=window, today=today)
+        else:
+            form = PlanEditorForm(initial=values, window=window, today=today)
     elif action == "apply_template":
-        form = PlanEditorForm(PlanEditorForm.with_template(request.POST, request.POST.get("template", "")))
+        template = request.POST.get("template", "")
+        form = PlanEditorForm(
+            PlanEditorForm.with_template(request.POST, template), window=window, today=today
+        )
     else:
-        form = PlanEditorForm(request.POST)
+        form = PlanEditorForm(request.POST, window=window, today=today)
     valid = form.is_bound and form.is_valid()
     if action == "save" and valid:
         try:
@@ -194,16 +214,20 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _manage_context(patient: Patient, **forms) -> dict:
     today = patient.local_today()
-    schedule = schedule_of(patient)
+    schedule, problems = schedule_with_problems(patient, today)
     section = plan_section(prescribed_plans(patient), schedule, today)
     plan = section["plan"]
     tomorrow = today + DAY
+    window = record_window(patient.opened_on, today)
     defaults = {
-        "hold_form": HoldForm(),
-        "step_back_form": StepBackForm(initial={"start_date": tomorrow}),
-        "morning_form": MorningForm(initial={"start_date": tomorrow}),
-        "end_form": EndForm(initial={"ended_on": today + 14 * DAY}),
-        "pause_form": PauseForm(initial={"start_date": tomorrow, "end_date": tomorrow + 6 * DAY}),
+        "hold_form": HoldForm(window=window, today=today),
+        "step_back_form": StepBackForm(initial={"start_date": tomorrow}, window=window, today=today),
+        "morning_form": MorningForm(initial={"start_date": tomorrow}, window=window, today=today),
+        "end_form": EndForm(initial={"ended_on": today + 14 * DAY}, window=window, today=today),
+        "pause_form": PauseForm(
+            initial={"start_date": tomorrow, "end_date": tomorrow + 6 * DAY}, window=window, today=today
+        ),
+        "correction_form": RecordCorrectionForm(window=window, today=today),
     }
     changeable = section["plan_state"] not in ("", "ended")
     return {
@@ -211,6 +235,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
         "today": today,
         **section,
         "pauses": schedule.pauses,
+        "problems": problems,
         "active": changeable,
         "new_plan_allowed": plan is None or plan.ended_on is not None or not changeable,
         **defaults,
@@ -237,10 +262,11 @@ def _change(request: AuthenticatedRequest, pk: int, form_class, form_name: str, 
     """Validate one change form and apply it; on any error, show the plan page again with
     the form and its errors."""
     patient = patient_for(request, pk)
-    form = form_class(request.POST)
+    today = patient.local_today()
+    form = form_class(request.POST, window=record_window(patient.opened_on, today), today=today)
     if form.is_valid():
         try:
-            summary = apply(patient, clinician_of(request), form.cleaned_data, patient.local_today())
+            summary = apply(patient, clinician_of(request), form.cleaned_data, today)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -328,6 +354,8 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             start_date=data["start_date"],
             end_date=data["end_date"],
             reason=data["reason"],
+            late_reason=data["late_reason"],
+            today=today,
             request_key=data["request_key"],
         )
         resumption = " ".join(f"{f.level.label.capitalize()}: {f.message}" for f in findings)
@@ -336,6 +364,23 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
 
     return _change(request, pk, PauseForm, "pause_form", apply)
+
+
+@clinician_required
+@require_POST
+def record_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def apply(patient, clinician, data, today):
+        row, row_id = data["row"]
+        return plan_service.record_correct(
+            patient=patient,
+            clinician=clinician,
+            row=row,
+            row_id=row_id,
+            today=today,
+            request_key=data["request_key"],
+        )
+
+    return _change(request, pk, RecordCorrectionForm, "correction_form", apply)
 
 
 @clinician_required

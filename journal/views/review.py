@@ -51,6 +51,7 @@ def roster(request: AuthenticatedRequest) -> HttpResponse:
         "clinician": clinician,
         "rows": rows,
         "alerts": [row for row in sorted_roster(everyone) if row.alerts],
+        "needing_attention": [row for row in sorted_roster(everyone) if row.record.problems],
         "order_summary": _order_summary(len(rows), sort, descending, phase_is, flagged),
         "whole_clinic": whole_clinic,
         "query": request.GET.urlencode(),

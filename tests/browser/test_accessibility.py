@@ -69,3 +69,39 @@ def test_no_accessibility_violations(request, demo, screen):
     log_in(page, "admin.okafor", DEMO_PASSWORD)
     found |= violations_on(page, clinic_admin_pages(demo))
     assert not found, found
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_a_record_that_needs_attention_is_told_and_corrected_without_violations(request, demo, screen):
+    """Rows stored outside their dates (before the bounds, or by hand): each clinician page
+    still opens, says what needs attention, and the plan page corrects it, keyboard alone."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from journal.models import DoseStep, LdnPause
+    from tests.browser.conftest import screenshot
+    from tests.factories import unchecked_rows
+
+    plan = demo.plans.get(status="active")
+    with unchecked_rows():
+        DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
+        LdnPause.objects.create(
+            patient=demo,
+            start_date=dt.date(1, 1, 1),
+            end_date=dt.date(9999, 12, 30),
+            reason="x",
+            created_by=plan.prescriber,
+        )
+    page = request.getfixturevalue(screen)
+    log_in(page, "dr.rivera", DEMO_PASSWORD)
+    found = violations_on(page, [reverse("roster"), *clinician_pages(demo)])
+    assert not found, found
+    page.goto(reverse("plan_manage", args=[demo.pk]))
+    notice = page.get_by_test_id("needs-attention")
+    assert "The pause from 0001-01-01 to 9999-12-30 is outside" in notice.inner_text()
+    screenshot(page, f"needs-attention-plan-{screen}")
+    for _ in range(2):
+        page.get_by_role("button", name="Remove this").first.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    assert page.get_by_test_id("needs-attention").count() == 0

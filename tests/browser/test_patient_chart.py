@@ -176,3 +176,29 @@ def test_patient_sees_own_chart_on_a_phone(phone, demo):
     assert shown_days(phone) == 182
     no_violations_in_my_sections(phone)
     screenshot(phone, "patient-chart-anna-phone")
+
+
+def test_a_symptom_name_and_a_side_effect_in_the_patients_words_are_text_not_links(desktop, demo):
+    """plotly draws <b> and <a href> in the text it is given: a symptom name or a patient's
+    own words were styled and became links to another site."""
+    anna = demo["anna"]
+    link = '<a href="https://example.org/">click</a>'
+    symptom = anna.tracked_symptoms.get(name="Pain")
+    symptom.name = f"Pain {link}"
+    symptom.save()
+    entry = DailyEntry.objects.filter(patient=anna).latest("entry_date")
+    entry.side_effects.create(kind="other", severity="mild", other_text=f"<b>dizzy</b> {link}")
+    open_patient(desktop, "dr.rivera", anna)
+    chart = desktop.locator(".chart")
+    assert chart.locator("a").count() == 0
+    assert chart.locator("b").count() == 0
+    titles = chart.locator(".annotation-text").all_text_contents()
+    assert f"Pain {link}" in " ".join(titles)
+    # The hover names the measure (from the trace's meta), as typed.
+    desktop.get_by_role("button", name="8 weeks").click()  # days with scores all across
+    chart.scroll_into_view_if_needed()
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    for fraction in (0.5, 0.6):
+        desktop.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+    expect(chart.locator(".hoverlayer")).to_contain_text(f"Pain {link}")
+    assert chart.locator(".hoverlayer a").count() == 0

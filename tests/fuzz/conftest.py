@@ -77,7 +77,11 @@ def world(clinic, carol, ada, alice) -> World:
     medication = Medication.objects.create(patient=alice, name="Levothyroxine", started_on=today - 100 * DAY)
     nina = make_patient(clinic, name="Nina", clinicians=(carol,), time_zone="Europe/London")
     screening_record(
-        patient=nina, clinician=carol, answers=ScreeningAnswers(yes=frozenset()), start_date=today
+        patient=nina,
+        clinician=carol,
+        answers=ScreeningAnswers(yes=frozenset()),
+        start_date=today,
+        today=today,
     )
     _, link = clinician_add(
         admin=ada, first_name="Dana", last_name="New", username="dana", email="", is_clinic_admin=False

@@ -22,10 +22,11 @@ from journal.selectors.records import (
     period_of,
     safety_of,
     schedule_of,
+    schedule_with_problems,
     schedules_for,
     screening_answers_for,
 )
-from tests.factories import log_days, make_entry, make_plan
+from tests.factories import log_days, make_entry, make_plan, unchecked_rows
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -84,6 +85,32 @@ def test_schedule_of_one_patient(alice, carol, django_assert_num_queries):
     with django_assert_num_queries(2):  # steps, pauses
         schedule = schedule_of(alice)
     assert schedule.first_dose == TODAY - 30 * DAY
+
+
+def test_a_stored_date_out_of_the_calendar_is_read_within_the_treatment_span(alice, carol):
+    plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
+    with unchecked_rows():
+        plan.steps.update(start_date=dt.date(1, 1, 1))
+    assert schedule_of(alice).first_dose == dt.date(2000, 1, 1)
+
+
+def test_schedule_with_problems_names_the_rows_outside_the_patients_window(
+    alice, carol, django_assert_num_queries
+):
+    plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5"), (TODAY + 800 * DAY, "3")])
+    with django_assert_num_queries(2):  # steps, pauses
+        schedule, problems = schedule_with_problems(alice, TODAY)
+    assert schedule.first_dose == TODAY - 30 * DAY
+    assert [(problem.row, problem.row_id) for problem in problems] == [("step", plan.steps.last().pk)]
+    assert "dated 2028-08-23 is outside 2025-06-15 to 2028-06-14" in problems[0].message
+
+
+def test_patient_files_carry_the_problems_of_the_stored_record(alice, carol):
+    make_plan(alice, carol, [(TODAY, "1.5")])
+    with unchecked_rows():
+        make_entry(alice, dt.date(1999, 12, 31))
+    (problem,) = patient_files([alice])[alice.pk].record.problems
+    assert (problem.row, problem.row_id) == ("entries", None)
 
 
 # --- medication_periods_for, screening_answers_for, safety_of -------------------------------------

@@ -117,6 +117,26 @@ def test_an_invalid_patient_is_not_created(carol):
     assert not AuditEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "lists",
+    [
+        {"new_conditions": ["c" * 121]},
+        {"new_symptoms": ["s" * 121]},
+        {"medications": ["m" * 201]},
+        {"new_conditions": [f"c{n}" for n in range(21)]},
+        {"new_symptoms": [f"s{n}" for n in range(13)]},
+        {"medications": [f"m{n}" for n in range(31)]},
+    ],
+    ids=["long condition", "long symptom", "long medicine", "21 conditions", "13 symptoms", "31 medicines"],
+)
+def test_every_list_of_an_invitation_and_each_of_its_names_has_a_bound(carol, lists):
+    with pytest.raises(ValidationError):
+        patient_invite(clinician=carol, name="Nora", time_zone="UTC", **lists)
+    assert not Patient.objects.exists()
+    assert not Symptom.objects.filter(clinic=carol.clinic).exists()
+    assert not Medication.objects.exists()
+
+
 def test_invitation_for_token(newcomer, carol, django_assert_num_queries):
     token = invitation_create(patient=newcomer, clinician=carol)
     with django_assert_num_queries(1):  # the invitation with its patient, by the token's hash

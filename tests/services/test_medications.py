@@ -93,3 +93,27 @@ def test_a_stop_before_the_start_writes_nothing(on_ldn):
     medication.refresh_from_db()
     assert medication.stopped_on is None
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda patient, med: medication_add(
+            patient=patient, actor=patient.user, name="X", started_on=TODAY + DAY
+        ),
+        lambda patient, med: medication_add(
+            patient=patient, actor=patient.user, name="X", started_on=dt.date(1, 1, 1)
+        ),
+        lambda patient, med: medication_stop(medication=med, actor=patient.user, stopped_on=TODAY + DAY),
+        lambda patient, med: medication_stop(medication=med, actor=patient.user, stopped_on=dt.date(1, 1, 1)),
+    ],
+    ids=["started tomorrow", "started in year 1", "stopped tomorrow", "stopped in year 1"],
+)
+def test_a_medicines_dates_lie_from_1900_to_today(on_ldn, change):
+    medication = Medication.objects.create(patient=on_ldn, name="Vitamin D")
+    with pytest.raises(ValidationError):
+        change(on_ldn, medication)
+    medication.refresh_from_db()
+    assert medication.stopped_on is None
+    assert list(Medication.objects.values_list("name", flat=True)) == ["Vitamin D"]
+    assert not AuditEvent.objects.exists()

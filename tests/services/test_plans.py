@@ -25,12 +25,13 @@ from journal.services.plans import (
     plan_step_back,
     plan_switch_to_morning,
     plan_taper_and_end,
+    record_correct,
     screening_record,
     screening_to_use,
     start_findings,
     step_edit_findings,
 )
-from tests.factories import make_plan
+from tests.factories import make_plan, unchecked_rows
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # Monday 2 March 2026
 TODAY = NOW.date()
@@ -92,7 +93,12 @@ def create(patient, clinician, steps, **fields) -> TitrationPlan:
 def test_screening_record_saves_the_answers_and_audits_the_findings(alice, carol):
     answers = ScreeningAnswers(yes=frozenset({"thyroid_medication", "naltrexone_hypersensitivity"}))
     screening = screening_record(
-        patient=alice, clinician=carol, answers=answers, start_date=TODAY + 7 * DAY, notes="Levothyroxine"
+        patient=alice,
+        clinician=carol,
+        answers=answers,
+        start_date=TODAY + 7 * DAY,
+        today=TODAY,
+        notes="Levothyroxine",
     )
     screening.refresh_from_db()
     assert screening.thyroid_medication is True
@@ -113,7 +119,9 @@ def test_screening_record_saves_the_answers_and_audits_the_findings(alice, carol
 
 
 def test_a_clear_screening_is_audited_as_having_no_findings(alice, carol):
-    screening_record(patient=alice, clinician=carol, answers=ScreeningAnswers(), start_date=TODAY)
+    screening_record(
+        patient=alice, clinician=carol, answers=ScreeningAnswers(), start_date=TODAY, today=TODAY
+    )
     assert last_event(alice).summary == "Safety screening for a start on 2026-03-02: no findings."
     assert last_event(alice).details["findings"] == []
 
@@ -121,7 +129,12 @@ def test_a_clear_screening_is_audited_as_having_no_findings(alice, carol):
 def test_an_invalid_screening_saves_nothing(alice, carol):
     with pytest.raises(ValidationError):
         screening_record(
-            patient=alice, clinician=carol, answers=ScreeningAnswers(), start_date=TODAY, notes="x" * 2001
+            patient=alice,
+            clinician=carol,
+            answers=ScreeningAnswers(),
+            start_date=TODAY,
+            today=TODAY,
+            notes="x" * 2001,
         )
     assert not Screening.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -701,6 +714,7 @@ def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol)
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="surgery",
+        today=TODAY,
     )
     assert findings == []
     assert (pause.start_date, pause.end_date, pause.reason, pause.created_by) == (
@@ -712,7 +726,7 @@ def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol)
     event = last_event(plan.patient)
     assert event.kind == AuditEvent.Kind.LDN_PAUSED
     assert event.summary == "LDN paused 2026-03-05 to 2026-03-07: surgery"
-    assert event.details == {"pause": pause.pk, "resumes_on": "2026-03-08", "findings": []}
+    assert event.details == {"pause": pause.pk, "late_reason": "", "resumes_on": "2026-03-08", "findings": []}
     plan.patient.refresh_from_db()
     assert plan.patient.plan_changed_at == NOW
 
@@ -725,6 +739,7 @@ def test_a_pause_is_never_refused_but_an_opioid_at_the_resumption_is_returned_an
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="surgery",
+        today=TODAY,
     )
     assert codes(findings) == [("block", "opioid_current")]
     event = last_event(plan.patient)
@@ -742,6 +757,7 @@ def test_notes_at_the_resumption_are_left_out(plan, carol):
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="trip",
+        today=TODAY,
     )
     assert findings == []
 
@@ -754,6 +770,7 @@ def test_a_pause_that_ends_before_it_starts_saves_nothing(plan, carol):
             start_date=TODAY + 5 * DAY,
             end_date=TODAY + 3 * DAY,
             reason="x",
+            today=TODAY,
         )
     assert not LdnPause.objects.exists()
     assert kinds(plan.patient) == []
@@ -766,6 +783,7 @@ def test_ldn_pause_record_is_applied_once_per_request_key(plan, carol):
         "start_date": TODAY + 3 * DAY,
         "end_date": TODAY + 5 * DAY,
         "reason": "surgery",
+        "today": TODAY,
         "request_key": "k",
     }
     first, _ = ldn_pause_record(**arguments)
@@ -774,6 +792,168 @@ def test_ldn_pause_record_is_applied_once_per_request_key(plan, carol):
     assert findings == []
     assert LdnPause.objects.count() == 1
     assert kinds(plan.patient) == [AuditEvent.Kind.LDN_PAUSED]
+
+
+# --- dates and sizes every change is bounded to -------------------------------------------------
+
+FAR = dt.date(9999, 12, 31)
+EARLY = dt.date(1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda plan, carol: plan_step_back(
+            plan=plan, clinician=carol, start_date=FAR, shift_days=0, today=TODAY
+        ),
+        lambda plan, carol: plan_switch_to_morning(plan=plan, clinician=carol, start_date=FAR, today=TODAY),
+        lambda plan, carol: plan_taper_and_end(plan=plan, clinician=carol, ended_on=FAR, today=TODAY),
+        lambda plan, carol: plan_hold(plan=plan, clinician=carol, days=90 * 20, today=TODAY),
+        lambda plan, carol: plan_step_back(
+            plan=plan, clinician=carol, start_date=TODAY + DAY, shift_days=91, today=TODAY
+        ),
+        lambda plan, carol: ldn_pause_record(
+            patient=plan.patient, clinician=carol, start_date=TODAY, end_date=FAR, reason="x", today=TODAY
+        ),
+        lambda plan, carol: ldn_pause_record(
+            patient=plan.patient,
+            clinician=carol,
+            start_date=EARLY,
+            end_date=TODAY,
+            reason="x",
+            late_reason="typed late",
+            today=TODAY,
+        ),
+    ],
+    ids=[
+        "step back in 9999",
+        "morning in 9999",
+        "end in 9999",
+        "hold of 1,800 days",
+        "later steps moved 91 days",
+        "pause to 9999",
+        "pause from year 1",
+    ],
+)
+def test_no_change_writes_a_date_outside_the_window_or_a_number_outside_its_range(plan, carol, change):
+    before = steps_of(plan)
+    with pytest.raises(ValidationError):
+        change(plan, carol)
+    assert steps_of(plan) == before
+    assert TitrationPlan.objects.get().ended_on is None
+    assert not LdnPause.objects.exists()
+    assert kinds(plan.patient) == []
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ([(FAR, "0.5")], "The first dose, 9999-12-31, is after 2028-03-01"),
+        ([(TODAY, "0.5"), (EARLY, "1")], "A step, 0001-01-01, is before 2025-03-02"),
+    ],
+)
+def test_a_plan_lies_in_the_patients_window(screened, carol, steps, message):
+    with pytest.raises(ValidationError) as refusal:
+        create(screened, carol, steps)
+    assert message in " ".join(refusal.value.messages)
+    assert not TitrationPlan.objects.exists()
+
+
+def test_a_plan_has_at_most_60_steps(screened, carol):
+    steps = [(TODAY + n * DAY, "1") for n in range(61)]
+    refused(lambda: create(screened, carol, steps), "At most 60 steps: this plan has 61.")
+    assert not TitrationPlan.objects.exists()
+
+
+def test_a_pause_begun_before_today_needs_a_reason_for_recording_it_late(plan, carol):
+    arguments = {"patient": plan.patient, "clinician": carol, "start_date": TODAY - 3 * DAY}
+    arguments |= {"end_date": TODAY + DAY, "reason": "surgery", "today": TODAY}
+    with pytest.raises(ValidationError) as refusal:
+        ldn_pause_record(**arguments)
+    assert refusal.value.message_dict == {
+        "late_reason": [
+            "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
+            "marks those days as paused."
+        ]
+    }
+    pause, _ = ldn_pause_record(**arguments, late_reason="The patient phoned after the operation")
+    assert pause.late_reason == "The patient phoned after the operation"
+    event = last_event(plan.patient)
+    assert event.summary == (
+        "LDN paused 2026-02-27 to 2026-03-03: surgery. Recorded afterwards, on 2026-03-02: "
+        "The patient phoned after the operation"
+    )
+    assert event.details["late_reason"] == "The patient phoned after the operation"
+
+
+# --- record_correct ---------------------------------------------------------------------------------
+
+
+def test_record_correct_removes_a_step_outside_the_window_and_audits_it(plan, carol):
+    with unchecked_rows():
+        stray = DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
+    summary = record_correct(patient=plan.patient, clinician=carol, row="step", row_id=stray.pk, today=TODAY)
+    assert summary.startswith("Record corrected: The step of 1.5 mg dated 9999-12-31 is outside ")
+    assert summary.endswith("; step removed.")
+    assert not DoseStep.objects.filter(pk=stray.pk).exists()
+    event = last_event(plan.patient)
+    assert (event.kind, event.summary, event.details) == (
+        AuditEvent.Kind.RECORD_CORRECTED,
+        summary,
+        {"row": "step", "row_id": stray.pk},
+    )
+    plan.patient.refresh_from_db()
+    assert plan.patient.plan_changed_at == NOW
+
+
+def test_a_plan_left_without_steps_has_no_start(plan, carol):
+    plan.steps.exclude(pk=plan.steps.first().pk).delete()
+    with unchecked_rows():
+        plan.steps.update(start_date=dt.date(1, 1, 1))
+        TitrationPlan.objects.filter(pk=plan.pk).update(starts_on=dt.date(1, 1, 1))
+    record_correct(patient=plan.patient, clinician=carol, row="step", row_id=plan.steps.get().pk, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.starts_on is None
+
+
+def test_record_correct_clears_an_end_date_outside_the_window(plan, carol):
+    TitrationPlan.objects.filter(pk=plan.pk).update(ended_on=TODAY + 5000 * DAY)
+    record_correct(patient=plan.patient, clinician=carol, row="plan_end", row_id=plan.pk, today=TODAY)
+    plan.refresh_from_db()
+    assert plan.ended_on is None
+
+
+def test_record_correct_removes_a_pause_outside_the_window(plan, carol):
+    pause = LdnPause.objects.create(
+        patient=plan.patient, start_date=TODAY, end_date=TODAY + 5000 * DAY, reason="x", created_by=carol
+    )
+    record_correct(
+        patient=plan.patient, clinician=carol, row="pause", row_id=pause.pk, today=TODAY, request_key="k"
+    )
+    assert not LdnPause.objects.exists()
+    record_correct(
+        patient=plan.patient, clinician=carol, row="pause", row_id=pause.pk, today=TODAY, request_key="k"
+    )
+    assert kinds(plan.patient) == [AuditEvent.Kind.RECORD_CORRECTED]
+
+
+def test_record_correct_leaves_rows_within_the_window_alone(plan, carol):
+    step = plan.steps.first()
+    refused(
+        lambda: record_correct(
+            patient=plan.patient, clinician=carol, row="step", row_id=step.pk, today=TODAY
+        ),
+        "That row is within the record's dates: there is nothing to correct.",
+    )
+    assert DoseStep.objects.filter(pk=step.pk).exists()
+    assert kinds(plan.patient) == []
+
+
+def test_a_change_waits_until_the_plan_is_corrected(plan, carol):
+    with unchecked_rows():
+        DoseStep.objects.create(plan=plan, start_date=dt.date(1, 1, 1), dose_mg=Decimal("1"))
+    with pytest.raises(ValidationError, match="needs attention first: its step dated 0001-01-01"):
+        plan_hold(plan=plan, clinician=carol, days=7, today=TODAY)
 
 
 # --- plan_acknowledge -------------------------------------------------------------------------------

@@ -1,0 +1,332 @@
+"""Bounds on what a person or an address can send: the window of every date a person can
+type, the range of every number, the length of every text and list — in one place, each
+with its reason.
+
+Forms show these bounds as field errors, services refuse with a ValidationError, the
+database holds the fixed spans and ranges (CheckConstraints), and the rulebook lists every
+bound with its reason (`INPUT_RULES`).
+
+Rows stored before these bounds, or outside them by hand, must not break a page: the
+schedule reads every date within `TREATMENT_SPAN` (`DateWindow.clamp`), so no date sum can
+leave the calendar and no series runs for centuries, and `record_problems` names each such
+row for the clinician, who can correct it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from journal.findings import Level, Rule, rule_table
+from journal.vocabulary import format_mg
+
+if TYPE_CHECKING:  # the schedule reads its dates through this module: no import at run time
+    from journal.schedule import PausePeriod, PlanRecord
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates from `first` to `last` (both included), and why a date outside is refused:
+    `too_early` and `too_late` finish the sentence "… is before <first>: "."""
+
+    first: dt.date
+    last: dt.date
+    too_early: str = ""
+    too_late: str = ""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.first <= day <= self.last
+
+    def clamp(self, day: dt.date) -> dt.date:
+        """The nearest date within the window."""
+        return min(max(day, self.first), self.last)
+
+    def problem(self, day: dt.date, what: str) -> str | None:
+        """Why `day` (named `what`, e.g. "The first dose") is refused; None when it is within."""
+        if day < self.first:
+            return f"{what}, {day.isoformat()}, is before {self.first.isoformat()}: {self.too_early}."
+        if day > self.last:
+            return f"{what}, {day.isoformat()}, is after {self.last.isoformat()}: {self.too_late}."
+        return None
+
+    @property
+    def words(self) -> str:
+        return f"{self.first.isoformat()} to {self.last.isoformat()}"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+# Every treatment date the app stores (plans, steps, pauses, diary entries) lies in this span,
+# and the database holds it (CheckConstraints). LDN Journal keeps records from 2000 on; the
+# span is wide enough for any real course and narrow enough that no date sum leaves the calendar.
+TREATMENT_SPAN = DateWindow(
+    dt.date(2000, 1, 1),
+    dt.date(2099, 12, 31),
+    "LDN Journal keeps treatment records from 2000 on",
+    "LDN Journal keeps treatment records up to 2099",
+)
+# A plan's end is the first day with nothing prescribed: at most the day after the span.
+END_SPAN = DateWindow(
+    TREATMENT_SPAN.first + dt.timedelta(days=1),
+    TREATMENT_SPAN.last + dt.timedelta(days=1),
+    TREATMENT_SPAN.too_early,
+    TREATMENT_SPAN.too_late,
+)
+# Medicines and opioid use before LDN may go back decades.
+HISTORY_SPAN = DateWindow(
+    dt.date(1900, 1, 1),
+    dt.date(2099, 12, 31),
+    "no one alive started a medicine before 1900",
+    "LDN Journal keeps records up to 2099",
+)
+LOOKBACK_DAYS = 365  # a course begun before the patient joined may be recorded this far back
+HORIZON_DAYS = 2 * 365  # how far ahead a clinician may date a plan, a pause or a screening
+
+
+def record_window(opened_on: dt.date, today: dt.date) -> DateWindow:
+    """The dates a clinician may write for one patient's plans, steps, pauses and planned
+    first dose: from a year before the patient's record was opened (`opened_on`, their local
+    date) to two years after `today`."""
+    opened = TREATMENT_SPAN.clamp(min(opened_on, today))
+    return DateWindow(
+        TREATMENT_SPAN.clamp(opened - dt.timedelta(days=LOOKBACK_DAYS)),
+        TREATMENT_SPAN.clamp(today + dt.timedelta(days=HORIZON_DAYS)),
+        "a plan or pause goes back at most a year before the patient's record was opened",
+        "a plan or pause is written at most two years ahead",
+    )
+
+
+def taken_window(today: dt.date) -> DateWindow:
+    """The dates a medicine may have been started or stopped on: not after today."""
+    return DateWindow(
+        HISTORY_SPAN.first,
+        today,
+        HISTORY_SPAN.too_early,
+        "a medicine is listed once it is taken, and stopped once it is stopped",
+    )
+
+
+def opioid_window(today: dt.date) -> DateWindow:
+    """The dates a screening's last opioid dose may be on: a planned stop may lie ahead."""
+    return DateWindow(
+        HISTORY_SPAN.first,
+        today + dt.timedelta(days=HORIZON_DAYS),
+        HISTORY_SPAN.too_early,
+        "a planned last dose is at most two years ahead",
+    )
+
+
+def export_window(today: dt.date) -> DateWindow:
+    """The dates an export may cover: the treatment span, up to today."""
+    return DateWindow(TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, "the latest date is today")
+
+
+LATE_PAUSE_NEEDS_REASON = (
+    "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
+    "marks those days as paused."
+)
+
+# The longest run of days one export, chart or dose calendar works through (three years).
+SERIES_MAX_DAYS = 3 * 365 + 1
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+DOSE_DECIMALS = 3  # 0.001 mg, the smallest dose used [003]
+DOSE_MAX_MG = Decimal("16")  # the highest LDN dose in the literature [003]
+INCREMENT_MAX_MG = DOSE_MAX_MG  # a step up
+STRENGTH_MAX_MG = DOSE_MAX_MG  # in one capsule, or one mL of liquid
+CHANGE_DAYS_MAX = 90  # a step interval, a hold, a move of later steps
+PLAN_STEPS_MAX = 60  # steps of one plan
+ID_MAX = 2**63 - 1  # the largest row id both databases store
+NUMBER_MAX_CHARS = 20  # a number typed into a form
+
+
+def row_id(text: str) -> int | None:
+    """A row id as a form or an address sends it: ASCII digits, from 1 to `ID_MAX`."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(ID_MAX)):
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
+
+
+def typed_number(text: str) -> Decimal | None:
+    """The number a person typed, or None when it is none a dose, strength or step could be:
+    not a finite number, longer than `NUMBER_MAX_CHARS`, or more than nine digits before or
+    after the point (1e99999999 would overflow every sum and every shown figure)."""
+    if len(text) > NUMBER_MAX_CHARS:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and -9 <= value.adjusted() < 9 else None
+
+
+# --- texts and lists ----------------------------------------------------------------------------
+
+NAME_MAX_CHARS = 120  # a condition's or a symptom's name
+MEDICINE_MAX_CHARS = 200  # a medicine's name or dose, a reason, a note
+CONDITIONS_MAX = 20  # conditions of one patient, chosen and typed
+SYMPTOMS_MAX = 12  # tracked symptoms of one patient: each is a panel of the chart
+MEDICINES_MAX = 30  # medicines typed in one form
+
+
+def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
+    """Why a typed list (`what`: "conditions") is refused: too many items, or one too long."""
+    if len(items) > most:
+        return f"At most {most} {what}: this list has {len(items)}."
+    long = next((item for item in items if len(item) > max_chars), None)
+    if long is not None:
+        return f"“{long[:40]}…” is longer than {max_chars} characters: shorten it."
+    return None
+
+
+# An invitation's lists, each of every name chosen and typed: (most names, longest name, words).
+INVITATION_LISTS = {
+    "conditions": (CONDITIONS_MAX, NAME_MAX_CHARS, "conditions"),
+    "symptoms": (SYMPTOMS_MAX, NAME_MAX_CHARS, "tracked symptoms"),
+    "medications": (MEDICINES_MAX, MEDICINE_MAX_CHARS, "medicines"),
+}
+
+
+def invitation_problems(**lists: Sequence[str]) -> dict[str, str]:
+    """What is wrong with an invitation's lists (`conditions`, `symptoms`, `medications`:
+    the names of every one chosen and typed), by list; empty when nothing is."""
+    problems = {}
+    for kind, names in lists.items():
+        most, max_chars, what = INVITATION_LISTS[kind]
+        if problem := list_problem(names, most=most, max_chars=max_chars, what=what):
+            problems[kind] = problem
+    return problems
+
+
+INPUT_RULES: dict[str, Rule] = rule_table(
+    Rule(
+        "record_window",
+        Level.REFUSE,
+        "A date of a plan, a step, a pause, a plan's end or a planned first dose more than a "
+        "year before the patient's record was opened, or more than two years ahead.",
+        "A course begun before the patient joined can be recorded; a plan is reviewed within "
+        "months [003], so a date years away is a mistyped year (the app's own rule).",
+    ),
+    Rule(
+        "backdated_pause",
+        Level.REFUSE,
+        "A pause whose first day is before today, without a reason for recording it afterwards.",
+        "A pause takes the dose off its days: recorded afterwards, it changes what the CSV says "
+        "was prescribed on days already past, so the reason is kept with the pause, in the "
+        "audit log and in the CSV's pause column (the app's own rule).",
+    ),
+    Rule(
+        "history_window",
+        Level.REFUSE,
+        "A medicine started or stopped before 1900 or after today; a last opioid dose before "
+        "1900 or more than two years ahead.",
+        "A medicine is listed once it is taken; a planned last opioid dose may lie ahead of "
+        "the screening (the app's own rule).",
+    ),
+    Rule(
+        "export_range",
+        Level.REFUSE,
+        f"An export before {TREATMENT_SPAN.first.isoformat()}, after today or longer than "
+        f"{SERIES_MAX_DAYS} days.",
+        "An export streams one row per patient and day; longer ranges go in parts (the app's own rule).",
+    ),
+    Rule(
+        "plan_size",
+        Level.REFUSE,
+        f"A plan of more than {PLAN_STEPS_MAX} steps; a step up above {INCREMENT_MAX_MG} mg or "
+        f"with more than {DOSE_DECIMALS} decimals; a strength above {STRENGTH_MAX_MG} mg; an "
+        f"interval, hold or move of more than {CHANGE_DAYS_MAX} days.",
+        "Even the gentlest template reaches its target in a few steps [000, 003]: more steps, "
+        "finer amounts or longer intervals are a mistyped number, and the preview would draw "
+        "every step (the app's own rule).",
+    ),
+    Rule(
+        "list_size",
+        Level.REFUSE,
+        f"More than {CONDITIONS_MAX} conditions, {SYMPTOMS_MAX} tracked symptoms or "
+        f"{MEDICINES_MAX} medicines in one form; a name longer than {NAME_MAX_CHARS} "
+        f"(condition, symptom) or {MEDICINE_MAX_CHARS} characters (medicine).",
+        "Each tracked symptom is a panel of the chart and a column of the CSV; longer names do "
+        "not fit the database (the app's own rule).",
+    ),
+    Rule(
+        "record_needs_attention",
+        Level.WARN,
+        "A stored step, plan end, pause or diary entry dated outside the patient's window "
+        "(saved before these bounds, or by hand).",
+        "The pages read such a date as the nearest date from 2000 to 2099, so they still "
+        "open; the clinician corrects the record (the app's own rule).",
+    ),
+)
+
+
+# --- rows already stored ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One stored row outside its window. `row` names it for a correction ("step", "pause",
+    "plan_end"; "entries" cannot be corrected by a clinician) and `row_id` is its id."""
+
+    row: str
+    row_id: int | None
+    message: str
+
+    @property
+    def reason(self) -> str:
+        return INPUT_RULES["record_needs_attention"].reason
+
+    @property
+    def key(self) -> str:
+        """The value a correction form posts: "step:12"."""
+        return f"{self.row}:{self.row_id}"
+
+    @property
+    def correction(self) -> str | None:
+        """The button's words, when the clinician can correct the row."""
+        return CORRECTIONS.get(self.row)
+
+
+CORRECTIONS = {"step": "Remove this step", "pause": "Remove this pause", "plan_end": "Clear this end date"}
+
+
+def record_problems(
+    *,
+    plans: Iterable[PlanRecord],
+    pauses: Iterable[PausePeriod],
+    entry_days: Iterable[dt.date],
+    window: DateWindow,
+) -> tuple[RecordProblem, ...]:
+    """Every stored step, plan end and pause dated outside `window` (the patient's
+    `record_window`), and the diary entries dated outside it (one problem for them all)."""
+    outside = f"outside {window.words}, the dates this patient's record may have"
+    problems = []
+    for plan in plans:
+        for step in plan.steps:
+            if step.start_date not in window:
+                day = step.start_date.isoformat()
+                message = f"The step of {format_mg(step.dose_mg)} mg dated {day} is {outside}."
+                problems.append(RecordProblem("step", step.step_id, message))
+        if plan.ended_on is not None and plan.ended_on not in window:
+            message = f"A plan's end date, {plan.ended_on.isoformat()}, is {outside}."
+            problems.append(RecordProblem("plan_end", plan.plan_id, message))
+    for pause in pauses:
+        if pause.start_date not in window or pause.end_date not in window:
+            message = (
+                f"The pause from {pause.start_date.isoformat()} to {pause.end_date.isoformat()} is {outside}."
+            )
+            problems.append(RecordProblem("pause", pause.pause_id, message))
+    stray = sorted(day for day in entry_days if day not in window)
+    if stray:
+        message = (
+            f"{len(stray)} diary entr{'y is' if len(stray) == 1 else 'ies are'} dated {outside} "
+            f"(from {stray[0].isoformat()}); the chart does not show them. An administrator can correct them."
+        )
+        problems.append(RecordProblem("entries", None, message))
+    return tuple(problems)
