@@ -3,7 +3,9 @@ and on a desktop screen, with the demo clinic's data in it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD
-from journal.models import Patient
-from tests.browser.conftest import log_in
+from journal.models import DoseStep, LdnPause, Patient
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import unchecked_rows
 
 
 def patient_pages() -> list[str]:
@@ -75,13 +78,6 @@ def test_no_accessibility_violations(request, demo, screen):
 def test_a_record_that_needs_attention_is_told_and_corrected_without_violations(request, demo, screen):
     """Rows stored outside their dates (before the bounds, or by hand): each clinician page
     still opens, says what needs attention, and the plan page corrects it, keyboard alone."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from journal.models import DoseStep, LdnPause
-    from tests.browser.conftest import screenshot
-    from tests.factories import unchecked_rows
-
     plan = demo.plans.get(status="active")
     with unchecked_rows():
         DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
