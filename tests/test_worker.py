@@ -61,6 +61,19 @@ def test_the_heartbeat_is_written_at_most_every_ten_seconds(db, monkeypatch):
     assert len(writes) == 2
 
 
+def test_housekeeping_runs_when_the_worker_starts_then_hourly(db, monkeypatch):
+    worker = HeartbeatWorker(interval=1, once=False)
+    runs = []
+    monkeypatch.setattr(worker_command, "housekeeping", lambda **kwargs: runs.append(kwargs))
+    worker.beat()
+    worker.last_beat = time.monotonic() - worker_command.HEARTBEAT_EVERY
+    worker.beat()  # a heartbeat, but not yet an hour
+    assert len(runs) == 1
+    worker.last_housekeeping = time.monotonic() - worker_command.HOUSEKEEPING_EVERY
+    worker.beat()
+    assert len(runs) == 2
+
+
 @pytest.mark.parametrize("option", ["--interval=-1", "--interval=nan"])
 def test_a_bad_interval_is_refused(option):
     with pytest.raises(Exception, match="interval"):

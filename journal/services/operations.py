@@ -1,5 +1,5 @@
-"""What the app's operations write: the background worker's heartbeat, and the queue's repair
-when a worker died in the middle of a task."""
+"""What the app's operations write: the background worker's heartbeat, the queue's repair
+when a worker died in the middle of a task, and the housekeeping the worker does every hour."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from journal.models import WorkerHeartbeat
+from journal.models import LoginSession, WorkerHeartbeat
 
 FORGET_WORKERS_AFTER = dt.timedelta(days=1)
 
@@ -42,3 +42,16 @@ def orphaned_tasks_requeue(*, now: dt.datetime) -> int:
     return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.READY, run_after=now
     )
+
+
+# Finished task rows are kept this long, to look into a failure; then they go.
+KEEP_FINISHED_TASKS = dt.timedelta(days=14)
+
+
+def housekeeping(*, now: dt.datetime) -> dict[str, int]:
+    """Delete expired sessions and finished task rows older than `KEEP_FINISHED_TASKS`: what
+    `clearsessions` and `prune_db_task_results` would do from cron, done by the worker instead.
+    Returns how many rows of each went."""
+    sessions, _ = LoginSession.objects.filter(expire_date__lt=now).delete()
+    tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP_FINISHED_TASKS).delete()
+    return {"sessions": sessions, "tasks": tasks}

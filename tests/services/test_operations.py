@@ -1,4 +1,5 @@
-"""journal.services.operations: the worker's heartbeat, and tasks whose worker died."""
+"""journal.services.operations: the worker's heartbeat, tasks whose worker died, and the hourly
+housekeeping."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from journal.models import WorkerHeartbeat
+from journal.models import LoginSession, WorkerHeartbeat
 from journal.services.mail import mail_queue
-from journal.services.operations import ORPHANED_AFTER, orphaned_tasks_requeue, worker_heartbeat
+from journal.services.operations import (
+    KEEP_FINISHED_TASKS,
+    ORPHANED_AFTER,
+    housekeeping,
+    orphaned_tasks_requeue,
+    worker_heartbeat,
+)
 
 NOW = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
@@ -70,3 +77,29 @@ def test_a_task_is_left_to_its_worker_while_either_may_be_alive(db, seen_ago, ru
         assert orphaned_tasks_requeue(now=timezone.now()) == 0
     task.refresh_from_db()
     assert task.status == TaskResultStatus.RUNNING
+
+
+def _finished_task(finished_at: dt.datetime) -> DBTaskResult:
+    mail = mail_queue(to="nora@example.org", subject="Hello", body="Hello Nora")
+    task = DBTaskResult.objects.get(args_kwargs__args=[mail.pk])
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=finished_at
+    )
+    return task
+
+
+def test_housekeeping_deletes_expired_sessions_and_old_finished_tasks_only(db):
+    LoginSession.objects.create(
+        session_key="expired", session_data="", expire_date=NOW - dt.timedelta(seconds=1)
+    )
+    LoginSession.objects.create(session_key="valid", session_data="", expire_date=NOW + dt.timedelta(days=1))
+    old = _finished_task(NOW - KEEP_FINISHED_TASKS - dt.timedelta(seconds=1))
+    recent = _finished_task(NOW - KEEP_FINISHED_TASKS + dt.timedelta(hours=1))
+    waiting = mail_queue(to="olga@example.org", subject="Hello", body="Hello Olga")
+
+    assert housekeeping(now=NOW) == {"sessions": 1, "tasks": 1}
+    assert list(LoginSession.objects.values_list("session_key", flat=True)) == ["valid"]
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert old.pk not in remaining
+    assert recent.pk in remaining
+    assert DBTaskResult.objects.filter(args_kwargs__args=[waiting.pk]).exists()

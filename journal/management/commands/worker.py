@@ -17,9 +17,10 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
-from journal.services.operations import orphaned_tasks_requeue, worker_heartbeat
+from journal.services.operations import housekeeping, orphaned_tasks_requeue, worker_heartbeat
 
 HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely enough to be no load
+HOUSEKEEPING_EVERY = 3600  # seconds
 
 
 class HeartbeatWorker(Worker):
@@ -40,13 +41,18 @@ class HeartbeatWorker(Worker):
         self.once = once
         self.started_at = timezone.now()
         self.last_beat: float | None = None
+        self.last_housekeeping: float | None = None
 
     def beat(self) -> None:
-        """Record the heartbeat, and put back in the queue the tasks of workers that died."""
+        """Record the heartbeat, put back in the queue the tasks of workers that died, and
+        (once an hour) delete expired sessions and old finished tasks."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
             self.last_beat = time.monotonic()
+        if self.last_housekeeping is None or time.monotonic() - self.last_housekeeping >= HOUSEKEEPING_EVERY:
+            housekeeping(now=timezone.now())
+            self.last_housekeeping = time.monotonic()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.beat()
