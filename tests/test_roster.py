@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import Screening
 from journal.schedule import DAY
+from journal.services.snapshots import snapshot_refresh
 from tests.factories import make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)
@@ -53,6 +55,7 @@ def test_a_patient_without_a_plan_has_a_link_to_the_next_step(client, clinic, ca
     link = 'Screen, then write a plan<span class="visually-hidden"> for Bob</span>'
     assert f'<a href="{screening_url}">{link}' in content
     Screening.objects.create(patient=bob, screened_by=carol)
+    snapshot_refresh(bob, timezone.now())  # what the screening service does
     content = client.get(reverse("roster")).content.decode()
     assert f'<a href="{reverse("plan_new", args=[bob.pk])}">Write a plan<span' in content
     assert reverse("plan_new", args=[alice.pk]) not in content  # Alice has a plan
