@@ -38,7 +38,8 @@ def next_midnight(zone: dt.tzinfo, day: dt.date) -> dt.datetime:
     return moment
 
 
-def _snapshot(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
+def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
+    """The stored form of a roster row computed at `now` (not saved)."""
     patient, current, adherence, main = row.patient, row.current, row.adherence, row.main
     new = row.since_review
     worst = min((flag.level.order for flag in row.flags), default=len(Level))
@@ -89,7 +90,7 @@ def snapshots_refresh(patient_ids: Iterable[int], now: dt.datetime) -> int:
             return 0
         rows = roster_rows(Patient.objects.filter(pk__in=ids), now)
         RosterSnapshot.objects.bulk_create(
-            [_snapshot(row, now) for row in rows],
+            [snapshot_of(row, now) for row in rows],
             update_conflicts=True,
             unique_fields=["patient"],
             update_fields=SNAPSHOT_FIELDS,

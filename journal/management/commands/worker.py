@@ -1,7 +1,8 @@
 """`manage.py worker`: the background worker. It runs the tasks queued in the database
 (django-tasks' database worker, `journal/tasks.py`) and records when it last looked for work,
 which the health endpoint reads; a task left running by a worker that died (kill -9) is put
-back in the queue by the next worker's heartbeat. Run one or more beside the app servers;
+back in the queue by the next worker's heartbeat, which also refreshes the roster's rows of
+patients whose local day has changed. Run one or more beside the app servers;
 Ctrl-C or SIGTERM stops it after the task it is running."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
 from journal.services.operations import orphaned_tasks_requeue, worker_heartbeat
+from journal.services.snapshots import snapshots_refresh_due
 
 HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely enough to be no load
 
@@ -42,10 +44,12 @@ class HeartbeatWorker(Worker):
         self.last_beat: float | None = None
 
     def beat(self) -> None:
-        """Record the heartbeat, and put back in the queue the tasks of workers that died."""
+        """Record the heartbeat, put back in the queue the tasks of workers that died, and
+        compute again the roster rows of patients past their local midnight."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
+            snapshots_refresh_due(now=timezone.now())
             self.last_beat = time.monotonic()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
