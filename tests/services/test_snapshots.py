@@ -4,6 +4,7 @@ in any time zone, with or without the worker's refresh."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zoneinfo
 from decimal import Decimal
@@ -257,10 +258,8 @@ def test_the_stored_row_equals_a_full_recomputation(db, clinic, carol, zone, his
             elif step[0] == "worker":
                 snapshots_refresh_due(now=timezone.now())
             else:
-                try:
+                with contextlib.suppress(ValidationError):  # a refused write writes nothing
                     _apply(step, whose, carol)
-                except ValidationError:
-                    pass  # refused: nothing written
             for each in (patient, other):
                 row = RosterSnapshot.objects.get(patient=each)
                 if row.fresh_until > timezone.now():
