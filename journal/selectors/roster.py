@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F, Max, OrderBy, QuerySet
+from django.db.models.functions import Coalesce, Lower
 
 from journal.advice import AdherenceCount
 from journal.assessment import (
@@ -137,8 +138,12 @@ PAGE_SIZE = 50
 
 
 def _ordering(field: str, ascending: bool) -> OrderBy:
-    column = F(f"snapshot__{field}")
+    column = _NAME if field == "name_key" else F(f"snapshot__{field}")
     return column.asc(nulls_first=True) if ascending else column.desc(nulls_last=True)
+
+
+# A patient whose row is not computed yet (it will be when shown) still sorts by name.
+_NAME = Coalesce(F("snapshot__name_key"), Lower("name"))
 
 
 def roster_patients(
@@ -157,7 +162,7 @@ def roster_patients(
     if flagged:
         kept = kept.filter(snapshot__flag_count__gt=0)
     keys = [_ordering(field, ascending != descending) for field, ascending in ROSTER_ORDERS.get(sort, ())]
-    return kept.order_by(*keys, "snapshot__name_key", "name", "pk")
+    return kept.order_by(*keys, _NAME, "name", "pk")
 
 
 def roster_lists(patients: QuerySet[Patient]) -> tuple[list[RosterSnapshot], list[RosterSnapshot]]:
