@@ -22,9 +22,10 @@ from journal.models import Patient, RosterSnapshot, Screening
 from journal.schedule import DAY
 from journal.selectors.roster import roster_patients, roster_rows
 from journal.services.entries import entry_save
+from journal.services.invitations import patient_invite
 from journal.services.medications import medication_add, medication_stop
 from journal.services.plans import ldn_pause_record, plan_create
-from journal.services.review import patient_mark_reviewed
+from journal.services.review import advice_dismiss, patient_mark_reviewed
 from journal.services.snapshots import (
     next_midnight,
     page_snapshots,
@@ -116,6 +117,21 @@ def test_each_write_refreshes_the_row_in_its_transaction(frozen, alice, carol):
     patient_mark_reviewed(patient=alice, clinician=carol, open_advice_keys=[])
     assert stored(alice)["new_entries"] == 0
     assert stored(alice) == recomputed(alice)
+
+
+@pytest.mark.frozen_at(START)
+def test_dismissing_advice_and_inviting_a_patient_refresh_their_rows(frozen, alice, carol):
+    make_plan(alice, carol, [(START.date() - 30 * DAY, "1.5")])
+    for back in range(14):
+        make_entry(alice, START.date() - back * DAY, dose_taken=False, scores={"Pain": 5})
+    snapshot_refresh(alice, timezone.now())
+    (row,) = roster_rows(Patient.objects.filter(pk=alice.pk))
+    cards = row.assessment.open_cards
+    assert stored(alice)["open_advice"] == len(cards) > 0
+    advice_dismiss(patient=alice, clinician=carol, card=cards[0], note="Away on holiday.")
+    assert stored(alice)["open_advice"] == len(cards) - 1
+    nora, _ = patient_invite(clinician=carol, name="Nora", time_zone="Europe/Paris")
+    assert stored(nora) == recomputed(nora)
 
 
 @pytest.mark.frozen_at(START)
