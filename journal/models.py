@@ -37,6 +37,9 @@ from journal.bounds import (
     TREATMENT_SPAN,
     DateWindow,
 )
+from journal.findings import Finding, Level
+from journal.response import ResponseClass
+from journal.schedule import PHASE_STYLES
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
 NOTES_MAX_CHARS = 2000
@@ -417,6 +420,81 @@ class WorkerHeartbeat(models.Model):
     worker_id = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
+
+
+class RosterSnapshot(models.Model):
+    """What the roster shows of one patient, stored: written by `services.snapshots` in the
+    same transaction as every write that changes it, and again after the patient's local
+    midnight (`fresh_until`), from the same record and assessment as the patient page. The
+    roster pages, filters and sorts these rows in the database."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    computed_at = models.DateTimeField()
+    computed_for = models.DateField(help_text="The patient's local date the row was computed for.")
+    fresh_until = models.DateTimeField(db_index=True, help_text="The patient's next local midnight.")
+    name_key = models.CharField(max_length=200)
+    dose_mg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    dose_phrase = models.CharField(max_length=100, blank=True)
+    first_plan = models.CharField(max_length=20, blank=True, help_text="View: what a patient needs next")
+    first_plan_words = models.CharField(max_length=100, blank=True)
+    day_on_ldn = models.IntegerField(null=True, blank=True)
+    first_dose = models.DateField(null=True, blank=True)
+    phase = models.CharField(max_length=20)
+    phase_rank = models.PositiveSmallIntegerField()
+    last_entry = models.DateField(null=True, blank=True)
+    adherence_taken = models.PositiveSmallIntegerField(default=0)
+    adherence_prescribed = models.PositiveSmallIntegerField(default=0)
+    adherence_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    adherence_rate = models.FloatField(null=True, blank=True)
+    main_class = models.CharField(max_length=20, blank=True)
+    main_measure = models.CharField(max_length=200, blank=True)
+    response_rank = models.PositiveSmallIntegerField()
+    open_advice = models.PositiveIntegerField()
+    new_entries = models.PositiveIntegerField()
+    new_side_effects = models.PositiveIntegerField()
+    new_advice = models.PositiveIntegerField()
+    safety_level = models.CharField(max_length=10, blank=True)
+    flags = models.JSONField(default=list, blank=True, help_text="The safety findings, most serious first.")
+    flag_rank = models.SmallIntegerField(help_text="Minus the worst flag's order: no flags sort first.")
+    flag_count = models.PositiveSmallIntegerField()
+    has_alerts = models.BooleanField()
+    problems = models.JSONField(
+        default=list, blank=True, help_text="What needs attention in the stored record."
+    )
+    has_problems = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(adherence_taken__lte=F("adherence_prescribed")),
+                name="snapshot_taken_within_prescribed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} on {self.computed_for}"
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(Finding(**finding) for finding in self.flags)
+
+    @property
+    def alerts(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.level is Level.BLOCK)
+
+    @property
+    def response_class(self) -> ResponseClass | None:
+        return ResponseClass(self.main_class) if self.main_class else None
+
+    @property
+    def phase_style(self) -> str:
+        return PHASE_STYLES.get(self.phase, "")
+
+    @property
+    def new_anything(self) -> bool:
+        return bool(self.new_entries or self.new_side_effects or self.new_advice)
 
 
 class PlanForm(models.TextChoices):

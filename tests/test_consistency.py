@@ -223,6 +223,28 @@ def roster(client, alice, carol, truth):
     check_html_safety(row, truth["safety"])
     alerts = "roster-alerts" in content
     assert alerts == bool(truth["safety"].alerts)
+    check_roster_row_against_the_patient_page(row, alice)
+
+
+def check_roster_row_against_the_patient_page(row: str, alice) -> None:
+    """The roster's stored row (`RosterSnapshot`) says what the patient page computes: the
+    main symptom's class, open advice, adherence over 14 days, day on LDN, what is new."""
+    overview = patient_overview(alice)
+    main, cards = overview.assessment.main, overview.assessment.open_cards
+    if main:
+        label = main.response.response_class.label
+        assert f'>{label}</span> <span class="muted">{main.measure.name}</span>' in row
+    else:
+        assert 'data-testid="main-symptom">—<' in row
+    advice = f'<span class="badge warn">{len(cards)}</span>' if cards else 'data-testid="open-advice">0<'
+    assert advice in row
+    count = overview.assessment.adherence
+    assert (f">{count.taken}/{count.prescribed} " in row) == bool(count.prescribed)
+    day = overview.record.day_on_ldn
+    assert (f">day {day}<" in row) == bool(day)
+    new = overview.since_review
+    words = f"{new.entries} entr{'y' if new.entries == 1 else 'ies'} · {new.side_effects} side effect"
+    assert (words in row) == new.anything
 
 
 def patient_page(client, alice, carol, truth):

@@ -19,9 +19,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD  # noqa: F401 - the demo's logins
 from journal.models import Patient, User
+from journal.selectors.roster import PAGE_SIZE
+from journal.services.snapshots import snapshots_refresh_due
 from tests.factories import make_patient
 from tests.test_access import URLS
 
@@ -39,7 +42,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "own_csv": ("anna", 2),
     "data_dictionary": ("anna", 4),
     "data_dictionary_csv": ("anna", 4),
-    "roster": ("dr.rivera", 13),
+    # the roster: rows due a refresh (1; none are), the count, the page with its stored rows,
+    # the alerts and the records needing attention (1 each), read from the stored rows
+    "roster": ("dr.rivera", 7),
     "rulebook": ("dr.rivera", 2),
     "patient_detail": ("dr.rivera", 15),
     "appointment_summary": ("dr.rivera", 17),
@@ -109,3 +114,20 @@ def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch
     assert response.status_code == 302
     response = client.post(reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"})
     assert response.status_code == 302
+
+
+def test_the_roster_runs_as_many_queries_for_many_patients_as_for_one(client, clinic, carol, alice):
+    """Stored rows read a page at a time: 1 patient or 2 pages of them cost the same (once
+    every row is computed, as the worker does)."""
+    alice.clinicians.add(carol)
+    client.force_login(carol.user)
+    counts = []
+    for _ in range(2):
+        snapshots_refresh_due(now=timezone.now())
+        client.get(reverse("roster"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("roster") + "?page=2").status_code == 200
+        counts.append(len(queries))
+        for n in range(PAGE_SIZE + 5):
+            make_patient(clinic, None, name=f"Patient {n:03d}", clinicians=(carol,))
+    assert counts[0] == counts[1] == PAGES["roster"][1]

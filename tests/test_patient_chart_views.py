@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import (
     AdviceDismissal,
@@ -20,6 +21,7 @@ from journal.models import (
 )
 from journal.schedule import DAY
 from journal.selectors.roster import roster_rows
+from journal.services.snapshots import snapshot_refresh
 from tests.factories import log_days, make_patient, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
@@ -329,6 +331,7 @@ def test_roster_shows_what_is_new_since_the_review(client, alice_on_ldn, carol):
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         DailyEntry.objects.filter(patient=alice_on_ldn, entry_date=TODAY).delete()
         log_days(alice_on_ldn, TODAY, TODAY)  # logged again after the review, with a headache
+        snapshot_refresh(alice_on_ldn, timezone.now())  # what saving an entry does
         content = client.get(reverse("roster")).content.decode()
     assert 'data-testid="new-since-review">1 entry · 1 side effect · 0 advice<br>' in content
 

@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import Screening
 from journal.schedule import DAY
+from journal.selectors.roster import PAGE_SIZE
+from journal.services.snapshots import snapshot_refresh
 from tests.factories import make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)
@@ -53,6 +56,7 @@ def test_a_patient_without_a_plan_has_a_link_to_the_next_step(client, clinic, ca
     link = 'Screen, then write a plan<span class="visually-hidden"> for Bob</span>'
     assert f'<a href="{screening_url}">{link}' in content
     Screening.objects.create(patient=bob, screened_by=carol)
+    snapshot_refresh(bob, timezone.now())  # what the screening service does
     content = client.get(reverse("roster")).content.decode()
     assert f'<a href="{reverse("plan_new", args=[bob.pk])}">Write a plan<span' in content
     assert reverse("plan_new", args=[alice.pk]) not in content  # Alice has a plan
@@ -78,3 +82,17 @@ def test_clinic_admin_sees_the_whole_clinic(client, ada, alice, bob, dave):
     assert ">Dave<" not in content
     content = client.get(reverse("roster") + "?scope=mine").content.decode()
     assert ">Alice<" not in content
+
+
+def test_the_roster_is_paged_and_the_sort_starts_again_at_page_one(client, clinic, carol):
+    for n in range(PAGE_SIZE + 5):
+        make_patient(clinic, None, name=f"Patient {n:03d}", clinicians=(carol,))
+    client.force_login(carol.user)
+    first = client.get(reverse("roster")).content.decode()
+    assert "Patient 049<" in first and "Patient 050<" not in first
+    assert 'id="page-next" href="?page=2"' in first
+    assert "55 patients, sorted by Patient, ascending. Page 1 of 2." in first
+    second = client.get(reverse("roster") + "?sort=name&dir=desc&page=2").content.decode()
+    assert "Patient 004<" in second and "Patient 005<" not in second  # Z to A: the last five
+    assert 'id="sort-name" href="?sort=name&amp;dir=asc"' in second  # a new order starts at page 1
+    assert client.get(reverse("roster") + "?page=nonsense").status_code == 200

@@ -5,16 +5,18 @@ for real (transactional_db)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 import journal.management.commands.worker as worker_command
 from journal.management.commands.worker import HeartbeatWorker
-from journal.models import MailStatus, OutgoingMail, WorkerHeartbeat
+from journal.models import MailStatus, OutgoingMail, RosterSnapshot, WorkerHeartbeat
 from journal.services.mail import mail_queue
 
 
@@ -78,3 +80,16 @@ def test_housekeeping_runs_when_the_worker_starts_then_hourly(db, monkeypatch):
 def test_a_bad_interval_is_refused(option):
     with pytest.raises(Exception, match="interval"):
         call_command("worker", option)
+
+
+def test_the_heartbeat_refreshes_the_roster_rows_of_a_new_local_day(transactional_db, alice):
+    """After the patient's midnight the stored roster row is computed again by the worker."""
+    call_command("worker", "--batch", stdout=io.StringIO())
+    row = RosterSnapshot.objects.get(patient=alice)  # a row without one is computed too
+    RosterSnapshot.objects.filter(pk=row.pk).update(
+        computed_for=row.computed_for - dt.timedelta(days=1), fresh_until=timezone.now()
+    )
+    call_command("worker", "--batch", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert row.computed_for == alice.local_today()
+    assert row.fresh_until > timezone.now()

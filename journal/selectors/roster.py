@@ -1,13 +1,13 @@
-"""The roster: one row per patient from their record and assessment, and its sort orders."""
+"""The roster: one row per patient from their record and assessment (stored by
+`services.snapshots`), and the stored rows read a page at a time, sorted in the database."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, OrderBy, QuerySet
+from django.db.models.functions import Coalesce, Lower
 
 from journal.advice import AdherenceCount
 from journal.assessment import (
@@ -18,12 +18,9 @@ from journal.assessment import (
     assess,
     since_review,
 )
-from journal.findings import Finding, Level
-from journal.models import (
-    Patient,
-)
-from journal.response import ATTENTION_ORDER
-from journal.schedule import PHASE_STYLES, PHASES, Dose
+from journal.findings import Finding
+from journal.models import Patient, RosterSnapshot
+from journal.schedule import PHASE_STYLES, Dose
 from journal.selectors.records import advice_open_at_review, patient_records
 
 
@@ -118,54 +115,59 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
     return rows
 
 
-def _flag_rank(row: RosterRow) -> tuple[int, int]:
-    """Ascending: no flags, then notes, warnings and blocks; more flags later."""
-    worst = min((flag.level.order for flag in row.flags), default=len(Level))
-    return (-worst, len(row.flags))
-
-
-def _response_rank(row: RosterRow) -> int:
-    """Worse first (`ResponseClass.rank`); no tracked symptom last."""
-    return row.main.response.response_class.rank if row.main else len(ATTENTION_ORDER)
-
-
-def _new_since_review(row: RosterRow) -> tuple[int, int, int]:
-    new = row.since_review
-    return (new.advice, new.side_effects, new.entries) if new else (0, 0, 0)
-
-
-def _attention(row: RosterRow) -> tuple[int, int, int]:
-    """Needs attention first: the most open advice, then the main symptom's response
-    (worse first), then the most advice raised since the last review."""
-    return (-row.open_advice, _response_rank(row), -_new_since_review(row)[0])
-
-
-# Sort keys for the roster, each ascending; rows without a value sort first (except where
-# a key says otherwise). "attention" is no column of its own: it orders by three columns.
-ROSTER_SORTS = {
-    "name": lambda row: row.patient.name.lower(),
-    "dose": lambda row: row.current.dose_mg if row.current else Decimal(-1),
-    "day": lambda row: row.day_on_ldn or 0,
-    "phase": lambda row: PHASES.index(row.phase),
-    "last_entry": lambda row: row.last_entry or dt.date.min,
-    "adherence": lambda row: row.adherence.rate if row.adherence and row.adherence.rate is not None else -1.0,
-    "flags": _flag_rank,
-    "response": _response_rank,
-    "advice": lambda row: row.open_advice,
-    "new": _new_since_review,
-    "attention": _attention,
+# How the roster sorts, each column ascending, read from the stored rows (`RosterSnapshot`):
+# (field, ascending) pairs, where an empty value is the lowest. Descending flips each pair;
+# the name breaks ties, always A to Z. "attention" is no column of its own: the most open
+# advice, then the main symptom's response (worse first), then the most advice raised since
+# the last review.
+ROSTER_ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "name": (("name_key", True),),
+    "dose": (("dose_mg", True),),
+    "day": (("day_on_ldn", True),),
+    "phase": (("phase_rank", True),),
+    "last_entry": (("last_entry", True),),
+    "adherence": (("adherence_rate", True),),
+    "flags": (("flag_rank", True), ("flag_count", True)),
+    "response": (("response_rank", True),),
+    "advice": (("open_advice", True),),
+    "new": (("new_advice", True), ("new_side_effects", True), ("new_entries", True)),
+    "attention": (("open_advice", False), ("response_rank", True), ("new_advice", False)),
 }
 
+PAGE_SIZE = 50
 
-def sorted_roster(
-    rows: Iterable[RosterRow],
+
+def _ordering(field: str, ascending: bool) -> OrderBy:
+    column = _NAME if field == "name_key" else F(f"snapshot__{field}")
+    return column.asc(nulls_first=True) if ascending else column.desc(nulls_last=True)
+
+
+# A patient whose row is not computed yet (it will be when shown) still sorts by name.
+_NAME = Coalesce(F("snapshot__name_key"), Lower("name"))
+
+
+def roster_patients(
+    patients: QuerySet[Patient],
     *,
     sort: str = "name",
     descending: bool = False,
     phase_is: str = "",
     flagged: bool = False,
-) -> list[RosterRow]:
-    """Rows filtered by phase and by having any safety flag, then sorted (name breaks ties)."""
-    kept = [row for row in rows if (not phase_is or row.phase == phase_is) and (not flagged or row.flags)]
-    kept.sort(key=ROSTER_SORTS["name"])
-    return sorted(kept, key=ROSTER_SORTS.get(sort, ROSTER_SORTS["name"]), reverse=descending)
+) -> QuerySet[Patient]:
+    """These patients with their stored roster row, filtered by phase and by having any safety
+    flag, sorted in the database (by name for an unknown sort)."""
+    kept = patients.select_related("snapshot")
+    if phase_is:
+        kept = kept.filter(snapshot__phase=phase_is)
+    if flagged:
+        kept = kept.filter(snapshot__flag_count__gt=0)
+    keys = [_ordering(field, ascending != descending) for field, ascending in ROSTER_ORDERS.get(sort, ())]
+    return kept.order_by(*keys, _NAME, "name", "pk")
+
+
+def roster_lists(patients: QuerySet[Patient]) -> tuple[list[RosterSnapshot], list[RosterSnapshot]]:
+    """The rows above the list, of every patient shown (2 queries): safety alerts, and
+    records that need attention, each by name."""
+    rows = RosterSnapshot.objects.filter(patient__in=patients).select_related("patient")
+    rows = rows.order_by("name_key", "pk")
+    return list(rows.filter(has_alerts=True)), list(rows.filter(has_problems=True))

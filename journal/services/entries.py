@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from journal.models import (
     AuditEvent,
@@ -21,6 +22,7 @@ from journal.services.audit import (
     lock_patient,
     record_audit,
 )
+from journal.services.snapshots import snapshot_refresh
 
 
 @transaction.atomic
@@ -96,6 +98,7 @@ def entry_save(
             report.severity, report.other_text = severity, text
             report.full_clean()
             report.save()
+    snapshot_refresh(patient, timezone.now())
     return entry
 
 

@@ -28,6 +28,7 @@ from journal.services.audit import (
     record_audit,
 )
 from journal.services.mail import invitation_mails_cancel, mail_queue
+from journal.services.snapshots import snapshot_refresh
 
 
 def token_hash(token: str) -> str:
@@ -126,6 +127,7 @@ def patient_invite(
         patient.tracked_symptoms.add(*symptoms, *own_symptoms)
         for medication in medications:
             Medication.objects.create(patient=patient, name=medication)
+        snapshot_refresh(patient, timezone.now())
         token = invitation_create(patient=patient, clinician=clinician, absolute_url=absolute_url)
     return patient, token
 

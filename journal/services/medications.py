@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from journal.bounds import taken_window
 from journal.models import (
@@ -21,6 +22,7 @@ from journal.services.audit import (
     lock_patient,
     record_audit,
 )
+from journal.services.snapshots import snapshot_refresh
 
 
 def _by_whom(actor: User) -> str:
@@ -63,6 +65,7 @@ def medication_add(
             summary=f"{medication.name} added to the medication list {_by_whom(actor)}.{safety}",
             details={"medication": medication.pk, "name": medication.name, "concerns": concerns},
         )
+        snapshot_refresh(patient, timezone.now())
     return medication
 
 
@@ -83,4 +86,5 @@ def medication_stop(*, medication: Medication, actor: User, stopped_on: dt.date)
             summary=f"{medication.name}: last taken on {stopped_on.isoformat()}, {_by_whom(actor)}.{safety}",
             details={"medication": medication.pk, "stopped_on": stopped_on.isoformat(), "concerns": concerns},
         )
+        snapshot_refresh(patient, timezone.now())
     return medication

@@ -47,13 +47,16 @@ from journal.services.audit import (
     record_audit,
     require_confirmation,
 )
+from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
 from journal.vocabulary import dose_phrase, format_mg
 
 
 def _mark_plan_changed(patient: Patient) -> None:
+    """The last write of every change to a plan, a pause or a stored record."""
     patient.plan_changed_at = timezone.now()
     patient.save(update_fields=["plan_changed_at"])
+    snapshot_refresh(patient, patient.plan_changed_at)
 
 
 def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
@@ -117,6 +120,7 @@ def screening_record(
                 "findings": finding_dicts(findings),
             },
         )
+        snapshot_refresh(patient, timezone.now())
     return screening
 
 

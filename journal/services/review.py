@@ -17,6 +17,7 @@ from journal.models import (
 from journal.services.audit import (
     record_audit,
 )
+from journal.services.snapshots import snapshot_refresh
 
 
 def advice_dismiss(*, patient: Patient, clinician: Clinician, card: AdviceCard, note: str) -> AdviceDismissal:
@@ -43,6 +44,7 @@ def advice_dismiss(*, patient: Patient, clinician: Clinician, card: AdviceCard, 
                 "note": note,
             },
         )
+        snapshot_refresh(patient, timezone.now())
     return dismissal
 
 
@@ -56,10 +58,12 @@ def patient_mark_reviewed(
         patient.save(update_fields=["last_reviewed_at"])
         count = len(open_advice_keys)
         cards = f"{count} open advice card{'' if count == 1 else 's'}"
-        return record_audit(
+        event = record_audit(
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.REVIEWED,
             summary=f"Reviewed by {clinician}; {cards}.",
             details={"open_advice": list(open_advice_keys)},
         )
+        snapshot_refresh(patient, patient.last_reviewed_at)
+    return event

@@ -4,9 +4,11 @@ reviewed."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -26,10 +28,11 @@ from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
 from journal.selectors.review import READ_DAYS
 from journal.selectors.review import patient_page as read_patient_page
-from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
+from journal.selectors.roster import PAGE_SIZE, ROSTER_ORDERS, roster_lists, roster_patients
 from journal.services.medications import medication_add, medication_stop
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
+from journal.services.snapshots import page_snapshots, snapshots_refresh_stale
 
 
 @clinician_required
@@ -40,19 +43,27 @@ def roster(request: AuthenticatedRequest) -> HttpResponse:
     if not whole_clinic:
         patients = patients.filter(clinicians=clinician)
     sort = request.GET.get("sort", "")
-    sort = sort if sort in ROSTER_SORTS else "name"
+    sort = sort if sort in ROSTER_ORDERS else "name"
     descending = request.GET.get("dir") == "desc"
     phase_is = request.GET.get("phase", "")
     phase_is = phase_is if phase_is in PHASES else ""
     flagged = request.GET.get("flagged") == "1"
-    everyone = roster_rows(patients)
-    rows = sorted_roster(everyone, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
+    now = timezone.now()
+    # Rows past a patient's midnight are computed again before sorting (the worker usually
+    # did it already); the page's own rows in any case, so no row shows an older day.
+    snapshots_refresh_stale(patients, now, limit=PAGE_SIZE)
+    listed = roster_patients(patients, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = page_snapshots(list(page.object_list), now)
+    alerts, needing_attention = roster_lists(patients)
     context = {
         "clinician": clinician,
         "rows": rows,
-        "alerts": [row for row in sorted_roster(everyone) if row.alerts],
-        "needing_attention": [row for row in sorted_roster(everyone) if row.record.problems],
-        "order_summary": _order_summary(len(rows), sort, descending, phase_is, flagged),
+        "page": page,
+        "page_links": _page_links(request, page),
+        "alerts": alerts,
+        "needing_attention": needing_attention,
+        "order_summary": _order_summary(page, sort, descending, phase_is, flagged),
         "whole_clinic": whole_clinic,
         "query": request.GET.urlencode(),
         "sort_links": _sort_links(request, sort, descending),
@@ -63,6 +74,17 @@ def roster(request: AuthenticatedRequest) -> HttpResponse:
     }
     template = "journal/review/roster.html#roster-results" if request.htmx else "journal/review/roster.html"
     return render(request, template, context)
+
+
+def _page_links(request: AuthenticatedRequest, page: Page) -> dict[str, str]:
+    """The previous and next page, the sort and filters kept."""
+    links = {}
+    for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
+        if 1 <= number <= page.paginator.num_pages:
+            query = request.GET.copy()
+            query["page"] = str(number)
+            links[name] = f"?{query.urlencode()}"
+    return links
 
 
 ROSTER_COLUMNS = (
@@ -89,6 +111,7 @@ def _sort_links(request: AuthenticatedRequest, sort: str, descending: bool) -> l
     links = []
     for key, label in ROSTER_COLUMNS:
         query = request.GET.copy()
+        query.pop("page", None)
         query["sort"] = key
         first = "desc" if key in DESCENDING_FIRST else "asc"
         query["dir"] = ("asc" if descending else "desc") if key == sort else first
@@ -104,24 +127,27 @@ def _sort_links(request: AuthenticatedRequest, sort: str, descending: bool) -> l
     return links
 
 
-def _order_summary(count: int, sort: str, descending: bool, phase_is: str, flagged: bool) -> str:
+def _order_summary(page: Page, sort: str, descending: bool, phase_is: str, flagged: bool) -> str:
     """What the list shows, in one sentence: said again (a polite live region) whenever
-    sorting or filtering changes it without a page load."""
+    sorting, filtering or paging changes it without a page load."""
+    count = page.paginator.count
     which = f"{count} patient{'s' if count != 1 else ''}"
     if phase_is:
         which += f" in {phase_is}"
     if flagged:
         which += " with safety flags"
+    shown = f" Page {page.number} of {page.paginator.num_pages}." if page.paginator.num_pages > 1 else ""
     if sort == "attention":
-        return f"{which}, who needs attention first."
+        return f"{which}, who needs attention first.{shown}"
     label = dict(ROSTER_COLUMNS)[sort]
-    return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}."
+    return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}.{shown}"
 
 
 def _attention_url(request: AuthenticatedRequest) -> str:
     query = request.GET.copy()
     query["sort"] = "attention"
     query.pop("dir", None)
+    query.pop("page", None)
     return f"?{query.urlencode()}"
 
 

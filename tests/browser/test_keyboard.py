@@ -134,6 +134,31 @@ def test_roster_sorting_keeps_focus_and_announces_the_order(desktop, demo):
     screenshot(page, "keyboard-roster-sorted")
 
 
+def test_roster_pages_keep_focus_and_announce_the_page(desktop, demo):
+    """A clinic of more than one page: Next and Previous with Enter swap the list in place,
+    the focus stays on the link (or its words at the last page) and the page is announced."""
+    rivera = Clinician.objects.get(user__username="dr.rivera")
+    for n in range(50):
+        make_patient(rivera.clinic, None, name=f"Zz Patient {n:02d}", clinicians=(rivera,))
+    page = desktop
+    log_in(page, "dr.rivera", DEMO_PASSWORD)
+    keys = Keys(page)
+    keys.tab_to(text_is("Next page →"), what="the next page link")
+    keys.press("Enter")
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator("#page-next")).to_be_focused()  # the words "Last page": no next link
+    expect(page.locator("#page-next")).to_have_text("Last page")
+    assert live_regions(page)["roster-order"].endswith("Page 2 of 2."), live_regions(page)
+    expect(page.get_by_role("link", name="Zz Patient 49", exact=True)).to_be_visible()
+    keys.press("Shift+Tab")
+    assert keys.focused()["text"] == "← Previous page"
+    keys.press("Enter")
+    expect(page).to_have_url(re.compile(r"page=1"))
+    expect(page.locator("#page-previous")).to_be_focused()
+    assert live_regions(page)["roster-order"].endswith("Page 1 of 2.")
+    screenshot(page, "keyboard-roster-paged")
+
+
 def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     """A screened patient without a plan: from the roster straight to the editor, the
     gentle template, the capsule strength, the warning confirmed, saved. Then a refused

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from journal.models import LdnPause, Medication, Patient, Screening
 from journal.schedule import DAY
-from journal.selectors.roster import ROSTER_SORTS, roster_rows, sorted_roster
+from journal.selectors.roster import ROSTER_ORDERS, roster_lists, roster_patients, roster_rows
+from journal.services.snapshots import snapshots_refresh
 from tests.factories import make_entry, make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)
@@ -126,7 +128,7 @@ def test_alerts_are_the_blocking_flags(alice, carol):
     assert [alert.code for alert in row.alerts] == ["opioid_with_ldn"]
 
 
-# --- sorted_roster --------------------------------------------------------------------------------
+# --- roster_patients: sorted and filtered in the database -------------------------------------------
 
 
 @pytest.fixture
@@ -139,11 +141,13 @@ def three(clinic, carol, alice):
     Screening.objects.create(patient=zed, screened_by=carol)
     make_patient(clinic, None, name="Amy", clinicians=(carol,))
     Screening.objects.create(patient=Patient.objects.get(name="Amy"), screened_by=carol)
-    return roster_rows(Patient.objects.filter(name__in=["Alice", "Zed", "Amy"]))
+    three = Patient.objects.filter(name__in=["Alice", "Zed", "Amy"])
+    snapshots_refresh(three.values_list("pk", flat=True), timezone.now())
+    return three
 
 
-def names(rows) -> list[str]:
-    return [row.patient.name for row in rows]
+def names(patients) -> list[str]:
+    return [patient.name for patient in patients]
 
 
 @pytest.mark.parametrize(
@@ -158,19 +162,35 @@ def names(rows) -> list[str]:
         ("nonsense", False, ["Alice", "Amy", "Zed"]),  # an unknown sort is by name
     ],
 )
-def test_sorted_roster(three, sort, descending, order):
-    assert names(sorted_roster(three, sort=sort, descending=descending)) == order
+def test_roster_patients_sorts(three, sort, descending, order):
+    assert names(roster_patients(three, sort=sort, descending=descending)) == order
 
 
-def test_sorted_roster_filters_by_phase_and_flags(three):
-    assert names(sorted_roster(three, phase_is="titrating")) == ["Zed"]
-    assert names(sorted_roster(three, flagged=True)) == ["Alice"]
-    assert names(sorted_roster(three, phase_is="baseline", flagged=True)) == []
+def test_roster_patients_filters_by_phase_and_flags(three):
+    assert names(roster_patients(three, phase_is="titrating")) == ["Zed"]
+    assert names(roster_patients(three, flagged=True)) == ["Alice"]
+    assert names(roster_patients(three, phase_is="baseline", flagged=True)) == []
 
 
 def test_every_roster_sort_orders_every_row(three):
-    for sort in ROSTER_SORTS:
-        assert sorted(names(sorted_roster(three, sort=sort))) == ["Alice", "Amy", "Zed"], sort
+    for sort in ROSTER_ORDERS:
+        for descending in (False, True):
+            assert sorted(names(roster_patients(three, sort=sort, descending=descending))) == [
+                "Alice",
+                "Amy",
+                "Zed",
+            ], sort
+
+
+def test_roster_lists_name_the_patients_with_a_safety_alert(three, alice):
+    assert roster_lists(three) == ([], [])  # Alice never screened: a warning, not an alert
+    Medication.objects.create(patient=alice, name="Oxycodone 5 mg")
+    snapshots_refresh([alice.pk], timezone.now())
+    alerts, needing_attention = roster_lists(three)
+    assert [(row.patient.name, [flag.code for flag in row.alerts]) for row in alerts] == [
+        ("Alice", ["opioid_with_ldn"])
+    ]
+    assert needing_attention == []
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ from journal.models import (
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
 from journal.services.medications import medication_add
+from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
 
 DEMO_CLINIC = "Riverside LDN Clinic"
@@ -300,6 +301,7 @@ class DemoBuilder:
             patients.append((patient, prescriber))
         admin = next(clinician for clinician in clinicians if clinician.is_clinic_admin)
         self.reads(patients, admin)
+        snapshots_refresh([patient.pk for patient, _ in patients], timezone.now())  # the roster's rows
 
     def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
         user = User.objects.create_user(
