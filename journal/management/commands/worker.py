@@ -1,7 +1,8 @@
 """`manage.py worker`: the background worker. It runs the tasks queued in the database
-(django-tasks' database worker, `journal/tasks.py`) and records when it last looked for work,
-which the health endpoint reads; a task left running by a worker that died (kill -9) is put
-back in the queue by the next worker's heartbeat. Run one or more beside the app servers;
+(django-tasks' database worker, `journal/tasks.py`: mail, clinic exports) and records when it
+last looked for work, which the health endpoint reads; it deletes expired export files, and a
+task left running by a worker that died (kill -9) is put back in the queue by the next
+worker's heartbeat. Run one or more beside the app servers;
 Ctrl-C or SIGTERM stops it after the task it is running."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
+from journal.services.exports import export_files_expire
 from journal.services.operations import orphaned_tasks_requeue, worker_heartbeat
 
 HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely enough to be no load
@@ -42,10 +44,12 @@ class HeartbeatWorker(Worker):
         self.last_beat: float | None = None
 
     def beat(self) -> None:
-        """Record the heartbeat, and put back in the queue the tasks of workers that died."""
+        """Record the heartbeat, put back in the queue the tasks of workers that died, and delete
+        expired export files."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
+            export_files_expire(now=timezone.now())
             self.last_beat = time.monotonic()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
@@ -63,7 +67,7 @@ class HeartbeatWorker(Worker):
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: sends queued mail (and later exports and reminders)."
+    help = "Run the background worker: sends queued mail, writes clinic exports."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
