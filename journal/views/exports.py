@@ -201,7 +201,7 @@ def clinic_export_download(request: AuthenticatedRequest, pk: int) -> HttpRespon
     note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=job.clinic_id, patient_ids=job.patient_ids)
     _record_export(
         request,
-        clinic=job.clinic,
+        clinic=clinician_of(request).clinic,  # the job's clinic (`_job_for`), read with the login
         patient=None,
         summary=f"Downloaded clinic CSV {job.pk} ({job.rows} rows, SHA-256 {job.sha256[:12]}…)",
         scope=job.scope,
