@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
 
@@ -18,10 +19,11 @@ from django.urls import reverse
 
 from journal.exports import FORMULA_TRIGGERS
 from journal.models import (
+    AccessEvent,
     AuditEvent,
+    DoseStep,
     ExportJob,
     ExportState,
-    DoseStep,
     Medication,
     Patient,
     SideEffectKind,
@@ -31,7 +33,7 @@ from journal.models import (
 )
 from journal.schedule import DAY
 from journal.services.exports import export_job_run
-from tests.factories import make_busy_clinic, make_entry, make_plan
+from tests.factories import make_busy_clinic, make_clinician, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -424,3 +426,59 @@ def test_export_links_on_the_roster_and_the_patients_history(client, alice, caro
     assert reverse("clinic_csv") in client.get(reverse("roster")).content.decode()
     client.force_login(alice.user)
     assert reverse("own_csv") in client.get(reverse("history")).content.decode()
+
+
+# --- the clinic export's pages -------------------------------------------------------------------
+
+
+def test_the_job_page_says_where_the_export_stands_and_reloads_until_it_is_ready(client, alice, carol):
+    make_entry(alice, TODAY, notes="fine")
+    client.force_login(carol.user)
+    form = client.get(reverse("clinic_csv")).content.decode()
+    assert "Prepare CSV" in form and 'method="post"' in form
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY - 6 * DAY, "end": TODAY})
+    waiting = client.get(asked["Location"]).content.decode()
+    assert "Being prepared" in waiting
+    assert '<meta http-equiv="refresh" content="3">' in waiting  # no script needed
+    assert reverse("clinic_export_download", args=[ExportJob.objects.get().pk]) not in waiting
+
+    call_command("worker", "--batch")
+    job = ExportJob.objects.get()
+    ready = client.get(asked["Location"]).content.decode()
+    assert "http-equiv" not in ready
+    assert job.sha256 in ready and f"<dd>{job.rows} (one per patient per day" in ready
+    assert reverse("clinic_export_download", args=[job.pk]) in ready
+    listed = client.get(reverse("clinic_csv")).content.decode()
+    assert reverse("clinic_export_job", args=[job.pk]) in listed and "ready" in listed
+    download = client.get(reverse("clinic_export_download", args=[job.pk]))
+    assert (
+        download["Content-Disposition"]
+        == 'attachment; filename="ldn-journal_Clinic-A_2026-11-15_2026-11-21.csv"'
+    )
+    assert download["Cache-Control"] == "no-store"
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == job.sha256
+
+
+def test_a_download_before_the_file_is_ready_goes_back_to_the_job_page(client, alice, carol):
+    client.force_login(carol.user)
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
+    download = client.get(asked["Location"] + "download/")
+    assert (download.status_code, download["Location"]) == (302, asked["Location"])
+    assert not AccessEvent.objects.exists()
+
+
+def test_a_job_is_the_asking_clinicians_and_the_admins_only(client, clinic, alice, carol, ada):
+    colleague = make_clinician(clinic, "colleague")
+    client.force_login(ada.user)
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
+    call_command("worker", "--batch")
+    job = ExportJob.objects.get()
+    assert job.patient_ids == sorted(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
+    for who, status in ((colleague, 404), (carol, 404), (ada, 200)):
+        client.force_login(who.user)
+        assert client.get(asked["Location"]).status_code == status
+        assert client.get(asked["Location"] + "download/").status_code == status
+    client.force_login(carol.user)
+    assert (
+        reverse("clinic_export_job", args=[job.pk]) not in client.get(reverse("clinic_csv")).content.decode()
+    )
