@@ -135,20 +135,21 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     entries = _entry_records(ids, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
+        first_dose = schedule.first_dose
         taken = [med for med in medications[pk] if med.taken_within(first, last)]
         safety = safety_by_day(
             answers=answers.get(pk), medications=medications[pk], schedule=schedule, days=days
         )
         for day, state in safety:
             yield ExportDay(
-                patient_label=label,
-                day=day,
-                first_dose=schedule.first_dose,
-                prescribed=schedule.prescribed(day),
-                pause=schedule.pause_on(day),
-                entry=entries.get((pk, day)),
-                medications=taken,
-                safety=state,
+                label,
+                day,
+                first_dose,
+                schedule.prescribed(day),
+                entries.get((pk, day)),
+                taken,
+                state,
+                schedule.pause_on(day),
             )
 
 
