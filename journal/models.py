@@ -438,7 +438,7 @@ class ExportJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=20)  # "clinic" or "my patients", as the audit row says
     label = models.CharField(max_length=200)  # the file name's label: the clinic's name
-    patient_ids = models.JSONField(default=list)  # the patients in the file, fixed when asked for
+    patient_ids = models.JSONField(default=list, blank=True)  # the patients in the file, fixed when asked for
     start = models.DateField()
     end = models.DateField()
     byte_order_mark = models.BooleanField(default=False)

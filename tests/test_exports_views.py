@@ -482,3 +482,11 @@ def test_a_job_is_the_asking_clinicians_and_the_admins_only(client, clinic, alic
     assert (
         reverse("clinic_export_job", args=[job.pk]) not in client.get(reverse("clinic_csv")).content.decode()
     )
+
+
+def test_a_clinician_without_patients_gets_a_file_with_the_header_only(client, clinic):
+    newcomer = make_clinician(clinic, "newcomer")
+    client.force_login(newcomer.user)
+    rows = parse(clinic_export(client, TODAY))
+    assert rows == []
+    assert ExportJob.objects.get().rows == 0
