@@ -115,19 +115,21 @@ def test_every_url_is_in_an_access_table():
     assert {pattern.name for pattern in urlpatterns} <= listed
 
 
-def url_for(name, kwargs, ids):
+def url_for(name, kwargs, alice):
+    """The URL, `{alice}` her id and `{job}` a finished clinic export her clinician Carol asked for."""
+    ids = {"{alice}": alice.pk}
+    if "{job}" in kwargs.values():
+        ids["{job}"] = carols_finished_export(alice)
     return reverse(name, kwargs={k: ids.get(v, v) for k, v in kwargs.items()})
 
 
-def carols_finished_export(alice, carol) -> int:
+def carols_finished_export(alice) -> int:
     from journal.services.exports import export_job_request, export_job_run
 
+    carol = alice.clinicians.get(user__username="carol")
+    today = alice.local_today()
     job = export_job_request(
-        clinician=carol,
-        patient_ids=[alice.pk],
-        first=alice.local_today(),
-        last=alice.local_today(),
-        byte_order_mark=False,
+        clinician=carol, patient_ids=[alice.pk], first=today, last=today, byte_order_mark=False
     )
     export_job_run(job_id=job.pk)
     return job.pk
@@ -136,12 +138,9 @@ def carols_finished_export(alice, carol) -> int:
 @pytest.mark.parametrize(("name", "kwargs", "allowed"), URLS)
 @pytest.mark.parametrize("role", ROLES)
 def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name, kwargs, allowed, role):
-    ids = {"{alice}": alice.pk}
-    if "{job}" in kwargs.values():
-        ids["{job}"] = carols_finished_export(alice, carol)
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role).user)
-    response = client.get(url_for(name, kwargs, ids))
+    response = client.get(url_for(name, kwargs, alice))
     if role == "anonymous":
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
