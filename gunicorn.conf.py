@@ -10,6 +10,12 @@ import os
 wsgi_app = "ldnjournal.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Every request finishes far inside this (the slowest, a patient's three-year CSV, in well under a
+# second); clinic-wide exports are written by `manage.py worker`, never in a request. A worker
+# silent this long is stuck: gunicorn restarts it. SIGTERM lets requests in flight finish first.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5  # seconds an idle keep-alive connection from the proxy stays open
 accesslog = "-"
 
 logconfig_dict = {

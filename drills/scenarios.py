@@ -24,7 +24,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from drills.browser import Browser
-from drills.servers import AppServer
+from drills.servers import ROOT, AppServer
 from journal.management.commands.seed_demo import DEMO_CLINIC
 from journal.models import Clinic, DailyEntry, Patient
 
@@ -265,9 +265,9 @@ def simultaneous_saves(patient: Patient, ports: list[int]) -> list[Save]:
 
 def restore_drill(environment: dict[str, str], restored_url: str, port: int, figures: Figures) -> None:
     drill_url = environment["DATABASE_URL"]
-    export = export_path()
+    export = export_range()
     with AppServer(environment, port, workers=2):
-        before = clinic_csv(port, export)
+        before = clinic_csv(environment, port, export)
     with tempfile.TemporaryDirectory(prefix="drills-") as folder:
         dump = Path(folder) / "ldnjournal.dump"
         subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", drill_url], check=True)
@@ -276,7 +276,7 @@ def restore_drill(environment: dict[str, str], restored_url: str, port: int, fig
         )
     tables_before, tables_after = table_rows(drill_url), table_rows(restored_url)
     with AppServer({**environment, "DATABASE_URL": restored_url}, port, workers=2):
-        after = clinic_csv(port, export)
+        after = clinic_csv({**environment, "DATABASE_URL": restored_url}, port, export)
     lines = sum(1 for old, new in zip_longest(before.splitlines(), after.splitlines()) if old != new)
     tables = sorted(table for table in tables_before if tables_before[table] != tables_after.get(table))
     rows = before.count(b"\n")
@@ -291,18 +291,24 @@ def restore_drill(environment: dict[str, str], restored_url: str, port: int, fig
     )
 
 
-def export_path() -> str:
-    """The clinic CSV of the last EXPORT_DAYS days, as the clinic admin downloads it."""
+def export_range() -> dict[str, str]:
+    """The last EXPORT_DAYS days of the clinic, as the clinic admin asks for its CSV."""
     clinic = Clinic.objects.get(name=DEMO_CLINIC)
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
-    start = today - dt.timedelta(days=EXPORT_DAYS)
-    return f"/clinic/export/?start={start.isoformat()}&end={today.isoformat()}"
+    return {"start": (today - dt.timedelta(days=EXPORT_DAYS)).isoformat(), "end": today.isoformat()}
 
 
-def clinic_csv(port: int, path: str) -> bytes:
+def clinic_csv(environment: dict[str, str], port: int, export: dict[str, str]) -> bytes:
+    """The clinic CSV as the admin gets it: asked for, written by a worker run, downloaded."""
     admin = Browser(port)
     admin.log_in("admin.okafor")
-    answer = admin.get(path)
+    admin.get("/clinic/export/")
+    asked = admin.post("/clinic/export/", export)
+    if asked.status != 302:
+        raise RuntimeError(f"asking for the clinic CSV answered {asked.status}")
+    worker = [sys.executable, "manage.py", "worker", "--batch"]
+    subprocess.run(worker, cwd=ROOT, env=environment, check=True, stdout=subprocess.DEVNULL)
+    answer = admin.get(f"{asked.location}download/")
     if answer.status != 200:
         raise RuntimeError(f"the clinic CSV answered {answer.status}")
     return answer.body

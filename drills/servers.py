@@ -65,6 +65,7 @@ def production_environment(url: str, secret_key: str) -> dict[str, str]:
         "ALLOWED_HOSTS": HOST,
         "BEHIND_TLS_PROXY": "true",
         "LOG_LEVEL": "WARNING",
+        "EXPORT_ROOT": str(Path(tempfile.gettempdir()) / "drills-exports"),
     }
 
 

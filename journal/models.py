@@ -497,6 +497,66 @@ class RosterSnapshot(models.Model):
         return bool(self.new_entries or self.new_side_effects or self.new_advice)
 
 
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "waiting for the worker"
+    RUNNING = "running", "being written"
+    DONE = "done", "ready"
+    FAILED = "failed", "failed"
+    EXPIRED = "expired", "expired"
+
+
+class ExportJob(models.Model):
+    """A clinic-wide CSV export, written to a file by the worker (`journal.services.exports`) and
+    offered for download only once complete: its row count and SHA-256 are recorded before the
+    file takes its final name, and it is `done` only after that. Deleted after `expires_at`."""
+
+    State = ExportState
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=20)  # "clinic" or "my patients", as the audit row says
+    label = models.CharField(max_length=200)  # the file name's label: the clinic's name
+    patient_ids = models.JSONField(default=list, blank=True)  # the patients in the file, fixed when asked for
+    start = models.DateField()
+    end = models.DateField()
+    byte_order_mark = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            dates_within(TREATMENT_SPAN, "export_job_dates_in_span", "start", "end"),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="export_job_start_not_after_end"),
+            models.CheckConstraint(
+                condition=Q(state__in=ExportState.values),
+                name="export_job_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | (Q(rows__isnull=False) & Q(size__isnull=False) & ~Q(sha256="")),
+                name="export_job_done_has_its_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.get_state_display()})"
+
+    @property
+    def file_name(self) -> str:
+        """The file's name in `settings.EXPORT_ROOT` (never a name a request sends)."""
+        return f"export-{self.pk}.csv"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
 class PlanForm(models.TextChoices):
     CAPSULE = "capsule", "capsule"
     LIQUID = "liquid", "liquid"

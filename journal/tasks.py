@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from journal.services.exports import export_job_run
 from journal.services.mail import mail_attempt
 
 
 @task()
 def send_queued_mail(mail_id: int) -> None:
     mail_attempt(mail_id=mail_id)
+
+
+@task()
+def run_export_job(job_id: int) -> None:
+    export_job_run(job_id=job_id)

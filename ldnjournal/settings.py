@@ -195,6 +195,12 @@ SEND_INVITATION_EMAILS = env_bool("SEND_INVITATION_EMAILS", DEBUG)
 # Background work (mail now; exports and reminders later) is queued in the database, in the
 # transaction of the change that asks for it, and run by `manage.py worker` (django-tasks).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Clinic exports are written by the worker into this private folder (never one the web server
+# serves: the app hands each file out after its access check) and deleted after EXPORT_KEEP_HOURS.
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / "data" / "exports")))
+EXPORT_KEEP_HOURS = int(env_str("EXPORT_KEEP_HOURS", "24"))
+if EXPORT_KEEP_HOURS < 1:
+    raise ImproperlyConfigured("EXPORT_KEEP_HOURS must be 1 or more.")
 
 # Security: strict by default; DEBUG (development on http://127.0.0.1) relaxes transport.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

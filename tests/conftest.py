@@ -75,6 +75,12 @@ def _catalogue_after_flush(request):
         load_catalogue(Condition, Symptom)
 
 
+@pytest.fixture(autouse=True)
+def _export_root(settings, tmp_path):
+    """Each test's clinic exports go to its own folder, never the project's data folder."""
+    settings.EXPORT_ROOT = tmp_path / "exports"
+
+
 @pytest.fixture
 def clinic(db):
     return make_clinic("Clinic A", time_zone="Europe/London")

@@ -1,6 +1,7 @@
 """Every URL × every role: the wrong role gets 403 or 404 (or the login page), never data.
 
-Add each new URL to URLS; `{alice}` stands for Alice's patient id.
+Add each new URL to URLS; `{alice}` stands for Alice's patient id, `{job}` for a finished clinic
+export Carol asked for (her clinic's admin, Ada, may open it too).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ URLS = [
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
+    ("clinic_export_job", {"pk": "{job}"}, ALICES_CLINIC_STAFF),
+    ("clinic_export_download", {"pk": "{job}"}, ALICES_CLINIC_STAFF),
     ("own_csv", {}, PATIENTS),
     ("data_dictionary", {}, PATIENTS | CLINICIANS),
     ("data_dictionary_csv", {}, PATIENTS | CLINICIANS),
@@ -113,7 +116,23 @@ def test_every_url_is_in_an_access_table():
 
 
 def url_for(name, kwargs, alice):
-    return reverse(name, kwargs={k: (alice.pk if v == "{alice}" else v) for k, v in kwargs.items()})
+    """The URL, `{alice}` her id and `{job}` a finished clinic export her clinician Carol asked for."""
+    ids = {"{alice}": alice.pk}
+    if "{job}" in kwargs.values():
+        ids["{job}"] = carols_finished_export(alice)
+    return reverse(name, kwargs={k: ids.get(v, v) for k, v in kwargs.items()})
+
+
+def carols_finished_export(alice) -> int:
+    from journal.services.exports import export_job_request, export_job_run
+
+    carol = alice.clinicians.get(user__username="carol")
+    today = alice.local_today()
+    job = export_job_request(
+        clinician=carol, patient_ids=[alice.pk], first=today, last=today, byte_order_mark=False
+    )
+    export_job_run(job_id=job.pk)
+    return job.pk
 
 
 @pytest.mark.parametrize(("name", "kwargs", "allowed"), URLS)

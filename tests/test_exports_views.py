@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
 
@@ -18,8 +19,11 @@ from django.urls import reverse
 
 from journal.exports import FORMULA_TRIGGERS
 from journal.models import (
+    AccessEvent,
     AuditEvent,
     DoseStep,
+    ExportJob,
+    ExportState,
     Medication,
     Patient,
     SideEffectKind,
@@ -28,7 +32,8 @@ from journal.models import (
     SymptomScore,
 )
 from journal.schedule import DAY
-from tests.factories import make_busy_clinic, make_entry, make_plan
+from journal.services.exports import export_job_run
+from tests.factories import make_busy_clinic, make_clinician, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -58,6 +63,21 @@ def parse(response) -> list[dict[str, str]]:
 def patient_csv(client, patient, start, end=TODAY, **params):
     url = reverse("patient_csv", kwargs={"pk": patient.pk})
     return client.get(url, {"start": start.isoformat(), "end": end.isoformat(), **params})
+
+
+def clinic_export(client, start, end=TODAY):
+    """A clinic export as a clinician gets it: asked for, written by the worker's task, downloaded.
+    (The task is run here: the worker itself closes the connection, which a test's transaction
+    needs on PostgreSQL; tests/services/test_exports.py runs a real worker.)"""
+    asked = client.post(reverse("clinic_csv"), {"start": start.isoformat(), "end": end.isoformat()})
+    if asked.status_code != 302:
+        return asked
+    run_latest_export()
+    return client.get(asked["Location"] + "download/")
+
+
+def run_latest_export() -> None:
+    export_job_run(job_id=ExportJob.objects.latest("pk").pk)
 
 
 def every_day(first: dt.date, last: dt.date) -> list[str]:
@@ -191,25 +211,25 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
     assert by_date[(TODAY - 10 * DAY).isoformat()]["notes"] == "-2"  # a plain negative number
 
 
-# --- the clinic's CSV streams in bounded queries -----------------------------------------
+# --- the clinic's CSV is written by the worker in bounded queries ------------------------------
 
 
-def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
+def test_clinic_csv_of_200_patients_by_180_days_is_written_in_bounded_queries(
     client, clinic, ada, django_assert_max_num_queries
 ):
     first = make_busy_clinic(clinic, ada, patients=200, days=180, last_day=TODAY)
     client.force_login(ada.user)
+    asked = client.post(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
+    job = ExportJob.objects.get()
+    assert asked["Location"] == reverse("clinic_export_job", args=[job.pk])
 
-    # The request's own queries, then 1 + 8 per batch of 50 patients (41 today): not one per row.
-    with django_assert_max_num_queries(44), CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
-        assert response.status_code == 200
-        assert response.streaming
-        # Nothing of the journal is read until the body is iterated: the rows are made as they go.
-        assert not any('FROM "journal_dailyentry"' in query["sql"] for query in queries.captured_queries)
-        chunks = list(response.streaming_content)
+    # 1 + 8 per batch of 50 patients (41 today), and the job's own: not one per row.
+    with django_assert_max_num_queries(46):
+        assert export_job_run(job_id=job.pk) == ExportState.DONE
+    response = client.get(reverse("clinic_export_download", args=[job.pk]))
 
-    assert len(chunks) > 50  # sent piece by piece, never built whole
+    assert response.streaming
+    chunks = list(response.streaming_content)
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
     assert len(rows) == 200 * 180
     assert rows[0]["patient_code"] == "C000"
@@ -225,11 +245,11 @@ def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
     """Per batch of patients, not per patient or per row."""
     first = make_busy_clinic(clinic, ada, patients=10, days=30, last_day=TODAY)
     client.force_login(ada.user)
-    params = {"start": first.isoformat(), "end": TODAY.isoformat()}
 
     def count() -> int:
+        client.post(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
         with CaptureQueriesContext(connection) as queries:
-            body(client.get(reverse("clinic_csv"), params))
+            export_job_run(job_id=ExportJob.objects.latest("pk").pk)
         return len(queries.captured_queries)
 
     few = count()
@@ -301,11 +321,12 @@ def test_every_export_is_recorded(client, alice, bob, carol, ada):
     client.force_login(carol.user)
     body(patient_csv(client, alice, TODAY - 5 * DAY))
     client.force_login(ada.user)
-    body(client.get(reverse("clinic_csv"), {"start": TODAY.isoformat(), "end": TODAY.isoformat()}))
+    body(clinic_export(client, TODAY))
     client.force_login(alice.user)
     body(client.get(reverse("own_csv"), {"download": "1"}))
 
-    patient_event, clinic_event, own_event = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT)
+    events = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT)
+    patient_event, clinic_event, download_event, own_event = events
     assert (patient_event.patient, patient_event.actor, patient_event.at) == (alice, carol.user, NOW)
     assert patient_event.details == {
         "by": "clinician",
@@ -318,6 +339,13 @@ def test_every_export_is_recorded(client, alice, bob, carol, ada):
     assert (clinic_event.patient, clinic_event.clinic, clinic_event.actor) == (None, alice.clinic, ada.user)
     assert clinic_event.details["patients"] == 2
     assert clinic_event.details["scope"] == "clinic"
+    job = ExportJob.objects.get()
+    assert (download_event.actor, download_event.details["job"], download_event.details["download"]) == (
+        ada.user,
+        job.pk,
+        True,
+    )
+    assert f"SHA-256 {job.sha256[:12]}" in download_event.summary
     assert (own_event.patient, own_event.actor, own_event.details["by"]) == (alice, alice.user, "patient")
 
 
@@ -372,8 +400,7 @@ def test_nobody_downloads_another_clinics_or_patients_data(client, alice, bob, c
     make_entry(dave, TODAY, notes="dave's note")
 
     def clinic_notes() -> list[str]:
-        response = client.get(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
-        return sorted(row["notes"] for row in parse(response))
+        return sorted(row["notes"] for row in parse(clinic_export(client, TODAY)))
 
     client.force_login(charlie.user)  # another clinic
     assert patient_csv(client, alice, TODAY).status_code == 404
@@ -385,7 +412,7 @@ def test_nobody_downloads_another_clinics_or_patients_data(client, alice, bob, c
     assert clinic_notes() == ["alice's note", "bob's note"]
     client.force_login(bob.user)  # a patient: their own CSV only
     assert patient_csv(client, alice, TODAY).status_code == 403
-    assert client.get(reverse("clinic_csv"), {"start": TODAY, "end": TODAY}).status_code == 403
+    assert client.post(reverse("clinic_csv"), {"start": TODAY, "end": TODAY}).status_code == 403
     own = parse(client.get(reverse("own_csv"), {"download": "1"}))
     assert own[-1]["notes"] == "bob's note"
     client.logout()
@@ -393,9 +420,7 @@ def test_nobody_downloads_another_clinics_or_patients_data(client, alice, bob, c
     assert AuditEvent.objects.filter(kind="export", patient=alice).count() == 0
 
 
-@pytest.mark.parametrize(
-    "name", ["patient_csv", "clinic_csv", "own_csv", "data_dictionary", "data_dictionary_csv"]
-)
+@pytest.mark.parametrize("name", ["patient_csv", "own_csv", "data_dictionary", "data_dictionary_csv"])
 def test_exports_answer_get_only(client, alice, carol, name):
     client.force_login((alice if name == "own_csv" else carol).user)
     url = reverse(name, kwargs={"pk": alice.pk} if name == "patient_csv" else {})
@@ -407,3 +432,67 @@ def test_export_links_on_the_roster_and_the_patients_history(client, alice, caro
     assert reverse("clinic_csv") in client.get(reverse("roster")).content.decode()
     client.force_login(alice.user)
     assert reverse("own_csv") in client.get(reverse("history")).content.decode()
+
+
+# --- the clinic export's pages -------------------------------------------------------------------
+
+
+def test_the_job_page_says_where_the_export_stands_and_reloads_until_it_is_ready(client, alice, carol):
+    make_entry(alice, TODAY, notes="fine")
+    client.force_login(carol.user)
+    form = client.get(reverse("clinic_csv")).content.decode()
+    assert "Prepare CSV" in form and 'method="post"' in form
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY - 6 * DAY, "end": TODAY})
+    waiting = client.get(asked["Location"]).content.decode()
+    assert "Being prepared" in waiting
+    assert '<meta http-equiv="refresh" content="3">' in waiting  # no script needed
+    assert reverse("clinic_export_download", args=[ExportJob.objects.get().pk]) not in waiting
+
+    run_latest_export()
+    job = ExportJob.objects.get()
+    ready = client.get(asked["Location"]).content.decode()
+    assert "http-equiv" not in ready
+    assert job.sha256 in ready and f"<dd>{job.rows} (one per patient per day" in ready
+    assert reverse("clinic_export_download", args=[job.pk]) in ready
+    listed = client.get(reverse("clinic_csv")).content.decode()
+    assert reverse("clinic_export_job", args=[job.pk]) in listed and "ready" in listed
+    download = client.get(reverse("clinic_export_download", args=[job.pk]))
+    assert (
+        download["Content-Disposition"]
+        == 'attachment; filename="ldn-journal_Clinic-A_2026-11-15_2026-11-21.csv"'
+    )
+    assert download["Cache-Control"] == "no-store"
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == job.sha256
+
+
+def test_a_download_before_the_file_is_ready_goes_back_to_the_job_page(client, alice, carol):
+    client.force_login(carol.user)
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
+    download = client.get(asked["Location"] + "download/")
+    assert (download.status_code, download["Location"]) == (302, asked["Location"])
+    assert not AccessEvent.objects.exists()
+
+
+def test_a_job_is_the_asking_clinicians_and_the_admins_only(client, clinic, alice, carol, ada):
+    colleague = make_clinician(clinic, "colleague")
+    client.force_login(ada.user)
+    asked = client.post(reverse("clinic_csv"), {"start": TODAY, "end": TODAY})
+    run_latest_export()
+    job = ExportJob.objects.get()
+    assert job.patient_ids == sorted(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
+    for who, status in ((colleague, 404), (carol, 404), (ada, 200)):
+        client.force_login(who.user)
+        assert client.get(asked["Location"]).status_code == status
+        assert client.get(asked["Location"] + "download/").status_code == status
+    client.force_login(carol.user)
+    assert (
+        reverse("clinic_export_job", args=[job.pk]) not in client.get(reverse("clinic_csv")).content.decode()
+    )
+
+
+def test_a_clinician_without_patients_gets_a_file_with_the_header_only(client, clinic):
+    newcomer = make_clinician(clinic, "newcomer")
+    client.force_login(newcomer.user)
+    rows = parse(clinic_export(client, TODAY))
+    assert rows == []
+    assert ExportJob.objects.get().rows == 0

@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD  # noqa: F401 - the demo's logins
-from journal.models import Patient, User
+from journal.models import Clinician, Patient, User
 from journal.selectors.roster import PAGE_SIZE
+from journal.services.exports import export_job_request, export_job_run
 from journal.services.snapshots import snapshots_refresh_due
 from tests.factories import make_patient
 from tests.test_access import URLS
@@ -49,7 +50,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "patient_detail": ("dr.rivera", 15),
     "appointment_summary": ("dr.rivera", 17),
     "patient_csv": ("dr.rivera", 4),
-    "clinic_csv": ("dr.rivera", 3),
+    "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
+    "clinic_export_job": ("dr.rivera", 3),
+    "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads
     "invite_patient": ("dr.rivera", 4),
     "invitation_link": ("dr.rivera", 5),
     "screening": ("dr.rivera", 4),
@@ -68,10 +71,11 @@ PAGES: dict[str, tuple[str, int]] = {
 }
 
 
-def _url(name: str, anna: Patient, new: Patient) -> str:
+def _url(name: str, anna: Patient, new: Patient, job: int) -> str:
     kwargs = next(kwargs for url_name, kwargs, _ in URLS if url_name == name)
     whose = new if name == "plan_new" else anna  # the editor is for a patient without a plan
-    values = {key: whose.pk if value == "{alice}" else value for key, value in kwargs.items()}
+    ids = {"{alice}": whose.pk, "{job}": job}
+    values = {key: ids.get(value, value) for key, value in kwargs.items()}
     if name == "day_detail":
         values["day"] = (anna.local_today() - dt.timedelta(days=1)).isoformat()
     return reverse(name, kwargs=values)
@@ -85,10 +89,16 @@ def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
     anna = Patient.objects.get(user__username="anna")
     new = make_patient(anna.clinic, None, name="Nora New", clinicians=tuple(anna.clinicians.all()))
+    rivera = Clinician.objects.get(user__username="dr.rivera")
+    today = anna.local_today()
+    job = export_job_request(
+        clinician=rivera, patient_ids=[anna.pk], first=today, last=today, byte_order_mark=False
+    )
+    export_job_run(job_id=job.pk)
     mismatches = []
     for name, (username, expected) in PAGES.items():
         client.force_login(User.objects.get(username=username))
-        url = _url(name, anna, new)
+        url = _url(name, anna, new, job.pk)
         client.get(url)  # the first request of a login settles its session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

@@ -3,9 +3,10 @@ import io
 
 from django.core.management import call_command
 
-from journal.models import AuditEvent, Clinician, DailyEntry, Patient, SideEffectReport
+from journal.models import AuditEvent, Clinician, DailyEntry, ExportJob, Patient, SideEffectReport
 from journal.selectors.records import safety_of, schedule_of
 from journal.selectors.roster import roster_rows
+from journal.services.exports import export_job_request, export_job_run, export_path
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -85,3 +86,14 @@ def test_the_demo_logins_sign_in_with_a_password_alone_and_say_how_to_try_two_fa
     assert "To try it, sign in, open Account and set it up with any authenticator app" in output.getvalue()
     client.post(reverse("login"), {"username": "dr.rivera", "password": DEMO_PASSWORD})
     assert client.get(reverse("roster")).status_code == 200
+
+
+def test_a_reset_removes_the_demos_clinic_exports_and_their_files(db):
+    seed()
+    rivera = Clinician.objects.get(user__username="dr.rivera")
+    job = export_job_request(clinician=rivera, patient_ids=[], first=TODAY, last=TODAY, byte_order_mark=False)
+    export_job_run(job_id=job.pk)
+    assert export_path(job).exists()
+    seed(reset=True)
+    assert not ExportJob.objects.exists()
+    assert not export_path(job).exists()

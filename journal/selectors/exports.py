@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.db.models import Q, QuerySet
 
@@ -14,7 +16,10 @@ from journal.exports import (
     EntryRecord,
     ExportDay,
     SideEffectTally,
+    columns_for,
+    csv_lines,
     dates,
+    encoded_chunks,
     previous_visit,
     tally_side_effects,
 )
@@ -46,6 +51,57 @@ from journal.selectors.records import (
 
 EXPORT_BATCH_PATIENTS = 50
 EXPORT_BATCH_ROWS = 10_000
+# In EntryRecord's order, after the entry's id, patient and date: plain values, no model instances.
+ENTRY_FIELDS = (
+    "pk",
+    "patient_id",
+    "entry_date",
+    "dose_taken",
+    "dose_mg",
+    "timing_taken",
+    "time_taken",
+    "sleep_quality",
+    "notes",
+    "edit_count",
+)
+
+
+@dataclass(frozen=True)
+class WrittenExport:
+    """What was written: data rows (the header not counted), bytes, and their SHA-256 in hex."""
+
+    rows: int
+    size: int
+    sha256: str
+
+
+def export_write(
+    patients: QuerySet[Patient],
+    first: dt.date,
+    last: dt.date,
+    out: BinaryIO,
+    *,
+    byte_order_mark: bool = False,
+) -> WrittenExport:
+    """The CSV of `patients` from `first` to `last` written to `out` in pieces (memory stays
+    flat), counted and hashed as it goes. The clinic export job and the benchmark call it."""
+    ids = list(patients.values_list("pk", flat=True))
+    rows = 0
+
+    def counted() -> Iterator[ExportDay]:
+        nonlocal rows
+        for day in export_days(patients, first, last):
+            rows += 1
+            yield day
+
+    digest, size = hashlib.sha256(), 0
+    for chunk in encoded_chunks(
+        csv_lines(columns_for(export_symptoms(ids)), counted()), byte_order_mark=byte_order_mark
+    ):
+        out.write(chunk)
+        digest.update(chunk)
+        size += len(chunk)
+    return WrittenExport(rows=rows, size=size, sha256=digest.hexdigest())
 
 
 def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
@@ -79,20 +135,21 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     entries = _entry_records(ids, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
+        first_dose = schedule.first_dose
         taken = [med for med in medications[pk] if med.taken_within(first, last)]
         safety = safety_by_day(
             answers=answers.get(pk), medications=medications[pk], schedule=schedule, days=days
         )
         for day, state in safety:
             yield ExportDay(
-                patient_label=label,
-                day=day,
-                first_dose=schedule.first_dose,
-                prescribed=schedule.prescribed(day),
-                pause=schedule.pause_on(day),
-                entry=entries.get((pk, day)),
-                medications=taken,
-                safety=state,
+                label,
+                day,
+                first_dose,
+                schedule.prescribed(day),
+                entries.get((pk, day)),
+                taken,
+                state,
+                schedule.pause_on(day),
             )
 
 
@@ -113,21 +170,23 @@ def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[
         if text:
             other_text[entry_id] = text
     rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
-    return {
-        (entry.patient_id, entry.entry_date): EntryRecord(
-            dose_taken=entry.dose_taken,
-            dose_mg=entry.dose_mg,
-            timing_taken=entry.timing_taken,
-            time_taken=entry.time_taken,
-            sleep_quality=entry.sleep_quality,
-            notes=entry.notes,
-            edit_count=entry.edit_count,
-            side_effects=side_effects[entry.pk],
-            other_side_effect=other_text.get(entry.pk, ""),
-            scores=scores[entry.pk],
+    records = {}
+    for pk, patient_id, day, taken, dose, timing, time, sleep, notes, edits in rows.values_list(
+        *ENTRY_FIELDS
+    ):
+        records[patient_id, day] = EntryRecord(
+            taken,
+            dose,
+            timing,
+            time,
+            sleep,
+            notes,
+            edits,
+            side_effects[pk],
+            other_text.get(pk, ""),
+            scores[pk],
         )
-        for entry in rows
-    }
+    return records
 
 
 def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.date) -> dt.date | None:

@@ -10,11 +10,11 @@ import zoneinfo
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from journal.access import (
     AuthenticatedRequest,
@@ -37,9 +37,10 @@ from journal.exports import (
     print_figure,
 )
 from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
-from journal.models import AccessEvent, AuditEvent, Clinic, Patient
+from journal.models import AccessEvent, AuditEvent, Clinic, Clinician, ExportJob, ExportState, Patient
 from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
+from journal.services.exports import export_job_request, export_path
 from journal.views.common import csv_response
 
 
@@ -117,49 +118,109 @@ def patient_csv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     )
 
 
-@require_GET
+RECENT_JOBS = 10
+JOB_REFRESH_SECONDS = 3  # how often the page of an export being written reloads itself
+
+
+def _jobs_of(request: AuthenticatedRequest, clinician: Clinician) -> QuerySet[ExportJob]:
+    """The export jobs this clinician may see: their own, and every one of the clinic for its admin."""
+    jobs = ExportJob.objects.filter(clinic_id=clinician.clinic_id)
+    return jobs if clinician.is_clinic_admin else jobs.filter(requested_by=request.user)
+
+
+@require_http_methods(["GET", "POST"])
 @clinician_required
 def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
-    """A clinician exports their assigned patients; a clinic admin the whole clinic."""
+    """A clinician exports their assigned patients, a clinic admin the whole clinic: the range
+    form, and once it is sent, a job the worker writes (too large for a request)."""
     clinician = clinician_of(request)
     clinic = clinician.clinic
-    patients = visible_patients(request.user)
-    if not clinician.is_clinic_admin:
-        patients = patients.filter(clinicians=clinician)
     zone = zoneinfo.ZoneInfo(clinic.time_zone)
     today = timezone.now().astimezone(zone).date()
     previous = previous_export_on(
         AuditEvent.objects.filter(clinic=clinic, patient=None, actor=request.user), zone, today
     )
-    scope = "clinic" if clinician.is_clinic_admin else "my patients"
-
-    def audit(first: dt.date, last: dt.date, ids: list[int]) -> None:
-        note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=clinic.pk, patient_ids=ids)
-        count = len(ids)
-        _record_export(
-            request,
-            clinic=clinic,
-            patient=None,
-            summary=(
-                f"CSV of {count} patient{'' if count == 1 else 's'} ({scope}), "
-                f"{first.isoformat()} to {last.isoformat()}"
-            ),
-            scope=scope,
-            format="csv",
-            start=first.isoformat(),
-            end=last.isoformat(),
-            patients=count,
+    if request.method == "POST":
+        form = ExportRangeForm(request.POST, today=today)
+        if form.is_valid():
+            patients = visible_patients(request.user)
+            if not clinician.is_clinic_admin:
+                patients = patients.filter(clinicians=clinician)
+            job = export_job_request(
+                clinician=clinician,
+                patient_ids=list(patients.values_list("pk", flat=True)),
+                first=form.cleaned_data["start"],
+                last=form.cleaned_data["end"],
+                byte_order_mark=form.cleaned_data["byte_order_mark"],
+            )
+            return redirect("clinic_export_job", pk=job.pk)
+    else:
+        form = ExportRangeForm(
+            initial={"start": default_range(today, previous)[0], "end": today}, today=today
         )
+    context = {
+        "clinic": clinic,
+        "whole_clinic": clinician.is_clinic_admin,
+        "form": form,
+        "previous": previous,
+        "max_days": SERIES_MAX_DAYS,
+        "jobs": list(_jobs_of(request, clinician).select_related("requested_by")[:RECENT_JOBS]),
+    }
+    return render(request, "journal/exports/range.html", context)
 
-    return _range_csv(
+
+def _job_for(request: AuthenticatedRequest, pk: int) -> ExportJob:
+    """Export job `pk` if this clinician asked for it, or admins its clinic; else 404."""
+    job = _jobs_of(request, clinician_of(request)).filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such export.")
+    return job
+
+
+@require_GET
+@clinician_required
+def clinic_export_job(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """Where a clinic export stands; while it is being written the page reloads itself."""
+    job = _job_for(request, pk)
+    context = {"job": job, "filename": _job_filename(job), "refresh_seconds": JOB_REFRESH_SECONDS}
+    return render(request, "journal/exports/job.html", context)
+
+
+@require_GET
+@clinician_required
+def clinic_export_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """A finished export's file, to whoever may see its job; each download is audited, with a
+    read of each patient in it."""
+    job = _job_for(request, pk)
+    try:
+        file = export_path(job).open("rb") if job.state == ExportState.DONE else None
+    except FileNotFoundError:  # expired a moment ago, between the job's row and its file
+        file = None
+    if file is None:
+        return redirect("clinic_export_job", pk=job.pk)
+    note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=job.clinic_id, patient_ids=job.patient_ids)
+    _record_export(
         request,
-        patients=patients,
-        label=clinic.name,
-        today=today,
-        previous=previous,
-        audit=audit,
-        context={"clinic": clinic, "whole_clinic": clinician.is_clinic_admin},
+        clinic=clinician_of(request).clinic,  # the job's clinic (`_job_for`), read with the login
+        patient=None,
+        summary=f"Downloaded clinic CSV {job.pk} ({job.rows} rows, SHA-256 {job.sha256[:12]}…)",
+        scope=job.scope,
+        format="csv",
+        start=job.start.isoformat(),
+        end=job.end.isoformat(),
+        patients=len(job.patient_ids),
+        job=job.pk,
+        download=True,
     )
+    response = FileResponse(
+        file, as_attachment=True, filename=_job_filename(job), content_type="text/csv; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
+    return response
+
+
+def _job_filename(job: ExportJob) -> str:
+    return export_filename(job.label, job.start, job.end)
 
 
 @require_GET

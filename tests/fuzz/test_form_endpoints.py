@@ -30,6 +30,7 @@ from journal.bounds import record_window
 from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm, ClinicTwoFactorForm
 from journal.forms.entries import EntryForm
+from journal.forms.exports import ExportRangeForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
@@ -47,6 +48,7 @@ from journal.forms.plans import (
 from journal.forms.review import AdviceDismissalForm
 from journal.models import Patient, Symptom
 from journal.schedule import DAY
+from journal.services.exports import export_job_request, export_job_run
 from journal.urls import urlpatterns as journal_urls
 from tests.fuzz.conftest import PROFILE, World
 from tests.fuzz.harness import TALLY, Rows, failures_of, journal_rows, judge, send, shown
@@ -91,6 +93,19 @@ def windowed(form_class: type[forms.BaseForm], patient: Patient, world: World) -
 
 def day(world: World, days: int) -> str:
     return (world.today + days * DAY).isoformat()
+
+
+def carols_export(world: World) -> int:
+    """A clinic export Carol asked for, written by the worker."""
+    job = export_job_request(
+        clinician=world.carol,
+        patient_ids=[world.alice.pk],
+        first=world.today - 30 * DAY,
+        last=world.today - DAY,
+        byte_order_mark=False,
+    )
+    export_job_run(job_id=job.pk)
+    return job.pk
 
 
 def alice_pk(world: World) -> dict[str, Any]:
@@ -243,7 +258,13 @@ ROUTES: dict[str, Route] = {
     ),
     "patient_csv": Route("carol", post=False, kwargs=alice_pk),
     "appointment_summary": Route("carol", post=False, kwargs=alice_pk),
-    "clinic_csv": Route("carol", post=False),
+    "clinic_csv": Route(
+        "carol",
+        form=lambda world: ExportRangeForm(today=world.today),
+        valid=lambda world: {"start": day(world, -30), "end": day(world, -1)},
+    ),
+    "clinic_export_job": Route("carol", post=False, kwargs=lambda world: {"pk": carols_export(world)}),
+    "clinic_export_download": Route("carol", post=False, kwargs=lambda world: {"pk": carols_export(world)}),
     "invite_patient": Route("carol", form=lambda world: InviteForm(clinic=world.clinic), valid=invite_valid),
     "invitation_link": Route("carol", kwargs=nina_pk),
     "screening": Route(

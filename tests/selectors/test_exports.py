@@ -6,15 +6,36 @@ tests/test_exports_summary.py::test_summary_reads)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import zoneinfo
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from journal.models import AuditEvent, LdnPause, Medication, Patient, Screening, Symptom
+from journal.management.commands.seed_demo import DEMO_CLINIC
+from journal.models import (
+    AuditEvent,
+    Clinic,
+    LdnPause,
+    Medication,
+    Patient,
+    Screening,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+)
 from journal.schedule import DAY
 from journal.selectors import exports as export_selectors
-from journal.selectors.exports import appointment_summary, export_days, export_symptoms, previous_export_on
+from journal.selectors.exports import (
+    appointment_summary,
+    export_days,
+    export_symptoms,
+    export_write,
+    previous_export_on,
+)
 from tests.factories import make_entry, make_patient, make_plan
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -214,3 +235,50 @@ def test_the_summary_runs_since_the_previous_visit(alice, carol):
     assert (summary.adherence_since.taken, summary.adherence_since.prescribed) == (1, 4)
     assert summary.screening is None
     assert summary.safety is summary.overview.record.safety
+
+
+# --- the clinic export's bytes ------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "varied_clinic_export.csv"
+
+
+@pytest.fixture
+def varied_clinic(clinic, carol):
+    """The demo clinic (plans, pauses, screenings, medicines, years of entries) and what it
+    lacks: text a spreadsheet would run, quotes and line breaks, an "other" side effect, a
+    clock time, a clinic's own symptom named like a shared one."""
+    call_command("seed_demo", today=TODAY, stdout=io.StringIO())
+    demo = Clinic.objects.get(name=DEMO_CLINIC)
+    own_pain = Symptom.objects.create(clinic=demo, name="Pain", higher_is_better=False)
+    anna = Patient.objects.get(code="RLC-100")
+    anna.tracked_symptoms.add(own_pain)
+    entry = anna.entries.order_by("-entry_date")[2]
+    entry.notes, entry.time_taken, entry.edit_count = '=cmd "quoted", café;\nline two', dt.time(21, 5), 1
+    entry.save()
+    SymptomScore.objects.create(entry=entry, symptom=own_pain, score=7)
+    SideEffectReport.objects.update_or_create(
+        entry=entry, kind="other", defaults={"severity": "moderate", "other_text": "+dry mouth"}
+    )
+    Medication.objects.create(
+        patient=anna, name="-Levothyroxine", dose_text="50 mcg", started_on=TODAY - 20 * DAY
+    )
+    prescriber = anna.clinicians.first()
+    LdnPause.objects.create(
+        patient=anna,
+        start_date=TODAY - 9 * DAY,
+        end_date=TODAY - 6 * DAY,
+        reason="surgery",
+        created_by=prescriber,
+    )
+    return demo
+
+
+def test_a_clinic_export_is_byte_identical_to_the_reviewed_file(varied_clinic):
+    """The file every change of the writer is compared with, made by the first writer (which
+    built rows from model instances, cell by cell): a faster writer must write the same bytes."""
+    out = io.BytesIO()
+    written = export_write(Patient.objects.filter(clinic=varied_clinic), TODAY - 400 * DAY, TODAY, out)
+    expected = GOLDEN.read_bytes()
+    assert out.getvalue() == expected
+    assert (written.rows, written.size) == (expected.count(b"\r\nRLC-"), len(expected))
+    assert written.sha256 == hashlib.sha256(expected).hexdigest()

@@ -39,6 +39,7 @@ from journal.models import (
     User,
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
+from journal.services.exports import export_path
 from journal.services.medications import medication_add
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
@@ -608,6 +609,9 @@ def delete_clinic(clinic: Clinic) -> None:
     with lifted(connection):
         AuditEvent.objects.filter(clinic=clinic).delete()
         AccessEvent.objects.filter(clinic=clinic).delete()
+    for job in clinic.export_jobs.all():
+        export_path(job).unlink(missing_ok=True)
+    clinic.export_jobs.all().delete()  # they name their clinicians, deleted below
     users = User.objects.filter(clinician__clinic=clinic) | User.objects.filter(patient__clinic=clinic)
     user_ids = list(users.values_list("pk", flat=True))
     patients = Patient.objects.filter(clinic=clinic)

@@ -1,8 +1,9 @@
 """`manage.py worker`: the background worker. It runs the tasks queued in the database
-(django-tasks' database worker, `journal/tasks.py`) and records when it last looked for work,
-which the health endpoint reads; a task left running by a worker that died (kill -9) is put
-back in the queue by the next worker's heartbeat, which also refreshes the roster's rows of
-patients whose local day has changed. Run one or more beside the app servers;
+(django-tasks' database worker, `journal/tasks.py`: mail, clinic exports) and records when it
+last looked for work, which the health endpoint reads; it deletes expired export files, and a
+task left running by a worker that died (kill -9) is put back in the queue by the next
+worker's heartbeat, which also refreshes the roster's rows of patients whose local day has
+changed. Run one or more beside the app servers;
 Ctrl-C or SIGTERM stops it after the task it is running."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
+from journal.services.exports import export_files_expire
 from journal.services.operations import housekeeping, orphaned_tasks_requeue, worker_heartbeat
 from journal.services.snapshots import snapshots_refresh_due
 
@@ -46,13 +48,14 @@ class HeartbeatWorker(Worker):
         self.last_housekeeping: float | None = None
 
     def beat(self) -> None:
-        """Record the heartbeat, put back in the queue the tasks of workers that died, and
-        compute again the roster rows of patients past their local midnight, and (once an hour)
-        delete expired sessions and old finished tasks."""
+        """Record the heartbeat, put back in the queue the tasks of workers that died, compute
+        again the roster rows of patients past their local midnight, delete expired export files,
+        and (once an hour) delete expired sessions and old finished tasks."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
             snapshots_refresh_due(now=timezone.now())
+            export_files_expire(now=timezone.now())
             self.last_beat = time.monotonic()
         if self.last_housekeeping is None or time.monotonic() - self.last_housekeeping >= HOUSEKEEPING_EVERY:
             housekeeping(now=timezone.now())
@@ -73,7 +76,7 @@ class HeartbeatWorker(Worker):
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: sends queued mail (and later exports and reminders)."
+    help = "Run the background worker: sends queued mail, writes clinic exports."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
