@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils.html import json_script
@@ -331,3 +334,14 @@ def test_symptom_names_and_side_effect_words_are_drawn_as_text_not_html():
     assert any("&lt;b&gt;dizzy&lt;/b&gt;" in text for text in texts)
     # A name is no part of a hover template, where %{y} would be read as a placeholder.
     assert not [trace for trace in figure["data"] if "Pain" in trace.get("hovertemplate", "")]
+
+
+def test_the_served_plotly_bundle_is_the_pinned_one():
+    """static/vendor holds plotly.js's basic bundle exactly as `make plotly` checks it: the
+    version and SHA-256 pinned in the Makefile, with its licence beside it."""
+    root = Path(__file__).resolve().parents[1]
+    pins = dict(re.findall(r"^(PLOTLY_\w+) := (\S+)$", (root / "Makefile").read_text(), re.MULTILINE))
+    bundle = (root / "static/vendor/plotly-basic.min.js").read_bytes()
+    assert hashlib.sha256(bundle).hexdigest() == pins["PLOTLY_JS_SHA256"]
+    assert f"plotly.js (basic - minified) v{pins['PLOTLY_VERSION']}".encode() in bundle[:200]
+    assert (root / "static/vendor/plotly-basic.LICENSE.txt").read_text().startswith("MIT License")
