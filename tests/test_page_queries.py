@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -96,16 +97,21 @@ def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
     assert not mismatches, "\n\n".join(mismatches)
 
 
-def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch):
-    """Dismissing advice and marking a patient reviewed read the advice, not the chart."""
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch, htmx):
+    """Dismissing advice and marking a patient reviewed read the advice, not the chart, with
+    or without htmx."""
     import journal.selectors.records as records
 
     def no_chart(record):
         raise AssertionError("the chart was drawn")
 
     monkeypatch.setattr(records, "patient_figure", no_chart)
+    headers = {"hx-request": "true"} if htmx else {}
     client.force_login(carol.user)
-    response = client.post(reverse("patient_reviewed", args=[alice.pk]))
+    response = client.post(reverse("patient_reviewed", args=[alice.pk]), headers=headers)
     assert response.status_code == 302
-    response = client.post(reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"})
-    assert response.status_code == 302
+    response = client.post(
+        reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"}, headers=headers
+    )
+    assert response.status_code == (200 if htmx else 302)  # htmx: the advice section
