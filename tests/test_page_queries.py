@@ -43,6 +43,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "roster": ("dr.rivera", 13),
     "rulebook": ("dr.rivera", 2),
     "patient_detail": ("dr.rivera", 15),
+    # the session, the login, the patient, the entry, its versions, its scores' versions,
+    # the tracked symptoms, the read's INSERT
+    "entry_changes": ("dr.rivera", 8),
     "appointment_summary": ("dr.rivera", 17),
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 3),
@@ -68,7 +71,7 @@ def _url(name: str, anna: Patient, new: Patient) -> str:
     kwargs = next(kwargs for url_name, kwargs, _ in URLS if url_name == name)
     whose = new if name == "plan_new" else anna  # the editor is for a patient without a plan
     values = {key: whose.pk if value == "{alice}" else value for key, value in kwargs.items()}
-    if name == "day_detail":
+    if name in ("day_detail", "entry_changes"):
         values["day"] = (anna.local_today() - dt.timedelta(days=1)).isoformat()
     return reverse(name, kwargs=values)
 

@@ -3,12 +3,15 @@ reviewed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from journal.access import (
     AuthenticatedRequest,
@@ -22,6 +25,7 @@ from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
 from journal.models import AccessEvent, Medication, Patient
 from journal.schedule import PHASES
+from journal.selectors.entries import entry_change_log
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
 from journal.selectors.review import READ_DAYS
@@ -123,6 +127,22 @@ def _attention_url(request: AuthenticatedRequest) -> str:
     query["sort"] = "attention"
     query.pop("dir", None)
     return f"?{query.urlencode()}"
+
+
+CHANGES_PER_PAGE = 50
+
+
+@clinician_required
+@require_GET
+def entry_changes(request: AuthenticatedRequest, pk: int, day: dt.date) -> HttpResponse:
+    """Every change to one of the patient's entries since it was first saved, newest first,
+    a page at a time (the patient page shows the latest few)."""
+    patient = patient_for(request, pk)
+    note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
+    page = Paginator(entry_change_log(patient, day), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "journal/review/entry_changes.html", {"patient": patient, "day": day, "page": page}
+    )
 
 
 @clinician_required
