@@ -3,6 +3,7 @@ and on a desktop screen, with the demo clinic's data in it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -33,6 +34,7 @@ def clinician_pages(anna: Patient) -> list[str]:
             "appointment_summary",
         )
     ]
+    pages.append(reverse("entry_changes", args=[anna.pk, anna.local_today() - dt.timedelta(days=1)]))
     return pages
 
 
@@ -75,7 +77,6 @@ def test_no_accessibility_violations(request, demo, screen):
 def test_a_record_that_needs_attention_is_told_and_corrected_without_violations(request, demo, screen):
     """Rows stored outside their dates (before the bounds, or by hand): each clinician page
     still opens, says what needs attention, and the plan page corrects it, keyboard alone."""
-    import datetime as dt
     from decimal import Decimal
 
     from journal.models import DoseStep, LdnPause
