@@ -15,15 +15,19 @@ from journal.middleware import reader_time_zone
 from journal.models import AuditEvent, User
 
 
-def test_audit_times_are_shown_in_the_clinics_zone(client, alice, carol):
+def reviewed_at(patient, clinician, at: dt.datetime) -> None:
     AuditEvent.objects.create(
-        patient=alice,
-        clinic=alice.clinic,
-        actor=carol.user,
+        patient=patient,
+        clinic=patient.clinic,
+        actor=clinician.user,
         kind=AuditEvent.Kind.REVIEWED,
         summary="Reviewed",
-        at=dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC),
+        at=at,
     )
+
+
+def test_audit_times_are_shown_in_the_clinics_zone(client, alice, carol):
+    reviewed_at(alice, carol, dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC))
     client.force_login(carol.user)
     content = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert "16 Jun 2026, 00:30" in content  # London summer time, the next day
@@ -68,14 +72,7 @@ def test_the_readers_zone_adds_no_query_to_a_page(client, reader, request):
 def test_a_changed_zone_shows_on_the_next_page(client, alice, carol):
     """A clinic (or a patient) that moves to another zone is read in it from the next page on,
     by sessions that began before the move too."""
-    AuditEvent.objects.create(
-        patient=alice,
-        clinic=alice.clinic,
-        actor=carol.user,
-        kind=AuditEvent.Kind.REVIEWED,
-        summary="Reviewed",
-        at=dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC),
-    )
+    reviewed_at(alice, carol, dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC))
     client.force_login(carol.user)
     client.get(reverse("patient_detail", args=[alice.pk]))
     carol.clinic.time_zone = "America/New_York"
