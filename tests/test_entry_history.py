@@ -125,3 +125,9 @@ def test_an_entry_edited_a_few_times_lists_every_change_and_no_link(client, alic
         content = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert content.count("— Pain:") == 2
     assert "all-changes" not in content
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "yesterday", "2026-13-01"])
+def test_the_changes_page_of_no_date_is_not_found(client, alice, carol, day):
+    client.force_login(carol.user)
+    assert client.get(f"/clinic/patients/{alice.pk}/entries/{day}/changes/").status_code == 404

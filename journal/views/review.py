@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -134,15 +134,18 @@ CHANGES_PER_PAGE = 50
 
 @clinician_required
 @require_GET
-def entry_changes(request: AuthenticatedRequest, pk: int, day: dt.date) -> HttpResponse:
+def entry_changes(request: AuthenticatedRequest, pk: int, day: str) -> HttpResponse:
     """Every change to one of the patient's entries since it was first saved, newest first,
     a page at a time (the patient page shows the latest few)."""
     patient = patient_for(request, pk)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such date.") from None
     note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
-    page = Paginator(entry_change_log(patient, day), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "journal/review/entry_changes.html", {"patient": patient, "day": day, "page": page}
-    )
+    page = Paginator(entry_change_log(patient, date), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"patient": patient, "day": date, "page": page}
+    return render(request, "journal/review/entry_changes.html", context)
 
 
 @clinician_required
