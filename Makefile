@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset bench lock drills
+.PHONY: run test lint install chromium demo-reset bench lock drills plotly
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -42,6 +42,25 @@ chromium:
 lock: install
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes \
 	  --quiet -o requirements.lock
+
+# The charts' plotly.js: the official "basic" bundle (scatter traces, shapes, annotations —
+# all the figures use), a quarter of the full one. It is committed under static/vendor, so an
+# install needs neither Node nor the network; `make plotly` fetches it again from the npm
+# registry and checks the download and the file against the pins below (after a version
+# change: update all three, then check the charts in the browser tests).
+PLOTLY_VERSION := 4.1.1
+PLOTLY_TARBALL_SHA256 := ea907f854b6cec4f6a2fa71540ec019a21ed2c61e6a109ddd5c072103a96eed0
+PLOTLY_JS_SHA256 := 99784e3abfb07b142a15e521a439e6d9addceadb3f79553fd24c72774f0649ba
+plotly:
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	curl -sSfL -o "$$tmp/plotly.tgz" \
+	  https://registry.npmjs.org/plotly.js-basic-dist-min/-/plotly.js-basic-dist-min-$(PLOTLY_VERSION).tgz && \
+	echo "$(PLOTLY_TARBALL_SHA256)  $$tmp/plotly.tgz" | sha256sum --check --quiet && \
+	tar -xzf "$$tmp/plotly.tgz" -C "$$tmp" package/plotly-basic.min.js package/LICENSE && \
+	echo "$(PLOTLY_JS_SHA256)  $$tmp/package/plotly-basic.min.js" | sha256sum --check --quiet && \
+	mkdir -p static/vendor && \
+	cp "$$tmp/package/plotly-basic.min.js" static/vendor/plotly-basic.min.js && \
+	cp "$$tmp/package/LICENSE" static/vendor/plotly-basic.LICENSE.txt
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -7,10 +7,12 @@ bold) and a side-effect strip (one row per kind, colour by severity). The baseli
 the 8–10-week and the 3–6-month windows [003] are shaded and labelled, even while still
 ahead; the first dose and every step change are marked.
 
-The figure reaches the browser as JSON (`json_script` + static/js/chart.js, since the CSP
-forbids inline scripts), with the plotly config it is drawn with (`PLOTLY_CONFIG`, the only
-one: chart.js draws no figure without it). It is kept small: ISO dates, means rounded to one decimal,
-hover text from per-trace templates rather than per-point strings, an empty template.
+The figure is built as plain JSON, as plotly.js reads it (plotly's Python graph objects
+cost three times as long; the tests check every figure against plotly's own schema), and
+reaches the browser through `json_script` + static/js/chart.js (the CSP forbids inline
+scripts), with the plotly config it is drawn with (`PLOTLY_CONFIG`, the only one: chart.js
+draws no figure without it). It is kept small: ISO dates, means rounded to one decimal,
+hover text from per-trace templates rather than per-point strings, no template.
 Six months of eight symptoms stay well under 200 KB (tests/test_charts.py).
 """
 
@@ -23,15 +25,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
 
-JSONDict = dict[str, Any]  # a plotly figure, layout, shape or annotation as plain JSON
+JSONDict = dict[str, Any]  # a plotly figure, layout, trace, shape or annotation as plain JSON
 
 # Short labels: the strip's row names share the left margin with every panel's ticks.
 SIDE_EFFECT_LABELS = {kind: words.short for kind, words in SIDE_EFFECTS.items()}
@@ -155,7 +155,13 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _prescribed_line(record: PatientRecord, first: dt.date) -> go.Scatter:
+def _scatter(**attributes: Any) -> JSONDict:
+    """A scatter trace as plotly.js reads it (tests/test_charts.py checks every figure against
+    plotly's own schema; building it through plotly's graph objects cost half a page)."""
+    return {"type": "scatter", **attributes}
+
+
+def _prescribed_line(record: PatientRecord, first: dt.date) -> JSONDict:
     """The prescription as a step line: one point where it changes, drawn to the end of
     today; gaps before the first dose, during pauses and after a plan ends."""
     xs: list[str] = []
@@ -175,21 +181,20 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> go.Scatter:
         xs.append(_iso(record.today + DAY))
         ys.append(ys[-1])
         words.append(words[-1])
-    return go.Scatter(
+    return _scatter(
         x=xs,
         y=ys,
         text=words,
         name="Prescribed",
         mode="lines",
-        line_shape="hv",
-        line={"color": BRAND, "width": 2.5},
+        line={"color": BRAND, "width": 2.5, "shape": "hv"},
         connectgaps=False,
         hovertemplate="%{text}<extra>prescribed</extra>",
         legendgroup="dose",
     )
 
 
-def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
+def _dose_markers(record: PatientRecord, first: dt.date) -> list[JSONDict]:
     """Doses taken (by when they were taken), logged as not taken, and prescribed days
     with no entry (today excepted: the day is not over)."""
     logged = {entry.day: entry for entry in record.entries}
@@ -227,7 +232,7 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[go.Scatter]:
         (unlogged, "Not logged", {"symbol": "circle-open", "color": MUTED, "size": 7}, "not logged"),
     ]
     return [
-        go.Scatter(
+        _scatter(
             x=xs,
             y=ys,
             name=name,
@@ -248,11 +253,11 @@ def _top_dose(record: PatientRecord) -> float:
     return round(float(max(doses, default=1)) * 1.2, 2)
 
 
-def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]:
+def _measure_traces(measure: Measure, first_in_legend: bool) -> list[JSONDict]:
     means = rolling_mean(measure.series)
     days = [_iso(day) for day, _ in means]
     return [
-        go.Scatter(
+        _scatter(
             x=days,
             y=[score for _, score in sorted(measure.series)],
             customdata=[round(mean, 1) for _, mean in means],
@@ -264,7 +269,7 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]
             meta=plot_text(measure.name),
             hovertemplate="%{y} (7-day mean %{customdata})<extra>%{meta}</extra>",
         ),
-        go.Scatter(
+        _scatter(
             x=days,
             y=[round(mean, 1) for _, mean in means],
             name="7-day mean",
@@ -277,14 +282,14 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[go.Scatter]
     ]
 
 
-def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[go.Scatter]:
+def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[JSONDict]:
     traces = []
     for severity, colour in SEVERITY_COLOURS.items():
         reports = [report for report in record.side_effects if report.severity == severity]
         if not reports:
             continue
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=[_iso(report.day) for report in reports],
                 y=[kinds.index(report.kind) for report in reports],
                 text=[
@@ -420,8 +425,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         heights.append(STRIP_ROW_PX * len(kinds) + 12)
     domains, plot_px = _domains(heights)
 
-    fig = go.Figure()
-    panels: list[tuple[list[go.Scatter], JSONDict, str]] = [
+    panels: list[tuple[list[JSONDict], JSONDict, str]] = [
         (
             [_prescribed_line(record, first), *_dose_markers(record, first)],
             {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
@@ -450,12 +454,12 @@ def patient_figure(record: PatientRecord) -> JSONDict:
                 "<b>Side effects</b> · colour by severity",
             )
         )
+    data: list[JSONDict] = []
+    y_axes: JSONDict = {}
     titles = []
     for index, (traces, axis, title) in enumerate(panels):
-        for trace in traces:
-            trace.update(xaxis="x", yaxis=_axis_id(index))
-            fig.add_trace(trace)
-        fig.layout[_axis_key(index)] = {
+        data += [{**trace, "xaxis": "x", "yaxis": _axis_id(index)} for trace in traces]
+        y_axes[_axis_key(index)] = {
             "domain": domains[index],
             "anchor": "x",
             "fixedrange": True,
@@ -465,8 +469,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         }
         titles.append(_panel_title(title, domains[index][1]))
     shapes, window_labels = _marks(record)
-    fig.update_layout(
-        template="none",
+    layout = dict(
         height=plot_px + MARGIN["t"] + MARGIN["b"],
         margin=MARGIN,
         font={"family": "system-ui, sans-serif", "size": 12, "color": INK},
@@ -499,8 +502,9 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         },
         shapes=shapes,
         annotations=[*titles, *window_labels],
+        **y_axes,
     )
-    return {**fig.to_plotly_json(), "config": chart_config()}
+    return {"data": data, "layout": layout, "config": chart_config()}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 send a clinician who must use two-factor sign-in to set it up first; keep no page in a
 cache; and write the reads a view noted to the access log, in one INSERT per request.
 
-The zone is worked out once, at login, and kept in the session, so a page pays nothing for
-it: the session is read for the login anyway."""
+The zone is read from the login, which every page loads anyway, with the clinician's clinic
+and the patient joined to it (journal.auth): a page pays no query for it, and a clinic or
+patient that moves to another zone is read in the new one from the next page on."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from journal.access import noted_reads
 from journal.services.audit import record_reads
 
-SESSION_KEY = "reader_time_zone"
-
 
 def reader_time_zone(user: object) -> zoneinfo.ZoneInfo | None:
     if not getattr(user, "is_authenticated", False):
@@ -34,23 +33,14 @@ def reader_time_zone(user: object) -> zoneinfo.ZoneInfo | None:
     return None
 
 
-def remember_time_zone(request: HttpRequest, user: object) -> str | None:
-    """Keep the reader's zone in their session (at login, or on a session from before)."""
-    zone = reader_time_zone(user)
-    request.session[SESSION_KEY] = str(zone) if zone else ""
-    return request.session[SESSION_KEY] or None
-
-
 class ReaderTimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = request.session.get(SESSION_KEY)
-        if name is None and request.user.is_authenticated:
-            name = remember_time_zone(request, request.user)
-        if name:
-            timezone.activate(zoneinfo.ZoneInfo(name))
+        zone = reader_time_zone(request.user)
+        if zone:
+            timezone.activate(zone)
         else:
             timezone.deactivate()
         try:

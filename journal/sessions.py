@@ -23,7 +23,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from journal.access import client_address
-from journal.middleware import remember_time_zone
 from journal.models import LoginSession, User
 
 SESSION_LENGTH = {
@@ -40,7 +39,6 @@ USER_AGENT_MAX_CHARS = LoginSession._meta.get_field("user_agent").max_length or 
 def set_session_length(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
     length = SESSION_LENGTH.get(user.role, DEFAULT_SESSION_LENGTH)
     request.session.set_expiry(int(length.total_seconds()))
-    remember_time_zone(request, user)
 
 
 def printable(text: str, limit: int) -> str:

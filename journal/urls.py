@@ -54,6 +54,7 @@ urlpatterns = [
     path("calendar/<token:token>.ics", entries.calendar_feed, name="calendar_feed"),
     path("clinic/patients/", review.roster, name="roster"),
     path("clinic/patients/<int:pk>/", review.patient_detail, name="patient_detail"),
+    path("clinic/patients/<int:pk>/entries/<str:day>/changes/", review.entry_changes, name="entry_changes"),
     path("clinic/patients/<int:pk>/advice/dismiss/", review.advice_dismiss, name="advice_dismiss"),
     path("clinic/patients/<int:pk>/reviewed/", review.patient_reviewed, name="patient_reviewed"),
     path(

@@ -26,6 +26,7 @@ URLS = [
     ("roster", {}, CLINICIANS),
     ("rulebook", {}, CLINICIANS),
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("entry_changes", {"pk": "{alice}", "day": "2020-01-01"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),

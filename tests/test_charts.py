@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from decimal import Decimal
+from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from django.utils.html import json_script
 
@@ -331,3 +335,41 @@ def test_symptom_names_and_side_effect_words_are_drawn_as_text_not_html():
     assert any("&lt;b&gt;dizzy&lt;/b&gt;" in text for text in texts)
     # A name is no part of a hover template, where %{y} would be read as a placeholder.
     assert not [trace for trace in figure["data"] if "Pain" in trace.get("hovertemplate", "")]
+
+
+def test_the_served_plotly_bundle_is_the_pinned_one():
+    """static/vendor holds plotly.js's basic bundle exactly as `make plotly` checks it: the
+    version and SHA-256 pinned in the Makefile, with its licence beside it."""
+    root = Path(__file__).resolve().parents[1]
+    pins = dict(re.findall(r"^(PLOTLY_\w+) := (\S+)$", (root / "Makefile").read_text(), re.MULTILINE))
+    bundle = (root / "static/vendor/plotly-basic.min.js").read_bytes()
+    assert hashlib.sha256(bundle).hexdigest() == pins["PLOTLY_JS_SHA256"]
+    assert f"plotly.js (basic - minified) v{pins['PLOTLY_VERSION']}".encode() in bundle[:200]
+    assert (root / "static/vendor/plotly-basic.LICENSE.txt").read_text().startswith("MIT License")
+
+
+VARIED_RECORDS = {
+    "no plan, no entries": lambda: record(today=10, schedule=()),
+    "baseline week only": lambda: record(today=-2, entries=[entry(-5, taken=False)]),
+    "ramp, taken, missed and unlogged": lambda: record(
+        today=40,
+        entries=[entry(1), entry(2, taken=False), entry(3, timing="morning"), entry(5, timing="other")],
+    ),
+    "a pause and a morning step": lambda: record(
+        today=60, schedule=[*RAMP, step(35, "4.5", "morning")], pauses=[PausePeriod(on(5), on(8))]
+    ),
+    "an ended plan": lambda: record(today=40, ended_on=30),
+    "six months of eight symptoms and side effects": six_months_of_eight_symptoms,
+}
+
+
+@pytest.mark.parametrize("make_record", VARIED_RECORDS.values(), ids=VARIED_RECORDS.keys())
+def test_the_figure_is_valid_plotly_json(make_record):
+    """The figure is built as plain JSON; plotly's own validation accepts it as it is (an
+    unknown property or a bad value raises) and writes it back unchanged."""
+    figure = patient_figure(make_record())
+    checked = go.Figure(data=figure["data"], layout=figure["layout"]).to_plotly_json()
+    assert checked["data"] == figure["data"]
+    checked["layout"].pop("template")  # plotly's Python default; plotly.js draws with none
+    assert checked["layout"] == {key: value for key, value in figure["layout"].items() if value != []}
+    assert {trace["type"] for trace in figure["data"]} == {"scatter"}  # in plotly.js's basic bundle

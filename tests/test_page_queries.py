@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,6 +49,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "roster": ("dr.rivera", 7),
     "rulebook": ("dr.rivera", 2),
     "patient_detail": ("dr.rivera", 15),
+    # the session, the login, the patient, the entry, its versions, its scores' versions,
+    # the tracked symptoms, the read's INSERT
+    "entry_changes": ("dr.rivera", 8),
     "appointment_summary": ("dr.rivera", 17),
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
@@ -76,7 +80,7 @@ def _url(name: str, anna: Patient, new: Patient, job: int) -> str:
     whose = new if name == "plan_new" else anna  # the editor is for a patient without a plan
     ids = {"{alice}": whose.pk, "{job}": job}
     values = {key: ids.get(value, value) for key, value in kwargs.items()}
-    if name == "day_detail":
+    if name in ("day_detail", "entry_changes"):
         values["day"] = (anna.local_today() - dt.timedelta(days=1)).isoformat()
     return reverse(name, kwargs=values)
 
@@ -111,19 +115,24 @@ def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
     assert not mismatches, "\n\n".join(mismatches)
 
 
-def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch):
-    """Dismissing advice and marking a patient reviewed read the advice, not the chart."""
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_review_posts_never_draw_the_chart(client, alice, carol, monkeypatch, htmx):
+    """Dismissing advice and marking a patient reviewed read the advice, not the chart, with
+    or without htmx."""
     import journal.selectors.records as records
 
     def no_chart(record):
         raise AssertionError("the chart was drawn")
 
     monkeypatch.setattr(records, "patient_figure", no_chart)
+    headers = {"hx-request": "true"} if htmx else {}
     client.force_login(carol.user)
-    response = client.post(reverse("patient_reviewed", args=[alice.pk]))
+    response = client.post(reverse("patient_reviewed", args=[alice.pk]), headers=headers)
     assert response.status_code == 302
-    response = client.post(reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"})
-    assert response.status_code == 302
+    response = client.post(
+        reverse("advice_dismiss", args=[alice.pk]), {"key": "none", "note": "x"}, headers=headers
+    )
+    assert response.status_code == (200 if htmx else 302)  # htmx: the advice section
 
 
 def test_the_roster_runs_as_many_queries_for_many_patients_as_for_one(client, clinic, carol, alice):

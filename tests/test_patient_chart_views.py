@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import time_machine
@@ -79,7 +80,7 @@ def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol
     figure = response.context["overview"].figure
     assert json.dumps(figure["data"][0]["x"][1]) in content  # the figure rides in json_script
     assert 'id="chart-data"' in content
-    assert "vendor/plotly.min.js" in content
+    assert "vendor/plotly-basic.min.js" in content
     assert "js/chart.js" in content
     assert 'role="img"' not in content
     assert "The chart as a table, week by week" in content
@@ -346,3 +347,18 @@ def test_roster_sorts_who_needs_attention_first(client, clinic, alice_on_ldn, bo
     assert content.index(">Alice<") < content.index(">Amy<") < content.index(">Bob<")
     assert 'href="?sort=advice&amp;dir=desc"' in content  # the most open advice on the first click
     assert 'data-testid="open-advice"><a href="' in content
+
+
+@pytest.mark.parametrize(
+    ("reader", "url_name"),
+    [("alice", "my_chart"), ("carol", "patient_detail"), ("carol", "appointment_summary")],
+)
+def test_chart_pages_load_only_the_basic_plotly_bundle(client, alice_on_ldn, carol, reader, url_name):
+    """The charts need scatter traces, shapes and annotations: plotly.js's basic bundle (1.2 MB,
+    a quarter of the full one) is the only plotly script, and every script is this site's."""
+    client.force_login(carol.user if reader == "carol" else alice_on_ldn.user)
+    args = [] if url_name == "my_chart" else [alice_on_ldn.pk]
+    content = client.get(reverse(url_name, args=args)).content.decode()
+    scripts = re.findall(r'<script[^>]* src="([^"]+)"', content)
+    assert [src for src in scripts if "plotly" in src] == ["/static/vendor/plotly-basic.min.js"]
+    assert all(src.startswith("/static/") for src in scripts)

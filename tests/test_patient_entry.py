@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.forms import RadioSelect
 from django.urls import reverse
 
 from journal.models import DailyEntry, SideEffectReport, Symptom, SymptomScore
@@ -307,3 +308,23 @@ def test_wrong_user_cannot_write_an_entry(client, carol, alice, frozen):
     client.logout()
     assert client.post(URL, entry_data()).status_code == 302
     assert not DailyEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,  # a new entry: the plan's dose, bedtime and "no" side effects chosen
+        {"entry_date": "2026-03-20", "dose_taken": "maybe", "sleep_quality": "11", "side_nausea": "mild"},
+    ],
+)
+def test_the_radio_rows_are_the_radios_django_would_draw(as_alice, alice, plan, data):
+    """The radio groups are drawn in one loop instead of a widget template per radio: each
+    button keeps the name, value, id, required, aria-invalid and checked Django gives it."""
+    response = as_alice.post(URL, data) if data else as_alice.get(URL)
+    form = response.context["form"]
+    content = response.content.decode()
+    radio_groups = [name for name, field in form.fields.items() if isinstance(field.widget, RadioSelect)]
+    assert len(radio_groups) > 10
+    for name in radio_groups:
+        for radio in form[name]:
+            assert str(radio.tag()) in content

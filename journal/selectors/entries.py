@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -14,6 +15,7 @@ from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.models import (
     DailyEntry,
     Patient,
+    Symptom,
     SymptomScore,
 )
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
@@ -39,40 +41,59 @@ def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
 # --- the clinician's view of recent entries, with what was edited --------------------------
 
 RECENT_ENTRY_DAYS = 14
+# Changes shown per entry on the patient page (the latest); all of them are on the entry's
+# own page (`entry_change_log`), a page at a time: a much-edited entry keeps the page small.
+CHANGES_SHOWN = 20
 
 
 @dataclass(frozen=True)
 class RecentEntry:
     entry: JournalDay
     scores: list[int | None]  # in the order of the file's tracked symptoms
-    changes: list[Change]
+    changes: list[Change]  # the latest CHANGES_SHOWN, oldest first
+    change_count: int  # every change since the entry was first saved
+
+
+def _versions(entry_ids: list[int], symptoms: Iterable[Symptom]) -> dict[int, list[Version]]:
+    """Every saved version of the entries and of their scores, by entry (2 queries); a score
+    of a symptom not among `symptoms` is named as no longer tracked."""
+    versions: dict[int, list[Version]] = defaultdict(list)
+    for row in DailyEntry.history.filter(id__in=entry_ids).values("id", "history_date", *ENTRY_FIELDS):
+        versions[row["id"]].append(Version(row["history_date"], "entry", row))
+    names = {symptom.pk: symptom.name for symptom in symptoms}
+    score_rows = SymptomScore.history.filter(entry_id__in=entry_ids).values(
+        "entry_id", "symptom_id", "score", "history_date", "history_type"
+    )
+    for row in score_rows:
+        what = names.get(row["symptom_id"], "a symptom no longer tracked")
+        versions[row["entry_id"]].append(
+            Version(row["history_date"], what, row, removed=row["history_type"] == "-")
+        )
+    return versions
 
 
 def recent_entries(file: PatientFile, days: int = RECENT_ENTRY_DAYS) -> list[RecentEntry]:
     """The file's entries of the last `days` days to its today, newest first, with the scores
-    of its tracked symptoms, each edited one with the changes made since it was first saved
-    (no query, or 2 when an entry was edited)."""
+    of its tracked symptoms, each edited one with the latest changes made since it was first
+    saved (no query, or 2 when an entry was edited)."""
     today = file.record.today
     shown = [day for day in reversed(file.days) if today - dt.timedelta(days=days) < day.day <= today]
     edited = [day.entry_id for day in shown if day.was_edited]
-    versions: dict[int, list[Version]] = defaultdict(list)
-    if edited:
-        for row in DailyEntry.history.filter(id__in=edited).values("id", "history_date", *ENTRY_FIELDS):
-            versions[row["id"]].append(Version(row["history_date"], "entry", row))
-        names = {symptom.pk: symptom.name for symptom in file.symptoms}
-        score_rows = SymptomScore.history.filter(entry_id__in=edited).values(
-            "entry_id", "symptom_id", "score", "history_date", "history_type"
-        )
-        for row in score_rows:
-            what = names.get(row["symptom_id"], "a symptom no longer tracked")
-            versions[row["entry_id"]].append(
-                Version(row["history_date"], what, row, removed=row["history_type"] == "-")
-            )
-    return [
-        RecentEntry(
-            day,
-            [day.scores.get(symptom.pk) for symptom in file.symptoms],
-            entry_changes(versions[day.entry_id], day.created_at) if day.was_edited else [],
-        )
-        for day in shown
-    ]
+    versions = _versions(edited, file.symptoms) if edited else {}
+    rows = []
+    for day in shown:
+        changes = entry_changes(versions[day.entry_id], day.created_at) if day.was_edited else []
+        scores = [day.scores.get(symptom.pk) for symptom in file.symptoms]
+        rows.append(RecentEntry(day, scores, changes[-CHANGES_SHOWN:], len(changes)))
+    return rows
+
+
+def entry_change_log(patient: Patient, day: dt.date) -> list[Change]:
+    """Every change made to the patient's entry of `day` since it was first saved, newest
+    first; none when there is no such entry (4 queries, 1 without an entry)."""
+    entry = patient.entries.filter(entry_date=day).values_list("pk", "created_at").first()
+    if entry is None:
+        return []
+    entry_id, created_at = entry
+    versions = _versions([entry_id], patient.tracked_symptoms.all())
+    return entry_changes(versions[entry_id], created_at)[::-1]

@@ -3,7 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.forms import BoundField
 
+from journal.forms.fields import RadioOption, radio_options
 from journal.vocabulary import format_mg, timing_words
 
 register = template.Library()
@@ -18,3 +20,9 @@ def mg(value: Decimal | None) -> str:
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def radios(field: BoundField) -> list[RadioOption]:
+    """A radio group's buttons (journal.forms.fields.radio_options)."""
+    return radio_options(field)

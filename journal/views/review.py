@@ -3,14 +3,16 @@ reviewed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from journal.access import (
     AuthenticatedRequest,
@@ -24,6 +26,7 @@ from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.review import AdviceDismissalForm
 from journal.models import AccessEvent, Medication, Patient
 from journal.schedule import PHASES
+from journal.selectors.entries import entry_change_log
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
 from journal.selectors.review import READ_DAYS
@@ -149,6 +152,25 @@ def _attention_url(request: AuthenticatedRequest) -> str:
     query.pop("dir", None)
     query.pop("page", None)
     return f"?{query.urlencode()}"
+
+
+CHANGES_PER_PAGE = 50
+
+
+@clinician_required
+@require_GET
+def entry_changes(request: AuthenticatedRequest, pk: int, day: str) -> HttpResponse:
+    """Every change to one of the patient's entries since it was first saved, newest first,
+    a page at a time (the patient page shows the latest few)."""
+    patient = patient_for(request, pk)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
+    page = Paginator(entry_change_log(patient, date), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"patient": patient, "day": date, "page": page}
+    return render(request, "journal/review/entry_changes.html", context)
 
 
 @clinician_required

@@ -36,6 +36,7 @@ def clinician_pages(anna: Patient) -> list[str]:
             "appointment_summary",
         )
     ]
+    pages.append(reverse("entry_changes", args=[anna.pk, anna.local_today() - dt.timedelta(days=1)]))
     return pages
 
 

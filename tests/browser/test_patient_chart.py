@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -164,8 +165,15 @@ def test_morning_dose(desktop, demo):
 
 def test_patient_sees_own_chart_on_a_phone(phone, demo):
     log_in(phone, "anna", DEMO_PASSWORD)
+    scripts: list[str] = []
+    phone.on(
+        "request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None
+    )
     phone.get_by_role("link", name="My chart").click()
     phone.locator(".chart .main-svg").first.wait_for()
+    # The phone downloads plotly.js's basic bundle, nothing bigger, and nothing from elsewhere.
+    assert [url.rsplit("/", 1)[-1] for url in scripts if "plotly" in url] == ["plotly-basic.min.js"]
+    assert {urlsplit(url).netloc for url in scripts} == {urlsplit(phone.url).netloc}
     assert phone.get_by_text("Most people notice a change after 8–10 weeks", exact=False).is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone.get_by_role("group", name="Time range").get_by_role("button").count() == 4

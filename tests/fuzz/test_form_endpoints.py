@@ -241,6 +241,9 @@ ROUTES: dict[str, Route] = {
     "rulebook": Route("carol", post=False),
     "roster": Route("carol"),
     "patient_detail": Route("carol", kwargs=alice_pk),
+    "entry_changes": Route(
+        "carol", post=False, kwargs=lambda world: {**alice_pk(world), "day": day(world, -1)}
+    ),
     "advice_dismiss": Route(
         "carol",
         kwargs=alice_pk,

@@ -11,7 +11,13 @@ import pytest
 
 from journal.models import Symptom
 from journal.schedule import DAY
-from journal.selectors.entries import RECENT_ENTRY_DAYS, patient_diary, recent_entries
+from journal.selectors.entries import (
+    CHANGES_SHOWN,
+    RECENT_ENTRY_DAYS,
+    entry_change_log,
+    patient_diary,
+    recent_entries,
+)
 from journal.selectors.records import patient_files
 from journal.services.entries import entry_save
 from tests.factories import make_entry, make_plan
@@ -111,3 +117,34 @@ def test_a_score_of_a_symptom_no_longer_tracked_is_named_as_such(alice, plan, ti
     assert [(change.what, change.before, change.after) for change in row.changes] == [
         ("a symptom no longer tracked", "4", "2")
     ]
+
+
+def test_a_much_edited_entry_brings_its_latest_changes_and_their_count(alice, plan, time_machine):
+    for edit in range(CHANGES_SHOWN + 6):
+        time_machine.move_to(NOW - dt.timedelta(minutes=60 - edit), tick=False)
+        save(alice, TODAY, pain=edit % 2)
+    (row,) = recent_entries(patient_files([alice])[alice.pk])
+    assert row.change_count == CHANGES_SHOWN + 5
+    assert len(row.changes) == CHANGES_SHOWN
+    assert row.changes[-1].saved_at == NOW - dt.timedelta(minutes=60 - CHANGES_SHOWN - 5)  # the latest, last
+
+
+# --- entry_change_log ----------------------------------------------------------------------------------
+
+
+def test_the_change_log_is_every_change_to_one_entry_newest_first(
+    alice, plan, time_machine, django_assert_num_queries
+):
+    for edit, pain in enumerate([4, 2, 2, 5]):
+        time_machine.move_to(NOW - dt.timedelta(hours=4 - edit), tick=False)
+        save(alice, TODAY, pain=pain)
+    save(alice, TODAY - DAY, pain=7)  # another day's entry is not in it
+    with django_assert_num_queries(4):  # the entry, its versions, its scores' versions, the symptoms
+        log = entry_change_log(alice, TODAY)
+    assert [(change.what, change.before, change.after) for change in log] == [
+        ("Pain", "2", "5"),
+        ("Pain", "4", "2"),
+    ]
+    assert log[0].saved_at > log[1].saved_at
+    with django_assert_num_queries(1):
+        assert entry_change_log(alice, TODAY - 5 * DAY) == []
