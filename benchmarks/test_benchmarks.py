@@ -17,7 +17,8 @@ import tracemalloc
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_busy_clinic, make_clinic, make_clinician
+from benchmarks.data import add_patients
+from tests.factories import make_clinic, make_clinician
 
 pytestmark = pytest.mark.django_db
 LAST_DAY = dt.date.today()
@@ -41,7 +42,7 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
 def clinic_with(patients: int, days: int, name: str):
     clinic = make_clinic(name)
     admin = make_clinician(clinic, f"admin-{name}", admin=True)
-    first = make_busy_clinic(clinic, admin, patients=patients, days=days, last_day=LAST_DAY, code=name)
+    first = add_patients(clinic, admin, patients=patients, days=days, last_day=LAST_DAY, code=name)
     return admin, first
 
 

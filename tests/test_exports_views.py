@@ -16,6 +16,7 @@ from django.db.models import Min
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.data import add_patients
 from journal.exports import FORMULA_TRIGGERS
 from journal.models import (
     AuditEvent,
@@ -28,7 +29,7 @@ from journal.models import (
     SymptomScore,
 )
 from journal.schedule import DAY
-from tests.factories import make_busy_clinic, make_entry, make_plan
+from tests.factories import make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -197,7 +198,7 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
 def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
     client, clinic, ada, django_assert_max_num_queries
 ):
-    first = make_busy_clinic(clinic, ada, patients=200, days=180, last_day=TODAY)
+    first = add_patients(clinic, ada, patients=200, days=180, last_day=TODAY)
     client.force_login(ada.user)
 
     # The request's own queries, then 1 + 8 per batch of 50 patients (41 today): not one per row.
@@ -223,7 +224,7 @@ def test_clinic_csv_of_200_patients_by_180_days_streams_in_bounded_queries(
 
 def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
     """Per batch of patients, not per patient or per row."""
-    first = make_busy_clinic(clinic, ada, patients=10, days=30, last_day=TODAY)
+    first = add_patients(clinic, ada, patients=10, days=30, last_day=TODAY)
     client.force_login(ada.user)
     params = {"start": first.isoformat(), "end": TODAY.isoformat()}
 
@@ -233,7 +234,7 @@ def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
         return len(queries.captured_queries)
 
     few = count()
-    make_busy_clinic(clinic, ada, patients=40, days=30, last_day=TODAY, code="D")
+    add_patients(clinic, ada, patients=40, days=30, last_day=TODAY, code="D")
     assert count() == few
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.data import add_patients
 from journal.models import AccessEvent, AuditEvent
-from tests.factories import make_busy_clinic, make_plan
+from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -63,7 +64,7 @@ def test_the_export_form_alone_is_not_a_read(client, alice, carol):
 
 
 def test_a_clinic_export_records_each_patient_in_it_in_one_insert(client, clinic, ada):
-    make_busy_clinic(clinic, ada, patients=200, days=2, last_day=TODAY)
+    add_patients(clinic, ada, patients=200, days=2, last_day=TODAY)
     client.force_login(ada.user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("clinic_csv"), csv_range())
