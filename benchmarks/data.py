@@ -1,15 +1,21 @@
-"""Clinics for the benchmarks and for tests that need many patients, built fast: bulk inserts
+"""Clinics for the benchmarks (and for tests that need many patients), built fast: bulk inserts
 in batches of patients, no history rows, no services.
 
 Rows written here bypass the services, so anything a service keeps in step with the journal
-(a derived row per patient, say) has to be brought up to date at the end of `add_patients`, as
-the app's own refresh would."""
+(a derived row per patient, say) has to be brought up to date at the end of `add_patients` and
+`add_chart_patient`, as the app's own refresh would."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
+
+from benchmarks.scale import Scale
+from journal.catalogue import SYMPTOMS
 from journal.models import (
     Clinic,
     Clinician,
@@ -21,10 +27,66 @@ from journal.models import (
     Symptom,
     SymptomScore,
     TitrationPlan,
+    User,
 )
 from journal.schedule import DAY
 
 BATCH_PATIENTS = 100  # about 36,000 entries a batch at a year each: memory stays small
+PASSWORD = "ldn-bench-2026"  # every benchmark login's
+CHART_STEPS = ((7, "0.5"), (21, "1"), (35, "1.5"), (49, "3"), (77, "4.5"))  # (day, mg) from day 0
+
+
+@dataclass(frozen=True)
+class Clinics:
+    """The benchmark's clinics and logins, each clinic with a clinic admin (the whole roster)."""
+
+    large: Clinic
+    large_admin: User
+    small: Clinic
+    small_admin: User
+    chart_patient: User
+    chart_admin: User
+    first_day: dt.date  # of the large clinic's journal
+    last_day: dt.date
+
+
+def build(scale: Scale, today: dt.date) -> Clinics:
+    """A large clinic, a small one, and a patient with a login whose chart is full."""
+    password = make_password(PASSWORD)  # hashed once: every login shares it
+    large, large_admin = clinic_with_admin("Bench large clinic", "bench.large", password)
+    first = add_patients(
+        large, large_admin, patients=scale.patients, days=scale.days, last_day=today, code="L"
+    )
+    small, small_admin = clinic_with_admin("Bench small clinic", "bench.small", password)
+    add_patients(small, small_admin, patients=scale.small_patients, days=scale.days, last_day=today, code="S")
+    chart_clinic, chart_admin = clinic_with_admin("Bench chart clinic", "bench.chart", password)
+    login = User.objects.create(username="bench.patient", password=password)
+    add_chart_patient(
+        chart_clinic,
+        chart_admin,
+        login=login,
+        days=scale.chart_days,
+        symptoms=scale.chart_symptoms,
+        last_day=today,
+    )
+    return Clinics(
+        large=large,
+        large_admin=large_admin.user,
+        small=small,
+        small_admin=small_admin.user,
+        chart_patient=login,
+        chart_admin=chart_admin.user,
+        first_day=first,
+        last_day=today,
+    )
+
+
+def clinic_with_admin(name: str, username: str, password_hash: str) -> tuple[Clinic, Clinician]:
+    clinic = Clinic.objects.create(name=name)
+    user = User.objects.create(
+        username=username, password=password_hash, first_name="Bench", last_name="Admin"
+    )
+    return clinic, Clinician.objects.create(user=user, clinic=clinic, is_clinic_admin=True)
 
 
 def add_patients(
@@ -88,6 +150,69 @@ def _add_batch(clinic: Clinic, prescriber: Clinician, codes: list[str], first: d
         [SideEffectReport(entry=entry, kind="headache", severity="mild") for entry in entries[::10]],
         batch_size=5000,
     )
+
+
+def add_chart_patient(
+    clinic: Clinic, prescriber: Clinician, *, login: User, days: int, symptoms: int, last_day: dt.date
+) -> Patient:
+    """A patient who logs every day for `days` days up to `last_day` and scores `symptoms`
+    symptoms each time (scores that vary day to day, as a real chart's do): a baseline week,
+    then a plan ramping up to 4.5 mg, side effects after each step-up, sleep and a note now
+    and then."""
+    first = last_day - (days - 1) * DAY
+    rng = random.Random(days)
+    patient = Patient.objects.create(
+        user=login, clinic=clinic, name="Bench Patient", code="CHART", created_at=_noon(first)
+    )
+    tracked = list(Symptom.objects.filter(clinic=None, name__in=[name for name, _ in SYMPTOMS[:symptoms]]))
+    patient.tracked_symptoms.add(*tracked)
+    Screening.objects.create(patient=patient, screened_by=prescriber, screened_at=_noon(first))
+    plan = TitrationPlan.objects.create(
+        patient=patient, prescriber=prescriber, status="active", starts_on=first + CHART_STEPS[0][0] * DAY
+    )
+    steps = [(first + offset * DAY, Decimal(mg)) for offset, mg in CHART_STEPS]
+    DoseStep.objects.bulk_create([DoseStep(plan=plan, start_date=day, dose_mg=mg) for day, mg in steps])
+    entries = DailyEntry.objects.bulk_create(
+        [_chart_entry(patient, first + n * DAY, steps, rng) for n in range(days)]
+    )
+    SymptomScore.objects.bulk_create(
+        [
+            SymptomScore(entry=entry, symptom=symptom, score=_score(n, symptom.higher_is_better, rng))
+            for n, entry in enumerate(entries)
+            for symptom in tracked
+        ]
+    )
+    SideEffectReport.objects.bulk_create(
+        [
+            SideEffectReport(
+                entry=entry, kind=rng.choice(("vivid_dreams", "insomnia", "headache")), severity="mild"
+            )
+            for entry in entries
+            if any(0 <= (entry.entry_date - day).days < 4 for day, _ in steps)
+        ]
+    )
+    return patient
+
+
+def _chart_entry(patient: Patient, day: dt.date, steps: list[tuple[dt.date, Decimal]], rng: random.Random):
+    prescribed = [mg for start, mg in steps if start <= day]
+    taken = bool(prescribed) and rng.random() > 0.05
+    return DailyEntry(
+        patient=patient,
+        entry_date=day,
+        dose_taken=taken,
+        dose_mg=prescribed[-1] if taken else None,
+        timing_taken="bedtime" if taken else "",
+        sleep_quality=rng.randint(3, 9),
+        notes="Tired after work." if rng.random() < 0.1 else "",
+    )
+
+
+def _score(day_number: int, higher_is_better: bool, rng: random.Random) -> int:
+    """About 7 at first, easing towards 3 over the months (or the reverse when higher is better)."""
+    eased = max(3.0, 7 - day_number / 30) + rng.uniform(-1.5, 1.5)
+    score = round(min(10.0, max(0.0, eased)))
+    return 10 - score if higher_is_better else score
 
 
 def _noon(day: dt.date) -> dt.datetime:
