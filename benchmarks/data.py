@@ -1,5 +1,6 @@
 """Clinics for the benchmarks (and for tests that need many patients), built fast: bulk inserts
-in batches of patients, no history rows, no services.
+in batches of patients, the journal made by the database itself (INSERT … SELECT), no history
+rows, no services: 2,000 patients × 1 year in seconds.
 
 Rows written here bypass the services, so anything a service keeps in step with the journal
 (a derived row per patient, say) has to be brought up to date at the end of `add_patients` and
@@ -11,8 +12,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.db.models import Model
 
 from benchmarks.scale import Scale
 from journal.catalogue import SYMPTOMS
@@ -127,29 +131,43 @@ def _add_batch(clinic: Clinic, prescriber: Clinician, codes: list[str], first: d
             for offset, dose in ((7, "1.5"), (60, "3"))
         ]
     )
-    entries = DailyEntry.objects.bulk_create(
-        [
-            DailyEntry(
-                patient=person,
-                entry_date=first + n * DAY,
-                dose_taken=True,
-                dose_mg=Decimal("1.5"),
-                timing_taken="bedtime",
-                sleep_quality=5,
-            )
-            for person in people
-            for n in range(days)
-            if n % 7 != 3
-        ],
-        batch_size=2000,
+    # The journal is most of the rows: made by the database from one row each (INSERT … SELECT).
+    ids = [person.pk for person in people]
+    logged = [first + n * DAY for n in range(days) if n % 7 != 3]
+    day_field = DailyEntry._meta.get_field("entry_date")
+    insert_per_row(
+        DailyEntry(dose_taken=True, dose_mg=Decimal("1.5"), timing_taken="bedtime", sleep_quality=5),
+        {"patient_id": "p.id", "entry_date": "d.column1"},
+        f"journal_patient p CROSS JOIN (VALUES {_marks(logged, '(%s)')}) AS d WHERE p.id IN ({_marks(ids)})",
+        [*(day_field.get_db_prep_value(day, connection) for day in logged), *ids],
     )
-    SymptomScore.objects.bulk_create(
-        [SymptomScore(entry=entry, symptom=pain, score=4) for entry in entries], batch_size=5000
-    )
-    SideEffectReport.objects.bulk_create(
-        [SideEffectReport(entry=entry, kind="headache", severity="mild") for entry in entries[::10]],
-        batch_size=5000,
-    )
+    of_batch = f"journal_dailyentry e WHERE e.patient_id IN ({_marks(ids)})"
+    insert_per_row(SymptomScore(symptom=pain, score=4), {"entry_id": "e.id"}, of_batch, ids)
+    every_tenth = f"{of_batch} AND e.id %% 10 = 0"
+    insert_per_row(SideEffectReport(kind="headache", severity="mild"), {"entry_id": "e.id"}, every_tenth, ids)
+
+
+def insert_per_row(template: Model, computed: dict[str, str], source: str, params: list[Any]) -> None:
+    """Rows of `template`'s table, one for each row of `source` ("<tables> WHERE …", with
+    `params`): the `computed` columns from SQL over it, every other column as in `template`
+    (its defaults included), prepared for the database as a save would."""
+    fields = [field for field in template._meta.concrete_fields if not field.primary_key]
+    values, fixed = [], []
+    for field in fields:
+        if field.column in computed:
+            values.append(computed[field.column])
+        else:
+            values.append("%s")
+            fixed.append(field.get_db_prep_save(field.pre_save(template, add=True), connection))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"INSERT INTO {quote(template._meta.db_table)} ({columns}) SELECT {', '.join(values)} FROM {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*fixed, *params])
+
+
+def _marks(values: list[Any], mark: str = "%s") -> str:
+    return ", ".join([mark] * len(values))
 
 
 def add_chart_patient(
