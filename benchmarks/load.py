@@ -14,14 +14,18 @@ from dataclasses import dataclass
 from drills.browser import Answer, Browser
 
 
+def answered_200(answer: Answer) -> bool:
+    return answer.status == 200
+
+
 @dataclass(frozen=True)
 class Target:
-    """One kind of request: `send` makes it from a tab (with the tab's number); `expected` is
-    the status of a right answer."""
+    """One kind of request: `send` makes it from a tab (with the tab's number); `right` tells a
+    right answer."""
 
     name: str
     send: Callable[[Browser, int], Answer]
-    expected: int = 200
+    right: Callable[[Answer], bool] = answered_200
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,8 @@ def _run(browser: Browser, target: Target, load: Load) -> tuple[int, float]:
         count = 0
         while True:
             answer = target.send(tabs[number], number)
-            if answer.status != target.expected:
-                raise RuntimeError(f"{target.name} answered {answer.status}, not {target.expected}")
+            if not target.right(answer):
+                raise RuntimeError(f"{target.name} answered {answer.status}: {answer.body[:2000]!r}")
             count += 1
             if time.perf_counter() >= deadline:
                 return count
