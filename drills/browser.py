@@ -36,18 +36,36 @@ class Browser:
     def get(self, path: str, *, port: int | None = None) -> Answer:
         return self.request("GET", path, port=port)
 
-    def post(self, path: str, fields: dict[str, str], *, port: int | None = None) -> Answer:
-        """A form submitted with the page's CSRF token, as the browser would."""
-        return self.request(
-            "POST", path, {**fields, "csrfmiddlewaretoken": self.cookies["csrftoken"]}, port=port
-        )
+    def post(
+        self,
+        path: str,
+        fields: dict[str, str],
+        *,
+        port: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """A form submitted with the page's CSRF token, as the browser would (`headers`: more of
+        them, such as htmx's)."""
+        fields = {**fields, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
+        return self.request("POST", path, fields, port=port, headers=headers)
 
     def request(
-        self, method: str, path: str, fields: dict[str, str] | None = None, *, port: int | None = None
+        self,
+        method: str,
+        path: str,
+        fields: dict[str, str] | None = None,
+        *,
+        port: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
         port = port or self.port
         origin = f"https://{HOST}:{port}"
-        headers = {"Host": f"{HOST}:{port}", "X-Forwarded-Proto": "https", "Referer": origin + path}
+        headers = {
+            "Host": f"{HOST}:{port}",
+            "X-Forwarded-Proto": "https",
+            "Referer": origin + path,
+            **(headers or {}),
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None

@@ -121,64 +121,6 @@ def make_entry(
     return entry
 
 
-def make_busy_clinic(
-    clinic: Clinic, prescriber: Clinician, *, patients: int, days: int, last_day: dt.date, code: str = "C"
-) -> dt.date:
-    """Many patients with `days` days of journal each, fast (bulk inserts, no history rows):
-    a dose step-up on day 7 and day 60, Pain scored, one day a week unlogged, a headache on
-    every tenth entry. Returns the first day."""
-    first = last_day - (days - 1) * DAY
-    pain = Symptom.objects.get(clinic=None, name="Pain")
-    people = Patient.objects.bulk_create(
-        [Patient(clinic=clinic, name=f"Patient {n}", code=f"{code}{n:03d}") for n in range(patients)]
-    )
-    link = Patient.tracked_symptoms.through
-    link.objects.bulk_create([link(patient_id=person.pk, symptom_id=pain.pk) for person in people])
-    plans = TitrationPlan.objects.bulk_create(
-        [
-            TitrationPlan(patient=person, prescriber=prescriber, status="active", starts_on=first + 7 * DAY)
-            for person in people
-        ]
-    )
-    DoseStep.objects.bulk_create(
-        [
-            DoseStep(plan=plan, start_date=first + offset * DAY, dose_mg=Decimal(dose))
-            for plan in plans
-            for offset, dose in ((7, "1.5"), (60, "3"))
-        ]
-    )
-    entries = DailyEntry.objects.bulk_create(
-        [
-            DailyEntry(
-                patient=person,
-                entry_date=first + n * DAY,
-                dose_taken=True,
-                dose_mg=Decimal("1.5"),
-                timing_taken="bedtime",
-                sleep_quality=5,
-            )
-            for person in people
-            for n in range(days)
-            if n % 7 != 3
-        ],
-        batch_size=2000,
-    )
-    SymptomScore.objects.bulk_create(
-        [SymptomScore(entry=entry, symptom=pain, score=4) for entry in entries], batch_size=5000
-    )
-    SideEffectReport.objects.bulk_create(
-        [SideEffectReport(entry=entry, kind="headache", severity="mild") for entry in entries[::10]],
-        batch_size=5000,
-    )
-    if connection.vendor == "postgresql":
-        # Rows inserted inside a test's transaction are never seen by autovacuum, so the planner
-        # would take the journal's tables for empty ones and join them by scanning each in full
-        # per entry (minutes where a clinic's analysed tables take milliseconds).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE journal_dailyentry, journal_symptomscore, journal_sideeffectreport")
-    return first
-
-
 def log_days(
     patient: Patient,
     first: dt.date,

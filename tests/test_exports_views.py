@@ -17,6 +17,7 @@ from django.db.models import Min
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.data import add_patients
 from journal.exports import FORMULA_TRIGGERS
 from journal.models import (
     AccessEvent,
@@ -33,7 +34,7 @@ from journal.models import (
 )
 from journal.schedule import DAY
 from journal.services.exports import export_job_run
-from tests.factories import make_busy_clinic, make_clinician, make_entry, make_plan
+from tests.factories import make_clinician, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -217,7 +218,7 @@ def test_text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(client,
 def test_clinic_csv_of_200_patients_by_180_days_is_written_in_bounded_queries(
     client, clinic, ada, django_assert_max_num_queries
 ):
-    first = make_busy_clinic(clinic, ada, patients=200, days=180, last_day=TODAY)
+    first = add_patients(clinic, ada, patients=200, days=180, last_day=TODAY)
     client.force_login(ada.user)
     asked = client.post(reverse("clinic_csv"), {"start": first.isoformat(), "end": TODAY.isoformat()})
     job = ExportJob.objects.get()
@@ -243,7 +244,7 @@ def test_clinic_csv_of_200_patients_by_180_days_is_written_in_bounded_queries(
 
 def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
     """Per batch of patients, not per patient or per row."""
-    first = make_busy_clinic(clinic, ada, patients=10, days=30, last_day=TODAY)
+    first = add_patients(clinic, ada, patients=10, days=30, last_day=TODAY)
     client.force_login(ada.user)
 
     def count() -> int:
@@ -253,7 +254,7 @@ def test_clinic_csv_queries_do_not_grow_with_patients(client, clinic, ada):
         return len(queries.captured_queries)
 
     few = count()
-    make_busy_clinic(clinic, ada, patients=40, days=30, last_day=TODAY, code="D")
+    add_patients(clinic, ada, patients=40, days=30, last_day=TODAY, code="D")
     assert count() == few
 
 

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.data import add_patients
 from journal.models import AccessEvent, AuditEvent, ExportJob
 from journal.services.exports import export_job_run
-from tests.factories import make_busy_clinic, make_plan
+from tests.factories import make_plan
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -73,7 +74,7 @@ def clinic_export_ready(client) -> str:
 def test_a_clinic_export_is_read_when_its_file_is_downloaded_each_patient_in_one_insert(client, clinic, ada):
     """Asking for the file and the worker writing it show nobody anything; each download hands
     every patient in it to the person downloading."""
-    make_busy_clinic(clinic, ada, patients=200, days=2, last_day=TODAY)
+    add_patients(clinic, ada, patients=200, days=2, last_day=TODAY)
     client.force_login(ada.user)
     download = clinic_export_ready(client)
     assert reads() == []

@@ -160,11 +160,12 @@ BUILD = """
 import datetime as dt
 from journal.models import Clinician, Patient
 from journal.services.exports import export_job_request
-from tests.factories import make_busy_clinic, make_clinic, make_clinician
+from benchmarks.data import add_patients
+from tests.factories import make_clinic, make_clinician
 clinic = make_clinic("Kill drill")
 admin = make_clinician(clinic, "kill-admin", admin=True)
 last = dt.date(2026, 11, 20)
-make_busy_clinic(clinic, admin, patients=100, days=365, last_day=last)
+add_patients(clinic, admin, patients=100, days=365, last_day=last)
 ids = list(Patient.objects.values_list("pk", flat=True))
 export_job_request(clinician=admin, patient_ids=ids, first=last - dt.timedelta(days=364), last=last,
                    byte_order_mark=False)
