@@ -35,34 +35,12 @@ class PatientAdmin(admin.ModelAdmin):
     filter_horizontal = ["conditions", "tracked_symptoms", "clinicians"]
 
 
-class DoseStepInline(admin.TabularInline):
-    model = models.DoseStep
-    extra = 0
+class ReadOnly:
+    """Shown, never added, changed or deleted here: the audit and access logs are append-only,
+    and clinical records change only through the app's pages, whose services screen, audit and
+    refresh the roster's row in the same transaction."""
 
-
-@admin.register(models.TitrationPlan)
-class TitrationPlanAdmin(SimpleHistoryAdmin):
-    list_display = ["patient", "status", "form", "created_at"]
-    list_filter = ["status", "form"]
-    inlines = [DoseStepInline]
-
-
-@admin.register(models.DailyEntry)
-class DailyEntryAdmin(SimpleHistoryAdmin):
-    list_display = ["patient", "entry_date", "dose_taken", "dose_mg", "edit_count"]
-    list_filter = ["dose_taken"]
-    date_hierarchy = "entry_date"
-
-
-@admin.register(models.Medication)
-class MedicationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "patient", "started_on", "stopped_on"]
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """Read-only: the audit log and the access log are append-only."""
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -72,14 +50,38 @@ class AppendOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class DoseStepInline(ReadOnly, admin.TabularInline):
+    model = models.DoseStep
+    extra = 0
+
+
+@admin.register(models.TitrationPlan)
+class TitrationPlanAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["patient", "status", "form", "created_at"]
+    list_filter = ["status", "form"]
+    inlines = [DoseStepInline]
+
+
+@admin.register(models.DailyEntry)
+class DailyEntryAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["patient", "entry_date", "dose_taken", "dose_mg", "edit_count"]
+    list_filter = ["dose_taken"]
+    date_hierarchy = "entry_date"
+
+
+@admin.register(models.Medication)
+class MedicationAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["name", "patient", "started_on", "stopped_on"]
+
+
 @admin.register(models.AuditEvent)
-class AuditEventAdmin(AppendOnlyAdmin):
+class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "kind", "patient", "actor", "summary"]
     list_filter = ["kind"]
 
 
 @admin.register(models.AccessEvent)
-class AccessEventAdmin(AppendOnlyAdmin):
+class AccessEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "what", "patient", "actor", "client_address"]
     list_filter = ["what"]
     list_select_related = ["patient", "actor"]
