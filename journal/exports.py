@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import operator
+import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from journal.bounds import SERIES_MAX_DAYS, export_window
 from journal.safety import MedicationPeriod, SafetyState
@@ -49,6 +50,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 BYTE_ORDER_MARK = "\ufeff"
 CHUNK_CHARS = 32 * 1024  # stream in pieces of about 32 KB rather than line by line
+ROWS_AT_ONCE = 500  # rows whose cells are built together, column by column
 
 Cell = str | int | Decimal | None
 
@@ -102,240 +104,6 @@ class ExportDay(NamedTuple):
         return (self.day - self.first_dose).days + 1
 
 
-# --- columns ------------------------------------------------------------------------------
-
-
-Row = TypeVar("Row")
-
-
-@dataclass(frozen=True)
-class Column(Generic[Row]):
-    name: str
-    unit: str
-    allowed: str
-    description: str
-    getter: Callable[[Row], Cell]
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-@dataclass(frozen=True)
-class _FromEntry:
-    """The getter of a column that reads only the day's entry: blank on a day without one, so
-    gaps show as gaps. `csv_lines` reads `read` once per entry and blanks the rest at once."""
-
-    read: Callable[[EntryRecord], Cell]
-
-    def __call__(self, day: ExportDay) -> Cell:
-        return None if day.entry is None else self.read(day.entry)
-
-
-_from_entry = _FromEntry
-
-
-def _choices(values: Iterable[str]) -> str:
-    return ", ".join(values)
-
-
-BLANK_NO_ENTRY = "Blank on days without an entry."
-
-
-def _fixed_columns_before() -> list[Column[ExportDay]]:
-    return [
-        Column(
-            "patient_code",
-            "",
-            "text",
-            "The patient's pseudonymous code, or patient-<number> when no code is set.",
-            lambda day: day.patient_label,
-        ),
-        Column(
-            "date",
-            "date",
-            "YYYY-MM-DD (ISO 8601)",
-            "The patient's local date. Every date in the range has a row, with or without an entry.",
-            lambda day: day.day.isoformat(),
-        ),
-        Column(
-            "day_on_ldn",
-            "days",
-            "1 and up",
-            "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
-            lambda day: day.day_on_ldn,
-        ),
-        Column(
-            "prescribed_dose_mg",
-            "mg",
-            "number with a dot as decimal separator",
-            "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
-            "or after the plan ended.",
-            lambda day: day.prescribed.dose_mg if day.prescribed else None,
-        ),
-        Column(
-            "prescribed_timing",
-            "",
-            _choices(PRESCRIBED_TIMINGS),
-            "When the plan said to take the dose. Blank when nothing was prescribed.",
-            lambda day: day.prescribed.timing if day.prescribed else None,
-        ),
-        Column(
-            "paused",
-            "",
-            "yes",
-            "A recorded LDN pause covers this date: nothing is prescribed on it. Blank otherwise.",
-            lambda day: "yes" if day.pause else None,
-        ),
-        Column(
-            "pause_recorded_on",
-            "date",
-            "YYYY-MM-DD (ISO 8601)",
-            "On a paused date, the patient's local date the pause was recorded. A later date than the "
-            "row's own means the pause was recorded afterwards, with a reason kept in the audit log.",
-            lambda day: day.pause.recorded_on.isoformat() if day.pause and day.pause.recorded_on else None,
-        ),
-        Column(
-            "dose_taken",
-            "",
-            "yes, no",
-            f"Whether the patient took their LDN dose. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: _yes_no(entry.dose_taken)),
-        ),
-        Column(
-            "dose_taken_mg",
-            "mg",
-            "number with a dot as decimal separator",
-            f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.dose_mg),
-        ),
-        Column(
-            "timing_taken",
-            "",
-            _choices(TIMING_WORDS),
-            f"When the patient took the dose. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.timing_taken or None),
-        ),
-        Column(
-            "time_taken",
-            "local time",
-            "HH:MM (24-hour)",
-            f"The clock time the patient gave, if any. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.time_taken.strftime("%H:%M") if entry.time_taken else None),
-        ),
-    ]
-
-
-def _severity_of(kind: str) -> Callable[[EntryRecord], Cell]:
-    return lambda entry: entry.side_effects.get(kind)
-
-
-def _score_of(symptom_pk: int) -> Callable[[EntryRecord], Cell]:
-    return lambda entry: entry.scores.get(symptom_pk)
-
-
-def _side_effect_columns() -> list[Column[ExportDay]]:
-    columns = [
-        Column(
-            f"side_effect_{kind}",
-            "severity",
-            _choices(SEVERITIES),
-            f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
-            _from_entry(_severity_of(kind)),
-        )
-        for kind, words in SIDE_EFFECTS.items()
-    ]
-    columns.append(
-        Column(
-            "side_effect_other_text",
-            "",
-            "text",
-            f"What the patient named as the other side effect. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.other_side_effect or None),
-        )
-    )
-    return columns
-
-
-def _symptom_column(symptom: SymptomLike, name: str) -> Column[ExportDay]:
-    direction = direction_label(symptom.higher_is_better)
-    return Column(
-        name,
-        "score",
-        f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
-        f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
-        _from_entry(_score_of(symptom.pk)),
-    )
-
-
-def symptom_column_names(symptoms: Sequence[SymptomLike]) -> list[str]:
-    """ "Pain score"; a clinic's own symptom that shares its name with one of the shared
-    catalogue's is told apart as "Pain (clinic's own) score"."""
-    names = [symptom.name for symptom in symptoms]
-    return [
-        f"{symptom.name} (clinic's own) score"
-        if names.count(symptom.name) > 1 and symptom.clinic_id is not None
-        else f"{symptom.name} score"
-        for symptom in symptoms
-    ]
-
-
-def _safety_cell(day: ExportDay) -> str | None:
-    concerns = day.safety.concerns if day.safety else ()
-    return "; ".join(f"{finding.level}:{finding.code}" for finding in concerns) or None
-
-
-def _fixed_columns_after() -> list[Column[ExportDay]]:
-    return [
-        Column(
-            "sleep_quality",
-            "score",
-            f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
-            f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.sleep_quality),
-        ),
-        Column(
-            "other_medications",
-            "",
-            'text; several separated by "; "',
-            "Other medicines taken on this date: from their start date (or, when none was given, "
-            "the day they were listed) to their last day.",
-            lambda day: "; ".join(m.label for m in day.medications if m.taken_on(day.day)) or None,
-        ),
-        Column(
-            "safety",
-            "",
-            'level:code; several separated by "; "',
-            "The patient's safety findings on this date that block or warn (opioids, contraindications, "
-            "cautions), most serious first; the rulebook explains each code.",
-            _safety_cell,
-        ),
-        Column(
-            "notes",
-            "",
-            "text",
-            f"The patient's own notes. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: entry.notes or None),
-        ),
-        Column(
-            "edited",
-            "",
-            "yes, no",
-            f"Whether the patient changed the entry after first saving it. {BLANK_NO_ENTRY}",
-            _from_entry(lambda entry: _yes_no(entry.edit_count > 0)),
-        ),
-    ]
-
-
-def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
-    """Every column of an export whose patients track `symptoms` (in that order)."""
-    symptom_columns = [
-        _symptom_column(symptom, name)
-        for symptom, name in zip(symptoms, symptom_column_names(symptoms), strict=True)
-    ]
-    return _fixed_columns_before() + _side_effect_columns() + symptom_columns + _fixed_columns_after()
-
-
 # --- safe cells and CSV text --------------------------------------------------------------
 
 
@@ -357,45 +125,322 @@ def cell(value: Cell) -> str:
     return neutralise(value)
 
 
-class _Echo:
-    """A file-like object whose `write` hands the line back, so rows can be streamed."""
+# --- columns ------------------------------------------------------------------------------
 
-    def write(self, value: str) -> str:
-        return value
+
+Row = TypeVar("Row")
+Cells = Callable[[Sequence[Row]], Iterable[Cell]]
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column: its header, its entry in the data dictionary, its values and how they are
+    written.
+
+    `cells` gives the column's value for each of a run of rows: a whole column at a time, since
+    an export is hundreds of thousands of rows and one comprehension per column is several
+    times faster than one call per cell. `written` turns a value into text: `cell` by default,
+    safe for any value; `None` for a column whose values are already finished text that cannot
+    start a formula (a date, a word of the app's own, a whole number), which `csv.writer`
+    writes as they are. A blank (None) is never passed to `written`."""
+
+    name: str
+    unit: str
+    allowed: str
+    description: str
+    cells: Cells[Row]
+    written: Callable[[Any], str] | None = cell
+
+
+def each(value: Callable[[Row], Cell]) -> Cells[Row]:
+    """A column's cells from a function of one row, for tables where speed does not matter."""
+    return lambda rows: [value(row) for row in rows]
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+BLANK_NO_ENTRY = "Blank on days without an entry."
+
+# The columns of an export below read a run of `ExportDay`s. Those that read the day's entry
+# are blank on a day without one, so gaps show as gaps: `None if (entry := day.entry) is None`.
+
+
+def _fixed_columns_before() -> list[Column[ExportDay]]:
+    return [
+        Column(
+            "patient_code",
+            "",
+            "text",
+            "The patient's pseudonymous code, or patient-<number> when no code is set.",
+            lambda days: [day.patient_label for day in days],
+            neutralise,
+        ),
+        Column(
+            "date",
+            "date",
+            "YYYY-MM-DD (ISO 8601)",
+            "The patient's local date. Every date in the range has a row, with or without an entry.",
+            lambda days: [day.day.isoformat() for day in days],
+            None,
+        ),
+        Column(
+            "day_on_ldn",
+            "days",
+            "1 and up",
+            "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
+            lambda days: [day.day_on_ldn for day in days],
+            None,
+        ),
+        Column(
+            "prescribed_dose_mg",
+            "mg",
+            "number with a dot as decimal separator",
+            "The dose the plan prescribed on this date. Blank before the first dose, during a pause "
+            "or after the plan ended.",
+            lambda days: [day.prescribed.dose_mg if day.prescribed else None for day in days],
+            format_mg,
+        ),
+        Column(
+            "prescribed_timing",
+            "",
+            _choices(PRESCRIBED_TIMINGS),
+            "When the plan said to take the dose. Blank when nothing was prescribed.",
+            lambda days: [day.prescribed.timing if day.prescribed else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "paused",
+            "",
+            "yes",
+            "A recorded LDN pause covers this date: nothing is prescribed on it. Blank otherwise.",
+            lambda days: ["yes" if day.pause else None for day in days],
+            None,
+        ),
+        Column(
+            "pause_recorded_on",
+            "date",
+            "YYYY-MM-DD (ISO 8601)",
+            "On a paused date, the patient's local date the pause was recorded. A later date than the "
+            "row's own means the pause was recorded afterwards, with a reason kept in the audit log.",
+            lambda days: [
+                day.pause.recorded_on.isoformat() if day.pause and day.pause.recorded_on else None
+                for day in days
+            ],
+            None,
+        ),
+        Column(
+            "dose_taken",
+            "",
+            "yes, no",
+            f"Whether the patient took their LDN dose. {BLANK_NO_ENTRY}",
+            lambda days: [
+                None if (entry := day.entry) is None else _yes_no(entry.dose_taken) for day in days
+            ],
+            None,
+        ),
+        Column(
+            "dose_taken_mg",
+            "mg",
+            "number with a dot as decimal separator",
+            f"The dose the patient says they took. Blank when not taken or not given. {BLANK_NO_ENTRY}",
+            lambda days: [None if (entry := day.entry) is None else entry.dose_mg for day in days],
+            format_mg,
+        ),
+        Column(
+            "timing_taken",
+            "",
+            _choices(TIMING_WORDS),
+            f"When the patient took the dose. {BLANK_NO_ENTRY}",
+            lambda days: [
+                None if (entry := day.entry) is None else entry.timing_taken or None for day in days
+            ],
+            neutralise,
+        ),
+        Column(
+            "time_taken",
+            "local time",
+            "HH:MM (24-hour)",
+            f"The clock time the patient gave, if any. {BLANK_NO_ENTRY}",
+            lambda days: [
+                entry.time_taken.strftime("%H:%M") if (entry := day.entry) and entry.time_taken else None
+                for day in days
+            ],
+            None,
+        ),
+    ]
+
+
+def _severities(kind: str) -> Cells[ExportDay]:
+    return lambda days: [
+        None if (entry := day.entry) is None else entry.side_effects.get(kind) for day in days
+    ]
+
+
+def _scores(symptom_pk: int) -> Cells[ExportDay]:
+    return lambda days: [
+        None if (entry := day.entry) is None else entry.scores.get(symptom_pk) for day in days
+    ]
+
+
+def _side_effect_columns() -> list[Column[ExportDay]]:
+    columns = [
+        Column(
+            f"side_effect_{kind}",
+            "severity",
+            _choices(SEVERITIES),
+            f"{words.label}: the severity the patient reported. Blank when not reported. {BLANK_NO_ENTRY}",
+            _severities(kind),
+            neutralise,
+        )
+        for kind, words in SIDE_EFFECTS.items()
+    ]
+    columns.append(
+        Column(
+            "side_effect_other_text",
+            "",
+            "text",
+            f"What the patient named as the other side effect. {BLANK_NO_ENTRY}",
+            lambda days: [
+                None if (entry := day.entry) is None else entry.other_side_effect or None for day in days
+            ],
+            neutralise,
+        )
+    )
+    return columns
+
+
+def _symptom_column(symptom: SymptomLike, name: str) -> Column[ExportDay]:
+    direction = direction_label(symptom.higher_is_better)
+    return Column(
+        name,
+        "score",
+        f"{SCORE_MIN}–{SCORE_MAX} (whole numbers)",
+        f"The patient's {symptom.name} score ({direction}). Blank when not scored. {BLANK_NO_ENTRY}",
+        _scores(symptom.pk),
+        None,
+    )
+
+
+def symptom_column_names(symptoms: Sequence[SymptomLike]) -> list[str]:
+    """ "Pain score"; a clinic's own symptom that shares its name with one of the shared
+    catalogue's is told apart as "Pain (clinic's own) score"."""
+    names = [symptom.name for symptom in symptoms]
+    return [
+        f"{symptom.name} (clinic's own) score"
+        if names.count(symptom.name) > 1 and symptom.clinic_id is not None
+        else f"{symptom.name} score"
+        for symptom in symptoms
+    ]
+
+
+def _medications_cell(day: ExportDay) -> str | None:
+    return "; ".join(m.label for m in day.medications if m.taken_on(day.day)) or None
+
+
+def _safety_cell(day: ExportDay) -> str | None:
+    concerns = day.safety.concerns if day.safety else ()
+    return "; ".join(f"{finding.level}:{finding.code}" for finding in concerns) or None
+
+
+def _fixed_columns_after() -> list[Column[ExportDay]]:
+    return [
+        Column(
+            "sleep_quality",
+            "score",
+            f"{SCORE_MIN}–{SCORE_MAX} (whole numbers), higher is better",
+            f"How well the patient slept. Blank when not given. {BLANK_NO_ENTRY}",
+            lambda days: [None if (entry := day.entry) is None else entry.sleep_quality for day in days],
+            None,
+        ),
+        Column(
+            "other_medications",
+            "",
+            'text; several separated by "; "',
+            "Other medicines taken on this date: from their start date (or, when none was given, "
+            "the day they were listed) to their last day.",
+            lambda days: [_medications_cell(day) if day.medications else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "safety",
+            "",
+            'level:code; several separated by "; "',
+            "The patient's safety findings on this date that block or warn (opioids, contraindications, "
+            "cautions), most serious first; the rulebook explains each code.",
+            lambda days: [_safety_cell(day) if day.safety and day.safety.findings else None for day in days],
+            None,
+        ),
+        Column(
+            "notes",
+            "",
+            "text",
+            f"The patient's own notes. {BLANK_NO_ENTRY}",
+            lambda days: [None if (entry := day.entry) is None else entry.notes or None for day in days],
+            neutralise,
+        ),
+        Column(
+            "edited",
+            "",
+            "yes, no",
+            f"Whether the patient changed the entry after first saving it. {BLANK_NO_ENTRY}",
+            lambda days: [
+                None if (entry := day.entry) is None else _yes_no(entry.edit_count > 0) for day in days
+            ],
+            None,
+        ),
+    ]
+
+
+def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
+    """Every column of an export whose patients track `symptoms` (in that order)."""
+    symptom_columns = [
+        _symptom_column(symptom, name)
+        for symptom, name in zip(symptoms, symptom_column_names(symptoms), strict=True)
+    ]
+    return _fixed_columns_before() + _side_effect_columns() + symptom_columns + _fixed_columns_after()
+
+
+# --- CSV text -----------------------------------------------------------------------------
 
 
 def csv_lines(columns: Sequence[Column[Row]], records: Iterable[Row]) -> Iterator[str]:
-    """The header line, then one line per record, each built by the columns' getters.
-
-    Fast, since an export is hundreds of thousands of rows: the columns that read only the
-    day's entry are read from the entry directly and blanked together on a day without one;
-    a blank value skips `cell`. The row is then put back in the columns' order."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([neutralise(column.name) for column in columns])
-    own = [column.getter for column in columns if not isinstance(column.getter, _FromEntry)]
-    reads = [column.getter.read for column in columns if isinstance(column.getter, _FromEntry)]
-    if not reads:
-        for record in records:
-            yield writer.writerow(["" if (value := get(record)) is None else cell(value) for get in own])
-        return
-    in_order = _in_columns_order(columns)
-    no_entry = [""] * len(reads)
-    for day in records:
-        cells = ["" if (value := get(day)) is None else cell(value) for get in own]
-        entry = cast(ExportDay, day).entry  # only an export's rows have entry columns
-        if entry is None:
-            cells += no_entry
-        else:
-            cells += ["" if (value := read(entry)) is None else cell(value) for read in reads]
-        yield writer.writerow(in_order(cells))
+    """The header line, then the records' lines a run of `ROWS_AT_ONCE` at a time (each piece
+    of text holds that many lines): each column's cells built at once, written, and put
+    together into rows by `csv.writer`."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([neutralise(column.name) for column in columns])
+    yield _taken(text)
+    remaining = iter(records)
+    while run := list(itertools.islice(remaining, ROWS_AT_ONCE)):
+        writer.writerows(zip(*(_written(column, run) for column in columns), strict=True))
+        yield _taken(text)
 
 
-def _in_columns_order(columns: Sequence[Column[Row]]) -> Callable[[list[str]], Sequence[str]]:
-    """Cells built as the other columns' then the entry columns' (`csv_lines`), in the columns' order."""
-    others = [n for n, column in enumerate(columns) if not isinstance(column.getter, _FromEntry)]
-    entries = [n for n, column in enumerate(columns) if isinstance(column.getter, _FromEntry)]
-    built_at = {column: place for place, column in enumerate(others + entries)}
-    return operator.itemgetter(*(built_at[n] for n in range(len(columns))))
+def _written(column: Column[Row], rows: Sequence[Row]) -> Iterable[Cell]:
+    """The column's cells as text; a value that repeats (a code, a dose) is written once."""
+    values = column.cells(rows)
+    if (write := column.written) is None:
+        return values
+    texts: dict[Cell, str] = {}
+    return [
+        value if value is None else texts[value] if value in texts else texts.setdefault(value, write(value))
+        for value in values
+    ]
+
+
+def _taken(text: io.StringIO) -> str:
+    """What was written to `text`, which is then emptied."""
+    written = text.getvalue()
+    text.seek(0)
+    text.truncate()
+    return written
 
 
 def encoded_chunks(
@@ -417,16 +462,16 @@ def encoded_chunks(
 # --- the data dictionary ------------------------------------------------------------------
 
 DICTIONARY_COLUMNS: list[Column[Column[ExportDay]]] = [
-    Column("column", "", "text", "The column's name in the export's header.", lambda c: c.name),
-    Column("unit", "", "text", "The unit of the column's values, if any.", lambda c: c.unit),
+    Column("column", "", "text", "The column's name in the export's header.", each(lambda c: c.name)),
+    Column("unit", "", "text", "The unit of the column's values, if any.", each(lambda c: c.unit)),
     Column(
         "allowed_values",
         "",
         "text",
         "What a value may be; blank cells are always allowed.",
-        lambda c: c.allowed,
+        each(lambda c: c.allowed),
     ),
-    Column("description", "", "text", "What the column holds.", lambda c: c.description),
+    Column("description", "", "text", "What the column holds.", each(lambda c: c.description)),
 ]
 
 

@@ -18,6 +18,7 @@ from journal.exports import (
     PRINT_CHART_WIDTH_PX,
     PRINT_MARGIN,
     PRINT_MAX_PLOT_PX,
+    ROWS_AT_ONCE,
     EntryRecord,
     ExportDay,
     MedicationPeriod,
@@ -269,6 +270,24 @@ def test_csv_is_rfc_4180():
     text = "".join(csv_lines(columns_for([]), [day]))
     assert text.endswith('"a, ""b""\r\nc",no\r\n')
     assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
+
+
+def test_a_long_export_keeps_every_row_in_order_across_the_runs_it_is_built_in():
+    doses = [Decimal("1.5"), Decimal("1.50"), Decimal("3")]  # one dose written two ways
+    days = [
+        ExportDay(
+            "=P" if n % 2 else "P",
+            TODAY - n * DAY,
+            entry=EntryRecord(dose_taken=True, dose_mg=doses[n % 3], notes=f"-{n}") if n % 4 else None,
+        )
+        for n in range(2 * ROWS_AT_ONCE + 7)
+    ]
+    rows = parse(csv_lines(columns_for([]), days))
+    assert [row["date"] for row in rows] == [day.day.isoformat() for day in days]
+    assert [row["patient_code"] for row in rows[:2]] == ["P", "'=P"]
+    assert [row["dose_taken_mg"] for row in rows[1:5]] == ["1.5", "3", "1.5", ""]
+    assert rows[-1]["notes"] == f"-{len(days) - 1}"  # a plain number is left alone
+    assert rows[5]["notes"] == "-5"
 
 
 def test_day_on_ldn_counts_the_first_dose_as_day_one():

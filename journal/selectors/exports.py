@@ -7,12 +7,15 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from decimal import Decimal
+from typing import Any, BinaryIO
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from journal.advice import AdherenceCount, count_adherence
 from journal.exports import (
+    NOTHING,
     EntryRecord,
     ExportDay,
     SideEffectTally,
@@ -157,36 +160,59 @@ def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[
     """The entries of these patients in the range as plain records (3 queries)."""
     in_range = {"entry__patient_id__in": ids, "entry__entry_date__gte": first, "entry__entry_date__lte": last}
     scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for entry_id, symptom_id, score in SymptomScore.objects.filter(**in_range).values_list(
-        "entry_id", "symptom_id", "score"
+    for entry_id, symptom_id, score in _plain_rows(
+        SymptomScore.objects.filter(**in_range).values_list("entry_id", "symptom_id", "score")
     ):
         scores[entry_id][symptom_id] = score
     side_effects: dict[int, dict[str, str]] = defaultdict(dict)
     other_text: dict[int, str] = {}
-    for entry_id, kind, severity, text in SideEffectReport.objects.filter(**in_range).values_list(
-        "entry_id", "kind", "severity", "other_text"
+    for entry_id, kind, severity, text in _plain_rows(
+        SideEffectReport.objects.filter(**in_range).values_list("entry_id", "kind", "severity", "other_text")
     ):
         side_effects[entry_id][kind] = severity
         if text:
             other_text[entry_id] = text
     rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
-    records = {}
-    for pk, patient_id, day, taken, dose, timing, time, sleep, notes, edits in rows.values_list(
-        *ENTRY_FIELDS
-    ):
-        records[patient_id, day] = EntryRecord(
+    milligrams = _Milligrams()
+    return {
+        (patient_id, day): EntryRecord(
             taken,
-            dose,
+            milligrams[dose],
             timing,
             time,
             sleep,
             notes,
             edits,
-            side_effects[pk],
+            side_effects.get(pk, NOTHING),
             other_text.get(pk, ""),
-            scores[pk],
+            scores.get(pk, NOTHING),
         )
-    return records
+        for pk, patient_id, day, taken, dose, timing, time, sleep, notes, edits in _plain_rows(
+            rows.values_list(*ENTRY_FIELDS)
+        )
+    }
+
+
+def _plain_rows(query: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query as the database driver gives them, without Django's
+    conversion of each value (on SQLite most of an export's reading time). Dates, times and
+    booleans arrive as Python's own either way; a decimal as a float or int on SQLite (see
+    `_Milligrams`)."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+class _Milligrams(dict[Any, Decimal | None]):
+    """A dose as the driver gives it (a Decimal on PostgreSQL, a float or int on SQLite) → the
+    Decimal it was saved as; a dose is one of a few values, each converted once."""
+
+    def __missing__(self, value: Decimal | float | None) -> Decimal | None:
+        dose = None if value is None else Decimal(str(value))
+        self[value] = dose
+        return dose
 
 
 def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.date) -> dt.date | None:

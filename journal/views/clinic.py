@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import AuthenticatedRequest, clinic_admin_required, clinician_of, patient_for
-from journal.exports import Column, csv_lines, export_filename
+from journal.exports import Column, csv_lines, each, export_filename
 from journal.forms.clinic import (
     AccessReportForm,
     CareTeamForm,
@@ -232,7 +232,7 @@ def access_report(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _column(name: str, getter) -> Column[AccessEvent]:
-    return Column(name, "", "", "", getter)
+    return Column(name, "", "", "", each(getter))
 
 
 def _report_columns(zone: zoneinfo.ZoneInfo) -> list[Column[AccessEvent]]:
