@@ -18,6 +18,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
+from journal.schedule import Schedule
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
@@ -27,13 +28,15 @@ def _with_details(entries: QuerySet[DailyEntry]) -> QuerySet[DailyEntry]:
     return entries.prefetch_related(Prefetch("scores", queryset=scores), "side_effects")
 
 
-def patient_diary(patient: Patient, since: dt.date, today: dt.date) -> Diary:
+def patient_diary(
+    patient: Patient, since: dt.date, today: dt.date, schedule: Schedule | None = None
+) -> Diary:
     """A patient's schedule, pauses and entries from `since` to `today`, with each entry's
-    scores (and their symptoms) and side effects (5 queries)."""
+    scores (and their symptoms) and side effects (5 queries; 3 given the `schedule`)."""
     entries = _with_details(patient.entries.filter(entry_date__gte=since, entry_date__lte=today))
     return Diary(
         today=today,
-        schedule=schedule_of(patient),
+        schedule=schedule_of(patient) if schedule is None else schedule,
         entries={entry.entry_date: entry for entry in entries},
     )
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django import template
 from django.forms import BoundField
+from django.utils.safestring import SafeString
 
-from journal.forms.fields import RadioOption, radio_options
+from journal.forms.fields import radio_buttons as radio_buttons_html
 from journal.vocabulary import format_mg, timing_words
 
 register = template.Library()
@@ -23,6 +24,6 @@ def timing_label(value: str) -> str:
 
 
 @register.filter
-def radios(field: BoundField) -> list[RadioOption]:
-    """A radio group's buttons (journal.forms.fields.radio_options)."""
-    return radio_options(field)
+def radio_buttons(field: BoundField) -> SafeString:
+    """A radio group's buttons (journal.forms.fields.radio_buttons)."""
+    return radio_buttons_html(field)

@@ -79,12 +79,18 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     now = patient.local_now()
     today = now.date()
     default_day, after_midnight = default_entry_date(now)
-    diary = patient_diary(patient, since=earliest_editable(today), today=today)
+    schedule = schedule_of(patient)
     symptoms = list(patient.tracked_symptoms.all())
     date_message, saved = None, False
 
     def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
-        return EntryForm(data, initial=initial, symptoms=symptoms, today=today, prescribed=diary.prescribed)
+        return EntryForm(
+            data, initial=initial, symptoms=symptoms, today=today, prescribed=schedule.prescribed
+        )
+
+    def entries_from(day: dt.date) -> Diary:
+        """The shown day's entry (and the later ones): the form needs no other day's."""
+        return patient_diary(patient, since=day, today=today, schedule=schedule)
 
     if request.method == "POST":
         form = entry_form(request.POST)
@@ -107,12 +113,15 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
-            form = entry_form(initial=entry_initial(saved_entry, diary.prescribed(day), day))
+            form = entry_form(initial=entry_initial(saved_entry, schedule.prescribed(day), day))
+            diary = Diary(today=today, schedule=schedule, entries={day: saved_entry})
         else:
             day = form.cleaned_data.get("entry_date", default_day)
+            diary = entries_from(day)
     else:
         day, date_message = _requested_day(request, today, default_day)
-        form = entry_form(initial=entry_initial(diary.entries.get(day), diary.prescribed(day), day))
+        diary = entries_from(day)
+        form = entry_form(initial=entry_initial(diary.entries.get(day), schedule.prescribed(day), day))
 
     context = {
         "patient": patient,
