@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.bounds import DateWindow, row_id, typed_number
@@ -22,31 +22,24 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
 
 
-RADIO = '<label for="{0}"><input type="radio" name="{1}" value="{2}" id="{0}"{3}>{4}</label>'
-
-
 def radio_buttons(field: forms.BoundField) -> SafeString:
     """A radio group's buttons as HTML, built in one pass: Django renders every radio through
     its own widget templates, and even one template loop over them was most of the entry
     form's cost (a 0–10 row is 11 radios, and a form has a dozen rows). Ids, values and the
-    checked one are Django's own; every value and label is escaped."""
+    checked one are Django's own; every name, value and label is escaped (as Django does,
+    with the standard library's `html.escape`)."""
     chosen = set(field.field.widget.format_value(field.value()))
     flags = (" required" if field.field.required else "") + (' aria-invalid="true"' if field.errors else "")
-    unchecked, checked = mark_safe(flags), mark_safe(flags + " checked")  # fixed text, no input
-    return format_html_join(
-        "",
-        RADIO,
-        (
-            (
-                f"{field.auto_id}_{index}",
-                field.html_name,
-                value,
-                checked if str(value) in chosen else unchecked,
-                label,
-            )
-            for index, (value, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
-        ),
-    )
+    name = escape(field.html_name)
+    buttons = []
+    for index, (value, label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
+        radio_id, text = escape(f"{field.auto_id}_{index}"), str(value)
+        checked = " checked" if text in chosen else ""
+        buttons.append(
+            f'<label for="{radio_id}"><input type="radio" name="{name}" value="{escape(text)}" '
+            f'id="{radio_id}"{flags}{checked}>{escape(str(label))}</label>'
+        )
+    return mark_safe("".join(buttons))  # every part from outside is escaped above
 
 
 def names_listed(text: str) -> list[str]:
