@@ -102,8 +102,10 @@ def days_between(first: dt.date, last: dt.date) -> Iterable[dt.date]:
 
 
 class EntryLike(Protocol):
-    entry_date: dt.date
-    dose_taken: bool
+    @property
+    def entry_date(self) -> dt.date: ...
+    @property
+    def dose_taken(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from tests.test_access import URLS
 # (url name, who opens it, queries). The patient pages are Anna's own; the clinician pages
 # are Dr Rivera's view of Anna (or the clinic); the clinic pages are the admin's.
 PAGES: dict[str, tuple[str, int]] = {
-    "today": ("anna", 9),
+    "today": ("anna", 7),  # the week's days as (date, dose taken): no scores or side effects
     "entry": ("anna", 8),
     "history": ("anna", 7),
     "day_detail": ("anna", 7),

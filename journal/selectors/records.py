@@ -64,13 +64,14 @@ class _Prescriptions:
         return Schedule(self.plans[patient_id], self.pauses[patient_id])
 
 
-def _prescriptions(patient_ids: Iterable[int]) -> _Prescriptions:
-    """Plans, steps and pauses of these patients (2 queries)."""
+def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> _Prescriptions:
+    """Plans, steps and pauses of these patients (2 queries); each plan row with who
+    prescribed it when `prescribers` (the clinician's pages name them)."""
     ids = list(patient_ids)
     steps = (
         DoseStep.objects.filter(plan__patient_id__in=ids)
         .exclude(plan__status=TitrationPlan.Status.DRAFT)
-        .select_related("plan__prescriber__user")
+        .select_related("plan__prescriber__user" if prescribers else "plan")
         .order_by("plan__created_at", "plan_id", "start_date")
     )
     plans: dict[int, dict[int, tuple[TitrationPlan, list[PlannedStep]]]] = defaultdict(dict)
@@ -223,7 +224,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
     their scores and side effects, the medication list, dismissed advice."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
-    prescriptions = _prescriptions(ids)
+    prescriptions = _prescriptions(ids, prescribers=True)
     screenings = _latest_screenings(ids)
     tracked: dict[int, list[Symptom]] = defaultdict(list)
     links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")

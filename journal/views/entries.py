@@ -25,7 +25,7 @@ from journal.medicines import MedicationCategory, classify_medication
 from journal.models import Medication, Patient
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
-from journal.selectors.entries import patient_diary
+from journal.selectors.entries import diary_without_details, patient_diary
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
@@ -40,7 +40,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     now = patient.local_now()
     day = now.date()
-    diary = patient_diary(patient, since=day - 6 * DAY, today=day)
+    diary = diary_without_details(patient, since=day - 6 * DAY, today=day)
     entry_day, after_midnight = default_entry_date(now)
     context = {
         "patient": patient,
@@ -48,7 +48,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "today": diary.schedule.on(day),
         "ends_on": diary.schedule.ends_on(day),
         "safety": safety_of(patient, diary.schedule, day),
-        "entry": diary.entries.get(entry_day),
+        "logged": entry_day in diary.entries,
         "entry_day": entry_day,
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),

@@ -14,6 +14,7 @@ from journal.schedule import DAY
 from journal.selectors.entries import (
     CHANGES_SHOWN,
     RECENT_ENTRY_DAYS,
+    diary_without_details,
     entry_change_log,
     patient_diary,
     recent_entries,
@@ -54,6 +55,20 @@ def test_the_diary_holds_the_entries_from_since_to_today(alice, plan):
     assert sorted(diary.entries) == [D(2026, 2, 20), D(2026, 3, 20)]
     assert diary.today == D(2026, 3, 20)
     assert diary.schedule.first_dose == D(2026, 3, 1)
+
+
+def test_the_diary_without_details_holds_the_same_days_and_statuses_in_three_queries(
+    alice, plan, django_assert_num_queries
+):
+    for offset, taken in enumerate([True, False, True]):
+        make_entry(alice, D(2026, 3, 14) + offset * DAY, dose_taken=taken, scores={"Pain": 3})
+    since, today = D(2026, 3, 10), D(2026, 3, 20)
+    with django_assert_num_queries(3):  # steps, pauses, the days logged
+        light = diary_without_details(alice, since=since, today=today)
+    full = patient_diary(alice, since=since, today=today)
+    assert light.entries.keys() == full.entries.keys()
+    assert light.days(since, today) == full.days(since, today)
+    assert light.adherence(7) == full.adherence(7)
 
 
 # --- recent_entries ----------------------------------------------------------------------------------
