@@ -79,7 +79,7 @@ def test_static_files_are_served_brotli_or_gzip_compressed(client, settings, tmp
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "ldnjournal.storage.StaticFiles"},  # production's
     }
     settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]  # ours only
     settings.WHITENOISE_USE_FINDERS = False
@@ -97,3 +97,7 @@ def test_static_files_are_served_brotli_or_gzip_compressed(client, settings, tmp
         assert body == Path(f"{stored}{suffix}").read_bytes()
     brotli_size = Path(f"{stored}.br").stat().st_size
     assert brotli_size < Path(f"{stored}.gz").stat().st_size < stored.stat().st_size
+    assert staticfiles_storage.addresses[name] == url  # worked out once, for every later page
+    for _ in range(2):  # a name missing from the manifest fails every time, never remembered
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            static("no-such-file.js")
