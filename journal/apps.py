@@ -7,4 +7,9 @@ class JournalConfig(AppConfig):
     verbose_name = "LDN Journal"
 
     def ready(self):
+        from django.db.models import ForeignKey
+
         from journal import sessions  # noqa: F401  (connects the login signal)
+        from journal.lookups import AmongSelected
+
+        ForeignKey.register_lookup(AmongSelected)

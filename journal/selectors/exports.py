@@ -158,21 +158,21 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
 
 def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
     """The entries of these patients in the range as plain records (3 queries)."""
-    in_range = {"entry__patient_id__in": ids, "entry__entry_date__gte": first, "entry__entry_date__lte": last}
+    rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
+    of_rows = {"entry__among": rows.values("pk")}
     scores: dict[int, dict[int, int]] = defaultdict(dict)
     for entry_id, symptom_id, score in _plain_rows(
-        SymptomScore.objects.filter(**in_range).values_list("entry_id", "symptom_id", "score")
+        SymptomScore.objects.filter(**of_rows).values_list("entry_id", "symptom_id", "score")
     ):
         scores[entry_id][symptom_id] = score
     side_effects: dict[int, dict[str, str]] = defaultdict(dict)
     other_text: dict[int, str] = {}
     for entry_id, kind, severity, text in _plain_rows(
-        SideEffectReport.objects.filter(**in_range).values_list("entry_id", "kind", "severity", "other_text")
+        SideEffectReport.objects.filter(**of_rows).values_list("entry_id", "kind", "severity", "other_text")
     ):
         side_effects[entry_id][kind] = severity
         if text:
             other_text[entry_id] = text
-    rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
     milligrams = _Milligrams()
     return {
         (patient_id, day): EntryRecord(
