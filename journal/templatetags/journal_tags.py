@@ -6,7 +6,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from journal.forms.fields import radio_buttons as radio_buttons_html
+from journal.forms.fields import radio_group as radio_group_html
 from journal.vocabulary import format_mg, timing_words
 
 register = template.Library()
@@ -23,7 +23,7 @@ def timing_label(value: str) -> str:
     return timing_words(value)
 
 
-@register.filter
-def radio_buttons(field: BoundField) -> SafeString:
-    """A radio group's buttons (journal.forms.fields.radio_buttons)."""
-    return radio_buttons_html(field)
+@register.simple_tag
+def radio_group(field: BoundField, scores: bool = False) -> SafeString:
+    """A radio group's fieldset (journal.forms.fields.radio_group)."""
+    return radio_group_html(field, scores=scores)
