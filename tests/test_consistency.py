@@ -59,7 +59,9 @@ def plan_ending_in_ten_days(alice, carol):
     """The clinician set an end date ten days ahead: the plan still prescribes until then."""
     _screened(alice, carol)
     plan = make_plan(alice, carol, [(TODAY - 60 * DAY, "3")])
-    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 10 * DAY, today=TODAY)
+    plan_taper_and_end(
+        plan=plan, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 10 * DAY, today=TODAY
+    )
 
 
 def plan_ended_ten_days_ago(alice, carol):
@@ -95,7 +97,13 @@ def switched_to_morning(alice, carol):
     _screened(alice, carol)
     plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
     with time_machine.travel(NOW - 10 * DAY, tick=False):
-        plan_switch_to_morning(plan=plan, clinician=carol, start_date=TODAY - 9 * DAY, today=TODAY - 10 * DAY)
+        plan_switch_to_morning(
+            plan=plan,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY - 9 * DAY,
+            today=TODAY - 10 * DAY,
+        )
 
 
 def first_week(alice, carol):
