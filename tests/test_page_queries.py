@@ -54,7 +54,7 @@ PAGES: dict[str, tuple[str, int]] = {
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
-    "appointment_summary": ("dr.rivera", 17),
+    "appointment_summary": ("dr.rivera", 19),  # messages: the plan changes told, the questions
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),

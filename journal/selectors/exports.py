@@ -7,7 +7,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.db.models import Q, QuerySet
 
@@ -28,6 +28,8 @@ from journal.models import (
     Condition,
     DailyEntry,
     Patient,
+    PlanChangeNote,
+    Question,
     Screening,
     SideEffectReport,
     Symptom,
@@ -218,6 +220,8 @@ class AppointmentSummary:
     since_what: str
     adherence_since: AdherenceCount
     side_effects: list[SideEffectTally]
+    plan_notes: list[PlanChangeNote]
+    questions: list[Question]
 
     @property
     def today(self) -> dt.date:
@@ -240,9 +244,14 @@ class AppointmentSummary:
         return self.overview.record.safety
 
 
+# The messages a summary lists at most (it fits two pages); the audit log and the patient page keep all.
+SUMMARY_MESSAGES = 5
+
+
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
-    """The appointment summary of one patient (`patient_overview` and 2 more queries: the
-    previous export, the conditions).
+    """The appointment summary of one patient (`patient_overview` and 4 more queries: the
+    previous export, the conditions, the plan changes told to the patient and their questions
+    since the previous visit).
     "Since the previous visit" runs from the later of the last review and the previous
     clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
     overview = patient_overview(patient, now)
@@ -267,4 +276,17 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
             logged, record.schedule.prescribed_days(since, today), today, days=(today - since).days + 1
         ),
         side_effects=tally_side_effects(record.side_effects, since, today),
+        **_messages_since(patient, since),
     )
+
+
+def _messages_since(patient: Patient, since: dt.date) -> dict[str, Any]:
+    """The newest plan changes told to the patient and questions asked from the patient's local
+    `since` on (newest first, at most `SUMMARY_MESSAGES` each)."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=patient.zone)
+    notes = patient.plan_notes.filter(at__gte=start).select_related("written_by__user")
+    questions = patient.questions.filter(asked_at__gte=start).select_related("answered_by__user")
+    return {
+        "plan_notes": list(notes[:SUMMARY_MESSAGES]),
+        "questions": list(questions.order_by("-asked_at", "-pk")[:SUMMARY_MESSAGES]),
+    }
