@@ -21,6 +21,7 @@ from journal.exports import (
     dates,
     encoded_chunks,
     previous_visit,
+    question_cell,
     tally_side_effects,
 )
 from journal.models import (
@@ -38,6 +39,7 @@ from journal.models import (
 )
 from journal.safety import MedicationPeriod, SafetyState, safety_by_day
 from journal.schedule import (
+    DAY,
     DayPrescription,
     Dose,
     PausePeriod,
@@ -119,7 +121,7 @@ def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
 def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
     """One row per patient per date from `first` to `last`, patients in code order.
 
-    A generator: 1 query for the patient ids, then 8 per batch of patients. A batch holds at
+    A generator: 1 query for the patient ids, then 10 per batch of patients. A batch holds at
     most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
     however large the clinic."""
     ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
@@ -135,6 +137,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     schedules, answers = schedules_for(ids), screening_answers_for(ids)
     medications = medication_periods_for(patients.values())
     entries = _entry_records(ids, first, last)
+    reasons, questions = _day_messages(patients, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         first_dose = schedule.first_dose
@@ -152,7 +155,40 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 taken,
                 state,
                 schedule.pause_on(day),
+                reasons.get((pk, day), ()),
+                questions.get((pk, day), ()),
             )
+
+
+DayTexts = dict[tuple[int, dt.date], list[str]]
+
+
+def _day_messages(patients: dict[int, Patient], first: dt.date, last: dt.date) -> tuple[DayTexts, DayTexts]:
+    """The reasons told with plan changes and the questions (with their answers), by patient and
+    the patient's local date within the range, oldest first (2 queries)."""
+    # Every zone's dates `first` to `last` lie within a day either side of them in UTC.
+    start = dt.datetime.combine(first - DAY, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + 2 * DAY, dt.time.min, tzinfo=dt.UTC)
+
+    def on_day(pk: int, moment: dt.datetime) -> tuple[int, dt.date] | None:
+        day = moment.astimezone(patients[pk].zone).date()
+        return (pk, day) if first <= day <= last else None
+
+    reasons: DayTexts = defaultdict(list)
+    notes = PlanChangeNote.objects.filter(patient_id__in=patients, at__gte=start, at__lt=end).exclude(
+        reason=""
+    )
+    for pk, at, reason in notes.order_by("at", "pk").values_list("patient_id", "at", "reason"):
+        if (key := on_day(pk, at)) is not None:
+            reasons[key].append(reason)
+    questions: DayTexts = defaultdict(list)
+    asked = Question.objects.filter(patient_id__in=patients, asked_at__gte=start, asked_at__lt=end)
+    for pk, at, text, answer in asked.order_by("asked_at", "pk").values_list(
+        "patient_id", "asked_at", "text", "answer"
+    ):
+        if (key := on_day(pk, at)) is not None:
+            questions[key].append(question_cell(text, answer))
+    return reasons, questions
 
 
 def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
