@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from journal.bounds import ANSWER_MAX_CHARS, OPEN_QUESTIONS_MAX, QUESTION_MAX_CHARS, TREATMENT_SPAN
 from journal.models import AuditEvent, Clinician, Patient, Question, QuestionTopic
 from journal.services.audit import already_applied, lock_patient, record_audit
+from journal.services.mail import mail_queue
 from journal.services.snapshots import snapshot_refresh
 
 TOO_MANY_OPEN = (
@@ -69,8 +71,23 @@ def question_ask(
             },
             request_key=request_key,
         )
+        if settings.SEND_QUESTION_EMAILS:
+            _tell_care_team(patient)
         snapshot_refresh(patient, timezone.now())
     return question
+
+
+def _tell_care_team(patient: Patient) -> None:
+    """An email to each active clinician of the patient's care team who has an address, queued
+    with the question: it names neither the patient nor the question, which stay on the server."""
+    team = patient.clinicians.filter(user__is_active=True).exclude(user__email="")
+    for address in sorted(set(team.values_list("user__email", flat=True))):
+        mail_queue(
+            to=address,
+            subject=f"A patient's question is waiting in LDN Journal ({patient.clinic.name})"[:200],
+            body="One of your patients asked their care team a question in LDN Journal.\n"
+            "Sign in to answer it: the patient is marked “question” on your patients page.\n",
+        )
 
 
 def question_answer(

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from journal.bounds import ANSWER_MAX_CHARS, OPEN_QUESTIONS_MAX, QUESTION_MAX_CHARS
-from journal.models import AuditEvent, Question, RosterSnapshot
+from journal.models import AuditEvent, OutgoingMail, Question, RosterSnapshot
 from journal.schedule import DAY
 from journal.services.messages import TOO_MANY_OPEN, question_answer, question_ask
 
@@ -131,3 +131,35 @@ def test_only_the_patients_clinic_answers(alice, charlie):
         question_answer(question=question, clinician=charlie, answer="Yes.")
     question.refresh_from_db()
     assert question.is_open
+
+
+def test_the_care_team_is_told_by_email_without_the_patients_name_or_question(alice, carol, ada, settings):
+    settings.SEND_QUESTION_EMAILS = True
+    carol.user.email = "carol@example.org"
+    carol.user.save()
+    alice.clinicians.add(ada)  # no address: no mail
+    ask(alice, "Private words")
+    (mail,) = OutgoingMail.objects.all()
+    assert (mail.to, mail.status) == ("carol@example.org", "queued")
+    assert "Private words" not in mail.body + mail.subject
+    assert alice.name not in mail.body + mail.subject
+
+
+def test_no_email_unless_the_clinic_turned_it_on(alice, carol, settings):
+    settings.SEND_QUESTION_EMAILS = False
+    carol.user.email = "carol@example.org"
+    carol.user.save()
+    ask(alice)
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_refused_question_queues_no_email(alice, carol, settings):
+    settings.SEND_QUESTION_EMAILS = True
+    carol.user.email = "carol@example.org"
+    carol.user.save()
+    for n in range(OPEN_QUESTIONS_MAX):
+        ask(alice, f"Question {n}")
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(ValidationError):
+        ask(alice, "One more")
+    assert not OutgoingMail.objects.exists()
