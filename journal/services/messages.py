@@ -64,10 +64,11 @@ def question_ask(
             actor=patient.user,
             kind=AuditEvent.Kind.QUESTION_ASKED,
             summary=f"Question ({question.thread_words}): {text}",
-            details={
+            details={  # the whole text: the summary keeps 500 characters
                 "question": question.pk,
                 "topic": topic,
                 "entry_date": entry_date.isoformat() if entry_date else None,
+                "text": text,
             },
             request_key=request_key,
         )
@@ -114,7 +115,7 @@ def question_answer(
             actor=clinician.user,
             kind=AuditEvent.Kind.QUESTION_ANSWERED,
             summary=f"Answer to “{question.text[:80]}”: {answer}",
-            details={"question": question.pk},
+            details={"question": question.pk, "answer": answer},  # the summary keeps 500 characters
             request_key=request_key,
         )
         snapshot_refresh(patient, question.answered_at)

@@ -44,6 +44,7 @@ def test_a_question_is_stored_audited_and_counted_on_the_roster(alice):
         True,
     )
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.QUESTION_ASKED)
+    assert event.details["text"] == "Can I take it in the morning?"
     assert (event.patient, event.actor, event.summary) == (
         alice,
         alice.user,
@@ -100,6 +101,7 @@ def test_an_answer_is_stored_audited_and_clears_the_roster_count(alice, carol):
         NOW,
     )
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.QUESTION_ANSWERED)
+    assert event.details == {"question": question.pk, "answer": "Yes: it usually passes."}
     assert (event.actor, event.summary) == (
         carol.user,
         "Answer to “Is a headache normal in the first week?”: Yes: it usually passes.",
