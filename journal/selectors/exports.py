@@ -280,8 +280,10 @@ class AppointmentSummary:
         return self.overview.record.safety
 
 
-# The messages a summary lists at most (it fits two pages); the audit log and the patient page keep all.
-SUMMARY_MESSAGES = 5
+# The summary shows the newest plan change told and the newest question since the previous
+# visit, each text cut at 60 characters: the busiest record still prints on two pages
+# (tests/browser/test_summary.py); the patient page and the CSV keep all.
+SUMMARY_MESSAGES = 1
 
 
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
@@ -317,8 +319,8 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
 
 
 def _messages_since(patient: Patient, since: dt.date) -> dict[str, Any]:
-    """The newest plan changes told to the patient and questions asked from the patient's local
-    `since` on (newest first, at most `SUMMARY_MESSAGES` each)."""
+    """The newest plan change told to the patient and question asked from the patient's local
+    `since` on (at most `SUMMARY_MESSAGES` each, newest first)."""
     start = dt.datetime.combine(since, dt.time.min, tzinfo=patient.zone)
     notes = patient.plan_notes.filter(at__gte=start).select_related("written_by__user")
     questions = patient.questions.filter(asked_at__gte=start).select_related("answered_by__user")
