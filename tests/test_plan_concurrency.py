@@ -117,6 +117,7 @@ def test_two_different_new_plans_at_once_never_overlap(people):
             "form": "capsule",
             "strength_mg": "0.5",
             "notes": "",
+            "patient_reason": "Start low, go slow.",
             "action": "save",
             "request_key": key,
         }
