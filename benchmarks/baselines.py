@@ -32,6 +32,7 @@ FETCH_ROWS = 2000
 # Blank on a day without an entry: dose taken, mg, timing, time, the other side effect, sleep,
 # other medications, safety, notes, edited (besides one per side effect and per symptom).
 ENTRY_COLUMNS = 10
+MESSAGE_COLUMNS = 2  # plan_change_reasons, questions
 
 ROSTER_SQL = """
 SELECT p.id, p.name, p.code,
@@ -208,8 +209,9 @@ def _row(
     day_on_ldn = (day - first_dose).days + 1 if first_dose is not None and day >= first_dose else None
     # paused and pause_recorded_on: the benchmark's clinics have no pauses
     cells = [label, day.isoformat(), day_on_ldn, *(step[1:] if step else (None, None)), None, None]
-    if entry is None:  # the entry's columns, then medications and safety, all blank
-        return [*cells, *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms))]
+    # plan change reasons and questions: the benchmark's clinics have no messages
+    if entry is None:  # the entry's columns, then medications, safety and the messages, all blank
+        return [*cells, *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms + MESSAGE_COLUMNS))]
     _, _, taken, mg, timing, time, sleep, notes, edits, *pivoted = entry
     scores, side_effects, other = pivoted[:symptoms], pivoted[symptoms:-1], pivoted[-1]
     return [
@@ -226,6 +228,7 @@ def _row(
         None,  # safety: nothing found
         neutralise(notes) if notes else None,
         "yes" if edits else "no",
+        *([None] * MESSAGE_COLUMNS),
     ]
 
 

@@ -173,6 +173,11 @@ MEDICINE_MAX_CHARS = 200  # a medicine's name or dose, a reason, a note
 CONDITIONS_MAX = 20  # conditions of one patient, chosen and typed
 SYMPTOMS_MAX = 12  # tracked symptoms of one patient: each is a panel of the chart
 MEDICINES_MAX = 30  # medicines typed in one form
+REASON_MAX_CHARS = 300  # a clinician's reason for a plan change, told to the patient
+QUESTION_MAX_CHARS = 500  # a patient's question to the care team
+ANSWER_MAX_CHARS = 1000  # the care team's answer
+OPEN_QUESTIONS_MAX = 3  # questions of one patient waiting for an answer
+EMERGENCY_LINE_MAX_CHARS = 200  # the clinic's "for an emergency, call …" line
 
 
 def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
@@ -254,6 +259,17 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         f"(condition, symptom) or {MEDICINE_MAX_CHARS} characters (medicine).",
         "Each tracked symptom is a panel of the chart and a column of the CSV; longer names do "
         "not fit the database (the app's own rule).",
+    ),
+    Rule(
+        "message_size",
+        Level.REFUSE,
+        f"A reason for a plan change longer than {REASON_MAX_CHARS} characters, or missing when "
+        f"the change alters what is prescribed; a question longer than {QUESTION_MAX_CHARS} "
+        f"characters, or more than {OPEN_QUESTIONS_MAX} waiting for an answer; an answer longer "
+        f"than {ANSWER_MAX_CHARS} characters; an emergency line longer than "
+        f"{EMERGENCY_LINE_MAX_CHARS} characters.",
+        "Messages are short notes tied to the patient's care, not a chat: a patient who needs "
+        "more is seen, and an emergency goes to the number the clinic gives (the app's own rule).",
     ),
     Rule(
         "record_needs_attention",

@@ -95,6 +95,8 @@ class ExportDay(NamedTuple):
     medications: Sequence[MedicationPeriod] = ()
     safety: SafetyState | None = None
     pause: PausePeriod | None = None  # the recorded pause covering the date
+    plan_reasons: Sequence[str] = ()  # the reasons told with the plan changes made on the date
+    questions: Sequence[str] = ()  # the questions asked on the date, each with its answer (`question_cell`)
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -397,13 +399,47 @@ def _fixed_columns_after() -> list[Column[ExportDay]]:
     ]
 
 
+def question_cell(text: str, answer: str) -> str:
+    """A question in the CSV, with its answer or that none was given when the file was made."""
+    return f"{text} — answer: {answer}" if answer else f"{text} — not answered yet"
+
+
+def _message_columns() -> list[Column[ExportDay]]:
+    return [
+        Column(
+            "plan_change_reasons",
+            "",
+            'text; several separated by "; "',
+            "The clinician's reasons for the changes to the plan made on this date (the patient's local "
+            "date), as the patient read them. Blank when none was made or none needed a reason.",
+            lambda days: ["; ".join(day.plan_reasons) if day.plan_reasons else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "questions",
+            "",
+            'text; several separated by "; "',
+            "The patient's questions to the care team asked on this date, each followed by the answer "
+            "(“— answer: …”) or “— not answered yet” when the file was made.",
+            lambda days: ["; ".join(day.questions) if day.questions else None for day in days],
+            neutralise,
+        ),
+    ]
+
+
 def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
     """Every column of an export whose patients track `symptoms` (in that order)."""
     symptom_columns = [
         _symptom_column(symptom, name)
         for symptom, name in zip(symptoms, symptom_column_names(symptoms), strict=True)
     ]
-    return _fixed_columns_before() + _side_effect_columns() + symptom_columns + _fixed_columns_after()
+    return (
+        _fixed_columns_before()
+        + _side_effect_columns()
+        + symptom_columns
+        + _fixed_columns_after()
+        + _message_columns()
+    )
 
 
 # --- CSV text -----------------------------------------------------------------------------

@@ -28,11 +28,15 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from journal.bounds import (
+    ANSWER_MAX_CHARS,
     DOSE_MAX_MG,
+    EMERGENCY_LINE_MAX_CHARS,
     END_SPAN,
     HISTORY_SPAN,
     MEDICINE_MAX_CHARS,
     NAME_MAX_CHARS,
+    QUESTION_MAX_CHARS,
+    REASON_MAX_CHARS,
     STRENGTH_MAX_MG,
     TREATMENT_SPAN,
     DateWindow,
@@ -125,9 +129,25 @@ class Clinic(models.Model):
         help_text="Clinicians and admins sign in with a code from an authenticator app as well as "
         "their password.",
     )
+    emergency_line = models.CharField(
+        max_length=EMERGENCY_LINE_MAX_CHARS,
+        blank=True,
+        help_text="Shown wherever a patient writes a question, e.g. “call 999, or the clinic on "
+        "020 7946 0000 (9–5)”. Empty: the patient is told to call their local emergency number.",
+    )
+
+    class Meta:
+        constraints = [
+            text_within(EMERGENCY_LINE_MAX_CHARS, "clinic_emergency_line_length", "emergency_line")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def emergency_words(self) -> str:
+        """The line every question form shows."""
+        return f"For an emergency, {self.emergency_line or 'call your local emergency number'}."
 
 
 class LoginSession(AbstractBaseSession):
@@ -464,6 +484,9 @@ class RosterSnapshot(models.Model):
         default=list, blank=True, help_text="What needs attention in the stored record."
     )
     has_problems = models.BooleanField()
+    open_questions = models.PositiveSmallIntegerField(
+        default=0, help_text="The patient's questions waiting for an answer."
+    )
 
     class Meta:
         constraints = [
@@ -886,6 +909,8 @@ class AuditEvent(AppendOnly):
         TWO_FACTOR_CHANGED = "two_factor_changed", "two-factor sign-in changed"
         ACCESS_REPORT = "access_report", "access report exported"
         RECORD_CORRECTED = "record_corrected", "record corrected"
+        QUESTION_ASKED = "question_asked", "question asked"
+        QUESTION_ANSWERED = "question_answered", "question answered"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -960,3 +985,91 @@ class AdviceDismissal(models.Model):
         constraints = [
             models.UniqueConstraint("patient", "rule", "evidence_key", name="one_dismissal_per_advice"),
         ]
+
+
+class PlanChangeNote(models.Model):
+    """What the patient is told with a change to their plan: the change, the clinician's reason
+    (required when the change alters what is prescribed) and when the patient acknowledged it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plan_notes")
+    written_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    change = models.CharField(max_length=500, help_text="The change, as the audit log says it.")
+    reason = models.CharField(max_length=REASON_MAX_CHARS, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "at"])]
+        constraints = [
+            text_within(REASON_MAX_CHARS, "plan_note_reason_length", "reason"),
+            text_within(500, "plan_note_change_length", "change"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} at {self.at:%Y-%m-%d %H:%M}: {self.change}"
+
+
+class QuestionTopic(models.TextChoices):
+    GENERAL = "general", "general"
+    PLAN = "plan", "my plan"
+    ENTRY = "entry", "a day's entry"
+
+
+class Question(models.Model):
+    """A patient's short question to their care team, about their plan, one day's entry or
+    anything else (the topic threads them), and the one answer a clinician gives."""
+
+    Topic = QuestionTopic
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="questions")
+    topic = models.CharField(max_length=10, choices=Topic)
+    entry_date = models.DateField(
+        null=True, blank=True, help_text="The day a question about an entry is about."
+    )
+    text = models.CharField(max_length=QUESTION_MAX_CHARS)
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=ANSWER_MAX_CHARS, blank=True)
+    answered_by = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        indexes = [models.Index(fields=["patient", "answered_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(topic__in=QuestionTopic.values), name="question_topic_known"),
+            models.CheckConstraint(
+                condition=Q(topic=QuestionTopic.ENTRY, entry_date__isnull=False)
+                | (~Q(topic=QuestionTopic.ENTRY) & Q(entry_date__isnull=True)),
+                name="question_entry_date_with_entry_topic",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True, answer="")
+                | (Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(answer="")),
+                name="question_answer_whole",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="question_not_empty"),
+            dates_within(TREATMENT_SPAN, "question_entry_date_in_span", "entry_date", nullable=True),
+            text_within(QUESTION_MAX_CHARS, "question_text_length", "text"),
+            text_within(ANSWER_MAX_CHARS, "question_answer_length", "answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    @property
+    def thread_key(self) -> tuple[str, dt.date | None]:
+        return (self.topic, self.entry_date)
+
+    @property
+    def thread_words(self) -> str:
+        """The thread's heading: "About my plan", "About your entry of 3 March 2026"."""
+        if self.topic == self.Topic.ENTRY and self.entry_date is not None:
+            return f"About the entry of {date_format(self.entry_date, 'j F Y')}"
+        return "About my plan" if self.topic == self.Topic.PLAN else "General"

@@ -344,6 +344,25 @@ class Schedule:
             days.update(start + offset * DAY for offset in range((end - start).days + 1))
         return days
 
+    @property
+    def prescription(self) -> tuple[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None], ...]:
+        """Every day with a dose, as (first, last, dose, timing, form, strength) runs, a run
+        that goes on with the same dose and measure joined to the one before: two schedules
+        with the same prescription tell the patient the same thing on every day."""
+        joined: list[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None]] = []
+        for run in self.runs:
+            dose = run.dose
+            what = (dose.dose_mg, dose.timing, dose.form, dose.strength_mg)
+            if joined and joined[-1][1] == run.first - DAY and joined[-1][2:] == what:
+                joined[-1] = (joined[-1][0], run.last, *what)
+            else:
+                joined.append((run.first, run.last, *what))
+        return tuple(joined)
+
+    def prescribes_otherwise(self, other: Schedule) -> bool:
+        """Whether any day's dose, timing or measure differs between the two schedules."""
+        return self.prescription != other.prescription
+
     def phase(self, day: dt.date) -> str:
         """Where a patient is on `day`:
         - baseline: no dose yet (no step, or the first dose is still ahead);

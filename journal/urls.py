@@ -7,6 +7,7 @@ from journal.views import (
     exports,
     home,
     invitations,
+    messages,
     operations,
     plans,
     review,
@@ -90,9 +91,18 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/plan/correct/", plans.record_correct, name="record_correct"),
     path("plan/", plans.my_plan, name="my_plan"),
     path("plan/seen/", plans.plan_acknowledge, name="plan_acknowledge"),
+    # questions to the care team
+    path("questions/", messages.my_questions, name="my_questions"),
+    path("questions/ask/", messages.question_ask, name="question_ask"),
+    path(
+        "clinic/patients/<int:pk>/questions/<int:question_pk>/answer/",
+        review.question_answer,
+        name="question_answer",
+    ),
     # the clinic admin's pages
     path("clinic/", clinic.clinic_manage, name="clinic_manage"),
     path("clinic/two-factor/", clinic.clinic_two_factor, name="clinic_two_factor"),
+    path("clinic/emergency-line/", clinic.clinic_emergency_line, name="clinic_emergency_line"),
     path("clinic/logins/<int:user_pk>/unlock/", clinic.login_unlock, name="login_unlock"),
     path("clinic/clinicians/new/", clinic.clinician_add, name="clinician_add"),
     path("clinic/clinicians/<int:pk>/", clinic.clinician_change, name="clinician_change"),

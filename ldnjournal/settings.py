@@ -185,6 +185,8 @@ EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "30"))
 # Invitations are emailed only when a clinic has configured a mail server (or in DEBUG,
 # where the console backend prints them).
 SEND_INVITATION_EMAILS = env_bool("SEND_INVITATION_EMAILS", DEBUG)
+# The care team is told by email that a patient's question waits (no name, no text in it).
+SEND_QUESTION_EMAILS = env_bool("SEND_QUESTION_EMAILS", DEBUG)
 
 # Background work (mail now; exports and reminders later) is queued in the database, in the
 # transaction of the change that asks for it, and run by `manage.py worker` (django-tasks).

@@ -41,6 +41,7 @@ URLS = [
     ("plan_manage", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("plan_new", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("my_plan", {}, PATIENTS),
+    ("my_questions", {}, PATIENTS),
     # plan_step_edit (needs a step), the POST-only plan changes, pause_new and plan_acknowledge,
     # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
     ("my_chart", {}, PATIENTS),
@@ -103,6 +104,11 @@ TESTED_WITH_THEIR_VIEWS = {
     "sessions_end_others",
     "clinic_two_factor",
     "login_unlock",
+    # the patient's question (their own record) and its answer (needs a question), and the
+    # clinic's emergency line: tests/test_messages.py
+    "question_ask",
+    "question_answer",
+    "clinic_emergency_line",
     "clinician_two_factor_reset",
 }
 

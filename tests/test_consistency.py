@@ -22,10 +22,12 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from journal.findings import Level
-from journal.models import LdnPause, Medication, Patient, Screening, SideEffectReport
+from journal.models import LdnPause, Medication, Patient, Question, Screening, SideEffectReport
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.services.messages import question_answer, question_ask
 from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
+from journal.services.snapshots import snapshot_refresh
 from tests.factories import make_entry, make_plan
 
 NOW = dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC)  # Monday 15 June 2026, 12:00 in London
@@ -59,7 +61,9 @@ def plan_ending_in_ten_days(alice, carol):
     """The clinician set an end date ten days ahead: the plan still prescribes until then."""
     _screened(alice, carol)
     plan = make_plan(alice, carol, [(TODAY - 60 * DAY, "3")])
-    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 10 * DAY, today=TODAY)
+    plan_taper_and_end(
+        plan=plan, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 10 * DAY, today=TODAY
+    )
 
 
 def plan_ended_ten_days_ago(alice, carol):
@@ -95,7 +99,13 @@ def switched_to_morning(alice, carol):
     _screened(alice, carol)
     plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
     with time_machine.travel(NOW - 10 * DAY, tick=False):
-        plan_switch_to_morning(plan=plan, clinician=carol, start_date=TODAY - 9 * DAY, today=TODAY - 10 * DAY)
+        plan_switch_to_morning(
+            plan=plan,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY - 9 * DAY,
+            today=TODAY - 10 * DAY,
+        )
 
 
 def first_week(alice, carol):
@@ -387,6 +397,24 @@ def test_the_states_are_what_they_say(alice, carol, state, dose, worst):
     STATES[state](alice, carol)
     assert dose_truth(alice) == dose
     assert safety_truth(alice).worst == worst
+
+
+@pytest.mark.parametrize(("asked", "answered"), [(0, 0), (1, 0), (3, 1)])
+def test_the_roster_and_the_patient_page_count_the_same_open_questions(client, alice, carol, asked, answered):
+    """The roster's stored count (`RosterSnapshot.open_questions`) and the patient page's live
+    threads say how many questions wait, as the questions themselves do."""
+    questions = [
+        question_ask(patient=alice, topic="general", text=f"Question {n}", today=TODAY) for n in range(asked)
+    ]
+    for question in questions[:answered]:
+        question_answer(question=question, clinician=carol, answer="Yes.")
+    snapshot_refresh(alice, NOW)
+    truth = str(Question.objects.filter(patient=alice, answered_at=None).count())
+    as_clinician(client, carol)
+    roster = client.get(reverse("roster")).content.decode()
+    page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert only(facts_on(roster, "questions"))["data-count"] == truth
+    assert only(facts_on(page, "questions"))["data-count"] == truth
 
 
 def test_every_surface_that_shows_a_fact_is_in_the_matrix(client, alice, carol):

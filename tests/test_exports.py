@@ -33,6 +33,7 @@ from journal.exports import (
     neutralise,
     previous_visit,
     print_figure,
+    question_cell,
     range_problems,
     tally_side_effects,
 )
@@ -135,7 +136,16 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
     )
     medication = MedicationPeriod("Levothyroxine", "50 mcg", started_on=dt.date(2026, 11, 3))
     days = [
-        ExportDay("RLC-1", dt.date(2026, 11, 2), dt.date(2026, 11, 1), step, entry, [medication]),
+        ExportDay(
+            "RLC-1",
+            dt.date(2026, 11, 2),
+            dt.date(2026, 11, 1),
+            step,
+            entry,
+            [medication],
+            plan_reasons=("Headaches: stay longer.",),
+            questions=(question_cell("=1+1", ""), question_cell("Is it ok?", "Yes.")),
+        ),
         ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
     ]
     logged, gap = parse(csv_lines(columns_for([PAIN]), days))
@@ -165,6 +175,8 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "safety": "",
         "notes": 'slept "ok", then\nwoke',
         "edited": "yes",
+        "plan_change_reasons": "Headaches: stay longer.",
+        "questions": "'=1+1 — not answered yet; Is it ok? — answer: Yes.",  # neutralised for a spreadsheet
     }
     assert gap["date"] == "2026-11-03"
     assert gap["prescribed_dose_mg"] == "1.5"
@@ -268,7 +280,7 @@ def test_an_opioid_added_mid_treatment_shows_in_the_safety_column_from_that_day(
 def test_csv_is_rfc_4180():
     day = ExportDay("P", TODAY, entry=EntryRecord(dose_taken=False, notes='a, "b"\r\nc'))
     text = "".join(csv_lines(columns_for([]), [day]))
-    assert text.endswith('"a, ""b""\r\nc",no\r\n')
+    assert text.endswith('"a, ""b""\r\nc",no,,\r\n')
     assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
 
 

@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from journal.models import AuditEvent, Condition, LdnPause, Screening, SideEffectReport
 from journal.schedule import DAY
 from journal.selectors.exports import appointment_summary
+from journal.services.messages import question_answer, question_ask
+from journal.services.plans import plan_acknowledge, plan_hold
 from tests.factories import make_entry, make_plan
 from tests.rendered import assert_keeps_data_on_the_page, rendered_chart
 
@@ -92,7 +95,8 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
 
 
 def test_summary_reads(alices_course, django_assert_num_queries):
-    with django_assert_num_queries(12):  # the overview (10: the file and the last review), then 2 of its own
+    # the overview (10: the file and the last review), then 4 of its own (2 of them the messages)
+    with django_assert_num_queries(14):
         summary = appointment_summary(alices_course)
     assert summary.today == TODAY
     assert summary.overview.record.day_on_ldn == 120
@@ -139,6 +143,34 @@ def test_since_the_previous_visit(
     page = client.get(reverse("appointment_summary", kwargs={"pk": alice.pk})).content.decode()
     assert f"Side effects since {(TODAY - since_days_ago * DAY):%-d %b %Y}" in page
     assert words in page
+
+
+def test_the_summary_shows_the_newest_messages_since_the_previous_visit(client, alice, carol):
+    make_plan(alice, carol, [(TODAY - 40 * DAY, "1.5"), (TODAY + 7 * DAY, "3")])
+    with time_machine.travel(NOW - 40 * DAY, tick=False):  # before the 30 days: left out
+        question_ask(patient=alice, topic="general", text="An old question", today=TODAY - 40 * DAY)
+    plan_hold(
+        plan=alice.plans.get(), clinician=carol, days=7, today=TODAY, patient_reason="Headaches <b>first</b>."
+    )
+    alice.refresh_from_db()  # the change's time, as the patient's page reads it
+    plan_acknowledge(patient=alice)
+    client.force_login(carol.user)
+    url = reverse("appointment_summary", kwargs={"pk": alice.pk})
+    page = client.get(url).content.decode()
+    assert "reason “Headaches &lt;b&gt;first&lt;/b&gt;.”; seen by the patient 21 Nov" in page
+    assert 'data-testid="summary-question"' not in page  # the old question is before the visit
+    question_ask(
+        patient=alice, topic="entry", entry_date=TODAY - DAY, text="Was that a side effect?", today=TODAY
+    )
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        answered = question_ask(patient=alice, topic="plan", text="Morning " + "x" * 100, today=TODAY)
+    question_answer(question=answered, clinician=carol, answer="Yes, that is fine.")
+    page = client.get(url).content.decode()
+    start = page.index('data-testid="summary-question"')
+    newest = " ".join(page[start : page.index("</dd>", start)].split())
+    assert "(about my plan): “Morning xxxx" in newest
+    assert "…” — Carol Clinician: “Yes, that is fine.”" in newest  # cut at 60 characters
+    assert "Was that a side effect?" not in page  # the newest question only
 
 
 def test_opening_the_summary_is_recorded(client, alice, carol):

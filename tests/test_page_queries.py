@@ -3,12 +3,12 @@ is a design change to explain, not a number to bump). On a mismatch the test pri
 query of the page.
 
 Counts include the session and the login (2 queries on every logged-in page; the login query
-also brings a clinician's clinic, which pages and the two-factor requirement read, so no page
-reads the clinic again), and, on a page that shows a clinician a patient's record, the one
-INSERT of the read (tests/test_read_audit.py). A page's count
-does not grow with the patient's history (tests/test_patient_chart_views.py and the
-benchmarks check that); these counts are for one demo patient (Anna) and the whole demo
-clinic (the roster)."""
+also brings a clinician's or a patient's clinic, which pages, the two-factor requirement and the
+emergency line above a patient's question form read, so no page reads the clinic again), and,
+on a page that shows a clinician a patient's record, the one INSERT of the read
+(tests/test_read_audit.py). A page's count does not grow with the patient's history
+(tests/test_patient_chart_views.py and the benchmarks check that); these counts are for one
+demo patient (Anna) and the whole demo clinic (the roster)."""
 
 from __future__ import annotations
 
@@ -33,13 +33,16 @@ from tests.test_access import URLS
 # (url name, who opens it, queries). The patient pages are Anna's own; the clinician pages
 # are Dr Rivera's view of Anna (or the clinic); the clinic pages are the admin's.
 PAGES: dict[str, tuple[str, int]] = {
-    "today": ("anna", 7),  # the week's days as (date, dose taken): no scores or side effects
+    # the week's days as (date, dose taken), no scores or side effects; messages: the plan changes
+    # not yet acknowledged (1) and the answers of the last 14 days (1)
+    "today": ("anna", 9),
     "entry": ("anna", 8),
     "history": ("anna", 7),
-    "day_detail": ("anna", 7),
+    "day_detail": ("anna", 8),  # messages: the day's questions (1)
     "medications": ("anna", 7),
     "calendar": ("anna", 2),
-    "my_plan": ("anna", 7),
+    "my_plan": ("anna", 9),  # messages: the plan changes not yet acknowledged, the plan's questions
+    "my_questions": ("anna", 3),  # the session, the login, the questions
     "my_chart": ("anna", 12),
     "own_csv": ("anna", 2),
     "data_dictionary": ("anna", 4),
@@ -48,11 +51,11 @@ PAGES: dict[str, tuple[str, int]] = {
     # the alerts and the records needing attention (1 each), read from the stored rows
     "roster": ("dr.rivera", 7),
     "rulebook": ("dr.rivera", 2),
-    "patient_detail": ("dr.rivera", 15),
+    "patient_detail": ("dr.rivera", 17),  # messages: the plan changes told, the questions (1 each)
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
-    "appointment_summary": ("dr.rivera", 17),
+    "appointment_summary": ("dr.rivera", 19),  # messages: the plan changes told, the questions
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),

@@ -67,7 +67,9 @@ def test_a_double_submitted_hold_moves_the_steps_once(people):
     today = patient.local_today()
     plan = make_plan(patient, doctor, [(today - 10 * DAY, "1"), (today + 4 * DAY, "1.5")])
     url = reverse("plan_hold", args=[patient.pk])
-    statuses = at_once(SUBMITS, post_as(doctor, url, {"days": "7", "request_key": "k" * 32}))
+    statuses = at_once(
+        SUBMITS, post_as(doctor, url, {"patient_reason": "A reason.", "days": "7", "request_key": "k" * 32})
+    )
     assert statuses == [302] * SUBMITS
     assert plan.steps.get(dose_mg="1.5").start_date == today + 11 * DAY
     assert AuditEvent.objects.filter(patient=patient, kind="plan_changed").count() == 1
@@ -87,6 +89,7 @@ def test_a_double_submitted_new_plan_is_saved_once(people):
         "form": "capsule",
         "strength_mg": "0.5",
         "notes": "",
+        "patient_reason": "Start low, go slow.",
         "action": "save",
         "request_key": "p" * 32,
     }
@@ -114,6 +117,7 @@ def test_two_different_new_plans_at_once_never_overlap(people):
             "form": "capsule",
             "strength_mg": "0.5",
             "notes": "",
+            "patient_reason": "Start low, go slow.",
             "action": "save",
             "request_key": key,
         }

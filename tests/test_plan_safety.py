@@ -38,6 +38,7 @@ def editor(start: dt.date, start_mg="0.5", target_mg="0.5", increment_mg="0", **
         "form": "capsule",
         "strength_mg": "0.5",
         "notes": "",
+        "patient_reason": "Start low, go slow.",
         "action": "save",
         **fields,
     }
@@ -98,6 +99,7 @@ def test_taper_and_end_keeps_the_plan_running_until_its_end(client, screened, ca
     client.post(
         reverse("plan_end", args=[screened.pk]),
         {
+            "patient_reason": "A reason.",
             "ended_on": (TODAY + 7 * DAY).isoformat(),
             "taper_mg": "0.5",
             "taper_from": (TODAY + 3 * DAY).isoformat(),
@@ -195,11 +197,16 @@ def test_raising_a_future_step_is_screened(client, screened, carol):
     step = plan.steps.get(start_date=TODAY + 5 * DAY)
     client.force_login(carol.user)
     url = reverse("plan_step_edit", args=[screened.pk, step.pk])
-    response = client.post(url, {"dose_mg": "2", "timing": "bedtime", "confirm_warnings": "on"})
+    response = client.post(
+        url, {"patient_reason": "A reason.", "dose_mg": "2", "timing": "bedtime", "confirm_warnings": "on"}
+    )
     assert response.status_code == 400
     assert "5 days before the raised dose (at least 7 needed)" in response.content.decode()
     # Holding it at the dose before needs no opioid check.
-    assert client.post(url, {"dose_mg": "1", "timing": "bedtime"}).status_code == 302
+    assert (
+        client.post(url, {"patient_reason": "A reason.", "dose_mg": "1", "timing": "bedtime"}).status_code
+        == 302
+    )
 
 
 def test_a_resumption_after_a_pause_is_screened(client, screened, carol):
@@ -212,6 +219,7 @@ def test_a_resumption_after_a_pause_is_screened(client, screened, carol):
     response = client.post(
         reverse("pause_new", args=[screened.pk]),
         {
+            "patient_reason": "A reason.",
             "start_date": (TODAY + DAY).isoformat(),
             "end_date": (TODAY + 9 * DAY).isoformat(),
             "reason": "Surgery",
@@ -233,7 +241,12 @@ def test_an_opioid_named_in_the_screening_without_the_tick_still_counts(client, 
     client.force_login(carol.user)
     client.post(
         reverse("screening", args=[alice.pk]),
-        {"start_date": TODAY.isoformat(), "opioid_names": "tramadol 50 mg daily", "notes": ""},
+        {
+            "patient_reason": "A reason.",
+            "start_date": TODAY.isoformat(),
+            "opioid_names": "tramadol 50 mg daily",
+            "notes": "",
+        },
     )
     response = client.post(reverse("plan_new", args=[alice.pk]), editor(start=TODAY))
     assert "Opioid use (Tramadol 50 mg daily) with no last dose given" in response.content.decode()
@@ -283,7 +296,7 @@ def test_the_patient_is_never_told_an_amount_that_is_not_their_dose(client, scre
 def test_a_resubmitted_change_is_applied_once(client, screened, carol):
     make_plan(screened, carol, [(TODAY - 3 * DAY, "1"), (TODAY + 5 * DAY, "1.5")])
     client.force_login(carol.user)
-    data = {"days": "7", "request_key": "a" * 32}
+    data = {"patient_reason": "A reason.", "days": "7", "request_key": "a" * 32}
     first = client.post(reverse("plan_hold", args=[screened.pk]), data)
     again = client.post(reverse("plan_hold", args=[screened.pk]), data)
     assert (first.status_code, again.status_code) == (302, 302)

@@ -49,6 +49,7 @@ def editor_data(**fields) -> dict:
         "form": "capsule",
         "strength_mg": "0.5",
         "notes": "",
+        "patient_reason": "Start low, go slow.",
         "action": "save",
     }
     data.update(fields)
@@ -77,6 +78,7 @@ def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(clien
     response = client.post(
         reverse("screening", args=[alice.pk]),
         {
+            "patient_reason": "A reason.",
             "start_date": "2026-03-09",
             "opioid_use_last_14_days": "on",
             "opioid_names": "codeine",
@@ -102,7 +104,7 @@ def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(clien
     ("fields", "field", "message"),
     [
         (
-            {"start_date": "9999-12-31"},
+            {"patient_reason": "A reason.", "start_date": "9999-12-31"},
             "start_date",
             "The planned first dose, 9999-12-31, is after 2028-03-01",
         ),
@@ -120,7 +122,13 @@ def test_recording_a_screening_writes_one_audit_row_and_goes_to_the_editor(clien
 )
 def test_a_screening_date_outside_its_window_is_refused(client, alice, carol, fields, field, message):
     client.force_login(carol.user)
-    data = {"start_date": "2026-03-09", "opioid_use_last_14_days": "on", "notes": "", **fields}
+    data = {
+        "patient_reason": "A reason.",
+        "start_date": "2026-03-09",
+        "opioid_use_last_14_days": "on",
+        "notes": "",
+        **fields,
+    }
     response = client.get(reverse("screening", args=[alice.pk])) and client.post(
         reverse("screening", args=[alice.pk]), data
     )
@@ -131,7 +139,9 @@ def test_a_screening_date_outside_its_window_is_refused(client, alice, carol, fi
 
 def test_the_editor_opened_with_an_absurd_start_says_why(client, alice, carol):
     client.force_login(carol.user)
-    response = client.get(reverse("plan_new", args=[alice.pk]), {"start_date": "9999-12-31"})
+    response = client.get(
+        reverse("plan_new", args=[alice.pk]), {"patient_reason": "A reason.", "start_date": "9999-12-31"}
+    )
     assert response.status_code == 200  # was a 500: the steps ran past year 9999
     assert "is after 2028-03-01" in field_errors(response.content.decode(), "id_start_date")
 
@@ -219,13 +229,25 @@ def field_errors(content: str, field_id: str) -> str:
         # each of these answered 500 (a date past year 9999, or a step up too small to add)
         ({"increment_mg": "1e-30"}, "increment_mg", "no more than 3 decimal places"),
         ({"start_mg": "1e99999999"}, "start_mg", "Enter a dose in mg, e.g. 1.5."),
-        ({"start_date": "9999-12-31"}, "start_date", "a plan or pause is written at most two years ahead"),
-        ({"start_date": "0001-01-01"}, "start_date", "goes back at most a year before the patient"),
-        ({"start_date": "2028-03-02"}, "start_date", "The first dose, 2028-03-02, is after 2028-03-01"),
+        (
+            {"patient_reason": "A reason.", "start_date": "9999-12-31"},
+            "start_date",
+            "a plan or pause is written at most two years ahead",
+        ),
+        (
+            {"patient_reason": "A reason.", "start_date": "0001-01-01"},
+            "start_date",
+            "goes back at most a year before the patient",
+        ),
+        (
+            {"patient_reason": "A reason.", "start_date": "2028-03-02"},
+            "start_date",
+            "The first dose, 2028-03-02, is after 2028-03-01",
+        ),
         ({"increment_mg": "17"}, "increment_mg", "less than or equal to 16"),
         ({"strength_mg": "9999"}, "strength_mg", "less than or equal to 16"),
         (
-            {"start_date": "2028-01-01", "interval_days": "90"},
+            {"patient_reason": "A reason.", "start_date": "2028-01-01", "interval_days": "90"},
             "interval_days",
             "The last step, 2029-03-26, is after 2028-03-01",
         ),
@@ -423,13 +445,13 @@ PAST = [("2026-02-16", "0.5", "bedtime"), ("2026-02-23", "1", "bedtime")]
     [
         (
             "plan_hold",
-            {"days": "7"},
+            {"patient_reason": "A reason.", "days": "7"},
             [*PAST, ("2026-03-16", "1.5", "bedtime"), ("2026-03-23", "2", "bedtime")],
             "plan_changed",
         ),
         (
             "plan_step_back",
-            {"start_date": "2026-03-03", "shift_days": "14"},
+            {"patient_reason": "A reason.", "start_date": "2026-03-03", "shift_days": "14"},
             [
                 *PAST,
                 ("2026-03-03", "0.5", "bedtime"),
@@ -440,7 +462,7 @@ PAST = [("2026-02-16", "0.5", "bedtime"), ("2026-02-23", "1", "bedtime")]
         ),
         (
             "plan_morning",
-            {"start_date": "2026-03-03"},
+            {"patient_reason": "A reason.", "start_date": "2026-03-03"},
             [
                 *PAST,
                 ("2026-03-03", "1", "morning"),
@@ -451,13 +473,23 @@ PAST = [("2026-02-16", "0.5", "bedtime"), ("2026-02-23", "1", "bedtime")]
         ),
         (
             "plan_end",
-            {"ended_on": "2026-03-20", "taper_mg": "0.5", "taper_from": "2026-03-10"},
+            {
+                "patient_reason": "A reason.",
+                "ended_on": "2026-03-20",
+                "taper_mg": "0.5",
+                "taper_from": "2026-03-10",
+            },
             [*PAST, ("2026-03-09", "1.5", "bedtime"), ("2026-03-10", "0.5", "bedtime")],
             "plan_changed",
         ),
         (
             "pause_new",
-            {"start_date": "2026-03-05", "end_date": "2026-03-08", "reason": "Knee surgery"},
+            {
+                "patient_reason": "A reason.",
+                "start_date": "2026-03-05",
+                "end_date": "2026-03-08",
+                "reason": "Knee surgery",
+            },
             [*PAST, ("2026-03-09", "1.5", "bedtime"), ("2026-03-16", "2", "bedtime")],
             "ldn_paused",
         ),
@@ -481,7 +513,12 @@ def test_the_pause_reason_is_a_text_area_kept_on_one_line(client, alice, carol, 
     page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
     # Enter in a text area adds a line instead of submitting the form there and then.
     assert '<textarea name="reason" cols="40" rows="2" maxlength="200" required id="pause_reason">' in page
-    data = {"start_date": "2026-03-05", "end_date": "2026-03-08", "reason": "Knee surgery\r\n  on the 6th "}
+    data = {
+        "patient_reason": "A reason.",
+        "start_date": "2026-03-05",
+        "end_date": "2026-03-08",
+        "reason": "Knee surgery\r\n  on the 6th ",
+    }
     client.post(reverse("pause_new", args=[alice.pk]), data)
     assert LdnPause.objects.get(patient=alice).reason == "Knee surgery on the 6th"
 
@@ -497,7 +534,9 @@ def test_no_two_fields_on_the_plan_page_share_an_id(client, alice, carol, ramp):
 
 def test_ending_sets_the_end_date_and_the_plan_runs_until_then(client, alice, carol, ramp):
     client.force_login(carol.user)
-    client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"})
+    client.post(
+        reverse("plan_end", args=[alice.pk]), {"patient_reason": "A reason.", "ended_on": "2026-03-20"}
+    )
     ramp.refresh_from_db()
     assert ramp.ended_on == D(2026, 3, 20)
     assert ramp.status == "active"  # still the current plan until 20 March
@@ -510,7 +549,12 @@ def test_a_pause_stops_the_dose_on_those_days(client, alice, carol, ramp):
     client.force_login(carol.user)
     client.post(
         reverse("pause_new", args=[alice.pk]),
-        {"start_date": "2026-03-02", "end_date": "2026-03-04", "reason": "Surgery"},
+        {
+            "patient_reason": "A reason.",
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-04",
+            "reason": "Surgery",
+        },
     )
     assert LdnPause.objects.get().reason == "Surgery"
     client.force_login(alice.user)
@@ -524,7 +568,12 @@ def test_a_pause_recorded_afterwards_needs_its_reason_which_the_csv_and_the_log_
 ):
     client.force_login(carol.user)
     url = reverse("pause_new", args=[alice.pk])
-    data = {"start_date": "2026-02-27", "end_date": "2026-03-03", "reason": "Knee surgery"}
+    data = {
+        "patient_reason": "A reason.",
+        "start_date": "2026-02-27",
+        "end_date": "2026-03-03",
+        "reason": "Knee surgery",
+    }
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert "The first paused day is before today: say why" in field_errors(
@@ -552,18 +601,36 @@ def test_a_pause_recorded_afterwards_needs_its_reason_which_the_csv_and_the_log_
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("plan_step_back", {"start_date": "2026-03-01", "shift_days": "0"}, "cannot start in the past"),
-        ("plan_morning", {"start_date": "2026-02-28"}, "cannot start in the past"),
-        ("plan_end", {"ended_on": "2026-03-02"}, "must be after today"),
+        (
+            "plan_step_back",
+            {"patient_reason": "A reason.", "start_date": "2026-03-01", "shift_days": "0"},
+            "cannot start in the past",
+        ),
+        (
+            "plan_morning",
+            {"patient_reason": "A reason.", "start_date": "2026-02-28"},
+            "cannot start in the past",
+        ),
+        ("plan_end", {"patient_reason": "A reason.", "ended_on": "2026-03-02"}, "must be after today"),
         (
             "plan_end",
-            {"ended_on": "2026-03-20", "taper_mg": "3", "taper_from": "2026-03-10"},
+            {
+                "patient_reason": "A reason.",
+                "ended_on": "2026-03-20",
+                "taper_mg": "3",
+                "taper_from": "2026-03-10",
+            },
             "must be lower than the dose before it",
         ),
-        ("plan_hold", {"days": "0"}, "greater than or equal to 1"),
+        ("plan_hold", {"patient_reason": "A reason.", "days": "0"}, "greater than or equal to 1"),
         (
             "pause_new",
-            {"start_date": "2026-03-05", "end_date": "2026-03-04", "reason": "x"},
+            {
+                "patient_reason": "A reason.",
+                "start_date": "2026-03-05",
+                "end_date": "2026-03-04",
+                "reason": "x",
+            },
             "cannot be before",
         ),
     ],
@@ -586,17 +653,30 @@ def test_editing_a_future_step(client, alice, carol, ramp):
     client.force_login(carol.user)
     step = ramp.steps.get(start_date=D(2026, 3, 16))
     url = reverse("plan_step_edit", args=[alice.pk, step.pk])
-    response = client.post(url, {"dose_mg": "3", "timing": "bedtime", "note": ""})
+    response = client.post(
+        url, {"patient_reason": "A reason.", "dose_mg": "3", "timing": "bedtime", "note": ""}
+    )
     # 1.5 → 3 is a step up of 1.5 mg: allowed without a warning.
     assert response.url == reverse("plan_manage", args=[alice.pk])
     step.refresh_from_db()
     assert step.dose_mg == Decimal("3")
     assert kinds(alice) == ["plan_changed"]
 
-    response = client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": ""})
+    response = client.post(
+        url, {"patient_reason": "A reason.", "dose_mg": "3.5", "timing": "bedtime", "note": ""}
+    )
     assert response.status_code == 400
     assert "larger than 1.5 mg" in response.content.decode()
-    client.post(url, {"dose_mg": "3.5", "timing": "bedtime", "note": "", "confirm_warnings": "on"})
+    client.post(
+        url,
+        {
+            "patient_reason": "A reason.",
+            "dose_mg": "3.5",
+            "timing": "bedtime",
+            "note": "",
+            "confirm_warnings": "on",
+        },
+    )
     step.refresh_from_db()
     assert step.dose_mg == Decimal("3.5")
     assert kinds(alice) == ["plan_changed", "warning_confirmed", "plan_changed"]
@@ -607,7 +687,9 @@ def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):
     step = ramp.steps.get(start_date=D(2026, 2, 23))
     url = reverse("plan_step_edit", args=[alice.pk, step.pk])
     assert "already started" in client.get(url).content.decode()
-    response = client.post(url, {"dose_mg": "0.5", "timing": "bedtime", "note": ""})
+    response = client.post(
+        url, {"patient_reason": "A reason.", "dose_mg": "0.5", "timing": "bedtime", "note": ""}
+    )
     assert response.status_code == 400
     step.refresh_from_db()
     assert step.dose_mg == Decimal("1")
@@ -617,13 +699,16 @@ def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):
 # --- access ------------------------------------------------------------------------------------
 
 POSTS = [
-    ("screening", {"start_date": "2026-03-02"}),
+    ("screening", {"patient_reason": "A reason.", "start_date": "2026-03-02"}),
     ("plan_new", editor_data()),
-    ("plan_hold", {"days": "7"}),
-    ("plan_step_back", {"start_date": "2026-03-03", "shift_days": "0"}),
-    ("plan_morning", {"start_date": "2026-03-03"}),
-    ("plan_end", {"ended_on": "2026-03-20"}),
-    ("pause_new", {"start_date": "2026-03-05", "end_date": "2026-03-06", "reason": "x"}),
+    ("plan_hold", {"patient_reason": "A reason.", "days": "7"}),
+    ("plan_step_back", {"patient_reason": "A reason.", "start_date": "2026-03-03", "shift_days": "0"}),
+    ("plan_morning", {"patient_reason": "A reason.", "start_date": "2026-03-03"}),
+    ("plan_end", {"patient_reason": "A reason.", "ended_on": "2026-03-20"}),
+    (
+        "pause_new",
+        {"patient_reason": "A reason.", "start_date": "2026-03-05", "end_date": "2026-03-06", "reason": "x"},
+    ),
 ]
 
 
@@ -642,7 +727,10 @@ def test_another_clinic_cannot_edit_a_step(client, alice, charlie, ramp):
     step = ramp.steps.last()
     client.force_login(charlie.user)
     url = reverse("plan_step_edit", args=[alice.pk, step.pk])
-    assert client.post(url, {"dose_mg": "1", "timing": "bedtime"}).status_code == 404
+    assert (
+        client.post(url, {"patient_reason": "A reason.", "dose_mg": "1", "timing": "bedtime"}).status_code
+        == 404
+    )
     step.refresh_from_db()
     assert step.dose_mg == Decimal("2")
 
@@ -687,7 +775,7 @@ def test_patient_sees_the_plan_read_only(client, alice, carol, ramp):
 
 def test_plan_change_notice_until_acknowledged(client, alice, carol, ramp):
     client.force_login(carol.user)
-    client.post(reverse("plan_hold", args=[alice.pk]), {"days": "7"})
+    client.post(reverse("plan_hold", args=[alice.pk]), {"patient_reason": "A reason.", "days": "7"})
     client.force_login(alice.user)
     assert 'data-testid="plan-notice"' in client.get(reverse("today")).content.decode()
     response = client.post(reverse("plan_acknowledge"), {"next": "/today/"})
@@ -706,8 +794,10 @@ def test_plan_change_notice_until_acknowledged(client, alice, carol, ramp):
 
 def test_audit_timeline_lists_changes_in_order_with_who(client, alice, carol, ramp):
     client.force_login(carol.user)
-    client.post(reverse("plan_hold", args=[alice.pk]), {"days": "7"})
-    client.post(reverse("plan_morning", args=[alice.pk]), {"start_date": "2026-03-04"})
+    client.post(reverse("plan_hold", args=[alice.pk]), {"patient_reason": "A reason.", "days": "7"})
+    client.post(
+        reverse("plan_morning", args=[alice.pk]), {"patient_reason": "A reason.", "start_date": "2026-03-04"}
+    )
     page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     timeline = page.split('data-testid="audit-timeline"', 1)[1]
     assert timeline.index("Hold:") < timeline.index("Timing:")

@@ -579,3 +579,51 @@ PAUSE = [PausePeriod(D(2026, 3, 20), D(2026, 3, 25))]
 )
 def test_phase_of_a_ramp_a_switch_a_taper_and_the_next_plan(schedule, day, pauses, expected):
     assert Schedule(schedule, pauses).phase(day) == expected
+
+
+# --- whether a change alters what is prescribed -------------------------------------------------
+
+ONE_STEP = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"))])
+
+
+def test_the_prescription_runs_join_the_same_dose_across_a_new_step():
+    same_again = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 8), "1.5"))])
+    assert same_again.prescription == ((D(2026, 3, 1), None, Decimal("1.5"), "bedtime", "capsule", None),)
+    assert TWO_PLANS.prescription[:3] == (
+        (D(2026, 3, 1), D(2026, 3, 9), Decimal("1.5"), "bedtime", "capsule", None),
+        (D(2026, 3, 13), D(2026, 3, 14), Decimal("1.5"), "bedtime", "capsule", None),
+        (D(2026, 3, 15), D(2026, 3, 31), Decimal("3"), "bedtime", "capsule", None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "otherwise"),
+    [
+        (ONE_STEP, False),
+        # a note on a step, or a step that repeats the dose before it: nothing to take differently
+        (
+            Schedule(
+                [plan(1, step(D(2026, 3, 1), "1.5"), PlannedStep(D(2026, 3, 15), Decimal("3"), note="x"))]
+            ),
+            False,
+        ),
+        (
+            Schedule([plan(2, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"))]),
+            False,
+        ),  # the same, re-written
+        (Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 22), "3"))]), True),  # a hold
+        (Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3", "morning"))]), True),
+        (
+            Schedule(
+                [plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"), ended_on=D(2026, 4, 1))]
+            ),
+            True,
+        ),
+        (Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"), strength="1.5")]), True),
+        (Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3"))], [SURGERY]), True),
+        (Schedule(), True),
+    ],
+)
+def test_a_schedule_prescribes_otherwise_when_any_days_dose_timing_or_measure_differs(after, otherwise):
+    assert after.prescribes_otherwise(ONE_STEP) is otherwise
+    assert ONE_STEP.prescribes_otherwise(after) is otherwise

@@ -154,14 +154,18 @@ def test_a_feed_of_thousands_of_stored_steps_holds_at_most_its_cap(client, alice
 
 
 def correct(client, alice, key: str):
-    return client.post(reverse("record_correct", args=[alice.pk]), {"row": key})
+    return client.post(
+        reverse("record_correct", args=[alice.pk]), {"patient_reason": "A reason.", "row": key}
+    )
 
 
 def test_a_step_from_year_one_is_removed_and_the_plan_can_then_end(client, alice, carol):
     plan_from_year_one(alice, carol)
     client.force_login(carol.user)
     # Ending waits for the correction, and says why.
-    refused = client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"})
+    refused = client.post(
+        reverse("plan_end", args=[alice.pk]), {"patient_reason": "A reason.", "ended_on": "2026-03-20"}
+    )
     assert refused.status_code == 400
     assert "needs attention first" in refused.content.decode()
     step = DoseStep.objects.get(plan__patient=alice)
@@ -174,7 +178,12 @@ def test_a_step_from_year_one_is_removed_and_the_plan_can_then_end(client, alice
     assert event.actor == carol.user
     page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert 'data-testid="needs-attention"' not in page
-    assert client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"}).status_code == 302
+    assert (
+        client.post(
+            reverse("plan_end", args=[alice.pk]), {"patient_reason": "A reason.", "ended_on": "2026-03-20"}
+        ).status_code
+        == 302
+    )
     assert TitrationPlan.objects.get(patient=alice).ended_on == D(2026, 3, 20)
 
 
@@ -194,13 +203,23 @@ def test_a_plan_end_in_9999_is_cleared_and_the_plan_can_then_end(client, alice, 
     assert correct(client, alice, f"plan_end:{plan.pk}").status_code == 302
     plan.refresh_from_db()
     assert plan.ended_on is None
-    assert client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"}).status_code == 302
+    assert (
+        client.post(
+            reverse("plan_end", args=[alice.pk]), {"patient_reason": "A reason.", "ended_on": "2026-03-20"}
+        ).status_code
+        == 302
+    )
 
 
 def test_a_step_back_on_9999_goes_when_the_plan_ends_before_it(client, alice, carol):
     step_back_on_9999(alice, carol)
     client.force_login(carol.user)
-    assert client.post(reverse("plan_end", args=[alice.pk]), {"ended_on": "2026-03-20"}).status_code == 302
+    assert (
+        client.post(
+            reverse("plan_end", args=[alice.pk]), {"patient_reason": "A reason.", "ended_on": "2026-03-20"}
+        ).status_code
+        == 302
+    )
     assert not DoseStep.objects.filter(start_date=D(9999, 12, 31)).exists()
 
 

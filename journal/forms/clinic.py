@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 
+from journal.bounds import EMERGENCY_LINE_MAX_CHARS
 from journal.forms.exports import ExportRangeForm
 from journal.forms.fields import ModelChoices, new_username
 from journal.models import AccessEvent, Clinic, Clinician, Patient
@@ -45,6 +46,16 @@ class ClinicTwoFactorForm(forms.Form):
         help_text="Each clinician then signs in with a code from an authenticator app as well as their "
         "password; anyone without one sets it up at their next page, you included. Patients may turn it "
         "on for themselves.",
+    )
+
+
+class EmergencyLineForm(forms.Form):
+    emergency_line = forms.CharField(
+        required=False,
+        max_length=EMERGENCY_LINE_MAX_CHARS,
+        label="For an emergency, …",
+        help_text="Patients read “For an emergency, …” and this wherever they write a question, e.g. "
+        "“call 999, or the clinic on 020 7946 0000 (9–5)”. Empty: “call your local emergency number”.",
     )
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.bounds import DateWindow, row_id, typed_number
+from journal.bounds import REASON_MAX_CHARS, DateWindow, row_id, typed_number
 from journal.models import (
     User,
 )
@@ -103,6 +103,19 @@ class OnceForm(forms.Form):
 
     def clean_request_key(self) -> str | None:
         return self.cleaned_data["request_key"] or None
+
+
+def patient_reason_field() -> forms.CharField:
+    """The clinician's reason for a plan change, which the patient reads with it: required by
+    the service when the change alters what is prescribed (it decides from the schedule)."""
+    return forms.CharField(
+        required=False,
+        max_length=REASON_MAX_CHARS,
+        label="Reason, for the patient",
+        help_text=f"The patient reads this with the change (at most {REASON_MAX_CHARS} characters); "
+        "needed when the change alters what they take.",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": REASON_MAX_CHARS}),
+    )
 
 
 class DoseField(forms.DecimalField):

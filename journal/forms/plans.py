@@ -19,7 +19,15 @@ from journal.bounds import (
     opioid_window,
     row_id,
 )
-from journal.forms.fields import CONFIRM_LABEL, DATE, DatesWithin, DoseField, OnceForm, OwnIds
+from journal.forms.fields import (
+    CONFIRM_LABEL,
+    DATE,
+    DatesWithin,
+    DoseField,
+    OnceForm,
+    OwnIds,
+    patient_reason_field,
+)
 from journal.models import (
     NOTES_MAX_CHARS,
     PlanForm,
@@ -129,6 +137,7 @@ class PlanEditorForm(DatesWithin, OnceForm):
     notes = forms.CharField(
         required=False, max_length=NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
     )
+    patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
     def clean(self):
@@ -187,11 +196,19 @@ class StepEditForm(OnceForm):
     dose_mg = DoseField(label="Dose (mg)")
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=200, required=False)
+    patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
 class PlanChangeForm(DatesWithin, OwnIds, OnceForm):
-    """A change on the plan page: its dates lie in the patient's window."""
+    """A change on the plan page: its dates lie in the patient's window; the patient reads
+    the reason with it."""
+
+    patient_reason = patient_reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient_reason"] = self.fields.pop("patient_reason")  # last, after the change itself
 
 
 class HoldForm(PlanChangeForm):

@@ -24,6 +24,7 @@ from journal.exports import (
     dates,
     encoded_chunks,
     previous_visit,
+    question_cell,
     tally_side_effects,
 )
 from journal.models import (
@@ -31,6 +32,8 @@ from journal.models import (
     Condition,
     DailyEntry,
     Patient,
+    PlanChangeNote,
+    Question,
     Screening,
     SideEffectReport,
     Symptom,
@@ -39,6 +42,7 @@ from journal.models import (
 )
 from journal.safety import MedicationPeriod, SafetyState, safety_by_day
 from journal.schedule import (
+    DAY,
     DayPrescription,
     Dose,
     PausePeriod,
@@ -120,7 +124,7 @@ def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
 def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
     """One row per patient per date from `first` to `last`, patients in code order.
 
-    A generator: 1 query for the patient ids, then 8 per batch of patients. A batch holds at
+    A generator: 1 query for the patient ids, then 10 per batch of patients. A batch holds at
     most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
     however large the clinic."""
     ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
@@ -136,6 +140,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     schedules, answers = schedules_for(ids), screening_answers_for(ids)
     medications = medication_periods_for(patients.values())
     entries = _entry_records(ids, first, last)
+    reasons, questions = _day_messages(patients, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         first_dose = schedule.first_dose
@@ -153,7 +158,40 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 taken,
                 state,
                 schedule.pause_on(day),
+                reasons.get((pk, day), ()),
+                questions.get((pk, day), ()),
             )
+
+
+DayTexts = dict[tuple[int, dt.date], list[str]]
+
+
+def _day_messages(patients: dict[int, Patient], first: dt.date, last: dt.date) -> tuple[DayTexts, DayTexts]:
+    """The reasons told with plan changes and the questions (with their answers), by patient and
+    the patient's local date within the range, oldest first (2 queries)."""
+    # Every zone's dates `first` to `last` lie within a day either side of them in UTC.
+    start = dt.datetime.combine(first - DAY, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + 2 * DAY, dt.time.min, tzinfo=dt.UTC)
+
+    def on_day(pk: int, moment: dt.datetime) -> tuple[int, dt.date] | None:
+        day = moment.astimezone(patients[pk].zone).date()
+        return (pk, day) if first <= day <= last else None
+
+    reasons: DayTexts = defaultdict(list)
+    notes = PlanChangeNote.objects.filter(patient_id__in=patients, at__gte=start, at__lt=end).exclude(
+        reason=""
+    )
+    for pk, at, reason in notes.order_by("at", "pk").values_list("patient_id", "at", "reason"):
+        if (key := on_day(pk, at)) is not None:
+            reasons[key].append(reason)
+    questions: DayTexts = defaultdict(list)
+    asked = Question.objects.filter(patient_id__in=patients, asked_at__gte=start, asked_at__lt=end)
+    for pk, at, text, answer in asked.order_by("asked_at", "pk").values_list(
+        "patient_id", "asked_at", "text", "answer"
+    ):
+        if (key := on_day(pk, at)) is not None:
+            questions[key].append(question_cell(text, answer))
+    return reasons, questions
 
 
 def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
@@ -244,6 +282,8 @@ class AppointmentSummary:
     since_what: str
     adherence_since: AdherenceCount
     side_effects: list[SideEffectTally]
+    plan_notes: list[PlanChangeNote]
+    questions: list[Question]
 
     @property
     def today(self) -> dt.date:
@@ -266,9 +306,16 @@ class AppointmentSummary:
         return self.overview.record.safety
 
 
+# The summary shows the newest plan change told and the newest question since the previous
+# visit, each text cut at 60 characters: the busiest record still prints on two pages
+# (tests/browser/test_summary.py); the patient page and the CSV keep all.
+SUMMARY_MESSAGES = 1
+
+
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:
-    """The appointment summary of one patient (`patient_overview` and 2 more queries: the
-    previous export, the conditions).
+    """The appointment summary of one patient (`patient_overview` and 4 more queries: the
+    previous export, the conditions, the plan changes told to the patient and their questions
+    since the previous visit).
     "Since the previous visit" runs from the later of the last review and the previous
     clinician export, else the last 30 days (`journal.exports.previous_visit`)."""
     overview = patient_overview(patient, now)
@@ -293,4 +340,17 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
             logged, record.schedule.prescribed_days(since, today), today, days=(today - since).days + 1
         ),
         side_effects=tally_side_effects(record.side_effects, since, today),
+        **_messages_since(patient, since),
     )
+
+
+def _messages_since(patient: Patient, since: dt.date) -> dict[str, Any]:
+    """The newest plan change told to the patient and question asked from the patient's local
+    `since` on (at most `SUMMARY_MESSAGES` each, newest first)."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=patient.zone)
+    notes = patient.plan_notes.filter(at__gte=start).select_related("written_by__user")
+    questions = patient.questions.filter(asked_at__gte=start).select_related("answered_by__user")
+    return {
+        "plan_notes": list(notes[:SUMMARY_MESSAGES]),
+        "questions": list(questions.order_by("-asked_at", "-pk")[:SUMMARY_MESSAGES]),
+    }

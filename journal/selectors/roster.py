@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Max, OrderBy, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OrderBy, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 
 from journal.advice import AdherenceCount
@@ -19,7 +19,7 @@ from journal.assessment import (
     since_review,
 )
 from journal.findings import Finding
-from journal.models import Patient, RosterSnapshot
+from journal.models import Patient, Question, RosterSnapshot
 from journal.schedule import PHASE_STYLES, Dose
 from journal.selectors.records import advice_open_at_review, patient_records
 
@@ -31,6 +31,7 @@ class RosterRow:
     assessment: Assessment
     last_entry: dt.date | None
     since_review: SinceReview | None = None
+    open_questions: int = 0
 
     @property
     def first_plan(self) -> tuple[str, str] | None:
@@ -89,12 +90,27 @@ class RosterRow:
         return len(self.assessment.open_cards)
 
 
+# A subquery, not a second join beside the entries': each patient's open questions counted once.
+_OPEN_QUESTIONS = Coalesce(
+    Subquery(
+        Question.objects.filter(patient=OuterRef("pk"), answered_at=None)
+        .order_by()
+        .values("patient")
+        .annotate(open=Count("pk"))
+        .values("open"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
+
+
 def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> list[RosterRow]:
     """One row per patient: today's prescription, phase, last entry, adherence over the
     last 14 days, the safety state, the main symptom's response, open advice and what is
-    new since the last review, each from the patient's one record and assessment
-    (1 query here, plus `patient_records` and `advice_open_at_review`)."""
-    annotated = list(patients.annotate(last_entry=Max("entries__entry_date")))
+    new since the last review, each from the patient's one record and assessment, and the
+    questions waiting for an answer (1 query here, plus `patient_records` and
+    `advice_open_at_review`)."""
+    annotated = list(patients.annotate(last_entry=Max("entries__entry_date"), open_questions=_OPEN_QUESTIONS))
     records = patient_records(annotated, now)
     open_at_review = advice_open_at_review([patient.pk for patient in annotated])
     rows = []
@@ -107,6 +123,7 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
                 record=record,
                 assessment=assessment,
                 last_entry=patient.last_entry,
+                open_questions=patient.open_questions,
                 since_review=since_review(
                     record, assessment, patient.last_reviewed_at, open_at_review.get(patient.pk, frozenset())
                 ),
@@ -117,9 +134,9 @@ def roster_rows(patients: QuerySet[Patient], now: dt.datetime | None = None) -> 
 
 # How the roster sorts, each column ascending, read from the stored rows (`RosterSnapshot`):
 # (field, ascending) pairs, where an empty value is the lowest. Descending flips each pair;
-# the name breaks ties, always A to Z. "attention" is no column of its own: the most open
-# advice, then the main symptom's response (worse first), then the most advice raised since
-# the last review.
+# the name breaks ties, always A to Z. "attention" is no column of its own: the most questions
+# waiting for an answer, then the most open advice, then the main symptom's response (worse
+# first), then the most advice raised since the last review.
 ROSTER_ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
     "name": (("name_key", True),),
     "dose": (("dose_mg", True),),
@@ -131,7 +148,12 @@ ROSTER_ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
     "response": (("response_rank", True),),
     "advice": (("open_advice", True),),
     "new": (("new_advice", True), ("new_side_effects", True), ("new_entries", True)),
-    "attention": (("open_advice", False), ("response_rank", True), ("new_advice", False)),
+    "attention": (
+        ("open_questions", False),
+        ("open_advice", False),
+        ("response_rank", True),
+        ("new_advice", False),
+    ),
 }
 
 PAGE_SIZE = 50

@@ -184,6 +184,25 @@ def clinic_two_factor_set(*, admin: Clinician, required: bool) -> None:
         )
 
 
+def clinic_emergency_line_set(*, admin: Clinician, line: str) -> None:
+    """The "For an emergency, …" line every patient's question form shows."""
+    _require_admin_of(admin, admin.clinic_id)
+    clinic = admin.clinic
+    line = " ".join(line.split())
+    if clinic.emergency_line == line:
+        return
+    with transaction.atomic():
+        clinic.emergency_line = line
+        clinic.full_clean()
+        clinic.save(update_fields=["emergency_line"])
+        _clinic_audit(
+            admin,
+            AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+            f"Emergency line for patients: {clinic.emergency_words}",
+            {"emergency_line": line},
+        )
+
+
 def clinician_two_factor_reset(*, admin: Clinician, clinician: Clinician) -> None:
     """Turn off a clinician's two-factor sign-in (a lost phone, no recovery codes left): they
     sign in with their password and, if the clinic requires it, set it up again at once."""

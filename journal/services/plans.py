@@ -17,6 +17,7 @@ from journal.bounds import (
     CHANGE_DAYS_MAX,
     LATE_PAUSE_NEEDS_REASON,
     PLAN_STEPS_MAX,
+    REASON_MAX_CHARS,
     opioid_window,
     record_window,
 )
@@ -28,12 +29,13 @@ from journal.models import (
     DoseStep,
     LdnPause,
     Patient,
+    PlanChangeNote,
     Screening,
     Timing,
     TitrationPlan,
 )
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
-from journal.schedule import DAY
+from journal.schedule import DAY, Schedule
 from journal.selectors.records import (
     medication_periods_for,
     schedule_of,
@@ -50,6 +52,40 @@ from journal.services.audit import (
 from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
 from journal.vocabulary import dose_phrase, format_mg
+
+REASON_NEEDED = "Tell the patient why: this change alters what they are prescribed."
+
+
+# A correction removes a date stored by mistake (the notice's one-click button): the app says why.
+CORRECTION_REASON = "Your clinic corrected a date that was stored by mistake in your plan."
+
+
+def _require_reason_length(reason: str) -> None:
+    if len(reason) > REASON_MAX_CHARS:
+        raise ValidationError(
+            {"patient_reason": f"At most {REASON_MAX_CHARS} characters: shorten the reason."}
+        )
+
+
+def _with_reason(summary: str, reason: str) -> str:
+    if not reason:
+        return summary
+    return f"{summary}{'' if summary.endswith('.') else '.'} Reason for the patient: {reason}"
+
+
+def _tell_patient(
+    patient: Patient, clinician: Clinician, before: Schedule, change: str, reason: str
+) -> dict[str, str]:
+    """What the patient reads with the change: the reason, required when the change alters what
+    is prescribed on any day (`Schedule.prescribes_otherwise`). Returns the audit row's details."""
+    reason = reason.strip()
+    _require_reason_length(reason)
+    if not reason and schedule_of(patient).prescribes_otherwise(before):
+        raise ValidationError({"patient_reason": REASON_NEEDED})
+    note = PlanChangeNote(patient=patient, written_by=clinician, change=change[:500], reason=reason)
+    note.full_clean()
+    note.save()
+    return {"patient_reason": reason}
 
 
 def _mark_plan_changed(patient: Patient) -> None:
@@ -205,6 +241,7 @@ def plan_create(
     template: str = "custom",
     warnings_confirmed: bool = False,
     today: dt.date,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> TitrationPlan:
     """Write and activate a plan from its first step. Refused while it would overlap another
@@ -218,10 +255,12 @@ def plan_create(
     _require_within(patient, today, start_date=("The first dose", steps[0][0]))
     for day, _ in steps[1:]:
         _require_within(patient, today, __all__=("A step", day))
+    _require_reason_length(patient_reason)
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return TitrationPlan.objects.get(pk=done.details["plan"])
+        before = schedule_of(patient)
         findings = plan_findings(patient, steps, form=form, strength_mg=strength_mg, today=today)
         require_confirmation(
             findings, warnings_confirmed, patient=patient, actor=clinician.user, about="a new plan"
@@ -249,13 +288,16 @@ def plan_create(
             screening.plan = plan
             screening.save(update_fields=["plan"])
         steps_text = "; ".join(_step_text(day, dose, timing) for day, dose in steps)
+        summary = f"{template.title()} plan: {steps_text}."
+        told = _tell_patient(patient, clinician, before, summary, patient_reason)
         record_audit(
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.PLAN_CREATED,
-            summary=f"{template.title()} plan: {steps_text}.",
+            summary=_with_reason(summary, told["patient_reason"]),
             request_key=request_key,
             details={
+                **told,
                 "plan": plan.pk,
                 "template": template,
                 "form": form,
@@ -274,14 +316,18 @@ def _plan_changed(
     clinician: Clinician,
     summary: str,
     details: dict[str, Any],
+    *,
+    before: Schedule,
+    patient_reason: str,
     request_key: str | None = None,
 ) -> None:
+    told = _tell_patient(plan.patient, clinician, before, summary, patient_reason)
     record_audit(
         patient=plan.patient,
         actor=clinician.user,
         kind=AuditEvent.Kind.PLAN_CHANGED,
-        summary=summary,
-        details={"plan": plan.pk, **details},
+        summary=_with_reason(summary, told["patient_reason"]),
+        details={"plan": plan.pk, **details, **told},
         request_key=request_key,
     )
     _mark_plan_changed(plan.patient)
@@ -358,6 +404,7 @@ def plan_edit_step(
     note: str = "",
     today: dt.date,
     warnings_confirmed: bool = False,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> DoseStep:
     """Change a step that has not started yet. Started steps are history."""
@@ -367,6 +414,7 @@ def plan_edit_step(
         if already_applied(request_key):
             step.refresh_from_db()
             return step
+        before = schedule_of(plan.patient)
         _require_changeable(plan, step.start_date, today)
         if step.start_date <= today:
             raise ValidationError("This step has already started: record a new change instead.")
@@ -387,13 +435,21 @@ def plan_edit_step(
             clinician,
             f"Step changed: {old} → {new}.",
             {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
-            request_key,
+            before=before,
+            patient_reason=patient_reason,
+            request_key=request_key,
         )
     return step
 
 
 def plan_hold(
-    *, plan: TitrationPlan, clinician: Clinician, days: int, today: dt.date, request_key: str | None = None
+    *,
+    plan: TitrationPlan,
+    clinician: Clinician,
+    days: int,
+    today: dt.date,
+    patient_reason: str = "",
+    request_key: str | None = None,
 ) -> None:
     """Stay on today's dose `days` days longer: every step after today moves later."""
     if days < 1:
@@ -403,6 +459,7 @@ def plan_hold(
         lock_patient(plan.patient)
         if already_applied(request_key):
             return
+        before = schedule_of(plan.patient)
         plan.refresh_from_db()
         _require_changeable(plan, today, today)
         later = _future_steps(plan, today)
@@ -423,7 +480,9 @@ def plan_hold(
             f"Hold: the {len(later)} later step(s) move {days} days later, "
             f"next step now {later[0].start_date.isoformat()}.",
             {"action": "hold", "days": days},
-            request_key,
+            before=before,
+            patient_reason=patient_reason,
+            request_key=request_key,
         )
 
 
@@ -434,6 +493,7 @@ def plan_step_back(
     start_date: dt.date,
     shift_days: int,
     today: dt.date,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> DoseStep:
     """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
@@ -444,6 +504,7 @@ def plan_step_back(
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
             return DoseStep.objects.get(pk=done.details["step"])
+        before = schedule_of(plan.patient)
         plan.refresh_from_db()
         _require_changeable(plan, start_date, today)
         current = _step_on_or_before(plan, start_date)
@@ -481,7 +542,9 @@ def plan_step_back(
             f"Step back: {format_mg(current.dose_mg)} → {new}"
             + (f"; later steps {shift_days} days later." if shift_days else "."),
             {"action": "step_back", "step": step.pk, "shift_days": shift_days},
-            request_key,
+            before=before,
+            patient_reason=patient_reason,
+            request_key=request_key,
         )
     return step
 
@@ -492,6 +555,7 @@ def plan_switch_to_morning(
     clinician: Clinician,
     start_date: dt.date,
     today: dt.date,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> DoseStep:
     """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
@@ -501,6 +565,7 @@ def plan_switch_to_morning(
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
             return DoseStep.objects.get(pk=done.details["step"])
+        before = schedule_of(plan.patient)
         plan.refresh_from_db()
         _require_changeable(plan, start_date, today)
         current = _step_on_or_before(plan, start_date)
@@ -529,7 +594,9 @@ def plan_switch_to_morning(
             f"Timing: {_step_text(start_date, current.dose_mg, Timing.MORNING)}"
             + (f"; {len(later)} later step(s) in the morning too." if later else "."),
             {"action": "morning", "step": step.pk},
-            request_key,
+            before=before,
+            patient_reason=patient_reason,
+            request_key=request_key,
         )
     return step
 
@@ -543,6 +610,7 @@ def plan_taper_and_end(
     taper_mg: Decimal | None = None,
     taper_from: dt.date | None = None,
     warnings_confirmed: bool = False,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> None:
     """Set the plan's end: nothing is prescribed from `ended_on`, and until then the plan
@@ -556,6 +624,7 @@ def plan_taper_and_end(
         lock_patient(plan.patient)
         if already_applied(request_key):
             return
+        before = schedule_of(plan.patient)
         plan.refresh_from_db()
         ended = plan.ended_on is not None and plan.ended_on <= today
         if plan.status != TitrationPlan.Status.ACTIVE or ended:
@@ -608,7 +677,9 @@ def plan_taper_and_end(
                 "ended_on": ended_on.isoformat(),
                 "taper_mg": None if taper_mg is None else str(taper_mg),
             },
-            request_key,
+            before=before,
+            patient_reason=patient_reason,
+            request_key=request_key,
         )
 
 
@@ -621,6 +692,7 @@ def ldn_pause_record(
     reason: str,
     today: dt.date,
     late_reason: str = "",
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> tuple[LdnPause, list[Finding]]:
     """Pause LDN on these dates, e.g. around surgery that needs opioid pain relief [003, 004].
@@ -641,6 +713,7 @@ def ldn_pause_record(
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return LdnPause.objects.get(pk=done.details["pause"]), []
+        before = schedule_of(patient)
         pause = LdnPause(
             patient=patient,
             start_date=start_date,
@@ -657,18 +730,23 @@ def ldn_pause_record(
             for f in start_findings(patient, resumes, what="the day LDN resumes")
             if f.level is not Level.NOTE
         ]
-        record_audit(
-            patient=patient,
-            actor=clinician.user,
-            kind=AuditEvent.Kind.LDN_PAUSED,
-            summary=f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
+        summary = (
+            f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
             + (f". Recorded afterwards, on {today.isoformat()}: {late_reason}" if late_reason else "")
             + (
                 f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
                 if findings
                 else ""
-            ),
+            )
+        )
+        told = _tell_patient(patient, clinician, before, summary, patient_reason)
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.LDN_PAUSED,
+            summary=_with_reason(summary, told["patient_reason"]),
             details={
+                **told,
                 "pause": pause.pk,
                 "late_reason": late_reason,
                 "resumes_on": resumes.isoformat(),
@@ -687,6 +765,7 @@ def record_correct(
     row: str,
     row_id: int,
     today: dt.date,
+    patient_reason: str = "",
     request_key: str | None = None,
 ) -> str:
     """Correct one stored row dated outside the patient's window, as the needs-attention
@@ -698,6 +777,7 @@ def record_correct(
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return done.summary
+        before = schedule_of(patient)
         _, problems = schedule_with_problems(patient, today)
         problem = next((p for p in problems if (p.row, p.row_id) == (row, row_id) and p.correction), None)
         if problem is None:
@@ -724,12 +804,14 @@ def record_correct(
             plan.save(update_fields=["ended_on"])
             done_words = "end date cleared (end the plan on the right day)"
         summary = f"Record corrected: {problem.message[:-1]}; {done_words}."
+        told = _tell_patient(patient, clinician, before, summary, patient_reason or CORRECTION_REASON)
+        summary = _with_reason(summary, told["patient_reason"])
         record_audit(
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.RECORD_CORRECTED,
             summary=summary,
-            details={"row": row, "row_id": row_id},
+            details={"row": row, "row_id": row_id, **told},
             request_key=request_key,
         )
         _mark_plan_changed(patient)
@@ -737,15 +819,21 @@ def record_correct(
 
 
 def plan_acknowledge(*, patient: Patient) -> None:
-    """The patient has seen the latest change to their plan."""
+    """The patient has seen the latest change to their plan, and each reason told with it."""
     if not patient.has_unacknowledged_plan_change:
         return
     with transaction.atomic():
-        patient.plan_acknowledged_at = timezone.now()
+        now = timezone.now()
+        patient.plan_acknowledged_at = now
         patient.save(update_fields=["plan_acknowledged_at"])
+        seen = patient.plan_notes.filter(acknowledged_at=None, at__lte=now)
+        reasons = [reason for reason in seen.values_list("reason", flat=True) if reason]
+        seen.update(acknowledged_at=now)
         record_audit(
             patient=patient,
             actor=patient.user,
             kind=AuditEvent.Kind.PLAN_ACKNOWLEDGED,
-            summary="The patient saw the change to their plan.",
+            summary="The patient saw the change to their plan."
+            + (f" Reasons told: {' / '.join(reasons)}" if reasons else ""),
+            details={"reasons": reasons},
         )

@@ -76,6 +76,7 @@ def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
         has_alerts=bool(row.alerts),
         problems=[problem.message for problem in row.record.problems],
         has_problems=bool(row.record.problems),
+        open_questions=row.open_questions,
     )
 
 

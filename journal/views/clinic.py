@@ -33,6 +33,7 @@ from journal.forms.clinic import (
     ClinicianAddForm,
     ClinicianChangeForm,
     ClinicTwoFactorForm,
+    EmergencyLineForm,
 )
 from journal.models import AccessEvent, Clinic, Clinician, User
 from journal.selectors.account import has_two_factor
@@ -77,6 +78,7 @@ def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
             "clinicians": clinic_clinicians(clinic),
             "patients": clinic_care_teams(clinic),
             "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
+            "emergency_form": EmergencyLineForm(initial={"emergency_line": clinic.emergency_line}),
             "locked_logins": [
                 (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
             ],
@@ -98,6 +100,20 @@ def clinic_two_factor(request: AuthenticatedRequest) -> HttpResponse:
             else "Two-factor sign-in is no longer required.",
         )
     return redirect(f"{reverse('clinic_manage')}#sign-in")
+
+
+@clinic_admin_required
+@require_POST
+def clinic_emergency_line(request: AuthenticatedRequest) -> HttpResponse:
+    form = EmergencyLineForm(request.POST)
+    if form.is_valid():
+        clinic_service.clinic_emergency_line_set(
+            admin=clinician_of(request), line=form.cleaned_data["emergency_line"]
+        )
+        messages.success(request, "Saved: patients read the new emergency line with every question form.")
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["emergency_line"]))
+    return redirect(f"{reverse('clinic_manage')}#messages")
 
 
 @clinic_admin_required

@@ -21,17 +21,20 @@ from journal.diary import Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
 from journal.forms.entries import EntryForm, entry_initial
 from journal.forms.medications import MedicationForm, MedicationStopForm
+from journal.forms.messages import QuestionForm
 from journal.medicines import MedicationCategory, classify_medication
-from journal.models import Medication, Patient
+from journal.models import Medication, Patient, QuestionTopic
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
 from journal.selectors.entries import diary_without_details, patient_diary
+from journal.selectors.messages import plan_notes, question_threads, recent_answers
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
 
 HISTORY_WEEKS = 5
+ANSWERS_ON_TODAY = dt.timedelta(days=14)  # Today shows the answers of the last two weeks
 
 
 @patient_required
@@ -52,6 +55,9 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "entry_day": entry_day,
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),
+        "unseen_notes": plan_notes(patient, unseen_only=True),
+        "answers": recent_answers(patient, since=now - ANSWERS_ON_TODAY),
+        "question_form": QuestionForm(initial={"topic": QuestionTopic.GENERAL}),
     }
     return render(request, "journal/entries/today.html", context)
 
@@ -197,6 +203,8 @@ def day_detail(request: AuthenticatedRequest, day: str) -> HttpResponse:
         "entry": entry,
         "step": diary.prescribed(date),
         "status": diary.day(date),
+        "threads": question_threads(patient, topic=QuestionTopic.ENTRY, entry_date=date),
+        "question_form": QuestionForm(initial={"topic": QuestionTopic.ENTRY, "entry_date": date}),
     }
     return render(request, "journal/entries/day.html", context)
 

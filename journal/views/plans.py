@@ -21,6 +21,7 @@ from journal.access import (
 )
 from journal.bounds import record_window
 from journal.findings import Level, needing_confirmation, stops_save
+from journal.forms.messages import QuestionForm
 from journal.forms.plans import (
     EndForm,
     HoldForm,
@@ -33,9 +34,10 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.measuring import patient_amount
-from journal.models import AccessEvent, DoseStep, Patient, Timing, TitrationPlan
+from journal.models import AccessEvent, DoseStep, Patient, QuestionTopic, Timing, TitrationPlan
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
+from journal.selectors.messages import plan_notes, question_threads
 from journal.selectors.plans import plan_section, prescribed_plans
 from journal.selectors.records import medication_periods_for, safety_of, schedule_of, schedule_with_problems
 from journal.services import plans as plan_service
@@ -193,6 +195,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 template=form.cleaned_data["template"],
                 warnings_confirmed=form.cleaned_data["confirm_warnings"],
                 today=today,
+                patient_reason=form.cleaned_data["patient_reason"],
                 request_key=form.cleaned_data["request_key"],
             )
         except ValidationError as error:
@@ -285,6 +288,7 @@ def plan_hold(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             clinician=clinician,
             days=data["days"],
             today=today,
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
         return f"Held: later steps moved {data['days']} days later."
@@ -302,6 +306,7 @@ def plan_step_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             start_date=data["start_date"],
             shift_days=data["shift_days"],
             today=today,
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
         return f"Stepped back to {step}."
@@ -318,6 +323,7 @@ def plan_morning(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             clinician=clinician,
             start_date=data["start_date"],
             today=today,
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
         return f"Switched to the morning: {step}."
@@ -337,6 +343,7 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             taper_mg=data["taper_mg"],
             taper_from=data["taper_from"],
             warnings_confirmed=data["confirm_warnings"],
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
         return f"The plan ends on {data['ended_on']:%-d %B %Y}."
@@ -356,6 +363,7 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             late_reason=data["late_reason"],
             today=today,
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
         resumption = " ".join(f"{f.level.label.capitalize()}: {f.message}" for f in findings)
@@ -377,6 +385,7 @@ def record_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             row=row,
             row_id=row_id,
             today=today,
+            patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
 
@@ -403,6 +412,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
                     timing=form.cleaned_data["timing"],
                     note=form.cleaned_data["note"],
                     warnings_confirmed=form.cleaned_data["confirm_warnings"],
+                    patient_reason=form.cleaned_data["patient_reason"],
                     request_key=form.cleaned_data["request_key"],
                 )
             except ValidationError as error:
@@ -450,6 +460,9 @@ def my_plan(request: AuthenticatedRequest) -> HttpResponse:
             "rows": [row for row in section["plan_steps"] if row.state is not StepState.PAST],
             "pauses": [pause for pause in schedule.pauses if pause.end_date >= today],
             "safety": safety_of(patient, schedule, today),
+            "unseen_notes": plan_notes(patient, unseen_only=True),
+            "threads": question_threads(patient, topic=QuestionTopic.PLAN),
+            "question_form": QuestionForm(initial={"topic": QuestionTopic.PLAN}),
         },
     )
 

@@ -4,8 +4,10 @@ reviewed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,19 +25,23 @@ from journal.access import (
     visible_patients,
 )
 from journal.forms.medications import MedicationForm, MedicationStopForm
+from journal.forms.messages import AnswerForm
 from journal.forms.review import AdviceDismissalForm
-from journal.models import AccessEvent, Medication, Patient
+from journal.models import AccessEvent, Medication, Patient, Question
 from journal.schedule import PHASES
 from journal.selectors.entries import entry_change_log
+from journal.selectors.messages import Thread, plan_notes, question_threads
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
 from journal.selectors.review import READ_DAYS
 from journal.selectors.review import patient_page as read_patient_page
 from journal.selectors.roster import PAGE_SIZE, ROSTER_ORDERS, roster_lists, roster_patients
 from journal.services.medications import medication_add, medication_stop
+from journal.services.messages import question_answer as answer_question
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
 from journal.services.snapshots import page_snapshots, snapshots_refresh_stale
+from journal.views.common import add_errors
 
 
 @clinician_required
@@ -209,7 +215,28 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "invitation": page.invitation,
         "timeline": page.timeline,
         "read_days": READ_DAYS,
+        "plan_notes": plan_notes(patient),
+        **_questions(patient, cast(dict[int, AnswerForm], forms.get("answer_forms") or {})),
     }
+
+
+def _questions(patient: Patient, answer_forms: dict[int, AnswerForm]) -> dict[str, object]:
+    """The patient's threads with an answer form under each open question (`answer_forms`:
+    a bound form by question id, shown with its errors)."""
+    threads: list[Thread] = question_threads(patient)
+    rows = [
+        (
+            thread,
+            [
+                (question, answer_forms.get(question.pk) or AnswerForm(auto_id=f"q{question.pk}_%s"))
+                if question.is_open
+                else (question, None)
+                for question in thread.questions
+            ],
+        )
+        for thread in threads
+    ]
+    return {"question_rows": rows, "open_questions": sum(thread.open_count for thread in threads)}
 
 
 @require_POST
@@ -277,3 +304,26 @@ def patient_medication_stop(request: AuthenticatedRequest, pk: int, medication_p
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["stopped_on"]))
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
+
+
+@clinician_required
+@require_POST
+def question_answer(request: AuthenticatedRequest, pk: int, question_pk: int) -> HttpResponse:
+    patient = patient_for(request, pk)
+    question = get_object_or_404(Question, pk=question_pk, patient=patient)
+    form = AnswerForm(request.POST, auto_id=f"q{question.pk}_%s")
+    if form.is_valid():
+        try:
+            answer_question(
+                question=question,
+                clinician=clinician_of(request),
+                answer=form.cleaned_data["answer"],
+                request_key=form.cleaned_data["request_key"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Answer sent: the patient sees it under their question.")
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#questions")
+    context = patient_page(patient, answer_forms={question.pk: form})
+    return render(request, "journal/review/patient.html", context, status=400)

@@ -19,7 +19,8 @@ from tests.factories import unchecked_rows
 
 
 def patient_pages() -> list[str]:
-    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart", "data_dictionary"]
+    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_questions", "my_chart"]
+    names.append("data_dictionary")
     return [reverse(name) for name in names]
 
 

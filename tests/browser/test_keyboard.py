@@ -79,7 +79,8 @@ def test_a_full_daily_entry_with_the_keyboard(browser, live_server, demo):
     expect(saved).to_be_focused()
     expect(page.get_by_text("With a keyboard: type a score's number")).to_be_visible()  # in the new form too
     print(f"\nFull daily entry: {keys.count} key presses ({opened} to open the form)")
-    assert keys.count <= 52  # before: 69 (71 after midnight), 11 of them to open the form
+    # before: 69 (71 after midnight), 11 of them to open the form; the header's Questions link: +2
+    assert keys.count <= 54
 
     # A wrong dose: the error summary is focused, and its link takes focus to the field.
     keys.tab_to(name_is("dose_mg"))
@@ -193,6 +194,8 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     expect(page.get_by_test_id("preview-steps").locator("tbody tr").last).to_contain_text("6 capsules = 3 mg")
     keys.tab_to(name_is("confirm_warnings"))
     keys.press("Space")
+    keys.tab_to(name_is("patient_reason"))
+    keys.type("Start low.")
     keys.tab_to(text_is("Save and activate"))
     keys.press("Enter")
     expect(page.get_by_text("Plan saved.")).to_be_visible()
@@ -203,8 +206,9 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     )
     # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor); the roster now also
     # has the Rules link and a safety alert (Victor) ahead of the table; every page's header has the
-    # Account link (one more Tab on the roster and one in the editor)
-    assert keys.count <= 68
+    # Account link (one more Tab on the roster and one in the editor); the reason for the patient
+    # before the save button: one more Tab and its 10 characters ("Start low.")
+    assert keys.count <= 79
     assert TitrationPlan.objects.get(patient=nora).steps.count() == 6
 
     # Enter in the pause's reason adds a line; only the button records the pause.
@@ -212,9 +216,11 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     keys.press("End")
     keys.press("Enter")
     page.wait_for_timeout(300)
-    assert "\n" in page.get_by_label("Reason").input_value()
+    assert "\n" in page.get_by_label("Reason", exact=True).input_value()
     assert not LdnPause.objects.exists()
     keys.press("Tab")  # past the reason for a pause recorded afterwards: not needed for one ahead
+    keys.press("Tab")  # the reason the patient reads with the pause
+    keys.type("Your operation.")
     keys.press("Tab")
     assert keys.focused()["text"] == "Record pause"
     keys.press("Enter")

@@ -10,7 +10,15 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from journal.models import Medication, Patient, Screening, SideEffectKind, SideEffectReport
+from journal.models import (
+    Medication,
+    Patient,
+    PlanChangeNote,
+    Question,
+    Screening,
+    SideEffectKind,
+    SideEffectReport,
+)
 from journal.schedule import DAY
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
@@ -72,6 +80,13 @@ def busiest_patient() -> tuple[Patient, str]:
             text = "dry mouth and a metallic taste" if kind == "other" else ""
             SideEffectReport.objects.create(entry=entry, kind=kind, severity="moderate", other_text=text)
     Patient.objects.filter(pk=patient.pk).update(date_of_birth=dt.date(1970, 3, 4))
+    long = "Could the vivid dreams and the early waking be from the last step up, and should I wait? " * 5
+    for n in range(4):  # the summary lists the newest of each, each text cut at 60 characters
+        PlanChangeNote.objects.create(patient=patient, written_by=doctor, change="Hold", reason=long[:300])
+        question = Question.objects.create(patient=patient, topic="plan", text=long[:500])
+        if n % 2:
+            question.answer, question.answered_by, question.answered_at = long, doctor, question.asked_at
+            question.save()
     return patient, "drprint"
 
 

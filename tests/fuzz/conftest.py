@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from journal.models import Clinic, Clinician, DoseStep, Medication, Patient, TitrationPlan
+from journal.models import Clinic, Clinician, DoseStep, Medication, Patient, Question, TitrationPlan
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview
@@ -55,6 +55,7 @@ class World:
     invitation_token: str
     new_clinician_link: tuple[str, str]
     advice_keys: list[str]
+    question: Question
 
     def user(self, role: str):
         return {"alice": self.alice.user, "carol": self.carol.user, "ada": self.ada.user}.get(role)
@@ -99,6 +100,7 @@ def world(clinic, carol, ada, alice) -> World:
         invitation_token=invitation_create(patient=nina, clinician=carol),
         new_clinician_link=link,
         advice_keys=[card.key for card in patient_overview(alice).assessment.open_cards],
+        question=Question.objects.create(patient=alice, topic="general", text="Is a headache normal?"),
     )
 
 

@@ -28,12 +28,19 @@ from hypothesis import strategies as st
 
 from journal.bounds import record_window
 from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
-from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm, ClinicTwoFactorForm
+from journal.forms.clinic import (
+    CareTeamForm,
+    ClinicianAddForm,
+    ClinicianChangeForm,
+    ClinicTwoFactorForm,
+    EmergencyLineForm,
+)
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
+from journal.forms.messages import AnswerForm, QuestionForm
 from journal.forms.plans import (
     EndForm,
     HoldForm,
@@ -168,6 +175,7 @@ def plan_valid(world: World) -> Payload:
         "timing": "bedtime",
         "form": "capsule",
         "strength_mg": "1.5",
+        "patient_reason": "Start low, go slow.",
         "action": "preview",
     }
 
@@ -234,6 +242,12 @@ ROUTES: dict[str, Route] = {
     "my_chart": Route("alice"),
     "my_plan": Route("alice", post=False),
     "plan_acknowledge": Route("alice", extra={"next": NEXT}),
+    "my_questions": Route("alice", post=False),
+    "question_ask": Route(
+        "alice",
+        form=lambda world: QuestionForm(),
+        valid=lambda world: {"topic": "entry", "entry_date": day(world, -1), "text": "Is a headache normal?"},
+    ),
     "own_csv": Route("alice", post=False),
     "data_dictionary": Route("alice", post=False),
     "data_dictionary_csv": Route("alice", post=False),
@@ -252,6 +266,12 @@ ROUTES: dict[str, Route] = {
         extra={"key": st.one_of(st.sampled_from(["none", "x:y"]), text(120).values)},
     ),
     "patient_reviewed": Route("carol", kwargs=alice_pk),
+    "question_answer": Route(
+        "carol",
+        kwargs=lambda world: {"pk": world.alice.pk, "question_pk": world.question.pk},
+        form=lambda world: AnswerForm(),
+        valid=lambda world: {"answer": "Yes, in the first weeks; tell us if it lasts."},
+    ),
     "patient_medication_add": Route("carol", kwargs=alice_pk, form=medication_form, valid=medication_valid),
     "patient_medication_stop": Route(
         "carol",
@@ -290,31 +310,37 @@ ROUTES: dict[str, Route] = {
         "carol",
         kwargs=lambda world: {"pk": world.alice.pk, "step_pk": world.future_step.pk},
         form=lambda world: StepEditForm(),
-        valid=lambda world: {"dose_mg": "3", "timing": "bedtime", "note": "", "confirm_warnings": "on"},
+        valid=lambda world: {
+            "dose_mg": "3",
+            "timing": "bedtime",
+            "note": "",
+            "confirm_warnings": "on",
+            "patient_reason": "Easier on sleep.",
+        },
     ),
     "plan_hold": Route(
         "carol",
         kwargs=alice_pk,
         form=lambda world: windowed(HoldForm, world.alice, world),
-        valid=lambda world: {"days": "7"},
+        valid=lambda world: {"days": "7", "patient_reason": "Let the side effects settle."},
     ),
     "plan_step_back": Route(
         "carol",
         kwargs=alice_pk,
         form=lambda world: windowed(StepBackForm, world.alice, world),
-        valid=lambda world: {"start_date": day(world, 1), "shift_days": "14"},
+        valid=lambda world: {"start_date": day(world, 1), "shift_days": "14", "patient_reason": "Headaches."},
     ),
     "plan_morning": Route(
         "carol",
         kwargs=alice_pk,
         form=lambda world: windowed(MorningForm, world.alice, world),
-        valid=lambda world: {"start_date": day(world, 1)},
+        valid=lambda world: {"start_date": day(world, 1), "patient_reason": "Vivid dreams."},
     ),
     "plan_end": Route(
         "carol",
         kwargs=alice_pk,
         form=lambda world: windowed(EndForm, world.alice, world),
-        valid=lambda world: {"ended_on": day(world, 14), "confirm_warnings": "on"},
+        valid=lambda world: {"ended_on": day(world, 14), "confirm_warnings": "on", "patient_reason": "Done."},
     ),
     "record_correct": Route(
         "carol",
@@ -326,7 +352,12 @@ ROUTES: dict[str, Route] = {
         "carol",
         kwargs=alice_pk,
         form=lambda world: windowed(PauseForm, world.alice, world),
-        valid=lambda world: {"start_date": day(world, 1), "end_date": day(world, 7), "reason": "Surgery"},
+        valid=lambda world: {
+            "start_date": day(world, 1),
+            "end_date": day(world, 7),
+            "reason": "Surgery",
+            "patient_reason": "Your operation.",
+        },
     ),
     # the clinic admin
     "clinic_manage": Route("ada", post=False),
@@ -355,6 +386,9 @@ ROUTES: dict[str, Route] = {
     ),
     "clinic_two_factor": Route(
         "ada", form=lambda world: ClinicTwoFactorForm(), valid=lambda world: {"require_two_factor": "on"}
+    ),
+    "clinic_emergency_line": Route(
+        "ada", form=lambda world: EmergencyLineForm(), valid=lambda world: {"emergency_line": "call 999"}
     ),
     "login_unlock": Route("ada", kwargs=lambda world: {"user_pk": world.alice.user_id}),
     "clinician_two_factor_reset": Route("ada", kwargs=lambda world: {"pk": world.carol.pk}),

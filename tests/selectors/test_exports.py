@@ -22,6 +22,8 @@ from journal.models import (
     LdnPause,
     Medication,
     Patient,
+    PlanChangeNote,
+    Question,
     Screening,
     SideEffectReport,
     Symptom,
@@ -143,7 +145,7 @@ def test_export_days_reads_in_batches_of_a_fixed_number_of_queries(
     # 1 for the patient ids in code order, then for each batch of at most 2 patients: the
     # patients, their steps and pauses (2), screenings, medications, and the entries with their
     # scores and side effects (3) — 8 — so 1 + 3 × 8 for 5 patients in 3 batches
-    with django_assert_num_queries(1 + 3 * 8):
+    with django_assert_num_queries(1 + 3 * 10):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 6 * DAY, TODAY))
     assert [row.patient_label for row in rows[::7]] == ["P0", "P1", "P2", "P3", "P4"]
 
@@ -153,7 +155,7 @@ def test_a_long_range_makes_smaller_batches(clinic, carol, django_assert_num_que
     for n in range(3):
         make_patient(clinic, None, name=f"P{n}", code=f"P{n}")
     # 10 dates, at most 20 rows a batch: 2 patients a batch, so 2 batches of 8 queries after the ids
-    with django_assert_num_queries(1 + 2 * 8):
+    with django_assert_num_queries(1 + 2 * 10):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 9 * DAY, TODAY))
     assert len(rows) == 30
 
@@ -163,7 +165,7 @@ def test_a_range_longer_than_a_batch_still_reads_one_patient_at_a_time(
 ):
     monkeypatch.setattr(export_selectors, "EXPORT_BATCH_ROWS", 5)
     make_patient(clinic, None, name="P0")
-    with django_assert_num_queries(1 + 8):
+    with django_assert_num_queries(1 + 10):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 9 * DAY, TODAY))
     assert len(rows) == 10
 
@@ -282,3 +284,26 @@ def test_a_clinic_export_is_byte_identical_to_the_reviewed_file(varied_clinic):
     assert out.getvalue() == expected
     assert (written.rows, written.size) == (expected.count(b"\r\nRLC-"), len(expected))
     assert written.sha256 == hashlib.sha256(expected).hexdigest()
+
+
+# --- messages by the patient's local date -------------------------------------------------------------
+
+
+def test_each_days_row_holds_the_reasons_and_questions_of_that_local_day(clinic, carol):
+    kiri = make_patient(clinic, None, name="Kiri", time_zone="Pacific/Auckland")  # 13 hours ahead in November
+    local_today = kiri.local_today()  # 22 November there
+    PlanChangeNote.objects.create(patient=kiri, written_by=carol, change="Hold", reason="Headaches.")
+    PlanChangeNote.objects.create(patient=kiri, written_by=carol, change="Note only", reason="")
+    asked = Question.objects.create(
+        patient=kiri, topic="general", text="Morning?", asked_at=NOW - dt.timedelta(hours=13)
+    )
+    asked.answer, asked.answered_by, asked.answered_at = "Yes.", carol, NOW
+    asked.save()
+    Question.objects.create(patient=kiri, topic="general", text="Too early", asked_at=NOW - 40 * DAY)
+    rows = {
+        row.day: row
+        for row in export_days(Patient.objects.filter(pk=kiri.pk), local_today - DAY, local_today)
+    }
+    assert (list(rows[local_today].plan_reasons), list(rows[local_today].questions)) == (["Headaches."], [])
+    assert list(rows[local_today - DAY].questions) == ["Morning? — answer: Yes."]  # noon of the 21st there
+    assert list(rows[local_today - DAY].plan_reasons) == []

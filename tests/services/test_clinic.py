@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
+from journal.bounds import EMERGENCY_LINE_MAX_CHARS
 from journal.models import AuditEvent, Clinician, LoginFailure, User
 from journal.selectors.account import has_two_factor
 from journal.services.clinic import (
     access_report_exported,
     care_team_set,
+    clinic_emergency_line_set,
     clinic_two_factor_set,
     clinician_add,
     clinician_change,
@@ -365,3 +367,30 @@ def test_only_an_admin_downloads_the_access_report(carol):
         lambda: access_report_exported(admin=carol, **span, clinician=None, patient=None, what="", count=0),
         ONLY_AN_ADMIN,
     )
+
+
+# --- clinic_emergency_line_set ------------------------------------------------------------------
+
+
+def test_the_emergency_line_is_set_on_one_line_and_audited(ada):
+    assert ada.clinic.emergency_words == "For an emergency, call your local emergency number."
+    clinic_emergency_line_set(admin=ada, line="  call 999,\n or the clinic on 020 7946 0000  ")
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.emergency_words == "For an emergency, call 999, or the clinic on 020 7946 0000."
+    (event,) = clinic_events()
+    assert (event.kind, event.patient, event.details) == (
+        AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+        None,
+        {"emergency_line": "call 999, or the clinic on 020 7946 0000"},
+    )
+    clinic_emergency_line_set(admin=ada, line="call 999, or the clinic on 020 7946 0000")
+    assert len(clinic_events()) == 1  # unchanged: nothing recorded
+
+
+def test_only_an_admin_sets_the_emergency_line_within_its_bound(ada, carol):
+    refused(lambda: clinic_emergency_line_set(admin=carol, line="call 999"), ONLY_AN_ADMIN)
+    with pytest.raises(ValidationError):
+        clinic_emergency_line_set(admin=ada, line="x" * (EMERGENCY_LINE_MAX_CHARS + 1))
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.emergency_line == ""
+    assert clinic_events() == []

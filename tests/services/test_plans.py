@@ -11,11 +11,22 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from journal.models import AuditEvent, DoseStep, LdnPause, Medication, Screening, TitrationPlan
+from journal.bounds import REASON_MAX_CHARS
+from journal.models import (
+    AuditEvent,
+    DoseStep,
+    LdnPause,
+    Medication,
+    PlanChangeNote,
+    Screening,
+    TitrationPlan,
+)
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.services.plans import (
+    CORRECTION_REASON,
     PLANS_OVERLAP_REASON,
+    REASON_NEEDED,
     ldn_pause_record,
     plan_acknowledge,
     plan_create,
@@ -79,6 +90,7 @@ def create(patient, clinician, steps, **fields) -> TitrationPlan:
     fields.setdefault("form", "capsule")
     fields.setdefault("strength_mg", Decimal("0.5"))
     fields.setdefault("today", TODAY)
+    fields.setdefault("patient_reason", "A reason.")
     return plan_create(
         patient=patient,
         clinician=clinician,
@@ -252,7 +264,10 @@ def test_plan_create_writes_an_active_plan_its_steps_and_one_audit_row(screened,
     assert Screening.objects.get().plan == created
     assert kinds(screened) == [AuditEvent.Kind.PLAN_CREATED]
     event = last_event(screened)
-    assert event.summary == "Gentle plan: 0.5 mg at bedtime from 2026-03-02; 1 mg at bedtime from 2026-03-16."
+    assert event.summary == (
+        "Gentle plan: 0.5 mg at bedtime from 2026-03-02; 1 mg at bedtime from 2026-03-16."
+        " Reason for the patient: A reason."
+    )
     assert event.details["plan"] == created.pk
     assert event.details["steps"] == [["2026-03-02", "0.5"], ["2026-03-16", "1"]]
     assert event.details["strength_mg"] == "0.5"
@@ -277,7 +292,9 @@ def test_closing_the_previous_plan_is_kept_in_its_history(screened, carol):
 
 def test_a_screening_that_went_with_an_earlier_plan_stays_with_it(screened, carol):
     first = create(screened, carol, [(TODAY, "0.5")])
-    plan_taper_and_end(plan=first, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY)
+    plan_taper_and_end(
+        plan=first, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 7 * DAY, today=TODAY
+    )
     create(screened, carol, [(TODAY + 7 * DAY, "0.5")])
     assert Screening.objects.get().plan == first
 
@@ -336,7 +353,13 @@ def test_plan_create_is_applied_once_per_request_key(screened, carol):
 def test_plan_edit_step_changes_a_step_that_has_not_started(plan, carol):
     later = plan.steps.get(start_date=TODAY + 14 * DAY)
     edited = plan_edit_step(
-        step=later, clinician=carol, dose_mg=Decimal("4"), timing="morning", note="slower", today=TODAY
+        step=later,
+        clinician=carol,
+        patient_reason="A reason.",
+        dose_mg=Decimal("4"),
+        timing="morning",
+        note="slower",
+        today=TODAY,
     )
     edited.refresh_from_db()
     assert (edited.dose_mg, edited.timing, edited.note) == (Decimal("4"), "morning", "slower")
@@ -344,6 +367,7 @@ def test_plan_edit_step_changes_a_step_that_has_not_started(plan, carol):
     event = last_event(plan.patient)
     assert event.summary == (
         "Step changed: 4.5 mg at bedtime from 2026-03-16 → 4 mg in the morning from 2026-03-16."
+        " Reason for the patient: A reason."
     )
     assert event.details == {
         "plan": plan.pk,
@@ -351,6 +375,7 @@ def test_plan_edit_step_changes_a_step_that_has_not_started(plan, carol):
         "step": later.pk,
         "dose_mg": "4",
         "timing": "morning",
+        "patient_reason": "A reason.",
     }
     plan.patient.refresh_from_db()
     assert plan.patient.plan_changed_at == NOW
@@ -360,7 +385,12 @@ def test_a_started_step_is_history(plan, carol):
     today = plan.steps.get(start_date=TODAY)
     refused(
         lambda: plan_edit_step(
-            step=today, clinician=carol, dose_mg=Decimal("2"), timing="bedtime", today=TODAY
+            step=today,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal("2"),
+            timing="bedtime",
+            today=TODAY,
         ),
         "This step has already started: record a new change instead.",
     )
@@ -375,7 +405,12 @@ def test_only_the_current_plan_is_changed(plan, carol):
     later = plan.steps.get(start_date=TODAY + 14 * DAY)
     refused(
         lambda: plan_edit_step(
-            step=later, clinician=carol, dose_mg=Decimal("4"), timing="bedtime", today=TODAY
+            step=later,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal("4"),
+            timing="bedtime",
+            today=TODAY,
         ),
         "Only the current plan can be changed.",
     )
@@ -387,7 +422,12 @@ def test_a_plan_that_has_ended_is_closed_to_changes(screened, carol):
     later = ended.steps.get(start_date=TODAY + 7 * DAY)
     refused(
         lambda: plan_edit_step(
-            step=later, clinician=carol, dose_mg=Decimal("2"), timing="bedtime", today=TODAY
+            step=later,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal("2"),
+            timing="bedtime",
+            today=TODAY,
         ),
         "This plan ended on 2026-03-02: write a new plan instead.",
     )
@@ -397,7 +437,12 @@ def test_a_bigger_step_up_needs_confirming(plan, carol):
     later = plan.steps.get(start_date=TODAY + 14 * DAY)
     refused(
         lambda: plan_edit_step(
-            step=later, clinician=carol, dose_mg=Decimal("5"), timing="bedtime", today=TODAY
+            step=later,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal("5"),
+            timing="bedtime",
+            today=TODAY,
         ),
         "Confirm the warnings to save: A step up of 2 mg (3 → 5 mg) is larger than 1.5 mg.",
     )
@@ -410,7 +455,13 @@ def test_plan_edit_step_is_applied_once_per_request_key(plan, carol):
     later = plan.steps.get(start_date=TODAY + 14 * DAY)
     for dose in ("4", "2"):  # a resubmission of the first form, whatever it now says
         plan_edit_step(
-            step=later, clinician=carol, dose_mg=Decimal(dose), timing="bedtime", today=TODAY, request_key="k"
+            step=later,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal(dose),
+            timing="bedtime",
+            today=TODAY,
+            request_key="k",
         )
     later.refresh_from_db()
     assert later.dose_mg == Decimal("4")
@@ -421,17 +472,20 @@ def test_plan_edit_step_is_applied_once_per_request_key(plan, carol):
 
 
 def test_plan_hold_moves_every_later_step(plan, carol):
-    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY)
+    plan_hold(plan=plan, clinician=carol, patient_reason="A reason.", days=7, today=TODAY)
     assert [day for day, _, _ in steps_of(plan)] == [TODAY - 14 * DAY, TODAY, TODAY + 21 * DAY]
     event = last_event(plan.patient)
     assert event.kind == AuditEvent.Kind.PLAN_CHANGED
-    assert event.summary == "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
-    assert event.details == {"plan": plan.pk, "action": "hold", "days": 7}
+    assert event.summary == (
+        "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
+        " Reason for the patient: A reason."
+    )
+    assert event.details == {"plan": plan.pk, "action": "hold", "days": 7, "patient_reason": "A reason."}
 
 
 def test_holding_a_plan_that_has_not_begun_moves_its_start(screened, carol):
     future = make_plan(screened, carol, [(TODAY + 3 * DAY, "0.5"), (TODAY + 17 * DAY, "1")])
-    plan_hold(plan=future, clinician=carol, days=4, today=TODAY)
+    plan_hold(plan=future, clinician=carol, patient_reason="A reason.", days=4, today=TODAY)
     future.refresh_from_db()
     assert future.starts_on == TODAY + 7 * DAY
 
@@ -439,7 +493,8 @@ def test_holding_a_plan_that_has_not_begun_moves_its_start(screened, carol):
 @pytest.mark.parametrize("days", [0, -3])
 def test_a_hold_is_at_least_one_day(plan, carol, days):
     refused(
-        lambda: plan_hold(plan=plan, clinician=carol, days=days, today=TODAY), "Hold for at least one day."
+        lambda: plan_hold(plan=plan, clinician=carol, patient_reason="A reason.", days=days, today=TODAY),
+        "Hold for at least one day.",
     )
     assert kinds(plan.patient) == []
 
@@ -447,7 +502,7 @@ def test_a_hold_is_at_least_one_day(plan, carol, days):
 def test_nothing_to_hold_without_a_later_step(screened, carol):
     steady = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")])
     refused(
-        lambda: plan_hold(plan=steady, clinician=carol, days=7, today=TODAY),
+        lambda: plan_hold(plan=steady, clinician=carol, patient_reason="A reason.", days=7, today=TODAY),
         "There is no later step to hold back: the current dose already continues.",
     )
     assert kinds(screened) == []
@@ -458,7 +513,7 @@ def test_a_hold_may_not_push_a_step_past_the_plans_end(screened, carol):
         screened, carol, [(TODAY - 14 * DAY, "1.5"), (TODAY + 7 * DAY, "3")], ended_on=TODAY + 14 * DAY
     )
     refused(
-        lambda: plan_hold(plan=ending, clinician=carol, days=7, today=TODAY),
+        lambda: plan_hold(plan=ending, clinician=carol, patient_reason="A reason.", days=7, today=TODAY),
         "Held 7 days, a step would start on or after the plan's end (2026-03-16).",
     )
     assert [day for day, _, _ in steps_of(ending)] == [TODAY - 14 * DAY, TODAY + 7 * DAY]
@@ -466,8 +521,8 @@ def test_a_hold_may_not_push_a_step_past_the_plans_end(screened, carol):
 
 
 def test_plan_hold_is_applied_once_per_request_key(plan, carol):
-    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, request_key="k")
-    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, request_key="k")
+    plan_hold(plan=plan, clinician=carol, patient_reason="A reason.", days=7, today=TODAY, request_key="k")
+    plan_hold(plan=plan, clinician=carol, patient_reason="A reason.", days=7, today=TODAY, request_key="k")
     assert [day for day, _, _ in steps_of(plan)][-1] == TODAY + 21 * DAY
     assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
 
@@ -476,7 +531,14 @@ def test_plan_hold_is_applied_once_per_request_key(plan, carol):
 
 
 def test_plan_step_back_returns_to_the_lower_dose_and_moves_later_steps(plan, carol):
-    step = plan_step_back(plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY)
+    step = plan_step_back(
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 2 * DAY,
+        shift_days=7,
+        today=TODAY,
+    )
     assert (step.start_date, step.dose_mg, step.note) == (
         TODAY + 2 * DAY,
         Decimal("1.5"),
@@ -489,13 +551,31 @@ def test_plan_step_back_returns_to_the_lower_dose_and_moves_later_steps(plan, ca
         (TODAY + 21 * DAY, "4.5", "bedtime"),
     ]
     event = last_event(plan.patient)
-    assert event.summary == "Step back: 3 → 1.5 mg at bedtime from 2026-03-04; later steps 7 days later."
-    assert event.details == {"plan": plan.pk, "action": "step_back", "step": step.pk, "shift_days": 7}
+    assert event.summary == (
+        "Step back: 3 → 1.5 mg at bedtime from 2026-03-04; later steps 7 days later."
+        " Reason for the patient: A reason."
+    )
+    assert event.details == {
+        "plan": plan.pk,
+        "action": "step_back",
+        "step": step.pk,
+        "shift_days": 7,
+        "patient_reason": "A reason.",
+    }
 
 
 def test_a_step_back_without_moving_later_steps(plan, carol):
-    plan_step_back(plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=0, today=TODAY)
-    assert last_event(plan.patient).summary == "Step back: 3 → 1.5 mg at bedtime from 2026-03-04."
+    plan_step_back(
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 2 * DAY,
+        shift_days=0,
+        today=TODAY,
+    )
+    assert last_event(plan.patient).summary == (
+        "Step back: 3 → 1.5 mg at bedtime from 2026-03-04. Reason for the patient: A reason."
+    )
 
 
 @pytest.mark.parametrize(
@@ -509,7 +589,14 @@ def test_a_step_back_without_moving_later_steps(plan, carol):
 )
 def test_plan_step_back_refusals_change_nothing(plan, carol, start, shift, message):
     refused(
-        lambda: plan_step_back(plan=plan, clinician=carol, start_date=start, shift_days=shift, today=TODAY),
+        lambda: plan_step_back(
+            plan=plan,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=start,
+            shift_days=shift,
+            today=TODAY,
+        ),
         message,
     )
     assert plan.steps.count() == 3
@@ -522,7 +609,12 @@ def test_a_change_must_start_before_the_plans_end(screened, carol):
     )
     refused(
         lambda: plan_step_back(
-            plan=ending, clinician=carol, start_date=TODAY + 7 * DAY, shift_days=0, today=TODAY
+            plan=ending,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY + 7 * DAY,
+            shift_days=0,
+            today=TODAY,
         ),
         "The plan ends on 2026-03-09: a change must start before that.",
     )
@@ -534,7 +626,12 @@ def test_there_is_no_lower_dose_before_the_first(screened, carol):
     single = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")])
     refused(
         lambda: plan_step_back(
-            plan=single, clinician=carol, start_date=TODAY + DAY, shift_days=0, today=TODAY
+            plan=single,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY + DAY,
+            shift_days=0,
+            today=TODAY,
         ),
         "There is no previous lower dose to step back to.",
     )
@@ -542,10 +639,22 @@ def test_there_is_no_lower_dose_before_the_first(screened, carol):
 
 def test_plan_step_back_is_applied_once_per_request_key(plan, carol):
     first = plan_step_back(
-        plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY, request_key="k"
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 2 * DAY,
+        shift_days=7,
+        today=TODAY,
+        request_key="k",
     )
     again = plan_step_back(
-        plan=plan, clinician=carol, start_date=TODAY + 2 * DAY, shift_days=7, today=TODAY, request_key="k"
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 2 * DAY,
+        shift_days=7,
+        today=TODAY,
+        request_key="k",
     )
     assert again == first
     assert plan.steps.count() == 4
@@ -556,7 +665,9 @@ def test_plan_step_back_is_applied_once_per_request_key(plan, carol):
 
 
 def test_plan_switch_to_morning_moves_this_and_every_later_dose(plan, carol):
-    step = plan_switch_to_morning(plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY)
+    step = plan_switch_to_morning(
+        plan=plan, clinician=carol, patient_reason="A reason.", start_date=TODAY + 3 * DAY, today=TODAY
+    )
     assert (step.dose_mg, step.timing, step.note) == (Decimal("3"), "morning", "Moved to the morning")
     assert steps_of(plan) == [
         (TODAY - 14 * DAY, "1.5", "bedtime"),
@@ -565,8 +676,16 @@ def test_plan_switch_to_morning_moves_this_and_every_later_dose(plan, carol):
         (TODAY + 14 * DAY, "4.5", "morning"),
     ]
     event = last_event(plan.patient)
-    assert event.summary == "Timing: 3 mg in the morning from 2026-03-05; 1 later step(s) in the morning too."
-    assert event.details == {"plan": plan.pk, "action": "morning", "step": step.pk}
+    assert event.summary == (
+        "Timing: 3 mg in the morning from 2026-03-05; 1 later step(s) in the morning too."
+        " Reason for the patient: A reason."
+    )
+    assert event.details == {
+        "plan": plan.pk,
+        "action": "morning",
+        "step": step.pk,
+        "patient_reason": "A reason.",
+    }
 
 
 @pytest.mark.parametrize(
@@ -578,7 +697,10 @@ def test_plan_switch_to_morning_moves_this_and_every_later_dose(plan, carol):
 )
 def test_plan_switch_to_morning_refusals_change_nothing(plan, carol, start, message):
     refused(
-        lambda: plan_switch_to_morning(plan=plan, clinician=carol, start_date=start, today=TODAY), message
+        lambda: plan_switch_to_morning(
+            plan=plan, clinician=carol, patient_reason="A reason.", start_date=start, today=TODAY
+        ),
+        message,
     )
     assert {timing for _, _, timing in steps_of(plan)} == {"bedtime"}
     assert kinds(plan.patient) == []
@@ -587,7 +709,9 @@ def test_plan_switch_to_morning_refusals_change_nothing(plan, carol, start, mess
 def test_a_dose_already_in_the_morning_stays(screened, carol):
     morning = make_plan(screened, carol, [(TODAY - 7 * DAY, "1.5", "morning")])
     refused(
-        lambda: plan_switch_to_morning(plan=morning, clinician=carol, start_date=TODAY + DAY, today=TODAY),
+        lambda: plan_switch_to_morning(
+            plan=morning, clinician=carol, patient_reason="A reason.", start_date=TODAY + DAY, today=TODAY
+        ),
         "The dose is already taken in the morning on that date.",
     )
 
@@ -595,17 +719,29 @@ def test_a_dose_already_in_the_morning_stays(screened, carol):
 def test_no_dose_yet_no_switch(screened, carol):
     future = make_plan(screened, carol, [(TODAY + 7 * DAY, "1.5")])
     refused(
-        lambda: plan_switch_to_morning(plan=future, clinician=carol, start_date=TODAY + DAY, today=TODAY),
+        lambda: plan_switch_to_morning(
+            plan=future, clinician=carol, patient_reason="A reason.", start_date=TODAY + DAY, today=TODAY
+        ),
         "The plan has no dose on that date yet.",
     )
 
 
 def test_plan_switch_to_morning_is_applied_once_per_request_key(plan, carol):
     first = plan_switch_to_morning(
-        plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY, request_key="k"
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 3 * DAY,
+        today=TODAY,
+        request_key="k",
     )
     again = plan_switch_to_morning(
-        plan=plan, clinician=carol, start_date=TODAY + 3 * DAY, today=TODAY, request_key="k"
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        start_date=TODAY + 3 * DAY,
+        today=TODAY,
+        request_key="k",
     )
     assert again == first
     assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
@@ -615,7 +751,9 @@ def test_plan_switch_to_morning_is_applied_once_per_request_key(plan, carol):
 
 
 def test_plan_taper_and_end_sets_the_end_and_drops_the_steps_after_it(plan, carol):
-    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 14 * DAY, today=TODAY)
+    plan_taper_and_end(
+        plan=plan, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 14 * DAY, today=TODAY
+    )
     plan.refresh_from_db()
     assert plan.ended_on == TODAY + 14 * DAY
     assert plan.status == TitrationPlan.Status.ACTIVE  # it runs on until its end
@@ -624,14 +762,22 @@ def test_plan_taper_and_end_sets_the_end_and_drops_the_steps_after_it(plan, caro
     assert (
         event.summary
         == "Plan ends on 2026-03-16 (nothing prescribed from that day); 1 later step(s) removed."
+        " Reason for the patient: A reason."
     )
-    assert event.details == {"plan": plan.pk, "action": "end", "ended_on": "2026-03-16", "taper_mg": None}
+    assert event.details == {
+        "plan": plan.pk,
+        "action": "end",
+        "ended_on": "2026-03-16",
+        "taper_mg": None,
+        "patient_reason": "A reason.",
+    }
 
 
 def test_a_taper_before_the_end(plan, carol):
     plan_taper_and_end(
         plan=plan,
         clinician=carol,
+        patient_reason="A reason.",
         ended_on=TODAY + 21 * DAY,
         taper_mg=Decimal("1"),
         taper_from=TODAY + 7 * DAY,
@@ -645,7 +791,7 @@ def test_a_taper_before_the_end(plan, carol):
     assert plan.steps.get(start_date=TODAY + 7 * DAY).note == "Taper"
     assert last_event(plan.patient).summary == (
         "Plan ends on 2026-03-23 (nothing prescribed from that day); taper to 1 mg at bedtime from "
-        "2026-03-09; 1 later step(s) removed."
+        "2026-03-09; 1 later step(s) removed. Reason for the patient: A reason."
     )
     assert last_event(plan.patient).details["taper_mg"] == "1"
 
@@ -681,7 +827,12 @@ def test_a_taper_before_the_end(plan, carol):
 def test_plan_taper_and_end_refusals_change_nothing(plan, carol, fields, message):
     plan.strength_mg = Decimal("0.5")
     plan.save()
-    refused(lambda: plan_taper_and_end(plan=plan, clinician=carol, today=TODAY, **fields), message)
+    refused(
+        lambda: plan_taper_and_end(
+            plan=plan, clinician=carol, patient_reason="A reason.", today=TODAY, **fields
+        ),
+        message,
+    )
     plan.refresh_from_db()
     assert plan.ended_on is None
     assert plan.steps.count() == 3
@@ -691,14 +842,30 @@ def test_plan_taper_and_end_refusals_change_nothing(plan, carol, fields, message
 def test_only_the_current_plan_can_be_ended(screened, carol):
     ended = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY)
     refused(
-        lambda: plan_taper_and_end(plan=ended, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY),
+        lambda: plan_taper_and_end(
+            plan=ended, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 7 * DAY, today=TODAY
+        ),
         "Only the current plan can be ended.",
     )
 
 
 def test_plan_taper_and_end_is_applied_once_per_request_key(plan, carol):
-    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 14 * DAY, today=TODAY, request_key="k")
-    plan_taper_and_end(plan=plan, clinician=carol, ended_on=TODAY + 7 * DAY, today=TODAY, request_key="k")
+    plan_taper_and_end(
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        ended_on=TODAY + 14 * DAY,
+        today=TODAY,
+        request_key="k",
+    )
+    plan_taper_and_end(
+        plan=plan,
+        clinician=carol,
+        patient_reason="A reason.",
+        ended_on=TODAY + 7 * DAY,
+        today=TODAY,
+        request_key="k",
+    )
     plan.refresh_from_db()
     assert plan.ended_on == TODAY + 14 * DAY
     assert kinds(plan.patient) == [AuditEvent.Kind.PLAN_CHANGED]
@@ -711,6 +878,7 @@ def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol)
     pause, findings = ldn_pause_record(
         patient=plan.patient,
         clinician=carol,
+        patient_reason="A reason.",
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="surgery",
@@ -725,8 +893,14 @@ def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol)
     )
     event = last_event(plan.patient)
     assert event.kind == AuditEvent.Kind.LDN_PAUSED
-    assert event.summary == "LDN paused 2026-03-05 to 2026-03-07: surgery"
-    assert event.details == {"pause": pause.pk, "late_reason": "", "resumes_on": "2026-03-08", "findings": []}
+    assert event.summary == "LDN paused 2026-03-05 to 2026-03-07: surgery. Reason for the patient: A reason."
+    assert event.details == {
+        "pause": pause.pk,
+        "late_reason": "",
+        "resumes_on": "2026-03-08",
+        "findings": [],
+        "patient_reason": "A reason.",
+    }
     plan.patient.refresh_from_db()
     assert plan.patient.plan_changed_at == NOW
 
@@ -736,6 +910,7 @@ def test_a_pause_is_never_refused_but_an_opioid_at_the_resumption_is_returned_an
     _, findings = ldn_pause_record(
         patient=plan.patient,
         clinician=carol,
+        patient_reason="A reason.",
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="surgery",
@@ -754,6 +929,7 @@ def test_notes_at_the_resumption_are_left_out(plan, carol):
     _, findings = ldn_pause_record(
         patient=plan.patient,
         clinician=carol,
+        patient_reason="A reason.",
         start_date=TODAY + 3 * DAY,
         end_date=TODAY + 5 * DAY,
         reason="trip",
@@ -767,6 +943,7 @@ def test_a_pause_that_ends_before_it_starts_saves_nothing(plan, carol):
         ldn_pause_record(
             patient=plan.patient,
             clinician=carol,
+            patient_reason="A reason.",
             start_date=TODAY + 5 * DAY,
             end_date=TODAY + 3 * DAY,
             reason="x",
@@ -783,6 +960,7 @@ def test_ldn_pause_record_is_applied_once_per_request_key(plan, carol):
         "start_date": TODAY + 3 * DAY,
         "end_date": TODAY + 5 * DAY,
         "reason": "surgery",
+        "patient_reason": "Surgery ahead.",
         "today": TODAY,
         "request_key": "k",
     }
@@ -804,20 +982,38 @@ EARLY = dt.date(1, 1, 1)
     "change",
     [
         lambda plan, carol: plan_step_back(
-            plan=plan, clinician=carol, start_date=FAR, shift_days=0, today=TODAY
+            plan=plan, clinician=carol, patient_reason="A reason.", start_date=FAR, shift_days=0, today=TODAY
         ),
-        lambda plan, carol: plan_switch_to_morning(plan=plan, clinician=carol, start_date=FAR, today=TODAY),
-        lambda plan, carol: plan_taper_and_end(plan=plan, clinician=carol, ended_on=FAR, today=TODAY),
-        lambda plan, carol: plan_hold(plan=plan, clinician=carol, days=90 * 20, today=TODAY),
+        lambda plan, carol: plan_switch_to_morning(
+            plan=plan, clinician=carol, patient_reason="A reason.", start_date=FAR, today=TODAY
+        ),
+        lambda plan, carol: plan_taper_and_end(
+            plan=plan, clinician=carol, patient_reason="A reason.", ended_on=FAR, today=TODAY
+        ),
+        lambda plan, carol: plan_hold(
+            plan=plan, clinician=carol, patient_reason="A reason.", days=90 * 20, today=TODAY
+        ),
         lambda plan, carol: plan_step_back(
-            plan=plan, clinician=carol, start_date=TODAY + DAY, shift_days=91, today=TODAY
-        ),
-        lambda plan, carol: ldn_pause_record(
-            patient=plan.patient, clinician=carol, start_date=TODAY, end_date=FAR, reason="x", today=TODAY
+            plan=plan,
+            clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY + DAY,
+            shift_days=91,
+            today=TODAY,
         ),
         lambda plan, carol: ldn_pause_record(
             patient=plan.patient,
             clinician=carol,
+            patient_reason="A reason.",
+            start_date=TODAY,
+            end_date=FAR,
+            reason="x",
+            today=TODAY,
+        ),
+        lambda plan, carol: ldn_pause_record(
+            patient=plan.patient,
+            clinician=carol,
+            patient_reason="A reason.",
             start_date=EARLY,
             end_date=TODAY,
             reason="x",
@@ -867,7 +1063,12 @@ def test_a_plan_has_at_most_60_steps(screened, carol):
 
 def test_a_pause_begun_before_today_needs_a_reason_for_recording_it_late(plan, carol):
     arguments = {"patient": plan.patient, "clinician": carol, "start_date": TODAY - 3 * DAY}
-    arguments |= {"end_date": TODAY + DAY, "reason": "surgery", "today": TODAY}
+    arguments |= {
+        "end_date": TODAY + DAY,
+        "reason": "surgery",
+        "today": TODAY,
+        "patient_reason": "Surgery ahead.",
+    }
     with pytest.raises(ValidationError) as refusal:
         ldn_pause_record(**arguments)
     assert refusal.value.message_dict == {
@@ -881,7 +1082,7 @@ def test_a_pause_begun_before_today_needs_a_reason_for_recording_it_late(plan, c
     event = last_event(plan.patient)
     assert event.summary == (
         "LDN paused 2026-02-27 to 2026-03-03: surgery. Recorded afterwards, on 2026-03-02: "
-        "The patient phoned after the operation"
+        "The patient phoned after the operation. Reason for the patient: Surgery ahead."
     )
     assert event.details["late_reason"] == "The patient phoned after the operation"
 
@@ -894,13 +1095,13 @@ def test_record_correct_removes_a_step_outside_the_window_and_audits_it(plan, ca
         stray = DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
     summary = record_correct(patient=plan.patient, clinician=carol, row="step", row_id=stray.pk, today=TODAY)
     assert summary.startswith("Record corrected: The step of 1.5 mg dated 9999-12-31 is outside ")
-    assert summary.endswith("; step removed.")
+    assert summary.endswith(f"; step removed. Reason for the patient: {CORRECTION_REASON}")
     assert not DoseStep.objects.filter(pk=stray.pk).exists()
     event = last_event(plan.patient)
     assert (event.kind, event.summary, event.details) == (
         AuditEvent.Kind.RECORD_CORRECTED,
         summary,
-        {"row": "step", "row_id": stray.pk},
+        {"row": "step", "row_id": stray.pk, "patient_reason": CORRECTION_REASON},
     )
     plan.patient.refresh_from_db()
     assert plan.patient.plan_changed_at == NOW
@@ -953,7 +1154,7 @@ def test_a_change_waits_until_the_plan_is_corrected(plan, carol):
     with unchecked_rows():
         DoseStep.objects.create(plan=plan, start_date=dt.date(1, 1, 1), dose_mg=Decimal("1"))
     with pytest.raises(ValidationError, match="needs attention first: its step dated 0001-01-01"):
-        plan_hold(plan=plan, clinician=carol, days=7, today=TODAY)
+        plan_hold(plan=plan, clinician=carol, patient_reason="A reason.", days=7, today=TODAY)
 
 
 # --- plan_acknowledge -------------------------------------------------------------------------------
@@ -978,3 +1179,88 @@ def test_nothing_to_acknowledge_writes_nothing(alice, django_assert_num_queries)
     alice.refresh_from_db()
     assert alice.plan_acknowledged_at is None
     assert kinds(alice) == []
+
+
+# --- the reason told to the patient -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda plan, carol, **reason: plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, **reason),
+        lambda plan, carol, **reason: plan_switch_to_morning(
+            plan=plan, clinician=carol, start_date=TODAY + DAY, today=TODAY, **reason
+        ),
+        lambda plan, carol, **reason: ldn_pause_record(
+            patient=plan.patient,
+            clinician=carol,
+            start_date=TODAY + DAY,
+            end_date=TODAY + 3 * DAY,
+            reason="surgery",
+            today=TODAY,
+            **reason,
+        ),
+    ],
+    ids=["hold", "morning", "pause"],
+)
+def test_a_change_of_what_is_prescribed_needs_a_reason_for_the_patient(plan, carol, change):
+    before = plan.steps.count(), list(AuditEvent.objects.values_list("pk", flat=True))
+    with pytest.raises(ValidationError) as refusal:
+        change(plan, carol, patient_reason="   ")
+    assert refusal.value.message_dict == {"patient_reason": [REASON_NEEDED]}
+    assert (plan.steps.count(), list(AuditEvent.objects.values_list("pk", flat=True))) == before
+    assert not PlanChangeNote.objects.exists()
+
+
+def test_a_first_plan_needs_a_reason_too(screened, carol):
+    with pytest.raises(ValidationError) as refusal:
+        create(screened, carol, [(TODAY + DAY, "0.5")], patient_reason="")
+    assert refusal.value.message_dict == {"patient_reason": [REASON_NEEDED]}
+    assert not TitrationPlan.objects.exists()
+
+
+def test_the_reason_is_kept_with_the_change_and_in_the_audit_row(plan, carol):
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, patient_reason=" Let the headaches settle. ")
+    note = PlanChangeNote.objects.get()
+    assert (note.patient, note.written_by, note.at, note.reason, note.acknowledged_at) == (
+        plan.patient,
+        carol,
+        NOW,
+        "Let the headaches settle.",
+        None,
+    )
+    assert note.change == "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
+    event = last_event(plan.patient)
+    assert event.summary.endswith("Reason for the patient: Let the headaches settle.")
+    assert event.details["patient_reason"] == "Let the headaches settle."
+
+
+def test_a_change_that_leaves_the_prescription_as_it_was_needs_no_reason(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    plan_edit_step(
+        step=later, clinician=carol, dose_mg=later.dose_mg, timing=later.timing, note="Same", today=TODAY
+    )
+    note = PlanChangeNote.objects.get()
+    assert note.reason == ""
+    assert "Reason for the patient" not in last_event(plan.patient).summary
+
+
+def test_a_reason_longer_than_its_bound_is_refused_before_anything_is_written(plan, carol):
+    with pytest.raises(ValidationError) as refusal:
+        plan_hold(
+            plan=plan, clinician=carol, days=7, today=TODAY, patient_reason="x" * (REASON_MAX_CHARS + 1)
+        )
+    assert list(refusal.value.message_dict) == ["patient_reason"]
+    assert not PlanChangeNote.objects.exists()
+
+
+def test_acknowledging_stamps_each_reason_seen_and_audits_them(plan, carol):
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, patient_reason="Headaches.")
+    plan_switch_to_morning(
+        plan=plan, clinician=carol, start_date=TODAY + DAY, today=TODAY, patient_reason="Dreams."
+    )
+    plan_acknowledge(patient=plan.patient)
+    assert list(PlanChangeNote.objects.values_list("acknowledged_at", flat=True)) == [NOW, NOW]
+    event = last_event(plan.patient)
+    assert event.summary == "The patient saw the change to their plan. Reasons told: Dreams. / Headaches."
+    assert event.details == {"reasons": ["Dreams.", "Headaches."]}

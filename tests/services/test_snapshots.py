@@ -24,6 +24,7 @@ from journal.selectors.roster import roster_patients, roster_rows
 from journal.services.entries import entry_save
 from journal.services.invitations import patient_invite
 from journal.services.medications import medication_add, medication_stop
+from journal.services.messages import question_answer, question_ask
 from journal.services.plans import ldn_pause_record, plan_create
 from journal.services.review import advice_dismiss, patient_mark_reviewed
 from journal.services.snapshots import (
@@ -101,6 +102,7 @@ def test_each_write_refreshes_the_row_in_its_transaction(frozen, alice, carol):
     plan_create(
         patient=alice,
         clinician=carol,
+        patient_reason="A reason.",
         steps=[(today - 10 * DAY, Decimal("1.5"))],
         timing="bedtime",
         form="capsule",
@@ -116,6 +118,10 @@ def test_each_write_refreshes_the_row_in_its_transaction(frozen, alice, carol):
     medication_stop(medication=medication, actor=carol.user, stopped_on=today)
     patient_mark_reviewed(patient=alice, clinician=carol, open_advice_keys=[])
     assert stored(alice)["new_entries"] == 0
+    question = question_ask(patient=alice, topic="general", text="Is this normal?", today=today)
+    assert stored(alice)["open_questions"] == 1
+    question_answer(question=question, clinician=carol, answer="Yes.")
+    assert stored(alice)["open_questions"] == 0
     assert stored(alice) == recomputed(alice)
 
 
@@ -208,6 +214,8 @@ steps = st.lists(
         st.tuples(st.just("medication"), st.booleans()),
         st.tuples(st.just("stop")),
         st.tuples(st.just("review")),
+        st.tuples(st.just("question"), st.integers(0, 20)),
+        st.tuples(st.just("answer")),
         st.tuples(st.just("wait"), st.integers(1, 40)),
         st.tuples(st.just("worker")),
     ),
@@ -224,6 +232,7 @@ def _apply(step: tuple, patient: Patient, carol) -> None:
             plan_create(
                 patient=patient,
                 clinician=carol,
+                patient_reason="A reason.",
                 steps=[(today + offset * DAY, Decimal(dose))],
                 timing="bedtime",
                 form="capsule",
@@ -235,7 +244,7 @@ def _apply(step: tuple, patient: Patient, carol) -> None:
             start = today + offset * DAY
             ldn_pause_record(
                 patient=patient, clinician=carol, start_date=start, end_date=start + days * DAY,
-                reason="Surgery", today=today,
+                reason="Surgery", patient_reason="Surgery ahead.", today=today,
             )  # fmt: skip
         case ("medication", opioid):
             name = "Tramadol 50 mg" if opioid else "Vitamin D"
@@ -243,6 +252,17 @@ def _apply(step: tuple, patient: Patient, carol) -> None:
         case ("stop",):
             for medication in patient.medications.filter(stopped_on=None):
                 medication_stop(medication=medication, actor=carol.user, stopped_on=today)
+        case ("question", back):
+            question_ask(
+                patient=patient,
+                topic="entry",
+                entry_date=today - back * DAY,
+                text="Is this normal?",
+                today=today,
+            )
+        case ("answer",):
+            for question in patient.questions.filter(answered_at=None)[:1]:
+                question_answer(question=question, clinician=carol, answer="Yes.")
         case ("review",):
             (row,) = roster_rows(Patient.objects.filter(pk=patient.pk))
             keys = [card.key for card in row.assessment.open_cards]
