@@ -173,6 +173,9 @@ MEDICINE_MAX_CHARS = 200  # a medicine's name or dose, a reason, a note
 CONDITIONS_MAX = 20  # conditions of one patient, chosen and typed
 SYMPTOMS_MAX = 12  # tracked symptoms of one patient: each is a panel of the chart
 MEDICINES_MAX = 30  # medicines typed in one form
+SEARCH_MAX_CHARS = 100  # a roster search: a patient's name or code
+FILTER_NAME_MAX_CHARS = 60  # the name of a clinician's saved roster filter
+SAVED_FILTERS_MAX = 20  # saved roster filters of one clinician
 
 
 def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
@@ -254,6 +257,14 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         f"(condition, symptom) or {MEDICINE_MAX_CHARS} characters (medicine).",
         "Each tracked symptom is a panel of the chart and a column of the CSV; longer names do "
         "not fit the database (the app's own rule).",
+    ),
+    Rule(
+        "roster_search",
+        Level.REFUSE,
+        f"A roster search longer than {SEARCH_MAX_CHARS} characters; more than {SAVED_FILTERS_MAX} "
+        f"saved filters of one clinician, or a filter's name longer than {FILTER_NAME_MAX_CHARS}.",
+        "A search matches part of a patient's name or code, both shorter than that; a saved "
+        "filter is a shortcut, and a list past a screenful is no shortcut (the app's own rule).",
     ),
     Rule(
         "record_needs_attention",
