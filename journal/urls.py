@@ -5,6 +5,7 @@ from journal.views import (
     clinic,
     entries,
     exports,
+    guide,
     home,
     invitations,
     operations,
@@ -28,6 +29,15 @@ class TokenConverter:
 
 register_converter(TokenConverter, "token")
 
+
+class TopicConverter(TokenConverter):
+    """A help topic's slug (`journal.guide`): lower-case letters, digits and -, at most 40."""
+
+    regex = "[a-z0-9-]{1,40}"
+
+
+register_converter(TopicConverter, "topic")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", operations.health, name="health"),
@@ -49,6 +59,10 @@ urlpatterns = [
     path("history/<str:day>/", entries.day_detail, name="day_detail"),
     path("medications/", entries.medications, name="medications"),
     path("medications/<int:pk>/stop/", entries.medication_stop, name="medication_stop"),
+    path("welcome/", guide.introduction_start, name="introduction_start"),
+    path("welcome/<int:screen>/", guide.introduction, name="introduction"),
+    path("help/", guide.help_index, name="help_index"),
+    path("help/<topic:slug>/", guide.help_topic, name="help_topic"),
     path("calendar/", entries.calendar, name="calendar"),
     path("calendar/reset/", entries.calendar_reset, name="calendar_reset"),
     path("calendar/<token:token>.ics", entries.calendar_feed, name="calendar_feed"),

@@ -39,6 +39,10 @@ PAGES: dict[str, tuple[str, int]] = {
     "day_detail": ("anna", 7),
     "medications": ("anna", 7),
     "calendar": ("anna", 2),
+    # the session and the login (which brings the patient): the words are the code's own
+    "introduction": ("anna", 2),
+    "help_index": ("anna", 2),
+    "help_topic": ("anna", 2),
     "my_plan": ("anna", 7),
     "my_chart": ("anna", 12),
     "own_csv": ("anna", 2),

@@ -20,7 +20,11 @@ from tests.factories import unchecked_rows
 
 def patient_pages() -> list[str]:
     names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart", "data_dictionary"]
-    return [reverse(name) for name in names]
+    names += ["help_index"]
+    return [reverse(name) for name in names] + [
+        reverse("introduction", args=[1]),
+        "/help/opioids-and-surgery/",
+    ]
 
 
 def clinician_pages(anna: Patient) -> list[str]:

@@ -31,6 +31,7 @@ from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.clinic import CareTeamForm, ClinicianAddForm, ClinicianChangeForm, ClinicTwoFactorForm
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
+from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
@@ -230,6 +231,15 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "calendar": Route("alice", post=False),
+    "introduction_start": Route("alice", post=False),
+    "introduction": Route(
+        "alice",
+        kwargs=lambda world: {"screen": 1},
+        form=lambda world: IntroductionForm(),
+        valid=lambda world: {"action": "next"},
+    ),
+    "help_index": Route("alice", post=False),
+    "help_topic": Route("alice", post=False, kwargs=lambda world: {"slug": "side-effects"}),
     "calendar_reset": Route("alice"),
     "my_chart": Route("alice"),
     "my_plan": Route("alice", post=False),
