@@ -28,7 +28,8 @@ def patient_pages() -> list[str]:
 
 
 def clinician_pages(anna: Patient) -> list[str]:
-    pages = [reverse("roster"), reverse("invite_patient"), reverse("data_dictionary")]
+    pages = [reverse("roster"), reverse("roster") + "?scope=all&q=a", reverse("invite_patient")]
+    pages.append(reverse("data_dictionary"))
     pages += [
         reverse(name, args=[anna.pk])
         for name in (
