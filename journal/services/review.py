@@ -1,4 +1,5 @@
-"""The clinician's review: dismissing advice, marking the patient reviewed."""
+"""The clinician's review: dismissing advice, marking the patient reviewed, and the clinician's
+saved roster views."""
 
 from __future__ import annotations
 
