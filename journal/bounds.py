@@ -178,6 +178,9 @@ QUESTION_MAX_CHARS = 500  # a patient's question to the care team
 ANSWER_MAX_CHARS = 1000  # the care team's answer
 OPEN_QUESTIONS_MAX = 3  # questions of one patient waiting for an answer
 EMERGENCY_LINE_MAX_CHARS = 200  # the clinic's "for an emergency, call …" line
+SEARCH_MAX_CHARS = 100  # a roster search: a patient's name or code
+FILTER_NAME_MAX_CHARS = 60  # the name of a clinician's saved roster filter
+SAVED_FILTERS_MAX = 20  # saved roster filters of one clinician
 
 
 def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
@@ -270,6 +273,14 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         f"{EMERGENCY_LINE_MAX_CHARS} characters.",
         "Messages are short notes tied to the patient's care, not a chat: a patient who needs "
         "more is seen, and an emergency goes to the number the clinic gives (the app's own rule).",
+    ),
+    Rule(
+        "roster_search",
+        Level.REFUSE,
+        f"A roster search longer than {SEARCH_MAX_CHARS} characters; more than {SAVED_FILTERS_MAX} "
+        f"saved filters of one clinician, or a filter's name longer than {FILTER_NAME_MAX_CHARS}.",
+        "A search matches part of a patient's name or code, both shorter than that; a saved "
+        "filter is a shortcut, and a list past a screenful is no shortcut (the app's own rule).",
     ),
     Rule(
         "record_needs_attention",

@@ -32,18 +32,21 @@ from journal.bounds import (
     DOSE_MAX_MG,
     EMERGENCY_LINE_MAX_CHARS,
     END_SPAN,
+    FILTER_NAME_MAX_CHARS,
     HISTORY_SPAN,
     MEDICINE_MAX_CHARS,
     NAME_MAX_CHARS,
     QUESTION_MAX_CHARS,
     REASON_MAX_CHARS,
+    SEARCH_MAX_CHARS,
     STRENGTH_MAX_MG,
     TREATMENT_SPAN,
     DateWindow,
 )
 from journal.findings import Finding, Level
+from journal.guide import INTRODUCTION
 from journal.response import ResponseClass
-from journal.schedule import PHASE_STYLES
+from journal.schedule import PHASE_STYLES, PHASES
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
 
 NOTES_MAX_CHARS = 2000
@@ -277,10 +280,21 @@ class Patient(models.Model):
     plan_acknowledged_at = models.DateTimeField(null=True, blank=True)
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    introduction_seen = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(len(INTRODUCTION))],
+        help_text="Screens of the introduction the patient has read (journal.guide.INTRODUCTION).",
+    )
+    introduced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient finished or skipped the introduction."
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(introduction_seen__lte=len(INTRODUCTION)), name="patient_introduction_in_range"
+            ),
             models.UniqueConstraint(
                 "clinic", "code", condition=~Q(code=""), name="patient_code_unique_per_clinic"
             ),
@@ -440,6 +454,40 @@ class WorkerHeartbeat(models.Model):
     worker_id = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
+
+
+class RosterScope(models.TextChoices):
+    MINE = "mine", "My patients"
+    ALL = "all", "All patients"
+
+
+class SavedRosterFilter(models.Model):
+    """A clinician's roster view kept under a name: who, what search, which phase and flags,
+    and the order (the roster's own parameters, `forms.review.RosterFilterForm`)."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=FILTER_NAME_MAX_CHARS)
+    scope = models.CharField(max_length=4, choices=RosterScope, default=RosterScope.MINE)
+    search = models.CharField(max_length=SEARCH_MAX_CHARS, blank=True)
+    phase = models.CharField(max_length=20, blank=True, choices=[(phase, phase) for phase in PHASES])
+    flagged = models.BooleanField(default=False)
+    sort = models.CharField(max_length=20, default="name")
+    descending = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint("clinician", "name", name="saved_filter_name_unique_per_clinician"),
+            models.CheckConstraint(condition=~Q(name=""), name="saved_filter_has_name"),
+            models.CheckConstraint(
+                condition=Q(scope__in=RosterScope.values), name="saved_filter_scope_known"
+            ),
+            models.CheckConstraint(condition=Q(phase__in=["", *PHASES]), name="saved_filter_phase_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RosterSnapshot(models.Model):
@@ -911,6 +959,7 @@ class AuditEvent(AppendOnly):
         RECORD_CORRECTED = "record_corrected", "record corrected"
         QUESTION_ASKED = "question_asked", "question asked"
         QUESTION_ANSWERED = "question_answered", "question answered"
+        INTRODUCTION_ENDED = "introduction_ended", "introduction finished or skipped"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -952,6 +1001,7 @@ class AccessEvent(AppendOnly):
         SUMMARY = "summary", "printable summary"
         PATIENT_CSV = "patient_csv", "patient CSV"
         CLINIC_CSV = "clinic_csv", "clinic CSV"
+        ROSTER_SEARCH = "roster_search", "roster search result"
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")

@@ -5,6 +5,7 @@ from journal.views import (
     clinic,
     entries,
     exports,
+    guide,
     home,
     invitations,
     messages,
@@ -29,6 +30,15 @@ class TokenConverter:
 
 register_converter(TokenConverter, "token")
 
+
+class TopicConverter(TokenConverter):
+    """A help topic's slug (`journal.guide`): lower-case letters, digits and -, at most 40."""
+
+    regex = "[a-z0-9-]{1,40}"
+
+
+register_converter(TopicConverter, "topic")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", operations.health, name="health"),
@@ -50,10 +60,16 @@ urlpatterns = [
     path("history/<str:day>/", entries.day_detail, name="day_detail"),
     path("medications/", entries.medications, name="medications"),
     path("medications/<int:pk>/stop/", entries.medication_stop, name="medication_stop"),
+    path("welcome/", guide.introduction_start, name="introduction_start"),
+    path("welcome/<int:screen>/", guide.introduction, name="introduction"),
+    path("help/", guide.help_index, name="help_index"),
+    path("help/<topic:slug>/", guide.help_topic, name="help_topic"),
     path("calendar/", entries.calendar, name="calendar"),
     path("calendar/reset/", entries.calendar_reset, name="calendar_reset"),
     path("calendar/<token:token>.ics", entries.calendar_feed, name="calendar_feed"),
     path("clinic/patients/", review.roster, name="roster"),
+    path("clinic/patients/views/", review.roster_filter_save, name="roster_filter_save"),
+    path("clinic/patients/views/<int:pk>/delete/", review.roster_filter_delete, name="roster_filter_delete"),
     path("clinic/patients/<int:pk>/", review.patient_detail, name="patient_detail"),
     path("clinic/patients/<int:pk>/entries/<str:day>/changes/", review.entry_changes, name="entry_changes"),
     path("clinic/patients/<int:pk>/advice/dismiss/", review.advice_dismiss, name="advice_dismiss"),

@@ -112,6 +112,15 @@ def alice(clinic, carol):
 
 
 @pytest.fixture
+def newcomer(alice):
+    """Alice signing in for the first time: the introduction not read yet (every other patient
+    with a login has read it, tests/factories.py)."""
+    alice.introduced_at = None
+    alice.save(update_fields=["introduced_at"])
+    return alice
+
+
+@pytest.fixture
 def bob(clinic):
     return make_patient(clinic, "bob")
 

@@ -21,6 +21,9 @@ URLS = [
     ("day_detail", {"day": "2020-01-01"}, PATIENTS),
     ("medications", {}, PATIENTS),
     ("calendar", {}, PATIENTS),
+    ("introduction", {"screen": 1}, PATIENTS),
+    ("help_index", {}, PATIENTS | CLINICIANS),
+    ("help_topic", {"slug": "side-effects"}, PATIENTS | CLINICIANS),
     # medication_stop and calendar_reset (POST only) and calendar_feed (a token, no login):
     # tests/test_patient_pages.py
     ("roster", {}, CLINICIANS),
@@ -83,6 +86,9 @@ POST_URLS = [
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
 # calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
 # health is open to everyone, login or not, and shows no patient data: tests/test_health.py.
+# introduction_start (a redirect to where the patient left the introduction):
+# tests/test_guide_views.py; a clinician's saved roster views (POST only, each clinician's own,
+# another's answers 404): tests/test_roster.py.
 TESTED_WITH_THEIR_VIEWS = {
     "home",
     "health",
@@ -110,6 +116,9 @@ TESTED_WITH_THEIR_VIEWS = {
     "question_answer",
     "clinic_emergency_line",
     "clinician_two_factor_reset",
+    "introduction_start",
+    "roster_filter_save",
+    "roster_filter_delete",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
@@ -198,8 +207,15 @@ def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, char
     assert "Dave" not in content
 
 
-@pytest.mark.parametrize(("role", "target"), [("alice", "/today/"), ("carol", "/clinic/patients/")])
-def test_home_sends_each_role_to_its_start_page(client, request, alice, carol, role, target):
+@pytest.mark.parametrize(
+    ("role", "introduced", "target"),
+    [("alice", True, "/today/"), ("alice", False, "/welcome/"), ("carol", False, "/clinic/patients/")],
+)
+def test_home_sends_each_role_to_its_start_page(client, request, alice, carol, role, introduced, target):
+    """A patient who has not finished or skipped the introduction starts there."""
+    if not introduced:
+        alice.introduced_at = None
+        alice.save(update_fields=["introduced_at"])
     client.force_login(request.getfixturevalue(role).user)
     assert client.get("/").url == target
 

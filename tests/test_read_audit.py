@@ -136,3 +136,18 @@ def test_a_clinic_export_is_on_each_patients_timeline(client, alice, bob, carol,
     for patient in (alice, bob):
         page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
         assert "Viewed by Ada Clinician — once today: clinic CSV" in page
+
+
+def test_a_roster_search_records_the_patients_it_showed_in_one_insert(client, clinic, alice, bob, carol):
+    """A search reaches every patient of the clinic, not only the clinician's own: each patient
+    on the page it answered is read. The roster without a search reads nobody's record."""
+    client.force_login(carol.user)
+    assert client.get(reverse("roster"), {"scope": "all"}).status_code == 200
+    assert reads() == []
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("roster"), {"q": "o", "scope": "all"}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 200
+    assert reads() == [("carol", "Bob", AccessEvent.What.ROSTER_SEARCH, "203.0.113.9")]
+    assert len(inserts_of_reads(queries)) == 1
+    client.get(reverse("roster"), {"q": "nobody"})
+    assert len(reads()) == 1  # a search that found nobody showed nobody

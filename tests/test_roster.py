@@ -96,3 +96,86 @@ def test_the_roster_is_paged_and_the_sort_starts_again_at_page_one(client, clini
     assert "Patient 004<" in second and "Patient 005<" not in second  # Z to A: the last five
     assert 'id="sort-name" href="?sort=name&amp;dir=asc"' in second  # a new order starts at page 1
     assert client.get(reverse("roster") + "?page=nonsense").status_code == 200
+
+
+def test_every_clinician_switches_between_my_patients_and_all_patients(client, carol, alice, bob, dave):
+    client.force_login(carol.user)
+    mine = client.get(reverse("roster")).content.decode()
+    assert "<h1>My patients</h1>" in mine
+    assert '<a class="button small" href="?scope=mine&amp;sort=name&amp;dir=asc" aria-current="page">' in mine
+    assert ">Alice<" in mine and ">Bob<" not in mine
+    everyone = client.get(reverse("roster") + "?scope=all").content.decode()
+    assert "<h1>All patients of Clinic A</h1>" in everyone
+    assert ">Alice<" in everyone and ">Bob<" in everyone
+    assert ">Dave<" not in everyone  # another clinic's patient, never
+    assert "2 patients of the clinic, sorted by Patient, ascending." in everyone
+
+
+def test_a_search_finds_part_of_a_name_or_code_across_the_clinic(client, clinic, carol, alice, bob, dave):
+    make_patient(clinic, None, name="Robin Hale", code="RLC-042")
+    client.force_login(carol.user)
+    url = reverse("roster")
+    found = client.get(url, {"q": "rlc-04", "scope": "all"}).content.decode()
+    assert ">Robin Hale<" in found and ">Bob<" not in found
+    assert "1 patient of the clinic matching “rlc-04”, sorted by Patient, ascending." in found
+    assert 'value="rlc-04"' in found  # the search stays in its field
+    assert ">Dave<" not in client.get(url, {"q": "dave", "scope": "all"}).content.decode()
+    # Among my patients nobody matches: one click searches the whole clinic instead.
+    mine = client.get(url, {"q": "bob"}).content.decode()
+    assert ">Bob<" not in mine
+    assert (
+        '<a href="?scope=all&amp;q=bob&amp;sort=name&amp;dir=asc">Search all patients of the clinic</a>'
+        in mine
+    )
+
+
+def test_a_search_too_long_to_run_says_so_and_lists_everyone(client, carol, alice):
+    client.force_login(carol.user)
+    content = client.get(reverse("roster"), {"q": "x" * 101}).content.decode()
+    assert "Search for at most 100 characters: part of a name or code." in content
+    assert 'aria-invalid="true"' in content
+    assert ">Alice<" in content
+
+
+def test_a_clinician_saves_a_view_opens_it_and_deletes_it(client, carol, alice, bob):
+    client.force_login(carol.user)
+    view = {"scope": "all", "q": "bo", "flagged": "", "sort": "day", "dir": "desc"}
+    answer = client.post(reverse("roster_filter_save"), {**view, "name": "Bob and co"}, follow=True)
+    opened = "?scope=all&q=bo&sort=day&dir=desc"
+    assert answer.redirect_chain[-1][0] == reverse("roster") + opened
+    content = answer.content.decode()
+    assert "Saved the view “Bob and co”." in content
+    assert f'<a href="{opened.replace("&", "&amp;")}">Bob and co</a>' in content
+    assert ">Bob<" in content and ">Alice<" not in content  # the saved view, shown
+    saved = carol.saved_filters.get()
+    content = client.post(reverse("roster_filter_delete", args=[saved.pk]), follow=True).content.decode()
+    assert "Saved view deleted." in content
+    assert not carol.saved_filters.exists()
+
+
+def test_a_view_without_a_name_is_not_saved(client, carol):
+    client.force_login(carol.user)
+    content = client.post(reverse("roster_filter_save"), {"scope": "all", "name": ""}, follow=True).content
+    assert "Give the view a name" in content.decode()
+    assert not carol.saved_filters.exists()
+
+
+@pytest.mark.parametrize("role", ["ada", "charlie", "alice"])
+def test_nobody_else_deletes_a_clinicians_saved_view(client, request, carol, ada, charlie, alice, role):
+    from journal.services.review import roster_filter_save
+
+    saved = roster_filter_save(clinician=carol, name="Mine", scope="mine")
+    client.force_login(request.getfixturevalue(role).user)
+    assert client.post(reverse("roster_filter_delete", args=[saved.pk])).status_code in (403, 404)
+    assert client.post(reverse("roster_filter_save"), {"name": "x", "scope": "all"}).status_code in (302, 403)
+    assert carol.saved_filters.get() == saved
+    assert "Mine" not in client.get(reverse("roster")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["roster_filter_save", "roster_filter_delete"])
+def test_saved_views_change_only_by_post(client, carol, name):
+    client.force_login(carol.user)
+    url = reverse(name, args=[1] if name == "roster_filter_delete" else [])
+    assert client.get(url).status_code == 405
+    client.logout()
+    assert client.post(url).url.startswith(reverse("login"))

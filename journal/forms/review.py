@@ -1,10 +1,15 @@
-"""The review forms: setting an advice card aside with a note."""
+"""The review forms: setting an advice card aside with a note; the roster's search, filters and
+order, and a saved filter."""
 
 from __future__ import annotations
 
 from django import forms
 
 from journal.advice import AdviceCard
+from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS
+from journal.models import RosterScope
+from journal.schedule import PHASES
+from journal.selectors.roster import ROSTER_ORDERS, RosterView
 
 
 class AdviceDismissalForm(forms.Form):
@@ -26,3 +31,48 @@ class AdviceDismissalForm(forms.Form):
                 "changed. The cards below are up to date."
             )
         return card
+
+
+SORT_DIRECTIONS = ("asc", "desc")
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's parameters, read from its address. A value the roster cannot use falls
+    back to the default (an old link keeps working); only a search too long to run is
+    answered with an error."""
+
+    q = forms.CharField(
+        label="Search by name or code",
+        max_length=SEARCH_MAX_CHARS,
+        required=False,
+        error_messages={
+            "max_length": f"Search for at most {SEARCH_MAX_CHARS} characters: part of a name or code."
+        },
+    )
+    scope = forms.ChoiceField(choices=RosterScope.choices, required=False)
+    phase = forms.ChoiceField(choices=[("", "all phases"), *((p, p) for p in PHASES)], required=False)
+    flagged = forms.BooleanField(required=False)
+    sort = forms.ChoiceField(choices=[(key, key) for key in ROSTER_ORDERS], required=False)
+    dir = forms.ChoiceField(choices=[(key, key) for key in SORT_DIRECTIONS], required=False)
+
+    def view(self, *, default_scope: str) -> RosterView:
+        self.is_valid()
+        data = self.cleaned_data
+        return RosterView(
+            scope=data.get("scope") or default_scope,
+            search=data.get("q", ""),
+            phase=data.get("phase", ""),
+            flagged=data.get("flagged", False),
+            sort=data.get("sort") or "name",
+            descending=data.get("dir") == "desc",
+        )
+
+
+class SavedFilterForm(RosterFilterForm):
+    """The roster as it is shown, kept under a name."""
+
+    name = forms.CharField(
+        label="Name this view",
+        max_length=FILTER_NAME_MAX_CHARS,
+        error_messages={"required": "Give the view a name, e.g. “Flagged, titrating”."},
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Max, OrderBy, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils.http import urlencode
 
 from journal.advice import AdherenceCount
 from journal.assessment import (
@@ -19,7 +20,7 @@ from journal.assessment import (
     since_review,
 )
 from journal.findings import Finding
-from journal.models import Patient, Question, RosterSnapshot
+from journal.models import Clinician, Patient, Question, RosterSnapshot, SavedRosterFilter
 from journal.schedule import PHASE_STYLES, Dose
 from journal.selectors.records import advice_open_at_review, patient_records
 
@@ -175,10 +176,14 @@ def roster_patients(
     descending: bool = False,
     phase_is: str = "",
     flagged: bool = False,
+    search: str = "",
 ) -> QuerySet[Patient]:
-    """These patients with their stored roster row, filtered by phase and by having any safety
-    flag, sorted in the database (by name for an unknown sort)."""
+    """These patients with their stored roster row, filtered by part of their name or code
+    (any case), by phase and by having any safety flag, sorted in the database (by name for an
+    unknown sort)."""
     kept = patients.select_related("snapshot")
+    if search:
+        kept = kept.filter(Q(name__icontains=search) | Q(code__icontains=search))
     if phase_is:
         kept = kept.filter(snapshot__phase=phase_is)
     if flagged:
@@ -193,3 +198,36 @@ def roster_lists(patients: QuerySet[Patient]) -> tuple[list[RosterSnapshot], lis
     rows = RosterSnapshot.objects.filter(patient__in=patients).select_related("patient")
     rows = rows.order_by("name_key", "pk")
     return list(rows.filter(has_alerts=True)), list(rows.filter(has_problems=True))
+
+
+@dataclass(frozen=True)
+class RosterView:
+    """What the roster shows: whose patients, the search, the filters and the order. Its
+    `query` is the roster address's query string (a saved filter is one of these, named)."""
+
+    scope: str
+    search: str = ""
+    phase: str = ""
+    flagged: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+    @property
+    def query(self) -> str:
+        params = {
+            "scope": self.scope,
+            "q": self.search,
+            "phase": self.phase,
+            "flagged": "1" if self.flagged else "",
+        }
+        params |= {"sort": self.sort, "dir": "desc" if self.descending else "asc"}
+        return urlencode({key: value for key, value in params.items() if value})
+
+    @classmethod
+    def saved(cls, saved: SavedRosterFilter) -> RosterView:
+        return cls(saved.scope, saved.search, saved.phase, saved.flagged, saved.sort, saved.descending)
+
+
+def saved_roster_filters(clinician: Clinician) -> list[tuple[SavedRosterFilter, RosterView]]:
+    """The clinician's saved roster views, by name, each with the view it shows (1 query)."""
+    return [(saved, RosterView.saved(saved)) for saved in clinician.saved_filters.all()]

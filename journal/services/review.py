@@ -1,19 +1,24 @@
-"""The clinician's review: dismissing advice, marking the patient reviewed."""
+"""The clinician's review: dismissing advice, marking the patient reviewed, and the clinician's
+saved roster views."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from journal.advice import AdviceCard
+from journal.bounds import SAVED_FILTERS_MAX
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
     Clinician,
     Patient,
+    SavedRosterFilter,
 )
+from journal.selectors.roster import ROSTER_ORDERS
 from journal.services.audit import (
     record_audit,
 )
@@ -67,3 +72,39 @@ def patient_mark_reviewed(
         )
         snapshot_refresh(patient, patient.last_reviewed_at)
     return event
+
+
+def roster_filter_save(
+    *,
+    clinician: Clinician,
+    name: str,
+    scope: str,
+    search: str = "",
+    phase: str = "",
+    flagged: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+) -> SavedRosterFilter:
+    """Keep a roster view under `name`: a view saved again under its name replaces the old one;
+    a clinician keeps at most `SAVED_FILTERS_MAX`."""
+    if sort not in ROSTER_ORDERS:
+        raise ValidationError(f"The roster cannot sort by {sort[:40]!r}.")
+    with transaction.atomic():
+        Clinician.objects.select_for_update().only("pk").get(pk=clinician.pk)  # one save at a time
+        saved = clinician.saved_filters.filter(name=name).first()
+        if saved is None and clinician.saved_filters.count() >= SAVED_FILTERS_MAX:
+            raise ValidationError(
+                f"You have {SAVED_FILTERS_MAX} saved views, the most there can be: delete one first."
+            )
+        saved = saved or SavedRosterFilter(clinician=clinician, name=name)
+        saved.scope, saved.search, saved.phase = scope, search, phase
+        saved.flagged, saved.sort, saved.descending = flagged, sort, descending
+        saved.full_clean()
+        saved.save()
+    return saved
+
+
+def roster_filter_delete(*, clinician: Clinician, pk: int) -> bool:
+    """Delete one of the clinician's saved views; False when they have none with that id."""
+    deleted, _ = clinician.saved_filters.filter(pk=pk).delete()
+    return bool(deleted)

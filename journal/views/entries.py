@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal import diary as diary_rules
+from journal import guide
 from journal.access import AuthenticatedRequest, HtmxRequest, own_patient, patient_required
 from journal.bounds import TREATMENT_SPAN
 from journal.diary import Diary, default_entry_date, earliest_editable
@@ -48,6 +49,8 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "patient": patient,
         "day": day,
+        "baseline": guide.BASELINE_WEEK if diary.schedule.phase(day) == "baseline" else None,
+        "baseline_why": guide.BASELINE_WHY,
         "today": diary.schedule.on(day),
         "ends_on": diary.schedule.ends_on(day),
         "safety": safety_of(patient, diary.schedule, day),

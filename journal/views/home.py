@@ -16,7 +16,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if role == "clinician":
         return redirect("roster")
     if role == "patient":
-        return redirect("today")
+        # A new patient reads the introduction (or skips it) before their first Today.
+        return redirect("today" if request.user.patient.introduced_at else "introduction_start")
     if role == "staff":
         return redirect("admin:index")
     return render(request, "journal/no_role.html", status=403)

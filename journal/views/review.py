@@ -4,6 +4,7 @@ reviewed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import cast
 
 from django.contrib import messages
@@ -21,13 +22,14 @@ from journal.access import (
     clinician_of,
     clinician_required,
     note_read,
+    note_reads,
     patient_for,
     visible_patients,
 )
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
-from journal.forms.review import AdviceDismissalForm
-from journal.models import AccessEvent, Medication, Patient, Question
+from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
+from journal.models import AccessEvent, Clinician, Medication, Patient, Question, RosterScope
 from journal.schedule import PHASES
 from journal.selectors.entries import entry_change_log
 from journal.selectors.messages import Thread, plan_notes, question_threads
@@ -35,11 +37,19 @@ from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
 from journal.selectors.review import READ_DAYS
 from journal.selectors.review import patient_page as read_patient_page
-from journal.selectors.roster import PAGE_SIZE, ROSTER_ORDERS, roster_lists, roster_patients
+from journal.selectors.roster import (
+    PAGE_SIZE,
+    RosterView,
+    roster_lists,
+    roster_patients,
+    saved_roster_filters,
+)
 from journal.services.medications import medication_add, medication_stop
 from journal.services.messages import question_answer as answer_question
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
+from journal.services.review import roster_filter_delete as roster_filter_delete_service
+from journal.services.review import roster_filter_save as roster_filter_save_service
 from journal.services.snapshots import page_snapshots, snapshots_refresh_stale
 from journal.views.common import add_errors
 
@@ -47,42 +57,101 @@ from journal.views.common import add_errors
 @clinician_required
 def roster(request: AuthenticatedRequest) -> HttpResponse:
     clinician = clinician_of(request)
+    form = RosterFilterForm(request.GET)
+    view = form.view(default_scope=_default_scope(clinician))
     patients = visible_patients(request.user)
-    whole_clinic = clinician.is_clinic_admin and request.GET.get("scope") != "mine"
-    if not whole_clinic:
+    if view.scope == RosterScope.MINE:
         patients = patients.filter(clinicians=clinician)
-    sort = request.GET.get("sort", "")
-    sort = sort if sort in ROSTER_ORDERS else "name"
-    descending = request.GET.get("dir") == "desc"
-    phase_is = request.GET.get("phase", "")
-    phase_is = phase_is if phase_is in PHASES else ""
-    flagged = request.GET.get("flagged") == "1"
     now = timezone.now()
     # Rows past a patient's midnight are computed again before sorting (the worker usually
     # did it already); the page's own rows in any case, so no row shows an older day.
     snapshots_refresh_stale(patients, now, limit=PAGE_SIZE)
-    listed = roster_patients(patients, sort=sort, descending=descending, phase_is=phase_is, flagged=flagged)
+    listed = roster_patients(
+        patients,
+        sort=view.sort,
+        descending=view.descending,
+        phase_is=view.phase,
+        flagged=view.flagged,
+        search=view.search,
+    )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = page_snapshots(list(page.object_list), now)
+    if view.search:
+        # A search reaches any patient of the clinic: what it showed of whom is on record.
+        found = [row.patient.pk for row in rows]
+        note_reads(request, AccessEvent.What.ROSTER_SEARCH, clinic_id=clinician.clinic_id, patient_ids=found)
     alerts, needing_attention = roster_lists(patients)
     context = {
         "clinician": clinician,
+        "view": view,
+        "search_form": form,
+        "saved_filters": saved_roster_filters(clinician),
+        "save_form": SavedFilterForm(),
+        "scope_links": _scope_links(view),
         "rows": rows,
         "page": page,
         "page_links": _page_links(request, page),
         "alerts": alerts,
         "needing_attention": needing_attention,
-        "order_summary": _order_summary(page, sort, descending, phase_is, flagged),
-        "whole_clinic": whole_clinic,
+        "order_summary": _order_summary(page, view),
         "query": request.GET.urlencode(),
-        "sort_links": _sort_links(request, sort, descending),
+        "sort_links": _sort_links(request, view.sort, view.descending),
         "attention_url": _attention_url(request),
         "phases": PHASES,
-        "phase_is": phase_is,
-        "flagged": flagged,
     }
     template = "journal/review/roster.html#roster-results" if request.htmx else "journal/review/roster.html"
     return render(request, template, context)
+
+
+def _default_scope(clinician: Clinician) -> str:
+    """A clinic admin's roster opens on the whole clinic; a clinician's on their own patients."""
+    return RosterScope.ALL if clinician.is_clinic_admin else RosterScope.MINE
+
+
+def _scope_links(view: RosterView) -> list[dict[str, object]]:
+    """My patients and All patients, the search, filters and order kept."""
+    return [
+        {"label": label, "url": f"?{replace(view, scope=scope).query}", "current": scope == view.scope}
+        for scope, label in RosterScope.choices
+    ]
+
+
+@clinician_required
+@require_POST
+def roster_filter_save(request: AuthenticatedRequest) -> HttpResponse:
+    """Keep the roster as it is shown under a name; back to the roster showing it."""
+    clinician = clinician_of(request)
+    form = SavedFilterForm(request.POST)
+    view = form.view(default_scope=_default_scope(clinician))
+    if "name" not in form.errors and "q" not in form.errors:
+        try:
+            saved = roster_filter_save_service(
+                clinician=clinician,
+                name=form.cleaned_data["name"],
+                scope=view.scope,
+                search=view.search,
+                phase=view.phase,
+                flagged=view.flagged,
+                sort=view.sort,
+                descending=view.descending,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Saved the view “{saved.name}”.")
+    else:
+        refused = [str(error) for key in ("name", "q") for error in form.errors.get(key, ())]
+        messages.error(request, " ".join(refused))
+    return redirect(f"{reverse('roster')}?{view.query}")
+
+
+@clinician_required
+@require_POST
+def roster_filter_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    if not roster_filter_delete_service(clinician=clinician_of(request), pk=pk):
+        raise Http404("No such saved view.")
+    messages.success(request, "Saved view deleted.")
+    return redirect("roster")
 
 
 def _page_links(request: AuthenticatedRequest, page: Page) -> dict[str, str]:
@@ -136,15 +205,20 @@ def _sort_links(request: AuthenticatedRequest, sort: str, descending: bool) -> l
     return links
 
 
-def _order_summary(page: Page, sort: str, descending: bool, phase_is: str, flagged: bool) -> str:
+def _order_summary(page: Page, view: RosterView) -> str:
     """What the list shows, in one sentence: said again (a polite live region) whenever
     sorting, filtering or paging changes it without a page load."""
     count = page.paginator.count
     which = f"{count} patient{'s' if count != 1 else ''}"
-    if phase_is:
-        which += f" in {phase_is}"
-    if flagged:
+    if view.scope == RosterScope.ALL:
+        which += " of the clinic"
+    if view.search:
+        which += f" matching “{view.search}”"
+    if view.phase:
+        which += f" in {view.phase}"
+    if view.flagged:
         which += " with safety flags"
+    sort, descending = view.sort, view.descending
     shown = f" Page {page.number} of {page.paginator.num_pages}." if page.paginator.num_pages > 1 else ""
     if sort == "attention":
         return f"{which}, who needs attention first.{shown}"

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 375, "height": 812}
+SMALL_PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -50,10 +51,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A fresh phone-sized page on the live server; console errors fail the test."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+def _watched_page(browser, live_server, viewport):
+    """A fresh page of that size on the live server; console errors fail the test."""
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -61,18 +61,30 @@ def phone(browser, live_server):
     yield page
     context.close()
     assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    yield from _watched_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """The narrowest phone the pages are made for."""
+    yield from _watched_page(browser, live_server, SMALL_PHONE)
 
 
 @pytest.fixture
 def desktop(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"browser console errors: {errors}"
+    yield from _watched_page(browser, live_server, {"width": 1280, "height": 900})
+
+
+def no_accessibility_violations(page) -> None:
+    """axe-core finds nothing on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def screenshot(page, name: str) -> Path:

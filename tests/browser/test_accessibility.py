@@ -20,12 +20,16 @@ from tests.factories import unchecked_rows
 
 def patient_pages() -> list[str]:
     names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_questions", "my_chart"]
-    names.append("data_dictionary")
-    return [reverse(name) for name in names]
+    names += ["data_dictionary", "help_index"]
+    return [reverse(name) for name in names] + [
+        reverse("introduction", args=[1]),
+        "/help/opioids-and-surgery/",
+    ]
 
 
 def clinician_pages(anna: Patient) -> list[str]:
-    pages = [reverse("roster"), reverse("invite_patient"), reverse("data_dictionary")]
+    pages = [reverse("roster"), reverse("roster") + "?scope=all&q=a", reverse("invite_patient")]
+    pages.append(reverse("data_dictionary"))
     pages += [
         reverse(name, args=[anna.pk])
         for name in (

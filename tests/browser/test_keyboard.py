@@ -79,8 +79,9 @@ def test_a_full_daily_entry_with_the_keyboard(browser, live_server, demo):
     expect(saved).to_be_focused()
     expect(page.get_by_text("With a keyboard: type a score's number")).to_be_visible()  # in the new form too
     print(f"\nFull daily entry: {keys.count} key presses ({opened} to open the form)")
-    # before: 69 (71 after midnight), 11 of them to open the form; the header's Questions link: +2
-    assert keys.count <= 54
+    # before: 69 (71 after midnight), 11 of them to open the form; the header's Questions link: +2;
+    # the header's Help link is one more Tab on Today and one on the entry page
+    assert keys.count <= 56
 
     # A wrong dose: the error summary is focused, and its link takes focus to the field.
     keys.tab_to(name_is("dose_mg"))
@@ -207,8 +208,9 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     # before: 74 (34 on the roster, 11 on the patient page, 29 in the editor); the roster now also
     # has the Rules link and a safety alert (Victor) ahead of the table; every page's header has the
     # Account link (one more Tab on the roster and one in the editor); the reason for the patient
-    # before the save button: one more Tab and its 10 characters ("Start low.")
-    assert keys.count <= 79
+    # before the save button: one more Tab and its 10 characters ("Start low."); the roster's
+    # My patients / All patients links and its search field are three more Tabs before the table
+    assert keys.count <= 82
     assert TitrationPlan.objects.get(patient=nora).steps.count() == 6
 
     # Enter in the pause's reason adds a line; only the button records the pause.

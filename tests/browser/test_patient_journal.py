@@ -10,11 +10,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from journal.models import DailyEntry, Symptom, SymptomScore
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, no_accessibility_violations, screenshot
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
 
 
@@ -61,11 +60,6 @@ def demo_like_patient():
             )
     make_entry(patient, today - dt.timedelta(days=3), dose_taken=False)
     return patient, today
-
-
-def no_accessibility_violations(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_patient_logs_today_by_tapping_then_edits_it(phone):

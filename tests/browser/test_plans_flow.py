@@ -71,6 +71,7 @@ def test_invite_screen_plan_and_accept(desktop, browser, live_server):
     patient_page.get_by_label("Password", exact=True).fill(PASSWORD)
     patient_page.get_by_label("Password again").fill(PASSWORD)
     patient_page.get_by_role("button", name="Set my password").click()
+    patient_page.get_by_role("button", name="Skip the introduction").click()  # read in test_onboarding.py
     expect(patient_page.get_by_test_id("todays-dose")).to_have_text("0.5 mg at bedtime")
     expect(patient_page.get_by_test_id("plan-notice")).to_be_visible()
     screenshot(patient_page, "today-new-patient")

@@ -37,6 +37,7 @@ from journal.forms.clinic import (
 )
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
+from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
@@ -52,10 +53,11 @@ from journal.forms.plans import (
     StepBackForm,
     StepEditForm,
 )
-from journal.forms.review import AdviceDismissalForm
+from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
 from journal.models import Patient, Symptom
 from journal.schedule import DAY
 from journal.services.exports import export_job_request, export_job_run
+from journal.services.review import roster_filter_save
 from journal.urls import urlpatterns as journal_urls
 from tests.fuzz.conftest import PROFILE, World
 from tests.fuzz.harness import TALLY, Rows, failures_of, journal_rows, judge, send, shown
@@ -180,6 +182,15 @@ def plan_valid(world: World) -> Payload:
     }
 
 
+def roster_view(world: World) -> Payload:
+    """A roster search, filter and order as the roster's own links send them."""
+    return {"q": "ali", "scope": "all", "phase": "titrating", "flagged": "1", "sort": "day", "dir": "desc"}
+
+
+def carols_view(world: World) -> dict[str, Any]:
+    return {"pk": roster_filter_save(clinician=world.carol, name="Titrating", scope="mine").pk}
+
+
 def set_password_url(client: Client, url: str) -> str:
     """Django's set-password link moves its token into the session and redirects."""
     return client.get(url).url
@@ -238,6 +249,15 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "calendar": Route("alice", post=False),
+    "introduction_start": Route("alice", post=False),
+    "introduction": Route(
+        "alice",
+        kwargs=lambda world: {"screen": 1},
+        form=lambda world: IntroductionForm(),
+        valid=lambda world: {"action": "next"},
+    ),
+    "help_index": Route("alice", post=False),
+    "help_topic": Route("alice", post=False, kwargs=lambda world: {"slug": "side-effects"}),
     "calendar_reset": Route("alice"),
     "my_chart": Route("alice"),
     "my_plan": Route("alice", post=False),
@@ -254,6 +274,12 @@ ROUTES: dict[str, Route] = {
     # the clinician
     "rulebook": Route("carol", post=False),
     "roster": Route("carol"),
+    "roster_filter_save": Route(
+        "carol",
+        form=lambda world: SavedFilterForm(),
+        valid=lambda world: {**roster_view(world), "name": "Titrating, flagged"},
+    ),
+    "roster_filter_delete": Route("carol", kwargs=carols_view),
     "patient_detail": Route("carol", kwargs=alice_pk),
     "entry_changes": Route(
         "carol", post=False, kwargs=lambda world: {**alice_pk(world), "day": day(world, -1)}
@@ -572,6 +598,31 @@ def test_no_url_parameter_answers_500(name, world, endpoint):
     for key, converter in parameters(name).items():
         for value in path_values(converter):
             endpoint.open(method, address_with(name, valid, key, value))
+    if TALLY.failures[endpoint.url_key]:
+        pytest.fail(failures_of(endpoint.url_key), pytrace=False)
+
+
+# Pages that read a form from their address (GET): the form's fields give the hostile values.
+GET_FORMS: dict[str, tuple[Callable[[World], forms.BaseForm], Callable[[World], Payload]]] = {
+    "roster": (lambda world: RosterFilterForm(), roster_view),
+}
+
+
+@pytest.mark.parametrize("name", GET_FORMS)
+def test_no_address_parameter_answers_500_or_leaves_an_invalid_row(name, world, endpoint):
+    """Each parameter at each edge of its kind, then Hypothesis's mixtures, as a GET with and
+    without htmx (a search writes the reads of what it found)."""
+    form, valid = GET_FORMS[name]
+    fields = form(world).fields
+    for payload in edge_payloads(fields, valid(world), world.today):
+        endpoint.send(endpoint.new_client(), "GET", endpoint.url, payload, key=endpoint.url_key)
+
+    @PROFILE
+    @given(payload=payloads(fields, valid(world), world.today), htmx=st.booleans())
+    def between(payload, htmx):
+        endpoint.send(endpoint.new_client(), "GET", endpoint.url, payload, key=endpoint.url_key, htmx=htmx)
+
+    between()
     if TALLY.failures[endpoint.url_key]:
         pytest.fail(failures_of(endpoint.url_key), pytrace=False)
 

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from journal.models import LdnPause, Medication, Patient, Screening
 from journal.schedule import DAY
-from journal.selectors.roster import ROSTER_ORDERS, roster_lists, roster_patients, roster_rows
+from journal.selectors.roster import (
+    ROSTER_ORDERS,
+    RosterView,
+    roster_lists,
+    roster_patients,
+    roster_rows,
+    saved_roster_filters,
+)
+from journal.services.review import roster_filter_save
 from journal.services.snapshots import snapshots_refresh
 from tests.factories import make_entry, make_patient, make_plan
 
@@ -170,6 +178,27 @@ def test_roster_patients_filters_by_phase_and_flags(three):
     assert names(roster_patients(three, phase_is="titrating")) == ["Zed"]
     assert names(roster_patients(three, flagged=True)) == ["Alice"]
     assert names(roster_patients(three, phase_is="baseline", flagged=True)) == []
+
+
+def test_roster_patients_finds_part_of_a_name_or_code_in_any_case(three):
+    Patient.objects.filter(name="Zed").update(code="RLC-042")
+    assert names(roster_patients(three, search="al")) == ["Alice"]
+    assert names(roster_patients(three, search="A")) == ["Alice", "Amy"]
+    assert names(roster_patients(three, search="rlc-04")) == ["Zed"]
+    assert names(roster_patients(three, search="%")) == []  # a wildcard is a character
+    assert names(roster_patients(three, search="a", phase_is="baseline")) == ["Amy"]
+
+
+def test_saved_roster_filters_lists_the_clinicians_own_views_by_name(carol, ada):
+    roster_filter_save(clinician=carol, name="Titrating", scope="all", phase="titrating", sort="day")
+    roster_filter_save(clinician=carol, name="Flagged", scope="mine", flagged=True, descending=True)
+    roster_filter_save(clinician=ada, name="Ada's", scope="all")
+    saved = saved_roster_filters(carol)
+    assert [(row.name, view.query) for row, view in saved] == [
+        ("Flagged", "scope=mine&flagged=1&sort=name&dir=desc"),
+        ("Titrating", "scope=all&phase=titrating&sort=day&dir=asc"),
+    ]
+    assert saved[1][1] == RosterView("all", phase="titrating", sort="day")
 
 
 def test_every_roster_sort_orders_every_row(three):

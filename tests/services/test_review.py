@@ -1,5 +1,5 @@
-"""journal.services.review: setting an advice card aside with a note, and marking a patient
-reviewed with the advice open at that moment."""
+"""journal.services.review: setting an advice card aside with a note, marking a patient
+reviewed with the advice open at that moment, and a clinician's saved roster views."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from journal.advice import AdviceCard
-from journal.models import AdviceDismissal, AuditEvent
-from journal.services.review import advice_dismiss, patient_mark_reviewed
+from journal.bounds import SAVED_FILTERS_MAX
+from journal.models import AdviceDismissal, AuditEvent, SavedRosterFilter
+from journal.services.review import (
+    advice_dismiss,
+    patient_mark_reviewed,
+    roster_filter_delete,
+    roster_filter_save,
+)
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 CARD = AdviceCard(
@@ -80,3 +86,45 @@ def test_patient_mark_reviewed_keeps_the_open_advice(alice, carol):
 def test_the_review_counts_the_open_cards(alice, carol, keys, words):
     event = patient_mark_reviewed(patient=alice, clinician=carol, open_advice_keys=keys)
     assert event.summary == f"Reviewed by Carol Clinician; {words}."
+
+
+def test_a_view_saved_again_under_its_name_replaces_the_old_one(carol):
+    first = roster_filter_save(clinician=carol, name="Flagged", scope="mine", flagged=True)
+    again = roster_filter_save(clinician=carol, name="Flagged", scope="all", search="ann", sort="attention")
+    assert again.pk == first.pk
+    again.refresh_from_db()
+    assert (again.scope, again.search, again.flagged, again.sort) == ("all", "ann", False, "attention")
+
+
+def test_a_clinician_keeps_a_bounded_number_of_views(carol, ada):
+    for n in range(SAVED_FILTERS_MAX):
+        roster_filter_save(clinician=carol, name=f"View {n}", scope="mine")
+    with pytest.raises(ValidationError, match="delete one first"):
+        roster_filter_save(clinician=carol, name="One more", scope="mine")
+    roster_filter_save(clinician=carol, name="View 3", scope="all")  # replacing one still works
+    roster_filter_save(clinician=ada, name="Ada's own", scope="all")  # the bound is each clinician's
+    assert carol.saved_filters.count() == SAVED_FILTERS_MAX
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "", "scope": "mine"}, "name"),
+        ({"name": "x" * 61, "scope": "mine"}, "name"),
+        ({"name": "x", "scope": "everyone"}, "scope"),
+        ({"name": "x", "scope": "mine", "phase": "nonsense"}, "phase"),
+        ({"name": "x", "scope": "mine", "search": "x" * 101}, "search"),
+        ({"name": "x", "scope": "mine", "sort": "nonsense"}, "cannot sort"),
+    ],
+)
+def test_a_view_out_of_bounds_is_refused(carol, fields, message):
+    with pytest.raises(ValidationError, match=message):
+        roster_filter_save(clinician=carol, **fields)
+    assert not SavedRosterFilter.objects.exists()
+
+
+def test_a_clinician_deletes_only_their_own_views(carol, ada):
+    carols = roster_filter_save(clinician=carol, name="Mine", scope="mine")
+    assert roster_filter_delete(clinician=ada, pk=carols.pk) is False
+    assert roster_filter_delete(clinician=carol, pk=carols.pk) is True
+    assert not SavedRosterFilter.objects.exists()

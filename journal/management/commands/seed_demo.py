@@ -326,6 +326,8 @@ class DemoBuilder:
             code=f"RLC-{100 + STORIES.index(story)}",
             time_zone=story.time_zone,
             date_of_birth=dt.date(1960 + self.rng.randrange(35), self.rng.randrange(1, 13), 14),
+            # the introduction, read when they joined
+            introduced_at=self.at(self.today - dt.timedelta(days=story.day_on_ldn + 10), 9),
         )
         patient.conditions.add(self.conditions[story.condition])
         patient.tracked_symptoms.add(*(self.symptoms[name] for name in story.symptoms))

@@ -1,0 +1,13 @@
+"""The introduction's one form: on to the next screen, or skip the rest."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class IntroductionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("next", "Next"), ("skip", "Skip the introduction")], required=False)
+
+    @property
+    def skips(self) -> bool:
+        return self.is_valid() and self.cleaned_data["action"] == "skip"
