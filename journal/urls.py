@@ -9,6 +9,7 @@ from journal.views import (
     invitations,
     operations,
     plans,
+    reminders,
     review,
 )
 
@@ -52,6 +53,11 @@ urlpatterns = [
     path("calendar/", entries.calendar, name="calendar"),
     path("calendar/reset/", entries.calendar_reset, name="calendar_reset"),
     path("calendar/<token:token>.ics", entries.calendar_feed, name="calendar_feed"),
+    path("reminders/", reminders.reminders, name="reminders"),
+    path("reminders/devices/add/", reminders.push_subscription_add, name="push_subscription_add"),
+    path("reminders/devices/remove/", reminders.push_subscription_remove, name="push_subscription_remove"),
+    path("reminders/devices/expired/", reminders.push_expired_dismiss, name="push_expired_dismiss"),
+    path("service-worker.js", reminders.service_worker, name="service_worker"),
     path("clinic/patients/", review.roster, name="roster"),
     path("clinic/patients/<int:pk>/", review.patient_detail, name="patient_detail"),
     path("clinic/patients/<int:pk>/entries/<str:day>/changes/", review.entry_changes, name="entry_changes"),

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
-    "findings", "lockout", "measuring", "medicines", "response", "rulebook", "safety", "schedule", "sources",
+    "findings", "lockout", "measuring", "medicines", "reminders", "response", "rulebook", "safety", "schedule", "sources",
     "titration", "vocabulary",
 ]  # fmt: skip
 

@@ -33,12 +33,16 @@ from tests.test_access import URLS
 # (url name, who opens it, queries). The patient pages are Anna's own; the clinician pages
 # are Dr Rivera's view of Anna (or the clinic); the clinic pages are the admin's.
 PAGES: dict[str, tuple[str, int]] = {
-    "today": ("anna", 9),
+    # today: + the count of devices whose push subscription expired (the patient is told)
+    "today": ("anna", 10),
     "entry": ("anna", 8),
     "history": ("anna", 7),
     "day_detail": ("anna", 7),
     "medications": ("anna", 7),
     "calendar": ("anna", 2),
+    # reminders: the session, the login, the stored choices, the devices, the last reminders
+    # with their e-mails (1); their pushes (1 more) once a reminder was sent (none in the demo)
+    "reminders": ("anna", 5),
     "my_plan": ("anna", 7),
     "my_chart": ("anna", 12),
     "own_csv": ("anna", 2),

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Sequence
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from journal.models import MAIL_MAX_ATTEMPTS, MAIL_UNSENT, Invitation, MailStatus, OutgoingMail, Patient
@@ -34,6 +36,50 @@ def mail_queue(*, to: str, subject: str, body: str, invitation: Invitation | Non
         mail.save()
         _enqueue_attempt(mail)
     return mail
+
+
+def mails_store(messages: Sequence[tuple[str, str, str]]) -> list[OutgoingMail]:
+    """Store many emails, each (to, subject, body), in one INSERT, without their tasks: the
+    caller enqueues one `send_queued_mails` for them all (see `reminders_send_due`). Call it
+    inside the transaction of the change they report."""
+    mails = [OutgoingMail(to=to, subject=subject, body=body) for to, subject, body in messages]
+    for mail in mails:
+        mail.clean_fields()  # the constraints hold by construction; checking them is a query each
+    return OutgoingMail.objects.bulk_create(mails)
+
+
+def mails_attempt(*, mail_ids: Iterable[int]) -> dict[int, MailStatus]:
+    """One try at each of these emails, over one connection to the mail server; the sent ones
+    are marked in one UPDATE, and each failed one waits for its retry as `mail_attempt`'s do.
+    Returns the new status of each email that was waiting."""
+    mails = list(OutgoingMail.objects.filter(pk__in=list(mail_ids), status__in=MAIL_UNSENT))
+    if not mails:
+        return {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # no mail server: every mail waits for its retry
+        return {mail.pk: _failed(mail, error) for mail in mails}
+    statuses: dict[int, MailStatus] = {}
+    try:
+        for mail in mails:
+            try:
+                EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to], connection=connection).send()
+            except Exception as error:
+                statuses[mail.pk] = _failed(mail, error)
+            else:
+                statuses[mail.pk] = MailStatus.SENT
+    finally:
+        connection.close()
+    sent = [pk for pk, status in statuses.items() if status == MailStatus.SENT]
+    OutgoingMail.objects.filter(pk__in=sent, status__in=MAIL_UNSENT).update(
+        status=MailStatus.SENT,
+        attempts=F("attempts") + 1,
+        sent_at=timezone.now(),
+        body="",
+        next_attempt_at=None,
+    )
+    return statuses
 
 
 def mail_attempt(*, mail_id: int) -> MailStatus | None:

@@ -27,6 +27,7 @@ from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
 from journal.selectors.entries import patient_diary
 from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.selectors.reminders import expired_push_devices
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
@@ -52,6 +53,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "entry_day": entry_day,
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),
+        "expired_push_devices": expired_push_devices(patient),
     }
     return render(request, "journal/entries/today.html", context)
 

@@ -45,8 +45,9 @@ from journal.forms.plans import (
     StepBackForm,
     StepEditForm,
 )
+from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
 from journal.forms.review import AdviceDismissalForm
-from journal.models import Patient, Symptom
+from journal.models import Patient, ReminderSettings, Symptom
 from journal.schedule import DAY
 from journal.services.exports import export_job_request, export_job_run
 from journal.urls import urlpatterns as journal_urls
@@ -172,6 +173,24 @@ def plan_valid(world: World) -> Payload:
     }
 
 
+def reminders_valid(world: World) -> Payload:
+    return {
+        "dose_on": "on",
+        "bedtime_at": "22:00",
+        "morning_at": "08:00",
+        "nudge_on": "on",
+        "nudge_at": "20:30",
+        "refill_on": "on",
+        "supply_doses": "30",
+        "supply_counted_on": day(world, -3),
+        "refill_days": "7",
+        "notice_at": "18:00",
+        "quiet_from": "23:00",
+        "quiet_until": "07:00",
+        "by_push": "on",
+    }
+
+
 def set_password_url(client: Client, url: str) -> str:
     """Django's set-password link moves its token into the session and redirects."""
     return client.get(url).url
@@ -230,6 +249,27 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "calendar": Route("alice", post=False),
+    "reminders": Route(
+        "alice",
+        form=lambda world: ReminderSettingsForm(instance=ReminderSettings(patient=world.alice)),
+        valid=reminders_valid,
+    ),
+    "push_subscription_add": Route(
+        "alice",
+        form=lambda world: PushSubscriptionForm(),
+        valid=lambda world: {
+            "endpoint": "https://push.example.org/send/abc",
+            "p256dh": "BKey",
+            "auth": "secret",
+        },
+    ),
+    "push_subscription_remove": Route(
+        "alice",
+        form=lambda world: PushEndpointForm(),
+        valid=lambda world: {"endpoint": "https://push.example.org/a"},
+    ),
+    "push_expired_dismiss": Route("alice"),
+    "service_worker": Route("anonymous", post=False),
     "calendar_reset": Route("alice"),
     "my_chart": Route("alice"),
     "my_plan": Route("alice", post=False),
