@@ -274,6 +274,8 @@ def _pushes_attempt(pushes: list[ReminderPush]) -> dict[int, PushStatus]:
             answer = getattr(error.response, "status_code", None)
             if answer in EXPIRED_ANSWERS:
                 statuses[push.pk] = PushStatus.EXPIRED
+            elif answer is None:  # refused before any push service answered (no VAPID key)
+                statuses[push.pk] = _push_failed(push, f"not sent: {error.message}")
             else:
                 statuses[push.pk] = _push_failed(push, f"push service answered {answer}")
         except Exception as error:  # the push service unreachable, a timeout: tried again
