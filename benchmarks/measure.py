@@ -20,7 +20,7 @@ from drills.servers import AppServer, free_ports
 def measure(
     environment: dict[str, str], scale: Scale, load: Load, *, workers: int, say: Callable[[str], None]
 ) -> tuple[list[Line], str]:
-    """The lines of P1–P4 in order, and a title naming the database and the scale."""
+    """The lines of P1–P5 in order, and a title naming the database and the scale."""
     say("migrate, collectstatic")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--no-input", verbosity=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from journal.bounds import PUSH_ENDPOINT_MAX_CHARS, PUSH_KEY_MAX_CHARS, SUPPLY_MAX_DOSES
+from journal.bounds import PUSH_ENDPOINT_MAX_CHARS, PUSH_KEY_MAX_CHARS, REFILL_DAYS_MAX, SUPPLY_MAX_DOSES
 from journal.models import ReminderSettings
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -60,10 +60,6 @@ class ReminderSettingsForm(forms.ModelForm):
             "quiet_until": (
                 "Nothing is sent in the quiet hours. They may run past midnight, e.g. 22:30 to 07:00."
             ),
-            "by_push": (
-                "Turn it on for each device below. Notifications say only that it is time: no dose, "
-                "no medicine name."
-            ),
         }
         widgets = {
             "bedtime_at": TIME,
@@ -77,7 +73,17 @@ class ReminderSettingsForm(forms.ModelForm):
         }
         error_messages = dict.fromkeys(
             ("bedtime_at", "morning_at", "nudge_at", "notice_at", "quiet_from", "quiet_until"), TIME_INVALID
-        ) | {"supply_counted_on": {"invalid": "Enter a date like 2026-03-01."}}
+        ) | {
+            "supply_counted_on": {"invalid": "Enter a date like 2026-03-01."},
+            "supply_doses": {
+                "max_value": f"At most {SUPPLY_MAX_DOSES} doses: more than a year of doses is a typing slip.",
+                "min_value": "Enter 0 or more doses.",
+            },
+            "refill_days": {
+                "max_value": f"At most {REFILL_DAYS_MAX} days ahead: a refill is ordered weeks ahead.",
+                "min_value": "At least 1 day ahead.",
+            },
+        }
 
 
 class PushSubscriptionForm(forms.Form):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from journal.access import AuthenticatedRequest, own_patient, patient_required
 from journal.bounds import DEVICE_MAX_CHARS
@@ -81,7 +81,7 @@ def push_expired_dismiss(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("reminders")
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the site's root so its scope is every page. It only shows
     push reminders and opens their page when tapped (no caching)."""

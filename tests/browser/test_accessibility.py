@@ -19,7 +19,17 @@ from tests.factories import unchecked_rows
 
 
 def patient_pages() -> list[str]:
-    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_chart", "data_dictionary"]
+    names = [
+        "today",
+        "entry",
+        "history",
+        "medications",
+        "calendar",
+        "reminders",
+        "my_plan",
+        "my_chart",
+        "data_dictionary",
+    ]
     return [reverse(name) for name in names]
 
 
