@@ -342,6 +342,12 @@ MAIL_RETRY_DELAYS = (
 MAIL_MAX_ATTEMPTS = len(MAIL_RETRY_DELAYS) + 1
 
 
+def retry_delay_after(delays: tuple[dt.timedelta, ...], attempts: int) -> dt.timedelta | None:
+    """The wait before the next try after `attempts` failed ones; None once they are all used
+    (one try more than there are delays)."""
+    return delays[attempts - 1] if 0 < attempts <= len(delays) else None
+
+
 class OutgoingMail(models.Model):
     """An email in the database, queued in the same transaction as the change it reports and
     sent by the background worker (journal/tasks.py), so a mail outage never fails a request.
@@ -385,8 +391,7 @@ class OutgoingMail(models.Model):
         ]
 
     def retry_delay(self) -> dt.timedelta | None:
-        """The wait before the next try after `attempts` failed ones; None once they are all used."""
-        return MAIL_RETRY_DELAYS[self.attempts - 1] if 0 < self.attempts < MAIL_MAX_ATTEMPTS else None
+        return retry_delay_after(MAIL_RETRY_DELAYS, self.attempts)
 
     @property
     def box_style(self) -> str:
@@ -1165,5 +1170,4 @@ class ReminderPush(models.Model):
         return f"Push {self.pk} ({self.status})"
 
     def retry_delay(self) -> dt.timedelta | None:
-        """The wait before the next try after `attempts` failed ones; None once they are all used."""
-        return PUSH_RETRY_DELAYS[self.attempts - 1] if 0 < self.attempts < PUSH_MAX_ATTEMPTS else None
+        return retry_delay_after(PUSH_RETRY_DELAYS, self.attempts)
