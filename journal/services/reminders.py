@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -122,7 +123,9 @@ def reminders_send_due(*, now: dt.datetime) -> int:
     that no pass has recorded yet; returns how many this pass recorded."""
     start = now - SEND_LATE_AT_MOST
     rows = ReminderSettings.objects.filter(_active_settings()).select_related("patient")
-    candidates = [row for row in rows if may_be_due(row.choices(row.patient.time_zone), start, now)]
+    candidates = [
+        row for row in rows if _zone_known(row) and may_be_due(row.choices(row.patient.time_zone), start, now)
+    ]
     if not candidates:
         return 0
     found = _due(candidates, start, now)
@@ -132,6 +135,16 @@ def reminders_send_due(*, now: dt.datetime) -> int:
         claimed = _claim(found, now)
         _deliver_later(claimed, {row.patient_id: row for row in candidates})
     return len(claimed)
+
+
+def _zone_known(row: ReminderSettings) -> bool:
+    """A zone stored past the checks (by hand) leaves that patient without reminders, not everyone."""
+    try:
+        zoneinfo.ZoneInfo(row.patient.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        logger.warning("Patient %s has an unknown time zone: no reminders.", row.patient_id)
+        return False
+    return True
 
 
 def _due(

@@ -198,13 +198,16 @@ def test_a_reminder_is_sent_once_however_many_beats_find_it(clinic, carol, pushe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_reminder_once(clinic, carol, pushes):
+def test_two_workers_at_once_send_each_reminder_once(postgres, clinic, carol, pushes):
     patients = [patient_with(clinic, carol, f"p{n}", dose_on=True, bedtime_at=T(22)) for n in range(5)]
     counts: list[int] = []
+    errors: list[Exception] = []
 
     def worker():
         try:
             counts.append(reminders_send_due(now=local(22)))
+        except Exception as error:
+            errors.append(error)
         finally:
             connection.close()
 
@@ -213,6 +216,7 @@ def test_two_workers_at_once_send_each_reminder_once(clinic, carol, pushes):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert sum(counts) == len(patients)
     assert ReminderOccasion.objects.count() == len(patients)
     assert sum(len(task.args_kwargs["args"][0]) for task in DBTaskResult.objects.all()) == len(patients)
@@ -439,3 +443,13 @@ def test_forget_expired_devices(clinic):
     PushSubscription.objects.filter(pk=device(patient, "gone").pk).update(expired_at=NOW)
     assert push_expired_forget(patient=patient) == 1
     assert list(PushSubscription.objects.all()) == [live]
+
+
+def test_a_stored_unknown_time_zone_does_not_stop_the_others_reminders(clinic, carol, pushes):
+    broken = patient_with(clinic, carol, "broken", dose_on=True, bedtime_at=T(22))
+    patient_with(clinic, carol, "fine", dose_on=True, bedtime_at=T(22))
+    type(broken).objects.filter(pk=broken.pk).update(
+        time_zone="Mars/Olympus_Mons"
+    )  # by hand, past the checks
+    assert run_pass(local(22)) == 1
+    assert [m.to[0] for m in mail.outbox] == ["fine@example.org"]

@@ -16,9 +16,10 @@ self.addEventListener("notificationclick", (event) => {
   const target = new URL(event.notification.data.url || "/today/", self.location.origin);
   if (target.origin !== self.location.origin) return;
   event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    self.clients.matchAll({ type: "window" }).then((windows) => {
       const open = windows.find((client) => new URL(client.url).origin === target.origin);
-      return open ? open.navigate(target.href).then((client) => client && client.focus()) : self.clients.openWindow(target.href);
+      if (!open) return self.clients.openWindow(target.href);
+      return open.focus().then((client) => client.navigate(target.href)).catch(() => self.clients.openWindow(target.href));
     }),
   );
 });
