@@ -358,6 +358,9 @@ class OutgoingMail(models.Model):
     invitation = models.OneToOneField(
         Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="mail"
     )
+    reminder = models.OneToOneField(
+        "ReminderOccasion", null=True, blank=True, on_delete=models.SET_NULL, related_name="mail"
+    )
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True, validators=[MaxLengthValidator(5000)])
@@ -1099,7 +1102,7 @@ class PushSubscription(models.Model):
 class ReminderOccasion(models.Model):
     """A reminder sent (or being sent): one row per patient, kind and date, so it goes once
     however many workers or beats find it due. Its e-mail is an `OutgoingMail` (retried and
-    recorded there); its pushes are `ReminderPush` rows, one per device."""
+    recorded there, `OutgoingMail.reminder`); its pushes are `ReminderPush` rows, one per device."""
 
     Kind = ReminderKind
 
@@ -1109,9 +1112,6 @@ class ReminderOccasion(models.Model):
     due_at = models.DateTimeField()
     text = models.CharField(max_length=200)
     claimed_by = models.CharField(max_length=64, db_index=True)  # the pass that recorded it
-    mail = models.OneToOneField(
-        OutgoingMail, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
-    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -1128,7 +1128,8 @@ class ReminderOccasion(models.Model):
     @property
     def delivery_words(self) -> str:
         """What became of it, for the patient: "e-mail sent; device: failed, will retry"."""
-        parts = [f"e-mail {self.mail.get_status_display()}"] if self.mail is not None else []
+        mail = getattr(self, "mail", None)  # read with select_related("mail"): no query
+        parts = [f"e-mail {mail.get_status_display()}"] if mail is not None else []
         parts += [f"device: {push.get_status_display()}" for push in self.pushes.all()]
         return "; ".join(parts) or "not sent: no device or e-mail address was on"
 

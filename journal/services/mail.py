@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from journal.models import MAIL_MAX_ATTEMPTS, MAIL_UNSENT, Invitation, MailStatus, OutgoingMail, Patient
+from journal.services.audit import insert_rows, rows_per_insert
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,15 @@ def mail_queue(*, to: str, subject: str, body: str, invitation: Invitation | Non
     return mail
 
 
-def mails_store(messages: Sequence[tuple[str, str, str]]) -> list[OutgoingMail]:
-    """Store many emails, each (to, subject, body), in one INSERT, without their tasks: the
-    caller enqueues one `send_queued_mails` for them all (see `reminders_send_due`). Call it
-    inside the transaction of the change they report."""
-    mails = [OutgoingMail(to=to, subject=subject, body=body) for to, subject, body in messages]
+def mails_store(mails: Sequence[OutgoingMail]) -> None:
+    """Store many emails in one INSERT (each gets its id), without their tasks: the caller
+    enqueues one task for them all (see `reminders_send_due`). Call it inside the transaction of
+    the change they report."""
     for mail in mails:
-        mail.clean_fields()  # the constraints hold by construction; checking them is a query each
-    return OutgoingMail.objects.bulk_create(mails)
+        # Not the links (checking that a row exists is a query each) nor the constraints (the
+        # same): they hold by construction.
+        mail.clean_fields(exclude=["invitation", "reminder"])
+    insert_rows(mails, per_insert=rows_per_insert(OutgoingMail), returning=True)
 
 
 def mails_attempt(*, mail_ids: Iterable[int]) -> dict[int, MailStatus]:

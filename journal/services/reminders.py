@@ -35,6 +35,7 @@ from journal.models import (
     PUSH_UNSENT,
     AuditEvent,
     DailyEntry,
+    OutgoingMail,
     Patient,
     PushStatus,
     PushSubscription,
@@ -45,7 +46,7 @@ from journal.models import (
 )
 from journal.reminders import SEND_LATE_AT_MOST, TITLE, Kind, Occasion, due_occasions, may_be_due
 from journal.selectors.records import schedules_for
-from journal.services.audit import record_audit
+from journal.services.audit import insert_rows, record_audit, rows_per_insert
 from journal.services.mail import mails_attempt, mails_store
 
 logger = logging.getLogger(__name__)
@@ -175,21 +176,19 @@ def _claim(found: list[tuple[int, Occasion]], now: dt.datetime) -> list[Reminder
     """Insert the occasions; a row another pass inserted first is left alone. The rows with this
     pass's mark are the ones it inserted, hence the ones it sends."""
     mark = get_random_string(32)
-    ReminderOccasion.objects.bulk_create(
-        [
-            ReminderOccasion(
-                patient_id=patient_id,
-                kind=occasion.kind,
-                day=occasion.day,
-                due_at=occasion.due_at,
-                text=occasion.text,
-                claimed_by=mark,
-                created_at=now,
-            )
-            for patient_id, occasion in found
-        ],
-        ignore_conflicts=True,
-    )
+    occasions = [
+        ReminderOccasion(
+            patient_id=patient_id,
+            kind=occasion.kind,
+            day=occasion.day,
+            due_at=occasion.due_at,
+            text=occasion.text,
+            claimed_by=mark,
+            created_at=now,
+        )
+        for patient_id, occasion in found
+    ]
+    insert_rows(occasions, per_insert=rows_per_insert(ReminderOccasion), ignore_conflicts=True)
     return list(ReminderOccasion.objects.filter(claimed_by=mark).select_related("patient"))
 
 
@@ -202,32 +201,28 @@ def _deliver_later(claimed: list[ReminderOccasion], settings_of: dict[int, Remin
         for occasion in claimed
         if settings_of[occasion.patient_id].by_email and occasion.patient.email
     ]
-    mails = mails_store(
-        [(occasion.patient.email, occasion.text, _mail_body(occasion)) for occasion in by_email]
-    )
-    for occasion, mail in zip(by_email, mails, strict=True):
-        occasion.mail = mail
-    if by_email:
-        ReminderOccasion.objects.bulk_update(by_email, ["mail"])
-    pushed = {
-        occasion.patient_id: occasion for occasion in claimed if settings_of[occasion.patient_id].by_push
-    }
-    devices = (
-        PushSubscription.objects.filter(patient_id__in=list(pushed), expired_at__isnull=True)
-        if pushed
-        else []
-    )
-    occasions_of: dict[int, list[ReminderOccasion]] = {}
+    mails = [
+        OutgoingMail(
+            to=occasion.patient.email, subject=occasion.text, body=_mail_body(occasion), reminder=occasion
+        )
+        for occasion in by_email
+    ]
+    mails_store(mails)
+    occasions_of: dict[int, list[ReminderOccasion]] = {}  # by patient, of those reminded by push
     for occasion in claimed:
         if settings_of[occasion.patient_id].by_push:
             occasions_of.setdefault(occasion.patient_id, []).append(occasion)
-    pushes = ReminderPush.objects.bulk_create(
-        [
-            ReminderPush(occasion=occasion, subscription=device)
-            for device in devices
-            for occasion in occasions_of[device.patient_id]
-        ]
+    devices = (
+        PushSubscription.objects.filter(patient_id__in=list(occasions_of), expired_at__isnull=True)
+        if occasions_of
+        else []
     )
+    pushes = [
+        ReminderPush(occasion=occasion, subscription=device)
+        for device in devices
+        for occasion in occasions_of[device.patient_id]
+    ]
+    insert_rows(pushes, per_insert=rows_per_insert(ReminderPush), returning=True)
     if mails or pushes:
         deliver_reminders.enqueue([mail.pk for mail in mails], [push.pk for push in pushes])
 

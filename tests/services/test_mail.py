@@ -145,17 +145,16 @@ def test_many_mails_are_stored_in_one_insert_and_sent_over_one_connection(db):
 
     from journal.services.mail import mails_attempt, mails_store
 
-    messages = [
-        (f"p{n}@example.org", "Time for your bedtime LDN dose.", "Open LDN Journal.") for n in range(5)
-    ]
+    stored = [OutgoingMail(to=f"p{n}@example.org", subject="Time for it.", body="Open it.") for n in range(5)]
     with CaptureQueriesContext(connection) as queries:
-        stored = mails_store(messages)
+        mails_store(stored)
     assert len(queries) == 1
+    assert all(m.pk for m in stored)
     with CaptureQueriesContext(connection) as queries:
         statuses = mails_attempt(mail_ids=[m.pk for m in stored])
     assert len(queries) == 2  # the mails, then one UPDATE of the sent ones
     assert set(statuses.values()) == {MailStatus.SENT}
-    assert [m.to for m in mail.outbox] == [[to] for to, _, _ in messages]
+    assert [m.to for m in mail.outbox] == [[m.to] for m in stored]
     assert set(OutgoingMail.objects.values_list("status", "body")) == {(MailStatus.SENT, "")}
     assert mails_attempt(mail_ids=[m.pk for m in stored]) == {}  # sent once
 
@@ -163,7 +162,8 @@ def test_many_mails_are_stored_in_one_insert_and_sent_over_one_connection(db):
 def test_many_mails_with_the_server_down_each_wait_for_a_retry(db, mail_server_down):
     from journal.services.mail import mails_attempt, mails_store
 
-    stored = mails_store([("a@example.org", "s", "b"), ("b@example.org", "s", "b")])
+    stored = [OutgoingMail(to=to, subject="s", body="b") for to in ("a@example.org", "b@example.org")]
+    mails_store(stored)
     assert set(mails_attempt(mail_ids=[m.pk for m in stored]).values()) == {MailStatus.RETRYING}
     assert len(_tasks()) == 2
     assert set(OutgoingMail.objects.values_list("attempts", flat=True)) == {1}
