@@ -4,7 +4,8 @@ and sent by the task it queues, in this process. Against one reminder alone at a
 (the others' choices still read): the queries must be the same; the time is printed as a ratio.
 
 The pushes are signed (VAPID) and encrypted for a real P-256 key by pywebpush as in production,
-then handed to its `curl` output instead of the network; the e-mails go to Django's memory backend."""
+then handed to a stand-in for the HTTP session that answers 201 instead of a push service; the
+e-mails go to Django's memory backend."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import datetime as dt
 import functools
 import secrets
 import time
+from types import SimpleNamespace
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -124,13 +126,20 @@ def _send_minute(now: dt.datetime, *, expected: int) -> tuple[int, float]:
     return len(queries.captured_queries), took
 
 
+class _PushServiceAccepts:
+    """An HTTP session whose every POST a push service accepts (201), without the network."""
+
+    def post(self, *args: object, **kwargs: object) -> SimpleNamespace:
+        return SimpleNamespace(status_code=201, reason="Created", text="", headers={})
+
+
 class _pushes_encrypted_not_sent:
-    """pywebpush does all its work (VAPID signature, RFC 8291 encryption) and returns the request
-    as a curl command instead of sending it to a push service."""
+    """pywebpush does all its work (VAPID signature, RFC 8291 encryption) and posts the request to
+    `_PushServiceAccepts` instead of a push service."""
 
     def __enter__(self) -> None:
         self.real = reminder_service.webpush
-        reminder_service.webpush = functools.partial(webpush, curl=True)
+        reminder_service.webpush = functools.partial(webpush, requests_session=_PushServiceAccepts())
 
     def __exit__(self, *exc: object) -> None:
         reminder_service.webpush = self.real
