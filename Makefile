@@ -76,7 +76,7 @@ lint: install
 test: install chromium lint
 	$(VENV)/bin/pytest $(if $(COVERAGE),--cov=journal --cov-report=term:skip-covered,)
 
-# The goals P1–P4 as ratios against baselines measured in the same run, on SQLite and, when
+# The goals P1–P5 as ratios against baselines measured in the same run, on SQLite and, when
 # DATABASE_URL=postgres://… names one, on PostgreSQL too (README, "make bench"). Never fails on a figure.
 bench: install
 	$(PY) -m benchmarks

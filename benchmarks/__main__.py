@@ -1,4 +1,4 @@
-"""`make bench` (python -m benchmarks): the goals P1–P4 as ratios against baselines measured in the
+"""`make bench` (python -m benchmarks): the goals P1–P5 as ratios against baselines measured in the
 same run, on SQLite and, when DATABASE_URL names one, on PostgreSQL.
 
 Each database is benchmarked in a process of its own, in a database made for the run: a SQLite

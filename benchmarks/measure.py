@@ -1,6 +1,6 @@
 """One database's run: the clinics built once, then every section on them. The export first (the
 app's in a fresh process, so that its memory is its own; the raw SQL one here), then the app
-server for P1, P3 and P2, and the roster's queries in this process last."""
+server for P1, P3 and P2, and the roster's queries and the reminders (P5) in this process last."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.core.management import call_command
 from django.db import connection, connections
 
-from benchmarks import data, sections
+from benchmarks import data, reminders, sections
 from benchmarks.load import Load
 from benchmarks.report import Line
 from benchmarks.scale import Scale
@@ -20,7 +20,7 @@ from drills.servers import AppServer, free_ports
 def measure(
     environment: dict[str, str], scale: Scale, load: Load, *, workers: int, say: Callable[[str], None]
 ) -> tuple[list[Line], str]:
-    """The lines of P1–P4 in order, and a title naming the database and the scale."""
+    """The lines of P1–P5 in order, and a title naming the database and the scale."""
     say("migrate, collectstatic")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--no-input", verbosity=0)
@@ -42,6 +42,8 @@ def measure(
         lines += sections.roster(app, clinics, scale)
     say("P2: the roster's queries, small clinic and large")
     lines.append(sections.roster_queries(clinics, scale))
+    say("P5: the reminders of one minute of the day")
+    lines += reminders.minute(clinics, scale)
     title = (
         f"LDN Journal benchmarks on {database_title()}: gunicorn with {workers} workers, DEBUG off; "
         f"{scale.patients:,} patients × {scale.days} days"

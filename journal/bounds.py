@@ -212,6 +212,27 @@ def invitation_problems(**lists: Sequence[str]) -> dict[str, str]:
     return problems
 
 
+# --- reminders -----------------------------------------------------------------------------
+
+SUPPLY_MAX_DOSES = 400  # doses on hand: over a year of daily doses is a mistyped number
+SUPPLY_COUNT_MAX_DAYS = 365  # a supply counted longer ago than this says nothing about today
+REFILL_DAYS_MAX = 60  # warn this many days ahead at most: a refill is ordered weeks ahead, not months
+PUSH_ENDPOINT_MAX_CHARS = 500  # a push service's address: the browsers' are under 300 characters
+PUSH_KEY_MAX_CHARS = 200  # a subscription's public key (87 characters) or secret (22)
+DEVICE_MAX_CHARS = 120  # the browser's own name for the device, shown in the list
+PUSH_DEVICES_MAX = 10  # push subscriptions of one patient: a phone, a tablet, a computer or two
+
+
+def supply_window(today: dt.date) -> DateWindow:
+    """The dates a supply may have been counted on: the last `SUPPLY_COUNT_MAX_DAYS` days."""
+    return DateWindow(
+        today - dt.timedelta(days=SUPPLY_COUNT_MAX_DAYS),
+        today,
+        too_early="a count that old says nothing about what is left; count again",
+        too_late="count what you have today",
+    )
+
+
 INPUT_RULES: dict[str, Rule] = rule_table(
     Rule(
         "record_window",
@@ -281,6 +302,16 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         f"saved filters of one clinician, or a filter's name longer than {FILTER_NAME_MAX_CHARS}.",
         "A search matches part of a patient's name or code, both shorter than that; a saved "
         "filter is a shortcut, and a list past a screenful is no shortcut (the app's own rule).",
+    ),
+    Rule(
+        "reminder_settings",
+        Level.REFUSE,
+        f"A supply of more than {SUPPLY_MAX_DOSES} doses, counted in the future or more than "
+        f"{SUPPLY_COUNT_MAX_DAYS} days ago; a refill warning more than {REFILL_DAYS_MAX} days "
+        f"ahead; a reminder time inside the quiet hours; a push address longer than "
+        f"{PUSH_ENDPOINT_MAX_CHARS} characters, not https, or more than {PUSH_DEVICES_MAX} devices.",
+        "A reminder is sent by the worker every day it is due: a mistyped supply or a time the "
+        "patient asked to be left alone would send the wrong one, or none (the app's own rule).",
     ),
     Rule(
         "record_needs_attention",

@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from journal.bounds import (
     ANSWER_MAX_CHARS,
+    DEVICE_MAX_CHARS,
     DOSE_MAX_MG,
     EMERGENCY_LINE_MAX_CHARS,
     END_SPAN,
@@ -36,15 +37,21 @@ from journal.bounds import (
     HISTORY_SPAN,
     MEDICINE_MAX_CHARS,
     NAME_MAX_CHARS,
+    PUSH_ENDPOINT_MAX_CHARS,
+    PUSH_KEY_MAX_CHARS,
     QUESTION_MAX_CHARS,
     REASON_MAX_CHARS,
+    REFILL_DAYS_MAX,
     SEARCH_MAX_CHARS,
     STRENGTH_MAX_MG,
+    SUPPLY_MAX_DOSES,
     TREATMENT_SPAN,
     DateWindow,
 )
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
+from journal.reminders import Kind as ReminderKind
+from journal.reminders import ReminderChoices, choice_problems
 from journal.response import ResponseClass
 from journal.schedule import PHASE_STYLES, PHASES
 from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
@@ -369,6 +376,12 @@ MAIL_RETRY_DELAYS = (
 MAIL_MAX_ATTEMPTS = len(MAIL_RETRY_DELAYS) + 1
 
 
+def retry_delay_after(delays: tuple[dt.timedelta, ...], attempts: int) -> dt.timedelta | None:
+    """The wait before the next try after `attempts` failed ones; None once they are all used
+    (one try more than there are delays)."""
+    return delays[attempts - 1] if 0 < attempts <= len(delays) else None
+
+
 class OutgoingMail(models.Model):
     """An email in the database, queued in the same transaction as the change it reports and
     sent by the background worker (journal/tasks.py), so a mail outage never fails a request.
@@ -378,6 +391,9 @@ class OutgoingMail(models.Model):
 
     invitation = models.OneToOneField(
         Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="mail"
+    )
+    reminder = models.OneToOneField(
+        "ReminderOccasion", null=True, blank=True, on_delete=models.SET_NULL, related_name="mail"
     )
     to = models.EmailField()
     subject = models.CharField(max_length=200)
@@ -412,8 +428,7 @@ class OutgoingMail(models.Model):
         ]
 
     def retry_delay(self) -> dt.timedelta | None:
-        """The wait before the next try after `attempts` failed ones; None once they are all used."""
-        return MAIL_RETRY_DELAYS[self.attempts - 1] if 0 < self.attempts < MAIL_MAX_ATTEMPTS else None
+        return retry_delay_after(MAIL_RETRY_DELAYS, self.attempts)
 
     @property
     def box_style(self) -> str:
@@ -960,6 +975,7 @@ class AuditEvent(AppendOnly):
         QUESTION_ASKED = "question_asked", "question asked"
         QUESTION_ANSWERED = "question_answered", "question answered"
         INTRODUCTION_ENDED = "introduction_ended", "introduction finished or skipped"
+        REMINDERS_CHANGED = "reminders_changed", "reminders changed"
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -1123,3 +1139,199 @@ class Question(models.Model):
         if self.topic == self.Topic.ENTRY and self.entry_date is not None:
             return f"About the entry of {date_format(self.entry_date, 'j F Y')}"
         return "About my plan" if self.topic == self.Topic.PLAN else "General"
+
+
+class ReminderSettings(models.Model):
+    """The reminders a patient chose (`journal.reminders`), sent by the worker by e-mail, by
+    Web Push to each of their devices, or both. Times are the patient's local times."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="reminder_settings"
+    )
+    by_email = models.BooleanField(default=False)
+    by_push = models.BooleanField(default=False)
+    dose_on = models.BooleanField(default=False)
+    bedtime_at = models.TimeField(default=dt.time(22, 0))
+    morning_at = models.TimeField(default=dt.time(8, 0))
+    nudge_on = models.BooleanField(default=False)
+    nudge_at = models.TimeField(default=dt.time(20, 30))
+    step_on = models.BooleanField(default=False)
+    refill_on = models.BooleanField(default=False)
+    notice_at = models.TimeField(default=dt.time(18, 0))
+    supply_doses = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(SUPPLY_MAX_DOSES)]
+    )
+    supply_counted_on = models.DateField(null=True, blank=True)
+    refill_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(REFILL_DAYS_MAX)]
+    )
+    quiet_from = models.TimeField(null=True, blank=True)
+    quiet_until = models.TimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supply_doses__lte=SUPPLY_MAX_DOSES), name="reminder_supply_bounded"
+            ),
+            models.CheckConstraint(
+                condition=Q(refill_days__gte=1, refill_days__lte=REFILL_DAYS_MAX),
+                name="reminder_refill_days_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(supply_doses__isnull=True, supply_counted_on__isnull=True)
+                | Q(supply_doses__isnull=False, supply_counted_on__isnull=False),
+                name="reminder_supply_with_its_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(refill_on=False) | Q(supply_doses__isnull=False),
+                name="reminder_refill_needs_supply",
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_from__isnull=True, quiet_until__isnull=True)
+                | Q(quiet_from__isnull=False, quiet_until__isnull=False),
+                name="reminder_quiet_hours_both_ends",
+            ),
+            dates_within(TREATMENT_SPAN, "reminder_supply_date_in_span", "supply_counted_on", nullable=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders of patient {self.patient_id}"
+
+    def clean(self) -> None:
+        """The choices' own rules (`journal.reminders.choice_problems`), and a channel that
+        can reach the patient for the reminders turned on."""
+        patient = self.patient
+        problems = choice_problems(self.choices(patient.time_zone), patient.local_today())
+        if self.by_email and not patient.email:
+            problems["by_email"] = "Your clinic has no e-mail address for you: ask them to add it."
+        if self.by_push and not settings.VAPID_PRIVATE_KEY:
+            problems["by_push"] = "Push reminders are not set up on this server: choose e-mail."
+        if self.choices(patient.time_zone).times and not (self.by_email or self.by_push):
+            problems["by_push"] = "Choose how to receive your reminders: on this device, by e-mail, or both."
+        if problems:
+            raise ValidationError(problems)
+
+    def choices(self, time_zone: str) -> ReminderChoices:
+        return ReminderChoices(
+            time_zone=time_zone,
+            dose_on=self.dose_on,
+            bedtime_at=self.bedtime_at,
+            morning_at=self.morning_at,
+            nudge_on=self.nudge_on,
+            nudge_at=self.nudge_at,
+            step_on=self.step_on,
+            refill_on=self.refill_on,
+            notice_at=self.notice_at,
+            supply_doses=self.supply_doses,
+            supply_counted_on=self.supply_counted_on,
+            refill_days=self.refill_days,
+            quiet_from=self.quiet_from,
+            quiet_until=self.quiet_until,
+        )
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription (what the browser's `PushManager.subscribe` gave).
+    A push service that answers 404 or 410 has dropped it: it is marked expired, and the
+    patient is told on Today until they turn push on again or remove it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.CharField(max_length=PUSH_ENDPOINT_MAX_CHARS, unique=True)
+    p256dh = models.CharField(max_length=PUSH_KEY_MAX_CHARS)
+    auth = models.CharField(max_length=PUSH_KEY_MAX_CHARS)
+    device = models.CharField(max_length=DEVICE_MAX_CHARS, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            text_within(PUSH_ENDPOINT_MAX_CHARS, "push_endpoint_bounded", "endpoint"),
+            text_within(PUSH_KEY_MAX_CHARS, "push_keys_bounded", "p256dh", "auth"),
+            text_within(DEVICE_MAX_CHARS, "push_device_bounded", "device"),
+            models.CheckConstraint(condition=Q(endpoint__startswith="https://"), name="push_endpoint_https"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of patient {self.patient_id}"
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The subscription as pywebpush takes it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class ReminderOccasion(models.Model):
+    """A reminder sent (or being sent): one row per patient, kind and date, so it goes once
+    however many workers or beats find it due. Its e-mail is an `OutgoingMail` (retried and
+    recorded there, `OutgoingMail.reminder`); its pushes are `ReminderPush` rows, one per device."""
+
+    Kind = ReminderKind
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminder_occasions")
+    kind = models.CharField(max_length=10, choices=[(kind.value, kind.value) for kind in ReminderKind])
+    day = models.DateField()
+    due_at = models.DateTimeField()
+    text = models.CharField(max_length=200)
+    claimed_by = models.CharField(max_length=64, db_index=True)  # the pass that recorded it
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("patient", "kind", "day", name="one_reminder_per_occasion"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[kind.value for kind in ReminderKind]), name="reminder_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder of patient {self.patient_id} for {self.day}"
+
+    @property
+    def delivery_words(self) -> str:
+        """What became of it, for the patient: "e-mail sent; device: failed, will retry"."""
+        mail = getattr(self, "mail", None)  # read with select_related("mail"): no query
+        parts = [f"e-mail {mail.get_status_display()}"] if mail is not None else []
+        parts += [f"device: {push.get_status_display()}" for push in self.pushes.all()]
+        return "; ".join(parts) or "not sent: no device or e-mail address was on"
+
+
+class PushStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    RETRYING = "retrying", "failed, will retry"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed"
+    EXPIRED = "expired", "device no longer subscribed"
+
+
+PUSH_UNSENT = [PushStatus.QUEUED, PushStatus.RETRYING]
+PUSH_RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5))  # a reminder is soon stale
+PUSH_MAX_ATTEMPTS = len(PUSH_RETRY_DELAYS) + 1
+
+
+class ReminderPush(models.Model):
+    """One reminder pushed to one device: retried after `PUSH_RETRY_DELAYS`, then recorded as failed."""
+
+    occasion = models.ForeignKey(ReminderOccasion, on_delete=models.CASCADE, related_name="pushes")
+    subscription = models.ForeignKey(PushSubscription, on_delete=models.CASCADE, related_name="pushes")
+    status = models.CharField(max_length=10, choices=PushStatus, default=PushStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(PUSH_MAX_ATTEMPTS)])
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("occasion", "subscription", name="one_push_per_device_and_occasion"),
+            models.CheckConstraint(condition=Q(status__in=PushStatus.values), name="push_status_known"),
+            models.CheckConstraint(
+                condition=Q(attempts__lte=PUSH_MAX_ATTEMPTS), name="push_attempts_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Push {self.pk} ({self.status})"
+
+    def retry_delay(self) -> dt.timedelta | None:
+        return retry_delay_after(PUSH_RETRY_DELAYS, self.attempts)

@@ -7,6 +7,7 @@ from django_tasks import task
 
 from journal.services.exports import export_job_run
 from journal.services.mail import mail_attempt
+from journal.services.reminders import reminder_push_retry, reminders_deliver
 
 
 @task()
@@ -17,3 +18,13 @@ def send_queued_mail(mail_id: int) -> None:
 @task()
 def run_export_job(job_id: int) -> None:
     export_job_run(job_id=job_id)
+
+
+@task()
+def deliver_reminders(mail_ids: list[int], push_ids: list[int]) -> None:
+    reminders_deliver(mail_ids=mail_ids, push_ids=push_ids)
+
+
+@task()
+def retry_reminder_push(push_id: int) -> None:
+    reminder_push_retry(push_id=push_id)

@@ -11,6 +11,7 @@ from journal.views import (
     messages,
     operations,
     plans,
+    reminders,
     review,
 )
 
@@ -67,6 +68,11 @@ urlpatterns = [
     path("calendar/", entries.calendar, name="calendar"),
     path("calendar/reset/", entries.calendar_reset, name="calendar_reset"),
     path("calendar/<token:token>.ics", entries.calendar_feed, name="calendar_feed"),
+    path("reminders/", reminders.reminders, name="reminders"),
+    path("reminders/devices/add/", reminders.push_subscription_add, name="push_subscription_add"),
+    path("reminders/devices/remove/", reminders.push_subscription_remove, name="push_subscription_remove"),
+    path("reminders/devices/expired/", reminders.push_expired_dismiss, name="push_expired_dismiss"),
+    path("service-worker.js", reminders.service_worker, name="service_worker"),
     path("clinic/patients/", review.roster, name="roster"),
     path("clinic/patients/views/", review.roster_filter_save, name="roster_filter_save"),
     path("clinic/patients/views/<int:pk>/delete/", review.roster_filter_delete, name="roster_filter_delete"),

@@ -14,6 +14,9 @@ from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from ldnjournal.vapid import demo_private_key
+from ldnjournal.vapid import public_key as vapid_public_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env (written by `make run` for development) fills in what the environment
 # does not set; real environment variables always win.
@@ -197,6 +200,22 @@ EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / "data" / "exports")))
 EXPORT_KEEP_HOURS = int(env_str("EXPORT_KEEP_HOURS", "24"))
 if EXPORT_KEEP_HOURS < 1:
     raise ImproperlyConfigured("EXPORT_KEEP_HOURS must be 1 or more.")
+
+# Web Push reminders (README, "Reminders"): the server's VAPID signing key and the contact a
+# push service may write to. Without a key push is off; DEBUG derives a demo key.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", demo_private_key(SECRET_KEY) if DEBUG else "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:noreply@localhost" if DEBUG else "")
+if VAPID_PRIVATE_KEY:
+    try:
+        VAPID_PUBLIC_KEY = vapid_public_key(VAPID_PRIVATE_KEY)
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from error
+    if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+        raise ImproperlyConfigured(
+            "VAPID_SUBJECT is the clinic's mailto: or https:// contact for push services."
+        )
+else:
+    VAPID_PUBLIC_KEY = ""
 
 # Security: strict by default; DEBUG (development on http://127.0.0.1) relaxes transport.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

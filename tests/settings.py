@@ -22,3 +22,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files straight from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Push reminders on, with a key derived from the test secret (ldnjournal/vapid.py).
+VAPID_PRIVATE_KEY = demo_private_key(SECRET_KEY)  # noqa: F405
+VAPID_PUBLIC_KEY = vapid_public_key(VAPID_PRIVATE_KEY)  # noqa: F405
+VAPID_SUBJECT = "mailto:reminders@example.org"

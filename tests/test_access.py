@@ -24,6 +24,7 @@ URLS = [
     ("introduction", {"screen": 1}, PATIENTS),
     ("help_index", {}, PATIENTS | CLINICIANS),
     ("help_topic", {"slug": "side-effects"}, PATIENTS | CLINICIANS),
+    ("reminders", {}, PATIENTS),
     # medication_stop and calendar_reset (POST only) and calendar_feed (a token, no login):
     # tests/test_patient_pages.py
     ("roster", {}, CLINICIANS),
@@ -82,16 +83,21 @@ POST_URLS = [
     "care_team",
     "patient_medication_add",
 ]
+# POST-only changes to the patient's own reminders and devices: only a patient may post them,
+# and each acts on the poster's own record (tests/views/… in tests/test_reminder_views.py).
+PATIENT_POST_URLS = ["push_subscription_add", "push_subscription_remove", "push_expired_dismiss"]
 # Reached with a secret token instead of a login: tests/test_patient_pages.py (calendar_feed)
 # and tests/test_invites.py (accept_invitation). The patient's own POSTs (medication_stop,
 # calendar_reset, plan_acknowledge) and plan_step_edit (needs a step) are tested with their views.
-# health is open to everyone, login or not, and shows no patient data: tests/test_health.py.
+# health is open to everyone, login or not, and shows no patient data: tests/test_health.py;
+# so is the service worker (a script, no data): tests/test_reminder_views.py.
 # introduction_start (a redirect to where the patient left the introduction):
 # tests/test_guide_views.py; a clinician's saved roster views (POST only, each clinician's own,
 # another's answers 404): tests/test_roster.py.
 TESTED_WITH_THEIR_VIEWS = {
     "home",
     "health",
+    "service_worker",
     "calendar_feed",
     "accept_invitation",
     "medication_stop",
@@ -127,7 +133,7 @@ ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
 def test_every_url_is_in_an_access_table():
     from journal.urls import urlpatterns
 
-    listed = {name for name, _, _ in URLS} | set(POST_URLS) | TESTED_WITH_THEIR_VIEWS
+    listed = {name for name, _, _ in URLS} | set(POST_URLS) | set(PATIENT_POST_URLS) | TESTED_WITH_THEIR_VIEWS
     assert {pattern.name for pattern in urlpatterns} <= listed
 
 
@@ -166,6 +172,23 @@ def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name
         assert response.status_code in (403, 404)
     if role not in {"alice"} | ALICES_CLINIC_STAFF:
         assert alice.name.encode() not in response.content
+
+
+@pytest.mark.parametrize("name", PATIENT_POST_URLS)
+@pytest.mark.parametrize("role", ["anonymous", "carol", "ada", "charlie"])
+def test_patient_posts_are_refused_to_everyone_but_patients(client, request, alice, name, role):
+    from journal.models import PushSubscription
+
+    PushSubscription.objects.create(patient=alice, endpoint="https://push.example/a", p256dh="k", auth="a")
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.post(reverse(name), {"endpoint": "https://push.example/a", "p256dh": "k", "auth": "a"})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+    assert PushSubscription.objects.get().patient == alice
 
 
 @pytest.mark.parametrize("name", POST_URLS)

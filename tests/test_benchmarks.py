@@ -16,6 +16,7 @@ GOALS = {  # section: the lines with a goal that the benchmark prints for it
     "P2": ["roster, 5 patients × 14 days", "worker memory growth", "roster queries"],
     "P3": ["chart figure JSON, 14 days × 8 symptoms", "chart page scripts"],
     "P4": ["clinic export, 5 patients × 14 days", "export memory growth", "export completes"],
+    "P5": ["reminder queries, one minute"],
 }
 
 
@@ -40,3 +41,11 @@ def test_the_benchmark_prints_every_goal_against_its_baseline_from_the_same_run(
     assert re.search(r"^P4  export completes\s+70 rows\s+70 expected", run.stdout, re.MULTILINE)
     # The baseline writes the very bytes the app does, or its rows per second compare nothing.
     assert re.search(r"^P4  export bytes = raw SQL's\s+identical", run.stdout, re.MULTILINE)
+    # The reminders of one minute: 4 of the 5 patients, each sent by e-mail and push; the time
+    # as a ratio of one reminder's.
+    assert re.search(
+        r"^P5  reminder queries, one minute\s+\d+ for 4 reminders.*MET$", run.stdout, re.MULTILINE
+    )
+    assert re.search(
+        r"^P5  reminders of one minute \(e-mail \+ push\)\s+.* for 4 .*\d\.\d\d×$", run.stdout, re.MULTILINE
+    )

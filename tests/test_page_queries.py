@@ -34,8 +34,9 @@ from tests.test_access import URLS
 # are Dr Rivera's view of Anna (or the clinic); the clinic pages are the admin's.
 PAGES: dict[str, tuple[str, int]] = {
     # the week's days as (date, dose taken), no scores or side effects; messages: the plan changes
-    # not yet acknowledged (1) and the answers of the last 14 days (1)
-    "today": ("anna", 9),
+    # not yet acknowledged (1) and the answers of the last 14 days (1); the count of devices
+    # whose push subscription expired (1: the patient is told)
+    "today": ("anna", 10),
     "entry": ("anna", 8),
     "history": ("anna", 7),
     "day_detail": ("anna", 8),  # messages: the day's questions (1)
@@ -47,6 +48,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "help_topic": ("anna", 2),
     "my_plan": ("anna", 9),  # messages: the plan changes not yet acknowledged, the plan's questions
     "my_questions": ("anna", 3),  # the session, the login, the questions
+    # reminders: the session, the login, the stored choices, the devices, the last reminders
+    # with their e-mails (1); their pushes (1 more) once a reminder was sent (none in the demo)
+    "reminders": ("anna", 5),
     "my_chart": ("anna", 12),
     "own_csv": ("anna", 2),
     "data_dictionary": ("anna", 4),

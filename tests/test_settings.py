@@ -101,3 +101,34 @@ def test_static_files_are_served_brotli_or_gzip_compressed(client, settings, tmp
     for _ in range(2):  # a name missing from the manifest fails every time, never remembered
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             static("no-such-file.js")
+
+
+@pytest.mark.parametrize(
+    ("key", "subject", "refusal"),
+    [
+        ("not-a-key", "mailto:it@clinic.example", "VAPID_PRIVATE_KEY"),
+        (
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "mailto:it@clinic.example",
+            "VAPID_PRIVATE_KEY",
+        ),  # zero
+        ("Aw3T4yRSItjqvmS_c6HgkfSqjRCm2ZAN0s-KfPZyI1E", "", "VAPID_SUBJECT"),
+    ],
+)
+def test_production_refuses_a_bad_push_key_or_contact(key, subject, refusal):
+    result = manage("check", VAPID_PRIVATE_KEY=key, VAPID_SUBJECT=subject)
+    assert result.returncode != 0
+    assert refusal in result.stderr
+
+
+def test_production_without_a_push_key_has_push_off_and_with_one_derives_the_public_key():
+    from ldnjournal.vapid import new_private_key, public_key
+
+    code = "from django.conf import settings; print(repr(settings.VAPID_PUBLIC_KEY))"
+    off = manage("shell", "-c", code)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip().endswith("''")
+    key = new_private_key()
+    on = manage("shell", "-c", code, VAPID_PRIVATE_KEY=key, VAPID_SUBJECT="mailto:it@clinic.example")
+    assert on.returncode == 0, on.stderr
+    assert repr(public_key(key)) in on.stdout

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Model
+from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 from journal.findings import Finding, needing_confirmation
@@ -57,21 +58,49 @@ def record_audit(
     return event
 
 
+# SQLite has taken 32,766 variables a statement since 3.32 (2020); Django 5.2's `bulk_create` still
+# splits at the 999 of older versions (166 reads a statement), so the inserts below are its own.
+SQLITE_VARIABLES = 32766
 # A read is 6 values: 5,000 reads stay within SQLite's 32,766 variables a statement.
 READS_PER_INSERT = 5000
 
 
 def record_reads(reads: Sequence[AccessEvent]) -> None:
     """A request's reads in one INSERT (up to READS_PER_INSERT patients, which a clinic export may
-    hold). Not `bulk_create`: Django 5.2 splits it on SQLite by the 999-variable limit of SQLite
-    before 3.32, 166 reads a statement; SQLite has taken 32,766 since 2020."""
-    fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
-    database = router.db_for_write(AccessEvent)
-    for start in range(0, len(reads), READS_PER_INSERT):
-        query = InsertQuery(AccessEvent)
-        batch: list[Model] = list(reads[start : start + READS_PER_INSERT])
+    hold)."""
+    insert_rows(reads, per_insert=READS_PER_INSERT)
+
+
+def rows_per_insert(model: type[Model]) -> int:
+    """How many rows of `model` one INSERT takes within SQLite's variables."""
+    return SQLITE_VARIABLES // len(_inserted_fields(model))
+
+
+def insert_rows(
+    rows: Sequence[Model], *, per_insert: int, ignore_conflicts: bool = False, returning: bool = False
+) -> None:
+    """Insert `rows` (of one model), `per_insert` a statement: for a fixed number of queries
+    where `bulk_create` would make one per 999 values on SQLite. With `ignore_conflicts`, a row
+    that breaks a unique constraint is left out; with `returning`, each row gets its id."""
+    if not rows:
+        return
+    model = type(rows[0])
+    fields = _inserted_fields(model)
+    database = router.db_for_write(model)
+    for start in range(0, len(rows), per_insert):
+        batch = list(rows[start : start + per_insert])
+        query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
         query.insert_values(fields, batch)
-        query.get_compiler(using=database).execute_sql(returning_fields=None)
+        returned = query.get_compiler(using=database).execute_sql(
+            returning_fields=[model._meta.pk] if returning else None
+        )
+        for row, values in zip(batch, returned if returning else (), strict=False):
+            row.pk = values[0]
+            row._state.adding, row._state.db = False, database
+
+
+def _inserted_fields(model: type[Model]) -> list[Any]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
 def lock_patient(patient: Patient) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Sequence
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from journal.models import MAIL_MAX_ATTEMPTS, MAIL_UNSENT, Invitation, MailStatus, OutgoingMail, Patient
+from journal.services.audit import insert_rows, rows_per_insert
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,51 @@ def mail_queue(*, to: str, subject: str, body: str, invitation: Invitation | Non
         mail.save()
         _enqueue_attempt(mail)
     return mail
+
+
+def mails_store(mails: Sequence[OutgoingMail]) -> None:
+    """Store many emails in one INSERT (each gets its id), without their tasks: the caller
+    enqueues one task for them all (see `reminders_send_due`). Call it inside the transaction of
+    the change they report."""
+    for mail in mails:
+        # Not the links (checking that a row exists is a query each) nor the constraints (the
+        # same): they hold by construction.
+        mail.clean_fields(exclude=["invitation", "reminder"])
+    insert_rows(mails, per_insert=rows_per_insert(OutgoingMail), returning=True)
+
+
+def mails_attempt(*, mail_ids: Iterable[int]) -> dict[int, MailStatus]:
+    """One try at each of these emails, over one connection to the mail server; the sent ones
+    are marked in one UPDATE, and each failed one waits for its retry as `mail_attempt`'s do.
+    Returns the new status of each email that was waiting."""
+    mails = list(OutgoingMail.objects.filter(pk__in=list(mail_ids), status__in=MAIL_UNSENT))
+    if not mails:
+        return {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # no mail server: every mail waits for its retry
+        return {mail.pk: _failed(mail, error) for mail in mails}
+    statuses: dict[int, MailStatus] = {}
+    try:
+        for mail in mails:
+            try:
+                EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to], connection=connection).send()
+            except Exception as error:
+                statuses[mail.pk] = _failed(mail, error)
+            else:
+                statuses[mail.pk] = MailStatus.SENT
+    finally:
+        connection.close()
+    sent = [pk for pk, status in statuses.items() if status == MailStatus.SENT]
+    OutgoingMail.objects.filter(pk__in=sent, status__in=MAIL_UNSENT).update(
+        status=MailStatus.SENT,
+        attempts=F("attempts") + 1,
+        sent_at=timezone.now(),
+        body="",
+        next_attempt_at=None,
+    )
+    return statuses
 
 
 def mail_attempt(*, mail_id: int) -> MailStatus | None:

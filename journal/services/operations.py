@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from journal.models import LoginSession, WorkerHeartbeat
+from journal.bounds import SUPPLY_COUNT_MAX_DAYS
+from journal.models import LoginSession, ReminderOccasion, WorkerHeartbeat
 
 FORGET_WORKERS_AFTER = dt.timedelta(days=1)
 
@@ -48,10 +49,18 @@ def orphaned_tasks_requeue(*, now: dt.datetime) -> int:
 KEEP_FINISHED_TASKS = dt.timedelta(days=14)
 
 
+# A sent reminder's row (which keeps it from going twice) is kept longer than the oldest supply
+# count a patient may enter, so a refill reminder never goes twice for one count.
+KEEP_REMINDERS = dt.timedelta(days=SUPPLY_COUNT_MAX_DAYS + 35)
+
+
 def housekeeping(*, now: dt.datetime) -> dict[str, int]:
-    """Delete expired sessions and finished task rows older than `KEEP_FINISHED_TASKS`: what
-    `clearsessions` and `prune_db_task_results` would do from cron, done by the worker instead.
-    Returns how many rows of each went."""
+    """Delete expired sessions, finished task rows older than `KEEP_FINISHED_TASKS` and sent
+    reminders' rows older than `KEEP_REMINDERS`: what `clearsessions` and
+    `prune_db_task_results` would do from cron, done by the worker instead. Returns how many
+    rows of each went (the reminders' pushes go with them)."""
     sessions, _ = LoginSession.objects.filter(expire_date__lt=now).delete()
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP_FINISHED_TASKS).delete()
-    return {"sessions": sessions, "tasks": tasks}
+    _, by_model = ReminderOccasion.objects.filter(created_at__lt=now - KEEP_REMINDERS).delete()
+    reminders = by_model.get(ReminderOccasion._meta.label, 0)
+    return {"sessions": sessions, "tasks": tasks, "reminders": reminders}

@@ -30,6 +30,7 @@ from journal.schedule import DAY
 from journal.selectors.entries import diary_without_details, patient_diary
 from journal.selectors.messages import plan_notes, question_threads, recent_answers
 from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.selectors.reminders import expired_push_devices
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
@@ -61,6 +62,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "unseen_notes": plan_notes(patient, unseen_only=True),
         "answers": recent_answers(patient, since=now - ANSWERS_ON_TODAY),
         "question_form": QuestionForm(initial={"topic": QuestionTopic.GENERAL}),
+        "expired_push_devices": expired_push_devices(patient),
     }
     return render(request, "journal/entries/today.html", context)
 

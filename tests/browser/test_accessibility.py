@@ -19,8 +19,8 @@ from tests.factories import unchecked_rows
 
 
 def patient_pages() -> list[str]:
-    names = ["today", "entry", "history", "medications", "calendar", "my_plan", "my_questions", "my_chart"]
-    names += ["data_dictionary", "help_index"]
+    names = ["today", "entry", "history", "medications", "calendar", "reminders", "my_plan", "my_questions"]
+    names += ["my_chart", "data_dictionary", "help_index"]
     return [reverse(name) for name in names] + [
         reverse("introduction", args=[1]),
         "/help/opioids-and-surgery/",

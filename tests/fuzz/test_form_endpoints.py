@@ -53,8 +53,9 @@ from journal.forms.plans import (
     StepBackForm,
     StepEditForm,
 )
+from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
-from journal.models import Patient, Symptom
+from journal.models import Patient, ReminderSettings, Symptom
 from journal.schedule import DAY
 from journal.services.exports import export_job_request, export_job_run
 from journal.services.review import roster_filter_save
@@ -191,6 +192,24 @@ def carols_view(world: World) -> dict[str, Any]:
     return {"pk": roster_filter_save(clinician=world.carol, name="Titrating", scope="mine").pk}
 
 
+def reminders_valid(world: World) -> Payload:
+    return {
+        "dose_on": "on",
+        "bedtime_at": "22:00",
+        "morning_at": "08:00",
+        "nudge_on": "on",
+        "nudge_at": "20:30",
+        "refill_on": "on",
+        "supply_doses": "30",
+        "supply_counted_on": day(world, -3),
+        "refill_days": "7",
+        "notice_at": "18:00",
+        "quiet_from": "23:00",
+        "quiet_until": "07:00",
+        "by_push": "on",
+    }
+
+
 def set_password_url(client: Client, url: str) -> str:
     """Django's set-password link moves its token into the session and redirects."""
     return client.get(url).url
@@ -258,6 +277,27 @@ ROUTES: dict[str, Route] = {
     ),
     "help_index": Route("alice", post=False),
     "help_topic": Route("alice", post=False, kwargs=lambda world: {"slug": "side-effects"}),
+    "reminders": Route(
+        "alice",
+        form=lambda world: ReminderSettingsForm(instance=ReminderSettings(patient=world.alice)),
+        valid=reminders_valid,
+    ),
+    "push_subscription_add": Route(
+        "alice",
+        form=lambda world: PushSubscriptionForm(),
+        valid=lambda world: {
+            "endpoint": "https://push.example.org/send/abc",
+            "p256dh": "BKey",
+            "auth": "secret",
+        },
+    ),
+    "push_subscription_remove": Route(
+        "alice",
+        form=lambda world: PushEndpointForm(),
+        valid=lambda world: {"endpoint": "https://push.example.org/a"},
+    ),
+    "push_expired_dismiss": Route("alice"),
+    "service_worker": Route("anonymous", post=False),
     "calendar_reset": Route("alice"),
     "my_chart": Route("alice"),
     "my_plan": Route("alice", post=False),

@@ -210,3 +210,33 @@ def test_record_reads_splits_only_beyond_what_one_statement_takes(clinic, ada, m
 def test_record_reads_of_nothing_writes_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         record_reads([])
+
+
+# --- insert_rows --------------------------------------------------------------------------------
+
+
+def test_insert_rows_takes_a_minutes_reminders_in_one_insert_with_their_ids(clinic):
+    from journal.models import OutgoingMail
+    from journal.services.audit import insert_rows, rows_per_insert
+
+    mails = [OutgoingMail(to=f"p{n}@example.org", subject="s", body="b") for n in range(2000)]
+    assert rows_per_insert(OutgoingMail) >= 2000
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(mails, per_insert=rows_per_insert(OutgoingMail), returning=True)
+    assert len(queries) == 1
+    assert sorted(m.pk for m in mails) == sorted(OutgoingMail.objects.values_list("pk", flat=True))
+    assert not mails[0]._state.adding
+
+
+def test_insert_rows_leaves_out_rows_that_break_a_unique_constraint(alice):
+    from journal.models import ReminderOccasion
+    from journal.services.audit import insert_rows
+
+    def occasion(text: str) -> ReminderOccasion:
+        return ReminderOccasion(
+            patient=alice, kind="dose", day=NOW.date(), due_at=NOW, text=text, claimed_by=text
+        )
+
+    insert_rows([occasion("first")], per_insert=10)
+    insert_rows([occasion("second")], per_insert=10, ignore_conflicts=True)
+    assert list(ReminderOccasion.objects.values_list("text", flat=True)) == ["first"]

@@ -137,3 +137,33 @@ def test_a_retry_is_not_run_before_it_is_due(transactional_db, mail_server_down,
     queued.refresh_from_db()
     assert queued.status == MailStatus.SENT
     assert len(mail.outbox) == 1
+
+
+def test_many_mails_are_stored_in_one_insert_and_sent_over_one_connection(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from journal.services.mail import mails_attempt, mails_store
+
+    stored = [OutgoingMail(to=f"p{n}@example.org", subject="Time for it.", body="Open it.") for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        mails_store(stored)
+    assert len(queries) == 1
+    assert all(m.pk for m in stored)
+    with CaptureQueriesContext(connection) as queries:
+        statuses = mails_attempt(mail_ids=[m.pk for m in stored])
+    assert len(queries) == 2  # the mails, then one UPDATE of the sent ones
+    assert set(statuses.values()) == {MailStatus.SENT}
+    assert [m.to for m in mail.outbox] == [[m.to] for m in stored]
+    assert set(OutgoingMail.objects.values_list("status", "body")) == {(MailStatus.SENT, "")}
+    assert mails_attempt(mail_ids=[m.pk for m in stored]) == {}  # sent once
+
+
+def test_many_mails_with_the_server_down_each_wait_for_a_retry(db, mail_server_down):
+    from journal.services.mail import mails_attempt, mails_store
+
+    stored = [OutgoingMail(to=to, subject="s", body="b") for to in ("a@example.org", "b@example.org")]
+    mails_store(stored)
+    assert set(mails_attempt(mail_ids=[m.pk for m in stored]).values()) == {MailStatus.RETRYING}
+    assert len(_tasks()) == 2
+    assert set(OutgoingMail.objects.values_list("attempts", flat=True)) == {1}

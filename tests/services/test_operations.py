@@ -97,9 +97,24 @@ def test_housekeeping_deletes_expired_sessions_and_old_finished_tasks_only(db):
     recent = _finished_task(NOW - KEEP_FINISHED_TASKS + dt.timedelta(hours=1))
     waiting = mail_queue(to="olga@example.org", subject="Hello", body="Hello Olga")
 
-    assert housekeeping(now=NOW) == {"sessions": 1, "tasks": 1}
+    assert housekeeping(now=NOW) == {"sessions": 1, "tasks": 1, "reminders": 0}
     assert list(LoginSession.objects.values_list("session_key", flat=True)) == ["valid"]
     remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert old.pk not in remaining
     assert recent.pk in remaining
     assert DBTaskResult.objects.filter(args_kwargs__args=[waiting.pk]).exists()
+
+
+def test_housekeeping_deletes_sent_reminders_older_than_the_oldest_supply_count(alice):
+    from journal.models import ReminderOccasion
+    from journal.services.operations import KEEP_REMINDERS
+
+    def sent(at: dt.datetime) -> ReminderOccasion:
+        return ReminderOccasion.objects.create(
+            patient=alice, kind="refill", day=at.date(), due_at=at, text="t", claimed_by="x", created_at=at
+        )
+
+    sent(NOW - KEEP_REMINDERS - dt.timedelta(seconds=1))
+    kept = sent(NOW - KEEP_REMINDERS + dt.timedelta(days=1))
+    assert housekeeping(now=NOW)["reminders"] == 1
+    assert list(ReminderOccasion.objects.all()) == [kept]

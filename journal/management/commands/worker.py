@@ -3,7 +3,8 @@
 last looked for work, which the health endpoint reads; it deletes expired export files, and a
 task left running by a worker that died (kill -9) is put back in the queue by the next
 worker's heartbeat, which also refreshes the roster's rows of patients whose local day has
-changed. Run one or more beside the app servers;
+changed and sends the reminders patients chose (journal/services/reminders.py). Run one or
+more beside the app servers;
 Ctrl-C or SIGTERM stops it after the task it is running."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from journal.services.exports import export_files_expire
 from journal.services.operations import housekeeping, orphaned_tasks_requeue, worker_heartbeat
+from journal.services.reminders import reminders_send_due
 from journal.services.snapshots import snapshots_refresh_due
 
 HEARTBEAT_EVERY = 10  # seconds: often enough for the health endpoint, rarely enough to be no load
@@ -49,12 +51,14 @@ class HeartbeatWorker(Worker):
 
     def beat(self) -> None:
         """Record the heartbeat, put back in the queue the tasks of workers that died, compute
-        again the roster rows of patients past their local midnight, delete expired export files,
+        again the roster rows of patients past their local midnight, record the reminders due
+        and queue their sending, delete expired export files,
         and (once an hour) delete expired sessions and old finished tasks."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
             snapshots_refresh_due(now=timezone.now())
+            reminders_send_due(now=timezone.now())
             export_files_expire(now=timezone.now())
             self.last_beat = time.monotonic()
         if self.last_housekeeping is None or time.monotonic() - self.last_housekeeping >= HOUSEKEEPING_EVERY:
@@ -76,7 +80,7 @@ class HeartbeatWorker(Worker):
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: sends queued mail, writes clinic exports."
+    help = "Run the background worker: sends queued mail and reminders, writes clinic exports."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
