@@ -64,7 +64,9 @@ def test_a_clinician_sets_it_up_and_sees_the_recovery_codes_and_sessions(request
     log_in(other_page, "drb")
     other_page.get_by_label("Code").fill(next_code(User.objects.get(username="drb")))
     other_page.get_by_role("button", name="Sign in").click()
-    other_page.wait_for_load_state()
+    # signed in once the browser has left the sign-in pages (waiting for the load state of the
+    # page already loaded raced the sign-in: the sessions page was read before it was saved)
+    other_page.wait_for_url(lambda url: "/login" not in url)
     page.goto(reverse("sessions"))
     assert page.get_by_test_id("session").count() == 2
     found["sessions"] = axe_violations(page)
