@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Exists, QuerySet
+
 from journal.models import Patient, PlanChangeNote, Question
+from journal.selectors.reminders import expired_push_subscriptions
 
 # The newest messages a page shows: older ones stay in the audit log and the exports.
 NOTES_SHOWN = 10
@@ -16,10 +19,12 @@ QUESTIONS_SHOWN = 50
 def plan_notes(patient: Patient, *, unseen_only: bool = False) -> list[PlanChangeNote]:
     """The newest plan changes told to the patient, newest first (1 query); `unseen_only`:
     those the patient has not acknowledged yet."""
-    notes = patient.plan_notes.select_related("written_by__user")
-    if unseen_only:
-        notes = notes.filter(acknowledged_at=None)
-    return list(notes[:NOTES_SHOWN])
+    notes = _unseen_notes(patient) if unseen_only else patient.plan_notes.all()
+    return list(notes.select_related("written_by__user")[:NOTES_SHOWN])
+
+
+def _unseen_notes(patient: Patient) -> QuerySet[PlanChangeNote]:
+    return patient.plan_notes.filter(acknowledged_at=None)
 
 
 @dataclass(frozen=True)
@@ -61,5 +66,38 @@ def question_threads(
 
 def recent_answers(patient: Patient, since: dt.datetime) -> list[Question]:
     """Answers given since `since`, newest first (1 query): Today shows them."""
-    answered = patient.questions.filter(answered_at__gte=since).select_related("answered_by__user")
+    answered = _answered_since(patient, since).select_related("answered_by__user")
     return list(answered.order_by("-answered_at")[:NOTES_SHOWN])
+
+
+def _answered_since(patient: Patient, since: dt.datetime) -> QuerySet[Question]:
+    return patient.questions.filter(answered_at__gte=since)
+
+
+@dataclass(frozen=True)
+class TodayNews:
+    """What Today tells the patient besides the dose and the week."""
+
+    unseen_notes: list[PlanChangeNote]
+    answers: list[Question]
+    expired_push_devices: int
+
+
+def today_news(patient: Patient, answers_since: dt.datetime) -> TodayNews:
+    """The plan changes the patient has not acknowledged, the answers given since `answers_since`
+    and how many devices stopped taking push reminders: 1 query, which on most days finds none of
+    them, then 1 more for each kind there is."""
+    unseen, answered, expired = (
+        Patient.objects.filter(pk=patient.pk)
+        .values_list(
+            Exists(_unseen_notes(patient)),
+            Exists(_answered_since(patient, answers_since)),
+            Exists(expired_push_subscriptions(patient)),
+        )
+        .get()
+    )
+    return TodayNews(
+        unseen_notes=plan_notes(patient, unseen_only=True) if unseen else [],
+        answers=recent_answers(patient, since=answers_since) if answered else [],
+        expired_push_devices=expired_push_subscriptions(patient).count() if expired else 0,
+    )

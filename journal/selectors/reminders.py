@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from journal.models import Patient, PushSubscription, ReminderOccasion, ReminderSettings
 
 RECENT_SHOWN = 5
@@ -17,9 +19,9 @@ def push_devices(patient: Patient) -> list[PushSubscription]:
     return list(patient.push_subscriptions.all())
 
 
-def expired_push_devices(patient: Patient) -> int:
-    """How many of the patient's devices stopped taking push reminders (1 query): Today says so."""
-    return patient.push_subscriptions.filter(expired_at__isnull=False).count()
+def expired_push_subscriptions(patient: Patient) -> QuerySet[PushSubscription]:
+    """The patient's devices that stopped taking push reminders: Today says so."""
+    return patient.push_subscriptions.filter(expired_at__isnull=False)
 
 
 def recent_reminders(patient: Patient) -> list[ReminderOccasion]:

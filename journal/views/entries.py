@@ -28,9 +28,8 @@ from journal.models import Medication, Patient, QuestionTopic
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
 from journal.selectors.entries import diary_without_details, patient_diary
-from journal.selectors.messages import plan_notes, question_threads, recent_answers
+from journal.selectors.messages import question_threads, today_news
 from journal.selectors.records import patient_overview, safety_of, schedule_of
-from journal.selectors.reminders import expired_push_devices
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
@@ -47,6 +46,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
     day = now.date()
     diary = diary_without_details(patient, since=day - 6 * DAY, today=day)
     entry_day, after_midnight = default_entry_date(now)
+    news = today_news(patient, answers_since=now - ANSWERS_ON_TODAY)
     context = {
         "patient": patient,
         "day": day,
@@ -59,10 +59,10 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "entry_day": entry_day,
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),
-        "unseen_notes": plan_notes(patient, unseen_only=True),
-        "answers": recent_answers(patient, since=now - ANSWERS_ON_TODAY),
+        "unseen_notes": news.unseen_notes,
+        "answers": news.answers,
         "question_form": QuestionForm(initial={"topic": QuestionTopic.GENERAL}),
-        "expired_push_devices": expired_push_devices(patient),
+        "expired_push_devices": news.expired_push_devices,
     }
     return render(request, "journal/entries/today.html", context)
 

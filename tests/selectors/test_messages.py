@@ -8,9 +8,16 @@ import datetime as dt
 import pytest
 import time_machine
 
-from journal.models import PlanChangeNote
+from journal.models import PlanChangeNote, PushSubscription
 from journal.schedule import DAY
-from journal.selectors.messages import NOTES_SHOWN, plan_notes, question_threads, recent_answers
+from journal.selectors.messages import (
+    NOTES_SHOWN,
+    TodayNews,
+    plan_notes,
+    question_threads,
+    recent_answers,
+    today_news,
+)
 from journal.services.messages import question_answer, question_ask
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
@@ -73,3 +80,28 @@ def test_recent_answers(alice, carol):
         question_answer(question=old, clinician=carol, answer="Long ago.")
     question_answer(question=new, clinician=carol, answer="Today.")
     assert [q.answer for q in recent_answers(alice, since=NOW - 14 * DAY)] == ["Today."]
+
+
+def test_today_news_checks_in_one_query_and_reads_only_what_there_is(
+    alice, bob, carol, django_assert_num_queries
+):
+    PlanChangeNote.objects.create(patient=bob, written_by=carol, change="Bob's", at=NOW)  # another patient's
+    PushSubscription.objects.create(patient=bob, endpoint="https://p/1", p256dh="k", auth="a", expired_at=NOW)
+    with django_assert_num_queries(1):
+        assert today_news(alice, answers_since=NOW - 14 * DAY) == TodayNews([], [], 0)
+
+    note = PlanChangeNote.objects.create(patient=alice, written_by=carol, change="Up to 1 mg", at=NOW)
+    question_answer(question=ask(alice, "Coffee?"), clinician=carol, answer="Fine.")
+    PushSubscription.objects.create(
+        patient=alice, endpoint="https://p/2", p256dh="k", auth="a", expired_at=NOW
+    )
+    with django_assert_num_queries(4):  # the check, then the notes, the answers, the devices
+        news = today_news(alice, answers_since=NOW - 14 * DAY)
+    assert (news.unseen_notes, [q.answer for q in news.answers], news.expired_push_devices) == (
+        [note],
+        ["Fine."],
+        1,
+    )
+
+    PlanChangeNote.objects.filter(pk=note.pk).update(acknowledged_at=NOW)
+    assert today_news(alice, answers_since=NOW + DAY) == TodayNews([], [], 1)

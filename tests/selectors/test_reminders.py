@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from journal.models import PushSubscription, ReminderOccasion, ReminderSettings
 from journal.selectors.reminders import (
-    expired_push_devices,
+    expired_push_subscriptions,
     push_devices,
     recent_reminders,
     reminder_settings_of,
@@ -37,7 +37,7 @@ def test_devices_and_expired_ones(alice, bob):
     )
     PushSubscription.objects.create(patient=bob, endpoint="https://p/3", p256dh="k", auth="a", expired_at=NOW)
     assert push_devices(alice) == [live, gone]
-    assert expired_push_devices(alice) == 1
+    assert list(expired_push_subscriptions(alice)) == [gone]
 
 
 def test_recent_reminders_newest_first_in_two_queries(alice):
