@@ -114,6 +114,9 @@ TEMPLATES = [
     },
 ]
 
+# The one-line widgets (inputs, textareas) written in Python, not three templates each.
+FORM_RENDERER = "journal.forms.renderer.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
