@@ -5,6 +5,7 @@ the patient page, the summary, the chart, the roster and the consistency of them
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,35 +65,65 @@ class _Prescriptions:
         return Schedule(self.plans[patient_id], self.pauses[patient_id])
 
 
+# A prescribed step with its plan's facts, as `_prescriptions` reads it.
+_STEP_FIELDS = (
+    "plan__patient_id",
+    "plan_id",
+    "plan__form",
+    "plan__strength_mg",
+    "plan__ended_on",
+    "start_date",
+    "dose_mg",
+    "timing",
+    "note",
+    "pk",
+)
+_PAUSE_FIELDS = ("patient_id", "start_date", "end_date", "reason", "pk", "created_at", "late_reason")
+
+
 def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> _Prescriptions:
-    """Plans, steps and pauses of these patients (2 queries); each plan row with who
-    prescribed it when `prescribers` (the clinician's pages name them)."""
+    """Plans, steps and pauses of these patients (2 queries), as plain values; with
+    `prescribers`, also each plan's row with who prescribed it (the clinician's pages name them;
+    `rows` is empty otherwise)."""
     ids = list(patient_ids)
     steps = (
         DoseStep.objects.filter(plan__patient_id__in=ids)
         .exclude(plan__status=TitrationPlan.Status.DRAFT)
-        .select_related("plan__prescriber__user" if prescribers else "plan")
         .order_by("plan__created_at", "plan_id", "start_date")
     )
-    plans: dict[int, dict[int, tuple[TitrationPlan, list[PlannedStep]]]] = defaultdict(dict)
-    for step in steps:
-        plan = step.plan
-        _, planned = plans[plan.patient_id].setdefault(plan.pk, (plan, []))
-        planned.append(PlannedStep(step.start_date, step.dose_mg, step.timing, step.note, step.pk))
-    pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in LdnPause.objects.filter(patient_id__in=ids).select_related("patient"):
-        recorded_on = pause.created_at.astimezone(pause.patient.zone).date()
-        pauses[pause.patient_id].append(
-            PausePeriod(
-                pause.start_date, pause.end_date, pause.reason, pause.pk, recorded_on, pause.late_reason
+    rows: dict[int, dict[int, TitrationPlan]] = defaultdict(dict)
+    step_values: list[tuple[Any, ...]]
+    if prescribers:
+        step_values = []
+        for step in steps.select_related("plan__prescriber__user"):
+            rows[step.plan.patient_id].setdefault(step.plan_id, step.plan)
+            step_values.append(
+                (
+                    step.plan.patient_id,
+                    step.plan_id,
+                    step.plan.form,
+                    step.plan.strength_mg,
+                    step.plan.ended_on,
+                )
+                + (step.start_date, step.dose_mg, step.timing, step.note, step.pk)
             )
-        )
+    else:
+        step_values = list(steps.values_list(*_STEP_FIELDS))
+    plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
+    for patient_id, plan_id, form, strength, ended_on, *step_facts in step_values:
+        _, planned = plans[patient_id].setdefault(plan_id, ((form, strength, ended_on), []))
+        planned.append(PlannedStep(*step_facts))
+    pauses: dict[int, list[PausePeriod]] = defaultdict(list)
+    pause_rows = LdnPause.objects.filter(patient_id__in=ids).values_list(*_PAUSE_FIELDS, "patient__time_zone")
+    for patient_id, start, end, reason, pk, created_at, late_reason, zone in pause_rows:
+        recorded_on = created_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        pauses[patient_id].append(PausePeriod(start, end, reason, pk, recorded_on, late_reason))
     return _Prescriptions(
-        rows={pk: [plan for plan, _ in plans[pk].values()] for pk in ids},
+        rows={pk: list(rows[pk].values()) for pk in ids},
         plans={
             pk: [
-                PlanRecord(plan.pk, tuple(planned), plan.form, plan.strength_mg, plan.ended_on)
-                for plan, planned in plans[pk].values()
+                PlanRecord(plan_id, tuple(planned), form, strength, ended_on)
+                for plan_id, ((form, strength, ended_on), planned) in plans[pk].items()
             ]
             for pk in ids
         },
