@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from journal import advice, bounds, measuring, response, safety, titration
+from journal import advice, bounds, measuring, response, safety, step_effects, titration
 from journal.findings import Level, Rule
 from journal.medicines import NAME_LISTS
 from journal.sources import SOURCES
@@ -141,6 +141,12 @@ def sections() -> list[Section]:
             "Response classes",
             "How a symptom's change from its baseline is classed.",
             _response_rules(),
+        ),
+        Section(
+            "step-effects",
+            "Did the step help?",
+            "How each step up is compared with the dose before it, on the patient page.",
+            tuple(Entry(code, None, rule, reason) for code, rule, reason in step_effects.STEP_EFFECT_RULES),
         ),
         Section(
             "advice",

@@ -362,3 +362,35 @@ def test_chart_pages_load_only_the_basic_plotly_bundle(client, alice_on_ldn, car
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', content)
     assert [src for src in scripts if "plotly" in src] == ["/static/vendor/plotly-basic.min.js"]
     assert all(src.startswith("/static/") for src in scripts)
+
+
+def test_page_says_whether_each_step_up_helped(client, alice, carol):
+    """1 mg, then 2 mg from day 50: Pain 6 before and 3 from day 15 on 2 mg, Fatigue 6 throughout."""
+    step_up = FIRST_DOSE + 50 * DAY
+    make_plan(alice, carol, [(FIRST_DOSE, "1"), (step_up, "2")])
+    log_days(alice, FIRST_DOSE, step_up + 13 * DAY, scores={"Pain": 6, "Fatigue": 6})
+    log_days(alice, step_up + 14 * DAY, TODAY, scores={"Pain": 3, "Fatigue": 6})
+    client.force_login(carol.user)
+    section = re.search(
+        r'data-testid="step-effects".*?</section>', page(client, alice).content.decode(), re.S
+    )
+    assert section is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", section.group(0)).split())
+    assert f"{step_up:%-d %b %Y} 1 → 2 mg" in text
+    assert "Fatigue lower is better 6.0 (14 days) 6.0 (28 days) 0.0 (0.0 to 0.0) no clear change" in text
+    assert "Pain lower is better 6.0 (14 days) 3.0 (28 days) −3.0 (−3.0 to −3.0) better" in text
+
+
+def test_a_step_followed_too_soon_by_the_next_is_one_row(client, alice, carol):
+    make_plan(alice, carol, [(FIRST_DOSE, "1"), (FIRST_DOSE + 50 * DAY, "2"), (FIRST_DOSE + 60 * DAY, "3")])
+    log_days(alice, FIRST_DOSE, TODAY)
+    client.force_login(carol.user)
+    section = re.search(
+        r'data-testid="step-effects".*?</section>', page(client, alice).content.decode(), re.S
+    )
+    text = " ".join(re.sub(r"<[^>]+>", " ", section.group(0)).split())
+    first_step = f"{FIRST_DOSE + 50 * DAY:%-d %b %Y} 1 → 2 mg too few days on this dose The next step"
+    assert first_step in text
+    assert text.index(f"{FIRST_DOSE + 60 * DAY:%-d %b %Y} 2 → 3 mg Fatigue") < text.index(
+        first_step
+    )  # newest first

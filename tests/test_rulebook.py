@@ -31,6 +31,7 @@ def test_the_sections_in_page_order():
         "safety",
         "names",
         "response",
+        "step-effects",
         "advice",
         "input",
         "sources",

@@ -49,6 +49,7 @@ from journal.schedule import (
     PlanRecord,
     Schedule,
 )
+from journal.step_effects import StepReport, step_reports
 from journal.vocabulary import side_effect_label
 
 
@@ -437,6 +438,10 @@ class PatientOverview:
     @cached_property
     def weeks(self) -> list[WeekRow]:
         return weekly_rows(self.record)
+
+    @cached_property
+    def step_reports(self) -> list[StepReport]:
+        return step_reports(self.record)
 
 
 def patient_overview(

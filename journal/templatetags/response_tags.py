@@ -26,6 +26,16 @@ def score(value: float | None) -> str:
 
 
 @register.filter
+def signed_score(value: float) -> str:
+    """A change in score points to one decimal, with its sign: "−1.2", "+0.4", "0.0"; to two
+    where one would read as no change although there was one ("−0.02")."""
+    if not value:
+        return "0.0"
+    places = 1 if round(value, 1) else 2
+    return f"{value:+.{places}f}".replace("-", "−")
+
+
+@register.filter
 def badge(response_class: ResponseClass | None) -> str:
     """The badge colour for a class: ok for responders, warn/bad for what needs a look."""
     return BADGES.get(response_class, "") if response_class else ""
