@@ -10,7 +10,8 @@
 (function () {
   "use strict";
   var box = document.getElementById("outbox");
-  if (!box || !("indexedDB" in window)) return;
+  if (!box) return;
+  var canKeep = "indexedDB" in window;
   var key = box.dataset.offlineKey;  // "" on the sign-in page: any patient's waiting entries are counted
   var list = box.querySelector("ul");
   var done = [];  // outcomes of this page's sends, shown until the page is left
@@ -24,6 +25,7 @@
 
   function database() {
     return new Promise(function (resolve, reject) {
+      if (!canKeep) throw new Error("no IndexedDB");
       var request = indexedDB.open("ldn-journal", 1);
       request.onupgradeneeded = function () { request.result.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }); };
       request.onsuccess = function () { resolve(request.result); };
@@ -58,7 +60,7 @@
     return li;
   }
   function show() {
-    return waiting().then(function (records) {
+    return waiting().catch(function () { return []; }).then(function (records) {
       list.textContent = "";
       if (!key && records.length) list.appendChild(item(box.dataset.textSignIn.replace("{count}", records.length), { state: "waiting" }));
       if (key) records.forEach(function (record) { list.appendChild(recordItem(record)); });
@@ -113,6 +115,10 @@
       if ("serviceWorker" in navigator && window.SyncManager) {
         navigator.serviceWorker.ready.then(function (registration) { return registration.sync.register("send-waiting-entries"); }).catch(function () {});
       }
+      return show();
+    }).catch(function () {
+      // Nothing was kept: say so (the values are still in the form, to save once online).
+      done.push(item(box.dataset.textNotKept, { state: "waiting" }));
       return show();
     }).then(function () {
       box.scrollIntoView({ block: "start" });
@@ -216,5 +222,5 @@
   }
   window.addEventListener("online", connection);
   window.addEventListener("offline", connection);
-  restore().then(show).then(connection);
+  restore().catch(function () {}).then(show).then(connection);
 })();

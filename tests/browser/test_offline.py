@@ -231,3 +231,14 @@ def test_an_entry_the_server_refuses_stays_on_the_phone_with_its_reasons_and_goe
     phone_app.get_by_role("button", name="Save entry").click()
     phone_app.get_by_test_id("saved").wait_for()
     assert DailyEntry.objects.get(patient=patient).notes == "Typed on the bus"
+
+
+def test_a_phone_that_cannot_keep_the_entry_says_so_and_leaves_it_in_the_form(phone_app, patient):
+    phone_app.context.add_init_script("Object.defineProperty(window, 'indexedDB', { value: undefined });")
+    log_in(phone_app, "anna")
+    phone_app.goto("/entry/")
+    phone_app.context.set_offline(True)
+    phone_app.locator("#id_notes").fill("Typed in a private window")
+    phone_app.get_by_role("button", name="Save entry").click()
+    expect(phone_app.locator("#outbox")).to_contain_text("Not saved: this phone could not keep your entry")
+    expect(phone_app.locator("#id_notes")).to_have_value("Typed in a private window")
