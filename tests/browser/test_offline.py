@@ -16,7 +16,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from journal.models import DailyEntry, LoginSession
-from tests.browser.conftest import PHONE, log_in, screenshot
+from tests.browser.conftest import PHONE, log_in, no_accessibility_violations, screenshot
 from tests.factories import make_clinic, make_clinician, make_entry, make_patient, make_plan
 
 KEPT_PAGES = ["/entry/", "/plan/", "/today/"]
@@ -113,6 +113,7 @@ def test_an_entry_saved_offline_waits_on_the_phone_and_is_sent_once_back_online(
     phone_app.goto("/entry/")
     save_entry_offline(phone_app)
     screenshot(phone_app, "offline-entry-waiting")
+    no_accessibility_violations(phone_app)
     assert not DailyEntry.objects.filter(patient=patient).exists()
 
     phone_app.context.set_offline(False)
@@ -221,6 +222,11 @@ def test_an_entry_the_server_refuses_stays_on_the_phone_with_its_reasons_and_goe
     expect(outbox).to_contain_text("Not sent: the server did not take your entry for Friday 20 March.")
     expect(outbox).to_contain_text("Dose taken (mg)")
     screenshot(phone_app, "offline-entry-refused")
+    no_accessibility_violations(phone_app)
+    phone_app.emulate_media(color_scheme="dark")
+    screenshot(phone_app, "offline-entry-refused-dark")
+    no_accessibility_violations(phone_app)
+    phone_app.emulate_media(color_scheme="light")
     assert not DailyEntry.objects.exists()
 
     outbox.get_by_role("link", name="Put it back in the form").click()
