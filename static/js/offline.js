@@ -215,6 +215,13 @@
       var kept = notice.dataset.keptCopy === "yes";
       notice.textContent = kept ? notice.dataset.textKept : navigator.onLine ? "" : notice.dataset.textOffline;
       if (kept && !navigator.onLine) notice.textContent += " " + notice.dataset.textOffline;
+      // A form kept on another day saves an entry for that day: say which.
+      var form = document.querySelector("form[data-offline-entry]");
+      var now = new Date();
+      var phoneDay = [now.getFullYear(), String(now.getMonth() + 1).padStart(2, "0"), String(now.getDate()).padStart(2, "0")].join("-");
+      if (kept && form && form.elements.entry_date && form.elements.entry_date.value !== phoneDay) {
+        notice.textContent += " " + notice.dataset.textFormDay.replace("{day}", form.dataset.dayLabel);
+      }
       notice.hidden = !notice.textContent;
     }
     if (navigator.onLine) sendWaiting();

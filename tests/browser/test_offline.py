@@ -181,6 +181,7 @@ def test_today_entry_and_plan_open_offline_and_signing_out_drops_them(phone_app,
     eventually_kept(phone_app, KEPT_PAGES)
 
     phone_app.context.set_offline(True)
+    phone_app.clock.set_system_time(dt.datetime(2026, 3, 21, 9, 0))
     for path, heading in (("/today/", "Today"), ("/plan/", "My plan"), ("/entry/", "Entry for")):
         phone_app.goto(path)
         expect(phone_app.get_by_role("heading", level=1)).to_contain_text(heading)
@@ -190,6 +191,12 @@ def test_today_entry_and_plan_open_offline_and_signing_out_drops_them(phone_app,
                 r"You are offline\."
             )
         )
+    # the next morning, still offline: the form kept yesterday says which day it saves
+    notice = phone_app.locator("#offline-notice")
+    expect(notice).to_contain_text("This form saves the entry for Friday 20 March.")
+    screenshot(phone_app, "offline-entry-from-cache")
+    phone_app.goto("/today/")
+    expect(phone_app.locator("#offline-notice")).not_to_contain_text("This form saves")
     screenshot(phone_app, "offline-today-from-cache")
     with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
         phone_app.goto("/history/")
