@@ -112,4 +112,6 @@ def test_the_service_worker_is_served_from_the_root_to_anyone(client):
     assert response["Service-Worker-Allowed"] == "/"
     body = response.content.decode()
     assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
-    assert "caches" not in body  # push and notification clicks only
+    # it keeps only the pages the server marks, of the three a patient may open offline
+    assert 'const OFFLINE_HEADER = "X-Offline-Page";' in body
+    assert 'const KEPT_PAGES = ["/today/", "/entry/", "/plan/"];' in body

@@ -25,6 +25,7 @@ from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import QuestionForm
 from journal.medicines import MedicationCategory, classify_medication
 from journal.models import Medication, Patient, QuestionTopic
+from journal.offline import kept_offline
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
 from journal.selectors.entries import diary_without_details, patient_diary
@@ -40,6 +41,7 @@ ANSWERS_ON_TODAY = dt.timedelta(days=14)  # Today shows the answers of the last 
 
 @patient_required
 @require_GET
+@kept_offline
 def today(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     now = patient.local_now()
@@ -84,6 +86,7 @@ def _requested_day(
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@kept_offline
 def entry(request: AuthenticatedRequest) -> HttpResponse:
     """The daily entry form. Saving the same date again updates that day's entry."""
     patient = own_patient(request)
@@ -92,7 +95,8 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     default_day, after_midnight = default_entry_date(now)
     schedule = schedule_of(patient)
     symptoms = list(patient.tracked_symptoms.all())
-    date_message, saved = None, False
+    date_message, saved, replaced = None, False, False
+    started = timezone.now()
 
     def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
         return EntryForm(
@@ -124,6 +128,9 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
+            # An entry made before this request was there already: this save replaced it (an
+            # entry typed offline and sent later is told so).
+            replaced = saved_entry.edit_count > 0 or saved_entry.created_at < started
             form = entry_form(initial=entry_initial(saved_entry, schedule.prescribed(day), day))
             diary = Diary(today=today, schedule=schedule, entries={day: saved_entry})
         else:
@@ -144,6 +151,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         "after_midnight": after_midnight and day == default_day,
         "existing": day in diary.entries or saved,
         "saved": saved,
+        "replaced": replaced,
         "date_message": date_message,
         "previous_day": day - DAY if day - DAY >= earliest_editable(today) else None,
         "next_day": day + DAY if day + DAY <= today else None,

@@ -35,6 +35,7 @@ from journal.forms.plans import (
 )
 from journal.measuring import patient_amount
 from journal.models import AccessEvent, DoseStep, Patient, QuestionTopic, Timing, TitrationPlan
+from journal.offline import kept_offline
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
 from journal.selectors.messages import plan_notes, question_threads
@@ -444,6 +445,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
 
 @patient_required
 @require_GET
+@kept_offline
 def my_plan(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()

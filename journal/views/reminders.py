@@ -83,8 +83,8 @@ def push_expired_dismiss(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, served from the site's root so its scope is every page. It only shows
-    push reminders and opens their page when tapped (no caching)."""
+    """The service worker, served from the site's root so its scope is every page: push
+    reminders, and the patient's own pages kept for opening offline (journal/offline.py)."""
     response = HttpResponse(
         render_to_string("journal/reminders/service-worker.js"), content_type="text/javascript; charset=utf-8"
     )

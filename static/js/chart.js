@@ -60,6 +60,34 @@
     buttons[0].parentElement.hidden = false;
   }
 
+  // The figure (journal/charts.py) is drawn in the light theme's colours, the same as
+  // static/css/app.css's: each is drawn in its CSS variable's value now, so the chart follows
+  // the page's theme (dark or light) and changes with it. The figure's data is never touched.
+  var THEMED = {
+    "#1b2733": "--ink", "#5b6875": "--muted", "#1d5c63": "--brand", "#ffffff": "--card",
+    "#e8edf1": "--chart-grid", "rgba(255,255,255,0.92)": "--chart-toolbar-bg",
+    "#a11d2a": "--bad", "#dd6b20": "--chart-accent", "#e3b23c": "--chart-mild",
+  };
+  // Only values under a colour's key (color, bgcolor, gridcolor, fillcolor…) change: no text.
+  function themed(value, style, colour) {
+    if (typeof value === "string") {
+      var name = colour && THEMED[value.replace(/\s+/g, "").toLowerCase()];
+      return name ? style.getPropertyValue(name).trim() || value : value;
+    }
+    if (Array.isArray(value)) return value.map(function (item) { return themed(item, style, colour); });
+    if (value && typeof value === "object") {
+      var copy = {};
+      Object.keys(value).forEach(function (key) { copy[key] = themed(value[key], style, /colou?r$/i.test(key)); });
+      return copy;
+    }
+    return value;
+  }
+  function themedFigure(figure) {
+    var style = window.getComputedStyle(document.documentElement);
+    return { data: themed(figure.data, style, false), layout: themed(figure.layout, style, false), config: figure.config };
+  }
+  var darkTheme = window.matchMedia("(prefers-color-scheme: dark)");
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-figure]").forEach(function (container) {
       var source = document.getElementById(container.dataset.figure);
@@ -69,11 +97,19 @@
         console.error("Chart " + container.dataset.figure + " has no config: not drawn.");
         return;
       }
-      Plotly.newPlot(container, { data: figure.data, layout: figure.layout, config: figure.config })
+      // The appointment summary is drawn for paper, which stays light.
+      var forPaper = container.classList.contains("print-chart");
+      Plotly.newPlot(container, forPaper ? figure : themedFigure(figure))
         .then(function () {
           decorate(container);
           container.on("plotly_afterplot", function () { decorate(container); });
           rangeButtons(container);
+          if (!forPaper) darkTheme.addEventListener("change", function () {
+            var shown = themedFigure(figure);
+            var range = container.layout.xaxis && container.layout.xaxis.range;
+            if (range) shown.layout.xaxis = Object.assign({}, shown.layout.xaxis, { range: range, autorange: false });
+            Plotly.react(container, shown);
+          });
         });
     });
   });

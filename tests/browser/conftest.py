@@ -51,9 +51,10 @@ def browser():
         browser.close()
 
 
-def _watched_page(browser, live_server, viewport):
-    """A fresh page of that size on the live server; console errors fail the test."""
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+def _watched_page(browser, live_server, viewport, color_scheme="light"):
+    """A fresh page of that size (and light or dark setting) on the live server; console errors
+    fail the test."""
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, color_scheme=color_scheme)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -77,6 +78,17 @@ def small_phone(browser, live_server):
 @pytest.fixture
 def desktop(browser, live_server):
     yield from _watched_page(browser, live_server, {"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def dark_phone(browser, live_server):
+    """A phone set to dark mode (the page follows prefers-color-scheme)."""
+    yield from _watched_page(browser, live_server, PHONE, color_scheme="dark")
+
+
+@pytest.fixture
+def dark_desktop(browser, live_server):
+    yield from _watched_page(browser, live_server, {"width": 1280, "height": 900}, color_scheme="dark")
 
 
 def no_accessibility_violations(page) -> None:

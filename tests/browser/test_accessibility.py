@@ -1,5 +1,5 @@
 """axe-core finds no accessibility violations on any page, for each role, on a phone
-and on a desktop screen, with the demo clinic's data in it."""
+and on a desktop screen, in the light and the dark theme, with the demo clinic's data in it."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def demo(transactional_db):
     return Patient.objects.get(user__username="anna")
 
 
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize("screen", ["phone", "desktop", "dark_phone", "dark_desktop"])
 def test_no_accessibility_violations(request, demo, screen):
     page = request.getfixturevalue(screen)
     log_in(page, "anna", DEMO_PASSWORD)

@@ -153,7 +153,9 @@ def focus_ring_problems(keys: Keys, stops: int) -> list[str]:
     return problems
 
 
-def test_the_focus_indicator_stands_out_from_its_neighbours(desktop, demo):
+@pytest.mark.parametrize("theme", ["desktop", "dark_desktop"])
+def test_the_focus_indicator_stands_out_from_its_neighbours(request, demo, theme):
+    desktop = request.getfixturevalue(theme)
     log_in(desktop, "anna", DEMO_PASSWORD)
     desktop.goto(reverse("entry"))
     problems = focus_ring_problems(Keys(desktop), 40)  # header, day links, the whole form
