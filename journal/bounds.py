@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from journal.findings import Level, Rule, rule_table
 from journal.vocabulary import format_mg
 
@@ -34,8 +38,8 @@ class DateWindow:
 
     first: dt.date
     last: dt.date
-    too_early: str = ""
-    too_late: str = ""
+    too_early: str | Promise = ""
+    too_late: str | Promise = ""
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.first <= day <= self.last
@@ -47,9 +51,19 @@ class DateWindow:
     def problem(self, day: dt.date, what: str) -> str | None:
         """Why `day` (named `what`, e.g. "The first dose") is refused; None when it is within."""
         if day < self.first:
-            return f"{what}, {day.isoformat()}, is before {self.first.isoformat()}: {self.too_early}."
+            return _("%(what)s, %(day)s, is before %(first)s: %(why)s.") % {
+                "what": what,
+                "day": day.isoformat(),
+                "first": self.first.isoformat(),
+                "why": self.too_early,
+            }
         if day > self.last:
-            return f"{what}, {day.isoformat()}, is after {self.last.isoformat()}: {self.too_late}."
+            return _("%(what)s, %(day)s, is after %(last)s: %(why)s.") % {
+                "what": what,
+                "day": day.isoformat(),
+                "last": self.last.isoformat(),
+                "why": self.too_late,
+            }
         return None
 
     @property
@@ -65,8 +79,8 @@ class DateWindow:
 TREATMENT_SPAN = DateWindow(
     dt.date(2000, 1, 1),
     dt.date(2099, 12, 31),
-    "LDN Journal keeps treatment records from 2000 on",
-    "LDN Journal keeps treatment records up to 2099",
+    gettext_lazy("LDN Journal keeps treatment records from 2000 on"),
+    gettext_lazy("LDN Journal keeps treatment records up to 2099"),
 )
 # A plan's end is the first day with nothing prescribed: at most the day after the span.
 END_SPAN = DateWindow(
@@ -79,8 +93,8 @@ END_SPAN = DateWindow(
 HISTORY_SPAN = DateWindow(
     dt.date(1900, 1, 1),
     dt.date(2099, 12, 31),
-    "no one alive started a medicine before 1900",
-    "LDN Journal keeps records up to 2099",
+    gettext_lazy("no one alive started a medicine before 1900"),
+    gettext_lazy("LDN Journal keeps records up to 2099"),
 )
 LOOKBACK_DAYS = 365  # a course begun before the patient joined may be recorded this far back
 HORIZON_DAYS = 2 * 365  # how far ahead a clinician may date a plan, a pause or a screening
@@ -94,8 +108,8 @@ def record_window(opened_on: dt.date, today: dt.date) -> DateWindow:
     return DateWindow(
         TREATMENT_SPAN.clamp(opened - dt.timedelta(days=LOOKBACK_DAYS)),
         TREATMENT_SPAN.clamp(today + dt.timedelta(days=HORIZON_DAYS)),
-        "a plan or pause goes back at most a year before the patient's record was opened",
-        "a plan or pause is written at most two years ahead",
+        gettext_lazy("a plan or pause goes back at most a year before the patient's record was opened"),
+        gettext_lazy("a plan or pause is written at most two years ahead"),
     )
 
 
@@ -105,7 +119,7 @@ def taken_window(today: dt.date) -> DateWindow:
         HISTORY_SPAN.first,
         today,
         HISTORY_SPAN.too_early,
-        "a medicine is listed once it is taken, and stopped once it is stopped",
+        gettext_lazy("a medicine is listed once it is taken, and stopped once it is stopped"),
     )
 
 
@@ -115,13 +129,15 @@ def opioid_window(today: dt.date) -> DateWindow:
         HISTORY_SPAN.first,
         today + dt.timedelta(days=HORIZON_DAYS),
         HISTORY_SPAN.too_early,
-        "a planned last dose is at most two years ahead",
+        gettext_lazy("a planned last dose is at most two years ahead"),
     )
 
 
 def export_window(today: dt.date) -> DateWindow:
     """The dates an export may cover: the treatment span, up to today."""
-    return DateWindow(TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, "the latest date is today")
+    return DateWindow(
+        TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, gettext_lazy("the latest date is today")
+    )
 
 
 LATE_PAUSE_NEEDS_REASON = (
@@ -228,8 +244,8 @@ def supply_window(today: dt.date) -> DateWindow:
     return DateWindow(
         today - dt.timedelta(days=SUPPLY_COUNT_MAX_DAYS),
         today,
-        too_early="a count that old says nothing about what is left; count again",
-        too_late="count what you have today",
+        too_early=gettext_lazy("a count that old says nothing about what is left; count again"),
+        too_late=gettext_lazy("count what you have today"),
     )
 
 

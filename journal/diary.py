@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from journal.advice import AdherenceCount, count_adherence
 from journal.schedule import DAY, Dose, Schedule
 
@@ -43,12 +47,12 @@ def is_editable(day: dt.date, today: dt.date) -> bool:
 def date_problem(day: dt.date, today: dt.date) -> str | None:
     """Why `day` cannot be logged on `today`, in the patient's words; None when it can."""
     if day > today:
-        return "That date is in the future: you can log today or an earlier day."
+        return _("That date is in the future: you can log today or an earlier day.")
     if day < earliest_editable(today):
-        return (
-            f"You can fill in the last {EDIT_WINDOW_DAYS} days only (back to "
-            f"{earliest_editable(today):%-d %B}); older entries stay as your clinician saw them."
-        )
+        return _(
+            "You can fill in the last %(days)d days only (back to %(day)s); "
+            "older entries stay as your clinician saw them."
+        ) % {"days": EDIT_WINDOW_DAYS, "day": date_format(earliest_editable(today), "j F")}
     return None
 
 
@@ -62,12 +66,12 @@ class DayStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    DayStatus.TAKEN: "dose taken",
-    DayStatus.MISSED: "dose missed",
-    DayStatus.NOT_LOGGED: "not logged",
-    DayStatus.LOGGED: "logged, no dose prescribed",
-    DayStatus.NO_DOSE: "no dose prescribed",
-    DayStatus.TO_DO: "not logged yet",
+    DayStatus.TAKEN: gettext_lazy("dose taken"),
+    DayStatus.MISSED: gettext_lazy("dose missed"),
+    DayStatus.NOT_LOGGED: gettext_lazy("not logged"),
+    DayStatus.LOGGED: gettext_lazy("logged, no dose prescribed"),
+    DayStatus.NO_DOSE: gettext_lazy("no dose prescribed"),
+    DayStatus.TO_DO: gettext_lazy("not logged yet"),
 }
 
 
@@ -91,7 +95,7 @@ class Day:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 def days_between(first: dt.date, last: dt.date) -> Iterable[dt.date]:

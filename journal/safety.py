@@ -25,6 +25,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from journal.findings import Finding, Level, Rule, ordered, rule_table, worst_level
 from journal.medicines import (
     THYROID_CATEGORIES,
@@ -614,17 +617,17 @@ def _listed_cautions(
 def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = ()) -> str:
     """Plain words for the patient: an opioid taken now, or stopped too recently for LDN."""
     if taken:
-        return (
-            f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
+        return _(
+            "Do not take LDN together with %(names)s: LDN blocks opioids and can bring on "
             "withdrawal. Contact your clinic before your next LDN dose."
-        )
+        ) % {"names": ", ".join(taken)}
     if too_soon:
         last = max(med.stopped_on for med in too_soon if med.stopped_on is not None)
         names = ", ".join(med.name for med in too_soon)
-        return (
-            f"You took {names} until {last:%-d %B}. LDN so soon after an "
+        return _(
+            "You took %(names)s until %(day)s. LDN so soon after an "
             "opioid can bring on withdrawal: contact your clinic before your next LDN dose."
-        )
+        ) % {"names": names, "day": date_format(last, "j F")}
     return ""
 
 

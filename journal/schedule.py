@@ -26,6 +26,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
@@ -107,7 +112,10 @@ class Dose:
         measured = self.measurement
         if measured is None or measured.instruction is None:
             return self.phrase
-        return f"{measured.instruction} {timing_words(self.timing)}"
+        return _("%(amount)s %(timing)s") % {
+            "amount": measured.instruction,
+            "timing": timing_words(self.timing),
+        }
 
     @property
     def measurement(self) -> Measurement | None:
@@ -141,20 +149,20 @@ class StepState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STEP_STATE_LABELS[self]
+        return str(STEP_STATE_LABELS[self])
 
     @property
     def style(self) -> str:
         return STEP_STATE_STYLES.get(self, "")
 
 
-STEP_STATE_LABELS = {
-    StepState.PAST: "past",
-    StepState.NOW: "now",
-    StepState.PAUSED: "paused today",
-    StepState.UPCOMING: "upcoming",
-    StepState.ENDED: "plan ended",
-    StepState.REPLACED: "not taken up",
+STEP_STATE_LABELS: dict[StepState, str | Promise] = {
+    StepState.PAST: gettext_lazy("past"),
+    StepState.NOW: gettext_lazy("now"),
+    StepState.PAUSED: gettext_lazy("paused today"),
+    StepState.UPCOMING: gettext_lazy("upcoming"),
+    StepState.ENDED: gettext_lazy("plan ended"),
+    StepState.REPLACED: gettext_lazy("not taken up"),
 }
 
 
@@ -212,18 +220,23 @@ class DayPrescription:
         if self.dose is not None:
             return self.dose.phrase
         if self.pause is not None:
-            return f"paused until {_day(self.pause.end_date)} ({self.pause.reason})"
+            return _("paused until %(day)s (%(reason)s)") % {
+                "day": _day(self.pause.end_date),
+                "reason": self.pause.reason,
+            }
         if self.kind == "baseline":
-            return f"baseline — first dose {_day(self.first_dose)}" if self.first_dose else "no plan yet"
+            if self.first_dose:
+                return _("baseline — first dose %(day)s") % {"day": _day(self.first_dose)}
+            return _("no plan yet")
         if self.next_dose is not None:
-            return f"none prescribed until {_day(self.next_dose.start_date)}"
+            return _("none prescribed until %(day)s") % {"day": _day(self.next_dose.start_date)}
         if self.ended_on is not None:
-            return f"none prescribed: the plan ended on {_day(self.ended_on)}"
-        return "none prescribed"
+            return _("none prescribed: the plan ended on %(day)s") % {"day": _day(self.ended_on)}
+        return _("none prescribed")
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return date_format(day, "j M Y")
 
 
 class Schedule:
@@ -413,7 +426,7 @@ def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
         key=lambda item: (item[0].start_date, item[2]),
     )
     doses = []
-    for position, (step, plan, _) in enumerate(ordered):
+    for position, (step, plan, _order) in enumerate(ordered):
         following = ordered[position + 1][0].start_date if position + 1 < len(ordered) else None
         ends = [day for day in (following, plan.ended_on) if day is not None]
         doses.append(

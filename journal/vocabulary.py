@@ -13,41 +13,55 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 SCORE_MIN, SCORE_MAX = 0, 10  # every symptom and sleep score is 0–10
 
 # When a dose is prescribed or was taken: stored value → words after the dose.
-TIMING_WORDS: dict[str, str] = {
-    "bedtime": "at bedtime",
-    "morning": "in the morning",
-    "other": "at another time",
+TIMING_WORDS: dict[str, str | Promise] = {
+    "bedtime": _("at bedtime"),
+    "morning": _("in the morning"),
+    "other": _("at another time"),
 }
 PRESCRIBED_TIMINGS = ("bedtime", "morning")
 # The entry form's buttons name the moment itself.
-TIMING_BUTTONS: dict[str, str] = {"bedtime": "Bedtime", "morning": "Morning", "other": "Other time"}
+TIMING_BUTTONS: dict[str, str | Promise] = {
+    "bedtime": _("Bedtime"),
+    "morning": _("Morning"),
+    "other": _("Other time"),
+}
 
 
 class SideEffect(NamedTuple):
-    label: str  # in sentences, tables and the CSV
-    short: str  # where room is tight: the chart's row names
+    label: str | Promise  # in sentences, tables and the CSV
+    short: str | Promise  # where room is tight: the chart's row names
 
 
 # The side effects the daily entry asks about [002, 003, 004], and "other" with the patient's words.
 SIDE_EFFECTS: dict[str, SideEffect] = {
-    "vivid_dreams": SideEffect("Vivid dreams", "Dreams"),
-    "insomnia": SideEffect("Insomnia / sleep disturbance", "Insomnia"),
-    "headache": SideEffect("Headache", "Headache"),
-    "nausea": SideEffect("Nausea / GI upset", "Nausea"),
-    "anxiety": SideEffect("Anxiety", "Anxiety"),
-    "daytime_fatigue": SideEffect("Daytime fatigue", "Fatigue"),
-    "other": SideEffect("Other", "Other"),
+    "vivid_dreams": SideEffect(_("Vivid dreams"), _("Dreams")),
+    "insomnia": SideEffect(_("Insomnia / sleep disturbance"), _("Insomnia")),
+    "headache": SideEffect(_("Headache"), _("Headache")),
+    "nausea": SideEffect(_("Nausea / GI upset"), _("Nausea")),
+    "anxiety": SideEffect(_("Anxiety"), _("Anxiety")),
+    "daytime_fatigue": SideEffect(_("Daytime fatigue"), _("Fatigue")),
+    "other": SideEffect(_("Other"), _("Other")),
 }
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")  # in order, mildest first
+SEVERITY_WORDS: dict[str, str | Promise] = {
+    "mild": _("mild"),
+    "moderate": _("moderate"),
+    "severe": _("severe"),
+}
 SEVERITY_COLOURS: dict[str, str] = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
 
 
 def side_effect_label(kind: str) -> str:
     """ "vivid_dreams" → "Vivid dreams"; an unknown kind is shown as stored."""
-    return SIDE_EFFECTS[kind].label if kind in SIDE_EFFECTS else kind
+    return str(SIDE_EFFECTS[kind].label) if kind in SIDE_EFFECTS else kind
 
 
 def worst_severity(severities: Iterable[str]) -> str:
@@ -56,12 +70,12 @@ def worst_severity(severities: Iterable[str]) -> str:
 
 def direction_label(higher_is_better: bool) -> str:
     """Which way a 0–10 score improves."""
-    return "higher is better" if higher_is_better else "lower is better"
+    return gettext("higher is better") if higher_is_better else gettext("lower is better")
 
 
 def scale_anchor(higher_is_better: bool) -> str:
     """What 10 means on a 0–10 score, for the person scoring it."""
-    return "10 = best" if higher_is_better else "10 = worst"
+    return gettext("10 = best") if higher_is_better else gettext("10 = worst")
 
 
 def format_mg(dose: Decimal) -> str:
@@ -69,11 +83,22 @@ def format_mg(dose: Decimal) -> str:
     return f"{dose.normalize():f}"
 
 
+def local_mg(dose: Decimal) -> str:
+    """format_mg with the reader's decimal separator: "1,5" in Spanish and German. For pages,
+    mails and reminders; data formats (CSV, the calendar feed's UID) keep format_mg's "."."""
+    return number_format(format_mg(dose))
+
+
 def timing_words(timing: str) -> str:
     """'bedtime' → 'at bedtime'; an unknown value is shown as stored."""
-    return TIMING_WORDS.get(timing, timing)
+    return str(TIMING_WORDS.get(timing, timing))
 
 
 def dose_phrase(dose_mg: Decimal, timing: str) -> str:
     """ "3 mg at bedtime": how every surface names a prescribed or taken dose."""
-    return f"{format_mg(dose_mg)} mg {timing_words(timing)}"
+    phrases = {
+        "bedtime": gettext("%(dose)s mg at bedtime"),
+        "morning": gettext("%(dose)s mg in the morning"),
+        "other": gettext("%(dose)s mg at another time"),
+    }
+    return phrases.get(timing, f"%(dose)s mg {timing}") % {"dose": local_mg(dose_mg)}

@@ -9,7 +9,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from journal.bounds import ANSWER_MAX_CHARS, OPEN_QUESTIONS_MAX, QUESTION_MAX_CHARS, TREATMENT_SPAN
 from journal.models import AuditEvent, Clinician, Patient, Question, QuestionTopic
@@ -63,7 +64,7 @@ def question_ask(
             patient=patient,
             actor=patient.user,
             kind=AuditEvent.Kind.QUESTION_ASKED,
-            summary=f"Question ({question.thread_words}): {text}",
+            summary=f"Question ({_audit_words(question)}): {text}",
             details={  # the whole text: the summary keeps 500 characters
                 "question": question.pk,
                 "topic": topic,
@@ -78,17 +79,30 @@ def question_ask(
     return question
 
 
+def _audit_words(question: Question) -> str:
+    """The audit log is one record in the site's language, whoever wrote it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return question.thread_words
+
+
 def _tell_care_team(patient: Patient) -> None:
     """An email to each active clinician of the patient's care team who has an address, queued
-    with the question: it names neither the patient nor the question, which stay on the server."""
+    with the question, in the clinician's language: it names neither the patient nor the
+    question, which stay on the server."""
     team = patient.clinicians.filter(user__is_active=True).exclude(user__email="")
-    for address in sorted(set(team.values_list("user__email", flat=True))):
-        mail_queue(
-            to=address,
-            subject=f"A patient's question is waiting in LDN Journal ({patient.clinic.name})"[:200],
-            body="One of your patients asked their care team a question in LDN Journal.\n"
-            "Sign in to answer it: the patient is marked “question” on your patients page.\n",
-        )
+    for address, language in sorted(set(team.values_list("user__email", "user__language"))):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            mail_queue(
+                to=address,
+                subject=(
+                    _("A patient's question is waiting in LDN Journal (%(clinic)s)")
+                    % {"clinic": patient.clinic.name}
+                )[:200],
+                body=_(
+                    "One of your patients asked their care team a question in LDN Journal.\n"
+                    "Sign in to answer it: the patient is marked “question” on your patients page.\n"
+                ),
+            )
 
 
 def question_answer(

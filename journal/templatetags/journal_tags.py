@@ -1,26 +1,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
 from journal.forms.fields import radio_group as radio_group_html
-from journal.vocabulary import format_mg, timing_words
+from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 register = template.Library()
 
 
 @register.filter
 def mg(value: Decimal | None) -> str:
-    return "" if value is None else format_mg(value)
+    return "" if value is None else local_mg(value)
 
 
 @register.filter
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def dose_taken_phrase(entry: Any) -> str:
+    """A journal entry's dose, as every surface names a dose: "1,5 mg al acostarse"."""
+    return dose_phrase(entry.dose_mg, entry.timing_taken)
 
 
 @register.simple_tag

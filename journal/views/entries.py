@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -77,7 +79,7 @@ def _requested_day(
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        return default, "That is not a date; here is today's entry instead."
+        return default, _("That is not a date; here is today's entry instead.")
     problem = diary_rules.date_problem(day, today)
     return (default, problem) if problem else (day, None)
 
@@ -121,7 +123,11 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
                 side_effects=form.side_effects(),
             )
             if not request.htmx:
-                messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
+                messages.success(
+                    request,
+                    _("Saved your entry for %(day)s.")
+                    % {"day": date_format(saved_entry.entry_date, "l j F")},
+                )
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
             form = entry_form(initial=entry_initial(saved_entry, schedule.prescribed(day), day))
@@ -231,7 +237,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
     calendar_token_reset(patient=own_patient(request), actor=request.user)
-    messages.success(request, "Your calendar link has been replaced. Add the new one to your calendar.")
+    messages.success(request, _("Your calendar link has been replaced. Add the new one to your calendar."))
     return redirect("calendar")
 
 
@@ -292,7 +298,7 @@ def medications(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return _medications_page(request, patient, add_form=form)
     medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
-    messages.success(request, f"Added {medication.name}.")
+    messages.success(request, _("Added %(name)s.") % {"name": medication.name})
     return redirect("medications")
 
 
@@ -305,5 +311,9 @@ def medication_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _medications_page(request, patient, stop_form=form)
     stop_medication(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
-    messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+    messages.success(
+        request,
+        _("%(name)s: last taken on %(day)s.")
+        % {"name": medication.name, "day": date_format(form.cleaned_data["stopped_on"], "j F Y")},
+    )
     return redirect("medications")
