@@ -13,6 +13,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from journal.advice import (
     AdherenceCount,
     AdviceCard,
@@ -30,7 +32,7 @@ from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import direction_label
 
-SLEEP_QUALITY = "Sleep quality"
+SLEEP_QUALITY = gettext_lazy("Sleep quality")
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> JSONDict:
         if step != previous:
             xs.append(_iso(day))
             ys.append(float(step.dose_mg) if step else None)
-            words.append(step.phrase if step else "none")
+            words.append(step.phrase if step else _("none"))
             previous = step
         day += DAY
     if xs:
@@ -268,18 +268,18 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[JSONDict]:
             x=days,
             y=[score for _, score in sorted(measure.series)],
             customdata=[round(mean, 1) for _, mean in means],
-            name="Daily score",
+            name=_("Daily score"),
             mode="markers",
             legendgroup="daily",
             showlegend=first_in_legend,
             marker={"color": MUTED, "size": 4, "opacity": 0.45},
             meta=plot_text(measure.name),
-            hovertemplate="%{y} (7-day mean %{customdata})<extra>%{meta}</extra>",
+            hovertemplate="%{y} (" + _("7-day mean") + " %{customdata})<extra>%{meta}</extra>",
         ),
         _scatter(
             x=days,
             y=[round(mean, 1) for _, mean in means],
-            name="7-day mean",
+            name=_("7-day mean"),
             mode="lines",
             legendgroup="mean",
             showlegend=first_in_legend,
@@ -368,7 +368,7 @@ def _marks(record: PatientRecord) -> tuple[list[JSONDict], list[JSONDict]]:
     labels.append(
         {
             **row,
-            "text": "first<br>dose",
+            "text": _("first<br>dose"),
             "x": _iso(first_dose),
             "xanchor": "left",
             "font": {"size": 11, "color": INK},

@@ -52,7 +52,7 @@ def date_problem(day: dt.date, today: dt.date) -> str | None:
         return _(
             "You can fill in the last %(days)d days only (back to %(day)s); "
             "older entries stay as your clinician saw them."
-        ) % {"days": EDIT_WINDOW_DAYS, "day": date_format(earliest_editable(today), "j F")}
+        ) % {"days": EDIT_WINDOW_DAYS, "day": date_format(earliest_editable(today), _("j F"))}
     return None
 
 

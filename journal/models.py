@@ -475,7 +475,7 @@ class OutgoingMail(models.Model):
         """What became of the mail, for the clinician, with times in the reader's zone."""
 
         def when(moment: dt.datetime | None) -> str:
-            return date_format(timezone.localtime(moment), "j M Y, H:i") if moment else ""
+            return date_format(timezone.localtime(moment), str(_("j M Y, H:i"))) if moment else ""
 
         to = f"Email to {self.to}"
         match self.status:
@@ -1171,7 +1171,7 @@ class Question(models.Model):
     def thread_words(self) -> str:
         """The thread's heading: "About my plan", "About your entry of 3 March 2026"."""
         if self.topic == self.Topic.ENTRY and self.entry_date is not None:
-            return _("About the entry of %(day)s") % {"day": date_format(self.entry_date, "j F Y")}
+            return _("About the entry of %(day)s") % {"day": date_format(self.entry_date, str(_("j F Y")))}
         return str(_("About my plan") if self.topic == self.Topic.PLAN else _("General"))
 
 

@@ -627,7 +627,7 @@ def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = 
         return _(
             "You took %(names)s until %(day)s. LDN so soon after an "
             "opioid can bring on withdrawal: contact your clinic before your next LDN dose."
-        ) % {"names": names, "day": date_format(last, "j F")}
+        ) % {"names": names, "day": date_format(last, _("j F"))}
     return ""
 
 

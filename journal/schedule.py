@@ -236,7 +236,7 @@ class DayPrescription:
 
 
 def _day(day: dt.date) -> str:
-    return date_format(day, "j M Y")
+    return date_format(day, _("j M Y"))
 
 
 class Schedule:

@@ -15,8 +15,28 @@ from typing import NamedTuple
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# The date formats pages use (`{{ day|date:_("j F") }}`), each translated to the language's own
+# order and words ("2 de diciembre", "2. Dezember"). Listed here so the catalogue holds them all,
+# those inside {% blocktranslate with %} too.
+DATE_FORMATS = (
+    gettext_noop("j M Y"),
+    gettext_noop("j M"),
+    gettext_noop("l j F"),
+    gettext_noop("j M Y, H:i"),
+    gettext_noop("l j F Y"),
+    gettext_noop("j M, H:i"),
+    gettext_noop("j M Y H:i"),
+    gettext_noop("j F"),
+    gettext_noop("j F Y, H:i"),
+    gettext_noop("j F Y"),
+    gettext_noop("D j"),
+    gettext_noop("D j M Y"),
+    gettext_noop("j F, H:i"),
+    gettext_noop("D j M"),
+)
 
 SCORE_MIN, SCORE_MAX = 0, 10  # every symptom and sleep score is 0–10
 

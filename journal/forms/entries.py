@@ -203,14 +203,14 @@ class EntryForm(forms.Form):
         step = self.prescribed(day)
         if step is None:
             self.deviation = _("No dose is prescribed for %(day)s, and you logged %(dose)s mg.") % {
-                "day": date_format(day, "j F"),
+                "day": date_format(day, _("j F")),
                 "dose": local_mg(dose),
             }
         elif dose != step.dose_mg:
             self.deviation = _(
                 "You logged %(dose)s mg; your plan says %(planned)s mg for %(day)s. "
                 "A different dose is fine to record — your clinician will see it."
-            ) % {"dose": local_mg(dose), "planned": local_mg(step.dose_mg), "day": date_format(day, "j F")}
+            ) % {"dose": local_mg(dose), "planned": local_mg(step.dose_mg), "day": date_format(day, _("j F"))}
         if self.deviation and not data.get("confirm_deviation"):
             self.add_error("confirm_deviation", _("Tick the box to confirm this dose, or correct it."))
 

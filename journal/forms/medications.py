@@ -76,7 +76,7 @@ class MedicationStopForm(forms.Form):
         started = self.medication.started_on
         if started and stopped < started:
             raise ValidationError(
-                _("That is before you started it (%(day)s).") % {"day": date_format(started, "j F Y")}
+                _("That is before you started it (%(day)s).") % {"day": date_format(started, _("j F Y"))}
             )
         if problem := taken_window(self.today).problem(stopped, _("That date")):
             raise ValidationError(problem)

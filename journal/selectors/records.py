@@ -364,7 +364,7 @@ def _measures(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None
     )
     if sleep:
-        measures.append(Measure(SLEEP_QUALITY, True, sleep, tracked=False))
+        measures.append(Measure(str(SLEEP_QUALITY), True, sleep, tracked=False))
     return tuple(measures)
 
 

@@ -8,6 +8,7 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString
 
 from journal.forms.fields import radio_group as radio_group_html
+from journal.models import PlanForm
 from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 register = template.Library()
@@ -22,6 +23,12 @@ def mg(value: Decimal | None) -> str:
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def plan_form(value: str) -> str:
+    """'capsule' → 'capsule' in the reader's words ("cápsula", "Kapsel")."""
+    return str(PlanForm(value).label) if value in PlanForm.values else value
 
 
 @register.filter

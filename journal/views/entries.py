@@ -126,7 +126,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Saved your entry for %(day)s.")
-                    % {"day": date_format(saved_entry.entry_date, "l j F")},
+                    % {"day": date_format(saved_entry.entry_date, _("l j F"))},
                 )
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
@@ -314,6 +314,6 @@ def medication_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("%(name)s: last taken on %(day)s.")
-        % {"name": medication.name, "day": date_format(form.cleaned_data["stopped_on"], "j F Y")},
+        % {"name": medication.name, "day": date_format(form.cleaned_data["stopped_on"], _("j F Y"))},
     )
     return redirect("medications")
