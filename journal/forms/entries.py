@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from journal import diary
 from journal.bounds import DOSE_MAX_MG, typed_number
+from journal.catalogue import symptom_words
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
 from journal.titration import check_dose
@@ -137,7 +138,8 @@ class EntryForm(forms.Form):
         for symptom in self.symptoms:
             anchor = scale_anchor(symptom.higher_is_better)
             self.fields[f"score_{symptom.pk}"] = score_field(
-                _("%(symptom)s (0–10, %(anchor)s)") % {"symptom": symptom.name, "anchor": anchor}
+                _("%(symptom)s (0–10, %(anchor)s)")
+                % {"symptom": symptom_words(symptom.name), "anchor": anchor}
             )
         for kind, label in SideEffectKind.choices:
             self.fields[f"side_{kind}"] = forms.ChoiceField(

@@ -26,6 +26,7 @@ from journal.assessment import (
     since_review,
 )
 from journal.bounds import RecordProblem, record_problems, record_window
+from journal.catalogue import symptom_words
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
 from journal.models import (
     AdviceDismissal,
@@ -358,7 +359,8 @@ def _measures(
         for symptom_id, score in scores[entry.pk]:
             series[symptom_id].append((entry.entry_date, score))
     measures = [
-        Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk])) for symptom in symptoms
+        Measure(symptom_words(symptom.name), symptom.higher_is_better, tuple(series[symptom.pk]))
+        for symptom in symptoms
     ]
     sleep = tuple(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None

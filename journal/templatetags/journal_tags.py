@@ -7,6 +7,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from journal.catalogue import symptom_words
 from journal.forms.fields import radio_group as radio_group_html
 from journal.models import PlanForm
 from journal.vocabulary import dose_phrase, local_mg, timing_words
@@ -23,6 +24,12 @@ def mg(value: Decimal | None) -> str:
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def symptom_name(name: str) -> str:
+    """A catalogue symptom in the reader's language; a clinic's own as typed."""
+    return symptom_words(name)
 
 
 @register.filter
