@@ -13,8 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
-
 from journal.advice import (
     AdherenceCount,
     AdviceCard,
@@ -31,8 +29,9 @@ from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import direction_label
+from journal.wording import gettext_noop
 
-SLEEP_QUALITY = gettext_lazy("Sleep quality")
+SLEEP_QUALITY = gettext_noop("Sleep quality")
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
-from journal.vocabulary import SEVERITY_COLOURS, SEVERITY_WORDS, SIDE_EFFECTS
+from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS, severity_words, side_effect_short
+from journal.wording import gettext as _
 
 JSONDict = dict[str, Any]  # a plotly figure, layout, trace, shape or annotation as plain JSON
 
@@ -299,15 +298,12 @@ def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[JSONDic
             _scatter(
                 x=[_iso(report.day) for report in reports],
                 y=[kinds.index(report.kind) for report in reports],
-                text=[
-                    plot_text(report.text or str(SIDE_EFFECT_LABELS.get(report.kind, report.kind)))
-                    for report in reports
-                ],
-                name=_("Side effect: %(severity)s") % {"severity": SEVERITY_WORDS[severity]},
+                text=[plot_text(report.text or side_effect_short(report.kind)) for report in reports],
+                name=_("Side effect: %(severity)s") % {"severity": severity_words(severity)},
                 mode="markers",
                 legendgroup="effects",
                 marker={"symbol": "square", "color": colour, "size": 9},
-                hovertemplate=f"%{{text}}<extra>{SEVERITY_WORDS[severity]}</extra>",
+                hovertemplate=f"%{{text}}<extra>{severity_words(severity)}</extra>",
             )
         )
     return traces
@@ -454,7 +450,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
                 {
                     "range": [-0.6, len(kinds) - 0.4],
                     "tickvals": list(range(len(kinds))),
-                    "ticktext": [str(SIDE_EFFECT_LABELS[kind]) for kind in kinds],
+                    "ticktext": [side_effect_short(kind) for kind in kinds],
                     "autorange": "reversed",
                     "showgrid": False,
                 },
@@ -549,7 +545,7 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
         words = list(dict.fromkeys(step.phrase for step in steps if step))
         entries = [entry for entry in record.entries if start <= entry.day <= end]
         effects = Counter(
-            (str(SIDE_EFFECT_LABELS.get(r.kind, r.kind)), str(SEVERITY_WORDS.get(r.severity, r.severity)))
+            (side_effect_short(r.kind), severity_words(r.severity))
             for r in record.side_effects
             if start <= r.day <= end
         )

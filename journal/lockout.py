@@ -25,9 +25,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from journal.wording import gettext as _
+from journal.wording import gettext_noop, ngettext
 
 
 class Scope(enum.Enum):
@@ -39,13 +38,13 @@ class Scope(enum.Enum):
 
     @property
     def words(self) -> str:
-        return str(SCOPE_WORDS[self])
+        return _(SCOPE_WORDS[self])
 
 
 SCOPE_WORDS = {
-    Scope.PAIR: gettext_lazy("Locked from one address"),
-    Scope.ADDRESS: gettext_lazy("Every sign-in from one address locked"),
-    Scope.USERNAME: gettext_lazy("Slowed down to one try every 30 seconds, from every address"),
+    Scope.PAIR: gettext_noop("Locked from one address"),
+    Scope.ADDRESS: gettext_noop("Every sign-in from one address locked"),
+    Scope.USERNAME: gettext_noop("Slowed down to one try every 30 seconds, from every address"),
 }
 
 
@@ -57,7 +56,7 @@ class Rule:
     # None: refused until the failures leave the window (a lock); else: refused for this long
     # after the latest failure (a throttle).
     spacing: dt.timedelta | None
-    message: str | Promise
+    message: str
 
 
 RULES = (
@@ -66,7 +65,7 @@ RULES = (
         5,
         dt.timedelta(hours=1),
         None,
-        gettext_lazy(
+        gettext_noop(
             "Too many wrong passwords for this username from your network: signing in with it from "
             "here is locked for up to an hour. Your clinic's admin can unlock it sooner."
         ),
@@ -76,7 +75,7 @@ RULES = (
         20,
         dt.timedelta(hours=1),
         None,
-        gettext_lazy(
+        gettext_noop(
             "Too many failed sign-ins from your network: signing in from here is locked for up to an hour."
         ),
     ),
@@ -85,7 +84,7 @@ RULES = (
         10,
         dt.timedelta(minutes=15),
         dt.timedelta(seconds=30),
-        gettext_lazy(
+        gettext_noop(
             "Many wrong passwords have been tried for this username, so its sign-ins are slowed down "
             "to one every 30 seconds. A browser you have signed in with before is not slowed down."
         ),
@@ -123,7 +122,7 @@ class Refusal:
     def words(self, now: dt.datetime) -> str:
         """For the person signing in."""
         return _("%(message)s Try again in %(wait)s.") % {
-            "message": self.rule.message,
+            "message": _(self.rule.message),
             "wait": wait_words(self.retry_after(now)),
         }
 

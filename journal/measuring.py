@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from journal.findings import Finding, Level, Rule
 from journal.vocabulary import format_mg, local_mg
+from journal.wording import gettext as _
+from journal.wording import ngettext
 
 SYRINGE_MARK_ML = Decimal("0.01")  # a 1 mL oral syringe is marked in 0.01 mL
 # The app's own limits of a sensible instruction: beyond them the strength is surely wrong.

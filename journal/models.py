@@ -94,14 +94,14 @@ def new_calendar_token() -> str:
 
 
 class Timing(models.TextChoices):
-    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
-    MORNING = "morning", TIMING_WORDS["morning"]
+    BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
+    MORNING = "morning", _(TIMING_WORDS["morning"])
 
 
 class TimingTaken(models.TextChoices):
-    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
-    MORNING = "morning", TIMING_WORDS["morning"]
-    OTHER = "other", TIMING_WORDS["other"]
+    BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
+    MORNING = "morning", _(TIMING_WORDS["morning"])
+    OTHER = "other", _(TIMING_WORDS["other"])
 
 
 # The languages a login may read the app in; "" follows the browser's (journal.middleware).
@@ -856,13 +856,13 @@ class SymptomScore(models.Model):
 class SideEffectKind(models.TextChoices):
     """The side effects the daily entry asks about; their words are the vocabulary's."""
 
-    VIVID_DREAMS = "vivid_dreams", SIDE_EFFECTS["vivid_dreams"].label
-    INSOMNIA = "insomnia", SIDE_EFFECTS["insomnia"].label
-    HEADACHE = "headache", SIDE_EFFECTS["headache"].label
-    NAUSEA = "nausea", SIDE_EFFECTS["nausea"].label
-    ANXIETY = "anxiety", SIDE_EFFECTS["anxiety"].label
-    DAYTIME_FATIGUE = "daytime_fatigue", SIDE_EFFECTS["daytime_fatigue"].label
-    OTHER = "other", SIDE_EFFECTS["other"].label
+    VIVID_DREAMS = "vivid_dreams", _(SIDE_EFFECTS["vivid_dreams"].label)
+    INSOMNIA = "insomnia", _(SIDE_EFFECTS["insomnia"].label)
+    HEADACHE = "headache", _(SIDE_EFFECTS["headache"].label)
+    NAUSEA = "nausea", _(SIDE_EFFECTS["nausea"].label)
+    ANXIETY = "anxiety", _(SIDE_EFFECTS["anxiety"].label)
+    DAYTIME_FATIGUE = "daytime_fatigue", _(SIDE_EFFECTS["daytime_fatigue"].label)
+    OTHER = "other", _(SIDE_EFFECTS["other"].label)
 
 
 class Severity(models.TextChoices):

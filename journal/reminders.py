@@ -20,11 +20,10 @@ import zoneinfo
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
 from journal.bounds import supply_window
 from journal.schedule import DAY, Schedule
+from journal.wording import gettext as _
+from journal.wording import gettext_noop
 
 # A reminder due this long ago and not yet sent (a worker restarted, a slow beat) is still
 # sent; an older one is not: a dose reminder hours late would mislead.
@@ -40,13 +39,13 @@ class Kind(StrEnum):
 
 # In the language active when the occasions are found: the patient's (journal.services.reminders).
 DOSE_TEXTS = {
-    "bedtime": gettext_lazy("Time for your bedtime LDN dose."),
-    "morning": gettext_lazy("Time for your morning LDN dose."),
+    "bedtime": gettext_noop("Time for your bedtime LDN dose."),
+    "morning": gettext_noop("Time for your morning LDN dose."),
 }
 TEXTS = {
-    Kind.NUDGE: gettext_lazy("You have not logged today yet: it takes 30 seconds."),
-    Kind.STEP: gettext_lazy("Your LDN plan changes tomorrow: open LDN Journal to see the new step."),
-    Kind.REFILL: gettext_lazy("Your LDN supply is running low: time to order more."),
+    Kind.NUDGE: gettext_noop("You have not logged today yet: it takes 30 seconds."),
+    Kind.STEP: gettext_noop("Your LDN plan changes tomorrow: open LDN Journal to see the new step."),
+    Kind.REFILL: gettext_noop("Your LDN supply is running low: time to order more."),
 }
 TITLE = "LDN Journal"
 
@@ -199,14 +198,14 @@ def _candidates(
     dose = schedule.prescribed(day) if choices.dose_on else None
     if dose is not None:
         at = choices.morning_at if dose.timing == "morning" else choices.bedtime_at
-        found.append((Kind.DOSE, day, at, str(DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"]))))
+        found.append((Kind.DOSE, day, at, _(DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"]))))
     if choices.nudge_on and day not in logged_days:
-        found.append((Kind.NUDGE, day, choices.nudge_at, str(TEXTS[Kind.NUDGE])))
+        found.append((Kind.NUDGE, day, choices.nudge_at, _(TEXTS[Kind.NUDGE])))
     step = schedule.next_step(day) if choices.step_on else None
     if step is not None and step.start_date == day + DAY:
-        found.append((Kind.STEP, step.start_date, choices.notice_at, str(TEXTS[Kind.STEP])))
+        found.append((Kind.STEP, step.start_date, choices.notice_at, _(TEXTS[Kind.STEP])))
     if choices.refill_on and choices.supply_counted_on and is_supply_low(choices, schedule, day):
-        found.append((Kind.REFILL, choices.supply_counted_on, choices.notice_at, str(TEXTS[Kind.REFILL])))
+        found.append((Kind.REFILL, choices.supply_counted_on, choices.notice_at, _(TEXTS[Kind.REFILL])))
     return found
 
 

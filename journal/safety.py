@@ -25,9 +25,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-
 from journal.findings import Finding, Level, Rule, ordered, rule_table, worst_level
 from journal.medicines import (
     THYROID_CATEGORIES,
@@ -36,6 +33,8 @@ from journal.medicines import (
     find_opioids,
 )
 from journal.schedule import DAY, Schedule
+from journal.wording import date_words
+from journal.wording import gettext as _
 
 OPIOID_WASHOUT_BLOCK_DAYS = 7  # stop opioids at least 7 days before LDN [003, 004]
 OPIOID_WASHOUT_LONG_TERM_DAYS = 10  # 10 days–2 weeks after long-term use [004]
@@ -627,7 +626,7 @@ def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = 
         return _(
             "You took %(names)s until %(day)s. LDN so soon after an "
             "opioid can bring on withdrawal: contact your clinic before your next LDN dose."
-        ) % {"names": names, "day": date_format(last, _("j F"))}
+        ) % {"names": names, "day": date_words(last, "j F")}
     return ""
 
 

@@ -26,14 +26,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils.formats import date_format
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
 from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
+from journal.wording import date_words, gettext_noop
+from journal.wording import gettext as _
 
 DAY = dt.timedelta(days=1)  # one calendar day, for every date sum in the app
 
@@ -149,20 +146,20 @@ class StepState(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STEP_STATE_LABELS[self])
+        return _(STEP_STATE_LABELS[self])
 
     @property
     def style(self) -> str:
         return STEP_STATE_STYLES.get(self, "")
 
 
-STEP_STATE_LABELS: dict[StepState, str | Promise] = {
-    StepState.PAST: gettext_lazy("past"),
-    StepState.NOW: gettext_lazy("now"),
-    StepState.PAUSED: gettext_lazy("paused today"),
-    StepState.UPCOMING: gettext_lazy("upcoming"),
-    StepState.ENDED: gettext_lazy("plan ended"),
-    StepState.REPLACED: gettext_lazy("not taken up"),
+STEP_STATE_LABELS: dict[StepState, str] = {
+    StepState.PAST: gettext_noop("past"),
+    StepState.NOW: gettext_noop("now"),
+    StepState.PAUSED: gettext_noop("paused today"),
+    StepState.UPCOMING: gettext_noop("upcoming"),
+    StepState.ENDED: gettext_noop("plan ended"),
+    StepState.REPLACED: gettext_noop("not taken up"),
 }
 
 
@@ -236,7 +233,7 @@ class DayPrescription:
 
 
 def _day(day: dt.date) -> str:
-    return date_format(day, _("j M Y"))
+    return date_words(day, "j M Y")
 
 
 class Schedule:

@@ -1,7 +1,8 @@
 """The words the app uses for doses, timing, side effects, severities and score
 directions, in one place.
 
-Plain Python: the models build their choices from these tables, and every page, export,
+Plain Python: the models build their choices from these tables (English message ids, each
+translated where it is shown: `journal.wording`), and every page, export,
 chart, calendar feed and advice card takes its words from here — a dose is always phrased
 by `dose_phrase`, a side effect named by `SIDE_EFFECTS`, a score's direction by
 `direction_label`.
@@ -13,12 +14,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.formats import number_format
-from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _
+from journal.wording import gettext, gettext_noop, number_words
 
-# The date formats pages use (`{{ day|date:_("j F") }}`), each translated to the language's own
+# The date formats pages use (`{{ day|date:gettext_noop("j F") }}`), each translated to the language's own
 # order and words ("2 de diciembre", "2. Dezember"). Listed here so the catalogue holds them all,
 # those inside {% blocktranslate with %} too.
 DATE_FORMATS = (
@@ -41,47 +39,56 @@ DATE_FORMATS = (
 SCORE_MIN, SCORE_MAX = 0, 10  # every symptom and sleep score is 0–10
 
 # When a dose is prescribed or was taken: stored value → words after the dose.
-TIMING_WORDS: dict[str, str | Promise] = {
-    "bedtime": _("at bedtime"),
-    "morning": _("in the morning"),
-    "other": _("at another time"),
+TIMING_WORDS: dict[str, str] = {
+    "bedtime": gettext_noop("at bedtime"),
+    "morning": gettext_noop("in the morning"),
+    "other": gettext_noop("at another time"),
 }
 PRESCRIBED_TIMINGS = ("bedtime", "morning")
 # The entry form's buttons name the moment itself.
-TIMING_BUTTONS: dict[str, str | Promise] = {
-    "bedtime": _("Bedtime"),
-    "morning": _("Morning"),
-    "other": _("Other time"),
+TIMING_BUTTONS: dict[str, str] = {
+    "bedtime": gettext_noop("Bedtime"),
+    "morning": gettext_noop("Morning"),
+    "other": gettext_noop("Other time"),
 }
 
 
 class SideEffect(NamedTuple):
-    label: str | Promise  # in sentences, tables and the CSV
-    short: str | Promise  # where room is tight: the chart's row names
+    label: str  # in sentences, tables and the CSV
+    short: str  # where room is tight: the chart's row names
 
 
 # The side effects the daily entry asks about [002, 003, 004], and "other" with the patient's words.
 SIDE_EFFECTS: dict[str, SideEffect] = {
-    "vivid_dreams": SideEffect(_("Vivid dreams"), _("Dreams")),
-    "insomnia": SideEffect(_("Insomnia / sleep disturbance"), _("Insomnia")),
-    "headache": SideEffect(_("Headache"), _("Headache")),
-    "nausea": SideEffect(_("Nausea / GI upset"), _("Nausea")),
-    "anxiety": SideEffect(_("Anxiety"), _("Anxiety")),
-    "daytime_fatigue": SideEffect(_("Daytime fatigue"), _("Fatigue")),
-    "other": SideEffect(_("Other"), _("Other")),
+    "vivid_dreams": SideEffect(gettext_noop("Vivid dreams"), gettext_noop("Dreams")),
+    "insomnia": SideEffect(gettext_noop("Insomnia / sleep disturbance"), gettext_noop("Insomnia")),
+    "headache": SideEffect(gettext_noop("Headache"), gettext_noop("Headache")),
+    "nausea": SideEffect(gettext_noop("Nausea / GI upset"), gettext_noop("Nausea")),
+    "anxiety": SideEffect(gettext_noop("Anxiety"), gettext_noop("Anxiety")),
+    "daytime_fatigue": SideEffect(gettext_noop("Daytime fatigue"), gettext_noop("Fatigue")),
+    "other": SideEffect(gettext_noop("Other"), gettext_noop("Other")),
 }
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")  # in order, mildest first
-SEVERITY_WORDS: dict[str, str | Promise] = {
-    "mild": _("mild"),
-    "moderate": _("moderate"),
-    "severe": _("severe"),
+SEVERITY_WORDS: dict[str, str] = {
+    "mild": gettext_noop("mild"),
+    "moderate": gettext_noop("moderate"),
+    "severe": gettext_noop("severe"),
 }
 SEVERITY_COLOURS: dict[str, str] = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
 
 
 def side_effect_label(kind: str) -> str:
     """ "vivid_dreams" → "Vivid dreams"; an unknown kind is shown as stored."""
-    return str(SIDE_EFFECTS[kind].label) if kind in SIDE_EFFECTS else kind
+    return gettext(SIDE_EFFECTS[kind].label) if kind in SIDE_EFFECTS else kind
+
+
+def side_effect_short(kind: str) -> str:
+    """ "vivid_dreams" → "Dreams", where room is tight."""
+    return gettext(SIDE_EFFECTS[kind].short) if kind in SIDE_EFFECTS else kind
+
+
+def severity_words(severity: str) -> str:
+    return gettext(SEVERITY_WORDS[severity]) if severity in SEVERITY_WORDS else severity
 
 
 def worst_severity(severities: Iterable[str]) -> str:
@@ -106,12 +113,12 @@ def format_mg(dose: Decimal) -> str:
 def local_mg(dose: Decimal) -> str:
     """format_mg with the reader's decimal separator: "1,5" in Spanish and German. For pages,
     mails and reminders; data formats (CSV, the calendar feed's UID) keep format_mg's "."."""
-    return number_format(format_mg(dose))
+    return number_words(format_mg(dose))
 
 
 def timing_words(timing: str) -> str:
     """'bedtime' → 'at bedtime'; an unknown value is shown as stored."""
-    return str(TIMING_WORDS.get(timing, timing))
+    return gettext(TIMING_WORDS[timing]) if timing in TIMING_WORDS else timing
 
 
 def dose_phrase(dose_mg: Decimal, timing: str) -> str:

@@ -39,7 +39,7 @@ SCORE_CHOICES = [(score, str(score)) for score in range(SCORE_MIN, SCORE_MAX + 1
 SCORE_ERROR = format_lazy(gettext_lazy("Choose a score from {low} to {high}."), low=SCORE_MIN, high=SCORE_MAX)
 SIDE_EFFECT_CHOICES = [("", gettext_lazy("no")), *Severity.choices]
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
-TIMING_CHOICES = [(timing, TIMING_BUTTONS[timing]) for timing in TimingTaken.values]
+TIMING_CHOICES = [(timing, gettext_lazy(TIMING_BUTTONS[timing])) for timing in TimingTaken.values]
 
 
 def score_field(label: StrOrPromise) -> forms.TypedChoiceField:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 
 from journal.advice import PatientNote, ReportedSideEffect
 from journal.assessment import (
@@ -366,7 +367,7 @@ def _measures(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None
     )
     if sleep:
-        measures.append(Measure(str(SLEEP_QUALITY), True, sleep, tracked=False))
+        measures.append(Measure(gettext(SLEEP_QUALITY), True, sleep, tracked=False))
     return tuple(measures)
 
 

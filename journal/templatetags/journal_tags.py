@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from journal.catalogue import symptom_words
 from journal.forms.fields import radio_group as radio_group_html
@@ -24,6 +25,12 @@ def mg(value: Decimal | None) -> str:
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def translated(message: str) -> str:
+    """A domain table's English message id (`journal.wording`) in the reader's language."""
+    return gettext(message)
 
 
 @register.filter

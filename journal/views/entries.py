@@ -53,7 +53,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "patient": patient,
         "day": day,
         "baseline": guide.BASELINE_WEEK if diary.schedule.phase(day) == "baseline" else None,
-        "baseline_why": guide.BASELINE_WHY,
+        "baseline_why": guide.baseline_why(),
         "today": diary.schedule.on(day),
         "ends_on": diary.schedule.ends_on(day),
         "safety": safety_of(patient, diary.schedule, day),
@@ -187,7 +187,7 @@ def history(request: AuthenticatedRequest) -> HttpResponse:
         "adherence": [(14, diary.adherence(14)), (30, diary.adherence(30))],
         "entries": sorted(diary.entries.values(), key=lambda entry: entry.entry_date, reverse=True),
         "earliest": earliest_editable(today),
-        "legend": [(status.value, label) for status, label in diary_rules.STATUS_LABELS.items()],
+        "legend": [(status.value, _(label)) for status, label in diary_rules.STATUS_LABELS.items()],
     }
     return render(request, "journal/entries/history.html", context)
 
