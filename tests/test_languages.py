@@ -336,3 +336,11 @@ def test_picking_a_language_needs_a_login_and_a_post(client, alice):
     assert alice.user.language == ""  # sent to sign in, nothing changed
     client.force_login(alice.user)
     assert client.get(reverse("language_change")).status_code == 405
+
+
+def test_the_dose_calendar_speaks_the_patients_language(client, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")])
+    User.objects.filter(pk=alice.user.pk).update(language="de")
+    feed = client.get(reverse("calendar_feed", kwargs={"token": alice.calendar_token}))
+    text = feed.content.decode().replace("\r\n ", "")
+    assert "SUMMARY:LDN nehmen: 1\\,5 mg zur Nacht" in text

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -246,10 +246,13 @@ def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
 def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     """The private dose calendar. No login (calendar apps cannot log in): the token in the
     address is the key, and an unknown or replaced token, or one of a deactivated login, is a 404."""
-    patient = Patient.objects.filter(calendar_token=token, user__is_active=True).first()
+    patient = (
+        Patient.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
+    )
     if patient is None:
         raise Http404("No such calendar.")
-    body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
+    with translation.override(patient.reading_language):  # a calendar app sends no language of its own
+        body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ldn-doses.ics"'
     return response
