@@ -275,7 +275,9 @@ def full_patient(alice, carol, frozen):
     Medication.objects.create(patient=alice, name="Levothyroxine", dose_text="50 mcg")
     answered = question_ask(patient=alice, topic="plan", entry_date=None, text="…?", today=TODAY)
     question_answer(question=answered, clinician=carol, answer="…")
-    question_ask(patient=alice, topic="entry", entry_date=TODAY - dt.timedelta(days=2), text="…?", today=TODAY)
+    question_ask(
+        patient=alice, topic="entry", entry_date=TODAY - dt.timedelta(days=2), text="…?", today=TODAY
+    )
     return alice
 
 

@@ -14,7 +14,18 @@ from tests.browser.conftest import screenshot
 from tests.factories import make_clinic, make_clinician, make_patient, make_plan
 
 # Whole words that would show an English string left on a patient's page.
-ENGLISH = ("Today", "History", "Log out", "Save entry", "Your dose", "bedtime", "Dose", "entry", "Saved", "taken")
+ENGLISH = (
+    "Today",
+    "History",
+    "Log out",
+    "Save entry",
+    "Your dose",
+    "bedtime",
+    "Dose",
+    "entry",
+    "Saved",
+    "taken",
+)
 
 
 def english_left(text: str) -> list[str]:

@@ -467,4 +467,6 @@ def test_each_patient_is_reminded_in_their_own_language(clinic, carol, pushes):
     assert sent["pat@example.org"].subject == "Time for your bedtime LDN dose."
     assert sent["sol@example.org"].subject == "Es la hora de su dosis de LDN de la noche."
     assert "Abra LDN Journal en su teléfono" in sent["sol@example.org"].body
-    assert [payload["body"] for _endpoint, payload in pushes.sent] == ["Es la hora de su dosis de LDN de la noche."]
+    assert [payload["body"] for _endpoint, payload in pushes.sent] == [
+        "Es la hora de su dosis de LDN de la noche."
+    ]
