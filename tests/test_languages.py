@@ -41,13 +41,15 @@ def po_entries(language: str) -> list[dict]:
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = []
     for block in text.strip().split("\n\n"):
-        entry: dict = {"flags": [], "msgid": "", "msgid_plural": None, "msgstr": {}}
+        entry: dict = {"flags": [], "context": None, "msgid": "", "msgid_plural": None, "msgstr": {}}
         field: tuple | str | None = None
         for line in block.splitlines():
             if line.startswith("#,"):
                 entry["flags"] += [flag.strip() for flag in line[2:].split(",")]
             elif line.startswith("#"):
                 continue
+            elif line.startswith("msgctxt "):
+                field, entry["context"] = "context", ast.literal_eval(line[8:])
             elif line.startswith("msgid_plural "):
                 field, entry["msgid_plural"] = "msgid_plural", ast.literal_eval(line[13:])
             elif line.startswith("msgid "):
@@ -85,10 +87,11 @@ def test_the_committed_mo_file_is_the_compiled_po_file(language):
         catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
     expected: dict[object, str] = {}
     for entry in po_entries(language):
+        msgid = entry["msgid"] if entry["context"] is None else f"{entry['context']}\x04{entry['msgid']}"
         if entry["msgid_plural"] is None:
-            expected[entry["msgid"]] = entry["msgstr"][0]
+            expected[msgid] = entry["msgstr"][0]
         else:
-            expected.update({(entry["msgid"], index): text for index, text in entry["msgstr"].items()})
+            expected.update({(msgid, index): text for index, text in entry["msgstr"].items()})
     compiled_messages = {key: value for key, value in catalogue.items() if key != ""}
     assert compiled_messages == expected
 
