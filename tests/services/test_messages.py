@@ -165,3 +165,22 @@ def test_a_refused_question_queues_no_email(alice, carol, settings):
     with pytest.raises(ValidationError):
         ask(alice, "One more")
     assert not OutgoingMail.objects.exists()
+
+
+def test_each_clinician_is_told_in_their_own_language(alice, carol, ada, settings):
+    from django.utils import translation
+
+    settings.SEND_QUESTION_EMAILS = True
+    carol.user.email, carol.user.language = "carol@example.org", "de"
+    carol.user.save()
+    ada.user.email = "ada@example.org"
+    ada.user.save()
+    alice.clinicians.add(ada)
+    with translation.override("es"):  # the patient asks from a page in Spanish
+        ask(alice)
+    subjects = dict(OutgoingMail.objects.values_list("to", "subject"))
+    assert subjects["carol@example.org"].startswith("Eine Frage einer Patientin oder eines Patienten wartet")
+    assert subjects["ada@example.org"].startswith("A patient's question is waiting")
+    assert AuditEvent.objects.filter(
+        summary__startswith="Question (General)"
+    ).exists()  # the log stays English
