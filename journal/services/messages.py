@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import ANSWER_MAX_CHARS, OPEN_QUESTIONS_MAX, QUESTION_MAX_CHARS, TREATMENT_SPAN
 from journal.models import AuditEvent, Clinician, Patient, Question, QuestionTopic
@@ -18,18 +19,23 @@ from journal.services.audit import already_applied, lock_patient, record_audit
 from journal.services.mail import mail_queue
 from journal.services.snapshots import snapshot_refresh
 
-TOO_MANY_OPEN = (
-    f"You have {OPEN_QUESTIONS_MAX} questions waiting for an answer: your care team answers them "
+TOO_MANY_OPEN = gettext_lazy(
+    "You have %(count)d questions waiting for an answer: your care team answers them "
     "first. If it cannot wait, call the clinic."
 )
 
 
-def _text(text: str, most: int, field: str, what: str) -> str:
+def _text(text: str, most: int, field: str, empty: str) -> str:
     text = text.strip()
     if not text:
-        raise ValidationError({field: f"Write {what}."})
+        raise ValidationError({field: empty})
     if len(text) > most:
-        raise ValidationError({field: f"At most {most} characters: this has {len(text)}."})
+        raise ValidationError(
+            {
+                field: _("At most %(most)d characters: this has %(length)d.")
+                % {"most": most, "length": len(text)}
+            }
+        )
     return text
 
 
@@ -44,19 +50,19 @@ def question_ask(
 ) -> Question:
     """A patient's question about `topic` (a day's entry names the day: today or before, within
     the diary's dates). At most `OPEN_QUESTIONS_MAX` wait for an answer at once."""
-    text = _text(text, QUESTION_MAX_CHARS, "text", "your question")
+    text = _text(text, QUESTION_MAX_CHARS, "text", _("Write your question."))
     if topic not in QuestionTopic.values:
-        raise ValidationError({"topic": "Choose what the question is about."})
+        raise ValidationError({"topic": _("Choose what the question is about.")})
     if topic != QuestionTopic.ENTRY:
         entry_date = None
     elif entry_date is None or entry_date > today or entry_date not in TREATMENT_SPAN:
-        raise ValidationError({"entry_date": "Ask about a day you could log: today or before."})
+        raise ValidationError({"entry_date": _("Ask about a day you could log: today or before.")})
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return Question.objects.get(pk=done.details["question"])
         if patient.questions.filter(answered_at=None).count() >= OPEN_QUESTIONS_MAX:
-            raise ValidationError({"text": TOO_MANY_OPEN})
+            raise ValidationError({"text": str(TOO_MANY_OPEN) % {"count": OPEN_QUESTIONS_MAX}})
         question = Question(patient=patient, topic=topic, entry_date=entry_date, text=text)
         question.full_clean()
         question.save()
@@ -109,7 +115,7 @@ def question_answer(
     *, question: Question, clinician: Clinician, answer: str, request_key: str | None = None
 ) -> Question:
     """A clinician of the patient's clinic answers an open question, once."""
-    answer = _text(answer, ANSWER_MAX_CHARS, "answer", "the answer")
+    answer = _text(answer, ANSWER_MAX_CHARS, "answer", _("Write the answer."))
     patient = question.patient
     if clinician.clinic_id != patient.clinic_id:
         raise ValidationError("Only the patient's clinic answers their questions.")

@@ -91,7 +91,8 @@ def push_subscribe(
         subscription = existing or PushSubscription(patient=patient, endpoint=endpoint)
         if existing is None and patient.push_subscriptions.count() >= PUSH_DEVICES_MAX:
             raise ValidationError(
-                f"Push reminders go to at most {PUSH_DEVICES_MAX} devices: remove one you no longer use."
+                _("Push reminders go to at most %(count)d devices: remove one you no longer use.")
+                % {"count": PUSH_DEVICES_MAX}
             )
         subscription.p256dh, subscription.auth, subscription.device = p256dh, auth, device
         subscription.expired_at = None
