@@ -79,7 +79,9 @@ def test_a_question_out_of_bounds_is_refused_and_nothing_is_stored(alice, fields
 
 def test_at_most_a_few_questions_wait_at_once(alice, carol):
     waiting = [ask(alice, f"Question {n}") for n in range(OPEN_QUESTIONS_MAX)]
-    assert refusal(lambda: ask(alice, "One more")) == {"text": [str(TOO_MANY_OPEN) % {"count": OPEN_QUESTIONS_MAX}]}
+    assert refusal(lambda: ask(alice, "One more")) == {
+        "text": [str(TOO_MANY_OPEN) % {"count": OPEN_QUESTIONS_MAX}]
+    }
     question_answer(question=waiting[0], clinician=carol, answer="Yes.")
     ask(alice, "One more")  # an answer makes room
     assert alice.questions.filter(answered_at=None).count() == OPEN_QUESTIONS_MAX
