@@ -192,6 +192,13 @@ class Run:
 
 PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
 PHASE_STYLES = {"maintenance": "ok", "paused": "warn"}  # the badge a phase is shown with
+PHASE_WORDS = {
+    "baseline": gettext_noop("baseline"),
+    "titrating": gettext_noop("titrating"),
+    "maintenance": gettext_noop("maintenance"),
+    "paused": gettext_noop("paused"),
+    "ended": gettext_noop("ended"),
+}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from journal.catalogue import symptom_words
 from journal.forms.fields import radio_group as radio_group_html
 from journal.models import PlanForm
+from journal.schedule import PHASE_WORDS
 from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 register = template.Library()
@@ -31,6 +32,12 @@ def timing_label(value: str) -> str:
 def translated(message: str) -> str:
     """A domain table's English message id (`journal.wording`) in the reader's language."""
     return gettext(message)
+
+
+@register.filter
+def phase_words(phase: str) -> str:
+    """ "titrating" in the reader's language."""
+    return gettext(PHASE_WORDS[phase]) if phase in PHASE_WORDS else phase
 
 
 @register.filter
