@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 SYSTEM_PYTHON ?= python3
 
-.PHONY: run test lint install chromium demo-reset bench lock drills plotly
+.PHONY: run test lint install chromium demo-reset bench lock drills plotly messages
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -61,6 +61,17 @@ plotly:
 	mkdir -p static/vendor && \
 	cp "$$tmp/package/plotly-basic.min.js" static/vendor/plotly-basic.min.js && \
 	cp "$$tmp/package/LICENSE" static/vendor/plotly-basic.LICENSE.txt
+
+# After marking or changing a string: bring it into the Spanish and German catalogues
+# (locale/*/LC_MESSAGES/django.po; translate each new or changed entry there) and compile them.
+# The compiled .mo files are committed, so `make run` needs no gettext; this target does
+# (apt-get install gettext). tests/test_languages.py fails on an untranslated, fuzzy or
+# uncompiled message.
+LOCALE_IGNORE := -i '.venv/*' -i 'tests/*' -i 'benchmarks/*' -i 'drills/*' -i 'staticfiles/*' \
+  -i 'test-artifacts/*' -i 'docs/*'
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l es -l de --no-obsolete --no-location $(LOCALE_IGNORE)
+	DEBUG=true $(PY) manage.py compilemessages -l es -l de
 
 lint: install
 	$(VENV)/bin/ruff check .

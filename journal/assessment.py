@@ -29,8 +29,9 @@ from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import direction_label
+from journal.wording import gettext_noop
 
-SLEEP_QUALITY = "Sleep quality"
+SLEEP_QUALITY = gettext_noop("Sleep quality")
 
 
 @dataclass(frozen=True)

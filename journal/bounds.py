@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from journal.findings import Level, Rule, rule_table
 from journal.vocabulary import format_mg
+from journal.wording import gettext as _
+from journal.wording import gettext_noop
 
 if TYPE_CHECKING:  # the schedule reads its dates through this module: no import at run time
     from journal.schedule import PausePeriod, PlanRecord
@@ -47,9 +49,19 @@ class DateWindow:
     def problem(self, day: dt.date, what: str) -> str | None:
         """Why `day` (named `what`, e.g. "The first dose") is refused; None when it is within."""
         if day < self.first:
-            return f"{what}, {day.isoformat()}, is before {self.first.isoformat()}: {self.too_early}."
+            return _("%(what)s, %(day)s, is before %(first)s: %(why)s.") % {
+                "what": what,
+                "day": day.isoformat(),
+                "first": self.first.isoformat(),
+                "why": _(self.too_early),
+            }
         if day > self.last:
-            return f"{what}, {day.isoformat()}, is after {self.last.isoformat()}: {self.too_late}."
+            return _("%(what)s, %(day)s, is after %(last)s: %(why)s.") % {
+                "what": what,
+                "day": day.isoformat(),
+                "last": self.last.isoformat(),
+                "why": _(self.too_late),
+            }
         return None
 
     @property
@@ -65,8 +77,8 @@ class DateWindow:
 TREATMENT_SPAN = DateWindow(
     dt.date(2000, 1, 1),
     dt.date(2099, 12, 31),
-    "LDN Journal keeps treatment records from 2000 on",
-    "LDN Journal keeps treatment records up to 2099",
+    gettext_noop("LDN Journal keeps treatment records from 2000 on"),
+    gettext_noop("LDN Journal keeps treatment records up to 2099"),
 )
 # A plan's end is the first day with nothing prescribed: at most the day after the span.
 END_SPAN = DateWindow(
@@ -79,8 +91,8 @@ END_SPAN = DateWindow(
 HISTORY_SPAN = DateWindow(
     dt.date(1900, 1, 1),
     dt.date(2099, 12, 31),
-    "no one alive started a medicine before 1900",
-    "LDN Journal keeps records up to 2099",
+    gettext_noop("no one alive started a medicine before 1900"),
+    gettext_noop("LDN Journal keeps records up to 2099"),
 )
 LOOKBACK_DAYS = 365  # a course begun before the patient joined may be recorded this far back
 HORIZON_DAYS = 2 * 365  # how far ahead a clinician may date a plan, a pause or a screening
@@ -94,8 +106,8 @@ def record_window(opened_on: dt.date, today: dt.date) -> DateWindow:
     return DateWindow(
         TREATMENT_SPAN.clamp(opened - dt.timedelta(days=LOOKBACK_DAYS)),
         TREATMENT_SPAN.clamp(today + dt.timedelta(days=HORIZON_DAYS)),
-        "a plan or pause goes back at most a year before the patient's record was opened",
-        "a plan or pause is written at most two years ahead",
+        gettext_noop("a plan or pause goes back at most a year before the patient's record was opened"),
+        gettext_noop("a plan or pause is written at most two years ahead"),
     )
 
 
@@ -105,7 +117,7 @@ def taken_window(today: dt.date) -> DateWindow:
         HISTORY_SPAN.first,
         today,
         HISTORY_SPAN.too_early,
-        "a medicine is listed once it is taken, and stopped once it is stopped",
+        gettext_noop("a medicine is listed once it is taken, and stopped once it is stopped"),
     )
 
 
@@ -115,13 +127,15 @@ def opioid_window(today: dt.date) -> DateWindow:
         HISTORY_SPAN.first,
         today + dt.timedelta(days=HORIZON_DAYS),
         HISTORY_SPAN.too_early,
-        "a planned last dose is at most two years ahead",
+        gettext_noop("a planned last dose is at most two years ahead"),
     )
 
 
 def export_window(today: dt.date) -> DateWindow:
     """The dates an export may cover: the treatment span, up to today."""
-    return DateWindow(TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, "the latest date is today")
+    return DateWindow(
+        TREATMENT_SPAN.first, today, TREATMENT_SPAN.too_early, gettext_noop("the latest date is today")
+    )
 
 
 LATE_PAUSE_NEEDS_REASON = (
@@ -228,8 +242,8 @@ def supply_window(today: dt.date) -> DateWindow:
     return DateWindow(
         today - dt.timedelta(days=SUPPLY_COUNT_MAX_DAYS),
         today,
-        too_early="a count that old says nothing about what is left; count again",
-        too_late="count what you have today",
+        too_early=gettext_noop("a count that old says nothing about what is left; count again"),
+        too_late=gettext_noop("count what you have today"),
     )
 
 

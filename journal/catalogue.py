@@ -3,6 +3,8 @@ Data, not code: clinics add their own conditions and symptoms next to these."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 CONDITIONS = (
     "ALS",
     "Autism",
@@ -34,17 +36,23 @@ CONDITIONS = (
 
 # (name, higher_is_better): pain falls when better; energy rises when better.
 SYMPTOMS = (
-    ("Pain", False),
-    ("Fatigue", False),
-    ("Brain fog", False),
-    ("Joint stiffness", False),
-    ("Abdominal pain", False),
-    ("Bowel urgency", False),
-    ("Itch", False),
-    ("Numbness or tingling", False),
-    ("Energy", True),
-    ("Mood", True),
+    (gettext_noop("Pain"), False),
+    (gettext_noop("Fatigue"), False),
+    (gettext_noop("Brain fog"), False),
+    (gettext_noop("Joint stiffness"), False),
+    (gettext_noop("Abdominal pain"), False),
+    (gettext_noop("Bowel urgency"), False),
+    (gettext_noop("Itch"), False),
+    (gettext_noop("Numbness or tingling"), False),
+    (gettext_noop("Energy"), True),
+    (gettext_noop("Mood"), True),
 )
+SYMPTOM_NAMES = frozenset(name for name, _higher in SYMPTOMS)
+
+
+def symptom_words(name: str) -> str:
+    """A catalogue symptom in the reader's language ("Dolor"); a clinic's own name as typed."""
+    return gettext(name) if name in SYMPTOM_NAMES else name
 
 
 def load_catalogue(condition_model, symptom_model) -> None:

@@ -29,7 +29,8 @@ from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
-from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS
+from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS, severity_words, side_effect_short
+from journal.wording import gettext as _
 
 JSONDict = dict[str, Any]  # a plotly figure, layout, trace, shape or annotation as plain JSON
 
@@ -101,9 +102,9 @@ def chart_ranges(record: PatientRecord) -> list[ChartRange]:
     windows still ahead that end lies in the future, and "8 weeks" would show empty weeks."""
     first, last = chart_span(record)
     end = record.today + DAY
-    spans = [("8 weeks", 56), ("3 months", 91), ("6 months", 182)]
+    spans = [(_("8 weeks"), 56), (_("3 months"), 91), (_("6 months"), 182)]
     ranges = [ChartRange(label, record.today - (days - 1) * DAY, end) for label, days in spans]
-    return [*ranges, ChartRange("All", first, last + DAY, selected=True)]
+    return [*ranges, ChartRange(_("All"), first, last + DAY, selected=True)]
 
 
 @dataclass(frozen=True)
@@ -121,15 +122,15 @@ def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
         return first_dose + offset * DAY
 
     return [
-        ShadedWindow("baseline", days(-BASELINE_DAYS), days(-1), "rgba(91,104,117,0.14)"),
+        ShadedWindow(_("baseline"), days(-BASELINE_DAYS), days(-1), "rgba(91,104,117,0.14)"),
         ShadedWindow(
-            "8–10<br>weeks",
+            _("8–10<br>weeks"),
             days(INITIAL_EFFECT_WINDOW[0]),
             days(INITIAL_EFFECT_WINDOW[1]),
             "rgba(227,178,60,0.20)",
         ),
         ShadedWindow(
-            "3–6<br>months",
+            _("3–6<br>months"),
             days(FULL_RESPONSE_WINDOW[0]),
             days(FULL_RESPONSE_WINDOW[1]),
             "rgba(30,107,58,0.12)",
@@ -174,7 +175,7 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> JSONDict:
         if step != previous:
             xs.append(_iso(day))
             ys.append(float(step.dose_mg) if step else None)
-            words.append(step.phrase if step else "none")
+            words.append(step.phrase if step else _("none"))
             previous = step
         day += DAY
     if xs:
@@ -185,11 +186,11 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> JSONDict:
         x=xs,
         y=ys,
         text=words,
-        name="Prescribed",
+        name=_("Prescribed"),
         mode="lines",
         line={"color": BRAND, "width": 2.5, "shape": "hv"},
         connectgaps=False,
-        hovertemplate="%{text}<extra>prescribed</extra>",
+        hovertemplate="%{text}<extra>" + _("prescribed") + "</extra>",
         legendgroup="dose",
     )
 
@@ -220,16 +221,21 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[JSONDict]:
             ys.append(float(step.dose_mg))
         day += DAY
     styles = [
-        (taken["bedtime"], "Taken at bedtime", {"symbol": "circle", "color": INK, "size": 5}, "taken"),
+        (taken["bedtime"], _("Taken at bedtime"), {"symbol": "circle", "color": INK, "size": 5}, _("taken")),
         (
             taken["morning"],
-            "Taken in the morning",
+            _("Taken in the morning"),
             {"symbol": "diamond", "color": "#dd6b20", "size": 6},
-            "taken",
+            _("taken"),
         ),
-        (taken["other"], "Taken at another time", {"symbol": "square", "color": MUTED, "size": 5}, "taken"),
-        (missed, "Not taken", {"symbol": "x", "color": "#a11d2a", "size": 8}, "not taken"),
-        (unlogged, "Not logged", {"symbol": "circle-open", "color": MUTED, "size": 7}, "not logged"),
+        (
+            taken["other"],
+            _("Taken at another time"),
+            {"symbol": "square", "color": MUTED, "size": 5},
+            _("taken"),
+        ),
+        (missed, _("Not taken"), {"symbol": "x", "color": "#a11d2a", "size": 8}, _("not taken")),
+        (unlogged, _("Not logged"), {"symbol": "circle-open", "color": MUTED, "size": 7}, _("not logged")),
     ]
     return [
         _scatter(
@@ -261,18 +267,18 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[JSONDict]:
             x=days,
             y=[score for _, score in sorted(measure.series)],
             customdata=[round(mean, 1) for _, mean in means],
-            name="Daily score",
+            name=_("Daily score"),
             mode="markers",
             legendgroup="daily",
             showlegend=first_in_legend,
             marker={"color": MUTED, "size": 4, "opacity": 0.45},
             meta=plot_text(measure.name),
-            hovertemplate="%{y} (7-day mean %{customdata})<extra>%{meta}</extra>",
+            hovertemplate="%{y} (" + _("7-day mean") + " %{customdata})<extra>%{meta}</extra>",
         ),
         _scatter(
             x=days,
             y=[round(mean, 1) for _, mean in means],
-            name="7-day mean",
+            name=_("7-day mean"),
             mode="lines",
             legendgroup="mean",
             showlegend=first_in_legend,
@@ -292,15 +298,12 @@ def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[JSONDic
             _scatter(
                 x=[_iso(report.day) for report in reports],
                 y=[kinds.index(report.kind) for report in reports],
-                text=[
-                    plot_text(report.text or SIDE_EFFECT_LABELS.get(report.kind, report.kind))
-                    for report in reports
-                ],
-                name=f"Side effect: {severity}",
+                text=[plot_text(report.text or side_effect_short(report.kind)) for report in reports],
+                name=_("Side effect: %(severity)s") % {"severity": severity_words(severity)},
                 mode="markers",
                 legendgroup="effects",
                 marker={"symbol": "square", "color": colour, "size": 9},
-                hovertemplate=f"%{{text}}<extra>{severity}</extra>",
+                hovertemplate=f"%{{text}}<extra>{severity_words(severity)}</extra>",
             )
         )
     return traces
@@ -361,7 +364,7 @@ def _marks(record: PatientRecord) -> tuple[list[JSONDict], list[JSONDict]]:
     labels.append(
         {
             **row,
-            "text": "first<br>dose",
+            "text": _("first<br>dose"),
             "x": _iso(first_dose),
             "xanchor": "left",
             "font": {"size": 11, "color": INK},
@@ -417,7 +420,7 @@ def _marks(record: PatientRecord) -> tuple[list[JSONDict], list[JSONDict]]:
 def patient_figure(record: PatientRecord) -> JSONDict:
     """The whole chart as a plotly figure dict with its config, ready for `json_script`.
     The time axis shows the selected one of `chart_ranges`."""
-    first, _ = chart_span(record)
+    first, _end = chart_span(record)
     (shown,) = [chart_range for chart_range in chart_ranges(record) if chart_range.selected]
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
     heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
@@ -429,7 +432,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         (
             [_prescribed_line(record, first), *_dose_markers(record, first)],
             {"range": [0, _top_dose(record)], "ticksuffix": " mg", "nticks": 4},
-            "<b>LDN dose</b>",
+            "<b>" + _("LDN dose") + "</b>",
         )
     ]
     for position, measure in enumerate(record.measures):
@@ -447,11 +450,11 @@ def patient_figure(record: PatientRecord) -> JSONDict:
                 {
                     "range": [-0.6, len(kinds) - 0.4],
                     "tickvals": list(range(len(kinds))),
-                    "ticktext": [SIDE_EFFECT_LABELS[kind] for kind in kinds],
+                    "ticktext": [side_effect_short(kind) for kind in kinds],
                     "autorange": "reversed",
                     "showgrid": False,
                 },
-                "<b>Side effects</b> · colour by severity",
+                _("<b>Side effects</b> · colour by severity"),
             )
         )
     data: list[JSONDict] = []
@@ -523,14 +526,16 @@ class WeekRow:
 
 def _week_label(first_day: dt.date, first_dose: dt.date | None) -> str:
     if first_dose is None:
-        return "Before LDN"
+        return _("Before LDN")
     week = (first_day - first_dose).days // 7 + 1
-    return "Baseline week" if week == 0 else ("Before LDN" if week < 0 else f"Week {week}")
+    if week == 0:
+        return _("Baseline week")
+    return _("Before LDN") if week < 0 else _("Week %(number)d") % {"number": week}
 
 
 def weekly_rows(record: PatientRecord) -> list[WeekRow]:
     """Week by week up to today, counted from the first dose (week 1 = days 1–7 on LDN)."""
-    first, _ = chart_span(record)
+    first, _end = chart_span(record)
     anchor = record.first_dose or first
     start = anchor - ((anchor - first).days + 6) // 7 * 7 * DAY
     rows = []
@@ -540,7 +545,7 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
         words = list(dict.fromkeys(step.phrase for step in steps if step))
         entries = [entry for entry in record.entries if start <= entry.day <= end]
         effects = Counter(
-            (SIDE_EFFECT_LABELS.get(r.kind, r.kind), r.severity)
+            (side_effect_short(r.kind), severity_words(r.severity))
             for r in record.side_effects
             if start <= r.day <= end
         )
@@ -553,7 +558,7 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
                 label=_week_label(start, record.first_dose),
                 first_day=start,
                 last_day=end,
-                prescribed=", then ".join(words) or "none",
+                prescribed=_(", then ").join(words) or _("none"),
                 taken=sum(1 for entry in entries if entry.dose_taken),
                 prescribed_days=sum(1 for step in steps if step),
                 means=tuple(means),

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from journal.advice import AdherenceCount, count_adherence
 from journal.schedule import DAY, Dose, Schedule
+from journal.wording import date_words, gettext, gettext_noop
 
 EDIT_WINDOW_DAYS = 14
 ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
@@ -43,12 +44,12 @@ def is_editable(day: dt.date, today: dt.date) -> bool:
 def date_problem(day: dt.date, today: dt.date) -> str | None:
     """Why `day` cannot be logged on `today`, in the patient's words; None when it can."""
     if day > today:
-        return "That date is in the future: you can log today or an earlier day."
+        return gettext("That date is in the future: you can log today or an earlier day.")
     if day < earliest_editable(today):
-        return (
-            f"You can fill in the last {EDIT_WINDOW_DAYS} days only (back to "
-            f"{earliest_editable(today):%-d %B}); older entries stay as your clinician saw them."
-        )
+        return gettext(
+            "You can fill in the last %(days)d days only (back to %(day)s); "
+            "older entries stay as your clinician saw them."
+        ) % {"days": EDIT_WINDOW_DAYS, "day": date_words(earliest_editable(today), "j F")}
     return None
 
 
@@ -62,12 +63,12 @@ class DayStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    DayStatus.TAKEN: "dose taken",
-    DayStatus.MISSED: "dose missed",
-    DayStatus.NOT_LOGGED: "not logged",
-    DayStatus.LOGGED: "logged, no dose prescribed",
-    DayStatus.NO_DOSE: "no dose prescribed",
-    DayStatus.TO_DO: "not logged yet",
+    DayStatus.TAKEN: gettext_noop("dose taken"),
+    DayStatus.MISSED: gettext_noop("dose missed"),
+    DayStatus.NOT_LOGGED: gettext_noop("not logged"),
+    DayStatus.LOGGED: gettext_noop("logged, no dose prescribed"),
+    DayStatus.NO_DOSE: gettext_noop("no dose prescribed"),
+    DayStatus.TO_DO: gettext_noop("not logged yet"),
 }
 
 
@@ -91,7 +92,7 @@ class Day:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return gettext(STATUS_LABELS[self.status])
 
 
 def days_between(first: dt.date, last: dt.date) -> Iterable[dt.date]:

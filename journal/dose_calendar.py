@@ -21,6 +21,7 @@ from icalendar import Alarm, Calendar, Event
 
 from journal.bounds import HORIZON_DAYS, SERIES_MAX_DAYS, DateWindow
 from journal.schedule import DAY, Dose, Run, Schedule
+from journal.wording import gettext as _
 
 REMINDER_TIMES = {"bedtime": dt.time(22, 0), "morning": dt.time(8, 0)}
 DOSE_EVENT_MINUTES = 15
@@ -38,8 +39,8 @@ def _dose_event(run: Run, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
     event = Event()
     event.add("uid", f"ldn-dose-{dose.plan_id}-{dose.start_date:%Y%m%d}-{run.first:%Y%m%d}@ldnjournal")
     event.add("dtstamp", stamp)
-    event.add("summary", f"Take LDN: {dose.measured_phrase}")
-    event.add("description", "Then log today's entry in LDN Journal.")
+    event.add("summary", _("Take LDN: %(dose)s") % {"dose": dose.measured_phrase})
+    event.add("description", _("Then log today's entry in LDN Journal."))
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=DOSE_EVENT_MINUTES))
     rule: dict[str, object] = {"freq": "daily"}
@@ -48,7 +49,7 @@ def _dose_event(run: Run, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
     event.add("rrule", rule)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Time for your LDN: {dose.measured_phrase}")
+    alarm.add("description", _("Time for your LDN: %(dose)s") % {"dose": dose.measured_phrase})
     alarm.add("trigger", dt.timedelta(0))
     event.add_component(alarm)
     return event
@@ -58,7 +59,8 @@ def _change_event(dose: Dose, first: bool, stamp: dt.datetime) -> Event:
     event = Event()
     event.add("uid", f"ldn-step-{dose.plan_id}-{dose.start_date:%Y%m%d}@ldnjournal")
     event.add("dtstamp", stamp)
-    event.add("summary", f"{'Start LDN' if first else 'New LDN dose'}: {dose.measured_phrase}")
+    summary = _("Start LDN: %(dose)s") if first else _("New LDN dose: %(dose)s")
+    event.add("summary", summary % {"dose": dose.measured_phrase})
     event.add("dtstart", dose.start_date)
     event.add("dtend", dose.start_date + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
@@ -73,7 +75,7 @@ def dose_calendar(schedule: Schedule, time_zone: str, now: dt.datetime) -> bytes
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "LDN doses")
+    calendar.add("x-wr-calname", _("LDN doses"))
     calendar.add("x-wr-timezone", time_zone)
     shown = feed_window(now.astimezone(zone).date())
     runs = [

@@ -38,7 +38,6 @@ from journal.vocabulary import (
     SEVERITIES,
     SIDE_EFFECTS,
     TIMING_WORDS,
-    direction_label,
     format_mg,
     side_effect_label,
     worst_severity,
@@ -318,7 +317,7 @@ def _side_effect_columns() -> list[Column[ExportDay]]:
 
 
 def _symptom_column(symptom: SymptomLike, name: str) -> Column[ExportDay]:
-    direction = direction_label(symptom.higher_is_better)
+    direction = "higher is better" if symptom.higher_is_better else "lower is better"  # English, as the CSV
     return Column(
         name,
         "score",

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from journal.wording import gettext, gettext_noop
+
 
 class Level(StrEnum):
     """How serious a finding is, most serious first.
@@ -42,7 +44,7 @@ class Level(StrEnum):
 
     @property
     def label(self) -> str:
-        return LEVEL_LABELS[self]
+        return gettext(LEVEL_LABELS[self])
 
     @property
     def style(self) -> str:
@@ -51,10 +53,10 @@ class Level(StrEnum):
 
 
 LEVEL_LABELS = {
-    Level.REFUSE: "not allowed",
-    Level.BLOCK: "blocks LDN",
-    Level.WARN: "warning",
-    Level.NOTE: "note",
+    Level.REFUSE: gettext_noop("not allowed"),
+    Level.BLOCK: gettext_noop("blocks LDN"),
+    Level.WARN: gettext_noop("warning"),
+    Level.NOTE: gettext_noop("note"),
 }
 LEVEL_STYLES = {Level.REFUSE: "bad", Level.BLOCK: "bad", Level.WARN: "warn", Level.NOTE: ""}
 

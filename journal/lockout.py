@@ -25,6 +25,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from journal.wording import gettext as _
+from journal.wording import gettext_noop, ngettext
+
 
 class Scope(enum.Enum):
     """What a rule counts, and, in words for a clinic admin, what it does to a login."""
@@ -32,6 +35,17 @@ class Scope(enum.Enum):
     PAIR = "Locked from one address"
     ADDRESS = "Every sign-in from one address locked"
     USERNAME = "Slowed down to one try every 30 seconds, from every address"
+
+    @property
+    def words(self) -> str:
+        return _(SCOPE_WORDS[self])
+
+
+SCOPE_WORDS = {
+    Scope.PAIR: gettext_noop("Locked from one address"),
+    Scope.ADDRESS: gettext_noop("Every sign-in from one address locked"),
+    Scope.USERNAME: gettext_noop("Slowed down to one try every 30 seconds, from every address"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,23 +65,29 @@ RULES = (
         5,
         dt.timedelta(hours=1),
         None,
-        "Too many wrong passwords for this username from your network: signing in with it from "
-        "here is locked for up to an hour. Your clinic's admin can unlock it sooner.",
+        gettext_noop(
+            "Too many wrong passwords for this username from your network: signing in with it from "
+            "here is locked for up to an hour. Your clinic's admin can unlock it sooner."
+        ),
     ),
     Rule(
         Scope.ADDRESS,
         20,
         dt.timedelta(hours=1),
         None,
-        "Too many failed sign-ins from your network: signing in from here is locked for up to an hour.",
+        gettext_noop(
+            "Too many failed sign-ins from your network: signing in from here is locked for up to an hour."
+        ),
     ),
     Rule(
         Scope.USERNAME,
         10,
         dt.timedelta(minutes=15),
         dt.timedelta(seconds=30),
-        "Many wrong passwords have been tried for this username, so its sign-ins are slowed down "
-        "to one every 30 seconds. A browser you have signed in with before is not slowed down.",
+        gettext_noop(
+            "Many wrong passwords have been tried for this username, so its sign-ins are slowed down "
+            "to one every 30 seconds. A browser you have signed in with before is not slowed down."
+        ),
     ),
 )
 LONGEST_WINDOW = max(rule.window for rule in RULES)
@@ -101,18 +121,24 @@ class Refusal:
 
     def words(self, now: dt.datetime) -> str:
         """For the person signing in."""
-        return f"{self.rule.message} Try again in {wait_words(self.retry_after(now))}."
+        return _("%(message)s Try again in %(wait)s.") % {
+            "message": _(self.rule.message),
+            "wait": wait_words(self.retry_after(now)),
+        }
 
     def state_words(self, now: dt.datetime) -> str:
         """For a clinic admin, about someone else's login."""
-        return f"{self.rule.scope.value}: {wait_words(self.retry_after(now))} left."
+        return _("%(scope)s: %(wait)s left.") % {
+            "scope": self.rule.scope.words,
+            "wait": wait_words(self.retry_after(now)),
+        }
 
 
 def wait_words(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def refusal(failures: RecentFailures, now: dt.datetime, *, known_browser: bool) -> Refusal | None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from journal.findings import Finding, Level, Rule
-from journal.vocabulary import format_mg
+from journal.vocabulary import format_mg, local_mg
+from journal.wording import gettext as _
+from journal.wording import ngettext
 
 SYRINGE_MARK_ML = Decimal("0.01")  # a 1 mL oral syringe is marked in 0.01 mL
 # The app's own limits of a sensible instruction: beyond them the strength is surely wrong.
@@ -54,11 +56,14 @@ class Measurement:
         """ "2 capsules = 3 mg", "1.5 mL = 1.5 mg"; None when not exact."""
         if not self.exact:
             return None
-        mg = format_mg(self.dose_mg)
+        mg = local_mg(self.dose_mg)
         if self.form == "liquid":
-            return f"{format_mg(self.amount)} mL = {mg} mg"
+            return _("%(ml)s mL = %(mg)s mg") % {"ml": local_mg(self.amount), "mg": mg}
         count = int(self.amount)
-        return f"{count} capsule{'' if count == 1 else 's'} = {mg} mg"
+        return ngettext("%(count)d capsule = %(mg)s mg", "%(count)d capsules = %(mg)s mg", count) % {
+            "count": count,
+            "mg": mg,
+        }
 
 
 def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measurement | None:
@@ -120,7 +125,9 @@ def patient_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> 
     measured = measure(dose_mg, form, strength_mg)
     if measured is None:
         return None
-    return measured.instruction or (f"{format_mg(dose_mg)} mg — ask your pharmacist how to measure this dose")
+    return measured.instruction or (
+        _("%(mg)s mg — ask your pharmacist how to measure this dose") % {"mg": local_mg(dose_mg)}
+    )
 
 
 def measuring_findings(doses: Iterable[Decimal], form: str, strength_mg: Decimal | None) -> list[Finding]:

@@ -1,4 +1,5 @@
-"""Show times in the reader's own time zone: a clinician's clinic zone, a patient's own;
+"""Show times in the reader's own time zone (a clinician's clinic zone, a patient's own) and
+pages in the language they picked (else their browser's);
 send a clinician who must use two-factor sign-in to set it up first; keep no page in a
 cache; and write the reads a view noted to the access log, in one INSERT per request.
 
@@ -15,8 +16,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from journal.access import noted_reads
@@ -47,6 +48,33 @@ class ReaderTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def reader_language(request: HttpRequest) -> str:
+    """The language the login picked (read from the user row every page loads anyway), else
+    the best of the browser's Accept-Language among settings.LANGUAGES."""
+    picked = getattr(request.user, "language", "")
+    return picked or translation.get_language_from_request(request)
+
+
+class ReaderLanguageMiddleware:
+    """Pages in the reader's language, as ReaderTimeZoneMiddleware shows their time zone: no
+    query, no cookie, no language in the URL."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = reader_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class TwoFactorRequiredMiddleware:

@@ -25,6 +25,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from journal.bounds import (
@@ -93,19 +94,39 @@ def new_calendar_token() -> str:
 
 
 class Timing(models.TextChoices):
-    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
-    MORNING = "morning", TIMING_WORDS["morning"]
+    BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
+    MORNING = "morning", _(TIMING_WORDS["morning"])
 
 
 class TimingTaken(models.TextChoices):
-    BEDTIME = "bedtime", TIMING_WORDS["bedtime"]
-    MORNING = "morning", TIMING_WORDS["morning"]
-    OTHER = "other", TIMING_WORDS["other"]
+    BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
+    MORNING = "morning", _(TIMING_WORDS["morning"])
+    OTHER = "other", _(TIMING_WORDS["other"])
+
+
+# The languages a login may read the app in; "" follows the browser's (journal.middleware).
+READER_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class User(AbstractUser):
     """A login. Its role comes from the profile attached to it: `patient` or `clinician`;
     staff users reach Django admin."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        blank=True,
+        default="",
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
+        help_text=_("The language of your pages, e-mails and reminders."),
+    )
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=("", *READER_LANGUAGES)), name="user_language_known"
+            ),
+        ]
 
     @property
     def role(self) -> str:
@@ -114,6 +135,12 @@ class User(AbstractUser):
         if hasattr(self, "patient"):
             return "patient"
         return "staff" if self.is_staff else "none"
+
+    @property
+    def reading_language(self) -> str:
+        """The language of what is sent to this login away from a page (e-mails, push reminders):
+        the one picked, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def must_use_two_factor(self) -> bool:
@@ -157,7 +184,9 @@ class Clinic(models.Model):
     @property
     def emergency_words(self) -> str:
         """The line every question form shows."""
-        return f"For an emergency, {self.emergency_line or 'call your local emergency number'}."
+        if self.emergency_line:
+            return _("For an emergency, %(line)s.") % {"line": self.emergency_line}
+        return str(_("For an emergency, call your local emergency number."))
 
 
 class LoginSession(AbstractBaseSession):
@@ -322,6 +351,11 @@ class Patient(models.Model):
     def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
         return (now or timezone.now()).astimezone(self.zone)
 
+    @property
+    def reading_language(self) -> str:
+        """The language of the reminders and e-mails sent to the patient (journal.models.User)."""
+        return self.user.reading_language if self.user is not None else settings.LANGUAGE_CODE
+
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return self.local_now(now).date()
 
@@ -357,11 +391,11 @@ class Invitation(models.Model):
 
 
 class MailStatus(models.TextChoices):
-    QUEUED = "queued", "queued"
-    RETRYING = "retrying", "failed, will retry"
-    SENT = "sent", "sent"
-    GAVE_UP = "gave_up", "gave up"
-    CANCELLED = "cancelled", "cancelled"
+    QUEUED = "queued", _("queued")
+    RETRYING = "retrying", _("failed, will retry")
+    SENT = "sent", _("sent")
+    GAVE_UP = "gave_up", _("gave up")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 MAIL_UNSENT = [MailStatus.QUEUED, MailStatus.RETRYING]
@@ -441,7 +475,7 @@ class OutgoingMail(models.Model):
         """What became of the mail, for the clinician, with times in the reader's zone."""
 
         def when(moment: dt.datetime | None) -> str:
-            return date_format(timezone.localtime(moment), "j M Y, H:i") if moment else ""
+            return date_format(timezone.localtime(moment), str(_("j M Y, H:i"))) if moment else ""
 
         to = f"Email to {self.to}"
         match self.status:
@@ -472,8 +506,8 @@ class WorkerHeartbeat(models.Model):
 
 
 class RosterScope(models.TextChoices):
-    MINE = "mine", "My patients"
-    ALL = "all", "All patients"
+    MINE = "mine", _("My patients")
+    ALL = "all", _("All patients")
 
 
 class SavedRosterFilter(models.Model):
@@ -584,11 +618,11 @@ class RosterSnapshot(models.Model):
 
 
 class ExportState(models.TextChoices):
-    QUEUED = "queued", "waiting for the worker"
-    RUNNING = "running", "being written"
-    DONE = "done", "ready"
-    FAILED = "failed", "failed"
-    EXPIRED = "expired", "expired"
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("being written")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("expired")
 
 
 class ExportJob(models.Model):
@@ -644,10 +678,10 @@ class ExportJob(models.Model):
 
 
 class PlanForm(models.TextChoices):
-    CAPSULE = "capsule", "capsule"
-    LIQUID = "liquid", "liquid"
-    CREAM = "cream", "topical cream"
-    OTHER = "other", "other"
+    CAPSULE = "capsule", _("capsule")
+    LIQUID = "liquid", _("liquid")
+    CREAM = "cream", _("topical cream")
+    OTHER = "other", _("other")
 
 
 class TitrationPlan(models.Model):
@@ -655,9 +689,9 @@ class TitrationPlan(models.Model):
     it; the daily entry records what was actually taken."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft"
-        ACTIVE = "active", "active"
-        ENDED = "ended", "ended"
+        DRAFT = "draft", _("draft")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
     prescriber = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="plans")
@@ -822,19 +856,19 @@ class SymptomScore(models.Model):
 class SideEffectKind(models.TextChoices):
     """The side effects the daily entry asks about; their words are the vocabulary's."""
 
-    VIVID_DREAMS = "vivid_dreams", SIDE_EFFECTS["vivid_dreams"].label
-    INSOMNIA = "insomnia", SIDE_EFFECTS["insomnia"].label
-    HEADACHE = "headache", SIDE_EFFECTS["headache"].label
-    NAUSEA = "nausea", SIDE_EFFECTS["nausea"].label
-    ANXIETY = "anxiety", SIDE_EFFECTS["anxiety"].label
-    DAYTIME_FATIGUE = "daytime_fatigue", SIDE_EFFECTS["daytime_fatigue"].label
-    OTHER = "other", SIDE_EFFECTS["other"].label
+    VIVID_DREAMS = "vivid_dreams", _(SIDE_EFFECTS["vivid_dreams"].label)
+    INSOMNIA = "insomnia", _(SIDE_EFFECTS["insomnia"].label)
+    HEADACHE = "headache", _(SIDE_EFFECTS["headache"].label)
+    NAUSEA = "nausea", _(SIDE_EFFECTS["nausea"].label)
+    ANXIETY = "anxiety", _(SIDE_EFFECTS["anxiety"].label)
+    DAYTIME_FATIGUE = "daytime_fatigue", _(SIDE_EFFECTS["daytime_fatigue"].label)
+    OTHER = "other", _(SIDE_EFFECTS["other"].label)
 
 
 class Severity(models.TextChoices):
-    MILD = "mild", "mild"
-    MODERATE = "moderate", "moderate"
-    SEVERE = "severe", "severe"
+    MILD = "mild", _("mild")
+    MODERATE = "moderate", _("moderate")
+    SEVERE = "severe", _("severe")
 
 
 class SideEffectReport(models.Model):
@@ -950,32 +984,32 @@ class AuditEvent(AppendOnly):
     deleted through the application."""
 
     class Kind(models.TextChoices):
-        PATIENT_INVITED = "patient_invited", "patient invited"
-        INVITATION_ACCEPTED = "invitation_accepted", "invitation accepted"
-        SCREENING = "screening", "safety screening"
-        PLAN_CREATED = "plan_created", "plan created"
-        PLAN_CHANGED = "plan_changed", "plan changed"
-        PLAN_ACKNOWLEDGED = "plan_acknowledged", "plan change seen by patient"
-        WARNING_CONFIRMED = "warning_confirmed", "warning confirmed"
-        LDN_PAUSED = "ldn_paused", "LDN paused"
-        ADVICE_DISMISSED = "advice_dismissed", "advice dismissed"
-        REVIEWED = "reviewed", "reviewed"
-        EXPORT = "export", "export"
-        CALENDAR_RESET = "calendar_reset", "calendar link reset"
-        CLINICIAN_ADDED = "clinician_added", "clinician added"
-        CLINICIAN_CHANGED = "clinician_changed", "clinician changed"
-        CARE_TEAM_CHANGED = "care_team_changed", "care team changed"
-        MEDICATION_ADDED = "medication_added", "medication added"
-        MEDICATION_STOPPED = "medication_stopped", "medication stopped"
-        CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", "clinic settings changed"
-        LOGIN_UNLOCKED = "login_unlocked", "sign-in unlocked"
-        TWO_FACTOR_CHANGED = "two_factor_changed", "two-factor sign-in changed"
-        ACCESS_REPORT = "access_report", "access report exported"
-        RECORD_CORRECTED = "record_corrected", "record corrected"
-        QUESTION_ASKED = "question_asked", "question asked"
-        QUESTION_ANSWERED = "question_answered", "question answered"
-        INTRODUCTION_ENDED = "introduction_ended", "introduction finished or skipped"
-        REMINDERS_CHANGED = "reminders_changed", "reminders changed"
+        PATIENT_INVITED = "patient_invited", _("patient invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("invitation accepted")
+        SCREENING = "screening", _("safety screening")
+        PLAN_CREATED = "plan_created", _("plan created")
+        PLAN_CHANGED = "plan_changed", _("plan changed")
+        PLAN_ACKNOWLEDGED = "plan_acknowledged", _("plan change seen by patient")
+        WARNING_CONFIRMED = "warning_confirmed", _("warning confirmed")
+        LDN_PAUSED = "ldn_paused", _("LDN paused")
+        ADVICE_DISMISSED = "advice_dismissed", _("advice dismissed")
+        REVIEWED = "reviewed", _("reviewed")
+        EXPORT = "export", _("export")
+        CALENDAR_RESET = "calendar_reset", _("calendar link reset")
+        CLINICIAN_ADDED = "clinician_added", _("clinician added")
+        CLINICIAN_CHANGED = "clinician_changed", _("clinician changed")
+        CARE_TEAM_CHANGED = "care_team_changed", _("care team changed")
+        MEDICATION_ADDED = "medication_added", _("medication added")
+        MEDICATION_STOPPED = "medication_stopped", _("medication stopped")
+        CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", _("clinic settings changed")
+        LOGIN_UNLOCKED = "login_unlocked", _("sign-in unlocked")
+        TWO_FACTOR_CHANGED = "two_factor_changed", _("two-factor sign-in changed")
+        ACCESS_REPORT = "access_report", _("access report exported")
+        RECORD_CORRECTED = "record_corrected", _("record corrected")
+        QUESTION_ASKED = "question_asked", _("question asked")
+        QUESTION_ANSWERED = "question_answered", _("question answered")
+        INTRODUCTION_ENDED = "introduction_ended", _("introduction finished or skipped")
+        REMINDERS_CHANGED = "reminders_changed", _("reminders changed")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -1012,12 +1046,12 @@ class AccessEvent(AppendOnly):
     (migration 0006)."""
 
     class What(models.TextChoices):
-        PATIENT_PAGE = "patient_page", "patient page"
-        PLAN = "plan", "plan page"
-        SUMMARY = "summary", "printable summary"
-        PATIENT_CSV = "patient_csv", "patient CSV"
-        CLINIC_CSV = "clinic_csv", "clinic CSV"
-        ROSTER_SEARCH = "roster_search", "roster search result"
+        PATIENT_PAGE = "patient_page", _("patient page")
+        PLAN = "plan", _("plan page")
+        SUMMARY = "summary", _("printable summary")
+        PATIENT_CSV = "patient_csv", _("patient CSV")
+        CLINIC_CSV = "clinic_csv", _("clinic CSV")
+        ROSTER_SEARCH = "roster_search", _("roster search result")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
@@ -1077,9 +1111,9 @@ class PlanChangeNote(models.Model):
 
 
 class QuestionTopic(models.TextChoices):
-    GENERAL = "general", "general"
-    PLAN = "plan", "my plan"
-    ENTRY = "entry", "a day's entry"
+    GENERAL = "general", _("general")
+    PLAN = "plan", _("my plan")
+    ENTRY = "entry", _("a day's entry")
 
 
 class Question(models.Model):
@@ -1137,8 +1171,8 @@ class Question(models.Model):
     def thread_words(self) -> str:
         """The thread's heading: "About my plan", "About your entry of 3 March 2026"."""
         if self.topic == self.Topic.ENTRY and self.entry_date is not None:
-            return f"About the entry of {date_format(self.entry_date, 'j F Y')}"
-        return "About my plan" if self.topic == self.Topic.PLAN else "General"
+            return _("About the entry of %(day)s") % {"day": date_format(self.entry_date, str(_("j F Y")))}
+        return str(_("About my plan") if self.topic == self.Topic.PLAN else _("General"))
 
 
 class ReminderSettings(models.Model):
@@ -1298,11 +1332,11 @@ class ReminderOccasion(models.Model):
 
 
 class PushStatus(models.TextChoices):
-    QUEUED = "queued", "queued"
-    RETRYING = "retrying", "failed, will retry"
-    SENT = "sent", "sent"
-    FAILED = "failed", "failed"
-    EXPIRED = "expired", "device no longer subscribed"
+    QUEUED = "queued", _("queued")
+    RETRYING = "retrying", _("failed, will retry")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("device no longer subscribed")
 
 
 PUSH_UNSENT = [PushStatus.QUEUED, PushStatus.RETRYING]

@@ -22,6 +22,8 @@ from enum import StrEnum
 
 from journal.bounds import supply_window
 from journal.schedule import DAY, Schedule
+from journal.wording import gettext as _
+from journal.wording import gettext_noop
 
 # A reminder due this long ago and not yet sent (a worker restarted, a slow beat) is still
 # sent; an older one is not: a dose reminder hours late would mislead.
@@ -35,11 +37,15 @@ class Kind(StrEnum):
     REFILL = "refill"
 
 
-DOSE_TEXTS = {"bedtime": "Time for your bedtime LDN dose.", "morning": "Time for your morning LDN dose."}
+# In the language active when the occasions are found: the patient's (journal.services.reminders).
+DOSE_TEXTS = {
+    "bedtime": gettext_noop("Time for your bedtime LDN dose."),
+    "morning": gettext_noop("Time for your morning LDN dose."),
+}
 TEXTS = {
-    Kind.NUDGE: "You have not logged today yet: it takes 30 seconds.",
-    Kind.STEP: "Your LDN plan changes tomorrow: open LDN Journal to see the new step.",
-    Kind.REFILL: "Your LDN supply is running low: time to order more.",
+    Kind.NUDGE: gettext_noop("You have not logged today yet: it takes 30 seconds."),
+    Kind.STEP: gettext_noop("Your LDN plan changes tomorrow: open LDN Journal to see the new step."),
+    Kind.REFILL: gettext_noop("Your LDN supply is running low: time to order more."),
 }
 TITLE = "LDN Journal"
 
@@ -113,22 +119,24 @@ def choice_problems(choices: ReminderChoices, today: dt.date) -> dict[str, str]:
     )
     for on, field, at in timed:
         if on and choices.quiet_at(at):
-            problems[field] = (
-                f"{_hm(at)} is inside your quiet hours ({quiet}), when nothing is sent: "
+            problems[field] = _(
+                "%(time)s is inside your quiet hours (%(quiet)s), when nothing is sent: "
                 "choose another time or change the quiet hours."
-            )
+            ) % {"time": _hm(at), "quiet": quiet}
     if (choices.quiet_from is None) != (choices.quiet_until is None):
-        problems["quiet_until"] = "Give both ends of the quiet hours, or neither."
+        problems["quiet_until"] = _("Give both ends of the quiet hours, or neither.")
     if (choices.supply_doses is None) != (choices.supply_counted_on is None):
-        problems["supply_counted_on"] = (
+        problems["supply_counted_on"] = _(
             "Give both how many doses you have and the day you counted them, or neither."
         )
     elif choices.supply_counted_on is not None and (
-        problem := supply_window(today).problem(choices.supply_counted_on, "The day you counted")
+        problem := supply_window(today).problem(choices.supply_counted_on, _("The day you counted"))
     ):
         problems["supply_counted_on"] = problem
     if choices.refill_on and choices.supply_doses is None:
-        problems["refill_on"] = "Count the doses you have first: the refill reminder counts down from them."
+        problems["refill_on"] = _(
+            "Count the doses you have first: the refill reminder counts down from them."
+        )
     return problems
 
 
@@ -190,14 +198,14 @@ def _candidates(
     dose = schedule.prescribed(day) if choices.dose_on else None
     if dose is not None:
         at = choices.morning_at if dose.timing == "morning" else choices.bedtime_at
-        found.append((Kind.DOSE, day, at, DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"])))
+        found.append((Kind.DOSE, day, at, _(DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"]))))
     if choices.nudge_on and day not in logged_days:
-        found.append((Kind.NUDGE, day, choices.nudge_at, TEXTS[Kind.NUDGE]))
+        found.append((Kind.NUDGE, day, choices.nudge_at, _(TEXTS[Kind.NUDGE])))
     step = schedule.next_step(day) if choices.step_on else None
     if step is not None and step.start_date == day + DAY:
-        found.append((Kind.STEP, step.start_date, choices.notice_at, TEXTS[Kind.STEP]))
+        found.append((Kind.STEP, step.start_date, choices.notice_at, _(TEXTS[Kind.STEP])))
     if choices.refill_on and choices.supply_counted_on and is_supply_low(choices, schedule, day):
-        found.append((Kind.REFILL, choices.supply_counted_on, choices.notice_at, TEXTS[Kind.REFILL]))
+        found.append((Kind.REFILL, choices.supply_counted_on, choices.notice_at, _(TEXTS[Kind.REFILL])))
     return found
 
 

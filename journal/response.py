@@ -26,6 +26,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from journal.vocabulary import SCORE_MAX, SCORE_MIN
+from journal.wording import gettext, gettext_noop
 
 Score = int | float | Decimal
 Series = Sequence[tuple[dt.date, Score]]
@@ -55,7 +56,7 @@ class ResponseClass(StrEnum):
 
     @property
     def label(self) -> str:
-        return CLASS_LABELS[self]
+        return gettext(CLASS_LABELS[self])
 
     @property
     def rank(self) -> int:
@@ -71,14 +72,14 @@ class ResponseClass(StrEnum):
 
 
 CLASS_LABELS: dict[ResponseClass, str] = {
-    ResponseClass.TOO_EARLY: "too early to judge",
-    ResponseClass.BASELINE_TOO_THIN: "baseline too thin",
-    ResponseClass.INSUFFICIENT_DATA: "not enough entries",
-    ResponseClass.WORSE: "worse",
-    ResponseClass.NO_CHANGE: "no change",
-    ResponseClass.MINIMAL: "minimal improvement",
-    ResponseClass.MODERATE: "moderate improvement",
-    ResponseClass.SUBSTANTIAL: "substantial improvement",
+    ResponseClass.TOO_EARLY: gettext_noop("too early to judge"),
+    ResponseClass.BASELINE_TOO_THIN: gettext_noop("baseline too thin"),
+    ResponseClass.INSUFFICIENT_DATA: gettext_noop("not enough entries"),
+    ResponseClass.WORSE: gettext_noop("worse"),
+    ResponseClass.NO_CHANGE: gettext_noop("no change"),
+    ResponseClass.MINIMAL: gettext_noop("minimal improvement"),
+    ResponseClass.MODERATE: gettext_noop("moderate improvement"),
+    ResponseClass.SUBSTANTIAL: gettext_noop("substantial improvement"),
 }
 
 # "Needs attention first": getting worse, then judged and not helping, then unjudgeable

@@ -33,6 +33,8 @@ from journal.medicines import (
     find_opioids,
 )
 from journal.schedule import DAY, Schedule
+from journal.wording import date_words
+from journal.wording import gettext as _
 
 OPIOID_WASHOUT_BLOCK_DAYS = 7  # stop opioids at least 7 days before LDN [003, 004]
 OPIOID_WASHOUT_LONG_TERM_DAYS = 10  # 10 days–2 weeks after long-term use [004]
@@ -614,17 +616,17 @@ def _listed_cautions(
 def patient_notice(taken: Sequence[str], too_soon: Sequence[MedicationPeriod] = ()) -> str:
     """Plain words for the patient: an opioid taken now, or stopped too recently for LDN."""
     if taken:
-        return (
-            f"Do not take LDN together with {', '.join(taken)}: LDN blocks opioids and can bring on "
+        return _(
+            "Do not take LDN together with %(names)s: LDN blocks opioids and can bring on "
             "withdrawal. Contact your clinic before your next LDN dose."
-        )
+        ) % {"names": ", ".join(taken)}
     if too_soon:
         last = max(med.stopped_on for med in too_soon if med.stopped_on is not None)
         names = ", ".join(med.name for med in too_soon)
-        return (
-            f"You took {names} until {last:%-d %B}. LDN so soon after an "
+        return _(
+            "You took %(names)s until %(day)s. LDN so soon after an "
             "opioid can bring on withdrawal: contact your clinic before your next LDN dose."
-        )
+        ) % {"names": names, "day": date_words(last, "j F")}
     return ""
 
 

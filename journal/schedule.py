@@ -29,6 +29,8 @@ from enum import StrEnum
 from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
 from journal.vocabulary import dose_phrase, timing_words
+from journal.wording import date_words, gettext_noop
+from journal.wording import gettext as _
 
 DAY = dt.timedelta(days=1)  # one calendar day, for every date sum in the app
 
@@ -107,7 +109,10 @@ class Dose:
         measured = self.measurement
         if measured is None or measured.instruction is None:
             return self.phrase
-        return f"{measured.instruction} {timing_words(self.timing)}"
+        return _("%(amount)s %(timing)s") % {
+            "amount": measured.instruction,
+            "timing": timing_words(self.timing),
+        }
 
     @property
     def measurement(self) -> Measurement | None:
@@ -141,20 +146,20 @@ class StepState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STEP_STATE_LABELS[self]
+        return _(STEP_STATE_LABELS[self])
 
     @property
     def style(self) -> str:
         return STEP_STATE_STYLES.get(self, "")
 
 
-STEP_STATE_LABELS = {
-    StepState.PAST: "past",
-    StepState.NOW: "now",
-    StepState.PAUSED: "paused today",
-    StepState.UPCOMING: "upcoming",
-    StepState.ENDED: "plan ended",
-    StepState.REPLACED: "not taken up",
+STEP_STATE_LABELS: dict[StepState, str] = {
+    StepState.PAST: gettext_noop("past"),
+    StepState.NOW: gettext_noop("now"),
+    StepState.PAUSED: gettext_noop("paused today"),
+    StepState.UPCOMING: gettext_noop("upcoming"),
+    StepState.ENDED: gettext_noop("plan ended"),
+    StepState.REPLACED: gettext_noop("not taken up"),
 }
 
 
@@ -187,6 +192,13 @@ class Run:
 
 PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
 PHASE_STYLES = {"maintenance": "ok", "paused": "warn"}  # the badge a phase is shown with
+PHASE_WORDS = {
+    "baseline": gettext_noop("baseline"),
+    "titrating": gettext_noop("titrating"),
+    "maintenance": gettext_noop("maintenance"),
+    "paused": gettext_noop("paused"),
+    "ended": gettext_noop("ended"),
+}
 
 
 @dataclass(frozen=True)
@@ -212,18 +224,23 @@ class DayPrescription:
         if self.dose is not None:
             return self.dose.phrase
         if self.pause is not None:
-            return f"paused until {_day(self.pause.end_date)} ({self.pause.reason})"
+            return _("paused until %(day)s (%(reason)s)") % {
+                "day": _day(self.pause.end_date),
+                "reason": self.pause.reason,
+            }
         if self.kind == "baseline":
-            return f"baseline — first dose {_day(self.first_dose)}" if self.first_dose else "no plan yet"
+            if self.first_dose:
+                return _("baseline — first dose %(day)s") % {"day": _day(self.first_dose)}
+            return _("no plan yet")
         if self.next_dose is not None:
-            return f"none prescribed until {_day(self.next_dose.start_date)}"
+            return _("none prescribed until %(day)s") % {"day": _day(self.next_dose.start_date)}
         if self.ended_on is not None:
-            return f"none prescribed: the plan ended on {_day(self.ended_on)}"
-        return "none prescribed"
+            return _("none prescribed: the plan ended on %(day)s") % {"day": _day(self.ended_on)}
+        return _("none prescribed")
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return date_words(day, "j M Y")
 
 
 class Schedule:
@@ -413,7 +430,7 @@ def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
         key=lambda item: (item[0].start_date, item[2]),
     )
     doses = []
-    for position, (step, plan, _) in enumerate(ordered):
+    for position, (step, plan, _order) in enumerate(ordered):
         following = ordered[position + 1][0].start_date if position + 1 < len(ordered) else None
         ends = [day for day in (following, plan.ended_on) if day is not None]
         doses.append(

@@ -46,6 +46,7 @@ urlpatterns = [
     # signing in and the user's own account
     path("login/code/", account.login_code, name="login_code"),
     path("account/", account.account, name="account"),
+    path("account/language/", account.language_change, name="language_change"),
     path("account/password/", account.password_change, name="password_change"),
     path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/codes/", account.recovery_codes, name="recovery_codes"),

@@ -1,7 +1,8 @@
 """The words the app uses for doses, timing, side effects, severities and score
 directions, in one place.
 
-Plain Python: the models build their choices from these tables, and every page, export,
+Plain Python: the models build their choices from these tables (English message ids, each
+translated where it is shown: `journal.wording`), and every page, export,
 chart, calendar feed and advice card takes its words from here — a dose is always phrased
 by `dose_phrase`, a side effect named by `SIDE_EFFECTS`, a score's direction by
 `direction_label`.
@@ -13,17 +14,43 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from journal.wording import gettext, gettext_noop, number_words
+
+# The date formats pages use (`{{ day|date:gettext_noop("j F") }}`), each translated to the language's own
+# order and words ("2 de diciembre", "2. Dezember"). Listed here so the catalogue holds them all,
+# those inside {% blocktranslate with %} too.
+DATE_FORMATS = (
+    gettext_noop("j M Y"),
+    gettext_noop("j M"),
+    gettext_noop("l j F"),
+    gettext_noop("j M Y, H:i"),
+    gettext_noop("l j F Y"),
+    gettext_noop("j M, H:i"),
+    gettext_noop("j M Y H:i"),
+    gettext_noop("j F"),
+    gettext_noop("j F Y, H:i"),
+    gettext_noop("j F Y"),
+    gettext_noop("D j"),
+    gettext_noop("D j M Y"),
+    gettext_noop("j F, H:i"),
+    gettext_noop("D j M"),
+)
+
 SCORE_MIN, SCORE_MAX = 0, 10  # every symptom and sleep score is 0–10
 
 # When a dose is prescribed or was taken: stored value → words after the dose.
 TIMING_WORDS: dict[str, str] = {
-    "bedtime": "at bedtime",
-    "morning": "in the morning",
-    "other": "at another time",
+    "bedtime": gettext_noop("at bedtime"),
+    "morning": gettext_noop("in the morning"),
+    "other": gettext_noop("at another time"),
 }
 PRESCRIBED_TIMINGS = ("bedtime", "morning")
 # The entry form's buttons name the moment itself.
-TIMING_BUTTONS: dict[str, str] = {"bedtime": "Bedtime", "morning": "Morning", "other": "Other time"}
+TIMING_BUTTONS: dict[str, str] = {
+    "bedtime": gettext_noop("Bedtime"),
+    "morning": gettext_noop("Morning"),
+    "other": gettext_noop("Other time"),
+}
 
 
 class SideEffect(NamedTuple):
@@ -33,21 +60,35 @@ class SideEffect(NamedTuple):
 
 # The side effects the daily entry asks about [002, 003, 004], and "other" with the patient's words.
 SIDE_EFFECTS: dict[str, SideEffect] = {
-    "vivid_dreams": SideEffect("Vivid dreams", "Dreams"),
-    "insomnia": SideEffect("Insomnia / sleep disturbance", "Insomnia"),
-    "headache": SideEffect("Headache", "Headache"),
-    "nausea": SideEffect("Nausea / GI upset", "Nausea"),
-    "anxiety": SideEffect("Anxiety", "Anxiety"),
-    "daytime_fatigue": SideEffect("Daytime fatigue", "Fatigue"),
-    "other": SideEffect("Other", "Other"),
+    "vivid_dreams": SideEffect(gettext_noop("Vivid dreams"), gettext_noop("Dreams")),
+    "insomnia": SideEffect(gettext_noop("Insomnia / sleep disturbance"), gettext_noop("Insomnia")),
+    "headache": SideEffect(gettext_noop("Headache"), gettext_noop("Headache")),
+    "nausea": SideEffect(gettext_noop("Nausea / GI upset"), gettext_noop("Nausea")),
+    "anxiety": SideEffect(gettext_noop("Anxiety"), gettext_noop("Anxiety")),
+    "daytime_fatigue": SideEffect(gettext_noop("Daytime fatigue"), gettext_noop("Fatigue")),
+    "other": SideEffect(gettext_noop("Other"), gettext_noop("Other")),
 }
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")  # in order, mildest first
+SEVERITY_WORDS: dict[str, str] = {
+    "mild": gettext_noop("mild"),
+    "moderate": gettext_noop("moderate"),
+    "severe": gettext_noop("severe"),
+}
 SEVERITY_COLOURS: dict[str, str] = {"mild": "#e3b23c", "moderate": "#dd6b20", "severe": "#a11d2a"}
 
 
 def side_effect_label(kind: str) -> str:
     """ "vivid_dreams" → "Vivid dreams"; an unknown kind is shown as stored."""
-    return SIDE_EFFECTS[kind].label if kind in SIDE_EFFECTS else kind
+    return gettext(SIDE_EFFECTS[kind].label) if kind in SIDE_EFFECTS else kind
+
+
+def side_effect_short(kind: str) -> str:
+    """ "vivid_dreams" → "Dreams", where room is tight."""
+    return gettext(SIDE_EFFECTS[kind].short) if kind in SIDE_EFFECTS else kind
+
+
+def severity_words(severity: str) -> str:
+    return gettext(SEVERITY_WORDS[severity]) if severity in SEVERITY_WORDS else severity
 
 
 def worst_severity(severities: Iterable[str]) -> str:
@@ -56,12 +97,12 @@ def worst_severity(severities: Iterable[str]) -> str:
 
 def direction_label(higher_is_better: bool) -> str:
     """Which way a 0–10 score improves."""
-    return "higher is better" if higher_is_better else "lower is better"
+    return gettext("higher is better") if higher_is_better else gettext("lower is better")
 
 
 def scale_anchor(higher_is_better: bool) -> str:
     """What 10 means on a 0–10 score, for the person scoring it."""
-    return "10 = best" if higher_is_better else "10 = worst"
+    return gettext("10 = best") if higher_is_better else gettext("10 = worst")
 
 
 def format_mg(dose: Decimal) -> str:
@@ -69,11 +110,22 @@ def format_mg(dose: Decimal) -> str:
     return f"{dose.normalize():f}"
 
 
+def local_mg(dose: Decimal) -> str:
+    """format_mg with the reader's decimal separator: "1,5" in Spanish and German. For pages,
+    mails and reminders; data formats (CSV, the calendar feed's UID) keep format_mg's "."."""
+    return number_words(format_mg(dose))
+
+
 def timing_words(timing: str) -> str:
     """'bedtime' → 'at bedtime'; an unknown value is shown as stored."""
-    return TIMING_WORDS.get(timing, timing)
+    return gettext(TIMING_WORDS[timing]) if timing in TIMING_WORDS else timing
 
 
 def dose_phrase(dose_mg: Decimal, timing: str) -> str:
     """ "3 mg at bedtime": how every surface names a prescribed or taken dose."""
-    return f"{format_mg(dose_mg)} mg {timing_words(timing)}"
+    phrases = {
+        "bedtime": gettext("%(dose)s mg at bedtime"),
+        "morning": gettext("%(dose)s mg in the morning"),
+        "other": gettext("%(dose)s mg at another time"),
+    }
+    return phrases.get(timing, f"%(dose)s mg {timing}") % {"dose": local_mg(dose_mg)}

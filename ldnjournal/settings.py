@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "journal.middleware.TwoFactorRequiredMiddleware",
     "journal.middleware.ReaderTimeZoneMiddleware",
+    "journal.middleware.ReaderLanguageMiddleware",
     "journal.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,6 +160,10 @@ if TRUSTED_PROXY_COUNT < 0:
 OTP_TOTP_ISSUER = "LDN Journal"
 
 LANGUAGE_CODE = "en"
+# The languages a reader may pick (journal.models.User.language); a signed-out page follows the
+# browser's Accept-Language among them (journal.middleware.ReaderLanguageMiddleware).
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

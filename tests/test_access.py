@@ -125,6 +125,8 @@ TESTED_WITH_THEIR_VIEWS = {
     "introduction_start",
     "roster_filter_save",
     "roster_filter_delete",
+    # the signed-in user's own language (POST only, their own row): tests/test_languages.py
+    "language_change",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]

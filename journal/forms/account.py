@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.models import User
 
@@ -10,8 +12,10 @@ from journal.models import User
 class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=20,
-        label="Code",
-        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        label=gettext_lazy("Code"),
+        help_text=gettext_lazy(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -25,15 +29,15 @@ class CodeForm(forms.Form):
 class SetupCodeForm(CodeForm):
     code = forms.CharField(
         max_length=20,
-        label="Code from the app",
-        help_text="The 6 digits the app shows for LDN Journal.",
+        label=gettext_lazy("Code from the app"),
+        help_text=gettext_lazy("The 6 digits the app shows for LDN Journal."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -46,5 +50,12 @@ class PasswordConfirmForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.", code="wrong_password")
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import EMERGENCY_LINE_MAX_CHARS
 from journal.forms.exports import ExportRangeForm
@@ -16,11 +17,14 @@ class ClinicianAddForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     username = forms.CharField(
-        max_length=150, help_text="The clinician logs in with this. Letters, digits and @.+-_ only."
+        max_length=150,
+        help_text=gettext_lazy("The clinician logs in with this. Letters, digits and @.+-_ only."),
     )
     email = forms.EmailField(required=False)
     is_clinic_admin = forms.BooleanField(
-        required=False, label="Clinic admin", help_text="Manages the clinic's clinicians and care teams."
+        required=False,
+        label=gettext_lazy("Clinic admin"),
+        help_text=gettext_lazy("Manages the clinic's clinicians and care teams."),
     )
 
     def clean_username(self) -> str:
@@ -29,23 +33,28 @@ class ClinicianAddForm(forms.Form):
 
 class ClinicianChangeForm(forms.Form):
     is_clinic_admin = forms.BooleanField(
-        required=False, label="Clinic admin", help_text="Manages the clinic's clinicians and care teams."
+        required=False,
+        label=gettext_lazy("Clinic admin"),
+        help_text=gettext_lazy("Manages the clinic's clinicians and care teams."),
     )
     is_active = forms.BooleanField(
         required=False,
-        label="Can log in",
-        help_text="Untick to deactivate the login. The clinician stays on record: plans name them as "
-        "prescriber.",
+        label=gettext_lazy("Can log in"),
+        help_text=gettext_lazy(
+            "Untick to deactivate the login. The clinician stays on record: plans name them as prescriber."
+        ),
     )
 
 
 class ClinicTwoFactorForm(forms.Form):
     require_two_factor = forms.BooleanField(
         required=False,
-        label="Require two-factor sign-in for clinicians and admins",
-        help_text="Each clinician then signs in with a code from an authenticator app as well as their "
-        "password; anyone without one sets it up at their next page, you included. Patients may turn it "
-        "on for themselves.",
+        label=gettext_lazy("Require two-factor sign-in for clinicians and admins"),
+        help_text=gettext_lazy(
+            "Each clinician then signs in with a code from an authenticator app as well as their "
+            "password; anyone without one sets it up at their next page, you included. Patients may turn it "
+            "on for themselves."
+        ),
     )
 
 
@@ -53,9 +62,11 @@ class EmergencyLineForm(forms.Form):
     emergency_line = forms.CharField(
         required=False,
         max_length=EMERGENCY_LINE_MAX_CHARS,
-        label="For an emergency, …",
-        help_text="Patients read “For an emergency, …” and this wherever they write a question, e.g. "
-        "“call 999, or the clinic on 020 7946 0000 (9–5)”. Empty: “call your local emergency number”.",
+        label=gettext_lazy("For an emergency, …"),
+        help_text=gettext_lazy(
+            "Patients read “For an emergency, …” and this wherever they write a question, e.g. "
+            "“call 999, or the clinic on 020 7946 0000 (9–5)”. Empty: “call your local emergency number”."
+        ),
     )
 
 
@@ -69,9 +80,11 @@ class CareTeamForm(forms.Form):
         queryset=Clinician.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Care team",
-        help_text="They see this patient under “My patients”. Every clinician of the clinic can still "
-        "open the patient's record.",
+        label=gettext_lazy("Care team"),
+        help_text=gettext_lazy(
+            "They see this patient under “My patients”. Every clinician of the clinic can still "
+            "open the patient's record."
+        ),
     )
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
@@ -96,7 +109,9 @@ class AccessReportForm(ExportRangeForm):
         queryset=Patient.objects.none(), required=False, empty_label="Any patient"
     )
     what = forms.ChoiceField(
-        choices=[("", "Anything"), *AccessEvent.What.choices], required=False, label="What was opened"
+        choices=[("", "Anything"), *AccessEvent.What.choices],
+        required=False,
+        label=gettext_lazy("What was opened"),
     )
 
     field_order = ["clinician", "patient", "what", "start", "end", "byte_order_mark"]

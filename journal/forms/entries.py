@@ -6,34 +6,43 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal import diary
 from journal.bounds import DOSE_MAX_MG, typed_number
+from journal.catalogue import symptom_words
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
 from journal.titration import check_dose
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg, scale_anchor
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- patient: daily entry ---------------------------------------------------------------
 
 # The clinician's dose rules (journal.titration.check_dose), worded for the patient.
 PATIENT_DOSE_WORDS = {
-    "not_positive": "The dose must be more than 0 mg.",
-    "not_ldn": "{mg} mg is a standard naltrexone dose, not LDN — check with your clinician.",
-    "above_max": f"LDN doses go up to {format_mg(DOSE_MAX_MG)} mg; check the number you typed (in mg).",
-    "too_precise": "Use at most 3 decimal places, e.g. 0.125.",
+    "not_positive": gettext_lazy("The dose must be more than 0 mg."),
+    "not_ldn": gettext_lazy("%(mg)s mg is a standard naltrexone dose, not LDN — check with your clinician."),
+    "above_max": gettext_lazy("LDN doses go up to %(max)s mg; check the number you typed (in mg)."),
+    "too_precise": gettext_lazy("Use at most 3 decimal places, e.g. 0.125."),
 }
 SCORE_CHOICES = [(score, str(score)) for score in range(SCORE_MIN, SCORE_MAX + 1)]
-SCORE_ERROR = f"Choose a score from {SCORE_MIN} to {SCORE_MAX}."
-SIDE_EFFECT_CHOICES = [("", "no"), *Severity.choices]
-YES_NO = [("yes", "Yes"), ("no", "No")]
-TIMING_CHOICES = [(timing, TIMING_BUTTONS[timing]) for timing in TimingTaken.values]
+SCORE_ERROR = format_lazy(gettext_lazy("Choose a score from {low} to {high}."), low=SCORE_MIN, high=SCORE_MAX)
+SIDE_EFFECT_CHOICES = [("", gettext_lazy("no")), *Severity.choices]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+TIMING_CHOICES = [(timing, gettext_lazy(TIMING_BUTTONS[timing])) for timing in TimingTaken.values]
 
 
-def score_field(label: str) -> forms.TypedChoiceField:
+def score_field(label: StrOrPromise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=SCORE_CHOICES,
@@ -52,7 +61,7 @@ def parse_mg(raw: str) -> Decimal | None:
         return None
     value = typed_number(text)
     if value is None:
-        raise ValidationError("Enter the dose as a number of mg, e.g. 1.5.")
+        raise ValidationError(_("Enter the dose as a number of mg, e.g. 1.5."))
     return value
 
 
@@ -60,50 +69,58 @@ class EntryForm(forms.Form):
     """One day of the patient's diary. `today` is the patient's local date; `prescribed`
     tells what the plan says for a date, so a different dose can be shown as a deviation."""
 
-    entry_date = forms.DateField(widget=forms.HiddenInput, error_messages={"invalid": "Pick a date."})
+    entry_date = forms.DateField(
+        widget=forms.HiddenInput, error_messages={"invalid": gettext_lazy("Pick a date.")}
+    )
     dose_taken = forms.TypedChoiceField(
-        label="Did you take your LDN?",
+        label=gettext_lazy("Did you take your LDN?"),
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
+        error_messages={
+            "required": gettext_lazy("Choose yes or no."),
+            "invalid_choice": gettext_lazy("Choose yes or no."),
+        },
     )
     dose_mg = forms.CharField(
-        label="Dose taken (mg)",
+        label=gettext_lazy("Dose taken (mg)"),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
     )
     timing_taken = forms.ChoiceField(
-        label="When did you take it?",
+        label=gettext_lazy("When did you take it?"),
         choices=TIMING_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose bedtime, morning or another time."},
+        error_messages={"invalid_choice": gettext_lazy("Choose bedtime, morning or another time.")},
     )
     time_taken = forms.TimeField(
-        label="Clock time (optional)",
+        label=gettext_lazy("Clock time (optional)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 22:30."},
+        error_messages={"invalid": gettext_lazy("Enter a time like 22:30.")},
     )
-    sleep_quality = score_field("Sleep quality last night (0 = very poor, 10 = very good)")
+    sleep_quality = score_field(gettext_lazy("Sleep quality last night (0 = very poor, 10 = very good)"))
     side_other_text = forms.CharField(
-        label="Other side effect: what was it?",
+        label=gettext_lazy("Other side effect: what was it?"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Keep it under 200 characters."},
+        error_messages={"max_length": gettext_lazy("Keep it under 200 characters.")},
     )
     notes = forms.CharField(
-        label="Notes (optional)",
+        label=gettext_lazy("Notes (optional)"),
         required=False,
         max_length=NOTES_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "max_length": "Notes can be up to 2,000 characters; these have %(show_value)d. "
-            "Please shorten them."
+            "max_length": gettext_lazy(
+                "Notes can be up to 2,000 characters; these have %(show_value)d. Please shorten them."
+            )
         },
     )
-    confirm_deviation = forms.BooleanField(label="Yes, that is the dose I took.", required=False)
+    confirm_deviation = forms.BooleanField(
+        label=gettext_lazy("Yes, that is the dose I took."), required=False
+    )
 
     def __init__(
         self,
@@ -120,14 +137,17 @@ class EntryForm(forms.Form):
         self.deviation: str | None = None
         for symptom in self.symptoms:
             anchor = scale_anchor(symptom.higher_is_better)
-            self.fields[f"score_{symptom.pk}"] = score_field(f"{symptom.name} (0–10, {anchor})")
+            self.fields[f"score_{symptom.pk}"] = score_field(
+                _("%(symptom)s (0–10, %(anchor)s)")
+                % {"symptom": symptom_words(symptom.name), "anchor": anchor}
+            )
         for kind, label in SideEffectKind.choices:
             self.fields[f"side_{kind}"] = forms.ChoiceField(
                 label=label,
                 choices=SIDE_EFFECT_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Choose no, mild, moderate or severe."},
+                error_messages={"invalid_choice": gettext_lazy("Choose no, mild, moderate or severe.")},
             )
 
     @property
@@ -158,7 +178,8 @@ class EntryForm(forms.Form):
             return None
         refusals = [finding for finding in check_dose(dose) if finding.level.stops_save]
         if refusals:
-            raise ValidationError(PATIENT_DOSE_WORDS[refusals[0].code].format(mg=format_mg(dose)))
+            words = PATIENT_DOSE_WORDS[refusals[0].code]
+            raise ValidationError(str(words) % {"mg": local_mg(dose), "max": local_mg(DOSE_MAX_MG)})
         return dose
 
     def clean(self) -> dict:
@@ -166,14 +187,14 @@ class EntryForm(forms.Form):
         data = self.cleaned_data
         if data.get("dose_taken") is True:
             if "dose_mg" in data and data["dose_mg"] is None:
-                self.add_error("dose_mg", "Enter the dose you took, in mg.")
+                self.add_error("dose_mg", _("Enter the dose you took, in mg."))
             if not data.get("timing_taken"):
-                self.add_error("timing_taken", "Choose when you took it.")
+                self.add_error("timing_taken", _("Choose when you took it."))
             self._check_deviation(data)
         elif data.get("dose_taken") is False:
             data.update(dose_mg=None, timing_taken="", time_taken=None, confirm_deviation=False)
         if data.get("side_other") and not data.get("side_other_text", "").strip():
-            self.add_error("side_other_text", "Say what the other side effect was.")
+            self.add_error("side_other_text", _("Say what the other side effect was."))
         return data
 
     def _check_deviation(self, data: dict) -> None:
@@ -183,14 +204,17 @@ class EntryForm(forms.Form):
             return
         step = self.prescribed(day)
         if step is None:
-            self.deviation = f"No dose is prescribed for {day:%-d %B}, and you logged {format_mg(dose)} mg."
+            self.deviation = _("No dose is prescribed for %(day)s, and you logged %(dose)s mg.") % {
+                "day": date_format(day, _("j F")),
+                "dose": local_mg(dose),
+            }
         elif dose != step.dose_mg:
-            self.deviation = (
-                f"You logged {format_mg(dose)} mg; your plan says {format_mg(step.dose_mg)} mg for "
-                f"{day:%-d %B}. A different dose is fine to record — your clinician will see it."
-            )
+            self.deviation = _(
+                "You logged %(dose)s mg; your plan says %(planned)s mg for %(day)s. "
+                "A different dose is fine to record — your clinician will see it."
+            ) % {"dose": local_mg(dose), "planned": local_mg(step.dose_mg), "day": date_format(day, _("j F"))}
         if self.deviation and not data.get("confirm_deviation"):
-            self.add_error("confirm_deviation", "Tick the box to confirm this dose, or correct it.")
+            self.add_error("confirm_deviation", _("Tick the box to confirm this dose, or correct it."))
 
     def scores(self) -> dict[int, int]:
         """symptom id → score, for the symptoms scored."""
@@ -217,15 +241,15 @@ def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
         return {
             "entry_date": day,
             "dose_taken": None if step else "no",
-            "dose_mg": format_mg(step.dose_mg) if step else "",
+            "dose_mg": local_mg(step.dose_mg) if step else "",
             "timing_taken": step.timing if step else "",
         }
     initial = {
         "entry_date": day,
         "dose_taken": "yes" if entry.dose_taken else "no",
-        "dose_mg": format_mg(entry.dose_mg)
+        "dose_mg": local_mg(entry.dose_mg)
         if entry.dose_mg is not None
-        else (format_mg(step.dose_mg) if step else ""),
+        else (local_mg(step.dose_mg) if step else ""),
         "timing_taken": entry.timing_taken or (step.timing if step else ""),
         "time_taken": entry.time_taken,
         "sleep_quality": entry.sleep_quality,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import export_window
 from journal.exports import range_problems
@@ -15,14 +16,14 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ByteOrderMarkForm(forms.Form):
     byte_order_mark = forms.BooleanField(
         required=False,
-        label="Opening it in Excel? Add a byte-order mark",
-        help_text="Excel then shows accented letters right. Other programs do not need it.",
+        label=gettext_lazy("Opening it in Excel? Add a byte-order mark"),
+        help_text=gettext_lazy("Excel then shows accented letters right. Other programs do not need it."),
     )
 
 
 class ExportRangeForm(ByteOrderMarkForm):
-    start = forms.DateField(label="From", widget=DATE_INPUT)
-    end = forms.DateField(label="To (included)", widget=DATE_INPUT)
+    start = forms.DateField(label=gettext_lazy("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=gettext_lazy("To (included)"), widget=DATE_INPUT)
 
     field_order = ["start", "end", "byte_order_mark"]
 

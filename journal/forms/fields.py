@@ -11,6 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import REASON_MAX_CHARS, DateWindow, row_id, typed_number
 from journal.models import (
@@ -111,9 +114,14 @@ def patient_reason_field() -> forms.CharField:
     return forms.CharField(
         required=False,
         max_length=REASON_MAX_CHARS,
-        label="Reason, for the patient",
-        help_text=f"The patient reads this with the change (at most {REASON_MAX_CHARS} characters); "
-        "needed when the change alters what they take.",
+        label=gettext_lazy("Reason, for the patient"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "The patient reads this with the change (at most {REASON_MAX_CHARS} characters); "
+                "needed when the change alters what they take."
+            ),
+            REASON_MAX_CHARS=REASON_MAX_CHARS,
+        ),
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": REASON_MAX_CHARS}),
     )
 
@@ -132,7 +140,7 @@ class DoseField(forms.DecimalField):
             return None
         number = typed_number(text)
         if number is None:
-            raise ValidationError("Enter a dose in mg, e.g. 1.5.", code="invalid")
+            raise ValidationError(_("Enter a dose in mg, e.g. 1.5."), code="invalid")
         return number
 
     def validate(self, value: Decimal | None) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 
 class IntroductionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("next", "Next"), ("skip", "Skip the introduction")], required=False)
+    action = forms.ChoiceField(
+        choices=[("next", gettext_lazy("Next")), ("skip", gettext_lazy("Skip the introduction"))],
+        required=False,
+    )
 
     @property
     def skips(self) -> bool:

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import invitation_problems
 from journal.forms.fields import ModelChoices, names_listed, new_username
@@ -24,39 +26,41 @@ from journal.models import (
 class InviteForm(forms.Form):
     name = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(
-        help_text="The patient's own time zone: their day starts at their midnight."
+        help_text=gettext_lazy("The patient's own time zone: their day starts at their midnight.")
     )
     email = forms.EmailField(
-        required=False, help_text="Optional: the invitation is emailed when mail is set up."
+        required=False, help_text=gettext_lazy("Optional: the invitation is emailed when mail is set up.")
     )
     code = forms.CharField(
         max_length=40,
         required=False,
-        label="Pseudonymous code",
-        help_text="Optional: used in exports instead of the name, e.g. RLC-123.",
+        label=gettext_lazy("Pseudonymous code"),
+        help_text=gettext_lazy("Optional: used in exports instead of the name, e.g. RLC-123."),
     )
     conditions = ModelChoices(
         queryset=Condition.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     other_conditions = forms.CharField(
-        required=False, help_text="Not in the list? One per line or comma-separated."
+        required=False, help_text=gettext_lazy("Not in the list? One per line or comma-separated.")
     )
     symptoms = ModelChoices(
         queryset=Symptom.objects.none(),
         required=False,
-        label="Symptoms to track",
+        label=gettext_lazy("Symptoms to track"),
         widget=forms.CheckboxSelectMultiple,
     )
     other_symptoms = forms.CharField(
         required=False,
-        label="Other symptoms to track",
-        help_text="One per line or comma-separated; scored 0–10, lower is better.",
+        label=gettext_lazy("Other symptoms to track"),
+        help_text=gettext_lazy("One per line or comma-separated; scored 0–10, lower is better."),
     )
     medications = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Current medications",
-        help_text="One per line, e.g. 'Levothyroxine 50 mcg'. Used to pre-fill the safety screening.",
+        label=gettext_lazy("Current medications"),
+        help_text=gettext_lazy(
+            "One per line, e.g. 'Levothyroxine 50 mcg'. Used to pre-fill the safety screening."
+        ),
     )
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
@@ -74,7 +78,7 @@ class InviteForm(forms.Form):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         if code and Patient.objects.filter(clinic=self.clinic, code=code).exists():
-            raise ValidationError("Another patient of this clinic already has this code.")
+            raise ValidationError(_("Another patient of this clinic already has this code."))
         return code
 
     def clean_other_conditions(self) -> list[str]:
@@ -102,16 +106,16 @@ class InviteForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     username = forms.CharField(
-        max_length=150, help_text="You log in with this. Letters, digits and @.+-_ only."
+        max_length=150, help_text=gettext_lazy("You log in with this. Letters, digits and @.+-_ only.")
     )
     password1 = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=gettext_lazy("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -128,9 +132,9 @@ class AcceptInvitationForm(forms.Form):
         data = self.cleaned_data
         password, again = data.get("password1"), data.get("password2")
         if password and again and password != again:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password:
-            first, _, last = self.patient.name.partition(" ")
+            first, _space, last = self.patient.name.partition(" ")
             candidate = User(
                 username=data.get("username", ""), first_name=first, last_name=last, email=self.patient.email
             )

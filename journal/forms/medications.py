@@ -6,6 +6,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import taken_window
 from journal.models import Medication
@@ -20,19 +23,19 @@ class MedicationForm(forms.ModelForm):
         model = Medication
         fields = ["name", "dose_text", "started_on"]
         labels = {
-            "name": "Medicine",
-            "dose_text": "Dose (optional)",
-            "started_on": "Taking it since (optional)",
+            "name": gettext_lazy("Medicine"),
+            "dose_text": gettext_lazy("Dose (optional)"),
+            "started_on": gettext_lazy("Taking it since (optional)"),
         }
         help_texts = {
-            "name": "As on the label, e.g. “Levothyroxine” or “Tylenol #3”.",
-            "dose_text": "e.g. 50 mcg daily",
-            "started_on": "Leave empty if you start it today.",
+            "name": gettext_lazy("As on the label, e.g. “Levothyroxine” or “Tylenol #3”."),
+            "dose_text": gettext_lazy("e.g. 50 mcg daily"),
+            "started_on": gettext_lazy("Leave empty if you start it today."),
         }
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
-            "name": {"required": "Enter the medicine's name."},
-            "started_on": {"invalid": "Enter a date like 2026-03-01."},
+            "name": {"required": gettext_lazy("Enter the medicine's name.")},
+            "started_on": {"invalid": gettext_lazy("Enter a date like 2026-03-01.")},
         }
 
     def __init__(self, *args, today: dt.date, **kwargs):
@@ -45,19 +48,19 @@ class MedicationForm(forms.ModelForm):
     def clean_started_on(self) -> dt.date | None:
         started = self.cleaned_data["started_on"]
         if started and started > self.today:
-            raise ValidationError("That date is in the future: add the medicine once you start it.")
-        if started and (problem := taken_window(self.today).problem(started, "That date")):
+            raise ValidationError(_("That date is in the future: add the medicine once you start it."))
+        if started and (problem := taken_window(self.today).problem(started, _("That date"))):
             raise ValidationError(problem)
         return started
 
 
 class MedicationStopForm(forms.Form):
     stopped_on = forms.DateField(
-        label="Last taken on",
+        label=gettext_lazy("Last taken on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Enter the date you stopped.",
-            "invalid": "Enter a date like 2026-03-01.",
+            "required": gettext_lazy("Enter the date you stopped."),
+            "invalid": gettext_lazy("Enter a date like 2026-03-01."),
         },
     )
 
@@ -69,10 +72,12 @@ class MedicationStopForm(forms.Form):
     def clean_stopped_on(self) -> dt.date:
         stopped = self.cleaned_data["stopped_on"]
         if stopped > self.today:
-            raise ValidationError("That date is in the future: mark it stopped once you have stopped.")
+            raise ValidationError(_("That date is in the future: mark it stopped once you have stopped."))
         started = self.medication.started_on
         if started and stopped < started:
-            raise ValidationError(f"That is before you started it ({started:%-d %B %Y}).")
-        if problem := taken_window(self.today).problem(stopped, "That date"):
+            raise ValidationError(
+                _("That is before you started it (%(day)s).") % {"day": date_format(started, _("j F Y"))}
+            )
+        if problem := taken_window(self.today).problem(stopped, _("That date")):
             raise ValidationError(problem)
         return stopped

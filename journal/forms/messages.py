@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS
 from journal.forms.fields import OnceForm
@@ -17,9 +19,14 @@ class QuestionForm(OnceForm):
     entry_date = forms.DateField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(
         max_length=QUESTION_MAX_CHARS,
-        label="Your question",
-        help_text=f"Short, at most {QUESTION_MAX_CHARS} characters. Your care team answers here, "
-        "usually within a few working days.",
+        label=gettext_lazy("Your question"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "Short, at most {QUESTION_MAX_CHARS} characters. Your care team answers here, "
+                "usually within a few working days."
+            ),
+            QUESTION_MAX_CHARS=QUESTION_MAX_CHARS,
+        ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_CHARS}),
     )
 
@@ -27,7 +34,12 @@ class QuestionForm(OnceForm):
 class AnswerForm(OnceForm):
     answer = forms.CharField(
         max_length=ANSWER_MAX_CHARS,
-        label="Your answer",
-        help_text=f"The patient reads it under their question (at most {ANSWER_MAX_CHARS} characters).",
+        label=gettext_lazy("Your answer"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "The patient reads it under their question (at most {ANSWER_MAX_CHARS} characters)."
+            ),
+            ANSWER_MAX_CHARS=ANSWER_MAX_CHARS,
+        ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": ANSWER_MAX_CHARS}),
     )

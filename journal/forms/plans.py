@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import (
     CHANGE_DAYS_MAX,
@@ -53,17 +55,17 @@ class ScreeningForm(DatesWithin, forms.ModelForm):
 
     start_date = forms.DateField(
         widget=DATE,
-        label="Planned first dose",
-        help_text="Opioid stop dates are counted back from this date.",
+        label=gettext_lazy("Planned first dose"),
+        help_text=gettext_lazy("Opioid stop dates are counted back from this date."),
     )
 
     class Meta:
         model = Screening
         fields = [*OPIOID_FIELDS, *(question.field for question in SCREENING_QUESTIONS), "notes"]
         labels = {
-            "opioid_use_last_14_days": "Opioid use in the last 14 days",
-            "opioid_names": "Which opioids",
-            "opioid_stopped_on": "Last opioid dose on",
+            "opioid_use_last_14_days": gettext_lazy("Opioid use in the last 14 days"),
+            "opioid_names": gettext_lazy("Which opioids"),
+            "opioid_stopped_on": gettext_lazy("Last opioid dose on"),
             **{question.field: question.label for question in SCREENING_QUESTIONS},
         }
         help_texts = {"opioid_stopped_on": "Leave empty if still taking."}
@@ -101,28 +103,30 @@ class PlanEditorForm(DatesWithin, OnceForm):
 
     dated_fields = {"start_date": "The first dose"}
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
-    start_date = forms.DateField(widget=DATE, label="First dose on")
-    start_mg = DoseField(label="Start dose (mg)")
+    start_date = forms.DateField(widget=DATE, label=gettext_lazy("First dose on"))
+    start_mg = DoseField(label=gettext_lazy("Start dose (mg)"))
     increment_mg = forms.DecimalField(
-        label="Step up by (mg)",
+        label=gettext_lazy("Step up by (mg)"),
         min_value=Decimal("0"),
         max_value=INCREMENT_MAX_MG,
         decimal_places=DOSE_DECIMALS,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    interval_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=CHANGE_DAYS_MAX)
-    target_mg = DoseField(label="Target dose (mg)")
+    interval_days = forms.IntegerField(
+        label=gettext_lazy("Every (days)"), min_value=1, max_value=CHANGE_DAYS_MAX
+    )
+    target_mg = DoseField(label=gettext_lazy("Target dose (mg)"))
     timing = forms.ChoiceField(
         choices=Timing.choices,
         initial=Timing.BEDTIME,
         widget=forms.RadioSelect,
-        help_text="Bedtime is usual; morning when sleep is disturbed [003, 004].",
+        help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
     )
     form = forms.ChoiceField(
         choices=PlanForm.choices,
         initial=PlanForm.CAPSULE,
         widget=forms.RadioSelect,
-        help_text="Immediate-release only; avoid calcium carbonate filler [001, 004].",
+        help_text=gettext_lazy("Immediate-release only; avoid calcium carbonate filler [001, 004]."),
     )
     strength_mg = forms.DecimalField(
         required=False,
@@ -130,9 +134,9 @@ class PlanEditorForm(DatesWithin, OnceForm):
         max_value=STRENGTH_MAX_MG,
         max_digits=7,
         decimal_places=DOSE_DECIMALS,
-        label="Strength (mg per capsule, or mg per mL of liquid)",
+        label=gettext_lazy("Strength (mg per capsule, or mg per mL of liquid)"),
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        help_text="The patient is told how many capsules or mL to take.",
+        help_text=gettext_lazy("The patient is told how many capsules or mL to take."),
     )
     notes = forms.CharField(
         required=False, max_length=NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
@@ -145,9 +149,9 @@ class PlanEditorForm(DatesWithin, OnceForm):
         data = self.cleaned_data
         start, target, increment = data.get("start_mg"), data.get("target_mg"), data.get("increment_mg")
         if start is not None and target is not None and start > target:
-            self.add_error("target_mg", "The target must be at least the start dose.")
+            self.add_error("target_mg", _("The target must be at least the start dose."))
         elif start is not None and target is not None and start < target and increment == 0:
-            self.add_error("increment_mg", "Step up by more than 0 mg to reach the target.")
+            self.add_error("increment_mg", _("Step up by more than 0 mg to reach the target."))
         elif not self.errors:
             self._check_length(data)
         return data
@@ -193,7 +197,7 @@ class PlanEditorForm(DatesWithin, OnceForm):
 
 
 class StepEditForm(OnceForm):
-    dose_mg = DoseField(label="Dose (mg)")
+    dose_mg = DoseField(label=gettext_lazy("Dose (mg)"))
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=200, required=False)
     patient_reason = patient_reason_field()
@@ -217,38 +221,40 @@ class HoldForm(PlanChangeForm):
         min_value=1,
         max_value=CHANGE_DAYS_MAX,
         initial=7,
-        label="Stay on today's dose for (days)",
-        help_text="Every later step moves this many days later.",
+        label=gettext_lazy("Stay on today's dose for (days)"),
+        help_text=gettext_lazy("Every later step moves this many days later."),
     )
 
 
 class StepBackForm(PlanChangeForm):
     id_prefix = "step_back"
     dated_fields = {"start_date": "The step back"}
-    start_date = forms.DateField(widget=DATE, label="From")
+    start_date = forms.DateField(widget=DATE, label=gettext_lazy("From"))
     shift_days = forms.IntegerField(
         min_value=0,
         max_value=CHANGE_DAYS_MAX,
         initial=14,
-        label="Move later steps by (days)",
-        help_text="0 keeps the later steps on their dates.",
+        label=gettext_lazy("Move later steps by (days)"),
+        help_text=gettext_lazy("0 keeps the later steps on their dates."),
     )
 
 
 class MorningForm(PlanChangeForm):
     id_prefix = "morning"
     dated_fields = {"start_date": "The switch"}
-    start_date = forms.DateField(widget=DATE, label="From")
+    start_date = forms.DateField(widget=DATE, label=gettext_lazy("From"))
 
 
 class EndForm(PlanChangeForm):
     id_prefix = "end"
     dated_fields = {"ended_on": "The end", "taper_from": "The taper"}
     ended_on = forms.DateField(
-        widget=DATE, label="End on", help_text="Nothing is prescribed from this day on."
+        widget=DATE,
+        label=gettext_lazy("End on"),
+        help_text=gettext_lazy("Nothing is prescribed from this day on."),
     )
-    taper_mg = DoseField(required=False, label="Taper to (mg, optional)")
-    taper_from = forms.DateField(widget=DATE, required=False, label="Taper from")
+    taper_mg = DoseField(required=False, label=gettext_lazy("Taper to (mg, optional)"))
+    taper_from = forms.DateField(widget=DATE, required=False, label=gettext_lazy("Taper from"))
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
 
@@ -259,9 +265,9 @@ class RecordCorrectionForm(PlanChangeForm):
     row = forms.CharField(max_length=40, widget=forms.HiddenInput)
 
     def clean_row(self) -> tuple[str, int]:
-        row, _, number = self.cleaned_data["row"].partition(":")
+        row, _colon, number = self.cleaned_data["row"].partition(":")
         if row not in CORRECTIONS or (pk := row_id(number)) is None:
-            raise forms.ValidationError("Choose a row listed under “This record needs attention”.")
+            raise forms.ValidationError(_("Choose a row listed under “This record needs attention”."))
         return row, pk
 
 
@@ -271,8 +277,8 @@ class PauseForm(PlanChangeForm):
 
     id_prefix = "pause"
     dated_fields = {"start_date": "The first paused day", "end_date": "The last paused day"}
-    start_date = forms.DateField(widget=DATE, label="First paused day")
-    end_date = forms.DateField(widget=DATE, label="Last paused day")
+    start_date = forms.DateField(widget=DATE, label=gettext_lazy("First paused day"))
+    end_date = forms.DateField(widget=DATE, label=gettext_lazy("Last paused day"))
     # A text area, not a one-line field: Enter in it starts a new line instead of recording the
     # pause at once (implicit submission) while the reason is being edited.
     reason = forms.CharField(
@@ -282,9 +288,11 @@ class PauseForm(PlanChangeForm):
     late_reason = forms.CharField(
         required=False,
         max_length=200,
-        label="Why record it now? (when the first paused day is before today)",
-        help_text="Recorded afterwards, the pause takes the dose off days already past: the CSV marks "
-        "those days as paused, and this reason goes with the pause into the audit log.",
+        label=gettext_lazy("Why record it now? (when the first paused day is before today)"),
+        help_text=gettext_lazy(
+            "Recorded afterwards, the pause takes the dose off days already past: the CSV marks "
+            "those days as paused, and this reason goes with the pause into the audit log."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -298,7 +306,7 @@ class PauseForm(PlanChangeForm):
         super().clean()
         data = self.cleaned_data
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", "The last paused day cannot be before the first.")
+            self.add_error("end_date", _("The last paused day cannot be before the first."))
         if data.get("start_date") and data["start_date"] < self.today and not data.get("late_reason"):
             self.add_error("late_reason", LATE_PAUSE_NEEDS_REASON)
         return data

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.bounds import PUSH_ENDPOINT_MAX_CHARS, PUSH_KEY_MAX_CHARS, REFILL_DAYS_MAX, SUPPLY_MAX_DOSES
 from journal.models import ReminderSettings
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-TIME_INVALID = {"invalid": "Enter a time like 21:30."}
+TIME_INVALID = {"invalid": gettext_lazy("Enter a time like 21:30.")}
 
 
 class ReminderSettingsForm(forms.ModelForm):
@@ -35,29 +38,34 @@ class ReminderSettingsForm(forms.ModelForm):
             "by_email",
         ]
         labels = {
-            "dose_on": "Remind me to take my dose",
-            "bedtime_at": "Time of a bedtime dose",
-            "morning_at": "Time of a morning dose",
-            "nudge_on": "Remind me in the evening if I have not logged today",
-            "nudge_at": "Time of the “not logged yet” reminder",
-            "step_on": "Tell me the day before my dose changes",
-            "refill_on": "Tell me when my supply runs low",
-            "supply_doses": "Doses I have now (optional)",
-            "supply_counted_on": "Counted on",
-            "refill_days": "Warn me when this many days are left",
-            "notice_at": "Time of these notices",
-            "quiet_from": "Quiet from (optional)",
-            "quiet_until": "Quiet until",
-            "by_push": "On my devices (push notifications)",
-            "by_email": "By e-mail",
+            "dose_on": gettext_lazy("Remind me to take my dose"),
+            "bedtime_at": gettext_lazy("Time of a bedtime dose"),
+            "morning_at": gettext_lazy("Time of a morning dose"),
+            "nudge_on": gettext_lazy("Remind me in the evening if I have not logged today"),
+            "nudge_at": gettext_lazy("Time of the “not logged yet” reminder"),
+            "step_on": gettext_lazy("Tell me the day before my dose changes"),
+            "refill_on": gettext_lazy("Tell me when my supply runs low"),
+            "supply_doses": gettext_lazy("Doses I have now (optional)"),
+            "supply_counted_on": gettext_lazy("Counted on"),
+            "refill_days": gettext_lazy("Warn me when this many days are left"),
+            "notice_at": gettext_lazy("Time of these notices"),
+            "quiet_from": gettext_lazy("Quiet from (optional)"),
+            "quiet_until": gettext_lazy("Quiet until"),
+            "by_push": gettext_lazy("On my devices (push notifications)"),
+            "by_email": gettext_lazy("By e-mail"),
         }
         help_texts = {
-            "morning_at": (
+            "morning_at": gettext_lazy(
                 "Your reminder follows the timing of your plan: if your clinician moves your dose to "
                 "the morning, it comes at this time."
             ),
-            "supply_doses": f"Each day's dose counts as one, whatever it measures (0 to {SUPPLY_MAX_DOSES}).",
-            "quiet_until": (
+            "supply_doses": format_lazy(
+                gettext_lazy(
+                    "Each day's dose counts as one, whatever it measures (0 to {SUPPLY_MAX_DOSES})."
+                ),
+                SUPPLY_MAX_DOSES=SUPPLY_MAX_DOSES,
+            ),
+            "quiet_until": gettext_lazy(
                 "Nothing is sent in the quiet hours. They may run past midnight, e.g. 22:30 to 07:00."
             ),
         }
@@ -74,14 +82,22 @@ class ReminderSettingsForm(forms.ModelForm):
         error_messages = dict.fromkeys(
             ("bedtime_at", "morning_at", "nudge_at", "notice_at", "quiet_from", "quiet_until"), TIME_INVALID
         ) | {
-            "supply_counted_on": {"invalid": "Enter a date like 2026-03-01."},
+            "supply_counted_on": {"invalid": gettext_lazy("Enter a date like 2026-03-01.")},
             "supply_doses": {
-                "max_value": f"At most {SUPPLY_MAX_DOSES} doses: more than a year of doses is a typing slip.",
-                "min_value": "Enter 0 or more doses.",
+                "max_value": format_lazy(
+                    gettext_lazy(
+                        "At most {SUPPLY_MAX_DOSES} doses: more than a year of doses is a typing slip."
+                    ),
+                    SUPPLY_MAX_DOSES=SUPPLY_MAX_DOSES,
+                ),
+                "min_value": gettext_lazy("Enter 0 or more doses."),
             },
             "refill_days": {
-                "max_value": f"At most {REFILL_DAYS_MAX} days ahead: a refill is ordered weeks ahead.",
-                "min_value": "At least 1 day ahead.",
+                "max_value": format_lazy(
+                    gettext_lazy("At most {REFILL_DAYS_MAX} days ahead: a refill is ordered weeks ahead."),
+                    REFILL_DAYS_MAX=REFILL_DAYS_MAX,
+                ),
+                "min_value": gettext_lazy("At least 1 day ahead."),
             },
         }
 
@@ -96,7 +112,7 @@ class PushSubscriptionForm(forms.Form):
     def clean_endpoint(self) -> str:
         endpoint: str = self.cleaned_data["endpoint"]
         if not endpoint.startswith("https://"):
-            raise forms.ValidationError("A push service's address starts with https://.")
+            raise forms.ValidationError(_("A push service's address starts with https://."))
         return endpoint
 
 

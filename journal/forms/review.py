@@ -4,6 +4,8 @@ order, and a saved filter."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from journal.advice import AdviceCard
 from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS
@@ -16,7 +18,7 @@ class AdviceDismissalForm(forms.Form):
     key = forms.CharField(max_length=120)
     note = forms.CharField(
         max_length=500,
-        error_messages={"required": "Write a short note: why is this advice set aside?"},
+        error_messages={"required": gettext_lazy("Write a short note: why is this advice set aside?")},
     )
 
     def __init__(self, *args, cards: tuple[AdviceCard, ...], **kwargs):
@@ -42,11 +44,14 @@ class RosterFilterForm(forms.Form):
     answered with an error."""
 
     q = forms.CharField(
-        label="Search by name or code",
+        label=gettext_lazy("Search by name or code"),
         max_length=SEARCH_MAX_CHARS,
         required=False,
         error_messages={
-            "max_length": f"Search for at most {SEARCH_MAX_CHARS} characters: part of a name or code."
+            "max_length": format_lazy(
+                gettext_lazy("Search for at most {SEARCH_MAX_CHARS} characters: part of a name or code."),
+                SEARCH_MAX_CHARS=SEARCH_MAX_CHARS,
+            )
         },
     )
     scope = forms.ChoiceField(choices=RosterScope.choices, required=False)
@@ -72,7 +77,7 @@ class SavedFilterForm(RosterFilterForm):
     """The roster as it is shown, kept under a name."""
 
     name = forms.CharField(
-        label="Name this view",
+        label=gettext_lazy("Name this view"),
         max_length=FILTER_NAME_MAX_CHARS,
-        error_messages={"required": "Give the view a name, e.g. “Flagged, titrating”."},
+        error_messages={"required": gettext_lazy("Give the view a name, e.g. “Flagged, titrating”.")},
     )

@@ -7,6 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from journal.models import Patient, TitrationPlan
 from journal.schedule import Schedule
 
@@ -29,6 +32,14 @@ def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
     return f"ends on {plan.ended_on:%-d %b %Y}" if plan.ended_on else "active"
 
 
+def plan_state_words(plan: TitrationPlan | None, today: dt.date) -> str:
+    """The badge's words in the reader's language."""
+    state = plan_state(plan, today)
+    if plan is None or plan.ended_on is None or state in ("", "active", "ended"):
+        return {"active": gettext("active"), "ended": gettext("ended")}.get(state, "")
+    return gettext("ends on %(day)s") % {"day": date_format(plan.ended_on, gettext("j M Y"))}
+
+
 def prescribed_plans(patient: Patient) -> list[TitrationPlan]:
     """The patient's prescribed (non-draft) plans, oldest first (1 query)."""
     return list(patient.plans.exclude(status=TitrationPlan.Status.DRAFT).order_by("created_at", "pk"))
@@ -40,5 +51,6 @@ def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.d
     return {
         "plan": plan,
         "plan_state": plan_state(plan, today),
+        "plan_state_words": plan_state_words(plan, today),
         "plan_steps": schedule.step_rows(today, plan.pk) if plan else [],
     }

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 
 from journal.advice import PatientNote, ReportedSideEffect
 from journal.assessment import (
@@ -27,6 +28,7 @@ from journal.assessment import (
     since_review,
 )
 from journal.bounds import RecordProblem, record_problems, record_window
+from journal.catalogue import symptom_words
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
 from journal.models import (
     AdviceDismissal,
@@ -390,13 +392,14 @@ def _measures(
         for symptom_id, score in scores[entry.pk]:
             series[symptom_id].append((entry.entry_date, score))
     measures = [
-        Measure(symptom.name, symptom.higher_is_better, tuple(series[symptom.pk])) for symptom in symptoms
+        Measure(symptom_words(symptom.name), symptom.higher_is_better, tuple(series[symptom.pk]))
+        for symptom in symptoms
     ]
     sleep = tuple(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None
     )
     if sleep:
-        measures.append(Measure(SLEEP_QUALITY, True, sleep, tracked=False))
+        measures.append(Measure(gettext(SLEEP_QUALITY), True, sleep, tracked=False))
     return tuple(measures)
 
 

@@ -87,6 +87,12 @@ def two_factor_disable(*, user: User, actor: User) -> None:
             _audit(user, f"Two-factor sign-in turned off{by}.", {"action": "disabled"}, actor=actor)
 
 
+def language_set(*, user: User, language: str) -> None:
+    """The language of the user's pages, e-mails and push reminders ("" follows the browser)."""
+    user.language = User._meta.get_field("language").clean(language, user)
+    user.save(update_fields=["language"])
+
+
 def sessions_end(*, user: User, references: Iterable[str]) -> int:
     """End the user's sessions named on their sessions page; returns how many ended."""
     wanted = set(references)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal.bounds import invitation_problems
 from journal.models import (
@@ -81,9 +82,13 @@ def _mail_invitation(invitation: Invitation, link: str) -> None:
     patient, clinic = invitation.patient, invitation.patient.clinic.name
     mail_queue(
         to=patient.email,
-        subject=f"Your LDN Journal invitation from {clinic}"[:200],
-        body=f"Hello {patient.name},\n\n{clinic} invites you to keep your LDN journal online.\n"
-        f"Open this link within 7 days to set your password (it works once):\n\n{link}\n",
+        # In the language of the page the clinician sent it from.
+        subject=(_("Your LDN Journal invitation from %(clinic)s") % {"clinic": clinic})[:200],
+        body=_(
+            "Hello %(name)s,\n\n%(clinic)s invites you to keep your LDN journal online.\n"
+            "Open this link within 7 days to set your password (it works once):\n\n%(link)s\n"
+        )
+        % {"name": patient.name, "clinic": clinic, "link": link},
         invitation=invitation,
     )
 
@@ -148,7 +153,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
             raise ValidationError("This invitation link has expired or has already been used.")
         patient = invitation.patient
-        first, _, last = patient.name.partition(" ")
+        first, _space, last = patient.name.partition(" ")
         user = User(username=username, first_name=first[:150], last_name=last[:150], email=patient.email)
         user.set_password(password)
         user.full_clean()

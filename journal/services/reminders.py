@@ -26,8 +26,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
 from journal.bounds import PUSH_DEVICES_MAX
@@ -90,7 +91,8 @@ def push_subscribe(
         subscription = existing or PushSubscription(patient=patient, endpoint=endpoint)
         if existing is None and patient.push_subscriptions.count() >= PUSH_DEVICES_MAX:
             raise ValidationError(
-                f"Push reminders go to at most {PUSH_DEVICES_MAX} devices: remove one you no longer use."
+                _("Push reminders go to at most %(count)d devices: remove one you no longer use.")
+                % {"count": PUSH_DEVICES_MAX}
             )
         subscription.p256dh, subscription.auth, subscription.device = p256dh, auth, device
         subscription.expired_at = None
@@ -101,13 +103,13 @@ def push_subscribe(
 
 def push_unsubscribe(*, patient: Patient, endpoint: str) -> int:
     """Forget this patient's device with `endpoint`; returns how many rows went (0 or 1)."""
-    deleted, _ = PushSubscription.objects.filter(patient=patient, endpoint=endpoint).delete()
+    deleted, _counts = PushSubscription.objects.filter(patient=patient, endpoint=endpoint).delete()
     return int(deleted > 0)
 
 
 def push_expired_forget(*, patient: Patient) -> int:
     """The patient has read that a device stopped taking reminders: forget those devices."""
-    deleted, _ = PushSubscription.objects.filter(patient=patient, expired_at__isnull=False).delete()
+    deleted, _counts = PushSubscription.objects.filter(patient=patient, expired_at__isnull=False).delete()
     return deleted
 
 
@@ -123,7 +125,7 @@ def reminders_send_due(*, now: dt.datetime) -> int:
     """Record and send every reminder due after `now - SEND_LATE_AT_MOST` and up to `now`
     that no pass has recorded yet; returns how many this pass recorded."""
     start = now - SEND_LATE_AT_MOST
-    rows = ReminderSettings.objects.filter(_active_settings()).select_related("patient")
+    rows = ReminderSettings.objects.filter(_active_settings()).select_related("patient__user")
     candidates = [
         row for row in rows if _zone_known(row) and may_be_due(row.choices(row.patient.time_zone), start, now)
     ]
@@ -165,10 +167,11 @@ def _due(
     for row in candidates:
         choices = row.choices(row.patient.time_zone)
         days = frozenset(logged.get(row.patient_id, ()))
-        for occasion in due_occasions(
-            choices, schedules[row.patient_id], logged_days=days, start=start, end=end
-        ):
-            found.append((row.patient_id, occasion))
+        with translation.override(row.patient.reading_language):  # the texts, in the patient's words
+            occasions = due_occasions(
+                choices, schedules[row.patient_id], logged_days=days, start=start, end=end
+            )
+        found += [(row.patient_id, occasion) for occasion in occasions]
     return found
 
 
@@ -189,7 +192,7 @@ def _claim(found: list[tuple[int, Occasion]], now: dt.datetime) -> list[Reminder
         for patient_id, occasion in found
     ]
     insert_rows(occasions, per_insert=rows_per_insert(ReminderOccasion), ignore_conflicts=True)
-    return list(ReminderOccasion.objects.filter(claimed_by=mark).select_related("patient"))
+    return list(ReminderOccasion.objects.filter(claimed_by=mark).select_related("patient__user"))
 
 
 def _deliver_later(claimed: list[ReminderOccasion], settings_of: dict[int, ReminderSettings]) -> None:
@@ -228,12 +231,17 @@ def _deliver_later(claimed: list[ReminderOccasion], settings_of: dict[int, Remin
 
 
 def _mail_body(occasion: ReminderOccasion) -> str:
-    return (
-        f"{occasion.text}\n\n"
-        "Open LDN Journal on your phone to see today's dose and log your entry.\n\n"
-        "You chose this reminder. To change it or turn it off, open Reminders in LDN Journal "
-        "(under My plan or Account)."
-    )
+    with translation.override(occasion.patient.reading_language):
+        return "\n\n".join(
+            (
+                occasion.text,
+                _("Open LDN Journal on your phone to see today's dose and log your entry."),
+                _(
+                    "You chose this reminder. To change it or turn it off, open Reminders in LDN Journal "
+                    "(under My plan or Account)."
+                ),
+            )
+        )
 
 
 # --- sending (the worker's task) -----------------------------------------------------------------

@@ -13,8 +13,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from journal.findings import Level
 from journal.models import Patient, RosterSnapshot
@@ -83,8 +85,9 @@ def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
 def snapshots_refresh(patient_ids: Iterable[int], now: dt.datetime) -> int:
     """Compute these patients' roster rows and store them (a fixed number of queries). The
     patients are locked first, so a write in progress for one of them finishes before its
-    row is read, and a refresh never stores an older state over a newer one."""
-    with transaction.atomic():
+    row is read, and a refresh never stores an older state over a newer one. The stored words
+    (dose phrase, flags) are in the site's language, whoever's request refreshed the row."""
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         locked = Patient.objects.select_for_update().filter(pk__in=list(patient_ids)).order_by("pk")
         ids = list(locked.values_list("pk", flat=True))
         if not ids:

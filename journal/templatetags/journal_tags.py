@@ -1,26 +1,61 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from journal.catalogue import symptom_words
 from journal.forms.fields import radio_group as radio_group_html
-from journal.vocabulary import format_mg, timing_words
+from journal.models import PlanForm
+from journal.schedule import PHASE_WORDS
+from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 register = template.Library()
 
 
 @register.filter
 def mg(value: Decimal | None) -> str:
-    return "" if value is None else format_mg(value)
+    return "" if value is None else local_mg(value)
 
 
 @register.filter
 def timing_label(value: str) -> str:
     """'bedtime' → 'at bedtime'."""
     return timing_words(value)
+
+
+@register.filter
+def translated(message: str) -> str:
+    """A domain table's English message id (`journal.wording`) in the reader's language."""
+    return gettext(message)
+
+
+@register.filter
+def phase_words(phase: str) -> str:
+    """ "titrating" in the reader's language."""
+    return gettext(PHASE_WORDS[phase]) if phase in PHASE_WORDS else phase
+
+
+@register.filter
+def symptom_name(name: str) -> str:
+    """A catalogue symptom in the reader's language; a clinic's own as typed."""
+    return symptom_words(name)
+
+
+@register.filter
+def plan_form(value: str) -> str:
+    """'capsule' → 'capsule' in the reader's words ("cápsula", "Kapsel")."""
+    return str(PlanForm(value).label) if value in PlanForm.values else value
+
+
+@register.filter
+def dose_taken_phrase(entry: Any) -> str:
+    """A journal entry's dose, as every surface names a dose: "1,5 mg al acostarse"."""
+    return dose_phrase(entry.dose_mg, entry.timing_taken)
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ baseline come from `journal.response` (`WindowSummary.change_words`), next to th
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
 
 from journal.response import ResponseClass
 
@@ -22,7 +23,7 @@ BADGES = {
 @register.filter
 def score(value: float | None) -> str:
     """A 0–10 mean to one decimal; a dash when there is none."""
-    return "—" if value is None else f"{value:.1f}"
+    return "—" if value is None else number_format(value, 1)
 
 
 @register.filter

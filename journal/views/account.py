@@ -24,9 +24,11 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -35,7 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from journal.access import AuthenticatedRequest, client_address, signed_in_required
-from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
+from journal.forms.account import CodeForm, LanguageForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.login import LoginForm
 from journal.lockout import Refusal, refusal
 from journal.models import User
@@ -181,7 +183,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     pending = _pending_sign_in(request)
     if pending is None:
         request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Please sign in again: the code must follow the password within 5 minutes.")
+        messages.info(request, _("Please sign in again: the code must follow the password within 5 minutes."))
         return redirect("login")
     user, next_url = pending
     form = CodeForm(request.POST if request.method == "POST" else None)
@@ -199,8 +201,14 @@ def login_code(request: HttpRequest) -> HttpResponse:
                     left = recovery_codes_left(user)
                     messages.warning(
                         request,
-                        f"You signed in with a recovery code; {left} left. Make new ones on your "
-                        "account page if you are running out.",
+                        ngettext(
+                            "You signed in with a recovery code; %(left)d left. Make new ones on your "
+                            "account page if you are running out.",
+                            "You signed in with a recovery code; %(left)d left. Make new ones on your "
+                            "account page if you are running out.",
+                            left,
+                        )
+                        % {"left": left},
                     )
                 safe = next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()})
                 target = next_url if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -208,8 +216,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
             _record_failure(request, user.username)
             form.add_error(
                 "code",
-                "That code did not work. Check that your phone's clock is right; after several wrong "
-                "codes, wait a few seconds before the next.",
+                _(
+                    "That code did not work. Check that your phone's clock is right; after several wrong "
+                    "codes, wait a few seconds before the next."
+                ),
             )
     return render(request, "journal/account/login_code.html", {"form": form})
 
@@ -226,8 +236,23 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
         "codes_left": recovery_codes_left(user),
         "must_use_two_factor": user.must_use_two_factor,
         "password_form": PasswordConfirmForm(user=user),
+        "language_form": LanguageForm(instance=user),
     }
     return render(request, "journal/account/account.html", context)
+
+
+@signed_in_required
+@require_POST
+def language_change(request: AuthenticatedRequest) -> HttpResponse:
+    form = LanguageForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages listed."))
+        return redirect("account")
+    account_service.language_set(user=request.user, language=form.cleaned_data["language"])
+    # The next page is read in the new language; this message already is.
+    translation.activate(form.cleaned_data["language"] or translation.get_language_from_request(request))
+    messages.success(request, _("Your pages are now in this language."))
+    return redirect("account")
 
 
 @signed_in_required
@@ -241,7 +266,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("account")
         # Set up elsewhere after this session began: this session must show a code too.
         logout(request)
-        messages.info(request, "Two-factor sign-in is on for your login: sign in again with a code.")
+        messages.info(request, _("Two-factor sign-in is on for your login: sign in again with a code."))
         return redirect("login")
     # The new key waits in the session until a code shows the app has it: nothing is stored
     # for a set-up that is never finished.
@@ -296,7 +321,7 @@ def _password_confirmed(request: AuthenticatedRequest) -> bool:
         return True
     if form.has_error("password", "wrong_password"):
         _record_failure(request, username)
-    messages.error(request, "That was not your password: nothing was changed.")
+    messages.error(request, _("That was not your password: nothing was changed."))
     return False
 
 
@@ -319,7 +344,7 @@ def two_factor_off(request: AuthenticatedRequest) -> HttpResponse:
     if not _password_confirmed(request):
         return redirect("account")
     account_service.two_factor_disable(user=request.user, actor=request.user)
-    messages.success(request, "Two-factor sign-in is off: signing in needs your password only.")
+    messages.success(request, _("Two-factor sign-in is off: signing in needs your password only."))
     return redirect("account")
 
 
@@ -337,7 +362,7 @@ def sessions(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def session_end(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     if account_service.sessions_end(user=request.user, references=[reference]):
-        messages.success(request, "That session has ended: the browser must sign in again.")
+        messages.success(request, _("That session has ended: the browser must sign in again."))
     return redirect("sessions")
 
 
@@ -345,7 +370,15 @@ def session_end(request: AuthenticatedRequest, reference: str) -> HttpResponse:
 @require_POST
 def sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
     ended = account_service.sessions_end_others(user=request.user, keep_session=request.session.session_key)
-    messages.success(request, f"Signed out everywhere else ({ended} session{'s' if ended != 1 else ''}).")
+    messages.success(
+        request,
+        ngettext(
+            "Signed out everywhere else (%(count)d session).",
+            "Signed out everywhere else (%(count)d sessions).",
+            ended,
+        )
+        % {"count": ended},
+    )
     return redirect("sessions")
 
 
@@ -355,7 +388,7 @@ class OwnPasswordChangeView(SuccessMessageMixin, PasswordChangeView):
 
     template_name = "journal/account/password_change.html"
     success_url = reverse_lazy("account")
-    success_message = "Your password is changed, and every other session has ended."
+    success_message = gettext_lazy("Your password is changed, and every other session has ended.")
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         refused = _refusal_for(request, request.user.get_username())

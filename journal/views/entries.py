@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -53,7 +55,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "patient": patient,
         "day": day,
         "baseline": guide.BASELINE_WEEK if diary.schedule.phase(day) == "baseline" else None,
-        "baseline_why": guide.BASELINE_WHY,
+        "baseline_why": guide.baseline_why(),
         "today": diary.schedule.on(day),
         "ends_on": diary.schedule.ends_on(day),
         "safety": safety_of(patient, diary.schedule, day),
@@ -79,7 +81,7 @@ def _requested_day(
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        return default, "That is not a date; here is today's entry instead."
+        return default, _("That is not a date; here is today's entry instead.")
     problem = diary_rules.date_problem(day, today)
     return (default, problem) if problem else (day, None)
 
@@ -125,7 +127,11 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
                 side_effects=form.side_effects(),
             )
             if not request.htmx:
-                messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
+                messages.success(
+                    request,
+                    _("Saved your entry for %(day)s.")
+                    % {"day": date_format(saved_entry.entry_date, _("l j F"))},
+                )
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
             day, saved = saved_entry.entry_date, True
             # An entry made before this request was there already: this save replaced it (an
@@ -189,7 +195,7 @@ def history(request: AuthenticatedRequest) -> HttpResponse:
         "adherence": [(14, diary.adherence(14)), (30, diary.adherence(30))],
         "entries": sorted(diary.entries.values(), key=lambda entry: entry.entry_date, reverse=True),
         "earliest": earliest_editable(today),
-        "legend": [(status.value, label) for status, label in diary_rules.STATUS_LABELS.items()],
+        "legend": [(status.value, _(label)) for status, label in diary_rules.STATUS_LABELS.items()],
     }
     return render(request, "journal/entries/history.html", context)
 
@@ -239,7 +245,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
     calendar_token_reset(patient=own_patient(request), actor=request.user)
-    messages.success(request, "Your calendar link has been replaced. Add the new one to your calendar.")
+    messages.success(request, _("Your calendar link has been replaced. Add the new one to your calendar."))
     return redirect("calendar")
 
 
@@ -248,10 +254,13 @@ def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
 def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     """The private dose calendar. No login (calendar apps cannot log in): the token in the
     address is the key, and an unknown or replaced token, or one of a deactivated login, is a 404."""
-    patient = Patient.objects.filter(calendar_token=token, user__is_active=True).first()
+    patient = (
+        Patient.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
+    )
     if patient is None:
         raise Http404("No such calendar.")
-    body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
+    with translation.override(patient.reading_language):  # a calendar app sends no language of its own
+        body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ldn-doses.ics"'
     return response
@@ -300,7 +309,7 @@ def medications(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return _medications_page(request, patient, add_form=form)
     medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
-    messages.success(request, f"Added {medication.name}.")
+    messages.success(request, _("Added %(name)s.") % {"name": medication.name})
     return redirect("medications")
 
 
@@ -313,5 +322,9 @@ def medication_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _medications_page(request, patient, stop_form=form)
     stop_medication(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
-    messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+    messages.success(
+        request,
+        _("%(name)s: last taken on %(day)s.")
+        % {"name": medication.name, "day": date_format(form.cleaned_data["stopped_on"], _("j F Y"))},
+    )
     return redirect("medications")

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from journal.access import AuthenticatedRequest, HtmxRequest, clinician_of, clinician_required, patient_for
@@ -106,6 +107,6 @@ def accept_invitation(request: HtmxRequest, token: str) -> HttpResponse:
                 form.add_error(None, message)
         else:
             login(request, user, backend="journal.auth.PasswordBackend")
-            messages.success(request, "Welcome! Your login is ready.")
+            messages.success(request, _("Welcome! Your login is ready."))
             return redirect("home")
     return render(request, "journal/invitations/accept.html", {"form": form, "patient": invitation.patient})

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from journal.access import AuthenticatedRequest, own_patient, patient_required
@@ -59,6 +60,6 @@ def question_ask(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Your question is with your care team. Their answer will show here.")
+            messages.success(request, _("Your question is with your care team. Their answer will show here."))
             return redirect(_back_to(question))
     return _questions_page(request, patient, form, status=400)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from journal.access import AuthenticatedRequest, own_patient, patient_required
@@ -35,7 +36,7 @@ def reminders(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your reminders are saved.")
+            messages.success(request, _("Your reminders are saved."))
             return redirect("reminders")
     context = {
         "patient": patient,
@@ -70,7 +71,7 @@ def push_subscription_remove(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid() and push_unsubscribe(
         patient=own_patient(request), endpoint=form.cleaned_data["endpoint"]
     ):
-        messages.success(request, "That device gets no more push reminders.")
+        messages.success(request, _("That device gets no more push reminders."))
     return redirect("reminders")
 
 

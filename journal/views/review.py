@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from journal.access import (
@@ -166,16 +167,16 @@ def _page_links(request: AuthenticatedRequest, page: Page) -> dict[str, str]:
 
 
 ROSTER_COLUMNS = (
-    ("name", "Patient"),
-    ("response", "Main symptom"),
-    ("advice", "Advice"),
-    ("new", "New since review"),
-    ("dose", "Dose today"),
-    ("day", "Day on LDN"),
-    ("phase", "Phase"),
-    ("last_entry", "Last entry"),
-    ("adherence", "Taken, 14 days"),
-    ("flags", "Safety flags"),
+    ("name", gettext_lazy("Patient")),
+    ("response", gettext_lazy("Main symptom")),
+    ("advice", gettext_lazy("Advice")),
+    ("new", gettext_lazy("New since review")),
+    ("dose", gettext_lazy("Dose today")),
+    ("day", gettext_lazy("Day on LDN")),
+    ("phase", gettext_lazy("Phase")),
+    ("last_entry", gettext_lazy("Last entry")),
+    ("adherence", gettext_lazy("Taken, 14 days")),
+    ("flags", gettext_lazy("Safety flags")),
 )
 
 

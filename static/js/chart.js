@@ -15,7 +15,7 @@
     });
     var bar = container.querySelector(".modebar");
     if (!bar) return;
-    bar.setAttribute("aria-label", "Chart tools");
+    bar.setAttribute("aria-label", container.dataset.toolsLabel || "Chart tools");
     var buttons = Array.prototype.slice.call(bar.querySelectorAll(".modebar-btn"));
     var current = buttons.filter(function (button) { return button.getAttribute("tabindex") === "0"; });
     buttons.forEach(function (button) {

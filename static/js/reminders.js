@@ -14,7 +14,7 @@
   function show(subscribed) {
     on.hidden = subscribed;
     off.hidden = !subscribed;
-    say(subscribed ? "This device gets push reminders." : "This device does not get push reminders.");
+    say(subscribed ? box.dataset.saySubscribed : box.dataset.sayNotSubscribed);
   }
   function keyBytes(text) {
     var base64 = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
@@ -26,21 +26,21 @@
     });
   }
 
-  if (!box.dataset.key) { say("Push reminders are not set up on this server: choose e-mail."); return; }
+  if (!box.dataset.key) { say(box.dataset.sayNotSetUp); return; }
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    say("This browser cannot take push reminders. On an iPhone or iPad, add LDN Journal to your Home Screen (Share, then Add to Home Screen) and open it from there. Or choose e-mail.");
+    say(box.dataset.sayNoPush);
     return;
   }
   var registration = navigator.serviceWorker.register("/service-worker.js", { scope: "/" });
   registration.then(function (reg) { return reg.pushManager.getSubscription(); })
     .then(function (subscription) { show(Boolean(subscription)); })
-    .catch(function () { say("This browser cannot take push reminders here. Choose e-mail."); });
+    .catch(function () { say(box.dataset.sayNoPushHere); });
 
   on.addEventListener("click", async function () {
     on.disabled = true;
     try {
       if ((await Notification.requestPermission()) !== "granted") {
-        say("Notifications are blocked for this site: allow them in your browser's site settings, then try again.");
+        say(box.dataset.sayBlocked);
         return;
       }
       var reg = await registration;
@@ -51,12 +51,12 @@
         await subscription.unsubscribe();
         var answer = await response.json().catch(function () { return {}; });
         var errors = Object.values(answer.errors || {}).flat();
-        say(errors.length ? errors.join(" ") : "The server did not take this device. Try again later.");
+        say(errors.length ? errors.join(" ") : box.dataset.sayRefused);
         return;
       }
       window.location.reload();  // the device list shows the new device
     } catch (error) {
-      say("This device could not subscribe (" + error.name + "). Try again later, or choose e-mail.");
+      say(box.dataset.sayFailed.replace("{error}", error.name));
     } finally {
       on.disabled = false;
     }

@@ -79,7 +79,9 @@ def test_a_question_out_of_bounds_is_refused_and_nothing_is_stored(alice, fields
 
 def test_at_most_a_few_questions_wait_at_once(alice, carol):
     waiting = [ask(alice, f"Question {n}") for n in range(OPEN_QUESTIONS_MAX)]
-    assert refusal(lambda: ask(alice, "One more")) == {"text": [TOO_MANY_OPEN]}
+    assert refusal(lambda: ask(alice, "One more")) == {
+        "text": [str(TOO_MANY_OPEN) % {"count": OPEN_QUESTIONS_MAX}]
+    }
     question_answer(question=waiting[0], clinician=carol, answer="Yes.")
     ask(alice, "One more")  # an answer makes room
     assert alice.questions.filter(answered_at=None).count() == OPEN_QUESTIONS_MAX
@@ -165,3 +167,22 @@ def test_a_refused_question_queues_no_email(alice, carol, settings):
     with pytest.raises(ValidationError):
         ask(alice, "One more")
     assert not OutgoingMail.objects.exists()
+
+
+def test_each_clinician_is_told_in_their_own_language(alice, carol, ada, settings):
+    from django.utils import translation
+
+    settings.SEND_QUESTION_EMAILS = True
+    carol.user.email, carol.user.language = "carol@example.org", "de"
+    carol.user.save()
+    ada.user.email = "ada@example.org"
+    ada.user.save()
+    alice.clinicians.add(ada)
+    with translation.override("es"):  # the patient asks from a page in Spanish
+        ask(alice)
+    subjects = dict(OutgoingMail.objects.values_list("to", "subject"))
+    assert subjects["carol@example.org"].startswith("Eine Frage einer Patientin oder eines Patienten wartet")
+    assert subjects["ada@example.org"].startswith("A patient's question is waiting")
+    assert AuditEvent.objects.filter(
+        summary__startswith="Question (General)"
+    ).exists()  # the log stays English

@@ -453,3 +453,20 @@ def test_a_stored_unknown_time_zone_does_not_stop_the_others_reminders(clinic, c
     )  # by hand, past the checks
     assert run_pass(local(22)) == 1
     assert [m.to[0] for m in mail.outbox] == ["fine@example.org"]
+
+
+def test_each_patient_is_reminded_in_their_own_language(clinic, carol, pushes):
+    from journal.models import User
+
+    spanish = patient_with(clinic, carol, "sol", dose_on=True, bedtime_at=T(22), by_push=True)
+    User.objects.filter(pk=spanish.user_id).update(language="es")
+    device(spanish)
+    patient_with(clinic, carol, "pat", dose_on=True, bedtime_at=T(22))
+    run_pass(local(22))
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert sent["pat@example.org"].subject == "Time for your bedtime LDN dose."
+    assert sent["sol@example.org"].subject == "Es la hora de su dosis de LDN de la noche."
+    assert "Abra LDN Journal en su teléfono" in sent["sol@example.org"].body
+    assert [payload["body"] for _endpoint, payload in pushes.sent] == [
+        "Es la hora de su dosis de LDN de la noche."
+    ]

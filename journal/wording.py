@@ -1,0 +1,83 @@
+"""The domain core's words in the reader's language.
+
+The core keeps its texts as English message ids, marked with `gettext_noop` where a table
+defines them, and translates them with `gettext`/`ngettext` when a function returns them;
+numbers and dates it writes with `number_words`/`date_words` (the reader's decimal separator
+and date order). `Text` is a sentence with values, translated each time it is shown.
+
+The core imports no Django: the shell installs Django's functions here when the app starts
+(`journal.apps.JournalConfig.ready`). Until then (a script, the core imported on its own)
+every text is its English original, a number keeps its ".", and a date is ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message id for the catalogue where a table defines it; translated when shown."""
+    return message
+
+
+@dataclass
+class _Functions:
+    gettext: Callable[[str], str] = lambda message: message
+    ngettext: Callable[[str, str, int], str] = lambda singular, plural, count: (
+        singular if count == 1 else plural
+    )
+    number_format: Callable[[str], str] = lambda number: number
+    date_format: Callable[[dt.date, str], str] = lambda day, date_format: day.isoformat()
+
+
+_installed = _Functions()
+
+
+def install(
+    *,
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+    number_format: Callable[[str], str],
+    date_format: Callable[[dt.date, str], str],
+) -> None:
+    global _installed
+    _installed = _Functions(gettext, ngettext, number_format, date_format)
+
+
+def gettext(message: str) -> str:
+    return _installed.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _installed.ngettext(singular, plural, count)
+
+
+def number_words(number: str) -> str:
+    """ "1.5" → "1,5" where that is the reader's decimal separator."""
+    return _installed.number_format(number)
+
+
+def date_words(day: dt.date, date_format: str) -> str:
+    """`day` in a date format (itself translated: "j F" is "j \\d\\e F" in Spanish)."""
+    return _installed.date_format(day, gettext(date_format))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message with {named} values, in the reader's language each time it is read (a
+    value may itself be a Text, or a function giving the words)."""
+
+    message: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def __str__(self) -> str:
+        shown = {name: value() if callable(value) else str(value) for name, value in self.values}
+        return gettext(self.message).format(**shown)
+
+
+def text(message: str, **values: Any) -> Text:
+    """`text(gettext_noop("After {weeks} weeks"), weeks=8)`: the message marked for the catalogue."""
+    return Text(message, tuple(values.items()))

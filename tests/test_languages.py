@@ -1,0 +1,351 @@
+"""Spanish and German: the committed catalogues, the reader's language, numbers and dates in it,
+and no English left on a patient's pages."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import datetime as dt
+import gettext
+import html
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import DailyEntry, LdnPause, Medication, User
+from journal.services.messages import question_answer, question_ask
+from journal.services.plans import plan_hold
+from tests.factories import make_entry, make_plan
+
+D = dt.date
+NOW = dt.datetime(2026, 3, 20, 19, 0, tzinfo=dt.UTC)  # Friday 20 March in London
+TODAY = D(2026, 3, 20)
+LANGUAGES = ("es", "de")
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+pytestmark = pytest.mark.frozen_at(NOW)
+
+
+# --- the catalogues ------------------------------------------------------------------------------
+
+
+def po_entries(language: str) -> list[dict]:
+    """The entries of a committed .po file: msgid, msgid_plural, msgstr by index, flags."""
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = []
+    for block in text.strip().split("\n\n"):
+        entry: dict = {"flags": [], "context": None, "msgid": "", "msgid_plural": None, "msgstr": {}}
+        field: tuple | str | None = None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] += [flag.strip() for flag in line[2:].split(",")]
+            elif line.startswith("#"):
+                continue
+            elif line.startswith("msgctxt "):
+                field, entry["context"] = "context", ast.literal_eval(line[8:])
+            elif line.startswith("msgid_plural "):
+                field, entry["msgid_plural"] = "msgid_plural", ast.literal_eval(line[13:])
+            elif line.startswith("msgid "):
+                field, entry["msgid"] = "msgid", ast.literal_eval(line[6:])
+            elif match := re.match(r"msgstr(?:\[(\d)\])? (.*)", line):
+                index = int(match.group(1) or 0)
+                field, entry["msgstr"][index] = ("msgstr", index), ast.literal_eval(match.group(2))
+            elif line.startswith('"'):
+                if isinstance(field, tuple):
+                    entry["msgstr"][field[1]] += ast.literal_eval(line)
+                else:
+                    entry[field] += ast.literal_eval(line)
+        entries.append(entry)
+    header, *messages = entries
+    assert header["msgid"] == ""
+    return messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    entries = po_entries(language)
+    assert len(entries) > 500
+    untranslated = [e["msgid"] for e in entries if not all(e["msgstr"].values()) or not e["msgstr"]]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert untranslated == []
+    assert fuzzy == []
+    plurals = [e for e in entries if e["msgid_plural"] is not None]
+    assert plurals and all(sorted(e["msgstr"]) == [0, 1] for e in plurals)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_committed_mo_file_is_the_compiled_po_file(language):
+    """`make messages` compiles the catalogues; a .po changed without compiling fails here."""
+    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    expected: dict[object, str] = {}
+    for entry in po_entries(language):
+        msgid = entry["msgid"] if entry["context"] is None else f"{entry['context']}\x04{entry['msgid']}"
+        if entry["msgid_plural"] is None:
+            expected[msgid] = entry["msgstr"][0]
+        else:
+            expected.update({(msgid, index): text for index, text in entry["msgstr"].items()})
+    compiled_messages = {key: value for key, value in catalogue.items() if key != ""}
+    assert compiled_messages == expected
+
+
+# --- the reader's language -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_alice(client, alice, frozen):
+    client.force_login(alice.user)
+    return client
+
+
+def test_a_patient_picks_their_language_on_the_account_page(as_alice, alice):
+    account = as_alice.get(reverse("account")).content.decode()
+    assert 'name="language" value="de"' in account
+
+    response = as_alice.post(reverse("language_change"), {"language": "de"}, follow=True)
+    alice.user.refresh_from_db()
+    assert alice.user.language == "de"
+    page = response.content.decode()
+    assert '<html lang="de">' in page
+    assert "Ihre Seiten sind jetzt in dieser Sprache." in page
+    today = as_alice.get(reverse("today"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Ihre Dosis heute" in today  # the pick wins over the browser's language
+
+
+def test_without_a_pick_the_browser_language_is_used(as_alice):
+    page = as_alice.get(reverse("today"), HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9,en;q=0.5").content.decode()
+    assert '<html lang="es">' in page
+    assert "Su dosis de hoy" in page
+    english = as_alice.get(reverse("today"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="en">' in english and "Your dose today" in english
+
+
+def test_a_language_outside_the_list_is_refused(as_alice, alice):
+    response = as_alice.post(reverse("language_change"), {"language": "fr"}, follow=True)
+    alice.user.refresh_from_db()
+    assert alice.user.language == ""
+    assert "Choose one of the languages listed." in response.content.decode()
+
+
+def test_the_database_holds_only_known_languages(alice):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=alice.user.pk).update(language="xx")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected", "words"),
+    [("de-DE,de;q=0.9", "de", "Anmelden"), ("es", "es", "Iniciar sesión"), ("", "en", "Log in")],
+)
+def test_signed_out_pages_follow_the_browser(client, header, expected, words):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=header)
+    page = response.content.decode()
+    assert f'<html lang="{expected}">' in page
+    assert words in page
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_language_costs_no_query(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")])
+    counts = {}
+    for language in ("en", "es"):
+        User.objects.filter(pk=alice.user.pk).update(language=language)
+        with CaptureQueriesContext(connection) as queries:
+            assert as_alice.get(reverse("today")).status_code == 200
+        counts[language] = len(queries)
+    assert counts["es"] == counts["en"]
+
+
+# --- numbers and dates in the reader's language --------------------------------------------------
+
+
+def entry_post(day: dt.date, **fields) -> dict:
+    return {"entry_date": day.isoformat(), "dose_taken": "yes", "timing_taken": "bedtime", **fields}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_dose_typed_with_a_comma_is_saved_as_mg(as_alice, alice, carol, language):
+    User.objects.filter(pk=alice.user.pk).update(language=language)
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")])
+    form = as_alice.get(reverse("entry")).content.decode()
+    assert 'value="1,5"' in form  # the prescribed dose, shown with the reader's separator
+
+    response = as_alice.post(reverse("entry"), entry_post(TODAY, dose_mg="1,5"))
+    assert response.status_code == 302
+    assert DailyEntry.objects.get(patient=alice, entry_date=TODAY).dose_mg == Decimal("1.5")
+    history = as_alice.get(reverse("history")).content.decode()
+    assert "1,5 mg" in history and "1.5 mg" not in history
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("es", "Las dosis de LDN llegan hasta 16 mg"),
+        ("de", "LDN-Dosen gehen bis 16 mg"),
+    ],
+)
+def test_the_dose_bounds_hold_and_say_why_in_the_readers_language(as_alice, alice, language, refusal):
+    User.objects.filter(pk=alice.user.pk).update(language=language)
+    response = as_alice.post(reverse("entry"), entry_post(TODAY, dose_mg="16,5"))
+    assert refusal in response.content.decode()
+    assert not DailyEntry.objects.exists()
+
+
+def test_dates_read_in_each_languages_order(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "3"), (D(2026, 3, 29), "4.5")])
+    User.objects.filter(pk=alice.user.pk).update(language="es")
+    assert "a partir del domingo 29 de marzo" in as_alice.get(reverse("today")).content.decode()
+    User.objects.filter(pk=alice.user.pk).update(language="de")
+    assert "ab Sonntag, 29. März" in as_alice.get(reverse("today")).content.decode()
+
+
+def test_the_patients_csv_stays_a_data_format(as_alice, alice, carol):
+    """English headers and values and a "." decimal point, whatever the reader's language."""
+    User.objects.filter(pk=alice.user.pk).update(language="de")
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")])
+    make_entry(alice, D(2026, 3, 19), dose_mg=Decimal("1.5"), timing_taken="bedtime")
+    response = as_alice.get(reverse("own_csv"), {"download": "1"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    row = next(row for row in rows if row["date"] == "2026-03-19")
+    assert "1,5" not in row.values()
+    assert any(value == "1.5" for value in row.values())
+
+
+# --- no English left on the patient's pages ------------------------------------------------------
+
+# Words a page in Spanish or German must not show (whole words): the menu, the dose, the entry.
+ENGLISH_WORDS = (
+    "Today", "History", "Medications", "Questions", "Account", "Log out", "My plan", "My chart",
+    "Help", "Reminders", "bedtime", "morning", "dose", "Dose", "entry", "Entry", "Save", "Week",
+    "taken", "logged", "the", "your", "Your", "and", "with",
+)  # fmt: skip
+PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[sd]|\{[a-z_0-9]*\}|<[^>]+>|%%")
+
+
+def english_phrases() -> set[str]:
+    """Every phrase of two words or more of the catalogues' English, where neither translation
+    holds the same phrase (names such as "Google Authenticator" are the same in every language)."""
+    translations = {language: po_entries(language) for language in LANGUAGES}
+    kept = set()
+    for spanish, german in zip(*translations.values(), strict=True):
+        assert spanish["msgid"] == german["msgid"]
+        both = " ".join([*spanish["msgstr"].values(), *german["msgstr"].values()])
+        for source in filter(None, (spanish["msgid"], spanish["msgid_plural"])):
+            for piece in PLACEHOLDER.split(source):
+                phrase = " ".join(piece.split()).strip(" ,.;:·—()“”?!")
+                if len(phrase) >= 8 and " " in phrase and phrase not in both:
+                    kept.add(phrase)
+    return kept
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees or hears: text nodes and the labels of aria-label, placeholder,
+    title and alt; not scripts, styles or the chart's JSON."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)
+    labels = re.findall(r'\b(?:aria-label|placeholder|title|alt)="([^"]*)"', page)
+    text = re.sub(r"<[^>]+>", " ", page)
+    return " ".join(html.unescape(" ".join([text, *labels])).split())
+
+
+@pytest.fixture
+def full_patient(alice, carol, frozen):
+    """Alice with what every patient page can show: a plan changed with a reason, a pause
+    ahead, entries with scores and side effects, a medicine, answered and open questions."""
+    plan = make_plan(alice, carol, [(D(2026, 2, 1), "1.5"), (D(2026, 3, 1), "3"), (D(2026, 3, 29), "4.5")])
+    plan_hold(plan=plan, clinician=carol, days=7, today=TODAY, patient_reason="…")
+    LdnPause.objects.create(
+        patient=alice, start_date=D(2026, 4, 20), end_date=D(2026, 4, 24), reason="…", created_by=carol
+    )
+    for offset in range(1, 40):
+        day = TODAY - dt.timedelta(days=offset)
+        if offset % 6:
+            entry = make_entry(
+                alice, day, dose_mg=Decimal("3"), timing_taken="bedtime", scores={"Pain": 5, "Fatigue": 4}
+            )
+            entry.sleep_quality = 6
+            entry.save(update_fields=["sleep_quality"])
+            if offset % 5 == 0:
+                entry.side_effects.create(kind="vivid_dreams", severity="mild")
+    Medication.objects.create(patient=alice, name="Levothyroxine", dose_text="50 mcg")
+    answered = question_ask(patient=alice, topic="plan", entry_date=None, text="…?", today=TODAY)
+    question_answer(question=answered, clinician=carol, answer="…")
+    question_ask(
+        patient=alice, topic="entry", entry_date=TODAY - dt.timedelta(days=2), text="…?", today=TODAY
+    )
+    return alice
+
+
+PATIENT_PAGES = [
+    ("today", {}),
+    ("entry", {}),
+    ("my_plan", {}),
+    ("my_chart", {}),
+    ("history", {}),
+    ("day_detail", {"day": "2026-02-20"}),
+    ("medications", {}),
+    ("my_questions", {}),
+    ("reminders", {}),
+    ("calendar", {}),
+    ("help_index", {}),
+    ("help_topic", {"slug": "opioids-and-surgery"}),
+    ("introduction", {"screen": 4}),
+    ("own_csv", {}),
+    ("account", {}),
+    ("sessions", {}),
+    ("password_change", {}),
+    ("two_factor_setup", {}),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "kwargs"), PATIENT_PAGES, ids=[name for name, _kwargs in PATIENT_PAGES])
+def test_no_english_is_left_on_a_patient_page(client, full_patient, language, name, kwargs):
+    User.objects.filter(pk=full_patient.user.pk).update(language=language)
+    client.force_login(full_patient.user)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    # The sources a help page cites keep their published titles.
+    text = re.sub(r"(\[\d{3}\] )“[^”]*”", r"\1", visible_text(response.content.decode()))
+    left = sorted(phrase for phrase in english_phrases() if phrase in text)
+    words = sorted(word for word in ENGLISH_WORDS if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+    assert (left, words) == ([], []), text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_english_is_left_on_the_signed_out_pages(client, full_patient, language):
+    for page in (reverse("login"), reverse("accept_invitation", kwargs={"token": "x" * 43})):
+        text = visible_text(client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+        assert sorted(phrase for phrase in english_phrases() if phrase in text) == [], text
+
+
+def test_the_check_finds_the_english_of_an_english_page(client, full_patient):
+    """The two checks above would fail on a page left in English."""
+    client.force_login(full_patient.user)
+    text = visible_text(client.get(reverse("today")).content.decode())
+    assert len([phrase for phrase in english_phrases() if phrase in text]) > 10
+    assert {"Today", "History", "dose"} <= {word for word in ENGLISH_WORDS if re.search(rf"\b{word}\b", text)}
+
+
+def test_picking_a_language_needs_a_login_and_a_post(client, alice):
+    assert client.post(reverse("language_change"), {"language": "de"}).status_code == 302
+    alice.user.refresh_from_db()
+    assert alice.user.language == ""  # sent to sign in, nothing changed
+    client.force_login(alice.user)
+    assert client.get(reverse("language_change")).status_code == 405
+
+
+def test_the_dose_calendar_speaks_the_patients_language(client, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5")])
+    User.objects.filter(pk=alice.user.pk).update(language="de")
+    feed = client.get(reverse("calendar_feed", kwargs={"token": alice.calendar_token}))
+    text = feed.content.decode().replace("\r\n ", "")
+    assert "SUMMARY:LDN nehmen: 1\\,5 mg zur Nacht" in text
