@@ -26,7 +26,8 @@ from enum import StrEnum
 
 from journal.assessment import Measure, PatientRecord
 from journal.schedule import Dose, Schedule
-from journal.vocabulary import format_mg
+from journal.vocabulary import local_mg
+from journal.wording import gettext, gettext_noop
 
 DAY = dt.timedelta(days=1)
 BEFORE_DAYS = 14  # the days before the step, on the old dose
@@ -70,17 +71,17 @@ class StepVerdict(StrEnum):
 
     @property
     def label(self) -> str:
-        return VERDICT_LABELS[self]
+        return gettext(VERDICT_LABELS[self])
 
 
 VERDICT_BADGES = {StepVerdict.BETTER: "ok", StepVerdict.WORSE: "bad", StepVerdict.TOO_LITTLE_DATA: "warn"}
 VERDICT_LABELS = {
-    StepVerdict.BETTER: "better",
-    StepVerdict.WORSE: "worse",
-    StepVerdict.UNCLEAR: "no clear change",
-    StepVerdict.TOO_LITTLE_DATA: "too little data",
-    StepVerdict.TOO_FEW_DAYS_ON_DOSE: "too few days on this dose",
-    StepVerdict.TOO_EARLY: "too early",
+    StepVerdict.BETTER: gettext_noop("better"),
+    StepVerdict.WORSE: gettext_noop("worse"),
+    StepVerdict.UNCLEAR: gettext_noop("no clear change"),
+    StepVerdict.TOO_LITTLE_DATA: gettext_noop("too little data"),
+    StepVerdict.TOO_FEW_DAYS_ON_DOSE: gettext_noop("too few days on this dose"),
+    StepVerdict.TOO_EARLY: gettext_noop("too early"),
 }
 
 
@@ -148,7 +149,7 @@ class StepReport:
     @property
     def doses(self) -> str:
         """ "1 → 2 mg"."""
-        return f"{format_mg(self.step.from_dose.dose_mg)} → {format_mg(self.step.to_dose.dose_mg)} mg"
+        return f"{local_mg(self.step.from_dose.dose_mg)} → {local_mg(self.step.to_dose.dose_mg)} mg"
 
 
 def step_reports(record: PatientRecord) -> list[StepReport]:

@@ -16,7 +16,7 @@ JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
     "findings", "guide", "lockout", "measuring", "medicines", "reminders", "response", "rulebook", "safety",
-    "schedule", "sources", "titration", "vocabulary", "wording",
+    "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
 ]  # fmt: skip
 
 

@@ -164,3 +164,13 @@ def test_the_next_step_ends_the_window_and_a_stopped_dose_is_not_too_early():
 )
 def test_a_change_reads_with_its_sign_and_never_as_none_when_there_was_one(change, words):
     assert signed_score(change) == words
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "7.0 −0.4"), ("es", "7,0 −0,4"), ("de", "7,0 −0,4")])
+def test_means_and_changes_are_rounded_and_read_with_the_readers_separator(language, words):
+    from django.utils import translation
+
+    from journal.templatetags.response_tags import score
+
+    with translation.override(language):
+        assert f"{score(6.96)} {signed_score(-0.36)}" == words

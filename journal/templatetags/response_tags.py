@@ -4,9 +4,9 @@ baseline come from `journal.response` (`WindowSummary.change_words`), next to th
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 
 from journal.response import ResponseClass
+from journal.wording import number_words
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ BADGES = {
 @register.filter
 def score(value: float | None) -> str:
     """A 0–10 mean to one decimal; a dash when there is none."""
-    return "—" if value is None else number_format(value, 1)
+    return "—" if value is None else number_words(f"{value:.1f}")
 
 
 @register.filter
@@ -31,9 +31,9 @@ def signed_score(value: float) -> str:
     """A change in score points to one decimal, with its sign: "−1.2", "+0.4", "0.0"; to two
     where one would read as no change although there was one ("−0.02")."""
     if not value:
-        return "0.0"
+        return number_words("0.0")
     places = 1 if round(value, 1) else 2
-    return f"{value:+.{places}f}".replace("-", "−")
+    return ("−" if value < 0 else "+") + number_words(f"{abs(value):.{places}f}")
 
 
 @register.filter
