@@ -129,7 +129,7 @@ class Diary:
 
     def in_baseline(self, day: dt.date) -> bool:
         """Before the first dose: symptoms logged now are the yardstick for "better"."""
-        return self.first_dose is None or day < self.first_dose
+        return self.schedule.before_first_dose(day)
 
     def day(self, date: dt.date) -> Day:
         entry = self.entries.get(date)
