@@ -13,7 +13,7 @@ Plain Python (no requests, no queries) so forms, views and tests share one sourc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -23,6 +23,23 @@ from journal.schedule import DAY, Dose, Schedule
 
 EDIT_WINDOW_DAYS = 14
 ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
+
+
+def entry_is_empty(
+    *,
+    dose_taken: bool,
+    sleep_quality: int | None,
+    scores: Mapping[int, int],
+    side_effects: Mapping[str, object],
+    notes: str,
+    dose_prescribed: Callable[[], bool],
+) -> bool:
+    """An entry with nothing to tell: no dose taken, no score, no sleep, no side effect, no
+    note, on a day with no dose prescribed. On a prescribed day "not taken" alone is worth
+    saving (the clinician counts missed doses); `dose_prescribed` is asked only then."""
+    if dose_taken or sleep_quality is not None or scores or side_effects or notes.strip():
+        return False
+    return not dose_prescribed()
 
 
 def default_entry_date(local_now: dt.datetime) -> tuple[dt.date, bool]:

@@ -9,13 +9,15 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from journal import diary
 from journal.bounds import DOSE_MAX_MG, typed_number
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
+from journal.services.entries import EMPTY_ENTRY
 from journal.titration import check_dose
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg, scale_anchor
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, format_mg
 
 # --- patient: daily entry ---------------------------------------------------------------
 
@@ -33,8 +35,20 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 TIMING_CHOICES = [(timing, TIMING_BUTTONS[timing]) for timing in TimingTaken.values]
 
 
-def score_field(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+# The words at both ends of a 0–10 row. Every row runs one way, 0 at the left and 10 at the
+# right, and asks how much of the named thing there was: for pain 10 is the worst, for energy
+# the best (Symptom.higher_is_better), and the words at its ends say which.
+SYMPTOM_ANCHORS = {
+    False: (gettext_lazy("none"), gettext_lazy("worst")),
+    True: (gettext_lazy("very low"), gettext_lazy("very good")),
+}
+SLEEP_ANCHORS = (gettext_lazy("very badly"), gettext_lazy("very well"))  # how well they slept
+
+
+def score_field(label: str, anchors: tuple[object, object]) -> forms.TypedChoiceField:
+    """A 0–10 row; `anchors` are the words at its two ends (what 0 and 10 mean), which
+    `radio_group` shows under the row and reads out with the question."""
+    field = forms.TypedChoiceField(
         label=label,
         choices=SCORE_CHOICES,
         coerce=int,
@@ -43,6 +57,8 @@ def score_field(label: str) -> forms.TypedChoiceField:
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": SCORE_ERROR},
     )
+    field.anchors = anchors  # type: ignore[attr-defined]
+    return field
 
 
 def parse_mg(raw: str) -> Decimal | None:
@@ -65,6 +81,8 @@ class EntryForm(forms.Form):
         label="Did you take your LDN?",
         choices=YES_NO,
         coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,  # not asked in the baseline week: `clean` asks for it on other days
         widget=forms.RadioSelect,
         error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
     )
@@ -86,7 +104,10 @@ class EntryForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": "Enter a time like 22:30."},
     )
-    sleep_quality = score_field("Sleep quality last night (0 = very poor, 10 = very good)")
+    sleep_quality = score_field(
+        gettext_lazy("How well did you sleep last night?"),  # type: ignore[arg-type]  # a lazy str
+        SLEEP_ANCHORS,
+    )
     side_other_text = forms.CharField(
         label="Other side effect: what was it?",
         required=False,
@@ -111,16 +132,20 @@ class EntryForm(forms.Form):
         symptoms: Iterable[Symptom],
         today: dt.date,
         prescribed: Callable[[dt.date], Dose | None],
+        before_first_dose: Callable[[dt.date], bool],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.today = today
         self.prescribed = prescribed
+        self.before_first_dose = before_first_dose
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
         for symptom in self.symptoms:
-            anchor = scale_anchor(symptom.higher_is_better)
-            self.fields[f"score_{symptom.pk}"] = score_field(f"{symptom.name} (0–10, {anchor})")
+            self.fields[f"score_{symptom.pk}"] = score_field(
+                gettext("%(symptom)s today") % {"symptom": symptom.name},
+                SYMPTOM_ANCHORS[symptom.higher_is_better],
+            )
         for kind, label in SideEffectKind.choices:
             self.fields[f"side_{kind}"] = forms.ChoiceField(
                 label=label,
@@ -164,6 +189,11 @@ class EntryForm(forms.Form):
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
+        day = data.get("entry_date")
+        if day is not None and self.before_first_dose(day):
+            data["dose_taken"] = False  # the baseline: nothing to take yet, and nothing asked
+        elif data.get("dose_taken") is None and "dose_taken" not in self.errors:
+            self.add_error("dose_taken", gettext("Choose yes or no."))
         if data.get("dose_taken") is True:
             if "dose_mg" in data and data["dose_mg"] is None:
                 self.add_error("dose_mg", "Enter the dose you took, in mg.")
@@ -174,7 +204,49 @@ class EntryForm(forms.Form):
             data.update(dose_mg=None, timing_taken="", time_taken=None, confirm_deviation=False)
         if data.get("side_other") and not data.get("side_other_text", "").strip():
             self.add_error("side_other_text", "Say what the other side effect was.")
+        if day is not None and not self.errors and self._is_empty(day):
+            raise ValidationError(EMPTY_ENTRY, code="empty")
         return data
+
+    def _is_empty(self, day: dt.date) -> bool:
+        return diary.entry_is_empty(
+            dose_taken=self.cleaned_data["dose_taken"],
+            sleep_quality=self.cleaned_data["sleep_quality"],
+            scores=self.scores(),
+            side_effects=self.side_effects(),
+            notes=self.cleaned_data["notes"],
+            dose_prescribed=lambda: self.prescribed(day) is not None,
+        )
+
+    def dose_details_open(self, step: Dose | None) -> bool:
+        """Whether the dose, timing and clock time are shown open: when nothing is prescribed,
+        when one of them is wrong or differs from the plan, or a deviation was confirmed.
+        Otherwise they stay folded under the plan's dose, taken as planned (the usual day)."""
+        if step is None or self.deviation or self["confirm_deviation"].value():
+            return True
+        if any(self[name].errors for name in ("dose_mg", "timing_taken", "time_taken", "confirm_deviation")):
+            return True
+        typed = str(self["dose_mg"].value() or "")
+        try:
+            differs = parse_mg(typed) != step.dose_mg
+        except ValidationError:
+            differs = True
+        timing = self["timing_taken"].value() or ""
+        return differs or timing != step.timing or bool(self["time_taken"].value())
+
+    def deviation_words(self, day: dt.date, typed: str) -> str:
+        """Why a dose needs confirming: `typed` (in mg) differs from what is prescribed on
+        `day`. The page's script fills in the typed dose as the patient types it."""
+        step = self.prescribed(day)
+        if step is None:
+            return gettext("No dose is prescribed for %(day)s, and you logged %(typed)s mg.") % {
+                "day": f"{day:%-d %B}",
+                "typed": typed,
+            }
+        return gettext(
+            "You logged %(typed)s mg; your plan says %(planned)s mg for %(day)s. A different dose "
+            "is fine to record — your clinician will see it."
+        ) % {"typed": typed, "planned": format_mg(step.dose_mg), "day": f"{day:%-d %B}"}
 
     def _check_deviation(self, data: dict) -> None:
         """A dose other than the plan's is allowed, but the patient confirms it was no typo."""
@@ -182,13 +254,8 @@ class EntryForm(forms.Form):
         if day is None or dose is None:
             return
         step = self.prescribed(day)
-        if step is None:
-            self.deviation = f"No dose is prescribed for {day:%-d %B}, and you logged {format_mg(dose)} mg."
-        elif dose != step.dose_mg:
-            self.deviation = (
-                f"You logged {format_mg(dose)} mg; your plan says {format_mg(step.dose_mg)} mg for "
-                f"{day:%-d %B}. A different dose is fine to record — your clinician will see it."
-            )
+        if step is None or dose != step.dose_mg:
+            self.deviation = self.deviation_words(day, format_mg(dose))
         if self.deviation and not data.get("confirm_deviation"):
             self.add_error("confirm_deviation", "Tick the box to confirm this dose, or correct it.")
 

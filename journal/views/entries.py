@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from journal.forms.entries import EntryForm, entry_initial
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import QuestionForm
 from journal.medicines import MedicationCategory, classify_medication
-from journal.models import Medication, Patient, QuestionTopic
+from journal.models import DailyEntry, Medication, Patient, QuestionTopic
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY
 from journal.selectors.entries import diary_without_details, patient_diary
@@ -57,6 +58,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "safety": safety_of(patient, diary.schedule, day),
         "logged": entry_day in diary.entries,
         "entry_day": entry_day,
+        "entry_dose": diary.schedule.prescribed(entry_day),
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),
         "unseen_notes": plan_notes(patient, unseen_only=True),
@@ -96,30 +98,24 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
 
     def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
         return EntryForm(
-            data, initial=initial, symptoms=symptoms, today=today, prescribed=schedule.prescribed
+            data,
+            initial=initial,
+            symptoms=symptoms,
+            today=today,
+            prescribed=schedule.prescribed,
+            before_first_dose=schedule.before_first_dose,
         )
 
     def entries_from(day: dt.date) -> Diary:
         """The shown day's entry (and the later ones): the form needs no other day's."""
         return patient_diary(patient, since=day, today=today, schedule=schedule)
 
+    saved_entry = None
     if request.method == "POST":
         form = entry_form(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            saved_entry = entry_save(
-                patient=patient,
-                entry_date=data["entry_date"],
-                dose_taken=data["dose_taken"],
-                dose_mg=data["dose_mg"],
-                timing_taken=data["timing_taken"],
-                time_taken=data["time_taken"],
-                sleep_quality=data["sleep_quality"],
-                notes=data["notes"],
-                dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
-                scores=form.scores(),
-                side_effects=form.side_effects(),
-            )
+            saved_entry = _save_entry(patient, form)
+        if saved_entry is not None:
             if not request.htmx:
                 messages.success(request, f"Saved your entry for {saved_entry.entry_date:%A %-d %B}.")
                 return redirect(f"{reverse('entry')}?date={saved_entry.entry_date.isoformat()}")
@@ -132,7 +128,10 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     else:
         day, date_message = _requested_day(request, today, default_day)
         diary = entries_from(day)
-        form = entry_form(initial=entry_initial(diary.entries.get(day), schedule.prescribed(day), day))
+        initial = entry_initial(diary.entries.get(day), schedule.prescribed(day), day)
+        if request.GET.get("taken") in ("yes", "no") and day not in diary.entries:
+            initial["dose_taken"] = request.GET["taken"]  # answered on Today with one tap
+        form = entry_form(initial=initial)
 
     context = {
         "patient": patient,
@@ -141,6 +140,8 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         "today": today,
         "step": diary.prescribed(day),
         "in_baseline": diary.in_baseline(day),
+        "deviation_words": form.deviation_words(day, "{typed}"),
+        "dose_details_open": form.dose_details_open(diary.prescribed(day)),
         "after_midnight": after_midnight and day == default_day,
         "existing": day in diary.entries or saved,
         "saved": saved,
@@ -151,6 +152,28 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     }
     template = "journal/entries/entry.html#entry-form" if request.htmx else "journal/entries/entry.html"
     return render(request, template, context)
+
+
+def _save_entry(patient: Patient, form: EntryForm) -> DailyEntry | None:
+    """The valid form's entry, saved; None with the service's refusal added to the form."""
+    data = form.cleaned_data
+    try:
+        return entry_save(
+            patient=patient,
+            entry_date=data["entry_date"],
+            dose_taken=data["dose_taken"],
+            dose_mg=data["dose_mg"],
+            timing_taken=data["timing_taken"],
+            time_taken=data["time_taken"],
+            sleep_quality=data["sleep_quality"],
+            notes=data["notes"],
+            dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
+            scores=form.scores(),
+            side_effects=form.side_effects(),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
 
 
 def _history_weeks(diary: Diary, first_monday: dt.date) -> list[list]:

@@ -151,6 +151,7 @@ def test_entry_works_without_javascript(browser, live_server):
     log_in(page, "anna")
     page.goto("/entry/")
     page.locator("#field-dose_taken").get_by_text("Yes", exact=True).click()
+    page.get_by_text("As planned: 3 mg at bedtime").click()  # the dose, folded under the plan's
     page.locator("#id_dose_mg").fill("50")
     page.get_by_role("button", name="Save entry").click()
     assert page.get_by_text("50 mg is a standard naltrexone dose, not LDN").first.is_visible()
