@@ -149,6 +149,16 @@ def test_an_unknown_answer_from_today_chooses_nothing(as_alice, plan):
     assert 'name="dose_taken" value="no" id="id_dose_taken_1">' in page
 
 
+def test_the_dose_folds_under_the_plan_while_it_is_as_planned(as_alice, alice, plan):
+    page = as_alice.get(URL).content.decode()
+    assert '<details class="dose-details">' in page
+    assert "As planned: 3 mg at bedtime</summary>" in page
+    make_entry(alice, D(2026, 3, 20), dose_mg=Decimal("2"), dose_deviation_confirmed=True)
+    page = as_alice.get(URL).content.decode()
+    assert '<details class="dose-details" open>' in page
+    assert "As planned" not in page  # 2 mg was logged: the summary does not say otherwise
+
+
 def test_every_scale_says_what_its_two_ends_mean(as_alice, alice, plan):
     page = as_alice.get(URL).content.decode()
     assert '<legend>Pain today<span class="visually-hidden"> (0 none, 10 worst)</span></legend>' in page
