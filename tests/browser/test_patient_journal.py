@@ -94,7 +94,7 @@ def test_patient_logs_today_by_tapping_then_edits_it(phone):
     tap(phone.get_by_role("button", name="Save entry"))
     phone.get_by_test_id("saved").wait_for()
     seconds = time.perf_counter() - started
-    print(f"\nAn entry with a side effect: {taps} taps (opening the form and saving included), {seconds:.2f} s")
+    print(f"\nAn entry with a side effect: {taps} taps (opening and saving included), {seconds:.2f} s")
     assert taps <= 9
     assert phone.url.endswith(f"/entry/?date={today.isoformat()}")  # saved by htmx, no page load
     screenshot(phone, "patient-entry-saved")
