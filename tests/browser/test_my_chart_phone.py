@@ -22,6 +22,13 @@ OVERLAPS = """() => {
 }"""
 
 
+DATES_UNDER_LEGEND = """() => {
+  const chart = document.getElementById("chart");
+  const dates = [...chart.querySelectorAll(".xtick text")].map((date) => date.getBoundingClientRect().bottom);
+  return Math.max(...dates) > chart.querySelector(".legend").getBoundingClientRect().top;
+}"""
+
+
 def patient_on_ldn(days_on_ldn: int):
     clinic = make_clinic("Riverside")
     doctor = make_clinician(clinic, "drr")
@@ -60,6 +67,7 @@ def test_the_chart_fits_the_data_it_has_on_a_360_px_phone(
     expect(ranges.get_by_role("button", name=selected)).to_have_attribute("aria-pressed", "true")
     assert shown_days(small_phone) <= days_at_most
     assert small_phone.evaluate(OVERLAPS) == 0, "the chart's toolbar covers a range button"
+    assert not small_phone.evaluate(DATES_UNDER_LEGEND), "the legend covers the dates of the time axis"
     assert small_phone.evaluate("document.documentElement.scrollWidth") <= 360
     expect(small_phone.get_by_test_id("progress").first).to_be_visible()
     screenshot(small_phone, name)
