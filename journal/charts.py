@@ -95,16 +95,26 @@ class ChartRange:
         return [_iso(self.first), _iso(self.end)]
 
 
+SO_FAR_UNTIL = 56 * DAY  # under 8 weeks of chart so far, "So far" is shown first
+SO_FAR_MIN_DAYS = 28 * DAY  # and at least 4 weeks wide, so one week is a readable stretch
+
+
 def chart_ranges(record: PatientRecord) -> list[ChartRange]:
     """8 weeks, 3 months, 6 months up to today, and everything from the baseline to the end
-    of the 3–6-month window (shown first). Explicit ranges rather than plotly's range
-    selector, which counts back from the end of the current view: with the response
-    windows still ahead that end lies in the future, and "8 weeks" would show empty weeks."""
+    of the 3–6-month window (shown first; under 8 weeks of chart, "So far" is shown first).
+    Explicit ranges rather than plotly's range selector, which counts back from the end of
+    the current view: with the response windows still ahead that end lies in the future,
+    and "8 weeks" would show empty weeks."""
     first, last = chart_span(record)
     end = record.today + DAY
     spans = [(_("8 weeks"), 56), (_("3 months"), 91), (_("6 months"), 182)]
     ranges = [ChartRange(label, record.today - (days - 1) * DAY, end) for label, days in spans]
-    return [*ranges, ChartRange(_("All"), first, last + DAY, selected=True)]
+    if end - first >= SO_FAR_UNTIL:
+        return [*ranges, ChartRange(_("All"), first, last + DAY, selected=True)]
+    # The first weeks: what there is, at a readable scale, rather than a sliver at the left
+    # of the axis up to the 3–6-month window.
+    so_far = ChartRange(_("So far"), first, max(end, first + SO_FAR_MIN_DAYS), selected=True)
+    return [so_far, *ranges, ChartRange(_("All"), first, last + DAY)]
 
 
 @dataclass(frozen=True)

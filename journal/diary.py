@@ -13,7 +13,8 @@ Plain Python (no requests, no queries) so forms, views and tests share one sourc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -24,6 +25,23 @@ from journal.wording import date_words, gettext, gettext_noop
 
 EDIT_WINDOW_DAYS = 14
 ROLLOVER_HOUR = 4  # local time before which the diary still opens on the previous date
+
+
+def entry_is_empty(
+    *,
+    dose_taken: bool,
+    sleep_quality: int | None,
+    scores: Mapping[int, int],
+    side_effects: Mapping[str, object],
+    notes: str,
+    dose_prescribed: Callable[[], bool],
+) -> bool:
+    """An entry with nothing to tell: no dose taken, no score, no sleep, no side effect, no
+    note, on a day with no dose prescribed. On a prescribed day "not taken" alone is worth
+    saving (the clinician counts missed doses); `dose_prescribed` is asked only then."""
+    if dose_taken or sleep_quality is not None or scores or side_effects or notes.strip():
+        return False
+    return not dose_prescribed()
 
 
 def default_entry_date(local_now: dt.datetime) -> tuple[dt.date, bool]:
@@ -130,7 +148,7 @@ class Diary:
 
     def in_baseline(self, day: dt.date) -> bool:
         """Before the first dose: symptoms logged now are the yardstick for "better"."""
-        return self.first_dose is None or day < self.first_dose
+        return self.schedule.before_first_dose(day)
 
     def day(self, date: dt.date) -> Day:
         entry = self.entries.get(date)
@@ -150,3 +168,46 @@ class Diary:
         prescribed = self.schedule.prescribed_days(self.today - (days - 1) * DAY, self.today)
         taken = ((entry.entry_date, entry.dose_taken) for entry in self.entries.values())
         return count_adherence(taken, prescribed, self.today, days)
+
+
+# --- months, for the history ----------------------------------------------------------------
+
+
+MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The first day of `day`'s month: how a month is named here."""
+    return day.replace(day=1)
+
+
+def months_after(month: dt.date, count: int) -> dt.date:
+    """The first day of the month `count` months after `month` (before it when negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_last_day(month: dt.date) -> dt.date:
+    return months_after(month, 1) - DAY
+
+
+def parse_month(raw: str) -> dt.date | None:
+    """ "2026-03" → 1 March 2026; None for anything else (no day, no other spelling)."""
+    match = MONTH_PATTERN.fullmatch(raw)
+    if match is None:
+        return None
+    year, month = int(match["year"]), int(match["month"])
+    return dt.date(year, month, 1) if year >= 1 and 1 <= month <= 12 else None
+
+
+def month_weeks(month: dt.date) -> list[list[dt.date | None]]:
+    """The month as calendar rows Monday–Sunday; None in the cells of other months."""
+    last = month_last_day(month)
+    monday = month - month.weekday() * DAY
+    weeks = []
+    while monday <= last:
+        weeks.append(
+            [day if day.month == month.month else None for day in days_between(monday, monday + 6 * DAY)]
+        )
+        monday += 7 * DAY
+    return weeks

@@ -520,3 +520,68 @@ def rolling_mean(series: Iterable[tuple[dt.date, Score]], days: int = 7) -> list
         else:
             points.append(point)
     return points
+
+
+class Progress(StrEnum):
+    """How a symptom has gone for the patient's own eyes: the clinician's class in plain terms,
+    without thresholds or class names. `BETTER` covers minimal to substantial improvement."""
+
+    NOT_STARTED = "not_started"  # no first dose yet
+    TOO_EARLY = "too_early"  # before 8 weeks on LDN
+    NO_BASELINE = "no_baseline"  # too few scores before LDN to compare with
+    TOO_FEW = "too_few"  # too few scores in the weeks that count
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+PROGRESS_OF_CLASS: dict[ResponseClass, Progress] = {
+    ResponseClass.TOO_EARLY: Progress.TOO_EARLY,
+    ResponseClass.BASELINE_TOO_THIN: Progress.NO_BASELINE,
+    ResponseClass.INSUFFICIENT_DATA: Progress.TOO_FEW,
+    ResponseClass.WORSE: Progress.WORSE,
+    ResponseClass.NO_CHANGE: Progress.SAME,
+    ResponseClass.MINIMAL: Progress.BETTER,
+    ResponseClass.MODERATE: Progress.BETTER,
+    ResponseClass.SUBSTANTIAL: Progress.BETTER,
+}
+
+
+@dataclass(frozen=True)
+class PatientProgress:
+    """What the patient's summary of one symptom says. `before` is the baseline mean and
+    `after` the mean the class was judged on (while it is too early, the latest 14 days', when
+    both have enough entries to mean something); `went_up` tells whether the score rose."""
+
+    progress: Progress
+    before: float | None
+    after: float | None
+    first_week: bool = False  # the baseline is the first week on LDN (too few scores before it)
+
+    @property
+    def went_up(self) -> bool | None:
+        if self.before is None or self.after is None or self.before == self.after:
+            return None
+        return self.after > self.before
+
+
+def patient_progress(response: SymptomResponse) -> PatientProgress:
+    """The patient's summary of `response`, read from the class the clinician sees (never
+    judged again here): the same baseline, the same window, the same verdict."""
+    if response.days_on_ldn is None:
+        return PatientProgress(Progress.NOT_STARTED, None, None)
+    progress = PROGRESS_OF_CLASS[response.response_class]
+    judged = {INITIAL_NAME: response.initial, FULL_NAME: response.full}.get(response.judged_window or "")
+    first_week = response.baseline_fallback
+    if judged is not None:
+        return PatientProgress(progress, response.baseline, judged.mean, first_week)
+    # The latest 14 days must all be on LDN and hold enough scores, or "so far" would mix in
+    # the baseline itself.
+    enough = (
+        response.days_on_ldn >= LATEST_DAYS - 1
+        and response.baseline_entries >= MIN_ENTRIES_TO_JUDGE
+        and response.latest.entries >= MIN_ENTRIES_TO_JUDGE
+    )
+    if progress is Progress.TOO_EARLY and enough:
+        return PatientProgress(progress, response.baseline, response.latest.mean, first_week)
+    return PatientProgress(progress, None, None)

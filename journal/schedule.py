@@ -380,6 +380,12 @@ class Schedule:
         """Whether any day's dose, timing or measure differs between the two schedules."""
         return self.prescription != other.prescription
 
+    def before_first_dose(self, day: dt.date) -> bool:
+        """The baseline: no first dose yet, or `day` comes before it. Nothing is taken then,
+        so the diary asks no dose question; the scores logged are the yardstick for "better"."""
+        first = self.first_dose
+        return first is None or day < first
+
     def phase(self, day: dt.date) -> str:
         """Where a patient is on `day`:
         - baseline: no dose yet (no step, or the first dose is still ahead);
@@ -389,8 +395,7 @@ class Schedule:
         - maintenance: a dose is prescribed and no dose change is scheduled (a timing
           switch does not count);
         - ended: nothing is prescribed after a first dose, and nothing is scheduled."""
-        first = self.first_dose
-        if first is None or day < first:
+        if self.before_first_dose(day):
             return "baseline"
         if self.pause_on(day) and self.in_force(day) is not None:
             return "paused"

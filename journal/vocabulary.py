@@ -100,11 +100,6 @@ def direction_label(higher_is_better: bool) -> str:
     return gettext("higher is better") if higher_is_better else gettext("lower is better")
 
 
-def scale_anchor(higher_is_better: bool) -> str:
-    """What 10 means on a 0–10 score, for the person scoring it."""
-    return gettext("10 = best") if higher_is_better else gettext("10 = worst")
-
-
 def format_mg(dose: Decimal) -> str:
     """0.125 → "0.125", 3.000 → "3", 1.500 → "1.5": no trailing zeros, never an exponent."""
     return f"{dose.normalize():f}"

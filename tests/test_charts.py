@@ -205,7 +205,7 @@ def test_windows_are_shaded_and_labelled_even_while_ahead():
     ]
     labels = {note["text"] for note in figure["layout"]["annotations"]}
     assert {"baseline", "8–10<br>weeks", "3–6<br>months", "first<br>dose"} <= labels
-    assert figure["layout"]["xaxis"]["range"] == [on(-7).isoformat(), on(183).isoformat()]
+    assert figure["layout"]["xaxis"]["range"] == [on(-7).isoformat(), on(21).isoformat()]  # so far
 
 
 @pytest.mark.parametrize(
@@ -373,3 +373,25 @@ def test_the_figure_is_valid_plotly_json(make_record):
     checked["layout"].pop("template")  # plotly's Python default; plotly.js draws with none
     assert checked["layout"] == {key: value for key, value in figure["layout"].items() if value != []}
     assert {trace["type"] for trace in figure["data"]} == {"scatter"}  # in plotly.js's basic bundle
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        (0, (on(-7), on(21))),  # the first dose today: the baseline week and 4 weeks from its start
+        (6, (on(-7), on(21))),  # the first week: still 4 weeks wide
+        (30, (on(-7), on(31))),  # up to today once that is wider
+        (47, (on(-7), on(48))),  # the last day under 8 weeks of chart
+    ],
+)
+def test_the_first_weeks_are_shown_so_far_at_a_readable_scale(today, shown):
+    ranges = chart_ranges(record(today=today))
+    (selected,) = [button for button in ranges if button.selected]
+    assert (selected.label, selected.xaxis_range) == ("So far", [day.isoformat() for day in shown])
+    assert patient_figure(record(today=today))["layout"]["xaxis"]["range"] == selected.xaxis_range
+
+
+def test_from_8_weeks_of_chart_everything_is_shown_first():
+    (selected,) = [button for button in chart_ranges(record(today=48)) if button.selected]
+    assert selected.label == "All"
+    assert "So far" not in [button.label for button in chart_ranges(record(today=48))]

@@ -10,7 +10,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from journal.diary import DayStatus, Diary, date_problem, day_status, default_entry_date, is_editable
+from journal.diary import (
+    DayStatus,
+    Diary,
+    date_problem,
+    day_status,
+    default_entry_date,
+    entry_is_empty,
+    is_editable,
+    month_last_day,
+    month_weeks,
+    months_after,
+    parse_month,
+)
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 D = dt.date
@@ -158,3 +170,59 @@ def test_the_amount_the_diary_shows_for_the_dose(dose, form, strength, amount):
     plan = PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal(dose)),), form=form, strength_mg=strength_mg)
     diary = Diary(today=TODAY, schedule=Schedule([plan]), entries={})
     assert diary.prescribed(TODAY).amount == amount
+
+
+# --- an empty entry ----------------------------------------------------------------------------
+
+
+def never_asked() -> bool:
+    raise AssertionError("the prescription was read although the entry says something")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [{"dose_taken": True}, {"sleep_quality": 0}, {"scores": {1: 0}}, {"side_effects": {"nausea": "mild"}},
+     {"notes": "x"}],
+)  # fmt: skip
+def test_an_entry_with_anything_in_it_is_not_empty(content):
+    values = {"dose_taken": False, "sleep_quality": None, "scores": {}, "side_effects": {}, "notes": " "}
+    assert not entry_is_empty(**{**values, **content}, dose_prescribed=never_asked)
+
+
+@pytest.mark.parametrize(("prescribed", "empty"), [(False, True), (True, False)])
+def test_not_taken_alone_is_empty_only_when_nothing_was_prescribed(prescribed, empty):
+    values = {"dose_taken": False, "sleep_quality": None, "scores": {}, "side_effects": {}, "notes": "\n"}
+    assert entry_is_empty(**values, dose_prescribed=lambda: prescribed) is empty
+
+
+# --- months ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "month"),
+    [("2026-03", D(2026, 3, 1)), ("2026-12", D(2026, 12, 1)), ("0001-01", D(1, 1, 1)), ("2026-13", None),
+     ("2026-00", None), ("0000-05", None), ("2026-3", None), ("2026-03-01", None), ("２０２６-０３", None),
+     ("", None), (" 2026-03", None)],
+)  # fmt: skip
+def test_parse_month(raw, month):
+    assert parse_month(raw) == month
+
+
+@pytest.mark.parametrize(
+    ("month", "count", "expected"),
+    [
+        (D(2026, 1, 1), -1, D(2025, 12, 1)),
+        (D(2026, 12, 1), 1, D(2027, 1, 1)),
+        (D(2026, 3, 1), 0, D(2026, 3, 1)),
+    ],
+)
+def test_months_after(month, count, expected):
+    assert months_after(month, count) == expected
+
+
+def test_a_month_as_weeks_monday_to_sunday():
+    weeks = month_weeks(D(2026, 3, 1))  # 1 March 2026 is a Sunday; 31 March a Tuesday
+    assert len(weeks) == 6
+    assert weeks[0] == [None] * 6 + [D(2026, 3, 1)]
+    assert weeks[-1] == [D(2026, 3, 30), D(2026, 3, 31), None, None, None, None, None]
+    assert month_last_day(D(2026, 2, 1)) == D(2026, 2, 28)

@@ -297,6 +297,37 @@ def test_patient_chart_before_the_first_dose(client, clinic):
     assert "Week" not in content.split("chart-data")[0]
 
 
+def test_the_patient_reads_each_symptom_in_plain_words(client, bob_responding):
+    client.force_login(bob_responding.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    assert "How you are doing" in content
+    assert "Pain: lower than before LDN — 8.0 → 3.0 on average" in content
+    assert "Fatigue: lower than before LDN — 8.0 → 3.0 on average" in content
+    assert "substantial" not in content.split('id="chart-data"')[0].lower()  # no responder jargon
+
+
+def test_the_patient_reads_no_change_as_about_the_same(client, alice_on_ldn):
+    client.force_login(alice_on_ldn.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    assert "Pain: about the same as before LDN — 6.0 → 6.0 on average" in content
+
+
+def test_a_patient_with_nothing_logged_is_told_when_the_chart_starts(client, alice, carol):
+    make_plan(alice, carol, [(TODAY + 10 * DAY, "1.5")])
+    client.force_login(alice.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    assert "Your chart starts on Thursday 18 June, the first day of your baseline week" in content
+    assert 'id="chart-data"' not in content
+    assert "How you are doing" not in content
+
+
+def test_a_patient_without_a_plan_or_entries_is_told_the_chart_starts_with_the_first_entry(client, alice):
+    client.force_login(alice.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    assert "Your chart starts with your first entry" in content
+    assert 'id="chart-data"' not in content
+
+
 # --- the roster: main symptom, open advice, new since review ---------------------------------
 
 

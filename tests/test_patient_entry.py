@@ -57,7 +57,7 @@ def entry_data(**overrides) -> dict:
 
 def test_form_opens_on_today_with_the_prescription_prefilled(as_alice, plan):
     page = as_alice.get(URL).content.decode()
-    assert "Entry for Friday 20 March" in page
+    assert 'Entry for <time datetime="2026-03-20">Fri 20 Mar</time>' in page
     assert 'name="entry_date" value="2026-03-20"' in page
     assert 'name="dose_mg" value="3"' in page
     assert 'value="bedtime" id="id_timing_taken_0" checked' in page
@@ -69,11 +69,102 @@ def test_liquid_plan_shows_the_amount_to_measure(as_alice, alice, carol):
     assert "measure <strong>1.5 mL = 1.5 mg</strong>" in as_alice.get(URL).content.decode()
 
 
-def test_baseline_before_the_first_dose(as_alice, alice, carol):
+@pytest.fixture
+def ended_plan(alice, carol):
+    """A plan that ended on 10 March: nothing is prescribed on 20 March, after a first dose."""
+    return make_plan(alice, carol, [(D(2026, 3, 1), "1.5")], ended_on=D(2026, 3, 10))
+
+
+def test_baseline_week_asks_no_dose_question(as_alice, alice, carol):
     make_plan(alice, carol, [(D(2026, 3, 25), "1.5")])
     page = as_alice.get(URL).content.decode()
     assert "Baseline:</strong> no dose yet" in page
-    assert 'value="no" id="id_dose_taken_1" required checked' in page
+    assert "Did you take your LDN?" not in page
+    assert 'name="dose_taken"' not in page
+
+
+def test_a_baseline_entry_saves_without_a_dose(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 25), "1.5")])
+    data = entry_data(dose_taken=None, dose_mg=None, timing_taken=None)
+    as_alice.post(URL, data)
+    entry = DailyEntry.objects.get(patient=alice)
+    assert (entry.dose_taken, entry.dose_mg, entry.sleep_quality) == (False, None, 7)
+
+
+def test_a_dose_sent_in_the_baseline_week_is_not_recorded(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 25), "1.5")])
+    as_alice.post(URL, entry_data(dose_mg="1.5"))
+    assert DailyEntry.objects.get(patient=alice).dose_taken is False
+
+
+EMPTY = (
+    "This entry has nothing in it yet. Score a symptom or your sleep, report a side effect or write "
+    "a note, then save."
+)
+
+
+def test_an_empty_baseline_entry_is_refused(as_alice, alice):
+    data = {"entry_date": "2026-03-20", "notes": "   "}
+    page = as_alice.post(URL, data).content.decode()
+    assert EMPTY in page
+    assert not DailyEntry.objects.exists()
+
+
+def test_not_taken_alone_is_empty_when_nothing_is_prescribed(as_alice, alice, ended_plan):
+    page = as_alice.post(URL, {"entry_date": "2026-03-20", "dose_taken": "no"}).content.decode()
+    assert EMPTY in page
+    assert not DailyEntry.objects.exists()
+
+
+def test_not_taken_alone_is_a_missed_dose_when_one_is_prescribed(as_alice, alice, plan):
+    as_alice.post(URL, {"entry_date": "2026-03-20", "dose_taken": "no"})
+    assert DailyEntry.objects.get(patient=alice).dose_taken is False
+
+
+def test_an_empty_entry_refused_by_htmx_keeps_the_form(as_alice, alice):
+    response = as_alice.post(URL, {"entry_date": "2026-03-20"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "<html" not in page
+    assert EMPTY in page
+
+
+def test_the_page_carries_the_deviation_words_for_the_inline_confirmation(as_alice, plan):
+    page = as_alice.get(URL).content.decode()
+    assert 'data-prescribed-mg="3.000"' in page
+    assert (
+        'data-words="You logged {typed} mg; your plan says 3 mg for 20 March. A different dose is '
+        'fine to record — your clinician will see it."' in page
+    )
+
+
+@pytest.mark.parametrize(("taken", "checked"), [("yes", 0), ("no", 1)])
+def test_the_dose_answered_on_today_opens_chosen(as_alice, plan, taken, checked):
+    page = as_alice.get(f"{URL}?taken={taken}").content.decode()
+    assert f'value="{taken}" id="id_dose_taken_{checked}" checked' in page
+
+
+def test_an_unknown_answer_from_today_chooses_nothing(as_alice, plan):
+    page = as_alice.get(f"{URL}?taken=maybe").content.decode()
+    assert 'name="dose_taken" value="yes" id="id_dose_taken_0">' in page
+    assert 'name="dose_taken" value="no" id="id_dose_taken_1">' in page
+
+
+def test_the_dose_folds_under_the_plan_while_it_is_as_planned(as_alice, alice, plan):
+    page = as_alice.get(URL).content.decode()
+    assert '<details class="dose-details">' in page
+    assert "As planned: 3 mg at bedtime</summary>" in page
+    make_entry(alice, D(2026, 3, 20), dose_mg=Decimal("2"), dose_deviation_confirmed=True)
+    page = as_alice.get(URL).content.decode()
+    assert '<details class="dose-details" open>' in page
+    assert "As planned" not in page  # 2 mg was logged: the summary does not say otherwise
+
+
+def test_every_scale_says_what_its_two_ends_mean(as_alice, alice, plan):
+    page = as_alice.get(URL).content.decode()
+    assert '<legend>Pain today<span class="visually-hidden"> (0 none, 10 worst)</span></legend>' in page
+    assert "<span>0 none</span><span>10 worst</span>" in page
+    assert "How well did you sleep last night?" in page
+    assert "<span>0 very badly</span><span>10 very well</span>" in page
 
 
 def test_saving_creates_one_entry_with_scores_and_side_effects(as_alice, alice, plan):
@@ -221,7 +312,7 @@ def test_a_different_dose_is_allowed_once_confirmed(as_alice, alice, plan, dose,
         assert entry.dose_deviation_confirmed is confirmed
 
 
-def test_a_dose_on_a_day_with_nothing_prescribed_asks_for_confirmation(as_alice, alice):
+def test_a_dose_on_a_day_with_nothing_prescribed_asks_for_confirmation(as_alice, alice, ended_plan):
     response = as_alice.post(URL, entry_data(dose_mg="1"))
     assert "No dose is prescribed for 20 March, and you logged 1 mg." in response.content.decode()
     assert not DailyEntry.objects.exists()
@@ -235,11 +326,11 @@ def test_comma_decimal_and_unit_are_understood(as_alice, alice, plan):
 @pytest.mark.parametrize(
     ("day", "opens_on", "message"),
     [
-        ("2026-03-18", "Entry for Wednesday 18 March", None),
-        ("2026-03-06", "Entry for Friday 6 March", None),  # 14 days back
-        ("2026-03-05", "Entry for Friday 20 March", "last 14 days only"),
-        ("2026-03-21", "Entry for Friday 20 March", "in the future"),
-        ("not-a-date", "Entry for Friday 20 March", "That is not a date"),
+        ("2026-03-18", 'Entry for <time datetime="2026-03-18">Wed 18 Mar</time>', None),
+        ("2026-03-06", 'Entry for <time datetime="2026-03-06">Fri 6 Mar</time>', None),  # 14 days back
+        ("2026-03-05", 'Entry for <time datetime="2026-03-20">Fri 20 Mar</time>', "last 14 days only"),
+        ("2026-03-21", 'Entry for <time datetime="2026-03-20">Fri 20 Mar</time>', "in the future"),
+        ("not-a-date", 'Entry for <time datetime="2026-03-20">Fri 20 Mar</time>', "That is not a date"),
     ],
 )
 def test_the_form_opens_on_any_of_the_last_14_days(as_alice, plan, day, opens_on, message):
@@ -261,9 +352,9 @@ def test_an_older_day_opens_with_its_saved_values(as_alice, alice, plan):
 @pytest.mark.parametrize(
     ("local_time", "opens_on", "after_midnight"),
     [
-        ("00:30", "Friday 20 March", True),
-        ("03:59", "Friday 20 March", True),
-        ("04:00", "Saturday 21 March", False),
+        ("00:30", '<time datetime="2026-03-20">Fri 20 Mar</time>', True),
+        ("03:59", '<time datetime="2026-03-20">Fri 20 Mar</time>', True),
+        ("04:00", '<time datetime="2026-03-21">Sat 21 Mar</time>', False),
     ],
 )
 def test_between_midnight_and_4am_the_form_opens_on_the_previous_evening(
@@ -274,7 +365,7 @@ def test_between_midnight_and_4am_the_form_opens_on_the_previous_evening(
         client.force_login(alice.user)
         page = client.get(URL).content.decode()
         today_page = client.get(reverse("today")).content.decode()
-    assert f"Entry for {opens_on}" in page
+    assert opens_on in page
     assert ('data-testid="after-midnight"' in page) is after_midnight
     assert ("Last night's entry" in today_page) is after_midnight
 
@@ -288,10 +379,10 @@ def test_time_zones_give_different_todays_at_the_same_instant(client, db):
         assert auckland.local_today() == D(2026, 3, 21)
         assert los_angeles.local_today() == D(2026, 3, 20)
         client.force_login(auckland.user)
-        assert "Entry for Saturday 21 March" in client.get(URL).content.decode()
+        assert 'Entry for <time datetime="2026-03-21">Sat 21 Mar</time>' in client.get(URL).content.decode()
         client.post(URL, entry_data(entry_date="2026-03-21", dose_taken="no"))
         client.force_login(los_angeles.user)
-        assert "Entry for Friday 20 March" in client.get(URL).content.decode()
+        assert 'Entry for <time datetime="2026-03-20">Fri 20 Mar</time>' in client.get(URL).content.decode()
         response = client.post(URL, entry_data(entry_date="2026-03-21", dose_taken="no"))
         assert "That date is in the future" in response.content.decode()
     assert list(DailyEntry.objects.values_list("patient__name", "entry_date")) == [("Kiri", D(2026, 3, 21))]

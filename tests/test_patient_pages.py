@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -83,6 +85,70 @@ def test_history_adherence_and_days(as_alice, alice, plan):
     assert 'href="/entry/?date=2026-03-06"' in page
     assert 'href="/history/2026-03-05/"' in page
     assert 'href="/entry/?date=2026-03-05"' not in page
+
+
+def test_history_opens_on_this_month_with_the_month_before(as_alice, alice, plan):
+    make_entry(alice, D(2026, 3, 19))
+    make_entry(alice, D(2026, 2, 10), notes="February note")
+    page = as_alice.get(reverse("history")).content.decode()
+    assert '<h2 id="calendar-heading">March 2026</h2>' in page
+    assert 'href="/history/?month=2026-02"' in page
+    assert 'rel="next"' not in page  # nothing after this month
+    assert 'data-testid="entry-2026-03-19"' in page
+    assert "February note" not in page
+
+
+def test_history_pages_to_an_earlier_month(as_alice, alice, plan):
+    make_entry(alice, D(2026, 3, 19))
+    make_entry(alice, D(2026, 2, 10), notes="February note")
+    page = as_alice.get(reverse("history"), {"month": "2026-02"}).content.decode()
+    assert '<h2 id="calendar-heading">February 2026</h2>' in page
+    assert "February note" in page
+    assert 'data-testid="entry-2026-03-19"' not in page
+    assert 'href="/history/?month=2026-03"' in page
+    assert 'href="/history/?month=2026-01"' in page  # the baseline week of a 1 February start
+    assert 'Tuesday </span>10<span class="visually-hidden"> February: dose taken' in page
+    assert page.count("<strong>") >= 2  # the 14- and 30-day counts stay on every month
+
+
+def test_history_stops_at_the_month_it_starts(as_alice, plan):
+    page = as_alice.get(reverse("history"), {"month": "2026-01"}).content.decode()
+    assert '<h2 id="calendar-heading">January 2026</h2>' in page
+    assert 'rel="prev"' not in page
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("2026-13", "That is not a month such as 2026-03; here is this month."),
+        ("2026-3", "That is not a month such as 2026-03; here is this month."),
+        ("March", "That is not a month such as 2026-03; here is this month."),
+        ("２０２６-０３", "That is not a month such as 2026-03; here is this month."),
+        ("2026-03" * 1000, "That is not a month such as 2026-03; here is this month."),
+        ("", "That is not a month such as 2026-03; here is this month."),
+        ("2026-04", "That month is still ahead; here is this month."),
+        ("9999-12", "That month is still ahead; here is this month."),
+        ("2025-12", "Your history starts in January 2026; here is this month."),
+        ("0000-01", "That is not a month such as 2026-03; here is this month."),
+    ],
+)
+def test_a_bad_month_is_explained_and_this_month_shown(as_alice, plan, month, message):
+    response = as_alice.get(reverse("history"), {"month": month})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert '<h2 id="calendar-heading">March 2026</h2>' in page
+
+
+def test_a_month_long_ago_reads_as_many_queries_as_this_month(as_alice, alice, plan):
+    make_entry(alice, D(2026, 2, 10))
+    as_alice.get(reverse("history"))
+    counts = []
+    for month in ({"month": "2026-01"}, {}):
+        with CaptureQueriesContext(connection) as queries:
+            as_alice.get(reverse("history"), month)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_history_before_any_plan(as_alice, alice):

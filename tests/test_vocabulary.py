@@ -21,7 +21,6 @@ from journal.vocabulary import (
     direction_label,
     dose_phrase,
     format_mg,
-    scale_anchor,
     side_effect_label,
     timing_words,
     worst_severity,
@@ -109,9 +108,7 @@ def test_scores_run_from_0_to_10():
 
 
 @pytest.mark.parametrize(
-    ("higher_is_better", "direction", "anchor"),
-    [(True, "higher is better", "10 = best"), (False, "lower is better", "10 = worst")],
+    ("higher_is_better", "direction"), [(True, "higher is better"), (False, "lower is better")]
 )
-def test_direction_and_scale_anchor(higher_is_better, direction, anchor):
+def test_direction_label(higher_is_better, direction):
     assert direction_label(higher_is_better) == direction
-    assert scale_anchor(higher_is_better) == anchor

@@ -12,16 +12,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from journal import diary
 from journal.bounds import DOSE_MAX_MG, typed_number
 from journal.catalogue import symptom_words
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
+from journal.services.entries import EMPTY_ENTRY
 from journal.titration import check_dose
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg, scale_anchor
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -42,8 +43,20 @@ YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 TIMING_CHOICES = [(timing, gettext_lazy(TIMING_BUTTONS[timing])) for timing in TimingTaken.values]
 
 
-def score_field(label: StrOrPromise) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+# The words at both ends of a 0–10 row. Every row runs one way, 0 at the left and 10 at the
+# right, and asks how much of the named thing there was: for pain 10 is the worst, for energy
+# the best (Symptom.higher_is_better), and the words at its ends say which.
+SYMPTOM_ANCHORS = {
+    False: (gettext_lazy("none"), gettext_lazy("worst")),
+    True: (gettext_lazy("very low"), gettext_lazy("very good")),
+}
+SLEEP_ANCHORS = (gettext_lazy("very badly"), gettext_lazy("very well"))  # how well they slept
+
+
+def score_field(label: StrOrPromise, anchors: tuple[StrOrPromise, StrOrPromise]) -> forms.TypedChoiceField:
+    """A 0–10 row; `anchors` are the words at its two ends (what 0 and 10 mean), which
+    `radio_group` shows under the row and reads out with the question."""
+    field = forms.TypedChoiceField(
         label=label,
         choices=SCORE_CHOICES,
         coerce=int,
@@ -52,6 +65,8 @@ def score_field(label: StrOrPromise) -> forms.TypedChoiceField:
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": SCORE_ERROR},
     )
+    field.anchors = anchors  # type: ignore[attr-defined]
+    return field
 
 
 def parse_mg(raw: str) -> Decimal | None:
@@ -76,6 +91,8 @@ class EntryForm(forms.Form):
         label=gettext_lazy("Did you take your LDN?"),
         choices=YES_NO,
         coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,  # not asked in the baseline week: `clean` asks for it on other days
         widget=forms.RadioSelect,
         error_messages={
             "required": gettext_lazy("Choose yes or no."),
@@ -100,7 +117,7 @@ class EntryForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": gettext_lazy("Enter a time like 22:30.")},
     )
-    sleep_quality = score_field(gettext_lazy("Sleep quality last night (0 = very poor, 10 = very good)"))
+    sleep_quality = score_field(gettext_lazy("How well did you sleep last night?"), SLEEP_ANCHORS)
     side_other_text = forms.CharField(
         label=gettext_lazy("Other side effect: what was it?"),
         required=False,
@@ -128,18 +145,19 @@ class EntryForm(forms.Form):
         symptoms: Iterable[Symptom],
         today: dt.date,
         prescribed: Callable[[dt.date], Dose | None],
+        before_first_dose: Callable[[dt.date], bool],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.today = today
         self.prescribed = prescribed
+        self.before_first_dose = before_first_dose
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
         for symptom in self.symptoms:
-            anchor = scale_anchor(symptom.higher_is_better)
             self.fields[f"score_{symptom.pk}"] = score_field(
-                _("%(symptom)s (0–10, %(anchor)s)")
-                % {"symptom": symptom_words(symptom.name), "anchor": anchor}
+                _("%(symptom)s today") % {"symptom": symptom_words(symptom.name)},
+                SYMPTOM_ANCHORS[symptom.higher_is_better],
             )
         for kind, label in SideEffectKind.choices:
             self.fields[f"side_{kind}"] = forms.ChoiceField(
@@ -185,6 +203,11 @@ class EntryForm(forms.Form):
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
+        day = data.get("entry_date")
+        if day is not None and self.before_first_dose(day):
+            data["dose_taken"] = False  # the baseline: nothing to take yet, and nothing asked
+        elif data.get("dose_taken") is None and "dose_taken" not in self.errors:
+            self.add_error("dose_taken", gettext("Choose yes or no."))
         if data.get("dose_taken") is True:
             if "dose_mg" in data and data["dose_mg"] is None:
                 self.add_error("dose_mg", _("Enter the dose you took, in mg."))
@@ -195,7 +218,49 @@ class EntryForm(forms.Form):
             data.update(dose_mg=None, timing_taken="", time_taken=None, confirm_deviation=False)
         if data.get("side_other") and not data.get("side_other_text", "").strip():
             self.add_error("side_other_text", _("Say what the other side effect was."))
+        if day is not None and not self.errors and self._is_empty(day):
+            raise ValidationError(EMPTY_ENTRY, code="empty")
         return data
+
+    def _is_empty(self, day: dt.date) -> bool:
+        return diary.entry_is_empty(
+            dose_taken=self.cleaned_data["dose_taken"],
+            sleep_quality=self.cleaned_data["sleep_quality"],
+            scores=self.scores(),
+            side_effects=self.side_effects(),
+            notes=self.cleaned_data["notes"],
+            dose_prescribed=lambda: self.prescribed(day) is not None,
+        )
+
+    def dose_details_open(self, step: Dose | None) -> bool:
+        """Whether the dose, timing and clock time are shown open: when nothing is prescribed,
+        when one of them is wrong or differs from the plan, or a deviation was confirmed.
+        Otherwise they stay folded under the plan's dose, taken as planned (the usual day)."""
+        if step is None or self.deviation or self["confirm_deviation"].value():
+            return True
+        if any(self[name].errors for name in ("dose_mg", "timing_taken", "time_taken", "confirm_deviation")):
+            return True
+        typed = str(self["dose_mg"].value() or "")
+        try:
+            differs = parse_mg(typed) != step.dose_mg
+        except ValidationError:
+            differs = True
+        timing = self["timing_taken"].value() or ""
+        return differs or timing != step.timing or bool(self["time_taken"].value())
+
+    def deviation_words(self, day: dt.date, typed: str) -> str:
+        """Why a dose needs confirming: `typed` (in mg) differs from what is prescribed on
+        `day`. The page's script fills in the typed dose as the patient types it."""
+        step = self.prescribed(day)
+        if step is None:
+            return gettext("No dose is prescribed for %(day)s, and you logged %(typed)s mg.") % {
+                "day": date_format(day, _("j F")),
+                "typed": typed,
+            }
+        return gettext(
+            "You logged %(typed)s mg; your plan says %(planned)s mg for %(day)s. A different dose "
+            "is fine to record — your clinician will see it."
+        ) % {"typed": typed, "planned": local_mg(step.dose_mg), "day": date_format(day, _("j F"))}
 
     def _check_deviation(self, data: dict) -> None:
         """A dose other than the plan's is allowed, but the patient confirms it was no typo."""
@@ -203,16 +268,8 @@ class EntryForm(forms.Form):
         if day is None or dose is None:
             return
         step = self.prescribed(day)
-        if step is None:
-            self.deviation = _("No dose is prescribed for %(day)s, and you logged %(dose)s mg.") % {
-                "day": date_format(day, _("j F")),
-                "dose": local_mg(dose),
-            }
-        elif dose != step.dose_mg:
-            self.deviation = _(
-                "You logged %(dose)s mg; your plan says %(planned)s mg for %(day)s. "
-                "A different dose is fine to record — your clinician will see it."
-            ) % {"dose": local_mg(dose), "planned": local_mg(step.dose_mg), "day": date_format(day, _("j F"))}
+        if step is None or dose != step.dose_mg:
+            self.deviation = self.deviation_words(day, local_mg(dose))
         if self.deviation and not data.get("confirm_deviation"):
             self.add_error("confirm_deviation", _("Tick the box to confirm this dose, or correct it."))
 

@@ -48,12 +48,20 @@ def radio_buttons(field: forms.BoundField) -> SafeString:
 def radio_group(field: forms.BoundField, *, scores: bool = False) -> SafeString:
     """A radio group as a fieldset: its legend, its errors (Django's own list) and its buttons
     in a segmented row (`scores`: the 0–10 row). Built here for the reason `radio_buttons` is:
-    a form has a dozen groups, and a template per group was half of the entry page's work."""
+    a form has a dozen groups, and a template per group was half of the entry page's work.
+    A row whose field has `anchors` (what 0 and 10 mean) shows them under its two ends and
+    reads them out with the legend."""
     errors = field.errors
-    return mark_safe(  # the label is escaped; errors and buttons are Django's and ours, safe
+    anchors = getattr(field.field, "anchors", None)
+    spoken, shown = "", ""
+    if anchors:
+        low, high = (escape(str(words)) for words in anchors)
+        spoken = f'<span class="visually-hidden"> (0 {low}, 10 {high})</span>'
+        shown = f'<div class="anchors" aria-hidden="true"><span>0 {low}</span><span>10 {high}</span></div>'
+    return mark_safe(  # the label and anchors are escaped; errors and buttons are Django's and ours
         f'<fieldset class="field{" has-error" if errors else ""}" id="field-{escape(field.name)}">'
-        f"<legend>{escape(str(field.label))}</legend>{errors if errors else ''}"
-        f'<div class="choices{" scores" if scores else ""}">{radio_buttons(field)}</div></fieldset>'
+        f"<legend>{escape(str(field.label))}{spoken}</legend>{errors if errors else ''}"
+        f'<div class="choices{" scores" if scores else ""}">{radio_buttons(field)}</div>{shown}</fieldset>'
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from journal.diary import Diary
 from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
@@ -19,7 +19,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
 )
-from journal.schedule import Schedule
+from journal.schedule import DAY, Schedule
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
@@ -40,6 +40,20 @@ def patient_diary(
         schedule=schedule_of(patient) if schedule is None else schedule,
         entries={entry.entry_date: entry for entry in entries},
     )
+
+
+def history_diary(
+    patient: Patient, *, first: dt.date, last: dt.date, recent_days: int, today: dt.date, schedule: Schedule
+) -> Diary:
+    """A patient's entries from `first` to `last` (a month of the history) and of the last
+    `recent_days` days (for adherence), with each entry's details (3 queries): a month long
+    ago does not read every entry since."""
+    recent = today - (recent_days - 1) * DAY
+    in_month = Q(entry_date__gte=first, entry_date__lte=min(last, today))
+    entries = _with_details(
+        patient.entries.filter(in_month | Q(entry_date__gte=recent, entry_date__lte=today))
+    )
+    return Diary(today=today, schedule=schedule, entries={entry.entry_date: entry for entry in entries})
 
 
 class LoggedDay(NamedTuple):

@@ -44,8 +44,10 @@ from journal.models import (
     SymptomScore,
     TitrationPlan,
 )
+from journal.response import BASELINE_DAYS
 from journal.safety import MedicationPeriod, SafetyState, ScreeningAnswers, safety_state
 from journal.schedule import (
+    DAY,
     PausePeriod,
     PlannedStep,
     PlanRecord,
@@ -445,6 +447,18 @@ class PatientOverview:
     @cached_property
     def step_reports(self) -> list[StepReport]:
         return step_reports(self.record)
+
+    @property
+    def chart_is_empty(self) -> bool:
+        """Nothing logged yet: the patient is told when the chart starts, not shown empty axes."""
+        return not self.record.entries
+
+    @property
+    def chart_starts_on(self) -> dt.date | None:
+        """The first day of the baseline week when that is still ahead: the chart's first day."""
+        first_dose = self.record.first_dose
+        baseline = first_dose - BASELINE_DAYS * DAY if first_dose else None
+        return baseline if baseline and baseline > self.record.today else None
 
 
 def patient_overview(

@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from journal.diary import entry_is_empty
 from journal.models import (
     AuditEvent,
     DailyEntry,
@@ -18,11 +21,17 @@ from journal.models import (
     User,
     new_calendar_token,
 )
+from journal.selectors.records import schedule_of
 from journal.services.audit import (
     lock_patient,
     record_audit,
 )
 from journal.services.snapshots import snapshot_refresh
+
+EMPTY_ENTRY = gettext_lazy(
+    "This entry has nothing in it yet. Score a symptom or your sleep, report a side effect "
+    "or write a note, then save."
+)
 
 
 @transaction.atomic
@@ -48,7 +57,17 @@ def entry_save(
     second sees the first's entry and updates it (on SQLite, IMMEDIATE transactions queue
     all writers anyway). An update that changes something counts as an edit, so the
     clinician sees that the entry was edited; simple_history keeps the previous values. A
-    resubmission with nothing changed writes nothing."""
+    resubmission with nothing changed writes nothing. An entry with nothing in it
+    (`journal.diary.entry_is_empty`) is refused."""
+    if entry_is_empty(
+        dose_taken=dose_taken,
+        sleep_quality=sleep_quality,
+        scores=scores,
+        side_effects=side_effects,
+        notes=notes,
+        dose_prescribed=lambda: schedule_of(patient).prescribed(entry_date) is not None,
+    ):
+        raise ValidationError(EMPTY_ENTRY, code="empty")
     lock_patient(patient)
     values = {
         "dose_taken": dose_taken,

@@ -7,11 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,18 +28,19 @@ from journal.forms.entries import EntryForm, entry_initial
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import QuestionForm
 from journal.medicines import MedicationCategory, classify_medication
-from journal.models import Medication, Patient, QuestionTopic
+from journal.models import DailyEntry, Medication, Patient, QuestionTopic
 from journal.offline import kept_offline
+from journal.response import BASELINE_DAYS
 from journal.safety import OPIOID_REASON
-from journal.schedule import DAY
-from journal.selectors.entries import diary_without_details, patient_diary
+from journal.schedule import DAY, Schedule
+from journal.selectors.entries import diary_without_details, history_diary, patient_diary
 from journal.selectors.messages import question_threads, today_news
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
 
-HISTORY_WEEKS = 5
+ADHERENCE_DAYS = (14, 30)  # the history counts the doses taken in the last 14 and 30 days
 ANSWERS_ON_TODAY = dt.timedelta(days=14)  # Today shows the answers of the last two weeks
 
 
@@ -61,6 +64,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "safety": safety_of(patient, diary.schedule, day),
         "logged": entry_day in diary.entries,
         "entry_day": entry_day,
+        "entry_dose": diary.schedule.prescribed(entry_day),
         "after_midnight": after_midnight,
         "week": diary.days(day - 6 * DAY, day),
         "unseen_notes": news.unseen_notes,
@@ -102,30 +106,24 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
 
     def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
         return EntryForm(
-            data, initial=initial, symptoms=symptoms, today=today, prescribed=schedule.prescribed
+            data,
+            initial=initial,
+            symptoms=symptoms,
+            today=today,
+            prescribed=schedule.prescribed,
+            before_first_dose=schedule.before_first_dose,
         )
 
     def entries_from(day: dt.date) -> Diary:
         """The shown day's entry (and the later ones): the form needs no other day's."""
         return patient_diary(patient, since=day, today=today, schedule=schedule)
 
+    saved_entry = None
     if request.method == "POST":
         form = entry_form(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            saved_entry = entry_save(
-                patient=patient,
-                entry_date=data["entry_date"],
-                dose_taken=data["dose_taken"],
-                dose_mg=data["dose_mg"],
-                timing_taken=data["timing_taken"],
-                time_taken=data["time_taken"],
-                sleep_quality=data["sleep_quality"],
-                notes=data["notes"],
-                dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
-                scores=form.scores(),
-                side_effects=form.side_effects(),
-            )
+            saved_entry = _save_entry(patient, form)
+        if saved_entry is not None:
             if not request.htmx:
                 messages.success(
                     request,
@@ -145,7 +143,10 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     else:
         day, date_message = _requested_day(request, today, default_day)
         diary = entries_from(day)
-        form = entry_form(initial=entry_initial(diary.entries.get(day), schedule.prescribed(day), day))
+        initial = entry_initial(diary.entries.get(day), schedule.prescribed(day), day)
+        if request.GET.get("taken") in ("yes", "no") and day not in diary.entries:
+            initial["dose_taken"] = request.GET["taken"]  # answered on Today with one tap
+        form = entry_form(initial=initial)
 
     context = {
         "patient": patient,
@@ -154,6 +155,8 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         "today": today,
         "step": diary.prescribed(day),
         "in_baseline": diary.in_baseline(day),
+        "deviation_words": form.deviation_words(day, "{typed}"),
+        "dose_details_open": form.dose_details_open(diary.prescribed(day)),
         "after_midnight": after_midnight and day == default_day,
         "existing": day in diary.entries or saved,
         "saved": saved,
@@ -167,33 +170,92 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _history_weeks(diary: Diary, first_monday: dt.date) -> list[list]:
-    """Calendar rows Monday–Sunday; days after today are None."""
-    weeks = []
-    for week in range(HISTORY_WEEKS):
-        monday = first_monday + 7 * week * DAY
-        weeks.append(
-            [
-                diary.day(date) if date <= diary.today else None
-                for date in diary_rules.days_between(monday, monday + 6 * DAY)
-            ]
+def _save_entry(patient: Patient, form: EntryForm) -> DailyEntry | None:
+    """The valid form's entry, saved; None with the service's refusal added to the form."""
+    data = form.cleaned_data
+    try:
+        return entry_save(
+            patient=patient,
+            entry_date=data["entry_date"],
+            dose_taken=data["dose_taken"],
+            dose_mg=data["dose_mg"],
+            timing_taken=data["timing_taken"],
+            time_taken=data["time_taken"],
+            sleep_quality=data["sleep_quality"],
+            notes=data["notes"],
+            dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
+            scores=form.scores(),
+            side_effects=form.side_effects(),
         )
-    return weeks
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def history_starts(patient: Patient, schedule: Schedule, today: dt.date) -> dt.date:
+    """The first month the history pages back to: the month the patient joined, or of their
+    baseline week when a plan dates it earlier."""
+    joined = patient.local_today(patient.created_at)
+    first_dose = schedule.first_dose
+    starts = [joined, today] + ([first_dose - BASELINE_DAYS * DAY] if first_dose else [])
+    return diary_rules.month_of(max(min(starts), TREATMENT_SPAN.first))
+
+
+def _requested_month(
+    request: AuthenticatedRequest, first: dt.date, this_month: dt.date
+) -> tuple[dt.date, str | None]:
+    """The month asked for in ?month=YYYY-MM, or this month with why that cannot be shown."""
+    raw = request.GET.get("month")
+    if raw is None:
+        return this_month, None
+    month = diary_rules.parse_month(raw[:20])
+    if month is None:
+        return this_month, gettext("That is not a month such as %(example)s; here is this month.") % {
+            "example": f"{this_month:%Y-%m}"
+        }
+    if month > this_month:
+        return this_month, gettext("That month is still ahead; here is this month.")
+    if month < first:
+        return this_month, gettext("Your history starts in %(month)s; here is this month.") % {
+            "month": date_format(first, "F Y")
+        }
+    return month, None
 
 
 @patient_required
 @require_GET
 def history(request: AuthenticatedRequest) -> HttpResponse:
+    """One month of the history (this month unless ?month= names another), with the doses
+    taken in the last 14 and 30 days."""
     patient = own_patient(request)
     today = patient.local_today()
-    first_monday = today - today.weekday() * DAY - 7 * (HISTORY_WEEKS - 1) * DAY
-    diary = patient_diary(patient, since=min(first_monday, today - 29 * DAY), today=today)
+    schedule = schedule_of(patient)
+    first, this_month = history_starts(patient, schedule, today), diary_rules.month_of(today)
+    month, month_message = _requested_month(request, first, this_month)
+    last = diary_rules.month_last_day(month)
+    diary = history_diary(
+        patient, first=month, last=last, recent_days=ADHERENCE_DAYS[-1], today=today, schedule=schedule
+    )
     context = {
         "patient": patient,
         "today": today,
-        "weeks": _history_weeks(diary, first_monday),
-        "adherence": [(14, diary.adherence(14)), (30, diary.adherence(30))],
-        "entries": sorted(diary.entries.values(), key=lambda entry: entry.entry_date, reverse=True),
+        "month": month,
+        "month_message": month_message,
+        "previous_month": diary_rules.months_after(month, -1) if month > first else None,
+        "next_month": diary_rules.months_after(month, 1) if month < this_month else None,
+        "weeks": [
+            (
+                next(day for day in week if day),
+                [diary.day(day) if day and day <= today else None for day in week],
+            )
+            for week in diary_rules.month_weeks(month)
+        ],
+        "adherence": [(days, diary.adherence(days)) for days in ADHERENCE_DAYS],
+        "entries": sorted(
+            (entry for day, entry in diary.entries.items() if month <= day <= last),
+            key=lambda entry: entry.entry_date,
+            reverse=True,
+        ),
         "earliest": earliest_editable(today),
         "legend": [(status.value, _(label)) for status, label in diary_rules.STATUS_LABELS.items()],
     }

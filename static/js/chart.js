@@ -87,6 +87,22 @@
     return { data: themed(figure.data, style, false), layout: themed(figure.layout, style, false), config: figure.config };
   }
   var darkTheme = window.matchMedia("(prefers-color-scheme: dark)");
+  // On a phone the legend wraps onto more rows than the bottom margin holds and would cover
+  // the dates under the time axis: make the figure that much taller, once, after drawing.
+  function clearLegend(container, tries) {
+    tries = tries === undefined ? 3 : tries;
+    var legend = container.querySelector(".legend");
+    var dates = container.querySelectorAll(".xtick text");
+    if (!legend || !dates.length) return;
+    var under = Math.max.apply(null, Array.prototype.map.call(dates, function (date) {
+      return date.getBoundingClientRect().bottom;
+    }));
+    var overlap = Math.ceil(under + 6 - legend.getBoundingClientRect().top);
+    if (overlap <= 0 || tries === 0) return;
+    var layout = container.layout;
+    return Plotly.relayout(container, { height: layout.height + overlap, "margin.b": layout.margin.b + overlap })
+      .then(function () { return clearLegend(container, tries - 1); });
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-figure]").forEach(function (container) {
@@ -100,6 +116,7 @@
       // The appointment summary is drawn for paper, which stays light.
       var forPaper = container.classList.contains("print-chart");
       Plotly.newPlot(container, forPaper ? figure : themedFigure(figure))
+        .then(function () { return clearLegend(container); })
         .then(function () {
           decorate(container);
           container.on("plotly_afterplot", function () { decorate(container); });

@@ -34,4 +34,37 @@
       choice.dispatchEvent(new Event("change", { bubbles: true }));
     }
   });
+
+  // A dose other than the prescribed one is confirmed in the page as soon as it is typed,
+  // so the patient ticks the box before saving instead of after a refused save. The server
+  // still decides (journal/forms/entries.py); the prescribed dose and the words come from
+  // the page (data-prescribed-mg, data-words), worded by the server.
+  function typedMg(text) {
+    var number = text.trim().toLowerCase().replace(/mg$/, "").trim().replace(",", ".");
+    return /^[0-9]*\.?[0-9]+$/.test(number) ? parseFloat(number) : null;
+  }
+
+  function showDeviation(form) {
+    var box = form.querySelector("[data-testid=deviation]");
+    var input = form.querySelector("input[name=dose_mg]");
+    var taken = form.querySelector("input[name=dose_taken][value=yes]");
+    if (!box || !input || !taken) return;
+    var typed = typedMg(input.value);
+    var planned = box.dataset.prescribedMg ? parseFloat(box.dataset.prescribedMg) : null;
+    var differs = taken.checked && typed !== null && typed > 0 && (planned === null || Math.abs(typed - planned) > 1e-9);
+    box.hidden = !differs;
+    if (differs) {
+      box.querySelector("[data-deviation-words]").textContent = box.dataset.words.replace("{typed}", String(typed));
+    } else {
+      box.querySelector("input[type=checkbox]").checked = false;
+    }
+  }
+
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var field = event.target;
+      if (!field.form || !field.form.classList.contains("entry-form")) return;
+      if (field.name === "dose_mg" || field.name === "dose_taken") showDeviation(field.form);
+    });
+  });
 })();

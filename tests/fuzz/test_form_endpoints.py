@@ -254,7 +254,10 @@ ROUTES: dict[str, Route] = {
     "entry": Route(
         "alice",
         form=lambda world: EntryForm(
-            symptoms=world.alice.tracked_symptoms.all(), today=world.today, prescribed=lambda day: None
+            symptoms=world.alice.tracked_symptoms.all(),
+            today=world.today,
+            prescribed=lambda day: None,
+            before_first_dose=lambda day: False,
         ),
         valid=entry_valid,
     ),

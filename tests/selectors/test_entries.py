@@ -16,6 +16,7 @@ from journal.selectors.entries import (
     RECENT_ENTRY_DAYS,
     diary_without_details,
     entry_change_log,
+    history_diary,
     patient_diary,
     recent_entries,
 )
@@ -55,6 +56,32 @@ def test_the_diary_holds_the_entries_from_since_to_today(alice, plan):
     assert sorted(diary.entries) == [D(2026, 2, 20), D(2026, 3, 20)]
     assert diary.today == D(2026, 3, 20)
     assert diary.schedule.first_dose == D(2026, 3, 1)
+
+
+def test_a_month_of_history_holds_that_month_and_the_recent_days_only(alice, plan, django_assert_num_queries):
+    days = (D(2025, 12, 31), D(2026, 1, 1), D(2026, 1, 31), D(2026, 2, 1), D(2026, 2, 19), D(2026, 2, 20))
+    for day in (*days, D(2026, 3, 20), D(2026, 3, 21)):
+        make_entry(alice, day, scores={"Pain": 3})
+    schedule = patient_diary(alice, since=TODAY, today=TODAY).schedule
+    # the entries, their scores with the symptoms, their side effects: 3, whichever month
+    with django_assert_num_queries(3):
+        diary = history_diary(
+            alice,
+            first=D(2026, 1, 1),
+            last=D(2026, 1, 31),
+            recent_days=30,
+            today=D(2026, 3, 20),
+            schedule=schedule,
+        )
+        assert [score.score for score in diary.entries[D(2026, 1, 1)].scores.all()] == [3]
+    # January, and 30 days back from 20 March (from 19 February); never after today
+    assert sorted(diary.entries) == [
+        D(2026, 1, 1),
+        D(2026, 1, 31),
+        D(2026, 2, 19),
+        D(2026, 2, 20),
+        D(2026, 3, 20),
+    ]
 
 
 def test_the_diary_without_details_holds_the_same_days_and_statuses_in_three_queries(

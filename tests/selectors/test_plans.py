@@ -69,6 +69,7 @@ def test_plan_section_places_the_shown_plans_steps_today(alice, history, django_
         section = plan_section(plans, schedule, TODAY)
     assert section["plan"] == current
     assert section["plan_state"] == "active"
+    assert section["plan_state_words"] == "active"
     assert [(row.dose.start_date, row.state) for row in section["plan_steps"]] == [
         (TODAY - 30 * DAY, StepState.NOW),
         (TODAY + 7 * DAY, StepState.UPCOMING),
@@ -76,4 +77,9 @@ def test_plan_section_places_the_shown_plans_steps_today(alice, history, django_
 
 
 def test_plan_section_without_a_plan(alice):
-    assert plan_section([], schedule_of(alice), TODAY) == {"plan": None, "plan_state": "", "plan_steps": []}
+    assert plan_section([], schedule_of(alice), TODAY) == {
+        "plan": None,
+        "plan_state": "",
+        "plan_state_words": "",
+        "plan_steps": [],
+    }

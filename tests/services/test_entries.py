@@ -176,3 +176,43 @@ def test_calendar_token_reset_gives_a_new_address_and_is_audited(alice):
     event = AuditEvent.objects.get()
     assert (event.kind, event.actor, event.patient) == (AuditEvent.Kind.CALENDAR_RESET, alice.user, alice)
     assert event.summary == "Calendar link reset; the old link no longer works."
+
+
+NOTHING = {
+    "dose_taken": False,
+    "dose_mg": None,
+    "timing_taken": "",
+    "time_taken": None,
+    "sleep_quality": None,
+    "notes": "  ",
+    "side_effects": {},
+    "scores": {},
+}
+
+
+def test_an_entry_with_nothing_in_it_is_refused(alice):
+    with pytest.raises(ValidationError) as refused:
+        save(alice, **NOTHING)
+    assert refused.value.messages == [
+        "This entry has nothing in it yet. Score a symptom or your sleep, report a side effect or "
+        "write a note, then save."
+    ]
+    assert not DailyEntry.objects.exists()
+
+
+def test_a_missed_dose_alone_is_saved_on_a_prescribed_day(alice, plan):
+    assert save(alice, **NOTHING).dose_taken is False
+
+
+@pytest.mark.parametrize(
+    "something",
+    ["sleep_quality", "notes", "side_effects", "scores"],
+)
+def test_one_thing_is_enough_to_save(alice, something):
+    values = {
+        "sleep_quality": 0,
+        "notes": "tired",
+        "side_effects": {"headache": ("mild", "")},
+        "scores": {symptom_id("Pain"): 0},
+    }
+    assert save(alice, **{**NOTHING, something: values[something]}).pk is not None
