@@ -69,7 +69,12 @@ def test_a_clinician_records_a_tsh_and_sees_it_listed_and_charted(client, on_ldn
     assert response.status_code == 302
     assert response.url == reverse("patient_detail", args=[on_ldn.pk]) + "#labs"
     result = LabResult.objects.get()
-    assert (result.patient, result.value, result.unit, result.recorded_by) == (on_ldn, Decimal("2.1"), "mIU/L", carol)
+    assert (result.patient, result.value, result.unit, result.recorded_by) == (
+        on_ldn,
+        Decimal("2.1"),
+        "mIU/L",
+        carol,
+    )
 
     page = client.get(response.url).content.decode()
     listed = section(page, "lab-results")
@@ -86,13 +91,14 @@ def test_a_clinician_records_a_tsh_and_sees_it_listed_and_charted(client, on_ldn
 def test_a_bad_result_is_shown_on_the_form_with_its_message_and_nothing_is_written(client, on_ldn, carol):
     client.force_login(carol.user)
     response = client.post(
-        reverse("patient_lab_add", args=[on_ldn.pk]), posted(value="-3", reference_low="5", reference_high="1")
+        reverse("patient_lab_add", args=[on_ldn.pk]),
+        posted(value="-3", reference_low="5", reference_high="1"),
     )
     assert response.status_code == 400
     form = section(response.content.decode(), "lab-results")
     assert "A lab value is not below 0." in form
     assert "The range&#x27;s low end is above its high end." in form
-    assert "<details class=\"no-print\" open>" in form  # the form stays open on its errors
+    assert '<details class="no-print" open>' in form  # the form stays open on its errors
     assert not LabResult.objects.exists()
 
 
@@ -124,7 +130,9 @@ def test_a_clinician_deletes_a_result_with_a_reason(client, recorded, ada):
     response = client.post(delete_url(recorded), {"reason": "Wrong patient"})
     assert response.url.endswith("#labs")
     assert not LabResult.objects.exists()
-    assert AuditEvent.objects.get(kind=AuditEvent.Kind.LAB_RESULT_DELETED).details["reason"] == "Wrong patient"
+    assert (
+        AuditEvent.objects.get(kind=AuditEvent.Kind.LAB_RESULT_DELETED).details["reason"] == "Wrong patient"
+    )
     page = client.get(response.url).content.decode()
     assert "Deleted the TSH result." in page
     assert "No lab results recorded." in page
@@ -173,7 +181,9 @@ def test_the_csv_has_each_result_on_the_day_its_sample_was_taken(client, on_ldn,
         )
     client.force_login(carol.user)
     start = (TODAY - 4 * DAY).isoformat()
-    response = client.get(reverse("patient_csv", args=[on_ldn.pk]), {"start": start, "end": TODAY.isoformat()})
+    response = client.get(
+        reverse("patient_csv", args=[on_ldn.pk]), {"start": start, "end": TODAY.isoformat()}
+    )
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = {row["date"]: row["lab_results"] for row in csv.DictReader(io.StringIO(body))}

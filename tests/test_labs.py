@@ -66,7 +66,9 @@ def value(day: dt.date, number: str, low: str | None = "0.4", high: str | None =
     ],
 )
 def test_range_words(low, high, words):
-    assert range_words(None if low is None else Decimal(low), None if high is None else Decimal(high)) == words
+    assert (
+        range_words(None if low is None else Decimal(low), None if high is None else Decimal(high)) == words
+    )
 
 
 def test_a_result_in_words_as_the_csv_and_the_advice_write_it():
@@ -100,7 +102,9 @@ def test_results_by_test_oldest_first_and_the_latest_pair_in_one_unit():
 
 def test_the_migration_seeds_the_built_in_tests_with_their_usual_unit_and_range(db):
     built_in = {test.key: test for test in LabTest.objects.filter(clinic=None)}
-    assert set(built_in) == {"tsh", "free_t4", "esr", "crp", "tpo_antibodies"} == {row[0] for row in LAB_TESTS}
+    assert (
+        set(built_in) == {"tsh", "free_t4", "esr", "crp", "tpo_antibodies"} == {row[0] for row in LAB_TESTS}
+    )
     tsh = built_in["tsh"]
     assert (tsh.name, tsh.unit, tsh.reference_low, tsh.reference_high) == ("TSH", "mIU/L", Decimal("0.4"), 4)
 
@@ -134,7 +138,11 @@ def test_only_an_admin_adds_a_test_and_a_name_is_not_listed_twice(carol, ada):
         ({"name": "x" * 121}, "name", "at most 120 characters"),
         ({"name": "Ferritin", "unit": "u" * 31}, "unit", "at most 30 characters"),
         ({"name": "Ferritin", "reference_low": "-1"}, "reference_low", "A lab value is not below 0."),
-        ({"name": "Ferritin", "reference_low": "30", "reference_high": "20"}, "reference_high", "low end is above"),
+        (
+            {"name": "Ferritin", "reference_low": "30", "reference_high": "20"},
+            "reference_high",
+            "low end is above",
+        ),
     ],
 )
 def test_the_lab_test_form_refuses_each_bad_value_with_its_message(db, data, field, message):
@@ -170,7 +178,10 @@ def test_a_result_is_recorded_with_the_laboratorys_range_and_audited(opened, car
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.LAB_RESULT_RECORDED)
     assert event.patient == opened
     assert event.actor == carol.user
-    assert event.summary == f"Lab result recorded: TSH 2.1 mIU/L (0.5–5.5), sampled {TODAY - 3 * DAY} (City Lab)."
+    assert (
+        event.summary
+        == f"Lab result recorded: TSH 2.1 mIU/L (0.5–5.5), sampled {TODAY - 3 * DAY} (City Lab)."
+    )
     assert result.history.count() == 1
 
 
@@ -252,7 +263,10 @@ def test_a_result_is_deleted_with_its_reason_and_its_history_kept(opened, carol)
         f"Lab result deleted: TSH 2.1 mIU/L, sampled {TODAY - 3 * DAY}. Reason: Typed into the wrong patient"
     )
     assert event.details["reason"] == "Typed into the wrong patient"
-    assert [row.history_type for row in LabResult.history.filter(id=pk).order_by("history_date")] == ["+", "-"]
+    assert [row.history_type for row in LabResult.history.filter(id=pk).order_by("history_date")] == [
+        "+",
+        "-",
+    ]
 
 
 @pytest.mark.parametrize(("reason", "message"), [("   ", "Say why"), ("x" * 301, "At most 300 characters")])
@@ -268,7 +282,9 @@ def test_a_deletion_needs_a_short_reason(opened, carol, reason, message):
 
 def lab_form(patient, **data) -> LabResultForm:
     posted = {"test": tsh_test().pk, "value": "2.1", "sampled_on": (TODAY - DAY).isoformat(), **data}
-    return LabResultForm(posted, tests=lab_tests_of(patient.clinic_id), opened_on=patient.opened_on, today=TODAY)
+    return LabResultForm(
+        posted, tests=lab_tests_of(patient.clinic_id), opened_on=patient.opened_on, today=TODAY
+    )
 
 
 @pytest.mark.parametrize(
@@ -281,12 +297,20 @@ def lab_form(patient, **data) -> LabResultForm:
         ({"value": "100000"}, "value", "At most 99999: check the value and its unit."),
         ({"value": "2.12345"}, "value", "At most 4 decimals, as laboratories report."),
         ({"reference_low": "-1"}, "reference_low", "A lab value is not below 0."),
-        ({"reference_low": "5", "reference_high": "1"}, "reference_high", "The range's low end is above its high end."),
+        (
+            {"reference_low": "5", "reference_high": "1"},
+            "reference_high",
+            "The range's low end is above its high end.",
+        ),
         ({"unit": "u" * 31}, "unit", "at most 30 characters"),
         ({"laboratory": "l" * 121}, "laboratory", "at most 120 characters"),
         ({"sampled_on": ""}, "sampled_on", "Enter the date the sample was taken."),
         ({"sampled_on": "2026-02-30"}, "sampled_on", "Enter a date like 2026-03-01."),
-        ({"sampled_on": (TODAY + DAY).isoformat()}, "sampled_on", "a sample is recorded once it has been taken"),
+        (
+            {"sampled_on": (TODAY + DAY).isoformat()},
+            "sampled_on",
+            "a sample is recorded once it has been taken",
+        ),
         ({"sampled_on": "2020-01-01"}, "sampled_on", "at most a year before the patient's record was opened"),
         ({"test": "999999"}, "test", "Choose a test of the clinic's list."),
         ({"test": str(2**63)}, "test", "Choose a test of the clinic's list."),

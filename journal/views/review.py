@@ -28,6 +28,7 @@ from journal.access import (
     patient_for,
     visible_patients,
 )
+from journal.bounds import REASON_MAX_CHARS
 from journal.forms.labs import LabResultDeleteForm, LabResultForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
@@ -288,6 +289,7 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "medication_form": forms.get("medication_form") or MedicationForm(today=day),
         "lab_rows": file.lab_rows,
         "lab_form": forms.get("lab_form") or _lab_form(patient, day),
+        "lab_reason_max_chars": REASON_MAX_CHARS,
         "safety": record.safety,
         "overview": page.overview,
         "recent_entries": page.recent_entries,
