@@ -159,6 +159,15 @@ def test_a_result_is_deleted_only_through_its_own_patients_address(client, recor
     assert LabResult.objects.filter(pk=recorded.pk).exists()
 
 
+def test_the_patient_reads_their_results_under_their_chart(client, recorded):
+    client.force_login(recorded.patient.user)
+    content = client.get(reverse("my_chart")).content.decode()
+    labs = section(content, "my-lab-results")
+    assert "TSH" in labs
+    assert "0.3 mIU/L" in labs
+    assert "Lab result" in json.dumps(chart_of(content))
+
+
 def test_the_summary_lists_the_results_with_their_range(client, recorded, carol):
     client.force_login(carol.user)
     content = client.get(reverse("appointment_summary", args=[recorded.patient_id])).content.decode()

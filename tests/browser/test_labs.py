@@ -4,14 +4,16 @@ desktop and on the narrowest phone. Screenshots land in test-artifacts/screensho
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from journal.models import LabResult
+from journal.models import LabResult, LabTest
 from journal.schedule import DAY
+from journal.services.labs import lab_result_record
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import make_plan
 
@@ -71,3 +73,24 @@ def test_the_sample_date_picker_stops_at_today(desktop, on_ldn):
     picker = desktop.get_by_test_id("lab-form").get_by_label("Sample taken on")
     assert picker.get_attribute("max") == on_ldn.local_today().isoformat()
     assert dt.date.fromisoformat(picker.get_attribute("min")) < on_ldn.local_today()
+
+
+def test_the_patient_sees_their_results_under_their_own_chart(small_phone, on_ldn, carol):
+    lab_result_record(
+        patient=on_ldn,
+        clinician=carol,
+        test=LabTest.objects.get(key="tsh"),
+        value=Decimal("5.2"),
+        sampled_on=on_ldn.local_today() - 3 * DAY,
+        reference_low=Decimal("0.4"),
+        reference_high=Decimal("4.0"),
+    )
+    log_in(small_phone, "alice")
+    small_phone.goto("/my-chart/")
+    small_phone.locator(".chart .main-svg").first.wait_for()
+    labs = small_phone.get_by_test_id("my-lab-results")
+    expect(labs).to_contain_text("5.2 mIU/L")
+    expect(labs).to_contain_text("above range")
+    results = Axe().run(small_phone, context={"include": [["[data-testid=my-lab-results]"], [".chart-card"]]})
+    assert results.violations_count == 0, results.generate_report()
+    screenshot(small_phone, "labs-patient-own-chart-small_phone")
