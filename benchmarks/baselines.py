@@ -33,6 +33,7 @@ FETCH_ROWS = 2000
 # other medications, safety, notes, edited (besides one per side effect and per symptom).
 ENTRY_COLUMNS = 10
 MESSAGE_COLUMNS = 2  # plan_change_reasons, questions
+LAB_COLUMNS = 1  # lab_results: the benchmark's clinics have none
 
 ROSTER_SQL = """
 SELECT p.id, p.name, p.code,
@@ -209,9 +210,12 @@ def _row(
     day_on_ldn = (day - first_dose).days + 1 if first_dose is not None and day >= first_dose else None
     # paused and pause_recorded_on: the benchmark's clinics have no pauses
     cells = [label, day.isoformat(), day_on_ldn, *(step[1:] if step else (None, None)), None, None]
-    # plan change reasons and questions: the benchmark's clinics have no messages
-    if entry is None:  # the entry's columns, then medications, safety and the messages, all blank
-        return [*cells, *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms + MESSAGE_COLUMNS))]
+    # plan change reasons and questions: the benchmark's clinics have no messages, and no lab results
+    if entry is None:  # the entry's columns, medications, safety, the messages and labs, all blank
+        return [
+            *cells,
+            *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms + MESSAGE_COLUMNS + LAB_COLUMNS)),
+        ]
     _, _, taken, mg, timing, time, sleep, notes, edits, *pivoted = entry
     scores, side_effects, other = pivoted[:symptoms], pivoted[symptoms:-1], pivoted[-1]
     return [
@@ -228,7 +232,7 @@ def _row(
         None,  # safety: nothing found
         neutralise(notes) if notes else None,
         "yes" if edits else "no",
-        *([None] * MESSAGE_COLUMNS),
+        *([None] * (MESSAGE_COLUMNS + LAB_COLUMNS)),
     ]
 
 

@@ -21,7 +21,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     list_filter = ["clinic", "is_clinic_admin"]
 
 
-@admin.register(models.Condition, models.Symptom)
+@admin.register(models.Condition, models.Symptom, models.LabTest)
 class CatalogueAdmin(admin.ModelAdmin):
     list_display = ["name", "clinic"]
     list_filter = ["clinic"]
@@ -72,6 +72,11 @@ class DailyEntryAdmin(ReadOnly, SimpleHistoryAdmin):
 @admin.register(models.Medication)
 class MedicationAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ["name", "patient", "started_on", "stopped_on"]
+
+
+@admin.register(models.LabResult)
+class LabResultAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["test", "patient", "value", "unit", "sampled_on"]
 
 
 @admin.register(models.AuditEvent)

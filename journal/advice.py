@@ -13,7 +13,8 @@ Rules (sources in brackets are the articles listed in DOMAIN.md):
 - plan_review: 12 weeks on LDN and no symptom with a moderate or substantial response
   [000, 003].
 - low_adherence: fewer than 70 % of prescribed doses taken in the last 14 days.
-- thyroid_review: a patient on thyroid medication with hyperthyroid signs [000, 003].
+- thyroid_review: a patient on thyroid medication with hyperthyroid signs, or on replacement
+  hormone with a falling TSH [000, 003].
 - safety_alert: a blocking safety finding, such as an opioid taken while LDN is prescribed
   [003, 004].
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from journal.labs import TSH, LabValue, latest_pair, result_words
 from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
 from journal.schedule import DAY, Dose, Schedule
@@ -70,7 +72,10 @@ REASONS: dict[str, str] = {
     RULE_THYROID_REVIEW: (
         "As thyroid function improves on LDN the thyroid medicine's dose may need "
         "adjusting; heat intolerance, poor sleep and palpitations are the signs to watch "
-        "[000, 003]."
+        "[000, 003]. On replacement hormone a falling TSH is the same change seen in the "
+        "laboratory: the dose may be becoming too high before the signs show. A fall below the "
+        "laboratory's lower limit, or to half the previous value, is clearer than the "
+        "day-to-day and between-sample variation of TSH (the app's own thresholds)."
     ),
 }
 
@@ -90,6 +95,9 @@ ADHERENCE_DAYS = 14
 ADHERENCE_THRESHOLD = 0.70
 MIN_PRESCRIBED_DAYS_FOR_ADHERENCE = 7
 THYROID_LOOKBACK_DAYS = 14
+# A TSH result is evidence while it is recent: a thyroid dose is reviewed within months [003].
+TSH_RECENT_DAYS = 182
+TSH_CLEAR_FALL = Decimal("0.5")  # the latest TSH at most half the previous one
 # Hyperthyroid signs in free text (word starts, case-insensitive) [000, 003]; poor sleep is
 # covered by insomnia reports.
 THYROID_SIGN_PATTERNS: tuple[str, ...] = (
@@ -131,6 +139,7 @@ class AdviceInput:
     responses: Mapping[str, ResponseClass] = field(default_factory=dict)
     safety: SafetyState | None = None
     notes: Sequence[PatientNote] = ()
+    labs: Sequence[LabValue] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -443,15 +452,19 @@ def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
     """Fires for a patient on thyroid medication (the one thyroid status: screening or
     medication list) who, in the last 14 days, reported insomnia — not within 14 days of a
     step, when LDN itself causes it — or palpitations or heat intolerance in a side
-    effect's text or a note. The wording follows the medicine's direction: too much
+    effect's text or a note; and, as a card of its own, for a patient on thyroid replacement
+    hormone whose latest TSH, sampled on LDN within the last 26 weeks, is lower than the one
+    before it (in the same unit) and either below the laboratory's lower limit or at most
+    half the previous value. The wording follows the medicine's direction: too much
     replacement hormone, or an antithyroid medicine not yet holding the thyroid down.
     Negations ("no palpitations") are not understood: a card to dismiss beats a missed
-    sign. The key is the earliest sign in the window."""
+    sign. The key is the earliest sign in the window, or the latest TSH's date."""
     if inp.safety is None or not inp.safety.thyroid.on_thyroid_medication:
         return []
+    cards = _falling_tsh(inp)
     signs = _thyroid_signs(inp, inp.today - (THYROID_LOOKBACK_DAYS - 1) * DAY)
     if not signs:
-        return []
+        return cards
     title, suggestion = THYROID_CARD_WORDS[inp.safety.thyroid.kind]
     return [
         AdviceCard(
@@ -460,6 +473,43 @@ def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
             title=title,
             suggestion=suggestion,
             evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
+            reason=REASONS[RULE_THYROID_REVIEW],
+        ),
+        *cards,
+    ]
+
+
+def tsh_fall(inp: AdviceInput) -> tuple[LabValue, LabValue] | None:
+    """The previous and the latest TSH when they show the clear fall `thyroid_review` reads."""
+    first_dose = inp.first_dose_date
+    pair = latest_pair(inp.labs, TSH)
+    if pair is None or first_dose is None:
+        return None
+    previous, latest = pair
+    recent = first_dose <= latest.day <= inp.today and (inp.today - latest.day).days < TSH_RECENT_DAYS
+    clear = latest.below_range or latest.value <= previous.value * TSH_CLEAR_FALL
+    return pair if recent and latest.value < previous.value and clear else None
+
+
+def _falling_tsh(inp: AdviceInput) -> list[AdviceCard]:
+    assert inp.safety is not None
+    if inp.safety.thyroid.kind is not ThyroidKind.REPLACEMENT or (pair := tsh_fall(inp)) is None:
+        return []
+    previous, latest = pair
+    below = ", below the laboratory's range" if latest.below_range else ""
+    return [
+        AdviceCard(
+            rule=RULE_THYROID_REVIEW,
+            key=f"{RULE_THYROID_REVIEW}:tsh:{latest.day.isoformat()}",
+            title="TSH falling on thyroid hormone replacement",
+            suggestion=(
+                "Consider reviewing the thyroid hormone dose with thyroid function tests: as thyroid "
+                "function improves on LDN the replacement dose may become too high."
+            ),
+            evidence=(
+                f"{previous.day.isoformat()}: {result_words(previous)}",
+                f"{latest.day.isoformat()}: {result_words(latest)}{below}",
+            ),
             reason=REASONS[RULE_THYROID_REVIEW],
         )
     ]

@@ -25,6 +25,7 @@ from journal.advice import (
     recent_adherence,
 )
 from journal.bounds import RecordProblem
+from journal.labs import LabValue
 from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
@@ -72,6 +73,7 @@ class PatientRecord:
     notes: tuple[PatientNote, ...] = ()
     dismissed_keys: frozenset[str] = field(default_factory=frozenset)
     problems: tuple[RecordProblem, ...] = ()  # stored rows that need the clinician's attention
+    labs: tuple[LabValue, ...] = ()  # lab results, oldest sample first
 
     @property
     def first_dose(self) -> dt.date | None:
@@ -130,6 +132,7 @@ def advice_input(record: PatientRecord, responses: Sequence[MeasureResponse]) ->
         },
         safety=record.safety,
         notes=record.notes,
+        labs=record.labs,
     )
 
 

@@ -138,6 +138,17 @@ def export_window(today: dt.date) -> DateWindow:
     )
 
 
+def sample_window(opened_on: dt.date, today: dt.date) -> DateWindow:
+    """The dates a lab sample may have been taken on: from the start of the patient's
+    `record_window` (a year before their record was opened) to today."""
+    return DateWindow(
+        record_window(opened_on, today).first,
+        TREATMENT_SPAN.clamp(today),
+        "a lab result goes back at most a year before the patient's record was opened",
+        "a sample is recorded once it has been taken",
+    )
+
+
 LATE_PAUSE_NEEDS_REASON = (
     "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
     "marks those days as paused."
@@ -180,6 +191,12 @@ def typed_number(text: str) -> Decimal | None:
     return value if value.is_finite() and -9 <= value.adjusted() < 9 else None
 
 
+# A lab result's value: no result of the catalogue's tests is negative, and none reaches
+# 100,000 (thyroid peroxidase antibodies, the largest, are reported up to a few thousand IU/mL).
+LAB_VALUE_MAX = Decimal("99999")
+LAB_DECIMALS = 4  # 0.0001, finer than any laboratory reports
+
+
 # --- texts and lists ----------------------------------------------------------------------------
 
 NAME_MAX_CHARS = 120  # a condition's or a symptom's name
@@ -192,6 +209,8 @@ QUESTION_MAX_CHARS = 500  # a patient's question to the care team
 ANSWER_MAX_CHARS = 1000  # the care team's answer
 OPEN_QUESTIONS_MAX = 3  # questions of one patient waiting for an answer
 EMERGENCY_LINE_MAX_CHARS = 200  # the clinic's "for an emergency, call …" line
+LAB_UNIT_MAX_CHARS = 30  # a lab unit: "mIU/L", "mm/h", "x10^9/L"
+LABORATORY_MAX_CHARS = 120  # the laboratory's name, as on its report
 SEARCH_MAX_CHARS = 100  # a roster search: a patient's name or code
 FILTER_NAME_MAX_CHARS = 60  # the name of a clinician's saved roster filter
 SAVED_FILTERS_MAX = 20  # saved roster filters of one clinician
@@ -288,6 +307,17 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         "Even the gentlest template reaches its target in a few steps [000, 003]: more steps, "
         "finer amounts or longer intervals are a mistyped number, and the preview would draw "
         "every step (the app's own rule).",
+    ),
+    Rule(
+        "lab_result",
+        Level.REFUSE,
+        f"A lab result below 0 or above {LAB_VALUE_MAX}, or with more than {LAB_DECIMALS} decimals; "
+        f"a reference range whose low end is above its high end; a sample taken after today or "
+        f"more than a year before the patient's record was opened; a unit longer than "
+        f"{LAB_UNIT_MAX_CHARS} characters, a laboratory's or a test's name longer than "
+        f"{LABORATORY_MAX_CHARS}.",
+        "Each result keeps its laboratory's own unit and range (ranges differ between "
+        "laboratories); a value outside these bounds is a mistyped number (the app's own rule).",
     ),
     Rule(
         "list_size",

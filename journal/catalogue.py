@@ -64,3 +64,25 @@ def load_catalogue(condition_model, symptom_model) -> None:
         symptom_model.objects.get_or_create(
             name=name, clinic=None, defaults={"higher_is_better": higher_is_better}
         )
+
+
+# The lab tests the sources name (thyroid function, inflammatory markers, thyroid antibodies
+# [000, 001, 004]): (key, name, usual unit, typical reference low, high). The range is only a
+# reminder on the form: each result keeps the range its laboratory printed.
+LAB_TESTS = (
+    ("tsh", "TSH", "mIU/L", "0.4", "4.0"),
+    ("free_t4", "Free T4", "pmol/L", "12", "22"),
+    ("esr", "ESR", "mm/h", "0", "20"),
+    ("crp", "CRP", "mg/L", "0", "5"),
+    ("tpo_antibodies", "Thyroid peroxidase antibodies", "IU/mL", "0", "34"),
+)
+
+
+def load_lab_tests(lab_test_model) -> None:
+    """Add any built-in lab test that is missing (the data migration passes its historical model)."""
+    for key, name, unit, low, high in LAB_TESTS:
+        lab_test_model.objects.get_or_create(
+            key=key,
+            clinic=None,
+            defaults={"name": name, "unit": unit, "reference_low": low, "reference_high": high},
+        )

@@ -2,7 +2,8 @@
 
 Every panel shares one time axis, so a clinician sees whether a side effect followed a
 step-up (DOMAIN.md, "What this means"): the dose panel (prescribed step line, doses taken,
-missed and unlogged days), one panel per measure (daily scores faint, 7-day rolling mean
+missed and unlogged days), one small panel per lab test recorded (each result with its
+laboratory's reference range shaded behind it), one panel per measure (daily scores faint, 7-day rolling mean
 bold) and a side-effect strip (one row per kind, colour by severity). The baseline week,
 the 8–10-week and the 3–6-month windows [003] are shaded and labelled, even while still
 ahead; the first dose and every step change are marked.
@@ -27,6 +28,7 @@ from typing import Any
 
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
+from journal.labs import LabValue, by_test, lab_number_words, range_words
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
 from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS, severity_words, side_effect_short
@@ -37,9 +39,11 @@ JSONDict = dict[str, Any]  # a plotly figure, layout, trace, shape or annotation
 # Short labels: the strip's row names share the left margin with every panel's ticks.
 SIDE_EFFECT_LABELS = {kind: words.short for kind, words in SIDE_EFFECTS.items()}
 INK, MUTED, BRAND = "#1b2733", "#5b6875", "#1d5c63"
+OUTSIDE_RANGE = "#a11d2a"  # a lab result outside its laboratory's range, as a missed dose is marked
+RANGE_FILL = "rgba(29, 92, 99, 0.12)"  # BRAND, faint: the reference range behind the results
 
 # Pixel heights: fixed per panel so a chart with many symptoms grows taller, not cramped.
-DOSE_PANEL_PX, MEASURE_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 18, 34
+DOSE_PANEL_PX, MEASURE_PANEL_PX, LAB_PANEL_PX, STRIP_ROW_PX, GAP_PX = 120, 90, 80, 18, 34
 MARGIN = {"l": 64, "r": 14, "t": 76, "b": 96}  # t: the window labels, under the toolbar
 LABEL_ROW_SHIFT_PX = 18  # window labels sit this far above the top panel, over its title
 
@@ -149,11 +153,12 @@ def response_windows(first_dose: dt.date) -> list[ShadedWindow]:
 
 
 def chart_span(record: PatientRecord) -> tuple[dt.date, dt.date]:
-    """First and last day the chart can show: from the baseline week (or the first entry)
-    to today, or to the end of the 3–6-month window while that is still ahead; never more
-    than `SERIES_MAX_DAYS` (three years) before today — older days are in the CSV."""
+    """First and last day the chart can show: from the baseline week (or the first entry, or
+    the first lab sample, if earlier) to today, or to the end of the 3–6-month window while
+    that is still ahead; never more than `SERIES_MAX_DAYS` (three years) before today — older
+    days are in the CSV."""
     first_dose = record.first_dose
-    starts = [entry.day for entry in record.entries[:1]]
+    starts = [entry.day for entry in record.entries[:1]] + [result.day for result in record.labs[:1]]
     ends = [record.today]
     if first_dose:
         starts.append(first_dose - BASELINE_DAYS * DAY)
@@ -298,6 +303,70 @@ def _measure_traces(measure: Measure, first_in_legend: bool) -> list[JSONDict]:
     ]
 
 
+def _lab_traces(results: list[LabValue], today: dt.date, first_in_legend: bool) -> list[JSONDict]:
+    """One test's results (oldest first): the laboratory's range as a shaded band from each
+    result on (a step, since a later laboratory may print another range), and the values
+    joined by a line, those outside their range marked. Hover: value, unit, range, laboratory."""
+    ranged = [result for result in results if result.low is not None and result.high is not None]
+    traces = []
+    if ranged:
+        band_days = [_iso(result.day) for result in ranged] + [_iso(max(today, ranged[-1].day))]
+        lows = [float(result.low or 0) for result in ranged]
+        highs = [float(result.high or 0) for result in ranged]
+        edge = {
+            "mode": "lines",
+            "line": {"width": 0, "shape": "hv"},
+            "hoverinfo": "skip",
+            "legendgroup": "range",
+        }
+        traces += [
+            _scatter(x=band_days, y=[*lows, lows[-1]], name="Reference range", showlegend=False, **edge),
+            _scatter(
+                x=band_days,
+                y=[*highs, highs[-1]],
+                name="Reference range",
+                fill="tonexty",
+                fillcolor=RANGE_FILL,
+                showlegend=first_in_legend,
+                **edge,
+            ),
+        ]
+    traces.append(
+        _scatter(
+            x=[_iso(result.day) for result in results],
+            y=[float(result.value) for result in results],
+            customdata=[
+                [
+                    plot_text(f"{lab_number_words(result.value)} {result.unit}".strip()),
+                    plot_text(range_words(result.low, result.high) or "no range given"),
+                    plot_text(result.laboratory or "laboratory not named"),
+                ]
+                for result in results
+            ],
+            name="Lab result",
+            mode="lines+markers",
+            legendgroup="labs",
+            showlegend=first_in_legend,
+            line={"color": INK, "width": 1.5},
+            marker={
+                "color": [OUTSIDE_RANGE if result.outside_range else INK for result in results],
+                "size": 8,
+                "symbol": ["diamond" if result.outside_range else "circle" for result in results],
+            },
+            meta=plot_text(results[0].test),
+            hovertemplate=(
+                "%{customdata[0]} (range %{customdata[1]}) · %{customdata[2]}<extra>%{meta}</extra>"
+            ),
+        )
+    )
+    return traces
+
+
+def _lab_axis(results: list[LabValue]) -> JSONDict:
+    top = max(float(max(result.value, result.high or 0)) for result in results)
+    return {"range": [0, round(top * 1.25, 2) or 1], "nticks": 3}
+
+
 def _side_effect_traces(record: PatientRecord, kinds: list[str]) -> list[JSONDict]:
     traces = []
     for severity, colour in SEVERITY_COLOURS.items():
@@ -433,7 +502,8 @@ def patient_figure(record: PatientRecord) -> JSONDict:
     first, _end = chart_span(record)
     (shown,) = [chart_range for chart_range in chart_ranges(record) if chart_range.selected]
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
-    heights = [DOSE_PANEL_PX, *(MEASURE_PANEL_PX for _ in record.measures)]
+    labs = by_test(record.labs)
+    heights = [DOSE_PANEL_PX, *(LAB_PANEL_PX for _ in labs), *(MEASURE_PANEL_PX for _ in record.measures)]
     if kinds:
         heights.append(STRIP_ROW_PX * len(kinds) + 12)
     domains, plot_px = _domains(heights)
@@ -445,6 +515,15 @@ def patient_figure(record: PatientRecord) -> JSONDict:
             "<b>" + _("LDN dose") + "</b>",
         )
     ]
+    for position, (test, results) in enumerate(labs.items()):
+        panels.append(
+            (
+                _lab_traces(results, record.today, first_in_legend=position == 0),
+                _lab_axis(results),
+                f"<b>{plot_text(test)}</b>"
+                + (f" · {plot_text(results[-1].unit)}" if results[-1].unit else ""),
+            )
+        )
     for position, measure in enumerate(record.measures):
         panels.append(
             (

@@ -96,6 +96,9 @@ class ExportDay(NamedTuple):
     pause: PausePeriod | None = None  # the recorded pause covering the date
     plan_reasons: Sequence[str] = ()  # the reasons told with the plan changes made on the date
     questions: Sequence[str] = ()  # the questions asked on the date, each with its answer (`question_cell`)
+    lab_results: Sequence[
+        str
+    ] = ()  # the lab results of samples taken on the date (`journal.labs.result_words`)
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -426,6 +429,21 @@ def _message_columns() -> list[Column[ExportDay]]:
     ]
 
 
+def _lab_columns() -> list[Column[ExportDay]]:
+    return [
+        Column(
+            "lab_results",
+            "",
+            'text: test value unit (reference range); several separated by "; "',
+            "The lab results of samples taken on this date, as the clinician recorded them from the "
+            "laboratory's report, e.g. “TSH 2.1 mIU/L (0.4–4.0)”: each with its laboratory's own unit "
+            "and reference range (none in brackets when the report gave none). Blank on other dates.",
+            lambda days: ["; ".join(day.lab_results) if day.lab_results else None for day in days],
+            neutralise,
+        )
+    ]
+
+
 def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
     """Every column of an export whose patients track `symptoms` (in that order)."""
     symptom_columns = [
@@ -438,6 +456,7 @@ def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
         + symptom_columns
         + _fixed_columns_after()
         + _message_columns()
+        + _lab_columns()
     )
 
 

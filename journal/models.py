@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,10 @@ from journal.bounds import (
     END_SPAN,
     FILTER_NAME_MAX_CHARS,
     HISTORY_SPAN,
+    LAB_DECIMALS,
+    LAB_UNIT_MAX_CHARS,
+    LAB_VALUE_MAX,
+    LABORATORY_MAX_CHARS,
     MEDICINE_MAX_CHARS,
     NAME_MAX_CHARS,
     PUSH_ENDPOINT_MAX_CHARS,
@@ -930,6 +935,105 @@ class Medication(models.Model):
         return self.name
 
 
+def lab_number_field(**options: Any) -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=5 + LAB_DECIMALS,
+        decimal_places=LAB_DECIMALS,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(LAB_VALUE_MAX)],
+        **options,
+    )
+
+
+def lab_numbers_within(name: str, *fields: str) -> models.CheckConstraint:
+    """Lab values and range ends from 0 to `LAB_VALUE_MAX`, held by the database."""
+    condition = Q()
+    for field in fields:
+        within = Q(**{f"{field}__gte": 0, f"{field}__lte": LAB_VALUE_MAX})
+        condition &= within | Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def range_in_order(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(reference_low__isnull=True)
+        | Q(reference_high__isnull=True)
+        | Q(reference_low__lte=F("reference_high")),
+        name=name,
+        violation_error_message="The reference range's low end is above its high end.",
+    )
+
+
+class LabTest(models.Model):
+    """A lab test a clinician can record a result of. Rows with no clinic are the shared
+    catalogue (`journal.catalogue.LAB_TESTS`, with a `key` the advice reads); a clinic adds
+    its own. The unit and range are the usual ones, shown on the form as a reminder: each
+    result keeps its laboratory's own."""
+
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="lab_tests"
+    )
+    key = models.CharField(
+        max_length=20, blank=True, help_text="A built-in test's key; empty for a clinic's own."
+    )
+    name = models.CharField(max_length=NAME_MAX_CHARS)
+    unit = models.CharField(max_length=LAB_UNIT_MAX_CHARS, blank=True)
+    reference_low = lab_number_field(null=True, blank=True)
+    reference_high = lab_number_field(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "name", condition=Q(clinic__isnull=True), name="lab_test_unique_in_catalogue"
+            ),
+            models.UniqueConstraint("clinic", "name", name="lab_test_unique_per_clinic"),
+            models.UniqueConstraint(
+                "key", condition=Q(clinic__isnull=True) & ~Q(key=""), name="lab_test_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(clinic__isnull=True) | Q(key=""), name="lab_test_key_built_in"
+            ),
+            text_within(NAME_MAX_CHARS, "lab_test_name_length", "name"),
+            text_within(LAB_UNIT_MAX_CHARS, "lab_test_unit_length", "unit"),
+            lab_numbers_within("lab_test_range_bounded", "reference_low", "reference_high"),
+            range_in_order("lab_test_range_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabResult(models.Model):
+    """One result from a laboratory's report, recorded by a clinician of the patient: the
+    value with the laboratory's own unit and reference range, and the date the sample was taken."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="lab_results")
+    test = models.ForeignKey(LabTest, on_delete=models.PROTECT, related_name="results")
+    value = lab_number_field()
+    unit = models.CharField(max_length=LAB_UNIT_MAX_CHARS, blank=True)
+    reference_low = lab_number_field(null=True, blank=True)
+    reference_high = lab_number_field(null=True, blank=True)
+    sampled_on = models.DateField()
+    laboratory = models.CharField(max_length=LABORATORY_MAX_CHARS, blank=True)
+    recorded_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sampled_on", "-pk"]
+        indexes = [models.Index(fields=["patient", "sampled_on"])]
+        constraints = [
+            lab_numbers_within("lab_result_bounded", "value", "reference_low", "reference_high"),
+            range_in_order("lab_result_range_in_order"),
+            dates_within(TREATMENT_SPAN, "lab_result_sample_in_span", "sampled_on"),
+            text_within(LAB_UNIT_MAX_CHARS, "lab_result_unit_length", "unit"),
+            text_within(LABORATORY_MAX_CHARS, "lab_result_laboratory_length", "laboratory"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test_id} of patient {self.patient_id} on {self.sampled_on}"
+
+
 class Screening(models.Model):
     """The safety screening a clinician records before a patient's first plan becomes
     active. The answers are kept as given; `journal.safety` judges them."""
@@ -1010,6 +1114,9 @@ class AuditEvent(AppendOnly):
         QUESTION_ANSWERED = "question_answered", _("question answered")
         INTRODUCTION_ENDED = "introduction_ended", _("introduction finished or skipped")
         REMINDERS_CHANGED = "reminders_changed", _("reminders changed")
+        LAB_RESULT_RECORDED = "lab_result_recorded", _("lab result recorded")
+        LAB_RESULT_DELETED = "lab_result_deleted", _("lab result deleted")
+        LAB_TEST_ADDED = "lab_test_added", _("lab test added")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

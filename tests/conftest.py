@@ -16,8 +16,8 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from journal.catalogue import load_catalogue
-from journal.models import Condition, Symptom
+from journal.catalogue import load_catalogue, load_lab_tests
+from journal.models import Condition, LabTest, Symptom
 from tests.factories import make_clinic, make_clinician, make_patient
 
 
@@ -73,6 +73,7 @@ def _catalogue_after_flush(request):
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
         load_catalogue(Condition, Symptom)
+        load_lab_tests(LabTest)
 
 
 @pytest.fixture(autouse=True)

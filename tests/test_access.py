@@ -82,6 +82,7 @@ POST_URLS = [
     "invitation_link",
     "care_team",
     "patient_medication_add",
+    "patient_lab_add",
 ]
 # POST-only changes to the patient's own reminders and devices: only a patient may post them,
 # and each acts on the poster's own record (tests/views/… in tests/test_reminder_views.py).
@@ -127,6 +128,10 @@ TESTED_WITH_THEIR_VIEWS = {
     "roster_filter_delete",
     # the signed-in user's own language (POST only, their own row): tests/test_languages.py
     "language_change",
+    # a lab result's deletion (needs a result) and the clinic's own lab tests (the admin's), each
+    # also posted with valid data by every other role: tests/test_lab_views.py
+    "patient_lab_delete",
+    "clinic_lab_test_add",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
@@ -211,6 +216,7 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
     assert not AuditEvent.objects.filter(patient=alice).exists()
     assert not alice.plans.exists()
     assert not alice.medications.exists()
+    assert not alice.lab_results.exists()
 
 
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from journal.models import LabTest
 from tests.factories import make_entry, make_plan
 
 
@@ -15,10 +16,13 @@ def records(alice, carol):
     plan = make_plan(alice, carol, [(dt.date(2026, 3, 1), "1.5")])
     entry = make_entry(alice, dt.date(2026, 3, 2))
     medication = alice.medications.create(name="Levothyroxine")
-    return {"titrationplan": plan, "dailyentry": entry, "medication": medication}
+    result = alice.lab_results.create(
+        test=LabTest.objects.get(key="tsh"), value=2, sampled_on=dt.date(2026, 3, 2), recorded_by=carol
+    )
+    return {"titrationplan": plan, "dailyentry": entry, "medication": medication, "labresult": result}
 
 
-@pytest.mark.parametrize("model", ["titrationplan", "dailyentry", "medication"])
+@pytest.mark.parametrize("model", ["titrationplan", "dailyentry", "medication", "labresult"])
 def test_staff_read_clinical_records_but_cannot_change_them(admin_client, records, model):
     record = records[model]
     assert admin_client.get(f"/admin/journal/{model}/").status_code == 200

@@ -22,6 +22,7 @@ from journal.advice import (
     recent_adherence,
 )
 from journal.findings import Finding, Level
+from journal.labs import LabValue
 from journal.response import ResponseClass
 from journal.safety import MedicationPeriod, SafetyState, ThyroidKind, ThyroidStatus, safety_state
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
@@ -528,6 +529,101 @@ def test_thyroid_card_from_the_safety_state_of_a_listed_antithyroid_medicine():
     )
     (card,) = cards_for(RULE_THYROID_REVIEW, today=30, safety=safety, side_effects=[effect(25, "insomnia")])
     assert card.title == "Possible signs of an overactive thyroid on antithyroid medicine"
+
+
+# --- e2. thyroid review: a falling TSH on replacement hormone ---------------------------------------
+
+
+def tsh(day: int, value: str, low: str | None = "0.4", high: str | None = "4.0", unit: str = "mIU/L"):
+    return LabValue(
+        on(day),
+        "TSH",
+        "tsh",
+        Decimal(value),
+        unit,
+        None if low is None else Decimal(low),
+        None if high is None else Decimal(high),
+        "Riverside Pathology",
+        day + 100,
+    )
+
+
+def free_t4(day: int, value: str) -> LabValue:
+    return LabValue(on(day), "Free T4", "free_t4", Decimal(value), "pmol/L", Decimal(12), Decimal(22))
+
+
+@pytest.mark.parametrize(
+    ("safety", "labs", "today", "fires"),
+    [
+        # below the laboratory's lower limit and lower than before
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(100, "0.3")], 110, True),
+        # within the range but at most half the previous value: a clear fall
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(100, "1.9")], 110, True),
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(100, "1.91")], 110, False),  # just over half
+        (REPLACEMENT, [tsh(-10, "2.0"), tsh(100, "2.4")], 110, False),  # rising
+        (REPLACEMENT, [tsh(-10, "0.3"), tsh(100, "0.3")], 110, False),  # low but not falling
+        (REPLACEMENT, [tsh(100, "0.1")], 110, False),  # one result: nothing to compare
+        # a fall below the range when the laboratory gave no lower limit: only "half" counts
+        (REPLACEMENT, [tsh(-10, "0.5", None, None), tsh(100, "0.3", None, None)], 110, False),
+        # results in different units are not compared
+        (REPLACEMENT, [tsh(-10, "3.8", unit="µIU/mL"), tsh(100, "0.3")], 110, False),
+        # the pair is the latest and the one before it in the latest's unit
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(50, "9", unit="other"), tsh(100, "0.3")], 110, True),
+        # other tests do not count
+        (REPLACEMENT, [free_t4(-10, "20"), free_t4(100, "5")], 110, False),
+        # the latest sample was taken before the first dose: not a change on LDN
+        (REPLACEMENT, [tsh(-40, "3.8"), tsh(-10, "0.3")], 110, False),
+        # the latest sample is 26 weeks old (day 0 of 182): stale evidence
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(0, "0.3")], 182, False),
+        (REPLACEMENT, [tsh(-10, "3.8"), tsh(1, "0.3")], 182, True),
+        # not on replacement: the card speaks of the replacement dose only
+        (thyroid(ThyroidKind.ANTITHYROID), [tsh(-10, "3.8"), tsh(100, "0.3")], 110, False),
+        (thyroid(ThyroidKind.UNSPECIFIED), [tsh(-10, "3.8"), tsh(100, "0.3")], 110, False),
+        (thyroid(ThyroidKind.NONE), [tsh(-10, "3.8"), tsh(100, "0.3")], 110, False),
+        (None, [tsh(-10, "3.8"), tsh(100, "0.3")], 110, False),
+    ],
+)
+def test_thyroid_review_on_a_falling_tsh(safety, labs, today, fires):
+    cards = cards_for(RULE_THYROID_REVIEW, today=today, safety=safety, labs=labs)
+    assert bool(cards) is fires
+
+
+def test_falling_tsh_card_content():
+    (card,) = cards_for(
+        RULE_THYROID_REVIEW,
+        today=110,
+        safety=REPLACEMENT,
+        labs=[tsh(-10, "3.8"), tsh(58, "1.9"), tsh(100, "0.3")],
+    )
+    assert card.title == "TSH falling on thyroid hormone replacement"
+    assert card.key == f"thyroid_review:tsh:{on(100)}"
+    assert card.evidence == (
+        f"{on(58)}: TSH 1.9 mIU/L (0.4–4.0)",
+        f"{on(100)}: TSH 0.3 mIU/L (0.4–4.0), below the laboratory's range",
+    )
+    assert "falling TSH" in card.reason
+    assert "[000, 003]" in card.reason
+
+
+def test_a_falling_tsh_and_thyroid_signs_are_two_cards_each_dismissed_on_its_own():
+    cards = cards_for(
+        RULE_THYROID_REVIEW,
+        today=110,
+        safety=REPLACEMENT,
+        side_effects=[effect(105, "other", "mild", "palpitations")],
+        labs=[tsh(-10, "3.8"), tsh(100, "0.3")],
+    )
+    assert [card.key for card in cards] == [f"thyroid_review:{on(105)}", f"thyroid_review:tsh:{on(100)}"]
+
+
+def test_the_rulebook_states_the_tsh_rule():
+    from journal.rulebook import sections
+
+    (advice,) = [section for section in sections() if section.key == "advice"]
+    (entry,) = [entry for entry in advice.entries if entry.code == RULE_THYROID_REVIEW]
+    assert "latest TSH" in entry.rule
+    assert "below the laboratory's lower limit or at most half the previous value" in entry.rule
+    assert "[000, 003]" in entry.reason
 
 
 # --- f. safety alert -----------------------------------------------------------------------------

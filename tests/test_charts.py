@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +14,16 @@ from django.utils.html import json_script
 from journal.advice import ReportedSideEffect
 from journal.assessment import LoggedEntry, Measure, PatientRecord
 from journal.charts import (
+    INK,
     MODEBAR_BUTTONS,
+    OUTSIDE_RANGE,
     PLOTLY_CONFIG,
     chart_ranges,
     chart_span,
     patient_figure,
     weekly_rows,
 )
+from journal.labs import LabValue
 from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
@@ -85,6 +89,96 @@ def six_months_of_eight_symptoms() -> PatientRecord:
         side_effects=effects,
         entries=[entry(day, taken=day % 9 != 0, mg="4.5") for day in days],
     )
+
+
+def lab(
+    day: int,
+    test: str,
+    value: str,
+    low: str | None,
+    high: str | None,
+    unit: str,
+    laboratory: str = "City Lab",
+):
+    return LabValue(
+        on(day),
+        test,
+        test.lower(),
+        Decimal(value),
+        unit,
+        None if low is None else Decimal(low),
+        None if high is None else Decimal(high),
+        laboratory,
+        day + 1000,
+    )
+
+
+def lab_record() -> PatientRecord:
+    chart_record = record(today=100, measures=[Measure("Pain", False, ((on(1), 5), (on(2), 4)))])
+    labs = (
+        lab(-10, "TSH", "3.8", "0.4", "4.0", "mIU/L"),
+        lab(-10, "CRP", "12", None, "5", "mg/L", ""),
+        lab(50, "TSH", "1.9", "0.4", "4.0", "mIU/L"),
+        lab(90, "TSH", "0.3", "0.5", "5.0", "mIU/L", "Other Lab"),
+    )
+    return replace(chart_record, labs=labs)
+
+
+def panel_titles(figure: dict) -> list[str]:
+    return [note["text"] for note in figure["layout"]["annotations"] if note.get("xref") == "paper"]
+
+
+def test_each_lab_test_is_a_panel_under_the_dose_on_the_same_time_axis():
+    figure = patient_figure(lab_record())
+    assert panel_titles(figure) == [
+        "<b>LDN dose</b>",
+        "<b>TSH</b> · mIU/L",
+        "<b>CRP</b> · mg/L",
+        "<b>Pain</b> · lower is better",
+    ]
+    results = traces(figure, "Lab result")
+    assert [trace["meta"] for trace in results] == ["TSH", "CRP"]
+    assert [trace["yaxis"] for trace in results] == ["y2", "y3"]
+    assert {trace["xaxis"] for trace in figure["data"]} == {"x"}
+    (tsh, crp) = results
+    assert tsh["x"] == [on(-10).isoformat(), on(50).isoformat(), on(90).isoformat()]
+    assert tsh["y"] == [3.8, 1.9, 0.3]
+    # below the second laboratory's 0.5: marked; CRP 12 above its 5: marked
+    assert tsh["marker"]["color"] == [INK, INK, OUTSIDE_RANGE]
+    assert crp["marker"]["color"] == [OUTSIDE_RANGE]
+    # the axis holds the highest value or range end with room above it
+    assert figure["layout"]["yaxis2"]["range"] == [0, 6.25]
+    assert figure["layout"]["yaxis3"]["range"] == [0, 15.0]
+
+
+def test_the_reference_range_is_a_band_that_follows_each_laboratory():
+    figure = patient_figure(lab_record())
+    low, high = [trace for trace in traces(figure, "Reference range") if trace["yaxis"] == "y2"]
+    assert low["y"] == [0.4, 0.4, 0.5, 0.5]
+    assert high["y"] == [4.0, 4.0, 5.0, 5.0]
+    assert high["fill"] == "tonexty"
+    assert high["x"][-1] == on(100).isoformat()  # drawn on to today
+    assert low["line"]["shape"] == high["line"]["shape"] == "hv"
+    # CRP's report gave only an upper limit: no band is drawn
+    assert not [trace for trace in traces(figure, "Reference range") if trace["yaxis"] == "y3"]
+
+
+def test_a_lab_results_hover_names_its_unit_range_and_laboratory():
+    figure = patient_figure(lab_record())
+    tsh, crp = traces(figure, "Lab result")
+    assert tsh["customdata"][2] == ["0.3 mIU/L", "0.5–5.0", "Other Lab"]
+    assert crp["customdata"][0] == ["12 mg/L", "≤ 5", "laboratory not named"]
+    assert "%{customdata[0]}" in tsh["hovertemplate"] and "%{customdata[2]}" in tsh["hovertemplate"]
+
+
+def test_the_chart_starts_at_the_first_lab_sample_when_it_is_earlier():
+    assert chart_span(lab_record())[0] == on(-10)
+
+
+def test_no_lab_panel_without_lab_results():
+    figure = patient_figure(record(today=10))
+    assert not traces(figure, "Lab result")
+    assert not traces(figure, "Reference range")
 
 
 def test_the_toolbar_offers_only_what_keeps_the_data_on_the_page():
@@ -360,6 +454,7 @@ VARIED_RECORDS = {
     ),
     "an ended plan": lambda: record(today=40, ended_on=30),
     "six months of eight symptoms and side effects": six_months_of_eight_symptoms,
+    "lab results of two tests, one without a range": lambda: lab_record(),
 }
 
 

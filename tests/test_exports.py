@@ -38,6 +38,7 @@ from journal.exports import (
     tally_side_effects,
 )
 from journal.findings import Finding
+from journal.labs import LabValue, result_words
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
 from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
@@ -145,6 +146,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             [medication],
             plan_reasons=("Headaches: stay longer.",),
             questions=(question_cell("=1+1", ""), question_cell("Is it ok?", "Yes.")),
+            lab_results=("TSH 2.1 mIU/L (0.4–4.0)", "CRP 3 mg/L"),
         ),
         ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
     ]
@@ -177,6 +179,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "edited": "yes",
         "plan_change_reasons": "Headaches: stay longer.",
         "questions": "'=1+1 — not answered yet; Is it ok? — answer: Yes.",  # neutralised for a spreadsheet
+        "lab_results": "TSH 2.1 mIU/L (0.4–4.0); CRP 3 mg/L",
     }
     assert gap["date"] == "2026-11-03"
     assert gap["prescribed_dose_mg"] == "1.5"
@@ -277,10 +280,21 @@ def test_an_opioid_added_mid_treatment_shows_in_the_safety_column_from_that_day(
     assert [row["safety"] for row in rows] == ["", "block:opioid_with_ldn", "block:opioid_with_ldn"]
 
 
+def test_lab_results_are_plain_text_with_unit_and_range_and_described_in_the_dictionary():
+    result = LabValue(TODAY, "=TSH", "", Decimal("2.1000"), "mIU/L", Decimal("0.4"), Decimal("4"), "Lab")
+    (row,) = parse(csv_lines(columns_for([]), [ExportDay("P", TODAY, lab_results=(result_words(result),))]))
+    assert row["lab_results"] == "'=TSH 2.1 mIU/L (0.4–4.0)"  # a clinic's test name is neutralised
+    (entry,) = [column for column in columns_for([]) if column.name == "lab_results"]
+    assert "laboratory's own unit and reference range" in entry.description
+    assert "TSH 2.1 mIU/L (0.4–4.0)" in entry.description
+    dictionary = "".join(dictionary_lines(columns_for([])))
+    assert "lab_results," in dictionary
+
+
 def test_csv_is_rfc_4180():
     day = ExportDay("P", TODAY, entry=EntryRecord(dose_taken=False, notes='a, "b"\r\nc'))
     text = "".join(csv_lines(columns_for([]), [day]))
-    assert text.endswith('"a, ""b""\r\nc",no,,\r\n')
+    assert text.endswith('"a, ""b""\r\nc",no,,,\r\n')
     assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
 
 

@@ -51,7 +51,7 @@ PAGES: dict[str, tuple[str, int]] = {
     # reminders: the session, the login, the stored choices, the devices, the last reminders
     # with their e-mails (1); their pushes (1 more) once a reminder was sent (none in the demo)
     "reminders": ("anna", 5),
-    "my_chart": ("anna", 12),
+    "my_chart": ("anna", 13),  # the lab results, drawn on the chart (1)
     "own_csv": ("anna", 2),
     "data_dictionary": ("anna", 4),
     "data_dictionary_csv": ("anna", 4),
@@ -60,11 +60,15 @@ PAGES: dict[str, tuple[str, int]] = {
     # clinician's saved views (1)
     "roster": ("dr.rivera", 8),
     "rulebook": ("dr.rivera", 2),
-    "patient_detail": ("dr.rivera", 17),  # messages: the plan changes told, the questions (1 each)
+    # messages: the plan changes told, the questions (1 each); the lab results, read with the
+    # patient's file since the advice and the chart use them (1), and the clinic's lab tests for
+    # the form that records one (1)
+    "patient_detail": ("dr.rivera", 19),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
-    "appointment_summary": ("dr.rivera", 19),  # messages: the plan changes told, the questions
+    # messages: the plan changes told, the questions; the lab results, with the patient's file
+    "appointment_summary": ("dr.rivera", 20),
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),
@@ -74,7 +78,8 @@ PAGES: dict[str, tuple[str, int]] = {
     "screening": ("dr.rivera", 4),
     "plan_manage": ("dr.rivera", 7),
     "plan_new": ("dr.rivera", 9),
-    "clinic_manage": ("admin.okafor", 6),  # locked sign-ins: +1; the clinic comes with the login: -1
+    # locked sign-ins: +1; the clinic comes with the login: -1; the lab tests, built in and the clinic's: +1
+    "clinic_manage": ("admin.okafor", 7),
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 5),
     "access_report": ("admin.okafor", 6),

@@ -46,6 +46,29 @@ def test_seed_demo_tells_realistic_stories(db):
     assert DailyEntry.history.filter(patient=anna).count() == anna.entries.count()
 
 
+def test_harrys_labs_tell_his_thyroid_story(db):
+    """Harry, with Hashimoto's on levothyroxine: his TSH falls from the top of the laboratory's
+    range to below it over his months on LDN while free T4 climbs, and the advice asks for a
+    review of the replacement dose."""
+    seed()
+    harry = Patient.objects.get(user__username="harry")
+    first_dose = schedule_of(harry).first_dose
+    results = harry.lab_results.order_by("sampled_on", "test__name")
+    tsh = [(row.sampled_on - first_dose).days for row in results if row.test.key == "tsh"]
+    assert tsh == [-12, 58, 103]
+    assert [str(row.value.normalize()) for row in results if row.test.key == "tsh"] == ["3.8", "1.9", "0.3"]
+    assert [str(row.value.normalize()) for row in results if row.test.key == "free_t4"] == [
+        "13.1",
+        "16.4",
+        "21.7",
+    ]
+    assert {row.laboratory for row in results} == {"Riverside Pathology"}
+    assert AuditEvent.objects.filter(patient=harry, kind=AuditEvent.Kind.LAB_RESULT_RECORDED).count() == 8
+    (row,) = [row for row in roster_rows(Patient.objects.all()) if row.patient == harry]
+    (card,) = [card for card in row.assessment.open_cards if card.key.startswith("thyroid_review:tsh:")]
+    assert card.title == "TSH falling on thyroid hormone replacement"
+
+
 def test_seed_demo_is_deterministic(db):
     seed()
     first = list(

@@ -27,10 +27,12 @@ from journal.exports import (
     question_cell,
     tally_side_effects,
 )
+from journal.labs import LabValue, result_words
 from journal.models import (
     AuditEvent,
     Condition,
     DailyEntry,
+    LabResult,
     Patient,
     PlanChangeNote,
     Question,
@@ -48,6 +50,7 @@ from journal.schedule import (
     PausePeriod,
     StepRow,
 )
+from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.records import (
     PatientOverview,
     medication_periods_for,
@@ -124,7 +127,7 @@ def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
 def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
     """One row per patient per date from `first` to `last`, patients in code order.
 
-    A generator: 1 query for the patient ids, then 10 per batch of patients. A batch holds at
+    A generator: 1 query for the patient ids, then 11 per batch of patients. A batch holds at
     most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
     however large the clinic."""
     ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
@@ -141,6 +144,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     medications = medication_periods_for(patients.values())
     entries = _entry_records(ids, first, last)
     reasons, questions = _day_messages(patients, first, last)
+    labs = _day_labs(ids, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         first_dose = schedule.first_dose
@@ -160,10 +164,24 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 schedule.pause_on(day),
                 reasons.get((pk, day), ()),
                 questions.get((pk, day), ()),
+                labs.get((pk, day), ()),
             )
 
 
 DayTexts = dict[tuple[int, dt.date], list[str]]
+
+
+def _day_labs(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
+    """The lab results of samples taken in the range, as the CSV writes them, by patient and
+    date (1 query of plain values; a journal has a result for a few of its days at most)."""
+    results = LabResult.objects.filter(patient_id__in=ids, sampled_on__gte=first, sampled_on__lte=last)
+    texts: DayTexts = defaultdict(list)
+    for patient_id, *fields in results.order_by("sampled_on", "test__name", "pk").values_list(
+        "patient_id", *LAB_VALUE_FIELDS
+    ):
+        result = LabValue(*fields)
+        texts[(patient_id, result.day)].append(result_words(result))
+    return texts
 
 
 def _day_messages(patients: dict[int, Patient], first: dt.date, last: dt.date) -> tuple[DayTexts, DayTexts]:
@@ -305,11 +323,21 @@ class AppointmentSummary:
     def safety(self) -> SafetyState | None:
         return self.overview.record.safety
 
+    @property
+    def lab_results(self) -> list[LabValue]:
+        """The newest `SUMMARY_LABS` lab results, newest sample first."""
+        return list(reversed(self.overview.record.labs))[:SUMMARY_LABS]
+
+    @property
+    def earlier_lab_count(self) -> int:
+        return max(0, len(self.overview.record.labs) - SUMMARY_LABS)
+
 
 # The summary shows the newest plan change told and the newest question since the previous
 # visit, each text cut at 60 characters: the busiest record still prints on two pages
 # (tests/browser/test_summary.py); the patient page and the CSV keep all.
 SUMMARY_MESSAGES = 1
+SUMMARY_LABS = 6  # the newest lab results; the patient page and the CSV have every one
 
 
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:

@@ -30,11 +30,13 @@ from journal.assessment import (
 from journal.bounds import RecordProblem, record_problems, record_window
 from journal.catalogue import symptom_words
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
+from journal.labs import LabValue
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
     DailyEntry,
     DoseStep,
+    LabResult,
     LdnPause,
     Medication,
     Patient,
@@ -53,6 +55,7 @@ from journal.schedule import (
     PlanRecord,
     Schedule,
 )
+from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.step_effects import StepReport, step_reports
 from journal.vocabulary import side_effect_label
 
@@ -230,6 +233,39 @@ class PatientFile:
     symptoms: tuple[Symptom, ...]  # tracked, by name
     medications: tuple[Medication, ...]  # the list's rows, for the forms that change them
     days: tuple[JournalDay, ...]  # every logged day, oldest first
+    lab_rows: tuple[LabRow, ...] = ()  # lab results, newest sample first, with who recorded them
+
+
+@dataclass(frozen=True)
+class LabRow:
+    """A lab result as the patient page lists it."""
+
+    result: LabValue
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+# A lab result's columns, as `_lab_rows` reads them: its patient, the result, who recorded it.
+_LAB_FIELDS = (
+    "patient_id",
+    *LAB_VALUE_FIELDS,
+    "recorded_by__user__first_name",
+    "recorded_by__user__last_name",
+    "recorded_by__user__username",
+    "recorded_at",
+)
+
+
+def _lab_rows(patient_ids: list[int]) -> dict[int, list[LabRow]]:
+    """Each patient's lab results, oldest sample first (1 query)."""
+    rows: dict[int, list[LabRow]] = defaultdict(list)
+    results = LabResult.objects.filter(patient_id__in=patient_ids).order_by("sampled_on", "pk")
+    for patient_id, *fields, first_name, last_name, username, recorded_at in results.values_list(
+        *_LAB_FIELDS
+    ):
+        name = f"{first_name} {last_name}".strip() or username
+        rows[patient_id].append(LabRow(LabValue(*fields), name, recorded_at))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -255,9 +291,9 @@ class JournalDay:
 
 
 def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientFile]:
-    """Each patient's file as of their own local today (9 queries, however many patients and
+    """Each patient's file as of their own local today (10 queries, however many patients and
     days): plans, steps and pauses, the latest screening, tracked symptoms, entries with
-    their scores and side effects, the medication list, dismissed advice."""
+    their scores and side effects, the medication list, dismissed advice, lab results."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
     prescriptions = _prescriptions(ids, prescribers=True)
@@ -288,6 +324,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
         "patient_id", "evidence_key"
     ):
         dismissed[patient_id].add(key)
+    labs = _lab_rows(ids)
     files = {}
     for patient in patients:
         today, logged, schedule = (
@@ -329,6 +366,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
                 entry_days=[entry.entry_date for entry in logged],
                 window=record_window(patient.opened_on, today),
             ),
+            labs=tuple(row.result for row in labs[patient.pk]),
         )
         files[patient.pk] = PatientFile(
             record=record,
@@ -337,6 +375,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
             symptoms=tuple(tracked[patient.pk]),
             medications=tuple(medications[patient.pk]),
             days=tuple(_journal_day(entry, scores[entry.pk], reports[entry.pk]) for entry in logged),
+            lab_rows=tuple(reversed(labs[patient.pk])),
         )
     return files
 
@@ -364,7 +403,7 @@ def _journal_day(
 
 
 def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
-    """Each patient's record as plain data (`patient_files`, 9 queries)."""
+    """Each patient's record as plain data (`patient_files`, 10 queries)."""
     return {pk: file.record for pk, file in patient_files(patients, now).items()}
 
 
@@ -450,8 +489,9 @@ class PatientOverview:
 
     @property
     def chart_is_empty(self) -> bool:
-        """Nothing logged yet: the patient is told when the chart starts, not shown empty axes."""
-        return not self.record.entries
+        """Nothing logged and no lab result yet: the patient is told when the chart starts, not
+        shown empty axes."""
+        return not self.record.entries and not self.record.labs
 
     @property
     def chart_starts_on(self) -> dt.date | None:
@@ -464,7 +504,7 @@ class PatientOverview:
 def patient_overview(
     patient: Patient, now: dt.datetime | None = None, *, open_at_review: frozenset[str] | None = None
 ) -> PatientOverview:
-    """One patient's file, responses, advice and what is new since the last review (10
+    """One patient's file, responses, advice and what is new since the last review (11
     queries: `patient_files` and `advice_open_at_review`, unless the advice open at the last
     review is given)."""
     file = patient_files([patient], now)[patient.pk]

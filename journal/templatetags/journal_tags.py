@@ -5,14 +5,17 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from journal.catalogue import symptom_words
 from journal.forms.fields import radio_group as radio_group_html
+from journal.labs import lab_number_words, range_words
 from journal.models import PlanForm
 from journal.schedule import PHASE_WORDS
 from journal.vocabulary import dose_phrase, local_mg, timing_words
+from journal.wording import number_words
 
 register = template.Library()
 
@@ -62,3 +65,21 @@ def dose_taken_phrase(entry: Any) -> str:
 def radio_group(field: BoundField, scores: bool = False) -> SafeString:
     """A radio group's fieldset (journal.forms.fields.radio_group)."""
     return radio_group_html(field, scores=scores)
+
+
+@register.simple_tag
+def lab_range(low: Decimal | None, high: Decimal | None) -> str:
+    """A reference range as "0.4–4.0", "≥ 0.4", "≤ 5" (with the reader's decimal separator), or
+    "—" without one."""
+    return _local_decimals(range_words(low, high)) or "—"
+
+
+@register.filter
+def lab_number(value: Decimal) -> str:
+    """A lab value as the report prints it (2.10 → 2.1), with the reader's decimal separator."""
+    return number_words(lab_number_words(value))
+
+
+def _local_decimals(text: str) -> str:
+    """The decimal points of the numbers in `text` as the reader writes them ("0,4–4,0")."""
+    return get_format("DECIMAL_SEPARATOR").join(text.split("."))

@@ -23,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import AuthenticatedRequest, clinic_admin_required, clinician_of, patient_for
@@ -35,10 +36,13 @@ from journal.forms.clinic import (
     ClinicTwoFactorForm,
     EmergencyLineForm,
 )
+from journal.forms.labs import LabTestForm
 from journal.models import AccessEvent, Clinic, Clinician, User
 from journal.selectors.account import has_two_factor
 from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins, clinic_reads
+from journal.selectors.labs import lab_tests_of
 from journal.services import clinic as clinic_service
+from journal.services.labs import lab_test_add
 from journal.views.common import add_errors, csv_response, stash_link, take_link
 
 SESSION_KEY = "clinician_password_links"
@@ -68,22 +72,40 @@ def _posted(request: AuthenticatedRequest):
 @clinic_admin_required
 @require_http_methods(["GET"])
 def clinic_manage(request: AuthenticatedRequest) -> HttpResponse:
-    clinic = clinician_of(request).clinic
+    return render(request, "journal/clinic/manage.html", _manage_context(clinician_of(request).clinic))
+
+
+def _manage_context(clinic: Clinic, lab_test_form: LabTestForm | None = None) -> dict[str, object]:
     now = timezone.now()
-    return render(
-        request,
-        "journal/clinic/manage.html",
-        {
-            "clinic": clinic,
-            "clinicians": clinic_clinicians(clinic),
-            "patients": clinic_care_teams(clinic),
-            "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
-            "emergency_form": EmergencyLineForm(initial={"emergency_line": clinic.emergency_line}),
-            "locked_logins": [
-                (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
-            ],
-        },
-    )
+    return {
+        "clinic": clinic,
+        "clinicians": clinic_clinicians(clinic),
+        "patients": clinic_care_teams(clinic),
+        "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
+        "emergency_form": EmergencyLineForm(initial={"emergency_line": clinic.emergency_line}),
+        "locked_logins": [
+            (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
+        ],
+        "lab_tests": list(lab_tests_of(clinic)),
+        "lab_test_form": lab_test_form or LabTestForm(),
+    }
+
+
+@clinic_admin_required
+@require_POST
+def clinic_lab_test_add(request: AuthenticatedRequest) -> HttpResponse:
+    """The clinic's own lab test, next to the shared catalogue's."""
+    admin = clinician_of(request)
+    form = LabTestForm(request.POST)
+    if form.is_valid():
+        try:
+            test = lab_test_add(admin=admin, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Added %(test)s to the clinic's lab tests.") % {"test": test.name})
+            return redirect(f"{reverse('clinic_manage')}#lab-tests")
+    return render(request, "journal/clinic/manage.html", _manage_context(admin.clinic, form), status=400)
 
 
 @clinic_admin_required

@@ -14,7 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,12 +29,15 @@ from journal.access import (
     patient_for,
     visible_patients,
 )
+from journal.bounds import REASON_MAX_CHARS
+from journal.forms.labs import LabResultDeleteForm, LabResultForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
-from journal.models import AccessEvent, Clinician, Medication, Patient, Question, RosterScope
+from journal.models import AccessEvent, Clinician, LabResult, Medication, Patient, Question, RosterScope
 from journal.schedule import PHASES
 from journal.selectors.entries import entry_change_log
+from journal.selectors.labs import lab_tests_of
 from journal.selectors.messages import Thread, plan_notes, question_threads
 from journal.selectors.plans import plan_section
 from journal.selectors.records import patient_overview
@@ -45,6 +50,7 @@ from journal.selectors.roster import (
     roster_patients,
     saved_roster_filters,
 )
+from journal.services.labs import lab_result_delete, lab_result_record
 from journal.services.medications import medication_add, medication_stop
 from journal.services.messages import question_answer as answer_question
 from journal.services.review import advice_dismiss as dismiss_card
@@ -282,6 +288,9 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "symptoms": file.symptoms,
         "medications": file.medications,
         "medication_form": forms.get("medication_form") or MedicationForm(today=day),
+        "lab_rows": file.lab_rows,
+        "lab_form": forms.get("lab_form") or _lab_form(patient, day),
+        "lab_reason_max_chars": REASON_MAX_CHARS,
         "safety": record.safety,
         "overview": page.overview,
         "recent_entries": page.recent_entries,
@@ -293,6 +302,12 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "plan_notes": plan_notes(patient),
         **_questions(patient, cast(dict[int, AnswerForm], forms.get("answer_forms") or {})),
     }
+
+
+def _lab_form(patient: Patient, today: dt.date, data: object = None) -> LabResultForm:
+    return LabResultForm(
+        data, tests=lab_tests_of(patient.clinic_id), opened_on=patient.opened_on, today=today
+    )
 
 
 def _questions(patient: Patient, answer_forms: dict[int, AnswerForm]) -> dict[str, object]:
@@ -402,3 +417,49 @@ def question_answer(request: AuthenticatedRequest, pk: int, question_pk: int) ->
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#questions")
     context = patient_page(patient, answer_forms={question.pk: form})
     return render(request, "journal/review/patient.html", context, status=400)
+
+
+@clinician_required
+@require_POST
+def patient_lab_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A clinician records a result from a laboratory's report; the chart and advice follow."""
+    patient = patient_for(request, pk)
+    form = _lab_form(patient, patient.local_today(), request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            lab_result_record(patient=patient, clinician=clinician_of(request), **data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded %(test)s of %(day)s.")
+                % {"test": data["test"].name, "day": date_format(data["sampled_on"])},
+            )
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#labs")
+    context = patient_page(patient, lab_form=form)
+    return render(request, "journal/review/patient.html", context, status=400)
+
+
+@clinician_required
+@require_POST
+def patient_lab_delete(request: AuthenticatedRequest, pk: int, result_pk: int) -> HttpResponse:
+    """Delete a result recorded in error, with the reason."""
+    patient = patient_for(request, pk)
+    result = get_object_or_404(
+        LabResult.objects.select_related("test", "patient"), pk=result_pk, patient=patient
+    )
+    form = LabResultDeleteForm(request.POST, auto_id=f"lab{result.pk}_%s")
+    if form.is_valid():
+        try:
+            lab_result_delete(
+                result=result, clinician=clinician_of(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Deleted the %(test)s result.") % {"test": result.test.name})
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#labs")

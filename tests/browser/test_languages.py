@@ -63,6 +63,9 @@ def sign_in(page, username: str, username_label: str, password_label: str, butto
 
 def log_the_day_with_a_comma(page, yes: str, save: str, saved_text: str) -> None:
     page.locator("#field-dose_taken label", has_text=yes).click()
+    dose = page.locator("details.dose-details")
+    if dose.get_attribute("open") is None:  # folded under the plan's dose ("As planned: …")
+        dose.locator("summary").click()
     page.locator("#id_dose_mg").fill("1,5")
     page.get_by_role("button", name=save).click()
     page.get_by_test_id("saved").wait_for()

@@ -4,7 +4,8 @@ months of realistic journal entries. Deterministic for a given seed and date.
 The stories follow DOMAIN.md: a baseline week before the first dose, plans stepping up
 from 0.5–1.5 mg towards 3–4.5 mg, side effects that follow step-ups and fade within about
 two weeks, responders whose scores fall after 8–10 weeks, flat non-responders, one patient
-moved to a morning dose after insomnia, and missed days.
+moved to a morning dose after insomnia, missed days, and a thyroid patient whose TSH falls
+below the laboratory's range on levothyroxine.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from journal.models import (
     Condition,
     DailyEntry,
     DoseStep,
+    LabTest,
     Medication,
     Patient,
     Screening,
@@ -40,6 +42,7 @@ from journal.models import (
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
 from journal.services.exports import export_path
+from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
@@ -74,6 +77,9 @@ class Story:
     medications: tuple[tuple[str, str, int | None, int | None], ...] = field(default=())
     # Medicines the patient adds to their list today, started this many days after the first dose.
     added_today: tuple[tuple[str, str, int], ...] = field(default=())
+    # Lab results recorded by the prescriber: (test key, sampled this many days from the first
+    # dose, value, the laboratory's range low, high), in the catalogue's unit.
+    labs: tuple[tuple[str, int, str, str, str], ...] = field(default=())
 
 
 STORIES = (
@@ -161,6 +167,18 @@ STORIES = (
         0.5,
         1,
         medications=(("Levothyroxine", "75 mcg daily", -400, None),),
+        # Hashimoto's on levothyroxine: as LDN calms the thyroiditis, TSH falls from the top of
+        # the range to below it and free T4 climbs, so the replacement dose may now be too high.
+        labs=(
+            ("tsh", -12, "3.8", "0.4", "4.0"),
+            ("free_t4", -12, "13.1", "12", "22"),
+            ("tpo_antibodies", -12, "420", "0", "34"),
+            ("tsh", 58, "1.9", "0.4", "4.0"),
+            ("free_t4", 58, "16.4", "12", "22"),
+            ("tsh", 103, "0.3", "0.4", "4.0"),
+            ("free_t4", 103, "21.7", "12", "22"),
+            ("tpo_antibodies", 103, "265", "0", "34"),
+        ),
     ),
     Story(
         "Isla",
@@ -438,6 +456,23 @@ class DemoBuilder:
         )
         self.entries(patient, story, first_dose, step_rows, schedule)
         self.medicines_added_today(patient, story, first_dose)
+        self.lab_results(patient, story, clinician, first_dose)
+
+    @staticmethod
+    def lab_results(patient: Patient, story: Story, clinician: Clinician, first_dose: dt.date) -> None:
+        """The results the prescriber recorded from the laboratory's reports."""
+        tests = {test.key: test for test in LabTest.objects.filter(clinic=None)}
+        for key, days, value, low, high in story.labs:
+            lab_result_record(
+                patient=patient,
+                clinician=clinician,
+                test=tests[key],
+                value=Decimal(value),
+                sampled_on=first_dose + dt.timedelta(days=days),
+                reference_low=Decimal(low),
+                reference_high=Decimal(high),
+                laboratory="Riverside Pathology",
+            )
 
     @staticmethod
     def audit_trail(
