@@ -320,11 +320,11 @@ def _lab_traces(results: list[LabValue], today: dt.date, first_in_legend: bool) 
             "legendgroup": "range",
         }
         traces += [
-            _scatter(x=band_days, y=[*lows, lows[-1]], name="Reference range", showlegend=False, **edge),
+            _scatter(x=band_days, y=[*lows, lows[-1]], name=_("Reference range"), showlegend=False, **edge),
             _scatter(
                 x=band_days,
                 y=[*highs, highs[-1]],
-                name="Reference range",
+                name=_("Reference range"),
                 fill="tonexty",
                 fillcolor=RANGE_FILL,
                 showlegend=first_in_legend,
@@ -343,7 +343,7 @@ def _lab_traces(results: list[LabValue], today: dt.date, first_in_legend: bool) 
                 ]
                 for result in results
             ],
-            name="Lab result",
+            name=_("Lab result"),
             mode="lines+markers",
             legendgroup="labs",
             showlegend=first_in_legend,
