@@ -82,11 +82,28 @@ def eventually_kept(page, paths: list[str]) -> None:
     assert kept_page_paths(page) == paths
 
 
+def unfold(page, details: str) -> None:
+    """Open a folded part of the entry form ("Add a note", the dose under "As planned")."""
+    part = page.locator(details)
+    if part.get_attribute("open") is None:
+        part.locator("summary").click()
+
+
+def fill_note(page, text: str) -> None:
+    unfold(page, "details.notes")
+    page.locator("#id_notes").fill(text)
+
+
+def fill_dose(page, mg: str) -> None:
+    unfold(page, "details.dose-details")
+    page.locator("#id_dose_mg").fill(mg)
+
+
 def save_entry_offline(page) -> None:
     page.context.set_offline(True)
     page.locator("#field-dose_taken").get_by_text("Yes", exact=True).click()
     page.locator("[id^=field-score_]").first.get_by_text("4", exact=True).click()
-    page.locator("#id_notes").fill("Typed on the bus")
+    fill_note(page, "Typed on the bus")
     expect(page.locator("#offline-notice")).to_have_text(
         "You are offline. An entry you save is kept on this phone and sent when you are back online."
     )
@@ -221,7 +238,8 @@ def test_an_entry_the_server_refuses_stays_on_the_phone_with_its_reasons_and_goe
     log_in(phone_app, "anna")
     controlled_by_the_service_worker(phone_app)
     phone_app.goto("/entry/")
-    phone_app.locator("#id_dose_mg").fill("900")  # past any LDN dose
+    phone_app.locator("#field-dose_taken").get_by_text("Yes", exact=True).click()
+    fill_dose(phone_app, "900")  # past any LDN dose
     save_entry_offline(phone_app)
 
     phone_app.context.set_offline(False)
@@ -240,7 +258,7 @@ def test_an_entry_the_server_refuses_stays_on_the_phone_with_its_reasons_and_goe
     expect(phone_app.locator("#id_notes")).to_have_value("Typed on the bus")
     expect(phone_app.locator("#id_dose_mg")).to_have_value("900")
     expect(outbox).to_be_hidden()
-    phone_app.locator("#id_dose_mg").fill("1.5")
+    fill_dose(phone_app, "1.5")
     phone_app.get_by_role("button", name="Save entry").click()
     phone_app.get_by_test_id("saved").wait_for()
     assert DailyEntry.objects.get(patient=patient).notes == "Typed on the bus"
@@ -251,7 +269,7 @@ def test_a_phone_that_cannot_keep_the_entry_says_so_and_leaves_it_in_the_form(ph
     log_in(phone_app, "anna")
     phone_app.goto("/entry/")
     phone_app.context.set_offline(True)
-    phone_app.locator("#id_notes").fill("Typed in a private window")
+    fill_note(phone_app, "Typed in a private window")
     phone_app.get_by_role("button", name="Save entry").click()
     expect(phone_app.locator("#outbox")).to_contain_text("Not saved: this phone could not keep your entry")
     expect(phone_app.locator("#id_notes")).to_have_value("Typed in a private window")
