@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journal.bounds import record_window
-from journal.forms.account import CodeForm, PasswordConfirmForm, SetupCodeForm
+from journal.forms.account import CodeForm, LanguageForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.clinic import (
     CareTeamForm,
     ClinicianAddForm,
@@ -39,6 +40,7 @@ from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
 from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
+from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm, QuestionForm
@@ -55,9 +57,12 @@ from journal.forms.plans import (
 )
 from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
-from journal.models import Patient, ReminderSettings, Symptom
+from journal.labs import TSH
+from journal.models import LabTest, Patient, ReminderSettings, Symptom
 from journal.schedule import DAY
+from journal.selectors.labs import lab_tests_of
 from journal.services.exports import export_job_request, export_job_run
+from journal.services.labs import lab_result_record
 from journal.services.review import roster_filter_save
 from journal.urls import urlpatterns as journal_urls
 from tests.fuzz.conftest import PROFILE, World
@@ -210,6 +215,36 @@ def reminders_valid(world: World) -> Payload:
     }
 
 
+def lab_form(world: World) -> LabResultForm:
+    return LabResultForm(tests=lab_tests_of(world.clinic), opened_on=world.alice.opened_on, today=world.today)
+
+
+def lab_valid(world: World) -> Payload:
+    tsh = LabTest.objects.get(clinic=None, key=TSH)
+    return {
+        "test": str(tsh.pk),
+        "value": "2.1",
+        "unit": "mIU/L",
+        "reference_low": "0.4",
+        "reference_high": "4.0",
+        "sampled_on": day(world, -2),
+        "laboratory": "City Lab",
+    }
+
+
+def carols_lab_result(world: World) -> dict[str, Any]:
+    """A TSH of Alice's that Carol recorded, to delete."""
+    result = lab_result_record(
+        patient=world.alice,
+        clinician=world.carol,
+        test=LabTest.objects.get(clinic=None, key=TSH),
+        value=Decimal("2.1"),
+        sampled_on=world.today - 2 * DAY,
+    )
+    assert result is not None
+    return {"pk": world.alice.pk, "result_pk": result.pk}
+
+
 def set_password_url(client: Client, url: str) -> str:
     """Django's set-password link moves its token into the session and redirects."""
     return client.get(url).url
@@ -348,6 +383,13 @@ ROUTES: dict[str, Route] = {
         form=medication_stop_form,
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
+    "patient_lab_add": Route("carol", kwargs=alice_pk, form=lab_form, valid=lab_valid),
+    "patient_lab_delete": Route(
+        "carol",
+        kwargs=carols_lab_result,
+        form=lambda world: LabResultDeleteForm(),
+        valid=lambda world: {"reason": "Entered for the wrong patient."},
+    ),
     "patient_csv": Route("carol", post=False, kwargs=alice_pk),
     "appointment_summary": Route("carol", post=False, kwargs=alice_pk),
     "clinic_csv": Route(
@@ -459,6 +501,16 @@ ROUTES: dict[str, Route] = {
     "clinic_emergency_line": Route(
         "ada", form=lambda world: EmergencyLineForm(), valid=lambda world: {"emergency_line": "call 999"}
     ),
+    "clinic_lab_test_add": Route(
+        "ada",
+        form=lambda world: LabTestForm(),
+        valid=lambda world: {
+            "name": "Vitamin D",
+            "unit": "nmol/L",
+            "reference_low": "50",
+            "reference_high": "125",
+        },
+    ),
     "login_unlock": Route("ada", kwargs=lambda world: {"user_pk": world.alice.user_id}),
     "clinician_two_factor_reset": Route("ada", kwargs=lambda world: {"pk": world.carol.pk}),
     "access_report": Route("ada", post=False),
@@ -487,6 +539,11 @@ ROUTES: dict[str, Route] = {
         "alice",
         form=lambda world: PasswordConfirmForm(user=world.alice.user),
         valid=lambda world: {"password": PASSWORD},
+    ),
+    "language_change": Route(
+        "alice",
+        form=lambda world: LanguageForm(instance=world.alice.user),
+        valid=lambda world: {"language": "es"},
     ),
     "sessions": Route("alice", post=False),
     "session_end": Route("alice", kwargs=lambda world: {"reference": "0" * 16}),

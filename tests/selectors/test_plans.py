@@ -83,3 +83,18 @@ def test_plan_section_without_a_plan(alice):
         "plan_state_words": "",
         "plan_steps": [],
     }
+
+
+def test_the_plan_badge_in_the_readers_language(alice, carol):
+    from django.utils import translation
+
+    from journal.selectors.plans import plan_state_words
+
+    plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")], ended_on=TODAY + 35 * DAY)
+    assert plan_state_words(None, TODAY) == ""
+    assert plan_state_words(plan, TODAY) == f"ends on {TODAY + 35 * DAY:%-d %b %Y}"
+    with translation.override("es"):
+        assert plan_state_words(plan, TODAY) == "termina el 6 Abr 2026"  # Django title-cases "M"
+    plan.ended_on = None
+    with translation.override("de"):
+        assert plan_state_words(plan, TODAY) == "aktiv"

@@ -14,6 +14,7 @@ from django_otp.util import random_hex
 from journal.models import AuditEvent, LoginFailure, LoginSession
 from journal.selectors.account import session_reference
 from journal.services.account import (
+    language_set,
     login_failure_record,
     login_failures_clear,
     recovery_codes_renew,
@@ -167,3 +168,17 @@ def test_signing_out_everywhere_else_keeps_this_session(carol, alice):
     make_sessions(alice.user, "c" * 32)
     assert sessions_end_others(user=carol.user, keep_session="a" * 32) == 2
     assert set(LoginSession.objects.values_list("session_key", flat=True)) == {"a" * 32, "c" * 32}
+
+
+@pytest.mark.parametrize("language", ["es", "de", "en", ""])
+def test_a_user_picks_the_language_of_their_pages(alice, language):
+    language_set(user=alice.user, language=language)
+    alice.user.refresh_from_db()
+    assert alice.user.language == language
+
+
+def test_a_language_the_app_does_not_speak_is_refused(alice):
+    with pytest.raises(ValidationError):
+        language_set(user=alice.user, language="fr")
+    alice.user.refresh_from_db()
+    assert alice.user.language == ""
