@@ -349,3 +349,61 @@ def test_the_dose_calendar_speaks_the_patients_language(client, alice, carol):
     feed = client.get(reverse("calendar_feed", kwargs={"token": alice.calendar_token}))
     text = feed.content.decode().replace("\r\n ", "")
     assert "SUMMARY:LDN nehmen: 1\\,5 mg zur Nacht" in text
+
+
+# --- the clinician's pages -----------------------------------------------------------------------
+
+
+def clinician_in(client, clinician, language: str):
+    User.objects.filter(pk=clinician.user.pk).update(language=language)
+    client.force_login(clinician.user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("es", "La fecha de fin debe ser posterior a hoy; la dosis de hoy se queda como está prescrita."),
+        ("de", "Das Enddatum muss nach heute liegen; die heutige Dosis bleibt wie verordnet."),
+    ],
+)
+def test_a_refused_plan_change_says_why_in_the_clinicians_language(
+    client, full_patient, carol, language, refusal
+):
+    clinician_in(client, carol, language)
+    response = client.post(
+        reverse("plan_end", args=[full_patient.pk]), {"patient_reason": "…", "ended_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 400
+    assert refusal in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("language", "summary", "filtered"),
+    [
+        (
+            "es",
+            "1 paciente; orden: Paciente, ascendente.",
+            "1 paciente (fase: en titulación) con alertas de seguridad; orden: Día con LDN, descendente.",
+        ),
+        (
+            "de",
+            "1 Patient/in, sortiert nach Patient/in, aufsteigend.",
+            "1 Patient/in (Phase: Aufdosierung) mit Sicherheitsmarkierungen, "
+            "sortiert nach Tag mit LDN, absteigend.",
+        ),
+    ],
+)
+def test_the_rosters_summary_is_one_sentence_in_the_clinicians_language(
+    client, full_patient, carol, language, summary, filtered
+):
+    clinician_in(client, carol, language)
+    assert summary in client.get(reverse("roster")).content.decode()
+    page = client.get(reverse("roster"), {"phase": "titrating", "flagged": "1", "sort": "day", "dir": "desc"})
+    assert filtered in page.content.decode(), re.findall(r"roster-order[^>]*>([^<]*)", page.content.decode())
+
+
+def test_a_flash_message_reads_in_the_clinicians_language(client, full_patient, carol):
+    clinician_in(client, carol, "de")
+    response = client.post(reverse("patient_reviewed", args=[full_patient.pk]), follow=True)
+    assert "als durchgesehen markiert." in response.content.decode()

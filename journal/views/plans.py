@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import (
@@ -54,12 +55,12 @@ def _screened(request: AuthenticatedRequest, patient: Patient, form: ScreeningFo
     findings = judge_screening(form.answers(), form.cleaned_data["start_date"])
     messages.success(
         request,
-        "Safety screening recorded."
-        + (
-            " It blocks a plan starting on that date: see the reasons on the plan editor."
-            if stops_save(findings)
-            else ""
-        ),
+        _(
+            "Safety screening recorded. It blocks a plan starting on that date: "
+            "see the reasons on the plan editor."
+        )
+        if stops_save(findings)
+        else _("Safety screening recorded."),
     )
     if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
         return redirect("patient_detail", pk=patient.pk)
@@ -161,7 +162,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     today = patient.local_today()
     current = patient.plans.filter(status=TitrationPlan.Status.ACTIVE).first()
     if current is not None and current.ended_on is None:
-        messages.error(request, "This patient's plan has no end date: change it below, or end it first.")
+        messages.error(request, _("This patient's plan has no end date: change it below, or end it first."))
         return redirect("plan_manage", pk=patient.pk)
     action = request.POST.get("action", "")
     window = record_window(patient.opened_on, today)
@@ -202,7 +203,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Plan saved. The patient sees it on their Today page.")
+            messages.success(request, _("Plan saved. The patient sees it on their Today page."))
             return redirect("plan_manage", pk=patient.pk)
     context = {**_editor_context(patient, form, valid), "save_refused": action == "save"}
     template = "journal/plans/editor.html"
@@ -356,7 +357,7 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        _, findings = plan_service.ldn_pause_record(
+        _pause, findings = plan_service.ldn_pause_record(
             patient=patient,
             clinician=clinician,
             start_date=data["start_date"],
@@ -419,7 +420,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, f"Step changed: {step}.")
+                messages.success(request, _("Step changed: %(step)s.") % {"step": step})
                 return redirect("plan_manage", pk=patient.pk)
     else:
         form = StepEditForm(initial={"dose_mg": step.dose_mg, "timing": step.timing, "note": step.note})
