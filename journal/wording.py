@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -81,3 +82,59 @@ class Text:
 def text(message: str, **values: Any) -> Text:
     """`text(gettext_noop("After {weeks} weeks"), weeks=8)`: the message marked for the catalogue."""
     return Text(message, tuple(values.items()))
+
+
+class Phrase(str):
+    """A message with {named} values that is two things at once: as data (compared, joined,
+    hashed, stored in an audit row or a CSV) it is its English original, so what is kept stays
+    English; shown (`str()`, as a template and Django's messages show it) it is in the reader's
+    language. Findings are made of these: one finding, kept in English and read in Spanish.
+    A value may itself be a Phrase; a Decimal is written with the reader's decimal separator."""
+
+    _message: str
+    _values: dict[str, Any]
+
+    def __new__(cls, message: str, **values: Any) -> Phrase:
+        original = (
+            message.format(**{name: _original(value) for name, value in values.items()})
+            if values
+            else message
+        )
+        phrase = super().__new__(cls, original)
+        phrase._message, phrase._values = message, values
+        return phrase
+
+    def __str__(self) -> str:
+        if not self._values:
+            return gettext(self._message)
+        shown = {name: _shown(value) for name, value in self._values.items()}
+        return gettext(self._message).format(**shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self._message, self._values))
+
+
+def _phrase(message: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(message, **values)
+
+
+def _original(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return number_words(f"{value.normalize():f}")
+    return str(value)
+
+
+def as_phrase(words: str) -> str:
+    """A table's text (marked with `gettext_noop`) as a Phrase: kept English, read translated."""
+    return words if isinstance(words, Phrase) or not words else Phrase(words)
+
+
+def phrase(message: str, **values: Any) -> Phrase:
+    """`phrase(gettext_noop("{dose} mg is above the usual LDN range."), dose=Decimal("5"))`."""
+    return Phrase(message, **values)

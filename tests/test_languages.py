@@ -19,9 +19,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import DailyEntry, LdnPause, Medication, User
+from journal.models import AuditEvent, DailyEntry, LdnPause, Medication, User
+from journal.safety import ScreeningAnswers
 from journal.services.messages import question_answer, question_ask
-from journal.services.plans import plan_hold
+from journal.services.plans import plan_hold, screening_record
 from tests.factories import make_entry, make_plan
 
 D = dt.date
@@ -407,3 +408,99 @@ def test_a_flash_message_reads_in_the_clinicians_language(client, full_patient, 
     clinician_in(client, carol, "de")
     response = client.post(reverse("patient_reviewed", args=[full_patient.pk]), follow=True)
     assert "als durchgesehen markiert." in response.content.decode()
+
+
+def screened(patient, clinician, *yes: str, **answers):
+    return screening_record(
+        patient=patient,
+        clinician=clinician,
+        answers=ScreeningAnswers(yes=frozenset(yes), **answers),
+        start_date=TODAY,
+        today=TODAY,
+    )
+
+
+def plan_editor_data(**fields) -> dict:
+    data = {
+        "template": "custom",
+        "start_date": TODAY.isoformat(),
+        "start_mg": "1.5",
+        "increment_mg": "2",
+        "interval_days": "14",
+        "target_mg": "3.5",
+        "timing": "bedtime",
+        "form": "capsule",
+        "strength_mg": "0.5",
+        "notes": "",
+        "patient_reason": "…",
+        "action": "save",
+    }
+    return {**data, **fields}
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal", "warning"),
+    [
+        (
+            "es",
+            "50 mg es naltrexona a dosis estándar, no LDN.",
+            "Un aumento de 2 mg (1,5 → 3,5 mg) es mayor que 1,5 mg.",
+        ),
+        (
+            "de",
+            "50 mg ist Naltrexon in Standarddosis, kein LDN.",
+            "Eine Steigerung um 2 mg (1,5 → 3,5 mg) ist größer als 1,5 mg.",
+        ),
+    ],
+)
+def test_the_plan_editor_judges_doses_in_the_clinicians_language_and_the_audit_log_stays_english(
+    client, alice, carol, frozen, language, refusal, warning
+):
+    screened(alice, carol)
+    clinician_in(client, carol, language)
+    url = reverse("plan_new", args=[alice.pk])
+    refused = html.unescape(
+        client.post(url, plan_editor_data(start_mg="50", target_mg="50")).content.decode()
+    )
+    assert refusal in refused
+    warned = html.unescape(client.post(url, plan_editor_data()).content.decode())
+    assert warning in warned
+    client.post(url, plan_editor_data(confirm_warnings="on"))
+    (event,) = AuditEvent.objects.filter(patient=alice, kind=AuditEvent.Kind.WARNING_CONFIRMED)
+    assert "A step up of 2 mg (1.5 → 3.5 mg) is larger than 1.5 mg." in event.summary
+    assert (
+        event.details["warnings"][0]["message"] == "A step up of 2 mg (1.5 → 3.5 mg) is larger than 1.5 mg."
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "es",
+            [
+                "Hepatitis aguda.",
+                "Figura como contraindicación de la LDN [001, 003].",
+                "Oxicodona: última dosis el 2026-03-15, 5 días antes de la fecha de inicio "
+                "(se necesitan al menos 7).",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Akute Hepatitis.",
+                "Als Kontraindikation für LDN aufgeführt [001, 003].",
+                "Oxicodona: letzte Dosis am 2026-03-15, 5 Tage vor dem Startdatum (mindestens 7 nötig).",
+            ],
+        ),
+    ],
+)
+def test_screening_findings_read_in_the_clinicians_language(client, alice, carol, frozen, language, texts):
+    screened(alice, carol, "acute_hepatitis", opioid_use_last_14_days=True, opioid_names="oxicodona",
+             opioid_stopped_on=D(2026, 3, 15))  # fmt: skip
+    clinician_in(client, carol, language)
+    for page in (reverse("patient_detail", args=[alice.pk]), reverse("plan_new", args=[alice.pk])):
+        text = visible_text(client.get(page).content.decode())
+        assert [words for words in texts if words not in text] == [], text
+    stored = AuditEvent.objects.get(patient=alice, kind=AuditEvent.Kind.SCREENING)
+    assert "Acute hepatitis." in str(stored.details)

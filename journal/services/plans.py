@@ -54,6 +54,7 @@ from journal.services.audit import (
 from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
 from journal.vocabulary import dose_phrase, format_mg
+from journal.wording import phrase
 
 REASON_NEEDED = gettext_lazy("Tell the patient why: this change alters what they are prescribed.")
 
@@ -171,7 +172,7 @@ def screening_to_use(patient: Patient) -> Screening | None:
     return patient.screenings.first()
 
 
-def start_findings(patient: Patient, start: dt.date, *, what: str = "the start date") -> list[Finding]:
+def start_findings(patient: Patient, start: dt.date, *, what: str = "") -> list[Finding]:
     """What stands in the way of LDN starting, resuming or rising on `start`: the latest
     screening (none at all blocks) and the opioids on the medication list, judged by
     `journal.safety.judge_start` — the same rules whichever change it is."""
@@ -410,7 +411,9 @@ def step_edit_findings(step: DoseStep, dose_mg: Decimal) -> list[Finding]:
     findings = check_steps([dose_mg], before.dose_mg if before else None)
     findings += measuring_findings([dose_mg], step.plan.form, step.plan.strength_mg)
     if before is None or dose_mg > before.dose_mg:
-        findings += start_findings(step.plan.patient, step.start_date, what="the raised dose")
+        findings += start_findings(
+            step.plan.patient, step.start_date, what=phrase(gettext_noop("the raised dose"))
+        )
     return ordered(findings)
 
 
@@ -754,7 +757,7 @@ def ldn_pause_record(
         resumes = end_date + DAY
         findings = [
             f
-            for f in start_findings(patient, resumes, what="the day LDN resumes")
+            for f in start_findings(patient, resumes, what=phrase(gettext_noop("the day LDN resumes")))
             if f.level is not Level.NOTE
         ]
         summary = (
