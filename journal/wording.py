@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 
 def gettext_noop(message: str) -> str:
@@ -94,7 +94,7 @@ class Phrase(str):
     _message: str
     _values: dict[str, Any]
 
-    def __new__(cls, message: str, **values: Any) -> Phrase:
+    def __new__(cls, message: str, **values: Any) -> Self:
         original = (
             message.format(**{name: _original(value) for name, value in values.items()})
             if values
@@ -116,6 +116,44 @@ class Phrase(str):
 
 def _phrase(message: str, values: dict[str, Any]) -> Phrase:
     return Phrase(message, **values)
+
+
+class PluralPhrase(Phrase):
+    """A Phrase whose words depend on a count: "{count} entry" / "{count} entries"."""
+
+    _plural: str
+    _count: int
+
+    def __new__(cls, singular: str, plural: str, count: int, **values: Any) -> Self:
+        message = singular if count == 1 else plural
+        phrase = super().__new__(cls, message, count=count, **values)
+        phrase._message, phrase._plural, phrase._count = singular, plural, count
+        return phrase
+
+    def __str__(self) -> str:
+        shown = {name: _shown(value) for name, value in self._values.items()}
+        return ngettext(self._message, self._plural, self._count).format(**shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values = {name: value for name, value in self._values.items() if name != "count"}
+        return (_plural_phrase, (self._message, self._plural, self._count, values))
+
+
+def _plural_phrase(singular: str, plural: str, count: int, values: dict[str, Any]) -> PluralPhrase:
+    return PluralPhrase(singular, plural, count, **values)
+
+
+def ngettext_lazy(singular: str, plural: str, count: int, **values: Any) -> PluralPhrase:
+    """`ngettext_lazy("{count} entry", "{count} entries", n)`: a PluralPhrase, marked for the
+    catalogue with its plural."""
+    return PluralPhrase(singular, plural, count, **values)
+
+
+class Number(str):
+    """A number as written in English ("1.3") that shows with the reader's decimal separator."""
+
+    def __str__(self) -> str:
+        return number_words(str.__str__(self))
 
 
 def _original(value: Any) -> str:

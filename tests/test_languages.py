@@ -11,6 +11,7 @@ import html
 import io
 import re
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from journal.models import AuditEvent, DailyEntry, LdnPause, Medication, User
+from journal.response import describe_change
 from journal.safety import ScreeningAnswers
 from journal.services.messages import question_answer, question_ask
 from journal.services.plans import plan_hold, screening_record
@@ -504,3 +507,33 @@ def test_screening_findings_read_in_the_clinicians_language(client, alice, carol
         assert [words for words in texts if words not in text] == [], text
     stored = AuditEvent.objects.get(patient=alice, kind=AuditEvent.Kind.SCREENING)
     assert "Acute hepatitis." in str(stored.details)
+
+
+@pytest.mark.parametrize(
+    ("language", "better", "zero_baseline", "too_early"),
+    [
+        (
+            "es",
+            "1,3 puntos mejor (21 %)",
+            "0,9 puntos peor (9 % de la escala 0–10)",
+            "Demasiado pronto: los efectos iniciales suelen verse a las 8–10 semanas",
+        ),
+        (
+            "de",
+            "1,3 Punkte besser (21 %)",
+            "0,9 Punkte schlechter (9 % der Skala 0–10)",
+            "Zu früh: erste Wirkungen zeigen sich meist nach 8–10 Wochen",
+        ),
+    ],
+)
+def test_the_response_tables_words_read_in_the_clinicians_language(
+    client, full_patient, carol, language, better, zero_baseline, too_early
+):
+    with translation.override(language):
+        assert str(describe_change(Fraction(13, 10), Fraction(6))) == better
+        assert str(describe_change(Fraction(-96, 100), Fraction(0))) == zero_baseline
+    # Kept as data (a CSV, a stored row), the words stay English.
+    assert describe_change(Fraction(13, 10), Fraction(6)) == "1.3 points better (21 %)"
+    clinician_in(client, carol, language)
+    page = visible_text(client.get(reverse("patient_detail", args=[full_patient.pk])).content.decode())
+    assert too_early in page
