@@ -149,6 +149,25 @@ def ngettext_lazy(singular: str, plural: str, count: int, **values: Any) -> Plur
     return PluralPhrase(singular, plural, count, **values)
 
 
+class Sentence(str):
+    """Words (a Phrase, or a table's message id) begun with a capital letter and ended with a
+    full stop, in English as data and in the reader's language when shown."""
+
+    _words: str
+
+    def __new__(cls, words: str) -> Self:
+        sentence = super().__new__(cls, _capital_sentence(_original(words)))
+        sentence._words = words
+        return sentence
+
+    def __str__(self) -> str:
+        return _capital_sentence(_shown(as_phrase(self._words)))
+
+
+def _capital_sentence(words: str) -> str:
+    return words[:1].upper() + words[1:] + "."
+
+
 class Number(str):
     """A number as written in English ("1.3") that shows with the reader's decimal separator."""
 
@@ -170,7 +189,8 @@ def _shown(value: Any) -> str:
 
 def as_phrase(words: str) -> str:
     """A table's text (marked with `gettext_noop`) as a Phrase: kept English, read translated."""
-    return words if isinstance(words, Phrase) or not words else Phrase(words)
+    # A Phrase, Sentence or Number already shows itself in the reader's language.
+    return Phrase(words) if type(words) is str and words else words
 
 
 def phrase(message: str, **values: Any) -> Phrase:

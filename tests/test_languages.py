@@ -24,6 +24,7 @@ from django.utils import translation
 from journal.models import AuditEvent, DailyEntry, LdnPause, Medication, User
 from journal.response import describe_change
 from journal.safety import ScreeningAnswers
+from journal.selectors.review import ReadDay, Reads
 from journal.services.messages import question_answer, question_ask
 from journal.services.plans import plan_hold, screening_record
 from tests.factories import make_entry, make_plan
@@ -537,3 +538,74 @@ def test_the_response_tables_words_read_in_the_clinicians_language(
     clinician_in(client, carol, language)
     page = visible_text(client.get(reverse("patient_detail", args=[full_patient.pk])).content.decode())
     assert too_early in page
+
+
+CLINICIAN_PAGES = [("rulebook", False), ("plan_new", True), ("patient_detail", True)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "for_patient"), CLINICIAN_PAGES, ids=[name for name, _ in CLINICIAN_PAGES])
+def test_no_catalogued_english_is_left_on_a_clinicians_page(
+    client, alice, carol, frozen, language, name, for_patient
+):
+    """Every text of the catalogue reads translated on these clinician pages: a screening
+    with findings, the plan editor, the rulebook. Not yet translated, and left out of the
+    check: advice cards (and the rulebook's advice rules), the rulebook's step-effect rules
+    and sources; the audit log's summaries stay English by design (README, Languages)."""
+    screened(alice, carol, "acute_hepatitis", "thyroid_medication", opioid_use_last_14_days=True,
+             opioid_names="oxicodona", opioid_stopped_on=D(2026, 3, 15))  # fmt: skip
+    clinician_in(client, carol, language)
+    response = client.get(reverse(name, args=[alice.pk] if for_patient else []))
+    assert response.status_code == 200
+    page = re.sub(r'<article class="advice-card".*?</article>', " ", response.content.decode(), flags=re.S)
+    page = re.sub(
+        r'<section class="card" id="(advice|step-effects|sources)".*?</section>', " ", page, flags=re.S
+    )
+    page = re.sub(r"<code>.*?</code>", " ", page)  # rule codes are identifiers
+    page = re.sub(r'(</strong>: )[^<]*(<span class="meta">)', r"\1\2", page)  # stored audit summaries
+    text = visible_text(page)
+    assert sorted(phrase for phrase in english_phrases() if phrase in text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("es", ["Reglas de dosis", "Una dosis de 50 mg o más.", "Una mejora del 50 % o más es sustancial."]),
+        (
+            "de",
+            [
+                "Dosisregeln",
+                "Eine Dosis von 50 mg oder mehr.",
+                "Eine Verbesserung um 50 % oder mehr ist substanziell.",
+            ],
+        ),
+    ],
+)
+def test_the_rulebook_reads_in_the_clinicians_language(client, carol, language, texts):
+    clinician_in(client, carol, language)
+    text = visible_text(client.get(reverse("rulebook")).content.decode())
+    assert [words for words in texts if words not in text] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "several"),
+    [
+        (
+            "es",
+            "Visto por Sam — 3 veces hoy: página del paciente ×2, resumen imprimible",
+            "Visto 4 veces por Ada y Sam, de 18 Mar 2026 a hoy",
+        ),
+        (
+            "de",
+            "Angesehen von Sam — 3-mal heute: Patientenseite ×2, druckbare Zusammenfassung",
+            "4-mal angesehen von Ada und Sam, 18. Mär 2026 bis heute",
+        ),
+    ],
+)
+def test_the_audit_timelines_reads_read_in_the_clinicians_language(language, one, several):
+    at = dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC)
+    today = ReadDay(TODAY, "Sam", at, (("patient_page", 2), ("summary", 1)))
+    earlier = ReadDay(D(2026, 3, 18), "Ada", at - dt.timedelta(days=2), (("plan", 1),))
+    with translation.override(language):
+        assert Reads((today,), TODAY).headline == one
+        assert Reads((earlier, today), TODAY).headline == several
