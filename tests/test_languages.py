@@ -447,12 +447,13 @@ def plan_editor_data(**fields) -> dict:
     [
         (
             "es",
-            "50 mg es naltrexona a dosis estándar, no LDN.",
+            "50 mg es naltrexona a dosis estándar, no LDN. Aún no hay pasos: 2 parámetros que corregir.",
             "Un aumento de 2 mg (1,5 → 3,5 mg) es mayor que 1,5 mg.",
         ),
         (
             "de",
-            "50 mg ist Naltrexon in Standarddosis, kein LDN.",
+            "50 mg ist Naltrexon in Standarddosis, kein LDN. "
+            "Noch keine Schritte: 2 Parameter zu korrigieren.",
             "Eine Steigerung um 2 mg (1,5 → 3,5 mg) ist größer als 1,5 mg.",
         ),
     ],
@@ -463,10 +464,10 @@ def test_the_plan_editor_judges_doses_in_the_clinicians_language_and_the_audit_l
     screened(alice, carol)
     clinician_in(client, carol, language)
     url = reverse("plan_new", args=[alice.pk])
-    refused = html.unescape(
-        client.post(url, plan_editor_data(start_mg="50", target_mg="50")).content.decode()
-    )
-    assert refusal in refused
+    refused = client.post(url, plan_editor_data(start_mg="50", target_mg="50")).content.decode()
+    message, summary = refusal.split(". ", 1)
+    assert f"{message}." in html.unescape(refused)
+    assert summary in visible_text(refused)
     warned = html.unescape(client.post(url, plan_editor_data()).content.decode())
     assert warning in warned
     client.post(url, plan_editor_data(confirm_warnings="on"))
