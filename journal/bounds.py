@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from journal.findings import Level, Rule, rule_table
 from journal.vocabulary import format_mg
+from journal.wording import as_phrase, gettext_noop, phrase
 from journal.wording import gettext as _
-from journal.wording import gettext_noop
 
 if TYPE_CHECKING:  # the schedule reads its dates through this module: no import at run time
     from journal.schedule import PausePeriod, PlanRecord
@@ -144,14 +144,16 @@ def sample_window(opened_on: dt.date, today: dt.date) -> DateWindow:
     return DateWindow(
         record_window(opened_on, today).first,
         TREATMENT_SPAN.clamp(today),
-        "a lab result goes back at most a year before the patient's record was opened",
-        "a sample is recorded once it has been taken",
+        gettext_noop("a lab result goes back at most a year before the patient's record was opened"),
+        gettext_noop("a sample is recorded once it has been taken"),
     )
 
 
-LATE_PAUSE_NEEDS_REASON = (
-    "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
-    "marks those days as paused."
+LATE_PAUSE_NEEDS_REASON = as_phrase(
+    gettext_noop(
+        "The first paused day is before today: say why the pause is recorded afterwards. The CSV "
+        "marks those days as paused."
+    )
 )
 
 # The longest run of days one export, chart or dose calendar works through (three years).
@@ -217,20 +219,36 @@ SAVED_FILTERS_MAX = 20  # saved roster filters of one clinician
 
 
 def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
-    """Why a typed list (`what`: "conditions") is refused: too many items, or one too long."""
+    """Why a typed list is refused: too many items (`what`: the message, with %(most)s and
+    %(count)s), or one too long."""
     if len(items) > most:
-        return f"At most {most} {what}: this list has {len(items)}."
+        return _(what) % {"most": most, "count": len(items)}
     long = next((item for item in items if len(item) > max_chars), None)
     if long is not None:
-        return f"“{long[:40]}…” is longer than {max_chars} characters: shorten it."
+        return _("“%(name)s…” is longer than %(most)s characters: shorten it.") % {
+            "name": long[:40],
+            "most": max_chars,
+        }
     return None
 
 
 # An invitation's lists, each of every name chosen and typed: (most names, longest name, words).
 INVITATION_LISTS = {
-    "conditions": (CONDITIONS_MAX, NAME_MAX_CHARS, "conditions"),
-    "symptoms": (SYMPTOMS_MAX, NAME_MAX_CHARS, "tracked symptoms"),
-    "medications": (MEDICINES_MAX, MEDICINE_MAX_CHARS, "medicines"),
+    "conditions": (
+        CONDITIONS_MAX,
+        NAME_MAX_CHARS,
+        gettext_noop("At most %(most)s conditions: this list has %(count)s."),
+    ),
+    "symptoms": (
+        SYMPTOMS_MAX,
+        NAME_MAX_CHARS,
+        gettext_noop("At most %(most)s tracked symptoms: this list has %(count)s."),
+    ),
+    "medications": (
+        MEDICINES_MAX,
+        MEDICINE_MAX_CHARS,
+        gettext_noop("At most %(most)s medicines: this list has %(count)s."),
+    ),
 }
 
 
@@ -270,43 +288,71 @@ INPUT_RULES: dict[str, Rule] = rule_table(
     Rule(
         "record_window",
         Level.REFUSE,
-        "A date of a plan, a step, a pause, a plan's end or a planned first dose more than a "
-        "year before the patient's record was opened, or more than two years ahead.",
-        "A course begun before the patient joined can be recorded; a plan is reviewed within "
-        "months [003], so a date years away is a mistyped year (the app's own rule).",
+        gettext_noop(
+            "A date of a plan, a step, a pause, a plan's end or a planned first dose more than a "
+            "year before the patient's record was opened, or more than two years ahead."
+        ),
+        gettext_noop(
+            "A course begun before the patient joined can be recorded; a plan is reviewed within "
+            "months [003], so a date years away is a mistyped year (the app's own rule)."
+        ),
     ),
     Rule(
         "backdated_pause",
         Level.REFUSE,
-        "A pause whose first day is before today, without a reason for recording it afterwards.",
-        "A pause takes the dose off its days: recorded afterwards, it changes what the CSV says "
-        "was prescribed on days already past, so the reason is kept with the pause, in the "
-        "audit log and in the CSV's pause column (the app's own rule).",
+        gettext_noop(
+            "A pause whose first day is before today, without a reason for recording it afterwards."
+        ),
+        gettext_noop(
+            "A pause takes the dose off its days: recorded afterwards, it changes what the CSV says "
+            "was prescribed on days already past, so the reason is kept with the pause, in the "
+            "audit log and in the CSV's pause column (the app's own rule)."
+        ),
     ),
     Rule(
         "history_window",
         Level.REFUSE,
-        "A medicine started or stopped before 1900 or after today; a last opioid dose before "
-        "1900 or more than two years ahead.",
-        "A medicine is listed once it is taken; a planned last opioid dose may lie ahead of "
-        "the screening (the app's own rule).",
+        gettext_noop(
+            "A medicine started or stopped before 1900 or after today; a last opioid dose before "
+            "1900 or more than two years ahead."
+        ),
+        gettext_noop(
+            "A medicine is listed once it is taken; a planned last opioid dose may lie ahead of "
+            "the screening (the app's own rule)."
+        ),
     ),
     Rule(
         "export_range",
         Level.REFUSE,
-        f"An export before {TREATMENT_SPAN.first.isoformat()}, after today or longer than "
-        f"{SERIES_MAX_DAYS} days.",
-        "An export streams one row per patient and day; longer ranges go in parts (the app's own rule).",
+        phrase(
+            gettext_noop("An export before {first}, after today or longer than {series_max_days} days."),
+            first=TREATMENT_SPAN.first.isoformat(),
+            series_max_days=SERIES_MAX_DAYS,
+        ),
+        gettext_noop(
+            "An export streams one row per patient and day; longer ranges go in parts (the app's own rule)."
+        ),
     ),
     Rule(
         "plan_size",
         Level.REFUSE,
-        f"A plan of more than {PLAN_STEPS_MAX} steps; a step up above {INCREMENT_MAX_MG} mg or "
-        f"with more than {DOSE_DECIMALS} decimals; a strength above {STRENGTH_MAX_MG} mg; an "
-        f"interval, hold or move of more than {CHANGE_DAYS_MAX} days.",
-        "Even the gentlest template reaches its target in a few steps [000, 003]: more steps, "
-        "finer amounts or longer intervals are a mistyped number, and the preview would draw "
-        "every step (the app's own rule).",
+        phrase(
+            gettext_noop(
+                "A plan of more than {plan_steps_max} steps; a step up above {increment_max_mg} mg or "
+                "with more than {dose_decimals} decimals; a strength above {strength_max_mg} mg; an "
+                "interval, hold or move of more than {change_days_max} days."
+            ),
+            plan_steps_max=PLAN_STEPS_MAX,
+            increment_max_mg=INCREMENT_MAX_MG,
+            dose_decimals=DOSE_DECIMALS,
+            strength_max_mg=STRENGTH_MAX_MG,
+            change_days_max=CHANGE_DAYS_MAX,
+        ),
+        gettext_noop(
+            "Even the gentlest template reaches its target in a few steps [000, 003]: more steps, "
+            "finer amounts or longer intervals are a mistyped number, and the preview would draw "
+            "every step (the app's own rule)."
+        ),
     ),
     Rule(
         "lab_result",
@@ -322,48 +368,96 @@ INPUT_RULES: dict[str, Rule] = rule_table(
     Rule(
         "list_size",
         Level.REFUSE,
-        f"More than {CONDITIONS_MAX} conditions, {SYMPTOMS_MAX} tracked symptoms or "
-        f"{MEDICINES_MAX} medicines in one form; a name longer than {NAME_MAX_CHARS} "
-        f"(condition, symptom) or {MEDICINE_MAX_CHARS} characters (medicine).",
-        "Each tracked symptom is a panel of the chart and a column of the CSV; longer names do "
-        "not fit the database (the app's own rule).",
+        phrase(
+            gettext_noop(
+                "More than {conditions_max} conditions, {symptoms_max} tracked symptoms or "
+                "{medicines_max} medicines in one form; a name longer than {name_max_chars} "
+                "(condition, symptom) or {medicine_max_chars} characters (medicine)."
+            ),
+            conditions_max=CONDITIONS_MAX,
+            symptoms_max=SYMPTOMS_MAX,
+            medicines_max=MEDICINES_MAX,
+            name_max_chars=NAME_MAX_CHARS,
+            medicine_max_chars=MEDICINE_MAX_CHARS,
+        ),
+        gettext_noop(
+            "Each tracked symptom is a panel of the chart and a column of the CSV; longer names do "
+            "not fit the database (the app's own rule)."
+        ),
     ),
     Rule(
         "message_size",
         Level.REFUSE,
-        f"A reason for a plan change longer than {REASON_MAX_CHARS} characters, or missing when "
-        f"the change alters what is prescribed; a question longer than {QUESTION_MAX_CHARS} "
-        f"characters, or more than {OPEN_QUESTIONS_MAX} waiting for an answer; an answer longer "
-        f"than {ANSWER_MAX_CHARS} characters; an emergency line longer than "
-        f"{EMERGENCY_LINE_MAX_CHARS} characters.",
-        "Messages are short notes tied to the patient's care, not a chat: a patient who needs "
-        "more is seen, and an emergency goes to the number the clinic gives (the app's own rule).",
+        phrase(
+            gettext_noop(
+                "A reason for a plan change longer than {reason_max_chars} characters, or missing when "
+                "the change alters what is prescribed; a question longer than {question_max_chars} "
+                "characters, or more than {open_questions_max} waiting for an answer; an answer longer "
+                "than {answer_max_chars} characters; an emergency line longer than "
+                "{emergency_line_max_chars} characters."
+            ),
+            reason_max_chars=REASON_MAX_CHARS,
+            question_max_chars=QUESTION_MAX_CHARS,
+            open_questions_max=OPEN_QUESTIONS_MAX,
+            answer_max_chars=ANSWER_MAX_CHARS,
+            emergency_line_max_chars=EMERGENCY_LINE_MAX_CHARS,
+        ),
+        gettext_noop(
+            "Messages are short notes tied to the patient's care, not a chat: a patient who needs "
+            "more is seen, and an emergency goes to the number the clinic gives (the app's own rule)."
+        ),
     ),
     Rule(
         "roster_search",
         Level.REFUSE,
-        f"A roster search longer than {SEARCH_MAX_CHARS} characters; more than {SAVED_FILTERS_MAX} "
-        f"saved filters of one clinician, or a filter's name longer than {FILTER_NAME_MAX_CHARS}.",
-        "A search matches part of a patient's name or code, both shorter than that; a saved "
-        "filter is a shortcut, and a list past a screenful is no shortcut (the app's own rule).",
+        phrase(
+            gettext_noop(
+                "A roster search longer than {search_max_chars} characters; "
+                "more than {saved_filters_max} "
+                "saved filters of one clinician, or a filter's name longer than {filter_name_max_chars}."
+            ),
+            search_max_chars=SEARCH_MAX_CHARS,
+            saved_filters_max=SAVED_FILTERS_MAX,
+            filter_name_max_chars=FILTER_NAME_MAX_CHARS,
+        ),
+        gettext_noop(
+            "A search matches part of a patient's name or code, both shorter than that; a saved "
+            "filter is a shortcut, and a list past a screenful is no shortcut (the app's own rule)."
+        ),
     ),
     Rule(
         "reminder_settings",
         Level.REFUSE,
-        f"A supply of more than {SUPPLY_MAX_DOSES} doses, counted in the future or more than "
-        f"{SUPPLY_COUNT_MAX_DAYS} days ago; a refill warning more than {REFILL_DAYS_MAX} days "
-        f"ahead; a reminder time inside the quiet hours; a push address longer than "
-        f"{PUSH_ENDPOINT_MAX_CHARS} characters, not https, or more than {PUSH_DEVICES_MAX} devices.",
-        "A reminder is sent by the worker every day it is due: a mistyped supply or a time the "
-        "patient asked to be left alone would send the wrong one, or none (the app's own rule).",
+        phrase(
+            gettext_noop(
+                "A supply of more than {supply_max_doses} doses, counted in the future or more than "
+                "{supply_count_max_days} days ago; a refill warning more than {refill_days_max} days "
+                "ahead; a reminder time inside the quiet hours; a push address longer than "
+                "{push_endpoint_max_chars} characters, not https, "
+                "or more than {push_devices_max} devices."
+            ),
+            supply_max_doses=SUPPLY_MAX_DOSES,
+            supply_count_max_days=SUPPLY_COUNT_MAX_DAYS,
+            refill_days_max=REFILL_DAYS_MAX,
+            push_endpoint_max_chars=PUSH_ENDPOINT_MAX_CHARS,
+            push_devices_max=PUSH_DEVICES_MAX,
+        ),
+        gettext_noop(
+            "A reminder is sent by the worker every day it is due: a mistyped supply or a time the "
+            "patient asked to be left alone would send the wrong one, or none (the app's own rule)."
+        ),
     ),
     Rule(
         "record_needs_attention",
         Level.WARN,
-        "A stored step, plan end, pause or diary entry dated outside the patient's window "
-        "(saved before these bounds, or by hand).",
-        "The pages read such a date as the nearest date from 2000 to 2099, so they still "
-        "open; the clinician corrects the record (the app's own rule).",
+        gettext_noop(
+            "A stored step, plan end, pause or diary entry dated outside the patient's window "
+            "(saved before these bounds, or by hand)."
+        ),
+        gettext_noop(
+            "The pages read such a date as the nearest date from 2000 to 2099, so they still "
+            "open; the clinician corrects the record (the app's own rule)."
+        ),
     ),
 )
 

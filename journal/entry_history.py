@@ -11,13 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from journal.wording import as_phrase, gettext_noop
+
 ENTRY_FIELDS = {
-    "dose_taken": "Dose taken",
-    "dose_mg": "Dose (mg)",
-    "timing_taken": "Timing",
-    "time_taken": "Clock time",
-    "sleep_quality": "Sleep quality",
-    "notes": "Notes",
+    "dose_taken": as_phrase(gettext_noop("Dose taken")),
+    "dose_mg": as_phrase(gettext_noop("Dose (mg)")),
+    "timing_taken": as_phrase(gettext_noop("Timing")),
+    "time_taken": as_phrase(gettext_noop("Clock time")),
+    "sleep_quality": as_phrase(gettext_noop("Sleep quality")),
+    "notes": as_phrase(gettext_noop("Notes")),
 }
 
 
@@ -44,7 +46,7 @@ def _shown(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return as_phrase(gettext_noop("yes")) if value else as_phrase(gettext_noop("no"))
     return str(value)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from journal.wording import gettext, gettext_noop
+from journal.wording import as_phrase, gettext, gettext_noop
 
 
 class Level(StrEnum):
@@ -74,6 +74,9 @@ class Finding:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "level", Level(self.level))
+        # Kept in English (audit rows, advice keys), shown in the reader's language.
+        for name in ("message", "reason", "short"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
 
     @property
     def headline(self) -> str:
@@ -90,6 +93,10 @@ class Rule:
     rule: str
     reason: str
     short: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("rule", "reason", "short"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
 
     def finding(self, message: str) -> Finding:
         return Finding(self.level, self.code, message, self.reason, self.short)

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from journal.findings import Finding, Level, Rule
-from journal.vocabulary import format_mg, local_mg
+from journal.vocabulary import local_mg
 from journal.wording import gettext as _
-from journal.wording import ngettext
+from journal.wording import gettext_noop, ngettext, phrase
 
 SYRINGE_MARK_ML = Decimal("0.01")  # a 1 mL oral syringe is marked in 0.01 mL
 # The app's own limits of a sensible instruction: beyond them the strength is surely wrong.
 MAX_CAPSULES_PER_DOSE = 10
 MAX_LIQUID_ML_PER_DOSE = Decimal("10")
 
-MEASURING_REASON = (
+MEASURING_REASON = gettext_noop(
     "The patient measures their own dose: it must be a whole number of capsules, or a volume "
     "that an oral syringe marked in 0.01 mL measures exactly; otherwise the pharmacist has to "
     "make up a strength that fits. LDN is compounded by a specialty pharmacy [001, 003]."
@@ -32,9 +32,14 @@ MEASURING_REASON = (
 MEASURING_RULE = Rule(
     "not_measurable",
     Level.WARN,
-    f"A dose that is not a whole number of capsules (at most {MAX_CAPSULES_PER_DOSE}), or not a volume on "
-    "the "
-    f"0.01 mL marks of an oral syringe (at most {MAX_LIQUID_ML_PER_DOSE} mL).",
+    phrase(
+        gettext_noop(
+            "A dose that is not a whole number of capsules (at most {capsules}), or not a volume on the "
+            "0.01 mL marks of an oral syringe (at most {ml} mL)."
+        ),
+        capsules=MAX_CAPSULES_PER_DOSE,
+        ml=MAX_LIQUID_ML_PER_DOSE,
+    ),
     MEASURING_REASON,
 )
 
@@ -79,8 +84,14 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
                 form,
                 amount,
                 False,
-                f"{format_mg(dose_mg)} mg is {_rounded(amount)} capsules of "
-                f"{format_mg(strength_mg)} mg: not a whole number of capsules.",
+                phrase(
+                    gettext_noop(
+                        "{dose} mg is {amount} capsules of {strength} mg: not a whole number of capsules."
+                    ),
+                    dose=dose_mg,
+                    amount=_rounded(amount),
+                    strength=strength_mg,
+                ),
             )
         if amount > MAX_CAPSULES_PER_DOSE:
             return Measurement(
@@ -88,8 +99,13 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
                 form,
                 amount,
                 False,
-                f"{format_mg(dose_mg)} mg is {format_mg(amount)} capsules of "
-                f"{format_mg(strength_mg)} mg: more than {MAX_CAPSULES_PER_DOSE} a dose.",
+                phrase(
+                    gettext_noop("{dose} mg is {amount} capsules of {strength} mg: more than {most} a dose."),
+                    dose=dose_mg,
+                    amount=amount,
+                    strength=strength_mg,
+                    most=MAX_CAPSULES_PER_DOSE,
+                ),
             )
         return Measurement(dose_mg, form, amount, True)
     if amount % SYRINGE_MARK_ML:
@@ -98,8 +114,15 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
             form,
             amount,
             False,
-            f"{format_mg(dose_mg)} mg is {_rounded(amount)} mL of {format_mg(strength_mg)} "
-            "mg/mL: between the 0.01 mL marks of an oral syringe.",
+            phrase(
+                gettext_noop(
+                    "{dose} mg is {amount} mL of {strength} mg/mL: "
+                    "between the 0.01 mL marks of an oral syringe."
+                ),
+                dose=dose_mg,
+                amount=_rounded(amount),
+                strength=strength_mg,
+            ),
         )
     if amount > MAX_LIQUID_ML_PER_DOSE:
         return Measurement(
@@ -107,8 +130,13 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
             form,
             amount,
             False,
-            f"{format_mg(dose_mg)} mg is {format_mg(amount)} mL of {format_mg(strength_mg)} "
-            f"mg/mL: more than {format_mg(MAX_LIQUID_ML_PER_DOSE)} mL a dose.",
+            phrase(
+                gettext_noop("{dose} mg is {amount} mL of {strength} mg/mL: more than {most} mL a dose."),
+                dose=dose_mg,
+                amount=amount,
+                strength=strength_mg,
+                most=MAX_LIQUID_ML_PER_DOSE,
+            ),
         )
     return Measurement(dose_mg, form, amount, True)
 
@@ -116,7 +144,7 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
 def _rounded(amount: Decimal) -> str:
     """About how much, for the prescriber's message: "2.25", "0.333…"."""
     shown = amount.quantize(Decimal("0.001"))
-    return format_mg(shown) + ("" if shown == amount else "…")
+    return phrase("{amount}{more}", amount=shown, more="" if shown == amount else "…")
 
 
 def patient_amount(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> str | None:
@@ -138,7 +166,10 @@ def measuring_findings(doses: Iterable[Decimal], form: str, strength_mg: Decimal
         if measured is not None and not measured.exact:
             findings.append(
                 MEASURING_RULE.finding(
-                    f"{measured.problem} The patient will be told to ask their pharmacist."
+                    phrase(
+                        gettext_noop("{problem} The patient will be told to ask their pharmacist."),
+                        problem=measured.problem,
+                    )
                 )
             )
     return findings

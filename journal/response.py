@@ -26,7 +26,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from journal.vocabulary import SCORE_MAX, SCORE_MIN
-from journal.wording import gettext, gettext_noop
+from journal.wording import Number, as_phrase, gettext, gettext_noop, ngettext_lazy, phrase
 
 Score = int | float | Decimal
 Series = Sequence[tuple[dt.date, Score]]
@@ -36,12 +36,15 @@ INITIAL_EFFECT_WINDOW = (56, 70)  # 8–10 weeks after the first dose [003]
 FULL_RESPONSE_WINDOW = (91, 182)  # 3–6 months: 13 and 26 weeks after the first dose [003]
 LATEST_DAYS = 14  # the "latest" window: the 14 days ending today
 INITIAL_NAME, FULL_NAME, LATEST_NAME = "8–10 weeks", "3–6 months", "latest 14 days"
-WINDOW_PHRASES = {INITIAL_NAME: "the 8–10-week window", FULL_NAME: "the 3–6-month window"}
+WINDOW_PHRASES = {
+    INITIAL_NAME: as_phrase(gettext_noop("the 8–10-week window")),
+    FULL_NAME: as_phrase(gettext_noop("the 3–6-month window")),
+}
 MIN_ENTRIES_TO_JUDGE = 4
 SCORE_RANGE = SCORE_MAX - SCORE_MIN
 
 IMMPACT_SOURCE = "IMMPACT, Dworkin et al., J Pain 2008"
-OWN_RULE = "LDN Journal's own rule"
+OWN_RULE = as_phrase(gettext_noop("LDN Journal's own rule"))
 
 
 class ResponseClass(StrEnum):
@@ -125,47 +128,74 @@ class ResponseRule:
     text: str
     source: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", as_phrase(self.text))
+
     @property
     def cited(self) -> str:
-        return f"{self.text} ({self.source})"
+        return phrase("{text} ({source})", text=self.text, source=self.source)
 
 
 CLASS_RULES: dict[ResponseClass, ResponseRule] = {
-    ResponseClass.SUBSTANTIAL: ResponseRule("an improvement of 50 % or more is substantial", IMMPACT_SOURCE),
-    ResponseClass.MODERATE: ResponseRule("an improvement of 30 % to under 50 % is moderate", IMMPACT_SOURCE),
+    ResponseClass.SUBSTANTIAL: ResponseRule(
+        gettext_noop("an improvement of 50 % or more is substantial"), IMMPACT_SOURCE
+    ),
+    ResponseClass.MODERATE: ResponseRule(
+        gettext_noop("an improvement of 30 % to under 50 % is moderate"), IMMPACT_SOURCE
+    ),
     ResponseClass.MINIMAL: ResponseRule(
-        "an improvement of 10 % to under 30 % is minimal, 10 % being the floor of the 10–20 % "
-        "that is minimally important",
+        gettext_noop(
+            "an improvement of 10 % to under 30 % is minimal, 10 % being the floor of the 10–20 % "
+            "that is minimally important"
+        ),
         IMMPACT_SOURCE,
     ),
     ResponseClass.NO_CHANGE: ResponseRule(
-        "a change of less than 10 % either way counts as no change", OWN_RULE
+        gettext_noop("a change of less than 10 % either way counts as no change"), OWN_RULE
     ),
-    ResponseClass.WORSE: ResponseRule("a worsening of 10 % or more counts as worse", OWN_RULE),
+    ResponseClass.WORSE: ResponseRule(gettext_noop("a worsening of 10 % or more counts as worse"), OWN_RULE),
 }
 TOO_EARLY_RULE = ResponseRule(
-    "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
-    "class is given before 8 weeks on LDN; give it three months",
+    gettext_noop(
+        "initial effects typically show after 8–10 weeks and full benefit after 3–6 months, so no "
+        "class is given before 8 weeks on LDN; give it three months"
+    ),
     "[003]; [000]",
 )
 BASELINE_FALLBACK_RULE = ResponseRule(
-    f"the baseline is the mean of the {BASELINE_DAYS} days before the first dose; with too few "
-    f"entries there, the mean of the first {BASELINE_DAYS} days on LDN, flagged since LDN may "
-    "already be acting",
+    phrase(
+        gettext_noop(
+            "the baseline is the mean of the {days} days before the first dose; with too few "
+            "entries there, the mean of the first {days} days on LDN, flagged since LDN may "
+            "already be acting"
+        ),
+        days=BASELINE_DAYS,
+    ),
     OWN_RULE,
 )
 MIN_ENTRIES_RULE = ResponseRule(
-    f"a baseline and a response window each need at least {MIN_ENTRIES_TO_JUDGE} entries", OWN_RULE
+    phrase(
+        gettext_noop("a baseline and a response window each need at least {count} entries"),
+        count=MIN_ENTRIES_TO_JUDGE,
+    ),
+    OWN_RULE,
 )
 WINDOW_RULE = ResponseRule(
-    "the class comes from the latest window that has started (3–6 months from day 91, else "
-    "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
-    "enough; the latest 14 days are shown but never judged",
+    gettext_noop(
+        "the class comes from the latest window that has started (3–6 months from day 91, else "
+        "8–10 weeks) or, when that has too few entries, from the most recent earlier one with "
+        "enough; the latest 14 days are shown but never judged"
+    ),
     OWN_RULE,
 )
 ZERO_BASELINE_RULE = ResponseRule(
-    f"with a baseline of 0 a percent of baseline is undefined, so the change is taken as a "
-    f"percent of the 0–{SCORE_RANGE} scale and the same thresholds applied",
+    phrase(
+        gettext_noop(
+            "with a baseline of 0 a percent of baseline is undefined, so the change is taken as a "
+            "percent of the 0–{scale} scale and the same thresholds applied"
+        ),
+        scale=SCORE_RANGE,
+    ),
     OWN_RULE,
 )
 
@@ -225,8 +255,12 @@ class SymptomResponse:
         thin, and the reader must see that. Empty when no class was judged."""
         if self.judged_window is None:
             return ""
-        judged_on = f"Judged on {WINDOW_PHRASES[self.judged_window]}"
-        return f"{judged_on}: {self.later_window_note}." if self.later_window_note else f"{judged_on}."
+        window = WINDOW_PHRASES[self.judged_window]
+        if self.later_window_note:
+            return phrase(
+                gettext_noop("Judged on {window}: {note}."), window=window, note=self.later_window_note
+            )
+        return phrase(gettext_noop("Judged on {window}."), window=window)
 
 
 @dataclass(frozen=True)
@@ -256,10 +290,11 @@ def _days_window(name: str, series: Series, first_dose: dt.date, days: tuple[int
     return _window(name, series, first, last)
 
 
-def _entries(scores: Sequence[object]) -> str:
+def _entries(scores: Sequence[object], *, first: bool = False) -> str:
+    """ "3 entries", "no entries" ("No entries" `first` in a sentence)."""
     if not scores:
-        return "no entries"
-    return f"{len(scores)} entr{'y' if len(scores) == 1 else 'ies'}"
+        return phrase(gettext_noop("No entries")) if first else phrase(gettext_noop("no entries"))
+    return ngettext_lazy("{count} entry", "{count} entries", len(scores))
 
 
 def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | None, bool, str]:
@@ -269,32 +304,52 @@ def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | Non
     A thin week before the first dose does not block the fallback: one stray entry there
     must not leave a patient who logged their whole first week without a class."""
     if first_dose is None:
-        return None, False, "No first dose recorded, so there is no baseline yet."
+        return None, False, phrase(gettext_noop("No first dose recorded, so there is no baseline yet."))
     before = _days_window("baseline", series, first_dose, (-BASELINE_DAYS, -1))
     if before.enough:
         return (
             before,
             False,
-            (f"Mean of {_entries(before.scores)} in the {BASELINE_DAYS} days before the first dose."),
+            phrase(
+                gettext_noop("Mean of {entries} in the {days} days before the first dose."),
+                entries=_entries(before.scores),
+                days=BASELINE_DAYS,
+            ),
         )
-    in_before = f"{_entries(before.scores).capitalize()} in the {BASELINE_DAYS} days before the first dose"
+    in_before = phrase(
+        gettext_noop("{entries} in the {days} days before the first dose"),
+        entries=_entries(before.scores, first=True),
+        days=BASELINE_DAYS,
+    )
     first_week = _days_window("baseline", series, first_dose, (0, BASELINE_DAYS - 1))
     if first_week.enough:
         return (
             first_week,
             True,
-            (
-                f"{in_before}, so the baseline is the mean of {_entries(first_week.scores)} in the "
-                f"first {BASELINE_DAYS} days on LDN ({OWN_RULE})."
+            phrase(
+                gettext_noop(
+                    "{before}, so the baseline is the mean of {entries} in the first {days} days "
+                    "on LDN ({rule})."
+                ),
+                before=in_before,
+                entries=_entries(first_week.scores),
+                days=BASELINE_DAYS,
+                rule=OWN_RULE,
             ),
         )
     thin = before if before.scores else first_week if first_week.scores else None
     return (
         thin,
         thin is first_week,
-        (
-            f"{in_before} and {_entries(first_week.scores)} in the first {BASELINE_DAYS} days on "
-            f"LDN: too few for a baseline ({MIN_ENTRIES_TO_JUDGE} needed)."
+        phrase(
+            gettext_noop(
+                "{before} and {entries} in the first {days} days on LDN: "
+                "too few for a baseline ({needed} needed)."
+            ),
+            before=in_before,
+            entries=_entries(first_week.scores),
+            days=BASELINE_DAYS,
+            needed=MIN_ENTRIES_TO_JUDGE,
         ),
     )
 
@@ -346,7 +401,7 @@ def classify_improvement(percent: Fraction | float) -> ResponseClass:
 
 
 def _fmt(value: Fraction) -> str:
-    return f"{float(value):.1f}"
+    return Number(f"{float(value):.1f}")
 
 
 def class_percent(points: Fraction, baseline: Fraction) -> Fraction:
@@ -372,8 +427,8 @@ def _magnitude(value: Fraction, places: int, *, cut: bool) -> str:
     when that leaves nothing of a change that is there."""
     shown = abs(cut_toward_zero(value, places) if cut else round(value, places))
     if shown == 0 and value != 0:
-        return f"under {10**-places:.{places}f}"
-    return f"{float(shown):.{places}f}"
+        return phrase(gettext_noop("under {figure}"), figure=Number(f"{10**-places:.{places}f}"))
+    return Number(f"{float(shown):.{places}f}")
 
 
 def describe_change(points: Fraction, baseline: Fraction) -> str:
@@ -384,24 +439,42 @@ def describe_change(points: Fraction, baseline: Fraction) -> str:
     the class is computed from (1 point = 10 % of the scale) and are cut the same way, so
     "0.96 points" never reads "1.0 points (9 %)"."""
     if points == 0:
-        return "unchanged"
-    scale = "" if baseline else f" of the 0–{SCORE_RANGE} scale"
-    return (
-        f"{_magnitude(points, 1, cut=not baseline)} points {'better' if points > 0 else 'worse'} "
-        f"({_magnitude(class_percent(points, baseline), 0, cut=True)} %{scale})"
-    )
+        return phrase(gettext_noop("unchanged"))
+    if baseline:
+        words = (
+            gettext_noop("{points} points better ({percent} %)")
+            if points > 0
+            else gettext_noop("{points} points worse ({percent} %)")
+        )
+    else:
+        words = (
+            gettext_noop("{points} points better ({percent} % of the 0–{scale} scale)")
+            if points > 0
+            else gettext_noop("{points} points worse ({percent} % of the 0–{scale} scale)")
+        )
+    values = {"points": _magnitude(points, 1, cut=not baseline)}
+    values["percent"] = _magnitude(class_percent(points, baseline), 0, cut=True)
+    return phrase(words, **values) if baseline else phrase(words, scale=SCORE_RANGE, **values)
 
 
 def _classify(baseline: Fraction, mean: Fraction, higher_is_better: bool) -> tuple[ResponseClass, str]:
     points = _improvement(baseline, mean, higher_is_better)
     response_class = classify_improvement(class_percent(points, baseline))
-    measured = (
-        f"Mean {_fmt(mean)} against a baseline of {_fmt(baseline)}, {describe_change(points, baseline)}"
+    measured = phrase(
+        gettext_noop("Mean {mean} against a baseline of {baseline}, {change}"),
+        mean=_fmt(mean),
+        baseline=_fmt(baseline),
+        change=describe_change(points, baseline),
     )
     rules = [CLASS_RULES[response_class]]
     if not baseline:
         rules.insert(0, ZERO_BASELINE_RULE)
-    return response_class, f"{measured}; {'; '.join(rule.cited for rule in rules)}."
+    cited = [rule.cited for rule in rules]
+    if len(cited) == 1:
+        return response_class, phrase("{measured}; {rule}.", measured=measured, rule=cited[0])
+    return response_class, phrase(
+        "{measured}; {zero}; {rule}.", measured=measured, zero=cited[0], rule=cited[1]
+    )
 
 
 def _started_windows(initial: _Window, full: _Window, today: dt.date) -> list[_Window]:
@@ -411,10 +484,12 @@ def _started_windows(initial: _Window, full: _Window, today: dt.date) -> list[_W
 
 def _entries_so_far(window: _Window, today: dt.date) -> str:
     """ "2 entries so far" while the window is still open, "2 entries" once it has closed."""
-    return f"{_entries(window.scores)}{' so far' if window.last_day >= today else ''}"
+    if window.last_day >= today:
+        return phrase(gettext_noop("{entries} so far"), entries=_entries(window.scores))
+    return _entries(window.scores)
 
 
-TOO_EARLY_REASON = f"Too early: {TOO_EARLY_RULE.cited}."
+TOO_EARLY_REASON = phrase(gettext_noop("Too early: {rule}."), rule=TOO_EARLY_RULE.cited)
 
 
 @dataclass(frozen=True)
@@ -428,8 +503,11 @@ class _Judgement:
 def _lacks_entries(window: _Window, today: dt.date) -> str:
     """Why a later window is not the one judged: "the 3–6-month window has 2 entries so far
     (4 needed)"."""
-    return (
-        f"{WINDOW_PHRASES[window.name]} has {_entries_so_far(window, today)} ({MIN_ENTRIES_TO_JUDGE} needed)"
+    return phrase(
+        gettext_noop("{window} has {entries} ({needed} needed)"),
+        window=WINDOW_PHRASES[window.name],
+        entries=_entries_so_far(window, today),
+        needed=MIN_ENTRIES_TO_JUDGE,
     )
 
 
@@ -449,23 +527,36 @@ def _judge(
     if baseline is None or not baseline.enough:
         return _Judgement(
             ResponseClass.BASELINE_TOO_THIN,
-            (
-                f"The baseline has {_entries(baseline.scores if baseline else ())}; "
-                f"{MIN_ENTRIES_RULE.cited}, so no class is given. Judge the change with the patient."
+            phrase(
+                gettext_noop(
+                    "The baseline has {entries}; {rule}, so no class is given. "
+                    "Judge the change with the patient."
+                ),
+                entries=_entries(baseline.scores if baseline else ()),
+                rule=MIN_ENTRIES_RULE.cited,
             ),
         )
     for index, window in enumerate(started):
         if window.enough and baseline.mean is not None and window.mean is not None:
             response_class, reason = _classify(baseline.mean, window.mean, higher_is_better)
             later_windows = started[:index]  # started later, and too thin to judge
-            note = "; ".join(_lacks_entries(later, today) for later in later_windows)
+            # At most one window starts later than another (two in all).
+            note = _lacks_entries(later_windows[0], today) if later_windows else ""
             return _Judgement(response_class, reason, window.name, note)
-    counts = " or in ".join(
-        f"{WINDOW_PHRASES[window.name]} ({_entries_so_far(window, today)})" for window in started
-    )
-    return _Judgement(
-        ResponseClass.INSUFFICIENT_DATA, f"Not enough entries in {counts}: {MIN_ENTRIES_RULE.cited}."
-    )
+    counts = {"rule": MIN_ENTRIES_RULE.cited}
+    for number, window in enumerate(started, start=1):
+        counts[f"window{number}"] = WINDOW_PHRASES[window.name]
+        counts[f"entries{number}"] = _entries_so_far(window, today)
+    if len(started) == 1:
+        reason = phrase(gettext_noop("Not enough entries in {window1} ({entries1}): {rule}."), **counts)
+    else:
+        reason = phrase(
+            gettext_noop(
+                "Not enough entries in {window1} ({entries1}) or in {window2} ({entries2}): {rule}."
+            ),
+            **counts,
+        )
+    return _Judgement(ResponseClass.INSUFFICIENT_DATA, reason)
 
 
 def assess_symptom(
@@ -479,7 +570,9 @@ def assess_symptom(
     latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
     initial = full = None
     days_on_ldn = None
-    judgement = _Judgement(ResponseClass.TOO_EARLY, "Too early: no first dose recorded yet.")
+    judgement = _Judgement(
+        ResponseClass.TOO_EARLY, phrase(gettext_noop("Too early: no first dose recorded yet."))
+    )
     if first_dose_date is not None:
         initial = _days_window(INITIAL_NAME, series, first_dose_date, INITIAL_EFFECT_WINDOW)
         full = _days_window(FULL_NAME, series, first_dose_date, FULL_RESPONSE_WINDOW)

@@ -15,7 +15,7 @@ from journal import advice, bounds, measuring, response, safety, step_effects, t
 from journal.findings import Level, Rule
 from journal.medicines import NAME_LISTS
 from journal.sources import SOURCES
-from journal.vocabulary import format_mg
+from journal.wording import Sentence, as_phrase, gettext_noop, phrase
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class Entry:
     rule: str
     reason: str
 
+    def __post_init__(self) -> None:
+        for name in ("rule", "reason"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
+
 
 @dataclass(frozen=True)
 class Section:
@@ -34,6 +38,10 @@ class Section:
     title: str
     intro: str
     entries: tuple[Entry, ...]
+
+    def __post_init__(self) -> None:
+        for name in ("title", "intro"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
 
 
 def _from_rules(rules: Iterable[Rule]) -> tuple[Entry, ...]:
@@ -49,8 +57,8 @@ def _dose_bands() -> tuple[Entry, ...]:
         Entry(
             band.name,
             None,
-            f"{format_mg(band.low_mg)}–{format_mg(band.high_mg)} mg a day.",
-            f"Named bands {band.source}.",
+            phrase(gettext_noop("{low}–{high} mg a day."), low=band.low_mg, high=band.high_mg),
+            phrase(gettext_noop("Named bands {source}."), source=band.source),
         )
         for band in titration.DOSE_BANDS
     )
@@ -65,7 +73,12 @@ def _templates() -> tuple[Entry, ...]:
 
 def _screening_questions() -> tuple[Entry, ...]:
     return tuple(
-        Entry(question.field, question.level, f"{question.label}: {question.message}", question.reason)
+        Entry(
+            question.field,
+            question.level,
+            phrase(gettext_noop("{question}: {finding}"), question=question.label, finding=question.message),
+            question.reason,
+        )
         for question in safety.SCREENING_QUESTIONS
     )
 
@@ -76,8 +89,10 @@ def _name_lists() -> tuple[Entry, ...]:
             str(category),
             None,
             ", ".join(sorted(names)),
-            "Matched as whole words after Unicode normalisation; see the matching rules in the "
-            "documentation.",
+            gettext_noop(
+                "Matched as whole words after Unicode normalisation; see the matching rules in the "
+                "documentation."
+            ),
         )
         for category, names in NAME_LISTS.items()
     )
@@ -86,7 +101,7 @@ def _name_lists() -> tuple[Entry, ...]:
 def _response_rules() -> tuple[Entry, ...]:
     codes = {rule: str(response_class) for response_class, rule in response.CLASS_RULES.items()}
     return tuple(
-        Entry(codes.get(rule, "—"), None, rule.text[0].upper() + rule.text[1:] + ".", rule.source)
+        Entry(codes.get(rule, "—"), None, Sentence(rule.text), rule.source)
         for rule in response.RESPONSE_RULES
     )
 
@@ -97,7 +112,7 @@ def _advice_rules() -> tuple[Entry, ...]:
             rule.__name__,
             None,
             _first_paragraph(rule),
-            advice.REASONS.get(rule.__name__, "The reason of the safety finding it rests on."),
+            advice.REASONS.get(rule.__name__, gettext_noop("The reason of the safety finding it rests on.")),
         )
         for rule in advice.RULES
     )
@@ -107,64 +122,78 @@ def sections() -> list[Section]:
     return [
         Section(
             "doses",
-            "Dose rules",
-            "Every dose a clinician writes is checked against these; a refusal "
-            "cannot be saved, a warning needs a recorded confirmation.",
+            gettext_noop("Dose rules"),
+            gettext_noop(
+                "Every dose a clinician writes is checked against these; a refusal "
+                "cannot be saved, a warning needs a recorded confirmation."
+            ),
             _from_rules(titration.DOSE_RULES.values()) + _from_rules([measuring.MEASURING_RULE]),
         ),
-        Section("bands", "Dose bands", "How the sources name daily doses.", _dose_bands()),
+        Section(
+            "bands",
+            gettext_noop("Dose bands"),
+            gettext_noop("How the sources name daily doses."),
+            _dose_bands(),
+        ),
         Section(
             "templates",
-            "Plan templates",
-            "Starting points for a plan; every value can be changed.",
+            gettext_noop("Plan templates"),
+            gettext_noop("Starting points for a plan; every value can be changed."),
             _templates(),
         ),
         Section(
             "screening",
-            "Screening questions",
-            'Asked before a plan; each answer "yes" gives a finding at its level.',
+            gettext_noop("Screening questions"),
+            gettext_noop('Asked before a plan; each answer "yes" gives a finding at its level.'),
             _screening_questions(),
         ),
         Section(
             "safety",
-            "Safety rules",
-            "Applied to every start, rise and resumption of LDN, and every "
-            "day to "
-            "the medication list around what is prescribed.",
+            gettext_noop("Safety rules"),
+            gettext_noop(
+                "Applied to every start, rise and resumption of LDN, and every "
+                "day to "
+                "the medication list around what is prescribed."
+            ),
             _from_rules(safety.SAFETY_RULES.values()),
         ),
         Section(
-            "names", "Medicine names", "The lists a medication's name is matched against.", _name_lists()
+            "names",
+            gettext_noop("Medicine names"),
+            gettext_noop("The lists a medication's name is matched against."),
+            _name_lists(),
         ),
         Section(
             "response",
-            "Response classes",
-            "How a symptom's change from its baseline is classed.",
+            gettext_noop("Response classes"),
+            gettext_noop("How a symptom's change from its baseline is classed."),
             _response_rules(),
         ),
         Section(
             "step-effects",
-            "Did the step help?",
-            "How each step up is compared with the dose before it, on the patient page.",
+            gettext_noop("Did the step help?"),
+            gettext_noop("How each step up is compared with the dose before it, on the patient page."),
             tuple(Entry(code, None, rule, reason) for code, rule, reason in step_effects.STEP_EFFECT_RULES),
         ),
         Section(
             "advice",
-            "Advice rules",
-            "Suggestions for the clinician; the app never changes a dose.",
+            gettext_noop("Advice rules"),
+            gettext_noop("Suggestions for the clinician; the app never changes a dose."),
             _advice_rules(),
         ),
         Section(
             "input",
-            "Input bounds",
-            "Every date, number, text and list a person can send has a range: a value outside "
-            "it is refused with its reason, in the form, the save and the database.",
+            gettext_noop("Input bounds"),
+            gettext_noop(
+                "Every date, number, text and list a person can send has a range: a value outside "
+                "it is refused with its reason, in the form, the save and the database."
+            ),
             _from_rules(bounds.INPUT_RULES.values()),
         ),
         Section(
             "sources",
-            "Sources",
-            "The numbers in brackets in every reason.",
+            gettext_noop("Sources"),
+            gettext_noop("The numbers in brackets in every reason."),
             tuple(
                 Entry(source.key, None, f"{source.title} ({source.by}, {source.kind}).", source.used_for)
                 for source in SOURCES

@@ -33,28 +33,28 @@ from journal.medicines import (
     find_opioids,
 )
 from journal.schedule import DAY, Schedule
-from journal.wording import date_words
+from journal.wording import as_phrase, date_words, gettext_noop, phrase
 from journal.wording import gettext as _
 
 OPIOID_WASHOUT_BLOCK_DAYS = 7  # stop opioids at least 7 days before LDN [003, 004]
 OPIOID_WASHOUT_LONG_TERM_DAYS = 10  # 10 days–2 weeks after long-term use [004]
 OPIOID_WASHOUT_SAFE_DAYS = 14
 
-OPIOID_REASON = (
+OPIOID_REASON = gettext_noop(
     "LDN blocks opioids and can trigger withdrawal. Stop opioids 7–14 days before starting "
     "LDN (10 days–2 weeks after long-term use), and stop LDN before surgery that needs "
     "opioid pain relief [003, 004]."
 )
-GUT_OPIOID_REASON = (
+GUT_OPIOID_REASON = gettext_noop(
     "Diphenoxylate is a controlled opioid that acts mostly on the gut; at usual doses little "
     "reaches the brain, but it is an opioid agonist and LDN may blunt it or cause discomfort. "
     "The app's own caution, from the opioid interaction [003, 004]."
 )
-THYROID_REASON = (
+THYROID_REASON = gettext_noop(
     "LDN may improve thyroid function; the thyroid medicine's dose may then need adjusting, and "
     "heat intolerance, poor sleep and palpitations are the signs to watch [000, 003]."
 )
-NO_SCREENING_REASON = (
+NO_SCREENING_REASON = gettext_noop(
     "A safety screening is recorded before a patient's plan becomes active: opioids are the "
     "critical interaction, and some conditions are contraindications [001, 003, 004]."
 )
@@ -63,66 +63,71 @@ SAFETY_RULES: dict[str, Rule] = rule_table(
     Rule(
         "opioid_current",
         Level.BLOCK,
-        "Opioid use on record with no last dose: still taking, or unknown.",
+        gettext_noop("Opioid use on record with no last dose: still taking, or unknown."),
         OPIOID_REASON,
-        short="opioid: no last dose",
+        short=gettext_noop("opioid: no last dose"),
     ),
     Rule(
         "opioid_recent",
         Level.BLOCK,
-        "LDN starts, resumes or rises fewer than 7 days after the last opioid dose (10 after long-term use).",
+        gettext_noop(
+            "LDN starts, resumes or rises fewer than 7 days after the last opioid dose "
+            "(10 after long-term use)."
+        ),
         OPIOID_REASON,
-        short="opioid too recent",
+        short=gettext_noop("opioid too recent"),
     ),
     Rule(
         "opioid_washout_short",
         Level.WARN,
-        "The last opioid dose 7 (or 10) to 14 days before.",
+        gettext_noop("The last opioid dose 7 (or 10) to 14 days before."),
         OPIOID_REASON,
-        short="short opioid washout",
+        short=gettext_noop("short opioid washout"),
     ),
     Rule(
         "opioid_past",
         Level.NOTE,
-        "The last opioid dose more than 14 days before.",
+        gettext_noop("The last opioid dose more than 14 days before."),
         OPIOID_REASON,
-        short="opioid in the past",
+        short=gettext_noop("opioid in the past"),
     ),
     Rule(
         "opioid_with_ldn",
         Level.BLOCK,
-        "An opioid on the medication list on a day LDN is prescribed, or before a plan starts.",
+        gettext_noop("An opioid on the medication list on a day LDN is prescribed, or before a plan starts."),
         OPIOID_REASON,
-        short="opioid with LDN",
+        short=gettext_noop("opioid with LDN"),
     ),
     Rule(
         "opioid_during_pause",
         Level.WARN,
-        "An opioid on the medication list during an LDN pause.",
+        gettext_noop("An opioid on the medication list during an LDN pause."),
         OPIOID_REASON,
-        short="opioid in LDN pause",
+        short=gettext_noop("opioid in LDN pause"),
     ),
     Rule(
         "gut_opioid",
         Level.WARN,
-        "Diphenoxylate (Lomotil, co-phenotrope) on the medication list.",
+        gettext_noop("Diphenoxylate (Lomotil, co-phenotrope) on the medication list."),
         GUT_OPIOID_REASON,
-        short="gut-acting opioid",
+        short=gettext_noop("gut-acting opioid"),
     ),
     Rule(
         "thyroid_watch",
         Level.NOTE,
-        "Thyroid medication, from the screening or the medication list: what to watch for, in the "
-        "direction of the medicine (replacement hormone or antithyroid drug).",
+        gettext_noop(
+            "Thyroid medication, from the screening or the medication list: what to watch for, in the "
+            "direction of the medicine (replacement hormone or antithyroid drug)."
+        ),
         THYROID_REASON,
-        short="thyroid medicine",
+        short=gettext_noop("thyroid medicine"),
     ),
     Rule(
         "no_screening",
         Level.BLOCK,
-        "A plan with no safety screening on record: blocks a new plan, warns on a running one.",
+        gettext_noop("A plan with no safety screening on record: blocks a new plan, warns on a running one."),
         NO_SCREENING_REASON,
-        short="no screening",
+        short=gettext_noop("no screening"),
     ),
 )
 
@@ -142,90 +147,104 @@ class ScreeningQuestion:
     message: str
     reason: str
 
+    def __post_init__(self) -> None:
+        for name in ("label", "message", "reason"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
+
 
 SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
     ScreeningQuestion(
         "long_term_opioid_use",
-        "Long-term opioid use (weeks or more) before the last dose",
+        gettext_noop("Long-term opioid use (weeks or more) before the last dose"),
         "opioids",
         None,
-        "Long-term opioid use: the washout is at least 10 days.",
-        "People who used opioids long-term may need 10 days to 2 weeks before LDN [004].",
+        gettext_noop("Long-term opioid use: the washout is at least 10 days."),
+        gettext_noop("People who used opioids long-term may need 10 days to 2 weeks before LDN [004]."),
     ),
     ScreeningQuestion(
         "acute_opioid_withdrawal",
-        "In acute opioid withdrawal now",
+        gettext_noop("In acute opioid withdrawal now"),
         "contraindications",
         Level.BLOCK,
-        "In acute opioid withdrawal.",
-        "LDN is contraindicated in acute opioid withdrawal [003]: blocking opioid receptors can deepen "
-        "it [003, 004].",
+        gettext_noop("In acute opioid withdrawal."),
+        gettext_noop(
+            "LDN is contraindicated in acute opioid withdrawal [003]: blocking opioid receptors can deepen "
+            "it [003, 004]."
+        ),
     ),
     ScreeningQuestion(
         "naltrexone_hypersensitivity",
-        "Known allergy or hypersensitivity to naltrexone",
+        gettext_noop("Known allergy or hypersensitivity to naltrexone"),
         "contraindications",
         Level.BLOCK,
-        "Known hypersensitivity to naltrexone.",
-        "LDN must not be given with a known allergy or hypersensitivity to naltrexone [001, 003].",
+        gettext_noop("Known hypersensitivity to naltrexone."),
+        gettext_noop(
+            "LDN must not be given with a known allergy or hypersensitivity to naltrexone [001, 003]."
+        ),
     ),
     ScreeningQuestion(
         "acute_hepatitis",
-        "Acute hepatitis",
+        gettext_noop("Acute hepatitis"),
         "contraindications",
         Level.WARN,
-        "Acute hepatitis.",
-        "Listed as a contraindication to LDN [001, 003]. Recorded as a warning: the clinician "
-        "weighs it and decides.",
+        gettext_noop("Acute hepatitis."),
+        gettext_noop(
+            "Listed as a contraindication to LDN [001, 003]. Recorded as a warning: the clinician "
+            "weighs it and decides."
+        ),
     ),
     ScreeningQuestion(
         "severe_liver_disease",
-        "Severe liver disease",
+        gettext_noop("Severe liver disease"),
         "contraindications",
         Level.WARN,
-        "Severe liver disease.",
-        "Listed as a contraindication to LDN [001]; liver monitoring is not usually needed at low "
-        "dose without existing liver disease [003]. The clinician weighs it and decides.",
+        gettext_noop("Severe liver disease."),
+        gettext_noop(
+            "Listed as a contraindication to LDN [001]; liver monitoring is not usually needed at low "
+            "dose without existing liver disease [003]. The clinician weighs it and decides."
+        ),
     ),
     ScreeningQuestion(
         "severe_kidney_disease",
-        "Severe kidney disease",
+        gettext_noop("Severe kidney disease"),
         "contraindications",
         Level.WARN,
-        "Severe kidney disease.",
-        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides.",
+        gettext_noop("Severe kidney disease."),
+        gettext_noop("Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
     ),
     ScreeningQuestion(
         "pregnancy_or_breastfeeding",
-        "Pregnant or breastfeeding",
+        gettext_noop("Pregnant or breastfeeding"),
         "contraindications",
         Level.WARN,
-        "Pregnant or breastfeeding.",
-        "Listed as a contraindication to LDN [001]. The clinician weighs it and decides.",
+        gettext_noop("Pregnant or breastfeeding."),
+        gettext_noop("Listed as a contraindication to LDN [001]. The clinician weighs it and decides."),
     ),
     ScreeningQuestion(
         "immunosuppressants_or_transplant",
-        "Immunosuppressants or an organ transplant",
+        gettext_noop("Immunosuppressants or an organ transplant"),
         "cautions",
         Level.WARN,
-        "Takes immunosuppressants or has had an organ transplant.",
-        "Immunosuppressants and organ transplant are cautions with LDN [003, 004].",
+        gettext_noop("Takes immunosuppressants or has had an organ transplant."),
+        gettext_noop("Immunosuppressants and organ transplant are cautions with LDN [003, 004]."),
     ),
     ScreeningQuestion(
         "chemotherapy",
-        "Chemotherapy now",
+        gettext_noop("Chemotherapy now"),
         "cautions",
         Level.WARN,
-        "Receives chemotherapy.",
-        "Special consideration is needed with certain chemotherapy agents [003].",
+        gettext_noop("Receives chemotherapy."),
+        gettext_noop("Special consideration is needed with certain chemotherapy agents [003]."),
     ),
     ScreeningQuestion(
         "thyroid_medication",
-        "Thyroid medication",
+        gettext_noop("Thyroid medication"),
         "cautions",
         Level.NOTE,
-        "Takes thyroid medication.",
-        "As thyroid function changes on LDN the thyroid medicine's dose may need adjusting [000, 003].",
+        gettext_noop("Takes thyroid medication."),
+        gettext_noop(
+            "As thyroid function changes on LDN the thyroid medicine's dose may need adjusting [000, 003]."
+        ),
     ),
 )
 QUESTIONS_BY_FIELD = {question.field: question for question in SCREENING_QUESTIONS}
@@ -276,33 +295,49 @@ class ScreeningAnswers:
 
 
 def washout_findings(
-    label: str, last_dose: dt.date | None, start: dt.date, *, long_term: bool, what: str = "the start date"
+    label: str, last_dose: dt.date | None, start: dt.date, *, long_term: bool, what: str = ""
 ) -> list[Finding]:
     """The opioid washout before LDN starts (or resumes) on `start`, counted from the last
     opioid dose: still taking (no last dose) or fewer than 7 days — 10 after long-term use —
     blocks; up to 14 days warns; longer leaves a note."""
+    what = what or phrase(gettext_noop("the start date"))
     if last_dose is None:
         return [
             SAFETY_RULES["opioid_current"].finding(
-                f"Opioid use ({label}) with no last dose given: still taking, or the date is unknown."
+                phrase(
+                    gettext_noop(
+                        "Opioid use ({label}) with no last dose given: still taking, or the date is unknown."
+                    ),
+                    label=label,
+                )
             )
         ]
     gap = (start - last_dose).days
     needed = OPIOID_WASHOUT_LONG_TERM_DAYS if long_term else OPIOID_WASHOUT_BLOCK_DAYS
-    when = f"{label}: last dose on {last_dose.isoformat()}, {gap} days before {what}"
+    when = phrase(
+        gettext_noop("{label}: last dose on {day}, {gap} days before {what}"),
+        label=label,
+        day=last_dose.isoformat(),
+        gap=gap,
+        what=what,
+    )
     if gap < needed:
-        return [
-            SAFETY_RULES["opioid_recent"].finding(
-                f"{when} (at least {needed} needed{' after long-term use' if long_term else ''})."
-            )
-        ]
+        needs = (
+            gettext_noop("{when} (at least {needed} needed after long-term use).")
+            if long_term
+            else gettext_noop("{when} (at least {needed} needed).")
+        )
+        return [SAFETY_RULES["opioid_recent"].finding(phrase(needs, when=when, needed=needed))]
     if gap <= OPIOID_WASHOUT_SAFE_DAYS:
         return [
             SAFETY_RULES["opioid_washout_short"].finding(
-                f"{when}: within the 7–14-day window; long-term use needs 10–14 days."
+                phrase(
+                    gettext_noop("{when}: within the 7–14-day window; long-term use needs 10–14 days."),
+                    when=when,
+                )
             )
         ]
-    return [SAFETY_RULES["opioid_past"].finding(f"{when}.")]
+    return [SAFETY_RULES["opioid_past"].finding(phrase("{when}.", when=when))]
 
 
 def _screened_opioids(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
@@ -311,10 +346,9 @@ def _screened_opioids(answers: ScreeningAnswers, start: dt.date) -> list[Finding
     named = answers.opioids_named
     if not (answers.opioid_use_last_14_days or named or answers.opioid_stopped_on):
         return []
-    label = answers.opioid_names.strip() or "an opioid"
-    return washout_findings(
-        label[0].upper() + label[1:], answers.opioid_stopped_on, start, long_term=answers.long_term_opioids
-    )
+    typed = answers.opioid_names.strip()
+    label = typed[0].upper() + typed[1:] if typed else phrase(gettext_noop("An opioid"))
+    return washout_findings(label, answers.opioid_stopped_on, start, long_term=answers.long_term_opioids)
 
 
 def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
@@ -423,29 +457,44 @@ class ThyroidStatus:
     @property
     def watch_for(self) -> str:
         """The signs the clinician and patient watch for, in the medicine's direction."""
-        return THYROID_WATCH[self.kind]
+        return as_phrase(THYROID_WATCH[self.kind])
 
     def finding(self) -> Finding | None:
         if not self.on_thyroid_medication:
             return None
-        names = f" ({', '.join(self.medicines)})" if self.medicines else ""
-        return SAFETY_RULES["thyroid_watch"].finding(f"{THYROID_TITLES[self.kind]}{names}: {self.watch_for}")
+        title, watch = as_phrase(THYROID_TITLES[self.kind]), as_phrase(self.watch_for)
+        if self.medicines:
+            words = phrase(
+                gettext_noop("{title} ({medicines}): {watch}"),
+                title=title,
+                medicines=", ".join(self.medicines),
+                watch=watch,
+            )
+        else:
+            words = phrase(gettext_noop("{title}: {watch}"), title=title, watch=watch)
+        return SAFETY_RULES["thyroid_watch"].finding(words)
 
 
 THYROID_TITLES = {
-    ThyroidKind.REPLACEMENT: "Thyroid hormone replacement",
-    ThyroidKind.ANTITHYROID: "Antithyroid medicine",
-    ThyroidKind.UNSPECIFIED: "Thyroid medication",
+    ThyroidKind.REPLACEMENT: gettext_noop("Thyroid hormone replacement"),
+    ThyroidKind.ANTITHYROID: gettext_noop("Antithyroid medicine"),
+    ThyroidKind.UNSPECIFIED: gettext_noop("Thyroid medication"),
 }
 THYROID_WATCH = {
     ThyroidKind.NONE: "",
-    ThyroidKind.REPLACEMENT: "as thyroid function improves the dose may become too high — watch for "
-    "heat intolerance, poor sleep and palpitations.",
-    ThyroidKind.ANTITHYROID: "as the thyroid settles the antithyroid dose may need review — check thyroid "
-    "function; heat intolerance, poor sleep or palpitations mean it is still "
-    "overactive.",
-    ThyroidKind.UNSPECIFIED: "the dose may need adjusting as thyroid function changes — check which medicine "
-    "and watch the thyroid signs.",
+    ThyroidKind.REPLACEMENT: gettext_noop(
+        "as thyroid function improves the dose may become too high — watch for "
+        "heat intolerance, poor sleep and palpitations."
+    ),
+    ThyroidKind.ANTITHYROID: gettext_noop(
+        "as the thyroid settles the antithyroid dose may need review — check thyroid "
+        "function; heat intolerance, poor sleep or palpitations mean it is still "
+        "overactive."
+    ),
+    ThyroidKind.UNSPECIFIED: gettext_noop(
+        "the dose may need adjusting as thyroid function changes — check which medicine "
+        "and watch the thyroid signs."
+    ),
 }
 
 
@@ -498,7 +547,7 @@ def judge_start(
     """What stands in the way of LDN starting, resuming or rising on `start`: the latest
     screening (none at all blocks) and the medication list's opioids."""
     if answers is None:
-        return [SAFETY_RULES["no_screening"].finding("No safety screening is recorded yet.")]
+        return [SAFETY_RULES["no_screening"].finding(gettext_noop("No safety screening is recorded yet."))]
     findings = judge_screening(answers, start)
     findings += listed_opioid_findings(medications, start, long_term=answers.long_term_opioids, what=what)
     return ordered(findings)
@@ -558,29 +607,53 @@ def _opioid_state(
                 if resumes is not None:
                     findings.append(
                         SAFETY_RULES["opioid_during_pause"].finding(
-                            f"{med.name} during the LDN pause; LDN resumes on {resumes.isoformat()}: the "
-                            "last opioid dose must come at least 7 days before (10 after long-term use)."
+                            phrase(
+                                gettext_noop(
+                                    "{medicine} during the LDN pause; LDN resumes on {day}: the last opioid "
+                                    "dose must come at least 7 days before (10 after long-term use)."
+                                ),
+                                medicine=med.name,
+                                day=resumes.isoformat(),
+                            )
                         )
                     )
             elif upcoming is not None or schedule.first_dose is None:
                 taken_with_ldn.append(med.name)
-                started = med.first_day
-                since = f" since {started.isoformat()}" if started else ""
-                ldn = "while LDN is prescribed" if schedule.prescribed(day) else "before LDN starts"
                 findings.append(
                     SAFETY_RULES["opioid_with_ldn"].finding(
-                        f"Opioid on the medication list{since}, {ldn}: {med.label}."
+                        _opioid_listed_words(med, prescribed_now=schedule.prescribed(day) is not None)
                     )
                 )
         elif med.stopped_on is not None and day - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < day:
             next_day = _next_prescribed_day(schedule, day)
             if next_day is not None:
                 washout = washout_findings(
-                    med.name, med.stopped_on, next_day, long_term=long_term, what="the next LDN dose"
+                    med.name,
+                    med.stopped_on,
+                    next_day,
+                    long_term=long_term,
+                    what=phrase(gettext_noop("the next LDN dose")),
                 )
                 findings += washout
                 too_soon += [med for finding in washout if finding.level is Level.BLOCK]
     return findings, patient_notice(taken_with_ldn, too_soon)
+
+
+def _opioid_listed_words(med: MedicationPeriod, *, prescribed_now: bool) -> str:
+    started = med.first_day
+    if started is None:
+        message = (
+            gettext_noop("Opioid on the medication list, while LDN is prescribed: {medicine}.")
+            if prescribed_now
+            else gettext_noop("Opioid on the medication list, before LDN starts: {medicine}.")
+        )
+        return phrase(message, medicine=med.label)
+    message = (
+        gettext_noop("Opioid on the medication list since {day}, while LDN is prescribed: {medicine}.")
+        if prescribed_now
+        else gettext_noop("Opioid on the medication list since {day}, before LDN starts: {medicine}.")
+    )
+    return phrase(message, medicine=med.label, day=started.isoformat())
 
 
 def _next_prescribed_day(schedule: Schedule, day: dt.date) -> dt.date | None:
@@ -600,13 +673,18 @@ def _listed_cautions(
             Finding(
                 Level.WARN,
                 question.field,
-                f"Immunosuppressant on the medication list: {', '.join(immuno)}.",
+                phrase(
+                    gettext_noop("Immunosuppressant on the medication list: {names}."),
+                    names=", ".join(immuno),
+                ),
                 question.reason,
-                "immunosuppressant",
+                gettext_noop("immunosuppressant"),
             )
         )
     findings += [
-        SAFETY_RULES["gut_opioid"].finding(f"Gut-acting opioid on the medication list: {med.label}.")
+        SAFETY_RULES["gut_opioid"].finding(
+            phrase(gettext_noop("Gut-acting opioid on the medication list: {medicine}."), medicine=med.label)
+        )
         for med in taken
         if MedicationCategory.GUT_OPIOID in med.categories
     ]
@@ -651,9 +729,9 @@ def safety_state(
             Finding(
                 Level.WARN,
                 "no_screening",
-                "No safety screening on record.",
+                gettext_noop("No safety screening on record."),
                 NO_SCREENING_REASON,
-                "no screening",
+                gettext_noop("no screening"),
             )
         )
     findings += _listed_cautions(medications, answers, day)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from journal.bounds import DOSE_DECIMALS, DOSE_MAX_MG, PLAN_STEPS_MAX
 from journal.findings import Finding, Level, Rule, ordered, rule_table
 from journal.schedule import DAY
-from journal.vocabulary import format_mg
+from journal.wording import as_phrase, gettext_noop, phrase
 
 # --- plan templates --------------------------------------------------------------------
 
@@ -35,47 +35,65 @@ class PlanTemplate:
     target_mg: Decimal | None
     description: str
 
+    def __post_init__(self) -> None:
+        for name in ("label", "description"):
+            object.__setattr__(self, name, as_phrase(getattr(self, name)))
+
 
 PLAN_TEMPLATES: dict[str, PlanTemplate] = {
     template.key: template
     for template in (
         PlanTemplate(
             "standard",
-            "Standard",
+            gettext_noop("Standard"),
             Decimal("1.5"),
             Decimal("1.5"),
             14,
             Decimal("4.5"),
-            "1.5 mg, +1.5 mg every 14 days, to 4.5 mg: the dose most research used [003].",
+            gettext_noop("1.5 mg, +1.5 mg every 14 days, to 4.5 mg: the dose most research used [003]."),
         ),
         PlanTemplate(
             "gentle",
-            "Gentle",
+            gettext_noop("Gentle"),
             Decimal("0.5"),
             Decimal("0.5"),
             7,
             Decimal("3"),
-            "0.5 mg, +0.5 mg every 7 days, to 3 mg: start very low [003]; 3 mg suits most [004].",
+            gettext_noop(
+                "0.5 mg, +0.5 mg every 7 days, to 3 mg: start very low [003]; 3 mg suits most [004]."
+            ),
         ),
         PlanTemplate(
             "sensitive",
-            "Sensitive",
+            gettext_noop("Sensitive"),
             Decimal("0.5"),
             Decimal("0.25"),
             14,
             Decimal("1.5"),
-            "0.5 mg, +0.25 mg every 14 days, to 1.5 mg: slower build-up, fewer side effects [000].",
+            gettext_noop(
+                "0.5 mg, +0.25 mg every 14 days, to 1.5 mg: slower build-up, fewer side effects [000]."
+            ),
         ),
         PlanTemplate(
             "ultra-low",
-            "Ultra-low",
+            gettext_noop("Ultra-low"),
             Decimal("0.125"),
             Decimal("0.125"),
             14,
             Decimal("0.5"),
-            "0.125 mg, +0.125 mg every 14 days, to 0.5 mg: the ultra-low band, 0.125–0.5 mg [004].",
+            gettext_noop(
+                "0.125 mg, +0.125 mg every 14 days, to 0.5 mg: the ultra-low band, 0.125–0.5 mg [004]."
+            ),
         ),
-        PlanTemplate("custom", "Custom", None, None, None, None, "Set every parameter yourself."),
+        PlanTemplate(
+            "custom",
+            gettext_noop("Custom"),
+            None,
+            None,
+            None,
+            None,
+            gettext_noop("Set every parameter yourself."),
+        ),
     )
 }
 
@@ -127,13 +145,18 @@ class DoseBand:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({format_mg(self.low_mg)}–{format_mg(self.high_mg)} mg)"
+        return phrase(
+            gettext_noop("{band} ({low}–{high} mg)"),
+            band=as_phrase(self.name),
+            low=self.low_mg,
+            high=self.high_mg,
+        )
 
 
 DOSE_BANDS: tuple[DoseBand, ...] = (
-    DoseBand("ultra-low", Decimal("0.125"), Decimal("0.5"), "[004]"),
-    DoseBand("very-low", Decimal("0.5"), Decimal("1"), "[004]"),
-    DoseBand("low-dose", Decimal("1.5"), Decimal("5"), "[004]"),
+    DoseBand(gettext_noop("ultra-low"), Decimal("0.125"), Decimal("0.5"), "[004]"),
+    DoseBand(gettext_noop("very-low"), Decimal("0.5"), Decimal("1"), "[004]"),
+    DoseBand(gettext_noop("low-dose"), Decimal("1.5"), Decimal("5"), "[004]"),
 )
 ULTRA_LOW, VERY_LOW, LOW_DOSE = DOSE_BANDS
 
@@ -142,79 +165,109 @@ DOSE_RULES: dict[str, Rule] = rule_table(
     Rule(
         "not_ldn",
         Level.REFUSE,
-        "A dose of 50 mg or more.",
-        "50 mg is the commercial tablet; typed into an LDN plan it is almost surely an error. "
-        "LDN is roughly a tenth of that [000, 003].",
+        gettext_noop("A dose of 50 mg or more."),
+        gettext_noop(
+            "50 mg is the commercial tablet; typed into an LDN plan it is almost surely an error. "
+            "LDN is roughly a tenth of that [000, 003]."
+        ),
     ),
     Rule(
         "not_positive",
         Level.REFUSE,
-        "A dose of 0 mg or less.",
-        "A step prescribes a dose; to stop LDN, end the plan or record a pause.",
+        gettext_noop("A dose of 0 mg or less."),
+        gettext_noop("A step prescribes a dose; to stop LDN, end the plan or record a pause."),
     ),
     Rule(
         "above_max",
         Level.REFUSE,
-        "A dose above 16 mg.",
-        "Doses from 0.001 mg up to 16 mg have been used as LDN [003].",
+        gettext_noop("A dose above 16 mg."),
+        gettext_noop("Doses from 0.001 mg up to 16 mg have been used as LDN [003]."),
     ),
     Rule(
         "too_precise",
         Level.REFUSE,
-        "A dose with more than 3 decimals.",
-        "0.001 mg is the smallest dose used [003]; finer amounts cannot be measured.",
+        gettext_noop("A dose with more than 3 decimals."),
+        gettext_noop("0.001 mg is the smallest dose used [003]; finer amounts cannot be measured."),
     ),
     Rule(
         "above_usual",
         Level.WARN,
-        "A dose above 5 mg.",
-        "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a second look [003, 004].",
+        gettext_noop("A dose above 5 mg."),
+        gettext_noop(
+            "The usual range is 1.5–4.5 mg/day; anything above 4.5–5 mg deserves a second look [003, 004]."
+        ),
     ),
     Rule(
         "big_step_up",
         Level.WARN,
-        "A step up of more than 1.5 mg, including from the previous plan's last dose to a new plan's first.",
-        "Start low, go slow: a slower build-up reduces side effects, which appear when the dose "
-        "is increased [000, 003].",
+        gettext_noop(
+            "A step up of more than 1.5 mg, including from the previous plan's last dose "
+            "to a new plan's first."
+        ),
+        gettext_noop(
+            "Start low, go slow: a slower build-up reduces side effects, which appear when the dose "
+            "is increased [000, 003]."
+        ),
     ),
     Rule(
         "start_high",
         Level.WARN,
-        "A patient's first plan starting above 1.5 mg.",
-        "Start very low, e.g. 0.5 mg [003] or 1–1.25 mg [000], and raise every few weeks; a "
-        "slower build-up reduces side effects [000].",
+        gettext_noop("A patient's first plan starting above 1.5 mg."),
+        gettext_noop(
+            "Start very low, e.g. 0.5 mg [003] or 1–1.25 mg [000], and raise every few weeks; a "
+            "slower build-up reduces side effects [000]."
+        ),
     ),
     Rule(
         "start_in_past",
         Level.WARN,
-        "A plan whose first dose is more than 7 days ago.",
-        "A plan records what the patient is told to take from its start; a start long past "
-        "rewrites what was prescribed on days already logged (the app's own rule).",
+        gettext_noop("A plan whose first dose is more than 7 days ago."),
+        gettext_noop(
+            "A plan records what the patient is told to take from its start; a start long past "
+            "rewrites what was prescribed on days already logged (the app's own rule)."
+        ),
     ),
     Rule(
         "below_low_dose",
         Level.NOTE,
-        "A first plan whose target is below 1.5 mg.",
-        "Low-dose LDN is about 1.5–5 mg/day; the ultra-low (0.125–0.5 mg) and very-low "
-        "(0.5–1 mg) bands are used by sensitive patients [000, 004].",
+        gettext_noop("A first plan whose target is below 1.5 mg."),
+        gettext_noop(
+            "Low-dose LDN is about 1.5–5 mg/day; the ultra-low (0.125–0.5 mg) and very-low "
+            "(0.5–1 mg) bands are used by sensitive patients [000, 004]."
+        ),
     ),
 )
 
 
 def check_dose(dose_mg: Decimal) -> list[Finding]:
     """The bands one dose falls in (a refusal, or the warning)."""
-    shown = format_mg(dose_mg)
     if dose_mg >= DOSE_REFUSE_FROM_MG:
-        return [DOSE_RULES["not_ldn"].finding(f"{shown} mg is standard-dose naltrexone, not LDN.")]
+        return [
+            DOSE_RULES["not_ldn"].finding(
+                phrase(gettext_noop("{dose} mg is standard-dose naltrexone, not LDN."), dose=dose_mg)
+            )
+        ]
     if dose_mg <= 0:
-        return [DOSE_RULES["not_positive"].finding("A dose must be more than 0 mg.")]
+        return [DOSE_RULES["not_positive"].finding(gettext_noop("A dose must be more than 0 mg."))]
     if dose_mg > DOSE_MAX_MG:
-        return [DOSE_RULES["above_max"].finding(f"{shown} mg is above {format_mg(DOSE_MAX_MG)} mg.")]
+        return [
+            DOSE_RULES["above_max"].finding(
+                phrase(gettext_noop("{dose} mg is above {most} mg."), dose=dose_mg, most=DOSE_MAX_MG)
+            )
+        ]
     exponent = dose_mg.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > DOSE_DECIMALS:
-        return [DOSE_RULES["too_precise"].finding(f"{shown} mg has more than 3 decimals.")]
+        return [
+            DOSE_RULES["too_precise"].finding(
+                phrase(gettext_noop("{dose} mg has more than 3 decimals."), dose=dose_mg)
+            )
+        ]
     if dose_mg > DOSE_WARN_ABOVE_MG:
-        return [DOSE_RULES["above_usual"].finding(f"{shown} mg is above the usual LDN range.")]
+        return [
+            DOSE_RULES["above_usual"].finding(
+                phrase(gettext_noop("{dose} mg is above the usual LDN range."), dose=dose_mg)
+            )
+        ]
     return []
 
 
@@ -224,8 +277,12 @@ def check_step_up(previous_mg: Decimal, dose_mg: Decimal) -> list[Finding]:
         return []
     return [
         DOSE_RULES["big_step_up"].finding(
-            f"A step up of {format_mg(rise)} mg ({format_mg(previous_mg)} → {format_mg(dose_mg)} mg) is "
-            "larger than 1.5 mg."
+            phrase(
+                gettext_noop("A step up of {rise} mg ({before} → {after} mg) is larger than 1.5 mg."),
+                rise=rise,
+                before=previous_mg,
+                after=dose_mg,
+            )
         )
     ]
 
@@ -234,10 +291,16 @@ def band_of(dose_mg: Decimal) -> str:
     """The named band a dose falls in, or where it falls between them."""
     for band in DOSE_BANDS:
         if band.low_mg <= dose_mg <= band.high_mg:
-            return f"{band.label} dosing"
+            return phrase(gettext_noop("{band} dosing"), band=band.label)
     if VERY_LOW.high_mg < dose_mg < LOW_DOSE.low_mg:
-        return f"between the {VERY_LOW.label} and {LOW_DOSE.label} bands"
-    return "below the ultra-low band" if dose_mg < ULTRA_LOW.low_mg else "above the low-dose band"
+        return phrase(
+            gettext_noop("between the {lower} and {upper} bands"), lower=VERY_LOW.label, upper=LOW_DOSE.label
+        )
+    return phrase(
+        gettext_noop("below the ultra-low band")
+        if dose_mg < ULTRA_LOW.low_mg
+        else gettext_noop("above the low-dose band")
+    )
 
 
 def check_target(target_mg: Decimal) -> list[Finding]:
@@ -245,7 +308,9 @@ def check_target(target_mg: Decimal) -> list[Finding]:
         return []
     return [
         DOSE_RULES["below_low_dose"].finding(
-            f"A target of {format_mg(target_mg)} mg is {band_of(target_mg)}."
+            phrase(
+                gettext_noop("A target of {target} mg is {band}."), target=target_mg, band=band_of(target_mg)
+            )
         )
     ]
 
@@ -277,7 +342,7 @@ def check_new_plan(
         if doses[0] > START_WARN_ABOVE_MG:
             findings += [
                 DOSE_RULES["start_high"].finding(
-                    f"The first plan starts at {format_mg(doses[0])} mg, above 1.5 mg."
+                    phrase(gettext_noop("The first plan starts at {dose} mg, above 1.5 mg."), dose=doses[0])
                 )
             ]
         findings += check_target(max(doses))
@@ -285,7 +350,11 @@ def check_new_plan(
     if start < today - PAST_START_WARN_DAYS * DAY:
         findings += [
             DOSE_RULES["start_in_past"].finding(
-                f"The first dose, {start.isoformat()}, is {(today - start).days} days ago."
+                phrase(
+                    gettext_noop("The first dose, {day}, is {days} days ago."),
+                    day=start.isoformat(),
+                    days=(today - start).days,
+                )
             )
         ]
     return ordered(findings)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Self
 
 
 def gettext_noop(message: str) -> str:
@@ -81,3 +82,117 @@ class Text:
 def text(message: str, **values: Any) -> Text:
     """`text(gettext_noop("After {weeks} weeks"), weeks=8)`: the message marked for the catalogue."""
     return Text(message, tuple(values.items()))
+
+
+class Phrase(str):
+    """A message with {named} values that is two things at once: as data (compared, joined,
+    hashed, stored in an audit row or a CSV) it is its English original, so what is kept stays
+    English; shown (`str()`, as a template and Django's messages show it) it is in the reader's
+    language. Findings are made of these: one finding, kept in English and read in Spanish.
+    A value may itself be a Phrase; a Decimal is written with the reader's decimal separator."""
+
+    _message: str
+    _values: dict[str, Any]
+
+    def __new__(cls, message: str, **values: Any) -> Self:
+        original = (
+            message.format(**{name: _original(value) for name, value in values.items()})
+            if values
+            else message
+        )
+        phrase = super().__new__(cls, original)
+        phrase._message, phrase._values = message, values
+        return phrase
+
+    def __str__(self) -> str:
+        if not self._values:
+            return gettext(self._message)
+        shown = {name: _shown(value) for name, value in self._values.items()}
+        return gettext(self._message).format(**shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self._message, self._values))
+
+
+def _phrase(message: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(message, **values)
+
+
+class PluralPhrase(Phrase):
+    """A Phrase whose words depend on a count: "{count} entry" / "{count} entries"."""
+
+    _plural: str
+    _count: int
+
+    def __new__(cls, singular: str, plural: str, count: int, **values: Any) -> Self:
+        message = singular if count == 1 else plural
+        phrase = super().__new__(cls, message, count=count, **values)
+        phrase._message, phrase._plural, phrase._count = singular, plural, count
+        return phrase
+
+    def __str__(self) -> str:
+        shown = {name: _shown(value) for name, value in self._values.items()}
+        return ngettext(self._message, self._plural, self._count).format(**shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values = {name: value for name, value in self._values.items() if name != "count"}
+        return (_plural_phrase, (self._message, self._plural, self._count, values))
+
+
+def _plural_phrase(singular: str, plural: str, count: int, values: dict[str, Any]) -> PluralPhrase:
+    return PluralPhrase(singular, plural, count, **values)
+
+
+def ngettext_lazy(singular: str, plural: str, count: int, **values: Any) -> PluralPhrase:
+    """`ngettext_lazy("{count} entry", "{count} entries", n)`: a PluralPhrase, marked for the
+    catalogue with its plural."""
+    return PluralPhrase(singular, plural, count, **values)
+
+
+class Sentence(str):
+    """Words (a Phrase, or a table's message id) begun with a capital letter and ended with a
+    full stop, in English as data and in the reader's language when shown."""
+
+    _words: str
+
+    def __new__(cls, words: str) -> Self:
+        sentence = super().__new__(cls, _capital_sentence(_original(words)))
+        sentence._words = words
+        return sentence
+
+    def __str__(self) -> str:
+        return _capital_sentence(_shown(as_phrase(self._words)))
+
+
+def _capital_sentence(words: str) -> str:
+    return words[:1].upper() + words[1:] + "."
+
+
+class Number(str):
+    """A number as written in English ("1.3") that shows with the reader's decimal separator."""
+
+    def __str__(self) -> str:
+        return number_words(str.__str__(self))
+
+
+def _original(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return number_words(f"{value.normalize():f}")
+    return str(value)
+
+
+def as_phrase(words: str) -> str:
+    """A table's text (marked with `gettext_noop`) as a Phrase: kept English, read translated."""
+    # A Phrase, Sentence or Number already shows itself in the reader's language.
+    return Phrase(words) if type(words) is str and words else words
+
+
+def phrase(message: str, **values: Any) -> Phrase:
+    """`phrase(gettext_noop("{dose} mg is above the usual LDN range."), dose=Decimal("5"))`."""
+    return Phrase(message, **values)

@@ -95,7 +95,8 @@ def test_a_stored_date_is_read_within_the_treatment_span(day, read):
     ],
 )
 def test_a_typed_list_has_a_length_and_each_item_a_size(items, problem):
-    assert list_problem(items, most=3, max_chars=10, what="conditions") == problem
+    too_many = "At most %(most)s conditions: this list has %(count)s."
+    assert list_problem(items, most=3, max_chars=10, what=too_many) == problem
 
 
 @pytest.mark.parametrize(

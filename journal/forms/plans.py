@@ -120,12 +120,14 @@ class PlanEditorForm(DatesWithin, OnceForm):
         choices=Timing.choices,
         initial=Timing.BEDTIME,
         widget=forms.RadioSelect,
+        label=gettext_lazy("Timing"),
         help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
     )
     form = forms.ChoiceField(
         choices=PlanForm.choices,
         initial=PlanForm.CAPSULE,
         widget=forms.RadioSelect,
+        label=gettext_lazy("Form"),
         help_text=gettext_lazy("Immediate-release only; avoid calcium carbonate filler [001, 004]."),
     )
     strength_mg = forms.DecimalField(
@@ -139,7 +141,10 @@ class PlanEditorForm(DatesWithin, OnceForm):
         help_text=gettext_lazy("The patient is told how many capsules or mL to take."),
     )
     notes = forms.CharField(
-        required=False, max_length=NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Notes"),
     )
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)

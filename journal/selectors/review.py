@@ -13,6 +13,9 @@ from typing import Any, NamedTuple
 from django.db.models import CharField, Count, DateField, IntegerField, JSONField, Max, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient
 from journal.selectors.entries import RecentEntry, recent_entries
@@ -40,12 +43,27 @@ class Decision:
 
 
 def _times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+    if count == 2:
+        return _("twice")
+    return ngettext("once", "%(count)s times", count) % {"count": count}
+
+
+def _date(day: dt.date) -> str:
+    return date_format(day, _("j M Y"))
 
 
 def day_words(day: dt.date, today: dt.date) -> str:
     """ "today", "yesterday", or "on 3 Nov 2026"."""
-    return {today: "today", today - dt.timedelta(days=1): "yesterday"}.get(day, f"on {day:%-d %b %Y}")
+    if day == today:
+        return _("today")
+    if day == today - dt.timedelta(days=1):
+        return _("yesterday")
+    return _("on %(day)s") % {"day": _date(day)}
+
+
+def _day_alone(day: dt.date, today: dt.date) -> str:
+    """ "today", "yesterday", or "3 Nov 2026": one end of a span of days."""
+    return day_words(day, today) if day >= today - dt.timedelta(days=1) else _date(day)
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,12 @@ class ReadDay:
             f"{AccessEvent.What(what).label}{f' ×{count}' if count > 1 else ''}"
             for what, count in self.counts
         )
-        return f"{self.actor} — {_times(self.times)} {day_words(self.day, today)}: {parts}"
+        return _("%(person)s — %(times)s %(day)s: %(pages)s") % {
+            "person": self.actor,
+            "times": _times(self.times),
+            "day": day_words(self.day, today),
+            "pages": parts,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,14 +110,20 @@ class Reads:
     @property
     def headline(self) -> str:
         if len(self.days) == 1:
-            return f"Viewed by {self.days[0].words(self.today)}"
+            return _("Viewed by %(reads)s") % {"reads": self.days[0].words(self.today)}
         names = sorted({day.actor for day in self.days})
-        who = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-        first, last = (
-            day_words(day, self.today).removeprefix("on ") for day in (self.days[0].day, self.days[-1].day)
-        )
+        if len(names) > 1:
+            who = _("%(people)s and %(last)s") % {"people": ", ".join(names[:-1]), "last": names[-1]}
+        else:
+            who = names[0]
+        first, last = (_day_alone(day, self.today) for day in (self.days[0].day, self.days[-1].day))
         times = sum(day.times for day in self.days)
-        return f"Viewed {_times(times)} by {who}, {first} to {last}"
+        return _("Viewed %(times)s by %(people)s, %(first)s to %(last)s") % {
+            "times": _times(times),
+            "people": who,
+            "first": first,
+            "last": last,
+        }
 
     @property
     def lines(self) -> list[str]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from journal.models import (
     AccessEvent,
@@ -30,7 +31,7 @@ from journal.services.audit import (
 
 def _require_admin_of(admin: Clinician, clinic_id: int) -> None:
     if not admin.is_clinic_admin or admin.clinic_id != clinic_id:
-        raise ValidationError("Only an admin of this clinic can do this.")
+        raise ValidationError(_("Only an admin of this clinic can do this."))
 
 
 def _clinic_audit(admin: Clinician, kind: str, summary: str, details: dict[str, Any]) -> None:
@@ -74,7 +75,7 @@ def clinician_password_link(*, admin: Clinician, clinician: Clinician) -> tuple[
     """A new one-time link, as (uidb64, token), for a clinician who has not set a password yet."""
     _require_admin_of(admin, clinician.clinic_id)
     if clinician.user.has_usable_password():
-        raise ValidationError(f"{clinician} has already set a password.")
+        raise ValidationError(_("%(clinician)s has already set a password.") % {"clinician": clinician})
     with transaction.atomic():
         _clinic_audit(
             admin,
@@ -103,8 +104,10 @@ def clinician_change(
     _require_admin_of(admin, clinician.clinic_id)
     if clinician.pk == admin.pk and not (is_clinic_admin and is_active):
         raise ValidationError(
-            "You cannot remove your own admin role or deactivate your own login: "
-            "another admin of the clinic must do it, so the clinic always keeps an admin."
+            _(
+                "You cannot remove your own admin role or deactivate your own login: "
+                "another admin of the clinic must do it, so the clinic always keeps an admin."
+            )
         )
     user = clinician.user
     before = {"is_clinic_admin": clinician.is_clinic_admin, "is_active": user.is_active}
@@ -113,7 +116,7 @@ def clinician_change(
         return
     with transaction.atomic():
         if admin.pk not in _lock_admins(clinician.clinic_id):
-            raise ValidationError("Only an admin of this clinic can do this.")
+            raise ValidationError(_("Only an admin of this clinic can do this."))
         clinician.is_clinic_admin = is_clinic_admin
         clinician.save(update_fields=["is_clinic_admin"])
         user.is_active = is_active
@@ -137,7 +140,7 @@ def care_team_set(*, admin: Clinician, patient: Patient, clinicians: Iterable[Cl
     _require_admin_of(admin, patient.clinic_id)
     chosen = set(clinicians)
     if any(c.clinic_id != patient.clinic_id for c in chosen):
-        raise ValidationError("Only clinicians of the patient's own clinic can be on their care team.")
+        raise ValidationError(_("Only clinicians of the patient's own clinic can be on their care team."))
     with transaction.atomic():
         current = set(patient.clinicians.select_related("user"))
         added, removed = chosen - current, current - chosen
@@ -217,7 +220,7 @@ def login_unlock(*, admin: Clinician, user: User) -> int:
     clinician = Clinician.objects.filter(user=user).first()
     clinic_id = patient.clinic_id if patient is not None else clinician.clinic_id if clinician else None
     if clinic_id is None:
-        raise ValidationError("Only a login of this clinic can be unlocked here.")
+        raise ValidationError(_("Only a login of this clinic can be unlocked here."))
     _require_admin_of(admin, clinic_id)
     with transaction.atomic():
         failures = LoginFailure.objects.filter(username=user.username)

@@ -50,7 +50,7 @@ def invitation_create(
     earlier unused links stop working (only the newest opens the account) and their unsent
     mail is cancelled."""
     if patient.user_id is not None:
-        raise ValidationError("This patient already has a login.")
+        raise ValidationError(_("This patient already has a login."))
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -151,7 +151,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
             .first()
         )
         if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
-            raise ValidationError("This invitation link has expired or has already been used.")
+            raise ValidationError(_("This invitation link has expired or has already been used."))
         patient = invitation.patient
         first, _space, last = patient.name.partition(" ")
         user = User(username=username, first_name=first[:150], last_name=last[:150], email=patient.email)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from journal.bounds import taken_window
 from journal.models import (
@@ -41,7 +42,8 @@ def _safety_words(patient: Patient) -> tuple[str, list[dict[str, str]]]:
     concerns = safety_of(patient).concerns
     if not concerns:
         return "", []
-    words = " Safety: " + " ".join(f"{f.level.label} — {f.message}" for f in concerns)
+    with translation.override(settings.LANGUAGE_CODE):  # the audit log stays in the site's language
+        words = " Safety: " + " ".join(f"{f.level.label} — {f.message}" for f in concerns)
     return words, finding_dicts(concerns)
 
 

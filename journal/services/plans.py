@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from journal.bounds import (
     CHANGE_DAYS_MAX,
@@ -52,8 +54,9 @@ from journal.services.audit import (
 from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
 from journal.vocabulary import dose_phrase, format_mg
+from journal.wording import phrase
 
-REASON_NEEDED = "Tell the patient why: this change alters what they are prescribed."
+REASON_NEEDED = gettext_lazy("Tell the patient why: this change alters what they are prescribed.")
 
 
 # A correction removes a date stored by mistake (the notice's one-click button): the app says why.
@@ -63,7 +66,10 @@ CORRECTION_REASON = "Your clinic corrected a date that was stored by mistake in 
 def _require_reason_length(reason: str) -> None:
     if len(reason) > REASON_MAX_CHARS:
         raise ValidationError(
-            {"patient_reason": f"At most {REASON_MAX_CHARS} characters: shorten the reason."}
+            {
+                "patient_reason": _("At most %(most)s characters: shorten the reason.")
+                % {"most": REASON_MAX_CHARS}
+            }
         )
 
 
@@ -112,9 +118,10 @@ def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.dat
         raise ValidationError(problems)
 
 
-def _require_days(days: int, what: str) -> None:
+def _require_days(days: int, too_many: str) -> None:
+    """`too_many`: a message id with %(most)s, the most days a change moves steps by."""
     if days > CHANGE_DAYS_MAX:
-        raise ValidationError(f"{what} by at most {CHANGE_DAYS_MAX} days.")
+        raise ValidationError(_(too_many) % {"most": CHANGE_DAYS_MAX})
 
 
 # --- screening ---------------------------------------------------------------------------
@@ -131,9 +138,9 @@ def screening_record(
 ) -> Screening:
     """Record a safety screening, judged against the planned start date (in the patient's
     window; a last opioid dose from 1900 to two years ahead)."""
-    _require_within(patient, today, start_date=("The planned first dose", start_date))
+    _require_within(patient, today, start_date=(_("The planned first dose"), start_date))
     stopped = answers.opioid_stopped_on
-    if stopped is not None and (problem := opioid_window(today).problem(stopped, "The last opioid dose")):
+    if stopped is not None and (problem := opioid_window(today).problem(stopped, _("The last opioid dose"))):
         raise ValidationError({"opioid_stopped_on": problem})
     findings = judge_screening(answers, start_date)
     with transaction.atomic():
@@ -165,7 +172,7 @@ def screening_to_use(patient: Patient) -> Screening | None:
     return patient.screenings.first()
 
 
-def start_findings(patient: Patient, start: dt.date, *, what: str = "the start date") -> list[Finding]:
+def start_findings(patient: Patient, start: dt.date, *, what: str = "") -> list[Finding]:
     """What stands in the way of LDN starting, resuming or rising on `start`: the latest
     screening (none at all blocks) and the opioids on the medication list, judged by
     `journal.safety.judge_start` — the same rules whichever change it is."""
@@ -249,12 +256,15 @@ def plan_create(
     on the medication list at its start. A plan that has ended, or ends before this one
     starts, is closed to changes."""
     if not steps:
-        raise ValidationError("A plan needs at least one step.")
+        raise ValidationError(_("A plan needs at least one step."))
     if len(steps) > PLAN_STEPS_MAX:
-        raise ValidationError(f"At most {PLAN_STEPS_MAX} steps: this plan has {len(steps)}.")
-    _require_within(patient, today, start_date=("The first dose", steps[0][0]))
-    for day, _ in steps[1:]:
-        _require_within(patient, today, __all__=("A step", day))
+        raise ValidationError(
+            _("At most %(most)s steps: this plan has %(count)s.")
+            % {"most": PLAN_STEPS_MAX, "count": len(steps)}
+        )
+    _require_within(patient, today, start_date=(_("The first dose"), steps[0][0]))
+    for day, _dose in steps[1:]:
+        _require_within(patient, today, __all__=(_("A step"), day))
     _require_reason_length(patient_reason)
     with transaction.atomic():
         lock_patient(patient)
@@ -348,22 +358,32 @@ def _require_sound(plan: TitrationPlan, today: dt.date, *, kept_before: dt.date 
     for step in plan.steps.all():
         if step.start_date not in window and (kept_before is None or step.start_date < kept_before):
             raise ValidationError(
-                f"This plan needs attention first: its step dated {step.start_date.isoformat()} is outside "
-                f"{window.words}. Remove it under “This record needs attention”, then try again."
+                _(
+                    "This plan needs attention first: its step dated %(day)s is outside %(first)s to "
+                    "%(last)s. Remove it under “This record needs attention”, then try again."
+                )
+                % {
+                    "day": step.start_date.isoformat(),
+                    "first": window.first.isoformat(),
+                    "last": window.last.isoformat(),
+                }
             )
 
 
 def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date) -> None:
     _require_sound(plan, today)
     if plan.status != TitrationPlan.Status.ACTIVE:
-        raise ValidationError("Only the current plan can be changed.")
+        raise ValidationError(_("Only the current plan can be changed."))
     if plan.ended_on is not None and plan.ended_on <= today:
-        raise ValidationError(f"This plan ended on {plan.ended_on.isoformat()}: write a new plan instead.")
+        raise ValidationError(
+            _("This plan ended on %(day)s: write a new plan instead.") % {"day": plan.ended_on.isoformat()}
+        )
     if effective < today:
-        raise ValidationError("A change cannot start in the past: past steps stay as they were.")
+        raise ValidationError(_("A change cannot start in the past: past steps stay as they were."))
     if plan.ended_on is not None and effective >= plan.ended_on:
         raise ValidationError(
-            f"The plan ends on {plan.ended_on.isoformat()}: a change must start before that."
+            _("The plan ends on %(day)s: a change must start before that.")
+            % {"day": plan.ended_on.isoformat()}
         )
 
 
@@ -391,7 +411,9 @@ def step_edit_findings(step: DoseStep, dose_mg: Decimal) -> list[Finding]:
     findings = check_steps([dose_mg], before.dose_mg if before else None)
     findings += measuring_findings([dose_mg], step.plan.form, step.plan.strength_mg)
     if before is None or dose_mg > before.dose_mg:
-        findings += start_findings(step.plan.patient, step.start_date, what="the raised dose")
+        findings += start_findings(
+            step.plan.patient, step.start_date, what=phrase(gettext_noop("the raised dose"))
+        )
     return ordered(findings)
 
 
@@ -417,7 +439,7 @@ def plan_edit_step(
         before = schedule_of(plan.patient)
         _require_changeable(plan, step.start_date, today)
         if step.start_date <= today:
-            raise ValidationError("This step has already started: record a new change instead.")
+            raise ValidationError(_("This step has already started: record a new change instead."))
         require_confirmation(
             step_edit_findings(step, dose_mg),
             warnings_confirmed,
@@ -453,8 +475,8 @@ def plan_hold(
 ) -> None:
     """Stay on today's dose `days` days longer: every step after today moves later."""
     if days < 1:
-        raise ValidationError("Hold for at least one day.")
-    _require_days(days, "Hold")
+        raise ValidationError(_("Hold for at least one day."))
+    _require_days(days, gettext_noop("Hold by at most %(most)s days."))
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -464,14 +486,20 @@ def plan_hold(
         _require_changeable(plan, today, today)
         later = _future_steps(plan, today)
         if not later:
-            raise ValidationError("There is no later step to hold back: the current dose already continues.")
+            raise ValidationError(
+                _("There is no later step to hold back: the current dose already continues.")
+            )
         moved_last = later[-1].start_date + dt.timedelta(days=days)
         if plan.ended_on is not None and moved_last >= plan.ended_on:
             raise ValidationError(
-                f"Held {days} days, a step would start on or after the plan's end "
-                f"({plan.ended_on.isoformat()})."
+                ngettext(
+                    "Held %(days)s day, a step would start on or after the plan's end (%(end)s).",
+                    "Held %(days)s days, a step would start on or after the plan's end (%(end)s).",
+                    days,
+                )
+                % {"days": days, "end": plan.ended_on.isoformat()}
             )
-        _require_within(plan.patient, today, days=("Held this long, the last step", moved_last))
+        _require_within(plan.patient, today, days=(_("Held this long, the last step"), moved_last))
         _shift(later, days)
         _sync_start(plan)
         _plan_changed(
@@ -498,8 +526,8 @@ def plan_step_back(
 ) -> DoseStep:
     """Go back to the previous (lower) dose from `start_date`, as a new step; later steps
     move `shift_days` days later so the step up is tried again after that."""
-    _require_days(shift_days, "Move later steps")
-    _require_within(plan.patient, today, start_date=("The step back", start_date))
+    _require_days(shift_days, gettext_noop("Move later steps by at most %(most)s days."))
+    _require_within(plan.patient, today, start_date=(_("The step back"), start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -516,15 +544,15 @@ def plan_step_back(
             else None
         )
         if current is None or lower is None:
-            raise ValidationError("There is no previous lower dose to step back to.")
+            raise ValidationError(_("There is no previous lower dose to step back to."))
         if current.start_date == start_date:
-            raise ValidationError("A step already starts on that date: choose a later date.")
+            raise ValidationError(_("A step already starts on that date: choose a later date."))
         if shift_days < 0:
-            raise ValidationError("Later steps can only move later.")
+            raise ValidationError(_("Later steps can only move later."))
         moved = _future_steps(plan, start_date - DAY)
         if moved:
             last = moved[-1].start_date + dt.timedelta(days=shift_days)
-            _require_within(plan.patient, today, shift_days=("Moved this far, the last step", last))
+            _require_within(plan.patient, today, shift_days=(_("Moved this far, the last step"), last))
         _shift(moved, shift_days)
         step = DoseStep(
             plan=plan,
@@ -560,7 +588,7 @@ def plan_switch_to_morning(
 ) -> DoseStep:
     """Take the dose in the morning from `start_date` (when sleep is disturbed [003, 004]):
     a new step at the same dose, and every later step in the morning too."""
-    _require_within(plan.patient, today, start_date=("The switch", start_date))
+    _require_within(plan.patient, today, start_date=(_("The switch"), start_date))
     with transaction.atomic():
         lock_patient(plan.patient)
         if (done := already_applied(request_key)) is not None:
@@ -570,11 +598,11 @@ def plan_switch_to_morning(
         _require_changeable(plan, start_date, today)
         current = _step_on_or_before(plan, start_date)
         if current is None:
-            raise ValidationError("The plan has no dose on that date yet.")
+            raise ValidationError(_("The plan has no dose on that date yet."))
         if current.timing == Timing.MORNING:
-            raise ValidationError("The dose is already taken in the morning on that date.")
+            raise ValidationError(_("The dose is already taken in the morning on that date."))
         if current.start_date == start_date:
-            raise ValidationError("A step already starts on that date: choose a later date.")
+            raise ValidationError(_("A step already starts on that date: choose a later date."))
         later = _future_steps(plan, start_date)
         for step in later:
             step.timing = Timing.MORNING
@@ -618,8 +646,10 @@ def plan_taper_and_end(
     Optionally taper to `taper_mg` from `taper_from` first (to test whether the gain holds
     [000]). Steps from the taper or the end on go."""
     if (taper_mg is None) != (taper_from is None):
-        raise ValidationError("A taper needs both a dose and a start date.")
-    _require_within(plan.patient, today, ended_on=("The end", ended_on), taper_from=("The taper", taper_from))
+        raise ValidationError(_("A taper needs both a dose and a start date."))
+    _require_within(
+        plan.patient, today, ended_on=(_("The end"), ended_on), taper_from=(_("The taper"), taper_from)
+    )
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -628,13 +658,13 @@ def plan_taper_and_end(
         plan.refresh_from_db()
         ended = plan.ended_on is not None and plan.ended_on <= today
         if plan.status != TitrationPlan.Status.ACTIVE or ended:
-            raise ValidationError("Only the current plan can be ended.")
+            raise ValidationError(_("Only the current plan can be ended."))
         if min(ended_on, taper_from or ended_on) < today:
-            raise ValidationError("A change cannot start in the past: past steps stay as they were.")
+            raise ValidationError(_("A change cannot start in the past: past steps stay as they were."))
         if ended_on <= today:
-            raise ValidationError("The end date must be after today; today's dose stays as prescribed.")
+            raise ValidationError(_("The end date must be after today; today's dose stays as prescribed."))
         if taper_from is not None and not today < taper_from < ended_on:
-            raise ValidationError("The taper must start after today and before the end date.")
+            raise ValidationError(_("The taper must start after today and before the end date."))
         cut = taper_from or ended_on
         _require_sound(plan, today, kept_before=cut)
         current = _step_on_or_before(plan, cut - DAY)
@@ -642,7 +672,7 @@ def plan_taper_and_end(
         summary = f"Plan ends on {ended_on.isoformat()} (nothing prescribed from that day)"
         if taper_mg is not None:
             if current is not None and taper_mg >= current.dose_mg:
-                raise ValidationError("A taper dose must be lower than the dose before it.")
+                raise ValidationError(_("A taper dose must be lower than the dose before it."))
             require_confirmation(
                 check_dose(taper_mg) + measuring_findings([taper_mg], plan.form, plan.strength_mg),
                 warnings_confirmed,
@@ -704,8 +734,8 @@ def ldn_pause_record(
     _require_within(
         patient,
         today,
-        start_date=("The first paused day", start_date),
-        end_date=("The last paused day", end_date),
+        start_date=(_("The first paused day"), start_date),
+        end_date=(_("The last paused day"), end_date),
     )
     if start_date < today and not late_reason:
         raise ValidationError({"late_reason": LATE_PAUSE_NEEDS_REASON})
@@ -727,7 +757,7 @@ def ldn_pause_record(
         resumes = end_date + DAY
         findings = [
             f
-            for f in start_findings(patient, resumes, what="the day LDN resumes")
+            for f in start_findings(patient, resumes, what=phrase(gettext_noop("the day LDN resumes")))
             if f.level is not Level.NOTE
         ]
         summary = (
@@ -778,10 +808,10 @@ def record_correct(
         if (done := already_applied(request_key)) is not None:
             return done.summary
         before = schedule_of(patient)
-        _, problems = schedule_with_problems(patient, today)
+        _schedule, problems = schedule_with_problems(patient, today)
         problem = next((p for p in problems if (p.row, p.row_id) == (row, row_id) and p.correction), None)
         if problem is None:
-            raise ValidationError("That row is within the record's dates: there is nothing to correct.")
+            raise ValidationError(_("That row is within the record's dates: there is nothing to correct."))
         if row == "step":
             step = DoseStep.objects.select_related("plan").get(pk=row_id, plan__patient=patient)
             step.delete()
@@ -798,7 +828,7 @@ def record_correct(
                 .filter(created_at__gt=plan.created_at)
                 .exists()
             ):
-                raise ValidationError("A later plan follows this one: its end date cannot be cleared.")
+                raise ValidationError(_("A later plan follows this one: its end date cannot be cleared."))
             plan.ended_on = None
             plan.full_clean()
             plan.save(update_fields=["ended_on"])

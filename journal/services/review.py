@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal.advice import AdviceCard
 from journal.bounds import SAVED_FILTERS_MAX
@@ -88,13 +89,14 @@ def roster_filter_save(
     """Keep a roster view under `name`: a view saved again under its name replaces the old one;
     a clinician keeps at most `SAVED_FILTERS_MAX`."""
     if sort not in ROSTER_ORDERS:
-        raise ValidationError(f"The roster cannot sort by {sort[:40]!r}.")
+        raise ValidationError(_("The roster cannot sort by “%(sort)s”.") % {"sort": sort[:40]})
     with transaction.atomic():
         Clinician.objects.select_for_update().only("pk").get(pk=clinician.pk)  # one save at a time
         saved = clinician.saved_filters.filter(name=name).first()
         if saved is None and clinician.saved_filters.count() >= SAVED_FILTERS_MAX:
             raise ValidationError(
-                f"You have {SAVED_FILTERS_MAX} saved views, the most there can be: delete one first."
+                _("You have %(most)s saved views, the most there can be: delete one first.")
+                % {"most": SAVED_FILTERS_MAX}
             )
         saved = saved or SavedRosterFilter(clinician=clinician, name=name)
         saved.scope, saved.search, saved.phase = scope, search, phase

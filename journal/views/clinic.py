@@ -117,9 +117,9 @@ def clinic_two_factor(request: AuthenticatedRequest) -> HttpResponse:
         clinic_service.clinic_two_factor_set(admin=clinician_of(request), required=required)
         messages.success(
             request,
-            "Two-factor sign-in is now required of clinicians and admins."
+            _("Two-factor sign-in is now required of clinicians and admins.")
             if required
-            else "Two-factor sign-in is no longer required.",
+            else _("Two-factor sign-in is no longer required."),
         )
     return redirect(f"{reverse('clinic_manage')}#sign-in")
 
@@ -132,7 +132,7 @@ def clinic_emergency_line(request: AuthenticatedRequest) -> HttpResponse:
         clinic_service.clinic_emergency_line_set(
             admin=clinician_of(request), line=form.cleaned_data["emergency_line"]
         )
-        messages.success(request, "Saved: patients read the new emergency line with every question form.")
+        messages.success(request, _("Saved: patients read the new emergency line with every question form."))
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["emergency_line"]))
     return redirect(f"{reverse('clinic_manage')}#messages")
@@ -148,7 +148,7 @@ def login_unlock(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
         clinic_service.login_unlock(admin=clinician_of(request), user=user)
     except ValidationError:
         raise Http404("No such login.") from None
-    messages.success(request, f"{user.username} can sign in again.")
+    messages.success(request, _("%(username)s can sign in again.") % {"username": user.username})
     return redirect(f"{reverse('clinic_manage')}#sign-in")
 
 
@@ -157,7 +157,11 @@ def login_unlock(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
 def clinician_two_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clinician = _clinician_for(request, pk)
     clinic_service.clinician_two_factor_reset(admin=clinician_of(request), clinician=clinician)
-    messages.success(request, f"Two-factor sign-in of {clinician} is off; they sign in with their password.")
+    messages.success(
+        request,
+        _("Two-factor sign-in of %(clinician)s is off; they sign in with their password.")
+        % {"clinician": clinician},
+    )
     return redirect("clinician_change", pk=clinician.pk)
 
 
@@ -192,7 +196,7 @@ def clinician_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Saved the changes to {clinician}.")
+            messages.success(request, _("Saved the changes to %(clinician)s.") % {"clinician": clinician})
             return redirect("clinic_manage")
     link = take_link(request, SESSION_KEY, clinician.pk)
     return render(
@@ -238,7 +242,7 @@ def care_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Saved {patient.name}'s care team.")
+            messages.success(request, _("Saved %(patient)s's care team.") % {"patient": patient.name})
             return redirect(f"{reverse('clinic_manage')}#patients")
     return render(request, "journal/clinic/care_team.html", {"patient": patient, "form": form})
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import (
@@ -44,7 +46,7 @@ from journal.selectors.records import medication_periods_for, safety_of, schedul
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
-from journal.vocabulary import dose_phrase, format_mg
+from journal.vocabulary import dose_phrase, local_mg
 
 # --- screening ---------------------------------------------------------------------------
 
@@ -54,12 +56,12 @@ def _screened(request: AuthenticatedRequest, patient: Patient, form: ScreeningFo
     findings = judge_screening(form.answers(), form.cleaned_data["start_date"])
     messages.success(
         request,
-        "Safety screening recorded."
-        + (
-            " It blocks a plan starting on that date: see the reasons on the plan editor."
-            if stops_save(findings)
-            else ""
-        ),
+        _(
+            "Safety screening recorded. It blocks a plan starting on that date: "
+            "see the reasons on the plan editor."
+        )
+        if stops_save(findings)
+        else _("Safety screening recorded."),
     )
     if patient.plans.filter(status=TitrationPlan.Status.ACTIVE).exists():
         return redirect("patient_detail", pk=patient.pk)
@@ -116,18 +118,35 @@ def preview_summary(steps, findings, form: PlanEditorForm) -> str:
     after each change rather than the whole table ("12 steps, 0.5 mg to 3 mg, 2 warnings.")."""
     if steps:
         count, first, last = len(steps), steps[0][1], steps[-1][1]
-        doses = f"{format_mg(first)} mg" + ("" if first == last else f" to {format_mg(last)} mg")
-        words = [f"{count} step{'s' if count != 1 else ''}", doses]
+        if first == last:
+            doses = _("%(first)s mg") % {"first": local_mg(first)}
+        else:
+            doses = _("%(first)s mg to %(last)s mg") % {"first": local_mg(first), "last": local_mg(last)}
+        words = {
+            "steps": ngettext("%(count)s step", "%(count)s steps", count) % {"count": count},
+            "doses": doses,
+        }
         warnings = len(needing_confirmation(findings))
         blocks = sum(1 for finding in findings if finding.level.stops_save)
+        words["warnings"] = (
+            ngettext("%(count)s warning", "%(count)s warnings", warnings) % {"count": warnings}
+            if warnings
+            else _("no warnings")
+        )
         if blocks:
-            words.append(f"{blocks} finding{'s' if blocks != 1 else ''} stopping the save")
-        words.append(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "no warnings")
-        return ", ".join(words) + "."
+            words["blocks"] = ngettext(
+                "%(count)s finding stopping the save", "%(count)s findings stopping the save", blocks
+            ) % {"count": blocks}
+            return _("%(steps)s, %(doses)s, %(blocks)s, %(warnings)s.") % words
+        return _("%(steps)s, %(doses)s, %(warnings)s.") % words
     if form.is_bound:
         problems = sum(len(errors) for name, errors in form.errors.items() if name != "__all__")
-        return f"No steps yet: {problems} parameter{'s' if problems != 1 else ''} to correct."
-    return "No steps yet."
+        return ngettext(
+            "No steps yet: %(count)s parameter to correct.",
+            "No steps yet: %(count)s parameters to correct.",
+            problems,
+        ) % {"count": problems}
+    return _("No steps yet.")
 
 
 def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict:
@@ -161,7 +180,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     today = patient.local_today()
     current = patient.plans.filter(status=TitrationPlan.Status.ACTIVE).first()
     if current is not None and current.ended_on is None:
-        messages.error(request, "This patient's plan has no end date: change it below, or end it first.")
+        messages.error(request, _("This patient's plan has no end date: change it below, or end it first."))
         return redirect("plan_manage", pk=patient.pk)
     action = request.POST.get("action", "")
     window = record_window(patient.opened_on, today)
@@ -202,7 +221,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Plan saved. The patient sees it on their Today page.")
+            messages.success(request, _("Plan saved. The patient sees it on their Today page."))
             return redirect("plan_manage", pk=patient.pk)
     context = {**_editor_context(patient, form, valid), "save_refused": action == "save"}
     template = "journal/plans/editor.html"
@@ -356,7 +375,7 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        _, findings = plan_service.ldn_pause_record(
+        _pause, findings = plan_service.ldn_pause_record(
             patient=patient,
             clinician=clinician,
             start_date=data["start_date"],
@@ -419,7 +438,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, f"Step changed: {step}.")
+                messages.success(request, _("Step changed: %(step)s.") % {"step": step})
                 return redirect("plan_manage", pk=patient.pk)
     else:
         form = StepEditForm(initial={"dose_mg": step.dose_mg, "timing": step.timing, "note": step.note})

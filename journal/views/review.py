@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from journal.access import (
@@ -35,7 +35,7 @@ from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
 from journal.models import AccessEvent, Clinician, LabResult, Medication, Patient, Question, RosterScope
-from journal.schedule import PHASES
+from journal.schedule import PHASE_WORDS, PHASES
 from journal.selectors.entries import entry_change_log
 from journal.selectors.labs import lab_tests_of
 from journal.selectors.messages import Thread, plan_notes, question_threads
@@ -145,7 +145,7 @@ def roster_filter_save(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Saved the view “{saved.name}”.")
+            messages.success(request, _("Saved the view “%(name)s”.") % {"name": saved.name})
     else:
         refused = [str(error) for key in ("name", "q") for error in form.errors.get(key, ())]
         messages.error(request, " ".join(refused))
@@ -157,7 +157,7 @@ def roster_filter_save(request: AuthenticatedRequest) -> HttpResponse:
 def roster_filter_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not roster_filter_delete_service(clinician=clinician_of(request), pk=pk):
         raise Http404("No such saved view.")
-    messages.success(request, "Saved view deleted.")
+    messages.success(request, _("Saved view deleted."))
     return redirect("roster")
 
 
@@ -216,21 +216,32 @@ def _order_summary(page: Page, view: RosterView) -> str:
     """What the list shows, in one sentence: said again (a polite live region) whenever
     sorting, filtering or paging changes it without a page load."""
     count = page.paginator.count
-    which = f"{count} patient{'s' if count != 1 else ''}"
     if view.scope == RosterScope.ALL:
-        which += " of the clinic"
+        which = ngettext("%(count)s patient of the clinic", "%(count)s patients of the clinic", count)
+    else:
+        which = ngettext("%(count)s patient", "%(count)s patients", count)
+    which %= {"count": count}
+    # Each filter wraps the words before it whole, so a language can put them where it needs.
     if view.search:
-        which += f" matching “{view.search}”"
+        which = _("%(patients)s matching “%(search)s”") % {"patients": which, "search": view.search}
     if view.phase:
-        which += f" in {view.phase}"
+        which = _("%(patients)s in %(phase)s") % {"patients": which, "phase": _(PHASE_WORDS[view.phase])}
     if view.flagged:
-        which += " with safety flags"
-    sort, descending = view.sort, view.descending
-    shown = f" Page {page.number} of {page.paginator.num_pages}." if page.paginator.num_pages > 1 else ""
-    if sort == "attention":
-        return f"{which}, who needs attention first.{shown}"
-    label = dict(ROSTER_COLUMNS)[sort]
-    return f"{which}, sorted by {label}, {'descending' if descending else 'ascending'}.{shown}"
+        which = _("%(patients)s with safety flags") % {"patients": which}
+    if view.sort == "attention":
+        sentence = _("%(patients)s, who needs attention first.") % {"patients": which}
+    else:
+        column = dict(ROSTER_COLUMNS)[view.sort]
+        order = (
+            _("%(patients)s, sorted by %(column)s, descending.")
+            if view.descending
+            else (_("%(patients)s, sorted by %(column)s, ascending."))
+        )
+        sentence = order % {"patients": which, "column": column}
+    if page.paginator.num_pages > 1:
+        pages = _("Page %(page)s of %(pages)s.") % {"page": page.number, "pages": page.paginator.num_pages}
+        sentence = f"{sentence} {pages}"
+    return sentence
 
 
 def _attention_url(request: AuthenticatedRequest) -> str:
@@ -341,7 +352,7 @@ def advice_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient=patient, clinician=clinician_of(request), card=card, note=form.cleaned_data["note"]
         )
         if not request.htmx:
-            messages.success(request, f"Advice dismissed: {card.title}.")
+            messages.success(request, _("Advice dismissed: %(title)s.") % {"title": card.title})
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#advice")
         overview = patient_overview(patient)
         context = {"patient": patient, "overview": overview, "dismiss_form": None}
@@ -364,7 +375,7 @@ def patient_reviewed(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         clinician=clinician_of(request),
         open_advice_keys=[card.key for card in overview.assessment.open_cards],
     )
-    messages.success(request, f"{patient.name} marked reviewed.")
+    messages.success(request, _("%(patient)s marked reviewed.") % {"patient": patient.name})
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#review")
 
 
@@ -378,7 +389,11 @@ def patient_medication_add(request: AuthenticatedRequest, pk: int) -> HttpRespon
         context = patient_page(patient, medication_form=form)
         return render(request, "journal/review/patient.html", context, status=400)
     medication = medication_add(patient=patient, actor=request.user, **form.cleaned_data)
-    messages.success(request, f"Added {medication.name} to {patient.name}'s medications.")
+    messages.success(
+        request,
+        _("Added %(medication)s to %(patient)s's medications.")
+        % {"medication": medication.name, "patient": patient.name},
+    )
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
 
 
@@ -390,7 +405,14 @@ def patient_medication_stop(request: AuthenticatedRequest, pk: int, medication_p
     form = MedicationStopForm(request.POST, medication=medication, today=patient.local_today())
     if form.is_valid():
         medication_stop(medication=medication, actor=request.user, stopped_on=form.cleaned_data["stopped_on"])
-        messages.success(request, f"{medication.name}: last taken on {medication.stopped_on:%-d %B %Y}.")
+        messages.success(
+            request,
+            _("%(medication)s: last taken on %(day)s.")
+            % {
+                "medication": medication.name,
+                "day": date_format(form.cleaned_data["stopped_on"], _("j F Y")),
+            },
+        )
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["stopped_on"]))
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
@@ -413,7 +435,7 @@ def question_answer(request: AuthenticatedRequest, pk: int, question_pk: int) ->
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Answer sent: the patient sees it under their question.")
+            messages.success(request, _("Answer sent: the patient sees it under their question."))
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#questions")
     context = patient_page(patient, answer_forms={question.pk: form})
     return render(request, "journal/review/patient.html", context, status=400)
