@@ -37,7 +37,8 @@ from journal.labs import TSH, LabValue, latest_pair, result_words
 from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
 from journal.schedule import DAY, Dose, Schedule
-from journal.vocabulary import format_mg, side_effect_label
+from journal.vocabulary import side_effect_label
+from journal.wording import as_phrase, gettext_noop, phrase
 
 RULE_STEP_UP_SIDE_EFFECTS = "step_up_side_effects"
 RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"
@@ -48,34 +49,44 @@ RULE_SAFETY_ALERT = "safety_alert"
 
 # Why each rule suggests what it does; the cards and the rulebook page show these.
 REASONS: dict[str, str] = {
-    RULE_STEP_UP_SIDE_EFFECTS: (
-        "Side effects appear when starting or increasing the dose and usually settle "
-        "within a couple of weeks, or by moving the dose to the morning [003]. A "
-        "slower build-up reduces side effects, and the dose can be lowered when they "
-        "appear [000]."
+    RULE_STEP_UP_SIDE_EFFECTS: as_phrase(
+        gettext_noop(
+            "Side effects appear when starting or increasing the dose and usually settle "
+            "within a couple of weeks, or by moving the dose to the morning [003]. A "
+            "slower build-up reduces side effects, and the dose can be lowered when they "
+            "appear [000]."
+        )
     ),
-    RULE_SLEEP_AFTER_BEDTIME_STEP: (
-        "Sleep disturbance and vivid dreams usually resolve within a couple of weeks "
-        "or by moving the dose to the morning [003, 004]; Bihari preferred a lower "
-        "dose (1.5–2 mg) to a morning dose [004]."
+    RULE_SLEEP_AFTER_BEDTIME_STEP: as_phrase(
+        gettext_noop(
+            "Sleep disturbance and vivid dreams usually resolve within a couple of weeks "
+            "or by moving the dose to the morning [003, 004]; Bihari preferred a lower "
+            "dose (1.5–2 mg) to a morning dose [004]."
+        )
     ),
-    RULE_PLAN_REVIEW: (
-        '"Give it three months" before judging [000]; initial effects typically '
-        "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
-        "counts from a 30 % improvement (IMMPACT, Dworkin et al., J Pain 2008)."
+    RULE_PLAN_REVIEW: as_phrase(
+        gettext_noop(
+            '"Give it three months" before judging [000]; initial effects typically '
+            "show after 8–10 weeks and full benefit after 3–6 months [003]. A response "
+            "counts from an improvement of 30 % (IMMPACT, Dworkin et al., J Pain 2008)."
+        )
     ),
-    RULE_LOW_ADHERENCE: (
-        "The response can only be judged on doses actually taken, and the daily entry "
-        "records what was taken. Below 70 % of prescribed days (unlogged days count "
-        "as not taken) the record cannot support a judgement (70 % is the app's own threshold)."
+    RULE_LOW_ADHERENCE: as_phrase(
+        gettext_noop(
+            "The response can only be judged on doses actually taken, and the daily entry "
+            "records what was taken. Below 70 % (of prescribed days; unlogged days count "
+            "as not taken) the record cannot support a judgement (the app's own threshold, 70 %)."
+        )
     ),
-    RULE_THYROID_REVIEW: (
-        "As thyroid function improves on LDN the thyroid medicine's dose may need "
-        "adjusting; heat intolerance, poor sleep and palpitations are the signs to watch "
-        "[000, 003]. On replacement hormone a falling TSH is the same change seen in the "
-        "laboratory: the dose may be becoming too high before the signs show. A fall below the "
-        "laboratory's lower limit, or to half the previous value, is clearer than the "
-        "day-to-day and between-sample variation of TSH (the app's own thresholds)."
+    RULE_THYROID_REVIEW: as_phrase(
+        gettext_noop(
+            "As thyroid function improves on LDN the thyroid medicine's dose may need "
+            "adjusting; heat intolerance, poor sleep and palpitations are the signs to watch "
+            "[000, 003]. On replacement hormone a falling TSH is the same change seen in the "
+            "laboratory: the dose may be becoming too high before the signs show. A fall below the "
+            "laboratory's lower limit, or to half the previous value, is clearer than the "
+            "day-to-day and between-sample variation of TSH (the app's own thresholds)."
+        )
     ),
 }
 
@@ -89,7 +100,10 @@ SLEEP_SETTLING_DAYS = 14  # side effects usually resolve within a couple of week
 SLEEP_SIDE_EFFECTS = frozenset({"insomnia", "vivid_dreams"})
 BIHARI_LOWER_TO = (Decimal("1.5"), Decimal("2"))  # Bihari lowered to 1.5–2 mg rather than move it [004]
 # (days on LDN, label): "give it three months" [000]; full benefit after 3–6 months [003].
-REVIEW_MILESTONES: tuple[tuple[int, str], ...] = ((84, "12 weeks"), (182, "6 months"))
+REVIEW_MILESTONES: tuple[tuple[int, str], ...] = (
+    (84, gettext_noop("12 weeks")),
+    (182, gettext_noop("6 months")),
+)
 RESPONDER_CLASSES = frozenset({ResponseClass.MODERATE, ResponseClass.SUBSTANTIAL})
 ADHERENCE_DAYS = 14
 ADHERENCE_THRESHOLD = 0.70
@@ -175,10 +189,6 @@ class AdviceCard:
 # --- small helpers ------------------------------------------------------------------------
 
 
-def _mg(dose: Decimal) -> str:
-    return f"{format_mg(dose)} mg"
-
-
 def _days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + offset * DAY for offset in range((last - first).days + 1)]
 
@@ -260,6 +270,23 @@ def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list
     return by_day
 
 
+# (stepped up from a dose, taken at bedtime) → what the step-up card suggests.
+STEP_UP_SUGGESTIONS = {
+    (True, True): gettext_noop(
+        "Consider holding at {dose} mg for longer, or stepping back to {previous} mg, or moving the "
+        "dose to the morning."
+    ),
+    (True, False): gettext_noop(
+        "Consider holding at {dose} mg for longer, or stepping back to {previous} mg."
+    ),
+    (False, True): gettext_noop(
+        "Consider holding at {dose} mg for longer, or a lower starting dose, or moving the dose to "
+        "the morning."
+    ),
+    (False, False): gettext_noop("Consider holding at {dose} mg for longer, or a lower starting dose."),
+}
+
+
 def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
     """Fires for the dose prescribed today when its step raised the dose (the first step
     counts as a step up from nothing: side effects appear on starting as well as on
@@ -286,20 +313,20 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
     by_day = _reports_by_day(troubling)
     if len(by_day) < STEP_UP_MIN_BAD_DAYS:
         return []
-    options = [
-        f"holding at {_mg(step.dose_mg)} for longer",
-        f"stepping back to {_mg(previous)}" if previous else "a lower starting dose",
-    ]
-    if step.timing == "bedtime":
-        options.append("moving the dose to the morning")
+    suggestion = STEP_UP_SUGGESTIONS[(bool(previous), step.timing == "bedtime")]
     return [
         AdviceCard(
             rule=RULE_STEP_UP_SIDE_EFFECTS,
             key=f"{RULE_STEP_UP_SIDE_EFFECTS}:{step.start_date.isoformat()}",
-            title=f"Side effects after the step to {_mg(step.dose_mg)}",
-            suggestion="Consider " + ", or ".join(options) + ".",
+            title=phrase(gettext_noop("Side effects after the step to {dose} mg"), dose=step.dose_mg),
+            suggestion=phrase(suggestion, dose=step.dose_mg, previous=previous),
             evidence=(
-                f"Step from {_mg(previous)} to {_mg(step.dose_mg)} on {step.start_date.isoformat()}",
+                phrase(
+                    gettext_noop("Step from {previous} mg to {dose} mg on {day}"),
+                    previous=previous,
+                    dose=step.dose_mg,
+                    day=step.start_date.isoformat(),
+                ),
                 *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
             ),
             reason=REASONS[RULE_STEP_UP_SIDE_EFFECTS],
@@ -307,14 +334,26 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
     ]
 
 
-def _lowering_words(dose: Decimal) -> str:
+def _sleep_suggestion(step: Dose) -> str:
     low, high = BIHARI_LOWER_TO
-    if dose > high:
-        return (
-            f"or lowering it: Bihari preferred lowering to {format_mg(low)}–{format_mg(high)} mg "
-            "over moving it to the morning [004]. The sources differ; the choice is yours."
+    if step.dose_mg > high:
+        return phrase(
+            gettext_noop(
+                "Consider moving the dose ({dose}) to the morning [003, 004], or lowering it: Bihari "
+                "preferred lowering to {low}–{high} mg over moving it to the morning [004]. The sources "
+                "differ; the choice is yours."
+            ),
+            dose=step.phrase,
+            low=low,
+            high=high,
         )
-    return "or lowering it further; the choice is yours."
+    return phrase(
+        gettext_noop(
+            "Consider moving the dose ({dose}) to the morning [003, 004], or lowering it further; the "
+            "choice is yours."
+        ),
+        dose=step.phrase,
+    )
 
 
 def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
@@ -332,11 +371,10 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
         AdviceCard(
             rule=RULE_SLEEP_AFTER_BEDTIME_STEP,
             key=f"{RULE_SLEEP_AFTER_BEDTIME_STEP}:{step.start_date.isoformat()}",
-            title="Sleep still disturbed on a bedtime dose",
-            suggestion=f"Consider moving the dose ({step.phrase}) to the morning [003, 004], "
-            + _lowering_words(step.dose_mg),
+            title=as_phrase(gettext_noop("Sleep still disturbed on a bedtime dose")),
+            suggestion=_sleep_suggestion(step),
             evidence=(
-                f"{step.phrase} since {step.start_date.isoformat()}",
+                phrase(gettext_noop("{dose} since {day}"), dose=step.phrase, day=step.start_date.isoformat()),
                 *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in _reports_by_day(late).items()),
             ),
             reason=REASONS[RULE_SLEEP_AFTER_BEDTIME_STEP],
@@ -364,10 +402,18 @@ def plan_review(inp: AdviceInput) -> list[AdviceCard]:
         AdviceCard(
             rule=RULE_PLAN_REVIEW,
             key=f"{RULE_PLAN_REVIEW}:{inp.first_dose_date.isoformat()}:{milestone_days}",
-            title=f"No clear response after {milestone} on LDN",
-            suggestion=("Consider reviewing the plan: the dose, the timing, or whether to continue."),
+            title=phrase(
+                gettext_noop("No clear response after {milestone} on LDN"), milestone=as_phrase(milestone)
+            ),
+            suggestion=as_phrase(
+                gettext_noop("Consider reviewing the plan: the dose, the timing, or whether to continue.")
+            ),
             evidence=(
-                f"{days_on_ldn} days since the first dose on {inp.first_dose_date.isoformat()}",
+                phrase(
+                    gettext_noop("{days} days since the first dose on {day}"),
+                    days=days_on_ldn,
+                    day=inp.first_dose_date.isoformat(),
+                ),
                 *symptoms,
             ),
             reason=REASONS[RULE_PLAN_REVIEW],
@@ -387,21 +433,31 @@ def low_adherence(inp: AdviceInput) -> list[AdviceCard]:
         return []
     year, week, _ = inp.today.isocalendar()
     evidence = [
-        f"Taken on {count.taken} of {count.prescribed} prescribed days "
-        f"({count.rate:.0%}) in the {ADHERENCE_DAYS} days to {inp.today.isoformat()}"
+        phrase(
+            gettext_noop(
+                "Taken on {taken} of {prescribed} prescribed days ({rate}) in the {days} days to {day}"
+            ),
+            taken=count.taken,
+            prescribed=count.prescribed,
+            rate=f"{count.rate:.0%}",
+            days=ADHERENCE_DAYS,
+            day=inp.today.isoformat(),
+        )
     ]
     if count.not_taken:
-        evidence.append(f"Logged as not taken: {_dates(count.not_taken)}")
+        evidence.append(phrase(gettext_noop("Logged as not taken: {days}"), days=_dates(count.not_taken)))
     if count.not_logged:
-        evidence.append(f"Not logged: {_dates(count.not_logged)}")
+        evidence.append(phrase(gettext_noop("Not logged: {days}"), days=_dates(count.not_logged)))
     return [
         AdviceCard(
             rule=RULE_LOW_ADHERENCE,
             key=f"{RULE_LOW_ADHERENCE}:{year}-W{week:02d}",
-            title="Doses missed or not logged",
-            suggestion=(
-                "Consider asking the patient about missed doses or logging before "
-                "judging the response or changing the dose."
+            title=as_phrase(gettext_noop("Doses missed or not logged")),
+            suggestion=as_phrase(
+                gettext_noop(
+                    "Consider asking the patient about missed doses or logging before "
+                    "judging the response or changing the dose."
+                )
             ),
             evidence=tuple(evidence),
             reason=REASONS[RULE_LOW_ADHERENCE],
@@ -434,16 +490,18 @@ def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]
 
 THYROID_CARD_WORDS = {  # kind → (title, suggestion)
     ThyroidKind.REPLACEMENT: (
-        "Possible signs of too much thyroid hormone",
-        "Consider reviewing the thyroid hormone dose and thyroid function tests.",
+        as_phrase(gettext_noop("Possible signs of too much thyroid hormone")),
+        as_phrase(gettext_noop("Consider reviewing the thyroid hormone dose and thyroid function tests.")),
     ),
     ThyroidKind.ANTITHYROID: (
-        "Possible signs of an overactive thyroid on antithyroid medicine",
-        "Consider checking thyroid function and the antithyroid dose.",
+        as_phrase(gettext_noop("Possible signs of an overactive thyroid on antithyroid medicine")),
+        as_phrase(gettext_noop("Consider checking thyroid function and the antithyroid dose.")),
     ),
     ThyroidKind.UNSPECIFIED: (
-        "Possible thyroid signs in a patient on thyroid medication",
-        "Consider checking which thyroid medicine is taken, and thyroid function tests.",
+        as_phrase(gettext_noop("Possible thyroid signs in a patient on thyroid medication")),
+        as_phrase(
+            gettext_noop("Consider checking which thyroid medicine is taken, and thyroid function tests.")
+        ),
     ),
 }
 
@@ -496,19 +554,25 @@ def _falling_tsh(inp: AdviceInput) -> list[AdviceCard]:
     if inp.safety.thyroid.kind is not ThyroidKind.REPLACEMENT or (pair := tsh_fall(inp)) is None:
         return []
     previous, latest = pair
-    below = ", below the laboratory's range" if latest.below_range else ""
+    latest_words = (
+        gettext_noop("{day}: {result}, below the laboratory's range")
+        if latest.below_range
+        else "{day}: {result}"
+    )
     return [
         AdviceCard(
             rule=RULE_THYROID_REVIEW,
             key=f"{RULE_THYROID_REVIEW}:tsh:{latest.day.isoformat()}",
-            title="TSH falling on thyroid hormone replacement",
-            suggestion=(
-                "Consider reviewing the thyroid hormone dose with thyroid function tests: as thyroid "
-                "function improves on LDN the replacement dose may become too high."
+            title=as_phrase(gettext_noop("TSH falling on thyroid hormone replacement")),
+            suggestion=as_phrase(
+                gettext_noop(
+                    "Consider reviewing the thyroid hormone dose with thyroid function tests: as thyroid "
+                    "function improves on LDN the replacement dose may become too high."
+                )
             ),
             evidence=(
                 f"{previous.day.isoformat()}: {result_words(previous)}",
-                f"{latest.day.isoformat()}: {result_words(latest)}{below}",
+                phrase(latest_words, day=latest.day.isoformat(), result=result_words(latest)),
             ),
             reason=REASONS[RULE_THYROID_REVIEW],
         )
@@ -525,10 +589,15 @@ def safety_alert(inp: AdviceInput) -> list[AdviceCard]:
         AdviceCard(
             rule=RULE_SAFETY_ALERT,
             key=f"{RULE_SAFETY_ALERT}:{finding.code}:{hashlib.sha256(finding.message.encode()).hexdigest()[:16]}",
-            title="Safety: " + SAFETY_TITLES.get(finding.code, "a finding blocks LDN"),
-            suggestion=(
-                "Consider contacting the patient before their next dose: pause LDN while the opioid "
-                "is needed and restart 7–14 days after its last dose, or change the opioid [003, 004]."
+            title=phrase(
+                gettext_noop("Safety: {finding}"),
+                finding=as_phrase(SAFETY_TITLES.get(finding.code, gettext_noop("a finding blocks LDN"))),
+            ),
+            suggestion=as_phrase(
+                gettext_noop(
+                    "Consider contacting the patient before their next dose: pause LDN while the opioid "
+                    "is needed and restart 7–14 days after its last dose, or change the opioid [003, 004]."
+                )
             ),
             evidence=(finding.message,),
             reason=finding.reason,
@@ -538,9 +607,9 @@ def safety_alert(inp: AdviceInput) -> list[AdviceCard]:
 
 
 SAFETY_TITLES = {
-    "opioid_with_ldn": "an opioid on the medication list while LDN is prescribed",
-    "opioid_recent": "an LDN dose too soon after the last opioid dose",
-    "opioid_current": "opioid use with no last dose recorded",
+    "opioid_with_ldn": gettext_noop("an opioid on the medication list while LDN is prescribed"),
+    "opioid_recent": gettext_noop("an LDN dose too soon after the last opioid dose"),
+    "opioid_current": gettext_noop("opioid use with no last dose recorded"),
 }
 
 

@@ -151,7 +151,8 @@ CLASS_RULES: dict[ResponseClass, ResponseRule] = {
         IMMPACT_SOURCE,
     ),
     ResponseClass.NO_CHANGE: ResponseRule(
-        gettext_noop("a change of less than 10 % either way counts as no change"), OWN_RULE
+        gettext_noop("a change of less than 10 %, either way, counts as no change"),
+        OWN_RULE,
     ),
     ResponseClass.WORSE: ResponseRule(gettext_noop("a worsening of 10 % or more counts as worse"), OWN_RULE),
 }

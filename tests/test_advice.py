@@ -745,3 +745,21 @@ def test_evidence_names_side_effects_in_words():
     (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=effects)
     assert f"{on(14)}: Vivid dreams (moderate)" in card.evidence  # the vocabulary's words
     assert f"{on(15)}: Daytime fatigue (moderate)" in card.evidence
+
+
+def test_a_card_reads_in_the_clinicians_language_and_stays_english_as_data():
+    from django.utils import translation
+
+    (card,) = cards_for(RULE_STEP_UP_SIDE_EFFECTS, today=21, steps=RAMP, side_effects=BAD_WEEK_AFTER_DAY_14)
+    with translation.override("es"):
+        shown = (str(card.title), str(card.suggestion), str(card.evidence[0]))
+        kept = card.title + " | " + card.suggestion  # as a dismissal's audit row joins them
+    assert shown == (
+        "Efectos secundarios tras el aumento a 3 mg",
+        "Considere mantener 3 mg más tiempo, volver a 1,5 mg o pasar la dosis a la mañana.",
+        f"Aumento de 1,5 mg a 3 mg el {on(14)}",
+    )
+    assert kept == (
+        "Side effects after the step to 3 mg | Consider holding at 3 mg for longer, or stepping back to "
+        "1.5 mg, or moving the dose to the morning."
+    )

@@ -88,7 +88,7 @@ def test_page_shows_chart_response_advice_and_review(client, alice_on_ldn, carol
     # response table: each measure with its baseline source, class and rule
     assert "Mean of 7 entries in the 7 days before the first dose." in content
     assert content.count('class="badge warn">no change</span>') == 3  # Fatigue, Pain, Sleep quality
-    assert "a change of less than 10 % either way counts as no change" in content
+    assert "a change of less than 10 %, either way, counts as no change" in content
     # advice with its evidence and reason
     assert "No clear response after 12 weeks on LDN" in content
     assert f"100 days since the first dose on {FIRST_DOSE.isoformat()}" in content

@@ -39,7 +39,7 @@ def advice_dismiss(*, patient: Patient, clinician: Clinician, card: AdviceCard, 
             patient=patient,
             actor=clinician.user,
             kind=AuditEvent.Kind.ADVICE_DISMISSED,
-            summary=f"Advice dismissed: {card.title}. Note: {note}",
+            summary="Advice dismissed: " + card.title + ". Note: " + note,  # the title's English original
             details={
                 "rule": card.rule,
                 "key": card.key,

@@ -128,3 +128,19 @@ def test_a_clinician_deletes_only_their_own_views(carol, ada):
     assert roster_filter_delete(clinician=ada, pk=carols.pk) is False
     assert roster_filter_delete(clinician=carol, pk=carols.pk) is True
     assert not SavedRosterFilter.objects.exists()
+
+
+def test_a_dismissal_is_audited_in_english_whatever_the_clinicians_language(alice, carol):
+    import dataclasses
+
+    from django.utils import translation
+
+    from journal.wording import gettext_noop, phrase
+
+    card = dataclasses.replace(CARD, title=phrase(gettext_noop("Doses missed or not logged")))
+    with translation.override("de"):
+        assert str(card.title) == "Dosen ausgelassen oder nicht eingetragen"
+        advice_dismiss(patient=alice, clinician=carol, card=card, note="Im Urlaub.")
+    assert (
+        AuditEvent.objects.get().summary == "Advice dismissed: Doses missed or not logged. Note: Im Urlaub."
+    )
