@@ -12,40 +12,15 @@ from django.db import DataError, IntegrityError, transaction
 from journal.bounds import LAB_VALUE_MAX
 from journal.catalogue import LAB_TESTS
 from journal.forms.labs import LabTestForm
-from journal.labs import LabValue
 from journal.models import AuditEvent, LabResult, LabTest
 from journal.schedule import DAY
 from journal.selectors.labs import lab_tests_of
 from journal.services.labs import lab_result_delete, lab_result_record, lab_test_add
-
-NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
-TODAY = NOW.date()
-OPENED = TODAY - 30 * DAY  # Alice's record was opened a month ago
+from tests import test_labs
+from tests.test_labs import NOW, OPENED, TODAY, tsh_test
 
 pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
-
-
-@pytest.fixture
-def opened(alice):
-    alice.created_at = dt.datetime.combine(OPENED, dt.time(9), tzinfo=dt.UTC)
-    alice.save(update_fields=["created_at"])
-    return alice
-
-
-def tsh_test() -> LabTest:
-    return LabTest.objects.get(key="tsh", clinic=None)
-
-
-def value(day: dt.date, number: str, low: str | None = "0.4", high: str | None = "4.0", unit="mIU/L"):
-    return LabValue(
-        day,
-        "TSH",
-        "tsh",
-        Decimal(number),
-        unit,
-        None if low is None else Decimal(low),
-        None if high is None else Decimal(high),
-    )
+opened = test_labs.opened  # the fixture: Alice, her record opened a month ago
 
 
 # --- the catalogue -------------------------------------------------------------------------------
