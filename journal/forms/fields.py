@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.bounds import REASON_MAX_CHARS, DateWindow, row_id, typed_number
@@ -20,6 +20,9 @@ from journal.models import (
     User,
 )
 from journal.titration import check_dose
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_LABEL = "I have read the warnings and their reasons, and I confirm this."
@@ -134,12 +137,16 @@ def patient_reason_field() -> forms.CharField:
     )
 
 
-class DoseField(forms.DecimalField):
-    """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
-    50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
+class TypedNumberField(forms.DecimalField):
+    """A decimal number as people type it (`journal.bounds.typed_number`), on a phone's decimal
+    keypad; `invalid_words` says what to type instead of something that is not a number."""
+
+    invalid_words: StrOrPromise = gettext_lazy("Enter a number.")
+    input_attrs: dict[str, object] = {}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+        attrs = {"step": "any", "inputmode": "decimal", **self.input_attrs}
+        kwargs.setdefault("widget", forms.NumberInput(attrs=attrs))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -148,8 +155,15 @@ class DoseField(forms.DecimalField):
             return None
         number = typed_number(text)
         if number is None:
-            raise ValidationError(_("Enter a dose in mg, e.g. 1.5."), code="invalid")
+            raise ValidationError(self.invalid_words, code="invalid")
         return number
+
+
+class DoseField(TypedNumberField):
+    """A dose in mg. Refused dose bands (0 or less, more than 3 decimals, above 16 mg,
+    50 mg or more) are field errors with their reason; warnings are judged elsewhere."""
+
+    invalid_words = gettext_lazy("Enter a dose in mg, e.g. 1.5.")
 
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)  # type: ignore[arg-type]  # None: an empty field

@@ -18,31 +18,18 @@ from journal.bounds import (
     REASON_MAX_CHARS,
     row_id,
     sample_window,
-    typed_number,
 )
-from journal.forms.fields import DATE, DatesWithin, OnceForm
+from journal.forms.fields import DATE, DatesWithin, OnceForm, TypedNumberField
 from journal.labs import lab_number_words, range_words
 from journal.models import LabTest
 
 
-class LabNumberField(forms.DecimalField):
+class LabNumberField(TypedNumberField):
     """A lab value or a range's end: a number from 0 to `LAB_VALUE_MAX` with at most
     `LAB_DECIMALS` decimals, each refusal with its own message."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "min": 0})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if text in self.empty_values:
-            return None
-        number = typed_number(text)
-        if number is None:
-            raise ValidationError(_("Enter a number, e.g. 2.1."), code="invalid")
-        return number
+    invalid_words = _("Enter a number, e.g. 2.1.")
+    input_attrs = {"min": 0}
 
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)  # type: ignore[arg-type]  # None: an empty field
