@@ -5,11 +5,15 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.urls import reverse
+from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import get_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from journal.catalogue import symptom_words
+from journal.diary import Day
 from journal.forms.fields import radio_group as radio_group_html
 from journal.labs import lab_number_words, range_words
 from journal.models import PlanForm
@@ -65,6 +69,31 @@ def dose_taken_phrase(entry: Any) -> str:
 def radio_group(field: BoundField, scores: bool = False) -> SafeString:
     """A radio group's fieldset (journal.forms.fields.radio_group)."""
     return radio_group_html(field, scores=scores)
+
+
+@register.simple_tag
+def day_link(day: Day) -> SafeString:
+    """One day in the week strip or the history calendar: a link to the entry form within the
+    editable window, else to the read-only day. Built here, not in an included template: the
+    strips repeat it 7 to 31 times a page, and the names come from the tables Django's date
+    filter reads, so they read the same."""
+    iso = day.date.isoformat()
+    href = f"{reverse('entry')}?date={iso}" if day.editable else reverse("day_detail", args=[iso])
+    return format_html(
+        '<a class="day {status}" href="{href}" data-testid="day-{iso}">'
+        '<span class="dow" aria-hidden="true">{abbr}</span>'
+        '<span class="num"><span class="visually-hidden">{weekday} </span>{number}'
+        '<span class="visually-hidden"> {month}: {label}</span></span>'
+        '<span class="mark" aria-hidden="true"></span></a>',
+        status=day.status,
+        href=href,
+        iso=iso,
+        abbr=WEEKDAYS_ABBR[day.date.weekday()],
+        weekday=WEEKDAYS[day.date.weekday()],
+        number=day.date.day,
+        month=MONTHS[day.date.month],
+        label=day.label,
+    )
 
 
 @register.simple_tag
