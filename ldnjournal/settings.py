@@ -118,6 +118,16 @@ TEMPLATES = [
 # The one-line widgets (inputs, textareas) written in Python, not three templates each.
 FORM_RENDERER = "journal.forms.renderer.FormRenderer"
 
+# "fragments" keeps only what reads the same for every reader of a language, role and page (the
+# page header's links, the offline texts) in each process's memory: app servers stay stateless.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
