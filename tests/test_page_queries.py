@@ -27,7 +27,7 @@ from journal.models import Clinician, Patient, User
 from journal.selectors.roster import PAGE_SIZE
 from journal.services.exports import export_job_request, export_job_run
 from journal.services.snapshots import snapshots_refresh_due
-from tests.factories import make_patient
+from tests.factories import make_patient, make_plan
 from tests.test_access import URLS
 
 # (url name, who opens it, queries). The patient pages are Anna's own; the clinician pages
@@ -179,3 +179,36 @@ def test_the_roster_runs_as_many_queries_for_many_patients_as_for_one(
         for n in range(PAGE_SIZE + 5):
             make_patient(clinic, None, name=f"Patient {n:03d}", clinicians=(carol,))
     assert counts[0] == counts[1] == PAGES["roster"][1] + reads
+
+
+@pytest.mark.parametrize(
+    ("saves", "expected"),
+    [
+        # a new entry: its rows, their history and Django's check of each constraint, and the
+        # patient's roster row recomputed in the same transaction (journal/services/snapshots.py)
+        (1, 64),
+        # the same again (a double tap, an offline copy sent twice): nothing is written, and the
+        # form shown after it is built from what was saved, not read back
+        (2, 11),
+    ],
+)
+def test_saving_an_entry_runs_its_pinned_number_of_queries(client, alice, carol, saves, expected):
+    today = alice.local_today()
+    make_plan(alice, carol, [(today - dt.timedelta(days=20), "1.5")])
+    fields = {
+        "entry_date": today.isoformat(),
+        "dose_taken": "yes",
+        "dose_mg": "1.5",
+        "timing_taken": "bedtime",
+        "sleep_quality": "6",
+        "side_headache": "mild",
+        **{f"score_{symptom.pk}": "5" for symptom in alice.tracked_symptoms.all()},
+    }
+    client.force_login(alice.user)
+    client.get(reverse("entry"))  # the first request of a login settles its session
+    for _ in range(saves - 1):
+        client.post(reverse("entry"), fields, headers={"hx-request": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("entry"), fields, headers={"hx-request": "true"})
+    assert b'data-testid="saved"' in response.content
+    assert len(queries) == expected, "\n".join(query["sql"][:200] for query in queries.captured_queries)

@@ -4,7 +4,7 @@ and words its errors for the person at the keyboard."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -291,9 +291,17 @@ class EntryForm(forms.Form):
         }
 
 
-def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
+def entry_initial(
+    entry,
+    step: Dose | None,
+    day: dt.date,
+    *,
+    saved: tuple[Mapping[int, int], Mapping[str, tuple[str, str]]] | None = None,
+) -> dict:
     """What the form shows first: the saved entry, or else the prescription for `day`
-    (dose taken is left for the patient to answer, unless nothing is prescribed)."""
+    (dose taken is left for the patient to answer, unless nothing is prescribed). `saved`:
+    the entry's scores and side effects as just saved (`EntryForm.scores`, `.side_effects`),
+    so they need not be read back."""
     if entry is None:
         return {
             "entry_date": day,
@@ -313,9 +321,13 @@ def entry_initial(entry, step: Dose | None, day: dt.date) -> dict:
         "notes": entry.notes,
         "confirm_deviation": entry.dose_deviation_confirmed,
     }
-    initial.update({f"score_{score.symptom_id}": score.score for score in entry.scores.all()})
-    for report in entry.side_effects.all():
-        initial[f"side_{report.kind}"] = report.severity
-        if report.kind == SideEffectKind.OTHER:
-            initial["side_other_text"] = report.other_text
+    scores, side_effects = saved or (
+        {score.symptom_id: score.score for score in entry.scores.all()},
+        {report.kind: (report.severity, report.other_text) for report in entry.side_effects.all()},
+    )
+    initial.update({f"score_{symptom_id}": score for symptom_id, score in scores.items()})
+    for kind, (severity, other_text) in side_effects.items():
+        initial[f"side_{kind}"] = severity
+        if kind == SideEffectKind.OTHER:
+            initial["side_other_text"] = other_text
     return initial

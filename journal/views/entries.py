@@ -135,7 +135,9 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             # An entry made before this request was there already: this save replaced it (an
             # entry typed offline and sent later is told so).
             replaced = saved_entry.edit_count > 0 or saved_entry.created_at < started
-            form = entry_form(initial=entry_initial(saved_entry, schedule.prescribed(day), day))
+            saved_values = (form.scores(), form.side_effects())
+            initial = entry_initial(saved_entry, schedule.prescribed(day), day, saved=saved_values)
+            form = entry_form(initial=initial)
             diary = Diary(today=today, schedule=schedule, entries={day: saved_entry})
         else:
             day = form.cleaned_data.get("entry_date", default_day)
