@@ -356,6 +356,31 @@ def test_the_dose_calendar_speaks_the_patients_language(client, alice, carol):
     assert "SUMMARY:LDN nehmen: 1\\,5 mg zur Nacht" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("es", "Pausa del aumento: el paso siguiente se retrasa 7 días, al 5 de abril de 2026."),
+        ("de", "Dosis gehalten: Der nächste Schritt verschiebt sich um 7 Tage, auf den 5. April 2026."),
+    ],
+)
+def test_a_patient_reads_the_change_to_their_plan_in_their_language(client, full_patient, language, told):
+    User.objects.filter(pk=full_patient.user.pk).update(language=language)
+    client.force_login(full_patient.user)
+    for page in ("my_plan", "today"):
+        assert told in visible_text(client.get(reverse(page)).content.decode()), page
+    (event,) = AuditEvent.objects.filter(patient=full_patient, kind="plan_changed")
+    assert (
+        event.summary == "Hold: the later step moves 7 days later, to 2026-04-05. Reason for the patient: …"
+    )
+
+
+def test_a_change_told_before_its_words_were_kept_is_shown_as_stored(client, full_patient):
+    full_patient.plan_notes.update(wording={}, change="Hold: the 1 later step(s) move 7 days later.")
+    User.objects.filter(pk=full_patient.user.pk).update(language="es")
+    client.force_login(full_patient.user)
+    assert "Hold: the 1 later step(s) move 7 days later." in client.get(reverse("my_plan")).content.decode()
+
+
 # --- the clinician's pages -----------------------------------------------------------------------
 
 
@@ -412,6 +437,30 @@ def test_a_flash_message_reads_in_the_clinicians_language(client, full_patient, 
     clinician_in(client, carol, "de")
     response = client.post(reverse("patient_reviewed", args=[full_patient.pk]), follow=True)
     assert "als durchgesehen markiert." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "flash"),
+    [
+        ("de", "Schritt zurück: 3 mg zur Nacht → 1,5 mg zur Nacht ab dem 22. März 2026."),
+        ("es", "Paso atrás: 3 mg al acostarse → 1,5 mg al acostarse desde el 22 de marzo de 2026."),
+    ],
+)
+def test_the_clinician_reads_the_change_they_made_in_their_language(
+    client, full_patient, carol, language, flash
+):
+    clinician_in(client, carol, language)
+    response = client.post(
+        reverse("plan_step_back", args=[full_patient.pk]),
+        {"patient_reason": "Kopfschmerzen.", "start_date": "2026-03-22", "shift_days": "0"},
+        follow=True,
+    )
+    assert flash in html.unescape(response.content.decode())
+    event = AuditEvent.objects.filter(patient=full_patient, kind="plan_changed").order_by("pk").last()
+    assert event.summary == (
+        "Step back: 3 mg at bedtime → 1.5 mg at bedtime from 2026-03-22."
+        " Reason for the patient: Kopfschmerzen."
+    )
 
 
 def screened(patient, clinician, *yes: str, **answers):
