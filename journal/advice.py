@@ -37,8 +37,8 @@ from journal.labs import TSH, LabValue, latest_pair, result_words
 from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
 from journal.schedule import DAY, Dose, Schedule
-from journal.vocabulary import side_effect_label
-from journal.wording import as_phrase, gettext_noop, phrase
+from journal.vocabulary import side_effect_words
+from journal.wording import Listing, as_phrase, gettext_noop, phrase
 
 RULE_STEP_UP_SIDE_EFFECTS = "step_up_side_effects"
 RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"
@@ -123,6 +123,84 @@ THYROID_SIGN_PATTERNS: tuple[str, ...] = (
     r"overheat",
 )
 _THYROID_SIGNS = re.compile("|".join(rf"\b{p}" for p in THYROID_SIGN_PATTERNS), re.IGNORECASE)
+
+# What each rule does, as the rulebook page says it (each rule's docstring says it for the code).
+DESCRIPTIONS: dict[str, str] = {
+    RULE_SAFETY_ALERT: phrase(
+        gettext_noop(
+            "One card per blocking safety finding (an opioid taken while LDN is prescribed, an LDN "
+            "dose too soon after the last opioid dose). The key names the finding, so a dismissed "
+            "card stays dismissed while the same finding holds."
+        )
+    ),
+    RULE_STEP_UP_SIDE_EFFECTS: phrase(
+        gettext_noop(
+            "Fires for the dose prescribed today when its step raised the dose (the first step "
+            "counts as a step up from nothing: side effects appear on starting as well as on "
+            "increasing [003]) and moderate or severe side effects were reported on at least "
+            "{bad_days} of days 0–{last_day} from the step date. Once a later step is in force the "
+            "card goes: the clinician has acted or the plan has moved on, and the new step is judged "
+            "on its own. It also lapses {lapse_days} days after the step, when side effects have "
+            "usually settled [003] and the card would be noise; nothing prescribed today (a pause, "
+            "a plan ended) raises no card."
+        ),
+        bad_days=STEP_UP_MIN_BAD_DAYS,
+        last_day=STEP_UP_WINDOW_DAYS - 1,
+        lapse_days=STEP_UP_ADVICE_LAPSES_AFTER_DAYS,
+    ),
+    RULE_SLEEP_AFTER_BEDTIME_STEP: phrase(
+        gettext_noop(
+            "Fires when the dose prescribed today is taken at bedtime and insomnia or vivid dreams "
+            "(any severity) were reported on a day more than {days} days after its step began. "
+            "Lowering to {low}–{high} mg is suggested only to a patient above {high} mg."
+        ),
+        days=SLEEP_SETTLING_DAYS,
+        low=BIHARI_LOWER_TO[0],
+        high=BIHARI_LOWER_TO[1],
+    ),
+    RULE_PLAN_REVIEW: phrase(
+        gettext_noop(
+            "Fires from {weeks} weeks (day {day}) on LDN when at least one tracked symptom could be "
+            "judged and none has a moderate or substantial response. A symptom that cannot be judged "
+            "(too few entries, a thin baseline) is not “no response”: with nothing judged the card "
+            "stays away, and the response table says why. The key names the milestone reached "
+            "({first}, then {second}), so a card dismissed at {first} comes back at {second} if "
+            "nothing has changed."
+        ),
+        weeks=REVIEW_MILESTONES[0][0] // 7,
+        day=REVIEW_MILESTONES[0][0],
+        first=as_phrase(REVIEW_MILESTONES[0][1]),
+        second=as_phrase(REVIEW_MILESTONES[1][1]),
+    ),
+    RULE_LOW_ADHERENCE: phrase(
+        gettext_noop(
+            "Fires when fewer than {percent} of prescribed doses in the last {days} days were "
+            "logged as taken, judged only once at least {least} days were prescribed (fewer is too "
+            "little to call a pattern). The key is the ISO week, so a dismissed card comes back "
+            "next week if adherence is still low."
+        ),
+        percent=f"{ADHERENCE_THRESHOLD:.0%}".replace("%", " %"),
+        days=ADHERENCE_DAYS,
+        least=MIN_PRESCRIBED_DAYS_FOR_ADHERENCE,
+    ),
+    RULE_THYROID_REVIEW: phrase(
+        gettext_noop(
+            "Fires for a patient on thyroid medication (the one thyroid status: screening or "
+            "medication list) who, in the last {days} days, reported insomnia — not within {days} "
+            "days of a step, when LDN itself causes it — or palpitations or heat intolerance in a "
+            "side effect's text or a note; and, as a card of its own, for a patient on thyroid "
+            "replacement hormone whose latest TSH, sampled on LDN within the last {weeks} weeks, is "
+            "lower than the one before it (in the same unit) and either below the laboratory's "
+            "lower limit or at most half the previous value. The wording follows the medicine's "
+            "direction: too much replacement hormone, or an antithyroid medicine not yet holding "
+            "the thyroid down. The signs typed in a text are matched in English only, and negations "
+            "(“no palpitations”) are not understood: a card to dismiss beats a missed sign. The key "
+            "is the earliest sign in the window, or the latest TSH's date."
+        ),
+        days=THYROID_LOOKBACK_DAYS,
+        weeks=TSH_RECENT_DAYS // 7,
+    ),
+}
 
 
 class ReportedSideEffect(NamedTuple):
@@ -265,9 +343,13 @@ def _dates(days: Iterable[dt.date]) -> str:
 def _reports_by_day(reports: Iterable[ReportedSideEffect]) -> dict[dt.date, list[str]]:
     by_day: dict[dt.date, list[str]] = {}
     for report in sorted(reports):
-        words = f"{side_effect_label(report.kind)} ({report.severity})"
-        by_day.setdefault(report.day, []).append(words)
+        by_day.setdefault(report.day, []).append(side_effect_words(report.kind, report.severity))
     return by_day
+
+
+def _on_day(day: dt.date, words: str) -> str:
+    """An evidence line: "2026-03-04: Headache (moderate)"."""
+    return phrase(gettext_noop("{day}: {words}"), day=day.isoformat(), words=words)
 
 
 # (stepped up from a dose, taken at bedtime) → what the step-up card suggests.
@@ -327,7 +409,7 @@ def step_up_side_effects(inp: AdviceInput) -> list[AdviceCard]:
                     dose=step.dose_mg,
                     day=step.start_date.isoformat(),
                 ),
-                *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in by_day.items()),
+                *(_on_day(day, Listing(kinds)) for day, kinds in by_day.items()),
             ),
             reason=REASONS[RULE_STEP_UP_SIDE_EFFECTS],
         )
@@ -375,7 +457,7 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
             suggestion=_sleep_suggestion(step),
             evidence=(
                 phrase(gettext_noop("{dose} since {day}"), dose=step.phrase, day=step.start_date.isoformat()),
-                *(f"{day.isoformat()}: {', '.join(kinds)}" for day, kinds in _reports_by_day(late).items()),
+                *(_on_day(day, Listing(kinds)) for day, kinds in _reports_by_day(late).items()),
             ),
             reason=REASONS[RULE_SLEEP_AFTER_BEDTIME_STEP],
         )
@@ -385,7 +467,7 @@ def sleep_after_bedtime_step(inp: AdviceInput) -> list[AdviceCard]:
 def plan_review(inp: AdviceInput) -> list[AdviceCard]:
     """Fires from 12 weeks (day 84) on LDN when at least one tracked symptom could be judged
     and none has a moderate or substantial response. A symptom that cannot be judged (too
-    few entries, a thin baseline) is not "no response": with nothing judged the card stays
+    few entries, a thin baseline) is not “no response”: with nothing judged the card stays
     away, and the response table says why. The key names the milestone reached (12 weeks,
     then 6 months), so a card dismissed at 12 weeks comes back at 6 months if nothing has
     changed."""
@@ -474,14 +556,24 @@ def _after_a_step(schedule: Schedule, day: dt.date) -> bool:
 
 def _thyroid_signs(inp: AdviceInput, since: dt.date) -> list[tuple[dt.date, str]]:
     recent_reports = [r for r in inp.side_effects if since <= r.day <= inp.today]
+    # What a patient typed is quoted as typed; the vocabulary's words in the reader's language.
     signs = [
-        (r.day, f"insomnia ({r.severity})")
+        (r.day, side_effect_words(r.kind, r.severity))
         for r in recent_reports
         if r.kind == "insomnia" and not _after_a_step(inp.schedule, r.day)
     ]
-    signs += [(r.day, f'"{r.text}" ({r.kind})') for r in recent_reports if _THYROID_SIGNS.search(r.text)]
     signs += [
-        (n.day, f'note: "{n.text}"')
+        (
+            r.day,
+            phrase(
+                gettext_noop("“{text}” ({effect})"), text=r.text, effect=side_effect_words(r.kind, r.severity)
+            ),
+        )
+        for r in recent_reports
+        if _THYROID_SIGNS.search(r.text)
+    ]
+    signs += [
+        (n.day, phrase(gettext_noop("note: “{text}”"), text=n.text))
         for n in inp.notes
         if since <= n.day <= inp.today and _THYROID_SIGNS.search(n.text)
     ]
@@ -515,8 +607,9 @@ def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
     before it (in the same unit) and either below the laboratory's lower limit or at most
     half the previous value. The wording follows the medicine's direction: too much
     replacement hormone, or an antithyroid medicine not yet holding the thyroid down.
-    Negations ("no palpitations") are not understood: a card to dismiss beats a missed
-    sign. The key is the earliest sign in the window, or the latest TSH's date."""
+    The signs typed in a text are matched in English only, and negations (“no palpitations”)
+    are not understood: a card to dismiss beats a missed sign. The key is the earliest sign
+    in the window, or the latest TSH's date."""
     if inp.safety is None or not inp.safety.thyroid.on_thyroid_medication:
         return []
     cards = _falling_tsh(inp)
@@ -530,7 +623,7 @@ def thyroid_review(inp: AdviceInput) -> list[AdviceCard]:
             key=f"{RULE_THYROID_REVIEW}:{signs[0][0].isoformat()}",
             title=title,
             suggestion=suggestion,
-            evidence=tuple(f"{day.isoformat()}: {sign}" for day, sign in signs),
+            evidence=tuple(_on_day(day, sign) for day, sign in signs),
             reason=REASONS[RULE_THYROID_REVIEW],
         ),
         *cards,

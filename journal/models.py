@@ -56,6 +56,7 @@ from journal.bounds import (
 )
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
+from journal.plan_changes import PlanChange
 from journal.reminders import Kind as ReminderKind
 from journal.reminders import ReminderChoices, choice_problems
 from journal.response import ResponseClass
@@ -1202,6 +1203,12 @@ class PlanChangeNote(models.Model):
     written_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     change = models.CharField(max_length=500, help_text="The change, as the audit log says it.")
+    wording = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The change as data (`journal.plan_changes.PlanChange`), to read it in the "
+        "reader's language; empty on rows written before, which show `change` as stored.",
+    )
     reason = models.CharField(max_length=REASON_MAX_CHARS, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
@@ -1215,6 +1222,12 @@ class PlanChangeNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} at {self.at:%Y-%m-%d %H:%M}: {self.change}"
+
+    @property
+    def words(self) -> str:
+        """The change in the reader's language; a row written before, as stored (English)."""
+        change = PlanChange.from_data(self.wording)
+        return self.change if change is None else change.words()
 
 
 class QuestionTopic(models.TextChoices):

@@ -7,8 +7,7 @@ drift from the code.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journal import advice, bounds, measuring, response, safety, step_effects, titration
@@ -46,10 +45,6 @@ class Section:
 
 def _from_rules(rules: Iterable[Rule]) -> tuple[Entry, ...]:
     return tuple(Entry(rule.code, rule.level, rule.rule, rule.reason) for rule in rules)
-
-
-def _first_paragraph(function: Callable[..., object]) -> str:
-    return " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())
 
 
 def _dose_bands() -> tuple[Entry, ...]:
@@ -111,7 +106,7 @@ def _advice_rules() -> tuple[Entry, ...]:
         Entry(
             rule.__name__,
             None,
-            _first_paragraph(rule),
+            advice.DESCRIPTIONS[rule.__name__],
             advice.REASONS.get(rule.__name__, gettext_noop("The reason of the safety finding it rests on.")),
         )
         for rule in advice.RULES
@@ -193,9 +188,22 @@ def sections() -> list[Section]:
         Section(
             "sources",
             gettext_noop("Sources"),
-            gettext_noop("The numbers in brackets in every reason."),
+            gettext_noop(
+                "The numbers in brackets in every reason. A published work keeps its title as "
+                "published, in its own language."
+            ),
             tuple(
-                Entry(source.key, None, f"{source.title} ({source.by}, {source.kind}).", source.used_for)
+                Entry(
+                    source.key,
+                    None,
+                    phrase(
+                        gettext_noop("{title} ({by}, {kind})."),
+                        title=as_phrase(source.title),
+                        by=as_phrase(source.by),
+                        kind=as_phrase(source.kind),
+                    ),
+                    source.used_for,
+                )
                 for source in SOURCES
             ),
         ),

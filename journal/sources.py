@@ -27,42 +27,52 @@ SOURCES: tuple[Source, ...] = (
         "Low-Dose Naltrexone (LDN) as a Treatment for Autoimmune Disease",
         "Chris Kresser, Revolution Health Radio",
         _("podcast transcript"),
-        'Starting at 1–1.25 mg and building up slowly; settling doses of 1.5–3 mg; "give it three '
-        'months"; thyroid medicine that may need lowering; opioids not taken together.',
+        _(
+            'Starting at 1–1.25 mg and building up slowly; settling doses of 1.5–3 mg; "give it three '
+            'months"; thyroid medicine that may need lowering; opioids not taken together.'
+        ),
     ),
     Source(
         "001",
         "Exploring Low Dose Naltrexone for Autoimmunity: A Comprehensive Guide",
         "Angelica Clark",
         _("article"),
-        "Who should not take LDN: opioid users, pregnancy or breastfeeding, severe liver or kidney "
-        "disease, acute hepatitis, known hypersensitivity; immediate-release capsules; evening dosing.",
+        _(
+            "Who should not take LDN: opioid users, pregnancy or breastfeeding, severe liver or kidney "
+            "disease, acute hepatitis, known hypersensitivity; immediate-release capsules; evening dosing."
+        ),
     ),
     Source(
         "002",
         _("An article on Bihari's discovery of LDN and the trials that followed"),
         _("unsigned"),
         _("article"),
-        "Bihari's discovery at about 3 mg; the 2007 Crohn's trial (response and remission rates, "
-        "sleep disturbance as the common side effect).",
+        _(
+            "Bihari's discovery at about 3 mg; the 2007 Crohn's trial (response and remission rates, "
+            "sleep disturbance as the common side effect)."
+        ),
     ),
     Source(
         "003",
         "The Wide-Ranging Benefits of Low-Dose Naltrexone Therapy",
         _("a clinic's website"),
         _("article"),
-        "Doses from 0.001 to 16 mg, usual 1.5–4.5 mg; start very low (0.5 mg) and raise every few weeks; "
-        "when benefit shows (8–10 weeks, 3–6 months); side effects on starting or increasing; the "
-        "opioid washout of 7–14 days; contraindications and cautions (acute opioid withdrawal, "
-        "hepatitis, allergy, immunosuppressants, chemotherapy, thyroid medicine).",
+        _(
+            "Doses from 0.001 to 16 mg, usual 1.5–4.5 mg; start very low (0.5 mg) and raise every few weeks; "
+            "when benefit shows (8–10 weeks, 3–6 months); side effects on starting or increasing; the "
+            "opioid washout of 7–14 days; contraindications and cautions (acute opioid withdrawal, "
+            "hepatitis, allergy, immunosuppressants, chemotherapy, thyroid medicine)."
+        ),
     ),
     Source(
         "004",
         _("An article on LDN's mechanism, potential uses, side effects and dosing"),
         _("a health-science website"),
         _("article"),
-        "The named dose bands (ultra-low, very-low, low); Bihari's 1.75–4.5 mg and his preference for "
-        "lowering the dose over a morning dose; 10 days–2 weeks off opioids after long-term use; "
-        "transplant and immunosuppressant caution.",
+        _(
+            "The named dose bands (ultra-low, very-low, low); Bihari's 1.75–4.5 mg and his preference for "
+            "lowering the dose over a morning dose; 10 days–2 weeks off opioids after long-term use; "
+            "transplant and immunosuppressant caution."
+        ),
     ),
 )

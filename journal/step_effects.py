@@ -27,7 +27,7 @@ from enum import StrEnum
 from journal.assessment import Measure, PatientRecord
 from journal.schedule import Dose, Schedule
 from journal.vocabulary import local_mg
-from journal.wording import gettext, gettext_noop
+from journal.wording import as_phrase, gettext, gettext_noop, phrase
 
 DAY = dt.timedelta(days=1)
 BEFORE_DAYS = 14  # the days before the step, on the old dose
@@ -40,23 +40,49 @@ MAX_CORRELATION = 0.9
 STEP_EFFECT_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "step_windows",
-        f"Each step up is judged from day {AFTER_FIRST_DAY} to day {AFTER_LAST_DAY} on the new dose against "
-        f"the {BEFORE_DAYS} days before it.",
-        "Side effects after a step up usually resolve within a couple of weeks [003]; "
-        "the window lengths are LDN Journal's own rule.",
+        phrase(
+            gettext_noop(
+                "Each step up is judged from day {first} to day {last} on the new dose against the "
+                "{before} days before it."
+            ),
+            first=AFTER_FIRST_DAY,
+            last=AFTER_LAST_DAY,
+            before=BEFORE_DAYS,
+        ),
+        as_phrase(
+            gettext_noop(
+                "Side effects after a step up usually resolve within a couple of weeks [003]; "
+                "the window lengths are LDN Journal's own rule."
+            )
+        ),
     ),
     (
         "step_enough_days",
-        f"A comparison needs at least {MIN_SCORES} scored days in each window; fewer is 'too little data', "
-        f"and fewer than {MIN_SCORES} days on the new dose in its window (the next step, a pause or a stop "
-        "came first) is 'too few days on this dose'.",
-        "LDN Journal's own rule.",
+        phrase(
+            gettext_noop(
+                "A comparison needs at least {least} scored days in each window; fewer is “too little "
+                "data”, and fewer than {least} days on the new dose in its window (the next step, a "
+                "pause or a stop came first) is “too few days on this dose”."
+            ),
+            least=MIN_SCORES,
+        ),
+        as_phrase(gettext_noop("LDN Journal's own rule.")),
     ),
     (
         "step_interval",
-        "Better or worse only when the whole 95 % interval of the change is on one side of no change; "
-        "the interval counts consecutive days as partly the same information.",
-        "Welch's interval with Bartlett's adjustment for day-to-day correlation; LDN Journal's own rule.",
+        phrase(
+            gettext_noop(
+                "Better or worse only when the whole {confidence} interval of the change is on one "
+                "side of no change; the interval counts consecutive days as partly the same information."
+            ),
+            confidence=f"{CONFIDENCE:.0%}".replace("%", " %"),
+        ),
+        as_phrase(
+            gettext_noop(
+                "Welch's interval with Bartlett's adjustment for day-to-day correlation; LDN "
+                "Journal's own rule."
+            )
+        ),
     ),
 )
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from journal.wording import gettext, gettext_noop, number_words
+from journal.wording import as_phrase, gettext, gettext_noop, number_words, phrase
 
 # The date formats pages use (`{{ day|date:gettext_noop("j F") }}`), each translated to the language's own
 # order and words ("2 de diciembre", "2. Dezember"). Listed here so the catalogue holds them all,
@@ -82,6 +82,21 @@ def side_effect_label(kind: str) -> str:
     return gettext(SIDE_EFFECTS[kind].label) if kind in SIDE_EFFECTS else kind
 
 
+def side_effect_words(kind: str, severity: str) -> str:
+    """ "Vivid dreams (mild)" where a day's side effect is quoted: English as data (an advice
+    key, an audit row), the vocabulary's words in the reader's language when shown."""
+    return phrase(
+        gettext_noop("{effect} ({severity})"),
+        effect=side_effect_name(kind),
+        severity=as_phrase(SEVERITY_WORDS.get(severity, severity)),
+    )
+
+
+def side_effect_name(kind: str) -> str:
+    """`side_effect_label` as a Phrase: English as data, the reader's words shown."""
+    return as_phrase(SIDE_EFFECTS[kind].label if kind in SIDE_EFFECTS else kind)
+
+
 def side_effect_short(kind: str) -> str:
     """ "vivid_dreams" → "Dreams", where room is tight."""
     return gettext(SIDE_EFFECTS[kind].short) if kind in SIDE_EFFECTS else kind
@@ -116,11 +131,17 @@ def timing_words(timing: str) -> str:
     return gettext(TIMING_WORDS[timing]) if timing in TIMING_WORDS else timing
 
 
-def dose_phrase(dose_mg: Decimal, timing: str) -> str:
-    """ "3 mg at bedtime": how every surface names a prescribed or taken dose."""
-    phrases = {
-        "bedtime": gettext("%(dose)s mg at bedtime"),
-        "morning": gettext("%(dose)s mg in the morning"),
-        "other": gettext("%(dose)s mg at another time"),
-    }
-    return phrases.get(timing, f"%(dose)s mg {timing}") % {"dose": local_mg(dose_mg)}
+DOSE_PHRASES = {
+    "bedtime": gettext_noop("%(dose)s mg at bedtime"),
+    "morning": gettext_noop("%(dose)s mg in the morning"),
+    "other": gettext_noop("%(dose)s mg at another time"),
+}
+
+
+def dose_phrase(dose_mg: Decimal, timing: str, *, kept: bool = False) -> str:
+    """ "3 mg at bedtime": how every surface names a prescribed or taken dose. `kept`: the
+    English original with a "." (an audit row's words), whatever the reader's language."""
+    message = DOSE_PHRASES.get(timing, f"%(dose)s mg {timing}")
+    if kept:
+        return message % {"dose": format_mg(dose_mg)}
+    return gettext(message) % {"dose": local_mg(dose_mg)}

@@ -13,7 +13,7 @@ every text is its English original, a number keeps its ".", and a date is ISO 86
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
@@ -166,6 +166,23 @@ class Sentence(str):
 
 def _capital_sentence(words: str) -> str:
     return words[:1].upper() + words[1:] + "."
+
+
+class Listing(str):
+    """Words listed one after another ("…, …"): joined English originals as data, each item
+    in the reader's language when shown."""
+
+    _items: tuple[str, ...]
+    _separator: str
+
+    def __new__(cls, items: Iterable[str], separator: str = ", ") -> Self:
+        items = tuple(items)
+        listing = super().__new__(cls, separator.join(_original(item) for item in items))
+        listing._items, listing._separator = items, separator
+        return listing
+
+    def __str__(self) -> str:
+        return self._separator.join(_shown(item) for item in self._items)
 
 
 class Number(str):

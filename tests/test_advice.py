@@ -479,7 +479,10 @@ def test_thyroid_card_content():
         notes=[(on(20), "palpitations")],
     )
     assert card.key == f"thyroid_review:{on(20)}"
-    assert card.evidence == (f'{on(20)}: note: "palpitations"', f"{on(25)}: insomnia (mild)")
+    assert card.evidence == (
+        f"{on(20)}: note: “palpitations”",
+        f"{on(25)}: Insomnia / sleep disturbance (mild)",
+    )
     assert "[000, 003]" in card.reason
 
 

@@ -227,7 +227,7 @@ def test_a_resumption_after_a_pause_is_screened(client, screened, carol):
         follow=True,
     )
     content = response.content.decode()
-    assert "LDN pause recorded" in content  # stopping LDN is never refused
+    assert "nothing is prescribed on those days" in content  # stopping LDN is never refused
     assert "Before LDN resumes" in content
     assert "2 days before the day LDN resumes" in content
     (event,) = AuditEvent.objects.filter(patient=screened, kind="ldn_paused")

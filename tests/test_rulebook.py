@@ -81,10 +81,11 @@ def test_the_response_rules_name_the_class_they_decide():
     assert named == [str(response_class) for response_class in response.CLASS_RULES]
 
 
-def test_each_advice_rule_is_described_by_its_docstring():
+def test_each_advice_rule_is_described_as_its_docstring_says():
+    """The page's description (translated) and the code's docstring say the same in English."""
     assert codes("advice") == [rule.__name__ for rule in advice.RULES]
     for entry, rule in zip(section("advice").entries, advice.RULES, strict=True):
-        assert entry.rule == " ".join(rule.__doc__.split("\n\n")[0].split())
+        assert str.__str__(entry.rule) == " ".join(rule.__doc__.split("\n\n")[0].split())
 
 
 def test_the_sources_section_lists_every_source():

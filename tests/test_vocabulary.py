@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from journal.models import Timing, TimingTaken
 from journal.vocabulary import (
@@ -47,6 +48,12 @@ def test_format_mg(dose, text):
 )
 def test_dose_phrase(dose, timing, phrase):
     assert dose_phrase(Decimal(dose), timing) == phrase
+
+
+def test_a_kept_dose_phrase_stays_english_for_any_reader():
+    with translation.override("de"):
+        assert dose_phrase(Decimal("1.5"), "bedtime") == "1,5 mg zur Nacht"
+        assert dose_phrase(Decimal("1.5"), "bedtime", kept=True) == "1.5 mg at bedtime"
 
 
 def test_timing_words():

@@ -23,6 +23,13 @@ def plan_notes(patient: Patient, *, unseen_only: bool = False) -> list[PlanChang
     return list(notes.select_related("written_by__user")[:NOTES_SHOWN])
 
 
+def latest_plan_change(patient: Patient) -> str:
+    """The change to the patient's plan last told to them, in the reader's language (1 query):
+    the clinician's confirmation after making it."""
+    note = patient.plan_notes.first()
+    return str(note.words) if note else ""
+
+
 def _unseen_notes(patient: Patient) -> QuerySet[PlanChangeNote]:
     return patient.plan_notes.filter(acknowledged_at=None)
 

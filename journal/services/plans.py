@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from journal import plan_changes
 from journal.bounds import (
     CHANGE_DAYS_MAX,
     LATE_PAUSE_NEEDS_REASON,
@@ -36,6 +37,7 @@ from journal.models import (
     Timing,
     TitrationPlan,
 )
+from journal.plan_changes import PlanChange
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
 from journal.schedule import DAY, Schedule
 from journal.selectors.records import (
@@ -53,7 +55,7 @@ from journal.services.audit import (
 )
 from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
-from journal.vocabulary import dose_phrase, format_mg
+from journal.vocabulary import format_mg
 from journal.wording import phrase
 
 REASON_NEEDED = gettext_lazy("Tell the patient why: this change alters what they are prescribed.")
@@ -74,21 +76,35 @@ def _require_reason_length(reason: str) -> None:
 
 
 def _with_reason(summary: str, reason: str) -> str:
+    """The audit row's summary, in English (a Phrase's original) whoever made the change."""
+    kept = str.__str__(summary)
     if not reason:
-        return summary
-    return f"{summary}{'' if summary.endswith('.') else '.'} Reason for the patient: {reason}"
+        return kept
+    return f"{kept}{'' if kept.endswith('.') else '.'} Reason for the patient: {reason}"
 
 
 def _tell_patient(
-    patient: Patient, clinician: Clinician, before: Schedule, change: str, reason: str
+    patient: Patient,
+    clinician: Clinician,
+    before: Schedule,
+    change: str,
+    reason: str,
+    wording: PlanChange | None = None,
 ) -> dict[str, str]:
     """What the patient reads with the change: the reason, required when the change alters what
-    is prescribed on any day (`Schedule.prescribes_otherwise`). Returns the audit row's details."""
+    is prescribed on any day (`Schedule.prescribes_otherwise`), and the change itself (`wording`:
+    as data, read in the patient's language). Returns the audit row's details."""
     reason = reason.strip()
     _require_reason_length(reason)
     if not reason and schedule_of(patient).prescribes_otherwise(before):
         raise ValidationError({"patient_reason": REASON_NEEDED})
-    note = PlanChangeNote(patient=patient, written_by=clinician, change=change[:500], reason=reason)
+    note = PlanChangeNote(
+        patient=patient,
+        written_by=clinician,
+        change=str.__str__(change)[:500],
+        wording=wording.as_data() if wording else {},
+        reason=reason,
+    )
     note.full_clean()
     note.save()
     return {"patient_reason": reason}
@@ -99,10 +115,6 @@ def _mark_plan_changed(patient: Patient) -> None:
     patient.plan_changed_at = timezone.now()
     patient.save(update_fields=["plan_changed_at"])
     snapshot_refresh(patient, patient.plan_changed_at)
-
-
-def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
-    return f"{dose_phrase(dose, timing)} from {day.isoformat()}"
 
 
 def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.date | None]) -> None:
@@ -297,9 +309,9 @@ def plan_create(
         if screening is not None and screening.plan_id is None:
             screening.plan = plan
             screening.save(update_fields=["plan"])
-        steps_text = "; ".join(_step_text(day, dose, timing) for day, dose in steps)
-        summary = f"{template.title()} plan: {steps_text}."
-        told = _tell_patient(patient, clinician, before, summary, patient_reason)
+        change = plan_changes.created(template, steps, timing)
+        summary = change.words()
+        told = _tell_patient(patient, clinician, before, summary, patient_reason, change)
         record_audit(
             patient=patient,
             actor=clinician.user,
@@ -324,14 +336,15 @@ def plan_create(
 def _plan_changed(
     plan: TitrationPlan,
     clinician: Clinician,
-    summary: str,
+    change: PlanChange,
     details: dict[str, Any],
     *,
     before: Schedule,
     patient_reason: str,
     request_key: str | None = None,
 ) -> None:
-    told = _tell_patient(plan.patient, clinician, before, summary, patient_reason)
+    summary = change.words()
+    told = _tell_patient(plan.patient, clinician, before, summary, patient_reason, change)
     record_audit(
         patient=plan.patient,
         actor=clinician.user,
@@ -447,15 +460,14 @@ def plan_edit_step(
             actor=clinician.user,
             about=f"the step of {step.start_date.isoformat()}",
         )
-        old = _step_text(step.start_date, step.dose_mg, step.timing)
+        change = plan_changes.step_changed(step.start_date, (step.dose_mg, step.timing), (dose_mg, timing))
         step.dose_mg, step.timing, step.note = dose_mg, timing, note
         step.full_clean()
         step.save(update_fields=["dose_mg", "timing", "note"])
-        new = _step_text(step.start_date, dose_mg, timing)
         _plan_changed(
             plan,
             clinician,
-            f"Step changed: {old} → {new}.",
+            change,
             {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
             before=before,
             patient_reason=patient_reason,
@@ -505,8 +517,7 @@ def plan_hold(
         _plan_changed(
             plan,
             clinician,
-            f"Hold: the {len(later)} later step(s) move {days} days later, "
-            f"next step now {later[0].start_date.isoformat()}.",
+            plan_changes.held(len(later), days, later[0].start_date),
             {"action": "hold", "days": days},
             before=before,
             patient_reason=patient_reason,
@@ -563,12 +574,10 @@ def plan_step_back(
         )
         step.full_clean()
         step.save()
-        new = _step_text(start_date, lower.dose_mg, step.timing)
         _plan_changed(
             plan,
             clinician,
-            f"Step back: {format_mg(current.dose_mg)} → {new}"
-            + (f"; later steps {shift_days} days later." if shift_days else "."),
+            plan_changes.stepped_back(start_date, current.dose_mg, lower.dose_mg, step.timing, shift_days),
             {"action": "step_back", "step": step.pk, "shift_days": shift_days},
             before=before,
             patient_reason=patient_reason,
@@ -619,8 +628,7 @@ def plan_switch_to_morning(
         _plan_changed(
             plan,
             clinician,
-            f"Timing: {_step_text(start_date, current.dose_mg, Timing.MORNING)}"
-            + (f"; {len(later)} later step(s) in the morning too." if later else "."),
+            plan_changes.to_morning(start_date, current.dose_mg, len(later)),
             {"action": "morning", "step": step.pk},
             before=before,
             patient_reason=patient_reason,
@@ -669,7 +677,6 @@ def plan_taper_and_end(
         _require_sound(plan, today, kept_before=cut)
         current = _step_on_or_before(plan, cut - DAY)
         dropped = _future_steps(plan, cut - DAY)
-        summary = f"Plan ends on {ended_on.isoformat()} (nothing prescribed from that day)"
         if taper_mg is not None:
             if current is not None and taper_mg >= current.dose_mg:
                 raise ValidationError(_("A taper dose must be lower than the dose before it."))
@@ -682,6 +689,7 @@ def plan_taper_and_end(
             )
         for step in dropped:
             step.delete()
+        taper = None
         if taper_mg is not None and taper_from is not None:
             step = DoseStep(
                 plan=plan,
@@ -692,16 +700,15 @@ def plan_taper_and_end(
             )
             step.full_clean()
             step.save()
-            summary += f"; taper to {_step_text(taper_from, taper_mg, step.timing)}"
+            taper = (taper_from, taper_mg, step.timing)
         plan.ended_on = ended_on
         plan.full_clean()
         plan.save(update_fields=["ended_on"])
         _sync_start(plan)
-        summary += f"; {len(dropped)} later step(s) removed." if dropped else "."
         _plan_changed(
             plan,
             clinician,
-            summary,
+            plan_changes.ended(ended_on, len(dropped), taper),
             {
                 "action": "end",
                 "ended_on": ended_on.isoformat(),
@@ -760,16 +767,14 @@ def ldn_pause_record(
             for f in start_findings(patient, resumes, what=phrase(gettext_noop("the day LDN resumes")))
             if f.level is not Level.NOTE
         ]
-        summary = (
-            f"LDN paused {start_date.isoformat()} to {end_date.isoformat()}: {reason}"
-            + (f". Recorded afterwards, on {today.isoformat()}: {late_reason}" if late_reason else "")
-            + (
-                f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
-                if findings
-                else ""
-            )
+        change = plan_changes.paused(start_date, end_date, reason, recorded_on=today, late_reason=late_reason)
+        told = _tell_patient(patient, clinician, before, change.words(), patient_reason, change)
+        # The audit row keeps, in English, what the resumption was judged to need.
+        summary = str.__str__(change.words()) + (
+            f". At the resumption on {resumes.isoformat()}: " + " ".join(f.message for f in findings)
+            if findings
+            else ""
         )
-        told = _tell_patient(patient, clinician, before, summary, patient_reason)
         record_audit(
             patient=patient,
             actor=clinician.user,

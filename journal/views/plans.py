@@ -40,7 +40,7 @@ from journal.models import AccessEvent, DoseStep, Patient, QuestionTopic, Timing
 from journal.offline import kept_offline
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
-from journal.selectors.messages import plan_notes, question_threads
+from journal.selectors.messages import latest_plan_change, plan_notes, question_threads
 from journal.selectors.plans import plan_section, prescribed_plans
 from journal.selectors.records import medication_periods_for, safety_of, schedule_of, schedule_with_problems
 from journal.services import plans as plan_service
@@ -311,7 +311,7 @@ def plan_hold(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
-        return f"Held: later steps moved {data['days']} days later."
+        return latest_plan_change(patient)
 
     return _change(request, pk, HoldForm, "hold_form", apply)
 
@@ -320,7 +320,7 @@ def plan_hold(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_step_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        step = plan_service.plan_step_back(
+        plan_service.plan_step_back(
             plan=_active_plan(patient),
             clinician=clinician,
             start_date=data["start_date"],
@@ -329,7 +329,7 @@ def plan_step_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
-        return f"Stepped back to {step}."
+        return latest_plan_change(patient)
 
     return _change(request, pk, StepBackForm, "step_back_form", apply)
 
@@ -338,7 +338,7 @@ def plan_step_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_morning(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
-        step = plan_service.plan_switch_to_morning(
+        plan_service.plan_switch_to_morning(
             plan=_active_plan(patient),
             clinician=clinician,
             start_date=data["start_date"],
@@ -346,7 +346,7 @@ def plan_morning(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
-        return f"Switched to the morning: {step}."
+        return latest_plan_change(patient)
 
     return _change(request, pk, MorningForm, "morning_form", apply)
 
@@ -366,7 +366,7 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
-        return f"The plan ends on {data['ended_on']:%-d %B %Y}."
+        return latest_plan_change(patient)
 
     return _change(request, pk, EndForm, "end_form", apply)
 
@@ -386,10 +386,16 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
-        resumption = " ".join(f"{f.level.label.capitalize()}: {f.message}" for f in findings)
-        return "LDN pause recorded: nothing is prescribed on those days." + (
-            f" Before LDN resumes — {resumption}" if resumption else ""
-        )
+        recorded = _("%(pause)s — nothing is prescribed on those days.") % {
+            "pause": latest_plan_change(patient)
+        }
+        if not findings:
+            return recorded
+        resumption = " ".join(f"{f.level.label.capitalize()}: {f.message!s}" for f in findings)
+        return _("%(recorded)s Before LDN resumes — %(findings)s") % {
+            "recorded": recorded,
+            "findings": resumption,
+        }
 
     return _change(request, pk, PauseForm, "pause_form", apply)
 
@@ -438,7 +444,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("Step changed: %(step)s.") % {"step": step})
+                messages.success(request, latest_plan_change(patient))
                 return redirect("plan_manage", pk=patient.pk)
     else:
         form = StepEditForm(initial={"dose_mg": step.dose_mg, "timing": step.timing, "note": step.note})

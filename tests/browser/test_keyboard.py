@@ -227,7 +227,7 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     keys.press("Tab")
     assert keys.focused()["text"] == "Record pause"
     keys.press("Enter")
-    expect(page.get_by_text("LDN pause recorded")).to_be_visible()
+    expect(page.get_by_text("nothing is prescribed on those days")).to_be_visible()
     assert LdnPause.objects.get(patient=nora).reason == "Surgery needing opioid pain relief"
 
     # A refused save comes back with focus on its reason.

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from journal.models import DailyEntry, User
+from journal.models import DailyEntry, DoseStep, User
+from journal.services.plans import plan_hold
 from tests.browser.conftest import screenshot
 from tests.factories import make_clinic, make_clinician, make_patient, make_plan
 
@@ -124,3 +125,27 @@ def test_a_patient_picks_german_and_logs_the_day_in_it(browser, live_server, pat
     screenshot(page, "i18n-de-history")
     context.close()
     assert DailyEntry.objects.get(patient=patient).dose_mg == Decimal("1.5")
+
+
+def test_a_spanish_patient_reads_the_change_to_their_plan_on_a_phone(browser, live_server, patient):
+    """The clinician held the plan; the patient reads what changed, with its dates, in Spanish."""
+    today = patient.local_today()
+    doctor = patient.clinicians.get()
+    plan = patient.plans.get()
+    DoseStep.objects.create(plan=plan, start_date=today + dt.timedelta(days=5), dose_mg=Decimal("3"))
+    plan_hold(
+        plan=plan, clinician=doctor, days=7, today=today, patient_reason="Para que el sueño se asiente."
+    )
+    User.objects.filter(username="paula").update(language="es")
+    context, page = phone_in(browser, live_server, "es")
+    sign_in(page, "paula", "Usuario", "Contraseña", "Iniciar sesión")
+    page.goto("/plan/")
+    change = page.get_by_test_id("plan-change").inner_text()
+    next_day = today + dt.timedelta(days=12)
+    assert change.startswith("Pausa del aumento: el paso siguiente se retrasa 7 días, al ")
+    assert str(next_day.year) in change and "-" not in change  # the date the reader's way, not ISO
+    assert "Para que el sueño se asiente." in page.get_by_test_id("plan-notice").inner_text()
+    assert english_left(page.locator("body").inner_text()) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "i18n-es-my-plan-change-360")
+    context.close()

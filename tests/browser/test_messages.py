@@ -52,7 +52,7 @@ def test_a_reason_is_read_and_acknowledged_and_a_question_answered(browser, live
     hold = doctor.locator("form", has=doctor.get_by_label("Stay on today's dose for (days)"))
     hold.get_by_label("Reason, for the patient").fill("Let the headaches settle before the next step.")
     hold.get_by_role("button", name="Hold").click()
-    expect(doctor.get_by_text("Held: later steps moved 7 days later.")).to_be_visible()
+    expect(doctor.get_by_text("Hold: the later step moves 7 days later")).to_be_visible()
     clean(doctor, "messages-plan-page-360")
 
     # The patient reads the reason with the change, and acknowledges it.

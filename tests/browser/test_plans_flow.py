@@ -121,7 +121,7 @@ def test_clinician_holds_the_plan_on_a_phone(phone):
     hold = phone.locator("form", has=phone.get_by_label("Stay on today's dose for (days)"))
     hold.get_by_label("Reason, for the patient").fill("Let the headaches settle first.")
     phone.get_by_role("button", name="Hold").click()
-    expect(phone.get_by_text("Held: later steps moved 7 days later.")).to_be_visible()
+    expect(phone.get_by_text("Hold: the later step moves 7 days later")).to_be_visible()
     next_step = (today + dt.timedelta(days=11)).strftime("%-d %b %Y")
     expect(phone.get_by_test_id("plan-steps").locator("tbody tr").last).to_contain_text(next_step)
     screenshot(phone, "plan-manage-phone")

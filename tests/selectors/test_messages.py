@@ -7,12 +7,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
+from journal import plan_changes
 from journal.models import PlanChangeNote, PushSubscription
 from journal.schedule import DAY
 from journal.selectors.messages import (
     NOTES_SHOWN,
     TodayNews,
+    latest_plan_change,
     plan_notes,
     question_threads,
     recent_answers,
@@ -42,6 +45,19 @@ def test_plan_notes_newest_first_and_the_unseen_ones(alice, carol, django_assert
         assert [note.written_by.user.username for note in notes] == ["carol"] * NOTES_SHOWN
     assert [note.change for note in notes[:2]] == ["Change 11", "Change 10"]
     assert [note.change for note in plan_notes(alice, unseen_only=True)][:1] == ["Change 10"]
+
+
+def test_the_latest_change_told_reads_in_the_readers_language(alice, carol, django_assert_num_queries):
+    assert latest_plan_change(alice) == ""
+    PlanChangeNote.objects.create(patient=alice, written_by=carol, change="Plan ends.", at=NOW - DAY)
+    ended = plan_changes.ended(TODAY + 14 * DAY, 0)
+    PlanChangeNote.objects.create(
+        patient=alice, written_by=carol, change=ended.words(), wording=ended.as_data(), at=NOW
+    )
+    with translation.override("es"), django_assert_num_queries(1):
+        assert latest_plan_change(alice) == (
+            "El plan termina el 16 de marzo de 2026 (desde ese día no se prescribe nada)."
+        )
 
 
 def test_questions_are_threaded_by_topic_open_threads_first(alice, carol, django_assert_num_queries):

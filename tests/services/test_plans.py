@@ -477,8 +477,7 @@ def test_plan_hold_moves_every_later_step(plan, carol):
     event = last_event(plan.patient)
     assert event.kind == AuditEvent.Kind.PLAN_CHANGED
     assert event.summary == (
-        "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
-        " Reason for the patient: A reason."
+        "Hold: the later step moves 7 days later, to 2026-03-23. Reason for the patient: A reason."
     )
     assert event.details == {"plan": plan.pk, "action": "hold", "days": 7, "patient_reason": "A reason."}
 
@@ -552,7 +551,7 @@ def test_plan_step_back_returns_to_the_lower_dose_and_moves_later_steps(plan, ca
     ]
     event = last_event(plan.patient)
     assert event.summary == (
-        "Step back: 3 → 1.5 mg at bedtime from 2026-03-04; later steps 7 days later."
+        "Step back: 3 mg at bedtime → 1.5 mg at bedtime from 2026-03-04; later steps 7 days later."
         " Reason for the patient: A reason."
     )
     assert event.details == {
@@ -574,7 +573,7 @@ def test_a_step_back_without_moving_later_steps(plan, carol):
         today=TODAY,
     )
     assert last_event(plan.patient).summary == (
-        "Step back: 3 → 1.5 mg at bedtime from 2026-03-04. Reason for the patient: A reason."
+        "Step back: 3 mg at bedtime → 1.5 mg at bedtime from 2026-03-04. Reason for the patient: A reason."
     )
 
 
@@ -677,7 +676,7 @@ def test_plan_switch_to_morning_moves_this_and_every_later_dose(plan, carol):
     ]
     event = last_event(plan.patient)
     assert event.summary == (
-        "Timing: 3 mg in the morning from 2026-03-05; 1 later step(s) in the morning too."
+        "Timing: 3 mg in the morning from 2026-03-05; the later step in the morning too."
         " Reason for the patient: A reason."
     )
     assert event.details == {
@@ -760,8 +759,7 @@ def test_plan_taper_and_end_sets_the_end_and_drops_the_steps_after_it(plan, caro
     assert [day for day, _, _ in steps_of(plan)] == [TODAY - 14 * DAY, TODAY]
     event = last_event(plan.patient)
     assert (
-        event.summary
-        == "Plan ends on 2026-03-16 (nothing prescribed from that day); 1 later step(s) removed."
+        event.summary == "Plan ends on 2026-03-16 (nothing prescribed from that day); the later step removed."
         " Reason for the patient: A reason."
     )
     assert event.details == {
@@ -791,7 +789,7 @@ def test_a_taper_before_the_end(plan, carol):
     assert plan.steps.get(start_date=TODAY + 7 * DAY).note == "Taper"
     assert last_event(plan.patient).summary == (
         "Plan ends on 2026-03-23 (nothing prescribed from that day); taper to 1 mg at bedtime from "
-        "2026-03-09; 1 later step(s) removed. Reason for the patient: A reason."
+        "2026-03-09; the later step removed. Reason for the patient: A reason."
     )
     assert last_event(plan.patient).details["taper_mg"] == "1"
 
@@ -893,7 +891,10 @@ def test_ldn_pause_record_saves_the_pause_and_audits_the_resumption(plan, carol)
     )
     event = last_event(plan.patient)
     assert event.kind == AuditEvent.Kind.LDN_PAUSED
-    assert event.summary == "LDN paused 2026-03-05 to 2026-03-07: surgery. Reason for the patient: A reason."
+    assert (
+        event.summary
+        == "LDN paused from 2026-03-05 to 2026-03-07: surgery. Reason for the patient: A reason."
+    )
     assert event.details == {
         "pause": pause.pk,
         "late_reason": "",
@@ -919,7 +920,7 @@ def test_a_pause_is_never_refused_but_an_opioid_at_the_resumption_is_returned_an
     assert codes(findings) == [("block", "opioid_current")]
     event = last_event(plan.patient)
     assert event.summary.startswith(
-        "LDN paused 2026-03-05 to 2026-03-07: surgery. At the resumption on 2026-03-08: "
+        "LDN paused from 2026-03-05 to 2026-03-07: surgery. At the resumption on 2026-03-08: "
     )
     assert [finding["code"] for finding in event.details["findings"]] == ["opioid_current"]
 
@@ -1081,7 +1082,7 @@ def test_a_pause_begun_before_today_needs_a_reason_for_recording_it_late(plan, c
     assert pause.late_reason == "The patient phoned after the operation"
     event = last_event(plan.patient)
     assert event.summary == (
-        "LDN paused 2026-02-27 to 2026-03-03: surgery. Recorded afterwards, on 2026-03-02: "
+        "LDN paused from 2026-02-27 to 2026-03-03: surgery. Recorded afterwards, on 2026-03-02: "
         "The patient phoned after the operation. Reason for the patient: Surgery ahead."
     )
     assert event.details["late_reason"] == "The patient phoned after the operation"
@@ -1229,7 +1230,7 @@ def test_the_reason_is_kept_with_the_change_and_in_the_audit_row(plan, carol):
         "Let the headaches settle.",
         None,
     )
-    assert note.change == "Hold: the 1 later step(s) move 7 days later, next step now 2026-03-23."
+    assert note.change == "Hold: the later step moves 7 days later, to 2026-03-23."
     event = last_event(plan.patient)
     assert event.summary.endswith("Reason for the patient: Let the headaches settle.")
     assert event.details["patient_reason"] == "Let the headaches settle."

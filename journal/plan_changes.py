@@ -1,0 +1,258 @@
+"""What a change to a patient's plan says: a message id with its values, built by one function
+per kind of change.
+
+A change is kept as data (`PlanChange.as_data()`: the kind and its values, dates as ISO
+strings, doses as decimal strings) so that it can be read later in the reader's language:
+the clinician's flash message after the change, the patient's "Your plan changed" in theirs.
+Its `words()` is a `journal.wording.Phrase`: English as data (the audit row's summary), in
+the reader's language shown, dates in the reader's order and doses by `dose_phrase`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Self
+
+from journal.titration import PLAN_TEMPLATES
+from journal.vocabulary import dose_phrase, format_mg
+from journal.wording import Listing, Phrase, as_phrase, date_words, gettext_noop, ngettext_lazy, phrase
+
+
+class Day(str):
+    """A date as a Phrase value: ISO 8601 as data, "2 de diciembre de 2026" shown."""
+
+    def __str__(self) -> str:
+        return date_words(dt.date.fromisoformat(str.__str__(self)), "j F Y")
+
+
+class Dose(str):
+    """A dose and its timing as a Phrase value: the English dose phrase as data, the reader's shown."""
+
+    _dose_mg: Decimal
+    _timing: str
+
+    def __new__(cls, dose_mg: str, timing: str) -> Self:
+        dose = super().__new__(cls, dose_phrase(Decimal(dose_mg), timing, kept=True))
+        dose._dose_mg, dose._timing = Decimal(dose_mg), timing
+        return dose
+
+    def __str__(self) -> str:
+        return dose_phrase(self._dose_mg, self._timing)
+
+
+def _step(day: str, dose_mg: str, timing: str) -> Phrase:
+    return phrase(gettext_noop("{dose} from {day}"), dose=Dose(dose_mg, timing), day=Day(day))
+
+
+def _days(days: int) -> Phrase:
+    return ngettext_lazy("{count} day", "{count} days", days)
+
+
+# --- one function per kind: each takes the change's stored values ------------------------
+
+
+def _created(*, template: str, steps: list[list[str]], timing: str) -> Phrase:
+    known = PLAN_TEMPLATES.get(template)
+    return phrase(
+        gettext_noop("{template} plan: {steps}."),
+        template=as_phrase(known.label) if known else template,
+        steps=Listing([_step(day, dose, timing) for day, dose in steps], "; "),
+    )
+
+
+def _step_changed(*, day: str, old_mg: str, old_timing: str, new_mg: str, new_timing: str) -> Phrase:
+    return phrase(
+        gettext_noop("Step changed: {old} → {new}."),
+        old=_step(day, old_mg, old_timing),
+        new=_step(day, new_mg, new_timing),
+    )
+
+
+def _held(*, steps: int, days: int, next_day: str) -> Phrase:
+    return ngettext_lazy(
+        "Hold: the later step moves {days} later, to {day}.",
+        "Hold: the {count} later steps move {days} later; the next step is now on {day}.",
+        steps,
+        days=_days(days),
+        day=Day(next_day),
+    )
+
+
+def _stepped_back(*, day: str, from_mg: str, dose_mg: str, timing: str, shift_days: int) -> Phrase:
+    values = {"previous": Dose(from_mg, timing), "step": _step(day, dose_mg, timing)}
+    if shift_days:
+        return phrase(
+            gettext_noop("Step back: {previous} → {step}; later steps {days} later."),
+            days=_days(shift_days),
+            **values,
+        )
+    return phrase(gettext_noop("Step back: {previous} → {step}."), **values)
+
+
+def _to_morning(*, day: str, dose_mg: str, later_steps: int) -> Phrase:
+    step = _step(day, dose_mg, "morning")
+    if later_steps:
+        return ngettext_lazy(
+            "Timing: {step}; the later step in the morning too.",
+            "Timing: {step}; the {count} later steps in the morning too.",
+            later_steps,
+            step=step,
+        )
+    return phrase(gettext_noop("Timing: {step}."), step=step)
+
+
+def _ended(
+    *, ended_on: str, removed_steps: int, taper_from: str = "", taper_mg: str = "", timing: str = ""
+) -> Phrase:
+    end = Day(ended_on)
+    if taper_from:
+        taper = _step(taper_from, taper_mg, timing)
+        if removed_steps:
+            return ngettext_lazy(
+                "Plan ends on {day} (nothing prescribed from that day); taper to {taper}; "
+                "the later step removed.",
+                "Plan ends on {day} (nothing prescribed from that day); taper to {taper}; "
+                "{count} later steps removed.",
+                removed_steps,
+                day=end,
+                taper=taper,
+            )
+        return phrase(
+            gettext_noop("Plan ends on {day} (nothing prescribed from that day); taper to {taper}."),
+            day=end,
+            taper=taper,
+        )
+    if removed_steps:
+        return ngettext_lazy(
+            "Plan ends on {day} (nothing prescribed from that day); the later step removed.",
+            "Plan ends on {day} (nothing prescribed from that day); {count} later steps removed.",
+            removed_steps,
+            day=end,
+        )
+    return phrase(gettext_noop("Plan ends on {day} (nothing prescribed from that day)."), day=end)
+
+
+def _paused(*, first: str, last: str, reason: str, recorded_on: str = "", late_reason: str = "") -> Phrase:
+    # The reasons are the clinician's words: shown as typed.
+    if late_reason:
+        return phrase(
+            gettext_noop(
+                "LDN paused from {first} to {last}: {reason}. Recorded afterwards, on {day}: {late_reason}"
+            ),
+            first=Day(first),
+            last=Day(last),
+            reason=reason,
+            day=Day(recorded_on),
+            late_reason=late_reason,
+        )
+    return phrase(
+        gettext_noop("LDN paused from {first} to {last}: {reason}"),
+        first=Day(first),
+        last=Day(last),
+        reason=reason,
+    )
+
+
+_WORDS: dict[str, Callable[..., Phrase]] = {
+    "created": _created,
+    "step_changed": _step_changed,
+    "held": _held,
+    "stepped_back": _stepped_back,
+    "to_morning": _to_morning,
+    "ended": _ended,
+    "paused": _paused,
+}
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """One change to a plan as data: its kind and the values its words need (JSON)."""
+
+    kind: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def words(self) -> Phrase:
+        return _WORDS[self.kind](**self.values)
+
+    def as_data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "values": self.values}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PlanChange | None:
+        """A stored change, or None for a row written before changes were kept as data."""
+        if data.get("kind") not in _WORDS:
+            return None
+        return cls(data["kind"], dict(data.get("values", {})))
+
+
+# --- the changes, from the services' values -------------------------------------------------
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def created(template: str, steps: Sequence[tuple[dt.date, Decimal]], timing: str) -> PlanChange:
+    return PlanChange(
+        "created",
+        {"template": template, "steps": [[_iso(d), format_mg(m)] for d, m in steps], "timing": timing},
+    )
+
+
+def step_changed(day: dt.date, old: tuple[Decimal, str], new: tuple[Decimal, str]) -> PlanChange:
+    return PlanChange(
+        "step_changed",
+        {
+            "day": _iso(day),
+            "old_mg": format_mg(old[0]),
+            "old_timing": old[1],
+            "new_mg": format_mg(new[0]),
+            "new_timing": new[1],
+        },
+    )
+
+
+def held(steps: int, days: int, next_day: dt.date) -> PlanChange:
+    return PlanChange("held", {"steps": steps, "days": days, "next_day": _iso(next_day)})
+
+
+def stepped_back(
+    day: dt.date, from_mg: Decimal, dose_mg: Decimal, timing: str, shift_days: int
+) -> PlanChange:
+    return PlanChange(
+        "stepped_back",
+        {
+            "day": _iso(day),
+            "from_mg": format_mg(from_mg),
+            "dose_mg": format_mg(dose_mg),
+            "timing": timing,
+            "shift_days": shift_days,
+        },
+    )
+
+
+def to_morning(day: dt.date, dose_mg: Decimal, later_steps: int) -> PlanChange:
+    return PlanChange(
+        "to_morning", {"day": _iso(day), "dose_mg": format_mg(dose_mg), "later_steps": later_steps}
+    )
+
+
+def ended(
+    ended_on: dt.date, removed_steps: int, taper: tuple[dt.date, Decimal, str] | None = None
+) -> PlanChange:
+    values: dict[str, Any] = {"ended_on": _iso(ended_on), "removed_steps": removed_steps}
+    if taper is not None:
+        values |= {"taper_from": _iso(taper[0]), "taper_mg": format_mg(taper[1]), "timing": taper[2]}
+    return PlanChange("ended", values)
+
+
+def paused(
+    first: dt.date, last: dt.date, reason: str, *, recorded_on: dt.date, late_reason: str = ""
+) -> PlanChange:
+    values = {"first": _iso(first), "last": _iso(last), "reason": reason}
+    if late_reason:
+        values |= {"recorded_on": _iso(recorded_on), "late_reason": late_reason}
+    return PlanChange("paused", values)
