@@ -31,13 +31,14 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from journal.advice import RESPONDER_CLASSES, count_adherence
 from journal.assessment import PatientRecord
+from journal.exports import Column, csv_lines, each
 from journal.response import (
     FULL_NAME,
     FULL_RESPONSE_WINDOW,
@@ -457,3 +458,82 @@ def clinic_outcomes(cohort: Sequence[CohortPatient]) -> Outcomes:
         side_effects=side_effects_by_step(cohort),
         adherence=logging_adherence(cohort),
     )
+
+
+# --- the CSV ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One line of the outcomes CSV: a figure for a group, or why it is not shown."""
+
+    figure: str
+    group: str
+    patients: int | None
+    n: int | None
+    count: int | None
+    value: Decimal | int | None
+    unit: str
+    note: str = ""
+
+
+def _rate_line(figure: str, row: RateRow) -> FigureLine:
+    if row.suppressed:
+        return FigureLine(figure, row.group, None, None, None, None, "", SUPPRESSED)
+    return FigureLine(figure, row.group, row.patients, row.n, row.count, row.percent, "%")
+
+
+def figure_lines(outcomes: Outcomes) -> list[FigureLine]:
+    """Every figure of the page as lines, suppressed groups without numbers."""
+    lines = []
+    for breakdown, rates in (
+        (gettext_noop("Responders at {window}, by condition"), outcomes.rates_by_condition),
+        (gettext_noop("Responders at {window}, by dose reached"), outcomes.rates_by_dose),
+    ):
+        for window, rows in rates:
+            figure = phrase(breakdown, window=window.label)
+            lines += [_rate_line(figure, row) for row in rows]
+    first = outcomes.first_response
+    figure = as_phrase(gettext_noop("Time to first response (median)"))
+    if first.suppressed:
+        lines.append(FigureLine(figure, ALL_PATIENTS, None, None, None, None, "", SUPPRESSED))
+    else:
+        weeks = as_phrase(gettext_noop("weeks"))
+        lines.append(FigureLine(figure, ALL_PATIENTS, first.responded, first.followed, first.responded,
+                                first.median_weeks, weeks))  # fmt: skip
+    figure = as_phrase(gettext_noop("Still on LDN"))
+    for month in outcomes.survival:
+        group = phrase(gettext_noop("month {month}"), month=month.month)
+        if month.suppressed:
+            lines.append(FigureLine(figure, group, None, None, None, None, "", SUPPRESSED))
+        else:
+            lines.append(FigureLine(figure, group, month.at_risk, month.at_risk, month.stopped, month.percent, "%"))
+    figure = as_phrase(gettext_noop("Step-ups followed by a new side effect within 14 days"))
+    lines += [_rate_line(figure, row) for row in outcomes.side_effects]
+    figure = as_phrase(gettext_noop("Days logged of the days prescribed (median)"))
+    for row in outcomes.adherence:
+        if row.suppressed:
+            lines.append(FigureLine(figure, row.group, None, None, None, None, "", SUPPRESSED))
+        else:
+            lines.append(FigureLine(figure, row.group, row.patients, row.patients, None, row.median_percent, "%"))
+    return lines
+
+
+def _text(value: str) -> str:
+    return str(value)
+
+
+OUTCOME_COLUMNS: list[Column[FigureLine]] = [
+    Column("figure", "", "text", "The figure", each(lambda line: _text(line.figure))),
+    Column("group", "", "text", "All patients, a condition, a dose, a step size or a month", each(lambda line: _text(line.group))),
+    Column("patients", "patients", "0 or more", "Patients in the group", each(lambda line: line.patients)),
+    Column("n", "", "0 or more", "What the figure counts", each(lambda line: line.n)),
+    Column("count", "", "0 or more", "How many of n", each(lambda line: line.count)),
+    Column("value", "", "number", "The figure", each(lambda line: line.value)),
+    Column("unit", "", "text", "The figure's unit", each(lambda line: _text(line.unit))),
+    Column("note", "", "text", "Why a figure is not shown", each(lambda line: _text(line.note))),
+]  # fmt: skip
+
+
+def outcome_csv_lines(outcomes: Outcomes) -> Iterator[str]:
+    return csv_lines(OUTCOME_COLUMNS, figure_lines(outcomes))
