@@ -19,7 +19,7 @@ HEIGHT = 320
 def _layout(y_title: str, x_title: str, **extra: Any) -> JSONDict:
     return {
         "height": HEIGHT,
-        "margin": {"l": 56, "r": 14, "t": 40, "b": 72},
+        "margin": {"l": 56, "r": 14, "t": 30, "b": 96},
         "font": {"family": "system-ui, sans-serif", "size": 12, "color": INK},
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
@@ -28,7 +28,8 @@ def _layout(y_title: str, x_title: str, **extra: Any) -> JSONDict:
         "xaxis": {"title": {"text": x_title}, "gridcolor": GRID, "automargin": True},
         "modebar": {"color": MUTED, "activecolor": BRAND, "bgcolor": "rgba(255,255,255,0.92)"},
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        # Under the axis title, as on the patient chart (static/js/chart.js makes room for it).
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "hovermode": "closest",
         **extra,
     }
@@ -53,6 +54,7 @@ def _bars(rows: Sequence[RateRow], name: str, colour: str) -> JSONDict:
         "text": [f"{row.percent} %" for row in shown],
         "textposition": "outside",
         "marker": {"color": colour},
+        "cliponaxis": False,
         "hovertemplate": "%{x}: %{y} % (%{customdata[0]}/%{customdata[1]})<extra>%{fullData.name}</extra>",
     }
 

@@ -7,6 +7,7 @@ import zoneinfo
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,7 +22,6 @@ from journal.outcomes import (
     outcome_csv_lines,
 )
 from journal.selectors.outcomes import CohortFilter, outcome_choices, outcome_cohort
-from journal.views.common import csv_response
 
 
 def _outcomes(request: AuthenticatedRequest) -> tuple[OutcomeFilterForm, Outcomes | None]:
@@ -71,4 +71,8 @@ def clinic_outcomes_csv(request: AuthenticatedRequest) -> HttpResponseBase:
             {"form": form, "outcomes": None, "figures": {}, "min_group": MIN_GROUP},
             status=400,
         )
-    return csv_response(outcome_csv_lines(outcomes), "ldn-journal-outcomes.csv", byte_order_mark=False)
+    # A few dozen lines: sent whole, not streamed.
+    response = HttpResponse("".join(outcome_csv_lines(outcomes)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "ldn-journal-outcomes.csv") or "attachment"
+    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
+    return response
