@@ -56,7 +56,7 @@ SIDE_EFFECT_DAYS = 14  # after a step-up, and before it for what is "new"
 DAYS_PER_MONTH = 30  # the survival table's months
 SURVIVAL_MONTHS = 12
 FIRST_RESPONSE_WEEKS = (8, 26)  # weekly looks from 8 weeks to 6 months on LDN
-ADHERENCE_BANDS = ((Fraction(4, 5), gettext_noop("80 % or more")), (Fraction(1, 2), gettext_noop("50–79 %")))
+ADHERENCE_FLOORS = (Fraction(4, 5), Fraction(1, 2))  # the bands: at least 80 %, 50–79 %, under 50 %
 
 ALL_PATIENTS = as_phrase(gettext_noop("All patients"))
 SUPPRESSED = as_phrase(gettext_noop("fewer than 5 patients"))
@@ -399,7 +399,7 @@ class AdherenceRow:
 
 
 def _band(share: Fraction) -> int:
-    return next((index for index, (floor, _) in enumerate(ADHERENCE_BANDS) if share >= floor), 2)
+    return next((index for index, floor in enumerate(ADHERENCE_FLOORS) if share >= floor), 2)
 
 
 def _adherence_row(group: str, shares: list[Fraction]) -> AdherenceRow:

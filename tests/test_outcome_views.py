@@ -158,3 +158,14 @@ def test_the_queries_do_not_grow_with_the_clinic(client, clinic, carol, name):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts == [OUTCOMES_QUERIES, OUTCOMES_QUERIES]
+
+
+def test_the_page_and_its_csv_speak_the_readers_language(client, clinic, carol):
+    started_patients(clinic, carol, 4)
+    client.force_login(carol.user)
+    carol.user.language = "es"
+    carol.user.save(update_fields=["language"])
+    content = client.get(reverse("clinic_outcomes")).content.decode()
+    assert "Resultados de la clínica" in content and "menos de 5 pacientes" in content
+    assert "fewer than 5 patients" not in content
+    assert "menos de 5 pacientes" in csv_of(client.get(reverse("clinic_outcomes_csv")))

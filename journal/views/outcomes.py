@@ -15,7 +15,6 @@ from journal.access import AuthenticatedRequest, clinician_of, clinician_require
 from journal.forms.outcomes import OutcomeFilterForm
 from journal.outcome_charts import adherence_figure, responder_figure, side_effect_figure, survival_figure
 from journal.outcomes import (
-    ADHERENCE_BANDS,
     MIN_GROUP,
     Outcomes,
     clinic_outcomes,
@@ -54,7 +53,6 @@ def clinic_outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
         "outcomes": outcomes,
         "figures": figures,
         "min_group": MIN_GROUP,
-        "bands": [label for _, label in ADHERENCE_BANDS],
         "query": request.GET.urlencode(),
     }
     return render(request, "journal/outcomes/outcomes.html", context)
