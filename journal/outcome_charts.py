@@ -16,18 +16,23 @@ SECOND = "#dd6b20"  # the chart accent (static/css/app.css --chart-accent): the 
 HEIGHT = 320
 
 
-def _layout(y_title: str, x_title: str, **extra: Any) -> JSONDict:
+def _layout(y_title: str, x_title: str, *, showlegend: bool = True, **extra: Any) -> JSONDict:
     return {
         "height": HEIGHT,
-        "margin": {"l": 56, "r": 14, "t": 30, "b": 96},
+        "margin": {"l": 56, "r": 14, "t": 30, "b": 96 if showlegend else 64},
         "font": {"family": "system-ui, sans-serif", "size": 12, "color": INK},
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
-        "yaxis": {"title": {"text": y_title}, "range": [0, 105], "ticksuffix": " %", "gridcolor": GRID,
-                  "fixedrange": True},  # fmt: skip
+        "yaxis": {
+            "title": {"text": y_title},
+            "range": [0, 105],
+            "ticksuffix": " %",
+            "gridcolor": GRID,
+            "fixedrange": True,
+        },  # fmt: skip
         "xaxis": {"title": {"text": x_title}, "gridcolor": GRID, "automargin": True},
         "modebar": {"color": MUTED, "activecolor": BRAND, "bgcolor": "rgba(255,255,255,0.92)"},
-        "showlegend": True,
+        "showlegend": showlegend,
         # Under the axis title, as on the patient chart (static/js/chart.js makes room for it).
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "hovermode": "closest",
@@ -62,7 +67,9 @@ def _bars(rows: Sequence[RateRow], name: str, colour: str) -> JSONDict:
 def responder_figure(rates: Sequence[tuple[Window, Sequence[RateRow]]], x_title: str) -> JSONDict:
     """Responders in % of the patients judged, one bar per group and window."""
     colours = (BRAND, SECOND)
-    data = [_bars(rows, str(window.label), colour) for (window, rows), colour in zip(rates, colours, strict=False)]
+    data = [
+        _bars(rows, str(window.label), colour) for (window, rows), colour in zip(rates, colours, strict=False)
+    ]
     return _figure(data, _layout(_("Responders"), x_title, barmode="group"))
 
 
@@ -84,7 +91,7 @@ def survival_figure(months: Sequence[MonthRow]) -> JSONDict:
 
 def side_effect_figure(rows: Sequence[RateRow]) -> JSONDict:
     """Step-ups followed by a new side effect within 14 days, by step size."""
-    layout = _layout(_("Step-ups followed by a new side effect"), _("Step size"), showlegend=False)
+    layout = _layout(_("Share of step-ups"), _("Step size"), showlegend=False)
     return _figure([_bars(rows, _("Step-ups"), BRAND)], layout)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from journal.advice import RESPONDER_CLASSES, count_adherence
 from journal.assessment import PatientRecord
@@ -124,7 +125,7 @@ def _rate_row(group: str, outcomes: Sequence[tuple[int, bool]]) -> RateRow:
 
 
 def _grouped(
-    items: Iterable[tuple[Sequence[str], tuple[int, bool]]], order: Callable[[str], object] = str
+    items: Iterable[tuple[Sequence[str], tuple[int, bool]]], order: Callable[[str], Any] = str
 ) -> list[RateRow]:
     """All patients first, then one row per group in `order`."""
     everyone: list[tuple[int, bool]] = []
@@ -486,6 +487,7 @@ def _rate_line(figure: str, row: RateRow) -> FigureLine:
 def figure_lines(outcomes: Outcomes) -> list[FigureLine]:
     """Every figure of the page as lines, suppressed groups without numbers."""
     lines = []
+    figure: str
     for breakdown, rates in (
         (gettext_noop("Responders at {window}, by condition"), outcomes.rates_by_condition),
         (gettext_noop("Responders at {window}, by dose reached"), outcomes.rates_by_dose),
@@ -507,7 +509,9 @@ def figure_lines(outcomes: Outcomes) -> list[FigureLine]:
         if month.suppressed:
             lines.append(FigureLine(figure, group, None, None, None, None, "", SUPPRESSED))
         else:
-            lines.append(FigureLine(figure, group, month.at_risk, month.at_risk, month.stopped, month.percent, "%"))
+            lines.append(
+                FigureLine(figure, group, month.at_risk, month.at_risk, month.stopped, month.percent, "%")
+            )
     figure = as_phrase(gettext_noop("Step-ups followed by a new side effect within 14 days"))
     lines += [_rate_line(figure, row) for row in outcomes.side_effects]
     figure = as_phrase(gettext_noop("Days logged of the days prescribed (median)"))
@@ -515,7 +519,9 @@ def figure_lines(outcomes: Outcomes) -> list[FigureLine]:
         if row.suppressed:
             lines.append(FigureLine(figure, row.group, None, None, None, None, "", SUPPRESSED))
         else:
-            lines.append(FigureLine(figure, row.group, row.patients, row.patients, None, row.median_percent, "%"))
+            lines.append(
+                FigureLine(figure, row.group, row.patients, row.patients, None, row.median_percent, "%")
+            )
     return lines
 
 
@@ -525,7 +531,8 @@ def _text(value: str) -> str:
 
 OUTCOME_COLUMNS: list[Column[FigureLine]] = [
     Column("figure", "", "text", "The figure", each(lambda line: _text(line.figure))),
-    Column("group", "", "text", "All patients, a condition, a dose, a step size or a month", each(lambda line: _text(line.group))),
+    Column("group", "", "text", "All patients, a condition, a dose, a step size or a month",
+           each(lambda line: _text(line.group))),
     Column("patients", "patients", "0 or more", "Patients in the group", each(lambda line: line.patients)),
     Column("n", "", "0 or more", "What the figure counts", each(lambda line: line.n)),
     Column("count", "", "0 or more", "How many of n", each(lambda line: line.count)),

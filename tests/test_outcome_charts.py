@@ -15,7 +15,10 @@ from journal.outcomes import WINDOWS, AdherenceRow, MonthRow, RateRow
 EIGHT_TO_TEN, THREE_TO_SIX = WINDOWS
 RATES = [RateRow("All patients", 12, 12, 6), RateRow("Lupus", 4, 4, 4), RateRow("<b>IBS</b>", 8, 8, 2)]
 MONTHS = [MonthRow(0, 12, 0, Fraction(1)), MonthRow(1, 9, 2, Fraction(5, 6)), MonthRow(2, 3, 3, None)]
-ADHERENCE = [AdherenceRow("All patients", 12, Fraction(9, 10), (10, 2, 0)), AdherenceRow("Lupus", 4, Fraction(1), (4, 0, 0))]
+ADHERENCE = [
+    AdherenceRow("All patients", 12, Fraction(9, 10), (10, 2, 0)),
+    AdherenceRow("Lupus", 4, Fraction(1), (4, 0, 0)),
+]
 
 FIGURES = {
     "responders": lambda: responder_figure([(EIGHT_TO_TEN, RATES), (THREE_TO_SIX, RATES[:1])], "Condition"),

@@ -4,6 +4,7 @@ number of queries that does not grow with the clinic."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +26,9 @@ def started_patients(clinic, prescriber, count: int, *, condition: str = "Fibrom
     named = Condition.objects.get(clinic=None, name=condition)
     patients = []
     for n in range(count):
-        patient = make_patient(clinic, None, name=f"{condition} {n}", clinicians=(prescriber,), symptoms=("Pain",))
+        patient = make_patient(
+            clinic, None, name=f"{condition} {n}", clinicians=(prescriber,), symptoms=("Pain",)
+        )
         patient.conditions.add(named)
         make_plan(patient, prescriber, [(first, "1.5"), (first + 28 * DAY, "3")])
         log_days(patient, first - 7 * DAY, first - DAY, scores={"Pain": 8})

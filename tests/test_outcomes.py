@@ -82,17 +82,34 @@ FIBRO, CROHNS = ("Fibromyalgia",), ("Crohn's disease",)
 #   G Fibro  first dose 60 days ago, 1.5 → 3 mg (day 28); days 56–60 at 4 (4 entries or more:
 #            the 8–10-week window is judged while open, substantial); 3–6 months not begun.
 COHORT = [
-    patient(1, FIBRO, ((0, "1.5"), (28, "3")), BASELINE | days(56, 70, 4) | days(91, 182, 4),
-            side_effects=((30, "insomnia"),)),  # fmt: skip
-    patient(2, FIBRO, ((0, "1.5"), (28, "3")), BASELINE | days(56, 70, 6) | days(91, 182, 5),
-            side_effects=((20, "headache"), (30, "headache"))),  # fmt: skip
-    patient(3, FIBRO, ((0, "1.5"), (28, "3"), (42, "4.5")), BASELINE | days(56, 70, 8) | days(91, 182, 8),
-            ended_on=150, side_effects=((44, "nausea"),)),  # fmt: skip
+    patient(
+        1,
+        FIBRO,
+        ((0, "1.5"), (28, "3")),
+        BASELINE | days(56, 70, 4) | days(91, 182, 4),
+        side_effects=((30, "insomnia"),),
+    ),  # fmt: skip
+    patient(
+        2,
+        FIBRO,
+        ((0, "1.5"), (28, "3")),
+        BASELINE | days(56, 70, 6) | days(91, 182, 5),
+        side_effects=((20, "headache"), (30, "headache")),
+    ),  # fmt: skip
+    patient(
+        3,
+        FIBRO,
+        ((0, "1.5"), (28, "3"), (42, "4.5")),
+        BASELINE | days(56, 70, 8) | days(91, 182, 8),
+        ended_on=150,
+        side_effects=((44, "nausea"),),
+    ),  # fmt: skip
     patient(4, CROHNS, ((0, "3"),), BASELINE | days(56, 70, 2)),
     patient(5, CROHNS, ((0, "1.5"),), days(-2, -1, 8) | days(56, 70, 4)),
     patient(6, CROHNS, ((0, "1.5"), (28, "4.5")), BASELINE | days(56, 70, 9) | days(91, 182, 9)),
-    patient(7, FIBRO, ((0, "1.5"), (28, "3")), BASELINE | days(56, 60, 4),
-            first=TODAY - 60 * DAY),  # fmt: skip
+    patient(
+        7, FIBRO, ((0, "1.5"), (28, "3")), BASELINE | days(56, 60, 4), first=TODAY - 60 * DAY
+    ),  # fmt: skip
 ]
 
 
@@ -178,11 +195,17 @@ def test_kaplan_meier_by_hand_with_a_tie():
     ("case", "expected"),
     [
         # Stopped: the first day nothing was prescribed, counted from the first dose.
-        (patient(1, (), ((0, "1"),), days(0, 10, 5), ended_on=30, today=FIRST + 40 * DAY), TimeOnLdn(30, True)),
+        (
+            patient(1, (), ((0, "1"),), days(0, 10, 5), ended_on=30, today=FIRST + 40 * DAY),
+            TimeOnLdn(30, True),
+        ),
         # Still on: censored at the last entry.
         (patient(1, (), ((0, "1"),), days(0, 12, 5), today=FIRST + 40 * DAY), TimeOnLdn(12, False)),
         # A plan that ends later is still on.
-        (patient(1, (), ((0, "1"),), days(0, 5, 5), ended_on=60, today=FIRST + 40 * DAY), TimeOnLdn(5, False)),
+        (
+            patient(1, (), ((0, "1"),), days(0, 5, 5), ended_on=60, today=FIRST + 40 * DAY),
+            TimeOnLdn(5, False),
+        ),
         # Nothing logged since the first dose: censored on day 0.
         (patient(1, (), ((0, "1"),), days(-3, -1, 5), today=FIRST + 40 * DAY), TimeOnLdn(0, False)),
         # The first dose still ahead: not in the curve.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,9 @@ class OutcomeFilterForm(forms.Form):
         label=gettext_lazy("Clinician"), coerce=int, required=False, empty_value=None
     )
     started_from = forms.DateField(label=gettext_lazy("First dose from"), required=False, widget=DATE_INPUT)
-    started_to = forms.DateField(label=gettext_lazy("First dose to (included)"), required=False, widget=DATE_INPUT)
+    started_to = forms.DateField(
+        label=gettext_lazy("First dose to (included)"), required=False, widget=DATE_INPUT
+    )
 
     def __init__(
         self,
@@ -34,14 +37,14 @@ class OutcomeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         every = ("", gettext_lazy("All"))
-        self.fields["condition"].choices = [every, *conditions]
-        self.fields["clinician"].choices = [every, *clinicians]
+        cast(forms.ChoiceField, self.fields["condition"]).choices = [every, *conditions]
+        cast(forms.ChoiceField, self.fields["clinician"]).choices = [every, *clinicians]
         for name in ("started_from", "started_to"):
             widget = self.fields[name].widget
             widget.attrs.update(min=TREATMENT_SPAN.first.isoformat(), max=today.isoformat())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("started_from"), cleaned.get("started_to")
         for name, day in (("started_from", first), ("started_to", last)):
             if day is None:
@@ -49,14 +52,14 @@ class OutcomeFilterForm(forms.Form):
             if day < TREATMENT_SPAN.first:
                 self.add_error(
                     name,
-                    gettext_lazy("Pick a date from 2000 on: LDN Journal keeps treatment records from 2000 on."),
+                    gettext_lazy(
+                        "Pick a date from 2000 on: LDN Journal keeps treatment records from 2000 on."
+                    ),
                 )
             elif day > self.today:
                 self.add_error(name, gettext_lazy("Pick a date up to today: no first dose is counted ahead."))
         if first and last and first > last and not self.errors:
-            self.add_error(
-                "started_from", gettext_lazy("The first date is after the second: swap them.")
-            )
+            self.add_error("started_from", gettext_lazy("The first date is after the second: swap them."))
         return cleaned
 
     def chosen(self) -> CohortFilter | None:

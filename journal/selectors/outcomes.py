@@ -44,7 +44,9 @@ def outcome_cohort(
     listed = list(patients.prefetch_related("conditions").order_by("pk"))
     records = patient_records(listed, now)
     cohort = [
-        CohortPatient(patient.pk, records[patient.pk], tuple(sorted(c.name for c in patient.conditions.all())))
+        CohortPatient(
+            patient.pk, records[patient.pk], tuple(sorted(c.name for c in patient.conditions.all()))
+        )
         for patient in listed
     ]
     return [patient for patient in cohort if chosen.admits(patient.first_dose)]

@@ -71,6 +71,8 @@ def clinic_outcomes_csv(request: AuthenticatedRequest) -> HttpResponseBase:
         )
     # A few dozen lines: sent whole, not streamed.
     response = HttpResponse("".join(outcome_csv_lines(outcomes)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "ldn-journal-outcomes.csv") or "attachment"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, "ldn-journal-outcomes.csv") or "attachment"
+    )
     response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
     return response

@@ -44,6 +44,7 @@ from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm, QuestionForm
+from journal.forms.outcomes import OutcomeFilterForm
 from journal.forms.plans import (
     EndForm,
     HoldForm,
@@ -56,7 +57,6 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
-from journal.forms.outcomes import OutcomeFilterForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
 from journal.labs import TSH
 from journal.models import LabTest, Patient, ReminderSettings, Symptom
