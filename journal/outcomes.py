@@ -177,23 +177,23 @@ def dose_words(dose_mg: Decimal) -> str:
     return phrase(gettext_noop("{dose} mg"), dose=dose_mg)
 
 
-def responder_rates(cohort: Iterable[CohortPatient], window: Window, by: str) -> list[RateRow]:
-    """Responders of the patients judged in `window`, grouped by "condition" or by "dose"."""
-    items: list[tuple[Sequence[str], tuple[int, bool]]] = []
+def responder_rates(cohort: Iterable[CohortPatient], window: Window) -> tuple[list[RateRow], list[RateRow]]:
+    """Responders of the patients judged in `window`, by condition and by dose reached."""
+    by_condition: list[tuple[Sequence[str], tuple[int, bool]]] = []
+    by_dose: list[tuple[Sequence[str], tuple[int, bool]]] = []
     doses: dict[str, Decimal] = {}
     for patient in cohort:
         responded = window_response(patient.record, window)
         if responded is None:
             continue
-        if by == "condition":
-            names: Sequence[str] = patient.conditions
-        else:
-            dose = dose_reached(patient.record, window)
-            names = [dose_words(dose)] if dose is not None else []
-            if dose is not None:
-                doses[names[0]] = dose
-        items.append((names, (patient.patient_id, responded)))
-    return _grouped(items, order=(lambda name: doses.get(name, Decimal(0))) if by == "dose" else str)
+        outcome = (patient.patient_id, responded)
+        by_condition.append((patient.conditions, outcome))
+        names: list[str] = []
+        if (dose := dose_reached(patient.record, window)) is not None:
+            names.append(dose_words(dose))
+            doses[names[0]] = dose
+        by_dose.append((names, outcome))
+    return _grouped(by_condition), _grouped(by_dose, order=lambda name: doses[name])
 
 
 # --- time to first response ---------------------------------------------------------------
@@ -448,11 +448,12 @@ class Outcomes:
 
 def clinic_outcomes(cohort: Sequence[CohortPatient]) -> Outcomes:
     times = [time for patient in cohort if (time := time_on_ldn(patient)) is not None]
+    rates = [(window, responder_rates(cohort, window)) for window in WINDOWS]
     return Outcomes(
         patients=len(cohort),
         started=len(times),
-        rates_by_condition=tuple((w, responder_rates(cohort, w, "condition")) for w in WINDOWS),
-        rates_by_dose=tuple((w, responder_rates(cohort, w, "dose")) for w in WINDOWS),
+        rates_by_condition=tuple((window, by_condition) for window, (by_condition, _) in rates),
+        rates_by_dose=tuple((window, by_dose) for window, (_, by_dose) in rates),
         first_response=time_to_first_response(cohort),
         survival=survival_months(times),
         survival_times=times,
