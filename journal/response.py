@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 from journal.vocabulary import SCORE_MAX, SCORE_MIN
 from journal.wording import Number, as_phrase, gettext, gettext_noop, ngettext_lazy, phrase
@@ -271,7 +272,7 @@ class _Window:
     last_day: dt.date
     scores: tuple[Fraction, ...]
 
-    @property
+    @cached_property  # read several times per judgement; the roster and the outcomes judge many
     def mean(self) -> Fraction | None:
         return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
 

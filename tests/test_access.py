@@ -34,6 +34,9 @@ URLS = [
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
+    # every clinician sees their own clinic's outcomes (tests/test_outcome_views.py: no other's)
+    ("clinic_outcomes", {}, CLINICIANS),
+    ("clinic_outcomes_csv", {}, CLINICIANS),
     ("clinic_export_job", {"pk": "{job}"}, ALICES_CLINIC_STAFF),
     ("clinic_export_download", {"pk": "{job}"}, ALICES_CLINIC_STAFF),
     ("own_csv", {}, PATIENTS),

@@ -70,6 +70,10 @@ PAGES: dict[str, tuple[str, int]] = {
     # messages: the plan changes told, the questions; the lab results, with the patient's file
     "appointment_summary": ("dr.rivera", 20),
     "patient_csv": ("dr.rivera", 4),
+    # outcomes: the conditions and the clinicians for the filters (2), the patients with their
+    # conditions (2) and their records (10, patient_records)
+    "clinic_outcomes": ("dr.rivera", 16),
+    "clinic_outcomes_csv": ("dr.rivera", 16),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),
     "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads

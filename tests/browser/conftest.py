@@ -87,6 +87,11 @@ def dark_phone(browser, live_server):
 
 
 @pytest.fixture
+def dark_small_phone(browser, live_server):
+    yield from _watched_page(browser, live_server, SMALL_PHONE, color_scheme="dark")
+
+
+@pytest.fixture
 def dark_desktop(browser, live_server):
     yield from _watched_page(browser, live_server, {"width": 1280, "height": 900}, color_scheme="dark")
 

@@ -29,6 +29,7 @@ def patient_pages() -> list[str]:
 
 def clinician_pages(anna: Patient) -> list[str]:
     pages = [reverse("roster"), reverse("roster") + "?scope=all&q=a", reverse("invite_patient")]
+    pages += [reverse("clinic_outcomes"), reverse("clinic_outcomes") + "?started_from=1999-01-01"]
     pages.append(reverse("data_dictionary"))
     pages += [
         reverse(name, args=[anna.pk])

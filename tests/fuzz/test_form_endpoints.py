@@ -44,6 +44,7 @@ from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm, QuestionForm
+from journal.forms.outcomes import OutcomeFilterForm
 from journal.forms.plans import (
     EndForm,
     HoldForm,
@@ -61,6 +62,7 @@ from journal.labs import TSH
 from journal.models import LabTest, Patient, ReminderSettings, Symptom
 from journal.schedule import DAY
 from journal.selectors.labs import lab_tests_of
+from journal.selectors.outcomes import outcome_choices
 from journal.services.exports import export_job_request, export_job_run
 from journal.services.labs import lab_result_record
 from journal.services.review import roster_filter_save
@@ -352,6 +354,8 @@ ROUTES: dict[str, Route] = {
     # the clinician
     "rulebook": Route("carol", post=False),
     "roster": Route("carol"),
+    "clinic_outcomes": Route("carol", post=False),
+    "clinic_outcomes_csv": Route("carol", post=False),
     "roster_filter_save": Route(
         "carol",
         form=lambda world: SavedFilterForm(),
@@ -702,9 +706,22 @@ def test_no_url_parameter_answers_500(name, world, endpoint):
         pytest.fail(failures_of(endpoint.url_key), pytrace=False)
 
 
+def outcome_filters(world: World) -> forms.BaseForm:
+    """The outcomes' filters with Carol's clinic's conditions and clinicians, as the view makes them."""
+    conditions, clinicians = outcome_choices(world.carol.clinic)
+    return OutcomeFilterForm(conditions=conditions, clinicians=clinicians, today=world.today)
+
+
+def outcome_view(world: World) -> Payload:
+    """The outcomes of Carol's patients who started in the last year."""
+    return {"clinician": world.carol.pk, "started_from": day(world, -365), "started_to": day(world, 0)}
+
+
 # Pages that read a form from their address (GET): the form's fields give the hostile values.
 GET_FORMS: dict[str, tuple[Callable[[World], forms.BaseForm], Callable[[World], Payload]]] = {
     "roster": (lambda world: RosterFilterForm(), roster_view),
+    "clinic_outcomes": (outcome_filters, outcome_view),
+    "clinic_outcomes_csv": (outcome_filters, outcome_view),
 }
 
 
