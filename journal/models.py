@@ -1225,9 +1225,16 @@ class PlanChangeNote(models.Model):
 
     @property
     def words(self) -> str:
-        """The change in the reader's language; a row written before, as stored (English)."""
+        """The change in the reader's language; a row written before changes were kept as
+        data, or whose values no longer fit its message (a message changed since), as stored
+        (English): a stored row never makes a page fail."""
         change = PlanChange.from_data(self.wording)
-        return self.change if change is None else change.words()
+        if change is None:
+            return self.change
+        try:
+            return str(change.words())
+        except (KeyError, TypeError, ValueError):
+            return self.change
 
 
 class QuestionTopic(models.TextChoices):

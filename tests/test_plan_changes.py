@@ -144,3 +144,19 @@ def test_a_row_kept_before_changes_were_data_has_no_change(data):
 def test_a_typed_reason_is_shown_as_typed():
     with translation.override("es"):
         assert str(CHANGES["paused"].words()).endswith(": surgery")
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        {},  # written before changes were kept as data
+        {"kind": "held", "values": {"later_steps": 1}},  # values of an older message
+        {"kind": "held", "values": {"steps": "x", "days": None, "next_day": "not a date"}},  # bad values
+    ],
+)
+def test_a_stored_note_whose_values_no_longer_fit_reads_as_stored(wording):
+    from journal.models import PlanChangeNote
+
+    note = PlanChangeNote(change="Hold: later steps move 7 days later.", wording=wording)
+    with translation.override("es"):
+        assert note.words == "Hold: later steps move 7 days later."
