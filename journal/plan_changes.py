@@ -18,7 +18,17 @@ from typing import Any, Self
 
 from journal.titration import PLAN_TEMPLATES
 from journal.vocabulary import dose_phrase, format_mg
-from journal.wording import Listing, Phrase, as_phrase, date_words, gettext_noop, ngettext_lazy, phrase
+from journal.wording import (
+    Listing,
+    Phrase,
+    as_phrase,
+    date_words,
+    gettext,
+    gettext_noop,
+    ngettext_lazy,
+    number_words,
+    phrase,
+)
 
 
 class Day(str):
@@ -256,3 +266,33 @@ def paused(
     if late_reason:
         values |= {"recorded_on": _iso(recorded_on), "late_reason": late_reason}
     return PlanChange("paused", values)
+
+
+# --- the notes the app writes on a step it changes ------------------------------------------
+
+# Stored in English on the step (a clinician's own note sits in the same field, as typed) and
+# shown in the reader's language by `step_note_words`.
+TAPER_NOTE = gettext_noop("Taper")
+MORNING_NOTE = gettext_noop("Moved to the morning")
+_STEPPED_BACK_NOTE = gettext_noop("Stepped back from {mg} mg")
+_STEPPED_BACK_PREFIX, _STEPPED_BACK_SUFFIX = _STEPPED_BACK_NOTE.split("{mg}")
+
+
+def stepped_back_note(from_mg: Decimal) -> str:
+    """The note on a step that steps back: "Stepped back from 3 mg", as stored."""
+    return _STEPPED_BACK_NOTE.format(mg=format_mg(from_mg))
+
+
+def step_note_words(note: str) -> str:
+    """A step's note in the reader's language when the app wrote it; a clinician's as typed."""
+    if note in (TAPER_NOTE, MORNING_NOTE):
+        return gettext(note)
+    if note.startswith(_STEPPED_BACK_PREFIX) and note.endswith(_STEPPED_BACK_SUFFIX):
+        mg = note.removeprefix(_STEPPED_BACK_PREFIX).removesuffix(_STEPPED_BACK_SUFFIX)
+        if _is_decimal(mg):
+            return gettext(_STEPPED_BACK_NOTE).format(mg=number_words(mg))
+    return note
+
+
+def _is_decimal(text: str) -> bool:
+    return text.replace(".", "", 1).isdigit()

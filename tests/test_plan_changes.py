@@ -160,3 +160,20 @@ def test_a_stored_note_whose_values_no_longer_fit_reads_as_stored(wording):
     note = PlanChangeNote(change="Hold: later steps move 7 days later.", wording=wording)
     with translation.override("es"):
         assert note.words == "Hold: later steps move 7 days later."
+
+
+@pytest.mark.parametrize(
+    ("note", "spanish"),
+    [
+        (plan_changes.TAPER_NOTE, "Reducción gradual"),
+        (plan_changes.MORNING_NOTE, "Pasado a la mañana"),
+        (plan_changes.stepped_back_note(Decimal("3")), "Paso atrás desde 3 mg"),
+        (plan_changes.stepped_back_note(Decimal("1.5")), "Paso atrás desde 1,5 mg"),
+        ("Stepped back from lots mg", "Stepped back from lots mg"),  # typed by a clinician
+        ("Moved to the morning after insomnia", "Moved to the morning after insomnia"),
+    ],
+)
+def test_the_apps_own_step_notes_read_in_the_readers_language_and_a_clinicians_as_typed(note, spanish):
+    assert plan_changes.step_note_words(note) == note
+    with translation.override("es"):
+        assert plan_changes.step_note_words(note) == spanish

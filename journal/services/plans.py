@@ -55,7 +55,6 @@ from journal.services.audit import (
 )
 from journal.services.snapshots import snapshot_refresh
 from journal.titration import check_dose, check_new_plan, check_steps
-from journal.vocabulary import format_mg
 from journal.wording import phrase
 
 REASON_NEEDED = gettext_lazy("Tell the patient why: this change alters what they are prescribed.")
@@ -570,7 +569,7 @@ def plan_step_back(
             start_date=start_date,
             dose_mg=lower.dose_mg,
             timing=current.timing,
-            note=f"Stepped back from {format_mg(current.dose_mg)} mg",
+            note=plan_changes.stepped_back_note(current.dose_mg),
         )
         step.full_clean()
         step.save()
@@ -621,7 +620,7 @@ def plan_switch_to_morning(
             start_date=start_date,
             dose_mg=current.dose_mg,
             timing=Timing.MORNING,
-            note="Moved to the morning",
+            note=plan_changes.MORNING_NOTE,
         )
         step.full_clean()
         step.save()
@@ -696,7 +695,7 @@ def plan_taper_and_end(
                 start_date=taper_from,
                 dose_mg=taper_mg,
                 timing=current.timing if current else Timing.BEDTIME,
-                note="Taper",
+                note=plan_changes.TAPER_NOTE,
             )
             step.full_clean()
             step.save()

@@ -17,6 +17,7 @@ from journal.diary import Day
 from journal.forms.fields import radio_group as radio_group_html
 from journal.labs import lab_number_words, range_words
 from journal.models import PlanForm
+from journal.plan_changes import step_note_words
 from journal.schedule import PHASE_WORDS
 from journal.vocabulary import dose_phrase, local_mg, timing_words
 from journal.wording import number_words
@@ -39,6 +40,12 @@ def timing_label(value: str) -> str:
 def translated(message: str) -> str:
     """A domain table's English message id (`journal.wording`) in the reader's language."""
     return gettext(message)
+
+
+@register.filter
+def step_note(note: str) -> str:
+    """A step's note: the app's own ("Taper") in the reader's language, a clinician's as typed."""
+    return step_note_words(note)
 
 
 @register.filter
