@@ -19,23 +19,16 @@ from typing import Any, Self
 from journal.titration import PLAN_TEMPLATES
 from journal.vocabulary import dose_phrase, format_mg
 from journal.wording import (
+    IsoDate,
     Listing,
     Phrase,
     as_phrase,
-    date_words,
     gettext,
     gettext_noop,
     ngettext_lazy,
     number_words,
     phrase,
 )
-
-
-class Day(str):
-    """A date as a Phrase value: ISO 8601 as data, "2 de diciembre de 2026" shown."""
-
-    def __str__(self) -> str:
-        return date_words(dt.date.fromisoformat(str.__str__(self)), "j F Y")
 
 
 class Dose(str):
@@ -54,7 +47,7 @@ class Dose(str):
 
 
 def _step(day: str, dose_mg: str, timing: str) -> Phrase:
-    return phrase(gettext_noop("{dose} from {day}"), dose=Dose(dose_mg, timing), day=Day(day))
+    return phrase(gettext_noop("{dose} from {day}"), dose=Dose(dose_mg, timing), day=IsoDate(day))
 
 
 def _days(days: int) -> Phrase:
@@ -87,7 +80,7 @@ def _held(*, steps: int, days: int, next_day: str) -> Phrase:
         "Hold: the {count} later steps move {days} later; the next step is now on {day}.",
         steps,
         days=_days(days),
-        day=Day(next_day),
+        day=IsoDate(next_day),
     )
 
 
@@ -117,7 +110,7 @@ def _to_morning(*, day: str, dose_mg: str, later_steps: int) -> Phrase:
 def _ended(
     *, ended_on: str, removed_steps: int, taper_from: str = "", taper_mg: str = "", timing: str = ""
 ) -> Phrase:
-    end = Day(ended_on)
+    end = IsoDate(ended_on)
     if taper_from:
         taper = _step(taper_from, taper_mg, timing)
         if removed_steps:
@@ -152,16 +145,16 @@ def _paused(*, first: str, last: str, reason: str, recorded_on: str = "", late_r
             gettext_noop(
                 "LDN paused from {first} to {last}: {reason}. Recorded afterwards, on {day}: {late_reason}"
             ),
-            first=Day(first),
-            last=Day(last),
+            first=IsoDate(first),
+            last=IsoDate(last),
             reason=reason,
-            day=Day(recorded_on),
+            day=IsoDate(recorded_on),
             late_reason=late_reason,
         )
     return phrase(
         gettext_noop("LDN paused from {first} to {last}: {reason}"),
-        first=Day(first),
-        last=Day(last),
+        first=IsoDate(first),
+        last=IsoDate(last),
         reason=reason,
     )
 

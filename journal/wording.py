@@ -185,6 +185,14 @@ class Listing(str):
         return self._separator.join(_shown(item) for item in self._items)
 
 
+class IsoDate(str):
+    """A date as a Phrase value: ISO 8601 as data ("2026-12-02"), the reader's way shown
+    ("2 de diciembre de 2026")."""
+
+    def __str__(self) -> str:
+        return date_words(dt.date.fromisoformat(str.__str__(self)), "j F Y")
+
+
 class Number(str):
     """A number as written in English ("1.3") that shows with the reader's decimal separator."""
 
