@@ -21,8 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from journal.findings import Level, Rule, rule_table
-from journal.vocabulary import format_mg
-from journal.wording import as_phrase, gettext_noop, phrase
+from journal.wording import IsoDate, as_phrase, gettext_noop, ngettext_lazy, phrase
 from journal.wording import gettext as _
 
 if TYPE_CHECKING:  # the schedule reads its dates through this module: no import at run time
@@ -486,10 +485,15 @@ class RecordProblem:
     @property
     def correction(self) -> str | None:
         """The button's words, when the clinician can correct the row."""
-        return CORRECTIONS.get(self.row)
+        words = CORRECTIONS.get(self.row)
+        return None if words is None else as_phrase(words)
 
 
-CORRECTIONS = {"step": "Remove this step", "pause": "Remove this pause", "plan_end": "Clear this end date"}
+CORRECTIONS = {
+    "step": gettext_noop("Remove this step"),
+    "pause": gettext_noop("Remove this pause"),
+    "plan_end": gettext_noop("Clear this end date"),
+}
 
 
 def record_problems(
@@ -501,28 +505,57 @@ def record_problems(
 ) -> tuple[RecordProblem, ...]:
     """Every stored step, plan end and pause dated outside `window` (the patient's
     `record_window`), and the diary entries dated outside it (one problem for them all)."""
-    outside = f"outside {window.words}, the dates this patient's record may have"
+    first, last = IsoDate(window.first.isoformat()), IsoDate(window.last.isoformat())
     problems = []
     for plan in plans:
         for step in plan.steps:
             if step.start_date not in window:
-                day = step.start_date.isoformat()
-                message = f"The step of {format_mg(step.dose_mg)} mg dated {day} is {outside}."
+                message = phrase(
+                    gettext_noop(
+                        "The step of {mg} mg dated {day} is outside {first} to {last}, the dates this "
+                        "patient's record may have."
+                    ),
+                    mg=step.dose_mg,
+                    day=IsoDate(step.start_date.isoformat()),
+                    first=first,
+                    last=last,
+                )
                 problems.append(RecordProblem("step", step.step_id, message))
         if plan.ended_on is not None and plan.ended_on not in window:
-            message = f"A plan's end date, {plan.ended_on.isoformat()}, is {outside}."
+            message = phrase(
+                gettext_noop(
+                    "A plan's end date, {day}, is outside {first} to {last}, the dates this patient's "
+                    "record may have."
+                ),
+                day=IsoDate(plan.ended_on.isoformat()),
+                first=first,
+                last=last,
+            )
             problems.append(RecordProblem("plan_end", plan.plan_id, message))
     for pause in pauses:
         if pause.start_date not in window or pause.end_date not in window:
-            message = (
-                f"The pause from {pause.start_date.isoformat()} to {pause.end_date.isoformat()} is {outside}."
+            message = phrase(
+                gettext_noop(
+                    "The pause from {start} to {end} is outside {first} to {last}, the dates this "
+                    "patient's record may have."
+                ),
+                start=IsoDate(pause.start_date.isoformat()),
+                end=IsoDate(pause.end_date.isoformat()),
+                first=first,
+                last=last,
             )
             problems.append(RecordProblem("pause", pause.pause_id, message))
     stray = sorted(day for day in entry_days if day not in window)
     if stray:
-        message = (
-            f"{len(stray)} diary entr{'y is' if len(stray) == 1 else 'ies are'} dated {outside} "
-            f"(from {stray[0].isoformat()}); the chart does not show them. An administrator can correct them."
+        message = ngettext_lazy(
+            "{count} diary entry is dated outside {first} to {last}, the dates this patient's record "
+            "may have (from {day}); the chart does not show them. An administrator can correct them.",
+            "{count} diary entries are dated outside {first} to {last}, the dates this patient's record "
+            "may have (from {day}); the chart does not show them. An administrator can correct them.",
+            len(stray),
+            day=IsoDate(stray[0].isoformat()),
+            first=first,
+            last=last,
         )
         problems.append(RecordProblem("entries", None, message))
     return tuple(problems)

@@ -56,7 +56,7 @@ from journal.bounds import (
 )
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
-from journal.plan_changes import PlanChange
+from journal.plan_changes import PlanChange, reason_words
 from journal.reminders import Kind as ReminderKind
 from journal.reminders import ReminderChoices, choice_problems
 from journal.response import ResponseClass
@@ -1222,6 +1222,12 @@ class PlanChangeNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} at {self.at:%Y-%m-%d %H:%M}: {self.change}"
+
+    @property
+    def reason_words(self) -> str:
+        """The reason told with the change: the app's own in the reader's language, a
+        clinician's as typed."""
+        return reason_words(self.reason)
 
     @property
     def words(self) -> str:

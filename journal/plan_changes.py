@@ -21,6 +21,7 @@ from journal.vocabulary import dose_phrase, format_mg
 from journal.wording import (
     IsoDate,
     Listing,
+    Number,
     Phrase,
     as_phrase,
     gettext,
@@ -159,6 +160,34 @@ def _paused(*, first: str, last: str, reason: str, recorded_on: str = "", late_r
     )
 
 
+def _corrected(*, row: str, first: str, last: str = "", dose_mg: str = "") -> Phrase:
+    if row == "step":
+        return phrase(
+            gettext_noop(
+                "Record corrected: the step of {mg} mg dated {day}, outside the dates this patient's "
+                "record may have, was removed."
+            ),
+            mg=Number(dose_mg),
+            day=IsoDate(first),
+        )
+    if row == "pause":
+        return phrase(
+            gettext_noop(
+                "Record corrected: the pause from {first} to {last}, outside the dates this patient's "
+                "record may have, was removed."
+            ),
+            first=IsoDate(first),
+            last=IsoDate(last),
+        )
+    return phrase(
+        gettext_noop(
+            "Record corrected: the plan's end date {day}, outside the dates this patient's record may "
+            "have, was cleared (end the plan on the right day)."
+        ),
+        day=IsoDate(first),
+    )
+
+
 _WORDS: dict[str, Callable[..., Phrase]] = {
     "created": _created,
     "step_changed": _step_changed,
@@ -167,6 +196,7 @@ _WORDS: dict[str, Callable[..., Phrase]] = {
     "to_morning": _to_morning,
     "ended": _ended,
     "paused": _paused,
+    "corrected": _corrected,
 }
 
 
@@ -259,6 +289,29 @@ def paused(
     if late_reason:
         values |= {"recorded_on": _iso(recorded_on), "late_reason": late_reason}
     return PlanChange("paused", values)
+
+
+def corrected(
+    row: str, first: dt.date, last: dt.date | None = None, dose_mg: Decimal | None = None
+) -> PlanChange:
+    """A stored row outside the record's dates corrected: a step (its date and dose) or a pause
+    (its dates) removed, or a plan's end date cleared."""
+    values = {"row": row, "first": _iso(first)}
+    if last is not None:
+        values["last"] = _iso(last)
+    if dose_mg is not None:
+        values["dose_mg"] = format_mg(dose_mg)
+    return PlanChange("corrected", values)
+
+
+# The reason the patient reads with a correction when the clinician gives none: stored in
+# English like a typed reason, shown in the reader's language by `reason_words`.
+CORRECTION_REASON = gettext_noop("Your clinic corrected a date that was stored by mistake in your plan.")
+
+
+def reason_words(reason: str) -> str:
+    """The reason told with a change: the app's own in the reader's language, a clinician's as typed."""
+    return gettext(reason) if reason == CORRECTION_REASON else reason
 
 
 # --- the notes the app writes on a step it changes ------------------------------------------

@@ -72,12 +72,16 @@ def entry_in_year_one(alice, carol):
 
 
 STORED = {
-    "a plan starting 0001-01-01": (plan_from_year_one, "dated 0001-01-01"),
-    "a pause ending 9999-12-31": (pause_to_9999, "to 9999-12-31"),
-    "a pause from 0001-01-01 to 9999-12-30": (pause_from_year_one_to_9999, "from 0001-01-01 to 9999-12-30"),
-    "a step back on 9999-12-31": (step_back_on_9999, "dated 9999-12-31"),
-    "a plan ending 9999-12-31": (plan_ending_9999, "end date, 9999-12-31"),
-    "an entry dated 0001-01-01": (entry_in_year_one, "from 0001-01-01"),
+    # the dates as the page writes them for an English reader (the audit log keeps ISO dates)
+    "a plan starting 0001-01-01": (plan_from_year_one, "dated 1 January 0001"),
+    "a pause ending 9999-12-31": (pause_to_9999, "to 31 December 9999"),
+    "a pause from 0001-01-01 to 9999-12-30": (
+        pause_from_year_one_to_9999,
+        "from 1 January 0001 to 30 December 9999",
+    ),
+    "a step back on 9999-12-31": (step_back_on_9999, "dated 31 December 9999"),
+    "a plan ending 9999-12-31": (plan_ending_9999, "end date, 31 December 9999"),
+    "an entry dated 0001-01-01": (entry_in_year_one, "from 1 January 0001"),
 }
 
 CLINICIAN_PAGES = [
@@ -107,7 +111,9 @@ def test_every_clinician_page_opens_and_says_what_needs_attention(
             r'data-testid="needs-attention".*?</(section|div)>', response.content.decode(), re.S
         )
         assert notice is not None
-        assert words in notice[0]
+        # The roster names each patient with a problem (its stored row, kept in English, is
+        # not shown): the plan page names the row in the reader's language.
+        assert ("1 record problem: a date stored outside" if page == "roster" else words) in notice[0]
 
 
 @pytest.mark.parametrize("stored", STORED)
@@ -231,3 +237,26 @@ def test_only_a_row_outside_its_window_can_be_removed(client, alice, carol):
     assert response.status_code == 400
     assert DoseStep.objects.filter(pk=step.pk).exists()
     assert not AuditEvent.objects.filter(patient=alice).exists()
+
+
+def test_a_record_problem_and_its_correction_read_in_each_readers_language(client, alice, carol):
+    step_back_on_9999(alice, carol)
+    for user, language in [(carol.user, "de"), (alice.user, "es")]:
+        user.language = language
+        user.save(update_fields=["language"])
+    client.force_login(carol.user)
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    assert "Der Schritt mit 1,5 mg vom 31. Dezember 9999 liegt außerhalb von" in page
+    assert "Diesen Schritt entfernen" in page
+    step = DoseStep.objects.get(plan__patient=alice, start_date=D(9999, 12, 31))
+    corrected = client.post(
+        reverse("record_correct", args=[alice.pk]), {"patient_reason": "", "row": f"step:{step.pk}"}
+    )
+    told = client.get(corrected.url).content.decode()
+    assert "Akte korrigiert: Der Schritt mit 1,5 mg vom 31. Dezember 9999" in told
+    event = AuditEvent.objects.get(patient=alice, kind=AuditEvent.Kind.RECORD_CORRECTED)
+    assert event.summary.startswith("Record corrected: the step of 1.5 mg dated 9999-12-31,")
+    client.force_login(alice.user)
+    my_plan = client.get(reverse("my_plan")).content.decode()
+    assert "Registro corregido: se quitó el paso de 1,5 mg con fecha 31 de diciembre de 9999" in my_plan
+    assert "Su clínica corrigió una fecha que se guardó por error en su plan." in my_plan

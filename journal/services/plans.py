@@ -61,7 +61,6 @@ REASON_NEEDED = gettext_lazy("Tell the patient why: this change alters what they
 
 
 # A correction removes a date stored by mistake (the notice's one-click button): the app says why.
-CORRECTION_REASON = "Your clinic corrected a date that was stored by mistake in your plan."
 
 
 def _require_reason_length(reason: str) -> None:
@@ -820,10 +819,11 @@ def record_correct(
             step = DoseStep.objects.select_related("plan").get(pk=row_id, plan__patient=patient)
             step.delete()
             _sync_start(step.plan)
-            done_words = "step removed"
+            change = plan_changes.corrected("step", step.start_date, dose_mg=step.dose_mg)
         elif row == "pause":
-            LdnPause.objects.filter(pk=row_id, patient=patient).delete()
-            done_words = "pause removed"
+            pause = LdnPause.objects.get(pk=row_id, patient=patient)
+            pause.delete()
+            change = plan_changes.corrected("pause", pause.start_date, pause.end_date)
         else:
             plan = patient.plans.get(pk=row_id)
             if (
@@ -833,12 +833,14 @@ def record_correct(
                 .exists()
             ):
                 raise ValidationError(_("A later plan follows this one: its end date cannot be cleared."))
+            ended_on = plan.ended_on
             plan.ended_on = None
             plan.full_clean()
             plan.save(update_fields=["ended_on"])
-            done_words = "end date cleared (end the plan on the right day)"
-        summary = f"Record corrected: {problem.message[:-1]}; {done_words}."
-        told = _tell_patient(patient, clinician, before, summary, patient_reason or CORRECTION_REASON)
+            change = plan_changes.corrected("plan_end", ended_on)
+        summary = change.words()
+        reason = patient_reason or plan_changes.CORRECTION_REASON
+        told = _tell_patient(patient, clinician, before, summary, reason, wording=change)
         summary = _with_reason(summary, told["patient_reason"])
         record_audit(
             patient=patient,

@@ -405,7 +405,7 @@ def pause_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def record_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def apply(patient, clinician, data, today):
         row, row_id = data["row"]
-        return plan_service.record_correct(
+        plan_service.record_correct(
             patient=patient,
             clinician=clinician,
             row=row,
@@ -414,6 +414,7 @@ def record_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             patient_reason=data["patient_reason"],
             request_key=data["request_key"],
         )
+        return latest_plan_change(patient)
 
     return _change(request, pk, RecordCorrectionForm, "correction_form", apply)
 

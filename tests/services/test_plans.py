@@ -21,10 +21,10 @@ from journal.models import (
     Screening,
     TitrationPlan,
 )
+from journal.plan_changes import CORRECTION_REASON
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.services.plans import (
-    CORRECTION_REASON,
     PLANS_OVERLAP_REASON,
     REASON_NEEDED,
     ldn_pause_record,
@@ -1095,8 +1095,10 @@ def test_record_correct_removes_a_step_outside_the_window_and_audits_it(plan, ca
     with unchecked_rows():
         stray = DoseStep.objects.create(plan=plan, start_date=dt.date(9999, 12, 31), dose_mg=Decimal("1.5"))
     summary = record_correct(patient=plan.patient, clinician=carol, row="step", row_id=stray.pk, today=TODAY)
-    assert summary.startswith("Record corrected: The step of 1.5 mg dated 9999-12-31 is outside ")
-    assert summary.endswith(f"; step removed. Reason for the patient: {CORRECTION_REASON}")
+    assert summary == (
+        "Record corrected: the step of 1.5 mg dated 9999-12-31, outside the dates this patient's record "
+        f"may have, was removed. Reason for the patient: {CORRECTION_REASON}"
+    )
     assert not DoseStep.objects.filter(pk=stray.pk).exists()
     event = last_event(plan.patient)
     assert (event.kind, event.summary, event.details) == (
