@@ -101,7 +101,7 @@ def test_a_record_that_needs_attention_is_told_and_corrected_without_violations(
     assert not found, found
     page.goto(reverse("plan_manage", args=[demo.pk]))
     notice = page.get_by_test_id("needs-attention")
-    assert "The pause from 0001-01-01 to 9999-12-30 is outside" in notice.inner_text()
+    assert "The pause from 1 January 0001 to 30 December 9999 is outside" in notice.inner_text()
     screenshot(page, f"needs-attention-plan-{screen}")
     for _ in range(2):
         page.get_by_role("button", name="Remove this").first.focus()
