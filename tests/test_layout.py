@@ -16,7 +16,8 @@ JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
     "findings", "guide", "labs", "lockout", "measuring", "medicines", "questionnaires", "reminders",
-    "response", "rulebook", "safety", "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
+    "response", "rulebook", "safety", "schedule", "sources", "step_effects", "titration", "vocabulary",
+    "wording",
 ]  # fmt: skip
 
 

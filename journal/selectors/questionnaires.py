@@ -7,9 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from journal import questionnaires as q
-from journal.models import AuditEvent, Patient, Questionnaire, QuestionnaireAnswer, QuestionnaireVersion
+from journal.models import Patient, Questionnaire, QuestionnaireAnswer, QuestionnaireVersion
 from journal.schedule import Schedule
 
 
@@ -70,33 +71,31 @@ class DueQuestionnaire:
     occasion: q.Occasion
 
 
-def review_days(patient: Patient, since: dt.date) -> list[dt.date]:
-    """The patient's local dates of the clinician reviews recorded since `since` (1 query)."""
-    moments = AuditEvent.objects.filter(
-        patient=patient, kind=AuditEvent.Kind.REVIEWED, at__date__gte=since - dt.timedelta(days=1)
-    ).values_list("at", flat=True)
-    return [day for day in (patient.local_today(moment) for moment in moments) if day >= since]
+def review_days(patient: Patient) -> list[dt.date]:
+    """The local date of the patient's latest clinician review (no query: it is on the patient's
+    row). An earlier review's occasion is covered by any answer after the latest one, so the
+    latest is all the due rule needs."""
+    reviewed = patient.last_reviewed_at
+    return [patient.local_today(reviewed)] if reviewed else []
 
 
 def due_questionnaire(patient: Patient, schedule: Schedule, today: dt.date) -> DueQuestionnaire | None:
-    """The questionnaire the patient is asked to answer today, with its occasion, or None (1 query
-    when the clinic has no questionnaire, else 3: the versions, the recent answers and reviews)."""
-    versions = current_versions(patient.clinic_id)
-    if not versions:
+    """The questionnaire the patient is asked to answer today, with its occasion, or None: no
+    query before a first dose, else 1 (the clinic's questionnaires), and 1 more for the recent
+    answers when an occasion is open today."""
+    if schedule.first_dose is None:
         return None
-    since = q.earliest_open(today)
+    versions = current_versions(patient.clinic_id)
+    timings = {pk: version.definition.timing for pk, version in versions.items()}
+    reviews = review_days(patient)
+    rule = partial(q.first_due, timings, today=today, first_dose=schedule.first_dose, reviews=reviews)
+    if rule(answered_on={}) is None:
+        return None
     answered: dict[int, list[dt.date]] = defaultdict(list)
-    for questionnaire_id, day in QuestionnaireAnswer.objects.filter(
-        patient=patient, answered_on__gte=since
-    ).values_list("questionnaire_id", "answered_on"):
+    recent = QuestionnaireAnswer.objects.filter(patient=patient, answered_on__gte=q.earliest_open(today))
+    for questionnaire_id, day in recent.values_list("questionnaire_id", "answered_on"):
         answered[questionnaire_id].append(day)
-    due = q.first_due(
-        {pk: version.definition.timing for pk, version in versions.items()},
-        today=today,
-        first_dose=schedule.first_dose,
-        answered_on=answered,
-        reviews=review_days(patient, since),
-    )
+    due = rule(answered_on=answered)
     if due is None:
         return None
     version = versions[due[0]]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from journal import questionnaires as q
 from journal.models import (
     AuditEvent,
+    Clinic,
     Clinician,
     Patient,
     Questionnaire,
@@ -22,6 +23,9 @@ from journal.models import (
 from journal.schedule import Schedule
 from journal.selectors.questionnaires import due_questionnaire
 from journal.services.audit import record_audit
+
+QUESTIONNAIRES_MAX = 20  # of one clinic, the built-in ones included
+VERSIONS_MAX = 100  # of one questionnaire
 
 
 def questionnaire_save(
@@ -41,13 +45,17 @@ def questionnaire_save(
         raise ValidationError(problems)
     with transaction.atomic():
         if questionnaire is None:
+            Clinic.objects.select_for_update().filter(pk=clinician.clinic_id).get()
+            if Questionnaire.objects.filter(clinic_id=clinician.clinic_id).count() >= QUESTIONNAIRES_MAX:
+                raise ValidationError(_("A clinic has at most 20 questionnaires."))
             questionnaire = Questionnaire.objects.create(clinic_id=clinician.clinic_id)
             number = 1
         else:
             Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).get()
-            number = (
-                questionnaire.versions.order_by("-number").values_list("number", flat=True).first() or 0
-            ) + 1
+            numbers = questionnaire.versions.order_by("-number").values_list("number", flat=True)
+            number = (numbers.first() or 0) + 1
+            if number > VERSIONS_MAX:
+                raise ValidationError(_("A questionnaire has at most 100 versions: add a new one instead."))
         timing = definition.timing
         version = QuestionnaireVersion(
             questionnaire=questionnaire,

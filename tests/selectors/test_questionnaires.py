@@ -100,15 +100,19 @@ def test_another_clinics_questionnaire_is_not_found(clinic, other_clinic):
     assert questionnaire_of_clinic(clinic.pk, pgic_of(other_clinic).pk) is None
 
 
-def test_review_days_are_the_patients_local_dates_since(in_week_8, carol):
+def test_the_latest_review_is_read_from_the_patients_row_in_their_local_date(
+    in_week_8, carol, django_assert_num_queries
+):
+    assert review_days(in_week_8) == []
+    in_week_8.time_zone = "Pacific/Auckland"  # 10:00 UTC is 23:00 there
     patient_mark_reviewed(patient=in_week_8, clinician=carol, open_advice_keys=[])
-    assert review_days(in_week_8, TODAY) == [TODAY]
-    assert review_days(in_week_8, TODAY + DAY) == []
+    with django_assert_num_queries(0):
+        assert review_days(in_week_8) == [TODAY]
 
 
 def test_the_pgic_is_due_in_week_8_once(clinic, in_week_8, django_assert_num_queries):
     schedule = schedule_of(in_week_8)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # the clinic's questionnaires; an occasion is open: the answers
         due = due_questionnaire(in_week_8, schedule, TODAY)
     assert due is not None and (due.occasion.key, due.version.questionnaire) == ("week-8", pgic_of(clinic))
     assert due_questionnaire(in_week_8, schedule, TODAY - DAY) is None
@@ -127,8 +131,16 @@ def test_a_review_makes_the_pgic_due(alice, carol):
     assert due is not None and due.occasion.key == f"review-{TODAY.isoformat()}"
 
 
-def test_nothing_is_due_without_a_plan(alice):
-    assert due_questionnaire(alice, schedule_of(alice), TODAY) is None
+def test_nothing_is_due_without_a_plan_and_no_answer_is_read_when_no_occasion_is_open(
+    alice, carol, django_assert_num_queries
+):
+    without_plan = schedule_of(alice)
+    with django_assert_num_queries(0):
+        assert due_questionnaire(alice, without_plan, TODAY) is None
+    make_plan(alice, carol, [(TODAY - 20 * DAY, "1.5")])
+    schedule = schedule_of(alice)
+    with django_assert_num_queries(1):
+        assert due_questionnaire(alice, schedule, TODAY) is None
 
 
 def test_answers_keep_the_words_of_the_version_they_answered(

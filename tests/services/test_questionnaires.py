@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from journal.models import AuditEvent, QuestionnaireAnswer, QuestionnaireVersion
 from journal.questionnaires import Definition, Item, Scoring, Timing
 from journal.selectors.records import schedule_of
-from journal.services.questionnaires import questionnaire_answer, questionnaire_save
+from journal.services.questionnaires import VERSIONS_MAX, questionnaire_answer, questionnaire_save
 from tests.selectors import test_questionnaires
 from tests.selectors.test_questionnaires import NOW, SLEEP, TODAY, pgic_of
 
@@ -129,3 +129,10 @@ def test_the_database_holds_one_answer_per_occasion_and_a_bounded_score(clinic, 
         QuestionnaireAnswer.objects.create(occasion="x" * 21, score=1, **fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         QuestionnaireVersion.objects.filter(pk=version.pk).update(every_weeks=27)
+
+
+def test_a_questionnaire_has_at_most_a_hundred_versions(carol):
+    version = questionnaire_save(clinician=carol, definition=SLEEP)
+    QuestionnaireVersion.objects.filter(pk=version.pk).update(number=VERSIONS_MAX)
+    with pytest.raises(ValidationError, match="at most 100 versions"):
+        questionnaire_save(clinician=carol, definition=SLEEP, questionnaire=version.questionnaire)
