@@ -378,6 +378,13 @@ def answers_by_title(answers: Sequence[ScoredAnswer]) -> dict[str, list[ScoredAn
     return panels
 
 
+def _answer_axis(answers: list[ScoredAnswer]) -> JSONDict:
+    """The whole scale, each point ticked when there are few (the PGIC's 1–7)."""
+    top = max(answer.max_score for answer in answers)
+    ticks: JSONDict = {"tickvals": list(range(1, top + 1))} if top <= 7 else {"nticks": 4}
+    return {"range": [0.5, top + 0.5], **ticks}
+
+
 def _answer_trace(answers: list[ScoredAnswer], *, first_in_legend: bool) -> JSONDict:
     """A questionnaire's scores on the time axis, each with its words ("2 (Much improved)")."""
     return _scatter(
@@ -567,7 +574,7 @@ def patient_figure(record: PatientRecord) -> JSONDict:
         panels.append(
             (
                 [_answer_trace(answers, first_in_legend=position == 0)],
-                {"range": [0.5, max(answer.score for answer in answers) + 0.5], "nticks": 4},
+                _answer_axis(answers),
                 f"<b>{plot_text(title)}</b> · {direction_label(answers[-1].higher_is_better)}",
             )
         )

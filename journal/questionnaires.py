@@ -90,6 +90,13 @@ class Definition:
             return gettext("Pick one of the answers offered for each question.")
         return None
 
+    @property
+    def max_score(self) -> int:
+        """The highest score an answer can have (the lowest is 1, or the number of items)."""
+        if self.scoring == Scoring.SINGLE:
+            return len(self.items[0].anchors)
+        return sum(len(item.anchors) for item in self.items)
+
     def words(self, values: Sequence[int]) -> str:
         """The score as the CSV, the chart and the summary write it: "2 (Much improved)" for a
         single item, "14" for a sum."""
@@ -242,6 +249,7 @@ class ScoredAnswer:
     higher_is_better: bool
     occasion: str
     version: int
+    max_score: int
 
     @property
     def occasion_words(self) -> str:

@@ -208,3 +208,9 @@ def test_the_answer_on_the_patient_page_chart_summary_and_csv(client, carol, ans
     assert row["questionnaires"] == "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)"
     dictionary = client.get(reverse("data_dictionary")).content.decode()
     assert "questionnaires" in dictionary and "very much worse" in dictionary
+
+
+def test_the_patient_reads_their_own_answers_under_their_chart(client, answered):
+    client.force_login(answered.user)
+    page = client.get(reverse("my_chart")).content.decode()
+    assert "Your answers to your clinic's questions" in page and "2 (Much improved)" in page

@@ -122,6 +122,7 @@ def scored_answers(patient_ids: Iterable[int], *, translated: bool = True) -> di
                 higher_is_better=definition.higher_is_better,
                 occasion=answer.occasion,
                 version=answer.version.number,
+                max_score=definition.max_score,
             )
         )
     return found
