@@ -26,6 +26,7 @@ from journal.advice import (
 )
 from journal.bounds import RecordProblem
 from journal.labs import LabValue
+from journal.questionnaires import ScoredAnswer
 from journal.response import SymptomResponse, WindowSummary, assess_symptom
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import Dose, Schedule
@@ -74,6 +75,7 @@ class PatientRecord:
     dismissed_keys: frozenset[str] = field(default_factory=frozenset)
     problems: tuple[RecordProblem, ...] = ()  # stored rows that need the clinician's attention
     labs: tuple[LabValue, ...] = ()  # lab results, oldest sample first
+    answers: tuple[ScoredAnswer, ...] = ()  # questionnaire answers, oldest first
 
     @property
     def first_dose(self) -> dt.date | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext, gettext_noop
 
+from journal.questionnaires import BUILT_IN
+
 CONDITIONS = (
     "ALS",
     "Autism",
@@ -86,3 +88,25 @@ def load_lab_tests(lab_test_model) -> None:
             clinic=None,
             defaults={"name": name, "unit": unit, "reference_low": low, "reference_high": high},
         )
+
+
+def load_questionnaires(clinics, questionnaire_model, version_model) -> None:
+    """Give each of `clinics` the built-in questionnaires it lacks (`journal.questionnaires.BUILT_IN`;
+    the data migration passes its historical models, a new clinic gets them when it is saved)."""
+    for key, (definition, _licence) in BUILT_IN.items():
+        for clinic in clinics:
+            questionnaire, created = questionnaire_model.objects.get_or_create(clinic=clinic, key=key)
+            if created:
+                timing = definition.timing
+                version_model.objects.create(
+                    questionnaire=questionnaire,
+                    number=1,
+                    title=definition.title,
+                    items=[{"text": item.text, "anchors": list(item.anchors)} for item in definition.items],
+                    higher_is_better=definition.higher_is_better,
+                    scoring=definition.scoring.value,
+                    at_baseline=timing.at_baseline,
+                    every_weeks=timing.every_weeks,
+                    at_weeks=list(timing.at_weeks),
+                    at_review=timing.at_review,
+                )

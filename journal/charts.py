@@ -23,15 +23,23 @@ import copy
 import datetime as dt
 import html
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
 from journal.labs import LabValue, by_test, lab_number_words, range_words
+from journal.questionnaires import ScoredAnswer
 from journal.response import BASELINE_DAYS, FULL_RESPONSE_WINDOW, INITIAL_EFFECT_WINDOW, rolling_mean
 from journal.schedule import DAY, Dose
-from journal.vocabulary import SEVERITY_COLOURS, SIDE_EFFECTS, severity_words, side_effect_short
+from journal.vocabulary import (
+    SEVERITY_COLOURS,
+    SIDE_EFFECTS,
+    direction_label,
+    severity_words,
+    side_effect_short,
+)
 from journal.wording import gettext as _
 
 JSONDict = dict[str, Any]  # a plotly figure, layout, trace, shape or annotation as plain JSON
@@ -362,6 +370,38 @@ def _lab_traces(results: list[LabValue], today: dt.date, first_in_legend: bool) 
     return traces
 
 
+def answers_by_title(answers: Sequence[ScoredAnswer]) -> dict[str, list[ScoredAnswer]]:
+    """A patient's questionnaire answers, each questionnaire's in a panel of its own."""
+    panels: dict[str, list[ScoredAnswer]] = {}
+    for answer in answers:
+        panels.setdefault(answer.title, []).append(answer)
+    return panels
+
+
+def _answer_axis(answers: list[ScoredAnswer]) -> JSONDict:
+    """The whole scale, each point ticked when there are few (the PGIC's 1–7)."""
+    top = max(answer.max_score for answer in answers)
+    ticks: JSONDict = {"tickvals": list(range(1, top + 1))} if top <= 7 else {"nticks": 4}
+    return {"range": [0.5, top + 0.5], **ticks}
+
+
+def _answer_trace(answers: list[ScoredAnswer], *, first_in_legend: bool) -> JSONDict:
+    """A questionnaire's scores on the time axis, each with its words ("2 (Much improved)")."""
+    return _scatter(
+        x=[_iso(answer.day) for answer in answers],
+        y=[answer.score for answer in answers],
+        customdata=[plot_text(answer.words) for answer in answers],
+        name=_("Questionnaire score"),
+        mode="lines+markers",
+        legendgroup="questionnaires",
+        showlegend=first_in_legend,
+        line={"color": BRAND, "width": 1.5, "dash": "dot"},
+        marker={"color": BRAND, "size": 9, "symbol": "square"},
+        meta=plot_text(answers[0].title),
+        hovertemplate="%{customdata}<extra>%{meta}</extra>",
+    )
+
+
 def _lab_axis(results: list[LabValue]) -> JSONDict:
     top = max(float(max(result.value, result.high or 0)) for result in results)
     return {"range": [0, round(top * 1.25, 2) or 1], "nticks": 3}
@@ -503,7 +543,13 @@ def patient_figure(record: PatientRecord) -> JSONDict:
     (shown,) = [chart_range for chart_range in chart_ranges(record) if chart_range.selected]
     kinds = [kind for kind in SIDE_EFFECT_LABELS if any(r.kind == kind for r in record.side_effects)]
     labs = by_test(record.labs)
-    heights = [DOSE_PANEL_PX, *(LAB_PANEL_PX for _ in labs), *(MEASURE_PANEL_PX for _ in record.measures)]
+    questionnaires = answers_by_title(record.answers)
+    heights = [
+        DOSE_PANEL_PX,
+        *(LAB_PANEL_PX for _ in labs),
+        *(LAB_PANEL_PX for _ in questionnaires),
+        *(MEASURE_PANEL_PX for _ in record.measures),
+    ]
     if kinds:
         heights.append(STRIP_ROW_PX * len(kinds) + 12)
     domains, plot_px = _domains(heights)
@@ -522,6 +568,14 @@ def patient_figure(record: PatientRecord) -> JSONDict:
                 _lab_axis(results),
                 f"<b>{plot_text(test)}</b>"
                 + (f" · {plot_text(results[-1].unit)}" if results[-1].unit else ""),
+            )
+        )
+    for position, (title, answers) in enumerate(questionnaires.items()):
+        panels.append(
+            (
+                [_answer_trace(answers, first_in_legend=position == 0)],
+                _answer_axis(answers),
+                f"<b>{plot_text(title)}</b> · {direction_label(answers[-1].higher_is_better)}",
             )
         )
     for position, measure in enumerate(record.measures):

@@ -99,6 +99,7 @@ class ExportDay(NamedTuple):
     lab_results: Sequence[
         str
     ] = ()  # the lab results of samples taken on the date (`journal.labs.result_words`)
+    questionnaires: Sequence[str] = ()  # the questionnaires answered on the date (`answer_cell`)
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -444,6 +445,27 @@ def _lab_columns() -> list[Column[ExportDay]]:
     ]
 
 
+def answer_cell(title: str, words: str, version: int) -> str:
+    """ "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)"."""
+    return f"{title} v{version}: {words}"
+
+
+def _questionnaire_columns() -> list[Column[ExportDay]]:
+    return [
+        Column(
+            "questionnaires",
+            "",
+            'text: title vversion: score (answer words); several separated by "; "',
+            "The questionnaires the patient answered on this date, each with the version answered and "
+            "its score, e.g. “Patient Global Impression of Change (PGIC) v1: 2 (Much improved)” (the "
+            "PGIC scores 1 very much improved to 7 very much worse; a sum-scored questionnaire gives "
+            "the sum of its items). Blank on other dates.",
+            lambda days: ["; ".join(day.questionnaires) if day.questionnaires else None for day in days],
+            neutralise,
+        )
+    ]
+
+
 def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
     """Every column of an export whose patients track `symptoms` (in that order)."""
     symptom_columns = [
@@ -457,6 +479,7 @@ def columns_for(symptoms: Sequence[SymptomLike]) -> list[Column[ExportDay]]:
         + _fixed_columns_after()
         + _message_columns()
         + _lab_columns()
+        + _questionnaire_columns()
     )
 
 

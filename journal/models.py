@@ -24,11 +24,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from journal import questionnaires as q
 from journal.bounds import (
     ANSWER_MAX_CHARS,
     DEVICE_MAX_CHARS,
@@ -54,6 +57,7 @@ from journal.bounds import (
     TREATMENT_SPAN,
     DateWindow,
 )
+from journal.catalogue import load_questionnaires
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
 from journal.plan_changes import PlanChange, reason_words
@@ -1035,6 +1039,149 @@ class LabResult(models.Model):
         return f"{self.test_id} of patient {self.patient_id} on {self.sampled_on}"
 
 
+class Questionnaire(models.Model):
+    """A questionnaire a clinic asks its patients (`journal.questionnaires`). What it asks lives
+    in its versions: an edit adds a version, so a stored answer keeps the words it answered.
+    A built-in one (`key`, e.g. the PGIC) keeps its validated wording and is not edited."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="questionnaires")
+    key = models.CharField(max_length=20, blank=True, help_text="A built-in questionnaire's key.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic", "key", condition=~Q(key=""), name="questionnaire_built_in_once_per_clinic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"questionnaire {self.pk} of clinic {self.clinic_id}"
+
+    @property
+    def built_in(self) -> bool:
+        return bool(self.key)
+
+
+def _json_list(value: Any) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("A list is expected.")
+
+
+class QuestionnaireVersion(models.Model):
+    """One version of a questionnaire, never changed once answered (an edit adds the next)."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=q.TITLE_MAX_CHARS)
+    # [{"text": "…", "anchors": ["…", …]}, …]: bounded by `journal.questionnaires.definition_problems`
+    items = models.JSONField(validators=[_json_list])
+    higher_is_better = models.BooleanField()
+    scoring = models.CharField(max_length=10, choices=[(kind.value, kind.value) for kind in q.Scoring])
+    at_baseline = models.BooleanField(default=False)
+    every_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(q.EVERY_WEEKS_MAX)]
+    )
+    at_weeks = models.JSONField(default=list, blank=True, validators=[_json_list])
+    at_review = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        constraints = [
+            models.UniqueConstraint("questionnaire", "number", name="questionnaire_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="questionnaire_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(every_weeks__isnull=True)
+                | Q(every_weeks__gte=1, every_weeks__lte=q.EVERY_WEEKS_MAX),
+                name="questionnaire_every_weeks_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(scoring__in=[kind.value for kind in q.Scoring]),
+                name="questionnaire_scoring_known",
+            ),
+            text_within(q.TITLE_MAX_CHARS, "questionnaire_title_length", "title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.number})"
+
+    @property
+    def definition(self) -> q.Definition:
+        return q.Definition(
+            title=self.title,
+            items=tuple(q.Item(item["text"], tuple(item["anchors"])) for item in self.items),
+            higher_is_better=self.higher_is_better,
+            scoring=q.Scoring(self.scoring),
+            timing=q.Timing(
+                at_baseline=self.at_baseline,
+                every_weeks=self.every_weeks,
+                at_weeks=tuple(self.at_weeks),
+                at_review=self.at_review,
+            ),
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            problems = q.definition_problems(self.definition)
+        except (KeyError, TypeError, ValueError):
+            problems = ["The questions are not stored as a list of texts with their scales."]
+        if problems:
+            raise ValidationError(problems)
+
+
+class QuestionnaireAnswer(models.Model):
+    """A patient's answer on one occasion (`journal.questionnaires.Occasion.key`), pointing at
+    the version it answered: one point (1, 2, …) per item and the score that version gives."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="questionnaire_answers")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="answers")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="answers")
+    occasion = models.CharField(max_length=q.OCCASION_KEY_MAX_CHARS)
+    answered_on = models.DateField()
+    values = models.JSONField(validators=[_json_list])
+    score = models.SmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(q.ITEMS_MAX * q.SCALE_POINTS_MAX)]
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_on", "pk"]
+        indexes = [models.Index(fields=["patient", "answered_on"])]
+        constraints = [
+            models.UniqueConstraint("patient", "questionnaire", "occasion", name="questionnaire_answer_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=q.ITEMS_MAX * q.SCALE_POINTS_MAX),
+                name="questionnaire_score_bounded",
+            ),
+            dates_within(TREATMENT_SPAN, "questionnaire_answer_in_span", "answered_on"),
+            text_within(q.OCCASION_KEY_MAX_CHARS, "questionnaire_occasion_length", "occasion"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"answer of patient {self.patient_id} to questionnaire {self.questionnaire_id} ({self.occasion})"
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.version_id
+            and self.questionnaire_id
+            and self.version.questionnaire_id != self.questionnaire_id
+        ):
+            raise ValidationError("The version is not one of the questionnaire's.")
+        if self.version_id and isinstance(self.values, list):
+            problem = self.version.definition.answer_problem(self.values)
+            if problem:
+                raise ValidationError(problem)
+
+
 class Screening(models.Model):
     """The safety screening a clinician records before a patient's first plan becomes
     active. The answers are kept as given; `journal.safety` judges them."""
@@ -1118,6 +1265,8 @@ class AuditEvent(AppendOnly):
         LAB_RESULT_RECORDED = "lab_result_recorded", _("lab result recorded")
         LAB_RESULT_DELETED = "lab_result_deleted", _("lab result deleted")
         LAB_TEST_ADDED = "lab_test_added", _("lab test added")
+        QUESTIONNAIRE_SAVED = "questionnaire_saved", _("questionnaire saved")
+        QUESTIONNAIRE_ANSWERED = "questionnaire_answered", _("questionnaire answered")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -1502,3 +1651,12 @@ class ReminderPush(models.Model):
 
     def retry_delay(self) -> dt.timedelta | None:
         return retry_delay_after(PUSH_RETRY_DELAYS, self.attempts)
+
+
+@receiver(post_save, sender=Clinic)
+def _clinic_gets_built_in_questionnaires(
+    sender, instance: Clinic, created: bool, raw: bool = False, **kwargs
+):
+    """A new clinic starts with the built-in questionnaires, as the data migration gave the others."""
+    if created and not raw:
+        load_questionnaires([instance], Questionnaire, QuestionnaireVersion)

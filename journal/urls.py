@@ -12,6 +12,7 @@ from journal.views import (
     operations,
     outcomes,
     plans,
+    questionnaires,
     reminders,
     review,
 )
@@ -136,6 +137,9 @@ urlpatterns = [
     path("clinic/two-factor/", clinic.clinic_two_factor, name="clinic_two_factor"),
     path("clinic/emergency-line/", clinic.clinic_emergency_line, name="clinic_emergency_line"),
     path("clinic/lab-tests/", clinic.clinic_lab_test_add, name="clinic_lab_test_add"),
+    path("clinic/questionnaires/", questionnaires.clinic_questionnaires_page, name="clinic_questionnaires"),
+    path("clinic/questionnaires/<int:pk>/", questionnaires.questionnaire_edit, name="questionnaire_edit"),
+    path("questionnaires/<int:pk>/", questionnaires.questionnaire_answer_page, name="questionnaire_answer"),
     path("clinic/logins/<int:user_pk>/unlock/", clinic.login_unlock, name="login_unlock"),
     path("clinic/clinicians/new/", clinic.clinician_add, name="clinician_add"),
     path("clinic/clinicians/<int:pk>/", clinic.clinician_change, name="clinician_change"),

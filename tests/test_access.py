@@ -1,7 +1,8 @@
 """Every URL × every role: the wrong role gets 403 or 404 (or the login page), never data.
 
 Add each new URL to URLS; `{alice}` stands for Alice's patient id, `{job}` for a finished clinic
-export Carol asked for (her clinic's admin, Ada, may open it too).
+export Carol asked for (her clinic's admin, Ada, may open it too), `{pgic}` for the PGIC of
+Alice's clinic (another clinic's staff and patients get 404).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ URLS = [
     # plan_step_edit (needs a step), the POST-only plan changes, pause_new and plan_acknowledge,
     # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
     ("my_chart", {}, PATIENTS),
+    # a patient's page of the questionnaire due (Alice and Bob: "nothing to answer now" when none
+    # is), and the clinic's questionnaires: tests/test_questionnaire_views.py
+    ("questionnaire_answer", {"pk": "{pgic}"}, {"alice", "bob"}),
+    ("clinic_questionnaires", {}, CLINICIANS),
+    ("questionnaire_edit", {"pk": "{pgic}"}, ALICES_CLINIC_STAFF),
     # advice_dismiss and patient_reviewed (POST only): tests/test_patient_chart_views.py
     ("clinic_manage", {}, {"ada"}),
     ("clinician_add", {}, {"ada"}),
@@ -150,6 +156,8 @@ def test_every_url_is_in_an_access_table():
 def url_for(name, kwargs, alice):
     """The URL, `{alice}` her id and `{job}` a finished clinic export her clinician Carol asked for."""
     ids = {"{alice}": alice.pk}
+    if "{pgic}" in kwargs.values():
+        ids["{pgic}"] = alice.clinic.questionnaires.get(key="pgic").pk
     if "{job}" in kwargs.values():
         ids["{job}"] = carols_finished_export(alice)
     return reverse(name, kwargs={k: ids.get(v, v) for k, v in kwargs.items()})

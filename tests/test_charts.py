@@ -24,6 +24,7 @@ from journal.charts import (
     weekly_rows,
 )
 from journal.labs import LabValue
+from journal.questionnaires import PGIC, ScoredAnswer
 from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 FIRST_DOSE = dt.date(2025, 1, 1)
@@ -179,6 +180,37 @@ def test_no_lab_panel_without_lab_results():
     figure = patient_figure(record(today=10))
     assert not traces(figure, "Lab result")
     assert not traces(figure, "Reference range")
+
+
+def answered_record() -> PatientRecord:
+    """Two PGIC answers (week 8: no change; week 13: much improved) beside the pain scores."""
+    answers = tuple(
+        ScoredAnswer(on(day), PGIC.title, score, PGIC.words([score]), False, key, 1, PGIC.max_score)
+        for day, score, key in ((57, 4, "week-8"), (92, 2, "week-13"))
+    )
+    return replace(record(today=100, measures=[Measure("Pain", False, ((on(1), 5),))]), answers=answers)
+
+
+def test_each_questionnaire_is_a_panel_of_its_scores_on_the_dose_time_axis():
+    figure = patient_figure(answered_record())
+    assert panel_titles(figure) == [
+        "<b>LDN dose</b>",
+        "<b>Patient Global Impression of Change (PGIC)</b> · lower is better",
+        "<b>Pain</b> · lower is better",
+    ]
+    (trace,) = traces(figure, "Questionnaire score")
+    assert (trace["x"], trace["y"], trace["yaxis"]) == (
+        [on(57).isoformat(), on(92).isoformat()],
+        [4, 2],
+        "y2",
+    )
+    assert trace["customdata"] == ["4 (No change)", "2 (Much improved)"]  # the hover's words
+    assert figure["layout"]["yaxis2"]["range"] == [0.5, 7.5]  # the whole 7-point scale
+    assert figure["layout"]["yaxis2"]["tickvals"] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_no_questionnaire_panel_without_answers():
+    assert not traces(patient_figure(record(today=100)), "Questionnaire score")
 
 
 def test_the_toolbar_offers_only_what_keeps_the_data_on_the_page():
@@ -455,6 +487,7 @@ VARIED_RECORDS = {
     "an ended plan": lambda: record(today=40, ended_on=30),
     "six months of eight symptoms and side effects": six_months_of_eight_symptoms,
     "lab results of two tests, one without a range": lambda: lab_record(),
+    "two PGIC answers": answered_record,
 }
 
 

@@ -23,6 +23,7 @@ from journal.exports import (
     ExportDay,
     MedicationPeriod,
     SideEffectTally,
+    answer_cell,
     cell,
     columns_for,
     csv_lines,
@@ -147,6 +148,9 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             plan_reasons=("Headaches: stay longer.",),
             questions=(question_cell("=1+1", ""), question_cell("Is it ok?", "Yes.")),
             lab_results=("TSH 2.1 mIU/L (0.4–4.0)", "CRP 3 mg/L"),
+            questionnaires=(
+                answer_cell("Patient Global Impression of Change (PGIC)", "2 (Much improved)", 1),
+            ),
         ),
         ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
     ]
@@ -180,6 +184,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "plan_change_reasons": "Headaches: stay longer.",
         "questions": "'=1+1 — not answered yet; Is it ok? — answer: Yes.",  # neutralised for a spreadsheet
         "lab_results": "TSH 2.1 mIU/L (0.4–4.0); CRP 3 mg/L",
+        "questionnaires": "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)",
     }
     assert gap["date"] == "2026-11-03"
     assert gap["prescribed_dose_mg"] == "1.5"
@@ -291,10 +296,19 @@ def test_lab_results_are_plain_text_with_unit_and_range_and_described_in_the_dic
     assert "lab_results," in dictionary
 
 
+def test_questionnaire_answers_name_their_version_and_are_described_in_the_dictionary():
+    sleep = answer_cell("=Sleep", "7", 2)
+    (row,) = parse(csv_lines(columns_for([]), [ExportDay("P", TODAY, questionnaires=(sleep, sleep))]))
+    assert row["questionnaires"] == "'=Sleep v2: 7; =Sleep v2: 7"  # a clinic's title is neutralised
+    (entry,) = [column for column in columns_for([]) if column.name == "questionnaires"]
+    assert "1 very much improved to 7 very much worse" in entry.description
+    assert "questionnaires," in "".join(dictionary_lines(columns_for([])))
+
+
 def test_csv_is_rfc_4180():
     day = ExportDay("P", TODAY, entry=EntryRecord(dose_taken=False, notes='a, "b"\r\nc'))
     text = "".join(csv_lines(columns_for([]), [day]))
-    assert text.endswith('"a, ""b""\r\nc",no,,,\r\n')
+    assert text.endswith('"a, ""b""\r\nc",no,,,,\r\n')
     assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
 
 

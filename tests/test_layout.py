@@ -16,8 +16,8 @@ JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
     "findings", "guide", "labs", "lockout", "measuring", "medicines", "outcome_charts", "outcomes",
-    "plan_changes", "reminders", "response", "rulebook", "safety", "schedule", "sources", "step_effects",
-    "titration", "vocabulary", "wording",
+    "plan_changes", "questionnaires", "reminders", "response", "rulebook", "safety", "schedule", "sources",
+    "step_effects", "titration", "vocabulary", "wording",
 ]  # fmt: skip
 
 

@@ -36,7 +36,9 @@ PAGES: dict[str, tuple[str, int]] = {
     # the week's days as (date, dose taken), no scores or side effects; whether there are plan
     # changes not yet acknowledged, answers of the last 14 days or devices whose push subscription
     # expired (1, none in the demo: each kind there is costs 1 more)
-    "today": ("anna", 8),
+    # … and the clinic's questionnaires, to see whether one is due (1; the recent answers cost 1
+    # more on a day an occasion is open, none for Anna today)
+    "today": ("anna", 9),
     "entry": ("anna", 8),
     "history": ("anna", 7),
     "day_detail": ("anna", 8),  # messages: the day's questions (1)
@@ -51,7 +53,10 @@ PAGES: dict[str, tuple[str, int]] = {
     # reminders: the session, the login, the stored choices, the devices, the last reminders
     # with their e-mails (1); their pushes (1 more) once a reminder was sent (none in the demo)
     "reminders": ("anna", 5),
-    "my_chart": ("anna", 13),  # the lab results, drawn on the chart (1)
+    "my_chart": ("anna", 14),  # the lab results and the questionnaire answers, drawn on the chart (1 each)
+    # the session, the login, the questionnaire, the schedule's steps and pauses, the clinic's
+    # questionnaires (none due for Anna: "nothing to answer now")
+    "questionnaire_answer": ("anna", 6),
     "own_csv": ("anna", 2),
     "data_dictionary": ("anna", 4),
     "data_dictionary_csv": ("anna", 4),
@@ -63,12 +68,13 @@ PAGES: dict[str, tuple[str, int]] = {
     # messages: the plan changes told, the questions (1 each); the lab results, read with the
     # patient's file since the advice and the chart use them (1), and the clinic's lab tests for
     # the form that records one (1)
-    "patient_detail": ("dr.rivera", 19),
+    # … and the questionnaire answers, read with the patient's file for the chart and their table (1)
+    "patient_detail": ("dr.rivera", 20),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
     # messages: the plan changes told, the questions; the lab results, with the patient's file
-    "appointment_summary": ("dr.rivera", 20),
+    "appointment_summary": ("dr.rivera", 21),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
     # outcomes: the conditions and the clinicians for the filters (2), the patients with their
     # conditions (2) and their records (10, patient_records)
@@ -84,6 +90,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "plan_new": ("dr.rivera", 9),
     # locked sign-ins: +1; the clinic comes with the login: -1; the lab tests, built in and the clinic's: +1
     "clinic_manage": ("admin.okafor", 7),
+    # the clinic's questionnaires' newest versions and their answers (1 each)
+    "clinic_questionnaires": ("dr.rivera", 4),
+    "questionnaire_edit": ("dr.rivera", 4),  # the questionnaire, the clinic's newest versions
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 5),
     "access_report": ("admin.okafor", 6),
@@ -99,7 +108,7 @@ PAGES: dict[str, tuple[str, int]] = {
 def _url(name: str, anna: Patient, new: Patient, job: int) -> str:
     kwargs = next(kwargs for url_name, kwargs, _ in URLS if url_name == name)
     whose = new if name == "plan_new" else anna  # the editor is for a patient without a plan
-    ids = {"{alice}": whose.pk, "{job}": job}
+    ids = {"{alice}": whose.pk, "{job}": job, "{pgic}": anna.clinic.questionnaires.get(key="pgic").pk}
     values = {key: ids.get(value, value) for key, value in kwargs.items()}
     if name in ("day_detail", "entry_changes"):
         values["day"] = (anna.local_today() - dt.timedelta(days=1)).isoformat()

@@ -4,6 +4,7 @@ import io
 from django.core.management import call_command
 
 from journal.models import AuditEvent, Clinician, DailyEntry, ExportJob, Patient, SideEffectReport
+from journal.selectors.questionnaires import due_questionnaire
 from journal.selectors.records import safety_of, schedule_of
 from journal.selectors.roster import roster_rows
 from journal.services.exports import export_job_request, export_job_run, export_path
@@ -120,3 +121,30 @@ def test_a_reset_removes_the_demos_clinic_exports_and_their_files(db):
     seed(reset=True)
     assert not ExportJob.objects.exists()
     assert not export_path(job).exists()
+
+
+def test_the_demo_pgic_answers_follow_each_patients_course(db):
+    """Each demo patient answered the PGIC at the occasions that opened, in words that follow
+    their story: no change while the scores are flat, better as they improve; Jack's week 8 is
+    still open and unanswered, so the demo shows a patient being asked."""
+    seed()
+
+    def answers(username):
+        patient = Patient.objects.get(user__username=username)
+        return [(a.occasion, a.score) for a in patient.questionnaire_answers.order_by("answered_on")]
+
+    assert answers("anna") == [("week-8", 4), ("week-13", 2)]  # a responder: much improved at 3 months
+    assert answers("daniel") == [("week-8", 4), ("week-13", 4)]  # the non-responder: no change
+    assert answers("sofia") == []  # in her first week
+    jack = Patient.objects.get(user__username="jack")
+    assert answers("jack") == []
+    due = due_questionnaire(jack, schedule_of(jack), TODAY)
+    assert due is not None and due.occasion.key == "week-8"
+    responders = Patient.objects.filter(
+        questionnaire_answers__occasion="week-13", questionnaire_answers__score__lte=2
+    )
+    non_responders = Patient.objects.filter(
+        questionnaire_answers__occasion="week-13", questionnaire_answers__score__gte=4
+    )
+    assert {p.user.username for p in responders} >= {"anna", "ben", "liam"}
+    assert {p.user.username for p in non_responders} >= {"daniel", "grace"}

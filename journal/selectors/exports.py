@@ -19,6 +19,7 @@ from journal.exports import (
     EntryRecord,
     ExportDay,
     SideEffectTally,
+    answer_cell,
     columns_for,
     csv_lines,
     dates,
@@ -36,12 +37,14 @@ from journal.models import (
     Patient,
     PlanChangeNote,
     Question,
+    QuestionnaireAnswer,
     Screening,
     SideEffectReport,
     Symptom,
     SymptomScore,
     TitrationPlan,
 )
+from journal.questionnaires import ScoredAnswer
 from journal.safety import MedicationPeriod, SafetyState, safety_by_day
 from journal.schedule import (
     DAY,
@@ -127,7 +130,7 @@ def export_symptoms(patient_ids: Iterable[int]) -> list[Symptom]:
 def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> Iterator[ExportDay]:
     """One row per patient per date from `first` to `last`, patients in code order.
 
-    A generator: 1 query for the patient ids, then 11 per batch of patients. A batch holds at
+    A generator: 1 query for the patient ids, then 12 per batch of patients. A batch holds at
     most 50 patients and, for long ranges, fewer (about 10,000 rows), so memory stays flat
     however large the clinic."""
     ids = list(patients.order_by("code", "pk").values_list("pk", flat=True))
@@ -145,6 +148,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     entries = _entry_records(ids, first, last)
     reasons, questions = _day_messages(patients, first, last)
     labs = _day_labs(ids, first, last)
+    questionnaires = _day_answers(ids, first, last)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         first_dose = schedule.first_dose
@@ -165,6 +169,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 reasons.get((pk, day), ()),
                 questions.get((pk, day), ()),
                 labs.get((pk, day), ()),
+                questionnaires.get((pk, day), ()),
             )
 
 
@@ -181,6 +186,21 @@ def _day_labs(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
     ):
         result = LabValue(*fields)
         texts[(patient_id, result.day)].append(result_words(result))
+    return texts
+
+
+def _day_answers(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
+    """The questionnaires answered in the range, as the CSV writes them (in the words of the
+    version answered, as stored), by patient and date (1 query)."""
+    texts: DayTexts = defaultdict(list)
+    answers = QuestionnaireAnswer.objects.filter(
+        patient_id__in=ids, answered_on__gte=first, answered_on__lte=last
+    ).select_related("version")
+    for answer in answers.order_by("answered_on", "pk"):
+        definition = answer.version.definition
+        texts[(answer.patient_id, answer.answered_on)].append(
+            answer_cell(definition.title, definition.words(answer.values), answer.version.number)
+        )
     return texts
 
 
@@ -329,6 +349,11 @@ class AppointmentSummary:
         return list(reversed(self.overview.record.labs))[:SUMMARY_LABS]
 
     @property
+    def questionnaire_answers(self) -> list[ScoredAnswer]:
+        """The newest `SUMMARY_ANSWERS` questionnaire answers, newest first."""
+        return list(reversed(self.overview.record.answers))[:SUMMARY_ANSWERS]
+
+    @property
     def earlier_lab_count(self) -> int:
         return max(0, len(self.overview.record.labs) - SUMMARY_LABS)
 
@@ -338,6 +363,7 @@ class AppointmentSummary:
 # (tests/browser/test_summary.py); the patient page and the CSV keep all.
 SUMMARY_MESSAGES = 1
 SUMMARY_LABS = 6  # the newest lab results; the patient page and the CSV have every one
+SUMMARY_ANSWERS = 3  # the newest questionnaire answers; the patient page and the CSV have every one
 
 
 def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> AppointmentSummary:

@@ -56,6 +56,7 @@ from journal.schedule import (
     Schedule,
 )
 from journal.selectors.labs import LAB_VALUE_FIELDS
+from journal.selectors.questionnaires import scored_answers
 from journal.step_effects import StepReport, step_reports
 from journal.vocabulary import side_effect_label
 
@@ -291,9 +292,10 @@ class JournalDay:
 
 
 def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientFile]:
-    """Each patient's file as of their own local today (10 queries, however many patients and
+    """Each patient's file as of their own local today (11 queries, however many patients and
     days): plans, steps and pauses, the latest screening, tracked symptoms, entries with
-    their scores and side effects, the medication list, dismissed advice, lab results."""
+    their scores and side effects, the medication list, dismissed advice, lab results,
+    questionnaire answers."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
     prescriptions = _prescriptions(ids, prescribers=True)
@@ -325,6 +327,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
     ):
         dismissed[patient_id].add(key)
     labs = _lab_rows(ids)
+    questionnaire_answers = scored_answers(ids)
     files = {}
     for patient in patients:
         today, logged, schedule = (
@@ -367,6 +370,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
                 window=record_window(patient.opened_on, today),
             ),
             labs=tuple(row.result for row in labs[patient.pk]),
+            answers=tuple(questionnaire_answers[patient.pk]),
         )
         files[patient.pk] = PatientFile(
             record=record,
@@ -403,7 +407,7 @@ def _journal_day(
 
 
 def patient_records(patients: Iterable[Patient], now: dt.datetime | None = None) -> dict[int, PatientRecord]:
-    """Each patient's record as plain data (`patient_files`, 10 queries)."""
+    """Each patient's record as plain data (`patient_files`, 11 queries)."""
     return {pk: file.record for pk, file in patient_files(patients, now).items()}
 
 
@@ -504,7 +508,7 @@ class PatientOverview:
 def patient_overview(
     patient: Patient, now: dt.datetime | None = None, *, open_at_review: frozenset[str] | None = None
 ) -> PatientOverview:
-    """One patient's file, responses, advice and what is new since the last review (11
+    """One patient's file, responses, advice and what is new since the last review (12
     queries: `patient_files` and `advice_open_at_review`, unless the advice open at the last
     review is given)."""
     file = patient_files([patient], now)[patient.pk]

@@ -35,6 +35,7 @@ from journal.safety import OPIOID_REASON
 from journal.schedule import DAY, Schedule
 from journal.selectors.entries import diary_without_details, history_diary, patient_diary
 from journal.selectors.messages import question_threads, today_news
+from journal.selectors.questionnaires import due_questionnaire
 from journal.selectors.records import patient_overview, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
@@ -71,6 +72,7 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         "answers": news.answers,
         "question_form": QuestionForm(initial={"topic": QuestionTopic.GENERAL}),
         "expired_push_devices": news.expired_push_devices,
+        "due_questionnaire": due_questionnaire(patient, diary.schedule, day),
     }
     return render(request, "journal/entries/today.html", context)
 

@@ -56,16 +56,19 @@ from journal.forms.plans import (
     StepBackForm,
     StepEditForm,
 )
+from journal.forms.questionnaires import QuestionnaireAnswerForm, QuestionnaireForm
 from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
 from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
 from journal.labs import TSH
-from journal.models import LabTest, Patient, ReminderSettings, Symptom
+from journal.models import LabTest, Patient, Questionnaire, ReminderSettings, Symptom
+from journal.questionnaires import PGIC, PGIC_KEY
 from journal.schedule import DAY
 from journal.selectors.labs import lab_tests_of
 from journal.selectors.outcomes import outcome_choices
 from journal.services.exports import export_job_request, export_job_run
 from journal.services.labs import lab_result_record
-from journal.services.review import roster_filter_save
+from journal.services.questionnaires import questionnaire_save
+from journal.services.review import patient_mark_reviewed, roster_filter_save
 from journal.urls import urlpatterns as journal_urls
 from tests.fuzz.conftest import PROFILE, World
 from tests.fuzz.harness import TALLY, Rows, failures_of, journal_rows, judge, send, shown
@@ -110,6 +113,33 @@ def windowed(form_class: type[forms.BaseForm], patient: Patient, world: World) -
 
 def day(world: World, days: int) -> str:
     return (world.today + days * DAY).isoformat()
+
+
+def pgic_due(world: World) -> dict[str, int]:
+    """The PGIC of Alice's clinic, due for her: a review opens an occasion."""
+    patient_mark_reviewed(patient=world.alice, clinician=world.carol, open_advice_keys=[])
+    return {"pk": Questionnaire.objects.get(clinic=world.clinic, key=PGIC_KEY).pk}
+
+
+def questionnaire_valid(world: World) -> Payload:
+    return {
+        "title": "Sleep check",
+        "questions": "Did you wake at night?\nWere you tired on waking?",
+        "anchors": "never\nsometimes\noften",
+        "direction": "worse",
+        "scoring": "sum",
+        "every_weeks": "4",
+        "at_weeks": "8, 13",
+        "at_review": "on",
+    }
+
+
+def own_questionnaire(world: World) -> dict[str, int]:
+    """A questionnaire of the clinic's own (a built-in one is not edited)."""
+    form = QuestionnaireForm(questionnaire_valid(world))
+    assert form.is_valid(), form.errors
+    version = questionnaire_save(clinician=world.carol, definition=form.definition())
+    return {"pk": version.questionnaire_id}
 
 
 def carols_export(world: World) -> int:
@@ -297,6 +327,12 @@ ROUTES: dict[str, Route] = {
             before_first_dose=lambda day: False,
         ),
         valid=entry_valid,
+    ),
+    "questionnaire_answer": Route(
+        "alice",
+        kwargs=pgic_due,
+        form=lambda world: QuestionnaireAnswerForm(definition=PGIC),
+        valid=lambda world: {"item_0": "2"},
     ),
     "history": Route("alice", post=False),
     "day_detail": Route("alice", post=False, kwargs=lambda world: {"day": day(world, -1)}),
@@ -514,6 +550,12 @@ ROUTES: dict[str, Route] = {
             "reference_low": "50",
             "reference_high": "125",
         },
+    ),
+    "clinic_questionnaires": Route(
+        "carol", form=lambda world: QuestionnaireForm(), valid=questionnaire_valid
+    ),
+    "questionnaire_edit": Route(
+        "carol", kwargs=own_questionnaire, form=lambda world: QuestionnaireForm(), valid=questionnaire_valid
     ),
     "login_unlock": Route("ada", kwargs=lambda world: {"user_pk": world.alice.user_id}),
     "clinician_two_factor_reset": Route("ada", kwargs=lambda world: {"pk": world.carol.pk}),

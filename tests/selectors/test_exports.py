@@ -144,8 +144,9 @@ def test_export_days_reads_in_batches_of_a_fixed_number_of_queries(
         make_entry(patient, TODAY - DAY, scores={"Pain": 3})
     # 1 for the patient ids in code order, then for each batch of at most 2 patients: the
     # patients, their steps and pauses (2), screenings, medications, and the entries with their
-    # scores and side effects (3) — 8 — so 1 + 3 × 8 for 5 patients in 3 batches
-    with django_assert_num_queries(1 + 3 * 11):
+    # scores and side effects (3), the plan reasons and questions (2), the lab results and the
+    # questionnaire answers (1 each) — 12 — so 1 + 3 × 12 for 5 patients in 3 batches
+    with django_assert_num_queries(1 + 3 * 12):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 6 * DAY, TODAY))
     assert [row.patient_label for row in rows[::7]] == ["P0", "P1", "P2", "P3", "P4"]
 
@@ -154,8 +155,8 @@ def test_a_long_range_makes_smaller_batches(clinic, carol, django_assert_num_que
     monkeypatch.setattr(export_selectors, "EXPORT_BATCH_ROWS", 20)
     for n in range(3):
         make_patient(clinic, None, name=f"P{n}", code=f"P{n}")
-    # 10 dates, at most 20 rows a batch: 2 patients a batch, so 2 batches of 8 queries after the ids
-    with django_assert_num_queries(1 + 2 * 11):
+    # 10 dates, at most 20 rows a batch: 2 patients a batch, so 2 batches of 12 queries after the ids
+    with django_assert_num_queries(1 + 2 * 12):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 9 * DAY, TODAY))
     assert len(rows) == 30
 
@@ -165,7 +166,7 @@ def test_a_range_longer_than_a_batch_still_reads_one_patient_at_a_time(
 ):
     monkeypatch.setattr(export_selectors, "EXPORT_BATCH_ROWS", 5)
     make_patient(clinic, None, name="P0")
-    with django_assert_num_queries(1 + 11):
+    with django_assert_num_queries(1 + 12):
         rows = list(export_days(Patient.objects.filter(clinic=clinic), TODAY - 9 * DAY, TODAY))
     assert len(rows) == 10
 

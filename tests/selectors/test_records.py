@@ -195,15 +195,16 @@ def test_patient_records_run_a_fixed_number_of_queries(django_assert_num_queries
     log_days(bob, FIRST_DOSE, TODAY, scores={"Pain": 4})
     patients = list(Patient.objects.filter(pk__in=[alice_on_ldn.pk, bob.pk]))
     # steps and pauses (2), screenings, tracked symptoms, entries, scores, side effects,
-    # medications, dismissed advice and lab results (1 each): 10, however many patients and days
-    with django_assert_num_queries(10):
+    # medications, dismissed advice, lab results and questionnaire answers (1 each): 11, however
+    # many patients and days
+    with django_assert_num_queries(11):
         records = patient_records(patients)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         patient_records([alice_on_ldn])
     assert len(records[alice_on_ldn.pk].entries) == 108
     assert [m.name for m in records[bob.pk].measures] == ["Fatigue", "Pain", "Sleep quality"]
     assert len(records[bob.pk].measures[0].series) == 0  # tracked, never scored
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         patient_overview(alice_on_ldn)
 
 
@@ -270,7 +271,7 @@ def test_a_patients_file_holds_the_rows_the_pages_show_besides_the_record(
     entry = make_entry(alice, TODAY, scores={"Pain": 3}, sleep_quality=4, notes="ok")
     entry.side_effects.create(kind="headache", severity="moderate")
     entry.side_effects.create(kind="other", severity="mild", other_text="Dry mouth")
-    with django_assert_num_queries(10):  # the same reads as patient_records: one file, ten queries
+    with django_assert_num_queries(11):  # the same reads as patient_records: one file, 11 queries
         file = patient_files([alice])[alice.pk]
     with django_assert_num_queries(0):  # who prescribed and who screened come with the rows
         assert [plan.prescriber.user.username for plan in file.plans] == ["carol", "carol"]
@@ -308,7 +309,7 @@ def test_patient_overview_brings_the_record_its_assessment_and_chart(
 ):
     review(alice_on_ldn, carol, [], NOW - 2 * DAY)
     alice_on_ldn.last_reviewed_at = NOW - 2 * DAY
-    with django_assert_num_queries(11):  # patient_records (10) and advice_open_at_review (1)
+    with django_assert_num_queries(12):  # patient_records (11) and advice_open_at_review (1)
         overview = patient_overview(alice_on_ldn)
     assert overview.record.today == TODAY
     assert [card.rule for card in overview.assessment.open_cards] == ["plan_review"]
@@ -319,7 +320,7 @@ def test_patient_overview_brings_the_record_its_assessment_and_chart(
 
 
 def test_the_overview_draws_the_chart_only_when_asked(alice_on_ldn, django_assert_num_queries):
-    with django_assert_num_queries(10):  # the advice open at the last review given: the file alone
+    with django_assert_num_queries(11):  # the advice open at the last review given: the file alone
         overview = patient_overview(alice_on_ldn, open_at_review=frozenset({"plan_review:x"}))
     assert "figure" not in vars(overview)  # not drawn yet: the review's posts never draw it
     with django_assert_num_queries(0):

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from journal import questionnaires
 from journal.append_only import lifted
 from journal.models import (
     AccessEvent,
@@ -32,6 +33,8 @@ from journal.models import (
     LabTest,
     Medication,
     Patient,
+    Questionnaire,
+    QuestionnaireAnswer,
     Screening,
     SideEffectKind,
     SideEffectReport,
@@ -41,6 +44,7 @@ from journal.models import (
     User,
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
+from journal.selectors.questionnaires import current_versions
 from journal.services.exports import export_path
 from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
@@ -457,6 +461,7 @@ class DemoBuilder:
         self.entries(patient, story, first_dose, step_rows, schedule)
         self.medicines_added_today(patient, story, first_dose)
         self.lab_results(patient, story, clinician, first_dose)
+        self.pgic_answers(patient, story, first_dose)
 
     @staticmethod
     def lab_results(patient: Patient, story: Story, clinician: Clinician, first_dose: dt.date) -> None:
@@ -473,6 +478,40 @@ class DemoBuilder:
                 reference_high=Decimal(high),
                 laboratory="Riverside Pathology",
             )
+
+    # A patient whose PGIC occasion is open today and still unanswered: Today asks them.
+    PGIC_STILL_DUE = "Jack"
+
+    def pgic_answers(self, patient: Patient, story: Story, first_dose: dt.date) -> None:
+        """The PGIC on each occasion that has opened, answered a day or two after it opened, in
+        words that follow the story's own course: "no change" while the scores are flat,
+        better as the improvement grows (Farrar 2001: "much improved" ≈ a 30 % fall)."""
+        version = current_versions(patient.clinic_id)[
+            Questionnaire.objects.get(clinic_id=patient.clinic_id, key=questionnaires.PGIC_KEY).pk
+        ]
+        definition = version.definition
+        answers = []
+        for occasion in questionnaires.occasions(definition.timing, first_dose=first_dose, reviews=()):
+            day = occasion.opens + dt.timedelta(days=self.rng.randint(0, 3))
+            if day > self.today or (story.first_name == self.PGIC_STILL_DUE and occasion.is_open(self.today)):
+                continue
+            gain = self.improvement((day - first_dose).days + 1, story)
+            value = (
+                1 if gain >= 0.5 else 2 if gain >= 0.3 else 3 if gain >= 0.12 else 5 if story.sensitive else 4
+            )
+            answers.append(
+                QuestionnaireAnswer(
+                    patient=patient,
+                    questionnaire=version.questionnaire,
+                    version=version,
+                    occasion=occasion.key,
+                    answered_on=day,
+                    values=[value],
+                    score=definition.score([value]),
+                    answered_at=self.at(day, 19),
+                )
+            )
+        QuestionnaireAnswer.objects.bulk_create(answers)
 
     @staticmethod
     def audit_trail(
@@ -654,7 +693,8 @@ def delete_clinic(clinic: Clinic) -> None:
     patients = Patient.objects.filter(clinic=clinic)
     Screening.objects.filter(patient__in=patients).delete()
     TitrationPlan.objects.filter(patient__in=patients).delete()
-    patients.delete()
+    patients.delete()  # with their questionnaire answers
+    Questionnaire.objects.filter(clinic=clinic).delete()  # their versions name clinicians
     Clinician.objects.filter(clinic=clinic).delete()
     User.objects.filter(pk__in=user_ids).delete()
     clinic.delete()
