@@ -145,8 +145,8 @@ def test_the_clinician_navigation_links_to_the_page(client, carol):
 
 
 # The session and the login (2), the conditions and the clinicians for the filters (2), the
-# patients with their conditions (2) and their records (`patient_records`, 10).
-OUTCOMES_QUERIES = 16
+# patients with their conditions (2) and their records (`patient_records`, 11).
+OUTCOMES_QUERIES = 17
 
 
 @pytest.mark.parametrize("name", ["clinic_outcomes", "clinic_outcomes_csv"])

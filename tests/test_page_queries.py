@@ -77,9 +77,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "appointment_summary": ("dr.rivera", 21),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
     # outcomes: the conditions and the clinicians for the filters (2), the patients with their
-    # conditions (2) and their records (10, patient_records)
-    "clinic_outcomes": ("dr.rivera", 16),
-    "clinic_outcomes_csv": ("dr.rivera", 16),
+    # conditions (2) and their records (11, patient_records)
+    "clinic_outcomes": ("dr.rivera", 17),
+    "clinic_outcomes_csv": ("dr.rivera", 17),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),
     "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads
@@ -199,7 +199,7 @@ def test_the_roster_runs_as_many_queries_for_many_patients_as_for_one(
     [
         # a new entry: its rows, their history and Django's check of each constraint, and the
         # patient's roster row recomputed in the same transaction (journal/services/snapshots.py)
-        (1, 64),
+        (1, 65),
         # the same again (a double tap, an offline copy sent twice): nothing is written, and the
         # form shown after it is built from what was saved, not read back
         (2, 11),
