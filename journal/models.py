@@ -103,6 +103,13 @@ class Timing(models.TextChoices):
     MORNING = "morning", _(TIMING_WORDS["morning"])
 
 
+class Frequency(models.TextChoices):
+    """How often a step's dose is taken; every other day counts from the step's start date."""
+
+    DAILY = "daily", _("every day")
+    EVERY_OTHER_DAY = "every_other_day", _("every other day")
+
+
 class TimingTaken(models.TextChoices):
     BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
     MORNING = "morning", _(TIMING_WORDS["morning"])
@@ -753,12 +760,16 @@ class DoseStep(models.Model):
     start_date = models.DateField()
     dose_mg = models.DecimalField(max_digits=6, decimal_places=3)
     timing = models.CharField(max_length=10, choices=Timing, default=Timing.BEDTIME)
+    frequency = models.CharField(max_length=16, choices=Frequency, default=Frequency.DAILY)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="step_frequency_is_known"
+            ),
             models.UniqueConstraint("plan", "start_date", name="one_step_per_plan_per_date"),
             models.CheckConstraint(
                 condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),

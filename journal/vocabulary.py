@@ -45,6 +45,10 @@ TIMING_WORDS: dict[str, str] = {
     "other": gettext_noop("at another time"),
 }
 PRESCRIBED_TIMINGS = ("bedtime", "morning")
+FREQUENCIES = (
+    "daily",
+    "every_other_day",
+)  # how often a step is taken (`journal.schedule.DOSE_INTERVAL_DAYS`)
 # The entry form's buttons name the moment itself.
 TIMING_BUTTONS: dict[str, str] = {
     "bedtime": gettext_noop("Bedtime"),
@@ -111,16 +115,33 @@ def local_mg(dose: Decimal) -> str:
     return number_words(format_mg(dose))
 
 
-def timing_words(timing: str) -> str:
-    """'bedtime' → 'at bedtime'; an unknown value is shown as stored."""
-    return gettext(TIMING_WORDS[timing]) if timing in TIMING_WORDS else timing
+EVERY_OTHER_DAY_TIMING_WORDS = {
+    "bedtime": gettext_noop("every other day at bedtime"),
+    "morning": gettext_noop("every other day in the morning"),
+    "other": gettext_noop("every other day at another time"),
+}
 
 
-def dose_phrase(dose_mg: Decimal, timing: str) -> str:
-    """ "3 mg at bedtime": how every surface names a prescribed or taken dose."""
-    phrases = {
-        "bedtime": gettext("%(dose)s mg at bedtime"),
-        "morning": gettext("%(dose)s mg in the morning"),
-        "other": gettext("%(dose)s mg at another time"),
-    }
+def timing_words(timing: str, frequency: str = "daily") -> str:
+    """'bedtime' → 'at bedtime', or 'every other day at bedtime' for a step taken every
+    other day; an unknown value is shown as stored."""
+    words = EVERY_OTHER_DAY_TIMING_WORDS if frequency == "every_other_day" else TIMING_WORDS
+    return gettext(words[timing]) if timing in words else timing
+
+
+def dose_phrase(dose_mg: Decimal, timing: str, frequency: str = "daily") -> str:
+    """ "3 mg at bedtime", "1.5 mg every other day at bedtime": how every surface names a
+    prescribed or taken dose."""
+    if frequency == "every_other_day":
+        phrases = {
+            "bedtime": gettext("%(dose)s mg every other day at bedtime"),
+            "morning": gettext("%(dose)s mg every other day in the morning"),
+            "other": gettext("%(dose)s mg every other day at another time"),
+        }
+    else:
+        phrases = {
+            "bedtime": gettext("%(dose)s mg at bedtime"),
+            "morning": gettext("%(dose)s mg in the morning"),
+            "other": gettext("%(dose)s mg at another time"),
+        }
     return phrases.get(timing, f"%(dose)s mg {timing}") % {"dose": local_mg(dose_mg)}

@@ -41,7 +41,7 @@ from journal.findings import Finding
 from journal.labs import LabValue, result_words
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
-from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
+from journal.schedule import DAY, Dose, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
@@ -147,8 +147,9 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             plan_reasons=("Headaches: stay longer.",),
             questions=(question_cell("=1+1", ""), question_cell("Is it ok?", "Yes.")),
             lab_results=("TSH 2.1 mIU/L (0.4–4.0)", "CRP 3 mg/L"),
+            step=step,
         ),
-        ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
+        ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication], step=step),
     ]
     logged, gap = parse(csv_lines(columns_for([PAIN]), days))
     assert logged == {
@@ -157,6 +158,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "day_on_ldn": "2",
         "prescribed_dose_mg": "1.5",
         "prescribed_timing": "bedtime",
+        "prescribed_frequency": "daily",
         "paused": "",
         "pause_recorded_on": "",
         "dose_taken": "yes",
@@ -194,6 +196,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             "day_on_ldn",
             "prescribed_dose_mg",
             "prescribed_timing",
+            "prescribed_frequency",
             "other_medications",
             "safety",
         }
@@ -446,3 +449,19 @@ def test_print_figure_fits_the_clinicians_chart_on_paper():
     titles = [note for note in paper["annotations"] if note["xref"] == "paper"]
     assert sorted(note["y"] for note in titles) == sorted(tops)  # each title at its panel's new top
     assert all(note["yanchor"] == "top" for note in titles)
+
+
+def test_a_day_between_two_doses_of_an_every_other_day_step_says_so():
+    eod = Dose(dt.date(2026, 11, 1), None, Decimal("1.5"), "bedtime", 1, frequency="every_other_day")
+    dose_day, off_day = parse(
+        csv_lines(
+            columns_for([]),
+            [
+                ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), eod, step=eod),
+                ExportDay("RLC-1", dt.date(2026, 11, 4), dt.date(2026, 11, 1), None, step=eod),
+            ],
+        )
+    )
+    assert (dose_day["prescribed_dose_mg"], dose_day["prescribed_frequency"]) == ("1.5", "every_other_day")
+    assert (off_day["prescribed_dose_mg"], off_day["prescribed_timing"]) == ("", "")
+    assert off_day["prescribed_frequency"] == "every_other_day"

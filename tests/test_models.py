@@ -71,6 +71,14 @@ def test_step_doses_are_positive_and_within_ldn_range(alice, carol, dose):
     integrity_error(lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal(dose)))
 
 
+@pytest.mark.parametrize("frequency", ["", "weekly", "every other day"])
+def test_a_step_is_taken_daily_or_every_other_day_and_nothing_else(alice, carol, frequency):
+    plan = make_plan(alice, carol, [])
+    integrity_error(
+        lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal("1.5"), frequency=frequency)
+    )
+
+
 FAR, EARLY = dt.date(9999, 12, 31), dt.date(1, 1, 1)
 
 

@@ -165,6 +165,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 reasons.get((pk, day), ()),
                 questions.get((pk, day), ()),
                 labs.get((pk, day), ()),
+                schedule.step_on(day),
             )
 
 
@@ -309,7 +310,7 @@ class AppointmentSummary:
 
     @property
     def current(self) -> Dose | None:
-        return self.overview.record.prescribed(self.today)
+        return self.overview.record.schedule.step_on(self.today)
 
     @property
     def today_prescription(self) -> DayPrescription:

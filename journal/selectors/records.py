@@ -85,6 +85,7 @@ _STEP_FIELDS = (
     "timing",
     "note",
     "pk",
+    "frequency",
 )
 _PAUSE_FIELDS = ("patient_id", "start_date", "end_date", "reason", "pk", "created_at", "late_reason")
 
@@ -113,7 +114,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                     step.plan.strength_mg,
                     step.plan.ended_on,
                 )
-                + (step.start_date, step.dose_mg, step.timing, step.note, step.pk)
+                + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
     else:
         step_values = list(steps.values_list(*_STEP_FIELDS))

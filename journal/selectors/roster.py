@@ -50,7 +50,7 @@ class RosterRow:
 
     @property
     def current(self) -> Dose | None:
-        return self.record.prescribed(self.today)
+        return self.record.schedule.step_on(self.today)
 
     @property
     def first_dose(self) -> dt.date | None:

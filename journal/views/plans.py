@@ -478,6 +478,7 @@ def my_plan(request: AuthenticatedRequest) -> HttpResponse:
             **section,
             "today": schedule.on(today),
             "ends_on": schedule.ends_on(today),
+            "dose_days": schedule.alternate_days_ahead(today),
             "rows": [row for row in section["plan_steps"] if row.state is not StepState.PAST],
             "pauses": [pause for pause in schedule.pauses if pause.end_date >= today],
             "safety": safety_of(patient, schedule, today),

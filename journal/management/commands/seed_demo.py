@@ -29,6 +29,7 @@ from journal.models import (
     Condition,
     DailyEntry,
     DoseStep,
+    Frequency,
     LabTest,
     Medication,
     Patient,
@@ -71,6 +72,9 @@ class Story:
     clinician: int  # 0 or 1
     time_zone: str = CLINIC_TZ
     morning_switch: bool = False
+    # Daytime tiredness on the top dose: this many days after the first dose, the step before
+    # it is taken again, every other day (a patient report in [000]).
+    every_other_day_from: int | None = None
     missed_rate: float = 0.06
     sensitive: bool = False  # more side effects after step-ups
     # (name, dose text, started, last taken): days from the first dose; None = not given / still taken.
@@ -257,6 +261,7 @@ STORIES = (
         ("1.5", "1.5", "4.5", 14),
         0.15,
         1,
+        every_other_day_from=60,
     ),
     Story(
         "Uma",
@@ -440,6 +445,18 @@ class DemoBuilder:
                     note="Moved to the morning after insomnia",
                 )
             )
+        if story.every_other_day_from is not None:
+            switch = first_dose + dt.timedelta(days=story.every_other_day_from)
+            step_rows = [s for s in step_rows if s.start_date < switch]
+            step_rows.append(
+                DoseStep(
+                    plan=plan,
+                    start_date=switch,
+                    dose_mg=steps[1][1],
+                    frequency=Frequency.EVERY_OTHER_DAY,
+                    note="Every other day after daytime tiredness",
+                )
+            )
         DoseStep.objects.bulk_create(step_rows)
         Screening.objects.create(
             patient=patient,
@@ -452,7 +469,15 @@ class DemoBuilder:
         )
         self.audit_trail(patient, clinician, plan, step_rows)
         schedule = Schedule(
-            [PlanRecord(plan.pk, tuple(PlannedStep(s.start_date, s.dose_mg, s.timing) for s in step_rows))]
+            [
+                PlanRecord(
+                    plan.pk,
+                    tuple(
+                        PlannedStep(s.start_date, s.dose_mg, s.timing, frequency=s.frequency)
+                        for s in step_rows
+                    ),
+                )
+            ]
         )
         self.entries(patient, story, first_dose, step_rows, schedule)
         self.medicines_added_today(patient, story, first_dose)
@@ -503,6 +528,18 @@ class DemoBuilder:
                     )
                     for step in step_rows
                     if step.timing == "morning"
+                ],
+                *[
+                    AuditEvent(
+                        **common,
+                        kind=AuditEvent.Kind.PLAN_CHANGED,
+                        summary=f"Frequency: {step.note}.",
+                        at=timezone.make_aware(
+                            dt.datetime.combine(step.start_date - dt.timedelta(days=1), dt.time(11))
+                        ),
+                    )
+                    for step in step_rows
+                    if step.frequency == Frequency.EVERY_OTHER_DAY
                 ],
             ]
         )
@@ -572,7 +609,11 @@ class DemoBuilder:
 
     @staticmethod
     def days_since_step_up(step_rows: list[DoseStep], day: dt.date) -> int | None:
-        ups = [s.start_date for s in step_rows if s.start_date <= day and s.timing == "bedtime"]
+        ups = [
+            s.start_date
+            for s in step_rows
+            if s.start_date <= day and s.timing == "bedtime" and s.frequency == Frequency.DAILY
+        ]
         return (day - max(ups)).days if ups else None
 
     def side_effect_pressure(self, step_rows, day, story: Story) -> float:
