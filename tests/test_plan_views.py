@@ -323,6 +323,20 @@ def test_saving_a_plan(client, alice, carol):
     assert kinds(alice) == ["screening", "plan_created"]
 
 
+def test_saving_an_every_other_day_plan_and_its_preview(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    preview = client.post(url, editor_data(action="preview", frequency="every_other_day")).content.decode()
+    assert "Taken every other day at bedtime, then" in preview
+    refused = client.post(url, editor_data(frequency="fortnightly")).content.decode()
+    assert "Choose every day or every other day." in refused
+    assert not TitrationPlan.objects.exists()
+    client.post(url, editor_data(frequency="every_other_day"))
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert set(plan.steps.values_list("frequency", flat=True)) == {"every_other_day"}
+
+
 @pytest.mark.parametrize(
     ("fields", "message", "saved_after_confirming"),
     [
@@ -680,6 +694,27 @@ def test_editing_a_future_step(client, alice, carol, ramp):
     step.refresh_from_db()
     assert step.dose_mg == Decimal("3.5")
     assert kinds(alice) == ["plan_changed", "warning_confirmed", "plan_changed"]
+
+
+def test_a_future_step_is_made_every_other_day_and_an_unknown_frequency_is_refused(
+    client, alice, carol, ramp
+):
+    client.force_login(carol.user)
+    step = ramp.steps.get(start_date=D(2026, 3, 16))
+    url = reverse("plan_step_edit", args=[alice.pk, step.pk])
+    assert 'value="every_other_day"' in client.get(url).content.decode()
+    fields = {"patient_reason": "A reason.", "dose_mg": str(step.dose_mg), "timing": "bedtime", "note": ""}
+    refused = client.post(url, {**fields, "frequency": "weekly"})
+    assert refused.status_code == 400
+    assert "Choose every day or every other day." in refused.content.decode()
+    step.refresh_from_db()
+    assert step.frequency == "daily"
+    client.post(url, {**fields, "frequency": "every_other_day"})
+    step.refresh_from_db()
+    assert step.frequency == "every_other_day"
+    client.post(url, fields)  # an older form without the field keeps the frequency
+    step.refresh_from_db()
+    assert step.frequency == "every_other_day"
 
 
 def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):

@@ -32,6 +32,7 @@ from journal.forms.fields import (
 )
 from journal.models import (
     NOTES_MAX_CHARS,
+    Frequency,
     PlanForm,
     Screening,
     Timing,
@@ -97,7 +98,27 @@ class ScreeningForm(DatesWithin, forms.ModelForm):
 TEMPLATE_CHOICES = [(t.key, t.label) for t in PLAN_TEMPLATES.values()]
 
 
-class PlanEditorForm(DatesWithin, OnceForm):
+def frequency_field(help_text=None) -> forms.ChoiceField:
+    """Daily or every other day; left out (an older form), daily."""
+    return forms.ChoiceField(
+        choices=Frequency.choices,
+        initial=Frequency.DAILY,
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("How often"),
+        help_text=help_text,
+        error_messages={"invalid_choice": gettext_lazy("Choose every day or every other day.")},
+    )
+
+
+class FrequencyDefault:
+    """A frequency left out means daily."""
+
+    def clean_frequency(self) -> str:
+        return self.cleaned_data["frequency"] or Frequency.DAILY  # type: ignore[attr-defined]
+
+
+class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
     """A plan's parameters. Its first and last step lie in the patient's window, and it has
     at most `PLAN_STEPS_MAX` steps: both are checked before any step is made."""
 
@@ -122,6 +143,12 @@ class PlanEditorForm(DatesWithin, OnceForm):
         widget=forms.RadioSelect,
         label=gettext_lazy("Timing"),
         help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
+    )
+    frequency = frequency_field(
+        gettext_lazy(
+            "Every step of the plan. Every other day counts from each step's start date; some patients "
+            "try it when daytime sleepiness appears [000]. Change one step later from the plan page."
+        )
     )
     form = forms.ChoiceField(
         choices=PlanForm.choices,
@@ -202,8 +229,11 @@ class PlanEditorForm(DatesWithin, OnceForm):
 
 
 class StepEditForm(OnceForm):
+    """A future step's dose, timing and frequency (left out: the step's own is kept)."""
+
     dose_mg = DoseField(label=gettext_lazy("Dose (mg)"))
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
+    frequency = frequency_field(gettext_lazy("Every other day counts from this step's start date."))
     note = forms.CharField(max_length=200, required=False)
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)

@@ -29,6 +29,7 @@ from journal.models import (
     AuditEvent,
     Clinician,
     DoseStep,
+    Frequency,
     LdnPause,
     Patient,
     PlanChangeNote,
@@ -101,8 +102,13 @@ def _mark_plan_changed(patient: Patient) -> None:
     snapshot_refresh(patient, patient.plan_changed_at)
 
 
-def _step_text(day: dt.date, dose: Decimal, timing: str) -> str:
-    return f"{dose_phrase(dose, timing)} from {day.isoformat()}"
+def _step_text(day: dt.date, dose: Decimal, timing: str, frequency: str = Frequency.DAILY) -> str:
+    return f"{dose_phrase(dose, timing, frequency)} from {day.isoformat()}"
+
+
+def _require_frequency(frequency: str) -> None:
+    if frequency not in Frequency.values:
+        raise ValidationError(_("Choose every day or every other day."))
 
 
 def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.date | None]) -> None:
@@ -244,6 +250,7 @@ def plan_create(
     timing: str,
     form: str,
     strength_mg: Decimal | None,
+    frequency: str = Frequency.DAILY,
     notes: str = "",
     template: str = "custom",
     warnings_confirmed: bool = False,
@@ -266,6 +273,7 @@ def plan_create(
     for day, _dose in steps[1:]:
         _require_within(patient, today, __all__=(_("A step"), day))
     _require_reason_length(patient_reason)
+    _require_frequency(frequency)
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
@@ -290,14 +298,14 @@ def plan_create(
         plan.full_clean()
         plan.save()
         for day, dose in steps:
-            step = DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing)
+            step = DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing, frequency=frequency)
             step.full_clean()
             step.save()
         screening = screening_to_use(patient)
         if screening is not None and screening.plan_id is None:
             screening.plan = plan
             screening.save(update_fields=["plan"])
-        steps_text = "; ".join(_step_text(day, dose, timing) for day, dose in steps)
+        steps_text = "; ".join(_step_text(day, dose, timing, frequency) for day, dose in steps)
         summary = f"{template.title()} plan: {steps_text}."
         told = _tell_patient(patient, clinician, before, summary, patient_reason)
         record_audit(
@@ -314,6 +322,7 @@ def plan_create(
                 "strength_mg": None if strength_mg is None else str(strength_mg),
                 "steps": [[d.isoformat(), str(m)] for d, m in steps],
                 "timing": timing,
+                "frequency": frequency,
                 "findings": finding_dicts(findings),
             },
         )
@@ -423,14 +432,18 @@ def plan_edit_step(
     clinician: Clinician,
     dose_mg: Decimal,
     timing: str,
+    frequency: str | None = None,
     note: str = "",
     today: dt.date,
     warnings_confirmed: bool = False,
     patient_reason: str = "",
     request_key: str | None = None,
 ) -> DoseStep:
-    """Change a step that has not started yet. Started steps are history."""
+    """Change a step that has not started yet (its frequency kept when none is given).
+    Started steps are history."""
     plan = step.plan
+    frequency = frequency or step.frequency
+    _require_frequency(frequency)
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -447,16 +460,22 @@ def plan_edit_step(
             actor=clinician.user,
             about=f"the step of {step.start_date.isoformat()}",
         )
-        old = _step_text(step.start_date, step.dose_mg, step.timing)
-        step.dose_mg, step.timing, step.note = dose_mg, timing, note
+        old = _step_text(step.start_date, step.dose_mg, step.timing, step.frequency)
+        step.dose_mg, step.timing, step.frequency, step.note = dose_mg, timing, frequency, note
         step.full_clean()
-        step.save(update_fields=["dose_mg", "timing", "note"])
-        new = _step_text(step.start_date, dose_mg, timing)
+        step.save(update_fields=["dose_mg", "timing", "frequency", "note"])
+        new = _step_text(step.start_date, dose_mg, timing, frequency)
         _plan_changed(
             plan,
             clinician,
             f"Step changed: {old} → {new}.",
-            {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
+            {
+                "action": "edit_step",
+                "step": step.pk,
+                "dose_mg": str(dose_mg),
+                "timing": timing,
+                "frequency": frequency,
+            },
             before=before,
             patient_reason=patient_reason,
             request_key=request_key,
@@ -559,6 +578,7 @@ def plan_step_back(
             start_date=start_date,
             dose_mg=lower.dose_mg,
             timing=current.timing,
+            frequency=current.frequency,
             note=f"Stepped back from {format_mg(current.dose_mg)} mg",
         )
         step.full_clean()
@@ -612,6 +632,7 @@ def plan_switch_to_morning(
             start_date=start_date,
             dose_mg=current.dose_mg,
             timing=Timing.MORNING,
+            frequency=current.frequency,
             note="Moved to the morning",
         )
         step.full_clean()
@@ -688,6 +709,7 @@ def plan_taper_and_end(
                 start_date=taper_from,
                 dose_mg=taper_mg,
                 timing=current.timing if current else Timing.BEDTIME,
+                frequency=current.frequency if current else Frequency.DAILY,
                 note="Taper",
             )
             step.full_clean()

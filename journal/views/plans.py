@@ -36,7 +36,7 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.measuring import patient_amount
-from journal.models import AccessEvent, DoseStep, Patient, QuestionTopic, Timing, TitrationPlan
+from journal.models import AccessEvent, DoseStep, Frequency, Patient, QuestionTopic, Timing, TitrationPlan
 from journal.offline import kept_offline
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
@@ -46,7 +46,7 @@ from journal.selectors.records import medication_periods_for, safety_of, schedul
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
-from journal.vocabulary import dose_phrase, local_mg
+from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 # --- screening ---------------------------------------------------------------------------
 
@@ -167,6 +167,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
             {"day": day, "dose": dose, "amount": patient_amount(dose, data["form"], data["strength_mg"])}
             for day, dose in steps
         ],
+        "preview_timing": timing_words(data["timing"], data["frequency"]) if valid else "",
         "findings": findings,
         "has_warnings": any(f.level is Level.WARN for f in findings),
         "blocked": stops_save(findings),
@@ -187,7 +188,12 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         earliest = max(today, current.ended_on) if current and current.ended_on else today
         start = request.GET.get("start_date") or earliest.isoformat()
-        base = {"start_date": start, "timing": Timing.BEDTIME, "form": "capsule"}
+        base = {
+            "start_date": start,
+            "timing": Timing.BEDTIME,
+            "frequency": Frequency.DAILY,
+            "form": "capsule",
+        }
         values = PlanEditorForm.with_template(base, request.GET.get("template", "standard"))
         # A template's values are complete, so the preview shows at once; custom starts empty.
         if values["template"] != "custom":
@@ -209,6 +215,7 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 clinician=clinician_of(request),
                 steps=form.steps(),
                 timing=form.cleaned_data["timing"],
+                frequency=form.cleaned_data["frequency"],
                 form=form.cleaned_data["form"],
                 strength_mg=form.cleaned_data["strength_mg"],
                 notes=form.cleaned_data["notes"],
@@ -430,6 +437,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
                     today=today,
                     dose_mg=form.cleaned_data["dose_mg"],
                     timing=form.cleaned_data["timing"],
+                    frequency=form.cleaned_data["frequency"] or None,
                     note=form.cleaned_data["note"],
                     warnings_confirmed=form.cleaned_data["confirm_warnings"],
                     patient_reason=form.cleaned_data["patient_reason"],
@@ -441,14 +449,21 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
                 messages.success(request, _("Step changed: %(step)s.") % {"step": step})
                 return redirect("plan_manage", pk=patient.pk)
     else:
-        form = StepEditForm(initial={"dose_mg": step.dose_mg, "timing": step.timing, "note": step.note})
+        form = StepEditForm(
+            initial={
+                "dose_mg": step.dose_mg,
+                "timing": step.timing,
+                "frequency": step.frequency,
+                "note": step.note,
+            }
+        )
     return render(
         request,
         "journal/plans/step_edit.html",
         {
             "patient": patient,
             "step": step,
-            "step_phrase": dose_phrase(step.dose_mg, step.timing),
+            "step_phrase": dose_phrase(step.dose_mg, step.timing, step.frequency),
             "form": form,
             "findings": findings,
             "editable": step.start_date > today

@@ -181,6 +181,7 @@ def plan_valid(world: World) -> Payload:
         "interval_days": "14",
         "target_mg": "4.5",
         "timing": "bedtime",
+        "frequency": "every_other_day",
         "form": "capsule",
         "strength_mg": "1.5",
         "patient_reason": "Start low, go slow.",
@@ -424,6 +425,7 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {
             "dose_mg": "3",
             "timing": "bedtime",
+            "frequency": "every_other_day",
             "note": "",
             "confirm_warnings": "on",
             "patient_reason": "Easier on sleep.",
