@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from journal.bounds import SERIES_MAX_DAYS, export_window
+from journal.compounding import FILLERS, RELEASES
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import DAY, Dose, PausePeriod
 from journal.vocabulary import (
@@ -229,6 +230,24 @@ def _fixed_columns_before() -> list[Column[ExportDay]]:
             "blank and this column says every_other_day. Blank when no step is in force (before the "
             "first dose, during a pause, after the plan ended).",
             lambda days: [day.step.frequency if day.step else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "prescribed_release",
+            "",
+            _choices(RELEASES),
+            "How the plan in force is compounded: immediate (immediate-release, as the sources "
+            "insist) or slow (slow-release, which the app warns about). Blank when no step is in force.",
+            lambda days: [day.step.release if day.step else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "prescribed_filler",
+            "",
+            _choices(FILLERS),
+            "The capsules' filler recorded with the plan in force (calcium_carbonate is warned about). "
+            "Blank when none is recorded or no step is in force.",
+            lambda days: [(day.step.filler or None) if day.step else None for day in days],
             neutralise,
         ),
         Column(

@@ -54,6 +54,7 @@ from journal.bounds import (
     TREATMENT_SPAN,
     DateWindow,
 )
+from journal.compounding import FILLER_WORDS, IMMEDIATE, SLOW, compounding_findings, compounding_words
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
 from journal.reminders import Kind as ReminderKind
@@ -696,6 +697,12 @@ class PlanForm(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Filler(models.TextChoices):
+    MICROCRYSTALLINE_CELLULOSE = "microcrystalline_cellulose", _(FILLER_WORDS["microcrystalline_cellulose"])
+    CALCIUM_CARBONATE = "calcium_carbonate", _(FILLER_WORDS["calcium_carbonate"])
+    OTHER = "other", _(FILLER_WORDS["other"])
+
+
 class TitrationPlan(models.Model):
     """A clinician's prescription: a sequence of dated dose steps. The patient never edits
     it; the daily entry records what was actually taken."""
@@ -718,6 +725,9 @@ class TitrationPlan(models.Model):
     )
     immediate_release = models.BooleanField(
         default=True, help_text="LDN must be immediate-release, not slow-release."
+    )
+    filler = models.CharField(
+        max_length=30, choices=Filler, blank=True, help_text="The capsules' filler; blank: not recorded."
     )
     filler_note = models.CharField(
         max_length=200, blank=True, help_text="e.g. avoid calcium carbonate filler."
@@ -749,10 +759,23 @@ class TitrationPlan(models.Model):
                 | Q(ended_on__gt=F("starts_on")),
                 name="plan_ends_after_it_starts",
             ),
+            models.CheckConstraint(condition=Q(filler__in=["", *Filler.values]), name="plan_filler_is_known"),
         ]
 
     def __str__(self) -> str:
         return f"{self.patient} — {self.get_form_display()} plan ({self.status})"
+
+    @property
+    def release(self) -> str:
+        return IMMEDIATE if self.immediate_release else SLOW
+
+    @property
+    def compounding_words(self) -> str:
+        return compounding_words(release=self.release, filler=self.filler, filler_note=self.filler_note)
+
+    @property
+    def compounding_findings(self) -> list[Finding]:
+        return compounding_findings(release=self.release, filler=self.filler)
 
 
 class DoseStep(models.Model):

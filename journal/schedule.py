@@ -61,6 +61,8 @@ class PlanRecord:
     form: str = "capsule"
     strength_mg: Decimal | None = None
     ended_on: dt.date | None = None  # the first day with nothing prescribed
+    release: str = "immediate"  # or "slow" (journal.compounding)
+    filler: str = ""  # "" when not recorded
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Dose:
     step_id: int | None = None
     plan_ends_on: dt.date | None = None
     frequency: str = DAILY
+    release: str = "immediate"
+    filler: str = ""
 
     @property
     def interval_days(self) -> int:
@@ -530,6 +534,8 @@ def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
                 step_id=step.step_id,
                 plan_ends_on=plan.ended_on,
                 frequency=step.frequency,
+                release=plan.release,
+                filler=plan.filler,
             )
         )
     return tuple(doses)

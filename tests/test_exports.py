@@ -159,6 +159,8 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "prescribed_dose_mg": "1.5",
         "prescribed_timing": "bedtime",
         "prescribed_frequency": "daily",
+        "prescribed_release": "immediate",
+        "prescribed_filler": "",
         "paused": "",
         "pause_recorded_on": "",
         "dose_taken": "yes",
@@ -197,6 +199,8 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             "prescribed_dose_mg",
             "prescribed_timing",
             "prescribed_frequency",
+            "prescribed_release",
+            "prescribed_filler",
             "other_medications",
             "safety",
         }
@@ -465,3 +469,13 @@ def test_a_day_between_two_doses_of_an_every_other_day_step_says_so():
     assert (dose_day["prescribed_dose_mg"], dose_day["prescribed_frequency"]) == ("1.5", "every_other_day")
     assert (off_day["prescribed_dose_mg"], off_day["prescribed_timing"]) == ("", "")
     assert off_day["prescribed_frequency"] == "every_other_day"
+
+
+def test_a_slow_release_calcium_carbonate_plan_says_so_on_each_day():
+    dose = Dose(
+        dt.date(2026, 11, 1), None, Decimal("1.5"), "bedtime", 1, release="slow", filler="calcium_carbonate"
+    )
+    (row,) = parse(
+        csv_lines(columns_for([]), [ExportDay("RLC-1", dt.date(2026, 11, 2), None, dose, step=dose)])
+    )
+    assert (row["prescribed_release"], row["prescribed_filler"]) == ("slow", "calcium_carbonate")

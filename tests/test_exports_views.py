@@ -45,6 +45,8 @@ PER_DAY_COLUMNS = {
     "prescribed_dose_mg",
     "prescribed_timing",
     "prescribed_frequency",
+    "prescribed_release",
+    "prescribed_filler",
     "other_medications",
 }
 
@@ -134,6 +136,8 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
         assert row["prescribed_dose_mg"] == (str(step.dose_mg.normalize()) if step else "")
         assert row["prescribed_timing"] == (step.timing if step else "")
         assert row["prescribed_frequency"] == (step.frequency if step else "")
+        assert row["prescribed_release"] == ("immediate" if step else "")
+        assert row["prescribed_filler"] == (step.plan.filler if step else "")
         assert row["day_on_ldn"] == (
             str((day - steps[0].start_date).days + 1) if day >= steps[0].start_date else ""
         )

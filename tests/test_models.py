@@ -79,6 +79,11 @@ def test_a_step_is_taken_daily_or_every_other_day_and_nothing_else(alice, carol,
     )
 
 
+@pytest.mark.parametrize("filler", ["chalk", "Calcium carbonate"])
+def test_a_plans_filler_is_one_of_the_list_or_not_recorded(alice, carol, filler):
+    integrity_error(lambda: make_plan(alice, carol, [], filler=filler))
+
+
 FAR, EARLY = dt.date(9999, 12, 31), dt.date(1, 1, 1)
 
 

@@ -338,6 +338,44 @@ def test_saving_an_every_other_day_plan_and_its_preview(client, alice, carol):
 
 
 @pytest.mark.parametrize(
+    ("fields", "code"),
+    [({"release": "slow"}, "slow_release"), ({"filler": "calcium_carbonate"}, "calcium_carbonate_filler")],
+)
+def test_slow_release_or_calcium_carbonate_is_saved_only_once_confirmed(client, alice, carol, fields, code):
+    from journal.compounding import compounding_findings
+
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    preview = client.post(url, editor_data(action="preview", **fields)).content.decode()
+    assert f'data-testid="finding-{code}"' in preview
+    assert "[001, 004]" in preview.split(f'data-testid="finding-{code}"', 1)[1].split("</li>", 1)[0]
+    client.post(url, editor_data(**fields))
+    assert not TitrationPlan.objects.exists()
+    client.post(url, editor_data(confirm_warnings="on", filler_note="as on the label", **fields))
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert (plan.release, plan.filler) == (fields.get("release", "immediate"), fields.get("filler", ""))
+    assert plan.filler_note == "as on the label"
+    (finding,) = compounding_findings(release=plan.release, filler=plan.filler)
+    confirmed = AuditEvent.objects.get(patient=alice, kind=AuditEvent.Kind.WARNING_CONFIRMED)
+    assert str(finding.message) in confirmed.summary
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    assert f'data-testid="finding-{code}"' in page
+    summary = client.get(reverse("appointment_summary", args=[alice.pk])).content.decode()
+    assert plan.compounding_words in summary
+
+
+def test_an_unknown_filler_or_release_is_refused_with_a_message(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.post(url, editor_data(filler="chalk", release="sustained")).content.decode()
+    assert "Choose a filler from the list, or not recorded." in content
+    assert "Choose immediate-release or slow-release." in content
+    assert not TitrationPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("fields", "message", "saved_after_confirming"),
     [
         ({"start_mg": "50", "target_mg": "50"}, "standard-dose naltrexone, not LDN", False),

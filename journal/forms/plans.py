@@ -21,6 +21,7 @@ from journal.bounds import (
     opioid_window,
     row_id,
 )
+from journal.compounding import IMMEDIATE, SLOW
 from journal.forms.fields import (
     CONFIRM_LABEL,
     DATE,
@@ -32,6 +33,7 @@ from journal.forms.fields import (
 )
 from journal.models import (
     NOTES_MAX_CHARS,
+    Filler,
     Frequency,
     PlanForm,
     Screening,
@@ -157,6 +159,28 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
         label=gettext_lazy("Form"),
         help_text=gettext_lazy("Immediate-release only; avoid calcium carbonate filler [001, 004]."),
     )
+    release = forms.ChoiceField(
+        choices=[(IMMEDIATE, gettext_lazy("immediate-release")), (SLOW, gettext_lazy("slow-release"))],
+        initial=IMMEDIATE,
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Release"),
+        error_messages={"invalid_choice": gettext_lazy("Choose immediate-release or slow-release.")},
+    )
+    filler = forms.ChoiceField(
+        choices=[("", gettext_lazy("not recorded")), *Filler.choices],
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Filler"),
+        error_messages={"invalid_choice": gettext_lazy("Choose a filler from the list, or not recorded.")},
+    )
+    filler_note = forms.CharField(
+        required=False,
+        max_length=200,
+        label=gettext_lazy("Filler or pharmacy note"),
+        help_text=gettext_lazy("At most 200 characters, e.g. the other filler's name."),
+    )
     strength_mg = forms.DecimalField(
         required=False,
         min_value=Decimal("0.001"),
@@ -175,6 +199,9 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
     )
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+    def clean_release(self) -> str:
+        return self.cleaned_data["release"] or IMMEDIATE  # left out (an older form): immediate
 
     def clean(self):
         super().clean()

@@ -30,6 +30,7 @@ from journal.assessment import (
 from journal.bounds import RecordProblem, record_problems, record_window
 from journal.catalogue import symptom_words
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
+from journal.compounding import IMMEDIATE, SLOW
 from journal.labs import LabValue
 from journal.models import (
     AdviceDismissal,
@@ -80,6 +81,8 @@ _STEP_FIELDS = (
     "plan__form",
     "plan__strength_mg",
     "plan__ended_on",
+    "plan__immediate_release",
+    "plan__filler",
     "start_date",
     "dose_mg",
     "timing",
@@ -113,14 +116,17 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                     step.plan.form,
                     step.plan.strength_mg,
                     step.plan.ended_on,
+                    step.plan.immediate_release,
+                    step.plan.filler,
                 )
                 + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
     else:
         step_values = list(steps.values_list(*_STEP_FIELDS))
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
-    for patient_id, plan_id, form, strength, ended_on, *step_facts in step_values:
-        _, planned = plans[patient_id].setdefault(plan_id, ((form, strength, ended_on), []))
+    for patient_id, plan_id, form, strength, ended_on, immediate, filler, *step_facts in step_values:
+        compounding = (IMMEDIATE if immediate else SLOW, filler)
+        _, planned = plans[patient_id].setdefault(plan_id, ((form, strength, ended_on, *compounding), []))
         planned.append(PlannedStep(*step_facts))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
     pause_rows = LdnPause.objects.filter(patient_id__in=ids).values_list(*_PAUSE_FIELDS, "patient__time_zone")
@@ -131,8 +137,8 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
         rows={pk: list(rows[pk].values()) for pk in ids},
         plans={
             pk: [
-                PlanRecord(plan_id, tuple(planned), form, strength, ended_on)
-                for plan_id, ((form, strength, ended_on), planned) in plans[pk].items()
+                PlanRecord(plan_id, tuple(planned), form, strength, ended_on, release, filler)
+                for plan_id, ((form, strength, ended_on, release, filler), planned) in plans[pk].items()
             ]
             for pk in ids
         },

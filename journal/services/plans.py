@@ -23,6 +23,7 @@ from journal.bounds import (
     opioid_window,
     record_window,
 )
+from journal.compounding import IMMEDIATE, RELEASES, compounding_findings
 from journal.findings import Finding, Level, ordered
 from journal.measuring import measuring_findings
 from journal.models import (
@@ -226,6 +227,8 @@ def plan_findings(
     form: str,
     strength_mg: Decimal | None,
     today: dt.date,
+    release: str = IMMEDIATE,
+    filler: str = "",
 ) -> list[Finding]:
     """Everything a clinician must see before a new plan is saved: an overlap with a running
     plan, the dose rules (the first step judged as a step up from the previous plan's last
@@ -237,6 +240,7 @@ def plan_findings(
     previous = schedule_of(patient).last_dose_before(start)
     findings = check_new_plan(steps, previous_mg=previous.dose_mg if previous else None, today=today)
     findings += measuring_findings([dose for _, dose in steps], form, strength_mg)
+    findings += compounding_findings(release=release, filler=filler)
     findings += start_findings(patient, start)
     overlap = _overlap(patient, start)
     return ordered([overlap, *findings] if overlap else findings)
@@ -251,6 +255,9 @@ def plan_create(
     form: str,
     strength_mg: Decimal | None,
     frequency: str = Frequency.DAILY,
+    release: str = IMMEDIATE,
+    filler: str = "",
+    filler_note: str = "",
     notes: str = "",
     template: str = "custom",
     warnings_confirmed: bool = False,
@@ -274,12 +281,16 @@ def plan_create(
         _require_within(patient, today, __all__=(_("A step"), day))
     _require_reason_length(patient_reason)
     _require_frequency(frequency)
+    if release not in RELEASES:
+        raise ValidationError(_("Choose immediate-release or slow-release."))
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return TitrationPlan.objects.get(pk=done.details["plan"])
         before = schedule_of(patient)
-        findings = plan_findings(patient, steps, form=form, strength_mg=strength_mg, today=today)
+        findings = plan_findings(
+            patient, steps, form=form, strength_mg=strength_mg, today=today, release=release, filler=filler
+        )
         require_confirmation(
             findings, warnings_confirmed, patient=patient, actor=clinician.user, about="a new plan"
         )
@@ -292,6 +303,9 @@ def plan_create(
             status=TitrationPlan.Status.ACTIVE,
             form=form,
             strength_mg=strength_mg,
+            immediate_release=release == IMMEDIATE,
+            filler=filler,
+            filler_note=filler_note,
             notes=notes,
             starts_on=steps[0][0],
         )
@@ -323,6 +337,8 @@ def plan_create(
                 "steps": [[d.isoformat(), str(m)] for d, m in steps],
                 "timing": timing,
                 "frequency": frequency,
+                "release": release,
+                "filler": filler,
                 "findings": finding_dicts(findings),
             },
         )

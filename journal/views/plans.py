@@ -156,7 +156,13 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
     if valid:
         steps = form.steps()
         findings = plan_service.plan_findings(
-            patient, steps, form=data["form"], strength_mg=data["strength_mg"], today=patient.local_today()
+            patient,
+            steps,
+            form=data["form"],
+            strength_mg=data["strength_mg"],
+            today=patient.local_today(),
+            release=data["release"],
+            filler=data["filler"],
         )
     return {
         "preview_summary": preview_summary(steps, findings, form),
@@ -216,6 +222,9 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 steps=form.steps(),
                 timing=form.cleaned_data["timing"],
                 frequency=form.cleaned_data["frequency"],
+                release=form.cleaned_data["release"],
+                filler=form.cleaned_data["filler"],
+                filler_note=form.cleaned_data["filler_note"],
                 form=form.cleaned_data["form"],
                 strength_mg=form.cleaned_data["strength_mg"],
                 notes=form.cleaned_data["notes"],

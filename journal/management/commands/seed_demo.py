@@ -29,6 +29,7 @@ from journal.models import (
     Condition,
     DailyEntry,
     DoseStep,
+    Filler,
     Frequency,
     LabTest,
     Medication,
@@ -427,7 +428,7 @@ class DemoBuilder:
             prescriber=clinician,
             status=TitrationPlan.Status.ACTIVE,
             strength_mg=Decimal("0.5") if story.ramp[0] == "0.5" else Decimal("1.5"),
-            filler_note="microcrystalline cellulose (no calcium carbonate)",
+            filler=Filler.MICROCRYSTALLINE_CELLULOSE,
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
         )
