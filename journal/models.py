@@ -693,7 +693,9 @@ class ExportJob(models.Model):
 class PlanForm(models.TextChoices):
     CAPSULE = "capsule", _("capsule")
     LIQUID = "liquid", _("liquid")
-    CREAM = "cream", _("topical cream")
+    CREAM = "cream", _("topical cream")  # measured in clicks of its metered pump
+    CREAM_ML = "cream_ml", _("topical cream in mL")
+    SUBLINGUAL = "sublingual", _("sublingual")
     OTHER = "other", _("other")
 
 

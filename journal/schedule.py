@@ -143,6 +143,11 @@ class Dose:
         }
 
     @property
+    def applied_to_skin(self) -> bool:
+        """A topical cream: applied in the evening rather than swallowed [003, 004]."""
+        return self.form in ("cream", "cream_ml")
+
+    @property
     def measurement(self) -> Measurement | None:
         return measure(self.dose_mg, self.form, self.strength_mg)
 

@@ -189,7 +189,10 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
         decimal_places=DOSE_DECIMALS,
         label=gettext_lazy("Strength (mg per capsule, or mg per mL of liquid)"),
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        help_text=gettext_lazy("The patient is told how many capsules or mL to take."),
+        help_text=gettext_lazy(
+            "For a cream: mg per click of its pump, or per mL. The patient is told how many capsules, "
+            "clicks or mL to take."
+        ),
     )
     notes = forms.CharField(
         required=False,
