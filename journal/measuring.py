@@ -4,7 +4,8 @@ A capsule plan's strength is mg per capsule, a liquid's is mg per mL; a topical 
 mg per click of its metered pump, or mg per mL from a syringe [003, 004]. The patient is told
 "2 capsules = 3 mg", "3 clicks = 3 mg" or "1.5 mL = 1.5 mg" only when that amount is exactly
 their dose and can be measured: a whole number of capsules or clicks, or a volume on the
-0.01 mL marks of an oral syringe. A sublingual form is measured as its pharmacist's label says. Otherwise they see the dose in mg and are asked to check with their pharmacist,
+0.01 mL marks of an oral syringe; a sublingual form as its pharmacist's label says.
+Otherwise they see the dose in mg and are asked to check with their pharmacist,
 and the prescriber gets a finding that says why when the plan is written.
 """
 

@@ -84,6 +84,12 @@ def test_a_plans_filler_is_one_of_the_list_or_not_recorded(alice, carol, filler)
     integrity_error(lambda: make_plan(alice, carol, [], filler=filler))
 
 
+def test_a_patients_plans_cannot_overlap_in_the_database_after_every_migration(alice, carol):
+    """The guard that migrations 0004, 0009 and 0017 (which rebuild the plan table on SQLite) keep."""
+    make_plan(alice, carol, [(ON, "1")], status="ended")
+    integrity_error(lambda: make_plan(alice, carol, [(ON + dt.timedelta(days=10), "1")]))
+
+
 FAR, EARLY = dt.date(9999, 12, 31), dt.date(1, 1, 1)
 
 
