@@ -567,6 +567,7 @@ class RosterSnapshot(models.Model):
     name_key = models.CharField(max_length=200)
     dose_mg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     dose_phrase = models.CharField(max_length=100, blank=True)
+    runs_out_on = models.DateField(null=True, blank=True, help_text="When the dispensed supply runs out.")
     first_plan = models.CharField(max_length=20, blank=True, help_text="View: what a patient needs next")
     first_plan_words = models.CharField(max_length=100, blank=True)
     day_on_ldn = models.IntegerField(null=True, blank=True)
@@ -699,6 +700,9 @@ class PlanForm(models.TextChoices):
     OTHER = "other", _("other")
 
 
+SUPPLY_MAX = 10_000  # capsules, mL, clicks or doses in one dispensing: more is surely a typo
+
+
 class Filler(models.TextChoices):
     MICROCRYSTALLINE_CELLULOSE = "microcrystalline_cellulose", _(FILLER_WORDS["microcrystalline_cellulose"])
     CALCIUM_CARBONATE = "calcium_carbonate", _(FILLER_WORDS["calcium_carbonate"])
@@ -734,6 +738,15 @@ class TitrationPlan(models.Model):
     filler_note = models.CharField(
         max_length=200, blank=True, help_text="e.g. avoid calcium carbonate filler."
     )
+    pharmacy = models.CharField(max_length=100, blank=True, help_text="The compounding pharmacy.")
+    supply_quantity = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Dispensed, in the form's unit: capsules, mL or clicks (doses for another form).",
+    )
+    dispensed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
     created_at = models.DateTimeField(default=timezone.now)
     starts_on = models.DateField(null=True, blank=True, help_text="The first dose: the first step's date.")
@@ -762,6 +775,12 @@ class TitrationPlan(models.Model):
                 name="plan_ends_after_it_starts",
             ),
             models.CheckConstraint(condition=Q(filler__in=["", *Filler.values]), name="plan_filler_is_known"),
+            models.CheckConstraint(
+                condition=Q(supply_quantity__isnull=True, dispensed_on__isnull=True)
+                | Q(supply_quantity__gt=0, supply_quantity__lte=SUPPLY_MAX, dispensed_on__isnull=False),
+                name="plan_supply_quantity_and_date_together",
+            ),
+            dates_within(TREATMENT_SPAN, "plan_dispensed_in_span", "dispensed_on", nullable=True),
         ]
 
     def __str__(self) -> str:

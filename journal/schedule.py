@@ -34,6 +34,8 @@ from journal.wording import gettext as _
 
 DAY = dt.timedelta(days=1)  # one calendar day, for every date sum in the app
 
+SUPPLY_HORIZON_DAYS = 3 * 366  # a supply is counted at most this far: no supply lasts longer
+
 DAILY = "daily"
 EVERY_OTHER_DAY = "every_other_day"
 # How many days apart the doses of a step fall, counted from the step's start date.
@@ -63,6 +65,17 @@ class PlanRecord:
     ended_on: dt.date | None = None  # the first day with nothing prescribed
     release: str = "immediate"  # or "slow" (journal.compounding)
     filler: str = ""  # "" when not recorded
+    supply: Supply | None = None  # what the pharmacy dispensed for it, when recorded
+
+
+@dataclass(frozen=True)
+class Supply:
+    """What the pharmacy dispensed for a plan: `quantity` in the form's unit (capsules, mL,
+    clicks; doses when the form has nothing to count) on `dispensed_on`."""
+
+    dispensed_on: dt.date
+    quantity: Decimal
+    pharmacy: str = ""
 
 
 @dataclass(frozen=True)
@@ -383,6 +396,32 @@ class Schedule:
         if step is None or step.interval_days == 1:
             return []
         return sorted(self.prescribed_days(day, day + 13 * DAY))[:count]
+
+    def supply_for(self, day: dt.date) -> tuple[Supply, dt.date | None] | None:
+        """The supply of the plan the patient is on (or starts next) on `day`, and the day it
+        runs out: the first dose day it cannot cover in full, counting each dose day's amount
+        (capsules, mL or clicks to measure, else one dose) from the day it was dispensed — an
+        every-other-day step uses it half as fast, a pause not at all. None as the day when
+        it lasts past the plan's end (or beyond `SUPPLY_HORIZON_DAYS`); None when no supply
+        is recorded."""
+        dose = self.step_on(day) or self.next_step(day)
+        plan = next((plan for plan in self.plans if dose is not None and plan.plan_id == dose.plan_id), None)
+        if plan is None or plan.supply is None:
+            return None
+        supply = plan.supply
+        left = supply.quantity
+        days = sorted(
+            self.prescribed_days(supply.dispensed_on, supply.dispensed_on + SUPPLY_HORIZON_DAYS * DAY)
+        )
+        for dose_day in days:
+            prescribed = self.prescribed(dose_day)
+            if prescribed is None or prescribed.plan_id != plan.plan_id:
+                continue
+            measured = prescribed.measurement
+            left -= measured.amount if measured is not None and measured.exact else Decimal(1)
+            if left < 0:
+                return supply, dose_day
+        return supply, None
 
     def in_force(self, day: dt.date) -> Dose | None:
         """The step in force on `day`, whether or not a pause covers it."""

@@ -365,6 +365,44 @@ def test_slow_release_or_calcium_carbonate_is_saved_only_once_confirmed(client, 
     assert plan.compounding_words in summary
 
 
+def test_the_supply_dispensed_gives_the_patient_and_the_roster_a_runs_out_date(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    half = client.post(url, editor_data(supply_quantity="30")).content.decode()
+    assert "Give both the quantity dispensed and the day it was dispensed, or neither." in half
+    assert not TitrationPlan.objects.exists()
+    fields = {
+        "template": "custom",
+        "start_mg": "1.5",
+        "increment_mg": "0",
+        "target_mg": "1.5",
+        "strength_mg": "1.5",
+    }
+    client.post(
+        url,
+        editor_data(
+            **fields,
+            confirm_warnings="on",
+            pharmacy="Riverside Pharmacy",
+            supply_quantity="30",
+            dispensed_on="2026-03-02",
+        ),
+    )
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert (plan.pharmacy, plan.supply_quantity, plan.dispensed_on) == (
+        "Riverside Pharmacy",
+        30,
+        D(2026, 3, 2),
+    )
+    roster = client.get(reverse("roster")).content.decode()
+    assert "supply runs out 1 Apr" in roster  # 30 one-capsule doses from 2 March
+    client.force_login(alice.user)
+    my_plan = " ".join(client.get(reverse("my_plan")).content.decode().split())
+    assert "From Riverside Pharmacy, dispensed on 2 March." in my_plan
+    assert "It runs out on Wednesday 1 April: ask for more before then." in my_plan
+
+
 def test_an_unknown_filler_or_release_is_refused_with_a_message(client, alice, carol):
     screen(alice, carol)
     client.force_login(carol.user)

@@ -719,3 +719,75 @@ def test_the_next_dose_days_of_an_every_other_day_step_skip_the_pause():
     ]
     assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 4)) == []  # a daily step
     assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 11)) == []  # paused
+
+
+# --- supply: when the dispensed quantity runs out (issue 15) ------------------------------------
+
+
+def supplied(*steps: PlannedStep, quantity: str, on: dt.date, **fields) -> PlanRecord:
+    from journal.schedule import Supply
+
+    return PlanRecord(1, steps, supply=Supply(on, Decimal(quantity), "Riverside Pharmacy"), **fields)
+
+
+@pytest.mark.parametrize(
+    ("plan_record", "pauses", "runs_out"),
+    [
+        # 30 doses from 1 March, one a day: the 31st day has none left
+        (supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1)), [], D(2026, 3, 31)),
+        # every other day from 1 March: 30 doses last 60 days, the 31st dose day is 30 April
+        (
+            supplied(
+                PlannedStep(D(2026, 3, 1), Decimal("1.5"), frequency=EOD), quantity="30", on=D(2026, 3, 1)
+            ),
+            [],
+            D(2026, 4, 30),
+        ),
+        # a pause of 3 dose days uses none: 3 days later
+        (
+            supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1)),
+            [SURGERY],
+            D(2026, 4, 3),
+        ),
+        # capsules of 1.5 mg: 1.5 mg is one a day, then 3 mg two a day from 15 March
+        (
+            supplied(
+                step(D(2026, 3, 1), "1.5"),
+                step(D(2026, 3, 15), "3"),
+                quantity="30",
+                on=D(2026, 3, 1),
+                strength_mg=Decimal("1.5"),
+            ),
+            [],
+            D(2026, 3, 23),  # 14 capsules to 14 March, 16 more by 22 March
+        ),
+        # a liquid of 1 mg/mL: 1.5 mL a day from 10 mL
+        (
+            supplied(
+                step(D(2026, 3, 1), "1.5"),
+                quantity="10",
+                on=D(2026, 3, 1),
+                form="liquid",
+                strength_mg=Decimal("1"),
+            ),
+            [],
+            D(2026, 3, 7),
+        ),
+        # the plan ends before the supply does
+        (
+            supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1), ended_on=D(2026, 3, 20)),
+            [],
+            None,
+        ),
+    ],
+)
+def test_a_supply_runs_out_on_the_first_dose_day_it_cannot_cover(plan_record, pauses, runs_out):
+    schedule = Schedule([plan_record], pauses)
+    supply, day = schedule.supply_for(D(2026, 3, 5))
+    assert supply.pharmacy == "Riverside Pharmacy"
+    assert day == runs_out
+
+
+def test_no_supply_recorded_is_no_answer():
+    assert Schedule([plan(1, step(D(2026, 3, 1), "1.5"))]).supply_for(D(2026, 3, 5)) is None
+    assert Schedule().supply_for(D(2026, 3, 5)) is None

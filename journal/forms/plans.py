@@ -33,6 +33,7 @@ from journal.forms.fields import (
 )
 from journal.models import (
     NOTES_MAX_CHARS,
+    SUPPLY_MAX,
     Filler,
     Frequency,
     PlanForm,
@@ -124,7 +125,7 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
     """A plan's parameters. Its first and last step lie in the patient's window, and it has
     at most `PLAN_STEPS_MAX` steps: both are checked before any step is made."""
 
-    dated_fields = {"start_date": "The first dose"}
+    dated_fields = {"start_date": "The first dose", "dispensed_on": "The dispensing date"}
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
     start_date = forms.DateField(widget=DATE, label=gettext_lazy("First dose on"))
     start_mg = DoseField(label=gettext_lazy("Start dose (mg)"))
@@ -194,6 +195,26 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
             "clicks or mL to take."
         ),
     )
+    pharmacy = forms.CharField(
+        required=False,
+        max_length=100,
+        label=gettext_lazy("Pharmacy"),
+        help_text=gettext_lazy("At most 100 characters."),
+    )
+    supply_quantity = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=SUPPLY_MAX,
+        max_digits=7,
+        decimal_places=2,
+        label=gettext_lazy("Quantity dispensed"),
+        help_text=gettext_lazy(
+            "In capsules, mL or clicks (doses for another form); with the date, the patient and the "
+            "roster see when it runs out."
+        ),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    dispensed_on = forms.DateField(required=False, widget=DATE, label=gettext_lazy("Dispensed on"))
     notes = forms.CharField(
         required=False,
         max_length=NOTES_MAX_CHARS,
@@ -216,6 +237,11 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
             self.add_error("increment_mg", _("Step up by more than 0 mg to reach the target."))
         elif not self.errors:
             self._check_length(data)
+        if (data.get("supply_quantity") is None) != (data.get("dispensed_on") is None) and not self.errors:
+            missing = "dispensed_on" if data.get("dispensed_on") is None else "supply_quantity"
+            self.add_error(
+                missing, _("Give both the quantity dispensed and the day it was dispensed, or neither.")
+            )
         return data
 
     def _check_length(self, data: dict) -> None:

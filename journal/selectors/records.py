@@ -55,6 +55,7 @@ from journal.schedule import (
     PlannedStep,
     PlanRecord,
     Schedule,
+    Supply,
 )
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.step_effects import StepReport, step_reports
@@ -83,6 +84,9 @@ _STEP_FIELDS = (
     "plan__ended_on",
     "plan__immediate_release",
     "plan__filler",
+    "plan__supply_quantity",
+    "plan__dispensed_on",
+    "plan__pharmacy",
     "start_date",
     "dose_mg",
     "timing",
@@ -118,15 +122,33 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                     step.plan.ended_on,
                     step.plan.immediate_release,
                     step.plan.filler,
+                    step.plan.supply_quantity,
+                    step.plan.dispensed_on,
+                    step.plan.pharmacy,
                 )
                 + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
     else:
         step_values = list(steps.values_list(*_STEP_FIELDS))
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
-    for patient_id, plan_id, form, strength, ended_on, immediate, filler, *step_facts in step_values:
-        compounding = (IMMEDIATE if immediate else SLOW, filler)
-        _, planned = plans[patient_id].setdefault(plan_id, ((form, strength, ended_on, *compounding), []))
+    for (
+        patient_id,
+        plan_id,
+        form,
+        strength,
+        ended_on,
+        immediate,
+        filler,
+        quantity,
+        dispensed,
+        pharmacy,
+        *step_facts,
+    ) in step_values:
+        supply = (
+            Supply(dispensed, quantity, pharmacy) if quantity is not None and dispensed is not None else None
+        )
+        about = (form, strength, ended_on, IMMEDIATE if immediate else SLOW, filler, supply)
+        _, planned = plans[patient_id].setdefault(plan_id, (about, []))
         planned.append(PlannedStep(*step_facts))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
     pause_rows = LdnPause.objects.filter(patient_id__in=ids).values_list(*_PAUSE_FIELDS, "patient__time_zone")
@@ -137,8 +159,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
         rows={pk: list(rows[pk].values()) for pk in ids},
         plans={
             pk: [
-                PlanRecord(plan_id, tuple(planned), form, strength, ended_on, release, filler)
-                for plan_id, ((form, strength, ended_on, release, filler), planned) in plans[pk].items()
+                PlanRecord(plan_id, tuple(planned), *about) for plan_id, (about, planned) in plans[pk].items()
             ]
             for pk in ids
         },

@@ -53,6 +53,11 @@ class RosterRow:
         return self.record.schedule.step_on(self.today)
 
     @property
+    def runs_out_on(self) -> dt.date | None:
+        supply = self.record.schedule.supply_for(self.today)
+        return supply[1] if supply else None
+
+    @property
     def first_dose(self) -> dt.date | None:
         return self.record.first_dose
 

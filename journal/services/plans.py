@@ -258,6 +258,9 @@ def plan_create(
     release: str = IMMEDIATE,
     filler: str = "",
     filler_note: str = "",
+    pharmacy: str = "",
+    supply_quantity: Decimal | None = None,
+    dispensed_on: dt.date | None = None,
     notes: str = "",
     template: str = "custom",
     warnings_confirmed: bool = False,
@@ -277,6 +280,8 @@ def plan_create(
             % {"most": PLAN_STEPS_MAX, "count": len(steps)}
         )
     _require_within(patient, today, start_date=(_("The first dose"), steps[0][0]))
+    if dispensed_on is not None:
+        _require_within(patient, today, dispensed_on=(_("The dispensing date"), dispensed_on))
     for day, _dose in steps[1:]:
         _require_within(patient, today, __all__=(_("A step"), day))
     _require_reason_length(patient_reason)
@@ -306,6 +311,9 @@ def plan_create(
             immediate_release=release == IMMEDIATE,
             filler=filler,
             filler_note=filler_note,
+            pharmacy=pharmacy,
+            supply_quantity=supply_quantity,
+            dispensed_on=dispensed_on,
             notes=notes,
             starts_on=steps[0][0],
         )
