@@ -76,6 +76,9 @@ class Story:
     # Daytime tiredness on the top dose: this many days after the first dose, the step before
     # it is taken again, every other day (a patient report in [000]).
     every_other_day_from: int | None = None
+    form: str = "capsule"  # "cream": measured in clicks of its pump, 0.5 mg a click
+    # What the pharmacy dispensed: (this many days from the first dose, capsules or clicks).
+    supply: tuple[int, int] | None = None
     missed_rate: float = 0.06
     sensitive: bool = False  # more side effects after step-ups
     # (name, dose text, started, last taken): days from the first dose; None = not given / still taken.
@@ -252,7 +255,18 @@ STORIES = (
     ),
     Story("Priya", "Quinn", "IBS", ("Abdominal pain", "Bowel urgency"), 75, ("1", "0.5", "3", 14), 0.5, 0),
     Story("Ravi", "Shah", "Fibromyalgia", ("Pain", "Fatigue", "Mood"), -4, ("1.5", "1.5", "4.5", 14), 0.0, 1),
-    Story("Sofia", "Turner", "Eczema", ("Itch",), 5, ("0.5", "0.5", "3", 7), 0.0, 0),
+    Story(
+        "Sofia",
+        "Turner",
+        "Eczema",
+        ("Itch",),
+        5,
+        ("0.5", "0.5", "3", 7),
+        0.0,
+        0,
+        form="cream",
+        supply=(0, 60),
+    ),
     Story(
         "Tom",
         "Walsh",
@@ -263,6 +277,7 @@ STORIES = (
         0.15,
         1,
         every_other_day_from=60,
+        supply=(60, 30),  # 30 capsules of 1.5 mg: 15 doses of 3 mg every other day, 30 days
     ),
     Story(
         "Uma",
@@ -427,8 +442,12 @@ class DemoBuilder:
             patient=patient,
             prescriber=clinician,
             status=TitrationPlan.Status.ACTIVE,
+            form=story.form,
             strength_mg=Decimal("0.5") if story.ramp[0] == "0.5" else Decimal("1.5"),
-            filler=Filler.MICROCRYSTALLINE_CELLULOSE,
+            filler=Filler.MICROCRYSTALLINE_CELLULOSE if story.form == "capsule" else "",
+            pharmacy="Riverside Compounding Pharmacy" if story.supply else "",
+            supply_quantity=story.supply[1] if story.supply else None,
+            dispensed_on=first_dose + dt.timedelta(days=story.supply[0]) if story.supply else None,
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
         )
