@@ -224,6 +224,17 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
 
+    @property
+    def supply_open(self) -> bool:
+        """The compounding and supply fields are shown open when one is wrong or not at its
+        default (slow release, a filler, a note, a pharmacy or a supply): otherwise folded, so a
+        keyboard passes them in one key press."""
+        names = ("release", "filler", "filler_note", "pharmacy", "supply_quantity", "dispensed_on")
+        if any(self[name].errors for name in names if self.is_bound):
+            return True
+        values = {name: self[name].value() or "" for name in names}
+        return values["release"] not in ("", IMMEDIATE) or any(values[name] for name in names[1:])
+
     def clean_release(self) -> str:
         return self.cleaned_data["release"] or IMMEDIATE  # left out (an older form): immediate
 
