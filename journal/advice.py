@@ -249,7 +249,9 @@ class AdviceInput:
 
     @property
     def prescribed_today(self) -> Dose | None:
-        return self.schedule.prescribed(self.today)
+        """The step the patient is on today (on a day without a dose of an every-other-day
+        step too: the advice is about the step, not the day)."""
+        return self.schedule.step_on(self.today)
 
 
 @dataclass(frozen=True)

@@ -194,7 +194,7 @@ def _prescribed_line(record: PatientRecord, first: dt.date) -> JSONDict:
     previous: Dose | None | bool = False  # False: nothing drawn yet
     day = first
     while day <= record.today:
-        step = record.prescribed(day)
+        step = record.schedule.step_on(day)
         if step != previous:
             xs.append(_iso(day))
             ys.append(float(step.dose_mg) if step else None)
@@ -684,8 +684,9 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
     rows = []
     while start <= record.today:
         end = min(start + 6 * DAY, record.today)
-        steps = [record.prescribed(start + offset * DAY) for offset in range((end - start).days + 1)]
-        words = list(dict.fromkeys(step.phrase for step in steps if step))
+        days = [start + offset * DAY for offset in range((end - start).days + 1)]
+        steps = [record.prescribed(day) for day in days]
+        words = list(dict.fromkeys(step.phrase for day in days if (step := record.schedule.step_on(day))))
         entries = [entry for entry in record.entries if start <= entry.day <= end]
         effects = Counter(
             (side_effect_short(r.kind), severity_words(r.severity))

@@ -1,9 +1,9 @@
 """The patient's dose calendar as iCalendar (RFC 5545), for any phone calendar to remind them.
 
-- One repeating event per run of days with one dose prescribed (`Schedule.runs`): daily at
-  the step's timing in the patient's time zone (bedtime 22:00, morning 08:00), from the
-  run's first day to its last — a pause or the plan's end cuts a run — with an alarm at the
-  time of the dose.
+- One repeating event per run of days with one dose prescribed (`Schedule.runs`): daily (or
+  every other day, from the run's first dose day) at the step's timing in the patient's time
+  zone (bedtime 22:00, morning 08:00), from the run's first day to its last — a pause or the
+  plan's end cuts a run — with an alarm at the time of the dose.
 - One all-day event on each step's start date saying what changes.
 - No name or other identifying detail: the address is private, but a calendar can be
   shared or synced to places the clinic does not control.
@@ -44,8 +44,10 @@ def _dose_event(run: Run, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=DOSE_EVENT_MINUTES))
     rule: dict[str, object] = {"freq": "daily"}
-    if run.last is not None:
-        rule["count"] = (run.last - run.first).days + 1
+    if run.dose.interval_days > 1:
+        rule["interval"] = run.dose.interval_days
+    if run.dose_count is not None:
+        rule["count"] = run.dose_count
     event.add("rrule", rule)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

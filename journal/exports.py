@@ -29,9 +29,11 @@ from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from journal.bounds import SERIES_MAX_DAYS, export_window
+from journal.compounding import FILLERS, RELEASES
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import DAY, Dose, PausePeriod
 from journal.vocabulary import (
+    FREQUENCIES,
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
     SCORE_MIN,
@@ -100,6 +102,7 @@ class ExportDay(NamedTuple):
         str
     ] = ()  # the lab results of samples taken on the date (`journal.labs.result_words`)
     questionnaires: Sequence[str] = ()  # the questionnaires answered on the date (`answer_cell`)
+    step: Dose | None = None  # the step the patient is on (`Schedule.step_on`), with or without a dose
 
     @property
     def day_on_ldn(self) -> int | None:
@@ -217,6 +220,35 @@ def _fixed_columns_before() -> list[Column[ExportDay]]:
             _choices(PRESCRIBED_TIMINGS),
             "When the plan said to take the dose. Blank when nothing was prescribed.",
             lambda days: [day.prescribed.timing if day.prescribed else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "prescribed_frequency",
+            "",
+            _choices(FREQUENCIES),
+            "How often the step in force is taken: daily, or every_other_day counted from the step's "
+            "start date. On a day between two doses of an every_other_day step, prescribed_dose_mg is "
+            "blank and this column says every_other_day. Blank when no step is in force (before the "
+            "first dose, during a pause, after the plan ended).",
+            lambda days: [day.step.frequency if day.step else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "prescribed_release",
+            "",
+            _choices(RELEASES),
+            "How the plan in force is compounded: immediate (immediate-release, as the sources "
+            "insist) or slow (slow-release, which the app warns about). Blank when no step is in force.",
+            lambda days: [day.step.release if day.step else None for day in days],
+            neutralise,
+        ),
+        Column(
+            "prescribed_filler",
+            "",
+            _choices(FILLERS),
+            "The capsules' filler recorded with the plan in force (calcium_carbonate is warned about). "
+            "Blank when none is recorded or no step is in force.",
+            lambda days: [(day.step.filler or None) if day.step else None for day in days],
             neutralise,
         ),
         Column(

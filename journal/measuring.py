@@ -1,9 +1,11 @@
 """What the patient measures out for a dose, and whether it can be measured exactly.
 
-A capsule plan's strength is mg per capsule, a liquid's is mg per mL. The patient is told
-"2 capsules = 3 mg" or "1.5 mL = 1.5 mg" only when that amount is exactly their dose and
-can be measured: a whole number of capsules, or a volume on the 0.01 mL marks of an oral
-syringe. Otherwise they see the dose in mg and are asked to check with their pharmacist,
+A capsule plan's strength is mg per capsule, a liquid's is mg per mL; a topical cream's is
+mg per click of its metered pump, or mg per mL from a syringe [003, 004]. The patient is told
+"2 capsules = 3 mg", "3 clicks = 3 mg" or "1.5 mL = 1.5 mg" only when that amount is exactly
+their dose and can be measured: a whole number of capsules or clicks, or a volume on the
+0.01 mL marks of an oral syringe; a sublingual form as its pharmacist's label says.
+Otherwise they see the dose in mg and are asked to check with their pharmacist,
 and the prescriber gets a finding that says why when the plan is written.
 """
 
@@ -22,6 +24,8 @@ SYRINGE_MARK_ML = Decimal("0.01")  # a 1 mL oral syringe is marked in 0.01 mL
 # The app's own limits of a sensible instruction: beyond them the strength is surely wrong.
 MAX_CAPSULES_PER_DOSE = 10
 MAX_LIQUID_ML_PER_DOSE = Decimal("10")
+COUNTED_FORMS = ("capsule", "cream")  # whole capsules; whole clicks of a cream's pump
+MEASURED_BY_VOLUME = ("liquid", "cream_ml")
 
 MEASURING_REASON = gettext_noop(
     "The patient measures their own dose: it must be a whole number of capsules, or a volume "
@@ -62,9 +66,14 @@ class Measurement:
         if not self.exact:
             return None
         mg = local_mg(self.dose_mg)
-        if self.form == "liquid":
+        if self.form in MEASURED_BY_VOLUME:
             return _("%(ml)s mL = %(mg)s mg") % {"ml": local_mg(self.amount), "mg": mg}
         count = int(self.amount)
+        if self.form == "cream":
+            return ngettext("%(count)d click = %(mg)s mg", "%(count)d clicks = %(mg)s mg", count) % {
+                "count": count,
+                "mg": mg,
+            }
         return ngettext("%(count)d capsule = %(mg)s mg", "%(count)d capsules = %(mg)s mg", count) % {
             "count": count,
             "mg": mg,
@@ -73,11 +82,12 @@ class Measurement:
 
 def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measurement | None:
     """The amount to measure for `dose_mg`; None when there is nothing to count (no strength
-    given, or a cream or other form, which the pharmacist's label explains)."""
-    if not strength_mg or strength_mg <= 0 or form not in ("capsule", "liquid"):
+    given, or a sublingual or other form, which the pharmacist's label explains)."""
+    if not strength_mg or strength_mg <= 0 or form not in (*COUNTED_FORMS, *MEASURED_BY_VOLUME):
         return None
     amount = dose_mg / strength_mg
-    if form == "capsule":
+    unit = gettext_noop("clicks") if form == "cream" else gettext_noop("capsules")
+    if form in COUNTED_FORMS:
         if amount != amount.to_integral_value():
             return Measurement(
                 dose_mg,
@@ -86,11 +96,12 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
                 False,
                 phrase(
                     gettext_noop(
-                        "{dose} mg is {amount} capsules of {strength} mg: not a whole number of capsules."
+                        "{dose} mg is {amount} {unit} of {strength} mg: not a whole number of {unit}."
                     ),
                     dose=dose_mg,
                     amount=_rounded(amount),
                     strength=strength_mg,
+                    unit=phrase(unit),
                 ),
             )
         if amount > MAX_CAPSULES_PER_DOSE:
@@ -100,11 +111,12 @@ def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measure
                 amount,
                 False,
                 phrase(
-                    gettext_noop("{dose} mg is {amount} capsules of {strength} mg: more than {most} a dose."),
+                    gettext_noop("{dose} mg is {amount} {unit} of {strength} mg: more than {most} a dose."),
                     dose=dose_mg,
                     amount=amount,
                     strength=strength_mg,
                     most=MAX_CAPSULES_PER_DOSE,
+                    unit=phrase(unit),
                 ),
             )
         return Measurement(dose_mg, form, amount, True)

@@ -58,6 +58,7 @@ from journal.bounds import (
     DateWindow,
 )
 from journal.catalogue import load_questionnaires
+from journal.compounding import FILLER_WORDS, IMMEDIATE, SLOW, compounding_findings, compounding_words
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
 from journal.plan_changes import PlanChange, reason_words
@@ -106,6 +107,13 @@ def new_calendar_token() -> str:
 class Timing(models.TextChoices):
     BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
     MORNING = "morning", _(TIMING_WORDS["morning"])
+
+
+class Frequency(models.TextChoices):
+    """How often a step's dose is taken; every other day counts from the step's start date."""
+
+    DAILY = "daily", _("every day")
+    EVERY_OTHER_DAY = "every_other_day", _("every other day")
 
 
 class TimingTaken(models.TextChoices):
@@ -564,6 +572,7 @@ class RosterSnapshot(models.Model):
     name_key = models.CharField(max_length=200)
     dose_mg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     dose_phrase = models.CharField(max_length=100, blank=True)
+    runs_out_on = models.DateField(null=True, blank=True, help_text="When the dispensed supply runs out.")
     first_plan = models.CharField(max_length=20, blank=True, help_text="View: what a patient needs next")
     first_plan_words = models.CharField(max_length=100, blank=True)
     day_on_ldn = models.IntegerField(null=True, blank=True)
@@ -690,8 +699,19 @@ class ExportJob(models.Model):
 class PlanForm(models.TextChoices):
     CAPSULE = "capsule", _("capsule")
     LIQUID = "liquid", _("liquid")
-    CREAM = "cream", _("topical cream")
+    CREAM = "cream", _("topical cream")  # measured in clicks of its metered pump
+    CREAM_ML = "cream_ml", _("topical cream in mL")
+    SUBLINGUAL = "sublingual", _("sublingual")
     OTHER = "other", _("other")
+
+
+SUPPLY_MAX = 10_000  # capsules, mL, clicks or doses in one dispensing: more is surely a typo
+
+
+class Filler(models.TextChoices):
+    MICROCRYSTALLINE_CELLULOSE = "microcrystalline_cellulose", _(FILLER_WORDS["microcrystalline_cellulose"])
+    CALCIUM_CARBONATE = "calcium_carbonate", _(FILLER_WORDS["calcium_carbonate"])
+    OTHER = "other", _(FILLER_WORDS["other"])
 
 
 class TitrationPlan(models.Model):
@@ -717,9 +737,21 @@ class TitrationPlan(models.Model):
     immediate_release = models.BooleanField(
         default=True, help_text="LDN must be immediate-release, not slow-release."
     )
+    filler = models.CharField(
+        max_length=30, choices=Filler, blank=True, help_text="The capsules' filler; blank: not recorded."
+    )
     filler_note = models.CharField(
         max_length=200, blank=True, help_text="e.g. avoid calcium carbonate filler."
     )
+    pharmacy = models.CharField(max_length=100, blank=True, help_text="The compounding pharmacy.")
+    supply_quantity = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Dispensed, in the form's unit: capsules, mL or clicks (doses for another form).",
+    )
+    dispensed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_CHARS)])
     created_at = models.DateTimeField(default=timezone.now)
     starts_on = models.DateField(null=True, blank=True, help_text="The first dose: the first step's date.")
@@ -747,10 +779,29 @@ class TitrationPlan(models.Model):
                 | Q(ended_on__gt=F("starts_on")),
                 name="plan_ends_after_it_starts",
             ),
+            models.CheckConstraint(condition=Q(filler__in=["", *Filler.values]), name="plan_filler_is_known"),
+            models.CheckConstraint(
+                condition=Q(supply_quantity__isnull=True, dispensed_on__isnull=True)
+                | Q(supply_quantity__gt=0, supply_quantity__lte=SUPPLY_MAX, dispensed_on__isnull=False),
+                name="plan_supply_quantity_and_date_together",
+            ),
+            dates_within(TREATMENT_SPAN, "plan_dispensed_in_span", "dispensed_on", nullable=True),
         ]
 
     def __str__(self) -> str:
         return f"{self.patient} — {self.get_form_display()} plan ({self.status})"
+
+    @property
+    def release(self) -> str:
+        return IMMEDIATE if self.immediate_release else SLOW
+
+    @property
+    def compounding_words(self) -> str:
+        return compounding_words(release=self.release, filler=self.filler, filler_note=self.filler_note)
+
+    @property
+    def compounding_findings(self) -> list[Finding]:
+        return compounding_findings(release=self.release, filler=self.filler)
 
 
 class DoseStep(models.Model):
@@ -758,12 +809,16 @@ class DoseStep(models.Model):
     start_date = models.DateField()
     dose_mg = models.DecimalField(max_digits=6, decimal_places=3)
     timing = models.CharField(max_length=10, choices=Timing, default=Timing.BEDTIME)
+    frequency = models.CharField(max_length=16, choices=Frequency, default=Frequency.DAILY)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="step_frequency_is_known"
+            ),
             models.UniqueConstraint("plan", "start_date", name="one_step_per_plan_per_date"),
             models.CheckConstraint(
                 condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),

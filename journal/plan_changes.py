@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Self
 
+from journal.schedule import DAILY
 from journal.titration import PLAN_TEMPLATES
 from journal.vocabulary import dose_phrase, format_mg
 from journal.wording import (
@@ -37,18 +38,19 @@ class Dose(str):
 
     _dose_mg: Decimal
     _timing: str
+    _frequency: str
 
-    def __new__(cls, dose_mg: str, timing: str) -> Self:
-        dose = super().__new__(cls, dose_phrase(Decimal(dose_mg), timing, kept=True))
-        dose._dose_mg, dose._timing = Decimal(dose_mg), timing
+    def __new__(cls, dose_mg: str, timing: str, frequency: str = DAILY) -> Self:
+        dose = super().__new__(cls, dose_phrase(Decimal(dose_mg), timing, frequency, kept=True))
+        dose._dose_mg, dose._timing, dose._frequency = Decimal(dose_mg), timing, frequency
         return dose
 
     def __str__(self) -> str:
-        return dose_phrase(self._dose_mg, self._timing)
+        return dose_phrase(self._dose_mg, self._timing, self._frequency)
 
 
-def _step(day: str, dose_mg: str, timing: str) -> Phrase:
-    return phrase(gettext_noop("{dose} from {day}"), dose=Dose(dose_mg, timing), day=IsoDate(day))
+def _step(day: str, dose_mg: str, timing: str, frequency: str = DAILY) -> Phrase:
+    return phrase(gettext_noop("{dose} from {day}"), dose=Dose(dose_mg, timing, frequency), day=IsoDate(day))
 
 
 def _days(days: int) -> Phrase:
@@ -58,20 +60,29 @@ def _days(days: int) -> Phrase:
 # --- one function per kind: each takes the change's stored values ------------------------
 
 
-def _created(*, template: str, steps: list[list[str]], timing: str) -> Phrase:
+def _created(*, template: str, steps: list[list[str]], timing: str, frequency: str = DAILY) -> Phrase:
     known = PLAN_TEMPLATES.get(template)
     return phrase(
         gettext_noop("{template} plan: {steps}."),
         template=as_phrase(known.label) if known else template,
-        steps=Listing([_step(day, dose, timing) for day, dose in steps], "; "),
+        steps=Listing([_step(day, dose, timing, frequency) for day, dose in steps], "; "),
     )
 
 
-def _step_changed(*, day: str, old_mg: str, old_timing: str, new_mg: str, new_timing: str) -> Phrase:
+def _step_changed(
+    *,
+    day: str,
+    old_mg: str,
+    old_timing: str,
+    new_mg: str,
+    new_timing: str,
+    old_frequency: str = DAILY,
+    new_frequency: str = DAILY,
+) -> Phrase:
     return phrase(
         gettext_noop("Step changed: {old} → {new}."),
-        old=_step(day, old_mg, old_timing),
-        new=_step(day, new_mg, new_timing),
+        old=_step(day, old_mg, old_timing, old_frequency),
+        new=_step(day, new_mg, new_timing, new_frequency),
     )
 
 
@@ -85,8 +96,10 @@ def _held(*, steps: int, days: int, next_day: str) -> Phrase:
     )
 
 
-def _stepped_back(*, day: str, from_mg: str, dose_mg: str, timing: str, shift_days: int) -> Phrase:
-    values = {"previous": Dose(from_mg, timing), "step": _step(day, dose_mg, timing)}
+def _stepped_back(
+    *, day: str, from_mg: str, dose_mg: str, timing: str, shift_days: int, frequency: str = DAILY
+) -> Phrase:
+    values = {"previous": Dose(from_mg, timing, frequency), "step": _step(day, dose_mg, timing, frequency)}
     if shift_days:
         return phrase(
             gettext_noop("Step back: {previous} → {step}; later steps {days} later."),
@@ -96,8 +109,8 @@ def _stepped_back(*, day: str, from_mg: str, dose_mg: str, timing: str, shift_da
     return phrase(gettext_noop("Step back: {previous} → {step}."), **values)
 
 
-def _to_morning(*, day: str, dose_mg: str, later_steps: int) -> Phrase:
-    step = _step(day, dose_mg, "morning")
+def _to_morning(*, day: str, dose_mg: str, later_steps: int, frequency: str = DAILY) -> Phrase:
+    step = _step(day, dose_mg, "morning", frequency)
     if later_steps:
         return ngettext_lazy(
             "Timing: {step}; the later step in the morning too.",
@@ -109,11 +122,17 @@ def _to_morning(*, day: str, dose_mg: str, later_steps: int) -> Phrase:
 
 
 def _ended(
-    *, ended_on: str, removed_steps: int, taper_from: str = "", taper_mg: str = "", timing: str = ""
+    *,
+    ended_on: str,
+    removed_steps: int,
+    taper_from: str = "",
+    taper_mg: str = "",
+    timing: str = "",
+    frequency: str = DAILY,
 ) -> Phrase:
     end = IsoDate(ended_on)
     if taper_from:
-        taper = _step(taper_from, taper_mg, timing)
+        taper = _step(taper_from, taper_mg, timing, frequency)
         if removed_steps:
             return ngettext_lazy(
                 "Plan ends on {day} (nothing prescribed from that day); taper to {taper}; "
@@ -228,14 +247,28 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
-def created(template: str, steps: Sequence[tuple[dt.date, Decimal]], timing: str) -> PlanChange:
+def _frequency(name: str, frequency: str) -> dict[str, str]:
+    """A step's frequency among a change's values: kept only when not daily (so a daily
+    change's data reads as it did before steps had a frequency)."""
+    return {} if frequency == DAILY else {name: frequency}
+
+
+def created(
+    template: str, steps: Sequence[tuple[dt.date, Decimal]], timing: str, frequency: str = DAILY
+) -> PlanChange:
     return PlanChange(
         "created",
-        {"template": template, "steps": [[_iso(d), format_mg(m)] for d, m in steps], "timing": timing},
+        {
+            "template": template,
+            "steps": [[_iso(d), format_mg(m)] for d, m in steps],
+            "timing": timing,
+            **_frequency("frequency", frequency),
+        },
     )
 
 
-def step_changed(day: dt.date, old: tuple[Decimal, str], new: tuple[Decimal, str]) -> PlanChange:
+def step_changed(day: dt.date, old: tuple[Decimal, str, str], new: tuple[Decimal, str, str]) -> PlanChange:
+    """`old` and `new`: the step's dose, timing and frequency."""
     return PlanChange(
         "step_changed",
         {
@@ -244,6 +277,8 @@ def step_changed(day: dt.date, old: tuple[Decimal, str], new: tuple[Decimal, str
             "old_timing": old[1],
             "new_mg": format_mg(new[0]),
             "new_timing": new[1],
+            **_frequency("old_frequency", old[2]),
+            **_frequency("new_frequency", new[2]),
         },
     )
 
@@ -253,7 +288,7 @@ def held(steps: int, days: int, next_day: dt.date) -> PlanChange:
 
 
 def stepped_back(
-    day: dt.date, from_mg: Decimal, dose_mg: Decimal, timing: str, shift_days: int
+    day: dt.date, from_mg: Decimal, dose_mg: Decimal, timing: str, shift_days: int, frequency: str = DAILY
 ) -> PlanChange:
     return PlanChange(
         "stepped_back",
@@ -263,22 +298,31 @@ def stepped_back(
             "dose_mg": format_mg(dose_mg),
             "timing": timing,
             "shift_days": shift_days,
+            **_frequency("frequency", frequency),
         },
     )
 
 
-def to_morning(day: dt.date, dose_mg: Decimal, later_steps: int) -> PlanChange:
+def to_morning(day: dt.date, dose_mg: Decimal, later_steps: int, frequency: str = DAILY) -> PlanChange:
     return PlanChange(
-        "to_morning", {"day": _iso(day), "dose_mg": format_mg(dose_mg), "later_steps": later_steps}
+        "to_morning",
+        {
+            "day": _iso(day),
+            "dose_mg": format_mg(dose_mg),
+            "later_steps": later_steps,
+            **_frequency("frequency", frequency),
+        },
     )
 
 
 def ended(
-    ended_on: dt.date, removed_steps: int, taper: tuple[dt.date, Decimal, str] | None = None
+    ended_on: dt.date, removed_steps: int, taper: tuple[dt.date, Decimal, str, str] | None = None
 ) -> PlanChange:
+    """`taper`: the taper step's date, dose, timing and frequency."""
     values: dict[str, Any] = {"ended_on": _iso(ended_on), "removed_steps": removed_steps}
     if taper is not None:
         values |= {"taper_from": _iso(taper[0]), "taper_mg": format_mg(taper[1]), "timing": taper[2]}
+        values |= _frequency("frequency", taper[3])
     return PlanChange("ended", values)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from journal import advice, bounds, measuring, response, safety, step_effects, titration
+from journal import advice, bounds, compounding, measuring, response, safety, step_effects, titration
 from journal.findings import Level, Rule
 from journal.medicines import NAME_LISTS
 from journal.sources import SOURCES
@@ -122,7 +122,9 @@ def sections() -> list[Section]:
                 "Every dose a clinician writes is checked against these; a refusal "
                 "cannot be saved, a warning needs a recorded confirmation."
             ),
-            _from_rules(titration.DOSE_RULES.values()) + _from_rules([measuring.MEASURING_RULE]),
+            _from_rules(titration.DOSE_RULES.values())
+            + _from_rules([measuring.MEASURING_RULE])
+            + _from_rules(compounding.COMPOUNDING_RULES.values()),
         ),
         Section(
             "bands",

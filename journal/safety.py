@@ -597,7 +597,7 @@ def _opioid_state(
     findings: list[Finding] = []
     taken_with_ldn: list[str] = []
     too_soon: list[MedicationPeriod] = []
-    upcoming = schedule.prescribed(day) or schedule.next_step(day)
+    upcoming = schedule.step_on(day) or schedule.next_step(day)
     for med in _opioids(medications):
         if med.taken_on(day):
             pause = schedule.pause_on(day)
@@ -621,7 +621,7 @@ def _opioid_state(
                 taken_with_ldn.append(med.name)
                 findings.append(
                     SAFETY_RULES["opioid_with_ldn"].finding(
-                        _opioid_listed_words(med, prescribed_now=schedule.prescribed(day) is not None)
+                        _opioid_listed_words(med, prescribed_now=schedule.step_on(day) is not None)
                     )
                 )
         elif med.stopped_on is not None and day - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < day:

@@ -34,6 +34,13 @@ from journal.wording import gettext as _
 
 DAY = dt.timedelta(days=1)  # one calendar day, for every date sum in the app
 
+SUPPLY_HORIZON_DAYS = 3 * 366  # a supply is counted at most this far: no supply lasts longer
+
+DAILY = "daily"
+EVERY_OTHER_DAY = "every_other_day"
+# How many days apart the doses of a step fall, counted from the step's start date.
+DOSE_INTERVAL_DAYS = {DAILY: 1, EVERY_OTHER_DAY: 2}
+
 
 @dataclass(frozen=True)
 class PlannedStep:
@@ -44,6 +51,7 @@ class PlannedStep:
     timing: str = "bedtime"
     note: str = ""
     step_id: int | None = None
+    frequency: str = DAILY
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,19 @@ class PlanRecord:
     form: str = "capsule"
     strength_mg: Decimal | None = None
     ended_on: dt.date | None = None  # the first day with nothing prescribed
+    release: str = "immediate"  # or "slow" (journal.compounding)
+    filler: str = ""  # "" when not recorded
+    supply: Supply | None = None  # what the pharmacy dispensed for it, when recorded
+
+
+@dataclass(frozen=True)
+class Supply:
+    """What the pharmacy dispensed for a plan: `quantity` in the form's unit (capsules, mL,
+    clicks; doses when the form has nothing to count) on `dispensed_on`."""
+
+    dispensed_on: dt.date
+    quantity: Decimal
+    pharmacy: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,26 @@ class Dose:
     note: str = ""
     step_id: int | None = None
     plan_ends_on: dt.date | None = None
+    frequency: str = DAILY
+    release: str = "immediate"
+    filler: str = ""
+
+    @property
+    def interval_days(self) -> int:
+        return DOSE_INTERVAL_DAYS.get(self.frequency, 1)
+
+    def due_on(self, day: dt.date) -> bool:
+        """Whether `day` is one of the step's dose days (every day, or every other day
+        counted from the step's start date). Says nothing of pauses or the step's end."""
+        return (day - self.start_date).days % self.interval_days == 0
+
+    def first_due(self, day: dt.date) -> dt.date:
+        """The first dose day of the step on or after `day`."""
+        return day + (-(day - self.start_date).days % self.interval_days) * DAY
+
+    def last_due(self, day: dt.date) -> dt.date:
+        """The last dose day of the step on or before `day`."""
+        return day - ((day - self.start_date).days % self.interval_days) * DAY
 
     @property
     def takes_effect(self) -> bool:
@@ -101,7 +142,7 @@ class Dose:
 
     @property
     def phrase(self) -> str:
-        return dose_phrase(self.dose_mg, self.timing)
+        return dose_phrase(self.dose_mg, self.timing, self.frequency)
 
     @property
     def measured_phrase(self) -> str:
@@ -111,8 +152,13 @@ class Dose:
             return self.phrase
         return _("%(amount)s %(timing)s") % {
             "amount": measured.instruction,
-            "timing": timing_words(self.timing),
+            "timing": timing_words(self.timing, self.frequency),
         }
+
+    @property
+    def applied_to_skin(self) -> bool:
+        """A topical cream: applied in the evening rather than swallowed [003, 004]."""
+        return self.form in ("cream", "cream_ml")
 
     @property
     def measurement(self) -> Measurement | None:
@@ -180,14 +226,28 @@ class StepRow:
 @dataclass(frozen=True)
 class Run:
     """Days on which one dose is prescribed without a break: `first` to `last` inclusive
-    (`last` None: until further notice)."""
+    (`last` None: until further notice), every day or every other day as the step says;
+    `first` and `last` are dose days."""
 
     dose: Dose
     first: dt.date
     last: dt.date | None
 
     def covers(self, day: dt.date) -> bool:
-        return self.first <= day and (self.last is None or day <= self.last)
+        return self.first <= day and (self.last is None or day <= self.last) and self.dose.due_on(day)
+
+    def days(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The run's dose days from `first` to `last`."""
+        start = self.dose.first_due(max(self.first, first))
+        end = last if self.last is None else min(self.last, last)
+        return [start + offset * DAY for offset in range(0, (end - start).days + 1, self.dose.interval_days)]
+
+    @property
+    def dose_count(self) -> int | None:
+        """How many doses the run holds (None: until further notice)."""
+        if self.last is None:
+            return None
+        return (self.last - self.first).days // self.dose.interval_days + 1
 
 
 PHASES = ("baseline", "titrating", "maintenance", "paused", "ended")
@@ -207,6 +267,8 @@ class DayPrescription:
     - dose: a dose is prescribed;
     - baseline: no dose yet (`first_dose` ahead, or no plan at all);
     - paused: a pause covers the day;
+    - off_day: a step taken every other day is in force, and this is a day without
+      (`step` is that step, `next_due` its next dose day);
     - between: nothing now, a later plan starts on `next_dose.start_date`;
     - ended: the last plan has ended (`ended_on`)."""
 
@@ -217,12 +279,21 @@ class DayPrescription:
     first_dose: dt.date | None = None
     next_dose: Dose | None = None
     ended_on: dt.date | None = None
+    step: Dose | None = None
+    next_due: dt.date | None = None
 
     @property
     def words(self) -> str:
         """The clinician's words for the day: "3 mg at bedtime", "paused until 4 Mar 2027 (surgery)"."""
         if self.dose is not None:
             return self.dose.phrase
+        if self.step is not None:
+            if self.next_due is None:
+                return _("%(dose)s — no dose today") % {"dose": self.step.phrase}
+            return _("%(dose)s — no dose today, the next on %(day)s") % {
+                "dose": self.step.phrase,
+                "day": _day(self.next_due),
+            }
         if self.pause is not None:
             return _("paused until %(day)s (%(reason)s)") % {
                 "day": _day(self.pause.end_date),
@@ -289,6 +360,11 @@ class Schedule:
 
         if dose is not None:
             return answer("dose")
+        if (off := self.off_day_step(day)) is not None:
+            due = off.first_due(day)
+            return replace(
+                answer("off_day"), step=off, next_due=due if off.until is None or due < off.until else None
+            )
         if first is None or day < first:
             return answer("baseline")
         if (pause := self.pause_on(day)) is not None and self.in_force(day) is not None:
@@ -297,6 +373,55 @@ class Schedule:
             return answer("between")
         last = self.last_dose_before(day + DAY)
         return answer("ended", ended_on=last.until if last else None)
+
+    def off_day_step(self, day: dt.date) -> Dose | None:
+        """The step whose day without a dose `day` is: a step taken every other day, in
+        force and not paused on `day`. None on every other kind of day."""
+        dose = self.in_force(day)
+        if dose is None or dose.due_on(day) or self.pause_on(day) is not None:
+            return None
+        return dose
+
+    def step_on(self, day: dt.date) -> Dose | None:
+        """The step the patient is on: the dose prescribed on `day`, or on a day without a
+        dose of an every-other-day step that step. None before the first dose, during a
+        pause, between plans and after the last plan has ended."""
+        return self.prescribed(day) or self.off_day_step(day)
+
+    def alternate_days_ahead(self, day: dt.date, count: int = 4) -> list[dt.date]:
+        """The next `count` dose days from `day` on (at most two weeks ahead) while the step
+        the patient is on is taken every other day, so the patient sees which days are
+        which; empty on a daily step or with no step."""
+        step = self.step_on(day)
+        if step is None or step.interval_days == 1:
+            return []
+        return sorted(self.prescribed_days(day, day + 13 * DAY))[:count]
+
+    def supply_for(self, day: dt.date) -> tuple[Supply, dt.date | None] | None:
+        """The supply of the plan the patient is on (or starts next) on `day`, and the day it
+        runs out: the first dose day it cannot cover in full, counting each dose day's amount
+        (capsules, mL or clicks to measure, else one dose) from the day it was dispensed — an
+        every-other-day step uses it half as fast, a pause not at all. None as the day when
+        it lasts past the plan's end (or beyond `SUPPLY_HORIZON_DAYS`); None when no supply
+        is recorded."""
+        dose = self.step_on(day) or self.next_step(day)
+        plan = next((plan for plan in self.plans if dose is not None and plan.plan_id == dose.plan_id), None)
+        if plan is None or plan.supply is None:
+            return None
+        supply = plan.supply
+        left = supply.quantity
+        days = sorted(
+            self.prescribed_days(supply.dispensed_on, supply.dispensed_on + SUPPLY_HORIZON_DAYS * DAY)
+        )
+        for dose_day in days:
+            prescribed = self.prescribed(dose_day)
+            if prescribed is None or prescribed.plan_id != plan.plan_id:
+                continue
+            measured = prescribed.measurement
+            left -= measured.amount if measured is not None and measured.exact else Decimal(1)
+            if left < 0:
+                return supply, dose_day
+        return supply, None
 
     def in_force(self, day: dt.date) -> Dose | None:
         """The step in force on `day`, whether or not a pause covers it."""
@@ -357,20 +482,22 @@ class Schedule:
         """Every date from `first` to `last` with a dose prescribed."""
         days: set[dt.date] = set()
         for run in self.runs:
-            start, end = max(run.first, first), last if run.last is None else min(run.last, last)
-            days.update(start + offset * DAY for offset in range((end - start).days + 1))
+            days.update(run.days(first, last))
         return days
 
     @property
-    def prescription(self) -> tuple[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None], ...]:
-        """Every day with a dose, as (first, last, dose, timing, form, strength) runs, a run
-        that goes on with the same dose and measure joined to the one before: two schedules
-        with the same prescription tell the patient the same thing on every day."""
-        joined: list[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None]] = []
+    def prescription(
+        self,
+    ) -> tuple[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None, int], ...]:
+        """Every day with a dose, as (first, last, dose, timing, form, strength, interval)
+        runs, a run that goes on with the same dose and measure joined to the one before:
+        two schedules with the same prescription tell the patient the same thing on every day."""
+        joined: list[tuple[dt.date, dt.date | None, Decimal, str, str, Decimal | None, int]] = []
         for run in self.runs:
             dose = run.dose
-            what = (dose.dose_mg, dose.timing, dose.form, dose.strength_mg)
-            if joined and joined[-1][1] == run.first - DAY and joined[-1][2:] == what:
+            what = (dose.dose_mg, dose.timing, dose.form, dose.strength_mg, dose.interval_days)
+            follows = joined[-1][1] == run.first - dose.interval_days * DAY if joined else False
+            if follows and joined[-1][2:] == what:
                 joined[-1] = (joined[-1][0], run.last, *what)
             else:
                 joined.append((run.first, run.last, *what))
@@ -399,7 +526,7 @@ class Schedule:
             return "baseline"
         if self.pause_on(day) and self.in_force(day) is not None:
             return "paused"
-        current = self.prescribed(day)
+        current = self.step_on(day)
         later = [dose for dose in self.effective if dose.start_date > day]
         if current is None:
             return "paused" if later else "ended"
@@ -450,14 +577,25 @@ def _place(plans: tuple[PlanRecord, ...]) -> tuple[Dose, ...]:
                 note=step.note,
                 step_id=step.step_id,
                 plan_ends_on=plan.ended_on,
+                frequency=step.frequency,
+                release=plan.release,
+                filler=plan.filler,
             )
         )
     return tuple(doses)
 
 
 def _runs(doses: tuple[Dose, ...], pauses: tuple[PausePeriod, ...]) -> tuple[Run, ...]:
-    """Each step's days in force with the paused days cut out (pauses in start order)."""
+    """Each step's days in force with the paused days cut out (pauses in start order), each
+    run from a dose day to a dose day; a run without a dose day is dropped."""
     runs = []
+
+    def add(dose: Dose, first: dt.date, last: dt.date | None) -> None:
+        first = dose.first_due(first)
+        last = None if last is None else dose.last_due(last)
+        if last is None or first <= last:
+            runs.append(Run(dose, first, last))
+
     for dose in doses:
         if not dose.takes_effect:
             continue
@@ -468,8 +606,8 @@ def _runs(doses: tuple[Dose, ...], pauses: tuple[PausePeriod, ...]) -> tuple[Run
             if last is not None and pause.start_date > last:
                 break
             if pause.start_date > first:
-                runs.append(Run(dose, first, pause.start_date - DAY))
+                add(dose, first, pause.start_date - DAY)
             first = pause.end_date + DAY
         if last is None or first <= last:
-            runs.append(Run(dose, first, last))
+            add(dose, first, last)
     return tuple(runs)

@@ -204,7 +204,7 @@ def step_ups(schedule: Schedule) -> list[StepUp]:
     for dose in schedule.effective:
         if not dose.takes_effect:
             continue
-        before = schedule.prescribed(dose.start_date - DAY)
+        before = schedule.step_on(dose.start_date - DAY)
         if before is not None and dose.dose_mg > before.dose_mg:
             ups.append(StepUp(dose.start_date, before, dose))
     return ups
@@ -238,7 +238,7 @@ def step_effect(
 
 def _still_on(schedule: Schedule, step: StepUp, today: dt.date) -> bool:
     """The new dose is still prescribed today: its after window may yet fill."""
-    dose = schedule.prescribed(today)
+    dose = schedule.step_on(today)
     return dose is not None and dose.dose_mg == step.to_dose.dose_mg
 
 
@@ -252,9 +252,7 @@ def _window(
     """The scores of the days in `span` up to `today` on which `dose_mg` was prescribed."""
     first, last = span
     days = [first + offset * DAY for offset in range((min(last, today) - first).days + 1)]
-    on_dose = [
-        day for day in days if (dose := schedule.prescribed(day)) is not None and dose.dose_mg == dose_mg
-    ]
+    on_dose = [day for day in days if (dose := schedule.step_on(day)) is not None and dose.dose_mg == dose_mg]
     scored = [(day, float(scores[day])) for day in on_dose if day in scores]
     return Window(tuple(score for _, score in scored), len(on_dose), _lag_one_correlation(scored))
 

@@ -45,6 +45,10 @@ TIMING_WORDS: dict[str, str] = {
     "other": gettext_noop("at another time"),
 }
 PRESCRIBED_TIMINGS = ("bedtime", "morning")
+FREQUENCIES = (
+    "daily",
+    "every_other_day",
+)  # how often a step is taken (`journal.schedule.DOSE_INTERVAL_DAYS`)
 # The entry form's buttons name the moment itself.
 TIMING_BUTTONS: dict[str, str] = {
     "bedtime": gettext_noop("Bedtime"),
@@ -126,9 +130,18 @@ def local_mg(dose: Decimal) -> str:
     return number_words(format_mg(dose))
 
 
-def timing_words(timing: str) -> str:
-    """'bedtime' → 'at bedtime'; an unknown value is shown as stored."""
-    return gettext(TIMING_WORDS[timing]) if timing in TIMING_WORDS else timing
+EVERY_OTHER_DAY_TIMING_WORDS = {
+    "bedtime": gettext_noop("every other day at bedtime"),
+    "morning": gettext_noop("every other day in the morning"),
+    "other": gettext_noop("every other day at another time"),
+}
+
+
+def timing_words(timing: str, frequency: str = "daily") -> str:
+    """'bedtime' → 'at bedtime', or 'every other day at bedtime' for a step taken every
+    other day; an unknown value is shown as stored."""
+    words = EVERY_OTHER_DAY_TIMING_WORDS if frequency == "every_other_day" else TIMING_WORDS
+    return gettext(words[timing]) if timing in words else timing
 
 
 DOSE_PHRASES = {
@@ -136,12 +149,19 @@ DOSE_PHRASES = {
     "morning": gettext_noop("%(dose)s mg in the morning"),
     "other": gettext_noop("%(dose)s mg at another time"),
 }
+EVERY_OTHER_DAY_DOSE_PHRASES = {
+    "bedtime": gettext_noop("%(dose)s mg every other day at bedtime"),
+    "morning": gettext_noop("%(dose)s mg every other day in the morning"),
+    "other": gettext_noop("%(dose)s mg every other day at another time"),
+}
 
 
-def dose_phrase(dose_mg: Decimal, timing: str, *, kept: bool = False) -> str:
-    """ "3 mg at bedtime": how every surface names a prescribed or taken dose. `kept`: the
-    English original with a "." (an audit row's words), whatever the reader's language."""
-    message = DOSE_PHRASES.get(timing, f"%(dose)s mg {timing}")
+def dose_phrase(dose_mg: Decimal, timing: str, frequency: str = "daily", *, kept: bool = False) -> str:
+    """ "3 mg at bedtime", "1.5 mg every other day at bedtime": how every surface names a
+    prescribed or taken dose. `kept`: the English original with a "." (an audit row's words),
+    whatever the reader's language."""
+    phrases = EVERY_OTHER_DAY_DOSE_PHRASES if frequency == "every_other_day" else DOSE_PHRASES
+    message = phrases.get(timing, f"%(dose)s mg {timing}")
     if kept:
         return message % {"dose": format_mg(dose_mg)}
     return gettext(message) % {"dose": local_mg(dose_mg)}

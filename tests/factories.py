@@ -109,16 +109,18 @@ def make_patient(
 def make_plan(
     patient: Patient,
     prescriber: Clinician,
-    steps: list[tuple[dt.date, str] | tuple[dt.date, str, str]],
+    steps: list[tuple[dt.date, str] | tuple[dt.date, str, str] | tuple[dt.date, str, str, str]],
     *,
     status: str = TitrationPlan.Status.ACTIVE,
     **fields,
 ) -> TitrationPlan:
     fields.setdefault("starts_on", min((step[0] for step in steps), default=None))
     plan = TitrationPlan.objects.create(patient=patient, prescriber=prescriber, status=status, **fields)
-    for start_date, dose, *timing in steps:
+    for start_date, dose, *rest in steps:
+        timing = rest[0] if rest else "bedtime"
+        frequency = rest[1] if len(rest) > 1 else "daily"
         DoseStep.objects.create(
-            plan=plan, start_date=start_date, dose_mg=Decimal(dose), timing=(timing or ["bedtime"])[0]
+            plan=plan, start_date=start_date, dose_mg=Decimal(dose), timing=timing, frequency=frequency
         )
     return plan
 

@@ -119,6 +119,34 @@ def liquid_at_half_a_mg_per_ml(alice, carol):
     make_plan(alice, carol, [(TODAY - 20 * DAY, "1.5")], form="liquid", strength_mg=Decimal("0.5"))
 
 
+def every_other_day_off_today(alice, carol):
+    """1 mg daily, then 1.5 mg every other day from 21 days ago: today is a day without a
+    dose, yesterday and tomorrow are dose days."""
+    _screened(alice, carol)
+    make_plan(
+        alice, carol, [(TODAY - 40 * DAY, "1"), (TODAY - 21 * DAY, "1.5", "bedtime", "every_other_day")]
+    )
+    _logged_on_dose_days(alice, TODAY - 21 * DAY, TODAY - DAY)
+
+
+def every_other_day_dose_today(alice, carol):
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 20 * DAY, "1.5", "bedtime", "every_other_day")])
+    _logged_on_dose_days(alice, TODAY - 20 * DAY, TODAY - DAY)
+
+
+def _logged_on_dose_days(patient, first: dt.date, last: dt.date) -> None:
+    """The dose taken on each dose day, a no-dose entry on each day between."""
+    schedule = schedule_of(patient)
+    day = first
+    while day <= last:
+        if schedule.prescribed(day) is not None:
+            make_entry(patient, day, dose_mg=Decimal("1.5"), timing_taken="bedtime", scores={"Pain": 5})
+        else:
+            make_entry(patient, day, dose_taken=False, scores={"Pain": 5})
+        day += DAY
+
+
 STATES: dict[str, Callable] = {
     state.__name__: state
     for state in (
@@ -130,6 +158,8 @@ STATES: dict[str, Callable] = {
         switched_to_morning,
         first_week,
         liquid_at_half_a_mg_per_ml,
+        every_other_day_off_today,
+        every_other_day_dose_today,
     )
 }
 
@@ -191,6 +221,13 @@ def dose_truth(patient: Patient) -> str:
     return dose.phrase if dose else "none"
 
 
+def step_truth(patient: Patient) -> str:
+    """The step the patient is on: the day's dose, or on a day without a dose of an
+    every-other-day step that step."""
+    step = schedule_of(patient).step_on(TODAY)
+    return step.phrase if step else "none"
+
+
 def safety_truth(patient: Patient):
     return safety_of(patient)
 
@@ -208,12 +245,19 @@ def as_patient(client, alice):
     return client
 
 
-def check_html_dose(content: str) -> str:
+def check_html_dose(content: str, truth: dict | None = None) -> str:
+    """The day's dose marked and said; on a day without a dose of an every-other-day step,
+    that step marked (`data-step`) and said with "no dose today"."""
     fact = only(facts_on(content, "dose"))
+    text = " ".join(fact["text"].split())
     if fact["data-dose"] != "none":
-        assert fact["data-dose"] in " ".join(fact["text"].split()), fact
+        assert fact["data-dose"] in text, fact
+    elif truth is not None and truth["step"] != truth["dose"]:
+        assert fact.get("data-step") == truth["step"], fact
+        assert truth["step"] in text and "no dose today" in text.lower(), fact
     else:
         assert " mg " not in f" {fact['text']} "
+        assert "data-step" not in fact
     return fact["data-dose"]
 
 
@@ -229,7 +273,7 @@ def roster(client, alice, carol, truth):
     content = as_clinician(client, carol).get(reverse("roster")).content.decode()
     link = f'<th scope="row"><a href="{reverse("patient_detail", args=[alice.pk])}"'
     row = content.split(link, 1)[1].split("</tr>", 1)[0]
-    assert check_html_dose(row) == truth["dose"]
+    assert check_html_dose(row) == truth["step"]  # the roster names the step the patient is on
     check_html_safety(row, truth["safety"])
     alerts = "roster-alerts" in content
     assert alerts == bool(truth["safety"].alerts)
@@ -259,15 +303,16 @@ def check_roster_row_against_the_patient_page(row: str, alice) -> None:
 
 def patient_page(client, alice, carol, truth):
     content = as_clinician(client, carol).get(reverse("patient_detail", args=[alice.pk])).content.decode()
-    assert check_html_dose(content) == truth["dose"]
+    assert check_html_dose(content, truth) == truth["dose"]
     check_html_safety(content, truth["safety"])
     assert ('data-testid="safety-alert"' in content) == bool(truth["safety"].alerts)
     steps = content.split('data-testid="plan-section"', 1)[1]
-    check_steps_table(steps, truth["dose"])
+    check_steps_table(steps, truth["step"])
 
 
 def check_steps_table(content: str, dose: str) -> None:
-    """A step marked "now" exactly when a dose is prescribed, and it is that dose."""
+    """A step marked "now" exactly when the patient is on a step (a dose is prescribed, or
+    it is a day without a dose of an every-other-day step), and it is that step."""
     now_rows = [row for row in content.split("<tr")[1:] if 'data-state="now"' in row]
     if dose == "none":
         assert now_rows == []
@@ -279,22 +324,22 @@ def check_steps_table(content: str, dose: str) -> None:
 def summary(client, alice, carol, truth):
     url = reverse("appointment_summary", args=[alice.pk])
     content = as_clinician(client, carol).get(url).content.decode()
-    assert check_html_dose(content) == truth["dose"]
+    assert check_html_dose(content, truth) == truth["dose"]
     check_html_safety(content, truth["safety"])
-    check_steps_table(content.split('aria-labelledby="s-plan"', 1)[1], truth["dose"])
+    check_steps_table(content.split('aria-labelledby="s-plan"', 1)[1], truth["step"])
 
 
 def today(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("today")).content.decode()
-    assert check_html_dose(content) == truth["dose"]
+    assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
 
 
 def my_plan(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("my_plan")).content.decode()
-    assert check_html_dose(content) == truth["dose"]
+    assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
-    check_steps_table(content, truth["dose"])
+    check_steps_table(content, truth["step"])
 
 
 def medications(client, alice, carol, truth):
@@ -338,16 +383,17 @@ def calendar_feed(client, alice, carol, truth):
 
 def _runs_on(event, day: dt.date) -> bool:
     first = event.decoded("dtstart").date()
+    interval = event["rrule"].get("INTERVAL", [1])[0]
     count = event["rrule"].get("COUNT")
-    last = first + (count[0] - 1) * DAY if count else dt.date.max
-    return first <= day <= last
+    last = first + (count[0] - 1) * interval * DAY if count else dt.date.max
+    return first <= day <= last and (day - first).days % interval == 0
 
 
 def advice(client, alice, carol, truth):
     """Cards name only the dose prescribed today; a blocking safety finding raises its card;
     the thyroid card follows the one thyroid status."""
     cards = patient_overview(alice).assessment.cards
-    dose = schedule_of(alice).prescribed(TODAY)
+    dose = schedule_of(alice).step_on(TODAY)
     for card in cards:
         if " mg at " in card.suggestion or " mg in " in card.suggestion:
             assert dose is not None, card
@@ -375,7 +421,7 @@ SURFACES: dict[str, Callable] = {
 @pytest.mark.parametrize("state", STATES)
 def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface):
     STATES[state](alice, carol)
-    truth = {"dose": dose_truth(alice), "safety": safety_truth(alice)}
+    truth = {"dose": dose_truth(alice), "step": step_truth(alice), "safety": safety_truth(alice)}
     SURFACES[surface](client, alice, carol, truth)
 
 
@@ -390,6 +436,8 @@ def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface)
         ("switched_to_morning", "1.5 mg in the morning", None),
         ("first_week", "0.5 mg at bedtime", None),
         ("liquid_at_half_a_mg_per_ml", "1.5 mg at bedtime", None),
+        ("every_other_day_off_today", "none", None),
+        ("every_other_day_dose_today", "1.5 mg every other day at bedtime", None),
     ],
 )
 def test_the_states_are_what_they_say(alice, carol, state, dose, worst):
@@ -434,3 +482,47 @@ def test_every_surface_that_shows_a_fact_is_in_the_matrix(client, alice, carol):
             marking.add(name)
     assert marking <= set(SURFACES), marking - set(SURFACES)
     assert marking == {"roster", "patient_detail", "appointment_summary", "today", "my_plan", "medications"}
+
+
+def test_every_other_day_off_days_agree_across_history_adherence_calendar_and_csv(client, alice, carol):
+    """The last 14 days of an every-other-day step: the dose days are yesterday, 3 days ago, …
+    Every surface that counts days counts those and no others; the days between are not
+    missed doses."""
+    every_other_day_off_today(alice, carol)
+    days = [TODAY - offset * DAY for offset in range(13, -1, -1)]
+    dose_days = {TODAY - offset * DAY for offset in range(1, 14, 2)}
+    assert {day for day in days if schedule_of(alice).prescribed(day)} == dose_days
+
+    count = patient_overview(alice).assessment.adherence
+    assert (count.taken, count.prescribed) == (7, 7)
+
+    content = as_patient(client, alice).get(reverse("history")).content.decode()
+    assert "<strong>7 of 7</strong> prescribed doses" in " ".join(content.split())
+    statuses = {
+        day: content.split(f'data-testid="day-{day.isoformat()}"', 1)[0]
+        .rsplit('class="day ', 1)[1]
+        .split('"')[0]
+        for day in days
+        if day.month == TODAY.month
+    }
+    assert {day for day, status in statuses.items() if status == "taken"} == {
+        d for d in dose_days if d in statuses
+    }
+    assert {status for day, status in statuses.items() if day not in dose_days} <= {"logged", "to_do"}
+
+    feed = client.get(reverse("calendar_feed", args=[alice.calendar_token]))
+    reminders = [
+        e for e in Calendar.from_ical(feed.content).walk("VEVENT") if str(e["summary"]).startswith("Take LDN")
+    ]
+    assert {day for day in days if any(_runs_on(event, day) for event in reminders)} == dose_days
+
+    response = as_clinician(client, carol).get(
+        reverse("patient_csv", args=[alice.pk]), {"start": days[0].isoformat(), "end": TODAY.isoformat()}
+    )
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {dt.date.fromisoformat(row["date"]) for row in rows if row["prescribed_dose_mg"]} == dose_days
+    assert {row["prescribed_frequency"] for row in rows} == {"every_other_day"}
+
+    today_page = as_patient(client, alice).get(reverse("today")).content.decode()
+    assert 'data-testid="took-it"' not in today_page  # no "Took 1.5 mg" button on a day without a dose
+    assert "Your next dose is on" in today_page

@@ -161,7 +161,8 @@ def test_in_baseline(day, baseline):
         # never half a capsule; was no instruction at all
         ("3", "capsule", "2", "3 mg — ask your pharmacist how to measure this dose"),
         ("3", "capsule", None, None),
-        ("3", "cream", "1", None),
+        ("3", "cream", "1", "3 clicks = 3 mg"),  # a cream is measured in clicks of its pump
+        ("3", "sublingual", "1", None),
         ("3", "liquid", None, None),
     ],
 )

@@ -139,3 +139,27 @@ def test_the_feed_holds_at_most_200_runs_and_200_steps_from_three_years_back_to_
     first_shown = D(2023, 3, 11)  # three years before 10 March 2026, that day included
     assert min(event.decoded("dtstart").date() for event in runs) == first_shown
     assert min(event.decoded("dtstart") for event in changes) == first_shown
+
+
+def test_an_every_other_day_step_repeats_every_second_day_from_its_first_dose_day():
+    """1.5 mg every other day from 2 March to 15 March, paused 6–8 March: doses on 2 and 4
+    March, then on 10, 12 and 14 March (counted from the step's start, not the pause's end)."""
+    schedule = Schedule(
+        [
+            PlanRecord(
+                8,
+                (
+                    PlannedStep(D(2026, 3, 2), Decimal("1.5"), frequency="every_other_day"),
+                    PlannedStep(D(2026, 3, 16), Decimal("3")),
+                ),
+                ended_on=D(2026, 4, 1),
+            )
+        ],
+        [PausePeriod(D(2026, 3, 6), D(2026, 3, 8), "surgery")],
+    )
+    events = dose_events(feed(schedule))
+    eod = [event for event in events if "every other day" in str(event["summary"])]
+    assert [str(event["summary"]) for event in eod] == ["Take LDN: 1.5 mg every other day at bedtime"] * 2
+    assert [event["dtstart"].dt.date() for event in eod] == [D(2026, 3, 2), D(2026, 3, 10)]
+    assert [event["rrule"]["INTERVAL"] for event in eod] == [[2], [2]]
+    assert [event["rrule"]["COUNT"] for event in eod] == [[2], [3]]

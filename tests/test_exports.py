@@ -42,7 +42,7 @@ from journal.findings import Finding
 from journal.labs import LabValue, result_words
 from journal.models import SideEffectKind
 from journal.safety import SafetyState, ScreeningAnswers, ThyroidKind, ThyroidStatus, safety_state
-from journal.schedule import DAY, PausePeriod, PlannedStep, PlanRecord, Schedule
+from journal.schedule import DAY, Dose, PausePeriod, PlannedStep, PlanRecord, Schedule
 
 TODAY = dt.date(2026, 11, 21)
 PAIN = SimpleNamespace(pk=1, name="Pain", higher_is_better=False, clinic_id=None)
@@ -151,8 +151,9 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             questionnaires=(
                 answer_cell("Patient Global Impression of Change (PGIC)", "2 (Much improved)", 1),
             ),
+            step=step,
         ),
-        ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication]),
+        ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), step, None, [medication], step=step),
     ]
     logged, gap = parse(csv_lines(columns_for([PAIN]), days))
     assert logged == {
@@ -161,6 +162,9 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "day_on_ldn": "2",
         "prescribed_dose_mg": "1.5",
         "prescribed_timing": "bedtime",
+        "prescribed_frequency": "daily",
+        "prescribed_release": "immediate",
+        "prescribed_filler": "",
         "paused": "",
         "pause_recorded_on": "",
         "dose_taken": "yes",
@@ -199,6 +203,9 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
             "day_on_ldn",
             "prescribed_dose_mg",
             "prescribed_timing",
+            "prescribed_frequency",
+            "prescribed_release",
+            "prescribed_filler",
             "other_medications",
             "safety",
         }
@@ -460,3 +467,29 @@ def test_print_figure_fits_the_clinicians_chart_on_paper():
     titles = [note for note in paper["annotations"] if note["xref"] == "paper"]
     assert sorted(note["y"] for note in titles) == sorted(tops)  # each title at its panel's new top
     assert all(note["yanchor"] == "top" for note in titles)
+
+
+def test_a_day_between_two_doses_of_an_every_other_day_step_says_so():
+    eod = Dose(dt.date(2026, 11, 1), None, Decimal("1.5"), "bedtime", 1, frequency="every_other_day")
+    dose_day, off_day = parse(
+        csv_lines(
+            columns_for([]),
+            [
+                ExportDay("RLC-1", dt.date(2026, 11, 3), dt.date(2026, 11, 1), eod, step=eod),
+                ExportDay("RLC-1", dt.date(2026, 11, 4), dt.date(2026, 11, 1), None, step=eod),
+            ],
+        )
+    )
+    assert (dose_day["prescribed_dose_mg"], dose_day["prescribed_frequency"]) == ("1.5", "every_other_day")
+    assert (off_day["prescribed_dose_mg"], off_day["prescribed_timing"]) == ("", "")
+    assert off_day["prescribed_frequency"] == "every_other_day"
+
+
+def test_a_slow_release_calcium_carbonate_plan_says_so_on_each_day():
+    dose = Dose(
+        dt.date(2026, 11, 1), None, Decimal("1.5"), "bedtime", 1, release="slow", filler="calcium_carbonate"
+    )
+    (row,) = parse(
+        csv_lines(columns_for([]), [ExportDay("RLC-1", dt.date(2026, 11, 2), None, dose, step=dose)])
+    )
+    assert (row["prescribed_release"], row["prescribed_filler"]) == ("slow", "calcium_carbonate")

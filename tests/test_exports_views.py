@@ -44,6 +44,9 @@ PER_DAY_COLUMNS = {
     "day_on_ldn",
     "prescribed_dose_mg",
     "prescribed_timing",
+    "prescribed_frequency",
+    "prescribed_release",
+    "prescribed_filler",
     "other_medications",
 }
 
@@ -132,6 +135,9 @@ def test_a_demo_patients_csv_round_trips_to_the_database(client):
         step = started[-1] if started else None
         assert row["prescribed_dose_mg"] == (str(step.dose_mg.normalize()) if step else "")
         assert row["prescribed_timing"] == (step.timing if step else "")
+        assert row["prescribed_frequency"] == (step.frequency if step else "")
+        assert row["prescribed_release"] == ("immediate" if step else "")
+        assert row["prescribed_filler"] == (step.plan.filler if step else "")
         assert row["day_on_ldn"] == (
             str((day - steps[0].start_date).days + 1) if day >= steps[0].start_date else ""
         )

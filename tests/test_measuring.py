@@ -69,7 +69,14 @@ def test_the_most_millilitres_a_dose_may_take(ml, exact):
 
 @pytest.mark.parametrize(
     ("form", "strength"),
-    [("capsule", None), ("liquid", None), ("cream", "1"), ("other", "1"), ("liquid", "0")],
+    [
+        ("capsule", None),
+        ("liquid", None),
+        ("cream", None),
+        ("sublingual", "1"),
+        ("other", "1"),
+        ("liquid", "0"),
+    ],
 )
 def test_nothing_to_measure_without_a_strength_or_in_another_form(form, strength):
     assert measure(Decimal("3"), form, mg(strength)) is None
@@ -82,6 +89,8 @@ def test_nothing_to_measure_without_a_strength_or_in_another_form(form, strength
         ("0.001", "liquid", "1", "0.001 mg is 0.001 mL of 1 mg/mL: between the 0.01 mL marks"),
         ("1", "liquid", "3", "1 mg is 0.333… mL of 3 mg/mL: between the 0.01 mL marks"),
         ("4.5", "capsule", "2", "4.5 mg is 2.25 capsules of 2 mg: not a whole number of capsules."),
+        ("1", "cream", "0.75", "1 mg is 1.333… clicks of 0.75 mg: not a whole number of clicks."),
+        ("1", "cream_ml", "3", "1 mg is 0.333… mL of 3 mg/mL: between the 0.01 mL marks"),
         (
             "16",
             "capsule",
@@ -125,8 +134,21 @@ def test_measuring_findings_warn_once_per_dose_that_cannot_be_measured():
         (["1.5", "3", "4.5"], "capsule", "1.5"),
         (["0.5", "1.5", "4.5"], "liquid", "1"),
         (["4.5"], "capsule", None),
-        (["0.125"], "cream", "1"),
+        (["0.125"], "sublingual", "1"),
+        (["1", "2", "3"], "cream", "1"),
     ],
 )
 def test_no_measuring_finding_when_every_dose_can_be_measured(doses, form, strength):
     assert measuring_findings([Decimal(d) for d in doses], form, mg(strength)) == []
+
+
+@pytest.mark.parametrize(
+    ("dose", "form", "strength", "amount"),
+    [
+        ("3", "cream", "1", "3 clicks = 3 mg"),
+        ("0.5", "cream", "0.5", "1 click = 0.5 mg"),
+        ("1.5", "cream_ml", "3", "0.5 mL = 1.5 mg"),
+    ],
+)
+def test_a_cream_is_measured_in_clicks_of_its_pump_or_in_ml(dose, form, strength, amount):
+    assert patient_amount(mg(dose), form, mg(strength)) == amount

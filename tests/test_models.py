@@ -71,6 +71,25 @@ def test_step_doses_are_positive_and_within_ldn_range(alice, carol, dose):
     integrity_error(lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal(dose)))
 
 
+@pytest.mark.parametrize("frequency", ["", "weekly", "every other day"])
+def test_a_step_is_taken_daily_or_every_other_day_and_nothing_else(alice, carol, frequency):
+    plan = make_plan(alice, carol, [])
+    integrity_error(
+        lambda: DoseStep.objects.create(plan=plan, start_date=ON, dose_mg=Decimal("1.5"), frequency=frequency)
+    )
+
+
+@pytest.mark.parametrize("filler", ["chalk", "Calcium carbonate"])
+def test_a_plans_filler_is_one_of_the_list_or_not_recorded(alice, carol, filler):
+    integrity_error(lambda: make_plan(alice, carol, [], filler=filler))
+
+
+def test_a_patients_plans_cannot_overlap_in_the_database_after_every_migration(alice, carol):
+    """The guard that migrations 0004, 0009 and 0017 (which rebuild the plan table on SQLite) keep."""
+    make_plan(alice, carol, [(ON, "1")], status="ended")
+    integrity_error(lambda: make_plan(alice, carol, [(ON + dt.timedelta(days=10), "1")]))
+
+
 FAR, EARLY = dt.date(9999, 12, 31), dt.date(1, 1, 1)
 
 

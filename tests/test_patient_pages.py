@@ -49,6 +49,25 @@ def test_today_shows_dose_next_step_and_the_last_7_days(as_alice, alice, plan):
     assert "Friday </span>13" not in page
 
 
+@pytest.mark.parametrize(
+    ("form", "strength", "amount", "how"),
+    [
+        ("cream", "1", "3 clicks = 3 mg", "Rub the cream into clean, dry skin in the evening"),
+        ("cream_ml", "6", "0.5 mL = 3 mg", "Rub the cream into clean, dry skin in the evening"),
+        ("sublingual", None, None, "Hold it under your tongue"),
+    ],
+)
+def test_today_tells_a_cream_or_sublingual_patient_how_much_and_how(
+    as_alice, alice, carol, form, strength, amount, how
+):
+    make_plan(alice, carol, [(D(2026, 3, 1), "3")], form=form, strength_mg=strength and Decimal(strength))
+    for url in (reverse("today"), reverse("my_plan")):
+        page = " ".join(as_alice.get(url).content.decode().split())
+        assert how in page
+        if amount:
+            assert f"Measure <strong>{amount}</strong>" in page
+
+
 def test_today_says_done_once_logged(as_alice, alice, plan):
     make_entry(alice, D(2026, 3, 20), dose_mg=Decimal("3"))
     assert 'data-testid="entry-status">Done' in as_alice.get(reverse("today")).content.decode()

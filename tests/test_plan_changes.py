@@ -19,7 +19,12 @@ MAR_2, MAR_16 = D(2026, 3, 2), D(2026, 3, 16)
 
 CHANGES = {
     "created": plan_changes.created("gentle", [(MAR_2, Decimal("0.5")), (MAR_16, Decimal("1"))], "bedtime"),
-    "step_changed": plan_changes.step_changed(MAR_16, (Decimal("4.5"), "bedtime"), (Decimal("4"), "morning")),
+    "step_changed": plan_changes.step_changed(
+        MAR_16, (Decimal("4.5"), "bedtime", "daily"), (Decimal("4"), "morning", "daily")
+    ),
+    "step_to_every_other_day": plan_changes.step_changed(
+        MAR_16, (Decimal("3"), "bedtime", "daily"), (Decimal("3"), "bedtime", "every_other_day")
+    ),
     "held_one": plan_changes.held(1, 7, MAR_16),
     "held_several": plan_changes.held(3, 1, MAR_16),
     "stepped_back": plan_changes.stepped_back(MAR_2, Decimal("3"), Decimal("1.5"), "bedtime", 7),
@@ -28,7 +33,10 @@ CHANGES = {
     "to_morning_only": plan_changes.to_morning(MAR_2, Decimal("3"), 0),
     "ended": plan_changes.ended(MAR_16, 0),
     "ended_removing": plan_changes.ended(MAR_16, 2),
-    "ended_tapering": plan_changes.ended(MAR_16, 1, (MAR_2, Decimal("1.5"), "bedtime")),
+    "ended_tapering": plan_changes.ended(MAR_16, 1, (MAR_2, Decimal("1.5"), "bedtime", "daily")),
+    "stepped_back_every_other_day": plan_changes.stepped_back(
+        MAR_2, Decimal("3"), Decimal("1.5"), "bedtime", 0, "every_other_day"
+    ),
     "paused": plan_changes.paused(MAR_2, MAR_16, "surgery", recorded_on=MAR_2),
     "paused_late": plan_changes.paused(MAR_2, MAR_16, "surgery", recorded_on=MAR_16, late_reason="phoned"),
 }
@@ -45,6 +53,20 @@ WORDS = {
         "Paso cambiado: 4,5 mg al acostarse desde el 16 de marzo de 2026 → 4 mg por la mañana desde el "
         "16 de marzo de 2026.",
         "Schritt geändert: 4,5 mg zur Nacht ab dem 16. März 2026 → 4 mg morgens ab dem 16. März 2026.",
+    ),
+    "step_to_every_other_day": (
+        "Step changed: 3 mg at bedtime from 2026-03-16 → 3 mg every other day at bedtime from 2026-03-16.",
+        "Paso cambiado: 3 mg al acostarse desde el 16 de marzo de 2026 → 3 mg en días alternos al "
+        "acostarse desde el 16 de marzo de 2026.",
+        "Schritt geändert: 3 mg zur Nacht ab dem 16. März 2026 → 3 mg jeden zweiten Tag zur Nacht ab dem "
+        "16. März 2026.",
+    ),
+    "stepped_back_every_other_day": (
+        "Step back: 3 mg every other day at bedtime → 1.5 mg every other day at bedtime from 2026-03-02.",
+        "Paso atrás: 3 mg en días alternos al acostarse → 1,5 mg en días alternos al acostarse desde el "
+        "2 de marzo de 2026.",
+        "Schritt zurück: 3 mg jeden zweiten Tag zur Nacht → 1,5 mg jeden zweiten Tag zur Nacht ab dem 2. "
+        "März 2026.",
     ),
     "held_one": (
         "Hold: the later step moves 7 days later, to 2026-03-16.",

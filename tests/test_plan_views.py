@@ -323,6 +323,96 @@ def test_saving_a_plan(client, alice, carol):
     assert kinds(alice) == ["screening", "plan_created"]
 
 
+def test_saving_an_every_other_day_plan_and_its_preview(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    preview = client.post(url, editor_data(action="preview", frequency="every_other_day")).content.decode()
+    assert "Taken every other day at bedtime, then" in preview
+    refused = client.post(url, editor_data(frequency="fortnightly")).content.decode()
+    assert "Choose every day or every other day." in refused
+    assert not TitrationPlan.objects.exists()
+    client.post(url, editor_data(frequency="every_other_day"))
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert set(plan.steps.values_list("frequency", flat=True)) == {"every_other_day"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [({"release": "slow"}, "slow_release"), ({"filler": "calcium_carbonate"}, "calcium_carbonate_filler")],
+)
+def test_slow_release_or_calcium_carbonate_is_saved_only_once_confirmed(client, alice, carol, fields, code):
+    from journal.compounding import compounding_findings
+
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    preview = client.post(url, editor_data(action="preview", **fields)).content.decode()
+    assert f'data-testid="finding-{code}"' in preview
+    assert "[001, 004]" in preview.split(f'data-testid="finding-{code}"', 1)[1].split("</li>", 1)[0]
+    client.post(url, editor_data(**fields))
+    assert not TitrationPlan.objects.exists()
+    client.post(url, editor_data(confirm_warnings="on", filler_note="as on the label", **fields))
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert (plan.release, plan.filler) == (fields.get("release", "immediate"), fields.get("filler", ""))
+    assert plan.filler_note == "as on the label"
+    (finding,) = compounding_findings(release=plan.release, filler=plan.filler)
+    confirmed = AuditEvent.objects.get(patient=alice, kind=AuditEvent.Kind.WARNING_CONFIRMED)
+    assert str(finding.message) in confirmed.summary
+    page = client.get(reverse("plan_manage", args=[alice.pk])).content.decode()
+    assert f'data-testid="finding-{code}"' in page
+    summary = client.get(reverse("appointment_summary", args=[alice.pk])).content.decode()
+    assert plan.compounding_words in summary
+
+
+def test_the_supply_dispensed_gives_the_patient_and_the_roster_a_runs_out_date(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    half = client.post(url, editor_data(supply_quantity="30")).content.decode()
+    assert "Give both the quantity dispensed and the day it was dispensed, or neither." in half
+    assert not TitrationPlan.objects.exists()
+    fields = {
+        "template": "custom",
+        "start_mg": "1.5",
+        "increment_mg": "0",
+        "target_mg": "1.5",
+        "strength_mg": "1.5",
+    }
+    client.post(
+        url,
+        editor_data(
+            **fields,
+            confirm_warnings="on",
+            pharmacy="Riverside Pharmacy",
+            supply_quantity="30",
+            dispensed_on="2026-03-02",
+        ),
+    )
+    plan = TitrationPlan.objects.get(patient=alice)
+    assert (plan.pharmacy, plan.supply_quantity, plan.dispensed_on) == (
+        "Riverside Pharmacy",
+        30,
+        D(2026, 3, 2),
+    )
+    roster = client.get(reverse("roster")).content.decode()
+    assert "supply runs out 1 Apr" in roster  # 30 one-capsule doses from 2 March
+    client.force_login(alice.user)
+    my_plan = " ".join(client.get(reverse("my_plan")).content.decode().split())
+    assert "From Riverside Pharmacy, dispensed on 2 March." in my_plan
+    assert "It runs out on Wednesday 1 April: ask for more before then." in my_plan
+
+
+def test_an_unknown_filler_or_release_is_refused_with_a_message(client, alice, carol):
+    screen(alice, carol)
+    client.force_login(carol.user)
+    url = reverse("plan_new", args=[alice.pk])
+    content = client.post(url, editor_data(filler="chalk", release="sustained")).content.decode()
+    assert "Choose a filler from the list, or not recorded." in content
+    assert "Choose immediate-release or slow-release." in content
+    assert not TitrationPlan.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("fields", "message", "saved_after_confirming"),
     [
@@ -680,6 +770,27 @@ def test_editing_a_future_step(client, alice, carol, ramp):
     step.refresh_from_db()
     assert step.dose_mg == Decimal("3.5")
     assert kinds(alice) == ["plan_changed", "warning_confirmed", "plan_changed"]
+
+
+def test_a_future_step_is_made_every_other_day_and_an_unknown_frequency_is_refused(
+    client, alice, carol, ramp
+):
+    client.force_login(carol.user)
+    step = ramp.steps.get(start_date=D(2026, 3, 16))
+    url = reverse("plan_step_edit", args=[alice.pk, step.pk])
+    assert 'value="every_other_day"' in client.get(url).content.decode()
+    fields = {"patient_reason": "A reason.", "dose_mg": str(step.dose_mg), "timing": "bedtime", "note": ""}
+    refused = client.post(url, {**fields, "frequency": "weekly"})
+    assert refused.status_code == 400
+    assert "Choose every day or every other day." in refused.content.decode()
+    step.refresh_from_db()
+    assert step.frequency == "daily"
+    client.post(url, {**fields, "frequency": "every_other_day"})
+    step.refresh_from_db()
+    assert step.frequency == "every_other_day"
+    client.post(url, fields)  # an older form without the field keeps the frequency
+    step.refresh_from_db()
+    assert step.frequency == "every_other_day"
 
 
 def test_a_started_step_is_not_edited_in_place(client, alice, carol, ramp):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from journal import advice, bounds, measuring, response, safety, titration
+from journal import advice, bounds, compounding, measuring, response, safety, titration
 from journal.medicines import NAME_LISTS
 from journal.rulebook import Section, sections
 from journal.sources import SOURCES
@@ -49,10 +49,18 @@ def test_every_section_has_a_title_an_intro_and_rules_each_with_a_reason(key):
         assert entry.reason, entry.code
 
 
-def test_the_dose_rules_are_titrations_and_the_measuring_rule():
-    assert codes("doses") == [*titration.DOSE_RULES, measuring.MEASURING_RULE.code]
+def test_the_dose_rules_are_titrations_the_measuring_rule_and_the_compounding_rules():
+    assert codes("doses") == [
+        *titration.DOSE_RULES,
+        measuring.MEASURING_RULE.code,
+        *compounding.COMPOUNDING_RULES,
+    ]
     levels = [entry.level for entry in section("doses").entries]
-    assert levels == [*(rule.level for rule in titration.DOSE_RULES.values()), measuring.MEASURING_RULE.level]
+    assert levels == [
+        *(rule.level for rule in titration.DOSE_RULES.values()),
+        measuring.MEASURING_RULE.level,
+        *(rule.level for rule in compounding.COMPOUNDING_RULES.values()),
+    ]
 
 
 def test_the_bands_and_templates_are_titrations():

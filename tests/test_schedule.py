@@ -588,11 +588,11 @@ ONE_STEP = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 15), "3
 
 def test_the_prescription_runs_join_the_same_dose_across_a_new_step():
     same_again = Schedule([plan(1, step(D(2026, 3, 1), "1.5"), step(D(2026, 3, 8), "1.5"))])
-    assert same_again.prescription == ((D(2026, 3, 1), None, Decimal("1.5"), "bedtime", "capsule", None),)
+    assert same_again.prescription == ((D(2026, 3, 1), None, Decimal("1.5"), "bedtime", "capsule", None, 1),)
     assert TWO_PLANS.prescription[:3] == (
-        (D(2026, 3, 1), D(2026, 3, 9), Decimal("1.5"), "bedtime", "capsule", None),
-        (D(2026, 3, 13), D(2026, 3, 14), Decimal("1.5"), "bedtime", "capsule", None),
-        (D(2026, 3, 15), D(2026, 3, 31), Decimal("3"), "bedtime", "capsule", None),
+        (D(2026, 3, 1), D(2026, 3, 9), Decimal("1.5"), "bedtime", "capsule", None, 1),
+        (D(2026, 3, 13), D(2026, 3, 14), Decimal("1.5"), "bedtime", "capsule", None, 1),
+        (D(2026, 3, 15), D(2026, 3, 31), Decimal("3"), "bedtime", "capsule", None, 1),
     )
 
 
@@ -627,3 +627,167 @@ def test_the_prescription_runs_join_the_same_dose_across_a_new_step():
 def test_a_schedule_prescribes_otherwise_when_any_days_dose_timing_or_measure_differs(after, otherwise):
     assert after.prescribes_otherwise(ONE_STEP) is otherwise
     assert ONE_STEP.prescribes_otherwise(after) is otherwise
+
+
+# --- every other day (issue 15) ---------------------------------------------------------------
+
+EOD = "every_other_day"
+# 1 mg daily from 1 March; 1.5 mg every other day from 5 March (doses 5, 7, 9 … counted from
+# the step's start); a pause 10–12 March; 3 mg daily from 20 March.
+EOD_SCHEDULE = Schedule(
+    [
+        plan(
+            1,
+            step(D(2026, 3, 1), "1"),
+            PlannedStep(D(2026, 3, 5), Decimal("1.5"), "bedtime", frequency=EOD),
+            step(D(2026, 3, 20), "3"),
+        )
+    ],
+    [SURGERY],
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "prescribed", "kind"),
+    [
+        (D(2026, 3, 4), "1", "dose"),  # the daily step before
+        (D(2026, 3, 5), "1.5", "dose"),  # the every-other-day step's first day is a dose day
+        (D(2026, 3, 6), None, "off_day"),
+        (D(2026, 3, 7), "1.5", "dose"),
+        (D(2026, 3, 9), "1.5", "dose"),
+        (D(2026, 3, 10), None, "paused"),  # a dose day inside the pause
+        (D(2026, 3, 11), None, "paused"),  # an off day inside the pause stays a pause
+        (D(2026, 3, 13), "1.5", "dose"),  # counted from the step's start, not from the pause's end
+        (D(2026, 3, 14), None, "off_day"),
+        (D(2026, 3, 19), "1.5", "dose"),
+        (D(2026, 3, 20), "3", "dose"),  # the next daily step: every day again
+        (D(2026, 3, 21), "3", "dose"),
+    ],
+)
+def test_an_every_other_day_step_prescribes_a_dose_on_alternate_days_from_its_start(day, prescribed, kind):
+    assert mg(EOD_SCHEDULE.prescribed(day)) == prescribed
+    assert EOD_SCHEDULE.on(day).kind == kind
+
+
+def test_an_off_day_names_the_step_and_its_next_dose_day():
+    off = EOD_SCHEDULE.on(D(2026, 3, 6))
+    assert off.dose is None
+    assert mg(off.step) == "1.5" and off.next_due == D(2026, 3, 7)
+    assert off.words == "1.5 mg every other day at bedtime — no dose today, the next on 7 Mar 2026"
+    assert mg(EOD_SCHEDULE.step_on(D(2026, 3, 6))) == "1.5"
+    assert EOD_SCHEDULE.step_on(D(2026, 3, 11)) is None  # paused
+
+
+def test_an_off_day_on_the_last_day_of_a_step_has_no_next_dose_of_that_step():
+    # 5 March to 19 March holds 8 doses: the 19th is one; with a daily step from 19 March,
+    # the 18th is the last off day and the daily step comes next.
+    schedule = Schedule(
+        [plan(1, PlannedStep(D(2026, 3, 5), Decimal("1.5"), frequency=EOD), step(D(2026, 3, 19), "3"))]
+    )
+    assert schedule.on(D(2026, 3, 18)).next_due is None
+    assert "no dose today" in schedule.on(D(2026, 3, 18)).words
+
+
+def test_every_other_day_counts_half_the_prescribed_days():
+    days = EOD_SCHEDULE.prescribed_days(D(2026, 3, 5), D(2026, 3, 19))
+    assert sorted(days) == [D(2026, 3, day) for day in (5, 7, 9, 13, 15, 17, 19)]
+
+
+def test_every_other_day_runs_start_and_end_on_dose_days():
+    runs = [(run.first, run.last, run.dose_count) for run in EOD_SCHEDULE.runs if run.dose.frequency == EOD]
+    assert runs == [(D(2026, 3, 5), D(2026, 3, 9), 3), (D(2026, 3, 13), D(2026, 3, 19), 4)]
+
+
+def test_an_every_other_day_step_keeps_its_phase_on_off_days():
+    assert EOD_SCHEDULE.phase(D(2026, 3, 6)) == "titrating"
+    only = Schedule([plan(1, PlannedStep(D(2026, 3, 5), Decimal("1.5"), frequency=EOD))])
+    assert only.phase(D(2026, 3, 6)) == "maintenance"
+
+
+def test_changing_daily_to_every_other_day_is_a_different_prescription():
+    daily = Schedule([plan(1, step(D(2026, 3, 5), "1.5"))])
+    alternate = Schedule([plan(1, PlannedStep(D(2026, 3, 5), Decimal("1.5"), frequency=EOD))])
+    assert alternate.prescribes_otherwise(daily)
+    assert not alternate.prescribes_otherwise(alternate)
+
+
+def test_the_next_dose_days_of_an_every_other_day_step_skip_the_pause():
+    assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 6)) == [D(2026, 3, day) for day in (7, 9, 13, 15)]
+    assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 17)) == [D(2026, 3, 17), D(2026, 3, 19)] + [
+        D(2026, 3, 20),
+        D(2026, 3, 21),
+    ]
+    assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 4)) == []  # a daily step
+    assert EOD_SCHEDULE.alternate_days_ahead(D(2026, 3, 11)) == []  # paused
+
+
+# --- supply: when the dispensed quantity runs out (issue 15) ------------------------------------
+
+
+def supplied(*steps: PlannedStep, quantity: str, on: dt.date, **fields) -> PlanRecord:
+    from journal.schedule import Supply
+
+    return PlanRecord(1, steps, supply=Supply(on, Decimal(quantity), "Riverside Pharmacy"), **fields)
+
+
+@pytest.mark.parametrize(
+    ("plan_record", "pauses", "runs_out"),
+    [
+        # 30 doses from 1 March, one a day: the 31st day has none left
+        (supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1)), [], D(2026, 3, 31)),
+        # every other day from 1 March: 30 doses last 60 days, the 31st dose day is 30 April
+        (
+            supplied(
+                PlannedStep(D(2026, 3, 1), Decimal("1.5"), frequency=EOD), quantity="30", on=D(2026, 3, 1)
+            ),
+            [],
+            D(2026, 4, 30),
+        ),
+        # a pause of 3 dose days uses none: 3 days later
+        (
+            supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1)),
+            [SURGERY],
+            D(2026, 4, 3),
+        ),
+        # capsules of 1.5 mg: 1.5 mg is one a day, then 3 mg two a day from 15 March
+        (
+            supplied(
+                step(D(2026, 3, 1), "1.5"),
+                step(D(2026, 3, 15), "3"),
+                quantity="30",
+                on=D(2026, 3, 1),
+                strength_mg=Decimal("1.5"),
+            ),
+            [],
+            D(2026, 3, 23),  # 14 capsules to 14 March, 16 more by 22 March
+        ),
+        # a liquid of 1 mg/mL: 1.5 mL a day from 10 mL
+        (
+            supplied(
+                step(D(2026, 3, 1), "1.5"),
+                quantity="10",
+                on=D(2026, 3, 1),
+                form="liquid",
+                strength_mg=Decimal("1"),
+            ),
+            [],
+            D(2026, 3, 7),
+        ),
+        # the plan ends before the supply does
+        (
+            supplied(step(D(2026, 3, 1), "1.5"), quantity="30", on=D(2026, 3, 1), ended_on=D(2026, 3, 20)),
+            [],
+            None,
+        ),
+    ],
+)
+def test_a_supply_runs_out_on_the_first_dose_day_it_cannot_cover(plan_record, pauses, runs_out):
+    schedule = Schedule([plan_record], pauses)
+    supply, day = schedule.supply_for(D(2026, 3, 5))
+    assert supply.pharmacy == "Riverside Pharmacy"
+    assert day == runs_out
+
+
+def test_no_supply_recorded_is_no_answer():
+    assert Schedule([plan(1, step(D(2026, 3, 1), "1.5"))]).supply_for(D(2026, 3, 5)) is None
+    assert Schedule().supply_for(D(2026, 3, 5)) is None

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from journal.models import Timing, TimingTaken
 from journal.vocabulary import (
+    FREQUENCIES,
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
     SCORE_MIN,
@@ -56,6 +57,18 @@ def test_a_kept_dose_phrase_stays_english_for_any_reader():
         assert dose_phrase(Decimal("1.5"), "bedtime", kept=True) == "1.5 mg at bedtime"
 
 
+@pytest.mark.parametrize(
+    ("timing", "phrase"),
+    [
+        ("bedtime", "1.5 mg every other day at bedtime"),
+        ("morning", "1.5 mg every other day in the morning"),
+        ("other", "1.5 mg every other day at another time"),
+    ],
+)
+def test_dose_phrase_of_an_every_other_day_step(timing, phrase):
+    assert dose_phrase(Decimal("1.5"), timing, "every_other_day") == phrase
+
+
 def test_timing_words():
     assert timing_words("bedtime") == "at bedtime"
 
@@ -67,6 +80,14 @@ def test_an_unknown_timing_is_shown_as_stored():
 def test_the_prescribed_timings_are_the_plan_choices():
     assert tuple(Timing.values) == PRESCRIBED_TIMINGS
     assert dict(Timing.choices) == {timing: TIMING_WORDS[timing] for timing in PRESCRIBED_TIMINGS}
+
+
+def test_the_frequencies_are_the_step_choices_and_the_schedule_counts_each():
+    from journal.models import Frequency
+    from journal.schedule import DOSE_INTERVAL_DAYS
+
+    assert tuple(Frequency.values) == FREQUENCIES == tuple(DOSE_INTERVAL_DAYS)
+    assert DOSE_INTERVAL_DAYS == {"daily": 1, "every_other_day": 2}
 
 
 def test_every_timing_taken_has_its_words_and_its_button():

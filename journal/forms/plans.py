@@ -21,6 +21,7 @@ from journal.bounds import (
     opioid_window,
     row_id,
 )
+from journal.compounding import IMMEDIATE, SLOW
 from journal.forms.fields import (
     CONFIRM_LABEL,
     DATE,
@@ -32,6 +33,9 @@ from journal.forms.fields import (
 )
 from journal.models import (
     NOTES_MAX_CHARS,
+    SUPPLY_MAX,
+    Filler,
+    Frequency,
     PlanForm,
     Screening,
     Timing,
@@ -97,11 +101,31 @@ class ScreeningForm(DatesWithin, forms.ModelForm):
 TEMPLATE_CHOICES = [(t.key, t.label) for t in PLAN_TEMPLATES.values()]
 
 
-class PlanEditorForm(DatesWithin, OnceForm):
+def frequency_field(help_text=None) -> forms.ChoiceField:
+    """Daily or every other day; left out (an older form), daily."""
+    return forms.ChoiceField(
+        choices=Frequency.choices,
+        initial=Frequency.DAILY,
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("How often"),
+        help_text=help_text,
+        error_messages={"invalid_choice": gettext_lazy("Choose every day or every other day.")},
+    )
+
+
+class FrequencyDefault:
+    """A frequency left out means daily."""
+
+    def clean_frequency(self) -> str:
+        return self.cleaned_data["frequency"] or Frequency.DAILY  # type: ignore[attr-defined]
+
+
+class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
     """A plan's parameters. Its first and last step lie in the patient's window, and it has
     at most `PLAN_STEPS_MAX` steps: both are checked before any step is made."""
 
-    dated_fields = {"start_date": "The first dose"}
+    dated_fields = {"start_date": "The first dose", "dispensed_on": "The dispensing date"}
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="standard")
     start_date = forms.DateField(widget=DATE, label=gettext_lazy("First dose on"))
     start_mg = DoseField(label=gettext_lazy("Start dose (mg)"))
@@ -123,12 +147,40 @@ class PlanEditorForm(DatesWithin, OnceForm):
         label=gettext_lazy("Timing"),
         help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
     )
+    frequency = frequency_field(
+        gettext_lazy(
+            "Every step of the plan. Every other day counts from each step's start date; some patients "
+            "try it when daytime sleepiness appears [000]. Change one step later from the plan page."
+        )
+    )
     form = forms.ChoiceField(
         choices=PlanForm.choices,
         initial=PlanForm.CAPSULE,
         widget=forms.RadioSelect,
         label=gettext_lazy("Form"),
         help_text=gettext_lazy("Immediate-release only; avoid calcium carbonate filler [001, 004]."),
+    )
+    release = forms.ChoiceField(
+        choices=[(IMMEDIATE, gettext_lazy("immediate-release")), (SLOW, gettext_lazy("slow-release"))],
+        initial=IMMEDIATE,
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Release"),
+        error_messages={"invalid_choice": gettext_lazy("Choose immediate-release or slow-release.")},
+    )
+    filler = forms.ChoiceField(
+        choices=[("", gettext_lazy("not recorded")), *Filler.choices],
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Filler"),
+        error_messages={"invalid_choice": gettext_lazy("Choose a filler from the list, or not recorded.")},
+    )
+    filler_note = forms.CharField(
+        required=False,
+        max_length=200,
+        label=gettext_lazy("Filler or pharmacy note"),
+        help_text=gettext_lazy("At most 200 characters, e.g. the other filler's name."),
     )
     strength_mg = forms.DecimalField(
         required=False,
@@ -138,8 +190,31 @@ class PlanEditorForm(DatesWithin, OnceForm):
         decimal_places=DOSE_DECIMALS,
         label=gettext_lazy("Strength (mg per capsule, or mg per mL of liquid)"),
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        help_text=gettext_lazy("The patient is told how many capsules or mL to take."),
+        help_text=gettext_lazy(
+            "For a cream: mg per click of its pump, or per mL. The patient is told how many capsules, "
+            "clicks or mL to take."
+        ),
     )
+    pharmacy = forms.CharField(
+        required=False,
+        max_length=100,
+        label=gettext_lazy("Pharmacy"),
+        help_text=gettext_lazy("At most 100 characters."),
+    )
+    supply_quantity = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=SUPPLY_MAX,
+        max_digits=7,
+        decimal_places=2,
+        label=gettext_lazy("Quantity dispensed"),
+        help_text=gettext_lazy(
+            "In capsules, mL or clicks (doses for another form); with the date, the patient and the "
+            "roster see when it runs out."
+        ),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    dispensed_on = forms.DateField(required=False, widget=DATE, label=gettext_lazy("Dispensed on"))
     notes = forms.CharField(
         required=False,
         max_length=NOTES_MAX_CHARS,
@@ -148,6 +223,20 @@ class PlanEditorForm(DatesWithin, OnceForm):
     )
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+    @property
+    def supply_open(self) -> bool:
+        """The compounding and supply fields are shown open when one is wrong or not at its
+        default (slow release, a filler, a note, a pharmacy or a supply): otherwise folded, so a
+        keyboard passes them in one key press."""
+        names = ("release", "filler", "filler_note", "pharmacy", "supply_quantity", "dispensed_on")
+        if any(self[name].errors for name in names if self.is_bound):
+            return True
+        values = {name: self[name].value() or "" for name in names}
+        return values["release"] not in ("", IMMEDIATE) or any(values[name] for name in names[1:])
+
+    def clean_release(self) -> str:
+        return self.cleaned_data["release"] or IMMEDIATE  # left out (an older form): immediate
 
     def clean(self):
         super().clean()
@@ -159,6 +248,11 @@ class PlanEditorForm(DatesWithin, OnceForm):
             self.add_error("increment_mg", _("Step up by more than 0 mg to reach the target."))
         elif not self.errors:
             self._check_length(data)
+        if (data.get("supply_quantity") is None) != (data.get("dispensed_on") is None) and not self.errors:
+            missing = "dispensed_on" if data.get("dispensed_on") is None else "supply_quantity"
+            self.add_error(
+                missing, _("Give both the quantity dispensed and the day it was dispensed, or neither.")
+            )
         return data
 
     def _check_length(self, data: dict) -> None:
@@ -202,8 +296,11 @@ class PlanEditorForm(DatesWithin, OnceForm):
 
 
 class StepEditForm(OnceForm):
+    """A future step's dose, timing and frequency (left out: the step's own is kept)."""
+
     dose_mg = DoseField(label=gettext_lazy("Dose (mg)"))
     timing = forms.ChoiceField(choices=Timing.choices, widget=forms.RadioSelect)
+    frequency = frequency_field(gettext_lazy("Every other day counts from this step's start date."))
     note = forms.CharField(max_length=200, required=False)
     patient_reason = patient_reason_field()
     confirm_warnings = forms.BooleanField(required=False, label=CONFIRM_LABEL)

@@ -170,6 +170,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 questions.get((pk, day), ()),
                 labs.get((pk, day), ()),
                 questionnaires.get((pk, day), ()),
+                schedule.step_on(day),
             )
 
 
@@ -329,7 +330,7 @@ class AppointmentSummary:
 
     @property
     def current(self) -> Dose | None:
-        return self.overview.record.prescribed(self.today)
+        return self.overview.record.schedule.step_on(self.today)
 
     @property
     def today_prescription(self) -> DayPrescription:

@@ -30,6 +30,7 @@ from journal.assessment import (
 from journal.bounds import RecordProblem, record_problems, record_window
 from journal.catalogue import symptom_words
 from journal.charts import ChartRange, WeekRow, chart_ranges, patient_figure, weekly_rows
+from journal.compounding import IMMEDIATE, SLOW
 from journal.labs import LabValue
 from journal.models import (
     AdviceDismissal,
@@ -54,6 +55,7 @@ from journal.schedule import (
     PlannedStep,
     PlanRecord,
     Schedule,
+    Supply,
 )
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.questionnaires import scored_answers
@@ -81,11 +83,17 @@ _STEP_FIELDS = (
     "plan__form",
     "plan__strength_mg",
     "plan__ended_on",
+    "plan__immediate_release",
+    "plan__filler",
+    "plan__supply_quantity",
+    "plan__dispensed_on",
+    "plan__pharmacy",
     "start_date",
     "dose_mg",
     "timing",
     "note",
     "pk",
+    "frequency",
 )
 _PAUSE_FIELDS = ("patient_id", "start_date", "end_date", "reason", "pk", "created_at", "late_reason")
 
@@ -113,14 +121,35 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                     step.plan.form,
                     step.plan.strength_mg,
                     step.plan.ended_on,
+                    step.plan.immediate_release,
+                    step.plan.filler,
+                    step.plan.supply_quantity,
+                    step.plan.dispensed_on,
+                    step.plan.pharmacy,
                 )
-                + (step.start_date, step.dose_mg, step.timing, step.note, step.pk)
+                + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
     else:
         step_values = list(steps.values_list(*_STEP_FIELDS))
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
-    for patient_id, plan_id, form, strength, ended_on, *step_facts in step_values:
-        _, planned = plans[patient_id].setdefault(plan_id, ((form, strength, ended_on), []))
+    for (
+        patient_id,
+        plan_id,
+        form,
+        strength,
+        ended_on,
+        immediate,
+        filler,
+        quantity,
+        dispensed,
+        pharmacy,
+        *step_facts,
+    ) in step_values:
+        supply = (
+            Supply(dispensed, quantity, pharmacy) if quantity is not None and dispensed is not None else None
+        )
+        about = (form, strength, ended_on, IMMEDIATE if immediate else SLOW, filler, supply)
+        _, planned = plans[patient_id].setdefault(plan_id, (about, []))
         planned.append(PlannedStep(*step_facts))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
     pause_rows = LdnPause.objects.filter(patient_id__in=ids).values_list(*_PAUSE_FIELDS, "patient__time_zone")
@@ -131,8 +160,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
         rows={pk: list(rows[pk].values()) for pk in ids},
         plans={
             pk: [
-                PlanRecord(plan_id, tuple(planned), form, strength, ended_on)
-                for plan_id, ((form, strength, ended_on), planned) in plans[pk].items()
+                PlanRecord(plan_id, tuple(planned), *about) for plan_id, (about, planned) in plans[pk].items()
             ]
             for pk in ids
         },

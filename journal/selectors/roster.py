@@ -50,7 +50,12 @@ class RosterRow:
 
     @property
     def current(self) -> Dose | None:
-        return self.record.prescribed(self.today)
+        return self.record.schedule.step_on(self.today)
+
+    @property
+    def runs_out_on(self) -> dt.date | None:
+        supply = self.record.schedule.supply_for(self.today)
+        return supply[1] if supply else None
 
     @property
     def first_dose(self) -> dt.date | None:

@@ -24,12 +24,14 @@ from journal.bounds import (
     opioid_window,
     record_window,
 )
+from journal.compounding import IMMEDIATE, RELEASES, compounding_findings
 from journal.findings import Finding, Level, ordered
 from journal.measuring import measuring_findings
 from journal.models import (
     AuditEvent,
     Clinician,
     DoseStep,
+    Frequency,
     LdnPause,
     Patient,
     PlanChangeNote,
@@ -113,6 +115,11 @@ def _mark_plan_changed(patient: Patient) -> None:
     patient.plan_changed_at = timezone.now()
     patient.save(update_fields=["plan_changed_at"])
     snapshot_refresh(patient, patient.plan_changed_at)
+
+
+def _require_frequency(frequency: str) -> None:
+    if frequency not in Frequency.values:
+        raise ValidationError(_("Choose every day or every other day."))
 
 
 def _require_within(patient: Patient, today: dt.date, **dates: tuple[str, dt.date | None]) -> None:
@@ -230,6 +237,8 @@ def plan_findings(
     form: str,
     strength_mg: Decimal | None,
     today: dt.date,
+    release: str = IMMEDIATE,
+    filler: str = "",
 ) -> list[Finding]:
     """Everything a clinician must see before a new plan is saved: an overlap with a running
     plan, the dose rules (the first step judged as a step up from the previous plan's last
@@ -241,6 +250,7 @@ def plan_findings(
     previous = schedule_of(patient).last_dose_before(start)
     findings = check_new_plan(steps, previous_mg=previous.dose_mg if previous else None, today=today)
     findings += measuring_findings([dose for _, dose in steps], form, strength_mg)
+    findings += compounding_findings(release=release, filler=filler)
     findings += start_findings(patient, start)
     overlap = _overlap(patient, start)
     return ordered([overlap, *findings] if overlap else findings)
@@ -254,6 +264,13 @@ def plan_create(
     timing: str,
     form: str,
     strength_mg: Decimal | None,
+    frequency: str = Frequency.DAILY,
+    release: str = IMMEDIATE,
+    filler: str = "",
+    filler_note: str = "",
+    pharmacy: str = "",
+    supply_quantity: Decimal | None = None,
+    dispensed_on: dt.date | None = None,
     notes: str = "",
     template: str = "custom",
     warnings_confirmed: bool = False,
@@ -273,15 +290,22 @@ def plan_create(
             % {"most": PLAN_STEPS_MAX, "count": len(steps)}
         )
     _require_within(patient, today, start_date=(_("The first dose"), steps[0][0]))
+    if dispensed_on is not None:
+        _require_within(patient, today, dispensed_on=(_("The dispensing date"), dispensed_on))
     for day, _dose in steps[1:]:
         _require_within(patient, today, __all__=(_("A step"), day))
     _require_reason_length(patient_reason)
+    _require_frequency(frequency)
+    if release not in RELEASES:
+        raise ValidationError(_("Choose immediate-release or slow-release."))
     with transaction.atomic():
         lock_patient(patient)
         if (done := already_applied(request_key)) is not None:
             return TitrationPlan.objects.get(pk=done.details["plan"])
         before = schedule_of(patient)
-        findings = plan_findings(patient, steps, form=form, strength_mg=strength_mg, today=today)
+        findings = plan_findings(
+            patient, steps, form=form, strength_mg=strength_mg, today=today, release=release, filler=filler
+        )
         require_confirmation(
             findings, warnings_confirmed, patient=patient, actor=clinician.user, about="a new plan"
         )
@@ -294,20 +318,26 @@ def plan_create(
             status=TitrationPlan.Status.ACTIVE,
             form=form,
             strength_mg=strength_mg,
+            immediate_release=release == IMMEDIATE,
+            filler=filler,
+            filler_note=filler_note,
+            pharmacy=pharmacy,
+            supply_quantity=supply_quantity,
+            dispensed_on=dispensed_on,
             notes=notes,
             starts_on=steps[0][0],
         )
         plan.full_clean()
         plan.save()
         for day, dose in steps:
-            step = DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing)
+            step = DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing, frequency=frequency)
             step.full_clean()
             step.save()
         screening = screening_to_use(patient)
         if screening is not None and screening.plan_id is None:
             screening.plan = plan
             screening.save(update_fields=["plan"])
-        change = plan_changes.created(template, steps, timing)
+        change = plan_changes.created(template, steps, timing, frequency)
         summary = change.words()
         told = _tell_patient(patient, clinician, before, summary, patient_reason, change)
         record_audit(
@@ -324,6 +354,9 @@ def plan_create(
                 "strength_mg": None if strength_mg is None else str(strength_mg),
                 "steps": [[d.isoformat(), str(m)] for d, m in steps],
                 "timing": timing,
+                "frequency": frequency,
+                "release": release,
+                "filler": filler,
                 "findings": finding_dicts(findings),
             },
         )
@@ -434,14 +467,18 @@ def plan_edit_step(
     clinician: Clinician,
     dose_mg: Decimal,
     timing: str,
+    frequency: str | None = None,
     note: str = "",
     today: dt.date,
     warnings_confirmed: bool = False,
     patient_reason: str = "",
     request_key: str | None = None,
 ) -> DoseStep:
-    """Change a step that has not started yet. Started steps are history."""
+    """Change a step that has not started yet (its frequency kept when none is given).
+    Started steps are history."""
     plan = step.plan
+    frequency = frequency or step.frequency
+    _require_frequency(frequency)
     with transaction.atomic():
         lock_patient(plan.patient)
         if already_applied(request_key):
@@ -458,15 +495,23 @@ def plan_edit_step(
             actor=clinician.user,
             about=f"the step of {step.start_date.isoformat()}",
         )
-        change = plan_changes.step_changed(step.start_date, (step.dose_mg, step.timing), (dose_mg, timing))
-        step.dose_mg, step.timing, step.note = dose_mg, timing, note
+        change = plan_changes.step_changed(
+            step.start_date, (step.dose_mg, step.timing, step.frequency), (dose_mg, timing, frequency)
+        )
+        step.dose_mg, step.timing, step.frequency, step.note = dose_mg, timing, frequency, note
         step.full_clean()
-        step.save(update_fields=["dose_mg", "timing", "note"])
+        step.save(update_fields=["dose_mg", "timing", "frequency", "note"])
         _plan_changed(
             plan,
             clinician,
             change,
-            {"action": "edit_step", "step": step.pk, "dose_mg": str(dose_mg), "timing": timing},
+            {
+                "action": "edit_step",
+                "step": step.pk,
+                "dose_mg": str(dose_mg),
+                "timing": timing,
+                "frequency": frequency,
+            },
             before=before,
             patient_reason=patient_reason,
             request_key=request_key,
@@ -568,6 +613,7 @@ def plan_step_back(
             start_date=start_date,
             dose_mg=lower.dose_mg,
             timing=current.timing,
+            frequency=current.frequency,
             note=plan_changes.stepped_back_note(current.dose_mg),
         )
         step.full_clean()
@@ -575,7 +621,9 @@ def plan_step_back(
         _plan_changed(
             plan,
             clinician,
-            plan_changes.stepped_back(start_date, current.dose_mg, lower.dose_mg, step.timing, shift_days),
+            plan_changes.stepped_back(
+                start_date, current.dose_mg, lower.dose_mg, step.timing, shift_days, step.frequency
+            ),
             {"action": "step_back", "step": step.pk, "shift_days": shift_days},
             before=before,
             patient_reason=patient_reason,
@@ -619,6 +667,7 @@ def plan_switch_to_morning(
             start_date=start_date,
             dose_mg=current.dose_mg,
             timing=Timing.MORNING,
+            frequency=current.frequency,
             note=plan_changes.MORNING_NOTE,
         )
         step.full_clean()
@@ -626,7 +675,7 @@ def plan_switch_to_morning(
         _plan_changed(
             plan,
             clinician,
-            plan_changes.to_morning(start_date, current.dose_mg, len(later)),
+            plan_changes.to_morning(start_date, current.dose_mg, len(later), current.frequency),
             {"action": "morning", "step": step.pk},
             before=before,
             patient_reason=patient_reason,
@@ -694,11 +743,12 @@ def plan_taper_and_end(
                 start_date=taper_from,
                 dose_mg=taper_mg,
                 timing=current.timing if current else Timing.BEDTIME,
+                frequency=current.frequency if current else Frequency.DAILY,
                 note=plan_changes.TAPER_NOTE,
             )
             step.full_clean()
             step.save()
-            taper = (taper_from, taper_mg, step.timing)
+            taper = (taper_from, taper_mg, step.timing, step.frequency)
         plan.ended_on = ended_on
         plan.full_clean()
         plan.save(update_fields=["ended_on"])

@@ -53,6 +53,7 @@ def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
         name_key=patient.name.lower(),
         dose_mg=current.dose_mg if current else None,
         dose_phrase=current.phrase if current else "",
+        runs_out_on=row.runs_out_on,
         first_plan=row.first_plan[0] if row.first_plan else "",
         first_plan_words=row.first_plan[1] if row.first_plan else "",
         day_on_ldn=row.day_on_ldn,

@@ -36,7 +36,7 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.measuring import patient_amount
-from journal.models import AccessEvent, DoseStep, Patient, QuestionTopic, Timing, TitrationPlan
+from journal.models import AccessEvent, DoseStep, Frequency, Patient, QuestionTopic, Timing, TitrationPlan
 from journal.offline import kept_offline
 from journal.safety import judge_screening, prefill_screening
 from journal.schedule import DAY, StepState
@@ -46,7 +46,7 @@ from journal.selectors.records import medication_periods_for, safety_of, schedul
 from journal.services import plans as plan_service
 from journal.titration import PLAN_TEMPLATES
 from journal.views.common import add_errors
-from journal.vocabulary import dose_phrase, local_mg
+from journal.vocabulary import dose_phrase, local_mg, timing_words
 
 # --- screening ---------------------------------------------------------------------------
 
@@ -156,7 +156,13 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
     if valid:
         steps = form.steps()
         findings = plan_service.plan_findings(
-            patient, steps, form=data["form"], strength_mg=data["strength_mg"], today=patient.local_today()
+            patient,
+            steps,
+            form=data["form"],
+            strength_mg=data["strength_mg"],
+            today=patient.local_today(),
+            release=data["release"],
+            filler=data["filler"],
         )
     return {
         "preview_summary": preview_summary(steps, findings, form),
@@ -167,6 +173,7 @@ def _editor_context(patient: Patient, form: PlanEditorForm, valid: bool) -> dict
             {"day": day, "dose": dose, "amount": patient_amount(dose, data["form"], data["strength_mg"])}
             for day, dose in steps
         ],
+        "preview_timing": timing_words(data["timing"], data["frequency"]) if valid else "",
         "findings": findings,
         "has_warnings": any(f.level is Level.WARN for f in findings),
         "blocked": stops_save(findings),
@@ -187,7 +194,12 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         earliest = max(today, current.ended_on) if current and current.ended_on else today
         start = request.GET.get("start_date") or earliest.isoformat()
-        base = {"start_date": start, "timing": Timing.BEDTIME, "form": "capsule"}
+        base = {
+            "start_date": start,
+            "timing": Timing.BEDTIME,
+            "frequency": Frequency.DAILY,
+            "form": "capsule",
+        }
         values = PlanEditorForm.with_template(base, request.GET.get("template", "standard"))
         # A template's values are complete, so the preview shows at once; custom starts empty.
         if values["template"] != "custom":
@@ -209,6 +221,13 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 clinician=clinician_of(request),
                 steps=form.steps(),
                 timing=form.cleaned_data["timing"],
+                frequency=form.cleaned_data["frequency"],
+                release=form.cleaned_data["release"],
+                filler=form.cleaned_data["filler"],
+                filler_note=form.cleaned_data["filler_note"],
+                pharmacy=form.cleaned_data["pharmacy"],
+                supply_quantity=form.cleaned_data["supply_quantity"],
+                dispensed_on=form.cleaned_data["dispensed_on"],
                 form=form.cleaned_data["form"],
                 strength_mg=form.cleaned_data["strength_mg"],
                 notes=form.cleaned_data["notes"],
@@ -437,6 +456,7 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
                     today=today,
                     dose_mg=form.cleaned_data["dose_mg"],
                     timing=form.cleaned_data["timing"],
+                    frequency=form.cleaned_data["frequency"] or None,
                     note=form.cleaned_data["note"],
                     warnings_confirmed=form.cleaned_data["confirm_warnings"],
                     patient_reason=form.cleaned_data["patient_reason"],
@@ -448,14 +468,21 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
                 messages.success(request, latest_plan_change(patient))
                 return redirect("plan_manage", pk=patient.pk)
     else:
-        form = StepEditForm(initial={"dose_mg": step.dose_mg, "timing": step.timing, "note": step.note})
+        form = StepEditForm(
+            initial={
+                "dose_mg": step.dose_mg,
+                "timing": step.timing,
+                "frequency": step.frequency,
+                "note": step.note,
+            }
+        )
     return render(
         request,
         "journal/plans/step_edit.html",
         {
             "patient": patient,
             "step": step,
-            "step_phrase": dose_phrase(step.dose_mg, step.timing),
+            "step_phrase": dose_phrase(step.dose_mg, step.timing, step.frequency),
             "form": form,
             "findings": findings,
             "editable": step.start_date > today
@@ -485,6 +512,8 @@ def my_plan(request: AuthenticatedRequest) -> HttpResponse:
             **section,
             "today": schedule.on(today),
             "ends_on": schedule.ends_on(today),
+            "dose_days": schedule.alternate_days_ahead(today),
+            "supply": schedule.supply_for(today),
             "rows": [row for row in section["plan_steps"] if row.state is not StepState.PAST],
             "pauses": [pause for pause in schedule.pauses if pause.end_date >= today],
             "safety": safety_of(patient, schedule, today),

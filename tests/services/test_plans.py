@@ -24,6 +24,7 @@ from journal.models import (
 from journal.plan_changes import CORRECTION_REASON
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
+from journal.selectors.records import schedule_of
 from journal.services.plans import (
     PLANS_OVERLAP_REASON,
     REASON_NEEDED,
@@ -276,6 +277,20 @@ def test_plan_create_writes_an_active_plan_its_steps_and_one_audit_row(screened,
     assert screened.plan_changed_at == NOW
 
 
+def test_plan_create_every_other_day_makes_each_step_every_other_day(screened, carol):
+    created = create(screened, carol, [(TODAY, "0.5"), (TODAY + 14 * DAY, "1")], frequency="every_other_day")
+    assert set(created.steps.values_list("frequency", flat=True)) == {"every_other_day"}
+    event = last_event(screened)
+    assert event.summary.startswith("Custom plan: 0.5 mg every other day at bedtime from 2026-03-02;")
+    assert event.details["frequency"] == "every_other_day"
+
+
+def test_plan_create_refuses_an_unknown_frequency(screened, carol):
+    with pytest.raises(ValidationError):
+        create(screened, carol, [(TODAY, "0.5")], frequency="twice daily")
+    assert not TitrationPlan.objects.exists()
+
+
 def test_the_next_plan_closes_the_one_that_has_ended(screened, carol):
     ending = make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY + 7 * DAY)
     create(screened, carol, [(TODAY + 7 * DAY, "1.5")], strength_mg=Decimal("1.5"))
@@ -375,10 +390,60 @@ def test_plan_edit_step_changes_a_step_that_has_not_started(plan, carol):
         "step": later.pk,
         "dose_mg": "4",
         "timing": "morning",
+        "frequency": "daily",
         "patient_reason": "A reason.",
     }
     plan.patient.refresh_from_db()
     assert plan.patient.plan_changed_at == NOW
+
+
+def test_plan_edit_step_makes_a_step_every_other_day_and_the_patient_is_told(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    plan_edit_step(
+        step=later,
+        clinician=carol,
+        patient_reason="Daytime sleepiness.",
+        dose_mg=Decimal("3"),
+        timing="bedtime",
+        frequency="every_other_day",
+        today=TODAY,
+    )
+    later.refresh_from_db()
+    assert later.frequency == "every_other_day"
+    assert last_event(plan.patient).summary.startswith(
+        "Step changed: 4.5 mg at bedtime from 2026-03-16 → 3 mg every other day at bedtime from 2026-03-16."
+    )
+    schedule = schedule_of(plan.patient)
+    assert schedule.prescribed(TODAY + 14 * DAY) is not None
+    assert schedule.prescribed(TODAY + 15 * DAY) is None
+    assert schedule.prescribed(TODAY + 16 * DAY) is not None
+    # a later edit that names no frequency keeps it
+    plan_edit_step(
+        step=later,
+        clinician=carol,
+        patient_reason="Lower.",
+        dose_mg=Decimal("2"),
+        timing="bedtime",
+        today=TODAY,
+    )
+    later.refresh_from_db()
+    assert later.frequency == "every_other_day"
+
+
+def test_plan_edit_step_refuses_an_unknown_frequency(plan, carol):
+    later = plan.steps.get(start_date=TODAY + 14 * DAY)
+    with pytest.raises(ValidationError):
+        plan_edit_step(
+            step=later,
+            clinician=carol,
+            patient_reason="A reason.",
+            dose_mg=Decimal("3"),
+            timing="bedtime",
+            frequency="weekly",
+            today=TODAY,
+        )
+    later.refresh_from_db()
+    assert later.frequency == "daily"
 
 
 def test_a_started_step_is_history(plan, carol):

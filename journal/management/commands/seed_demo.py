@@ -30,6 +30,8 @@ from journal.models import (
     Condition,
     DailyEntry,
     DoseStep,
+    Filler,
+    Frequency,
     LabTest,
     Medication,
     Patient,
@@ -75,6 +77,12 @@ class Story:
     clinician: int  # 0 or 1
     time_zone: str = CLINIC_TZ
     morning_switch: bool = False
+    # Daytime tiredness on the top dose: this many days after the first dose, the step before
+    # it is taken again, every other day (a patient report in [000]).
+    every_other_day_from: int | None = None
+    form: str = "capsule"  # "cream": measured in clicks of its pump, 0.5 mg a click
+    # What the pharmacy dispensed: (this many days from the first dose, capsules or clicks).
+    supply: tuple[int, int] | None = None
     missed_rate: float = 0.06
     sensitive: bool = False  # more side effects after step-ups
     # (name, dose text, started, last taken): days from the first dose; None = not given / still taken.
@@ -251,7 +259,18 @@ STORIES = (
     ),
     Story("Priya", "Quinn", "IBS", ("Abdominal pain", "Bowel urgency"), 75, ("1", "0.5", "3", 14), 0.5, 0),
     Story("Ravi", "Shah", "Fibromyalgia", ("Pain", "Fatigue", "Mood"), -4, ("1.5", "1.5", "4.5", 14), 0.0, 1),
-    Story("Sofia", "Turner", "Eczema", ("Itch",), 5, ("0.5", "0.5", "3", 7), 0.0, 0),
+    Story(
+        "Sofia",
+        "Turner",
+        "Eczema",
+        ("Itch",),
+        5,
+        ("0.5", "0.5", "3", 7),
+        0.0,
+        0,
+        form="cream",
+        supply=(0, 60),
+    ),
     Story(
         "Tom",
         "Walsh",
@@ -261,6 +280,8 @@ STORIES = (
         ("1.5", "1.5", "4.5", 14),
         0.15,
         1,
+        every_other_day_from=60,
+        supply=(60, 30),  # 30 capsules of 1.5 mg: 15 doses of 3 mg every other day, 30 days
     ),
     Story(
         "Uma",
@@ -425,8 +446,12 @@ class DemoBuilder:
             patient=patient,
             prescriber=clinician,
             status=TitrationPlan.Status.ACTIVE,
+            form=story.form,
             strength_mg=Decimal("0.5") if story.ramp[0] == "0.5" else Decimal("1.5"),
-            filler_note="microcrystalline cellulose (no calcium carbonate)",
+            filler=Filler.MICROCRYSTALLINE_CELLULOSE if story.form == "capsule" else "",
+            pharmacy="Riverside Compounding Pharmacy" if story.supply else "",
+            supply_quantity=story.supply[1] if story.supply else None,
+            dispensed_on=first_dose + dt.timedelta(days=story.supply[0]) if story.supply else None,
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
         )
@@ -444,6 +469,18 @@ class DemoBuilder:
                     note="Moved to the morning after insomnia",
                 )
             )
+        if story.every_other_day_from is not None:
+            switch = first_dose + dt.timedelta(days=story.every_other_day_from)
+            step_rows = [s for s in step_rows if s.start_date < switch]
+            step_rows.append(
+                DoseStep(
+                    plan=plan,
+                    start_date=switch,
+                    dose_mg=steps[1][1],
+                    frequency=Frequency.EVERY_OTHER_DAY,
+                    note="Every other day after daytime tiredness",
+                )
+            )
         DoseStep.objects.bulk_create(step_rows)
         Screening.objects.create(
             patient=patient,
@@ -456,7 +493,15 @@ class DemoBuilder:
         )
         self.audit_trail(patient, clinician, plan, step_rows)
         schedule = Schedule(
-            [PlanRecord(plan.pk, tuple(PlannedStep(s.start_date, s.dose_mg, s.timing) for s in step_rows))]
+            [
+                PlanRecord(
+                    plan.pk,
+                    tuple(
+                        PlannedStep(s.start_date, s.dose_mg, s.timing, frequency=s.frequency)
+                        for s in step_rows
+                    ),
+                )
+            ]
         )
         self.entries(patient, story, first_dose, step_rows, schedule)
         self.medicines_added_today(patient, story, first_dose)
@@ -543,6 +588,18 @@ class DemoBuilder:
                     for step in step_rows
                     if step.timing == "morning"
                 ],
+                *[
+                    AuditEvent(
+                        **common,
+                        kind=AuditEvent.Kind.PLAN_CHANGED,
+                        summary=f"Frequency: {step.note}.",
+                        at=timezone.make_aware(
+                            dt.datetime.combine(step.start_date - dt.timedelta(days=1), dt.time(11))
+                        ),
+                    )
+                    for step in step_rows
+                    if step.frequency == Frequency.EVERY_OTHER_DAY
+                ],
             ]
         )
 
@@ -611,7 +668,11 @@ class DemoBuilder:
 
     @staticmethod
     def days_since_step_up(step_rows: list[DoseStep], day: dt.date) -> int | None:
-        ups = [s.start_date for s in step_rows if s.start_date <= day and s.timing == "bedtime"]
+        ups = [
+            s.start_date
+            for s in step_rows
+            if s.start_date <= day and s.timing == "bedtime" and s.frequency == Frequency.DAILY
+        ]
         return (day - max(ups)).days if ups else None
 
     def side_effect_pressure(self, step_rows, day, story: Story) -> float:
