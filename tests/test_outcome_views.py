@@ -236,17 +236,30 @@ def test_the_page_asks_for_its_figures_shows_them_computing_then_ready(client, c
     report = OutcomeReport.objects.get()
     assert report.state == ExportState.QUEUED
     waiting = client.get(reverse("clinic_outcomes")).content.decode()
-    assert "Computing…" in waiting and 'http-equiv="refresh"' in waiting
+    assert "Computing…" in waiting and 'hx-trigger="every 3s"' in waiting
     assert "data-figure" not in waiting and "Recompute" not in waiting
     outcome_report_run(report_id=report.pk)
     ready = client.get(reverse("clinic_outcomes"))
     content = ready.content.decode()
-    assert "Computed at" in content and "Recompute" in content and 'http-equiv="refresh"' not in content
+    assert "Computed at" in content and "Recompute" in content and "hx-trigger" not in content
     assert ready.context["report"] == OutcomeReport.objects.get(state=ExportState.DONE)
     # Recomputing shows the figures it has while the new ones are computed.
     client.post(reverse("clinic_outcomes_compute"))
     again = client.get(reverse("clinic_outcomes"))
     assert again.context["outcomes"].patients == 5 and "Computing…" in again.content.decode()
+
+
+def test_the_computing_page_asks_until_the_figures_are_ready_then_reloads_whole(client, clinic, carol):
+    started_patients(clinic, carol, 5)
+    client.force_login(carol.user)
+    client.post(reverse("clinic_outcomes_compute"))
+    asking = client.get(reverse("clinic_outcomes"), headers={"hx-request": "true"})
+    content = asking.content.decode()
+    assert content.lstrip().startswith('<section class="card" id="outcomes-report"')
+    assert "Computing…" in content and "<html" not in content
+    outcome_report_run(report_id=OutcomeReport.objects.get().pk)
+    ready = client.get(reverse("clinic_outcomes"), headers={"hx-request": "true"})
+    assert ready["HX-Refresh"] == "true" and ready.content == b""
 
 
 def test_the_page_and_the_csv_show_one_stored_report(client, clinic, carol):
@@ -278,7 +291,7 @@ def test_a_failed_run_says_so_and_shows_no_figures(client, clinic, carol, monkey
     content = response.content.decode()
     assert response.context["outcomes"] is None and "data-figure" not in content
     assert "could not be computed" in content and f"outcome report {report.pk}" in content
-    assert "Recompute" in content and 'http-equiv="refresh"' not in content
+    assert "Recompute" in content and "hx-trigger" not in content
     assert client.get(reverse("clinic_outcomes_csv")).status_code == 302
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from journal.access import AuthenticatedRequest, clinician_of, clinician_required
 from journal.forms.outcomes import OutcomeFilterForm
@@ -22,7 +23,7 @@ from journal.outcomes import MIN_GROUP, Outcomes, outcome_csv_lines, outcomes_fr
 from journal.selectors.outcomes import CohortFilter, ShownReports, outcome_choices, outcome_reports_shown
 from journal.services.outcomes import outcome_report_request
 
-REPORT_REFRESH_SECONDS = 3  # how often the page reloads itself while its figures are computed
+REPORT_REFRESH_SECONDS = 3  # how often the page asks (htmx) whether its figures are computed
 
 
 def _filter_form(
@@ -78,6 +79,10 @@ def clinic_outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
         "filter_values": list(QueryDict(query).items()),
         "refresh_seconds": REPORT_REFRESH_SECONDS,
     }
+    if request.htmx:  # the page asking whether the figures are computed
+        if shown is None or shown.newer is None or not shown.newer.in_progress:
+            return HttpResponseClientRefresh()  # no longer computing: the whole page, with its charts
+        return render(request, "journal/outcomes/outcomes.html#report-status", context)
     return render(request, "journal/outcomes/outcomes.html", context)
 
 
