@@ -350,3 +350,13 @@ def test_why_patients_stopped_by_the_reason_they_were_told(client, clinic, carol
     lines = csv_of(client.get(reverse("clinic_outcomes_csv"))).splitlines()
     assert "Why patients stopped,The pain came back,5,7,5,71,%," in lines
     assert "Why patients stopped,No reason recorded,,,,,,fewer than 5 patients" in lines
+
+
+def test_asking_while_the_clinic_has_too_many_in_progress_says_so(client, clinic, carol):
+    client.force_login(carol.user)
+    for day in range(1, 5):
+        client.post(reverse("clinic_outcomes_compute"), {"started_from": f"2025-01-0{day}"})
+    assert OutcomeReport.objects.count() == 3
+    response = client.get(client.post(reverse("clinic_outcomes_compute"))["Location"])
+    assert "computing 3 sets of figures" in response.content.decode()
+    assert OutcomeReport.objects.count() == 3

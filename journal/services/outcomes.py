@@ -16,8 +16,10 @@ import json
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal.models import OUTCOME_REPORT_MAX_CHARS, Clinician, ExportState, OutcomeReport, Patient
 from journal.outcomes import clinic_outcomes, outcomes_as_data
@@ -25,18 +27,28 @@ from journal.selectors.outcomes import CohortFilter, outcome_cohort, reports_of_
 
 logger = logging.getLogger(__name__)
 
+# Reports of one clinic waiting or being computed at once (each for another filter): the queue
+# holds a bounded amount of a clinic's work however often its clinicians ask.
+MAX_REPORTS_IN_PROGRESS = 3
+
 
 def outcome_report_request(*, clinician: Clinician, chosen: CohortFilter) -> OutcomeReport:
     """Queue the outcomes of `clinician`'s clinic for `chosen`; a report of that filter
-    already waiting or being computed is returned instead of a second one."""
+    already waiting or being computed is returned instead of a second one. Refused while the
+    clinic has `MAX_REPORTS_IN_PROGRESS` others in progress."""
+    in_progress = (ExportState.QUEUED, ExportState.RUNNING)
     with transaction.atomic():
-        waiting = (
-            reports_of_filter(clinician.clinic_id, chosen)
-            .filter(state__in=(ExportState.QUEUED, ExportState.RUNNING))
-            .first()
-        )
+        waiting = reports_of_filter(clinician.clinic_id, chosen).filter(state__in=in_progress).first()
         if waiting is not None:
             return waiting
+        busy = OutcomeReport.objects.filter(clinic_id=clinician.clinic_id, state__in=in_progress).count()
+        if busy >= MAX_REPORTS_IN_PROGRESS:
+            raise ValidationError(
+                _(
+                    "The worker is computing %(count)s sets of figures for this clinic: ask again once one is ready."
+                )
+                % {"count": busy}
+            )
         report = OutcomeReport(
             clinic_id=clinician.clinic_id,
             requested_by=clinician.user,

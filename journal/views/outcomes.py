@@ -7,6 +7,8 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -97,7 +99,10 @@ def clinic_outcomes_compute(request: AuthenticatedRequest) -> HttpResponseBase:
         sent = QueryDict(mutable=True)
         sent.update({name: request.POST[name][:40] for name in form.fields if name in request.POST})
         return redirect(f"{page}?{sent.urlencode()}")
-    outcome_report_request(clinician=clinician_of(request), chosen=chosen)
+    try:
+        outcome_report_request(clinician=clinician_of(request), chosen=chosen)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
     query = _filter_query(form)
     return redirect(f"{page}?{query}" if query else page)
 

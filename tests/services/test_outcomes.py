@@ -11,10 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from journal.models import ExportState
+from journal.models import ExportState, OutcomeReport
 from journal.selectors.outcomes import CohortFilter
 from journal.services import outcomes as outcome_services
 from journal.services.outcomes import outcome_report_request, outcome_report_run, outcome_reports_expire
@@ -39,6 +41,17 @@ def test_asking_records_the_report_and_its_task_once_while_it_waits(carol, ada):
     assert DBTaskResult.objects.count() == 1
     # Another filter is another report.
     assert outcome_report_request(clinician=carol, chosen=CohortFilter()) != report
+
+
+def test_a_clinic_has_a_bounded_number_of_reports_in_progress(carol, ada, charlie):
+    for day in range(1, outcome_services.MAX_REPORTS_IN_PROGRESS + 1):
+        outcome_report_request(clinician=carol, chosen=CohortFilter(started_from=dt.date(2025, 1, day)))
+    with pytest.raises(ValidationError, match="computing 3 sets of figures"):
+        outcome_report_request(clinician=ada, chosen=CohortFilter())
+    assert outcome_report_request(clinician=charlie, chosen=CohortFilter())  # another clinic's own
+    first = OutcomeReport.objects.filter(clinic=carol.clinic).last()
+    assert outcome_report_run(report_id=first.pk) == ExportState.DONE
+    assert outcome_report_request(clinician=ada, chosen=CohortFilter()).state == ExportState.QUEUED
 
 
 def test_a_run_stores_the_figures_once_they_are_all_computed(clinic, carol):
