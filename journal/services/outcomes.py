@@ -45,7 +45,8 @@ def outcome_report_request(*, clinician: Clinician, chosen: CohortFilter) -> Out
         if busy >= MAX_REPORTS_IN_PROGRESS:
             raise ValidationError(
                 _(
-                    "The worker is computing %(count)s sets of figures for this clinic: ask again once one is ready."
+                    "The worker is computing %(count)s sets of figures for this clinic: "
+                    "ask again once one is ready."
                 )
                 % {"count": busy}
             )
