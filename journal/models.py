@@ -696,6 +696,58 @@ class ExportJob(models.Model):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
 
 
+# A stored report's figures: a few dozen groups, far below this; a run over it fails.
+OUTCOME_REPORT_MAX_CHARS = 200_000
+
+
+class OutcomeReport(models.Model):
+    """A clinic's outcomes for one filter, computed by the worker (`journal.services.outcomes`):
+    the figures as JSON (`journal.outcomes.outcomes_as_data`), shown by the page and sent as its
+    CSV, and emptied once they expire, as export jobs are. No request computes them."""
+
+    State = ExportState
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="outcome_reports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    condition = models.ForeignKey(
+        "Condition", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    clinician = models.ForeignKey(
+        "Clinician", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    started_from = models.DateField(null=True, blank=True)
+    started_to = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    figures = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "created_at"])]
+        constraints = [
+            dates_within(
+                TREATMENT_SPAN, "outcome_report_dates_in_span", "started_from", "started_to", nullable=True
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ExportState.values), name="outcome_report_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | (Q(computed_at__isnull=False) & ~Q(figures={})),
+                name="outcome_report_done_has_its_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcomes {self.pk} ({self.get_state_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
 class PlanForm(models.TextChoices):
     CAPSULE = "capsule", _("capsule")
     LIQUID = "liquid", _("liquid")

@@ -20,6 +20,10 @@ never from anything the pages re-derive:
 - Side effects after step-ups: of the step-ups (`journal.step_effects.step_ups`) whose 14 days
   have passed, the share followed within those 14 days by a side effect the patient had not
   reported in the 14 days before, by step size.
+- Why patients stop: the patients who stopped, by the reason their clinician gave them when
+  ending their plan (the newest "plan ends" change's reason); a reason given for fewer than
+  `MIN_GROUP` patients is not shown in its words (a rare reason can name its patient): those
+  are counted together.
 - Logging adherence: the share of the days prescribed since the first dose with an entry
   (`journal.advice.count_adherence`, today left out until it is logged).
 
@@ -50,7 +54,7 @@ from journal.response import (
 from journal.response import assess_symptom as classify_symptom
 from journal.schedule import DAY
 from journal.step_effects import step_ups
-from journal.wording import as_phrase, gettext_noop, phrase
+from journal.wording import Phrase, as_phrase, gettext_noop, phrase
 
 MIN_GROUP = 5  # fewer patients than this in a group: no figure (small groups identify people)
 SIDE_EFFECT_DAYS = 14  # after a step-up, and before it for what is "new"
@@ -70,6 +74,7 @@ class CohortPatient:
     patient_id: int
     record: PatientRecord
     conditions: tuple[str, ...] = ()
+    stop_reason: str = ""  # told with the newest end of their plan; "" when none was
 
     @property
     def first_dose(self) -> dt.date | None:
@@ -333,6 +338,45 @@ def survival_months(times: Sequence[TimeOnLdn], months: int = SURVIVAL_MONTHS) -
     return rows
 
 
+# --- why patients stop --------------------------------------------------------------------
+
+NO_REASON = as_phrase(gettext_noop("No reason recorded"))
+RARE_REASONS = as_phrase(gettext_noop("Other reasons, each given for fewer than 5 patients"))
+
+
+def _reason_key(reason: str) -> str:
+    return " ".join(reason.split()).casefold()
+
+
+def stop_reasons(cohort: Iterable[CohortPatient]) -> list[RateRow]:
+    """The patients who stopped (as the survival curve counts them), by the reason told with
+    the end of their plan, most given first (n = the patients who stopped). Reasons are the
+    same when they differ only in capitals and spaces; each reason given for fewer than
+    `MIN_GROUP` patients goes into one row that does not show their words."""
+    reasons: dict[str, list[str]] = defaultdict(list)
+    unexplained = 0
+    for patient in cohort:
+        time = time_on_ldn(patient)
+        if time is None or not time.stopped:
+            continue
+        if reason := " ".join(patient.stop_reason.split()):
+            reasons[_reason_key(reason)].append(reason)
+        else:
+            unexplained += 1
+    stopped = unexplained + sum(len(given) for given in reasons.values())
+    common = sorted(
+        (given for given in reasons.values() if len(given) >= MIN_GROUP),
+        key=lambda given: (-len(given), given[0]),
+    )
+    rows = [RateRow(given[0], len(given), stopped, len(given)) for given in common]
+    rare = sum(len(given) for given in reasons.values() if len(given) < MIN_GROUP)
+    if rare:
+        rows.append(RateRow(RARE_REASONS, rare, stopped, rare))
+    if unexplained:
+        rows.append(RateRow(NO_REASON, unexplained, stopped, unexplained))
+    return rows
+
+
 # --- side effects after step-ups ----------------------------------------------------------
 
 
@@ -437,13 +481,19 @@ class Outcomes:
     rates_by_dose: tuple[tuple[Window, list[RateRow]], ...]
     first_response: FirstResponse
     survival: list[MonthRow]
-    survival_times: list[TimeOnLdn]
     side_effects: list[RateRow]
     adherence: list[AdherenceRow]
+    stop_reasons: list[RateRow]
+    # Each patient's time on LDN: kept while computed, not in a stored report (one per patient).
+    survival_times: tuple[TimeOnLdn, ...] = ()
 
     @property
     def survival_suppressed(self) -> bool:
-        return len(self.survival_times) < MIN_GROUP
+        return self.started < MIN_GROUP
+
+    @property
+    def stopped(self) -> int:
+        return self.stop_reasons[0].n if self.stop_reasons else 0
 
 
 def clinic_outcomes(cohort: Sequence[CohortPatient]) -> Outcomes:
@@ -456,9 +506,102 @@ def clinic_outcomes(cohort: Sequence[CohortPatient]) -> Outcomes:
         rates_by_dose=tuple((window, by_dose) for window, (_, by_dose) in rates),
         first_response=time_to_first_response(cohort),
         survival=survival_months(times),
-        survival_times=times,
         side_effects=side_effects_by_step(cohort),
         adherence=logging_adherence(cohort),
+        stop_reasons=stop_reasons(cohort),
+        survival_times=tuple(times),
+    )
+
+
+# --- as stored: plain JSON, read back in the reader's language ------------------------------------
+
+
+def _label_data(label: str) -> Any:
+    """A group's name as JSON: a Phrase as its message and values (shown later in the reader's
+    language), a name as written (a condition, a reason) as itself."""
+    if not isinstance(label, Phrase):
+        return str.__str__(label)
+    values = {
+        name: {"decimal": f"{value:f}"} if isinstance(value, Decimal) else value
+        for name, value in label._values.items()
+    }
+    return {"message": label._message, "values": values}
+
+
+def _label_from(data: Any) -> str:
+    if isinstance(data, str):
+        return data
+    values = {
+        name: Decimal(value["decimal"]) if isinstance(value, dict) else value
+        for name, value in data["values"].items()
+    }
+    return phrase(data["message"], **values)
+
+
+def _fraction_data(share: Fraction | None) -> list[int] | None:
+    return None if share is None else [share.numerator, share.denominator]
+
+
+def _fraction_from(data: list[int] | None) -> Fraction | None:
+    return None if data is None else Fraction(data[0], data[1])
+
+
+def _rates_data(rows: Sequence[RateRow]) -> list[list[Any]]:
+    return [[_label_data(row.group), row.patients, row.n, row.count] for row in rows]
+
+
+def _rates_from(data: list[list[Any]]) -> list[RateRow]:
+    return [RateRow(_label_from(group), patients, n, count) for group, patients, n, count in data]
+
+
+def _windows_data(rates: Sequence[tuple[Window, list[RateRow]]]) -> dict[str, Any]:
+    return {window.name: _rates_data(rows) for window, rows in rates}
+
+
+def _windows_from(data: dict[str, Any]) -> tuple[tuple[Window, list[RateRow]], ...]:
+    return tuple((window, _rates_from(data[window.name])) for window in WINDOWS if window.name in data)
+
+
+def outcomes_as_data(outcomes: Outcomes) -> dict[str, Any]:
+    """The figures as JSON (no patient's own time: its size grows with the groups, not the
+    patients); `outcomes_from_data` reads them back."""
+    first = outcomes.first_response
+    return {
+        "patients": outcomes.patients,
+        "started": outcomes.started,
+        "rates_by_condition": _windows_data(outcomes.rates_by_condition),
+        "rates_by_dose": _windows_data(outcomes.rates_by_dose),
+        "first_response": [first.followed, first.responded, first.median_days],
+        "survival": [
+            [month.month, month.at_risk, month.stopped, _fraction_data(month.still_on)]
+            for month in outcomes.survival
+        ],
+        "side_effects": _rates_data(outcomes.side_effects),
+        "adherence": [
+            [_label_data(row.group), row.patients, _fraction_data(row.median), list(row.bands)]
+            for row in outcomes.adherence
+        ],
+        "stop_reasons": _rates_data(outcomes.stop_reasons),
+    }
+
+
+def outcomes_from_data(data: dict[str, Any]) -> Outcomes:
+    return Outcomes(
+        patients=data["patients"],
+        started=data["started"],
+        rates_by_condition=_windows_from(data["rates_by_condition"]),
+        rates_by_dose=_windows_from(data["rates_by_dose"]),
+        first_response=FirstResponse(*data["first_response"]),
+        survival=[
+            MonthRow(month, at_risk, stopped, _fraction_from(still_on))
+            for month, at_risk, stopped, still_on in data["survival"]
+        ],
+        side_effects=_rates_from(data["side_effects"]),
+        adherence=[
+            AdherenceRow(_label_from(group), patients, _fraction_from(median), (bands[0], bands[1], bands[2]))
+            for group, patients, median, bands in data["adherence"]
+        ],
+        stop_reasons=_rates_from(data["stop_reasons"]),
     )
 
 
@@ -515,6 +658,8 @@ def figure_lines(outcomes: Outcomes) -> list[FigureLine]:
             )
     figure = as_phrase(gettext_noop("Step-ups followed by a new side effect within 14 days"))
     lines += [_rate_line(figure, row) for row in outcomes.side_effects]
+    figure = as_phrase(gettext_noop("Why patients stopped"))
+    lines += [_rate_line(figure, row) for row in outcomes.stop_reasons]
     figure = as_phrase(gettext_noop("Days logged of the days prescribed (median)"))
     for row in outcomes.adherence:
         if row.suppressed:
@@ -532,7 +677,7 @@ def _text(value: str) -> str:
 
 OUTCOME_COLUMNS: list[Column[FigureLine]] = [
     Column("figure", "", "text", "The figure", each(lambda line: _text(line.figure))),
-    Column("group", "", "text", "All patients, a condition, a dose, a step size or a month",
+    Column("group", "", "text", "All patients, a condition, a dose, a step size, a month or a reason",
            each(lambda line: _text(line.group))),
     Column("patients", "patients", "0 or more", "Patients in the group", each(lambda line: line.patients)),
     Column("n", "", "0 or more", "What the figure counts", each(lambda line: line.n)),

@@ -7,6 +7,7 @@ from django_tasks import task
 
 from journal.services.exports import export_job_run
 from journal.services.mail import mail_attempt
+from journal.services.outcomes import outcome_report_run
 from journal.services.reminders import reminder_push_retry, reminders_deliver
 
 
@@ -18,6 +19,11 @@ def send_queued_mail(mail_id: int) -> None:
 @task()
 def run_export_job(job_id: int) -> None:
     export_job_run(job_id=job_id)
+
+
+@task()
+def run_outcome_report(report_id: int) -> None:
+    outcome_report_run(report_id=report_id)
 
 
 @task()

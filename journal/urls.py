@@ -102,6 +102,7 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
     path("clinic/outcomes/", outcomes.clinic_outcomes_page, name="clinic_outcomes"),
     path("clinic/outcomes.csv", outcomes.clinic_outcomes_csv, name="clinic_outcomes_csv"),
+    path("clinic/outcomes/compute/", outcomes.clinic_outcomes_compute, name="clinic_outcomes_compute"),
     path("clinic/export/", exports.clinic_csv, name="clinic_csv"),
     path("clinic/export/<int:pk>/", exports.clinic_export_job, name="clinic_export_job"),
     path("clinic/export/<int:pk>/download/", exports.clinic_export_download, name="clinic_export_download"),

@@ -141,6 +141,9 @@ TESTED_WITH_THEIR_VIEWS = {
     # also posted with valid data by every other role: tests/test_lab_views.py
     "patient_lab_delete",
     "clinic_lab_test_add",
+    # asking for a clinic's outcomes (POST only, the poster's own clinic: a report of another
+    # clinic is never shown): tests/test_outcome_views.py
+    "clinic_outcomes_compute",
 }
 
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
@@ -175,11 +178,22 @@ def carols_finished_export(alice) -> int:
     return job.pk
 
 
+def computed_outcomes(clinician) -> None:
+    """The clinician's clinic's outcomes, computed as the worker does (the CSV sends a report)."""
+    from journal.selectors.outcomes import CohortFilter
+    from journal.services.outcomes import outcome_report_request, outcome_report_run
+
+    outcome_report_run(report_id=outcome_report_request(clinician=clinician, chosen=CohortFilter()).pk)
+
+
 @pytest.mark.parametrize(("name", "kwargs", "allowed"), URLS)
 @pytest.mark.parametrize("role", ROLES)
 def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name, kwargs, allowed, role):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role).user)
+    if name == "clinic_outcomes_csv" and role in CLINICIANS:
+        # their own clinic's (another clinic's report is never theirs: tests/test_outcome_views.py)
+        computed_outcomes(request.getfixturevalue(role))
     response = client.get(url_for(name, kwargs, alice))
     if role == "anonymous":
         assert response.status_code == 302

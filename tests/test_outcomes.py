@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,6 +14,8 @@ from journal.advice import ReportedSideEffect
 from journal.assessment import LoggedEntry, Measure, PatientRecord
 from journal.outcomes import (
     ALL_PATIENTS,
+    NO_REASON,
+    RARE_REASONS,
     WINDOWS,
     CohortPatient,
     RateRow,
@@ -19,6 +23,10 @@ from journal.outcomes import (
     clinic_outcomes,
     kaplan_meier,
     logged_share,
+    outcome_csv_lines,
+    outcomes_as_data,
+    outcomes_from_data,
+    stop_reasons,
     survival_months,
     time_on_ldn,
 )
@@ -269,5 +277,47 @@ def test_logging_adherence_rows_carry_their_n_and_hide_small_groups():
 def test_an_empty_cohort_has_no_figures():
     outcomes = clinic_outcomes([])
     assert outcomes.patients == outcomes.started == 0
-    assert outcomes.side_effects == outcomes.adherence == []
+    assert outcomes.side_effects == outcomes.adherence == outcomes.stop_reasons == []
     assert outcomes.survival_suppressed
+
+
+def stopped(pid: int, reason: str) -> CohortPatient:
+    """A patient whose plan ended on day 100, told `reason`."""
+    ended = patient(pid, FIBRO, ((0, "1.5"),), BASELINE | days(0, 99, 6), ended_on=100)
+    return replace(ended, stop_reason=reason)
+
+
+def test_why_patients_stop_by_reason_rare_reasons_together_and_none_in_plain_words():
+    cohort = (
+        [stopped(n, "Side effects: vivid dreams") for n in range(5)]
+        + [stopped(10, "side effects:  VIVID dreams")]  # the same reason, spelled otherwise
+        + [stopped(20 + n, "No benefit after 6 months") for n in range(5)]
+        + [stopped(30, "Moved to Lisbon"), stopped(31, "Pregnancy")]  # each told to one patient
+        + [stopped(40 + n, "") for n in range(3)]
+        + [replace(COHORT[0], stop_reason="Still on LDN: not counted")]
+    )
+    assert rows(stop_reasons(cohort)) == [
+        ("Side effects: vivid dreams", 6, 16, 6, 38),
+        ("No benefit after 6 months", 5, 16, 5, 31),
+        (str.__str__(RARE_REASONS), 2, 16, 2, None),
+        (str.__str__(NO_REASON), 3, 16, 3, None),
+    ]
+    # A rare reason's words appear nowhere, not even as a suppressed group's name.
+    assert "Lisbon" not in "".join(outcome_csv_lines(clinic_outcomes(cohort)))
+    assert str(NO_REASON) == "No reason recorded"
+
+
+def test_the_stored_figures_read_back_as_computed_and_stay_small():
+    computed = clinic_outcomes(COHORT + [stopped(50 + n, "No benefit") for n in range(5)])
+    stored = outcomes_as_data(computed)
+    assert json.loads(json.dumps(stored)) == stored  # plain JSON
+    read = outcomes_from_data(json.loads(json.dumps(stored)))
+    assert list(outcome_csv_lines(read)) == list(outcome_csv_lines(computed))
+    assert replace(read, survival_times=computed.survival_times) == computed
+    # The groups' names stay phrases, shown in the reader's language when read.
+    assert type(read.rates_by_condition[0][1][0].group) is type(ALL_PATIENTS)
+    # One patient's time on LDN each is not kept: the size grows with the groups only.
+    bigger = clinic_outcomes(COHORT * 20)
+    assert len(json.dumps(outcomes_as_data(bigger))) < 2 * len(
+        json.dumps(outcomes_as_data(clinic_outcomes(COHORT)))
+    )

@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD  # noqa: F401 - the demo's logins
 from journal.models import Clinician, Patient, User
+from journal.selectors.outcomes import CohortFilter
 from journal.selectors.roster import PAGE_SIZE
 from journal.services.exports import export_job_request, export_job_run
+from journal.services.outcomes import outcome_report_request, outcome_report_run
 from journal.services.snapshots import snapshots_refresh_due
 from tests.factories import make_patient, make_plan
 from tests.test_access import URLS
@@ -76,10 +78,10 @@ PAGES: dict[str, tuple[str, int]] = {
     # messages: the plan changes told, the questions; the lab results, with the patient's file
     "appointment_summary": ("dr.rivera", 21),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
-    # outcomes: the conditions and the clinicians for the filters (2), the patients with their
-    # conditions (2) and their records (11, patient_records)
-    "clinic_outcomes": ("dr.rivera", 17),
-    "clinic_outcomes_csv": ("dr.rivera", 17),
+    # outcomes: the conditions and the clinicians for the filters (2), the newest report of
+    # the filter (1; 2 while a newer one is being computed): the worker computes the figures
+    "clinic_outcomes": ("dr.rivera", 5),
+    "clinic_outcomes_csv": ("dr.rivera", 5),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),
     "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads
@@ -129,6 +131,7 @@ def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
         clinician=rivera, patient_ids=[anna.pk], first=today, last=today, byte_order_mark=False
     )
     export_job_run(job_id=job.pk)
+    outcome_report_run(report_id=outcome_report_request(clinician=rivera, chosen=CohortFilter()).pk)
     mismatches = []
     for name, (username, expected) in PAGES.items():
         client.force_login(User.objects.get(username=username))
@@ -143,6 +146,27 @@ def test_every_page_runs_its_pinned_number_of_queries(client, transactional_db):
             listing = "\n".join(f"    {query['sql'][:200]}" for query in queries.captured_queries)
             mismatches.append(f"{name}: {len(queries)} queries, pinned at {expected}:\n{listing}")
     assert not mismatches, "\n\n".join(mismatches)
+
+
+@pytest.mark.parametrize("name", ["clinic_outcomes", "clinic_outcomes_csv", "clinic_outcomes_compute"])
+def test_no_outcomes_request_computes_the_figures(client, clinic, carol, monkeypatch, name):
+    """The outcomes page, its CSV and asking for them never read the records nor compute:
+    the worker does (journal/services/outcomes.py)."""
+    import journal.selectors.outcomes as outcome_selectors
+    import journal.services.outcomes as outcome_service
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("a request computed the outcomes")
+
+    outcome_report_run(report_id=outcome_report_request(clinician=carol, chosen=CohortFilter()).pk)
+    monkeypatch.setattr(outcome_service, "clinic_outcomes", not_here)
+    monkeypatch.setattr(outcome_service, "outcome_cohort", not_here)
+    monkeypatch.setattr(outcome_selectors, "patient_records", not_here)
+    client.force_login(carol.user)
+    if name == "clinic_outcomes_compute":
+        assert client.post(reverse(name)).status_code == 302
+    else:
+        assert client.get(reverse(name)).status_code == 200
 
 
 @pytest.mark.parametrize("htmx", [False, True])

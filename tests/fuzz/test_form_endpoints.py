@@ -399,6 +399,9 @@ ROUTES: dict[str, Route] = {
     "roster": Route("carol"),
     "clinic_outcomes": Route("carol", post=False),
     "clinic_outcomes_csv": Route("carol", post=False),
+    "clinic_outcomes_compute": Route(
+        "carol", form=lambda world: outcome_filters(world), valid=lambda world: outcome_view(world)
+    ),
     "roster_filter_save": Route(
         "carol",
         form=lambda world: SavedFilterForm(),

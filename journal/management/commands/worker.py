@@ -1,5 +1,5 @@
 """`manage.py worker`: the background worker. It runs the tasks queued in the database
-(django-tasks' database worker, `journal/tasks.py`: mail, clinic exports) and records when it
+(django-tasks' database worker, `journal/tasks.py`: mail, clinic exports, clinic outcomes) and records when it
 last looked for work, which the health endpoint reads; it deletes expired export files, and a
 task left running by a worker that died (kill -9) is put back in the queue by the next
 worker's heartbeat, which also refreshes the roster's rows of patients whose local day has
@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from journal.services.exports import export_files_expire
 from journal.services.operations import housekeeping, orphaned_tasks_requeue, worker_heartbeat
+from journal.services.outcomes import outcome_reports_expire
 from journal.services.reminders import reminders_send_due
 from journal.services.snapshots import snapshots_refresh_due
 
@@ -52,7 +53,7 @@ class HeartbeatWorker(Worker):
     def beat(self) -> None:
         """Record the heartbeat, put back in the queue the tasks of workers that died, compute
         again the roster rows of patients past their local midnight, record the reminders due
-        and queue their sending, delete expired export files,
+        and queue their sending, delete expired export files and empty expired outcome reports,
         and (once an hour) delete expired sessions and old finished tasks."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
@@ -60,6 +61,7 @@ class HeartbeatWorker(Worker):
             snapshots_refresh_due(now=timezone.now())
             reminders_send_due(now=timezone.now())
             export_files_expire(now=timezone.now())
+            outcome_reports_expire(now=timezone.now())
             self.last_beat = time.monotonic()
         if self.last_housekeeping is None or time.monotonic() - self.last_housekeeping >= HOUSEKEEPING_EVERY:
             housekeeping(now=timezone.now())
