@@ -121,6 +121,17 @@ def taken_window(today: dt.date) -> DateWindow:
     )
 
 
+def change_window(opened_on: dt.date, today: dt.date) -> DateWindow:
+    """The dates a condition or a tracked symptom may be added or stopped on: from the day the
+    patient's record was opened to today (a change is recorded once it has happened)."""
+    return DateWindow(
+        TREATMENT_SPAN.clamp(min(opened_on, today)),
+        TREATMENT_SPAN.clamp(today),
+        gettext_noop("a record changes at the earliest on the day it was opened"),
+        gettext_noop("a change is recorded once it has happened"),
+    )
+
+
 def opioid_window(today: dt.date) -> DateWindow:
     """The dates a screening's last opioid dose may be on: a planned stop may lie ahead."""
     return DateWindow(

@@ -377,6 +377,64 @@ class Patient(models.Model):
         return self.plan_acknowledged_at is None or self.plan_acknowledged_at < self.plan_changed_at
 
 
+class RecordPeriod(models.Model):
+    """From when to when a patient's record held an item (a condition, a tracked symptom).
+    The patient's many-to-many set is what the record holds now and every page reads it; these
+    rows are its history, written by `journal.services.record` with each change. An item in the
+    set without an open row has been there since the record was opened."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    started_on = models.DateField()
+    stopped_on = models.DateField(null=True, blank=True, help_text="Empty while the record holds it.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SymptomTracking(RecordPeriod):
+    """A period in which the patient was asked to score a symptom. Its first day decides
+    the symptom's baseline when it came after the first dose (`journal.response`)."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="symptom_tracking_stops_after_start",
+            ),
+            models.UniqueConstraint(
+                "patient", "symptom", condition=Q(stopped_on__isnull=True), name="symptom_tracking_one_open"
+            ),
+            dates_within(TREATMENT_SPAN, "symptom_tracking_in_span", "started_on"),
+            dates_within(TREATMENT_SPAN, "symptom_tracking_stop_in_span", "stopped_on", nullable=True),
+        ]
+
+
+class ConditionPeriod(RecordPeriod):
+    """A period in which the patient's record listed a condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="condition_period_stops_after_start",
+            ),
+            models.UniqueConstraint(
+                "patient", "condition", condition=Q(stopped_on__isnull=True), name="condition_period_one_open"
+            ),
+            dates_within(TREATMENT_SPAN, "condition_period_in_span", "started_on"),
+            dates_within(TREATMENT_SPAN, "condition_period_stop_in_span", "stopped_on", nullable=True),
+        ]
+
+
 class Invitation(models.Model):
     """A one-time link that lets a new patient set their password. Only a hash of the
     token is stored, so a database dump does not hand out logins."""
@@ -1117,6 +1175,7 @@ class AuditEvent(AppendOnly):
         LAB_RESULT_RECORDED = "lab_result_recorded", _("lab result recorded")
         LAB_RESULT_DELETED = "lab_result_deleted", _("lab result deleted")
         LAB_TEST_ADDED = "lab_test_added", _("lab test added")
+        RECORD_CHANGED = "record_changed", _("conditions or symptoms changed")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

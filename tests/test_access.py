@@ -134,13 +134,23 @@ TESTED_WITH_THEIR_VIEWS = {
     "clinic_lab_test_add",
 }
 
+# POST-only changes to Alice's conditions and tracked symptoms (a kind and an item in the URL):
+# refused outside her clinic below; what her clinician's POST does: tests/test_record_views.py.
+RECORD_POSTS = ["patient_record_add", "patient_record_stop"]
+
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
 
 
 def test_every_url_is_in_an_access_table():
     from journal.urls import urlpatterns
 
-    listed = {name for name, _, _ in URLS} | set(POST_URLS) | set(PATIENT_POST_URLS) | TESTED_WITH_THEIR_VIEWS
+    listed = (
+        {name for name, _, _ in URLS}
+        | set(POST_URLS)
+        | set(PATIENT_POST_URLS)
+        | set(RECORD_POSTS)
+        | TESTED_WITH_THEIR_VIEWS
+    )
     assert {pattern.name for pattern in urlpatterns} <= listed
 
 
@@ -274,3 +284,28 @@ def test_client_address(rf, settings, proxies, remote, forwarded, address):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == address
+
+
+@pytest.mark.parametrize("kind", ["symptoms", "conditions"])
+@pytest.mark.parametrize("name", RECORD_POSTS)
+@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave"])
+def test_changes_to_alices_record_are_refused_outside_her_clinic(
+    client, request, alice, bob, carol, charlie, dave, name, kind, role
+):
+    from journal.models import AuditEvent, Condition, Symptom
+
+    model = Symptom if kind == "symptoms" else Condition
+    item = model.objects.filter(clinic=None).first()
+    alice.tracked_symptoms.add(item) if kind == "symptoms" else alice.conditions.add(item)
+    kwargs = {"pk": alice.pk, "kind": kind} | ({"item_pk": item.pk} if name == "patient_record_stop" else {})
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.post(reverse(name, kwargs=kwargs), {"item": item.pk, "on": alice.local_today().isoformat()})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code in (403, 404)
+    assert not AuditEvent.objects.filter(patient=alice).exists()
+    on_record = alice.tracked_symptoms if kind == "symptoms" else alice.conditions
+    assert on_record.filter(pk=item.pk).exists()

@@ -62,8 +62,10 @@ PAGES: dict[str, tuple[str, int]] = {
     "rulebook": ("dr.rivera", 2),
     # messages: the plan changes told, the questions (1 each); the lab results, read with the
     # patient's file since the advice and the chart use them (1), and the clinic's lab tests for
-    # the form that records one (1)
-    "patient_detail": ("dr.rivera", 19),
+    # the form that records one (1); the symptoms and the conditions a clinician may add to the
+    # record, for the two forms that add one (1 each; their history is read with the current
+    # set, in one query each)
+    "patient_detail": ("dr.rivera", 21),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),

@@ -3,13 +3,19 @@ order, and a saved filter."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.advice import AdviceCard
-from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS
-from journal.models import RosterScope
+from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS, DateWindow
+from journal.models import RosterScope, Symptom
 from journal.schedule import PHASES
 from journal.selectors.roster import ROSTER_ORDERS, RosterView
 
@@ -81,3 +87,49 @@ class SavedFilterForm(RosterFilterForm):
         max_length=FILTER_NAME_MAX_CHARS,
         error_messages={"required": gettext_lazy("Give the view a name, e.g. “Flagged, titrating”.")},
     )
+
+
+# --- clinician: conditions and tracked symptoms --------------------------------------------
+
+
+class RecordChangeForm(forms.Form):
+    """A condition or tracked symptom added to the record (`items`: those that can be, with
+    `item`) or taken off it (no `items`: the item comes from the URL), on a date from the
+    record's opening to today."""
+
+    item = forms.ModelChoiceField(
+        queryset=Symptom.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Choose one from the list."),
+            "invalid_choice": gettext_lazy("Choose one from the list."),
+        },
+    )
+    on = forms.DateField(
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date of the change."),
+            "invalid": gettext_lazy("Enter a date like 2026-03-01."),
+        },
+    )
+
+    def __init__(self, *args, items: QuerySet | None, window: DateWindow, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = window
+        self.fields["on"].widget.attrs.update(min=window.first.isoformat(), max=window.last.isoformat())
+        if items is None:
+            del self.fields["item"]
+        else:
+            item = cast(forms.ModelChoiceField, self.fields["item"])
+            item.queryset = items
+            item.label = (
+                _("Symptom to track") if items.model is Symptom else _("Condition to add")
+            )
+        if not self.is_bound:
+            self.initial["on"] = window.last
+
+    def clean_on(self) -> dt.date:
+        on = self.cleaned_data["on"]
+        if problem := self.window.problem(on, _("The date")):
+            raise ValidationError(problem)
+        return on
