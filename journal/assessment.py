@@ -143,13 +143,14 @@ def assess(record: PatientRecord) -> Assessment:
     `record.today`."""
     responses = tuple(
         MeasureResponse(
-            measure, assess_symptom(
+            measure,
+            assess_symptom(
                 record.first_dose,
                 record.today,
                 measure.series,
                 measure.higher_is_better,
                 tracked_from=measure.tracked_from,
-            )
+            ),
         )
         for measure in record.measures
     )

@@ -268,7 +268,8 @@ class SymptomResponse:
         if self.own_baseline_from is None:
             return ""
         return phrase(
-            gettext_noop("baseline: its first week, from {day}"), day=date_words(self.own_baseline_from, "j F")
+            gettext_noop("baseline: its first week, from {day}"),
+            day=date_words(self.own_baseline_from, "j F"),
         )
 
     @property
@@ -615,8 +616,8 @@ def assess_symptom(
     first dose, the symptom has its own baseline (`_own_baseline`)."""
     series = [(day, score) for day, score in series if day <= today]
     own = first_dose_date is not None and tracked_from is not None and tracked_from > first_dose_date
-    if own:
-        assert tracked_from is not None
+    baseline: _Window | None
+    if own and tracked_from is not None:
         own_baseline, source = _own_baseline(series, tracked_from, today)
         baseline, fallback = own_baseline, False
         series = [(day, score) for day, score in series if day > own_baseline.last_day]

@@ -90,7 +90,9 @@ urlpatterns = [
         name="patient_medication_stop",
     ),
     path("my-chart/", entries.my_chart, name="my_chart"),
-    path("clinic/patients/<int:pk>/record/<slug:kind>/", review.patient_record_add, name="patient_record_add"),
+    path(
+        "clinic/patients/<int:pk>/record/<slug:kind>/", review.patient_record_add, name="patient_record_add"
+    ),
     path(
         "clinic/patients/<int:pk>/record/<slug:kind>/<int:item_pk>/stop/",
         review.patient_record_stop,

@@ -300,7 +300,9 @@ def test_changes_to_alices_record_are_refused_outside_her_clinic(
     kwargs = {"pk": alice.pk, "kind": kind} | ({"item_pk": item.pk} if name == "patient_record_stop" else {})
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role).user)
-    response = client.post(reverse(name, kwargs=kwargs), {"item": item.pk, "on": alice.local_today().isoformat()})
+    response = client.post(
+        reverse(name, kwargs=kwargs), {"item": item.pk, "on": alice.local_today().isoformat()}
+    )
     if role == "anonymous":
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))

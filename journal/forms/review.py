@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from journal.advice import AdviceCard
 from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS, DateWindow
+from journal.catalogue import symptom_words
 from journal.models import RosterScope, Symptom
 from journal.schedule import PHASES
 from journal.selectors.roster import ROSTER_ORDERS, RosterView
@@ -122,9 +123,9 @@ class RecordChangeForm(forms.Form):
         else:
             item = cast(forms.ModelChoiceField, self.fields["item"])
             item.queryset = items
-            item.label = (
-                _("Symptom to track") if items.model is Symptom else _("Condition to add")
-            )
+            if items.model is Symptom:
+                item.label_from_instance = lambda symptom: symptom_words(symptom.name)
+            item.label = _("Symptom to track") if items.model is Symptom else _("Condition to add")
         if not self.is_bound:
             self.initial["on"] = window.last
 

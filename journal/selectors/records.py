@@ -265,7 +265,9 @@ class RecordTrack:
         return None if self.current or not self.periods else self.periods[-1][1]
 
 
-def _tracks(current: QuerySet, history: QuerySet, make: Callable[..., Any]) -> dict[int, list[RecordTrack]]:
+def _tracks(
+    current: QuerySet[Any, Any], history: QuerySet[Any, Any], make: Callable[..., Any]
+) -> dict[int, list[RecordTrack]]:
     """Each patient's tracks from the current set's rows and the history's periods, read in
     one query (a UNION); `make` builds the item from its columns after the first two."""
     items: dict[tuple[int, int], Any] = {}
@@ -294,7 +296,9 @@ def symptom_tracks(patient_ids: Iterable[int]) -> dict[int, list[RecordTrack]]:
     """Each patient's symptoms, tracked now or before, by name (1 query)."""
     ids = list(patient_ids)
     columns = ("patient_id", "symptom_id", "symptom__name", "symptom__higher_is_better", "symptom__clinic_id")
-    current = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).values_list(*columns, *_OPEN)
+    current = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).values_list(
+        *columns, *_OPEN
+    )
     history = SymptomTracking.objects.filter(patient_id__in=ids).values_list(
         *columns, "started_on", "stopped_on", Value(False)
     )

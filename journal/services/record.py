@@ -6,10 +6,11 @@ form asks, what the pages list) changes with a period row that keeps the history
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Manager
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,15 +43,19 @@ def _require_on(patient: Patient, on: dt.date, earliest: dt.date | None = None) 
         raise ValidationError({"on": problem})
     if earliest is not None and on < earliest:
         raise ValidationError(
-            {"on": _("The date must be on or after %(day)s, when it was last changed.") % {"day": earliest.isoformat()}}
+            {
+                "on": _("The date must be on or after %(day)s, when it was last changed.")
+                % {"day": earliest.isoformat()}
+            }
         )
 
 
-def _set_of(patient: Patient, item: Item) -> Manager:
+def _set_of(patient: Patient, item: Item) -> Any:
+    """The patient's many-to-many manager for the item's kind."""
     return patient.tracked_symptoms if isinstance(item, Symptom) else patient.conditions
 
 
-def _periods_of(patient: Patient, item: Item):  # noqa: ANN202 - a queryset of either model
+def _periods_of(patient: Patient, item: Item) -> QuerySet[Any, Any]:
     if isinstance(item, Symptom):
         return SymptomTracking.objects.filter(patient=patient, symptom=item)
     return ConditionPeriod.objects.filter(patient=patient, condition=item)
@@ -101,7 +106,7 @@ def record_item_stop(*, patient: Patient, item: Item, on: dt.date, actor: User) 
         lock_patient(patient)
         if not _set_of(patient, item).filter(pk=item.pk).exists():
             raise ValidationError(_("%(name)s is not on the record.") % {"name": item.name})
-        period = _periods_of(patient, item).filter(stopped_on=None).first()
+        period: RecordPeriod | None = _periods_of(patient, item).filter(stopped_on=None).first()
         if period is None:  # on the record since it was opened
             period = _new_period(patient, item, started_on=change_window(patient.opened_on, on).first)
         _require_on(patient, on, period.started_on)

@@ -63,8 +63,8 @@ from journal.selectors.roster import (
 )
 from journal.services.labs import lab_result_delete, lab_result_record
 from journal.services.medications import medication_add, medication_stop
-from journal.services.record import record_item_add, record_item_stop
 from journal.services.messages import question_answer as answer_question
+from journal.services.record import record_item_add, record_item_stop
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
 from journal.services.review import roster_filter_delete as roster_filter_delete_service
@@ -381,7 +381,8 @@ def patient_record_add(request: AuthenticatedRequest, pk: int, kind: str) -> Htt
             add_errors(form, error)
         else:
             messages.success(
-                request, _("%(name)s is on the record from %(day)s.") % {"name": item.name, "day": date_format(on)}
+                request,
+                _("%(name)s is on the record from %(day)s.") % {"name": item.name, "day": date_format(on)},
             )
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
     context = patient_page(patient, **{"symptom_form" if kind == "symptoms" else "condition_form": form})
@@ -395,7 +396,10 @@ def patient_record_stop(request: AuthenticatedRequest, pk: int, kind: str, item_
     past scores stay on the chart, the CSV and the summary."""
     patient = patient_for(request, pk)
     model = _record_model(kind)
-    item = get_object_or_404(model.objects.filter(Q(clinic=None) | Q(clinic=patient.clinic_id)), pk=item_pk)
+    item = cast(
+        Symptom | Condition,
+        get_object_or_404(model.objects.filter(Q(clinic=None) | Q(clinic=patient.clinic_id)), pk=item_pk),
+    )
     today = patient.local_today()
     form = RecordChangeForm(request.POST, items=None, window=change_window(patient.opened_on, today))
     if form.is_valid():
@@ -410,8 +414,8 @@ def patient_record_stop(request: AuthenticatedRequest, pk: int, kind: str, item_
                 % {"name": item.name, "day": date_format(form.cleaned_data["on"])},
             )
             return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
-    for error in form.errors.values():
-        messages.error(request, " ".join(str(message) for message in error))
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in errors))
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
 
 
