@@ -4,7 +4,7 @@ order, and a saved filter."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -93,12 +93,19 @@ class SavedFilterForm(RosterFilterForm):
 # --- clinician: conditions and tracked symptoms --------------------------------------------
 
 
+class RecordItemField(forms.ModelChoiceField):
+    """A condition or a symptom, a catalogue symptom in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return symptom_words(obj.name) if isinstance(obj, Symptom) else obj.name
+
+
 class RecordChangeForm(forms.Form):
     """A condition or tracked symptom added to the record (`items`: those that can be, with
     `item`) or taken off it (no `items`: the item comes from the URL), on a date from the
     record's opening to today."""
 
-    item = forms.ModelChoiceField(
+    item = RecordItemField(
         queryset=Symptom.objects.none(),
         error_messages={
             "required": gettext_lazy("Choose one from the list."),
@@ -123,8 +130,6 @@ class RecordChangeForm(forms.Form):
         else:
             item = cast(forms.ModelChoiceField, self.fields["item"])
             item.queryset = items
-            if items.model is Symptom:
-                item.label_from_instance = lambda symptom: symptom_words(symptom.name)
             item.label = _("Symptom to track") if items.model is Symptom else _("Condition to add")
         if not self.is_bound:
             self.initial["on"] = window.last
