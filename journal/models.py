@@ -52,6 +52,9 @@ from journal.bounds import (
     STRENGTH_MAX_MG,
     SUPPLY_MAX_DOSES,
     TREATMENT_SPAN,
+    WEIGHT_DECIMALS,
+    WEIGHT_MAX_KG,
+    WEIGHT_MIN_KG,
     DateWindow,
 )
 from journal.findings import Finding, Level
@@ -432,6 +435,33 @@ class ConditionPeriod(RecordPeriod):
             ),
             dates_within(TREATMENT_SPAN, "condition_period_in_span", "started_on"),
             dates_within(TREATMENT_SPAN, "condition_period_stop_in_span", "stopped_on", nullable=True),
+        ]
+
+
+class WeightMeasurement(models.Model):
+    """A weight a clinician recorded, with the day it was measured: for a child the dose is
+    judged against it, and it changes as they grow, so every measurement is kept."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="weights")
+    weight_kg = models.DecimalField(
+        max_digits=3 + WEIGHT_DECIMALS + 1,
+        decimal_places=WEIGHT_DECIMALS,
+        validators=[MinValueValidator(WEIGHT_MIN_KG), MaxValueValidator(WEIGHT_MAX_KG)],
+    )
+    measured_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-measured_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_kg__gte=WEIGHT_MIN_KG, weight_kg__lte=WEIGHT_MAX_KG),
+                name="weight_in_range",
+            ),
+            dates_within(HISTORY_SPAN, "weight_measured_in_span", "measured_on"),
         ]
 
 
@@ -1176,6 +1206,7 @@ class AuditEvent(AppendOnly):
         LAB_RESULT_DELETED = "lab_result_deleted", _("lab result deleted")
         LAB_TEST_ADDED = "lab_test_added", _("lab test added")
         RECORD_CHANGED = "record_changed", _("conditions or symptoms changed")
+        DETAILS_CHANGED = "details_changed", _("date of birth or weight recorded")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

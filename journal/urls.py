@@ -98,6 +98,8 @@ urlpatterns = [
         review.patient_record_stop,
         name="patient_record_stop",
     ),
+    path("clinic/patients/<int:pk>/birth-date/", review.patient_birth_date, name="patient_birth_date"),
+    path("clinic/patients/<int:pk>/weights/", review.patient_weight_add, name="patient_weight_add"),
     path("clinic/patients/<int:pk>/labs/", review.patient_lab_add, name="patient_lab_add"),
     path(
         "clinic/patients/<int:pk>/labs/<int:result_pk>/delete/",

@@ -80,6 +80,9 @@ POST_URLS = [
     "screening",
     "plan_new",
     "invitation_link",
+    # the date of birth and a weight: tests/test_record_views.py
+    "patient_birth_date",
+    "patient_weight_add",
     "care_team",
     "patient_medication_add",
     "patient_lab_add",
@@ -227,6 +230,7 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
     assert not alice.plans.exists()
     assert not alice.medications.exists()
     assert not alice.lab_results.exists()
+    assert not alice.weights.exists()
 
 
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):

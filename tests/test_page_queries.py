@@ -64,13 +64,14 @@ PAGES: dict[str, tuple[str, int]] = {
     # patient's file since the advice and the chart use them (1), and the clinic's lab tests for
     # the form that records one (1); the symptoms and the conditions a clinician may add to the
     # record, for the two forms that add one (1 each; their history is read with the current
-    # set, in one query each)
-    "patient_detail": ("dr.rivera", 21),
+    # set, in one query each), and the weights measured (1)
+    "patient_detail": ("dr.rivera", 22),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
-    # messages: the plan changes told, the questions; the lab results, with the patient's file
-    "appointment_summary": ("dr.rivera", 20),
+    # messages: the plan changes told, the questions; the lab results, with the patient's file;
+    # the latest weight (1)
+    "appointment_summary": ("dr.rivera", 21),
     "patient_csv": ("dr.rivera", 4),
     "clinic_csv": ("dr.rivera", 4),  # the previous export, the recent export jobs
     "clinic_export_job": ("dr.rivera", 3),

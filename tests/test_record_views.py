@@ -128,3 +128,56 @@ def test_an_unknown_kind_is_not_found(client, alice_on_ldn, carol):
 def test_a_get_is_refused(client, alice_on_ldn, carol):
     client.force_login(carol.user)
     assert client.get(add_url(alice_on_ldn, "symptoms")).status_code == 405
+
+
+# --- date of birth and weight ------------------------------------------------------------
+
+
+def test_the_clinician_records_a_childs_date_of_birth_and_weight(client, alice_on_ldn, carol):
+    client.force_login(carol.user)
+    url = reverse("patient_birth_date", args=[alice_on_ldn.pk])
+    assert client.post(url, {"date_of_birth": "2016-03-04"}).status_code == 302
+    weight_url = reverse("patient_weight_add", args=[alice_on_ldn.pk])
+    assert client.post(weight_url, {"weight_kg": "30.1", "measured_on": "2025-12-01"}).status_code == 302
+    assert client.post(weight_url, {"weight_kg": "32.5", "measured_on": "2026-03-01"}).status_code == 302
+    page = client.get(reverse("patient_detail", args=[alice_on_ldn.pk])).content.decode()
+    assert "4 Mar 2016 (age 9 years)" in page  # her 10th birthday is on 4 March
+    assert "32.5 kg, measured 1 Mar 2026" in page
+    assert "30.1 kg on 1 Dec 2025" in page
+    summary = client.get(reverse("appointment_summary", args=[alice_on_ldn.pk])).content.decode()
+    assert "Born 4 Mar 2016 (age 9 years)" in summary
+    assert "32.5 kg (measured 1 Mar 2026)" in summary
+
+
+@pytest.mark.parametrize(
+    ("url_name", "payload", "message"),
+    [
+        ("patient_birth_date", {"date_of_birth": "2026-03-03"}, "is after"),
+        ("patient_birth_date", {"date_of_birth": ""}, "Enter the date of birth."),
+        (
+            "patient_weight_add",
+            {"weight_kg": "0", "measured_on": "2026-03-01"},
+            "greater than or equal to 0.5",
+        ),
+        (
+            "patient_weight_add",
+            {"weight_kg": "1e9", "measured_on": "2026-03-01"},
+            "less than or equal to 350",
+        ),
+        ("patient_weight_add", {"weight_kg": "32.55", "measured_on": "2026-03-01"}, "1 decimal place"),
+        (
+            "patient_weight_add",
+            {"weight_kg": "abc", "measured_on": "2026-03-01"},
+            "Enter the weight as a number",
+        ),
+        ("patient_weight_add", {"weight_kg": "30", "measured_on": "2026-03-03"}, "is after"),
+    ],
+)
+def test_a_refused_date_of_birth_or_weight_says_why(client, alice_on_ldn, carol, url_name, payload, message):
+    client.force_login(carol.user)
+    response = client.post(reverse(url_name, args=[alice_on_ldn.pk]), payload)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    alice_on_ldn.refresh_from_db()
+    assert alice_on_ldn.date_of_birth is None
+    assert not alice_on_ldn.weights.exists()

@@ -17,7 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient
+from journal.growth import age_in_years
+from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient, WeightMeasurement
 from journal.selectors.entries import RecentEntry, recent_entries
 from journal.selectors.records import PatientOverview, RecordTrack, condition_tracks, patient_overview
 
@@ -229,6 +230,8 @@ class PatientPage:
     overview: PatientOverview
     conditions: list[Condition]  # on the record now, by name
     condition_tracks: list[RecordTrack]  # listed now or before, with their history
+    age: int | None  # whole years, when the date of birth is known
+    weights: list[WeightMeasurement]  # newest measurement first
     timeline: list[Decision | Reads]
     invitation: Invitation | None  # the latest, with its mail, while the patient has no login
     recent_entries: list[RecentEntry]
@@ -252,6 +255,10 @@ def patient_page(patient: Patient) -> PatientPage:
         overview=overview,
         conditions=[track.item for track in conditions if track.current],
         condition_tracks=conditions,
+        age=age_in_years(patient.date_of_birth, overview.file.record.today)
+        if patient.date_of_birth
+        else None,
+        weights=list(patient.weights.all()),
         timeline=items,
         invitation=(
             patient.invitations.select_related("mail").order_by("-created_at").first()

@@ -1,11 +1,13 @@
-"""Changes to what a patient's record holds after the invitation: conditions and tracked
-symptoms, each added or stopped on a date by a clinician. The patient's set (what the entry
-form asks, what the pages list) changes with a period row that keeps the history
+"""Changes to what a patient's record holds after the invitation, each by a clinician:
+conditions and tracked symptoms, added or stopped on a date; the date of birth and the
+weight. A condition's or symptom's change updates the patient's set (what the entry form
+asks, what the pages list) with a period row that keeps the history
 (`journal.models.RecordPeriod`), an audit row and a fresh roster snapshot, in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journal.bounds import change_window
+from journal.bounds import birth_window, change_window, measured_window
 from journal.models import (
     AuditEvent,
     Condition,
@@ -24,6 +26,7 @@ from journal.models import (
     Symptom,
     SymptomTracking,
     User,
+    WeightMeasurement,
 )
 from journal.services.audit import lock_patient, record_audit
 from journal.services.snapshots import snapshot_refresh
@@ -118,3 +121,54 @@ def record_item_stop(*, patient: Patient, item: Item, on: dt.date, actor: User) 
         _audit(patient, actor, item, "stopped from" if isinstance(item, Symptom) else "removed from", on)
         snapshot_refresh(patient, timezone.now())
     return period
+
+
+def birth_date_set(*, patient: Patient, date_of_birth: dt.date, actor: User) -> Patient:
+    """Record or correct the patient's date of birth (1900 to today)."""
+    problem = birth_window(patient.local_today()).problem(date_of_birth, _("The date of birth"))
+    if problem:
+        raise ValidationError({"date_of_birth": problem})
+    with transaction.atomic():
+        lock_patient(patient)
+        before = patient.date_of_birth
+        patient.date_of_birth = date_of_birth
+        patient.full_clean(validate_unique=False)
+        patient.save(update_fields=["date_of_birth"])
+        record_audit(
+            patient=patient,
+            actor=actor,
+            kind=AuditEvent.Kind.DETAILS_CHANGED,
+            summary=f"Date of birth recorded: {date_of_birth.isoformat()}"
+            + (f" (was {before.isoformat()})." if before else "."),
+            details={
+                "date_of_birth": date_of_birth.isoformat(),
+                "was": before.isoformat() if before else None,
+            },
+        )
+    return patient
+
+
+def weight_record(
+    *, patient: Patient, weight_kg: Decimal, measured_on: dt.date, actor: User
+) -> WeightMeasurement:
+    """Add a weight measurement (0.5 to 350 kg, from birth to today); earlier ones are kept."""
+    problem = measured_window(patient.date_of_birth, patient.local_today()).problem(
+        measured_on, _("The day it was measured")
+    )
+    if problem:
+        raise ValidationError({"measured_on": problem})
+    with transaction.atomic():
+        lock_patient(patient)
+        weight = WeightMeasurement(
+            patient=patient, weight_kg=weight_kg, measured_on=measured_on, recorded_by=actor
+        )
+        weight.full_clean()
+        weight.save()
+        record_audit(
+            patient=patient,
+            actor=actor,
+            kind=AuditEvent.Kind.DETAILS_CHANGED,
+            summary=f"Weight recorded: {weight.weight_kg} kg, measured {measured_on.isoformat()}.",
+            details={"weight_kg": str(weight.weight_kg), "measured_on": measured_on.isoformat()},
+        )
+    return weight

@@ -34,7 +34,14 @@ from journal.bounds import REASON_MAX_CHARS, change_window
 from journal.forms.labs import LabResultDeleteForm, LabResultForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
-from journal.forms.review import AdviceDismissalForm, RecordChangeForm, RosterFilterForm, SavedFilterForm
+from journal.forms.review import (
+    AdviceDismissalForm,
+    BirthDateForm,
+    RecordChangeForm,
+    RosterFilterForm,
+    SavedFilterForm,
+    WeightForm,
+)
 from journal.models import (
     AccessEvent,
     Clinician,
@@ -64,7 +71,7 @@ from journal.selectors.roster import (
 from journal.services.labs import lab_result_delete, lab_result_record
 from journal.services.medications import medication_add, medication_stop
 from journal.services.messages import question_answer as answer_question
-from journal.services.record import record_item_add, record_item_stop
+from journal.services.record import birth_date_set, record_item_add, record_item_stop, weight_record
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
 from journal.services.review import roster_filter_delete as roster_filter_delete_service
@@ -310,6 +317,12 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "conditions": page.conditions,
         "symptoms": file.symptoms,
         "change_window": change_window(patient.opened_on, day),
+        "age": page.age,
+        "weights": page.weights,
+        "birth_form": forms.get("birth_form")
+        or BirthDateForm(today=day, initial={"date_of_birth": patient.date_of_birth}, auto_id="birth_%s"),
+        "weight_form": forms.get("weight_form")
+        or WeightForm(born=patient.date_of_birth, today=day, auto_id="weight_%s"),
         "record_lists": [
             (
                 "symptoms",
@@ -417,6 +430,46 @@ def patient_record_stop(request: AuthenticatedRequest, pk: int, kind: str, item_
     for errors in form.errors.values():
         messages.error(request, " ".join(str(message) for message in errors))
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
+
+
+@clinician_required
+@require_POST
+def patient_birth_date(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A clinician records or corrects the date of birth; the age follows on every page."""
+    patient = patient_for(request, pk)
+    form = BirthDateForm(request.POST, today=patient.local_today(), auto_id="birth_%s")
+    if form.is_valid():
+        try:
+            birth_date_set(
+                patient=patient, date_of_birth=form.cleaned_data["date_of_birth"], actor=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Date of birth recorded."))
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#details")
+    context = patient_page(patient, birth_form=form)
+    return render(request, "journal/review/patient.html", context, status=400)
+
+
+@clinician_required
+@require_POST
+def patient_weight_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A clinician records a weight with the day it was measured; earlier ones are kept."""
+    patient = patient_for(request, pk)
+    form = WeightForm(
+        request.POST, born=patient.date_of_birth, today=patient.local_today(), auto_id="weight_%s"
+    )
+    if form.is_valid():
+        try:
+            weight_record(patient=patient, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Weight recorded."))
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#details")
+    context = patient_page(patient, weight_form=form)
+    return render(request, "journal/review/patient.html", context, status=400)
 
 
 def _lab_form(patient: Patient, today: dt.date, data: object = None) -> LabResultForm:

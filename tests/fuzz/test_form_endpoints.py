@@ -56,7 +56,14 @@ from journal.forms.plans import (
     StepEditForm,
 )
 from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
-from journal.forms.review import AdviceDismissalForm, RecordChangeForm, RosterFilterForm, SavedFilterForm
+from journal.forms.review import (
+    AdviceDismissalForm,
+    BirthDateForm,
+    RecordChangeForm,
+    RosterFilterForm,
+    SavedFilterForm,
+    WeightForm,
+)
 from journal.labs import TSH
 from journal.models import LabTest, Patient, ReminderSettings, Symptom
 from journal.schedule import DAY
@@ -393,6 +400,18 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "patient_lab_add": Route("carol", kwargs=alice_pk, form=lab_form, valid=lab_valid),
+    "patient_birth_date": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: BirthDateForm(today=world.today),
+        valid=lambda world: {"date_of_birth": "2016-03-04"},
+    ),
+    "patient_weight_add": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: WeightForm(born=None, today=world.today),
+        valid=lambda world: {"weight_kg": "32.5", "measured_on": day(world, 0)},
+    ),
     "patient_record_add": Route(
         "carol",
         kwargs=lambda world: {"pk": world.alice.pk, "kind": "symptoms"},

@@ -1,16 +1,18 @@
 """journal.services.record: a clinician adds or stops a tracked symptom or a condition on a
-date; the patient's set changes, the history keeps each period, and the change is audited."""
+date (the patient's set changes, the history keeps each period, and the change is audited),
+records the date of birth and each weight."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from journal.models import AuditEvent, Condition, ConditionPeriod, Symptom, SymptomTracking
 from journal.schedule import DAY
-from journal.services.record import record_item_add, record_item_stop
+from journal.services.record import birth_date_set, record_item_add, record_item_stop, weight_record
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -115,3 +117,54 @@ def test_another_clinics_own_symptom_is_refused(opened_a_month_ago, carol, other
     theirs = Symptom.objects.create(clinic=other_clinic, name="Their own")
     with pytest.raises(ValidationError, match="this clinic"):
         record_item_add(patient=opened_a_month_ago, item=theirs, on=TODAY, actor=carol.user)
+
+
+# --- date of birth and weight ------------------------------------------------------------
+
+
+def test_a_date_of_birth_is_recorded_and_corrected_with_an_audit_row(alice, carol):
+    birth_date_set(patient=alice, date_of_birth=dt.date(2016, 3, 4), actor=carol.user)
+    birth_date_set(patient=alice, date_of_birth=dt.date(2016, 3, 5), actor=carol.user)
+    alice.refresh_from_db()
+    assert alice.date_of_birth == dt.date(2016, 3, 5)
+    assert [e.summary for e in AuditEvent.objects.order_by("pk")] == [
+        "Date of birth recorded: 2016-03-04.",
+        "Date of birth recorded: 2016-03-05 (was 2016-03-04).",
+    ]
+
+
+@pytest.mark.parametrize(("born", "problem"), [(TODAY + DAY, "after"), (dt.date(1899, 12, 31), "before")])
+def test_a_date_of_birth_lies_from_1900_to_today(alice, carol, born, problem):
+    with pytest.raises(ValidationError, match=problem):
+        birth_date_set(patient=alice, date_of_birth=born, actor=carol.user)
+    alice.refresh_from_db()
+    assert alice.date_of_birth is None
+
+
+def test_each_weight_is_kept_newest_first(alice, carol):
+    weight_record(patient=alice, weight_kg=Decimal("30.1"), measured_on=TODAY - 90 * DAY, actor=carol.user)
+    weight_record(patient=alice, weight_kg=Decimal("32.5"), measured_on=TODAY, actor=carol.user)
+    assert [(w.weight_kg, w.measured_on) for w in alice.weights.all()] == [
+        (Decimal("32.5"), TODAY),
+        (Decimal("30.1"), TODAY - 90 * DAY),
+    ]
+    assert AuditEvent.objects.last().summary == f"Weight recorded: 32.5 kg, measured {TODAY.isoformat()}."
+
+
+@pytest.mark.parametrize(
+    ("kg", "days", "field"),
+    [
+        (Decimal("0.4"), 0, "weight_kg"),
+        (Decimal("350.1"), 0, "weight_kg"),
+        (Decimal("30"), 1, "measured_on"),  # tomorrow
+        (Decimal("30"), -4000, "measured_on"),  # before the date of birth
+    ],
+)
+def test_a_weight_is_bounded(alice, carol, kg, days, field):
+    alice.date_of_birth = TODAY - 3000 * DAY
+    alice.save(update_fields=["date_of_birth"])
+    with pytest.raises(ValidationError) as refused:
+        weight_record(patient=alice, weight_kg=kg, measured_on=TODAY + days * DAY, actor=carol.user)
+    assert field in refused.value.message_dict
+    assert not alice.weights.exists()
+    assert not AuditEvent.objects.exists()
