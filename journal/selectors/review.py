@@ -244,10 +244,10 @@ def open_at_latest_review(items: Iterable[Decision | Reads]) -> frozenset[str]:
 
 
 def patient_page(patient: Patient) -> PatientPage:
-    """Everything the clinician's patient page shows in 12 queries (one more for a patient
+    """Everything the clinician's patient page shows in 13 queries (one more for a patient
     still to accept their invitation, two more when a recent entry was edited): the patient's
     file (10), its timeline, which also says what advice was open at the last review, and the
-    conditions with their history."""
+    conditions with their history, and the weights."""
     items = timeline(patient)
     overview = patient_overview(patient, open_at_review=open_at_latest_review(items))
     conditions = condition_tracks([patient.pk])[patient.pk]
