@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "diary", "dose_calendar", "entry_history", "exports",
-    "findings", "growth", "guide", "labs", "lockout", "measuring", "medicines", "reminders", "response", "rulebook",
-    "safety", "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
+    "findings", "growth", "guide", "labs", "lockout", "measuring", "medicines", "reminders", "response",
+    "rulebook", "safety", "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
 ]  # fmt: skip
 
 
