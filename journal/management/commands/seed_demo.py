@@ -278,6 +278,17 @@ STORIES = (
         missed_rate=0.12,
     ),
     Story(
+        "Victor",
+        "Ward",
+        "Fibromyalgia",
+        ("Pain", "Fatigue"),
+        155,
+        ("1.5", "1.5", "4.5", 14),
+        0.4,
+        0,
+        added_today=(("Tramadol 50 mg", "for back pain, up to 4 a day", 151),),
+    ),
+    Story(
         "Mia",
         "Evans",
         "Crohn's disease",
@@ -289,17 +300,6 @@ STORIES = (
         age=10,
         weights=((-10, "30.2"), (60, "31.1"), (105, "31.8")),
         added_symptom=("Mood", 40),
-    ),
-    Story(
-        "Victor",
-        "Ward",
-        "Fibromyalgia",
-        ("Pain", "Fatigue"),
-        155,
-        ("1.5", "1.5", "4.5", 14),
-        0.4,
-        0,
-        added_today=(("Tramadol 50 mg", "for back pain, up to 4 a day", 151),),
     ),
 )
 
