@@ -44,7 +44,9 @@ class Measure:
     name: str
     higher_is_better: bool
     series: tuple[tuple[dt.date, int], ...]
-    tracked: bool = True
+    tracked: bool = True  # False for sleep quality and for a symptom no longer tracked
+    tracked_from: dt.date | None = None  # first tracked on, when after the record was opened
+    stopped_on: dt.date | None = None  # no longer asked since (its past scores stay)
 
     @property
     def direction_label(self) -> str:
@@ -143,7 +145,14 @@ def assess(record: PatientRecord) -> Assessment:
     `record.today`."""
     responses = tuple(
         MeasureResponse(
-            measure, assess_symptom(record.first_dose, record.today, measure.series, measure.higher_is_better)
+            measure,
+            assess_symptom(
+                record.first_dose,
+                record.today,
+                measure.series,
+                measure.higher_is_better,
+                tracked_from=measure.tracked_from,
+            ),
         )
         for measure in record.measures
     )

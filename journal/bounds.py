@@ -120,6 +120,37 @@ def taken_window(today: dt.date) -> DateWindow:
     )
 
 
+def change_window(opened_on: dt.date, today: dt.date) -> DateWindow:
+    """The dates a condition or a tracked symptom may be added or stopped on: from the day the
+    patient's record was opened to today (a change is recorded once it has happened)."""
+    return DateWindow(
+        TREATMENT_SPAN.clamp(min(opened_on, today)),
+        TREATMENT_SPAN.clamp(today),
+        gettext_noop("a record changes at the earliest on the day it was opened"),
+        gettext_noop("a change is recorded once it has happened"),
+    )
+
+
+def birth_window(today: dt.date) -> DateWindow:
+    """The dates a patient may be born on: from 1900 to today."""
+    return DateWindow(
+        HISTORY_SPAN.first,
+        today,
+        gettext_noop("no one alive was born before 1900"),
+        gettext_noop("a date of birth is not in the future"),
+    )
+
+
+def measured_window(born: dt.date | None, today: dt.date) -> DateWindow:
+    """The dates a weight may have been measured on: from birth (or 1900) to today."""
+    return DateWindow(
+        max(born or HISTORY_SPAN.first, HISTORY_SPAN.first),
+        today,
+        gettext_noop("a weight is measured at the earliest on the day of birth"),
+        gettext_noop("a weight is recorded once it has been measured"),
+    )
+
+
 def opioid_window(today: dt.date) -> DateWindow:
     """The dates a screening's last opioid dose may be on: a planned stop may lie ahead."""
     return DateWindow(
@@ -205,6 +236,9 @@ MEDICINE_MAX_CHARS = 200  # a medicine's name or dose, a reason, a note
 CONDITIONS_MAX = 20  # conditions of one patient, chosen and typed
 SYMPTOMS_MAX = 12  # tracked symptoms of one patient: each is a panel of the chart
 MEDICINES_MAX = 30  # medicines typed in one form
+WEIGHT_MIN_KG = Decimal("0.5")  # a premature newborn
+WEIGHT_MAX_KG = Decimal("350")
+WEIGHT_DECIMALS = 1  # 100 g, as clinic scales show
 REASON_MAX_CHARS = 300  # a clinician's reason for a plan change, told to the patient
 QUESTION_MAX_CHARS = 500  # a patient's question to the care team
 ANSWER_MAX_CHARS = 1000  # the care team's answer

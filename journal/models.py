@@ -55,6 +55,9 @@ from journal.bounds import (
     STRENGTH_MAX_MG,
     SUPPLY_MAX_DOSES,
     TREATMENT_SPAN,
+    WEIGHT_DECIMALS,
+    WEIGHT_MAX_KG,
+    WEIGHT_MIN_KG,
     DateWindow,
 )
 from journal.catalogue import load_questionnaires
@@ -388,6 +391,91 @@ class Patient(models.Model):
         if self.plan_changed_at is None:
             return False
         return self.plan_acknowledged_at is None or self.plan_acknowledged_at < self.plan_changed_at
+
+
+class RecordPeriod(models.Model):
+    """From when to when a patient's record held an item (a condition, a tracked symptom).
+    The patient's many-to-many set is what the record holds now and every page reads it; these
+    rows are its history, written by `journal.services.record` with each change. An item in the
+    set without an open row has been there since the record was opened."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    started_on = models.DateField()
+    stopped_on = models.DateField(null=True, blank=True, help_text="Empty while the record holds it.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SymptomTracking(RecordPeriod):
+    """A period in which the patient was asked to score a symptom. Its first day decides
+    the symptom's baseline when it came after the first dose (`journal.response`)."""
+
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="symptom_tracking_stops_after_start",
+            ),
+            models.UniqueConstraint(
+                "patient", "symptom", condition=Q(stopped_on__isnull=True), name="symptom_tracking_one_open"
+            ),
+            dates_within(TREATMENT_SPAN, "symptom_tracking_in_span", "started_on"),
+            dates_within(TREATMENT_SPAN, "symptom_tracking_stop_in_span", "stopped_on", nullable=True),
+        ]
+
+
+class ConditionPeriod(RecordPeriod):
+    """A period in which the patient's record listed a condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="condition_period_stops_after_start",
+            ),
+            models.UniqueConstraint(
+                "patient", "condition", condition=Q(stopped_on__isnull=True), name="condition_period_one_open"
+            ),
+            dates_within(TREATMENT_SPAN, "condition_period_in_span", "started_on"),
+            dates_within(TREATMENT_SPAN, "condition_period_stop_in_span", "stopped_on", nullable=True),
+        ]
+
+
+class WeightMeasurement(models.Model):
+    """A weight a clinician recorded, with the day it was measured: for a child the dose is
+    judged against it, and it changes as they grow, so every measurement is kept."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="weights")
+    weight_kg = models.DecimalField(
+        max_digits=3 + WEIGHT_DECIMALS + 1,
+        decimal_places=WEIGHT_DECIMALS,
+        validators=[MinValueValidator(WEIGHT_MIN_KG), MaxValueValidator(WEIGHT_MAX_KG)],
+    )
+    measured_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-measured_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_kg__gte=WEIGHT_MIN_KG, weight_kg__lte=WEIGHT_MAX_KG),
+                name="weight_in_range",
+            ),
+            dates_within(HISTORY_SPAN, "weight_measured_in_span", "measured_on"),
+        ]
 
 
 class Invitation(models.Model):
@@ -1374,6 +1462,8 @@ class AuditEvent(AppendOnly):
         LAB_TEST_ADDED = "lab_test_added", _("lab test added")
         QUESTIONNAIRE_SAVED = "questionnaire_saved", _("questionnaire saved")
         QUESTIONNAIRE_ANSWERED = "questionnaire_answered", _("questionnaire answered")
+        RECORD_CHANGED = "record_changed", _("conditions or symptoms changed")
+        DETAILS_CHANGED = "details_changed", _("date of birth or weight recorded")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

@@ -27,7 +27,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from journal.vocabulary import SCORE_MAX, SCORE_MIN
-from journal.wording import Number, as_phrase, gettext, gettext_noop, ngettext_lazy, phrase
+from journal.wording import Number, as_phrase, date_words, gettext, gettext_noop, ngettext_lazy, phrase
 
 Score = int | float | Decimal
 Series = Sequence[tuple[dt.date, Score]]
@@ -175,6 +175,17 @@ BASELINE_FALLBACK_RULE = ResponseRule(
     ),
     OWN_RULE,
 )
+OWN_BASELINE_RULE = ResponseRule(
+    phrase(
+        gettext_noop(
+            "a symptom first tracked after the first dose has its own baseline: the mean of its "
+            "first {days} logged days from the day it was added; the windows are judged on the days "
+            "after them"
+        ),
+        days=BASELINE_DAYS,
+    ),
+    OWN_RULE,
+)
 MIN_ENTRIES_RULE = ResponseRule(
     phrase(
         gettext_noop("a baseline and a response window each need at least {count} entries"),
@@ -206,6 +217,7 @@ ZERO_BASELINE_RULE = ResponseRule(
 RESPONSE_RULES: tuple[ResponseRule, ...] = (
     TOO_EARLY_RULE,
     BASELINE_FALLBACK_RULE,
+    OWN_BASELINE_RULE,
     MIN_ENTRIES_RULE,
     WINDOW_RULE,
     *CLASS_RULES.values(),
@@ -249,6 +261,17 @@ class SymptomResponse:
     judged_window: str | None
     later_window_note: str
     reason: str
+    own_baseline_from: dt.date | None = None  # a symptom added after the first dose: its own baseline
+
+    @property
+    def own_baseline_words(self) -> str:
+        """ "Baseline: its first week, from 3 March" for a symptom added after the first dose."""
+        if self.own_baseline_from is None:
+            return ""
+        return phrase(
+            gettext_noop("baseline: its first week, from {day}"),
+            day=date_words(self.own_baseline_from, "j F"),
+        )
 
     @property
     def judged_on(self) -> str:
@@ -297,6 +320,26 @@ def _entries(scores: Sequence[object], *, first: bool = False) -> str:
     if not scores:
         return phrase(gettext_noop("No entries")) if first else phrase(gettext_noop("no entries"))
     return ngettext_lazy("{count} entry", "{count} entries", len(scores))
+
+
+def _own_baseline(series: Series, tracked_from: dt.date, today: dt.date) -> tuple[_Window, str]:
+    """A symptom first tracked after the first dose never had a week before it: its yardstick
+    is its own first BASELINE_DAYS logged days from the day it was added (OWN_BASELINE_RULE),
+    so it is judged against LDN already at work, and the windows judged start after them."""
+    logged = sorted({day for day, _score in series if day >= tracked_from})[:BASELINE_DAYS]
+    last = logged[-1] if len(logged) == BASELINE_DAYS else today
+    baseline = _window("baseline", series, tracked_from, last)
+    words = phrase(
+        gettext_noop(
+            "Baseline: its first week, from {day}: the mean of {entries} on its first {days} logged "
+            "days, since it was added after the first dose ({rule})."
+        ),
+        day=date_words(tracked_from, "j F Y"),
+        entries=_entries(baseline.scores),
+        days=BASELINE_DAYS,
+        rule=OWN_RULE,
+    )
+    return baseline, words
 
 
 def _baseline(series: Series, first_dose: dt.date | None) -> tuple[_Window | None, bool, str]:
@@ -562,12 +605,25 @@ def _judge(
 
 
 def assess_symptom(
-    first_dose_date: dt.date | None, today: dt.date, series: Series, higher_is_better: bool
+    first_dose_date: dt.date | None,
+    today: dt.date,
+    series: Series,
+    higher_is_better: bool,
+    tracked_from: dt.date | None = None,
 ) -> SymptomResponse:
     """Assess one symptom's (date, score) series against its baseline. Without a first dose
-    the result is TOO_EARLY and only the latest-14-day mean is filled in."""
+    the result is TOO_EARLY and only the latest-14-day mean is filled in. `tracked_from` is
+    the day the symptom was first tracked (None: since the record was opened); after the
+    first dose, the symptom has its own baseline (`_own_baseline`)."""
     series = [(day, score) for day, score in series if day <= today]
-    baseline, fallback, source = _baseline(series, first_dose_date)
+    own = first_dose_date is not None and tracked_from is not None and tracked_from > first_dose_date
+    baseline: _Window | None
+    if own and tracked_from is not None:
+        own_baseline, source = _own_baseline(series, tracked_from, today)
+        baseline, fallback = own_baseline, False
+        series = [(day, score) for day, score in series if day > own_baseline.last_day]
+    else:
+        baseline, fallback, source = _baseline(series, first_dose_date)
     yardstick = baseline.mean if baseline and baseline.enough else None
     latest = _window(LATEST_NAME, series, today - dt.timedelta(days=LATEST_DAYS - 1), today)
     initial = full = None
@@ -594,6 +650,7 @@ def assess_symptom(
         judged_window=judgement.window,
         later_window_note=judgement.later_window_note,
         reason=judgement.reason,
+        own_baseline_from=tracked_from if own else None,
     )
 
 

@@ -92,6 +92,16 @@ urlpatterns = [
         name="patient_medication_stop",
     ),
     path("my-chart/", entries.my_chart, name="my_chart"),
+    path(
+        "clinic/patients/<int:pk>/record/<slug:kind>/", review.patient_record_add, name="patient_record_add"
+    ),
+    path(
+        "clinic/patients/<int:pk>/record/<slug:kind>/<int:item_pk>/stop/",
+        review.patient_record_stop,
+        name="patient_record_stop",
+    ),
+    path("clinic/patients/<int:pk>/birth-date/", review.patient_birth_date, name="patient_birth_date"),
+    path("clinic/patients/<int:pk>/weights/", review.patient_weight_add, name="patient_weight_add"),
     path("clinic/patients/<int:pk>/labs/", review.patient_lab_add, name="patient_lab_add"),
     path(
         "clinic/patients/<int:pk>/labs/<int:result_pk>/delete/",

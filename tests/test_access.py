@@ -89,6 +89,9 @@ POST_URLS = [
     "screening",
     "plan_new",
     "invitation_link",
+    # the date of birth and a weight: tests/test_record_views.py
+    "patient_birth_date",
+    "patient_weight_add",
     "care_team",
     "patient_medication_add",
     "patient_lab_add",
@@ -146,13 +149,23 @@ TESTED_WITH_THEIR_VIEWS = {
     "clinic_outcomes_compute",
 }
 
+# POST-only changes to Alice's conditions and tracked symptoms (a kind and an item in the URL):
+# refused outside her clinic below; what her clinician's POST does: tests/test_record_views.py.
+RECORD_POSTS = ["patient_record_add", "patient_record_stop"]
+
 ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
 
 
 def test_every_url_is_in_an_access_table():
     from journal.urls import urlpatterns
 
-    listed = {name for name, _, _ in URLS} | set(POST_URLS) | set(PATIENT_POST_URLS) | TESTED_WITH_THEIR_VIEWS
+    listed = (
+        {name for name, _, _ in URLS}
+        | set(POST_URLS)
+        | set(PATIENT_POST_URLS)
+        | set(RECORD_POSTS)
+        | TESTED_WITH_THEIR_VIEWS
+    )
     assert {pattern.name for pattern in urlpatterns} <= listed
 
 
@@ -242,6 +255,7 @@ def test_post_to_alices_record_is_refused_outside_her_clinic(
     assert not alice.plans.exists()
     assert not alice.medications.exists()
     assert not alice.lab_results.exists()
+    assert not alice.weights.exists()
 
 
 def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, charlie):
@@ -299,3 +313,30 @@ def test_client_address(rf, settings, proxies, remote, forwarded, address):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == address
+
+
+@pytest.mark.parametrize("kind", ["symptoms", "conditions"])
+@pytest.mark.parametrize("name", RECORD_POSTS)
+@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave"])
+def test_changes_to_alices_record_are_refused_outside_her_clinic(
+    client, request, alice, bob, carol, charlie, dave, name, kind, role
+):
+    from journal.models import AuditEvent, Condition, Symptom
+
+    model = Symptom if kind == "symptoms" else Condition
+    item = model.objects.filter(clinic=None).first()
+    alice.tracked_symptoms.add(item) if kind == "symptoms" else alice.conditions.add(item)
+    kwargs = {"pk": alice.pk, "kind": kind} | ({"item_pk": item.pk} if name == "patient_record_stop" else {})
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.post(
+        reverse(name, kwargs=kwargs), {"item": item.pk, "on": alice.local_today().isoformat()}
+    )
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code in (403, 404)
+    assert not AuditEvent.objects.filter(patient=alice).exists()
+    on_record = alice.tracked_symptoms if kind == "symptoms" else alice.conditions
+    assert on_record.filter(pk=item.pk).exists()

@@ -96,8 +96,8 @@ def test_the_summary_brings_the_appointment_together(client, alices_course, caro
 
 def test_summary_reads(alices_course, django_assert_num_queries):
     # the overview (12: the file, with its lab results and questionnaire answers, and the last
-    # review), then 4 of its own (2 of them the messages)
-    with django_assert_num_queries(16):
+    # review), then 4 of its own (2 of them the messages), and the latest weight
+    with django_assert_num_queries(17):
         summary = appointment_summary(alices_course)
     assert summary.today == TODAY
     assert summary.overview.record.day_on_ldn == 120

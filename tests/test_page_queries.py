@@ -69,14 +69,17 @@ PAGES: dict[str, tuple[str, int]] = {
     "rulebook": ("dr.rivera", 2),
     # messages: the plan changes told, the questions (1 each); the lab results, read with the
     # patient's file since the advice and the chart use them (1), and the clinic's lab tests for
-    # the form that records one (1)
+    # the form that records one (1); the symptoms and the conditions a clinician may add to the
+    # record, for the two forms that add one (1 each; their history is read with the current
+    # set, in one query each), and the weights measured (1)
     # … and the questionnaire answers, read with the patient's file for the chart and their table (1)
-    "patient_detail": ("dr.rivera", 20),
+    "patient_detail": ("dr.rivera", 23),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
     # the tracked symptoms, the read's INSERT
     "entry_changes": ("dr.rivera", 8),
-    # messages: the plan changes told, the questions; the lab results, with the patient's file
-    "appointment_summary": ("dr.rivera", 21),  # … and the questionnaire answers (1)
+    # messages: the plan changes told, the questions; the lab results, with the patient's file;
+    # the latest weight (1)
+    "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
     # outcomes: the conditions and the clinicians for the filters (2), the newest report of
     # the filter (1; 2 while a newer one is being computed): the worker computes the figures

@@ -16,6 +16,7 @@ from journal.response import (
     IMPROVEMENT_THRESHOLDS,
     INITIAL_EFFECT_WINDOW,
     MIN_ENTRIES_RULE,
+    OWN_BASELINE_RULE,
     OWN_RULE,
     RESPONSE_RULES,
     WINDOW_RULE,
@@ -195,6 +196,7 @@ def test_reason_cites_immpact_for_responders():
         (ZERO_BASELINE_RULE, OWN_RULE),
         (MIN_ENTRIES_RULE, OWN_RULE),
         (BASELINE_FALLBACK_RULE, OWN_RULE),
+        (OWN_BASELINE_RULE, OWN_RULE),
         (WINDOW_RULE, OWN_RULE),
     ],
 )
@@ -243,6 +245,59 @@ def test_baseline_falls_back_to_first_week_on_ldn():
     assert "first 7 days on LDN" in result.baseline_source
     assert OWN_RULE in result.baseline_source
     assert result.response_class is ResponseClass.SUBSTANTIAL
+
+
+# --- a symptom added after the first dose: its own baseline -----------------------------------
+
+
+def every_other_day(first: int, last: int, score: float) -> list[tuple[int, int, float]]:
+    return [(day, day, score) for day in range(first, last + 1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("spans", "tracked_from", "today_day", "baseline", "entries", "own_from", "expected"),
+    [
+        # added on day 30: its first 7 logged days are its baseline; the week before the first
+        # dose (scored 2 under an earlier tracking) is not its yardstick
+        ([(-7, -1, 2), (30, 36, 8), (56, 70, 4)], 30, 70, 8, 7, 30, ResponseClass.SUBSTANTIAL),
+        # logged every other day: the baseline runs to the 7th logged day (day 42)
+        ([*every_other_day(30, 42, 6), (56, 70, 6)], 30, 70, 6, 7, 30, ResponseClass.NO_CHANGE),
+        # added inside the 8–10-week window: the window is judged on the days after the baseline
+        ([(60, 66, 6), (67, 70, 3)], 60, 70, 6, 7, 60, ResponseClass.SUBSTANTIAL),
+        # 3 logged days since it was added: too thin, and it may still fill up
+        ([(60, 62, 6)], 60, 64, 6, 3, 60, ResponseClass.BASELINE_TOO_THIN),
+        # nothing logged yet since it was added
+        ([(-7, -1, 5)], 80, 85, None, 0, 80, ResponseClass.BASELINE_TOO_THIN),
+        # added on the day of the first dose or before it: the usual baseline
+        ([(-7, -1, 6), (56, 70, 3)], 0, 70, 6, 7, None, ResponseClass.SUBSTANTIAL),
+        ([(-7, -1, 6), (56, 70, 3)], -3, 70, 6, 7, None, ResponseClass.SUBSTANTIAL),
+        # before 8 weeks: too early, whatever the baseline
+        ([(10, 20, 6)], 10, 30, 6, 7, 10, ResponseClass.TOO_EARLY),
+    ],
+)
+def test_a_symptom_added_after_the_first_dose_has_its_own_baseline(
+    spans, tracked_from, today_day, baseline, entries, own_from, expected
+):
+    result = assess_symptom(FIRST_DOSE, on(today_day), series(*spans), PAIN, tracked_from=on(tracked_from))
+    assert result.baseline == baseline
+    assert result.baseline_entries == entries
+    assert result.own_baseline_from == (None if own_from is None else on(own_from))
+    assert result.baseline_fallback is False
+    assert result.response_class is expected
+
+
+def test_an_own_baseline_says_its_first_week_and_from_when():
+    result = assess_symptom(FIRST_DOSE, on(70), series((30, 36, 8), (56, 70, 4)), PAIN, tracked_from=on(30))
+    assert result.own_baseline_words == "baseline: its first week, from 31 January"
+    assert result.baseline_source.startswith("Baseline: its first week, from 31 January 2025")
+    assert OWN_RULE in result.baseline_source
+    assert "Mean 4.0 against a baseline of 8.0" in result.reason
+
+
+def test_without_a_first_dose_a_tracking_date_changes_nothing():
+    result = assess_symptom(None, on(10), series((0, 10, 5)), PAIN, tracked_from=on(5))
+    assert result.own_baseline_from is None
+    assert result.response_class is ResponseClass.TOO_EARLY
 
 
 TOO_THIN = ResponseClass.BASELINE_TOO_THIN

@@ -19,11 +19,11 @@ def seed(**options):
 def test_seed_demo_builds_the_clinic_and_runs_twice(db):
     seed()
     seed()  # second run leaves the clinic as it is
-    assert Patient.objects.count() == 21
+    assert Patient.objects.count() == 22
     assert Clinician.objects.filter(is_clinic_admin=True).count() == 1
     assert Clinician.objects.count() == 3
     seed(reset=True)
-    assert Patient.objects.count() == 21
+    assert Patient.objects.count() == 22
 
 
 def test_seed_demo_tells_realistic_stories(db):
@@ -148,3 +148,17 @@ def test_the_demo_pgic_answers_follow_each_patients_course(db):
     )
     assert {p.user.username for p in responders} >= {"anna", "ben", "liam"}
     assert {p.user.username for p in non_responders} >= {"daniel", "grace"}
+
+
+def test_the_demo_has_a_child_with_a_weight_and_a_symptom_added_later(db):
+    from journal.growth import age_in_years
+    from journal.selectors.records import patient_overview
+
+    seed()
+    mia = Patient.objects.get(user__username="mia")
+    assert age_in_years(mia.date_of_birth, TODAY) == 10
+    assert [str(weight.weight_kg) for weight in mia.weights.all()] == ["31.8", "31.1", "30.2"]
+    mood = next(item for item in patient_overview(mia).assessment.responses if item.measure.name == "Mood")
+    first_dose = schedule_of(mia).effective[0].start_date
+    assert mood.response.own_baseline_from == first_dose + dt.timedelta(days=40)
+    assert mood.response.baseline_entries >= 4

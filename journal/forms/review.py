@@ -3,13 +3,29 @@ order, and a saved filter."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, cast
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.advice import AdviceCard
-from journal.bounds import FILTER_NAME_MAX_CHARS, SEARCH_MAX_CHARS
-from journal.models import RosterScope
+from journal.bounds import (
+    FILTER_NAME_MAX_CHARS,
+    SEARCH_MAX_CHARS,
+    WEIGHT_DECIMALS,
+    WEIGHT_MAX_KG,
+    WEIGHT_MIN_KG,
+    DateWindow,
+    birth_window,
+    measured_window,
+)
+from journal.catalogue import symptom_words
+from journal.models import RosterScope, Symptom
 from journal.schedule import PHASES
 from journal.selectors.roster import ROSTER_ORDERS, RosterView
 
@@ -81,3 +97,116 @@ class SavedFilterForm(RosterFilterForm):
         max_length=FILTER_NAME_MAX_CHARS,
         error_messages={"required": gettext_lazy("Give the view a name, e.g. “Flagged, titrating”.")},
     )
+
+
+# --- clinician: conditions and tracked symptoms --------------------------------------------
+
+
+class RecordItemField(forms.ModelChoiceField):
+    """A condition or a symptom, a catalogue symptom in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return symptom_words(obj.name) if isinstance(obj, Symptom) else obj.name
+
+
+class RecordChangeForm(forms.Form):
+    """A condition or tracked symptom added to the record (`items`: those that can be, with
+    `item`) or taken off it (no `items`: the item comes from the URL), on a date from the
+    record's opening to today."""
+
+    item = RecordItemField(
+        queryset=Symptom.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Choose one from the list."),
+            "invalid_choice": gettext_lazy("Choose one from the list."),
+        },
+    )
+    on = forms.DateField(
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date of the change."),
+            "invalid": gettext_lazy("Enter a date like 2026-03-01."),
+        },
+    )
+
+    def __init__(self, *args, items: QuerySet | None, window: DateWindow, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = window
+        self.fields["on"].widget.attrs.update(min=window.first.isoformat(), max=window.last.isoformat())
+        if items is None:
+            del self.fields["item"]
+        else:
+            item = cast(forms.ModelChoiceField, self.fields["item"])
+            item.queryset = items
+            item.label = _("Symptom to track") if items.model is Symptom else _("Condition to add")
+        if not self.is_bound:
+            self.initial["on"] = window.last
+
+    def clean_on(self) -> dt.date:
+        on = self.cleaned_data["on"]
+        if problem := self.window.problem(on, _("The date")):
+            raise ValidationError(problem)
+        return on
+
+
+class BirthDateForm(forms.Form):
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date of birth."),
+            "invalid": gettext_lazy("Enter a date like 2016-03-04."),
+        },
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = birth_window(today)
+        self.fields["date_of_birth"].widget.attrs.update(
+            min=self.window.first.isoformat(), max=self.window.last.isoformat()
+        )
+
+    def clean_date_of_birth(self) -> dt.date:
+        born = self.cleaned_data["date_of_birth"]
+        if problem := self.window.problem(born, _("The date of birth")):
+            raise ValidationError(problem)
+        return born
+
+
+class WeightForm(forms.Form):
+    weight_kg = forms.DecimalField(
+        label=gettext_lazy("Weight (kg)"),
+        min_value=WEIGHT_MIN_KG,
+        max_value=WEIGHT_MAX_KG,
+        decimal_places=WEIGHT_DECIMALS,
+        max_digits=3 + WEIGHT_DECIMALS + 1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages={
+            "required": gettext_lazy("Enter the weight in kg."),
+            "invalid": gettext_lazy("Enter the weight as a number of kg, like 32.5."),
+        },
+    )
+    measured_on = forms.DateField(
+        label=gettext_lazy("Measured on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the day it was measured."),
+            "invalid": gettext_lazy("Enter a date like 2026-03-01."),
+        },
+    )
+
+    def __init__(self, *args, born: dt.date | None, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = measured_window(born, today)
+        self.fields["measured_on"].widget.attrs.update(
+            min=self.window.first.isoformat(), max=self.window.last.isoformat()
+        )
+        if not self.is_bound:
+            self.initial["measured_on"] = today
+
+    def clean_measured_on(self) -> dt.date:
+        measured = self.cleaned_data["measured_on"]
+        if problem := self.window.problem(measured, _("The day it was measured")):
+            raise ValidationError(problem)
+        return measured

@@ -28,6 +28,7 @@ from journal.exports import (
     question_cell,
     tally_side_effects,
 )
+from journal.growth import age_in_years
 from journal.labs import LabValue, result_words
 from journal.models import (
     AuditEvent,
@@ -43,6 +44,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
     TitrationPlan,
+    WeightMeasurement,
 )
 from journal.questionnaires import ScoredAnswer
 from journal.safety import MedicationPeriod, SafetyState, safety_by_day
@@ -314,6 +316,8 @@ class AppointmentSummary:
 
     overview: PatientOverview
     conditions: list[Condition]
+    age: int | None  # whole years, when the date of birth is known
+    weight: WeightMeasurement | None  # the latest measurement
     plans: list[SummaryPlan]
     screening: Screening | None
     medications: list[MedicationPeriod]
@@ -383,6 +387,8 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
     return AppointmentSummary(
         overview=overview,
         conditions=list(patient.conditions.all()),
+        age=age_in_years(patient.date_of_birth, today) if patient.date_of_birth else None,
+        weight=patient.weights.first(),
         plans=[
             SummaryPlan(plan, record.schedule.step_rows(today, plan.pk))
             for plan in reversed(overview.file.plans)

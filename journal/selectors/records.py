@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import DateField, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import gettext
 
 from journal.advice import PatientNote, ReportedSideEffect
@@ -35,6 +35,8 @@ from journal.labs import LabValue
 from journal.models import (
     AdviceDismissal,
     AuditEvent,
+    Condition,
+    ConditionPeriod,
     DailyEntry,
     DoseStep,
     LabResult,
@@ -45,6 +47,7 @@ from journal.models import (
     SideEffectReport,
     Symptom,
     SymptomScore,
+    SymptomTracking,
     TitrationPlan,
 )
 from journal.response import BASELINE_DAYS
@@ -263,6 +266,91 @@ class PatientFile:
     medications: tuple[Medication, ...]  # the list's rows, for the forms that change them
     days: tuple[JournalDay, ...]  # every logged day, oldest first
     lab_rows: tuple[LabRow, ...] = ()  # lab results, newest sample first, with who recorded them
+    tracks: tuple[RecordTrack, ...] = ()  # every symptom ever tracked, by name, with its periods
+
+
+@dataclass(frozen=True)
+class RecordTrack:
+    """A symptom the patient tracks or once tracked, or a condition listed now or before.
+    `periods` are its (first day, day it stopped) from the record's history, oldest first
+    (None while open); an item on the record since it was opened and never changed has none."""
+
+    item: Any  # Symptom or Condition
+    current: bool
+    periods: tuple[tuple[dt.date, dt.date | None], ...]
+
+    @property
+    def symptom(self) -> Symptom:
+        return cast(Symptom, self.item)
+
+    @property
+    def tracked_from(self) -> dt.date | None:
+        """The day it was first on the record; None when there since the record was opened."""
+        return self.periods[0][0] if self.periods else None
+
+    @property
+    def stopped_on(self) -> dt.date | None:
+        """The day it came off the record, for an item no longer on it."""
+        return None if self.current or not self.periods else self.periods[-1][1]
+
+
+def _tracks(
+    current: QuerySet[Any, Any], history: QuerySet[Any, Any], make: Callable[..., Any]
+) -> dict[int, list[RecordTrack]]:
+    """Each patient's tracks from the current set's rows and the history's periods, read in
+    one query (a UNION); `make` builds the item from its columns after the first two."""
+    items: dict[tuple[int, int], Any] = {}
+    is_current: set[tuple[int, int]] = set()
+    periods: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for patient_id, item_id, *columns, started, stopped, link in current.order_by().union(
+        history.order_by(), all=True
+    ):
+        key = (patient_id, item_id)
+        items[key] = make(item_id, *columns)
+        if link:
+            is_current.add(key)
+        else:
+            periods[key].append((started, stopped))
+    tracks: dict[int, list[RecordTrack]] = defaultdict(list)
+    for key, item in sorted(items.items(), key=lambda pair: pair[1].name):
+        spans = sorted(periods[key], key=lambda span: span[0])
+        tracks[key[0]].append(RecordTrack(item, key in is_current, tuple(spans)))
+    return tracks
+
+
+_OPEN = (Value(None, DateField()), Value(None, DateField()), Value(True))
+
+
+def symptom_tracks(patient_ids: Iterable[int]) -> dict[int, list[RecordTrack]]:
+    """Each patient's symptoms, tracked now or before, by name (1 query)."""
+    ids = list(patient_ids)
+    columns = ("patient_id", "symptom_id", "symptom__name", "symptom__higher_is_better", "symptom__clinic_id")
+    current = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).values_list(
+        *columns, *_OPEN
+    )
+    history = SymptomTracking.objects.filter(patient_id__in=ids).values_list(
+        *columns, "started_on", "stopped_on", Value(False)
+    )
+
+    def symptom(pk: int, name: str, higher_is_better: bool, clinic_id: int | None) -> Symptom:
+        return Symptom(pk=pk, name=name, higher_is_better=higher_is_better, clinic_id=clinic_id)
+
+    return _tracks(current, history, symptom)
+
+
+def condition_tracks(patient_ids: Iterable[int]) -> dict[int, list[RecordTrack]]:
+    """Each patient's conditions, listed now or before, by name (1 query)."""
+    ids = list(patient_ids)
+    columns = ("patient_id", "condition_id", "condition__name", "condition__clinic_id")
+    current = Patient.conditions.through.objects.filter(patient_id__in=ids).values_list(*columns, *_OPEN)
+    history = ConditionPeriod.objects.filter(patient_id__in=ids).values_list(
+        *columns, "started_on", "stopped_on", Value(False)
+    )
+
+    def condition(pk: int, name: str, clinic_id: int | None) -> Condition:
+        return Condition(pk=pk, name=name, clinic_id=clinic_id)
+
+    return _tracks(current, history, condition)
 
 
 @dataclass(frozen=True)
@@ -328,10 +416,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
     ids = [patient.pk for patient in patients]
     prescriptions = _prescriptions(ids, prescribers=True)
     screenings = _latest_screenings(ids)
-    tracked: dict[int, list[Symptom]] = defaultdict(list)
-    links = Patient.tracked_symptoms.through.objects.filter(patient_id__in=ids).select_related("symptom")
-    for link in sorted(links, key=lambda link: link.symptom.name):
-        tracked[link.patient_id].append(link.symptom)
+    tracks = symptom_tracks(ids)
     # Plain rows, not model instances: the roster reads every journal of the clinic.
     entries: dict[int, list[_EntryRow]] = defaultdict(list)
     for row in (
@@ -372,7 +457,7 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
             safety=safety_state(answers=answers, medications=periods, schedule=schedule, day=today),
             screened=screening is not None,
             medications=tuple(periods),
-            measures=_measures(tracked[patient.pk], logged, scores),
+            measures=_measures(tracks[patient.pk], logged, scores),
             entries=tuple(
                 LoggedEntry(
                     entry.entry_date,
@@ -404,7 +489,8 @@ def patient_files(patients: Iterable[Patient], now: dt.datetime | None = None) -
             record=record,
             screening=screening,
             plans=tuple(prescriptions.rows[patient.pk]),
-            symptoms=tuple(tracked[patient.pk]),
+            symptoms=tuple(track.symptom for track in tracks[patient.pk] if track.current),
+            tracks=tuple(tracks[patient.pk]),
             medications=tuple(medications[patient.pk]),
             days=tuple(_journal_day(entry, scores[entry.pk], reports[entry.pk]) for entry in logged),
             lab_rows=tuple(reversed(labs[patient.pk])),
@@ -457,16 +543,25 @@ class _EntryRow(NamedTuple):
 
 
 def _measures(
-    symptoms: list[Symptom], entries: list[_EntryRow], scores: dict[int, list[tuple[int, int]]]
+    tracks: list[RecordTrack], entries: list[_EntryRow], scores: dict[int, list[tuple[int, int]]]
 ) -> tuple[Measure, ...]:
-    """The tracked symptoms by name, then sleep quality once any entry records it."""
+    """The symptoms tracked now or before by name (a symptom no longer asked keeps its past
+    scores), then sleep quality once any entry records it."""
     series: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for entry in entries:
         for symptom_id, score in scores[entry.pk]:
             series[symptom_id].append((entry.entry_date, score))
     measures = [
-        Measure(symptom_words(symptom.name), symptom.higher_is_better, tuple(series[symptom.pk]))
-        for symptom in symptoms
+        Measure(
+            symptom_words(track.symptom.name),
+            track.symptom.higher_is_better,
+            tuple(series[track.symptom.pk]),
+            tracked=track.current,
+            tracked_from=track.tracked_from,
+            stopped_on=track.stopped_on,
+        )
+        for track in tracks
+        if track.current or series[track.symptom.pk]
     ]
     sleep = tuple(
         (entry.entry_date, entry.sleep_quality) for entry in entries if entry.sleep_quality is not None

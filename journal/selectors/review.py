@@ -17,9 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient
+from journal.growth import age_in_years
+from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient, WeightMeasurement
 from journal.selectors.entries import RecentEntry, recent_entries
-from journal.selectors.records import PatientOverview, patient_overview
+from journal.selectors.records import PatientOverview, RecordTrack, condition_tracks, patient_overview
 
 # The timeline sums up the reads of the last 30 days; the access report has every one.
 READ_DAYS = 30
@@ -227,7 +228,10 @@ def _read_day(rows: list[_Row]) -> ReadDay:
 @dataclass(frozen=True)
 class PatientPage:
     overview: PatientOverview
-    conditions: list[Condition]
+    conditions: list[Condition]  # on the record now, by name
+    condition_tracks: list[RecordTrack]  # listed now or before, with their history
+    age: int | None  # whole years, when the date of birth is known
+    weights: list[WeightMeasurement]  # newest measurement first
     timeline: list[Decision | Reads]
     invitation: Invitation | None  # the latest, with its mail, while the patient has no login
     recent_entries: list[RecentEntry]
@@ -243,12 +247,18 @@ def patient_page(patient: Patient) -> PatientPage:
     """Everything the clinician's patient page shows in 13 queries (one more for a patient
     still to accept their invitation, two more when a recent entry was edited): the patient's
     file (11), its timeline, which also says what advice was open at the last review, and the
-    conditions."""
+    conditions with their history, and the weights."""
     items = timeline(patient)
     overview = patient_overview(patient, open_at_review=open_at_latest_review(items))
+    conditions = condition_tracks([patient.pk])[patient.pk]
     return PatientPage(
         overview=overview,
-        conditions=list(patient.conditions.all()),
+        conditions=[track.item for track in conditions if track.current],
+        condition_tracks=conditions,
+        age=age_in_years(patient.date_of_birth, overview.file.record.today)
+        if patient.date_of_birth
+        else None,
+        weights=list(patient.weights.all()),
         timeline=items,
         invitation=(
             patient.invitations.select_related("mail").order_by("-created_at").first()

@@ -10,6 +10,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,12 +30,29 @@ from journal.access import (
     patient_for,
     visible_patients,
 )
-from journal.bounds import REASON_MAX_CHARS
+from journal.bounds import REASON_MAX_CHARS, change_window
 from journal.forms.labs import LabResultDeleteForm, LabResultForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
-from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
-from journal.models import AccessEvent, Clinician, LabResult, Medication, Patient, Question, RosterScope
+from journal.forms.review import (
+    AdviceDismissalForm,
+    BirthDateForm,
+    RecordChangeForm,
+    RosterFilterForm,
+    SavedFilterForm,
+    WeightForm,
+)
+from journal.models import (
+    AccessEvent,
+    Clinician,
+    Condition,
+    LabResult,
+    Medication,
+    Patient,
+    Question,
+    RosterScope,
+    Symptom,
+)
 from journal.schedule import PHASE_WORDS, PHASES
 from journal.selectors.entries import entry_change_log
 from journal.selectors.labs import lab_tests_of
@@ -53,6 +71,7 @@ from journal.selectors.roster import (
 from journal.services.labs import lab_result_delete, lab_result_record
 from journal.services.medications import medication_add, medication_stop
 from journal.services.messages import question_answer as answer_question
+from journal.services.record import birth_date_set, record_item_add, record_item_stop, weight_record
 from journal.services.review import advice_dismiss as dismiss_card
 from journal.services.review import patient_mark_reviewed
 from journal.services.review import roster_filter_delete as roster_filter_delete_service
@@ -297,6 +316,27 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "first_dose": record.first_dose,
         "conditions": page.conditions,
         "symptoms": file.symptoms,
+        "change_window": change_window(patient.opened_on, day),
+        "age": page.age,
+        "weights": page.weights,
+        "birth_form": forms.get("birth_form")
+        or BirthDateForm(today=day, initial={"date_of_birth": patient.date_of_birth}, auto_id="birth_%s"),
+        "weight_form": forms.get("weight_form")
+        or WeightForm(born=patient.date_of_birth, today=day, auto_id="weight_%s"),
+        "record_lists": [
+            (
+                "symptoms",
+                _("Tracked symptoms"),
+                file.tracks,
+                forms.get("symptom_form") or _record_form(patient, "symptoms", day),
+            ),
+            (
+                "conditions",
+                _("Conditions"),
+                page.condition_tracks,
+                forms.get("condition_form") or _record_form(patient, "conditions", day),
+            ),
+        ],
         "medications": file.medications,
         "medication_form": forms.get("medication_form") or MedicationForm(today=day),
         "lab_rows": file.lab_rows,
@@ -313,6 +353,123 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "plan_notes": plan_notes(patient),
         **_questions(patient, cast(dict[int, AnswerForm], forms.get("answer_forms") or {})),
     }
+
+
+RECORD_ITEMS: dict[str, type[Symptom] | type[Condition]] = {"symptoms": Symptom, "conditions": Condition}
+
+
+def _record_model(kind: str) -> type[Symptom] | type[Condition]:
+    if kind not in RECORD_ITEMS:
+        raise Http404
+    return RECORD_ITEMS[kind]
+
+
+def _record_form(patient: Patient, kind: str, today: dt.date, data: object = None) -> RecordChangeForm:
+    """The form adding a symptom or a condition: the catalogue's and the clinic's own, less
+    those on the record now."""
+    model = _record_model(kind)
+    on_record = patient.tracked_symptoms if model is Symptom else patient.conditions
+    items = (
+        model.objects.filter(Q(clinic=None) | Q(clinic=patient.clinic_id))
+        .exclude(pk__in=on_record.values("pk"))
+        .order_by("name")
+    )
+    return RecordChangeForm(
+        data, items=items, window=change_window(patient.opened_on, today), auto_id=f"{kind}_%s"
+    )
+
+
+@clinician_required
+@require_POST
+def patient_record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+    """A clinician tracks a symptom or lists a condition from a date; the patient's next entry
+    form asks it."""
+    patient = patient_for(request, pk)
+    form = _record_form(patient, kind, patient.local_today(), request.POST)
+    if form.is_valid():
+        item, on = form.cleaned_data["item"], form.cleaned_data["on"]
+        try:
+            record_item_add(patient=patient, item=item, on=on, actor=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is on the record from %(day)s.") % {"name": item.name, "day": date_format(on)},
+            )
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
+    context = patient_page(patient, **{"symptom_form" if kind == "symptoms" else "condition_form": form})
+    return render(request, "journal/review/patient.html", context, status=400)
+
+
+@clinician_required
+@require_POST
+def patient_record_stop(request: AuthenticatedRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """A clinician stops tracking a symptom or takes a condition off the record from a date;
+    past scores stay on the chart, the CSV and the summary."""
+    patient = patient_for(request, pk)
+    model = _record_model(kind)
+    item = cast(
+        Symptom | Condition,
+        get_object_or_404(model.objects.filter(Q(clinic=None) | Q(clinic=patient.clinic_id)), pk=item_pk),
+    )
+    today = patient.local_today()
+    form = RecordChangeForm(request.POST, items=None, window=change_window(patient.opened_on, today))
+    if form.is_valid():
+        try:
+            record_item_stop(patient=patient, item=item, on=form.cleaned_data["on"], actor=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is off the record from %(day)s.")
+                % {"name": item.name, "day": date_format(form.cleaned_data["on"])},
+            )
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in errors))
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#record")
+
+
+@clinician_required
+@require_POST
+def patient_birth_date(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A clinician records or corrects the date of birth; the age follows on every page."""
+    patient = patient_for(request, pk)
+    form = BirthDateForm(request.POST, today=patient.local_today(), auto_id="birth_%s")
+    if form.is_valid():
+        try:
+            birth_date_set(
+                patient=patient, date_of_birth=form.cleaned_data["date_of_birth"], actor=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Date of birth recorded."))
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#details")
+    context = patient_page(patient, birth_form=form)
+    return render(request, "journal/review/patient.html", context, status=400)
+
+
+@clinician_required
+@require_POST
+def patient_weight_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A clinician records a weight with the day it was measured; earlier ones are kept."""
+    patient = patient_for(request, pk)
+    form = WeightForm(
+        request.POST, born=patient.date_of_birth, today=patient.local_today(), auto_id="weight_%s"
+    )
+    if form.is_valid():
+        try:
+            weight_record(patient=patient, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Weight recorded."))
+            return redirect(reverse("patient_detail", args=[patient.pk]) + "#details")
+    context = patient_page(patient, weight_form=form)
+    return render(request, "journal/review/patient.html", context, status=400)
 
 
 def _lab_form(patient: Patient, today: dt.date, data: object = None) -> LabResultForm:

@@ -27,7 +27,7 @@ from django.urls.converters import IntConverter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.bounds import record_window
+from journal.bounds import change_window, record_window
 from journal.forms.account import CodeForm, LanguageForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.clinic import (
     CareTeamForm,
@@ -58,7 +58,14 @@ from journal.forms.plans import (
 )
 from journal.forms.questionnaires import QuestionnaireAnswerForm, QuestionnaireForm
 from journal.forms.reminders import PushEndpointForm, PushSubscriptionForm, ReminderSettingsForm
-from journal.forms.review import AdviceDismissalForm, RosterFilterForm, SavedFilterForm
+from journal.forms.review import (
+    AdviceDismissalForm,
+    BirthDateForm,
+    RecordChangeForm,
+    RosterFilterForm,
+    SavedFilterForm,
+    WeightForm,
+)
 from journal.labs import TSH
 from journal.models import LabTest, Patient, Questionnaire, ReminderSettings, Symptom
 from journal.questionnaires import PGIC, PGIC_KEY
@@ -254,6 +261,15 @@ def reminders_valid(world: World) -> Payload:
     }
 
 
+def record_change_form(world: World, *, adding: bool) -> RecordChangeForm:
+    items = Symptom.objects.filter(clinic=None) if adding else None
+    return RecordChangeForm(items=items, window=change_window(world.alice.opened_on, world.today))
+
+
+def untracked_symptom(world: World) -> int:
+    return Symptom.objects.filter(clinic=None).exclude(pk__in=world.alice.tracked_symptoms.all()).first().pk
+
+
 def lab_form(world: World) -> LabResultForm:
     return LabResultForm(tests=lab_tests_of(world.clinic), opened_on=world.alice.opened_on, today=world.today)
 
@@ -434,6 +450,34 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "patient_lab_add": Route("carol", kwargs=alice_pk, form=lab_form, valid=lab_valid),
+    "patient_birth_date": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: BirthDateForm(today=world.today),
+        valid=lambda world: {"date_of_birth": "2016-03-04"},
+    ),
+    "patient_weight_add": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: WeightForm(born=None, today=world.today),
+        valid=lambda world: {"weight_kg": "32.5", "measured_on": day(world, 0)},
+    ),
+    "patient_record_add": Route(
+        "carol",
+        kwargs=lambda world: {"pk": world.alice.pk, "kind": "symptoms"},
+        form=lambda world: record_change_form(world, adding=True),
+        valid=lambda world: {"item": untracked_symptom(world), "on": day(world, 0)},
+    ),
+    "patient_record_stop": Route(
+        "carol",
+        kwargs=lambda world: {
+            "pk": world.alice.pk,
+            "kind": "symptoms",
+            "item_pk": world.alice.tracked_symptoms.first().pk,
+        },
+        form=lambda world: record_change_form(world, adding=False),
+        valid=lambda world: {"on": day(world, 0)},
+    ),
     "patient_lab_delete": Route(
         "carol",
         kwargs=carols_lab_result,

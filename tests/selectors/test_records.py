@@ -15,6 +15,7 @@ from journal.models import AdviceDismissal, AuditEvent, LdnPause, Medication, Pa
 from journal.schedule import DAY
 from journal.selectors.records import (
     advice_open_at_review,
+    condition_tracks,
     medication_periods_for,
     patient_files,
     patient_overview,
@@ -25,6 +26,7 @@ from journal.selectors.records import (
     schedule_with_problems,
     schedules_for,
     screening_answers_for,
+    symptom_tracks,
 )
 from tests.factories import log_days, make_entry, make_plan, unchecked_rows
 
@@ -326,3 +328,41 @@ def test_the_overview_draws_the_chart_only_when_asked(alice_on_ldn, django_asser
     with django_assert_num_queries(0):
         assert overview.figure["data"]
     assert overview.since_review.advice == 1
+
+
+def test_symptom_tracks_read_the_current_set_and_its_history_together(
+    alice, bob, carol, django_assert_num_queries
+):
+    from journal.models import SymptomTracking
+
+    pain, brain_fog = (Symptom.objects.get(clinic=None, name=name) for name in ("Pain", "Brain fog"))
+    alice.tracked_symptoms.remove(pain)
+    SymptomTracking.objects.create(
+        patient=alice, symptom=pain, started_on=TODAY - 90 * DAY, stopped_on=TODAY - 9 * DAY
+    )
+    alice.tracked_symptoms.add(brain_fog)
+    SymptomTracking.objects.create(patient=alice, symptom=brain_fog, started_on=TODAY - 20 * DAY)
+    with django_assert_num_queries(1):
+        tracks = symptom_tracks([alice.pk, bob.pk])
+    by_name = {track.item.name: track for track in tracks[alice.pk]}
+    assert list(by_name) == ["Brain fog", "Fatigue", "Pain"]
+    assert (by_name["Brain fog"].current, by_name["Brain fog"].tracked_from) == (True, TODAY - 20 * DAY)
+    assert (by_name["Fatigue"].current, by_name["Fatigue"].periods) == (True, ())  # since the invitation
+    assert (by_name["Pain"].current, by_name["Pain"].stopped_on) == (False, TODAY - 9 * DAY)
+    assert [track.item.name for track in tracks[bob.pk]] == ["Fatigue", "Pain"]
+
+
+def test_condition_tracks_keep_a_removed_condition(alice, django_assert_num_queries):
+    from journal.models import Condition, ConditionPeriod
+
+    lupus, ibs = (Condition.objects.get(clinic=None, name=name) for name in ("Lupus", "IBS"))
+    alice.conditions.add(ibs)
+    ConditionPeriod.objects.create(
+        patient=alice, condition=lupus, started_on=TODAY - 30 * DAY, stopped_on=TODAY
+    )
+    with django_assert_num_queries(1):
+        tracks = condition_tracks([alice.pk])[alice.pk]
+    assert [(t.item.name, t.current, t.periods) for t in tracks] == [
+        ("IBS", True, ()),
+        ("Lupus", False, ((TODAY - 30 * DAY, TODAY),)),
+    ]

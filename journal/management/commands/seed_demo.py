@@ -42,8 +42,10 @@ from journal.models import (
     SideEffectReport,
     Symptom,
     SymptomScore,
+    SymptomTracking,
     TitrationPlan,
     User,
+    WeightMeasurement,
 )
 from journal.schedule import PlannedStep, PlanRecord, Schedule
 from journal.selectors.questionnaires import current_versions
@@ -92,6 +94,12 @@ class Story:
     # Lab results recorded by the prescriber: (test key, sampled this many days from the first
     # dose, value, the laboratory's range low, high), in the catalogue's unit.
     labs: tuple[tuple[str, int, str, str, str], ...] = field(default=())
+    age: int | None = None  # a child's age in years today; None: an adult born 1960–1994
+    # Weights the clinician measured: (days from the first dose, kg).
+    weights: tuple[tuple[int, str], ...] = field(default=())
+    # A symptom the clinician began tracking this many days after the first dose: scored from
+    # then on, against its own first week (journal.response).
+    added_symptom: tuple[str, int] | None = None
 
 
 STORIES = (
@@ -305,6 +313,19 @@ STORIES = (
         0,
         added_today=(("Tramadol 50 mg", "for back pain, up to 4 a day", 151),),
     ),
+    Story(
+        "Mia",
+        "Evans",
+        "Crohn's disease",
+        ("Abdominal pain", "Fatigue"),
+        110,
+        ("0.5", "0.5", "2", 14),
+        0.5,
+        0,
+        age=10,
+        weights=((-10, "30.2"), (60, "31.1"), (105, "31.8")),
+        added_symptom=("Mood", 40),
+    ),
 )
 
 SIDE_EFFECT_KINDS = (
@@ -368,7 +389,11 @@ class DemoBuilder:
             name=f"{story.first_name} {story.last_name}",
             code=f"RLC-{100 + STORIES.index(story)}",
             time_zone=story.time_zone,
-            date_of_birth=dt.date(1960 + self.rng.randrange(35), self.rng.randrange(1, 13), 14),
+            date_of_birth=(
+                self.today.replace(year=self.today.year - story.age, day=1) - dt.timedelta(days=40)
+                if story.age is not None
+                else dt.date(1960 + self.rng.randrange(35), self.rng.randrange(1, 13), 14)
+            ),
             # the introduction, read when they joined
             introduced_at=self.at(self.today - dt.timedelta(days=story.day_on_ldn + 10), 9),
         )
@@ -376,6 +401,22 @@ class DemoBuilder:
         patient.tracked_symptoms.add(*(self.symptoms[name] for name in story.symptoms))
         patient.clinicians.add(clinician)
         first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
+        if story.added_symptom:
+            name, days = story.added_symptom
+            patient.tracked_symptoms.add(self.symptoms[name])
+            SymptomTracking.objects.create(
+                patient=patient,
+                symptom=self.symptoms[name],
+                started_on=first_dose + dt.timedelta(days=days),
+                changed_by=clinician.user,
+            )
+        for days, kg in story.weights:
+            WeightMeasurement.objects.create(
+                patient=patient,
+                weight_kg=Decimal(kg),
+                measured_on=first_dose + dt.timedelta(days=days),
+                recorded_by=clinician.user,
+            )
 
         def on(days: int | None) -> dt.date | None:
             return None if days is None else first_dose + dt.timedelta(days=days)
@@ -609,8 +650,10 @@ class DemoBuilder:
         start = max(
             first_dose - dt.timedelta(days=BASELINE_DAYS), self.today - dt.timedelta(days=MAX_HISTORY_DAYS)
         )
-        baselines = {name: self.rng.uniform(5.5, 7.5) for name in story.symptoms}
-        symptoms = [self.symptoms[name] for name in story.symptoms]
+        added_name, added_day = story.added_symptom or ("", 0)
+        names = [*story.symptoms, *([added_name] if added_name else [])]
+        baselines = {name: self.rng.uniform(5.5, 7.5) for name in names}
+        symptoms = [self.symptoms[name] for name in names]
         entries: list[DailyEntry] = []
         scores: list[tuple[DailyEntry, Symptom, int]] = []
         effects: list[tuple[DailyEntry, str, str]] = []
@@ -637,6 +680,8 @@ class DemoBuilder:
             )
             entries.append(entry)
             for symptom in symptoms:
+                if symptom.name == added_name and days_on < added_day:
+                    continue  # not asked before the clinician added it
                 severity = baselines[symptom.name]  # how bad it is at baseline, 0–10
                 gain = self.improvement(days_on, story) * (severity - 1.5)
                 value = 10 - severity + gain if symptom.higher_is_better else severity - gain
