@@ -34,6 +34,7 @@ FETCH_ROWS = 2000
 ENTRY_COLUMNS = 10
 MESSAGE_COLUMNS = 2  # plan_change_reasons, questions
 LAB_COLUMNS = 1  # lab_results: the benchmark's clinics have none
+QUESTIONNAIRE_COLUMNS = 1  # questionnaires: no benchmark patient has answered one
 
 ROSTER_SQL = """
 SELECT p.id, p.name, p.code,
@@ -216,7 +217,17 @@ def _row(
     if entry is None:  # the entry's columns, medications, safety, the messages and labs, all blank
         return [
             *cells,
-            *([None] * (ENTRY_COLUMNS + len(SIDE_EFFECTS) + symptoms + MESSAGE_COLUMNS + LAB_COLUMNS)),
+            *(
+                [None]
+                * (
+                    ENTRY_COLUMNS
+                    + len(SIDE_EFFECTS)
+                    + symptoms
+                    + MESSAGE_COLUMNS
+                    + LAB_COLUMNS
+                    + QUESTIONNAIRE_COLUMNS
+                )
+            ),
         ]
     _, _, taken, mg, timing, time, sleep, notes, edits, *pivoted = entry
     scores, side_effects, other = pivoted[:symptoms], pivoted[symptoms:-1], pivoted[-1]
@@ -234,7 +245,7 @@ def _row(
         None,  # safety: nothing found
         neutralise(notes) if notes else None,
         "yes" if edits else "no",
-        *([None] * (MESSAGE_COLUMNS + LAB_COLUMNS)),
+        *([None] * (MESSAGE_COLUMNS + LAB_COLUMNS + QUESTIONNAIRE_COLUMNS)),
     ]
 
 

@@ -884,14 +884,14 @@ def record_correct(
             ):
                 raise ValidationError(_("A later plan follows this one: its end date cannot be cleared."))
             ended_on = plan.ended_on
+            assert ended_on is not None  # the problem named is its end date
             plan.ended_on = None
             plan.full_clean()
             plan.save(update_fields=["ended_on"])
             change = plan_changes.corrected("plan_end", ended_on)
-        summary = change.words()
         reason = patient_reason or plan_changes.CORRECTION_REASON
-        told = _tell_patient(patient, clinician, before, summary, reason, wording=change)
-        summary = _with_reason(summary, told["patient_reason"])
+        told = _tell_patient(patient, clinician, before, change.words(), reason, wording=change)
+        summary = _with_reason(change.words(), told["patient_reason"])
         record_audit(
             patient=patient,
             actor=clinician.user,

@@ -211,7 +211,10 @@ def test_a_plan_saved_from_the_roster_with_the_keyboard(desktop, demo):
     # Account link (one more Tab on the roster and one in the editor); the reason for the patient
     # before the save button: one more Tab and its 10 characters ("Start low."); the roster's
     # My patients / All patients links and its search field are three more Tabs before the table
-    assert keys.count <= 84  # 82, plus how often (a step's frequency) and the folded compounding and supply
+    # 82, plus how often (a step's frequency) and the folded compounding and supply (2); the
+    # clinician header's Outcomes and Questionnaires links (one Tab each on the roster and in the
+    # editor, 4) and one more Tab in the editor
+    assert keys.count <= 89
     assert TitrationPlan.objects.get(patient=nora).steps.count() == 6
 
     # Enter in the pause's reason adds a line; only the button records the pause.

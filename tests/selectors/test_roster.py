@@ -56,9 +56,9 @@ def build_patients(clinic, clinician, count: int) -> None:
 @pytest.mark.parametrize("count", [5, 50])
 def test_roster_rows_runs_a_fixed_number_of_queries(django_assert_num_queries, clinic, carol, count):
     build_patients(clinic, carol, count)
-    # 1 for the rows, 10 for each patient's journal and safety (patient_records), 1 for the
-    # advice open at the last review
-    with django_assert_num_queries(12):
+    # 1 for the rows, 11 for each patient's journal, safety and questionnaire answers
+    # (patient_records), 1 for the advice open at the last review
+    with django_assert_num_queries(13):
         rows = roster_rows(Patient.objects.filter(clinic=clinic))
     assert len(rows) == count
     assert {row.phase for row in rows} >= {"baseline", "titrating", "maintenance", "paused"}
