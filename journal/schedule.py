@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
@@ -223,6 +224,14 @@ class StepRow:
         return self.state is StepState.UPCOMING
 
 
+class DayDoses(NamedTuple):
+    """What `Schedule.each_day` answers for one day."""
+
+    prescribed: Dose | None
+    step: Dose | None
+    pause: PausePeriod | None
+
+
 @dataclass(frozen=True)
 class Run:
     """Days on which one dose is prescribed without a break: `first` to `last` inclusive
@@ -381,6 +390,18 @@ class Schedule:
         if dose is None or dose.due_on(day) or self.pause_on(day) is not None:
             return None
         return dose
+
+    def each_day(self, days: Iterable[dt.date]) -> Iterator[DayDoses]:
+        """`prescribed`, `step_on` and `pause_on` for each of `days` (in date order), as an
+        export of a year asks them: the run in force is followed along the days instead of
+        looked up again for each question."""
+        runs, index = self.runs, -1
+        for day in days:
+            while index + 1 < len(runs) and runs[index + 1].first <= day:
+                index += 1
+            prescribed = runs[index].dose if index >= 0 and runs[index].covers(day) else None
+            step = prescribed or self.off_day_step(day)
+            yield DayDoses(prescribed, step, self.pause_on(day) if self.pauses else None)
 
     def step_on(self, day: dt.date) -> Dose | None:
         """The step the patient is on: the dose prescribed on `day`, or on a day without a

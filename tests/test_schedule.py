@@ -791,3 +791,12 @@ def test_a_supply_runs_out_on_the_first_dose_day_it_cannot_cover(plan_record, pa
 def test_no_supply_recorded_is_no_answer():
     assert Schedule([plan(1, step(D(2026, 3, 1), "1.5"))]).supply_for(D(2026, 3, 5)) is None
     assert Schedule().supply_for(D(2026, 3, 5)) is None
+
+
+@pytest.mark.parametrize("schedule", [EOD_SCHEDULE, TWO_PLANS, ENDED_ONLY, TAPERING, SCHEDULE, Schedule([])])
+def test_each_day_answers_as_each_single_day_question_does(schedule):
+    days = [D(2025, 12, 1) + offset * DAY for offset in range(400)]
+    answers = list(schedule.each_day(days))
+    assert [answer.prescribed for answer in answers] == [schedule.prescribed(day) for day in days]
+    assert [answer.step for answer in answers] == [schedule.step_on(day) for day in days]
+    assert [answer.pause for answer in answers] == [schedule.pause_on(day) for day in days]

@@ -158,21 +158,21 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
         safety = safety_by_day(
             answers=answers.get(pk), medications=medications[pk], schedule=schedule, days=days
         )
-        for day, state in safety:
+        for (day, state), doses in zip(safety, schedule.each_day(days), strict=True):
             yield ExportDay(
                 label,
                 day,
                 first_dose,
-                schedule.prescribed(day),
+                doses.prescribed,
                 entries.get((pk, day)),
                 taken,
                 state,
-                schedule.pause_on(day),
+                doses.pause,
                 reasons.get((pk, day), ()),
                 questions.get((pk, day), ()),
                 labs.get((pk, day), ()),
                 questionnaires.get((pk, day), ()),
-                schedule.step_on(day),
+                doses.step,
             )
 
 
