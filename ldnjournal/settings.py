@@ -209,6 +209,9 @@ EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "30"))
 SEND_INVITATION_EMAILS = env_bool("SEND_INVITATION_EMAILS", DEBUG)
 # The care team is told by email that a patient's question waits (no name, no text in it).
 SEND_QUESTION_EMAILS = env_bool("SEND_QUESTION_EMAILS", DEBUG)
+# The address people open the app at (https://ldn.clinic.example): mail the worker sends, which
+# has no request to take it from, links to the page it is about. Empty: the mail names the page.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
 # Background work (mail now; exports and reminders later) is queued in the database, in the
 # transaction of the change that asks for it, and run by `manage.py worker` (django-tasks).

@@ -12,9 +12,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import MAIL_MAX_ATTEMPTS, MAIL_UNSENT, Invitation, MailStatus, OutgoingMail, Patient
@@ -27,6 +29,12 @@ def _enqueue_attempt(mail: OutgoingMail, run_after: dt.datetime | None = None) -
     from journal.tasks import send_queued_mail  # journal.tasks calls this module: imported when used
 
     (send_queued_mail.using(run_after=run_after) if run_after else send_queued_mail).enqueue(mail.pk)
+
+
+def page_address(name: str) -> str | None:
+    """The full address of the page `name` for a mail sent without a request (`SITE_URL` + its
+    path); None when the site's address is not configured."""
+    return f"{settings.SITE_URL}{reverse(name)}" if settings.SITE_URL else None
 
 
 def mail_queue(*, to: str, subject: str, body: str, invitation: Invitation | None = None) -> OutgoingMail:

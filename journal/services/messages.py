@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from journal.bounds import ANSWER_MAX_CHARS, OPEN_QUESTIONS_MAX, QUESTION_MAX_CHARS, TREATMENT_SPAN
 from journal.models import AuditEvent, Clinician, Patient, Question, QuestionTopic
 from journal.services.audit import already_applied, lock_patient, record_audit
-from journal.services.mail import mail_queue
+from journal.services.mail import mail_queue, page_address
 from journal.services.snapshots import snapshot_refresh
 
 TOO_MANY_OPEN = gettext_lazy(
@@ -96,6 +96,7 @@ def _tell_care_team(patient: Patient) -> None:
     with the question, in the clinician's language: it names neither the patient nor the
     question, which stay on the server."""
     team = patient.clinicians.filter(user__is_active=True).exclude(user__email="")
+    link = f"{roster}\n" if (roster := page_address("roster")) else ""
     for address, language in sorted(set(team.values_list("user__email", "user__language"))):
         with translation.override(language or settings.LANGUAGE_CODE):
             mail_queue(
@@ -107,7 +108,8 @@ def _tell_care_team(patient: Patient) -> None:
                 body=_(
                     "One of your patients asked their care team a question in LDN Journal.\n"
                     "Sign in to answer it: the patient is marked “question” on your patients page.\n"
-                ),
+                )
+                + link,
             )
 
 

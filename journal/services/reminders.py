@@ -48,7 +48,7 @@ from journal.models import (
 from journal.reminders import SEND_LATE_AT_MOST, TITLE, Kind, Occasion, due_occasions, may_be_due
 from journal.selectors.records import schedules_for
 from journal.services.audit import insert_rows, record_audit, rows_per_insert
-from journal.services.mail import mails_attempt, mails_store
+from journal.services.mail import mails_attempt, mails_store, page_address
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +236,7 @@ def _mail_body(occasion: ReminderOccasion) -> str:
             (
                 occasion.text,
                 _("Open LDN Journal on your phone to see today's dose and log your entry."),
+                *([link] if (link := page_address("entry")) else []),
                 _(
                     "You chose this reminder. To change it or turn it off, open Reminders in LDN Journal "
                     "(under My plan or Account)."

@@ -13,7 +13,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from journal.models import MAIL_MAX_ATTEMPTS, MAIL_RETRY_DELAYS, Invitation, MailStatus, OutgoingMail
-from journal.services.mail import invitation_mails_cancel, mail_attempt, mail_queue
+from journal.services.mail import invitation_mails_cancel, mail_attempt, mail_queue, page_address
 from tests.factories import make_patient
 
 NOW = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
@@ -167,3 +167,10 @@ def test_many_mails_with_the_server_down_each_wait_for_a_retry(db, mail_server_d
     assert set(mails_attempt(mail_ids=[m.pk for m in stored]).values()) == {MailStatus.RETRYING}
     assert len(_tasks()) == 2
     assert set(OutgoingMail.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_page_address_is_the_sites_address_and_the_pages_path(settings):
+    settings.SITE_URL = "https://ldn.clinic.example"
+    assert page_address("entry") == "https://ldn.clinic.example/entry/"
+    settings.SITE_URL = ""
+    assert page_address("entry") is None

@@ -149,6 +149,15 @@ def test_the_care_team_is_told_by_email_without_the_patients_name_or_question(al
     assert alice.name not in mail.body + mail.subject
 
 
+def test_the_care_team_mail_links_to_the_patients_page_when_the_sites_address_is_set(alice, carol, settings):
+    settings.SEND_QUESTION_EMAILS, settings.SITE_URL = True, "https://ldn.clinic.example"
+    carol.user.email = "carol@example.org"
+    carol.user.save()
+    ask(alice, "Private words")
+    (mail,) = OutgoingMail.objects.all()
+    assert "https://ldn.clinic.example/clinic/patients/" in mail.body
+
+
 def test_no_email_unless_the_clinic_turned_it_on(alice, carol, settings):
     settings.SEND_QUESTION_EMAILS = False
     carol.user.email = "carol@example.org"

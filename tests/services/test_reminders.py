@@ -118,6 +118,20 @@ def test_dose_reminder_arrives_by_email_at_the_chosen_local_time(clinic, carol, 
     assert occasion.mail.status == MailStatus.SENT
 
 
+@pytest.mark.parametrize(
+    ("site_url", "link"),
+    [("https://ldn.clinic.example", "https://ldn.clinic.example/entry/"), ("", None)],
+)
+def test_the_reminder_mail_links_to_the_entry_page_when_the_sites_address_is_set(
+    clinic, carol, pushes, settings, site_url, link
+):
+    settings.SITE_URL = site_url
+    patient_with(clinic, carol, dose_on=True, bedtime_at=T(21, 30))
+    run_pass(local(21, 30))
+    (sent,) = mail.outbox
+    assert (link in sent.body) if link else ("http" not in sent.body)
+
+
 def test_each_patient_is_reminded_at_their_own_local_time(clinic, carol, pushes):
     patient_with(clinic, carol, "nyc", dose_on=True, bedtime_at=T(22))
     patient_with(clinic, carol, "tokyo", zone="Asia/Tokyo", dose_on=True, bedtime_at=T(22))
