@@ -656,7 +656,7 @@ def test_the_rulebook_reads_in_the_clinicians_language(client, carol, language, 
         (
             "es",
             "Visto por Sam — 3 veces hoy: página del paciente ×2, resumen imprimible",
-            "Visto 4 veces por Ada y Sam, de 18 Mar 2026 a hoy",
+            "Visto 4 veces por Ada y Sam, de 18 mar 2026 a hoy",
         ),
         (
             "de",
