@@ -34,6 +34,7 @@ from simple_history.models import HistoricalRecords
 from journal import questionnaires as q
 from journal.bounds import (
     ANSWER_MAX_CHARS,
+    API_TOKEN_NAME_MAX_CHARS,
     DEVICE_MAX_CHARS,
     DOSE_MAX_MG,
     EMERGENCY_LINE_MAX_CHARS,
@@ -1426,6 +1427,52 @@ class AppendOnly(models.Model):
         raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be deleted.")
 
 
+class ApiToken(models.Model):
+    """A clinic's system (an EHR, a registry) reads the clinic's records through the read-only
+    FHIR API with this, sent as `Authorization: Bearer <secret>`. Made and revoked by a clinic
+    admin; the secret is shown once and only its SHA-256 is kept, so a database dump hands out no
+    access. It opens the patients of its own clinic only, until it expires or is revoked."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=API_TOKEN_NAME_MAX_CHARS, help_text="What the token is for.")
+    scope = models.CharField(max_length=10, choices=Scope, default=Scope.READ)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_after_made"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
+                name="api_token_revoked_after_made",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="api_token_revoked_by_someone",
+            ),
+            text_within(API_TOKEN_NAME_MAX_CHARS, "api_token_name_length", "name"),
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
+            models.CheckConstraint(condition=Q(scope="read"), name="api_token_scope_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditEvent(AppendOnly):
     """One clinical decision or access on record. Append-only: rows are never updated or
     deleted through the application."""
@@ -1449,6 +1496,8 @@ class AuditEvent(AppendOnly):
         MEDICATION_ADDED = "medication_added", _("medication added")
         MEDICATION_STOPPED = "medication_stopped", _("medication stopped")
         CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", _("clinic settings changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         LOGIN_UNLOCKED = "login_unlocked", _("sign-in unlocked")
         TWO_FACTOR_CHANGED = "two_factor_changed", _("two-factor sign-in changed")
         ACCESS_REPORT = "access_report", _("access report exported")
@@ -1506,10 +1555,15 @@ class AccessEvent(AppendOnly):
         PATIENT_CSV = "patient_csv", _("patient CSV")
         CLINIC_CSV = "clinic_csv", _("clinic CSV")
         ROSTER_SEARCH = "roster_search", _("roster search result")
+        FHIR_API = "fhir_api", _("FHIR API")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
+    # A read through the FHIR API: the token that read, and as actor the admin who made it.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    api_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="reads"
+    )
     at = models.DateTimeField(default=timezone.now)
     what = models.CharField(max_length=20, choices=What)
     client_address = models.GenericIPAddressField(null=True, blank=True)

@@ -101,6 +101,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 5),
     "access_report": ("admin.okafor", 6),
+    "api_tokens": ("admin.okafor", 3),  # the session, the login, the clinic's tokens with who made them
     "access_report_csv": ("admin.okafor", 9),
     # the user's own account: two-factor devices (2: is it on, recovery codes left); sessions (1)
     "account": ("dr.rivera", 4),
