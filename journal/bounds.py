@@ -453,10 +453,10 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         Level.REFUSE,
         phrase(
             gettext_noop(
-                "An API token named with more than {name_max_chars} characters, valid for fewer than "
-                "{days_min} or more than {days_max} days, or beyond {tokens_max} tokens in force in "
-                "a clinic; a FHIR search over more than {search_max_days} days, of more than "
-                "{page_max} resources a page, or with a parameter the API does not know."
+                "An API token whose name is longer than {name_max_chars} characters, that is valid for "
+                "less than {days_min} day or longer than {days_max} days, or that would make more than "
+                "{tokens_max} tokens in force in one clinic; a FHIR search of more than {search_max_days} "
+                "days, of more than {page_max} resources a page, or with a parameter the API does not know."
             ),
             name_max_chars=API_TOKEN_NAME_MAX_CHARS,
             days_min=API_TOKEN_DAYS_MIN,

@@ -239,20 +239,17 @@ def searchset(
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": [
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links}
+    if resources:  # FHIR's JSON has no empty lists
+        bundle["entry"] = [
             {
                 "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
                 "resource": resource,
                 "search": {"mode": "match"},
             }
             for resource in resources
-        ],
-    }
+        ]
+    return bundle
 
 
 def capability_statement(*, base: str, published: dt.date, software_version: str) -> dict[str, Any]:

@@ -191,6 +191,9 @@ def test_searchset_is_a_valid_bundle_with_its_links():
     assert bundle["entry"][0]["fullUrl"] == "https://x.example/fhir/Patient/1"
     last_page = searchset(resources, base="b", total=1, self_url="https://x.example/a", next_url=None)
     assert [link["relation"] for link in last_page["link"]] == ["self"]
+    empty = searchset([], base="b", total=0, self_url="https://x.example/a", next_url=None)
+    assert "entry" not in empty
+    construct_fhir_element("Bundle", empty)
 
 
 def test_operation_outcome_is_valid():

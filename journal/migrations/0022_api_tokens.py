@@ -7,6 +7,25 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from journal.append_only import guard_statements
+
+# The access log is append-only (journal/append_only.py). Adding the nullable column keeps its
+# table, but taking it away again rebuilds the table on SQLite, which drops its triggers: going
+# back, they are made again. (The table is named here so that this migration stays as it ran.)
+ACCESS_LOG = "journal_accessevent"
+
+
+def _guard_again_on_sqlite(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [ACCESS_LOG])
+        present = {name for (name,) in cursor.fetchall()}
+    for statement in guard_statements("sqlite", (ACCESS_LOG,)):
+        if statement.split()[2] not in present:
+            schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -44,6 +63,8 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
+        # before the column: run after it is removed, going back
+        migrations.RunPython(migrations.RunPython.noop, _guard_again_on_sqlite),
         migrations.AddField(
             model_name='accessevent',
             name='api_token',

@@ -28,7 +28,7 @@ SECRET_PREFIX = "ldn_"
 SECRET_MAX_CHARS = 100  # a longer Authorization header is no token of ours: refused before hashing
 
 
-def secret_hash(secret: str) -> str:
+def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -82,7 +82,7 @@ def api_token_create(
         token = ApiToken(
             clinic=clinic,
             name=name,
-            secret_hash=secret_hash(secret),
+            secret_hash=_secret_hash(secret),
             created_by=admin.user,
             created_at=now,
             expires_at=now + dt.timedelta(days=days),
@@ -145,7 +145,7 @@ def api_token_use(authorization: str, now: dt.datetime | None = None) -> ApiToke
         return Refusal.MISSING
     if len(secret) > SECRET_MAX_CHARS or not secret.startswith(SECRET_PREFIX):
         return Refusal.UNKNOWN
-    hashed = secret_hash(secret)
+    hashed = _secret_hash(secret)
     token = ApiToken.objects.select_related("clinic", "created_by").filter(secret_hash=hashed).first()
     if token is None or not hmac.compare_digest(token.secret_hash, hashed):
         return Refusal.UNKNOWN

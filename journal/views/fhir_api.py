@@ -35,6 +35,7 @@ from journal.fhir_api import (
     searchset,
 )
 from journal.models import ApiToken, Patient
+from journal.selectors.fhir import patient_resources
 from journal.selectors.fhir_api import api_patient
 from journal.services.api_tokens import Refusal, api_token_use
 
@@ -103,10 +104,6 @@ def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("fhir_metadata")).removesuffix("/metadata")
 
 
-def _site(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _params(request: HttpRequest) -> dict[str, list[str]]:
     return {key: request.GET.getlist(key) for key in request.GET}
 
@@ -116,12 +113,6 @@ def _patient_or_404(request: ApiRequest, fhir_id: str) -> Patient | HttpResponse
     if patient is None:
         return _refused(404, "not-found", f"No Patient {fhir_id} for this token.")
     return patient
-
-
-def _resources(request: HttpRequest, patient: Patient) -> list[dict[str, Any]]:
-    from journal.selectors.fhir import patient_resources
-
-    return patient_resources(patient, _site(request))
 
 
 @_read_only
@@ -141,7 +132,7 @@ def patient_read(request: ApiRequest, fhir_id: str) -> HttpResponse:
     patient = _patient_or_404(request, fhir_id)
     if isinstance(patient, HttpResponse):
         return patient
-    resource = next(r for r in _resources(request, patient) if r["resourceType"] == "Patient")
+    resource = next(r for r in patient_resources(patient) if r["resourceType"] == "Patient")
     note_api_reads(request, request.api_token, [patient.pk])
     return fhir_response(resource)
 
@@ -162,7 +153,7 @@ def patient_everything(request: ApiRequest, fhir_id: str) -> HttpResponse:
     patient = _patient_or_404(request, fhir_id)
     if isinstance(patient, HttpResponse):
         return patient
-    resources = _resources(request, patient)
+    resources = patient_resources(patient)
     shown, more = page.of(resources)
 
     def query(number: int) -> list[tuple[str, str]]:
@@ -186,7 +177,7 @@ def _search(kind: str) -> Callable[[HttpRequest], HttpResponse]:
         patient = _patient_or_404(request, query.patient_id)
         if isinstance(patient, HttpResponse):
             return patient
-        found = matching(_resources(request, patient), kind, query.first, query.last)
+        found = matching(patient_resources(patient), kind, query.first, query.last)
         shown, more = query.page.of(found)
         self_url, next_url = _page_links(request, query.query, query.page, more)
         note_api_reads(request, request.api_token, [patient.pk])

@@ -890,6 +890,7 @@ def test_no_fhir_parameter_answers_500(name, world, endpoint):
     statuses = set()
 
     def sent(payload: Payload) -> None:
+        TALLY.paths[endpoint.name] += 1
         client = endpoint.new_client()
         outcome = send(client, "GET", endpoint.url, payload, htmx=False, before=endpoint.before)
         statuses.add(outcome.status)
