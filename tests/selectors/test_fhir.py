@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import hashlib
 import io
 import json
 from decimal import Decimal
@@ -18,7 +19,13 @@ from journal import fhir
 from journal.management.commands.seed_demo import DEMO_CLINIC
 from journal.models import Clinic, Patient
 from journal.selectors import fhir as fhir_selectors
-from journal.selectors.fhir import clinic_ndjson, patient_bundle, patient_exports, patient_resources
+from journal.selectors.fhir import (
+    clinic_ndjson,
+    ndjson_write,
+    patient_bundle,
+    patient_exports,
+    patient_resources,
+)
 from journal.selectors.records import schedule_of
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -114,3 +121,16 @@ def test_the_clinic_stream_reads_patients_in_batches(demo, django_assert_num_que
     with django_assert_num_queries(3 + 15 * batches):
         lines = list(clinic_ndjson(demo, NOW))
     assert sum('"resourceType":"Patient"' in line for line in lines) == patients
+
+
+def test_ndjson_write_counts_and_hashes_what_it_writes(demo):
+    ids = list(Patient.objects.filter(clinic=demo).values_list("pk", flat=True)[:3])
+    out = io.BytesIO()
+    written = ndjson_write(demo, ids, out, NOW)
+    content = out.getvalue()
+    assert written.size == len(content) and written.sha256 == hashlib.sha256(content).hexdigest()
+    lines = content.decode().splitlines()
+    assert written.rows == len(lines)
+    assert sorted(json.loads(line)["id"] for line in lines if '"resourceType":"Patient"' in line) == sorted(
+        str(pk) for pk in ids
+    )
