@@ -27,7 +27,7 @@ from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from journal.models import AccessEvent, Clinician, Patient, User
+from journal.models import AccessEvent, ApiToken, Clinician, Patient, User
 
 
 class HtmxRequest(HttpRequest):
@@ -152,6 +152,24 @@ def note_reads(
 
 def note_read(request: AuthenticatedRequest, what: str, patient: Patient) -> None:
     note_reads(request, what, clinic_id=patient.clinic_id, patient_ids=[patient.pk])
+
+
+def note_api_reads(request: HttpRequest, token: ApiToken, patient_ids: Iterable[int]) -> None:
+    """The FHIR API token read these patients' records: the token, and as actor the admin who
+    made it (who answers for it), written as `note_reads`'s are."""
+    reads = request.__dict__.setdefault("reads", [])
+    address = client_address(request) or None
+    reads.extend(
+        AccessEvent(
+            clinic_id=token.clinic_id,
+            patient_id=pk,
+            actor_id=token.created_by_id,
+            api_token=token,
+            what=AccessEvent.What.FHIR_API,
+            client_address=address,
+        )
+        for pk in patient_ids
+    )
 
 
 def noted_reads(request: HttpRequest) -> list[AccessEvent]:

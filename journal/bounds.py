@@ -249,6 +249,14 @@ LABORATORY_MAX_CHARS = 120  # the laboratory's name, as on its report
 SEARCH_MAX_CHARS = 100  # a roster search: a patient's name or code
 FILTER_NAME_MAX_CHARS = 60  # the name of a clinician's saved roster filter
 SAVED_FILTERS_MAX = 20  # saved roster filters of one clinician
+API_TOKEN_NAME_MAX_CHARS = 80  # what an API token is for: "EHR nightly import"
+API_TOKEN_DAYS_MIN = 1  # an API token's life: at least a day,
+API_TOKEN_DAYS_MAX = 365  # at most a year: a token that never expires is one nobody revokes
+API_TOKENS_MAX = 20  # a clinic's tokens in force at once: one per system that reads, and a few spare
+FHIR_SEARCH_MAX_DAYS = 366  # a FHIR search's date range: a year at a time, as an export's range is bounded
+FHIR_PAGE_DEFAULT = 50  # resources on one page of a FHIR search (`_count`)
+FHIR_PAGE_MAX = 200
+FHIR_PAGES_MAX = 1000  # pages of one search (`_page`): past it a system narrows the dates
 
 
 def list_problem(items: Sequence[str], *, most: int, max_chars: int, what: str) -> str | None:
@@ -438,6 +446,28 @@ INPUT_RULES: dict[str, Rule] = rule_table(
         gettext_noop(
             "Messages are short notes tied to the patient's care, not a chat: a patient who needs "
             "more is seen, and an emergency goes to the number the clinic gives (the app's own rule)."
+        ),
+    ),
+    Rule(
+        "fhir_api",
+        Level.REFUSE,
+        phrase(
+            gettext_noop(
+                "An API token whose name is longer than {name_max_chars} characters, that is valid for "
+                "less than {days_min} day or longer than {days_max} days, or that would make more than "
+                "{tokens_max} tokens in force in one clinic; a FHIR search of more than {search_max_days} "
+                "days, of more than {page_max} resources a page, or with a parameter the API does not know."
+            ),
+            name_max_chars=API_TOKEN_NAME_MAX_CHARS,
+            days_min=API_TOKEN_DAYS_MIN,
+            days_max=API_TOKEN_DAYS_MAX,
+            tokens_max=API_TOKENS_MAX,
+            search_max_days=FHIR_SEARCH_MAX_DAYS,
+            page_max=FHIR_PAGE_MAX,
+        ),
+        gettext_noop(
+            "A token that never expires is one nobody revokes; a search is answered in pages, a year "
+            "at a time, so no request reads a whole clinic's history (the app's own rule)."
         ),
     ),
     Rule(

@@ -34,6 +34,7 @@ from simple_history.models import HistoricalRecords
 from journal import questionnaires as q
 from journal.bounds import (
     ANSWER_MAX_CHARS,
+    API_TOKEN_NAME_MAX_CHARS,
     DEVICE_MAX_CHARS,
     DOSE_MAX_MG,
     EMERGENCY_LINE_MAX_CHARS,
@@ -732,12 +733,20 @@ class ExportState(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    NDJSON = "ndjson", _("FHIR NDJSON")
+
+
 class ExportJob(models.Model):
-    """A clinic-wide CSV export, written to a file by the worker (`journal.services.exports`) and
+    """A clinic-wide export, written to a file by the worker (`journal.services.exports`) and
     offered for download only once complete: its row count and SHA-256 are recorded before the
-    file takes its final name, and it is `done` only after that. Deleted after `expires_at`."""
+    file takes its final name, and it is `done` only after that. Deleted after `expires_at`.
+    A CSV covers `start` to `end`; a FHIR NDJSON export (one resource a line) the whole records,
+    its `start` and `end` the day it was asked for."""
 
     State = ExportState
+    Format = ExportFormat
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="export_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -747,6 +756,7 @@ class ExportJob(models.Model):
     start = models.DateField()
     end = models.DateField()
     byte_order_mark = models.BooleanField(default=False)
+    format = models.CharField(max_length=10, choices=Format, default=Format.CSV)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
     rows = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
@@ -766,6 +776,9 @@ class ExportJob(models.Model):
                 name="export_job_state_known",
             ),
             models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="export_job_format_known"
+            ),
+            models.CheckConstraint(
                 condition=~Q(state="done") | (Q(rows__isnull=False) & Q(size__isnull=False) & ~Q(sha256="")),
                 name="export_job_done_has_its_figures",
             ),
@@ -777,7 +790,7 @@ class ExportJob(models.Model):
     @property
     def file_name(self) -> str:
         """The file's name in `settings.EXPORT_ROOT` (never a name a request sends)."""
-        return f"export-{self.pk}.csv"
+        return f"export-{self.pk}.{self.format}"
 
     @property
     def in_progress(self) -> bool:
@@ -1426,6 +1439,52 @@ class AppendOnly(models.Model):
         raise ValidationError(f"{str(self._meta.verbose_name_plural).capitalize()} cannot be deleted.")
 
 
+class ApiToken(models.Model):
+    """A clinic's system (an EHR, a registry) reads the clinic's records through the read-only
+    FHIR API with this, sent as `Authorization: Bearer <secret>`. Made and revoked by a clinic
+    admin; the secret is shown once and only its SHA-256 is kept, so a database dump hands out no
+    access. It opens the patients of its own clinic only, until it expires or is revoked."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=API_TOKEN_NAME_MAX_CHARS, help_text="What the token is for.")
+    scope = models.CharField(max_length=10, choices=Scope, default=Scope.READ)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_after_made"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
+                name="api_token_revoked_after_made",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="api_token_revoked_by_someone",
+            ),
+            text_within(API_TOKEN_NAME_MAX_CHARS, "api_token_name_length", "name"),
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
+            models.CheckConstraint(condition=Q(scope="read"), name="api_token_scope_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditEvent(AppendOnly):
     """One clinical decision or access on record. Append-only: rows are never updated or
     deleted through the application."""
@@ -1449,6 +1508,8 @@ class AuditEvent(AppendOnly):
         MEDICATION_ADDED = "medication_added", _("medication added")
         MEDICATION_STOPPED = "medication_stopped", _("medication stopped")
         CLINIC_SETTINGS_CHANGED = "clinic_settings_changed", _("clinic settings changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         LOGIN_UNLOCKED = "login_unlocked", _("sign-in unlocked")
         TWO_FACTOR_CHANGED = "two_factor_changed", _("two-factor sign-in changed")
         ACCESS_REPORT = "access_report", _("access report exported")
@@ -1505,11 +1566,18 @@ class AccessEvent(AppendOnly):
         SUMMARY = "summary", _("printable summary")
         PATIENT_CSV = "patient_csv", _("patient CSV")
         CLINIC_CSV = "clinic_csv", _("clinic CSV")
+        PATIENT_FHIR = "patient_fhir", _("patient FHIR bundle")
+        CLINIC_FHIR = "clinic_fhir", _("clinic FHIR export")
         ROSTER_SEARCH = "roster_search", _("roster search result")
+        FHIR_API = "fhir_api", _("FHIR API")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
+    # A read through the FHIR API: the token that read, and as actor the admin who made it.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    api_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="reads"
+    )
     at = models.DateTimeField(default=timezone.now)
     what = models.CharField(max_length=20, choices=What)
     client_address = models.GenericIPAddressField(null=True, blank=True)

@@ -1,10 +1,12 @@
 from django.urls import path, register_converter
 
+from journal.fhir_api import ID_PATTERN
 from journal.views import (
     account,
     clinic,
     entries,
     exports,
+    fhir_api,
     guide,
     home,
     invitations,
@@ -41,6 +43,15 @@ class TopicConverter(TokenConverter):
 
 
 register_converter(TopicConverter, "topic")
+
+
+class FhirIdConverter(TokenConverter):
+    """A FHIR resource id: letters, digits, - and ., at most 64 (`journal.fhir_api.ID_PATTERN`)."""
+
+    regex = ID_PATTERN
+
+
+register_converter(FhirIdConverter, "fhirid")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -109,11 +120,13 @@ urlpatterns = [
         name="patient_lab_delete",
     ),
     path("clinic/patients/<int:pk>/export/", exports.patient_csv, name="patient_csv"),
+    path("clinic/patients/<int:pk>/fhir/", exports.patient_fhir, name="patient_fhir"),
     path("clinic/patients/<int:pk>/summary/", exports.appointment_summary, name="appointment_summary"),
     path("clinic/outcomes/", outcomes.clinic_outcomes_page, name="clinic_outcomes"),
     path("clinic/outcomes.csv", outcomes.clinic_outcomes_csv, name="clinic_outcomes_csv"),
     path("clinic/outcomes/compute/", outcomes.clinic_outcomes_compute, name="clinic_outcomes_compute"),
     path("clinic/export/", exports.clinic_csv, name="clinic_csv"),
+    path("clinic/export/fhir/", exports.clinic_fhir, name="clinic_fhir"),
     path("clinic/export/<int:pk>/", exports.clinic_export_job, name="clinic_export_job"),
     path("clinic/export/<int:pk>/download/", exports.clinic_export_download, name="clinic_export_download"),
     path("my-data/export/", exports.own_csv, name="own_csv"),
@@ -165,9 +178,17 @@ urlpatterns = [
         name="clinician_two_factor_reset",
     ),
     path("clinic/patients/<int:pk>/care-team/", clinic.care_team, name="care_team"),
+    path("clinic/api-tokens/", clinic.api_tokens, name="api_tokens"),
+    path("clinic/api-tokens/<int:pk>/revoke/", clinic.api_token_revoke_view, name="api_token_revoke"),
     path("clinic/access/", clinic.access_report, name="access_report"),
     path("clinic/access.csv", clinic.access_report_csv, name="access_report_csv"),
     path(
         "clinic/set-password/<uidb64>/<token>/", clinic.clinician_set_password, name="clinician_set_password"
     ),
+    # the read-only FHIR API (a clinic's API token, no session): tests/test_fhir_api_views.py
+    path("fhir/metadata", fhir_api.metadata, name="fhir_metadata"),
+    path("fhir/Patient/<fhirid:fhir_id>", fhir_api.patient_read, name="fhir_patient"),
+    path("fhir/Patient/<fhirid:fhir_id>/$everything", fhir_api.patient_everything, name="fhir_everything"),
+    path("fhir/Observation", fhir_api.observation_search, name="fhir_observations"),
+    path("fhir/MedicationRequest", fhir_api.medication_request_search, name="fhir_medication_requests"),
 ]

@@ -33,6 +33,7 @@ URLS = [
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("entry_changes", {"pk": "{alice}", "day": "2020-01-01"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("patient_fhir", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
     # every clinician sees their own clinic's outcomes (tests/test_outcome_views.py: no other's)
@@ -63,6 +64,7 @@ URLS = [
     ("clinician_add", {}, {"ada"}),
     ("care_team", {"pk": "{alice}"}, {"ada"}),
     ("access_report", {}, {"ada"}),
+    ("api_tokens", {}, {"ada"}),
     ("access_report_csv", {}, {"ada"}),
     # clinician_change, clinician_password_link (need a clinician) and clinician_set_password
     # (a token, no login): tests/test_clinic_admin.py
@@ -138,6 +140,9 @@ TESTED_WITH_THEIR_VIEWS = {
     "introduction_start",
     "roster_filter_save",
     "roster_filter_delete",
+    # the clinic's FHIR export job (POST only; each clinician's own patients, the admin's whole
+    # clinic): tests/test_fhir_views.py
+    "clinic_fhir",
     # the signed-in user's own language (POST only, their own row): tests/test_languages.py
     "language_change",
     # a lab result's deletion (needs a result) and the clinic's own lab tests (the admin's), each
@@ -147,6 +152,8 @@ TESTED_WITH_THEIR_VIEWS = {
     # asking for a clinic's outcomes (POST only, the poster's own clinic: a report of another
     # clinic is never shown): tests/test_outcome_views.py
     "clinic_outcomes_compute",
+    # revoking an API token (POST only, the admin's own clinic's): tests/test_api_token_views.py
+    "api_token_revoke",
 }
 
 # POST-only changes to Alice's conditions and tracked symptoms (a kind and an item in the URL):
@@ -165,6 +172,8 @@ def test_every_url_is_in_an_access_table():
         | set(PATIENT_POST_URLS)
         | set(RECORD_POSTS)
         | TESTED_WITH_THEIR_VIEWS
+        | {name for name, _ in FHIR_URLS}
+        | {"fhir_metadata"}  # open to anyone, no record: test_fhir_metadata_is_open_to_anyone…
     )
     assert {pattern.name for pattern in urlpatterns} <= listed
 
@@ -340,3 +349,89 @@ def test_changes_to_alices_record_are_refused_outside_her_clinic(
     assert not AuditEvent.objects.filter(patient=alice).exists()
     on_record = alice.tracked_symptoms if kind == "symptoms" else alice.conditions
     assert on_record.filter(pk=item.pk).exists()
+
+
+# --- the FHIR API: a clinic's API token, never a session -------------------------------------------
+
+# (url name, kwargs): `{alice}` is her Patient id; the searches ask for her records.
+FHIR_URLS = [
+    ("fhir_patient", {"fhir_id": "{alice}"}),
+    ("fhir_everything", {"fhir_id": "{alice}"}),
+    ("fhir_observations", {}),
+    ("fhir_medication_requests", {}),
+]
+# What each credential gets: only a token of Alice's clinic in force reads her record; a token of
+# another clinic is told she does not exist; a signed-in browser without a token is no caller.
+CREDENTIALS = {
+    "no token": 401,
+    "token of her clinic": 200,
+    "token of another clinic": 404,
+    "expired token": 401,
+    "revoked token": 401,
+    "alice's session": 401,
+    "carol's session": 401,
+    "ada's session": 401,
+}
+
+
+def fhir_url(name, kwargs, alice):
+    if name in ("fhir_observations", "fhir_medication_requests"):
+        return f"{reverse(name)}?patient={alice.pk}&date=ge2026-01-01&date=le2026-03-31"
+    return reverse(name, kwargs={key: str(alice.pk) for key in kwargs})
+
+
+def credential_headers(credential, ada, charlie, client, request):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.services.api_tokens import api_token_create, api_token_revoke
+    from tests.factories import make_clinician
+
+    if credential.endswith("session"):
+        client.force_login(request.getfixturevalue(credential.split("'")[0]).user)
+        return {}
+    if credential == "no token":
+        return {}
+    admin = ada
+    if credential == "token of another clinic":
+        admin = make_clinician(charlie.clinic, "otto", admin=True)
+    made_at = timezone.now() - timedelta(days=2) if credential == "expired token" else None
+    made = api_token_create(admin=admin, name="EHR", days=1, now=made_at)
+    if credential == "revoked token":
+        api_token_revoke(admin=admin, token=made.token)
+    return {"Authorization": f"Bearer {made.secret}"}
+
+
+@pytest.mark.parametrize(("name", "kwargs"), FHIR_URLS)
+@pytest.mark.parametrize("credential", CREDENTIALS)
+def test_fhir_access(client, request, alice, carol, ada, charlie, name, kwargs, credential):
+    from fhir.resources.R4B import get_fhir_model_class
+
+    from journal.models import AccessEvent
+
+    headers = credential_headers(credential, ada, charlie, client, request)
+    response = client.get(fhir_url(name, kwargs, alice), headers=headers)
+    assert response.status_code == CREDENTIALS[credential]
+    assert response["Content-Type"] == "application/fhir+json; charset=utf-8"
+    body = response.json()
+    get_fhir_model_class(body["resourceType"]).model_validate(body)
+    if response.status_code == 200:
+        assert body["resourceType"] in ("Patient", "Bundle")
+        assert AccessEvent.objects.filter(patient=alice, what="fhir_api").count() == 1
+    else:
+        assert body["resourceType"] == "OperationOutcome"
+        assert alice.name.encode() not in response.content
+        assert not AccessEvent.objects.exists()
+    if response.status_code == 401:
+        assert response["WWW-Authenticate"].startswith('Bearer realm="fhir"')
+
+
+@pytest.mark.parametrize("role", ["anonymous", "alice", "carol", "ada"])
+def test_fhir_metadata_is_open_to_anyone_and_shows_no_record(client, request, alice, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role).user)
+    response = client.get(reverse("fhir_metadata"))
+    assert response.status_code == 200
+    assert response.json()["resourceType"] == "CapabilityStatement"
+    assert alice.name.encode() not in response.content

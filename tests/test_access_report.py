@@ -161,7 +161,7 @@ def test_the_csv_has_every_read_of_the_filters_and_is_audited(client, clinic, al
     )
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert lines == [
-        ["at", "clinician", "username", "patient", "patient_code", "what", "client_address"],
+        ["at", "clinician", "username", "patient", "patient_code", "what", "client_address", "api_token"],
         [
             "2026-11-21 12:00",
             "Carol Clinician",
@@ -170,6 +170,7 @@ def test_the_csv_has_every_read_of_the_filters_and_is_audited(client, clinic, al
             alice.export_label,
             "patient page",
             "192.0.2.7",
+            "",
         ],
         [
             "2026-11-20 12:00",
@@ -179,6 +180,7 @@ def test_the_csv_has_every_read_of_the_filters_and_is_audited(client, clinic, al
             formula.export_label,
             "patient page",
             "192.0.2.7",
+            "",
         ],
         [
             "2026-11-19 12:00",
@@ -188,6 +190,7 @@ def test_the_csv_has_every_read_of_the_filters_and_is_audited(client, clinic, al
             alice.export_label,
             "printable summary",
             "192.0.2.7",
+            "",
         ],
     ]
     (event,) = AuditEvent.objects.all()

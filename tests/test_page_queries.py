@@ -81,6 +81,9 @@ PAGES: dict[str, tuple[str, int]] = {
     # the latest weight (1)
     "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
+    # the session, the login, the patient with its clinic; the whole record
+    # (`journal.selectors.fhir.patient_bundle`: 14); the read and the audit row (1 each)
+    "patient_fhir": ("dr.rivera", 19),
     # outcomes: the conditions and the clinicians for the filters (2), the newest report of
     # the filter (1; 2 while a newer one is being computed): the worker computes the figures
     "clinic_outcomes": ("dr.rivera", 5),
@@ -101,6 +104,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "clinician_add": ("admin.okafor", 2),
     "care_team": ("admin.okafor", 5),
     "access_report": ("admin.okafor", 6),
+    "api_tokens": ("admin.okafor", 3),  # the session, the login, the clinic's tokens with who made them
     "access_report_csv": ("admin.okafor", 9),
     # the user's own account: two-factor devices (2: is it on, recovery codes left); sessions (1)
     "account": ("dr.rivera", 4),

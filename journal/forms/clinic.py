@@ -7,9 +7,14 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from journal.bounds import EMERGENCY_LINE_MAX_CHARS
+from journal.bounds import (
+    API_TOKEN_DAYS_MAX,
+    API_TOKEN_DAYS_MIN,
+    API_TOKEN_NAME_MAX_CHARS,
+    EMERGENCY_LINE_MAX_CHARS,
+)
 from journal.forms.exports import ExportRangeForm
-from journal.forms.fields import ModelChoices, new_username
+from journal.forms.fields import ModelChoices, OnceForm, new_username
 from journal.models import AccessEvent, Clinic, Clinician, Patient
 
 
@@ -67,6 +72,21 @@ class EmergencyLineForm(forms.Form):
             "Patients read “For an emergency, …” and this wherever they write a question, e.g. "
             "“call 999, or the clinic on 020 7946 0000 (9–5)”. Empty: “call your local emergency number”."
         ),
+    )
+
+
+class ApiTokenForm(OnceForm):
+    name = forms.CharField(
+        max_length=API_TOKEN_NAME_MAX_CHARS,
+        label=gettext_lazy("What the token is for"),
+        help_text=gettext_lazy("e.g. “EHR nightly import”: the access report names reads by it."),
+    )
+    days = forms.IntegerField(
+        min_value=API_TOKEN_DAYS_MIN,
+        max_value=API_TOKEN_DAYS_MAX,
+        initial=90,
+        label=gettext_lazy("Valid for (days)"),
+        help_text=gettext_lazy("From 1 to 365 days; make a new token before it runs out."),
     )
 
 

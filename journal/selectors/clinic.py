@@ -107,4 +107,4 @@ def clinic_reads(
         reads = reads.filter(patient=patient)
     if what:
         reads = reads.filter(what=what)
-    return reads.select_related("actor", "patient").order_by("-at", "-pk")
+    return reads.select_related("actor", "patient", "api_token").order_by("-at", "-pk")

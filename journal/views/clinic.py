@@ -30,6 +30,7 @@ from journal.access import AuthenticatedRequest, clinic_admin_required, clinicia
 from journal.exports import Column, csv_lines, each, export_filename
 from journal.forms.clinic import (
     AccessReportForm,
+    ApiTokenForm,
     CareTeamForm,
     ClinicianAddForm,
     ClinicianChangeForm,
@@ -37,11 +38,13 @@ from journal.forms.clinic import (
     EmergencyLineForm,
 )
 from journal.forms.labs import LabTestForm
-from journal.models import AccessEvent, Clinic, Clinician, User
+from journal.models import AccessEvent, ApiToken, Clinic, Clinician, User
 from journal.selectors.account import has_two_factor
+from journal.selectors.api_tokens import clinic_api_tokens
 from journal.selectors.clinic import clinic_care_teams, clinic_clinicians, clinic_locked_logins, clinic_reads
 from journal.selectors.labs import lab_tests_of
 from journal.services import clinic as clinic_service
+from journal.services.api_tokens import api_token_create, api_token_revoke
 from journal.services.labs import lab_test_add
 from journal.views.common import add_errors, csv_response, stash_link, take_link
 
@@ -247,6 +250,54 @@ def care_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/clinic/care_team.html", {"patient": patient, "form": form})
 
 
+# --- the FHIR API's tokens -----------------------------------------------------------------
+
+
+@clinic_admin_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
+    """The clinic's API tokens; a new one's secret is shown in the answer to its form, once
+    (never kept, so never shown again: no redirect)."""
+    admin = clinician_of(request)
+    form = ApiTokenForm(_posted(request))
+    made = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = api_token_create(
+                admin=admin,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                request_key=form.cleaned_data["request_key"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    status = 400 if form.errors else 200
+    context = {
+        "clinic": admin.clinic,
+        "tokens": clinic_api_tokens(admin.clinic, timezone.now()),
+        "form": form,
+        "made": made,
+        "fhir_base": request.build_absolute_uri(reverse("fhir_metadata")).removesuffix("/metadata"),
+    }
+    return render(request, "journal/clinic/api_tokens.html", context, status=status)
+
+
+@clinic_admin_required
+@require_POST
+def api_token_revoke_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    admin = clinician_of(request)
+    token = ApiToken.objects.select_related("clinic").filter(pk=pk, clinic_id=admin.clinic_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    if api_token_revoke(admin=admin, token=token):
+        messages.success(
+            request, _("Revoked “%(name)s”: it opens nothing from now on.") % {"name": token.name}
+        )
+    return redirect("api_tokens")
+
+
 # --- the access report ----------------------------------------------------------------------
 
 READS_PER_PAGE = 50
@@ -286,6 +337,7 @@ def _report_columns(zone: zoneinfo.ZoneInfo) -> list[Column[AccessEvent]]:
         _column("patient_code", lambda read: read.patient.export_label),
         _column("what", lambda read: read.get_what_display()),
         _column("client_address", lambda read: read.client_address),
+        _column("api_token", lambda read: read.api_token.name if read.api_token else ""),
     ]
 
 

@@ -47,7 +47,12 @@ def clinician_pages(anna: Patient) -> list[str]:
 
 
 def clinic_admin_pages(anna: Patient) -> list[str]:
-    return [reverse("clinic_manage"), reverse("clinician_add"), reverse("care_team", args=[anna.pk])]
+    return [
+        reverse("clinic_manage"),
+        reverse("clinician_add"),
+        reverse("care_team", args=[anna.pk]),
+        reverse("api_tokens"),
+    ]
 
 
 def violations_on(page, paths: list[str]) -> dict[str, list[str]]:

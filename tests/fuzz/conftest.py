@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from journal.models import Clinic, Clinician, DoseStep, Medication, Patient, Question, TitrationPlan
+from journal.models import ApiToken, Clinic, Clinician, DoseStep, Medication, Patient, Question, TitrationPlan
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview
+from journal.services.api_tokens import api_token_create
 from journal.services.clinic import clinician_add
 from journal.services.invitations import invitation_create
 from journal.services.plans import screening_record
@@ -56,6 +57,8 @@ class World:
     new_clinician_link: tuple[str, str]
     advice_keys: list[str]
     question: Question
+    api_token: ApiToken
+    api_secret: str
 
     def user(self, role: str):
         return {"alice": self.alice.user, "carol": self.carol.user, "ada": self.ada.user}.get(role)
@@ -84,6 +87,7 @@ def world(clinic, carol, ada, alice) -> World:
         start_date=today,
         today=today,
     )
+    made = api_token_create(admin=ada, name="EHR import", days=30)
     _, link = clinician_add(
         admin=ada, first_name="Dana", last_name="New", username="dana", email="", is_clinic_admin=False
     )
@@ -101,6 +105,8 @@ def world(clinic, carol, ada, alice) -> World:
         new_clinician_link=link,
         advice_keys=[card.key for card in patient_overview(alice).assessment.open_cards],
         question=Question.objects.create(patient=alice, topic="general", text="Is a headache normal?"),
+        api_token=made.token,
+        api_secret=made.secret,
     )
 
 

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from journal.bounds import change_window, record_window
 from journal.forms.account import CodeForm, LanguageForm, PasswordConfirmForm, SetupCodeForm
 from journal.forms.clinic import (
+    ApiTokenForm,
     CareTeamForm,
     ClinicianAddForm,
     ClinicianChangeForm,
@@ -111,6 +112,8 @@ class Route:
     extra: Mapping[str, st.SearchStrategy[Value]] = field(default_factory=dict)
     # The URL the form posts to when it is not the route's own (a link that redirects first).
     target: Callable[[Client, str], str] | None = None
+    # Sent with a valid API token of Alice's clinic (the FHIR API reads no session).
+    bearer: bool = False
 
 
 def windowed(form_class: type[forms.BaseForm], patient: Patient, world: World) -> forms.BaseForm:
@@ -485,6 +488,8 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"reason": "Entered for the wrong patient."},
     ),
     "patient_csv": Route("carol", post=False, kwargs=alice_pk),
+    "patient_fhir": Route("carol", post=False, kwargs=alice_pk),
+    "clinic_fhir": Route("carol"),
     "appointment_summary": Route("carol", post=False, kwargs=alice_pk),
     "clinic_csv": Route(
         "carol",
@@ -615,6 +620,20 @@ ROUTES: dict[str, Route] = {
     "login_unlock": Route("ada", kwargs=lambda world: {"user_pk": world.alice.user_id}),
     "clinician_two_factor_reset": Route("ada", kwargs=lambda world: {"pk": world.carol.pk}),
     "access_report": Route("ada", post=False),
+    "api_tokens": Route(
+        "ada", form=lambda world: ApiTokenForm(), valid=lambda world: {"name": "EHR import", "days": "90"}
+    ),
+    "api_token_revoke": Route("ada", kwargs=lambda world: {"pk": world.api_token.pk}),
+    # the FHIR API: GET only, with a token (its parameters: test_no_fhir_parameter_answers_500)
+    "fhir_metadata": Route("anonymous", post=False),
+    "fhir_patient": Route(
+        "anonymous", post=False, bearer=True, kwargs=lambda world: {"fhir_id": world.alice.pk}
+    ),
+    "fhir_everything": Route(
+        "anonymous", post=False, bearer=True, kwargs=lambda world: {"fhir_id": world.alice.pk}
+    ),
+    "fhir_observations": Route("anonymous", post=False, bearer=True),
+    "fhir_medication_requests": Route("anonymous", post=False, bearer=True),
     "access_report_csv": Route("ada", post=False),
     # everyone's own account
     "account": Route("alice", post=False),
@@ -674,14 +693,16 @@ def parameters(name: str) -> dict[str, str]:
     return {key: "int" if isinstance(value, IntConverter) else "str" for key, value in converters.items()}
 
 
-def clients(world: World, role: str) -> Callable[[], Client]:
-    """A new client per payload, logged in as `role` (one session, made once)."""
+def clients(world: World, role: str, bearer: bool = False) -> Callable[[], Client]:
+    """A new client per payload, logged in as `role` (one session, made once); with `bearer`,
+    sending the API token of Alice's clinic."""
     logged_in = Client()
     if role != "anonymous":
         logged_in.force_login(world.user(role))
+    headers = {"Authorization": f"Bearer {world.api_secret}"} if bearer else {}
 
     def new() -> Client:
-        client = Client()
+        client = Client(headers=headers)
         client.cookies.update(logged_in.cookies)
         return client
 
@@ -708,7 +729,7 @@ def test_a_url_takes_a_post_unless_routed_as_get_only(world):
     """A URL routed as GET-only answers a POST with 405; any other is fuzzed with POSTs."""
     wrong, before = [], journal_rows()
     for name, route in ROUTES.items():
-        client = clients(world, route.role)()
+        client = clients(world, route.role, route.bearer)()
         outcome = send(
             client, "POST", reverse(name, kwargs=route.kwargs(world)), {}, htmx=False, before=before
         )
@@ -755,7 +776,7 @@ def endpoint(name, world) -> Endpoint:
     form = route.form(world)
     fields = form.fields if form else {}
     valid = route.valid(world)
-    new_client = clients(world, route.role)
+    new_client = clients(world, route.role, route.bearer)
     return Endpoint(
         name=name,
         route=route,
@@ -839,6 +860,57 @@ def test_no_address_parameter_answers_500_or_leaves_an_invalid_row(name, world, 
     between()
     if TALLY.failures[endpoint.url_key]:
         pytest.fail(failures_of(endpoint.url_key), pytrace=False)
+
+
+# The FHIR searches' parameters, as the fuzz sees them: the kinds of values each may be sent.
+FHIR_PARAMETERS: dict[str, forms.Field] = {
+    "patient": forms.CharField(max_length=100),
+    "date": forms.CharField(max_length=30),
+    "_count": forms.IntegerField(),
+    "_page": forms.IntegerField(),
+}
+FHIR_DATES = st.one_of(
+    st.sampled_from(("ge", "le", "gt", "lt", "eq", "sa", "", "ge-")).flatmap(
+        lambda prefix: st.sampled_from(
+            ("2026-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-1", "2026", "２０２６-01-01", "")
+        ).map(lambda day: prefix + day)
+    ),
+    st.lists(st.sampled_from(("ge2026-01-01", "le2026-03-31", "ge2000-01-01", "le2099-12-31")), max_size=9),
+)
+
+
+def fhir_search(world: World) -> Payload:
+    return {"patient": str(world.alice.pk), "date": ["ge2026-01-01", "le2026-03-31"], "_count": "5"}
+
+
+@pytest.mark.parametrize("name", ["fhir_observations", "fhir_medication_requests", "fhir_everything"])
+def test_no_fhir_parameter_answers_500(name, world, endpoint):
+    """Each search parameter at each edge of its kind (garbage dates, huge counts, unknown
+    parameters), then Hypothesis's mixtures, with the token of Alice's clinic: 200 or an
+    OperationOutcome 400/404, never a 500."""
+    valid = fhir_search(world) if name != "fhir_everything" else {"_count": "5"}
+    statuses = set()
+
+    def sent(payload: Payload) -> None:
+        TALLY.paths[endpoint.name] += 1
+        client = endpoint.new_client()
+        outcome = send(client, "GET", endpoint.url, payload, htmx=False, before=endpoint.before)
+        statuses.add(outcome.status)
+        judge(outcome, what=f"GET {endpoint.url} with a token: {shown(payload)}", key=endpoint.url_key)
+
+    for payload in edge_payloads(FHIR_PARAMETERS, valid, world.today):
+        sent(payload)
+
+    @PROFILE
+    @given(payload=payloads(FHIR_PARAMETERS, valid, world.today, {"date": FHIR_DATES}))
+    def between(payload):
+        sent(payload)
+
+    between()
+    if TALLY.failures[endpoint.url_key]:
+        pytest.fail(failures_of(endpoint.url_key), pytrace=False)
+    assert statuses <= {200, 400, 404}
+    assert {200, 400} <= statuses
 
 
 def test_the_fuzz_sent_at_least_a_thousand_payloads():
