@@ -54,6 +54,11 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The server's public address: the FHIR export's full URLs and its CodeSystem's canonical URL
+# (README, "FHIR") start with it. Defaults to the first allowed host over HTTPS.
+FHIR_BASE_URL = env_str(
+    "FHIR_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "https://localhost"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,116 @@
+"""journal.selectors.fhir: the demo clinic's FHIR export, every resource validated against the
+`fhir.resources` R4B models; a patient's Bundle in a pinned number of queries; the clinic's
+NDJSON stream read in batches."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from fhir.resources.R4B import get_fhir_model_class
+
+from journal import fhir
+from journal.management.commands.seed_demo import DEMO_CLINIC
+from journal.models import Clinic, Patient
+from journal.selectors import fhir as fhir_selectors
+from journal.selectors.fhir import clinic_ndjson, patient_bundle, patient_exports, patient_resources
+from journal.selectors.records import schedule_of
+
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
+
+
+@pytest.fixture
+def demo(db) -> Clinic:
+    call_command("seed_demo", today=TODAY, stdout=io.StringIO())
+    return Clinic.objects.get(name=DEMO_CLINIC)
+
+
+def validated(resource: dict) -> object:
+    """The resource parsed by its R4B model (raises on anything the base spec refuses)."""
+    return get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def references(value: object) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["reference"]] if isinstance(value.get("reference"), str) else []
+        return found + [ref for item in value.values() for ref in references(item)]
+    if isinstance(value, list):
+        return [ref for item in value for ref in references(item)]
+    return []
+
+
+def test_every_resource_of_the_demo_clinic_export_validates(demo):
+    lines = list(clinic_ndjson(demo, NOW))
+    assert all(line.endswith("\n") and "\n" not in line[:-1] for line in lines)
+    resources = [json.loads(line) for line in lines]
+    for resource in resources:
+        validated(resource)
+    kinds = collections.Counter(resource["resourceType"] for resource in resources)
+    assert set(kinds) >= {
+        "CodeSystem", "Practitioner", "Patient", "Condition", "MedicationRequest", "MedicationStatement",
+        "Observation", "QuestionnaireResponse", "Provenance",
+    }  # fmt: skip
+    assert kinds["Patient"] == Patient.objects.filter(clinic=demo).count()
+    keys = [(resource["resourceType"], resource["id"]) for resource in resources]
+    assert len(keys) == len(set(keys)), "every resource has its own id"
+    # Every reference points at a resource of the export (or the request's contained Medication).
+    known = {f"{kind}/{pk}" for kind, pk in keys}
+    dangling = {ref for resource in resources for ref in references(resource) if not ref.startswith("#")}
+    assert dangling - known == set()
+
+
+def test_a_patients_bundle_validates_and_reads_in_pinned_queries(demo, django_assert_num_queries):
+    anna = Patient.objects.select_related("clinic").get(code="RLC-100")
+    with django_assert_num_queries(14):
+        bundle = patient_bundle(anna, NOW)
+    validated(bundle)
+    assert bundle["type"] == "collection"
+    assert bundle["entry"][0]["fullUrl"].startswith("https://")
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    (person,) = [resource for resource in resources if resource["resourceType"] == "Patient"]
+    assert person["identifier"][0]["value"] == "RLC-100"
+    assert "name" not in person and "birthDate" not in person, "pseudonymous by default"
+    assert anna.name not in json.dumps(bundle)
+
+
+def test_each_prescribed_step_is_a_request_with_its_dose_and_prescriber(demo):
+    tom = Patient.objects.select_related("clinic").get(user__username="tom")
+    schedule = schedule_of(tom)
+    requests = [item for item in patient_resources(tom, NOW) if item["resourceType"] == "MedicationRequest"]
+    assert [request["dispenseRequest"]["validityPeriod"]["start"] for request in requests] == [
+        dose.start_date.isoformat() for dose in schedule.doses
+    ]
+    last, dose = requests[-1], schedule.doses[-1]
+    quantity = last["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]
+    assert Decimal(str(quantity["value"])) == dose.dose_mg and quantity["code"] == "mg"
+    assert last["dosageInstruction"][0]["timing"]["repeat"]["period"] == 2, "tom takes 3 mg every other day"
+    assert last["requester"]["reference"].startswith("Practitioner/clinician-")
+
+
+def test_patient_exports_reads_many_patients_in_the_same_queries(demo, django_assert_num_queries):
+    patients = list(Patient.objects.filter(clinic=demo))
+    with django_assert_num_queries(14):
+        exports = patient_exports(patients, NOW)
+    assert set(exports) == {patient.pk for patient in patients}
+    anna = exports[Patient.objects.get(code="RLC-100").pk]
+    assert anna.days and anna.screening is not None and anna.prescribers
+    harry = exports[Patient.objects.get(user__username="harry").pk]
+    assert harry.labs, "harry's thyroid results"
+    assert all(isinstance(record, fhir.PatientExport) for record in exports.values())
+
+
+def test_the_clinic_stream_reads_patients_in_batches(demo, django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(fhir_selectors, "FHIR_BATCH_PATIENTS", 10)
+    patients = Patient.objects.filter(clinic=demo).count()
+    batches = -(-patients // 10)
+    with django_assert_num_queries(3 + 15 * batches):
+        lines = list(clinic_ndjson(demo, NOW))
+    assert sum('"resourceType":"Patient"' in line for line in lines) == patients
