@@ -39,9 +39,9 @@ from journal.forms.clinic import (
 )
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
+from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
 from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
-from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
 from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
