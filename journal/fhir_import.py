@@ -508,7 +508,7 @@ def _plan_lab(lab: LabRead, context: ImportContext) -> LabToAdd | Skipped:
         return _skip(
             lab.source,
             gettext_noop(
-                "{name} of {day}: a value or range outside 0 to {most} or with more than {decimals} decimals"
+                "{name} of {day}: a value or range outside the app's bounds (from 0 to {most}, at most {decimals} decimals)"
             ),
             name=test.name,
             day=day,
@@ -558,7 +558,7 @@ def _plan_medication(medication: MedicationRead, context: ImportContext) -> Medi
         if day is not None and day not in context.taken_window:
             return _skip(
                 medication.source,
-                gettext_noop("{name}: the date {day} is outside {window}"),
+                gettext_noop("{name}: started or stopped on {day}, outside {window}"),
                 name=name,
                 day=day.isoformat(),
                 window=context.taken_window.words,

@@ -192,9 +192,9 @@ def test_a_result_is_matched_to_the_clinics_test_by_loinc_own_code_or_name(resou
     ("resource", "existing", "reason"),
     [
         (lab(code=("0000-0", LOINC), text="Ferritin"), {}, "Ferritin: no test of that name or code"),
-        (lab(value=100000), {}, "TSH of 2026-02-01: a value or range outside 0 to 99999"),
-        (lab(value=-1), {}, "outside 0 to 99999"),
-        (lab(value=2.12345), {}, "more than 4 decimals"),
+        (lab(value=100000), {}, "TSH of 2026-02-01: a value or range outside the app's bounds (from 0 to 99999, at most 4 decimals)"),
+        (lab(value=-1), {}, "from 0 to 99999"),
+        (lab(value=2.12345), {}, "at most 4 decimals"),
         (
             lab(referenceRange=[{"low": {"value": 5}, "high": {"value": 1}}]),
             {},
@@ -210,7 +210,7 @@ def test_a_result_is_matched_to_the_clinics_test_by_loinc_own_code_or_name(resou
         (
             statement(effectivePeriod={"start": "2026-04-01"}),
             {},
-            "Tramadol: the date 2026-04-01 is outside 1900-01-01 to 2026-03-01",
+            "Tramadol: started or stopped on 2026-04-01, outside 1900-01-01 to 2026-03-01",
         ),
         (
             statement(effectivePeriod={"start": "2026-02-01", "end": "2026-01-01"}),

@@ -81,6 +81,7 @@ PAGES: dict[str, tuple[str, int]] = {
     # the latest weight (1)
     "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
+    "patient_fhir_import": ("dr.rivera", 3),  # the session, the login, the patient: no record read
     # outcomes: the conditions and the clinicians for the filters (2), the newest report of
     # the filter (1; 2 while a newer one is being computed): the worker computes the figures
     "clinic_outcomes": ("dr.rivera", 5),
