@@ -192,7 +192,11 @@ def test_a_result_is_matched_to_the_clinics_test_by_loinc_own_code_or_name(resou
     ("resource", "existing", "reason"),
     [
         (lab(code=("0000-0", LOINC), text="Ferritin"), {}, "Ferritin: no test of that name or code"),
-        (lab(value=100000), {}, "TSH of 2026-02-01: a value or range outside the app's bounds (from 0 to 99999, at most 4 decimals)"),
+        (
+            lab(value=100000),
+            {},
+            "TSH of 2026-02-01: a value or range outside the app's bounds (from 0 to 99999, at most 4 decimals)",
+        ),
         (lab(value=-1), {}, "from 0 to 99999"),
         (lab(value=2.12345), {}, "at most 4 decimals"),
         (
