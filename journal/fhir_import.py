@@ -508,7 +508,8 @@ def _plan_lab(lab: LabRead, context: ImportContext) -> LabToAdd | Skipped:
         return _skip(
             lab.source,
             gettext_noop(
-                "{name} of {day}: a value or range outside the app's bounds (from 0 to {most}, at most {decimals} decimals)"
+                "{name} of {day}: a value or range outside the app's bounds "
+                "(from 0 to {most}, at most {decimals} decimals)"
             ),
             name=test.name,
             day=day,
