@@ -28,6 +28,8 @@ def measure(
     clinics = data.build(scale, dt.datetime.now(dt.UTC).date())
     say("P4: the clinic export, through the app and as raw SQL")
     lines = sections.export(clinics, scale)
+    say("P4: the clinic's FHIR NDJSON export, large clinic and small")
+    lines += sections.fhir_export(clinics, scale)
     connections.close_all()  # the server's workers start with the database to themselves
     (port,) = free_ports(1)
     with AppServer(environment, port, workers=workers) as app:

@@ -8,7 +8,8 @@ P2 the whole roster of the large clinic over HTTP (its first page when paginated
 P3 the chart the patient's chart page embeds (its JSON), and the page's scripts as whitenoise
    sends them to a browser that accepts brotli and gzip;
 P4 the clinic export through the app against raw SQL → `csv.writer` writing the same bytes; the
-   memory it takes; and that it completes.
+   memory it takes; and that it completes; the clinic's FHIR NDJSON export's peak memory for the
+   large clinic as a ratio to the small one's (flat: it reads a batch of patients at a time).
 
 Imported once Django is set up on the benchmark's database."""
 
@@ -43,6 +44,7 @@ from drills.servers import HOST, AppServer
 from journal.models import Clinic, Patient, User
 from journal.schedule import DAY
 from journal.selectors.exports import export_write
+from journal.selectors.fhir import ndjson_write
 
 REQUEST_SHARE = Goal("≥", 0.40, "%")
 ROSTER_TIMES_RAW = Goal("≤", 5, "×")
@@ -52,6 +54,7 @@ FIGURE_JSON = Goal("≤", 200 * KB, " KB")
 CHART_SCRIPTS = Goal("≤", 600 * KB, " KB")
 EXPORT_SHARE = Goal("≥", 0.50, "%")
 EXPORT_MEMORY = Goal("≤", 50 * MB, " MB")
+FLAT_MEMORY = Goal("≤", 1.5, "×")  # the large clinic's peak over the small one's: flat, not 10×
 COMPLETE = Goal("=", 1, "%")
 ROSTER_REPEAT_SECONDS = 3  # a fast roster is asked again for up to this long (5 times at most)
 RAW_REPEATS = 3
@@ -323,6 +326,39 @@ def export(clinics: Clinics, scale: Scale) -> list[Line]:
             COMPLETE,
         ),
         Line("P4", "export bytes = raw SQL's", same),
+    ]
+
+
+def fhir_to_file(clinic_pk: int, path: str) -> ExportRun:
+    """The clinic's FHIR NDJSON as the export job writes it (`ndjson_write`) into `path`, timed,
+    with the memory it takes (run it in a fresh process)."""
+    clinic = Clinic.objects.get(pk=clinic_pk)
+    ids = list(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True))
+    memory.reset_peak()
+    resident = memory.resident()
+    started = time.perf_counter()
+    with open(path, "wb") as out:
+        ndjson_write(clinic, ids, out)
+    return ExportRun(time.perf_counter() - started, resident, memory.peak() - resident)
+
+
+def fhir_export(clinics: Clinics, scale: Scale) -> list[Line]:
+    """The FHIR NDJSON export of the large clinic and of the small one, each in a fresh process:
+    the large one's memory growth as a ratio to the small one's."""
+    with tempfile.TemporaryDirectory(prefix="ldn-bench-fhir-") as folder:
+        large_file, small_file = Path(folder) / "large.ndjson", Path(folder) / "small.ndjson"
+        large = call_apart("benchmarks.sections.fhir_to_file", clinics.large.pk, str(large_file))
+        small = call_apart("benchmarks.sections.fhir_to_file", clinics.small.pk, str(small_file))
+        resources, large_bytes = line_count(large_file), large_file.stat().st_size
+    return [
+        Line(
+            "P4",
+            f"FHIR NDJSON export memory growth, {scale.patients:,} patients vs {scale.small_patients:,}",
+            f"{size(large.growth)} ({resources:,} resources, {size(large_bytes)}, {seconds(large.seconds)})",
+            f"{size(small.growth)} for {scale.small_patients:,} patients",
+            large.growth / max(small.growth, 1),
+            FLAT_MEMORY,
+        )
     ]
 
 

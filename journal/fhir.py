@@ -826,3 +826,141 @@ def bundle(resources: Sequence[Resource], base: str, timestamp: dt.datetime) -> 
 def ndjson_line(resource: Resource) -> str:
     """One resource as one line of NDJSON (Bulk Data): compact JSON, no line break inside."""
     return json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# --- reading a Bundle back ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadStep:
+    """A dose step as read from a MedicationRequest."""
+
+    start_date: dt.date
+    last_day: dt.date | None  # the last day in force; None: until further notice
+    dose_mg: Decimal
+    timing: str
+    frequency: str
+    form: str
+    plan: str  # the plan's identifier in the export
+
+
+@dataclass(frozen=True)
+class ReadDose:
+    """A day's reported dose as read from a MedicationStatement."""
+
+    day: dt.date
+    taken: bool
+    dose_mg: Decimal | None
+    timing: str  # "bedtime", "morning", or "" when not given as one of them
+
+
+@dataclass(frozen=True)
+class ReadScore:
+    day: dt.date
+    name: str
+    score: int
+
+
+@dataclass(frozen=True)
+class ReadLab:
+    day: dt.date
+    test: str
+    value: Decimal
+    unit: str
+    low: Decimal | None
+    high: Decimal | None
+
+
+@dataclass(frozen=True)
+class BundleValues:
+    """What a Bundle says of one patient's plan, doses, scores and labs, as plain values."""
+
+    steps: tuple[ReadStep, ...] = ()
+    doses: tuple[ReadDose, ...] = ()
+    scores: tuple[ReadScore, ...] = ()
+    labs: tuple[ReadLab, ...] = ()
+
+
+FORM_OF_CODE = {form_code(form): form for form in FORM_WORDS}
+
+
+def _decimal(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value[:10])
+
+
+def _read_step(resource: Resource) -> ReadStep:
+    dosage = resource["dosageInstruction"][0]
+    repeat = dosage["timing"]["repeat"]
+    period = resource["dispenseRequest"]["validityPeriod"]
+    forms = [
+        coding["code"]
+        for contained in resource.get("contained", [])
+        for coding in contained.get("form", {}).get("coding", [])
+    ]
+    return ReadStep(
+        start_date=_day(period["start"]),
+        last_day=_day(period["end"]) if "end" in period else None,
+        dose_mg=_decimal(dosage["doseAndRate"][0]["doseQuantity"]["value"]),
+        timing=TIMING_OF_CODE.get((repeat.get("when") or [""])[0], ""),
+        frequency=EVERY_OTHER_DAY if repeat.get("period") == 2 else "daily",
+        form=next((FORM_OF_CODE[code] for code in forms if code in FORM_OF_CODE), "other"),
+        plan=resource.get("groupIdentifier", {}).get("value", ""),
+    )
+
+
+def _read_dose(resource: Resource) -> ReadDose:
+    dosage = (resource.get("dosage") or [{}])[0]
+    when = dosage.get("timing", {}).get("repeat", {}).get("when") or [""]
+    quantity = (dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")
+    return ReadDose(
+        day=_day(resource["effectiveDateTime"]),
+        taken=resource["status"] == "completed",
+        dose_mg=_decimal(quantity["value"]) if quantity else None,
+        timing=TIMING_OF_CODE.get(when[0], ""),
+    )
+
+
+def _read_lab(resource: Resource) -> ReadLab:
+    quantity = resource["valueQuantity"]
+    reference = (resource.get("referenceRange") or [{}])[0]
+    return ReadLab(
+        day=_day(resource["effectiveDateTime"]),
+        test=resource["code"]["text"],
+        value=_decimal(quantity["value"]),
+        unit=quantity.get("unit", ""),
+        low=_decimal(reference["low"]["value"]) if "low" in reference else None,
+        high=_decimal(reference["high"]["value"]) if "high" in reference else None,
+    )
+
+
+def _categories(resource: Resource) -> set[str]:
+    return {coding.get("code") for item in resource.get("category", []) for coding in item.get("coding", [])}
+
+
+def read_bundle(bundle: Resource) -> BundleValues:
+    """The plan steps (MedicationRequest), reported doses (MedicationStatement), 0–10 scores
+    (survey Observations with a whole number) and lab results (laboratory Observations with a
+    quantity) of a Bundle, each in date order. Other resources are left alone."""
+    steps, doses, scores, labs = [], [], [], []
+    for entry in bundle.get("entry", []):
+        resource = entry.get("resource", {})
+        kind = resource.get("resourceType")
+        if kind == "MedicationRequest":
+            steps.append(_read_step(resource))
+        elif kind == "MedicationStatement":
+            doses.append(_read_dose(resource))
+        elif kind == "Observation" and "survey" in _categories(resource) and "valueInteger" in resource:
+            day = _day(resource["effectiveDateTime"])
+            scores.append(ReadScore(day, resource["code"]["text"], resource["valueInteger"]))
+        elif kind == "Observation" and "laboratory" in _categories(resource) and "valueQuantity" in resource:
+            labs.append(_read_lab(resource))
+    return BundleValues(
+        steps=tuple(sorted(steps, key=lambda step: step.start_date)),
+        doses=tuple(sorted(doses, key=lambda dose: dose.day)),
+        scores=tuple(sorted(scores, key=lambda score: (score.day, score.name))),
+        labs=tuple(sorted(labs, key=lambda lab: (lab.day, lab.test))),
+    )

@@ -732,12 +732,20 @@ class ExportState(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    NDJSON = "ndjson", _("FHIR NDJSON")
+
+
 class ExportJob(models.Model):
-    """A clinic-wide CSV export, written to a file by the worker (`journal.services.exports`) and
+    """A clinic-wide export, written to a file by the worker (`journal.services.exports`) and
     offered for download only once complete: its row count and SHA-256 are recorded before the
-    file takes its final name, and it is `done` only after that. Deleted after `expires_at`."""
+    file takes its final name, and it is `done` only after that. Deleted after `expires_at`.
+    A CSV covers `start` to `end`; a FHIR NDJSON export (one resource a line) the whole records,
+    its `start` and `end` the day it was asked for."""
 
     State = ExportState
+    Format = ExportFormat
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="export_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -747,6 +755,7 @@ class ExportJob(models.Model):
     start = models.DateField()
     end = models.DateField()
     byte_order_mark = models.BooleanField(default=False)
+    format = models.CharField(max_length=10, choices=Format, default=Format.CSV)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
     rows = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
@@ -766,6 +775,9 @@ class ExportJob(models.Model):
                 name="export_job_state_known",
             ),
             models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="export_job_format_known"
+            ),
+            models.CheckConstraint(
                 condition=~Q(state="done") | (Q(rows__isnull=False) & Q(size__isnull=False) & ~Q(sha256="")),
                 name="export_job_done_has_its_figures",
             ),
@@ -777,7 +789,7 @@ class ExportJob(models.Model):
     @property
     def file_name(self) -> str:
         """The file's name in `settings.EXPORT_ROOT` (never a name a request sends)."""
-        return f"export-{self.pk}.csv"
+        return f"export-{self.pk}.{self.format}"
 
     @property
     def in_progress(self) -> bool:
@@ -1505,6 +1517,8 @@ class AccessEvent(AppendOnly):
         SUMMARY = "summary", _("printable summary")
         PATIENT_CSV = "patient_csv", _("patient CSV")
         CLINIC_CSV = "clinic_csv", _("clinic CSV")
+        PATIENT_FHIR = "patient_fhir", _("patient FHIR bundle")
+        CLINIC_FHIR = "clinic_fhir", _("clinic FHIR export")
         ROSTER_SEARCH = "roster_search", _("roster search result")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")

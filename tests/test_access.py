@@ -33,6 +33,7 @@ URLS = [
     ("patient_detail", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("entry_changes", {"pk": "{alice}", "day": "2020-01-01"}, ALICES_CLINIC_STAFF),
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("patient_fhir", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("patient_fhir_import", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
@@ -141,6 +142,9 @@ TESTED_WITH_THEIR_VIEWS = {
     "introduction_start",
     "roster_filter_save",
     "roster_filter_delete",
+    # the clinic's FHIR export job (POST only; each clinician's own patients, the admin's whole
+    # clinic): tests/test_fhir_views.py
+    "clinic_fhir",
     # the signed-in user's own language (POST only, their own row): tests/test_languages.py
     "language_change",
     # a lab result's deletion (needs a result) and the clinic's own lab tests (the admin's), each

@@ -15,7 +15,12 @@ GOALS = {  # section: the lines with a goal that the benchmark prints for it
     "P1": ["Today", "entry GET", "entry POST"],
     "P2": ["roster, 5 patients × 14 days", "worker memory growth", "roster queries"],
     "P3": ["chart figure JSON, 14 days × 8 symptoms", "chart page scripts"],
-    "P4": ["clinic export, 5 patients × 14 days", "export memory growth", "export completes"],
+    "P4": [
+        "clinic export, 5 patients × 14 days",
+        "export memory growth",
+        "export completes",
+        "FHIR NDJSON export memory growth, 5 patients vs 2",
+    ],
     "P5": ["reminder queries, one minute"],
 }
 

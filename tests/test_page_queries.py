@@ -82,6 +82,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
     "patient_fhir_import": ("dr.rivera", 3),  # the session, the login, the patient: no record read
+    # the session, the login, the patient with its clinic; the whole record
+    # (`journal.selectors.fhir.patient_bundle`: 14); the read and the audit row (1 each)
+    "patient_fhir": ("dr.rivera", 19),
     # outcomes: the conditions and the clinicians for the filters (2), the newest report of
     # the filter (1; 2 while a newer one is being computed): the worker computes the figures
     "clinic_outcomes": ("dr.rivera", 5),

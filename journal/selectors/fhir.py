@@ -7,8 +7,10 @@ words come from the `Schedule` under English (`settings.LANGUAGE_CODE`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -17,6 +19,7 @@ from journal import fhir
 from journal.catalogue import LAB_TESTS, SYMPTOMS
 from journal.models import AuditEvent, Clinic, Clinician, Patient, QuestionnaireAnswer, Symptom
 from journal.safety import ScreeningAnswers
+from journal.selectors.exports import WrittenExport
 from journal.selectors.records import condition_tracks, patient_files
 
 FHIR_BATCH_PATIENTS = 50  # patients read together by the clinic export
@@ -161,11 +164,13 @@ def patient_bundle(patient: Patient, now: dt.datetime | None = None) -> fhir.Res
     return fhir.bundle(patient_resources(patient, now), settings.FHIR_BASE_URL, now or timezone.now())
 
 
-def clinic_ndjson(clinic: Clinic, now: dt.datetime | None = None) -> Iterator[str]:
-    """Every resource of the clinic, one NDJSON line each (Bulk Data style): the CodeSystems and
-    the clinic's clinicians first, then each patient's record, read `FHIR_BATCH_PATIENTS` at a
-    time (3 queries, then 15 a batch: the patients and `patient_exports`), so memory stays flat
-    however large the clinic."""
+def clinic_ndjson(
+    clinic: Clinic, now: dt.datetime | None = None, *, patient_ids: Iterable[int] | None = None
+) -> Iterator[str]:
+    """Every resource of the clinic (or of those of its patients in `patient_ids`), one NDJSON
+    line each (Bulk Data style): the CodeSystems and the clinic's clinicians first, then each
+    patient's record, read `FHIR_BATCH_PATIENTS` at a time (3 queries, then 15 a batch: the
+    patients and `patient_exports`), so memory stays flat however large the clinic."""
     base = settings.FHIR_BASE_URL
     own = [
         fhir.SymptomItem(pk, name, clinic.pk)
@@ -176,7 +181,10 @@ def clinic_ndjson(clinic: Clinic, now: dt.datetime | None = None) -> Iterator[st
         yield fhir.ndjson_line(fhir.clinic_code_system(base, clinic.pk, clinic.name, own))
     for clinician in Clinician.objects.filter(clinic=clinic).select_related("user").order_by("pk"):
         yield fhir.ndjson_line(fhir.practitioner_resource(_person(clinician)))
-    ids = list(Patient.objects.filter(clinic=clinic).order_by("pk").values_list("pk", flat=True))
+    patients = Patient.objects.filter(clinic=clinic)
+    if patient_ids is not None:
+        patients = patients.filter(pk__in=list(patient_ids))
+    ids = list(patients.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FHIR_BATCH_PATIENTS):
         batch = Patient.objects.filter(pk__in=ids[start : start + FHIR_BATCH_PATIENTS]).order_by("pk")
         records = patient_exports(batch, now)
@@ -187,3 +195,18 @@ def clinic_ndjson(clinic: Clinic, now: dt.datetime | None = None) -> Iterator[st
                 for resource in fhir.record_resources(records[pk], base)
             ]
         yield from lines
+
+
+def ndjson_write(
+    clinic: Clinic, patient_ids: Iterable[int], out: BinaryIO, now: dt.datetime | None = None
+) -> WrittenExport:
+    """`clinic_ndjson` of these patients written to `out` as UTF-8, counted (resources) and
+    hashed as it goes. The clinic export job calls it."""
+    digest, size, rows = hashlib.sha256(), 0, 0
+    for line in clinic_ndjson(clinic, now, patient_ids=patient_ids):
+        chunk = line.encode()
+        out.write(chunk)
+        digest.update(chunk)
+        size += len(chunk)
+        rows += 1
+    return WrittenExport(rows=rows, size=size, sha256=digest.hexdigest())

@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from journal.models import AuditEvent, Clinician, ExportJob, ExportState, Patient
+from journal.models import AuditEvent, Clinician, ExportFormat, ExportJob, ExportState, Patient
 from journal.selectors.exports import export_write
+from journal.selectors.fhir import ndjson_write
 from journal.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,20 @@ def _partial_path(job: ExportJob) -> Path:
 
 
 def export_job_request(
-    *, clinician: Clinician, patient_ids: list[int], first: dt.date, last: dt.date, byte_order_mark: bool
+    *,
+    clinician: Clinician,
+    patient_ids: list[int],
+    first: dt.date,
+    last: dt.date,
+    byte_order_mark: bool,
+    format: str = ExportFormat.CSV,
 ) -> ExportJob:
     """Queue the CSV of `patient_ids` (the clinician's patients, or the whole clinic for its
-    admin) from `first` to `last`, with its audit row, in one transaction."""
+    admin) from `first` to `last`, or their whole records as FHIR NDJSON, with its audit row,
+    in one transaction."""
     scope = "clinic" if clinician.is_clinic_admin else "my patients"
     count = len(patient_ids)
+    what = "FHIR NDJSON" if format == ExportFormat.NDJSON else "CSV"
     with transaction.atomic():
         job = ExportJob(
             clinic=clinician.clinic,
@@ -54,6 +63,7 @@ def export_job_request(
             start=first,
             end=last,
             byte_order_mark=byte_order_mark,
+            format=format,
         )
         job.full_clean()
         job.save()
@@ -63,13 +73,13 @@ def export_job_request(
             actor=clinician.user,
             kind=AuditEvent.Kind.EXPORT,
             summary=(
-                f"CSV of {count} patient{'' if count == 1 else 's'} ({scope}), "
+                f"{what} of {count} patient{'' if count == 1 else 's'} ({scope}), "
                 f"{first.isoformat()} to {last.isoformat()}"
             ),
             details={
                 "by": "clinician",
                 "scope": scope,
-                "format": "csv",
+                "format": job.format,
                 "start": first.isoformat(),
                 "end": last.isoformat(),
                 "patients": count,
@@ -97,13 +107,16 @@ def export_job_run(*, job_id: int) -> ExportState | None:
     partial = _partial_path(job)
     try:
         with partial.open("wb") as out:
-            written = export_write(
-                Patient.objects.filter(pk__in=job.patient_ids),
-                job.start,
-                job.end,
-                out,
-                byte_order_mark=job.byte_order_mark,
-            )
+            if job.format == ExportFormat.NDJSON:
+                written = ndjson_write(job.clinic, job.patient_ids, out)
+            else:
+                written = export_write(
+                    Patient.objects.filter(pk__in=job.patient_ids),
+                    job.start,
+                    job.end,
+                    out,
+                    byte_order_mark=job.byte_order_mark,
+                )
             out.flush()
             os.fsync(out.fileno())
         ExportJob.objects.filter(pk=job.pk).update(

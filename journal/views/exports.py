@@ -5,6 +5,7 @@ a clinician's export a read of each patient in it to the access log."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal.access import (
     AuthenticatedRequest,
@@ -37,9 +39,19 @@ from journal.exports import (
     print_figure,
 )
 from journal.forms.exports import ByteOrderMarkForm, ExportRangeForm
-from journal.models import AccessEvent, AuditEvent, Clinic, Clinician, ExportJob, ExportState, Patient
+from journal.models import (
+    AccessEvent,
+    AuditEvent,
+    Clinic,
+    Clinician,
+    ExportFormat,
+    ExportJob,
+    ExportState,
+    Patient,
+)
 from journal.selectors.exports import appointment_summary as summary_of
 from journal.selectors.exports import export_days, export_symptoms, previous_export_on
+from journal.selectors.fhir import patient_bundle
 from journal.services.exports import export_job_request, export_path
 from journal.views.common import csv_response
 
@@ -118,6 +130,35 @@ def patient_csv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     )
 
 
+FHIR_JSON = "application/fhir+json"
+FHIR_NDJSON = "application/fhir+ndjson"
+
+
+@require_GET
+@clinician_required
+def patient_fhir(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """The patient's whole record as a FHIR R4 Bundle (README, "FHIR"), audited like the CSV."""
+    patient = patient_for(request, pk)
+    today = patient.local_today()
+    bundle = patient_bundle(patient)
+    note_read(request, AccessEvent.What.PATIENT_FHIR, patient)
+    _record_export(
+        request,
+        clinic=patient.clinic,
+        patient=patient,
+        summary=f"FHIR Bundle of {patient.export_label}",
+        scope="patient",
+        format="fhir+json",
+    )
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False), content_type=f"{FHIR_JSON}; charset=utf-8"
+    )
+    filename = export_filename(patient.export_label, today, today, "fhir.json")
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
+    return response
+
+
 RECENT_JOBS = 10
 JOB_REFRESH_SECONDS = 3  # how often the page of an export being written reloads itself
 
@@ -169,6 +210,27 @@ def clinic_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     return render(request, "journal/exports/range.html", context)
 
 
+@require_POST
+@clinician_required
+def clinic_fhir(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The FHIR NDJSON export of the clinician's patients (the whole clinic for its admin): their
+    whole records, as a job the worker writes, like the clinic CSV."""
+    clinician = clinician_of(request)
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(clinician.clinic.time_zone)).date()
+    patients = visible_patients(request.user)
+    if not clinician.is_clinic_admin:
+        patients = patients.filter(clinicians=clinician)
+    job = export_job_request(
+        clinician=clinician,
+        patient_ids=list(patients.values_list("pk", flat=True)),
+        first=today,
+        last=today,
+        byte_order_mark=False,
+        format=ExportFormat.NDJSON,
+    )
+    return redirect("clinic_export_job", pk=job.pk)
+
+
 def _job_for(request: AuthenticatedRequest, pk: int) -> ExportJob:
     """Export job `pk` if this clinician asked for it, or admins its clinic; else 404."""
     job = _jobs_of(request, clinician_of(request)).filter(pk=pk).first()
@@ -198,14 +260,19 @@ def clinic_export_download(request: AuthenticatedRequest, pk: int) -> HttpRespon
         file = None
     if file is None:
         return redirect("clinic_export_job", pk=job.pk)
-    note_reads(request, AccessEvent.What.CLINIC_CSV, clinic_id=job.clinic_id, patient_ids=job.patient_ids)
+    fhir = job.format == ExportFormat.NDJSON
+    what = AccessEvent.What.CLINIC_FHIR if fhir else AccessEvent.What.CLINIC_CSV
+    note_reads(request, what, clinic_id=job.clinic_id, patient_ids=job.patient_ids)
     _record_export(
         request,
         clinic=clinician_of(request).clinic,  # the job's clinic (`_job_for`), read with the login
         patient=None,
-        summary=f"Downloaded clinic CSV {job.pk} ({job.rows} rows, SHA-256 {job.sha256[:12]}…)",
+        summary=(
+            f"Downloaded clinic {'FHIR NDJSON' if fhir else 'CSV'} {job.pk} "
+            f"({job.rows} {'resources' if fhir else 'rows'}, SHA-256 {job.sha256[:12]}…)"
+        ),
         scope=job.scope,
-        format="csv",
+        format=job.format,
         start=job.start.isoformat(),
         end=job.end.isoformat(),
         patients=len(job.patient_ids),
@@ -213,13 +280,18 @@ def clinic_export_download(request: AuthenticatedRequest, pk: int) -> HttpRespon
         download=True,
     )
     response = FileResponse(
-        file, as_attachment=True, filename=_job_filename(job), content_type="text/csv; charset=utf-8"
+        file,
+        as_attachment=True,
+        filename=_job_filename(job),
+        content_type=f"{FHIR_NDJSON}; charset=utf-8" if fhir else "text/csv; charset=utf-8",
     )
     response["Cache-Control"] = "no-store"  # health data: no copies in shared caches
     return response
 
 
 def _job_filename(job: ExportJob) -> str:
+    if job.format == ExportFormat.NDJSON:
+        return export_filename(job.label, job.start, job.end, "fhir.ndjson")
     return export_filename(job.label, job.start, job.end)
 
 

@@ -516,6 +516,8 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"reason": "Entered for the wrong patient."},
     ),
     "patient_csv": Route("carol", post=False, kwargs=alice_pk),
+    "patient_fhir": Route("carol", post=False, kwargs=alice_pk),
+    "clinic_fhir": Route("carol"),
     "appointment_summary": Route("carol", post=False, kwargs=alice_pk),
     "clinic_csv": Route(
         "carol",
