@@ -937,6 +937,14 @@ def _read_lab(resource: Resource) -> ReadLab:
     )
 
 
+def _listed_medication(resource: Resource) -> bool:
+    """A medicine of the patient's list (`listed_medication_statement`), not a reported dose."""
+    return any(
+        identifier.get("system", "").endswith(MEDICATION_LIST_PATH)
+        for identifier in resource.get("identifier", [])
+    )
+
+
 def _categories(resource: Resource) -> set[str]:
     return {coding.get("code") for item in resource.get("category", []) for coding in item.get("coding", [])}
 
@@ -951,7 +959,7 @@ def read_bundle(bundle: Resource) -> BundleValues:
         kind = resource.get("resourceType")
         if kind == "MedicationRequest":
             steps.append(_read_step(resource))
-        elif kind == "MedicationStatement":
+        elif kind == "MedicationStatement" and not _listed_medication(resource):
             doses.append(_read_dose(resource))
         elif kind == "Observation" and "survey" in _categories(resource) and "valueInteger" in resource:
             day = _day(resource["effectiveDateTime"])

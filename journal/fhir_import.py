@@ -7,9 +7,9 @@ the clinic's lab catalogue (`ImportContext`, read by the shell) and says what wi
 what is skipped: nothing already on the record, no test the clinic does not know, no value
 outside the app's bounds. The services add what the plan lists, through their usual rules.
 
-The reader also reads back what LDN Journal's own export writes and the import leaves alone
-(dose steps as MedicationRequests, diary scores as Observations), as plain values, so a test
-can compare an export with the record it came from.
+Unlike `journal.fhir.read_bundle`, which reads LDN Journal's own export back (plan steps,
+doses, scores), this reader takes a file from anywhere: every value is checked for its type,
+and a resource it cannot use is skipped with its reason instead of failing the file.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from journal.bounds import (
     MEDICINE_MAX_CHARS,
     DateWindow,
 )
-from journal.fhir import CODE_SYSTEM_PATH, LAB_LOINC, LOINC, NALTREXONE, RXNORM, TIMING_OF_CODE
+from journal.fhir import CODE_SYSTEM_PATH, LAB_LOINC, LOINC, NALTREXONE, RXNORM
 from journal.medicines import MedicationCategory, classify_medication
 from journal.wording import Phrase, gettext_noop, phrase
 
@@ -92,28 +92,6 @@ class LabRead:
 
 
 @dataclass(frozen=True)
-class DoseStepRead:
-    """A dose step as LDN Journal exports it (a MedicationRequest): its days, mg and timing."""
-
-    source: str
-    start: dt.date
-    last_day: dt.date | None
-    dose_mg: Decimal
-    timing: str  # "bedtime", "morning" or ""
-    every_days: int
-
-
-@dataclass(frozen=True)
-class ScoreRead:
-    """A 0–10 diary score as LDN Journal exports it: the day, the symptom's name and the score."""
-
-    source: str
-    day: dt.date
-    name: str
-    score: int
-
-
-@dataclass(frozen=True)
 class Skipped:
     """A resource left out, and why (a message of the catalogue with plain values, so the
     preview can be kept in the session and shown again in the reader's language)."""
@@ -131,8 +109,6 @@ class Skipped:
 class BundleRead:
     medications: tuple[MedicationRead, ...] = ()
     labs: tuple[LabRead, ...] = ()
-    dose_steps: tuple[DoseStepRead, ...] = ()
-    scores: tuple[ScoreRead, ...] = ()
     skipped: tuple[Skipped, ...] = ()
 
 
@@ -337,42 +313,6 @@ def read_lab(observation: Mapping[str, Any]) -> LabRead | Skipped:
     )
 
 
-def read_dose_step(request: Mapping[str, Any]) -> DoseStepRead | None:
-    """A MedicationRequest of LDN Journal's export as a dose step; None for any other."""
-    dosage = _dict(next(iter(_list(request.get("dosageInstruction"))), {}))
-    repeat = _dict(_dict(dosage.get("timing")).get("repeat"))
-    period = _dict(repeat.get("boundsPeriod"))
-    start = fhir_date(period.get("start"))
-    dose = next(
-        (
-            _quantity(_dict(item).get("doseQuantity"))[0]
-            for item in _list(dosage.get("doseAndRate"))
-            if _quantity(_dict(item).get("doseQuantity"))[0] is not None
-        ),
-        None,
-    )
-    if start is None or dose is None:
-        return None
-    when = _list(repeat.get("when"))
-    every = repeat.get("period")
-    return DoseStepRead(
-        source=_source(request),
-        start=start,
-        last_day=fhir_date(period.get("end")),
-        dose_mg=dose,
-        timing=TIMING_OF_CODE.get(when[0], "") if when and isinstance(when[0], str) else "",
-        every_days=every if isinstance(every, int) and not isinstance(every, bool) else 1,
-    )
-
-
-def read_score(observation: Mapping[str, Any]) -> ScoreRead | None:
-    value = observation.get("valueInteger")
-    day = fhir_date(observation.get("effectiveDateTime"))
-    if not isinstance(value, int) or isinstance(value, bool) or day is None:
-        return None
-    return ScoreRead(_source(observation), day, concept_name(observation.get("code")), value)
-
-
 def read_bundle(data: bytes) -> BundleRead:
     """What a Bundle's bytes hold for the import, or a BundleProblem saying why the file cannot
     be read (too large, not JSON, not a Bundle, an entry that is no resource)."""
@@ -380,8 +320,6 @@ def read_bundle(data: bytes) -> BundleRead:
     named = {_source(r): r for r in resources if r["resourceType"] == "Medication"}
     medications: list[MedicationRead] = []
     labs: list[LabRead] = []
-    steps: list[DoseStepRead] = []
-    scores: list[ScoreRead] = []
     skipped: list[Skipped] = []
     for resource in resources:
         kind = resource["resourceType"]
@@ -393,14 +331,10 @@ def read_bundle(data: bytes) -> BundleRead:
             item = read_lab(resource)
             (labs if isinstance(item, LabRead) else skipped).append(item)
         elif kind == "Observation" and ("valueInteger" in resource or "valueCodeableConcept" in resource):
-            if (score := read_score(resource)) is not None:
-                scores.append(score)
             skipped.append(_skip(_source(resource), DIARY_SCORE))
         elif kind == "Medication":
             continue  # read with the statement that names it
         else:
-            if kind == "MedicationRequest" and (step := read_dose_step(resource)) is not None:
-                steps.append(step)
             skipped.append(_skip(_source(resource), NOT_IMPORTED, kind=kind))
     if not medications and not labs:
         raise BundleProblem(
@@ -408,7 +342,7 @@ def read_bundle(data: bytes) -> BundleRead:
                 gettext_noop("The Bundle has no medication (MedicationStatement) or lab result to import.")
             )
         )
-    return BundleRead(tuple(medications), tuple(labs), tuple(steps), tuple(scores), tuple(skipped))
+    return BundleRead(tuple(medications), tuple(labs), tuple(skipped))
 
 
 # --- matching against the record -------------------------------------------------------------

@@ -136,6 +136,8 @@ def test_the_medication_list_is_statements_active_until_stopped():
     assert levothyroxine["status"] == "completed"
     assert levothyroxine["effectivePeriod"] == {"end": "2026-02-01"}
     assert "dosage" not in levothyroxine
+    values = fhir.read_bundle(fhir.bundle(listed, BASE, dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    assert values.doses == (), "a medicine of the list is no reported dose of LDN"
 
 
 def test_scores_use_loinc_for_pain_and_the_apps_codes_for_the_rest():

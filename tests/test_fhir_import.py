@@ -273,36 +273,3 @@ def test_the_kept_plan_is_the_plan_and_is_checked_again_against_the_record():
     again = fi.recheck(kept, meanwhile)
     assert again.changed and again.plan.labs == () and again.plan.medications == plan.medications
     assert "TSH of 2026-02-01: already recorded" in [item.reason for item in again.plan.skipped]
-
-
-def test_the_exports_dose_steps_and_scores_read_back_as_plain_values():
-    request = {
-        "resourceType": "MedicationRequest",
-        "id": "step-4",
-        "dosageInstruction": [
-            {
-                "timing": {
-                    "repeat": {
-                        "period": 2,
-                        "when": ["MORN"],
-                        "boundsPeriod": {"start": "2026-01-01", "end": "2026-01-14"},
-                    }
-                },
-                "doseAndRate": [{"doseQuantity": {"value": 1.5, "unit": "mg"}}],
-            }
-        ],
-    }
-    score = {
-        "resourceType": "Observation",
-        "id": "score-1",
-        "code": {"text": "Pain"},
-        "effectiveDateTime": "2026-01-02",
-        "valueInteger": 6,
-    }
-    read = fi.read_bundle(bundle(request, score, statement()))
-    assert read.dose_steps == (
-        fi.DoseStepRead(
-            "MedicationRequest/step-4", D(2026, 1, 1), D(2026, 1, 14), Decimal("1.5"), "morning", 2
-        ),
-    )
-    assert read.scores == (fi.ScoreRead("Observation/score-1", D(2026, 1, 2), "Pain", 6),)

@@ -1,12 +1,14 @@
 """Round trip: a patient's FHIR export, imported into a new patient of an empty clinic, gives
-the same medication list and lab results; the dose steps and diary scores the import leaves
-alone read back from the same Bundle equal to the record they came from.
+the same medication list and lab results; the dose steps, reported doses and diary scores the
+import leaves alone read back from the same Bundle (`journal.fhir.read_bundle`) equal to the
+record they came from.
 
 What it covers: medications (name, dose, started, stopped) and lab results (test, value, unit,
 range, sample date, laboratory) are imported and compared as rows; dose steps (start, last day,
-mg, timing, every other day) and scores (day, symptom, score; sleep quality) are read back from
-the Bundle and compared with the source's schedule and entries (the import creates no plan and
-no diary: those are the clinic's and the patient's to write)."""
+mg, timing, every other day), reported doses (day, taken, mg) and scores (day, symptom, score;
+sleep quality) are read back from the Bundle and compared with the source's schedule and
+entries (the import creates no plan and no diary: those are the clinic's and the patient's to
+write)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 
+from journal import fhir
 from journal import fhir_import as fi
 from journal.models import LabResult, LabTest, Medication, SymptomScore
 from journal.schedule import DAY
@@ -120,21 +123,17 @@ def test_export_then_import_into_an_empty_clinic_gives_the_same_medications_and_
 
 
 def test_the_bundle_reads_back_the_dose_steps_and_scores_of_the_record(exported):
-    read = fi.read_bundle(json.dumps(patient_bundle(exported, NOW)).encode())
+    """The import adds no plan and no diary; `journal.fhir.read_bundle` reads them back from
+    the same Bundle, equal to the record."""
+    values = fhir.read_bundle(json.loads(json.dumps(patient_bundle(exported, NOW))))
     doses = schedule_of(exported).doses
-    assert [(s.start, s.last_day, s.dose_mg, s.timing, s.every_days) for s in read.dose_steps] == [
-        (
-            dose.start_date,
-            dose.until - DAY if dose.until else None,
-            dose.dose_mg,
-            dose.timing,
-            dose.interval_days,
-        )
+    assert [(s.start_date, s.last_day, s.dose_mg, s.timing, s.frequency) for s in values.steps] == [
+        (dose.start_date, dose.until - DAY if dose.until else None, dose.dose_mg, dose.timing, dose.frequency)
         for dose in doses
     ]
-    assert [step.dose_mg for step in read.dose_steps] == [Decimal("1.5"), Decimal(3), Decimal("4.5")]
-    assert read.dose_steps[-1].timing == "morning" and read.dose_steps[-1].every_days == 2
-    scores = {(score.day, score.name, score.score) for score in read.scores}
+    assert [step.dose_mg for step in values.steps] == [Decimal("1.5"), Decimal(3), Decimal("4.5")]
+    assert (values.steps[-1].timing, values.steps[-1].frequency) == ("morning", "every_other_day")
+    scores = {(score.day, score.name, score.score) for score in values.scores}
     stored = {
         (row.entry.entry_date, row.symptom.name, row.score)
         for row in SymptomScore.objects.filter(entry__patient=exported).select_related("entry", "symptom")
@@ -142,3 +141,7 @@ def test_the_bundle_reads_back_the_dose_steps_and_scores_of_the_record(exported)
     sleep = {(entry.entry_date, "Sleep quality", entry.sleep_quality) for entry in exported.entries.all()}
     assert len(stored) == 2 * 40
     assert scores == stored | sleep
+    assert [(dose.day, dose.taken, dose.dose_mg) for dose in values.doses] == [
+        (entry.entry_date, entry.dose_taken, entry.dose_mg)
+        for entry in exported.entries.order_by("entry_date")
+    ], "the daily dose reports, and not the medication list's statements"
