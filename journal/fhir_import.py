@@ -282,7 +282,11 @@ def _quantity(value: Any) -> tuple[Decimal | None, str]:
 
 
 def _is_laboratory(observation: Mapping[str, Any]) -> bool:
+    """Categorised as laboratory, or a measured quantity with no category at all (some systems
+    leave it out)."""
     categories = _list(observation.get("category"))
+    if not categories:
+        return "valueQuantity" in observation
     return any(coding.get("code") == "laboratory" for category in categories for coding in _codings(category))
 
 
@@ -397,13 +401,17 @@ class ImportPlan:
     def empty(self) -> bool:
         return not self.medications and not self.labs
 
-    def skipped_by_reason(self) -> list[tuple[Phrase, int]]:
-        """Each reason once, with how many resources it left out, in the Bundle's order."""
+    def skip_counts(self) -> dict[Skipped, int]:
+        """Each reason once (without the resource), with how many resources it left out, in the
+        Bundle's order."""
         counts: dict[Skipped, int] = {}
         for item in self.skipped:
             reason = Skipped("", item.message, item.values)
             counts[reason] = counts.get(reason, 0) + 1
-        return [(reason.reason, count) for reason, count in counts.items()]
+        return counts
+
+    def skipped_by_reason(self) -> list[tuple[Phrase, int]]:
+        return [(reason.reason, count) for reason, count in self.skip_counts().items()]
 
 
 def match_test(lab: LabRead, tests: Sequence[KnownTest]) -> KnownTest | None:
@@ -580,7 +588,11 @@ def plan_state(plan: ImportPlan) -> dict[str, Any]:
             ]
             for lab in plan.labs
         ],
-        "skipped": [[s.source, s.message, [list(pair) for pair in s.values]] for s in plan.skipped],
+        # a year's diary skipped is thousands of resources: kept as each reason and its count
+        "skipped": [
+            [reason.message, [list(pair) for pair in reason.values], count]
+            for reason, count in plan.skip_counts().items()
+        ],
     }
 
 
@@ -593,7 +605,7 @@ def _decimal_or_none(value: str | None) -> Decimal | None:
 
 
 def plan_from_state(state: Mapping[str, Any]) -> ImportPlan:
-    """The plan `plan_state` kept."""
+    """The plan `plan_state` kept (each skipped resource by its reason alone)."""
     return ImportPlan(
         medications=tuple(
             MedicationRead(source, name, dose, _date_or_none(started), _date_or_none(stopped))
@@ -614,8 +626,9 @@ def plan_from_state(state: Mapping[str, Any]) -> ImportPlan:
             for source, test_pk, test_name, value, unit, low, high, day, laboratory in state["labs"]
         ),
         skipped=tuple(
-            Skipped(source, message, tuple((name, value) for name, value in values))
-            for source, message, values in state["skipped"]
+            Skipped("", message, tuple((name, value) for name, value in values))
+            for message, values, count in state["skipped"]
+            for _ in range(count)
         ),
     )
 

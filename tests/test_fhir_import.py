@@ -158,6 +158,14 @@ def test_what_the_reader_leaves_out_says_why(resource, reason):
     assert any(reason in item.reason for item in read.skipped), [item.reason for item in read.skipped]
 
 
+def test_an_observation_without_a_category_is_a_lab_result_when_it_measures_a_quantity():
+    uncategorised = {key: value for key, value in lab().items() if key != "category"}
+    vital = {**lab(), "category": [{"coding": [{"code": "vital-signs"}]}]}
+    read = fi.read_bundle(bundle(uncategorised, {**vital, "id": "o2"}))
+    assert [lab.source for lab in read.labs] == ["Observation/o1"]
+    assert [item.source for item in read.skipped] == ["Observation/o2"]
+
+
 def test_a_lab_observation_reads_its_value_unit_range_and_laboratory():
     resource = lab(
         value=2.1,
@@ -266,9 +274,15 @@ def test_the_kept_plan_is_the_plan_and_is_checked_again_against_the_record():
         lab(referenceRange=[{"low": {"value": 0.4}}]),
     ]
     plan = fi.plan_import(fi.read_bundle(bundle(*resources)), context())
+    plan = fi.ImportPlan(
+        plan.medications, plan.labs, (fi.Skipped("Patient/1", fi.NOT_IMPORTED, (("kind", "Patient"),)),) * 3
+    )
     kept = fi.plan_from_state(json.loads(json.dumps(fi.plan_state(plan))))
-    assert kept == plan
-    assert fi.recheck(kept, context()) == fi.Recheck(plan, changed=False)
+    assert (kept.medications, kept.labs) == (plan.medications, plan.labs)
+    assert (
+        kept.skipped_by_reason() == plan.skipped_by_reason() == [(fi.NOT_IMPORTED.format(kind="Patient"), 3)]
+    )
+    assert fi.recheck(kept, context()) == fi.Recheck(kept, changed=False)
     meanwhile = context(labs=frozenset({(1, D(2026, 2, 1), Decimal("2.1"))}))
     again = fi.recheck(kept, meanwhile)
     assert again.changed and again.plan.labs == () and again.plan.medications == plan.medications
