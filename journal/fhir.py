@@ -477,9 +477,10 @@ def _medication(dose: Dose, coder: Coder) -> Resource:
 
 def validity(dose: Dose) -> dict[str, str]:
     """The days the step is in force: from its start to the day before the next step or the
-    plan's end (open while in force until further notice)."""
+    plan's end (open while in force until further notice, and for a step that never took effect:
+    its request is `cancelled`)."""
     period = {"start": dose.start_date.isoformat()}
-    if dose.until is not None:
+    if dose.until is not None and dose.takes_effect:
         period["end"] = (dose.until - DAY).isoformat()
     return period
 

@@ -96,6 +96,18 @@ def test_each_step_is_a_request_in_force_from_its_start_to_the_day_before_the_ne
     assert first["dosageInstruction"][0]["route"]["coding"][0]["code"] == "26643006"
 
 
+def test_a_step_replaced_before_it_began_is_a_cancelled_request_with_no_end_before_its_start():
+    export = record(
+        PlannedStep(D(2026, 1, 1), Decimal("1.5"), step_id=1),
+        PlannedStep(D(2026, 2, 1), Decimal("3"), step_id=2),
+        PlannedStep(D(2026, 2, 1), Decimal("2"), step_id=3),  # the same day: one of the two never begins
+    )
+    cancelled = [request for request in map(valid, requests(export)) if request["status"] == "cancelled"]
+    assert len(cancelled) == 1 and cancelled[0]["dispenseRequest"]["validityPeriod"] == {
+        "start": "2026-02-01"
+    }
+
+
 @pytest.mark.parametrize(
     ("form", "route"),
     [("cream", "6064005"), ("sublingual", "37839007"), ("liquid", "26643006"), ("other", None)],

@@ -148,7 +148,7 @@ def test_export_then_read_gives_back_every_patients_plan_doses_scores_and_labs(d
         ] == [
             (
                 dose.start_date,
-                dose.until - DAY if dose.until else None,
+                dose.until - DAY if dose.until and dose.takes_effect else None,
                 dose.dose_mg,
                 dose.timing,
                 dose.frequency,
