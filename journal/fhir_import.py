@@ -112,8 +112,15 @@ class BundleRead:
     skipped: tuple[Skipped, ...] = ()
 
 
+SHOWN_VALUE_MAX_CHARS = 80  # a name from the file, as a skip reason quotes it
+
+
 def _skip(source: str, message: str, **values: str) -> Skipped:
-    return Skipped(source, message, tuple(values.items()))
+    shown = {
+        name: value if len(value) <= SHOWN_VALUE_MAX_CHARS else value[: SHOWN_VALUE_MAX_CHARS - 1] + "…"
+        for name, value in values.items()
+    }
+    return Skipped(source[:SHOWN_VALUE_MAX_CHARS], message, tuple(shown.items()))
 
 
 NOT_IMPORTED = gettext_noop("{kind}: not imported (only the medication list and lab results are)")
@@ -181,7 +188,11 @@ def _resources(document: Any) -> list[dict[str, Any]]:
 
 
 def _text(value: Any) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    """A string's words with single spaces, without control characters (a NUL byte would be
+    refused by PostgreSQL when saved)."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -494,7 +505,7 @@ def _plan_medication(medication: MedicationRead, context: ImportContext) -> Medi
         return _skip(
             medication.source,
             gettext_noop("{name}: its name or dose is longer than {count} characters"),
-            name=name[:60],
+            name=name,
             count=str(MEDICINE_MAX_CHARS),
         )
     for day in (medication.started_on, medication.stopped_on):

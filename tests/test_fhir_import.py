@@ -93,6 +93,7 @@ def test_a_file_that_is_no_readable_bundle_is_refused_with_its_reason(data, prob
     ("resource", "read"),
     [
         (statement(), fi.MedicationRead("MedicationStatement/m1", "Tramadol")),
+        (statement(" Tra\x00ma\u200bdol\n"), fi.MedicationRead("MedicationStatement/m1", "Tra ma dol")),
         (
             statement(
                 effectivePeriod={"start": "2025-01-02", "end": "2025-03-04T10:00:00Z"},
@@ -229,7 +230,7 @@ def test_a_result_is_matched_to_the_clinics_test_by_loinc_own_code_or_name(resou
             {},
             "Tramadol: stopped before it was started",
         ),
-        (statement("x" * 201), {}, "longer than 200 characters"),
+        (statement("x" * 201), {}, "x" * 79 + "…: its name or dose is longer than 200 characters"),
         (
             statement(" tramadol "),
             {"medications": frozenset({("tramadol", None)})},
