@@ -43,6 +43,7 @@ CODE_SYSTEM_PATH = "/fhir/CodeSystem/ldn-journal"  # the canonical URL is the ba
 CODE_SYSTEM_VERSION = "1"
 PATIENT_CODE_PATH = "/fhir/sid/patient-code"  # the identifier system of the record code
 PLAN_PATH = "/fhir/sid/plan"  # groups the MedicationRequests of one plan
+MEDICATION_LIST_PATH = "/fhir/sid/medication"  # identifies a medicine of the patient's list
 
 NALTREXONE = {"system": RXNORM, "code": "7243", "display": "naltrexone"}
 PAIN_SEVERITY = {
@@ -190,6 +191,18 @@ class DayLog:
 
 
 @dataclass(frozen=True)
+class ListedMedication:
+    """A medicine of the patient's list besides LDN: its name, dose as written and the days it
+    was started and last taken (either may be unknown)."""
+
+    pk: int
+    name: str
+    dose_text: str = ""
+    started_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
     """One questionnaire answer: each question's text, the point chosen and its words."""
 
@@ -235,6 +248,7 @@ class PatientExport:
     name: str = ""  # only when the clinic identifies patients in its exports
     birth_date: dt.date | None = None  # likewise
     conditions: tuple[ConditionItem, ...] = ()
+    medications: tuple[ListedMedication, ...] = ()
     symptoms: Mapping[int, SymptomItem] = field(default_factory=dict)
     days: tuple[DayLog, ...] = ()
     labs: tuple[LabValue, ...] = ()
@@ -530,6 +544,29 @@ def medication_statement(record: PatientExport, log: DayLog) -> Resource:
     return resource
 
 
+def listed_medication_statement(record: PatientExport, item: ListedMedication, coder: Coder) -> Resource:
+    """A medicine of the patient's list as a MedicationStatement: active until it was stopped,
+    with the days it was taken and its dose as the list writes it."""
+    resource: Resource = {
+        "resourceType": "MedicationStatement",
+        "id": f"medication-{item.pk}",
+        "identifier": [{"system": coder.base + MEDICATION_LIST_PATH, "value": str(item.pk)}],
+        "status": "completed" if item.stopped_on is not None else "active",
+        "medicationCodeableConcept": {"text": item.name},
+        "subject": _ref("Patient", record.pk),
+    }
+    period = {}
+    if item.started_on is not None:
+        period["start"] = item.started_on.isoformat()
+    if item.stopped_on is not None:
+        period["end"] = item.stopped_on.isoformat()
+    if period:
+        resource["effectivePeriod"] = period
+    if item.dose_text:
+        resource["dosage"] = [{"text": item.dose_text}]
+    return resource
+
+
 def _score_observation(
     record: PatientExport, log: DayLog, resource_id: str, code: dict[str, Any], score: int
 ) -> Resource:
@@ -736,6 +773,8 @@ def record_resources(record: PatientExport, base: str) -> Iterator[Resource]:
     yield from condition_resources(record)
     for dose in record.schedule.doses:
         yield medication_request(record, dose, coder)
+    for item in record.medications:
+        yield listed_medication_statement(record, item, coder)
     for log in record.days:
         yield medication_statement(record, log)
         yield from score_observations(record, log, coder)
@@ -899,6 +938,14 @@ def _read_lab(resource: Resource) -> ReadLab:
     )
 
 
+def _listed_medication(resource: Resource) -> bool:
+    """A medicine of the patient's list (`listed_medication_statement`), not a reported dose."""
+    return any(
+        identifier.get("system", "").endswith(MEDICATION_LIST_PATH)
+        for identifier in resource.get("identifier", [])
+    )
+
+
 def _categories(resource: Resource) -> set[str]:
     return {coding.get("code") for item in resource.get("category", []) for coding in item.get("coding", [])}
 
@@ -913,7 +960,7 @@ def read_bundle(bundle: Resource) -> BundleValues:
         kind = resource.get("resourceType")
         if kind == "MedicationRequest":
             steps.append(_read_step(resource))
-        elif kind == "MedicationStatement":
+        elif kind == "MedicationStatement" and not _listed_medication(resource):
             doses.append(_read_dose(resource))
         elif kind == "Observation" and "survey" in _categories(resource) and "valueInteger" in resource:
             day = _day(resource["effectiveDateTime"])

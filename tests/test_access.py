@@ -35,6 +35,7 @@ URLS = [
     ("patient_csv", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("patient_fhir", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("appointment_summary", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("patient_fhir_import", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("clinic_csv", {}, CLINICIANS),
     # every clinician sees their own clinic's outcomes (tests/test_outcome_views.py: no other's)
     ("clinic_outcomes", {}, CLINICIANS),
@@ -97,6 +98,8 @@ POST_URLS = [
     "care_team",
     "patient_medication_add",
     "patient_lab_add",
+    "patient_fhir_import",
+    "patient_fhir_import_confirm",
 ]
 # POST-only changes to the patient's own reminders and devices: only a patient may post them,
 # and each acts on the poster's own record (tests/views/… in tests/test_reminder_views.py).
@@ -154,6 +157,9 @@ TESTED_WITH_THEIR_VIEWS = {
     "clinic_outcomes_compute",
     # revoking an API token (POST only, the admin's own clinic's): tests/test_api_token_views.py
     "api_token_revoke",
+    # an import's preview (answers 302 to the upload until a file is read, kept in the session):
+    # each role in tests/test_fhir_import_views.py
+    "patient_fhir_import_preview",
 }
 
 # POST-only changes to Alice's conditions and tracked symptoms (a kind and an item in the URL):

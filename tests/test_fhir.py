@@ -132,6 +132,26 @@ def test_reported_doses_are_statements_based_on_the_step_of_the_day():
     assert "basedOn" not in fhir.medication_statement(export, before), "no step before the first dose"
 
 
+def test_the_medication_list_is_statements_active_until_stopped():
+    export = record(
+        PlannedStep(D(2026, 1, 1), Decimal("1.5"), step_id=1),
+        medications=(
+            fhir.ListedMedication(8, "Tramadol", "50 mg twice a day", D(2025, 6, 1)),
+            fhir.ListedMedication(9, "Levothyroxine", "", None, D(2026, 2, 1)),
+        ),
+    )
+    listed = [r for r in fhir.record_resources(export, BASE) if r["id"].startswith("medication-")]
+    tramadol, levothyroxine = (valid(resource) for resource in listed)
+    assert tramadol["status"] == "active"
+    assert tramadol["effectivePeriod"] == {"start": "2025-06-01"}
+    assert tramadol["dosage"] == [{"text": "50 mg twice a day"}]
+    assert levothyroxine["status"] == "completed"
+    assert levothyroxine["effectivePeriod"] == {"end": "2026-02-01"}
+    assert "dosage" not in levothyroxine
+    values = fhir.read_bundle(fhir.bundle(listed, BASE, dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    assert values.doses == (), "a medicine of the list is no reported dose of LDN"
+
+
 def test_scores_use_loinc_for_pain_and_the_apps_codes_for_the_rest():
     symptoms = {
         1: fhir.SymptomItem(1, "Pain"),

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
     "advice", "assessment", "bounds", "charts", "compounding", "diary", "dose_calendar", "entry_history",
-    "exports", "fhir", "fhir_api", "findings", "growth", "guide", "labs", "lockout", "measuring", "medicines",
+    "exports", "fhir", "fhir_api", "fhir_import", "findings", "growth", "guide", "labs", "lockout", "measuring",
+    "medicines",
     "outcome_charts", "outcomes", "plan_changes", "questionnaires", "reminders", "response", "rulebook",
     "safety", "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
 ]  # fmt: skip

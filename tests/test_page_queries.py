@@ -81,6 +81,7 @@ PAGES: dict[str, tuple[str, int]] = {
     # the latest weight (1)
     "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
     "patient_csv": ("dr.rivera", 4),
+    "patient_fhir_import": ("dr.rivera", 3),  # the session, the login, the patient: no record read
     # the session, the login, the patient with its clinic; the whole record
     # (`journal.selectors.fhir.patient_bundle`: 14); the read and the audit row (1 each)
     "patient_fhir": ("dr.rivera", 19),

@@ -107,6 +107,10 @@ def patient_exports(
                 fhir.ConditionItem(track.item.pk, track.item.name, track.periods, track.current)
                 for track in conditions[patient.pk]
             ),
+            medications=tuple(
+                fhir.ListedMedication(row.pk, row.name, row.dose_text, row.started_on, row.stopped_on)
+                for row in file.medications
+            ),
             symptoms={
                 track.symptom.pk: fhir.SymptomItem(
                     track.symptom.pk, track.symptom.name, track.symptom.clinic_id

@@ -40,6 +40,7 @@ def clinician_pages(anna: Patient) -> list[str]:
             "screening",
             "patient_csv",
             "appointment_summary",
+            "patient_fhir_import",
         )
     ]
     pages.append(reverse("entry_changes", args=[anna.pk, anna.local_today() - dt.timedelta(days=1)]))

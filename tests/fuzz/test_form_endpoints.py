@@ -21,6 +21,7 @@ from urllib.parse import quote
 import pytest
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
@@ -39,6 +40,7 @@ from journal.forms.clinic import (
 )
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
+from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
 from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, InviteForm
 from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
@@ -273,6 +275,25 @@ def untracked_symptom(world: World) -> int:
     return Symptom.objects.filter(clinic=None).exclude(pk__in=world.alice.tracked_symptoms.all()).first().pk
 
 
+HOSTILE_BUNDLES = (
+    b"",
+    b"\x00" * 64,
+    b"[" * 50_000,
+    b'{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Observation", '
+    b'"category": [{"coding": [{"code": "laboratory"}]}], "code": {"text": "TSH"}, '
+    b'"effectiveDateTime": "9999-12-31", "valueQuantity": {"value": 1e999999}}}]}',
+    b'{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "MedicationStatement", '
+    b'"medicationCodeableConcept": {"text": "\\u0000' + b"x" * 5000 + b'"}, '
+    b'"effectivePeriod": {"start": "0001-01-01", "end": "0000-13-45"}}}]}',
+)
+
+
+def bundle_files() -> st.SearchStrategy[Value]:
+    """An uploaded file made anew for each payload: hostile Bundles and random bytes."""
+    contents = st.one_of(st.sampled_from(HOSTILE_BUNDLES), st.binary(max_size=300))
+    return contents.map(lambda content: SimpleUploadedFile("bundle.json", content))
+
+
 def lab_form(world: World) -> LabResultForm:
     return LabResultForm(tests=lab_tests_of(world.clinic), opened_on=world.alice.opened_on, today=world.today)
 
@@ -453,6 +474,16 @@ ROUTES: dict[str, Route] = {
         valid=lambda world: {"stopped_on": day(world, -1)},
     ),
     "patient_lab_add": Route("carol", kwargs=alice_pk, form=lab_form, valid=lab_valid),
+    "patient_fhir_import": Route(
+        "carol", kwargs=alice_pk, form=lambda world: FhirBundleForm(), extra={"bundle": bundle_files()}
+    ),
+    "patient_fhir_import_preview": Route("carol", post=False, kwargs=alice_pk),
+    "patient_fhir_import_confirm": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: FhirImportConfirmForm(),
+        valid=lambda world: {"token": "x"},
+    ),
     "patient_birth_date": Route(
         "carol",
         kwargs=alice_pk,

@@ -1,0 +1,25 @@
+"""What an import from a FHIR Bundle is matched against: the clinic's lab tests, the patient's
+medication list and lab results, and the dates the services accept."""
+
+from __future__ import annotations
+
+from journal.bounds import sample_window, taken_window
+from journal.fhir_import import ImportContext, KnownTest, MedicationRead
+from journal.models import LabResult, Medication, Patient
+from journal.selectors.labs import lab_tests_of
+
+
+def import_context(patient: Patient) -> ImportContext:
+    """The clinic's tests and the patient's medicines and results, by the keys the import
+    compares (3 queries)."""
+    today = patient.local_today()
+    tests = lab_tests_of(patient.clinic_id).order_by("pk").values_list("pk", "name", "key", "unit")
+    listed = Medication.objects.filter(patient=patient).values_list("name", "started_on")
+    results = LabResult.objects.filter(patient=patient).values_list("test_id", "sampled_on", "value")
+    return ImportContext(
+        tests=tuple(KnownTest(*row) for row in tests),
+        sample_window=sample_window(patient.opened_on, today),
+        taken_window=taken_window(today),
+        medications=frozenset(MedicationRead("", name, started_on=started).key for name, started in listed),
+        labs=frozenset((test, day, value.normalize()) for test, day, value in results),
+    )
