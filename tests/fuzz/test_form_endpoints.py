@@ -326,7 +326,7 @@ ROUTES: dict[str, Route] = {
     "accept_invitation": Route(
         "anonymous",
         kwargs=lambda world: {"token": world.invitation_token},
-        form=lambda world: AcceptInvitationForm(patient=world.nina),
+        form=lambda world: AcceptInvitationForm(name=world.nina.name, email=world.nina.email),
         valid=lambda world: {"username": "nina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
     "calendar_feed": Route(
