@@ -99,7 +99,8 @@ def entry_save(
     for name, value in values.items():
         setattr(entry, name, value)
     entry.logged_by = logged_by
-    entry.full_clean()
+    # The login is the request's own, not typed: no query to check that it exists.
+    entry.full_clean(exclude={"logged_by"})
     entry.save()
 
     for symptom_id, old in old_scores.items():

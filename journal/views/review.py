@@ -55,7 +55,7 @@ from journal.models import (
     Symptom,
 )
 from journal.schedule import PHASE_WORDS, PHASES
-from journal.selectors.entries import entry_change_log, entry_logged_by, entry_loggers
+from journal.selectors.entries import entry_history
 from journal.selectors.labs import lab_tests_of
 from journal.selectors.messages import Thread, plan_notes, question_threads
 from journal.selectors.plans import plan_section
@@ -286,15 +286,9 @@ def entry_changes(request: AuthenticatedRequest, pk: int, day: str) -> HttpRespo
     except ValueError:
         raise Http404("No such date.") from None
     note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
-    loggers = entry_loggers(patient)
-    changes = entry_change_log(patient, date, loggers)
-    page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "patient": patient,
-        "day": date,
-        "page": page,
-        "logged_by": entry_logged_by(patient, date, loggers),
-    }
+    history = entry_history(patient, date)
+    page = Paginator(history.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"patient": patient, "day": date, "page": page, "logged_by": history.logged_by}
     return render(request, "journal/review/entry_changes.html", context)
 
 

@@ -12,14 +12,23 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from journal.models import Clinic, Clinician, DoseStep, Medication, Patient, Question, TitrationPlan
+from journal.models import (
+    Caregiver,
+    Clinic,
+    Clinician,
+    DoseStep,
+    Medication,
+    Patient,
+    Question,
+    TitrationPlan,
+)
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview
 from journal.services.clinic import clinician_add
 from journal.services.invitations import invitation_create
 from journal.services.plans import screening_record
-from tests.factories import log_days, make_patient, make_plan
+from tests.factories import log_days, make_caregiver, make_patient, make_plan
 from tests.fuzz.harness import TALLY
 
 settings.register_profile(
@@ -56,6 +65,7 @@ class World:
     new_clinician_link: tuple[str, str]
     advice_keys: list[str]
     question: Question
+    caregiver: Caregiver  # Alice's, signed up
 
     def user(self, role: str):
         return {"alice": self.alice.user, "carol": self.carol.user, "ada": self.ada.user}.get(role)
@@ -101,6 +111,7 @@ def world(clinic, carol, ada, alice) -> World:
         new_clinician_link=link,
         advice_keys=[card.key for card in patient_overview(alice).assessment.open_cards],
         question=Question.objects.create(patient=alice, topic="general", text="Is a headache normal?"),
+        caregiver=make_caregiver(alice, carol, "gina"),
     )
 
 
