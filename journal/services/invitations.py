@@ -168,7 +168,8 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
     """Create the patient's login from a usable invitation, once."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            # Only the invitation's row: PostgreSQL locks no row on the nullable side of a join.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("patient", "caregiver")
             .filter(token_hash=token_hash(token))
             .first()

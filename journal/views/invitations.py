@@ -135,7 +135,7 @@ def caregiver_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse
         form = CaregiverInviteForm(request.POST)
         if not form.is_valid():
             messages.error(
-                request, " ".join(message for errors in form.errors.values() for message in errors)
+                request, " ".join(str(message) for errors in form.errors.values() for message in errors)
             )
             return redirect("patient_detail", pk=patient.pk)
         try:
