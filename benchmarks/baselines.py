@@ -30,8 +30,8 @@ from journal.vocabulary import SIDE_EFFECTS, format_mg
 
 FETCH_ROWS = 2000
 # Blank on a day without an entry: dose taken, mg, timing, time, the other side effect, sleep,
-# other medications, safety, notes, edited (besides one per side effect and per symptom).
-ENTRY_COLUMNS = 10
+# other medications, safety, notes, edited, logged_by (besides one per side effect and per symptom).
+ENTRY_COLUMNS = 11
 MESSAGE_COLUMNS = 2  # plan_change_reasons, questions
 LAB_COLUMNS = 1  # lab_results: the benchmark's clinics have none
 QUESTIONNAIRE_COLUMNS = 1  # questionnaires: no benchmark patient has answered one
@@ -245,6 +245,7 @@ def _row(
         None,  # safety: nothing found
         neutralise(notes) if notes else None,
         "yes" if edits else "no",
+        "patient",  # logged_by: no benchmark patient has a caregiver
         *([None] * (MESSAGE_COLUMNS + LAB_COLUMNS + QUESTIONNAIRE_COLUMNS)),
     ]
 

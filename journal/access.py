@@ -1,6 +1,10 @@
 """Who may see what. Every view that touches a patient goes through this module.
 
 - A patient sees only their own record.
+- A caregiver (`models.Caregiver`) opens the patient-side pages of the one patient they log
+  for (`logged_patient`; the rule is `journal.caregiving.logs_for`), never a clinician's page,
+  another patient, or what is the patient's own (reminders, calendar feed, questions, their
+  CSV, medications, the introduction).
 - A clinician sees the patients of their own clinic; the roster defaults to the patients
   assigned to them, a clinic admin sees the whole clinic.
 - Anyone else (including another clinic's staff) gets a 404, never a hint that the
@@ -27,7 +31,8 @@ from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from journal.models import AccessEvent, ApiToken, Clinician, Patient, User
+from journal.caregiving import Login, logs_for
+from journal.models import AccessEvent, ApiToken, Caregiver, Clinician, Patient, User
 
 
 class HtmxRequest(HttpRequest):
@@ -101,6 +106,37 @@ def own_patient(request: HttpRequest) -> Patient:
     return patient
 
 
+def logged_patient(request: HttpRequest) -> Patient:
+    """The patient whose patient-side pages (Today, entry, history, My plan, My chart,
+    questionnaires) the requester opens: their own record, or, for a caregiver, the patient
+    they log for; anyone else gets 403. A caregiver's request keeps their caregiving in
+    `request.logging_for` (the "Logging for …" banner)."""
+    user = request.user
+    own = getattr(user, "patient", None)
+    caregiver: Caregiver | None = None if own is not None else getattr(user, "caregiver", None)
+    login = Login(
+        active=user.is_active,
+        own_patient=own.pk if own is not None else None,
+        cares_for=caregiver.patient_id if caregiver is not None else None,
+        revoked=caregiver is not None and caregiver.revoked_at is not None,
+    )
+    if logs_for(login) is None:
+        raise PermissionDenied("Patients and their caregivers only.")
+    if own is not None:
+        return own
+    assert caregiver is not None
+    request.logging_for = caregiver  # type: ignore[attr-defined]
+    return caregiver.patient
+
+
+def caregiving_of(request: HttpRequest) -> Caregiver | None:
+    """The requester's caregiving while it lasts (the banner's source on any page), else None."""
+    caregiver = getattr(request, "logging_for", None)
+    if caregiver is None and getattr(request.user, "role", None) == "caregiver":
+        caregiver = request.user.caregiver  # type: ignore[union-attr]
+    return caregiver
+
+
 def _role_required(check):
     def decorator(view):
         @wraps(view)
@@ -127,6 +163,7 @@ def _checked(view, check):
 signed_in_required = _role_required(lambda request: None)
 clinician_required = _role_required(clinician_of)
 patient_required = _role_required(own_patient)
+patient_side_required = _role_required(logged_patient)
 
 
 def _clinic_admin(request: HttpRequest) -> None:

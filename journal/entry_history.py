@@ -20,6 +20,7 @@ ENTRY_FIELDS = {
     "time_taken": as_phrase(gettext_noop("Clock time")),
     "sleep_quality": as_phrase(gettext_noop("Sleep quality")),
     "notes": as_phrase(gettext_noop("Notes")),
+    "logged_by": as_phrase(gettext_noop("Logged by")),
 }
 
 

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from journal.bounds import SERIES_MAX_DAYS, export_window
+from journal.caregiving import Logger
 from journal.compounding import FILLERS, RELEASES
 from journal.safety import MedicationPeriod, SafetyState
 from journal.schedule import DAY, Dose, PausePeriod
@@ -83,6 +84,7 @@ class EntryRecord(NamedTuple):
     side_effects: Mapping[str, str] = NOTHING  # kind → severity
     other_side_effect: str = ""
     scores: Mapping[int, int] = NOTHING  # symptom pk → score
+    logged_by: Logger = Logger.PATIENT  # who saved it (`journal.caregiving.logger_of`)
 
 
 class ExportDay(NamedTuple):
@@ -429,6 +431,15 @@ def _fixed_columns_after() -> list[Column[ExportDay]]:
             lambda days: [
                 None if (entry := day.entry) is None else _yes_no(entry.edit_count > 0) for day in days
             ],
+            None,
+        ),
+        Column(
+            "logged_by",
+            "",
+            _choices(Logger),
+            "Who saved the entry (its latest version): the patient, or the caregiver a clinician invited "
+            f"to log for them (a parent of a child, a carer). {BLANK_NO_ENTRY}",
+            lambda days: [None if (entry := day.entry) is None else entry.logged_by.value for day in days],
             None,
         ),
     ]

@@ -131,8 +131,8 @@ READER_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class User(AbstractUser):
-    """A login. Its role comes from the profile attached to it: `patient` or `clinician`;
-    staff users reach Django admin."""
+    """A login. Its role comes from the profile attached to it: `patient`, `clinician` or
+    `caregiver` (someone who logs for one patient); staff users reach Django admin."""
 
     language = models.CharField(
         _("language"),
@@ -156,6 +156,8 @@ class User(AbstractUser):
             return "clinician"
         if hasattr(self, "patient"):
             return "patient"
+        if hasattr(self, "caregiver") and self.caregiver.revoked_at is None:
+            return "caregiver"
         return "staff" if self.is_staff else "none"
 
     @property
@@ -479,13 +481,50 @@ class WeightMeasurement(models.Model):
         ]
 
 
+class Caregiver(models.Model):
+    """Someone who logs for a patient who cannot (a child) or not always (a dependent adult):
+    a parent, a carer. Invited by a clinician of the patient's clinic, with their own login
+    (`user`, empty until they accept); they care for this one patient only, and a patient has
+    at most one caregiver at a time. Revoked, the login is deactivated (its sessions end)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="caregivers")
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caregiver",
+        help_text="Empty until the caregiver accepts their invitation.",
+    )
+    name = models.CharField(max_length=200)
+    invited_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "patient", condition=Q(revoked_at=None), name="one_active_caregiver_per_patient"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="caregiver_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (caregiver of {self.patient})"
+
+
 class Invitation(models.Model):
-    """A one-time link that lets a new patient set their password. Only a hash of the
-    token is stored, so a database dump does not hand out logins."""
+    """A one-time link that lets a new patient, or a patient's caregiver (`caregiver` set), set
+    their password. Only a hash of the token is stored, so a database dump does not hand out
+    logins."""
 
     VALID_FOR = dt.timedelta(days=7)
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    caregiver = models.ForeignKey(
+        "Caregiver", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -1023,6 +1062,14 @@ class DailyEntry(models.Model):
         default=False, help_text="The patient confirmed a dose that differs from the plan."
     )
     edit_count = models.PositiveIntegerField(default=0)
+    logged_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who saved the entry last: the patient or their caregiver (empty: the patient).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -1525,6 +1572,8 @@ class AuditEvent(AppendOnly):
         QUESTIONNAIRE_ANSWERED = "questionnaire_answered", _("questionnaire answered")
         RECORD_CHANGED = "record_changed", _("conditions or symptoms changed")
         DETAILS_CHANGED = "details_changed", _("date of birth or weight recorded")
+        CAREGIVER_INVITED = "caregiver_invited", _("caregiver invited")
+        CAREGIVER_REVOKED = "caregiver_revoked", _("caregiver revoked")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

@@ -148,6 +148,14 @@ urlpatterns = [
     path("clinic/patients/invite/", invitations.invite_patient, name="invite_patient"),
     path("clinic/patients/<int:pk>/invitation/", invitations.invitation_link, name="invitation_link"),
     path("invitation/<token:token>/", invitations.accept_invitation, name="accept_invitation"),
+    path(
+        "clinic/patients/<int:pk>/caregiver/", invitations.caregiver_invitation, name="caregiver_invitation"
+    ),
+    path(
+        "clinic/patients/<int:pk>/caregiver/<int:caregiver_pk>/revoke/",
+        invitations.revoke_caregiver,
+        name="caregiver_revoke",
+    ),
     path("clinic/patients/<int:pk>/screening/", plans.screening, name="screening"),
     path("clinic/patients/<int:pk>/plan/", plans.plan_manage, name="plan_manage"),
     path("clinic/patients/<int:pk>/plan/new/", plans.plan_new, name="plan_new"),

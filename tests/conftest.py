@@ -18,7 +18,7 @@ import time_machine
 
 from journal.catalogue import load_catalogue, load_lab_tests
 from journal.models import Condition, LabTest, Symptom
-from tests.factories import make_clinic, make_clinician, make_patient
+from tests.factories import make_caregiver, make_clinic, make_clinician, make_patient
 
 
 def pytest_configure(config):
@@ -110,6 +110,12 @@ def charlie(other_clinic):
 @pytest.fixture
 def alice(clinic, carol):
     return make_patient(clinic, "alice", clinicians=(carol,), time_zone="Europe/London")
+
+
+@pytest.fixture
+def gina(alice, carol):
+    """Alice's caregiver (a parent who logs for her), signed up: Carol invited her."""
+    return make_caregiver(alice, carol, "gina")
 
 
 @pytest.fixture

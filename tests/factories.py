@@ -13,6 +13,7 @@ from django.db.models import CheckConstraint
 from django.utils import timezone
 
 from journal.models import (
+    Caregiver,
     Clinic,
     Clinician,
     DailyEntry,
@@ -104,6 +105,14 @@ def make_patient(
     patient.tracked_symptoms.add(*Symptom.objects.filter(clinic=None, name__in=symptoms))
     patient.clinicians.add(*clinicians)
     return patient
+
+
+def make_caregiver(patient: Patient, invited_by: Clinician, username: str | None = None) -> Caregiver:
+    """A caregiver of `patient` who has accepted their invitation (a login of their own)."""
+    user = make_user(username, first_name=(username or "Kim").title(), last_name="Carer")
+    return Caregiver.objects.create(
+        patient=patient, user=user, name=f"{user.first_name} Carer", invited_by=invited_by
+    )
 
 
 def make_plan(

@@ -13,18 +13,24 @@ from django.urls import reverse
 PATIENTS = {"alice", "bob", "dave"}  # pages about "my own record"
 CLINICIANS = {"carol", "ada", "charlie"}  # pages about "my own patients"
 ALICES_CLINIC_STAFF = {"carol", "ada"}
+# Gina, Alice's caregiver: Alice's patient-side pages (what she logs and reads for her), her own
+# account and help; never a clinician's page, nor what is Alice's own (reminders, calendar,
+# questions, medications, her CSV, the introduction).
+CAREGIVERS = {"gina"}
+LOGGING = PATIENTS | CAREGIVERS  # the pages of logging a journal
+SIGNED_IN = PATIENTS | CLINICIANS | CAREGIVERS  # the signed-in user's own account
 
 URLS = [
     # (url name, kwargs, who may open it)
-    ("today", {}, PATIENTS),
-    ("entry", {}, PATIENTS),
-    ("history", {}, PATIENTS),
-    ("day_detail", {"day": "2020-01-01"}, PATIENTS),
+    ("today", {}, LOGGING),
+    ("entry", {}, LOGGING),
+    ("history", {}, LOGGING),
+    ("day_detail", {"day": "2020-01-01"}, LOGGING),
     ("medications", {}, PATIENTS),
     ("calendar", {}, PATIENTS),
     ("introduction", {"screen": 1}, PATIENTS),
-    ("help_index", {}, PATIENTS | CLINICIANS),
-    ("help_topic", {"slug": "side-effects"}, PATIENTS | CLINICIANS),
+    ("help_index", {}, SIGNED_IN),
+    ("help_topic", {"slug": "side-effects"}, SIGNED_IN),
     ("reminders", {}, PATIENTS),
     # medication_stop and calendar_reset (POST only) and calendar_feed (a token, no login):
     # tests/test_patient_pages.py
@@ -47,17 +53,18 @@ URLS = [
     ("data_dictionary_csv", {}, PATIENTS | CLINICIANS),
     ("invite_patient", {}, CLINICIANS),
     ("invitation_link", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
+    ("caregiver_invitation", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("screening", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("plan_manage", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("plan_new", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
-    ("my_plan", {}, PATIENTS),
+    ("my_plan", {}, LOGGING),
     ("my_questions", {}, PATIENTS),
     # plan_step_edit (needs a step), the POST-only plan changes, pause_new and plan_acknowledge,
     # and accept_invitation (a token, no login): tests/test_plan_views.py, tests/test_invites.py
-    ("my_chart", {}, PATIENTS),
+    ("my_chart", {}, LOGGING),
     # a patient's page of the questionnaire due (Alice and Bob: "nothing to answer now" when none
     # is), and the clinic's questionnaires: tests/test_questionnaire_views.py
-    ("questionnaire_answer", {"pk": "{pgic}"}, {"alice", "bob"}),
+    ("questionnaire_answer", {"pk": "{pgic}"}, {"alice", "bob", "gina"}),
     ("clinic_questionnaires", {}, CLINICIANS),
     ("questionnaire_edit", {"pk": "{pgic}"}, ALICES_CLINIC_STAFF),
     # advice_dismiss and patient_reviewed (POST only): tests/test_patient_chart_views.py
@@ -69,10 +76,10 @@ URLS = [
     ("access_report_csv", {}, {"ada"}),
     # clinician_change, clinician_password_link (need a clinician) and clinician_set_password
     # (a token, no login): tests/test_clinic_admin.py
-    ("account", {}, PATIENTS | CLINICIANS),
-    ("sessions", {}, PATIENTS | CLINICIANS),
-    ("password_change", {}, PATIENTS | CLINICIANS),
-    ("two_factor_setup", {}, PATIENTS | CLINICIANS),
+    ("account", {}, SIGNED_IN),
+    ("sessions", {}, SIGNED_IN),
+    ("password_change", {}, SIGNED_IN),
+    ("two_factor_setup", {}, SIGNED_IN),
     # login_code (needs a right password first), recovery_codes (shown once after a set-up) and
     # the POST-only account changes: tests/test_two_factor.py, tests/test_account_sessions.py;
     # clinic_two_factor, login_unlock, clinician_two_factor_reset: tests/test_clinic_admin.py
@@ -92,6 +99,7 @@ POST_URLS = [
     "screening",
     "plan_new",
     "invitation_link",
+    "caregiver_invitation",
     # the date of birth and a weight: tests/test_record_views.py
     "patient_birth_date",
     "patient_weight_add",
@@ -160,13 +168,16 @@ TESTED_WITH_THEIR_VIEWS = {
     # an import's preview (answers 302 to the upload until a file is read, kept in the session):
     # each role in tests/test_fhir_import_views.py
     "patient_fhir_import_preview",
+    # revoking a caregiver (needs one; refused outside the patient's clinic, and to the caregiver
+    # and the patient): tests/test_caregiver_views.py
+    "caregiver_revoke",
 }
 
 # POST-only changes to Alice's conditions and tracked symptoms (a kind and an item in the URL):
 # refused outside her clinic below; what her clinician's POST does: tests/test_record_views.py.
 RECORD_POSTS = ["patient_record_add", "patient_record_stop"]
 
-ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave"]
+ROLES = ["anonymous", "alice", "bob", "carol", "ada", "charlie", "dave", "gina"]
 
 
 def test_every_url_is_in_an_access_table():
@@ -216,7 +227,9 @@ def computed_outcomes(clinician) -> None:
 
 @pytest.mark.parametrize(("name", "kwargs", "allowed"), URLS)
 @pytest.mark.parametrize("role", ROLES)
-def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name, kwargs, allowed, role):
+def test_url_access(
+    client, request, alice, bob, carol, ada, charlie, dave, gina, name, kwargs, allowed, role
+):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role).user)
     if name == "clinic_outcomes_csv" and role in CLINICIANS:
@@ -230,13 +243,16 @@ def test_url_access(client, request, alice, bob, carol, ada, charlie, dave, name
         assert response.status_code == 200
     else:
         assert response.status_code in (403, 404)
-    if role not in {"alice"} | ALICES_CLINIC_STAFF:
+    if role not in {"alice"} | ALICES_CLINIC_STAFF | CAREGIVERS:
         assert alice.name.encode() not in response.content
+    if role in CAREGIVERS:  # every page a caregiver opens says whose journal it is
+        assert (b"Logging for " + alice.name.encode()) in response.content
+        assert bob.name.encode() not in response.content
 
 
 @pytest.mark.parametrize("name", PATIENT_POST_URLS)
-@pytest.mark.parametrize("role", ["anonymous", "carol", "ada", "charlie"])
-def test_patient_posts_are_refused_to_everyone_but_patients(client, request, alice, name, role):
+@pytest.mark.parametrize("role", ["anonymous", "carol", "ada", "charlie", "gina"])
+def test_patient_posts_are_refused_to_everyone_but_patients(client, request, alice, gina, name, role):
     from journal.models import PushSubscription
 
     PushSubscription.objects.create(patient=alice, endpoint="https://push.example/a", p256dh="k", auth="a")
@@ -252,9 +268,9 @@ def test_patient_posts_are_refused_to_everyone_but_patients(client, request, ali
 
 
 @pytest.mark.parametrize("name", POST_URLS)
-@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave"])
+@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave", "gina"])
 def test_post_to_alices_record_is_refused_outside_her_clinic(
-    client, request, alice, bob, carol, charlie, dave, name, role
+    client, request, alice, bob, carol, charlie, dave, gina, name, role
 ):
     from journal.models import AuditEvent
 
@@ -294,9 +310,16 @@ def test_roster_shows_only_own_clinic(client, alice, bob, carol, ada, dave, char
 
 @pytest.mark.parametrize(
     ("role", "introduced", "target"),
-    [("alice", True, "/today/"), ("alice", False, "/welcome/"), ("carol", False, "/clinic/patients/")],
+    [
+        ("alice", True, "/today/"),
+        ("alice", False, "/welcome/"),
+        ("carol", False, "/clinic/patients/"),
+        ("gina", False, "/today/"),  # a caregiver logs: the patient's introduction is the patient's
+    ],
 )
-def test_home_sends_each_role_to_its_start_page(client, request, alice, carol, role, introduced, target):
+def test_home_sends_each_role_to_its_start_page(
+    client, request, alice, carol, gina, role, introduced, target
+):
     """A patient who has not finished or skipped the introduction starts there."""
     if not introduced:
         alice.introduced_at = None
@@ -332,9 +355,9 @@ def test_client_address(rf, settings, proxies, remote, forwarded, address):
 
 @pytest.mark.parametrize("kind", ["symptoms", "conditions"])
 @pytest.mark.parametrize("name", RECORD_POSTS)
-@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave"])
+@pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "charlie", "dave", "gina"])
 def test_changes_to_alices_record_are_refused_outside_her_clinic(
-    client, request, alice, bob, carol, charlie, dave, name, kind, role
+    client, request, alice, bob, carol, charlie, dave, gina, name, kind, role
 ):
     from journal.models import AuditEvent, Condition, Symptom
 

@@ -13,6 +13,7 @@ import pytest
 from journal.advice import ReportedSideEffect
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
+from journal.caregiving import Logger
 from journal.charts import patient_figure
 from journal.exports import (
     PRINT_CHART_WIDTH_PX,
@@ -135,6 +136,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         side_effects={"headache": "mild", "other": "moderate"},
         other_side_effect="dry mouth",
         scores={PAIN.pk: 7},
+        logged_by=Logger.CAREGIVER,
     )
     medication = MedicationPeriod("Levothyroxine", "50 mcg", started_on=dt.date(2026, 11, 3))
     days = [
@@ -185,6 +187,7 @@ def test_rows_fill_every_column_and_leave_days_without_entry_blank():
         "safety": "",
         "notes": 'slept "ok", then\nwoke',
         "edited": "yes",
+        "logged_by": "caregiver",
         "plan_change_reasons": "Headaches: stay longer.",
         "questions": "'=1+1 — not answered yet; Is it ok? — answer: Yes.",  # neutralised for a spreadsheet
         "lab_results": "TSH 2.1 mIU/L (0.4–4.0); CRP 3 mg/L",

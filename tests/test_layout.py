@@ -14,9 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 JOURNAL = ROOT / "journal"
 DOMAIN_CORE = [
-    "advice", "assessment", "bounds", "charts", "compounding", "diary", "dose_calendar", "entry_history",
-    "exports", "fhir", "fhir_api", "fhir_import", "findings", "growth", "guide", "labs", "lockout", "measuring",
-    "medicines",
+    "advice", "assessment", "bounds", "caregiving", "charts", "compounding", "diary", "dose_calendar",
+    "entry_history", "exports", "fhir", "fhir_api", "fhir_import", "findings", "growth", "guide", "labs",
+    "lockout", "measuring", "medicines",
     "outcome_charts", "outcomes", "plan_changes", "questionnaires", "reminders", "response", "rulebook",
     "safety", "schedule", "sources", "step_effects", "titration", "vocabulary", "wording",
 ]  # fmt: skip

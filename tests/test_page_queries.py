@@ -73,10 +73,11 @@ PAGES: dict[str, tuple[str, int]] = {
     # record, for the two forms that add one (1 each; their history is read with the current
     # set, in one query each), and the weights measured (1)
     # … and the questionnaire answers, read with the patient's file for the chart and their table (1)
-    "patient_detail": ("dr.rivera", 23),
+    # … and the caregivers: who logs for the patient, and who logged which entry (1)
+    "patient_detail": ("dr.rivera", 24),
     # the session, the login, the patient, the entry, its versions, its scores' versions,
-    # the tracked symptoms, the read's INSERT
-    "entry_changes": ("dr.rivera", 8),
+    # the tracked symptoms, the read's INSERT; the patient's caregivers, who may have saved it (1)
+    "entry_changes": ("dr.rivera", 9),
     # messages: the plan changes told, the questions; the lab results, with the patient's file;
     # the latest weight (1)
     "appointment_summary": ("dr.rivera", 22),  # … and the questionnaire answers (1)
@@ -94,6 +95,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads
     "invite_patient": ("dr.rivera", 4),
     "invitation_link": ("dr.rivera", 5),
+    "caregiver_invitation": ("dr.rivera", 4),  # the patient, the caregiver and their invitation
     "screening": ("dr.rivera", 4),
     "plan_manage": ("dr.rivera", 7),
     "plan_new": ("dr.rivera", 9),

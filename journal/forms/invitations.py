@@ -104,6 +104,14 @@ class InviteForm(forms.Form):
         return data
 
 
+class CaregiverInviteForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Caregiver's name"),
+        max_length=200,
+        help_text=gettext_lazy("A parent of a child, or a carer of an adult who needs help to log."),
+    )
+
+
 class AcceptInvitationForm(forms.Form):
     username = forms.CharField(
         max_length=150, help_text=gettext_lazy("You log in with this. Letters, digits and @.+-_ only.")
@@ -120,9 +128,10 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, patient: Patient, **kwargs):
+    def __init__(self, *args, name: str, email: str = "", **kwargs):
+        """`name` and `email`: of whom the login is for (a password must not resemble them)."""
         super().__init__(*args, **kwargs)
-        self.patient = patient
+        self.name, self.email = name, email
 
     def clean_username(self) -> str:
         return new_username(self.cleaned_data["username"])
@@ -134,9 +143,9 @@ class AcceptInvitationForm(forms.Form):
         if password and again and password != again:
             self.add_error("password2", _("The two passwords differ."))
         elif password:
-            first, _space, last = self.patient.name.partition(" ")
+            first, _space, last = self.name.partition(" ")
             candidate = User(
-                username=data.get("username", ""), first_name=first, last_name=last, email=self.patient.email
+                username=data.get("username", ""), first_name=first, last_name=last, email=self.email
             )
             try:
                 password_validation.validate_password(password, candidate)

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from journal.caregiving import Logger, logged_by_words, logger_of
 from journal.diary import Diary
 from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.models import (
+    Caregiver,
     DailyEntry,
     Patient,
     Symptom,
@@ -88,13 +91,49 @@ class RecentEntry:
     scores: list[int | None]  # in the order of the file's tracked symptoms
     changes: list[Change]  # the latest CHANGES_SHOWN, oldest first
     change_count: int  # every change since the entry was first saved
+    logged_by: str | None = None  # "logged by … (caregiver)"; None for the patient's own
 
 
-def _versions(entry_ids: list[int], symptoms: Iterable[Symptom]) -> dict[int, list[Version]]:
+@dataclass(frozen=True)
+class Loggers:
+    """Who can have saved a patient's entries: the patient's own login and their caregivers'
+    (revoked ones too: what they saved stays theirs), by login id."""
+
+    patient_login: int | None
+    patient_name: str
+    caregivers: dict[int, str]  # login id → the caregiver's name
+
+    def logged_by(self, login: int | None) -> str | None:
+        """The clinician's words beside an entry a caregiver saved (`journal.caregiving`)."""
+        return logged_by_words(logger_of(login, self.patient_login), self._caregiver(login))
+
+    def who(self, login: int | None) -> str:
+        """Whoever saved a version, as the entry's history names them."""
+        if logger_of(login, self.patient_login) is Logger.PATIENT:
+            return self.patient_name
+        return _("%(name)s (caregiver)") % {"name": self._caregiver(login)}
+
+    def _caregiver(self, login: int | None) -> str:
+        return self.caregivers.get(login, "") if login is not None else ""
+
+
+def entry_loggers(patient: Patient, caregivers: Iterable[Caregiver] | None = None) -> Loggers:
+    """The patient's loggers, from their `caregivers` (every one, revoked too) or 1 query."""
+    if caregivers is None:
+        caregivers = Caregiver.objects.filter(patient=patient).exclude(user=None)
+    named = {caregiver.user_id: caregiver.name for caregiver in caregivers if caregiver.user_id is not None}
+    return Loggers(patient.user_id, patient.name, named)
+
+
+def _versions(
+    entry_ids: list[int], symptoms: Iterable[Symptom], loggers: Loggers | None = None
+) -> dict[int, list[Version]]:
     """Every saved version of the entries and of their scores, by entry (2 queries); a score
-    of a symptom not among `symptoms` is named as no longer tracked."""
+    of a symptom not among `symptoms` is named as no longer tracked; who saved each version by
+    name when `loggers` are given."""
     versions: dict[int, list[Version]] = defaultdict(list)
     for row in DailyEntry.history.filter(id__in=entry_ids).values("id", "history_date", *ENTRY_FIELDS):
+        row["logged_by"] = loggers.who(row["logged_by"]) if loggers is not None else None
         versions[row["id"]].append(Version(row["history_date"], "entry", row))
     names = {symptom.pk: symptom.name for symptom in symptoms}
     score_rows = SymptomScore.history.filter(entry_id__in=entry_ids).values(
@@ -108,28 +147,51 @@ def _versions(entry_ids: list[int], symptoms: Iterable[Symptom]) -> dict[int, li
     return versions
 
 
-def recent_entries(file: PatientFile, days: int = RECENT_ENTRY_DAYS) -> list[RecentEntry]:
+def recent_entries(
+    file: PatientFile, days: int = RECENT_ENTRY_DAYS, loggers: Loggers | None = None
+) -> list[RecentEntry]:
     """The file's entries of the last `days` days to its today, newest first, with the scores
     of its tracked symptoms, each edited one with the latest changes made since it was first
-    saved (no query, or 2 when an entry was edited)."""
+    saved (no query, or 2 when an entry was edited), and, given the patient's `loggers`, who
+    logged each one a caregiver saved."""
     today = file.record.today
     shown = [day for day in reversed(file.days) if today - dt.timedelta(days=days) < day.day <= today]
     edited = [day.entry_id for day in shown if day.was_edited]
-    versions = _versions(edited, file.symptoms) if edited else {}
+    versions = _versions(edited, file.symptoms, loggers) if edited else {}
     rows = []
     for day in shown:
         changes = entry_changes(versions[day.entry_id], day.created_at) if day.was_edited else []
         scores = [day.scores.get(symptom.pk) for symptom in file.symptoms]
-        rows.append(RecentEntry(day, scores, changes[-CHANGES_SHOWN:], len(changes)))
+        logged_by = loggers.logged_by(day.logged_by_id) if loggers is not None else None
+        rows.append(RecentEntry(day, scores, changes[-CHANGES_SHOWN:], len(changes), logged_by))
     return rows
 
 
-def entry_change_log(patient: Patient, day: dt.date) -> list[Change]:
+def entry_change_log(patient: Patient, day: dt.date, loggers: Loggers | None = None) -> list[Change]:
     """Every change made to the patient's entry of `day` since it was first saved, newest
-    first; none when there is no such entry (4 queries, 1 without an entry)."""
+    first (with who saved each version, given the patient's `loggers`); none when there is no
+    such entry (4 queries, 1 without an entry)."""
     entry = patient.entries.filter(entry_date=day).values_list("pk", "created_at").first()
     if entry is None:
         return []
     entry_id, created_at = entry
-    versions = _versions([entry_id], patient.tracked_symptoms.all())
+    versions = _versions([entry_id], patient.tracked_symptoms.all(), loggers)
     return entry_changes(versions[entry_id], created_at)[::-1]
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    changes: list[Change]  # newest first
+    logged_by: str | None  # "logged by … (caregiver)" when the caregiver saved it last
+
+
+def entry_history(patient: Patient, day: dt.date) -> EntryHistory:
+    """The changes to the patient's entry of `day` (`entry_change_log`), each version with who
+    saved it, and who saved it last (5 queries, 1 without an entry)."""
+    entry = patient.entries.filter(entry_date=day).values_list("pk", "created_at", "logged_by_id").first()
+    if entry is None:
+        return EntryHistory([], None)
+    entry_id, created_at, logged_by = entry
+    loggers = entry_loggers(patient)
+    versions = _versions([entry_id], patient.tracked_symptoms.all(), loggers)
+    return EntryHistory(entry_changes(versions[entry_id], created_at)[::-1], loggers.logged_by(logged_by))

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from journal.advice import AdherenceCount, count_adherence
+from journal.caregiving import logger_of
 from journal.exports import (
     NOTHING,
     EntryRecord,
@@ -78,6 +79,7 @@ ENTRY_FIELDS = (
     "sleep_quality",
     "notes",
     "edit_count",
+    "logged_by_id",
 )
 
 
@@ -144,10 +146,10 @@ def export_days(patients: QuerySet[Patient], first: dt.date, last: dt.date) -> I
 
 def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     first, last = days[0], days[-1]
-    patients = Patient.objects.only("pk", "code", "time_zone").in_bulk(ids)
+    patients = Patient.objects.only("pk", "code", "time_zone", "user").in_bulk(ids)
     schedules, answers = schedules_for(ids), screening_answers_for(ids)
     medications = medication_periods_for(patients.values())
-    entries = _entry_records(ids, first, last)
+    entries = _entry_records(ids, first, last, {pk: patient.user_id for pk, patient in patients.items()})
     reasons, questions = _day_messages(patients, first, last)
     labs = _day_labs(ids, first, last)
     questionnaires = _day_answers(ids, first, last)
@@ -235,8 +237,11 @@ def _day_messages(patients: dict[int, Patient], first: dt.date, last: dt.date) -
     return reasons, questions
 
 
-def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], EntryRecord]:
-    """The entries of these patients in the range as plain records (3 queries)."""
+def _entry_records(
+    ids: list[int], first: dt.date, last: dt.date, logins: dict[int, int | None]
+) -> dict[tuple[int, dt.date], EntryRecord]:
+    """The entries of these patients in the range as plain records (3 queries); `logins`: each
+    patient's own login, which says who logged each entry."""
     rows = DailyEntry.objects.filter(patient_id__in=ids, entry_date__gte=first, entry_date__lte=last)
     of_rows = {"entry__among": rows.values("pk")}
     scores: dict[int, dict[int, int]] = defaultdict(dict)
@@ -265,8 +270,9 @@ def _entry_records(ids: list[int], first: dt.date, last: dt.date) -> dict[tuple[
             side_effects.get(pk, NOTHING),
             other_text.get(pk, ""),
             scores.get(pk, NOTHING),
+            logger_of(logged_by, logins[patient_id]),
         )
-        for pk, patient_id, day, taken, dose, timing, time, sleep, notes, edits in _plain_rows(
+        for pk, patient_id, day, taken, dose, timing, time, sleep, notes, edits, logged_by in _plain_rows(
             rows.values_list(*ENTRY_FIELDS)
         )
     }

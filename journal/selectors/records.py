@@ -399,6 +399,7 @@ class JournalDay:
     notes: str
     edit_count: int
     created_at: dt.datetime
+    logged_by_id: int | None  # the login that saved it last (`journal.caregiving.logger_of`)
     scores: dict[int, int]  # symptom id → score
     side_effects: tuple[tuple[str, str], ...]  # (words, severity)
 
@@ -512,6 +513,7 @@ def _journal_day(
         notes=entry.notes,
         edit_count=entry.edit_count,
         created_at=entry.created_at,
+        logged_by_id=entry.logged_by_id,
         scores=dict(scores),
         side_effects=tuple(
             (text if kind == "other" and text else side_effect_label(kind), severity)
@@ -540,6 +542,7 @@ class _EntryRow(NamedTuple):
     notes: str
     dose_deviation_confirmed: bool
     edit_count: int
+    logged_by_id: int | None
 
 
 def _measures(

@@ -18,8 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from journal.growth import age_in_years
-from journal.models import AccessEvent, AuditEvent, Condition, Invitation, Patient, WeightMeasurement
-from journal.selectors.entries import RecentEntry, recent_entries
+from journal.models import (
+    AccessEvent,
+    AuditEvent,
+    Caregiver,
+    Condition,
+    Invitation,
+    Patient,
+    WeightMeasurement,
+)
+from journal.selectors.entries import RecentEntry, entry_loggers, recent_entries
 from journal.selectors.records import PatientOverview, RecordTrack, condition_tracks, patient_overview
 
 # The timeline sums up the reads of the last 30 days; the access report has every one.
@@ -235,6 +243,7 @@ class PatientPage:
     timeline: list[Decision | Reads]
     invitation: Invitation | None  # the latest, with its mail, while the patient has no login
     recent_entries: list[RecentEntry]
+    caregiver: Caregiver | None  # who logs for the patient now (invited, or signed in), if anyone
 
 
 def open_at_latest_review(items: Iterable[Decision | Reads]) -> frozenset[str]:
@@ -244,13 +253,14 @@ def open_at_latest_review(items: Iterable[Decision | Reads]) -> frozenset[str]:
 
 
 def patient_page(patient: Patient) -> PatientPage:
-    """Everything the clinician's patient page shows in 13 queries (one more for a patient
+    """Everything the clinician's patient page shows in 14 queries (one more for a patient
     still to accept their invitation, two more when a recent entry was edited): the patient's
-    file (11), its timeline, which also says what advice was open at the last review, and the
-    conditions with their history, and the weights."""
+    file (11), its timeline, which also says what advice was open at the last review, the
+    conditions with their history, the weights, and the caregivers (who logged which entry)."""
     items = timeline(patient)
     overview = patient_overview(patient, open_at_review=open_at_latest_review(items))
     conditions = condition_tracks([patient.pk])[patient.pk]
+    caregivers = list(patient.caregivers.all())
     return PatientPage(
         overview=overview,
         conditions=[track.item for track in conditions if track.current],
@@ -261,9 +271,10 @@ def patient_page(patient: Patient) -> PatientPage:
         weights=list(patient.weights.all()),
         timeline=items,
         invitation=(
-            patient.invitations.select_related("mail").order_by("-created_at").first()
+            patient.invitations.filter(caregiver=None).select_related("mail").order_by("-created_at").first()
             if patient.user_id is None
             else None
         ),
-        recent_entries=recent_entries(overview.file),
+        recent_entries=recent_entries(overview.file, loggers=entry_loggers(patient, caregivers)),
+        caregiver=next((caregiver for caregiver in caregivers if caregiver.revoked_at is None), None),
     )

@@ -48,6 +48,7 @@ def entry_save(
     dose_deviation_confirmed: bool,
     scores: Mapping[int, int],
     side_effects: Mapping[str, tuple[str, str]],
+    logged_by: User | None = None,
 ) -> DailyEntry:
     """Create or update the patient's one entry for `entry_date` with its scores (symptom
     id → 0–10) and side effects (kind → (severity, text)).
@@ -58,7 +59,9 @@ def entry_save(
     all writers anyway). An update that changes something counts as an edit, so the
     clinician sees that the entry was edited; simple_history keeps the previous values. A
     resubmission with nothing changed writes nothing. An entry with nothing in it
-    (`journal.diary.entry_is_empty`) is refused."""
+    (`journal.diary.entry_is_empty`) is refused. `logged_by` is who saved it: the patient, or
+    their caregiver (`journal.caregiving`; the view checks who may); a change records the
+    latest."""
     if entry_is_empty(
         dose_taken=dose_taken,
         sleep_quality=sleep_quality,
@@ -95,7 +98,9 @@ def entry_save(
         entry.edit_count += 1
     for name, value in values.items():
         setattr(entry, name, value)
-    entry.full_clean()
+    entry.logged_by = logged_by
+    # The login is the request's own, not typed: no query to check that it exists.
+    entry.full_clean(exclude={"logged_by"})
     entry.save()
 
     for symptom_id, old in old_scores.items():

@@ -1,7 +1,9 @@
-"""Invitations: a one-time link for a new patient to set their password."""
+"""Invitations: a one-time link for a new patient, or a patient's caregiver, to set their
+password; and the end of a caregiver's login."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from journal.bounds import invitation_problems
 from journal.models import (
     AuditEvent,
+    Caregiver,
     Clinician,
     Condition,
     Invitation,
@@ -55,7 +58,9 @@ def invitation_create(
     now = timezone.now()
     with transaction.atomic():
         lock_patient(patient)
-        withdrawn = patient.invitations.filter(used_at=None, expires_at__gt=now).update(expires_at=now)
+        withdrawn = patient.invitations.filter(caregiver=None, used_at=None, expires_at__gt=now).update(
+            expires_at=now
+        )
         invitation = Invitation(
             patient=patient,
             token_hash=token_hash(token),
@@ -138,20 +143,41 @@ def patient_invite(
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
+    return (
+        Invitation.objects.select_related("patient", "caregiver").filter(token_hash=token_hash(token)).first()
+    )
+
+
+def invitation_opens(invitation: Invitation, now: dt.datetime | None = None) -> bool:
+    """Whether the invitation can still make its login: unused, unexpired, for a patient or a
+    caregiver (not revoked) without one."""
+    if not invitation.is_usable(now):
+        return False
+    caregiver = invitation.caregiver
+    if caregiver is None:
+        return invitation.patient.user_id is None
+    return caregiver.user_id is None and caregiver.revoked_at is None
+
+
+def invitee_name(invitation: Invitation) -> str:
+    """The name of whom the invitation is for: the caregiver's, else the patient's."""
+    return invitation.caregiver.name if invitation.caregiver is not None else invitation.patient.name
 
 
 def invitation_accept(*, token: str, username: str, password: str) -> User:
     """Create the patient's login from a usable invitation, once."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("patient")
+            # Only the invitation's row: PostgreSQL locks no row on the nullable side of a join.
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("patient", "caregiver")
             .filter(token_hash=token_hash(token))
             .first()
         )
-        if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
+        if invitation is None or not invitation_opens(invitation):
             raise ValidationError(_("This invitation link has expired or has already been used."))
+        if invitation.caregiver is not None:
+            return _caregiver_accept(invitation, username=username, password=password)
         patient = invitation.patient
         first, _space, last = patient.name.partition(" ")
         user = User(username=username, first_name=first[:150], last_name=last[:150], email=patient.email)
@@ -170,3 +196,87 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
             summary=f"Invitation accepted; login {username!r} created.",
         )
     return user
+
+
+def _caregiver_accept(invitation: Invitation, *, username: str, password: str) -> User:
+    caregiver = invitation.caregiver
+    assert caregiver is not None
+    first, _space, last = caregiver.name.partition(" ")
+    user = User(username=username, first_name=first[:150], last_name=last[:150])
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    caregiver.user = user
+    caregiver.save(update_fields=["user"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    record_audit(
+        patient=invitation.patient,
+        actor=user,
+        kind=AuditEvent.Kind.INVITATION_ACCEPTED,
+        summary=f"Caregiver invitation accepted; login {username!r} created for {caregiver.name}.",
+    )
+    return user
+
+
+def caregiver_invite(*, patient: Patient, clinician: Clinician, name: str) -> tuple[Caregiver, str]:
+    """A caregiver for `patient` (one at a time: revoke the present one first) and their
+    one-time link; returns the caregiver and the token (only its hash is kept). The clinician
+    must be of the patient's clinic (the view finds the patient through `access.patient_for`)."""
+    if patient.clinic_id != clinician.clinic_id:
+        raise ValidationError(_("Only a clinician of the patient's clinic can invite their caregiver."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        lock_patient(patient)
+        if patient.caregivers.filter(revoked_at=None).exists():
+            raise ValidationError(
+                _("This patient already has a caregiver. Revoke them first to invite another.")
+            )
+        caregiver = Caregiver(patient=patient, name=name.strip(), invited_by=clinician, invited_at=now)
+        caregiver.full_clean()
+        caregiver.save()
+        invitation = Invitation(
+            patient=patient,
+            caregiver=caregiver,
+            token_hash=token_hash(token),
+            created_by=clinician,
+            created_at=now,
+            expires_at=now + Invitation.VALID_FOR,
+        )
+        invitation.full_clean()
+        invitation.save()
+        record_audit(
+            patient=patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.CAREGIVER_INVITED,
+            summary=f"Caregiver {caregiver.name} invited to log for the patient; "
+            f"link valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.",
+            details={"caregiver": caregiver.pk},
+        )
+    return caregiver, token
+
+
+def caregiver_revoke(*, caregiver: Caregiver, clinician: Clinician) -> None:
+    """The caregiver no longer logs for the patient: their login is deactivated (every session
+    ends at once, `User.save`) and an unused link stops working. The entries they saved stay,
+    marked as theirs."""
+    if caregiver.patient.clinic_id != clinician.clinic_id:
+        raise ValidationError(_("Only a clinician of the patient's clinic can revoke their caregiver."))
+    now = timezone.now()
+    with transaction.atomic():
+        lock_patient(caregiver.patient)
+        if Caregiver.objects.filter(pk=caregiver.pk, revoked_at=None).update(revoked_at=now) == 0:
+            raise ValidationError(_("This caregiver was already revoked."))
+        caregiver.revoked_at = now
+        caregiver.invitations.filter(used_at=None, expires_at__gt=now).update(expires_at=now)
+        if caregiver.user is not None:
+            caregiver.user.is_active = False
+            caregiver.user.save(update_fields=["is_active"])
+        record_audit(
+            patient=caregiver.patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.CAREGIVER_REVOKED,
+            summary=f"Caregiver {caregiver.name} revoked: they can no longer sign in or log for the patient.",
+            details={"caregiver": caregiver.pk},
+        )

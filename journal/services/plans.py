@@ -38,6 +38,7 @@ from journal.models import (
     Screening,
     Timing,
     TitrationPlan,
+    User,
 )
 from journal.plan_changes import PlanChange
 from journal.safety import ScreeningAnswers, judge_screening, judge_start
@@ -904,8 +905,9 @@ def record_correct(
     return summary
 
 
-def plan_acknowledge(*, patient: Patient) -> None:
-    """The patient has seen the latest change to their plan, and each reason told with it."""
+def plan_acknowledge(*, patient: Patient, actor: User | None = None) -> None:
+    """The patient (or their caregiver, `actor`) has seen the latest change to their plan, and
+    each reason told with it."""
     if not patient.has_unacknowledged_plan_change:
         return
     with transaction.atomic():
@@ -917,7 +919,7 @@ def plan_acknowledge(*, patient: Patient) -> None:
         seen.update(acknowledged_at=now)
         record_audit(
             patient=patient,
-            actor=patient.user,
+            actor=actor or patient.user,
             kind=AuditEvent.Kind.PLAN_ACKNOWLEDGED,
             summary="The patient saw the change to their plan."
             + (f" Reasons told: {' / '.join(reasons)}" if reasons else ""),

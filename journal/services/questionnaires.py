@@ -19,6 +19,7 @@ from journal.models import (
     Questionnaire,
     QuestionnaireAnswer,
     QuestionnaireVersion,
+    User,
 )
 from journal.schedule import Schedule
 from journal.selectors.questionnaires import due_questionnaire
@@ -87,10 +88,17 @@ def questionnaire_save(
 
 
 def questionnaire_answer(
-    *, patient: Patient, schedule: Schedule, questionnaire_id: int, values: Sequence[int], today: dt.date
+    *,
+    patient: Patient,
+    schedule: Schedule,
+    questionnaire_id: int,
+    values: Sequence[int],
+    today: dt.date,
+    actor: User | None = None,
 ) -> QuestionnaireAnswer:
     """The patient's answer to the questionnaire due today (`due_questionnaire`), once per
-    occasion: an answer to one not due, or a second answer, is refused."""
+    occasion, given by the patient or their caregiver (`actor`): an answer to one not due, or a
+    second answer, is refused."""
     due = due_questionnaire(patient, schedule, today)
     if due is None or due.version.questionnaire_id != questionnaire_id:
         raise ValidationError(_("This questionnaire is not due now; thank you, nothing more to answer."))
@@ -112,7 +120,7 @@ def questionnaire_answer(
             answer.save()
             record_audit(
                 patient=patient,
-                actor=patient.user,
+                actor=actor or patient.user,
                 kind=AuditEvent.Kind.QUESTIONNAIRE_ANSWERED,
                 summary=f"{due.version.title} answered ({due.occasion.key}): {definition.words(values)}.",
                 details={"version": due.version.pk, "occasion": due.occasion.key, "score": answer.score},

@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from journal import diary as diary_rules
 from journal import guide
-from journal.access import AuthenticatedRequest, HtmxRequest, own_patient, patient_required
+from journal.access import (
+    AuthenticatedRequest,
+    HtmxRequest,
+    logged_patient,
+    own_patient,
+    patient_required,
+    patient_side_required,
+)
 from journal.bounds import TREATMENT_SPAN
 from journal.diary import Diary, default_entry_date, earliest_editable
 from journal.dose_calendar import dose_calendar
@@ -28,7 +35,7 @@ from journal.forms.entries import EntryForm, entry_initial
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import QuestionForm
 from journal.medicines import MedicationCategory, classify_medication
-from journal.models import DailyEntry, Medication, Patient, QuestionTopic
+from journal.models import DailyEntry, Medication, Patient, QuestionTopic, User
 from journal.offline import kept_offline
 from journal.response import BASELINE_DAYS
 from journal.safety import OPIOID_REASON
@@ -45,11 +52,11 @@ ADHERENCE_DAYS = (14, 30)  # the history counts the doses taken in the last 14 a
 ANSWERS_ON_TODAY = dt.timedelta(days=14)  # Today shows the answers of the last two weeks
 
 
-@patient_required
+@patient_side_required
 @require_GET
 @kept_offline
 def today(request: AuthenticatedRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = logged_patient(request)
     now = patient.local_now()
     day = now.date()
     diary = diary_without_details(patient, since=day - 6 * DAY, today=day)
@@ -92,12 +99,12 @@ def _requested_day(
     return (default, problem) if problem else (day, None)
 
 
-@patient_required
+@patient_side_required
 @require_http_methods(["GET", "POST"])
 @kept_offline
 def entry(request: AuthenticatedRequest) -> HttpResponse:
     """The daily entry form. Saving the same date again updates that day's entry."""
-    patient = own_patient(request)
+    patient = logged_patient(request)
     now = patient.local_now()
     today = now.date()
     default_day, after_midnight = default_entry_date(now)
@@ -124,7 +131,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         form = entry_form(request.POST)
         if form.is_valid():
-            saved_entry = _save_entry(patient, form)
+            saved_entry = _save_entry(patient, form, request.user)
         if saved_entry is not None:
             if not request.htmx:
                 messages.success(
@@ -175,7 +182,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _save_entry(patient: Patient, form: EntryForm) -> DailyEntry | None:
+def _save_entry(patient: Patient, form: EntryForm, logged_by: User) -> DailyEntry | None:
     """The valid form's entry, saved; None with the service's refusal added to the form."""
     data = form.cleaned_data
     try:
@@ -191,6 +198,7 @@ def _save_entry(patient: Patient, form: EntryForm) -> DailyEntry | None:
             dose_deviation_confirmed=bool(form.deviation and data["confirm_deviation"]),
             scores=form.scores(),
             side_effects=form.side_effects(),
+            logged_by=logged_by,
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -227,12 +235,12 @@ def _requested_month(
     return month, None
 
 
-@patient_required
+@patient_side_required
 @require_GET
 def history(request: AuthenticatedRequest) -> HttpResponse:
     """One month of the history (this month unless ?month= names another), with the doses
     taken in the last 14 and 30 days."""
-    patient = own_patient(request)
+    patient = logged_patient(request)
     today = patient.local_today()
     schedule = schedule_of(patient)
     first, this_month = history_starts(patient, schedule, today), diary_rules.month_of(today)
@@ -267,11 +275,11 @@ def history(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "journal/entries/history.html", context)
 
 
-@patient_required
+@patient_side_required
 @require_GET
 def day_detail(request: AuthenticatedRequest, day: str) -> HttpResponse:
     """One day's entry, read-only (older days cannot be changed)."""
-    patient = own_patient(request)
+    patient = logged_patient(request)
     today = patient.local_today()
     try:
         date = dt.date.fromisoformat(day)
@@ -334,9 +342,9 @@ def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     return response
 
 
-@patient_required
+@patient_side_required
 def my_chart(request: AuthenticatedRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = logged_patient(request)
     context = {"patient": patient, "overview": patient_overview(patient)}
     return render(request, "journal/entries/my_chart.html", context)
 

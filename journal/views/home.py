@@ -18,6 +18,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if role == "patient":
         # A new patient reads the introduction (or skips it) before their first Today.
         return redirect("today" if request.user.patient.introduced_at else "introduction_start")
+    if role == "caregiver":
+        return redirect("today")
     if role == "staff":
         return redirect("admin:index")
     return render(request, "journal/no_role.html", status=403)

@@ -1,24 +1,29 @@
 """Inviting a patient: the clinician creates the record and a one-time link; the patient
-opens the link and sets their password."""
+opens the link and sets their password. A patient's caregiver is invited (and revoked) from the
+patient page the same way."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from journal.access import AuthenticatedRequest, HtmxRequest, clinician_of, clinician_required, patient_for
-from journal.forms.invitations import AcceptInvitationForm, InviteForm
-from journal.models import Patient
+from journal.forms.invitations import AcceptInvitationForm, CaregiverInviteForm, InviteForm
+from journal.models import Caregiver, Patient
 from journal.services.invitations import (
     acceptance_url,
+    caregiver_invite,
+    caregiver_revoke,
     invitation_accept,
     invitation_create,
     invitation_for_token,
+    invitation_opens,
+    invitee_name,
     patient_invite,
 )
 from journal.views.common import stash_link, take_link
@@ -84,7 +89,10 @@ def invitation_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "link": link,
-            "invitation": patient.invitations.select_related("mail").order_by("-created_at").first(),
+            "invitation": patient.invitations.filter(caregiver=None)
+            .select_related("mail")
+            .order_by("-created_at")
+            .first(),
         },
     )
 
@@ -92,11 +100,12 @@ def invitation_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HtmxRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
-    if invitation is None or not invitation.is_usable() or invitation.patient.user_id is not None:
+    if invitation is None or not invitation_opens(invitation):
         return render(
             request, "journal/invitations/invitation_invalid.html", status=410 if invitation else 404
         )
-    form = AcceptInvitationForm(request.POST or None, patient=invitation.patient)
+    email = invitation.patient.email if invitation.caregiver is None else ""
+    form = AcceptInvitationForm(request.POST or None, name=invitee_name(invitation), email=email)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
@@ -109,4 +118,61 @@ def accept_invitation(request: HtmxRequest, token: str) -> HttpResponse:
             login(request, user, backend="journal.auth.PasswordBackend")
             messages.success(request, _("Welcome! Your login is ready."))
             return redirect("home")
-    return render(request, "journal/invitations/accept.html", {"form": form, "patient": invitation.patient})
+    context = {"form": form, "patient": invitation.patient, "caregiver": invitation.caregiver}
+    return render(request, "journal/invitations/accept.html", context)
+
+
+CAREGIVER_LINKS = "caregiver_links"
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def caregiver_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """POST invites a caregiver for the patient (a clinician of the patient's clinic); GET shows
+    the link just made, once."""
+    patient = patient_for(request, pk)
+    if request.method == "POST":
+        form = CaregiverInviteForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, " ".join(str(message) for errors in form.errors.values() for message in errors)
+            )
+            return redirect("patient_detail", pk=patient.pk)
+        try:
+            _caregiver, token = caregiver_invite(
+                patient=patient, clinician=clinician_of(request), name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("patient_detail", pk=patient.pk)
+        link = acceptance_url(token=token, absolute_url=request.build_absolute_uri)
+        stash_link(request, CAREGIVER_LINKS, patient.pk, link)
+        return redirect("caregiver_invitation", pk=patient.pk)
+    caregiver = patient.caregivers.filter(revoked_at=None).first()
+    invitation = caregiver.invitations.order_by("-created_at").first() if caregiver else None
+    context = {
+        "patient": patient,
+        "caregiver": caregiver,
+        "invitation": invitation,
+        "link": take_link(request, CAREGIVER_LINKS, patient.pk),
+    }
+    return render(request, "journal/invitations/caregiver_link.html", context)
+
+
+@clinician_required
+@require_POST
+def revoke_caregiver(request: AuthenticatedRequest, pk: int, caregiver_pk: int) -> HttpResponse:
+    """A clinician of the patient's clinic ends the caregiver's login."""
+    patient = patient_for(request, pk)
+    caregiver = Caregiver.objects.filter(patient=patient, pk=caregiver_pk).select_related("user").first()
+    if caregiver is None:
+        raise Http404("No such caregiver.")
+    try:
+        caregiver_revoke(caregiver=caregiver, clinician=clinician_of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s can no longer sign in or log for this patient.") % {"name": caregiver.name}
+        )
+    return redirect("patient_detail", pk=patient.pk)

@@ -16,10 +16,10 @@ from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
+    logged_patient,
     note_read,
-    own_patient,
     patient_for,
-    patient_required,
+    patient_side_required,
 )
 from journal.bounds import record_window
 from journal.findings import Level, needing_confirmation, stops_save
@@ -496,11 +496,11 @@ def plan_step_edit(request: AuthenticatedRequest, pk: int, step_pk: int) -> Http
 # --- the patient's side --------------------------------------------------------------------
 
 
-@patient_required
+@patient_side_required
 @require_GET
 @kept_offline
 def my_plan(request: AuthenticatedRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = logged_patient(request)
     today = patient.local_today()
     schedule = schedule_of(patient)
     section = plan_section(prescribed_plans(patient), schedule, today)
@@ -524,8 +524,8 @@ def my_plan(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@patient_required
+@patient_side_required
 @require_POST
 def plan_acknowledge(request: AuthenticatedRequest) -> HttpResponse:
-    plan_service.plan_acknowledge(patient=own_patient(request))
+    plan_service.plan_acknowledge(patient=logged_patient(request), actor=request.user)
     return redirect("my_plan" if request.POST.get("next") == reverse("my_plan") else "today")

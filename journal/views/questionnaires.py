@@ -16,8 +16,8 @@ from journal.access import (
     AuthenticatedRequest,
     clinician_of,
     clinician_required,
-    own_patient,
-    patient_required,
+    logged_patient,
+    patient_side_required,
 )
 from journal.forms.questionnaires import QuestionnaireAnswerForm, QuestionnaireForm
 from journal.models import Questionnaire
@@ -87,12 +87,12 @@ def questionnaire_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/questionnaires/edit.html", context, status=status)
 
 
-@patient_required
+@patient_side_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_answer_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The patient answers the questionnaire due today, one tap per question. Another clinic's
     questionnaire is 404; one not due now says so."""
-    patient = own_patient(request)
+    patient = logged_patient(request)
     if questionnaire_of_clinic(patient.clinic_id, pk) is None:
         raise Http404("No such questionnaire.")
     today = patient.local_today()
@@ -104,7 +104,12 @@ def questionnaire_answer_page(request: AuthenticatedRequest, pk: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             questionnaire_answer(
-                patient=patient, schedule=schedule, questionnaire_id=pk, values=form.values(), today=today
+                patient=patient,
+                schedule=schedule,
+                questionnaire_id=pk,
+                values=form.values(),
+                today=today,
+                actor=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)

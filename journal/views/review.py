@@ -31,6 +31,7 @@ from journal.access import (
     visible_patients,
 )
 from journal.bounds import REASON_MAX_CHARS, change_window
+from journal.forms.invitations import CaregiverInviteForm
 from journal.forms.labs import LabResultDeleteForm, LabResultForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
 from journal.forms.messages import AnswerForm
@@ -54,7 +55,7 @@ from journal.models import (
     Symptom,
 )
 from journal.schedule import PHASE_WORDS, PHASES
-from journal.selectors.entries import entry_change_log
+from journal.selectors.entries import entry_history
 from journal.selectors.labs import lab_tests_of
 from journal.selectors.messages import Thread, plan_notes, question_threads
 from journal.selectors.plans import plan_section
@@ -285,8 +286,9 @@ def entry_changes(request: AuthenticatedRequest, pk: int, day: str) -> HttpRespo
     except ValueError:
         raise Http404("No such date.") from None
     note_read(request, AccessEvent.What.PATIENT_PAGE, patient)
-    page = Paginator(entry_change_log(patient, date), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"patient": patient, "day": date, "page": page}
+    history = entry_history(patient, date)
+    page = Paginator(history.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"patient": patient, "day": date, "page": page, "logged_by": history.logged_by}
     return render(request, "journal/review/entry_changes.html", context)
 
 
@@ -348,6 +350,8 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         **plan_section(file.plans, schedule, day),
         "screening": file.screening,
         "invitation": page.invitation,
+        "caregiver": page.caregiver,
+        "caregiver_form": CaregiverInviteForm(),
         "timeline": page.timeline,
         "read_days": READ_DAYS,
         "plan_notes": plan_notes(patient),

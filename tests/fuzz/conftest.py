@@ -12,7 +12,17 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from journal.models import ApiToken, Clinic, Clinician, DoseStep, Medication, Patient, Question, TitrationPlan
+from journal.models import (
+    ApiToken,
+    Caregiver,
+    Clinic,
+    Clinician,
+    DoseStep,
+    Medication,
+    Patient,
+    Question,
+    TitrationPlan,
+)
 from journal.safety import ScreeningAnswers
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview
@@ -20,7 +30,7 @@ from journal.services.api_tokens import api_token_create
 from journal.services.clinic import clinician_add
 from journal.services.invitations import invitation_create
 from journal.services.plans import screening_record
-from tests.factories import log_days, make_patient, make_plan
+from tests.factories import log_days, make_caregiver, make_patient, make_plan
 from tests.fuzz.harness import TALLY
 
 settings.register_profile(
@@ -59,6 +69,7 @@ class World:
     question: Question
     api_token: ApiToken
     api_secret: str
+    caregiver: Caregiver  # Alice's, signed up
 
     def user(self, role: str):
         return {"alice": self.alice.user, "carol": self.carol.user, "ada": self.ada.user}.get(role)
@@ -107,6 +118,7 @@ def world(clinic, carol, ada, alice) -> World:
         question=Question.objects.create(patient=alice, topic="general", text="Is a headache normal?"),
         api_token=made.token,
         api_secret=made.secret,
+        caregiver=make_caregiver(alice, carol, "gina"),
     )
 
 

@@ -42,7 +42,7 @@ from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
 from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
 from journal.forms.guide import IntroductionForm
-from journal.forms.invitations import AcceptInvitationForm, InviteForm
+from journal.forms.invitations import AcceptInvitationForm, CaregiverInviteForm, InviteForm
 from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
 from journal.forms.login import LoginForm
 from journal.forms.medications import MedicationForm, MedicationStopForm
@@ -350,7 +350,7 @@ ROUTES: dict[str, Route] = {
     "accept_invitation": Route(
         "anonymous",
         kwargs=lambda world: {"token": world.invitation_token},
-        form=lambda world: AcceptInvitationForm(patient=world.nina),
+        form=lambda world: AcceptInvitationForm(name=world.nina.name, email=world.nina.email),
         valid=lambda world: {"username": "nina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
     "calendar_feed": Route(
@@ -531,6 +531,15 @@ ROUTES: dict[str, Route] = {
     "clinic_export_download": Route("carol", post=False, kwargs=lambda world: {"pk": carols_export(world)}),
     "invite_patient": Route("carol", form=lambda world: InviteForm(clinic=world.clinic), valid=invite_valid),
     "invitation_link": Route("carol", kwargs=nina_pk),
+    "caregiver_invitation": Route(
+        "carol",
+        kwargs=nina_pk,
+        form=lambda world: CaregiverInviteForm(),
+        valid=lambda world: {"name": "Nia Parent"},
+    ),
+    "caregiver_revoke": Route(
+        "carol", kwargs=lambda world: {"pk": world.alice.pk, "caregiver_pk": world.caregiver.pk}
+    ),
     "screening": Route(
         "carol",
         kwargs=nina_pk,

@@ -16,6 +16,8 @@ from journal.selectors.entries import (
     RECENT_ENTRY_DAYS,
     diary_without_details,
     entry_change_log,
+    entry_history,
+    entry_loggers,
     history_diary,
     patient_diary,
     recent_entries,
@@ -101,7 +103,7 @@ def test_the_diary_without_details_holds_the_same_days_and_statuses_in_three_que
 # --- recent_entries ----------------------------------------------------------------------------------
 
 
-def save(patient, day: dt.date, pain: int, dose: str = "3") -> None:
+def save(patient, day: dt.date, pain: int, dose: str = "3", by=None) -> None:
     pain_id = Symptom.objects.get(clinic=None, name="Pain").pk
     entry_save(
         patient=patient,
@@ -115,6 +117,7 @@ def save(patient, day: dt.date, pain: int, dose: str = "3") -> None:
         dose_deviation_confirmed=False,
         scores={pain_id: pain},
         side_effects={},
+        logged_by=by,
     )
 
 
@@ -190,3 +193,37 @@ def test_the_change_log_is_every_change_to_one_entry_newest_first(
     assert log[0].saved_at > log[1].saved_at
     with django_assert_num_queries(1):
         assert entry_change_log(alice, TODAY - 5 * DAY) == []
+
+
+# --- who logged an entry: the patient or their caregiver ------------------------------------------
+
+
+def test_the_clinician_reads_which_entries_the_caregiver_logged(
+    alice, plan, gina, time_machine, django_assert_num_queries
+):
+    time_machine.move_to(NOW - dt.timedelta(hours=3), tick=False)
+    save(alice, TODAY - DAY, pain=6, by=alice.user)
+    save(alice, TODAY, pain=5, by=gina.user)
+    time_machine.move_to(NOW, tick=False)
+    save(alice, TODAY - DAY, pain=4, by=gina.user)  # the caregiver corrects Alice's entry
+    with django_assert_num_queries(1):
+        loggers = entry_loggers(alice)
+    rows = recent_entries(patient_files([alice])[alice.pk], loggers=loggers)
+    assert [row.logged_by for row in rows] == ["logged by Gina Carer (caregiver)"] * 2
+    assert ("Logged by", "Alice", "Gina Carer (caregiver)") in [
+        (change.what, change.before, change.after) for change in rows[1].changes
+    ]
+    with django_assert_num_queries(5):  # the entry, the caregivers, the versions, the scores', the symptoms
+        history = entry_history(alice, TODAY - DAY)
+    assert history.logged_by == "logged by Gina Carer (caregiver)"
+    assert {change.what for change in history.changes} == {"Pain", "Logged by"}
+    with django_assert_num_queries(1):
+        assert entry_history(alice, TODAY - 9 * DAY).changes == []
+
+
+@pytest.mark.frozen_at(NOW)
+def test_an_entry_saved_before_entries_recorded_who_saved_it_is_the_patients(alice, plan, gina, frozen):
+    save(alice, TODAY, pain=5)  # logged_by empty, as every row made before caregivers
+    (row,) = recent_entries(patient_files([alice])[alice.pk], loggers=entry_loggers(alice))
+    assert row.logged_by is None
+    assert entry_history(alice, TODAY).logged_by is None

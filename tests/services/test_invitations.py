@@ -11,12 +11,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from journal.models import AuditEvent, Condition, Invitation, Medication, OutgoingMail, Patient, Symptom, User
+from journal.models import (
+    AuditEvent,
+    Caregiver,
+    Condition,
+    Invitation,
+    LoginSession,
+    Medication,
+    OutgoingMail,
+    Patient,
+    Symptom,
+    User,
+)
 from journal.services.invitations import (
     acceptance_url,
+    caregiver_invite,
+    caregiver_revoke,
     invitation_accept,
     invitation_create,
     invitation_for_token,
+    invitation_opens,
+    invitee_name,
     patient_invite,
     token_hash,
 )
@@ -281,3 +296,73 @@ def test_the_audit_row_says_the_earlier_link_stopped_working(newcomer, carol):
     assert AuditEvent.objects.order_by("pk").last().summary == (
         "Invitation link created, valid until 2026-03-08 09:00 UTC. The earlier link no longer works."
     )
+
+
+# --- a patient's caregiver ------------------------------------------------------------------------
+
+
+def test_a_clinician_invites_a_caregiver_who_makes_their_own_login(alice, carol):
+    caregiver, token = caregiver_invite(patient=alice, clinician=carol, name="  Maria Parent ")
+    invitation = invitation_for_token(token)
+    assert invitation is not None and invitation.caregiver == caregiver
+    assert invitee_name(invitation) == "Maria Parent"
+    assert invitation_opens(invitation)  # Alice has a login: the caregiver's link still opens
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CAREGIVER_INVITED)
+    assert (event.patient, event.actor) == (alice, carol.user)
+    assert "Maria Parent" in event.summary
+
+    user = invitation_accept(token=token, username="maria", password=PASSWORD)
+    caregiver.refresh_from_db()
+    alice.refresh_from_db()
+    assert caregiver.user == user
+    assert alice.user.username == "alice"  # the patient's own login is untouched
+    assert (user.first_name, user.last_name, user.role) == ("Maria", "Parent", "caregiver")
+    assert not invitation_opens(Invitation.objects.get(pk=invitation.pk))  # once
+    with pytest.raises(ValidationError):
+        invitation_accept(token=token, username="maria2", password=PASSWORD)
+
+
+def test_a_patients_own_link_does_not_withdraw_the_caregivers(newcomer, carol):
+    _caregiver, token = caregiver_invite(patient=newcomer, clinician=carol, name="Sam Carer")
+    patient_token = invitation_create(patient=newcomer, clinician=carol)
+    assert invitation_opens(invitation_for_token(token))
+    assert invitee_name(invitation_for_token(patient_token)) == "Nora Quill"
+
+
+def test_one_caregiver_at_a_time_and_only_by_the_patients_clinic(alice, carol, charlie):
+    caregiver_invite(patient=alice, clinician=carol, name="Maria Parent")
+    with pytest.raises(ValidationError, match="already has a caregiver"):
+        caregiver_invite(patient=alice, clinician=carol, name="Another Parent")
+    with pytest.raises(ValidationError):
+        caregiver_invite(patient=alice, clinician=charlie, name="Stranger")
+    with pytest.raises(ValidationError):
+        caregiver_invite(patient=alice, clinician=carol, name="   ")
+    assert Caregiver.objects.count() == 1
+
+
+def test_revoking_a_caregiver_ends_their_login_and_sessions(alice, carol, gina, client):
+    client.force_login(gina.user)
+    assert LoginSession.objects.filter(user=gina.user).exists()
+    caregiver_revoke(caregiver=gina, clinician=carol)
+    gina.refresh_from_db()
+    gina.user.refresh_from_db()
+    assert gina.revoked_at is not None
+    assert not gina.user.is_active
+    assert not LoginSession.objects.filter(user=gina.user).exists()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CAREGIVER_REVOKED)
+    assert (event.patient, event.actor) == (alice, carol.user)
+    with pytest.raises(ValidationError, match="already"):
+        caregiver_revoke(caregiver=gina, clinician=carol)
+    # … and another may be invited now
+    caregiver_invite(patient=alice, clinician=carol, name="Maria Parent")
+
+
+def test_a_revoked_caregivers_unused_link_no_longer_opens(alice, carol, charlie):
+    caregiver, token = caregiver_invite(patient=alice, clinician=carol, name="Maria Parent")
+    with pytest.raises(ValidationError):
+        caregiver_revoke(caregiver=caregiver, clinician=charlie)  # another clinic's clinician
+    caregiver_revoke(caregiver=caregiver, clinician=carol)
+    assert not invitation_opens(invitation_for_token(token))
+    with pytest.raises(ValidationError):
+        invitation_accept(token=token, username="maria", password=PASSWORD)
+    assert not User.objects.filter(username="maria").exists()

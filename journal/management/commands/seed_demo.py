@@ -25,6 +25,7 @@ from journal.append_only import lifted
 from journal.models import (
     AccessEvent,
     AuditEvent,
+    Caregiver,
     Clinic,
     Clinician,
     Condition,
@@ -100,6 +101,8 @@ class Story:
     # A symptom the clinician began tracking this many days after the first dose: scored from
     # then on, against its own first week (journal.response).
     added_symptom: tuple[str, int] | None = None
+    # A caregiver who logs the patient's entries (a parent of a child): (username, first, last name).
+    caregiver: tuple[str, str, str] | None = None
 
 
 STORIES = (
@@ -325,6 +328,7 @@ STORIES = (
         age=10,
         weights=((-10, "30.2"), (60, "31.1"), (105, "31.8")),
         added_symptom=("Mood", 40),
+        caregiver=("maria.parent", "Maria", "Evans"),
     ),
 )
 
@@ -410,6 +414,8 @@ class DemoBuilder:
                 started_on=first_dose + dt.timedelta(days=days),
                 changed_by=clinician.user,
             )
+        if story.caregiver:
+            self.caregiver(patient, story, clinician, first_dose)
         for days, kg in story.weights:
             WeightMeasurement.objects.create(
                 patient=patient,
@@ -431,6 +437,24 @@ class DemoBuilder:
                 created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             )
         return patient
+
+    def caregiver(self, patient: Patient, story: Story, clinician: Clinician, first_dose: dt.date) -> None:
+        """The parent who logs the child's entries, invited by the prescriber before the baseline week."""
+        assert story.caregiver is not None
+        username, first, last = story.caregiver
+        user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=first, last_name=last)
+        invited_at = self.at(first_dose - dt.timedelta(days=BASELINE_DAYS + 3), 11)
+        Caregiver.objects.create(
+            patient=patient, user=user, name=f"{first} {last}", invited_by=clinician, invited_at=invited_at
+        )
+        AuditEvent.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            actor=clinician.user,
+            at=invited_at,
+            kind=AuditEvent.Kind.CAREGIVER_INVITED,
+            summary=f"Caregiver {first} {last} invited to log for the patient.",
+        )
 
     def reads(self, patients: list[tuple[Patient, Clinician]], admin: Clinician) -> None:
         """Who looked, as the access log would have it: each prescriber opened the patient page
@@ -657,6 +681,8 @@ class DemoBuilder:
         entries: list[DailyEntry] = []
         scores: list[tuple[DailyEntry, Symptom, int]] = []
         effects: list[tuple[DailyEntry, str, str]] = []
+        caregiver = patient.caregivers.exclude(user=None).first()
+        logged_by = caregiver.user if caregiver is not None else None  # else the patient's own (None)
         day = start
         while day <= self.today:
             if day != self.today and self.rng.random() < story.missed_rate / 2:
@@ -668,6 +694,7 @@ class DemoBuilder:
             entry = DailyEntry(
                 patient=patient,
                 entry_date=day,
+                logged_by=logged_by,
                 dose_taken=taken,
                 dose_mg=step.dose_mg if step and taken else None,
                 timing_taken=step.timing if step and taken else "",
@@ -779,6 +806,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<13} {username}")
         for story in STORIES:
             self.stdout.write(f"  {'patient':<13} {story.first_name.lower():<8} {story.condition}")
+            if story.caregiver:
+                self.stdout.write(f"  {'caregiver':<13} {story.caregiver[0]} logs for {story.first_name}")
         self.stdout.write(
             "Two-factor sign-in is not required in the demo clinic. To try it, sign in, open Account and set "
             "it up with any authenticator app; admin.okafor can require it (Clinic → Signing in)."
@@ -794,7 +823,11 @@ def delete_clinic(clinic: Clinic) -> None:
     for job in clinic.export_jobs.all():
         export_path(job).unlink(missing_ok=True)
     clinic.export_jobs.all().delete()  # they name their clinicians, deleted below
-    users = User.objects.filter(clinician__clinic=clinic) | User.objects.filter(patient__clinic=clinic)
+    users = (
+        User.objects.filter(clinician__clinic=clinic)
+        | User.objects.filter(patient__clinic=clinic)
+        | User.objects.filter(caregiver__patient__clinic=clinic)
+    )
     user_ids = list(users.values_list("pk", flat=True))
     patients = Patient.objects.filter(clinic=clinic)
     Screening.objects.filter(patient__in=patients).delete()
