@@ -145,13 +145,13 @@ class EntryForm(forms.Form):
         symptoms: Iterable[Symptom],
         today: dt.date,
         prescribed: Callable[[dt.date], Dose | None],
-        before_first_dose: Callable[[dt.date], bool],
+        asks_dose: Callable[[dt.date], bool],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.today = today
         self.prescribed = prescribed
-        self.before_first_dose = before_first_dose
+        self.asks_dose = asks_dose
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
         for symptom in self.symptoms:
@@ -204,8 +204,8 @@ class EntryForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         day = data.get("entry_date")
-        if day is not None and self.before_first_dose(day):
-            data["dose_taken"] = False  # the baseline: nothing to take yet, and nothing asked
+        if day is not None and not self.asks_dose(day):
+            data["dose_taken"] = False  # baseline or a day without a dose: nothing due, nothing asked
         elif data.get("dose_taken") is None and "dose_taken" not in self.errors:
             self.add_error("dose_taken", gettext("Choose yes or no."))
         if data.get("dose_taken") is True:

@@ -347,7 +347,7 @@ ROUTES: dict[str, Route] = {
             symptoms=world.alice.tracked_symptoms.all(),
             today=world.today,
             prescribed=lambda day: None,
-            before_first_dose=lambda day: False,
+            asks_dose=lambda day: True,
         ),
         valid=entry_valid,
     ),
