@@ -64,6 +64,7 @@ from journal.catalogue import load_questionnaires
 from journal.compounding import FILLER_WORDS, IMMEDIATE, SLOW, compounding_findings, compounding_words
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
+from journal.measuring import supply_unit
 from journal.plan_changes import PlanChange, reason_words
 from journal.reminders import Kind as ReminderKind
 from journal.reminders import ReminderChoices, choice_problems
@@ -943,6 +944,10 @@ class TitrationPlan(models.Model):
     def compounding_findings(self) -> list[Finding]:
         return compounding_findings(release=self.release, filler=self.filler)
 
+    @property
+    def supply_unit(self) -> str:
+        return supply_unit(self.form)
+
 
 class DoseStep(models.Model):
     plan = models.ForeignKey(TitrationPlan, on_delete=models.CASCADE, related_name="steps")
@@ -1464,6 +1469,7 @@ class AuditEvent(AppendOnly):
         QUESTIONNAIRE_ANSWERED = "questionnaire_answered", _("questionnaire answered")
         RECORD_CHANGED = "record_changed", _("conditions or symptoms changed")
         DETAILS_CHANGED = "details_changed", _("date of birth or weight recorded")
+        SUPPLY_DISPENSED = "supply_dispensed", _("refill dispensed")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

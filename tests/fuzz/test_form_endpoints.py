@@ -52,6 +52,7 @@ from journal.forms.plans import (
     PauseForm,
     PlanEditorForm,
     RecordCorrectionForm,
+    RefillForm,
     ScreeningForm,
     StepBackForm,
     StepEditForm,
@@ -547,6 +548,12 @@ ROUTES: dict[str, Route] = {
         kwargs=alice_pk,
         form=lambda world: windowed(EndForm, world.alice, world),
         valid=lambda world: {"ended_on": day(world, 14), "confirm_warnings": "on", "patient_reason": "Done."},
+    ),
+    "plan_refill": Route(
+        "carol",
+        kwargs=alice_pk,
+        form=lambda world: windowed(RefillForm, world.alice, world),
+        valid=lambda world: {"dispensed_on": day(world, 0), "quantity": "30", "pharmacy": "Hill Pharmacy"},
     ),
     "record_correct": Route(
         "carol",
