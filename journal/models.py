@@ -111,6 +111,7 @@ def new_calendar_token() -> str:
 class Timing(models.TextChoices):
     BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
     MORNING = "morning", _(TIMING_WORDS["morning"])
+    EVENING = "evening", _(TIMING_WORDS["evening"])  # a cream's application [003, 004]
 
 
 class Frequency(models.TextChoices):

@@ -135,6 +135,18 @@ def test_not_taken_alone_on_an_off_day_is_empty(as_alice, alice, every_other_day
     assert not DailyEntry.objects.exists()
 
 
+def test_a_cream_applied_in_the_evening_opens_as_planned_at_another_time(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1", "evening")], form="cream", strength_mg=Decimal("0.5"))
+    page = as_alice.get(URL).content.decode()
+    assert (
+        "Your plan: <strong>1 mg in the evening</strong> — measure <strong>2 clicks = 1 mg</strong>" in page
+    )
+    assert 'value="other" id="id_timing_taken_2" checked' in page
+    assert "As planned: 1 mg in the evening" in page  # folded: the usual day needs no typing
+    my_plan = " ".join(as_alice.get("/plan/").content.decode().split())
+    assert "1 mg in the evening" in my_plan
+
+
 EMPTY = (
     "This entry has nothing in it yet. Score a symptom or your sleep, report a side effect or write "
     "a note, then save."

@@ -145,7 +145,9 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
         initial=Timing.BEDTIME,
         widget=forms.RadioSelect,
         label=gettext_lazy("Timing"),
-        help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
+        help_text=gettext_lazy(
+            "Bedtime is usual; morning when sleep is disturbed; evening for a cream [003, 004]."
+        ),
     )
     frequency = frequency_field(
         gettext_lazy(

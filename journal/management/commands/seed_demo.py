@@ -43,6 +43,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
     SymptomTracking,
+    Timing,
     TitrationPlan,
     User,
     WeightMeasurement,
@@ -54,6 +55,7 @@ from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
+from journal.vocabulary import taken_timing
 
 DEMO_CLINIC = "Riverside LDN Clinic"
 DEMO_PASSWORD = "ldn-demo-2026"
@@ -337,7 +339,7 @@ SIDE_EFFECT_KINDS = (
 BASELINE_DAYS = 7
 MORNING_SWITCH_AFTER_DAYS = 12
 MAX_HISTORY_DAYS = 182
-USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0)}
+USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0), "evening": dt.time(19, 30)}
 
 
 def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt.date, Decimal]]:
@@ -496,7 +498,8 @@ class DemoBuilder:
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
         )
-        step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose) for day, dose in steps]
+        timing = Timing.EVENING if story.form == "cream" else Timing.BEDTIME  # a cream: in the evening
+        step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing) for day, dose in steps]
         if story.morning_switch:
             # Insomnia after the first step-up: stay on that dose, taken in the morning.
             switch = steps[1][0] + dt.timedelta(days=MORNING_SWITCH_AFTER_DAYS)
@@ -670,7 +673,7 @@ class DemoBuilder:
                 entry_date=day,
                 dose_taken=taken,
                 dose_mg=step.dose_mg if step and taken else None,
-                timing_taken=step.timing if step and taken else "",
+                timing_taken=taken_timing(step.timing) if step and taken else "",
                 time_taken=USUAL_CLOCK_TIME[step.timing] if step and taken else None,
                 sleep_quality=self.score(
                     6
