@@ -719,7 +719,7 @@ class DemoBuilder:
         ups = [
             s.start_date
             for s in step_rows
-            if s.start_date <= day and s.timing == "bedtime" and s.frequency == Frequency.DAILY
+            if s.start_date <= day and s.timing != Timing.MORNING and s.frequency == Frequency.DAILY
         ]
         return (day - max(ups)).days if ups else None
 
