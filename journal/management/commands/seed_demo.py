@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from journal import questionnaires
+from journal import plan_changes, questionnaires
 from journal.append_only import lifted
 from journal.models import (
     AccessEvent,
@@ -35,6 +35,7 @@ from journal.models import (
     LabTest,
     Medication,
     Patient,
+    PlanChangeNote,
     Questionnaire,
     QuestionnaireAnswer,
     Screening,
@@ -102,7 +103,14 @@ class Story:
     # A symptom the clinician began tracking this many days after the first dose: scored from
     # then on, against its own first week (journal.response).
     added_symptom: tuple[str, int] | None = None
+    # Stopped LDN: the plan ended this many days after the first dose, with the reason told.
+    stopped: tuple[int, str] | None = None
+    logged_rate: float = 1.0  # the share of days the patient opens the diary at all
 
+
+RAMPS = {"slow": ("1.5", "1.5", "4.5", 14), "gentle": ("0.5", "0.5", "3", 7)}
+NO_BENEFIT = "No benefit after a fair trial: stopping, as we agreed."
+DREAMS = "Vivid dreams that did not settle on a lower dose or in the morning."
 
 STORIES = (
     Story(
@@ -328,6 +336,137 @@ STORIES = (
         weights=((-10, "30.2"), (60, "31.1"), (105, "31.8")),
         added_symptom=("Mood", 40),
     ),
+    *(
+        # The rest of the clinic, for its outcomes page: groups of five or more by condition and
+        # by dose, patients who log less, and patients who stopped LDN with the reason told.
+        Story(first, last, condition, symptoms, days, RAMPS[ramp], response, clinician, **more)
+        for first, last, condition, symptoms, days, ramp, response, clinician, more in (
+            ("Aaron", "Bell", "Fibromyalgia", ("Pain", "Fatigue"), 170, "slow", 0.5, 0, {}),
+            ("Bella", "Cross", "Fibromyalgia", ("Pain", "Fatigue", "Mood"), 160, "gentle", 0.4, 1, {}),
+            (
+                "Caleb",
+                "Dunn",
+                "Fibromyalgia",
+                ("Pain", "Brain fog"),
+                150,
+                "slow",
+                0.05,
+                0,
+                {"logged_rate": 0.6},
+            ),
+            (
+                "Dora",
+                "Ellis",
+                "Crohn's disease",
+                ("Abdominal pain", "Bowel urgency"),
+                165,
+                "slow",
+                0.6,
+                1,
+                {},
+            ),
+            ("Evan", "Frost", "Crohn's disease", ("Abdominal pain", "Fatigue"), 145, "gentle", 0.35, 0, {}),
+            (
+                "Fay",
+                "Gill",
+                "Crohn's disease",
+                ("Abdominal pain", "Fatigue"),
+                155,
+                "slow",
+                0.0,
+                1,
+                {"logged_rate": 0.4},
+            ),
+            (
+                "Gabe",
+                "Hart",
+                "Crohn's disease",
+                ("Abdominal pain", "Bowel urgency"),
+                130,
+                "gentle",
+                0.5,
+                0,
+                {},
+            ),
+            (
+                "Hana",
+                "Ives",
+                "Fibromyalgia",
+                ("Pain", "Fatigue"),
+                175,
+                "slow",
+                0.0,
+                0,
+                {"stopped": (110, NO_BENEFIT)},
+            ),
+            (
+                "Ivan",
+                "Judd",
+                "Crohn's disease",
+                ("Abdominal pain",),
+                170,
+                "gentle",
+                0.05,
+                1,
+                {"stopped": (120, NO_BENEFIT)},
+            ),
+            (
+                "Jade",
+                "Kerr",
+                "Long COVID",
+                ("Fatigue", "Brain fog"),
+                160,
+                "slow",
+                0.0,
+                0,
+                {"stopped": (95, NO_BENEFIT)},
+            ),
+            (
+                "Kurt",
+                "Lamb",
+                "Multiple sclerosis",
+                ("Fatigue",),
+                150,
+                "slow",
+                0.0,
+                1,
+                {"stopped": (130, NO_BENEFIT)},
+            ),
+            (
+                "Lena",
+                "Marsh",
+                "Fibromyalgia",
+                ("Pain", "Mood"),
+                140,
+                "slow",
+                0.1,
+                0,
+                {"stopped": (100, NO_BENEFIT)},
+            ),
+            (
+                "Milo",
+                "Nash",
+                "IBS",
+                ("Abdominal pain",),
+                120,
+                "gentle",
+                0.0,
+                1,
+                {"stopped": (40, DREAMS), "sensitive": True},
+            ),
+            (
+                "Nell",
+                "Oakes",
+                "Psoriasis",
+                ("Itch",),
+                90,
+                "gentle",
+                0.2,
+                0,
+                {"stopped": (30, "Moved to another clinic.")},
+            ),
+        )
+    ),
 )
 
 SIDE_EFFECT_KINDS = (
@@ -485,6 +624,9 @@ class DemoBuilder:
     def plan_and_entries(self, patient: Patient, story: Story, clinician: Clinician) -> None:
         first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
         steps = ramp_steps(first_dose, story.ramp)
+        ended_on = first_dose + dt.timedelta(days=story.stopped[0]) if story.stopped else None
+        if ended_on is not None:
+            steps = [(day, dose) for day, dose in steps if day < ended_on]
         plan = TitrationPlan.objects.create(
             patient=patient,
             prescriber=clinician,
@@ -497,6 +639,7 @@ class DemoBuilder:
             dispensed_on=first_dose + dt.timedelta(days=story.supply[0]) if story.supply else None,
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
+            ended_on=ended_on,
         )
         timing = Timing.EVENING if story.form == "cream" else Timing.BEDTIME  # a cream: in the evening
         step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing) for day, dose in steps]
@@ -536,6 +679,8 @@ class DemoBuilder:
             notes="Demo screening",
         )
         self.audit_trail(patient, clinician, plan, step_rows)
+        if story.stopped is not None and ended_on is not None:
+            self.plan_end(patient, clinician, ended_on, story.stopped[1])
         schedule = Schedule(
             [
                 PlanRecord(
@@ -544,6 +689,7 @@ class DemoBuilder:
                         PlannedStep(s.start_date, s.dose_mg, s.timing, frequency=s.frequency)
                         for s in step_rows
                     ),
+                    ended_on=ended_on,
                 )
             ]
         )
@@ -551,6 +697,29 @@ class DemoBuilder:
         self.medicines_added_today(patient, story, first_dose)
         self.lab_results(patient, story, clinician, first_dose)
         self.pgic_answers(patient, story, first_dose)
+
+    def plan_end(self, patient: Patient, clinician: Clinician, ended_on: dt.date, reason: str) -> None:
+        """The end of LDN as the plan page records it: a week ahead, with the reason told to the
+        patient (the outcomes page's "why patients stop")."""
+        change = plan_changes.ended(ended_on, 0)
+        told = self.at(ended_on - dt.timedelta(days=7), 11)
+        PlanChangeNote.objects.create(
+            patient=patient,
+            written_by=clinician,
+            at=told,
+            change=str.__str__(change.words()),
+            wording=change.as_data(),
+            reason=reason,
+            acknowledged_at=told + dt.timedelta(hours=9),
+        )
+        AuditEvent.objects.create(
+            patient=patient,
+            clinic_id=patient.clinic_id,
+            actor=clinician.user,
+            at=told,
+            kind=AuditEvent.Kind.PLAN_CHANGED,
+            summary=f"{str.__str__(change.words())} Told the patient: {reason}",
+        )
 
     @staticmethod
     def lab_results(patient: Patient, story: Story, clinician: Clinician, first_dose: dt.date) -> None:
@@ -584,6 +753,8 @@ class DemoBuilder:
             day = occasion.opens + dt.timedelta(days=self.rng.randint(0, 3))
             if day > self.today or (story.first_name == self.PGIC_STILL_DUE and occasion.is_open(self.today)):
                 continue
+            if story.stopped is not None and (day - first_dose).days >= story.stopped[0]:
+                continue  # no longer on LDN: no longer asked
             gain = self.improvement((day - first_dose).days + 1, story)
             value = (
                 1 if gain >= 0.5 else 2 if gain >= 0.3 else 3 if gain >= 0.12 else 5 if story.sensitive else 4
@@ -661,7 +832,13 @@ class DemoBuilder:
         scores: list[tuple[DailyEntry, Symptom, int]] = []
         effects: list[tuple[DailyEntry, str, str]] = []
         day = start
-        while day <= self.today:
+        last = self.today
+        if story.stopped is not None:  # they log a few days more, then no longer
+            last = min(last, first_dose + dt.timedelta(days=story.stopped[0] + 3))
+        while day <= last:
+            if story.logged_rate < 1 and day != self.today and self.rng.random() > story.logged_rate:
+                day += dt.timedelta(days=1)  # the diary not opened that day
+                continue
             if day != self.today and self.rng.random() < story.missed_rate / 2:
                 day += dt.timedelta(days=1)  # not logged at all
                 continue
