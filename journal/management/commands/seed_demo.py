@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
@@ -488,6 +489,9 @@ def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt
 
 class DemoBuilder:
     def __init__(self, seed: int, today: dt.date):
+        # Every demo login has the same password: hashed once (a hash takes about a second on a
+        # busy machine, which made most of the seed's time), stored for each user.
+        self.password = make_password(DEMO_PASSWORD)
         self.rng = random.Random(seed)
         self.today = today
         self.symptoms = {s.name: s for s in Symptom.objects.filter(clinic=None)}
@@ -510,9 +514,9 @@ class DemoBuilder:
         snapshots_refresh([patient.pk for patient, _ in patients], timezone.now())  # the roster's rows
 
     def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
-        user = User.objects.create_user(
-            username,
-            password=DEMO_PASSWORD,
+        user = User.objects.create(
+            username=username,
+            password=self.password,
             first_name=first,
             last_name=last,
             email=f"{username}@example.org",
@@ -521,8 +525,8 @@ class DemoBuilder:
 
     def patient(self, clinic, story: Story, clinician: Clinician) -> Patient:
         username = story.first_name.lower()
-        user = User.objects.create_user(
-            username, password=DEMO_PASSWORD, first_name=story.first_name, last_name=story.last_name
+        user = User.objects.create(
+            username=username, password=self.password, first_name=story.first_name, last_name=story.last_name
         )
         patient = Patient.objects.create(
             user=user,
