@@ -325,6 +325,21 @@ def supply_window(today: dt.date) -> DateWindow:
     )
 
 
+def dispensing_window(plan_first_day: dt.date, last_dispensed: dt.date | None, today: dt.date) -> DateWindow:
+    """The dates a refill of a plan may have been dispensed on: from the plan's first day (the
+    earlier of its first dose and the day it was written), and not before the dispensing
+    already recorded, to today."""
+    first = max(plan_first_day, last_dispensed) if last_dispensed is not None else plan_first_day
+    return DateWindow(
+        min(first, today),
+        today,
+        too_early=gettext_noop(
+            "a refill comes after the plan began and after the dispensing already recorded"
+        ),
+        too_late=gettext_noop("record a refill once it has been dispensed"),
+    )
+
+
 INPUT_RULES: dict[str, Rule] = rule_table(
     Rule(
         "record_window",

@@ -23,7 +23,7 @@ from journal.bounds import HORIZON_DAYS, SERIES_MAX_DAYS, DateWindow
 from journal.schedule import DAY, Dose, Run, Schedule
 from journal.wording import gettext as _
 
-REMINDER_TIMES = {"bedtime": dt.time(22, 0), "morning": dt.time(8, 0)}
+REMINDER_TIMES = {"bedtime": dt.time(22, 0), "morning": dt.time(8, 0), "evening": dt.time(19, 0)}
 DOSE_EVENT_MINUTES = 15
 FEED_MAX_EVENTS = 200  # of each kind: daily reminders, step changes
 

@@ -80,6 +80,17 @@ class Measurement:
         }
 
 
+SUPPLY_UNITS = {"capsule": gettext_noop("capsules"), "cream": gettext_noop("clicks")}
+
+
+def supply_unit(form: str) -> str:
+    """What a dispensed quantity of `form` is counted in: capsules, clicks, mL, or doses for a
+    form with nothing to count (`journal.schedule.Schedule.supply_for` counts the same way)."""
+    if form in MEASURED_BY_VOLUME:
+        return _(gettext_noop("mL"))
+    return _(SUPPLY_UNITS.get(form, gettext_noop("doses")))
+
+
 def measure(dose_mg: Decimal, form: str, strength_mg: Decimal | None) -> Measurement | None:
     """The amount to measure for `dose_mg`; None when there is nothing to count (no strength
     given, or a sublingual or other form, which the pharmacist's label explains)."""

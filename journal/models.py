@@ -65,6 +65,7 @@ from journal.catalogue import load_questionnaires
 from journal.compounding import FILLER_WORDS, IMMEDIATE, SLOW, compounding_findings, compounding_words
 from journal.findings import Finding, Level
 from journal.guide import INTRODUCTION
+from journal.measuring import supply_unit
 from journal.plan_changes import PlanChange, reason_words
 from journal.reminders import Kind as ReminderKind
 from journal.reminders import ReminderChoices, choice_problems
@@ -111,6 +112,7 @@ def new_calendar_token() -> str:
 class Timing(models.TextChoices):
     BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
     MORNING = "morning", _(TIMING_WORDS["morning"])
+    EVENING = "evening", _(TIMING_WORDS["evening"])  # a cream's application [003, 004]
 
 
 class Frequency(models.TextChoices):
@@ -995,6 +997,10 @@ class TitrationPlan(models.Model):
     def compounding_findings(self) -> list[Finding]:
         return compounding_findings(release=self.release, filler=self.filler)
 
+    @property
+    def supply_unit(self) -> str:
+        return supply_unit(self.form)
+
 
 class DoseStep(models.Model):
     plan = models.ForeignKey(TitrationPlan, on_delete=models.CASCADE, related_name="steps")
@@ -1574,6 +1580,7 @@ class AuditEvent(AppendOnly):
         DETAILS_CHANGED = "details_changed", _("date of birth or weight recorded")
         CAREGIVER_INVITED = "caregiver_invited", _("caregiver invited")
         CAREGIVER_REVOKED = "caregiver_revoked", _("caregiver revoked")
+        SUPPLY_DISPENSED = "supply_dispensed", _("refill dispensed")
 
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"

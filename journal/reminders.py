@@ -41,6 +41,7 @@ class Kind(StrEnum):
 DOSE_TEXTS = {
     "bedtime": gettext_noop("Time for your bedtime LDN dose."),
     "morning": gettext_noop("Time for your morning LDN dose."),
+    "evening": gettext_noop("Time to apply your evening LDN dose."),
 }
 TEXTS = {
     Kind.NUDGE: gettext_noop("You have not logged today yet: it takes 30 seconds."),

@@ -534,6 +534,13 @@ class Schedule:
         first = self.first_dose
         return first is None or day < first
 
+    def asks_dose(self, day: dt.date) -> bool:
+        """Whether the diary asks "did you take your dose?" for `day`: not in the baseline
+        (nothing to take yet) and not on an every-other-day step's day without a dose (none
+        is due; the entry still takes symptoms and side effects). Asked on every other day,
+        a paused one too: a dose taken anyway is the patient's record to keep."""
+        return not self.before_first_dose(day) and self.off_day_step(day) is None
+
     def phase(self, day: dt.date) -> str:
         """Where a patient is on `day`:
         - baseline: no dose yet (no step, or the first dose is still ahead);

@@ -164,6 +164,7 @@ urlpatterns = [
     path("clinic/patients/<int:pk>/plan/step-back/", plans.plan_step_back, name="plan_step_back"),
     path("clinic/patients/<int:pk>/plan/morning/", plans.plan_morning, name="plan_morning"),
     path("clinic/patients/<int:pk>/plan/end/", plans.plan_end, name="plan_end"),
+    path("clinic/patients/<int:pk>/plan/refill/", plans.plan_refill, name="plan_refill"),
     path("clinic/patients/<int:pk>/pauses/", plans.pause_new, name="pause_new"),
     path("clinic/patients/<int:pk>/plan/correct/", plans.record_correct, name="record_correct"),
     path("plan/", plans.my_plan, name="my_plan"),

@@ -42,13 +42,26 @@ SCORE_MIN, SCORE_MAX = 0, 10  # every symptom and sleep score is 0–10
 TIMING_WORDS: dict[str, str] = {
     "bedtime": gettext_noop("at bedtime"),
     "morning": gettext_noop("in the morning"),
+    "evening": gettext_noop("in the evening"),
     "other": gettext_noop("at another time"),
 }
-PRESCRIBED_TIMINGS = ("bedtime", "morning")
+# A topical cream is applied in the evening [003, 004]: its own timing, which the reminder, the
+# calendar feed and every page read from the schedule like any other.
+PRESCRIBED_TIMINGS = ("bedtime", "morning", "evening")
 FREQUENCIES = (
     "daily",
     "every_other_day",
 )  # how often a step is taken (`journal.schedule.DOSE_INTERVAL_DAYS`)
+# What the diary offers as "when did you take it" for a prescribed timing: the entry has no
+# evening button (bedtime, morning, another time), so an evening application is "another time".
+TAKEN_FOR_PRESCRIBED = {"evening": "other"}
+
+
+def taken_timing(prescribed: str) -> str:
+    """The entry's answer that matches the prescribed timing: the same, or another time."""
+    return TAKEN_FOR_PRESCRIBED.get(prescribed, prescribed)
+
+
 # The entry form's buttons name the moment itself.
 TIMING_BUTTONS: dict[str, str] = {
     "bedtime": gettext_noop("Bedtime"),
@@ -133,6 +146,7 @@ def local_mg(dose: Decimal) -> str:
 EVERY_OTHER_DAY_TIMING_WORDS = {
     "bedtime": gettext_noop("every other day at bedtime"),
     "morning": gettext_noop("every other day in the morning"),
+    "evening": gettext_noop("every other day in the evening"),
     "other": gettext_noop("every other day at another time"),
 }
 
@@ -147,11 +161,13 @@ def timing_words(timing: str, frequency: str = "daily") -> str:
 DOSE_PHRASES = {
     "bedtime": gettext_noop("%(dose)s mg at bedtime"),
     "morning": gettext_noop("%(dose)s mg in the morning"),
+    "evening": gettext_noop("%(dose)s mg in the evening"),
     "other": gettext_noop("%(dose)s mg at another time"),
 }
 EVERY_OTHER_DAY_DOSE_PHRASES = {
     "bedtime": gettext_noop("%(dose)s mg every other day at bedtime"),
     "morning": gettext_noop("%(dose)s mg every other day in the morning"),
+    "evening": gettext_noop("%(dose)s mg every other day in the evening"),
     "other": gettext_noop("%(dose)s mg every other day at another time"),
 }
 

@@ -94,6 +94,7 @@ POST_URLS = [
     "plan_step_back",
     "plan_morning",
     "plan_end",
+    "plan_refill",
     "pause_new",
     "record_correct",
     "screening",

@@ -13,6 +13,7 @@ from journal.bounds import (
     INPUT_RULES,
     TREATMENT_SPAN,
     DateWindow,
+    dispensing_window,
     export_window,
     invitation_problems,
     list_problem,
@@ -221,3 +222,13 @@ def test_what_a_clinician_can_correct(row, correction):
     (found,) = [problem for problem in problem if problem.row == row]
     assert found.correction == correction
     assert found.reason == INPUT_RULES["record_needs_attention"].reason
+
+
+def test_a_refill_is_dispensed_from_the_plans_first_day_and_the_last_dispensing_to_today():
+    today = dt.date(2026, 3, 20)
+    window = dispensing_window(dt.date(2026, 2, 1), None, today)
+    assert (window.first, window.last) == (dt.date(2026, 2, 1), today)
+    assert dispensing_window(dt.date(2026, 2, 1), dt.date(2026, 3, 1), today).first == dt.date(2026, 3, 1)
+    assert "record a refill once it has been dispensed" in window.problem(today + dt.timedelta(days=1), "It")
+    # a plan written for a later first dose still takes today's refill
+    assert dispensing_window(dt.date(2026, 4, 1), None, today).first == today

@@ -163,3 +163,20 @@ def test_an_every_other_day_step_repeats_every_second_day_from_its_first_dose_da
     assert [event["dtstart"].dt.date() for event in eod] == [D(2026, 3, 2), D(2026, 3, 10)]
     assert [event["rrule"]["INTERVAL"] for event in eod] == [[2], [2]]
     assert [event["rrule"]["COUNT"] for event in eod] == [[2], [3]]
+
+
+def test_a_cream_applied_in_the_evening_is_in_the_feed_at_seven_in_the_evening():
+    cream = Schedule(
+        [
+            PlanRecord(
+                1,
+                (PlannedStep(D(2026, 3, 1), Decimal("1"), "evening"),),
+                form="cream",
+                strength_mg=Decimal("0.5"),
+            )
+        ]
+    )
+    (event,) = dose_events(feed(cream))
+    start = event.decoded("dtstart")
+    assert (start.date(), start.hour, start.minute) == (D(2026, 3, 1), 19, 0)
+    assert str(event["summary"]) == "Take LDN: 2 clicks = 1 mg in the evening"

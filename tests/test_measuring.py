@@ -16,6 +16,7 @@ from journal.measuring import (
     measure,
     measuring_findings,
     patient_amount,
+    supply_unit,
 )
 
 ASK = "ask your pharmacist how to measure this dose"
@@ -152,3 +153,17 @@ def test_no_measuring_finding_when_every_dose_can_be_measured(doses, form, stren
 )
 def test_a_cream_is_measured_in_clicks_of_its_pump_or_in_ml(dose, form, strength, amount):
     assert patient_amount(mg(dose), form, mg(strength)) == amount
+
+
+@pytest.mark.parametrize(
+    ("form", "unit"),
+    [
+        ("capsule", "capsules"),
+        ("cream", "clicks"),
+        ("liquid", "mL"),
+        ("cream_ml", "mL"),
+        ("sublingual", "doses"),
+    ],
+)
+def test_a_supply_is_counted_in_the_forms_unit(form, unit):
+    assert supply_unit(form) == unit

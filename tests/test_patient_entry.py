@@ -97,6 +97,56 @@ def test_a_dose_sent_in_the_baseline_week_is_not_recorded(as_alice, alice, carol
     assert DailyEntry.objects.get(patient=alice).dose_taken is False
 
 
+@pytest.fixture
+def every_other_day(alice, carol):
+    """1.5 mg every other day from 1 March: 19 March has a dose, 20 March (today) none."""
+    return make_plan(alice, carol, [(D(2026, 3, 1), "1.5", "bedtime", "every_other_day")])
+
+
+def test_an_off_day_says_so_and_asks_no_dose_question(as_alice, every_other_day):
+    page = as_alice.get(URL).content.decode()
+    assert "<strong>Off day:</strong> no dose is due on this day" in page
+    assert "Your next dose is on Saturday 21 March." in page
+    assert 'name="dose_taken"' not in page
+    assert f'name="score_{symptom_id("Pain")}"' in page
+    assert 'name="side_headache"' in page
+    dose_day = as_alice.get(URL, {"date": "2026-03-19"}).content.decode()
+    assert "Off day" not in dose_day
+    assert 'name="dose_taken"' in dose_day
+
+
+def test_an_off_day_entry_counts_neither_taken_nor_missed(as_alice, alice, every_other_day):
+    make_entry(alice, D(2026, 3, 19), scores={"Pain": 5})
+    before = as_alice.get("/history/").content.decode()
+    assert "<strong>1 of 7</strong> prescribed doses" in before
+    as_alice.post(URL, entry_data(dose_taken=None, dose_mg=None, timing_taken=None))
+    entry = DailyEntry.objects.get(patient=alice, entry_date=D(2026, 3, 20))
+    assert (entry.dose_taken, entry.dose_mg, entry.sleep_quality) == (False, None, 7)
+    assert entry.side_effects.get().kind == "headache"
+    after = as_alice.get("/history/").content.decode()
+    assert "<strong>1 of 7</strong> prescribed doses" in after
+    day_page = as_alice.get("/history/2026-03-20/").content.decode()
+    assert '<span data-testid="day-status">logged, no dose prescribed</span>' in day_page
+
+
+def test_not_taken_alone_on_an_off_day_is_empty(as_alice, alice, every_other_day):
+    page = as_alice.post(URL, {"entry_date": "2026-03-20", "dose_taken": "no"}).content.decode()
+    assert EMPTY in page
+    assert not DailyEntry.objects.exists()
+
+
+def test_a_cream_applied_in_the_evening_opens_as_planned_at_another_time(as_alice, alice, carol):
+    make_plan(alice, carol, [(D(2026, 3, 1), "1", "evening")], form="cream", strength_mg=Decimal("0.5"))
+    page = as_alice.get(URL).content.decode()
+    assert (
+        "Your plan: <strong>1 mg in the evening</strong> — measure <strong>2 clicks = 1 mg</strong>" in page
+    )
+    assert 'value="other" id="id_timing_taken_2" checked' in page
+    assert "As planned: 1 mg in the evening" in page  # folded: the usual day needs no typing
+    my_plan = " ".join(as_alice.get("/plan/").content.decode().split())
+    assert "1 mg in the evening" in my_plan
+
+
 EMPTY = (
     "This entry has nothing in it yet. Score a symptom or your sleep, report a side effect or write "
     "a note, then save."

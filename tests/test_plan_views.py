@@ -403,6 +403,79 @@ def test_the_supply_dispensed_gives_the_patient_and_the_roster_a_runs_out_date(c
     assert "It runs out on Wednesday 1 April: ask for more before then." in my_plan
 
 
+def test_a_refill_dispensed_moves_the_runs_out_date_for_the_patient_and_the_roster(client, alice, carol):
+    # 1.5 mg capsules, one a day from 1 February; 30 dispensed then ran out on 3 March.
+    plan = make_plan(
+        alice,
+        carol,
+        [(D(2026, 2, 1), "1.5")],
+        strength_mg=Decimal("1.5"),
+        pharmacy="Riverside Pharmacy",
+        supply_quantity=Decimal("30"),
+        dispensed_on=D(2026, 2, 1),
+    )
+    client.force_login(carol.user)
+    url = reverse("plan_refill", args=[alice.pk])
+    page = " ".join(client.get(reverse("plan_manage", args=[alice.pk])).content.decode().split())
+    assert "Last dispensed: 30 capsules on 1 Feb 2026, from Riverside Pharmacy." in page
+    assert "It runs out on Tuesday 3 Mar 2026." in page
+    response = client.post(url, {"dispensed_on": "2026-03-01", "quantity": "60", "pharmacy": ""})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.supply_quantity, plan.dispensed_on, plan.pharmacy) == (
+        60,
+        D(2026, 3, 1),
+        "Riverside Pharmacy",
+    )
+    assert kinds(alice)[-1] == AuditEvent.Kind.SUPPLY_DISPENSED
+    assert "supply runs out 30 Apr" in client.get(reverse("roster")).content.decode()  # 60 doses from 1 March
+    client.force_login(alice.user)
+    my_plan = " ".join(client.get(reverse("my_plan")).content.decode().split())
+    assert "It runs out on Thursday 30 April: ask for more before then." in my_plan
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"dispensed_on": "2026-03-03", "quantity": "30"},
+            "is after 2026-03-02: record a refill once it has been",
+        ),
+        (
+            {"dispensed_on": "2026-01-31", "quantity": "30"},
+            "is before 2026-02-01: a refill comes after the plan",
+        ),
+        (
+            {"dispensed_on": "2026-03-01", "quantity": "0"},
+            "Ensure this value is greater than or equal to 0.01.",
+        ),
+        ({"dispensed_on": "2026-03-01", "quantity": "10001"}, "less than or equal to 10000"),
+        ({"dispensed_on": "2026-03-01", "quantity": ""}, "This field is required."),
+        ({"dispensed_on": "2026-03-01", "quantity": "30", "pharmacy": "x" * 101}, "at most 100 characters"),
+    ],
+)
+def test_a_refill_out_of_bounds_is_refused_and_changes_nothing(client, alice, carol, fields, message):
+    plan = make_plan(
+        alice, carol, [(D(2026, 2, 1), "1.5")], supply_quantity=Decimal("30"), dispensed_on=D(2026, 2, 1)
+    )
+    client.force_login(carol.user)
+    response = client.post(reverse("plan_refill", args=[alice.pk]), fields)
+    assert response.status_code == 400
+    assert message in " ".join(response.content.decode().split())
+    assert "The refill was not saved." in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.supply_quantity, plan.dispensed_on) == (30, D(2026, 2, 1))
+    assert AuditEvent.Kind.SUPPLY_DISPENSED not in kinds(alice)
+
+
+def test_a_refill_needs_a_plan_in_force(client, alice, carol):
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("plan_refill", args=[alice.pk]), {"dispensed_on": "2026-03-01", "quantity": "30"}
+    )
+    assert response.status_code == 404
+
+
 def test_an_unknown_filler_or_release_is_refused_with_a_message(client, alice, carol):
     screen(alice, carol)
     client.force_login(carol.user)

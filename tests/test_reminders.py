@@ -295,3 +295,13 @@ def test_sensible_choices_have_no_problems():
         quiet_from=T(23), quiet_until=T(7),
     )  # fmt: skip
     assert choice_problems(choices, MONDAY) == {}
+
+
+def test_a_cream_applied_in_the_evening_is_reminded_at_the_evening_dose_time_with_its_own_words():
+    cream = schedule((MONDAY - 30 * DAY, "1", "evening"))
+    choices = ReminderChoices(NY, dose_on=True, bedtime_at=T(19, 30), morning_at=T(8, 0))
+    assert due(choices, cream, at(MONDAY, 19, 30)) == [(Kind.DOSE, MONDAY)]
+    assert due(choices, cream, at(MONDAY, 8, 0)) == []
+    start, end = window(at(MONDAY, 19, 30))
+    (occasion,) = due_occasions(choices, cream, logged_days=frozenset(), start=start, end=end)
+    assert occasion.text == "Time to apply your evening LDN dose."

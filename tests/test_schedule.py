@@ -678,6 +678,20 @@ def test_an_off_day_names_the_step_and_its_next_dose_day():
     assert EOD_SCHEDULE.step_on(D(2026, 3, 11)) is None  # paused
 
 
+@pytest.mark.parametrize(
+    ("day", "asks"),
+    [
+        (D(2026, 2, 28), False),  # the baseline: nothing to take yet
+        (D(2026, 3, 5), True),  # a dose day
+        (D(2026, 3, 6), False),  # an off day: no dose due
+        (D(2026, 3, 11), True),  # paused: a dose taken anyway is still recorded
+        (D(2026, 3, 21), True),  # daily again
+    ],
+)
+def test_the_diary_asks_for_the_dose_except_in_the_baseline_and_on_off_days(day, asks):
+    assert EOD_SCHEDULE.asks_dose(day) is asks
+
+
 def test_an_off_day_on_the_last_day_of_a_step_has_no_next_dose_of_that_step():
     # 5 March to 19 March holds 8 doses: the 19th is one; with a daily step from 19 March,
     # the 18th is the last off day and the daily step comes next.

@@ -19,11 +19,11 @@ def seed(**options):
 def test_seed_demo_builds_the_clinic_and_runs_twice(db):
     seed()
     seed()  # second run leaves the clinic as it is
-    assert Patient.objects.count() == 22
+    assert Patient.objects.count() == 36
     assert Clinician.objects.filter(is_clinic_admin=True).count() == 1
     assert Clinician.objects.count() == 3
     seed(reset=True)
-    assert Patient.objects.count() == 22
+    assert Patient.objects.count() == 36
 
 
 def test_seed_demo_tells_realistic_stories(db):
@@ -162,3 +162,30 @@ def test_the_demo_has_a_child_with_a_weight_and_a_symptom_added_later(db):
     first_dose = schedule_of(mia).effective[0].start_date
     assert mood.response.own_baseline_from == first_dose + dt.timedelta(days=40)
     assert mood.response.baseline_entries >= 4
+
+
+def test_the_demo_clinics_outcomes_have_data_for_every_figure_and_a_group_too_small_to_show(db):
+    """Groups of five or more by condition and dose, patients who stopped with their reasons
+    (one reason shared by five, the rest counted together), patients who log less."""
+    from journal.models import Clinic
+    from journal.outcomes import clinic_outcomes
+    from journal.selectors.outcomes import CohortFilter, outcome_cohort
+
+    seed()
+    demo = Clinic.objects.get()
+    outcomes = clinic_outcomes(outcome_cohort(Patient.objects.filter(clinic=demo), CohortFilter()))
+    for _window, rows in (*outcomes.rates_by_condition, *outcomes.rates_by_dose):
+        shown = [row for row in rows[1:] if not row.suppressed]
+        assert len(shown) >= 2 and any(row.suppressed for row in rows)
+    assert sum(month.stopped for month in outcomes.survival[-1:]) >= 5
+    assert any(month.still_on is not None and month.still_on < 1 for month in outcomes.survival)
+    reasons = {str(row.group): row.patients for row in outcomes.stop_reasons}
+    assert reasons == {
+        "No benefit after a fair trial: stopping, as we agreed.": 5,
+        "Other reasons, each given for fewer than 5 patients": 2,
+    }
+    assert [row for row in outcomes.side_effects[1:] if not row.suppressed]
+    everyone = outcomes.adherence[0]
+    assert everyone.bands[1] and everyone.bands[2]  # someone logs 50–79 %, someone under half
+    hana = Patient.objects.get(user__username="hana")
+    assert schedule_of(hana).phase(TODAY) == "ended"

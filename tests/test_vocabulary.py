@@ -24,6 +24,7 @@ from journal.vocabulary import (
     dose_phrase,
     format_mg,
     side_effect_label,
+    taken_timing,
     timing_words,
     worst_severity,
 )
@@ -62,6 +63,7 @@ def test_a_kept_dose_phrase_stays_english_for_any_reader():
     [
         ("bedtime", "1.5 mg every other day at bedtime"),
         ("morning", "1.5 mg every other day in the morning"),
+        ("evening", "1.5 mg every other day in the evening"),
         ("other", "1.5 mg every other day at another time"),
     ],
 )
@@ -71,6 +73,16 @@ def test_dose_phrase_of_an_every_other_day_step(timing, phrase):
 
 def test_timing_words():
     assert timing_words("bedtime") == "at bedtime"
+    assert timing_words("evening") == "in the evening"
+    assert dose_phrase(Decimal("1"), "evening") == "1 mg in the evening"
+
+
+def test_an_evening_application_is_logged_as_another_time():
+    assert (taken_timing("evening"), taken_timing("bedtime"), taken_timing("morning")) == (
+        "other",
+        "bedtime",
+        "morning",
+    )
 
 
 def test_an_unknown_timing_is_shown_as_stored():
@@ -91,8 +103,11 @@ def test_the_frequencies_are_the_step_choices_and_the_schedule_counts_each():
 
 
 def test_every_timing_taken_has_its_words_and_its_button():
-    assert dict(TimingTaken.choices) == TIMING_WORDS
-    assert TIMING_BUTTONS.keys() == TIMING_WORDS.keys()
+    # every timing but the evening, which is prescribed only (logged as another time)
+    logged = {timing: words for timing, words in TIMING_WORDS.items() if taken_timing(timing) == timing}
+    assert dict(TimingTaken.choices) == logged
+    assert TIMING_BUTTONS.keys() == logged.keys()
+    assert {taken_timing(timing) for timing in PRESCRIBED_TIMINGS} <= set(TimingTaken.values)
 
 
 # --- side effects and severities ----------------------------------------------------------------

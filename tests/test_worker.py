@@ -63,6 +63,19 @@ def test_the_heartbeat_is_written_at_most_every_ten_seconds(db, monkeypatch):
     assert len(writes) == 2
 
 
+def test_the_heartbeat_queues_a_clinics_outcomes_again_after_its_midnight(carol, monkeypatch):
+    from journal.models import ExportState, OutcomeReport
+    from journal.selectors.outcomes import CohortFilter
+    from journal.services.outcomes import outcome_report_request, outcome_report_run
+
+    report = outcome_report_request(clinician=carol, chosen=CohortFilter())
+    outcome_report_run(report_id=report.pk)
+    OutcomeReport.objects.filter(pk=report.pk).update(computed_at=timezone.now() - dt.timedelta(days=1))
+    HeartbeatWorker(interval=1, once=False).beat()
+    renewed = OutcomeReport.objects.filter(clinic=carol.clinic).first()
+    assert renewed.pk != report.pk and renewed.state == ExportState.QUEUED
+
+
 def test_housekeeping_runs_when_the_worker_starts_then_hourly(db, monkeypatch):
     worker = HeartbeatWorker(interval=1, once=False)
     runs = []

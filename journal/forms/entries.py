@@ -22,7 +22,7 @@ from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, T
 from journal.schedule import Dose
 from journal.services.entries import EMPTY_ENTRY
 from journal.titration import check_dose
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg, taken_timing
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -145,13 +145,13 @@ class EntryForm(forms.Form):
         symptoms: Iterable[Symptom],
         today: dt.date,
         prescribed: Callable[[dt.date], Dose | None],
-        before_first_dose: Callable[[dt.date], bool],
+        asks_dose: Callable[[dt.date], bool],
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.today = today
         self.prescribed = prescribed
-        self.before_first_dose = before_first_dose
+        self.asks_dose = asks_dose
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
         for symptom in self.symptoms:
@@ -204,8 +204,8 @@ class EntryForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         day = data.get("entry_date")
-        if day is not None and self.before_first_dose(day):
-            data["dose_taken"] = False  # the baseline: nothing to take yet, and nothing asked
+        if day is not None and not self.asks_dose(day):
+            data["dose_taken"] = False  # baseline or a day without a dose: nothing due, nothing asked
         elif data.get("dose_taken") is None and "dose_taken" not in self.errors:
             self.add_error("dose_taken", gettext("Choose yes or no."))
         if data.get("dose_taken") is True:
@@ -246,7 +246,7 @@ class EntryForm(forms.Form):
         except ValidationError:
             differs = True
         timing = self["timing_taken"].value() or ""
-        return differs or timing != step.timing or bool(self["time_taken"].value())
+        return differs or timing != taken_timing(step.timing) or bool(self["time_taken"].value())
 
     def deviation_words(self, day: dt.date, typed: str) -> str:
         """Why a dose needs confirming: `typed` (in mg) differs from what is prescribed on
@@ -307,7 +307,7 @@ def entry_initial(
             "entry_date": day,
             "dose_taken": None if step else "no",
             "dose_mg": local_mg(step.dose_mg) if step else "",
-            "timing_taken": step.timing if step else "",
+            "timing_taken": taken_timing(step.timing) if step else "",
         }
     initial = {
         "entry_date": day,
@@ -315,7 +315,7 @@ def entry_initial(
         "dose_mg": local_mg(entry.dose_mg)
         if entry.dose_mg is not None
         else (local_mg(step.dose_mg) if step else ""),
-        "timing_taken": entry.timing_taken or (step.timing if step else ""),
+        "timing_taken": entry.timing_taken or (taken_timing(step.timing) if step else ""),
         "time_taken": entry.time_taken,
         "sleep_quality": entry.sleep_quality,
         "notes": entry.notes,

@@ -145,7 +145,9 @@ class PlanEditorForm(FrequencyDefault, DatesWithin, OnceForm):
         initial=Timing.BEDTIME,
         widget=forms.RadioSelect,
         label=gettext_lazy("Timing"),
-        help_text=gettext_lazy("Bedtime is usual; morning when sleep is disturbed [003, 004]."),
+        help_text=gettext_lazy(
+            "Bedtime is usual; morning when sleep is disturbed; evening for a cream [003, 004]."
+        ),
     )
     frequency = frequency_field(
         gettext_lazy(
@@ -412,3 +414,27 @@ class PauseForm(PlanChangeForm):
         if data.get("start_date") and data["start_date"] < self.today and not data.get("late_reason"):
             self.add_error("late_reason", LATE_PAUSE_NEEDS_REASON)
         return data
+
+
+class RefillForm(DatesWithin, OwnIds, OnceForm):
+    """A refill the pharmacy dispensed: its date (the plan's first day to today, not before the
+    dispensing already recorded: `journal.services.plans.refill_window`) and quantity."""
+
+    id_prefix = "refill"
+    dated_fields = {"dispensed_on": "The dispensing date"}
+    dispensed_on = forms.DateField(widget=DATE, label=gettext_lazy("Dispensed on"))
+    quantity = forms.DecimalField(
+        min_value=Decimal("0.01"),
+        max_value=SUPPLY_MAX,
+        max_digits=7,
+        decimal_places=2,
+        label=gettext_lazy("Quantity dispensed"),
+        help_text=gettext_lazy("In capsules, mL or clicks (doses for another form)."),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    pharmacy = forms.CharField(
+        required=False,
+        max_length=100,
+        label=gettext_lazy("Pharmacy (optional)"),
+        help_text=gettext_lazy("Left empty: the plan's pharmacy."),
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +24,9 @@ from django.utils.translation import gettext as _
 
 from journal.models import OUTCOME_REPORT_MAX_CHARS, Clinician, ExportState, OutcomeReport, Patient
 from journal.outcomes import clinic_outcomes, outcomes_as_data
+from journal.schedule import DAY
 from journal.selectors.outcomes import CohortFilter, outcome_cohort, reports_of_filter
+from journal.services.snapshots import next_midnight
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +39,17 @@ def outcome_report_request(*, clinician: Clinician, chosen: CohortFilter) -> Out
     """Queue the outcomes of `clinician`'s clinic for `chosen`; a report of that filter
     already waiting or being computed is returned instead of a second one. Refused while the
     clinic has `MAX_REPORTS_IN_PROGRESS` others in progress."""
+    return _report_queue(clinic_id=clinician.clinic_id, requested_by_id=clinician.user_id, chosen=chosen)
+
+
+def _report_queue(*, clinic_id: int, requested_by_id: int, chosen: CohortFilter) -> OutcomeReport:
+    """The one way a report is asked for: by the page's "compute" and by the nightly recompute."""
     in_progress = (ExportState.QUEUED, ExportState.RUNNING)
     with transaction.atomic():
-        waiting = reports_of_filter(clinician.clinic_id, chosen).filter(state__in=in_progress).first()
+        waiting = reports_of_filter(clinic_id, chosen).filter(state__in=in_progress).first()
         if waiting is not None:
             return waiting
-        busy = OutcomeReport.objects.filter(clinic_id=clinician.clinic_id, state__in=in_progress).count()
+        busy = OutcomeReport.objects.filter(clinic_id=clinic_id, state__in=in_progress).count()
         if busy >= MAX_REPORTS_IN_PROGRESS:
             raise ValidationError(
                 _(
@@ -51,8 +59,8 @@ def outcome_report_request(*, clinician: Clinician, chosen: CohortFilter) -> Out
                 % {"count": busy}
             )
         report = OutcomeReport(
-            clinic_id=clinician.clinic_id,
-            requested_by=clinician.user,
+            clinic_id=clinic_id,
+            requested_by_id=requested_by_id,
             condition_id=chosen.condition,
             clinician_id=chosen.clinician,
             started_from=chosen.started_from,
@@ -105,3 +113,30 @@ def outcome_reports_expire(*, now: dt.datetime) -> int:
     return OutcomeReport.objects.filter(state=ExportState.DONE, expires_at__lte=now).update(
         state=ExportState.EXPIRED, figures={}
     )
+
+
+def outcome_reports_recompute_nightly(*, now: dt.datetime) -> int:
+    """The worker's part: once a night, after the clinic's local midnight, queue again each
+    filter whose newest report is the one the page shows (`done`) and was computed before that
+    midnight — through the page's own path, in the name of whoever asked for it last. Figures
+    the clinic looks at every day so stay at most a night old and never expire under it; a
+    clinic with `MAX_REPORTS_IN_PROGRESS` in progress gets the rest at a later beat. Returns
+    how many were queued."""
+    queued = 0
+    shown = OutcomeReport.objects.filter(state=ExportState.DONE).select_related("clinic").order_by("pk")
+    for report in shown:
+        zone = zoneinfo.ZoneInfo(report.clinic.time_zone)
+        midnight = next_midnight(zone, now.astimezone(zone).date() - DAY)
+        if report.computed_at is None or report.computed_at >= midnight:
+            continue
+        chosen = CohortFilter(
+            report.condition_id, report.clinician_id, report.started_from, report.started_to
+        )
+        if reports_of_filter(report.clinic_id, chosen).filter(created_at__gt=report.created_at).exists():
+            continue  # a newer one is asked for, being computed, or failed: the page shows that
+        try:
+            _report_queue(clinic_id=report.clinic_id, requested_by_id=report.requested_by_id, chosen=chosen)
+        except ValidationError:
+            continue  # the clinic's worker share is taken: a later beat
+        queued += 1
+    return queued

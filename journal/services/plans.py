@@ -21,6 +21,8 @@ from journal.bounds import (
     LATE_PAUSE_NEEDS_REASON,
     PLAN_STEPS_MAX,
     REASON_MAX_CHARS,
+    DateWindow,
+    dispensing_window,
     opioid_window,
     record_window,
 )
@@ -903,6 +905,64 @@ def record_correct(
         )
         _mark_plan_changed(patient)
     return summary
+
+
+def plan_refill_record(
+    *,
+    plan: TitrationPlan,
+    clinician: Clinician,
+    dispensed_on: dt.date,
+    quantity: Decimal,
+    pharmacy: str = "",
+    today: dt.date,
+    request_key: str | None = None,
+) -> TitrationPlan:
+    """Record a refill the pharmacy dispensed for `plan`: it becomes the plan's supply, from
+    which the "runs out on" date is counted (`Schedule.supply_for`). Dispensed between the
+    plan's first day and today, not before the dispensing already recorded; `pharmacy` left
+    empty keeps the plan's. The plan's history keeps the earlier dispensing; the audit log
+    says who recorded which."""
+    with transaction.atomic():
+        lock_patient(plan.patient)
+        if already_applied(request_key) is not None:
+            plan.refresh_from_db()
+            return plan
+        plan.refresh_from_db()
+        if plan.status != TitrationPlan.Status.ACTIVE:
+            raise ValidationError(_("A refill is recorded for the plan in force only."))
+        window = refill_window(plan, today)
+        if problem := window.problem(dispensed_on, _("The dispensing date")):
+            raise ValidationError({"dispensed_on": problem})
+        previous = (plan.supply_quantity, plan.dispensed_on)
+        plan.supply_quantity, plan.dispensed_on = quantity, dispensed_on
+        plan.pharmacy = pharmacy.strip() or plan.pharmacy
+        plan.full_clean()
+        plan.save(update_fields=["supply_quantity", "dispensed_on", "pharmacy"])
+        record_audit(
+            patient=plan.patient,
+            actor=clinician.user,
+            kind=AuditEvent.Kind.SUPPLY_DISPENSED,
+            summary=f"Refill dispensed on {dispensed_on.isoformat()}: {quantity}"
+            + (f" from {plan.pharmacy}" if plan.pharmacy else ""),
+            details={
+                "plan": plan.pk,
+                "quantity": str(quantity),
+                "dispensed_on": dispensed_on.isoformat(),
+                "pharmacy": plan.pharmacy,
+                "previous_quantity": None if previous[0] is None else str(previous[0]),
+                "previous_dispensed_on": previous[1] and previous[1].isoformat(),
+            },
+            request_key=request_key,
+        )
+        snapshot_refresh(plan.patient, timezone.now())
+    return plan
+
+
+def refill_window(plan: TitrationPlan, today: dt.date) -> DateWindow:
+    """The dates a refill of `plan` may be recorded as dispensed on (`journal.bounds.dispensing_window`)."""
+    written_on = timezone.localtime(plan.created_at, plan.patient.zone).date()
+    first = min(written_on, plan.starts_on) if plan.starts_on else written_on
+    return dispensing_window(first, plan.dispensed_on, today)
 
 
 def plan_acknowledge(*, patient: Patient, actor: User | None = None) -> None:

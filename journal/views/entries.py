@@ -120,7 +120,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             symptoms=symptoms,
             today=today,
             prescribed=schedule.prescribed,
-            before_first_dose=schedule.before_first_dose,
+            asks_dose=schedule.asks_dose,
         )
 
     def entries_from(day: dt.date) -> Diary:
@@ -165,8 +165,9 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         "day": day,
         "today": today,
         "step": diary.prescribed(day),
-        "off_step": diary.schedule.off_day_step(day),
+        "day_prescription": diary.schedule.on(day),
         "in_baseline": diary.in_baseline(day),
+        "asks_dose": diary.schedule.asks_dose(day),
         "deviation_words": form.deviation_words(day, "{typed}"),
         "dose_details_open": form.dose_details_open(diary.prescribed(day)),
         "after_midnight": after_midnight and day == default_day,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from journal.forms.plans import (
     PauseForm,
     PlanEditorForm,
     RecordCorrectionForm,
+    RefillForm,
     ScreeningForm,
     StepBackForm,
     StepEditForm,
@@ -261,7 +263,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
     plan = section["plan"]
     tomorrow = today + DAY
     window = record_window(patient.opened_on, today)
-    defaults = {
+    defaults: dict[str, BaseForm] = {
         "hold_form": HoldForm(window=window, today=today),
         "step_back_form": StepBackForm(initial={"start_date": tomorrow}, window=window, today=today),
         "morning_form": MorningForm(initial={"start_date": tomorrow}, window=window, today=today),
@@ -271,12 +273,17 @@ def _manage_context(patient: Patient, **forms) -> dict:
         ),
         "correction_form": RecordCorrectionForm(window=window, today=today),
     }
+    if plan is not None and plan.status == TitrationPlan.Status.ACTIVE:
+        defaults["refill_form"] = RefillForm(
+            initial={"dispensed_on": today}, window=plan_service.refill_window(plan, today), today=today
+        )
     changeable = section["plan_state"] not in ("", "ended")
     return {
         "patient": patient,
         "today": today,
         **section,
         "pauses": schedule.pauses,
+        "supply": schedule.supply_for(today),
         "problems": problems,
         "active": changeable,
         "new_plan_allowed": plan is None or plan.ended_on is not None or not changeable,
@@ -388,6 +395,36 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return latest_plan_change(patient)
 
     return _change(request, pk, EndForm, "end_form", apply)
+
+
+@clinician_required
+@require_POST
+def plan_refill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record a refill dispensed for the plan in force."""
+    patient = patient_for(request, pk)
+    today = patient.local_today()
+    plan = _active_plan(patient)
+    form = RefillForm(request.POST, window=plan_service.refill_window(plan, today), today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_service.plan_refill_record(
+                plan=plan,
+                clinician=clinician_of(request),
+                dispensed_on=data["dispensed_on"],
+                quantity=data["quantity"],
+                pharmacy=data["pharmacy"],
+                today=today,
+                request_key=data["request_key"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Refill recorded: the supply is now counted from it."))
+            return redirect("plan_manage", pk=patient.pk)
+    return render(
+        request, "journal/plans/manage.html", _manage_context(patient, refill_form=form), status=400
+    )
 
 
 @clinician_required

@@ -83,6 +83,33 @@ def test_an_every_other_day_plan_shows_the_patient_the_right_days(theme, small_p
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_entry_on_an_off_day_asks_no_dose_but_takes_symptoms(theme, small_phone, dark_small_phone):
+    from journal.models import DailyEntry
+
+    page = small_phone if theme == "light" else dark_small_phone
+    today = every_other_day_patient()
+    log_in(page, "tom")
+    page.goto("/entry/")
+    tomorrow = today + DAY
+    expect(page.get_by_test_id("prescribed")).to_contain_text("Off day: no dose is due on this day")
+    expect(page.get_by_test_id("next-dose")).to_contain_text(
+        f"Your next dose is on {tomorrow:%A} {tomorrow.day} {tomorrow:%B}."
+    )
+    expect(page.locator("#field-dose_taken")).to_have_count(0)
+    no_sideways_scroll(page)
+    screenshot(page, f"entry-off-day-360-{theme}")
+    no_accessibility_violations(page)
+    pain = page.get_by_role("group", name="Pain today (0 none, 10 worst)")
+    pain.get_by_role("radio", name="3", exact=True).check()
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_text("Saved your entry")).to_be_visible()
+    entry = DailyEntry.objects.get(patient__user__username="tom", entry_date=today)
+    assert entry.dose_taken is False
+    page.goto("/history/")
+    expect(page.get_by_test_id("adherence-14")).to_contain_text("7 of 7 prescribed doses")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
 def test_a_clinician_prescribes_every_other_day_on_a_phone(theme, small_phone, dark_small_phone):
     from journal.models import Screening, TitrationPlan
 

@@ -19,7 +19,12 @@ from django_tasks_db.models import DBTaskResult
 from journal.models import ExportState, OutcomeReport
 from journal.selectors.outcomes import CohortFilter
 from journal.services import outcomes as outcome_services
-from journal.services.outcomes import outcome_report_request, outcome_report_run, outcome_reports_expire
+from journal.services.outcomes import (
+    outcome_report_request,
+    outcome_report_run,
+    outcome_reports_expire,
+    outcome_reports_recompute_nightly,
+)
 from tests.factories import make_patient, make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +72,37 @@ def test_a_run_stores_the_figures_once_they_are_all_computed(clinic, carol):
     assert (report.figures["patients"], report.figures["started"]) == (2, 2)
     assert report.computed_at is not None and report.expires_at > report.computed_at
     assert outcome_report_run(report_id=report.pk) is None  # done: a second run does nothing
+
+
+def test_the_reports_a_clinic_shows_are_queued_again_once_a_night_after_its_local_midnight(
+    clinic, carol, ada
+):
+    """A London clinic and a Sydney one: each report computed the day before is queued again
+    after its own clinic's midnight, once, in the name of who asked for it, as the page would."""
+    import time_machine
+
+    from tests.factories import make_clinic, make_clinician
+
+    sydney = make_clinician(make_clinic("Harbour", time_zone="Australia/Sydney"), "drsyd")
+    evening = dt.datetime(2026, 3, 10, 20, 0, tzinfo=dt.UTC)  # 20:00 in London, 07:00 on 11 March in Sydney
+    with time_machine.travel(evening - dt.timedelta(hours=12), tick=False):
+        london_report = outcome_report_request(clinician=carol, chosen=CohortFilter())
+        sydney_report = outcome_report_request(clinician=sydney, chosen=CohortFilter())
+        for report in (london_report, sydney_report):
+            outcome_report_run(report_id=report.pk)
+    # 08:00 UTC on 10 March: past Sydney's midnight (11 March), not yet London's.
+    assert outcome_reports_recompute_nightly(now=evening) == 1
+    queued = OutcomeReport.objects.get(clinic=sydney.clinic, state=ExportState.QUEUED)
+    assert (queued.requested_by, queued.condition_id, queued.started_from) == (sydney.user, None, None)
+    assert outcome_reports_recompute_nightly(now=evening) == 0  # once: the new one is asked for
+    after_london_midnight = dt.datetime(2026, 3, 11, 0, 5, tzinfo=dt.UTC)
+    assert outcome_reports_recompute_nightly(now=after_london_midnight) == 1
+    assert DBTaskResult.objects.filter(task_path="journal.tasks.run_outcome_report").count() == 4
+    # Computed anew after midnight, the report is not due again that night.
+    renewed = OutcomeReport.objects.get(clinic=carol.clinic, state=ExportState.QUEUED)
+    with time_machine.travel(after_london_midnight, tick=False):
+        assert outcome_report_run(report_id=renewed.pk) == ExportState.DONE
+    assert outcome_reports_recompute_nightly(now=after_london_midnight + dt.timedelta(hours=1)) == 0
 
 
 def test_figures_too_large_to_keep_fail_the_run(clinic, carol, monkeypatch):

@@ -34,10 +34,12 @@ from journal.services.plans import (
     plan_edit_step,
     plan_findings,
     plan_hold,
+    plan_refill_record,
     plan_step_back,
     plan_switch_to_morning,
     plan_taper_and_end,
     record_correct,
+    refill_window,
     screening_record,
     screening_to_use,
     start_findings,
@@ -1332,3 +1334,47 @@ def test_acknowledging_stamps_each_reason_seen_and_audits_them(plan, carol):
     event = last_event(plan.patient)
     assert event.summary == "The patient saw the change to their plan. Reasons told: Dreams. / Headaches."
     assert event.details == {"reasons": ["Dreams.", "Headaches."]}
+
+
+def test_a_refill_becomes_the_plans_supply_once_and_is_audited(alice, carol):
+    plan = make_plan(
+        alice,
+        carol,
+        [(TODAY - 20 * DAY, "1.5")],
+        supply_quantity=Decimal("30"),
+        dispensed_on=TODAY - 20 * DAY,
+    )
+    assert (refill_window(plan, TODAY).first, refill_window(plan, TODAY).last) == (TODAY - 20 * DAY, TODAY)
+    for _twice in range(2):
+        plan_refill_record(
+            plan=plan,
+            clinician=carol,
+            dispensed_on=TODAY - DAY,
+            quantity=Decimal("60"),
+            pharmacy="Hill Pharmacy",
+            today=TODAY,
+            request_key="refill-1",
+        )
+    plan.refresh_from_db()
+    assert (plan.supply_quantity, plan.dispensed_on, plan.pharmacy) == (60, TODAY - DAY, "Hill Pharmacy")
+    assert kinds(alice).count(AuditEvent.Kind.SUPPLY_DISPENSED) == 1
+    event = last_event(alice)
+    assert event.details["previous_quantity"] == "30.00" and event.actor == carol.user
+    _supply, runs_out = schedule_of(alice).supply_for(TODAY)
+    assert runs_out == TODAY - DAY + 60 * DAY
+    assert refill_window(plan, TODAY).first == TODAY - DAY  # not before the dispensing recorded
+
+
+def test_a_refill_of_an_ended_plan_or_before_the_last_one_is_refused(alice, carol):
+    plan = make_plan(
+        alice, carol, [(TODAY - 20 * DAY, "1.5")], supply_quantity=Decimal("30"), dispensed_on=TODAY - 5 * DAY
+    )
+    with pytest.raises(ValidationError, match="a refill comes after the plan began"):
+        plan_refill_record(
+            plan=plan, clinician=carol, dispensed_on=TODAY - 6 * DAY, quantity=Decimal("5"), today=TODAY
+        )
+    TitrationPlan.objects.filter(pk=plan.pk).update(status=TitrationPlan.Status.ENDED)
+    with pytest.raises(ValidationError, match="for the plan in force only"):
+        plan_refill_record(plan=plan, clinician=carol, dispensed_on=TODAY, quantity=Decimal("5"), today=TODAY)
+    plan.refresh_from_db()
+    assert (plan.supply_quantity, plan.dispensed_on) == (30, TODAY - 5 * DAY)

@@ -15,12 +15,13 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from journal import questionnaires
+from journal import plan_changes, questionnaires
 from journal.append_only import lifted
 from journal.models import (
     AccessEvent,
@@ -36,6 +37,7 @@ from journal.models import (
     LabTest,
     Medication,
     Patient,
+    PlanChangeNote,
     Questionnaire,
     QuestionnaireAnswer,
     Screening,
@@ -44,6 +46,7 @@ from journal.models import (
     Symptom,
     SymptomScore,
     SymptomTracking,
+    Timing,
     TitrationPlan,
     User,
     WeightMeasurement,
@@ -55,6 +58,7 @@ from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
+from journal.vocabulary import taken_timing
 
 DEMO_CLINIC = "Riverside LDN Clinic"
 DEMO_PASSWORD = "ldn-demo-2026"
@@ -103,7 +107,14 @@ class Story:
     added_symptom: tuple[str, int] | None = None
     # A caregiver who logs the patient's entries (a parent of a child): (username, first, last name).
     caregiver: tuple[str, str, str] | None = None
+    # Stopped LDN: the plan ended this many days after the first dose, with the reason told.
+    stopped: tuple[int, str] | None = None
+    logged_rate: float = 1.0  # the share of days the patient opens the diary at all
 
+
+RAMPS = {"slow": ("1.5", "1.5", "4.5", 14), "gentle": ("0.5", "0.5", "3", 7)}
+NO_BENEFIT = "No benefit after a fair trial: stopping, as we agreed."
+DREAMS = "Vivid dreams that did not settle on a lower dose or in the morning."
 
 STORIES = (
     Story(
@@ -330,6 +341,137 @@ STORIES = (
         added_symptom=("Mood", 40),
         caregiver=("maria.parent", "Maria", "Evans"),
     ),
+    *(
+        # The rest of the clinic, for its outcomes page: groups of five or more by condition and
+        # by dose, patients who log less, and patients who stopped LDN with the reason told.
+        Story(first, last, condition, symptoms, days, RAMPS[ramp], response, clinician, **more)
+        for first, last, condition, symptoms, days, ramp, response, clinician, more in (
+            ("Aaron", "Bell", "Fibromyalgia", ("Pain", "Fatigue"), 170, "slow", 0.5, 0, {}),
+            ("Bella", "Cross", "Fibromyalgia", ("Pain", "Fatigue", "Mood"), 160, "gentle", 0.4, 1, {}),
+            (
+                "Caleb",
+                "Dunn",
+                "Fibromyalgia",
+                ("Pain", "Brain fog"),
+                150,
+                "slow",
+                0.05,
+                0,
+                {"logged_rate": 0.6},
+            ),
+            (
+                "Dora",
+                "Ellis",
+                "Crohn's disease",
+                ("Abdominal pain", "Bowel urgency"),
+                165,
+                "slow",
+                0.6,
+                1,
+                {},
+            ),
+            ("Evan", "Frost", "Crohn's disease", ("Abdominal pain", "Fatigue"), 145, "gentle", 0.35, 0, {}),
+            (
+                "Fay",
+                "Gill",
+                "Crohn's disease",
+                ("Abdominal pain", "Fatigue"),
+                155,
+                "slow",
+                0.0,
+                1,
+                {"logged_rate": 0.4},
+            ),
+            (
+                "Gabe",
+                "Hart",
+                "Crohn's disease",
+                ("Abdominal pain", "Bowel urgency"),
+                130,
+                "gentle",
+                0.5,
+                0,
+                {},
+            ),
+            (
+                "Hana",
+                "Ives",
+                "Fibromyalgia",
+                ("Pain", "Fatigue"),
+                175,
+                "slow",
+                0.0,
+                0,
+                {"stopped": (110, NO_BENEFIT)},
+            ),
+            (
+                "Ivan",
+                "Judd",
+                "Crohn's disease",
+                ("Abdominal pain",),
+                170,
+                "gentle",
+                0.05,
+                1,
+                {"stopped": (120, NO_BENEFIT)},
+            ),
+            (
+                "Jade",
+                "Kerr",
+                "Long COVID",
+                ("Fatigue", "Brain fog"),
+                160,
+                "slow",
+                0.0,
+                0,
+                {"stopped": (95, NO_BENEFIT)},
+            ),
+            (
+                "Kurt",
+                "Lamb",
+                "Multiple sclerosis",
+                ("Fatigue",),
+                150,
+                "slow",
+                0.0,
+                1,
+                {"stopped": (130, NO_BENEFIT)},
+            ),
+            (
+                "Lena",
+                "Marsh",
+                "Fibromyalgia",
+                ("Pain", "Mood"),
+                140,
+                "slow",
+                0.1,
+                0,
+                {"stopped": (100, NO_BENEFIT)},
+            ),
+            (
+                "Milo",
+                "Nash",
+                "IBS",
+                ("Abdominal pain",),
+                120,
+                "gentle",
+                0.0,
+                1,
+                {"stopped": (40, DREAMS), "sensitive": True},
+            ),
+            (
+                "Nell",
+                "Oakes",
+                "Psoriasis",
+                ("Itch",),
+                90,
+                "gentle",
+                0.2,
+                0,
+                {"stopped": (30, "Moved to another clinic.")},
+            ),
+        )
+    ),
 )
 
 SIDE_EFFECT_KINDS = (
@@ -341,7 +483,7 @@ SIDE_EFFECT_KINDS = (
 BASELINE_DAYS = 7
 MORNING_SWITCH_AFTER_DAYS = 12
 MAX_HISTORY_DAYS = 182
-USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0)}
+USUAL_CLOCK_TIME = {"bedtime": dt.time(22, 30), "morning": dt.time(8, 0), "evening": dt.time(19, 30)}
 
 
 def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt.date, Decimal]]:
@@ -351,6 +493,9 @@ def ramp_steps(start: dt.date, ramp: tuple[str, str, str, int]) -> list[tuple[dt
 
 class DemoBuilder:
     def __init__(self, seed: int, today: dt.date):
+        # Every demo login has the same password: hashed once (a hash takes about a second on a
+        # busy machine, which made most of the seed's time), stored for each user.
+        self.password = make_password(DEMO_PASSWORD)
         self.rng = random.Random(seed)
         self.today = today
         self.symptoms = {s.name: s for s in Symptom.objects.filter(clinic=None)}
@@ -373,9 +518,9 @@ class DemoBuilder:
         snapshots_refresh([patient.pk for patient, _ in patients], timezone.now())  # the roster's rows
 
     def clinician(self, clinic, username, first, last, is_admin=False) -> Clinician:
-        user = User.objects.create_user(
-            username,
-            password=DEMO_PASSWORD,
+        user = User.objects.create(
+            username=username,
+            password=self.password,
             first_name=first,
             last_name=last,
             email=f"{username}@example.org",
@@ -384,8 +529,8 @@ class DemoBuilder:
 
     def patient(self, clinic, story: Story, clinician: Clinician) -> Patient:
         username = story.first_name.lower()
-        user = User.objects.create_user(
-            username, password=DEMO_PASSWORD, first_name=story.first_name, last_name=story.last_name
+        user = User.objects.create(
+            username=username, password=self.password, first_name=story.first_name, last_name=story.last_name
         )
         patient = Patient.objects.create(
             user=user,
@@ -507,6 +652,9 @@ class DemoBuilder:
     def plan_and_entries(self, patient: Patient, story: Story, clinician: Clinician) -> None:
         first_dose = self.today - dt.timedelta(days=story.day_on_ldn)
         steps = ramp_steps(first_dose, story.ramp)
+        ended_on = first_dose + dt.timedelta(days=story.stopped[0]) if story.stopped else None
+        if ended_on is not None:
+            steps = [(day, dose) for day, dose in steps if day < ended_on]
         plan = TitrationPlan.objects.create(
             patient=patient,
             prescriber=clinician,
@@ -519,8 +667,10 @@ class DemoBuilder:
             dispensed_on=first_dose + dt.timedelta(days=story.supply[0]) if story.supply else None,
             created_at=self.at(first_dose - dt.timedelta(days=10), 10),
             starts_on=first_dose,
+            ended_on=ended_on,
         )
-        step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose) for day, dose in steps]
+        timing = Timing.EVENING if story.form == "cream" else Timing.BEDTIME  # a cream: in the evening
+        step_rows = [DoseStep(plan=plan, start_date=day, dose_mg=dose, timing=timing) for day, dose in steps]
         if story.morning_switch:
             # Insomnia after the first step-up: stay on that dose, taken in the morning.
             switch = steps[1][0] + dt.timedelta(days=MORNING_SWITCH_AFTER_DAYS)
@@ -557,6 +707,8 @@ class DemoBuilder:
             notes="Demo screening",
         )
         self.audit_trail(patient, clinician, plan, step_rows)
+        if story.stopped is not None and ended_on is not None:
+            self.plan_end(patient, clinician, ended_on, story.stopped[1])
         schedule = Schedule(
             [
                 PlanRecord(
@@ -565,6 +717,7 @@ class DemoBuilder:
                         PlannedStep(s.start_date, s.dose_mg, s.timing, frequency=s.frequency)
                         for s in step_rows
                     ),
+                    ended_on=ended_on,
                 )
             ]
         )
@@ -572,6 +725,29 @@ class DemoBuilder:
         self.medicines_added_today(patient, story, first_dose)
         self.lab_results(patient, story, clinician, first_dose)
         self.pgic_answers(patient, story, first_dose)
+
+    def plan_end(self, patient: Patient, clinician: Clinician, ended_on: dt.date, reason: str) -> None:
+        """The end of LDN as the plan page records it: a week ahead, with the reason told to the
+        patient (the outcomes page's "why patients stop")."""
+        change = plan_changes.ended(ended_on, 0)
+        told = self.at(ended_on - dt.timedelta(days=7), 11)
+        PlanChangeNote.objects.create(
+            patient=patient,
+            written_by=clinician,
+            at=told,
+            change=str.__str__(change.words()),
+            wording=change.as_data(),
+            reason=reason,
+            acknowledged_at=told + dt.timedelta(hours=9),
+        )
+        AuditEvent.objects.create(
+            patient=patient,
+            clinic_id=patient.clinic_id,
+            actor=clinician.user,
+            at=told,
+            kind=AuditEvent.Kind.PLAN_CHANGED,
+            summary=f"{str.__str__(change.words())} Told the patient: {reason}",
+        )
 
     @staticmethod
     def lab_results(patient: Patient, story: Story, clinician: Clinician, first_dose: dt.date) -> None:
@@ -605,6 +781,8 @@ class DemoBuilder:
             day = occasion.opens + dt.timedelta(days=self.rng.randint(0, 3))
             if day > self.today or (story.first_name == self.PGIC_STILL_DUE and occasion.is_open(self.today)):
                 continue
+            if story.stopped is not None and (day - first_dose).days >= story.stopped[0]:
+                continue  # no longer on LDN: no longer asked
             gain = self.improvement((day - first_dose).days + 1, story)
             value = (
                 1 if gain >= 0.5 else 2 if gain >= 0.3 else 3 if gain >= 0.12 else 5 if story.sensitive else 4
@@ -684,7 +862,13 @@ class DemoBuilder:
         caregiver = patient.caregivers.exclude(user=None).first()
         logged_by = caregiver.user if caregiver is not None else None  # else the patient's own (None)
         day = start
-        while day <= self.today:
+        last = self.today
+        if story.stopped is not None:  # they log a few days more, then no longer
+            last = min(last, first_dose + dt.timedelta(days=story.stopped[0] + 3))
+        while day <= last:
+            if story.logged_rate < 1 and day != self.today and self.rng.random() > story.logged_rate:
+                day += dt.timedelta(days=1)  # the diary not opened that day
+                continue
             if day != self.today and self.rng.random() < story.missed_rate / 2:
                 day += dt.timedelta(days=1)  # not logged at all
                 continue
@@ -697,7 +881,7 @@ class DemoBuilder:
                 logged_by=logged_by,
                 dose_taken=taken,
                 dose_mg=step.dose_mg if step and taken else None,
-                timing_taken=step.timing if step and taken else "",
+                timing_taken=taken_timing(step.timing) if step and taken else "",
                 time_taken=USUAL_CLOCK_TIME[step.timing] if step and taken else None,
                 sleep_quality=self.score(
                     6
@@ -743,7 +927,7 @@ class DemoBuilder:
         ups = [
             s.start_date
             for s in step_rows
-            if s.start_date <= day and s.timing == "bedtime" and s.frequency == Frequency.DAILY
+            if s.start_date <= day and s.timing != Timing.MORNING and s.frequency == Frequency.DAILY
         ]
         return (day - max(ups)).days if ups else None
 

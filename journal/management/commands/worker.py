@@ -3,8 +3,8 @@
 last looked for work, which the health endpoint reads; it deletes expired export files, and a
 task left running by a worker that died (kill -9) is put back in the queue by the next
 worker's heartbeat, which also refreshes the roster's rows of patients whose local day has
-changed and sends the reminders patients chose (journal/services/reminders.py). Run one or
-more beside the app servers;
+changed, recomputes each clinic's outcomes once a night and sends the reminders patients
+chose (journal/services/reminders.py). Run one or more beside the app servers;
 Ctrl-C or SIGTERM stops it after the task it is running."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from journal.services.exports import export_files_expire
 from journal.services.operations import housekeeping, orphaned_tasks_requeue, worker_heartbeat
-from journal.services.outcomes import outcome_reports_expire
+from journal.services.outcomes import outcome_reports_expire, outcome_reports_recompute_nightly
 from journal.services.reminders import reminders_send_due
 from journal.services.snapshots import snapshots_refresh_due
 
@@ -54,7 +54,8 @@ class HeartbeatWorker(Worker):
         """Record the heartbeat, put back in the queue the tasks of workers that died, compute
         again the roster rows of patients past their local midnight, record the reminders due
         and queue their sending, delete expired export files and empty expired outcome reports,
-        and (once an hour) delete expired sessions and old finished tasks."""
+        queue again each clinic's outcome reports once a night, and (once an hour) delete
+        expired sessions and old finished tasks."""
         if self.last_beat is None or time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
             worker_heartbeat(worker_id=self.worker_id, started_at=self.started_at)
             orphaned_tasks_requeue(now=timezone.now())
@@ -62,6 +63,7 @@ class HeartbeatWorker(Worker):
             reminders_send_due(now=timezone.now())
             export_files_expire(now=timezone.now())
             outcome_reports_expire(now=timezone.now())
+            outcome_reports_recompute_nightly(now=timezone.now())
             self.last_beat = time.monotonic()
         if self.last_housekeeping is None or time.monotonic() - self.last_housekeeping >= HOUSEKEEPING_EVERY:
             housekeeping(now=timezone.now())
