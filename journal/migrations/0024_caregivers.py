@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0021_record_changes'),
+        ("journal", "0023_api_tokens"),
     ]
 
     operations = [
