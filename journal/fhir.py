@@ -55,7 +55,7 @@ PAIN_SEVERITY = {
 LOINC_SYMPTOMS = {"Pain": PAIN_SEVERITY}
 
 # FHIR's event timing codes (`Timing.repeat.when`) for the plan's timings.
-TIMING_CODES = {"bedtime": "HS", "morning": "MORN"}
+TIMING_CODES = {"bedtime": "HS", "morning": "MORN", "evening": "EVE"}
 TIMING_OF_CODE = {code: timing for timing, code in TIMING_CODES.items()}
 
 SEVERITY_CODES = {  # SNOMED CT qualifier values

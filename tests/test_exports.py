@@ -318,7 +318,7 @@ def test_questionnaire_answers_name_their_version_and_are_described_in_the_dicti
 def test_csv_is_rfc_4180():
     day = ExportDay("P", TODAY, entry=EntryRecord(dose_taken=False, notes='a, "b"\r\nc'))
     text = "".join(csv_lines(columns_for([]), [day]))
-    assert text.endswith('"a, ""b""\r\nc",no,,,,\r\n')
+    assert text.endswith('"a, ""b""\r\nc",no,patient,,,,\r\n')
     assert text.count("\r\n") == 3  # two line ends and the one inside the quoted note
 
 

@@ -47,6 +47,7 @@ def requests(export: fhir.PatientExport) -> list[dict]:
         ("morning", "daily", {"frequency": 1, "period": 1, "periodUnit": "d", "when": ["MORN"]}),
         ("bedtime", "every_other_day", {"frequency": 1, "period": 2, "periodUnit": "d", "when": ["HS"]}),
         ("morning", "every_other_day", {"frequency": 1, "period": 2, "periodUnit": "d", "when": ["MORN"]}),
+        ("evening", "daily", {"frequency": 1, "period": 1, "periodUnit": "d", "when": ["EVE"]}),  # a cream
     ],
 )
 def test_timing_codes_and_every_other_day(timing, frequency, repeat):

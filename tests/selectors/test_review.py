@@ -65,8 +65,8 @@ def alice_on_ldn(alice, carol):
 def test_patient_page_reads_the_patient_once(alice_on_ldn, django_assert_num_queries):
     # the file (11), the timeline of decisions and reads with their actors (1), the conditions with
     # their history (1), the weights (1); the advice open at the last review is read off the
-    # timeline, and nothing was edited: 14
-    with django_assert_num_queries(14):
+    # timeline, and nothing was edited; the caregivers (1): 15
+    with django_assert_num_queries(15):
         page = patient_page(alice_on_ldn)
     assert [condition.name for condition in page.conditions] == ["Fibromyalgia"]
     assert page.age is None
@@ -84,7 +84,7 @@ def test_a_patient_yet_to_accept_their_invitation_costs_one_more_query(
 ):
     newcomer = make_patient(clinic, None, name="Nora", clinicians=(carol,))
     invitation_create(patient=newcomer, clinician=carol)
-    with django_assert_num_queries(11 + 1 + 1 + 1 + 1):  # …and the latest invitation
+    with django_assert_num_queries(11 + 1 + 1 + 1 + 1 + 1):  # …and the latest invitation
         page = patient_page(newcomer)
     assert page.invitation.patient_id == newcomer.pk
 
@@ -106,7 +106,7 @@ def test_an_edited_recent_entry_costs_two_more_queries(alice_on_ldn, django_asse
     with time_machine.travel(NOW - dt.timedelta(hours=2), tick=False):
         entry_save(**values, scores={pain: 4})
     entry_save(**values, scores={pain: 2})  # edited two hours later
-    with django_assert_num_queries(14 + 2):  # …and the edited entries' versions and their scores'
+    with django_assert_num_queries(15 + 2):  # …and the edited entries' versions and their scores'
         page = patient_page(alice_on_ldn)
     assert [(change.what, change.before, change.after) for change in page.recent_entries[0].changes] == [
         ("Pain", "4", "2")

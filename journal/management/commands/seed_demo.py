@@ -337,6 +337,7 @@ STORIES = (
         0.5,
         0,
         age=10,
+        form="cream",  # a child who cannot swallow capsules yet: clicks of a pump, in the evening
         weights=((-10, "30.2"), (60, "31.1"), (105, "31.8")),
         added_symptom=("Mood", 40),
         caregiver=("maria.parent", "Maria", "Evans"),
