@@ -94,7 +94,7 @@ def test_the_plan_badge_in_the_readers_language(alice, carol):
     assert plan_state_words(None, TODAY) == ""
     assert plan_state_words(plan, TODAY) == f"ends on {TODAY + 35 * DAY:%-d %b %Y}"
     with translation.override("es"):
-        assert plan_state_words(plan, TODAY) == "termina el 6 abr 2026"  # Spanish writes the abbreviation in lower case
+        assert plan_state_words(plan, TODAY) == "termina el 6 abr 2026"  # lower case in Spanish
     plan.ended_on = None
     with translation.override("de"):
         assert plan_state_words(plan, TODAY) == "aktiv"
