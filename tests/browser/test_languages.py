@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from journal.models import DailyEntry, DoseStep, User
 from journal.services.plans import plan_hold
@@ -31,6 +32,15 @@ ENGLISH = (
 
 def english_left(text: str) -> list[str]:
     return [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+
+
+@pytest.fixture(autouse=True)
+def evening():
+    """20:00 UTC (the patient's zone): clear of the midnight–4 am rule, under which Today offers
+    last night's entry instead of today's (the live server runs in this process, so it sees the
+    same clock)."""
+    with time_machine.travel(dt.datetime(2026, 3, 20, 20, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture
