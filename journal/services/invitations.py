@@ -54,22 +54,13 @@ def invitation_create(
     mail is cancelled."""
     if patient.user_id is not None:
         raise ValidationError(_("This patient already has a login."))
-    token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         lock_patient(patient)
         withdrawn = patient.invitations.filter(caregiver=None, used_at=None, expires_at__gt=now).update(
             expires_at=now
         )
-        invitation = Invitation(
-            patient=patient,
-            token_hash=token_hash(token),
-            created_by=clinician,
-            created_at=now,
-            expires_at=now + Invitation.VALID_FOR,
-        )
-        invitation.full_clean()
-        invitation.save()
+        invitation, token = _new_invitation(patient, clinician, now)
         record_audit(
             patient=patient,
             actor=clinician.user,
@@ -81,6 +72,24 @@ def invitation_create(
         if absolute_url and settings.SEND_INVITATION_EMAILS and patient.email:
             _mail_invitation(invitation, acceptance_url(token=token, absolute_url=absolute_url))
     return token
+
+
+def _new_invitation(
+    patient: Patient, clinician: Clinician, now: dt.datetime, *, caregiver: Caregiver | None = None
+) -> tuple[Invitation, str]:
+    """A saved one-time invitation for the patient (or their caregiver) and its token."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        patient=patient,
+        caregiver=caregiver,
+        token_hash=token_hash(token),
+        created_by=clinician,
+        created_at=now,
+        expires_at=now + Invitation.VALID_FOR,
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation, token
 
 
 def _mail_invitation(invitation: Invitation, link: str) -> None:
@@ -225,7 +234,6 @@ def caregiver_invite(*, patient: Patient, clinician: Clinician, name: str) -> tu
     must be of the patient's clinic (the view finds the patient through `access.patient_for`)."""
     if patient.clinic_id != clinician.clinic_id:
         raise ValidationError(_("Only a clinician of the patient's clinic can invite their caregiver."))
-    token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         lock_patient(patient)
@@ -236,16 +244,7 @@ def caregiver_invite(*, patient: Patient, clinician: Clinician, name: str) -> tu
         caregiver = Caregiver(patient=patient, name=name.strip(), invited_by=clinician, invited_at=now)
         caregiver.full_clean()
         caregiver.save()
-        invitation = Invitation(
-            patient=patient,
-            caregiver=caregiver,
-            token_hash=token_hash(token),
-            created_by=clinician,
-            created_at=now,
-            expires_at=now + Invitation.VALID_FOR,
-        )
-        invitation.full_clean()
-        invitation.save()
+        invitation, token = _new_invitation(patient, clinician, now, caregiver=caregiver)
         record_audit(
             patient=patient,
             actor=clinician.user,
