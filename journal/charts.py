@@ -225,6 +225,7 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[JSONDict]:
     taken: dict[str, tuple[list[str], list[float]]] = {
         "bedtime": ([], []),
         "morning": ([], []),
+        "evening": ([], []),
         "other": ([], []),
     }
     for entry in record.entries:
@@ -249,6 +250,12 @@ def _dose_markers(record: PatientRecord, first: dt.date) -> list[JSONDict]:
             taken["morning"],
             _("Taken in the morning"),
             {"symbol": "diamond", "color": "#dd6b20", "size": 6},
+            _("taken"),
+        ),
+        (
+            taken["evening"],
+            _("Taken in the evening"),
+            {"symbol": "triangle-up", "color": INK, "size": 6},
             _("taken"),
         ),
         (

@@ -852,7 +852,7 @@ class ReadDose:
     day: dt.date
     taken: bool
     dose_mg: Decimal | None
-    timing: str  # "bedtime", "morning", or "" when not given as one of them
+    timing: str  # "bedtime", "morning", "evening", or "" when not given as one of them
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ class Frequency(models.TextChoices):
 class TimingTaken(models.TextChoices):
     BEDTIME = "bedtime", _(TIMING_WORDS["bedtime"])
     MORNING = "morning", _(TIMING_WORDS["morning"])
+    EVENING = "evening", _(TIMING_WORDS["evening"])
     OTHER = "other", _(TIMING_WORDS["other"])
 
 

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from journal.bounds import END_SPAN, TREATMENT_SPAN
 from journal.measuring import Measurement, measure, patient_amount
-from journal.vocabulary import dose_phrase, timing_words
+from journal.vocabulary import DOSE_QUESTIONS, DoseQuestions, dose_phrase, timing_words
 from journal.wording import date_words, gettext_noop
 from journal.wording import gettext as _
 
@@ -160,6 +160,11 @@ class Dose:
     def applied_to_skin(self) -> bool:
         """A topical cream: applied in the evening rather than swallowed [003, 004]."""
         return self.form in ("cream", "cream_ml")
+
+    @property
+    def questions(self) -> DoseQuestions:
+        """How the diary asks about this dose: taken, or applied to the skin."""
+        return DOSE_QUESTIONS[self.applied_to_skin]
 
     @property
     def measurement(self) -> Measurement | None:

@@ -52,21 +52,41 @@ FREQUENCIES = (
     "daily",
     "every_other_day",
 )  # how often a step is taken (`journal.schedule.DOSE_INTERVAL_DAYS`)
-# What the diary offers as "when did you take it" for a prescribed timing: the entry has no
-# evening button (bedtime, morning, another time), so an evening application is "another time".
-TAKEN_FOR_PRESCRIBED = {"evening": "other"}
-
-
-def taken_timing(prescribed: str) -> str:
-    """The entry's answer that matches the prescribed timing: the same, or another time."""
-    return TAKEN_FOR_PRESCRIBED.get(prescribed, prescribed)
-
-
-# The entry form's buttons name the moment itself.
+# The entry form's buttons name the moment itself: the prescribed timings and "another time".
 TIMING_BUTTONS: dict[str, str] = {
     "bedtime": gettext_noop("Bedtime"),
     "morning": gettext_noop("Morning"),
+    "evening": gettext_noop("Evening"),
     "other": gettext_noop("Other time"),
+}
+
+
+class DoseQuestions(NamedTuple):
+    """How the diary asks about the day's dose."""
+
+    done: str  # the question yes or no answers
+    amount: str  # the dose field's label
+    amount_missing: str  # the error when it is empty
+    when: str  # the timing buttons' legend
+    when_missing: str  # the error when no timing is chosen
+
+
+# A capsule or a liquid is taken; a cream is applied to the skin [003, 004], and asked so.
+DOSE_QUESTIONS: dict[bool, DoseQuestions] = {
+    False: DoseQuestions(
+        gettext_noop("Did you take your LDN?"),
+        gettext_noop("Dose taken (mg)"),
+        gettext_noop("Enter the dose you took, in mg."),
+        gettext_noop("When did you take it?"),
+        gettext_noop("Choose when you took it."),
+    ),
+    True: DoseQuestions(
+        gettext_noop("Did you apply your LDN cream?"),
+        gettext_noop("Dose applied (mg)"),
+        gettext_noop("Enter the dose you applied, in mg."),
+        gettext_noop("When did you apply it?"),
+        gettext_noop("Choose when you applied it."),
+    ),
 }
 
 

@@ -310,13 +310,15 @@ def test_days_without_a_prescription_are_never_missed_doses(pauses, ended_on):
 
 
 def test_taken_missed_and_unlogged_days_are_told_apart():
-    entries = [entry(0), entry(1, taken=False), entry(3, timing="morning"), entry(5)]
+    entries = [entry(0), entry(1, taken=False), entry(3, timing="morning"), entry(4, timing="evening")]
+    entries.append(entry(5))
     figure = patient_figure(record(today=5, entries=entries))
     assert traces(figure, "Taken at bedtime")[0]["x"] == [on(0).isoformat(), on(5).isoformat()]
     assert traces(figure, "Taken in the morning")[0]["x"] == [on(3).isoformat()]
+    assert traces(figure, "Taken in the evening")[0]["x"] == [on(4).isoformat()]
     assert traces(figure, "Not taken")[0]["x"] == [on(1).isoformat()]
     # today (day 5) is logged; an unlogged today would not count as missed yet
-    assert traces(figure, "Not logged")[0]["x"] == [on(2).isoformat(), on(4).isoformat()]
+    assert traces(figure, "Not logged")[0]["x"] == [on(2).isoformat()]
     figure = patient_figure(record(today=6, entries=entries))
     assert on(6).isoformat() not in traces(figure, "Not logged")[0]["x"]
 
@@ -479,7 +481,8 @@ VARIED_RECORDS = {
     "baseline week only": lambda: record(today=-2, entries=[entry(-5, taken=False)]),
     "ramp, taken, missed and unlogged": lambda: record(
         today=40,
-        entries=[entry(1), entry(2, taken=False), entry(3, timing="morning"), entry(5, timing="other")],
+        entries=[entry(1), entry(2, taken=False), entry(3, timing="morning"), entry(5, timing="other")]
+        + [entry(6, timing="evening")],
     ),
     "a pause and a morning step": lambda: record(
         today=60, schedule=[*RAMP, step(35, "4.5", "morning")], pauses=[PausePeriod(on(5), on(8))]

@@ -135,16 +135,40 @@ def test_not_taken_alone_on_an_off_day_is_empty(as_alice, alice, every_other_day
     assert not DailyEntry.objects.exists()
 
 
-def test_a_cream_applied_in_the_evening_opens_as_planned_at_another_time(as_alice, alice, carol):
-    make_plan(alice, carol, [(D(2026, 3, 1), "1", "evening")], form="cream", strength_mg=Decimal("0.5"))
+@pytest.fixture
+def cream(alice, carol):
+    steps = [(D(2026, 3, 1), "1", "evening")]
+    return make_plan(alice, carol, steps, form="cream", strength_mg=Decimal("0.5"))
+
+
+def test_a_cream_is_asked_about_as_applied_in_the_evening(as_alice, cream):
     page = as_alice.get(URL).content.decode()
     assert (
         "Your plan: <strong>1 mg in the evening</strong> — measure <strong>2 clicks = 1 mg</strong>" in page
     )
-    assert 'value="other" id="id_timing_taken_2" checked' in page
+    assert "Did you apply your LDN cream?" in page and "Did you take your LDN?" not in page
+    assert "When did you apply it?" in page and "Dose applied (mg)" in page
+    assert 'value="evening" id="id_timing_taken_2" checked' in page
     assert "As planned: 1 mg in the evening" in page  # folded: the usual day needs no typing
     my_plan = " ".join(as_alice.get("/plan/").content.decode().split())
     assert "1 mg in the evening" in my_plan
+    today = as_alice.get("/today/").content.decode()
+    assert "Applied 1 mg in the evening" in today and "Took 1" not in today
+
+
+def test_a_cream_applied_in_the_evening_is_logged_so(as_alice, alice, cream):
+    as_alice.post(URL, entry_data(timing_taken="evening", dose_mg="1"))
+    entry = DailyEntry.objects.get(patient=alice)
+    assert (entry.timing_taken, entry.dose_mg) == ("evening", Decimal("1"))
+    day_page = as_alice.get("/history/2026-03-20/").content.decode()
+    assert "1 mg in the evening" in day_page
+
+
+def test_a_cream_left_without_a_time_asks_when_it_was_applied(as_alice, alice, cream):
+    page = as_alice.post(URL, entry_data(timing_taken="", dose_mg="")).content.decode()
+    assert "Choose when you applied it." in page
+    assert "Enter the dose you applied, in mg." in page
+    assert not DailyEntry.objects.exists()
 
 
 EMPTY = (

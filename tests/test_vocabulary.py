@@ -11,6 +11,7 @@ from django.utils import translation
 
 from journal.models import Timing, TimingTaken
 from journal.vocabulary import (
+    DOSE_QUESTIONS,
     FREQUENCIES,
     PRESCRIBED_TIMINGS,
     SCORE_MAX,
@@ -24,7 +25,6 @@ from journal.vocabulary import (
     dose_phrase,
     format_mg,
     side_effect_label,
-    taken_timing,
     timing_words,
     worst_severity,
 )
@@ -77,12 +77,15 @@ def test_timing_words():
     assert dose_phrase(Decimal("1"), "evening") == "1 mg in the evening"
 
 
-def test_an_evening_application_is_logged_as_another_time():
-    assert (taken_timing("evening"), taken_timing("bedtime"), taken_timing("morning")) == (
-        "other",
-        "bedtime",
-        "morning",
+def test_a_cream_is_asked_about_as_applied_and_a_capsule_as_taken():
+    assert DOSE_QUESTIONS[True] == (
+        "Did you apply your LDN cream?",
+        "Dose applied (mg)",
+        "Enter the dose you applied, in mg.",
+        "When did you apply it?",
+        "Choose when you applied it.",
     )
+    assert DOSE_QUESTIONS[False].done == "Did you take your LDN?"
 
 
 def test_an_unknown_timing_is_shown_as_stored():
@@ -103,11 +106,10 @@ def test_the_frequencies_are_the_step_choices_and_the_schedule_counts_each():
 
 
 def test_every_timing_taken_has_its_words_and_its_button():
-    # every timing but the evening, which is prescribed only (logged as another time)
-    logged = {timing: words for timing, words in TIMING_WORDS.items() if taken_timing(timing) == timing}
-    assert dict(TimingTaken.choices) == logged
-    assert TIMING_BUTTONS.keys() == logged.keys()
-    assert {taken_timing(timing) for timing in PRESCRIBED_TIMINGS} <= set(TimingTaken.values)
+    assert dict(TimingTaken.choices) == TIMING_WORDS
+    assert TIMING_BUTTONS.keys() == TIMING_WORDS.keys()
+    # whatever is prescribed, the diary can say it was taken then
+    assert set(PRESCRIBED_TIMINGS) <= set(TimingTaken.values)
 
 
 # --- side effects and severities ----------------------------------------------------------------

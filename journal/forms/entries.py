@@ -22,7 +22,7 @@ from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, T
 from journal.schedule import Dose
 from journal.services.entries import EMPTY_ENTRY
 from journal.titration import check_dose
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, local_mg, taken_timing
+from journal.vocabulary import DOSE_QUESTIONS, SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, DoseQuestions, local_mg
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -88,7 +88,7 @@ class EntryForm(forms.Form):
         widget=forms.HiddenInput, error_messages={"invalid": gettext_lazy("Pick a date.")}
     )
     dose_taken = forms.TypedChoiceField(
-        label=gettext_lazy("Did you take your LDN?"),
+        label=gettext_lazy(DOSE_QUESTIONS[False].done),
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         empty_value=None,
@@ -100,16 +100,16 @@ class EntryForm(forms.Form):
         },
     )
     dose_mg = forms.CharField(
-        label=gettext_lazy("Dose taken (mg)"),
+        label=gettext_lazy(DOSE_QUESTIONS[False].amount),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
     )
     timing_taken = forms.ChoiceField(
-        label=gettext_lazy("When did you take it?"),
+        label=gettext_lazy(DOSE_QUESTIONS[False].when),
         choices=TIMING_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": gettext_lazy("Choose bedtime, morning or another time.")},
+        error_messages={"invalid_choice": gettext_lazy("Choose bedtime, morning, evening or another time.")},
     )
     time_taken = forms.TimeField(
         label=gettext_lazy("Clock time (optional)"),
@@ -168,6 +168,13 @@ class EntryForm(forms.Form):
                 error_messages={"invalid_choice": gettext_lazy("Choose no, mild, moderate or severe.")},
             )
 
+    def ask_about(self, step: Dose | None) -> None:
+        """Word the dose questions for the day's step: a cream is applied, not taken."""
+        questions = questions_for(step)
+        self.fields["dose_taken"].label = _(questions.done)
+        self.fields["dose_mg"].label = _(questions.amount)
+        self.fields["timing_taken"].label = _(questions.when)
+
     @property
     def score_fields(self) -> list[forms.BoundField]:
         return [self[f"score_{symptom.pk}"] for symptom in self.symptoms]
@@ -209,10 +216,11 @@ class EntryForm(forms.Form):
         elif data.get("dose_taken") is None and "dose_taken" not in self.errors:
             self.add_error("dose_taken", gettext("Choose yes or no."))
         if data.get("dose_taken") is True:
+            questions = questions_for(day and self.prescribed(day))
             if "dose_mg" in data and data["dose_mg"] is None:
-                self.add_error("dose_mg", _("Enter the dose you took, in mg."))
+                self.add_error("dose_mg", _(questions.amount_missing))
             if not data.get("timing_taken"):
-                self.add_error("timing_taken", _("Choose when you took it."))
+                self.add_error("timing_taken", _(questions.when_missing))
             self._check_deviation(data)
         elif data.get("dose_taken") is False:
             data.update(dose_mg=None, timing_taken="", time_taken=None, confirm_deviation=False)
@@ -246,7 +254,7 @@ class EntryForm(forms.Form):
         except ValidationError:
             differs = True
         timing = self["timing_taken"].value() or ""
-        return differs or timing != taken_timing(step.timing) or bool(self["time_taken"].value())
+        return differs or timing != step.timing or bool(self["time_taken"].value())
 
     def deviation_words(self, day: dt.date, typed: str) -> str:
         """Why a dose needs confirming: `typed` (in mg) differs from what is prescribed on
@@ -291,6 +299,11 @@ class EntryForm(forms.Form):
         }
 
 
+def questions_for(step: Dose | None) -> DoseQuestions:
+    """How the entry asks about a day's dose (a day without a step asks as for a capsule)."""
+    return step.questions if step else DOSE_QUESTIONS[False]
+
+
 def entry_initial(
     entry,
     step: Dose | None,
@@ -307,7 +320,7 @@ def entry_initial(
             "entry_date": day,
             "dose_taken": None if step else "no",
             "dose_mg": local_mg(step.dose_mg) if step else "",
-            "timing_taken": taken_timing(step.timing) if step else "",
+            "timing_taken": step.timing if step else "",
         }
     initial = {
         "entry_date": day,
@@ -315,7 +328,7 @@ def entry_initial(
         "dose_mg": local_mg(entry.dose_mg)
         if entry.dose_mg is not None
         else (local_mg(step.dose_mg) if step else ""),
-        "timing_taken": entry.timing_taken or (taken_timing(step.timing) if step else ""),
+        "timing_taken": entry.timing_taken or (step.timing if step else ""),
         "time_taken": entry.time_taken,
         "sleep_quality": entry.sleep_quality,
         "notes": entry.notes,

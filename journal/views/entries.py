@@ -159,6 +159,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             initial["dose_taken"] = request.GET["taken"]  # answered on Today with one tap
         form = entry_form(initial=initial)
 
+    form.ask_about(diary.prescribed(day))
     context = {
         "patient": patient,
         "form": form,

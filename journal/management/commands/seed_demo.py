@@ -58,7 +58,6 @@ from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
-from journal.vocabulary import taken_timing
 
 DEMO_CLINIC = "Riverside LDN Clinic"
 DEMO_PASSWORD = "ldn-demo-2026"
@@ -882,7 +881,7 @@ class DemoBuilder:
                 logged_by=logged_by,
                 dose_taken=taken,
                 dose_mg=step.dose_mg if step and taken else None,
-                timing_taken=taken_timing(step.timing) if step and taken else "",
+                timing_taken=step.timing if step and taken else "",
                 time_taken=USUAL_CLOCK_TIME[step.timing] if step and taken else None,
                 sleep_quality=self.score(
                     6
