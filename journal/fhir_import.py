@@ -55,7 +55,7 @@ from journal.fhir import (
 from journal.fhir import read_bundle as fhir_read_bundle
 from journal.medicines import MedicationCategory, classify_medication
 from journal.schedule import EVERY_OTHER_DAY
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS, dose_phrase
 from journal.wording import Phrase, gettext_noop, phrase
 
 BUNDLE_MAX_BYTES = 4 * 1024 * 1024  # a year of one patient's diary exported is about 2 MB
@@ -727,6 +727,11 @@ class StepToAdd:
     frequency: str
     note: str = ""
 
+    @property
+    def words(self) -> str:
+        """ "3 mg at bedtime", as every surface names a prescribed dose."""
+        return dose_phrase(self.dose_mg, self.timing, self.frequency)
+
 
 @dataclass(frozen=True)
 class PlanToAdd:
@@ -1046,4 +1051,79 @@ def plan_patient_import(read: PatientRead, context: PatientContext) -> PatientIm
         plans=read.plans,
         days=tuple(days),
         record=record,
+    )
+
+
+def patient_plan_state(plan: PatientImportPlan) -> dict[str, Any]:
+    """The whole-patient plan as JSON-safe values, kept on the server between the preview and
+    the confirmation (a year's diary is about 100 kB)."""
+    return {
+        "label": plan.label,
+        "already_there": plan.already_there,
+        "opened_on": _day(plan.opened_on),
+        "conditions": [[c.name, _day(c.onset), _day(c.abated), c.active] for c in plan.conditions],
+        "symptoms": list(plan.symptoms),
+        "plans": [
+            [
+                p.key,
+                p.form,
+                p.release,
+                _day(p.ended_on),
+                [[_day(s.start_date), _number_text(s.dose_mg), s.timing, s.frequency, s.note] for s in p.steps],
+            ]
+            for p in plan.plans
+        ],
+        "days": [
+            [
+                _day(d.day),
+                d.dose_taken,
+                _number_text(d.dose_mg),
+                d.timing_taken,
+                d.sleep_quality,
+                [list(score) for score in d.scores],
+                [list(effect) for effect in d.side_effects],
+            ]
+            for d in plan.days
+        ],
+        "record": plan_state(plan.record),
+    }
+
+
+def patient_plan_from_state(state: Mapping[str, Any]) -> PatientImportPlan:
+    """The plan `patient_plan_state` kept."""
+    return PatientImportPlan(
+        label=state["label"],
+        already_there=state["already_there"],
+        opened_on=_date_or_none(state["opened_on"]),
+        conditions=tuple(
+            ConditionRead(name, _date_or_none(onset), _date_or_none(abated), active)
+            for name, onset, abated, active in state["conditions"]
+        ),
+        symptoms=tuple(state["symptoms"]),
+        plans=tuple(
+            PlanToAdd(
+                key,
+                form,
+                release,
+                tuple(
+                    StepToAdd(dt.date.fromisoformat(day), Decimal(dose), timing, frequency, note)
+                    for day, dose, timing, frequency, note in steps
+                ),
+                _date_or_none(ended_on),
+            )
+            for key, form, release, ended_on, steps in state["plans"]
+        ),
+        days=tuple(
+            DayToAdd(
+                dt.date.fromisoformat(day),
+                taken,
+                _decimal_or_none(dose),
+                timing,
+                sleep,
+                tuple((name, score) for name, score in scores),
+                tuple((kind, severity, text) for kind, severity, text in effects),
+            )
+            for day, taken, dose, timing, sleep, scores, effects in state["days"]
+        ),
+        record=plan_from_state(state["record"]),
     )
