@@ -1069,7 +1069,10 @@ def patient_plan_state(plan: PatientImportPlan) -> dict[str, Any]:
                 p.form,
                 p.release,
                 _day(p.ended_on),
-                [[_day(s.start_date), _number_text(s.dose_mg), s.timing, s.frequency, s.note] for s in p.steps],
+                [
+                    [_day(s.start_date), _number_text(s.dose_mg), s.timing, s.frequency, s.note]
+                    for s in p.steps
+                ],
             ]
             for p in plan.plans
         ],

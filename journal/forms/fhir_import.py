@@ -6,7 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from journal.fhir_import import BUNDLE_MAX_BYTES, BundleProblem, BundleRead, PatientRead, read_bundle, read_patient
+from journal.fhir_import import (
+    BUNDLE_MAX_BYTES,
+    BundleProblem,
+    BundleRead,
+    PatientRead,
+    read_bundle,
+    read_patient,
+)
 
 TOKEN_MAX_CHARS = 64
 
