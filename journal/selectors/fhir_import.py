@@ -31,9 +31,13 @@ def import_context(patient: Patient) -> ImportContext:
 
 
 def patient_import_context(clinic: Clinic, now: dt.datetime | None = None) -> PatientContext:
-    """The record codes of the clinic's patients and its lab tests, on the clinic's today
-    (2 queries): what a whole-patient import is matched against."""
+    """The record codes of the clinic's patients (`Patient.export_label`: a patient exported
+    from this clinic is known by it) and its lab tests, on the clinic's today (2 queries): what
+    a whole-patient import is matched against."""
     today = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
     tests = lab_tests_of(clinic.pk).order_by("pk").values_list("pk", "name", "key", "unit")
-    codes = Patient.objects.filter(clinic=clinic).exclude(code="").values_list("code", flat=True)
+    codes = {
+        Patient(pk=pk, code=code).export_label
+        for pk, code in Patient.objects.filter(clinic=clinic).values_list("pk", "code")
+    }
     return PatientContext(codes=frozenset(codes), tests=tuple(KnownTest(*row) for row in tests), today=today)

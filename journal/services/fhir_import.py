@@ -39,7 +39,7 @@ from journal.models import (
     Symptom,
     TitrationPlan,
 )
-from journal.selectors.fhir_import import import_context
+from journal.selectors.fhir_import import import_context, patient_import_context
 from journal.selectors.labs import lab_tests_of
 from journal.services.audit import lock_patient, record_audit
 from journal.services.entries import entry_save
@@ -209,7 +209,7 @@ def patient_import(
         return None
     with transaction.atomic():
         clinic = Clinic.objects.select_for_update().get(pk=clinician.clinic_id)
-        if Patient.objects.filter(clinic=clinic, code=plan.label).exists():
+        if plan.label in patient_import_context(clinic, now).codes:
             return None
         opened = dt.datetime.combine(plan.opened_on, dt.time(12), zoneinfo.ZoneInfo(clinic.time_zone))
         patient = Patient(

@@ -42,13 +42,16 @@ def test_the_context_holds_the_clinics_tests_and_the_records_keys(
 
 
 def test_the_patient_context_holds_the_clinics_record_codes_and_tests(
-    alice, charlie, clinic, django_assert_num_queries
+    alice, bob, charlie, clinic, django_assert_num_queries
 ):
     alice.code = "ANNA-01"
     alice.save(update_fields=["code"])
     charlie_patient = charlie.clinic.patients.create(name="Other", code="OTHER-01")
+    bob.code = ""
+    bob.save(update_fields=["code"])
     with django_assert_num_queries(2):
         context = patient_import_context(clinic, NOW)
-    assert context.codes == {"ANNA-01"} and charlie_patient.code not in context.codes
+    assert context.codes == {"ANNA-01", f"patient-{bob.pk}"}, "a patient without a code by their export's"
+    assert charlie_patient.code not in context.codes
     assert "TSH" in {test.name for test in context.tests}
     assert context.today == TODAY

@@ -216,3 +216,9 @@ def test_a_step_the_model_refuses_rolls_back_the_whole_patient(carol):
         patient_import(clinician=carol, plan=broken, now=NOW)
     assert not Patient.objects.filter(code="ANNA-01").exists()
     assert not Symptom.objects.filter(name="Hand tremor").exists()
+
+
+def test_a_patient_exported_from_this_clinic_without_a_code_is_known_by_their_export_label(alice, carol):
+    assert alice.code == ""
+    assert patient_import(clinician=carol, plan=whole_plan(label=alice.export_label), now=NOW) is None
+    assert list(Patient.objects.filter(clinic=carol.clinic)) == [alice]
