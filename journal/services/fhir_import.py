@@ -189,6 +189,7 @@ def _add_day(patient: Patient, day: DayToAdd, symptoms: dict[str, int]) -> bool:
             dose_deviation_confirmed=False,
             scores={symptoms[name]: score for name, score in day.scores},
             side_effects={kind: (severity, text) for kind, severity, text in day.side_effects},
+            refresh_roster=False,  # once, at the end of the import
         )
     except ValidationError as error:
         if error.code == "empty":
