@@ -702,7 +702,9 @@ def recheck(plan: ImportPlan, context: ImportContext) -> Recheck:
 # of a clinic. What the export does not carry is not imported: the diary's free-text notes, the
 # audit trail, reviews, pauses, questionnaire answers, the screening, messages.
 
-PATIENT_DAYS_MAX = 3 * 366  # diary days of one imported patient
+PATIENT_DAYS_MAX = (
+    2 * 366
+)  # diary days of one imported patient: each is saved by the diary's service, in one request
 PATIENT_PLANS_MAX = 30  # plans of one imported patient
 SIDE_EFFECT_TEXT_MAX_CHARS = 200  # `SideEffectReport.other_text`
 PATIENT_CODE_MAX_CHARS = 40  # `Patient.code`

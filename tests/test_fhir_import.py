@@ -501,6 +501,12 @@ def test_a_record_code_the_clinic_has_already_adds_nothing():
         ((request("2", "2029-01-01", None, 1),), "The dose step of 2029-01-01"),
         (tuple(condition(f"Condition {n}") for n in range(21)), "More than 20 conditions"),
         (
+            tuple(
+                survey((D(2025, 1, 1) + dt.timedelta(days=n)).isoformat(), valueInteger=1) for n in range(733)
+            ),
+            "More than 732 diary days",
+        ),
+        (
             tuple(survey(code=f"symptom-{n}", text=f"S{n}", valueInteger=1) for n in range(12)),
             "tracked symptoms",
         ),
