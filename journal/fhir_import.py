@@ -10,6 +10,10 @@ outside the app's bounds. The services add what the plan lists, through their us
 Unlike `journal.fhir.read_bundle`, which reads LDN Journal's own export back (plan steps,
 doses, scores), this reader takes a file from anywhere: every value is checked for its type,
 and a resource it cannot use is skipped with its reason instead of failing the file.
+
+A whole patient exported by LDN Journal (`read_patient`, then `plan_patient_import`) is read
+through `journal.fhir.read_bundle` into a new patient's plans, diary days and record, matched
+against the clinic's record codes so that a patient comes in once.
 """
 
 from __future__ import annotations
