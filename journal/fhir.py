@@ -843,6 +843,9 @@ class ReadStep:
     frequency: str
     form: str
     plan: str  # the plan's identifier in the export
+    release: str = "immediate"  # or "slow"
+    note: str = ""
+    status: str = ""  # the request's: "cancelled" for a step that never took effect
 
 
 @dataclass(frozen=True)
@@ -852,7 +855,7 @@ class ReadDose:
     day: dt.date
     taken: bool
     dose_mg: Decimal | None
-    timing: str  # "bedtime", "morning", "evening", or "" when not given as one of them
+    timing: str  # "bedtime", "morning", "evening", "other", or "" when not given
 
 
 @dataclass(frozen=True)
@@ -860,6 +863,15 @@ class ReadScore:
     day: dt.date
     name: str
     score: int
+    code: str = ""  # the app's or the clinic's code, LOINC's for pain
+
+
+@dataclass(frozen=True)
+class ReadSideEffect:
+    day: dt.date
+    kind: str  # a key of `SIDE_EFFECTS`
+    severity: str
+    text: str = ""  # what the patient typed for "other"
 
 
 @dataclass(frozen=True)
@@ -880,9 +892,13 @@ class BundleValues:
     doses: tuple[ReadDose, ...] = ()
     scores: tuple[ReadScore, ...] = ()
     labs: tuple[ReadLab, ...] = ()
+    side_effects: tuple[ReadSideEffect, ...] = ()
 
 
 FORM_OF_CODE = {form_code(form): form for form in FORM_WORDS}
+SIDE_EFFECT_OF_CODE = {side_effect_code(kind): kind for kind in SIDE_EFFECTS}
+TIMING_OF_WORDS = {words: timing for timing, words in TIMING_WORDS.items()}
+RELEASE_OF_TEXT = {"immediate-release": "immediate", "slow-release": "slow"}
 
 
 def _decimal(value: object) -> Decimal:
@@ -902,6 +918,7 @@ def _read_step(resource: Resource) -> ReadStep:
         for contained in resource.get("contained", [])
         for coding in contained.get("form", {}).get("coding", [])
     ]
+    medication_text = next((c.get("code", {}).get("text", "") for c in resource.get("contained", [])), "")
     return ReadStep(
         start_date=_day(period["start"]),
         last_day=_day(period["end"]) if "end" in period else None,
@@ -910,6 +927,11 @@ def _read_step(resource: Resource) -> ReadStep:
         frequency=EVERY_OTHER_DAY if repeat.get("period") == 2 else "daily",
         form=next((FORM_OF_CODE[code] for code in forms if code in FORM_OF_CODE), "other"),
         plan=resource.get("groupIdentifier", {}).get("value", ""),
+        release=next(
+            (r for text, r in RELEASE_OF_TEXT.items() if medication_text.endswith(text)), "immediate"
+        ),
+        note=" ".join(note.get("text", "") for note in resource.get("note", [])),
+        status=resource.get("status", ""),
     )
 
 
@@ -921,7 +943,21 @@ def _read_dose(resource: Resource) -> ReadDose:
         day=_day(resource["effectiveDateTime"]),
         taken=resource["status"] == "completed",
         dose_mg=_decimal(quantity["value"]) if quantity else None,
-        timing=TIMING_OF_CODE.get(when[0], ""),
+        timing=TIMING_OF_CODE.get(when[0], "") or TIMING_OF_WORDS.get(dosage.get("text", ""), ""),
+    )
+
+
+def _read_side_effect(resource: Resource) -> ReadSideEffect | None:
+    """A side effect of the app's CodeSystem with its severity; None for another survey answer."""
+    codes = [coding.get("code", "") for coding in resource["code"].get("coding", [])]
+    kind = next((SIDE_EFFECT_OF_CODE[code] for code in codes if code in SIDE_EFFECT_OF_CODE), None)
+    if kind is None:
+        return None
+    return ReadSideEffect(
+        day=_day(resource["effectiveDateTime"]),
+        kind=kind,
+        severity=resource["valueCodeableConcept"].get("text", ""),
+        text=" ".join(note.get("text", "") for note in resource.get("note", [])),
     )
 
 
@@ -952,9 +988,10 @@ def _categories(resource: Resource) -> set[str]:
 
 def read_bundle(bundle: Resource) -> BundleValues:
     """The plan steps (MedicationRequest), reported doses (MedicationStatement), 0–10 scores
-    (survey Observations with a whole number) and lab results (laboratory Observations with a
-    quantity) of a Bundle, each in date order. Other resources are left alone."""
-    steps, doses, scores, labs = [], [], [], []
+    (survey Observations with a whole number), side effects (survey Observations with a
+    severity) and lab results (laboratory Observations with a quantity) of a Bundle, each in
+    date order. Other resources are left alone."""
+    steps, doses, scores, labs, side_effects = [], [], [], [], []
     for entry in bundle.get("entry", []):
         resource = entry.get("resource", {})
         kind = resource.get("resourceType")
@@ -964,7 +1001,13 @@ def read_bundle(bundle: Resource) -> BundleValues:
             doses.append(_read_dose(resource))
         elif kind == "Observation" and "survey" in _categories(resource) and "valueInteger" in resource:
             day = _day(resource["effectiveDateTime"])
-            scores.append(ReadScore(day, resource["code"]["text"], resource["valueInteger"]))
+            code = next((c.get("code", "") for c in resource["code"].get("coding", [])), "")
+            scores.append(ReadScore(day, resource["code"]["text"], resource["valueInteger"], code))
+        elif (
+            kind == "Observation" and "survey" in _categories(resource) and "valueCodeableConcept" in resource
+        ):
+            if (effect := _read_side_effect(resource)) is not None:
+                side_effects.append(effect)
         elif kind == "Observation" and "laboratory" in _categories(resource) and "valueQuantity" in resource:
             labs.append(_read_lab(resource))
     return BundleValues(
@@ -972,4 +1015,5 @@ def read_bundle(bundle: Resource) -> BundleValues:
         doses=tuple(sorted(doses, key=lambda dose: dose.day)),
         scores=tuple(sorted(scores, key=lambda score: (score.day, score.name))),
         labs=tuple(sorted(labs, key=lambda lab: (lab.day, lab.test))),
+        side_effects=tuple(sorted(side_effects, key=lambda effect: (effect.day, effect.kind))),
     )

@@ -10,6 +10,10 @@ outside the app's bounds. The services add what the plan lists, through their us
 Unlike `journal.fhir.read_bundle`, which reads LDN Journal's own export back (plan steps,
 doses, scores), this reader takes a file from anywhere: every value is checked for its type,
 and a resource it cannot use is skipped with its reason instead of failing the file.
+
+A whole patient exported by LDN Journal (`read_patient`, then `plan_patient_import`) is read
+through `journal.fhir.read_bundle` into a new patient's plans, diary days and record, matched
+against the clinic's record codes so that a patient comes in once.
 """
 
 from __future__ import annotations
@@ -23,15 +27,39 @@ from decimal import Decimal
 from typing import Any
 
 from journal.bounds import (
+    CONDITIONS_MAX,
+    DOSE_DECIMALS,
+    DOSE_MAX_MG,
     LAB_DECIMALS,
     LAB_UNIT_MAX_CHARS,
     LAB_VALUE_MAX,
     LABORATORY_MAX_CHARS,
     MEDICINE_MAX_CHARS,
+    NAME_MAX_CHARS,
+    PLAN_STEPS_MAX,
+    SYMPTOMS_MAX,
+    TREATMENT_SPAN,
     DateWindow,
+    record_window,
+    sample_window,
+    taken_window,
 )
-from journal.fhir import CODE_SYSTEM_PATH, LAB_LOINC, LOINC, NALTREXONE, RXNORM
+from journal.fhir import (
+    CODE_SYSTEM_PATH,
+    LAB_LOINC,
+    LOINC,
+    MEDICATION_LIST_PATH,
+    NALTREXONE,
+    PATIENT_CODE_PATH,
+    RXNORM,
+    SLEEP_QUALITY_CODE,
+    BundleValues,
+    ReadStep,
+)
+from journal.fhir import read_bundle as fhir_read_bundle
 from journal.medicines import MedicationCategory, classify_medication
+from journal.schedule import EVERY_OTHER_DAY
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS, dose_phrase
 from journal.wording import Phrase, gettext_noop, phrase
 
 BUNDLE_MAX_BYTES = 4 * 1024 * 1024  # a year of one patient's diary exported is about 2 MB
@@ -669,3 +697,442 @@ def recheck(plan: ImportPlan, context: ImportContext) -> Recheck:
             labs.append(lab)
     fresh = ImportPlan(tuple(medications), tuple(labs), tuple(skipped))
     return Recheck(fresh, changed=fresh != plan)
+
+
+# --- a whole patient, from a Bundle LDN Journal exported ---------------------------------------
+#
+# The plan, the diary and the record of one patient, read back from this app's own export
+# (`journal.fhir.read_bundle` reads the steps, doses, scores and side effects) into a new patient
+# of a clinic. What the export does not carry is not imported: the diary's free-text notes, the
+# audit trail, reviews, pauses, questionnaire answers, the screening, messages.
+
+PATIENT_DAYS_MAX = (
+    2 * 366
+)  # diary days of one imported patient: each is saved by the diary's service, in one request
+PATIENT_PLANS_MAX = 30  # plans of one imported patient
+SIDE_EFFECT_TEXT_MAX_CHARS = 200  # `SideEffectReport.other_text`
+PATIENT_CODE_MAX_CHARS = 40  # `Patient.code`
+PLAN_TIMINGS = ("bedtime", "morning", "evening")
+TAKEN_TIMINGS = ("bedtime", "morning", "other")
+FREQUENCIES = ("daily", EVERY_OTHER_DAY)
+
+
+@dataclass(frozen=True)
+class ConditionRead:
+    name: str
+    onset: dt.date | None = None  # the first day it was on the record, when the export says
+    abated: dt.date | None = None  # the day it came off the record
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class StepToAdd:
+    start_date: dt.date
+    dose_mg: Decimal
+    timing: str
+    frequency: str
+    note: str = ""
+
+    @property
+    def words(self) -> str:
+        """ "3 mg at bedtime", as every surface names a prescribed dose."""
+        return dose_phrase(self.dose_mg, self.timing, self.frequency)
+
+
+@dataclass(frozen=True)
+class PlanToAdd:
+    """One plan of the export (its MedicationRequests share a `groupIdentifier`): the form and
+    release of its first step, its steps, and the first day with nothing prescribed when its
+    last step has an end."""
+
+    key: str
+    form: str
+    release: str
+    steps: tuple[StepToAdd, ...]
+    ended_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DayToAdd:
+    """One diary day: the dose reported, sleep, each score by symptom name, each side effect."""
+
+    day: dt.date
+    dose_taken: bool
+    dose_mg: Decimal | None = None
+    timing_taken: str = ""
+    sleep_quality: int | None = None
+    scores: tuple[tuple[str, int], ...] = ()  # (symptom name, 0–10)
+    side_effects: tuple[tuple[str, str, str], ...] = ()  # (kind, severity, other text)
+
+
+@dataclass(frozen=True)
+class PatientRead:
+    """One patient's Bundle as this app exported it."""
+
+    label: str  # the record code (`Patient.export_label`)
+    conditions: tuple[ConditionRead, ...] = ()
+    plans: tuple[PlanToAdd, ...] = ()
+    days: tuple[DayToAdd, ...] = ()
+    medications: tuple[MedicationRead, ...] = ()
+    labs: tuple[LabRead, ...] = ()
+
+    @property
+    def symptoms(self) -> tuple[str, ...]:
+        """The symptoms the diary scores, in the order first scored: the ones the patient tracks."""
+        names = {name: None for day in self.days for name, _score in day.scores}
+        return tuple(names)
+
+    @property
+    def opened_on(self) -> dt.date | None:
+        """The earliest day the Bundle carries: the new record counts as opened on it, so the
+        plan's and the diary's dates lie in its window as they did in the clinic it came from."""
+        days = [
+            *(plan.steps[0].start_date for plan in self.plans if plan.steps),
+            *(day.day for day in self.days),
+            *(c.onset for c in self.conditions if c.onset is not None),
+        ]
+        return min(days, default=None)
+
+
+NOT_OUR_EXPORT = gettext_noop(
+    "The Bundle is not one LDN Journal exported ({reason}): import its medicines and lab results "
+    "into a patient instead."
+)
+
+
+def _patient_label(resources: Sequence[Mapping[str, Any]]) -> str:
+    patients = [r for r in resources if r["resourceType"] == "Patient"]
+    if len(patients) != 1:
+        raise BundleProblem(
+            phrase(
+                gettext_noop("The Bundle holds {count} patients: export one patient's record."),
+                count=str(len(patients)),
+            )
+        )
+    identifiers = [_dict(i) for i in _list(patients[0].get("identifier"))]
+    label = next(
+        (_text(i.get("value")) for i in identifiers if _text(i.get("system")).endswith(PATIENT_CODE_PATH)), ""
+    )
+    if not label:
+        raise BundleProblem(phrase(NOT_OUR_EXPORT, reason="no record code"))
+    return label
+
+
+def read_condition(resource: Mapping[str, Any]) -> ConditionRead | None:
+    name = concept_name(resource.get("code"))
+    if not name:
+        return None
+    status = {c.get("code") for c in _codings(resource.get("clinicalStatus"))}
+    return ConditionRead(
+        name=name,
+        onset=fhir_date(resource.get("onsetDateTime")),
+        abated=fhir_date(resource.get("abatementDateTime")),
+        active="active" in status,
+    )
+
+
+def plans_of(steps: Iterable[ReadStep]) -> tuple[PlanToAdd, ...]:
+    """The export's steps grouped into their plans, oldest first. A plan ends the day after
+    the last day of its last step that took effect; a step that never did (`cancelled`: its
+    plan ended first) is left out, and so is a plan none of whose steps took effect."""
+    grouped: dict[str, list[ReadStep]] = {}
+    for step in sorted(steps, key=lambda step: step.start_date):
+        if step.status != "cancelled":
+            grouped.setdefault(step.plan, []).append(step)
+    plans = []
+    for key, rows in grouped.items():
+        last = rows[-1].last_day
+        plans.append(
+            PlanToAdd(
+                key=key,
+                form=rows[0].form,
+                release=rows[0].release,
+                steps=tuple(StepToAdd(r.start_date, r.dose_mg, r.timing, r.frequency, r.note) for r in rows),
+                ended_on=last + dt.timedelta(days=1) if last is not None else None,
+            )
+        )
+    return tuple(plans)
+
+
+def days_of(values: BundleValues) -> tuple[DayToAdd, ...]:
+    """The reported doses, scores, sleep and side effects of each diary day, in date order."""
+    doses = {dose.day: dose for dose in values.doses}
+    scores: dict[dt.date, list[tuple[str, int]]] = {}
+    sleep: dict[dt.date, int] = {}
+    for score in values.scores:
+        if score.code == SLEEP_QUALITY_CODE:
+            sleep[score.day] = score.score
+        else:
+            scores.setdefault(score.day, []).append((score.name, score.score))
+    effects: dict[dt.date, list[tuple[str, str, str]]] = {}
+    for effect in values.side_effects:
+        effects.setdefault(effect.day, []).append((effect.kind, effect.severity, effect.text))
+    days = []
+    for day in sorted({*doses, *scores, *sleep, *effects}):
+        dose = doses.get(day)
+        days.append(
+            DayToAdd(
+                day=day,
+                dose_taken=dose is not None and dose.taken,
+                dose_mg=dose.dose_mg if dose is not None and dose.taken else None,
+                timing_taken=dose.timing if dose is not None and dose.taken else "",
+                sleep_quality=sleep.get(day),
+                scores=tuple(scores.get(day, ())),
+                side_effects=tuple(effects.get(day, ())),
+            )
+        )
+    return tuple(days)
+
+
+def _is_listed_medication(resource: Mapping[str, Any]) -> bool:
+    return any(
+        _text(_dict(i).get("system")).endswith(MEDICATION_LIST_PATH)
+        for i in _list(resource.get("identifier"))
+    )
+
+
+def read_patient(data: bytes) -> PatientRead:
+    """One patient's Bundle as this app exported it, or a BundleProblem saying why not (too
+    large, not JSON, not a Bundle, not one patient, not this app's export)."""
+    document = _load(data)
+    resources = _resources(document)
+    label = _patient_label(resources)
+    try:
+        values = fhir_read_bundle(document)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as error:
+        raise BundleProblem(phrase(NOT_OUR_EXPORT, reason=_text(type(error).__name__))) from None
+    conditions = [read_condition(r) for r in resources if r["resourceType"] == "Condition"]
+    medications = [
+        read_medication(r, {})
+        for r in resources
+        if r["resourceType"] == "MedicationStatement" and _is_listed_medication(r)
+    ]
+    labs = [read_lab(r) for r in resources if r["resourceType"] == "Observation" and _is_laboratory(r)]
+    return PatientRead(
+        label=label,
+        conditions=tuple(c for c in conditions if c is not None),
+        plans=plans_of(values.steps),
+        days=days_of(values),
+        medications=tuple(m for m in medications if isinstance(m, MedicationRead)),
+        labs=tuple(lab for lab in labs if isinstance(lab, LabRead)),
+    )
+
+
+# --- matching a whole patient against the clinic ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """What a whole-patient import is matched against: the record codes of the clinic's
+    patients, its lab tests and today."""
+
+    codes: frozenset[str]
+    tests: tuple[KnownTest, ...]
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class PatientImportPlan:
+    """What importing the patient adds; `already_there` when the clinic has a patient of the
+    record code (an import done before): then nothing is added."""
+
+    label: str
+    already_there: bool = False
+    opened_on: dt.date | None = None
+    conditions: tuple[ConditionRead, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    plans: tuple[PlanToAdd, ...] = ()
+    days: tuple[DayToAdd, ...] = ()
+    record: ImportPlan = ImportPlan()
+
+    @property
+    def steps(self) -> int:
+        return sum(len(plan.steps) for plan in self.plans)
+
+
+def _refuse(message: str, **values: str) -> BundleProblem:
+    return BundleProblem(phrase(message, **values))
+
+
+def _dose_problem(dose: Decimal | None) -> bool:
+    if dose is None:
+        return False
+    return not (0 < dose <= DOSE_MAX_MG) or -int(dose.normalize().as_tuple().exponent) > DOSE_DECIMALS
+
+
+def _check_plans(plans: Sequence[PlanToAdd], window: DateWindow) -> None:
+    """A plan is prescribed as a whole: one step the forms would refuse refuses the file."""
+    if len(plans) > PATIENT_PLANS_MAX:
+        raise _refuse(gettext_noop("More than {count} plans in one Bundle."), count=str(PATIENT_PLANS_MAX))
+    for plan in plans:
+        if len(plan.steps) > PLAN_STEPS_MAX:
+            raise _refuse(gettext_noop("A plan of more than {count} steps."), count=str(PLAN_STEPS_MAX))
+        for step in plan.steps:
+            bad = (
+                _dose_problem(step.dose_mg)
+                or step.start_date not in window
+                or step.timing not in PLAN_TIMINGS
+                or step.frequency not in FREQUENCIES
+                or len(step.note) > SIDE_EFFECT_TEXT_MAX_CHARS
+            )
+            if bad:
+                raise _refuse(
+                    gettext_noop(
+                        "The dose step of {day}: a dose, date or timing outside the app's bounds "
+                        "(more than 0 and at most {most} mg, within {window})."
+                    ),
+                    day=step.start_date.isoformat(),
+                    most=f"{DOSE_MAX_MG}",
+                    window=window.words,
+                )
+
+
+def _day_problem(day: DayToAdd, today: dt.date) -> bool:
+    return (
+        day.day not in TREATMENT_SPAN
+        or day.day > today
+        or _dose_problem(day.dose_mg)
+        or (day.timing_taken not in ("", *TAKEN_TIMINGS))
+        or any(not SCORE_MIN <= value <= SCORE_MAX for value in (day.sleep_quality,) if value is not None)
+        or any(not SCORE_MIN <= score <= SCORE_MAX for _name, score in day.scores)
+        or any(
+            kind not in SIDE_EFFECTS or severity not in SEVERITIES or len(text) > SIDE_EFFECT_TEXT_MAX_CHARS
+            for kind, severity, text in day.side_effects
+        )
+    )
+
+
+def plan_patient_import(read: PatientRead, context: PatientContext) -> PatientImportPlan:
+    """What importing `read` as a new patient adds: nothing when the clinic has the record code
+    already; otherwise the conditions, tracked symptoms, plans, diary days, medicines and lab
+    results, each within the bounds the forms apply (a day outside them is skipped with its
+    reason; a plan or list outside them refuses the file)."""
+    if read.label in context.codes:
+        return PatientImportPlan(label=read.label, already_there=True)
+    if len(read.label) > PATIENT_CODE_MAX_CHARS:
+        raise _refuse(NOT_OUR_EXPORT, reason="record code too long")
+    if len(read.conditions) > CONDITIONS_MAX or len(read.symptoms) > SYMPTOMS_MAX:
+        raise _refuse(
+            gettext_noop("More than {conditions} conditions or {symptoms} tracked symptoms."),
+            conditions=str(CONDITIONS_MAX),
+            symptoms=str(SYMPTOMS_MAX),
+        )
+    if any(len(name) > NAME_MAX_CHARS for name in (*(c.name for c in read.conditions), *read.symptoms)):
+        raise _refuse(
+            gettext_noop("A condition's or symptom's name is longer than {count} characters."),
+            count=str(NAME_MAX_CHARS),
+        )
+    if len(read.days) > PATIENT_DAYS_MAX:
+        raise _refuse(
+            gettext_noop("More than {count} diary days in one Bundle."), count=str(PATIENT_DAYS_MAX)
+        )
+    opened_on = TREATMENT_SPAN.clamp(min(read.opened_on or context.today, context.today))
+    _check_plans(read.plans, record_window(opened_on, context.today))
+    days, skipped = [], []
+    for day in read.days:
+        if _day_problem(day, context.today):
+            skipped.append(
+                _skip(
+                    f"day/{day.day.isoformat()}",
+                    gettext_noop("The diary day {day}: a date, dose or score outside the app's bounds"),
+                    day=day.day.isoformat(),
+                )
+            )
+        else:
+            days.append(day)
+    listed = BundleRead(read.medications, read.labs, tuple(skipped))
+    record = plan_import(
+        listed,
+        ImportContext(
+            tests=context.tests,
+            sample_window=sample_window(opened_on, context.today),
+            taken_window=taken_window(context.today),
+        ),
+    )
+    return PatientImportPlan(
+        label=read.label,
+        opened_on=opened_on,
+        conditions=read.conditions,
+        symptoms=read.symptoms,
+        plans=read.plans,
+        days=tuple(days),
+        record=record,
+    )
+
+
+def patient_plan_state(plan: PatientImportPlan) -> dict[str, Any]:
+    """The whole-patient plan as JSON-safe values, kept on the server between the preview and
+    the confirmation (a year's diary is about 100 kB)."""
+    return {
+        "label": plan.label,
+        "already_there": plan.already_there,
+        "opened_on": _day(plan.opened_on),
+        "conditions": [[c.name, _day(c.onset), _day(c.abated), c.active] for c in plan.conditions],
+        "symptoms": list(plan.symptoms),
+        "plans": [
+            [
+                p.key,
+                p.form,
+                p.release,
+                _day(p.ended_on),
+                [
+                    [_day(s.start_date), _number_text(s.dose_mg), s.timing, s.frequency, s.note]
+                    for s in p.steps
+                ],
+            ]
+            for p in plan.plans
+        ],
+        "days": [
+            [
+                _day(d.day),
+                d.dose_taken,
+                _number_text(d.dose_mg),
+                d.timing_taken,
+                d.sleep_quality,
+                [list(score) for score in d.scores],
+                [list(effect) for effect in d.side_effects],
+            ]
+            for d in plan.days
+        ],
+        "record": plan_state(plan.record),
+    }
+
+
+def patient_plan_from_state(state: Mapping[str, Any]) -> PatientImportPlan:
+    """The plan `patient_plan_state` kept."""
+    return PatientImportPlan(
+        label=state["label"],
+        already_there=state["already_there"],
+        opened_on=_date_or_none(state["opened_on"]),
+        conditions=tuple(
+            ConditionRead(name, _date_or_none(onset), _date_or_none(abated), active)
+            for name, onset, abated, active in state["conditions"]
+        ),
+        symptoms=tuple(state["symptoms"]),
+        plans=tuple(
+            PlanToAdd(
+                key,
+                form,
+                release,
+                tuple(
+                    StepToAdd(dt.date.fromisoformat(day), Decimal(dose), timing, frequency, note)
+                    for day, dose, timing, frequency, note in steps
+                ),
+                _date_or_none(ended_on),
+            )
+            for key, form, release, ended_on, steps in state["plans"]
+        ),
+        days=tuple(
+            DayToAdd(
+                dt.date.fromisoformat(day),
+                taken,
+                _decimal_or_none(dose),
+                timing,
+                sleep,
+                tuple((name, score) for name, score in scores),
+                tuple((kind, severity, text) for kind, severity, text in effects),
+            )
+            for day, taken, dose, timing, sleep, scores, effects in state["days"]
+        ),
+        record=plan_from_state(state["record"]),
+    )

@@ -146,6 +146,12 @@ urlpatterns = [
     path("exports/dictionary.csv", exports.data_dictionary_csv, name="data_dictionary_csv"),
     # plans, screening and invitations
     path("clinic/patients/invite/", invitations.invite_patient, name="invite_patient"),
+    path("clinic/patients/import/", fhir_import.clinic_patient_import, name="clinic_patient_import"),
+    path(
+        "clinic/patients/import/preview/",
+        fhir_import.clinic_patient_import_preview,
+        name="clinic_patient_import_preview",
+    ),
     path("clinic/patients/<int:pk>/invitation/", invitations.invitation_link, name="invitation_link"),
     path("invitation/<token:token>/", invitations.accept_invitation, name="accept_invitation"),
     path(

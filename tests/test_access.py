@@ -52,6 +52,7 @@ URLS = [
     ("data_dictionary", {}, PATIENTS | CLINICIANS),
     ("data_dictionary_csv", {}, PATIENTS | CLINICIANS),
     ("invite_patient", {}, CLINICIANS),
+    ("clinic_patient_import", {}, CLINICIANS),
     ("invitation_link", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("caregiver_invitation", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
     ("screening", {"pk": "{alice}"}, ALICES_CLINIC_STAFF),
@@ -169,6 +170,9 @@ TESTED_WITH_THEIR_VIEWS = {
     # an import's preview (answers 302 to the upload until a file is read, kept in the session):
     # each role in tests/test_fhir_import_views.py
     "patient_fhir_import_preview",
+    # a whole patient's import into the clinic: its preview and confirmation (answers 302 to the
+    # upload until a file is read, kept in the session for the clinic): tests/test_fhir_import_views.py
+    "clinic_patient_import_preview",
     # revoking a caregiver (needs one; refused outside the patient's clinic, and to the caregiver
     # and the patient): tests/test_caregiver_views.py
     "caregiver_revoke",

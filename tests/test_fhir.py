@@ -282,7 +282,7 @@ def test_a_bundle_and_ndjson_lines():
     assert line.count("\n") == 1 and line.endswith("\n")
 
 
-def test_read_bundle_gives_back_the_steps_doses_scores_and_labs():
+def test_read_bundle_gives_back_the_steps_doses_scores_side_effects_and_labs():
     export = record(
         PlannedStep(D(2026, 1, 1), Decimal("0.5"), step_id=1),
         PlannedStep(D(2026, 1, 15), Decimal("4.5"), "morning", step_id=2, frequency="every_other_day"),
@@ -291,25 +291,53 @@ def test_read_bundle_gives_back_the_steps_doses_scores_and_labs():
         days=(
             fhir.DayLog(5, D(2026, 1, 2), True, Decimal("0.5"), "bedtime", 6, {1: 4}),
             fhir.DayLog(6, D(2026, 1, 3), True, Decimal("0.5"), "other"),
-            fhir.DayLog(7, D(2026, 1, 4), False, scores={1: 5}),
+            fhir.DayLog(
+                7,
+                D(2026, 1, 4),
+                False,
+                scores={1: 5},
+                side_effects=(("vivid_dreams", "mild", ""), ("other", "severe", "tingling lips")),
+            ),
         ),
         labs=(LabValue(D(2026, 1, 10), "TSH", "tsh", Decimal("2.15"), "mIU/L", Decimal("0.4"), None, "", 3),),
     )
     resources = fhir.patient_bundle_resources(export, BASE, CATALOGUE, clinic_id=1, clinic_name="Riverside")
     values = fhir.read_bundle(fhir.bundle(resources, BASE, dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
     assert values.steps == (
-        fhir.ReadStep(D(2026, 1, 1), D(2026, 1, 14), Decimal("0.5"), "bedtime", "daily", "cream_ml", "7"),
-        fhir.ReadStep(D(2026, 1, 15), None, Decimal("4.5"), "morning", "every_other_day", "cream_ml", "7"),
+        fhir.ReadStep(
+            D(2026, 1, 1),
+            D(2026, 1, 14),
+            Decimal("0.5"),
+            "bedtime",
+            "daily",
+            "cream_ml",
+            "7",
+            status="completed",
+        ),
+        fhir.ReadStep(
+            D(2026, 1, 15),
+            None,
+            Decimal("4.5"),
+            "morning",
+            "every_other_day",
+            "cream_ml",
+            "7",
+            status="active",
+        ),
     )
     assert values.doses == (
         fhir.ReadDose(D(2026, 1, 2), True, Decimal("0.5"), "bedtime"),
-        fhir.ReadDose(D(2026, 1, 3), True, Decimal("0.5"), ""),
+        fhir.ReadDose(D(2026, 1, 3), True, Decimal("0.5"), "other"),
         fhir.ReadDose(D(2026, 1, 4), False, None, ""),
     )
     assert values.scores == (
-        fhir.ReadScore(D(2026, 1, 2), "Pain", 4),
-        fhir.ReadScore(D(2026, 1, 2), "Sleep quality", 6),
-        fhir.ReadScore(D(2026, 1, 4), "Pain", 5),
+        fhir.ReadScore(D(2026, 1, 2), "Pain", 4, "72514-3"),
+        fhir.ReadScore(D(2026, 1, 2), "Sleep quality", 6, "sleep-quality"),
+        fhir.ReadScore(D(2026, 1, 4), "Pain", 5, "72514-3"),
+    )
+    assert values.side_effects == (
+        fhir.ReadSideEffect(D(2026, 1, 4), "other", "severe", "tingling lips"),
+        fhir.ReadSideEffect(D(2026, 1, 4), "vivid_dreams", "mild"),
     )
     assert values.labs == (
         fhir.ReadLab(D(2026, 1, 10), "TSH", Decimal("2.15"), "mIU/L", Decimal("0.4"), None),

@@ -288,3 +288,252 @@ def test_the_kept_plan_is_the_plan_and_is_checked_again_against_the_record():
     again = fi.recheck(kept, meanwhile)
     assert again.changed and again.plan.labs == () and again.plan.medications == plan.medications
     assert "TSH of 2026-02-01: already recorded" in [item.reason for item in again.plan.skipped]
+
+
+# --- a whole patient, from LDN Journal's own export ---------------------------------------------
+
+BASE = "https://ldn.example.org"
+SYSTEM = BASE + "/fhir/CodeSystem/ldn-journal"
+
+
+def patient(label: str = "ANNA-01") -> dict:
+    return {
+        "resourceType": "Patient",
+        "id": "7",
+        "identifier": [{"system": BASE + "/fhir/sid/patient-code", "value": label}],
+    }
+
+
+def request(
+    plan="1", start="2026-01-01", end=None, mg=1.5, when="HS", period=1, form="form-capsule", **fields
+):
+    validity = {"start": start, **({"end": end} if end else {})}
+    return {
+        "resourceType": "MedicationRequest",
+        "id": f"step-{plan}-{start}",
+        "status": "active",
+        "contained": [
+            {
+                "resourceType": "Medication",
+                "id": "ldn",
+                "code": {"text": "low-dose naltrexone, slow-release"},
+                "form": {"coding": [{"system": SYSTEM, "code": form}]},
+            }
+        ],
+        "groupIdentifier": {"value": plan},
+        "dosageInstruction": [
+            {
+                "timing": {"repeat": {"frequency": 1, "period": period, "periodUnit": "d", "when": [when]}},
+                "doseAndRate": [{"doseQuantity": {"value": mg, "unit": "mg"}}],
+            }
+        ],
+        "dispenseRequest": {"validityPeriod": validity},
+        **fields,
+    }
+
+
+def taken(day="2026-01-02", mg=1.5, status="completed") -> dict:
+    dosage = {"timing": {"repeat": {"when": ["HS"]}}, "doseAndRate": [{"doseQuantity": {"value": mg}}]}
+    return {
+        "resourceType": "MedicationStatement",
+        "id": f"dose-{day}",
+        "status": status,
+        "medicationCodeableConcept": {"coding": [{"system": fi.RXNORM, "code": "7243"}]},
+        "effectiveDateTime": day,
+        **({"dosage": [dosage]} if status == "completed" else {}),
+    }
+
+
+def survey(day="2026-01-02", code="symptom-pain", text="Pain", **value) -> dict:
+    return {
+        "resourceType": "Observation",
+        "id": f"s-{day}-{code}",
+        "category": [{"coding": [{"code": "survey"}]}],
+        "code": {"coding": [{"system": SYSTEM, "code": code}], "text": text},
+        "effectiveDateTime": day,
+        **value,
+    }
+
+
+def side_effect(day="2026-01-02", kind="headache", severity="mild", note="") -> dict:
+    resource = survey(day, f"side-effect-{kind}", kind, valueCodeableConcept={"text": severity})
+    return {**resource, **({"note": [{"text": note}]} if note else {})}
+
+
+def condition(name="Fibromyalgia", status="active", **dates) -> dict:
+    return {
+        "resourceType": "Condition",
+        "id": f"c-{name}",
+        "clinicalStatus": {"coding": [{"code": status}]},
+        "code": {"text": name},
+        **dates,
+    }
+
+
+def patient_context(**values) -> fi.PatientContext:
+    return fi.PatientContext(**{"codes": frozenset(), "tests": TESTS, "today": TODAY, **values})
+
+
+@pytest.mark.parametrize(
+    ("resources", "problem"),
+    [
+        ((request(),), "holds 0 patients"),
+        ((patient(), patient("B")), "holds 2 patients"),
+        (({"resourceType": "Patient", "id": "1"},), "not one LDN Journal exported (no record code)"),
+        (
+            (patient(), {"resourceType": "MedicationRequest", "id": "x"}),
+            "not one LDN Journal exported (KeyError)",
+        ),
+        ((patient(), request(mg="three")), "not one LDN Journal exported"),
+    ],
+)
+def test_a_bundle_that_is_not_one_patient_exported_by_ldn_journal_is_refused(resources, problem):
+    with pytest.raises(fi.BundleProblem) as refused:
+        fi.read_patient(bundle(*resources))
+    assert problem in str(refused.value.reason)
+
+
+def test_the_plans_are_grouped_with_their_steps_and_end_and_a_step_that_never_took_effect_is_left_out():
+    read = fi.read_patient(
+        bundle(
+            patient(),
+            request("1", "2026-01-01", "2026-01-14", 1.5),
+            request("1", "2026-01-15", "2026-01-31", 3, when="MORN", period=2),
+            request("1", "2026-02-10", None, 4.5, status="cancelled"),
+            request("2", "2026-02-01", None, 1, when="EVE", form="form-cream", note=[{"text": "thin layer"}]),
+        )
+    )
+    first, cream = read.plans
+    assert [(s.start_date, s.dose_mg, s.timing, s.frequency) for s in first.steps] == [
+        (D(2026, 1, 1), Decimal("1.5"), "bedtime", "daily"),
+        (D(2026, 1, 15), Decimal(3), "morning", "every_other_day"),
+    ]
+    assert (first.form, first.release, first.ended_on) == ("capsule", "slow", D(2026, 2, 1))
+    assert (cream.form, cream.ended_on, cream.steps[0].timing, cream.steps[0].note) == (
+        "cream",
+        None,
+        "evening",
+        "thin layer",
+    )
+    assert read.opened_on == D(2026, 1, 1)
+
+
+def test_the_diary_is_read_back_day_by_day_with_its_dose_sleep_scores_and_side_effects():
+    read = fi.read_patient(
+        bundle(
+            patient(),
+            taken("2026-01-02", 1.5),
+            survey("2026-01-02", valueInteger=6),
+            survey("2026-01-02", "sleep-quality", "Sleep quality", valueInteger=7),
+            survey("2026-01-02", "symptom-9", "Hand tremor", valueInteger=2),
+            side_effect("2026-01-02", "other", "moderate", "tingling lips"),
+            taken("2026-01-03", status="not-taken"),
+            side_effect("2026-01-04", "vivid-dreams", "mild"),
+            survey("2026-01-04", "screening-acute-hepatitis", "Hepatitis", valueBoolean=False),
+        )
+    )
+    assert read.days == (
+        fi.DayToAdd(
+            D(2026, 1, 2),
+            True,
+            Decimal("1.5"),
+            "bedtime",
+            7,
+            (("Hand tremor", 2), ("Pain", 6)),
+            (("other", "moderate", "tingling lips"),),
+        ),
+        fi.DayToAdd(D(2026, 1, 3), False),
+        fi.DayToAdd(D(2026, 1, 4), False, side_effects=(("vivid_dreams", "mild", ""),)),
+    )
+    assert read.symptoms == ("Hand tremor", "Pain")
+
+
+@pytest.mark.parametrize(
+    ("resource", "read"),
+    [
+        (condition(onsetDateTime="2025-05-01"), fi.ConditionRead("Fibromyalgia", D(2025, 5, 1))),
+        (
+            condition("CRPS", "inactive", onsetDateTime="2025-05-01", abatementDateTime="2025-09-30"),
+            fi.ConditionRead("CRPS", D(2025, 5, 1), D(2025, 9, 30), active=False),
+        ),
+        (condition("MS"), fi.ConditionRead("MS")),
+        ({"resourceType": "Condition", "code": {}}, None),
+    ],
+)
+def test_a_condition_is_read_with_the_days_it_was_on_the_record(resource, read):
+    assert fi.read_condition(resource) == read
+
+
+def exported_patient(*extra: dict, label: str = "ANNA-01") -> fi.PatientRead:
+    return fi.read_patient(
+        bundle(
+            patient(label),
+            condition(onsetDateTime="2025-12-01"),
+            request("1", "2026-01-01", None, 1.5),
+            taken("2026-01-02", 1.5),
+            survey("2026-01-02", valueInteger=6),
+            statement("Levothyroxine", identifier=[{"system": BASE + "/fhir/sid/medication", "value": "3"}]),
+            lab(),
+            *extra,
+        )
+    )
+
+
+def test_a_whole_patient_is_planned_with_the_record_opened_on_its_earliest_day():
+    plan = fi.plan_patient_import(exported_patient(), patient_context())
+    assert (plan.label, plan.already_there, plan.opened_on) == ("ANNA-01", False, D(2025, 12, 1))
+    assert (len(plan.plans), plan.steps, len(plan.days), plan.symptoms) == (1, 1, 1, ("Pain",))
+    assert [m.name for m in plan.record.medications] == ["Levothyroxine"]
+    assert [lab.test_name for lab in plan.record.labs] == ["TSH"]
+    assert fi.patient_plan_from_state(json.loads(json.dumps(fi.patient_plan_state(plan)))) == plan
+
+
+def test_a_record_code_the_clinic_has_already_adds_nothing():
+    plan = fi.plan_patient_import(exported_patient(), patient_context(codes=frozenset({"ANNA-01"})))
+    assert plan.already_there and not plan.plans and not plan.days and plan.record.empty
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ((request("2", "2026-02-01", None, 17),), "The dose step of 2026-02-01"),
+        ((request("2", "2026-02-01", None, 1.0005),), "The dose step of 2026-02-01"),
+        ((request("2", "2029-01-01", None, 1),), "The dose step of 2029-01-01"),
+        (tuple(condition(f"Condition {n}") for n in range(21)), "More than 20 conditions"),
+        (
+            tuple(
+                survey((D(2025, 1, 1) + dt.timedelta(days=n)).isoformat(), valueInteger=1) for n in range(733)
+            ),
+            "More than 732 diary days",
+        ),
+        (
+            tuple(survey(code=f"symptom-{n}", text=f"S{n}", valueInteger=1) for n in range(12)),
+            "tracked symptoms",
+        ),
+    ],
+)
+def test_a_plan_or_list_outside_the_forms_bounds_refuses_the_file(extra, problem):
+    with pytest.raises(fi.BundleProblem) as refused:
+        fi.plan_patient_import(exported_patient(*extra), patient_context())
+    assert problem in str(refused.value.reason)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        survey("2026-01-05", valueInteger=11),
+        survey("2026-03-02", valueInteger=1),  # after today
+        taken("2026-01-05", 20),
+        side_effect("2026-01-05", "headache", "unbearable"),
+    ],
+)
+def test_a_diary_day_outside_the_bounds_is_skipped_with_its_reason(extra):
+    plan = fi.plan_patient_import(exported_patient(extra), patient_context())
+    assert [day.day for day in plan.days] == [D(2026, 1, 2)]
+    [(reason, count)] = plan.record.skipped_by_reason()
+    assert "outside the app's bounds" in str(reason) and count == 1
+
+
+def test_a_code_too_long_for_the_record_is_refused():
+    with pytest.raises(fi.BundleProblem):
+        fi.plan_patient_import(exported_patient(label="X" * 41), patient_context())

@@ -1,7 +1,8 @@
 """Importing from an EHR through the pages: a clinician of the patient's clinic uploads a FHIR
 Bundle, sees the preview and confirms; a bad file is a form error (never a 500); the plan is
 kept on the server, so nothing the browser sends changes what is added; nothing is added twice;
-everyone else is refused and nothing is written."""
+everyone else is refused and nothing is written. A whole patient from LDN Journal's export comes
+into another clinic the same way, once."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal import fhir_import as fi
-from journal.models import LabResult, Medication
+from journal.models import LabResult, Medication, Patient
 from journal.schedule import DAY
-from journal.views.fhir_import import SESSION_KEY
+from journal.selectors.fhir import patient_bundle
+from journal.views.fhir_import import PATIENT_SESSION_KEY, SESSION_KEY
+from tests.factories import log_days, make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -154,3 +157,90 @@ def test_another_clinics_clinician_and_a_patient_are_refused(client, opened, cha
         == status
     )
     assert not Medication.objects.exists() and not LabResult.objects.exists()
+
+
+# --- a whole patient into the clinic -----------------------------------------------------------
+
+
+@pytest.fixture
+def alices_export(opened, carol) -> bytes:
+    """Alice's record as her clinic exports it: a plan, a week of diary and the record code."""
+    opened.code = "ANNA-01"
+    opened.save(update_fields=["code"])
+    make_plan(
+        opened, carol, [(TODAY - 10 * DAY, "1.5"), (TODAY - 3 * DAY, "3", "bedtime", "every_other_day")]
+    )
+    log_days(opened, TODAY - 7 * DAY, TODAY - DAY)
+    return json.dumps(patient_bundle(opened, NOW)).encode()
+
+
+def test_a_clinician_of_another_clinic_imports_the_patient_once_after_the_preview(
+    client, alices_export, charlie
+):
+    client.force_login(charlie.user)
+    page = client.get(reverse("invite_patient")).content.decode()
+    assert reverse("clinic_patient_import") in page
+    response = client.post(reverse("clinic_patient_import"), upload(alices_export))
+    assert response.status_code == 302 and response.url == reverse("clinic_patient_import_preview")
+    preview = client.get(response.url)
+    page = preview.content.decode()
+    assert "New patient ANNA-01" in page and "Plans: 1 (2 dose steps)" in page
+    assert "1.5 mg at bedtime" in page and "3 mg every other day at bedtime" in page
+    assert len(preview.context["plan"].days) == 7 and ">7</dd>" in page
+    assert not Patient.objects.filter(clinic=charlie.clinic).exists(), "nothing before the confirmation"
+    token = client.session[PATIENT_SESSION_KEY]["token"]
+    done = client.post(reverse("clinic_patient_import_preview"), {"token": token})
+    newcomer = Patient.objects.get(clinic=charlie.clinic, code="ANNA-01")
+    assert done.status_code == 302 and done.url == reverse("patient_detail", args=[newcomer.pk])
+    assert newcomer.entries.count() == 7 and list(newcomer.clinicians.all()) == [charlie]
+    # The same file again: the preview says so and offers no confirmation.
+    client.post(reverse("clinic_patient_import"), upload(alices_export))
+    again = client.get(reverse("clinic_patient_import_preview")).content.decode()
+    assert "is in this clinic already: importing this Bundle again adds nothing" in again
+    assert 'data-testid="fhir-patient-confirm"' not in again
+    token = client.session[PATIENT_SESSION_KEY]["token"]
+    client.post(reverse("clinic_patient_import_preview"), {"token": token})
+    assert Patient.objects.filter(clinic=charlie.clinic).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{oops", "The file is not JSON"),
+        (bundle_bytes(), "holds 0 patients"),
+        (bundle_bytes({"resourceType": "Patient", "id": "1"}), "not one LDN Journal exported"),
+    ],
+)
+def test_a_file_that_is_not_a_patients_export_is_a_form_error(client, charlie, content, message):
+    client.force_login(charlie.user)
+    response = client.post(reverse("clinic_patient_import"), upload(content))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert PATIENT_SESSION_KEY not in client.session
+
+
+def test_a_wrong_token_or_no_preview_adds_no_patient(client, alices_export, charlie):
+    client.force_login(charlie.user)
+    assert client.get(reverse("clinic_patient_import_preview")).url == reverse("clinic_patient_import")
+    client.post(reverse("clinic_patient_import"), upload(alices_export))
+    wrong = client.post(reverse("clinic_patient_import_preview"), {"token": "x"})
+    assert wrong.status_code == 302 and not Patient.objects.filter(clinic=charlie.clinic).exists()
+
+
+def test_a_preview_kept_in_one_clinic_imports_nothing_into_another(client, alices_export, charlie, carol):
+    client.force_login(charlie.user)
+    client.post(reverse("clinic_patient_import"), upload(alices_export))
+    kept = client.session[PATIENT_SESSION_KEY]
+    client.force_login(carol.user)
+    session = client.session
+    session[PATIENT_SESSION_KEY] = kept
+    session.save()
+    response = client.post(reverse("clinic_patient_import_preview"), {"token": kept["token"]})
+    assert response.url == reverse("clinic_patient_import")
+    assert Patient.objects.filter(code="ANNA-01").count() == 1
+
+
+def test_a_patient_is_refused_the_clinic_import(client, opened):
+    client.force_login(opened.user)
+    assert client.get(reverse("clinic_patient_import")).status_code == 403
+    assert client.get(reverse("clinic_patient_import_preview")).status_code == 403
+    assert client.post(reverse("clinic_patient_import_preview"), {"token": "x"}).status_code == 403

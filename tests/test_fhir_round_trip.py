@@ -1,14 +1,12 @@
-"""Round trip: a patient's FHIR export, imported into a new patient of an empty clinic, gives
-the same medication list and lab results; the dose steps, reported doses and diary scores the
-import leaves alone read back from the same Bundle (`journal.fhir.read_bundle`) equal to the
-record they came from.
+"""Round trip: a patient's FHIR export, imported into an empty clinic as a new patient, is the
+same record: what is prescribed on each day (`Schedule.prescribed`: dose, timing, every other
+day, form, release), each diary day (dose taken, sleep, scores by symptom, side effects), the
+conditions and tracked symptoms, the medication list and the lab results, each read through the
+app's own selectors. Importing the same Bundle again adds nothing.
 
-What it covers: medications (name, dose, started, stopped) and lab results (test, value, unit,
-range, sample date, laboratory) are imported and compared as rows; dose steps (start, last day,
-mg, timing, every other day), reported doses (day, taken, mg) and scores (day, symptom, score;
-sleep quality) are read back from the Bundle and compared with the source's schedule and
-entries (the import creates no plan and no diary: those are the clinic's and the patient's to
-write)."""
+Not carried: the diary's free-text notes, pauses, the audit trail, reviews, questionnaire
+answers, the screening and messages (the export writes some of them, the import does not read
+them back)."""
 
 from __future__ import annotations
 
@@ -18,16 +16,27 @@ from decimal import Decimal
 
 import pytest
 
-from journal import fhir
 from journal import fhir_import as fi
-from journal.models import LabResult, LabTest, Medication, SymptomScore
+from journal.models import (
+    AuditEvent,
+    Condition,
+    DoseStep,
+    LabResult,
+    LabTest,
+    Medication,
+    SideEffectReport,
+    Symptom,
+    SymptomScore,
+    TitrationPlan,
+)
 from journal.schedule import DAY
 from journal.selectors.fhir import patient_bundle
-from journal.selectors.fhir_import import import_context
-from journal.selectors.records import schedule_of
-from journal.services.fhir_import import fhir_import_apply
+from journal.selectors.fhir_import import import_context, patient_import_context
+from journal.selectors.records import condition_tracks, patient_files, schedule_of
+from journal.services.fhir_import import fhir_import_apply, patient_import
 from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add, medication_stop
+from journal.services.record import record_item_add, record_item_stop
 from tests.factories import log_days, make_clinic, make_clinician, make_patient, make_plan
 
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
@@ -122,26 +131,101 @@ def test_export_then_import_into_an_empty_clinic_gives_the_same_medications_and_
     assert fi.plan_import(fi.read_bundle(data), import_context(newcomer)).empty
 
 
-def test_the_bundle_reads_back_the_dose_steps_and_scores_of_the_record(exported):
-    """The import adds no plan and no diary; `journal.fhir.read_bundle` reads them back from
-    the same Bundle, equal to the record."""
-    values = fhir.read_bundle(json.loads(json.dumps(patient_bundle(exported, NOW))))
-    doses = schedule_of(exported).doses
-    assert [(s.start_date, s.last_day, s.dose_mg, s.timing, s.frequency) for s in values.steps] == [
-        (dose.start_date, dose.until - DAY if dose.until else None, dose.dose_mg, dose.timing, dose.frequency)
-        for dose in doses
+def prescribed(patient, first: dt.date, last: dt.date) -> list[tuple]:
+    """What the schedule prescribes on each day, as the pages read it (`Schedule.prescribed`)."""
+    schedule = schedule_of(patient)
+    days = [first + offset * DAY for offset in range((last - first).days + 1)]
+    return [
+        (day, dose.dose_mg, dose.timing, dose.frequency, dose.form, dose.release, dose.note)
+        if (dose := schedule.prescribed(day)) is not None
+        else (day, None)
+        for day in days
     ]
-    assert [step.dose_mg for step in values.steps] == [Decimal("1.5"), Decimal(3), Decimal("4.5")]
-    assert (values.steps[-1].timing, values.steps[-1].frequency) == ("morning", "every_other_day")
-    scores = {(score.day, score.name, score.score) for score in values.scores}
-    stored = {
-        (row.entry.entry_date, row.symptom.name, row.score)
-        for row in SymptomScore.objects.filter(entry__patient=exported).select_related("entry", "symptom")
-    }
-    sleep = {(entry.entry_date, "Sleep quality", entry.sleep_quality) for entry in exported.entries.all()}
-    assert len(stored) == 2 * 40
-    assert scores == stored | sleep
-    assert [(dose.day, dose.taken, dose.dose_mg) for dose in values.doses] == [
-        (entry.entry_date, entry.dose_taken, entry.dose_mg)
-        for entry in exported.entries.order_by("entry_date")
-    ], "the daily dose reports, and not the medication list's statements"
+
+
+def diary(patient) -> list[tuple]:
+    """Each diary day as the patient file reads it: the dose, sleep, scores by symptom name
+    and side effects (`patient_files`)."""
+    file = patient_files([patient], NOW)[patient.pk]
+    names = {track.symptom.pk: track.symptom.name for track in file.tracks}
+    return [
+        (
+            day.day,
+            day.dose_taken,
+            day.dose_mg,
+            day.timing_taken,
+            day.sleep_quality,
+            sorted((names[pk], score) for pk, score in day.scores.items()),
+            sorted(day.side_effects),
+        )
+        for day in file.days
+    ]
+
+
+def record_items(patient) -> tuple:
+    file = patient_files([patient], NOW)[patient.pk]
+    conditions = [(t.item.name, t.current, t.periods) for t in condition_tracks([patient.pk])[patient.pk]]
+    return sorted(symptom.name for symptom in file.symptoms), conditions
+
+
+@pytest.fixture
+def whole(exported, carol):
+    """Alice besides: an earlier capsule plan ended with a step that never took effect, a
+    cream plan in force, a clinic's own symptom, a day not taken, an "other" side effect and
+    two conditions (one taken off the record)."""
+    TitrationPlan.objects.filter(patient=exported).update(status=TitrationPlan.Status.ENDED)
+    first_plan = TitrationPlan.objects.get(patient=exported)
+    first_plan.ended_on = TODAY - 6 * DAY
+    first_plan.save(update_fields=["ended_on"])
+    DoseStep.objects.create(plan=first_plan, start_date=TODAY - 5 * DAY, dose_mg=Decimal("6"))
+    make_plan(
+        exported,
+        carol,
+        [(TODAY - 4 * DAY, "1", "evening"), (TODAY + 10 * DAY, "2", "evening", "every_other_day")],
+        form="cream",
+        immediate_release=False,
+    )
+    tremor = Symptom.objects.create(clinic=exported.clinic, name="Hand tremor")
+    exported.tracked_symptoms.add(tremor)
+    for offset, score in ((5, 4), (6, 3)):
+        entry = exported.entries.get(entry_date=TODAY - offset * DAY)
+        SymptomScore.objects.create(entry=entry, symptom=tremor, score=score)
+    skipped = exported.entries.get(entry_date=TODAY - 8 * DAY)
+    skipped.dose_taken, skipped.dose_mg, skipped.timing_taken = False, None, ""
+    skipped.save()
+    SideEffectReport.objects.create(
+        entry=skipped, kind="other", severity="moderate", other_text="tingling lips"
+    )
+    fibro = Condition.objects.get(clinic=None, name="Fibromyalgia")
+    record_item_add(patient=exported, item=fibro, on=TODAY - 60 * DAY, actor=carol.user)
+    crps = Condition.objects.get(clinic=None, name="CRPS")
+    record_item_add(patient=exported, item=crps, on=TODAY - 60 * DAY, actor=carol.user)
+    record_item_stop(patient=exported, item=crps, on=TODAY - 20 * DAY, actor=carol.user)
+    return exported
+
+
+def test_a_whole_patient_exported_and_imported_into_an_empty_clinic_is_the_same_record(whole):
+    data = json.dumps(patient_bundle(whole, NOW)).encode()
+    clinic = make_clinic("Empty clinic", time_zone="Europe/London")
+    erin = make_clinician(clinic, "erin")
+
+    plan = fi.plan_patient_import(fi.read_patient(data), patient_import_context(clinic, NOW))
+    assert (len(plan.plans), plan.steps, len(plan.days)) == (2, 5, 40)
+    newcomer = patient_import(clinician=erin, plan=plan, now=NOW)
+    assert newcomer is not None and newcomer.clinic == clinic and newcomer.code == whole.export_label
+
+    span = (FIRST_DOSE - 10 * DAY, TODAY + 60 * DAY)
+    assert prescribed(newcomer, *span) == prescribed(whole, *span)
+    assert {row[4] for row in prescribed(newcomer, *span) if len(row) > 2} == {"capsule", "cream"}
+    assert diary(newcomer) == diary(whole)
+    assert ("tingling lips", "moderate") in diary(newcomer)[-8][6]
+    assert record_items(newcomer) == record_items(whole)
+    assert medications(newcomer) == medications(whole)
+    assert labs(newcomer) == labs(whole)
+    assert AuditEvent.objects.filter(patient=newcomer, kind=AuditEvent.Kind.PLAN_CREATED).count() == 2
+
+    # The same Bundle again adds nothing: the clinic has the record code.
+    again = fi.plan_patient_import(fi.read_patient(data), patient_import_context(clinic, NOW))
+    assert again.already_there
+    assert patient_import(clinician=erin, plan=plan, now=NOW) is None
+    assert clinic.patients.count() == 1

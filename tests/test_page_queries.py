@@ -94,6 +94,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "clinic_export_job": ("dr.rivera", 3),
     "clinic_export_download": ("dr.rivera", 5),  # the job; its audit row, its patients' reads
     "invite_patient": ("dr.rivera", 4),
+    "clinic_patient_import": ("dr.rivera", 2),  # the session, the login: nothing read before a file
     "invitation_link": ("dr.rivera", 5),
     "caregiver_invitation": ("dr.rivera", 4),  # the patient, the caregiver and their invitation
     "screening": ("dr.rivera", 4),

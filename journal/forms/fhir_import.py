@@ -6,7 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from journal.fhir_import import BUNDLE_MAX_BYTES, BundleProblem, BundleRead, read_bundle
+from journal.fhir_import import (
+    BUNDLE_MAX_BYTES,
+    BundleProblem,
+    BundleRead,
+    PatientRead,
+    read_bundle,
+    read_patient,
+)
 
 TOKEN_MAX_CHARS = 64
 
@@ -34,6 +41,35 @@ class FhirBundleForm(forms.Form):
         upload = self.cleaned_data["bundle"]
         try:  # a byte past the bound is enough for `read_bundle` to refuse the file's size
             self.read = read_bundle(upload.read(BUNDLE_MAX_BYTES + 1))
+        except BundleProblem as problem:
+            raise ValidationError(str(problem.reason)) from None
+        return upload
+
+
+class PatientBundleForm(forms.Form):
+    """One patient's Bundle as LDN Journal exported it, read at once: a file that is too
+    large, not JSON, not a Bundle or not this app's export of one patient is refused with its
+    reason; a readable one is in `read`."""
+
+    bundle = forms.FileField(
+        label=gettext_lazy("FHIR Bundle (a .json file)"),
+        help_text=gettext_lazy(
+            "The patient's “Download FHIR record” from the LDN Journal of their previous clinic; "
+            "nothing is added before you confirm the preview."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".json,application/json,application/fhir+json"}),
+        error_messages={
+            "required": gettext_lazy("Choose the Bundle's file."),
+            "empty": gettext_lazy("The file is empty."),
+        },
+    )
+
+    read: PatientRead
+
+    def clean_bundle(self):
+        upload = self.cleaned_data["bundle"]
+        try:
+            self.read = read_patient(upload.read(BUNDLE_MAX_BYTES + 1))
         except BundleProblem as problem:
             raise ValidationError(str(problem.reason)) from None
         return upload

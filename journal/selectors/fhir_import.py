@@ -3,9 +3,14 @@ medication list and lab results, and the dates the services accept."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
+from django.utils import timezone
+
 from journal.bounds import sample_window, taken_window
-from journal.fhir_import import ImportContext, KnownTest, MedicationRead
-from journal.models import LabResult, Medication, Patient
+from journal.fhir_import import ImportContext, KnownTest, MedicationRead, PatientContext
+from journal.models import Clinic, LabResult, Medication, Patient
 from journal.selectors.labs import lab_tests_of
 
 
@@ -23,3 +28,16 @@ def import_context(patient: Patient) -> ImportContext:
         medications=frozenset(MedicationRead("", name, started_on=started).key for name, started in listed),
         labs=frozenset((test, day, value.normalize()) for test, day, value in results),
     )
+
+
+def patient_import_context(clinic: Clinic, now: dt.datetime | None = None) -> PatientContext:
+    """The record codes of the clinic's patients (`Patient.export_label`: a patient exported
+    from this clinic is known by it) and its lab tests, on the clinic's today (2 queries): what
+    a whole-patient import is matched against."""
+    today = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    tests = lab_tests_of(clinic.pk).order_by("pk").values_list("pk", "name", "key", "unit")
+    codes = {
+        Patient(pk=pk, code=code).export_label
+        for pk, code in Patient.objects.filter(clinic=clinic).values_list("pk", "code")
+    }
+    return PatientContext(codes=frozenset(codes), tests=tuple(KnownTest(*row) for row in tests), today=today)

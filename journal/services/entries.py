@@ -49,6 +49,7 @@ def entry_save(
     scores: Mapping[int, int],
     side_effects: Mapping[str, tuple[str, str]],
     logged_by: User | None = None,
+    refresh_roster: bool = True,
 ) -> DailyEntry:
     """Create or update the patient's one entry for `entry_date` with its scores (symptom
     id → 0–10) and side effects (kind → (severity, text)).
@@ -61,7 +62,8 @@ def entry_save(
     resubmission with nothing changed writes nothing. An entry with nothing in it
     (`journal.diary.entry_is_empty`) is refused. `logged_by` is who saved it: the patient, or
     their caregiver (`journal.caregiving`; the view checks who may); a change records the
-    latest."""
+    latest. `refresh_roster=False`: the caller refreshes the roster row once after many
+    entries (an import), inside the same transaction."""
     if entry_is_empty(
         dose_taken=dose_taken,
         sleep_quality=sleep_quality,
@@ -122,7 +124,8 @@ def entry_save(
             report.severity, report.other_text = severity, text
             report.full_clean()
             report.save()
-    snapshot_refresh(patient, timezone.now())
+    if refresh_roster:
+        snapshot_refresh(patient, timezone.now())
     return entry
 
 

@@ -1,6 +1,9 @@
 """Importing a patient's medication list and lab results from a FHIR Bundle: upload, preview,
 confirm. The previewed plan is kept in the server's session under a token; the confirmation
-names the token and adds what the kept plan lists (nothing the browser sends is imported)."""
+names the token and adds what the kept plan lists (nothing the browser sends is imported).
+
+A whole patient from LDN Journal's own export comes into the clinic the same way: upload,
+preview (the plans, the diary's days, the record), confirm."""
 
 from __future__ import annotations
 
@@ -19,15 +22,19 @@ from journal.access import AuthenticatedRequest, clinician_of, clinician_require
 from journal.fhir_import import (
     BUNDLE_MAX_BYTES,
     BUNDLE_MAX_ENTRIES,
+    BundleProblem,
     ImportPlan,
+    patient_plan_from_state,
+    patient_plan_state,
     plan_from_state,
     plan_import,
+    plan_patient_import,
     plan_state,
 )
-from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
-from journal.models import AccessEvent, Patient
-from journal.selectors.fhir_import import import_context
-from journal.services.fhir_import import fhir_import_apply
+from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm, PatientBundleForm
+from journal.models import AccessEvent, Patient, PlanForm
+from journal.selectors.fhir_import import import_context, patient_import_context
+from journal.services.fhir_import import fhir_import_apply, patient_import
 
 SESSION_KEY = "fhir_import"
 
@@ -128,3 +135,85 @@ def patient_fhir_import_confirm(request: AuthenticatedRequest, pk: int) -> HttpR
         % {"medications": len(plan.medications), "labs": len(plan.labs)},
     )
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#medications")
+
+
+# --- a whole patient into the clinic -----------------------------------------------------------
+
+PATIENT_SESSION_KEY = "fhir_patient_import"
+
+
+def _kept_patient(request: AuthenticatedRequest) -> dict[str, Any] | None:
+    kept = request.session.get(PATIENT_SESSION_KEY)
+    clinic_id = clinician_of(request).clinic_id
+    return kept if isinstance(kept, dict) and kept.get("clinic") == clinic_id else None
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def clinic_patient_import(request: AuthenticatedRequest) -> HttpResponse:
+    """The upload of one patient's Bundle from LDN Journal: a readable one is planned against
+    the clinic and its preview shown."""
+    clinician = clinician_of(request)
+    form = PatientBundleForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_patient_import(form.read, patient_import_context(clinician.clinic))
+        except BundleProblem as problem:
+            form.add_error("bundle", str(problem.reason))
+        else:
+            request.session[PATIENT_SESSION_KEY] = {
+                "clinic": clinician.clinic_id,
+                "token": secrets.token_urlsafe(24),
+                "file": form.cleaned_data["bundle"].name[:200],
+                "plan": patient_plan_state(plan),
+            }
+            return redirect("clinic_patient_import_preview")
+    context = {
+        "form": form,
+        "max_megabytes": BUNDLE_MAX_BYTES // (1024 * 1024),
+        "max_entries": BUNDLE_MAX_ENTRIES,
+    }
+    return render(
+        request, "journal/review/fhir_patient_import.html", context, status=400 if form.errors else 200
+    )
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def clinic_patient_import_preview(request: AuthenticatedRequest) -> HttpResponse:
+    """What the confirmation adds (GET), and the confirmation itself (POST): a new patient,
+    cared for by the clinician who confirms."""
+    kept = _kept_patient(request)
+    if kept is None:
+        messages.info(request, _("Choose a Bundle to import first."))
+        return redirect("clinic_patient_import")
+    plan = patient_plan_from_state(kept["plan"])
+    form = FhirImportConfirmForm(request.POST or None, initial={"token": kept["token"]})
+    if request.method == "POST":
+        if not form.is_valid() or not secrets.compare_digest(form.cleaned_data["token"], kept["token"]):
+            messages.error(request, _("That preview is no longer current: check the preview below."))
+            return redirect("clinic_patient_import_preview")
+        try:
+            patient = patient_import(clinician=clinician_of(request), plan=plan)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("clinic_patient_import_preview")
+        del request.session[PATIENT_SESSION_KEY]
+        if patient is None:
+            messages.warning(
+                request,
+                _("A patient with the record code %(code)s is in the clinic already: nothing was added.")
+                % {"code": plan.label},
+            )
+            return redirect("roster")
+        messages.success(request, _("Imported. Invite the patient to sign in from their page."))
+        return redirect("patient_detail", pk=patient.pk)
+    forms_words = dict(PlanForm.choices)
+    context = {
+        "plan": plan,
+        "plans": [(forms_words.get(row.form, row.form), row) for row in plan.plans],
+        "skipped": plan.record.skipped_by_reason(),
+        "file_name": kept["file"],
+        "form": form,
+    }
+    return render(request, "journal/review/fhir_patient_import_preview.html", context)

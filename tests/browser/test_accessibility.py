@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from journal.management.commands.seed_demo import DEMO_PASSWORD
 from journal.models import DoseStep, LdnPause, Patient
+from journal.selectors.fhir import patient_bundle
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import unchecked_rows
 
@@ -29,6 +31,7 @@ def patient_pages() -> list[str]:
 
 def clinician_pages(anna: Patient) -> list[str]:
     pages = [reverse("roster"), reverse("roster") + "?scope=all&q=a", reverse("invite_patient")]
+    pages.append(reverse("clinic_patient_import"))
     pages += [reverse("clinic_outcomes"), reverse("clinic_outcomes") + "?started_from=1999-01-01"]
     pages.append(reverse("data_dictionary"))
     pages += [
@@ -114,3 +117,29 @@ def test_a_record_that_needs_attention_is_told_and_corrected_without_violations(
         with page.expect_navigation():
             page.keyboard.press("Enter")
     assert page.get_by_test_id("needs-attention").count() == 0
+
+
+@pytest.mark.parametrize("screen", ["phone", "dark_phone"])
+def test_a_patients_import_preview_has_no_violations_and_confirms_by_keyboard(
+    request, demo, screen, tmp_path
+):
+    """Anna's export under another record code (a patient from another clinic): the preview
+    lists her plan and diary, and Enter on its button adds her."""
+    bundle = patient_bundle(demo)
+    patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    patient["identifier"][0]["value"] = "HARBOUR-7"
+    upload = tmp_path / "anna.json"
+    upload.write_text(json.dumps(bundle))
+    page = request.getfixturevalue(screen)
+    log_in(page, "dr.rivera", DEMO_PASSWORD)
+    page.goto(reverse("clinic_patient_import"))
+    page.set_input_files("input[type=file]", str(upload))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show what will be added").click()
+    assert "New patient HARBOUR-7" in page.get_by_test_id("import-patient").inner_text()
+    assert not violations_on(page, [reverse("clinic_patient_import_preview")])
+    screenshot(page, f"patient-import-preview-{screen}")
+    page.get_by_role("button", name="Add the patient").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Patient.objects.get(code="HARBOUR-7").entries.count() == demo.entries.count()

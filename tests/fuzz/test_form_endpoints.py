@@ -40,7 +40,7 @@ from journal.forms.clinic import (
 )
 from journal.forms.entries import EntryForm
 from journal.forms.exports import ExportRangeForm
-from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm
+from journal.forms.fhir_import import FhirBundleForm, FhirImportConfirmForm, PatientBundleForm
 from journal.forms.guide import IntroductionForm
 from journal.forms.invitations import AcceptInvitationForm, CaregiverInviteForm, InviteForm
 from journal.forms.labs import LabResultDeleteForm, LabResultForm, LabTestForm
@@ -479,6 +479,12 @@ ROUTES: dict[str, Route] = {
         "carol", kwargs=alice_pk, form=lambda world: FhirBundleForm(), extra={"bundle": bundle_files()}
     ),
     "patient_fhir_import_preview": Route("carol", post=False, kwargs=alice_pk),
+    "clinic_patient_import": Route(
+        "carol", form=lambda world: PatientBundleForm(), extra={"bundle": bundle_files()}
+    ),
+    "clinic_patient_import_preview": Route(
+        "carol", form=lambda world: FhirImportConfirmForm(), valid=lambda world: {"token": "x"}
+    ),
     "patient_fhir_import_confirm": Route(
         "carol",
         kwargs=alice_pk,

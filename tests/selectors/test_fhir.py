@@ -162,7 +162,7 @@ def test_export_then_read_gives_back_every_patients_plan_doses_scores_and_labs(d
                 entry.entry_date,
                 entry.dose_taken,
                 entry.dose_mg if entry.dose_taken else None,
-                entry.timing_taken if entry.timing_taken in fhir.TIMING_CODES else "",
+                entry.timing_taken if entry.dose_taken else "",
             )
             for entry in entries
         ]

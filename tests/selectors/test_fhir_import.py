@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from journal.models import LabTest, Medication
-from journal.selectors.fhir_import import import_context
+from journal.selectors.fhir_import import import_context, patient_import_context
 from journal.services.labs import lab_result_record, lab_test_add
 from tests.test_labs import NOW, OPENED, TODAY, tsh_test
 
@@ -39,3 +39,19 @@ def test_the_context_holds_the_clinics_tests_and_the_records_keys(
     assert context.labs == {(tsh_test().pk, TODAY, Decimal("2.1"))}
     assert TODAY in context.sample_window and TODAY + dt.timedelta(days=1) not in context.sample_window
     assert context.taken_window.last == TODAY
+
+
+def test_the_patient_context_holds_the_clinics_record_codes_and_tests(
+    alice, bob, charlie, clinic, django_assert_num_queries
+):
+    alice.code = "ANNA-01"
+    alice.save(update_fields=["code"])
+    charlie_patient = charlie.clinic.patients.create(name="Other", code="OTHER-01")
+    bob.code = ""
+    bob.save(update_fields=["code"])
+    with django_assert_num_queries(2):
+        context = patient_import_context(clinic, NOW)
+    assert context.codes == {"ANNA-01", f"patient-{bob.pk}"}, "a patient without a code by their export's"
+    assert charlie_patient.code not in context.codes
+    assert "TSH" in {test.name for test in context.tests}
+    assert context.today == TODAY

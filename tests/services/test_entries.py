@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from journal.models import AuditEvent, DailyEntry, SideEffectReport, Symptom, SymptomScore
+from journal.models import AuditEvent, DailyEntry, RosterSnapshot, SideEffectReport, Symptom, SymptomScore
 from journal.services.entries import calendar_token_reset, entry_save
 from tests.factories import make_plan
 
@@ -216,3 +216,10 @@ def test_one_thing_is_enough_to_save(alice, something):
         "scores": {symptom_id("Pain"): 0},
     }
     assert save(alice, **{**NOTHING, something: values[something]}).pk is not None
+
+
+def test_the_roster_row_is_refreshed_with_each_entry_unless_the_caller_does_it_once(alice, plan):
+    save(alice, refresh_roster=False, entry_date=DAY_LOGGED - dt.timedelta(days=1))
+    assert not RosterSnapshot.objects.filter(patient=alice).exists(), "an import refreshes it at its end"
+    save(alice)
+    assert RosterSnapshot.objects.get(patient=alice).last_entry == DAY_LOGGED

@@ -1,5 +1,6 @@
 """journal.services.fhir_import: a confirmed import adds its medicines and results in one
-transaction through their own services (audit, safety), or nothing when the record changed."""
+transaction through their own services (audit, safety), or nothing when the record changed; a
+whole patient comes into the clinic once, all or nothing."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from journal import fhir_import as fi
-from journal.models import AuditEvent, LabResult, Medication
+from journal.models import AuditEvent, LabResult, Medication, Patient, Symptom, TitrationPlan
 from journal.selectors.fhir_import import import_context
 from journal.selectors.records import safety_of
-from journal.services.fhir_import import fhir_import_apply
+from journal.services.fhir_import import fhir_import_apply, patient_import
 from journal.services.labs import lab_result_record
 from tests.test_labs import NOW, OPENED, TODAY, tsh_test
 
@@ -136,3 +137,88 @@ def test_only_a_clinician_of_the_patients_clinic_imports(opened, charlie):
     with pytest.raises(ValidationError, match="Only a clinician of the patient's clinic"):
         fhir_import_apply(patient=opened, clinician=charlie, plan=planned(opened))
     assert not Medication.objects.exists()
+
+
+# --- a whole patient -------------------------------------------------------------------------
+
+
+def whole_plan(label: str = "ANNA-01", **changes) -> fi.PatientImportPlan:
+    values = {
+        "label": label,
+        "opened_on": TODAY - dt.timedelta(days=30),
+        "conditions": (fi.ConditionRead("Fibromyalgia", TODAY - dt.timedelta(days=30)),),
+        "symptoms": ("Pain", "Hand tremor"),
+        "plans": (
+            fi.PlanToAdd(
+                "1",
+                "capsule",
+                "immediate",
+                (fi.StepToAdd(TODAY - dt.timedelta(days=20), Decimal("1.5"), "bedtime", "daily"),),
+            ),
+        ),
+        "days": (
+            fi.DayToAdd(
+                TODAY - dt.timedelta(days=19),
+                True,
+                Decimal("1.5"),
+                "bedtime",
+                7,
+                (("Pain", 6), ("Hand tremor", 2)),
+                (("headache", "mild", ""),),
+            ),
+            fi.DayToAdd(TODAY - dt.timedelta(days=25), False),  # a day whose note was all it held
+        ),
+    }
+    return fi.PatientImportPlan(**{**values, **changes})
+
+
+def test_a_whole_patient_comes_in_as_a_new_patient_of_the_clinic_with_audit(carol):
+    patient = patient_import(clinician=carol, plan=whole_plan(), now=NOW)
+    assert patient is not None
+    assert (patient.name, patient.code, patient.clinic, patient.user) == (
+        "ANNA-01",
+        "ANNA-01",
+        carol.clinic,
+        None,
+    )
+    assert list(patient.clinicians.all()) == [carol]
+    assert patient.opened_on == TODAY - dt.timedelta(days=30)
+    tremor = Symptom.objects.get(clinic=carol.clinic, name="Hand tremor")
+    assert set(patient.tracked_symptoms.all()) == {Symptom.objects.get(clinic=None, name="Pain"), tremor}
+    assert [c.name for c in patient.conditions.all()] == ["Fibromyalgia"]
+    plan = TitrationPlan.objects.get(patient=patient)
+    assert (plan.status, plan.prescriber, plan.starts_on) == ("active", carol, TODAY - dt.timedelta(days=20))
+    [entry] = patient.entries.all()
+    assert (entry.dose_mg, entry.sleep_quality, entry.logged_by) == (Decimal("1.5"), 7, None)
+    assert {(s.symptom.name, s.score) for s in entry.scores.all()} == {("Pain", 6), ("Hand tremor", 2)}
+    kinds = list(AuditEvent.objects.filter(patient=patient).values_list("kind", flat=True).order_by("pk"))
+    assert kinds == [AuditEvent.Kind.PLAN_CREATED, AuditEvent.Kind.RECORD_CHANGED]
+    assert (
+        "1 diary days" in AuditEvent.objects.get(patient=patient, kind=AuditEvent.Kind.RECORD_CHANGED).summary
+    )
+
+
+def test_a_patient_is_imported_once(carol):
+    first = patient_import(clinician=carol, plan=whole_plan(), now=NOW)
+    assert first is not None
+    assert patient_import(clinician=carol, plan=whole_plan(), now=NOW) is None
+    assert patient_import(clinician=carol, plan=whole_plan(already_there=True), now=NOW) is None
+    assert Patient.objects.filter(clinic=carol.clinic, code="ANNA-01").count() == 1
+
+
+def test_a_step_the_model_refuses_rolls_back_the_whole_patient(carol):
+    broken = whole_plan(
+        plans=(
+            fi.PlanToAdd("1", "tablet", "immediate", (fi.StepToAdd(TODAY, Decimal(1), "bedtime", "daily"),)),
+        )
+    )
+    with pytest.raises(ValidationError):
+        patient_import(clinician=carol, plan=broken, now=NOW)
+    assert not Patient.objects.filter(code="ANNA-01").exists()
+    assert not Symptom.objects.filter(name="Hand tremor").exists()
+
+
+def test_a_patient_exported_from_this_clinic_without_a_code_is_known_by_their_export_label(alice, carol):
+    assert alice.code == ""
+    assert patient_import(clinician=carol, plan=whole_plan(label=alice.export_label), now=NOW) is None
+    assert list(Patient.objects.filter(clinic=carol.clinic)) == [alice]
