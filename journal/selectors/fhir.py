@@ -200,7 +200,7 @@ def clinic_ndjson(
     ids = list(patients.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FHIR_BATCH_PATIENTS):
         batch = list(Patient.objects.filter(pk__in=ids[start : start + FHIR_BATCH_PATIENTS]).order_by("pk"))
-        for patient in batch:
+        for patient in batch:  # the setting as read once: the whole file (and its job) alike
             patient.clinic = clinic
         records = patient_exports(batch, now)
         with translation.override(settings.LANGUAGE_CODE):
