@@ -199,6 +199,11 @@ class Clinic(models.Model):
         help_text="Shown wherever a patient writes a question, e.g. “call 999, or the clinic on "
         "020 7946 0000 (9–5)”. Empty: the patient is told to call their local emergency number.",
     )
+    fhir_names_patients = models.BooleanField(
+        default=False,
+        help_text="The FHIR record download, the clinic's FHIR export and the FHIR API give each "
+        "patient's name and date of birth. Off: only the record code leaves the server (pseudonymous).",
+    )
 
     class Meta:
         constraints = [
@@ -799,6 +804,9 @@ class ExportJob(models.Model):
     end = models.DateField()
     byte_order_mark = models.BooleanField(default=False)
     format = models.CharField(max_length=10, choices=Format, default=Format.CSV)
+    names_patients = models.BooleanField(
+        default=False, help_text="A FHIR file written with patients' names (the clinic's setting then)."
+    )
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
     rows = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)

@@ -187,6 +187,7 @@ urlpatterns = [
     path("clinic/", clinic.clinic_manage, name="clinic_manage"),
     path("clinic/two-factor/", clinic.clinic_two_factor, name="clinic_two_factor"),
     path("clinic/emergency-line/", clinic.clinic_emergency_line, name="clinic_emergency_line"),
+    path("clinic/fhir-names/", clinic.clinic_fhir_names, name="clinic_fhir_names"),
     path("clinic/lab-tests/", clinic.clinic_lab_test_add, name="clinic_lab_test_add"),
     path("clinic/questionnaires/", questionnaires.clinic_questionnaires_page, name="clinic_questionnaires"),
     path("clinic/questionnaires/<int:pk>/", questionnaires.questionnaire_edit, name="questionnaire_edit"),

@@ -156,6 +156,9 @@ TESTED_WITH_THEIR_VIEWS = {
     # the clinic's FHIR export job (POST only; each clinician's own patients, the admin's whole
     # clinic): tests/test_fhir_views.py
     "clinic_fhir",
+    # whether the clinic's FHIR records name its patients (POST only, the admin's own clinic;
+    # a clinician, a patient and another clinic's staff are refused): tests/test_fhir_views.py
+    "clinic_fhir_names",
     # the signed-in user's own language (POST only, their own row): tests/test_languages.py
     "language_change",
     # a lab result's deletion (needs a result) and the clinic's own lab tests (the admin's), each

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -22,9 +23,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from journal.findings import Level
-from journal.models import LdnPause, Medication, Patient, Question, Screening, SideEffectReport
+from journal.models import ExportJob, LdnPause, Medication, Patient, Question, Screening, SideEffectReport
 from journal.schedule import DAY
 from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.services.api_tokens import api_token_create
+from journal.services.exports import export_job_run
 from journal.services.messages import question_answer, question_ask
 from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
 from journal.services.snapshots import snapshot_refresh
@@ -526,3 +529,42 @@ def test_every_other_day_off_days_agree_across_history_adherence_calendar_and_cs
     today_page = as_patient(client, alice).get(reverse("today")).content.decode()
     assert 'data-testid="took-it"' not in today_page  # no "Took 1.5 mg" button on a day without a dose
     assert "Your next dose is on" in today_page
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["pseudonymous", "named"])
+def test_every_fhir_surface_identifies_the_patient_alike(client, alice, carol, ada, named):
+    """The patient Bundle download, the clinic's NDJSON export and the API's Patient read and
+    $everything carry one and the same Patient, as `fhir_identity` decides for the clinic."""
+    alice.date_of_birth = dt.date(2014, 9, 3)
+    alice.save(update_fields=["date_of_birth"])
+    alice.clinic.fhir_names_patients = named
+    alice.clinic.save(update_fields=["fhir_names_patients"])
+    secret = api_token_create(admin=ada, name="EHR", days=30).secret
+
+    bundle = as_clinician(client, carol).get(reverse("patient_fhir", args=[alice.pk])).json()
+    client.force_login(ada.user)
+    client.post(reverse("clinic_fhir"))
+    job = ExportJob.objects.get()
+    export_job_run(job_id=job.pk)
+    ndjson = b"".join(client.get(reverse("clinic_export_download", args=[job.pk])).streaming_content)
+    client.logout()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    read = client.get(reverse("fhir_patient", args=[alice.pk]), headers=bearer).json()
+    everything = client.get(
+        reverse("fhir_everything", args=[alice.pk]), {"_count": 200}, headers=bearer
+    ).json()
+
+    def hers(resources) -> dict:
+        (patient,) = [r for r in resources if r["resourceType"] == "Patient" and r["id"] == str(alice.pk)]
+        return patient
+
+    surfaces = {
+        "bundle": hers(entry["resource"] for entry in bundle["entry"]),
+        "ndjson": hers(json.loads(line) for line in ndjson.decode().splitlines()),
+        "api read": read,
+        "api $everything": hers(entry["resource"] for entry in everything["entry"]),
+    }
+    truth = {"name": [{"text": alice.name}], "birthDate": "2014-09-03"} if named else {}
+    for surface, patient in surfaces.items():
+        assert {key: patient[key] for key in ("name", "birthDate") if key in patient} == truth, surface
+        assert patient == surfaces["bundle"], surface

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from journal.models import AccessEvent, AuditEvent, ExportJob, ExportState
 from journal.services.exports import export_job_run
-from tests.factories import make_entry, make_plan
+from tests.factories import make_clinician, make_entry, make_plan
 
 TODAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -104,3 +104,81 @@ def test_a_get_does_not_ask_for_an_export(client, carol):
     client.force_login(carol.user)
     assert client.get(reverse("clinic_fhir")).status_code == 405
     assert not ExportJob.objects.exists()
+
+
+# --- the clinic's choice: pseudonymous (the default) or named ---------------------------------
+
+
+def fhir_patients(content: str) -> list[dict]:
+    lines = [json.loads(line) for line in content.splitlines()]
+    return [resource for resource in lines if resource["resourceType"] == "Patient"]
+
+
+def test_the_admin_names_patients_and_the_pages_say_so(client, ada, alices_record):
+    alices_record.date_of_birth = dt.date(2015, 4, 2)
+    alices_record.save(update_fields=["date_of_birth"])
+    client.force_login(ada.user)
+    manage = client.get(reverse("clinic_manage")).content.decode()
+    assert 'name="fhir_names_patients"' in manage
+    patient_page = client.get(reverse("patient_detail", args=[alices_record.pk])).content.decode()
+    assert "record code, not their name" in patient_page
+
+    response = client.post(reverse("clinic_fhir_names"), {"fhir_names_patients": "on"}, follow=True)
+    assert "now give each patient&#x27;s name and date of birth" in response.content.decode()
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.fhir_names_patients
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CLINIC_SETTINGS_CHANGED)
+    assert (event.actor, event.details) == (ada.user, {"fhir_names_patients": True})
+
+    patient_page = client.get(reverse("patient_detail", args=[alices_record.pk])).content.decode()
+    assert "gives the patient's name and date of birth" in patient_page
+    assert "by name and date of birth" in client.get(reverse("clinic_csv")).content.decode()
+    client.post(reverse("clinic_fhir"))
+    job = ExportJob.objects.get()
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.names_patients
+    page = client.get(reverse("clinic_export_job", args=[job.pk])).content.decode()
+    assert "Patients appear in this file by name and date of birth." in page
+    content = b"".join(client.get(reverse("clinic_export_download", args=[job.pk])).streaming_content)
+    named = [patient for patient in fhir_patients(content.decode()) if patient["id"] == str(alices_record.pk)]
+    assert named[0]["name"] == [{"text": alices_record.name}] and named[0]["birthDate"] == "2015-04-02"
+
+
+def test_a_file_written_pseudonymous_says_so_after_the_setting_changes(client, ada, alices_record):
+    client.force_login(ada.user)
+    client.post(reverse("clinic_fhir"))
+    job = ExportJob.objects.get()
+    export_job_run(job_id=job.pk)
+    client.post(reverse("clinic_fhir_names"), {"fhir_names_patients": "on"})
+    page = client.get(reverse("clinic_export_job", args=[job.pk])).content.decode()
+    assert "Patients appear in this file by their code, not their name." in page
+    content = b"".join(client.get(reverse("clinic_export_download", args=[job.pk])).streaming_content)
+    assert all("name" not in patient for patient in fhir_patients(content.decode()))
+
+
+@pytest.mark.parametrize("who", ["carol", "alice", "charlie", "anonymous"])
+def test_only_the_clinics_admin_names_its_patients(client, who, request, ada, alices_record):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who).user)
+    response = client.post(reverse("clinic_fhir_names"), {"fhir_names_patients": "on"})
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert reverse("login") in response["Location"]
+    ada.clinic.refresh_from_db()
+    assert not ada.clinic.fhir_names_patients
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CLINIC_SETTINGS_CHANGED).exists()
+
+
+def test_another_clinics_admin_names_only_their_own_patients(client, ada, other_clinic):
+    other_admin = make_clinician(other_clinic, "olga", admin=True)
+    client.force_login(other_admin.user)
+    client.post(reverse("clinic_fhir_names"), {"fhir_names_patients": "on"})
+    other_clinic.refresh_from_db()
+    ada.clinic.refresh_from_db()
+    assert other_clinic.fhir_names_patients and not ada.clinic.fhir_names_patients
+
+
+def test_naming_patients_is_a_post(client, ada):
+    client.force_login(ada.user)
+    assert client.get(reverse("clinic_fhir_names")).status_code == 405

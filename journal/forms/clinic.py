@@ -63,6 +63,18 @@ class ClinicTwoFactorForm(forms.Form):
     )
 
 
+class ClinicFhirNamesForm(forms.Form):
+    fhir_names_patients = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Give patients' names in FHIR records"),
+        help_text=gettext_lazy(
+            "On: the FHIR record download, the clinic's FHIR export and the FHIR API give each "
+            "patient's name and date of birth to whoever receives them. Off: patients leave the "
+            "server by their record code only, never by name."
+        ),
+    )
+
+
 class EmergencyLineForm(forms.Form):
     emergency_line = forms.CharField(
         required=False,

@@ -78,11 +78,20 @@ def _audit(patients: dict[int, Patient]) -> dict[int, list[fhir.AuditRecord]]:
     return found
 
 
+def fhir_identity(patient: Patient) -> tuple[str, dt.date | None]:
+    """What names the patient in every FHIR output besides the record code: their name and date
+    of birth when their clinic chose so (`Clinic.fhir_names_patients`), else nothing."""
+    if not patient.clinic.fhir_names_patients:
+        return "", None
+    return patient.name, patient.date_of_birth
+
+
 def patient_exports(
     patients: Iterable[Patient], now: dt.datetime | None = None
 ) -> dict[int, fhir.PatientExport]:
     """Each patient's record as the FHIR export reads it (`patient_files`' 11 queries and 3
-    more: conditions, questionnaire answers, audit events), however many patients."""
+    more: conditions, questionnaire answers, audit events), however many patients. Read the
+    patients with their clinic (`select_related("clinic")`): `fhir_identity` reads it."""
     patients = list(patients)
     ids = [patient.pk for patient in patients]
     files = patient_files(patients, now)
@@ -97,9 +106,12 @@ def patient_exports(
         for report in record.side_effects:
             side_effects[report.day].append((report.kind, report.severity, report.text))
         screening = file.screening
+        name, birth_date = fhir_identity(patient)
         exports[patient.pk] = fhir.PatientExport(
             pk=patient.pk,
             label=patient.export_label,
+            name=name,
+            birth_date=birth_date,
             today=record.today,
             schedule=record.schedule,
             prescribers={plan.pk: _person(plan.prescriber) for plan in file.plans},
@@ -170,7 +182,8 @@ def clinic_ndjson(
     """Every resource of the clinic (or of those of its patients in `patient_ids`), one NDJSON
     line each (Bulk Data style): the CodeSystems and the clinic's clinicians first, then each
     patient's record, read `FHIR_BATCH_PATIENTS` at a time (3 queries, then 15 a batch: the
-    patients and `patient_exports`), so memory stays flat however large the clinic."""
+    patients and `patient_exports`), so memory stays flat however large the clinic. Every
+    batch names its patients or not as `clinic` says (one reading of the setting a file)."""
     base = settings.FHIR_BASE_URL
     own = [
         fhir.SymptomItem(pk, name, clinic.pk)
@@ -186,7 +199,9 @@ def clinic_ndjson(
         patients = patients.filter(pk__in=list(patient_ids))
     ids = list(patients.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FHIR_BATCH_PATIENTS):
-        batch = Patient.objects.filter(pk__in=ids[start : start + FHIR_BATCH_PATIENTS]).order_by("pk")
+        batch = list(Patient.objects.filter(pk__in=ids[start : start + FHIR_BATCH_PATIENTS]).order_by("pk"))
+        for patient in batch:  # the setting as read once: the whole file (and its job) alike
+            patient.clinic = clinic
         records = patient_exports(batch, now)
         with translation.override(settings.LANGUAGE_CODE):
             lines = [

@@ -206,6 +206,24 @@ def clinic_emergency_line_set(*, admin: Clinician, line: str) -> None:
         )
 
 
+def clinic_fhir_names_set(*, admin: Clinician, named: bool) -> None:
+    """Name the clinic's patients (name and date of birth) in every FHIR output, or stop: each
+    Patient is then pseudonymous, its record code alone (`journal.selectors.fhir.fhir_identity`)."""
+    _require_admin_of(admin, admin.clinic_id)
+    clinic = admin.clinic
+    if clinic.fhir_names_patients == named:
+        return
+    with transaction.atomic():
+        clinic.fhir_names_patients = named
+        clinic.save(update_fields=["fhir_names_patients"])
+        summary = (
+            "FHIR records now give each patient's name and date of birth."
+            if named
+            else "FHIR records are pseudonymous again: each patient's record code, no name."
+        )
+        _clinic_audit(admin, AuditEvent.Kind.CLINIC_SETTINGS_CHANGED, summary, {"fhir_names_patients": named})
+
+
 def clinician_two_factor_reset(*, admin: Clinician, clinician: Clinician) -> None:
     """Turn off a clinician's two-factor sign-in (a lost phone, no recovery codes left): they
     sign in with their password and, if the clinic requires it, set it up again at once."""

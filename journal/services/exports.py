@@ -120,7 +120,10 @@ def export_job_run(*, job_id: int) -> ExportState | None:
             out.flush()
             os.fsync(out.fileno())
         ExportJob.objects.filter(pk=job.pk).update(
-            rows=written.rows, size=written.size, sha256=written.sha256
+            rows=written.rows,
+            size=written.size,
+            sha256=written.sha256,
+            names_patients=job.format == ExportFormat.NDJSON and job.clinic.fhir_names_patients,
         )
         os.replace(partial, export_path(job))  # the final name only once its figures are recorded
     except Exception as error:  # whatever went wrong, the job says so and leaves no file

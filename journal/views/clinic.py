@@ -32,6 +32,7 @@ from journal.forms.clinic import (
     AccessReportForm,
     ApiTokenForm,
     CareTeamForm,
+    ClinicFhirNamesForm,
     ClinicianAddForm,
     ClinicianChangeForm,
     ClinicTwoFactorForm,
@@ -86,6 +87,7 @@ def _manage_context(clinic: Clinic, lab_test_form: LabTestForm | None = None) ->
         "patients": clinic_care_teams(clinic),
         "two_factor_form": ClinicTwoFactorForm(initial={"require_two_factor": clinic.require_two_factor}),
         "emergency_form": EmergencyLineForm(initial={"emergency_line": clinic.emergency_line}),
+        "fhir_names_form": ClinicFhirNamesForm(initial={"fhir_names_patients": clinic.fhir_names_patients}),
         "locked_logins": [
             (locked, locked.refusal.state_words(now)) for locked in clinic_locked_logins(clinic, now)
         ],
@@ -139,6 +141,22 @@ def clinic_emergency_line(request: AuthenticatedRequest) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["emergency_line"]))
     return redirect(f"{reverse('clinic_manage')}#messages")
+
+
+@clinic_admin_required
+@require_POST
+def clinic_fhir_names(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClinicFhirNamesForm(request.POST)
+    if form.is_valid():
+        named = form.cleaned_data["fhir_names_patients"]
+        clinic_service.clinic_fhir_names_set(admin=clinician_of(request), named=named)
+        messages.success(
+            request,
+            _("FHIR records now give each patient's name and date of birth.")
+            if named
+            else _("FHIR records now give each patient's record code only, no name."),
+        )
+    return redirect(f"{reverse('clinic_manage')}#api")
 
 
 @clinic_admin_required

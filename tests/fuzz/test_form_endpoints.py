@@ -33,6 +33,7 @@ from journal.forms.account import CodeForm, LanguageForm, PasswordConfirmForm, S
 from journal.forms.clinic import (
     ApiTokenForm,
     CareTeamForm,
+    ClinicFhirNamesForm,
     ClinicianAddForm,
     ClinicianChangeForm,
     ClinicTwoFactorForm,
@@ -650,6 +651,9 @@ ROUTES: dict[str, Route] = {
     ),
     "clinic_two_factor": Route(
         "ada", form=lambda world: ClinicTwoFactorForm(), valid=lambda world: {"require_two_factor": "on"}
+    ),
+    "clinic_fhir_names": Route(
+        "ada", form=lambda world: ClinicFhirNamesForm(), valid=lambda world: {"fhir_names_patients": "on"}
     ),
     "clinic_emergency_line": Route(
         "ada", form=lambda world: EmergencyLineForm(), valid=lambda world: {"emergency_line": "call 999"}

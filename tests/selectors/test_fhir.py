@@ -22,6 +22,7 @@ from journal.schedule import DAY
 from journal.selectors import fhir as fhir_selectors
 from journal.selectors.fhir import (
     clinic_ndjson,
+    fhir_identity,
     ndjson_write,
     patient_bundle,
     patient_exports,
@@ -89,6 +90,30 @@ def test_a_patients_bundle_validates_and_reads_in_pinned_queries(demo, django_as
     assert anna.name not in json.dumps(bundle)
 
 
+def test_fhir_identity_is_nothing_unless_the_clinic_names_its_patients(demo):
+    mia = Patient.objects.select_related("clinic").get(user__username="mia")
+    assert mia.date_of_birth is not None
+    assert fhir_identity(mia) == ("", None)
+    demo.fhir_names_patients = True
+    demo.save(update_fields=["fhir_names_patients"])
+    mia = Patient.objects.select_related("clinic").get(pk=mia.pk)
+    assert fhir_identity(mia) == ("Mia " + mia.user.last_name, mia.date_of_birth)
+
+
+def test_a_named_clinics_patients_validate_with_their_name_and_birth_date(demo):
+    demo.fhir_names_patients = True
+    demo.save(update_fields=["fhir_names_patients"])
+    patients = {patient.pk: patient for patient in Patient.objects.filter(clinic=demo)}
+    named = [json.loads(line) for line in clinic_ndjson(demo, NOW) if '"resourceType":"Patient"' in line]
+    assert len(named) == len(patients)
+    for resource in named:
+        patient = patients[int(resource["id"])]
+        person = validated(resource)
+        assert person.name[0].text == patient.name
+        assert person.birthDate == patient.date_of_birth
+        assert resource["identifier"][0]["value"] == patient.export_label, "the record code stays"
+
+
 def test_each_prescribed_step_is_a_request_with_its_dose_and_prescriber(demo):
     tom = Patient.objects.select_related("clinic").get(user__username="tom")
     schedule = schedule_of(tom)
@@ -104,7 +129,7 @@ def test_each_prescribed_step_is_a_request_with_its_dose_and_prescriber(demo):
 
 
 def test_patient_exports_reads_many_patients_in_the_same_queries(demo, django_assert_num_queries):
-    patients = list(Patient.objects.filter(clinic=demo))
+    patients = list(Patient.objects.filter(clinic=demo).select_related("clinic"))
     with django_assert_num_queries(14):
         exports = patient_exports(patients, NOW)
     assert set(exports) == {patient.pk for patient in patients}

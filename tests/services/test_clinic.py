@@ -19,6 +19,7 @@ from journal.services.clinic import (
     access_report_exported,
     care_team_set,
     clinic_emergency_line_set,
+    clinic_fhir_names_set,
     clinic_two_factor_set,
     clinician_add,
     clinician_change,
@@ -267,6 +268,35 @@ def test_clinic_two_factor_set_requires_it_once_and_records_each_change(ada):
 
 def test_only_an_admin_requires_two_factor(carol):
     refused(lambda: clinic_two_factor_set(admin=carol, required=True), ONLY_AN_ADMIN)
+
+
+def test_clinic_fhir_names_set_names_patients_once_and_records_each_change(ada):
+    assert not ada.clinic.fhir_names_patients, "pseudonymous unless the clinic chooses otherwise"
+    clinic_fhir_names_set(admin=ada, named=True)
+    clinic_fhir_names_set(admin=ada, named=True)
+    ada.clinic.refresh_from_db()
+    assert ada.clinic.fhir_names_patients
+    clinic_fhir_names_set(admin=ada, named=False)
+    assert [(e.kind, e.actor, e.summary, e.details) for e in clinic_events()] == [
+        (
+            AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+            ada.user,
+            "FHIR records now give each patient's name and date of birth.",
+            {"fhir_names_patients": True},
+        ),
+        (
+            AuditEvent.Kind.CLINIC_SETTINGS_CHANGED,
+            ada.user,
+            "FHIR records are pseudonymous again: each patient's record code, no name.",
+            {"fhir_names_patients": False},
+        ),
+    ]
+
+
+def test_only_an_admin_names_patients_in_fhir(carol):
+    refused(lambda: clinic_fhir_names_set(admin=carol, named=True), ONLY_AN_ADMIN)
+    carol.clinic.refresh_from_db()
+    assert not carol.clinic.fhir_names_patients
 
 
 def test_clinician_two_factor_reset_turns_it_off_on_the_admins_record(ada, carol):
