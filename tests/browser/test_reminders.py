@@ -144,7 +144,7 @@ def test_patient_turns_on_push_reminders_and_receives_them(phone, live_server, m
     assert json.loads(payload)["body"] == "Time for your bedtime LDN dose."
     deliver(phone, cdp, registrations[-1], live_server.url, payload)
     phone.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
+        "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
     )
     assert shown_notifications(phone) == [
         {"title": "LDN Journal", "body": "Time for your bedtime LDN dose.", "tag": "ldn-dose"}
@@ -165,7 +165,7 @@ def test_patient_turns_on_push_reminders_and_receives_them(phone, live_server, m
     (payload,) = push.payloads
     deliver(phone, cdp, registrations[-1], live_server.url, payload)
     phone.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
         ".then(shown => shown.some(n => n.tag === 'ldn-nudge'))"
     )
     assert "You have not logged today yet: it takes 30 seconds." in [

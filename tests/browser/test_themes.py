@@ -41,6 +41,8 @@ def test_the_chart_is_drawn_in_the_theme_and_redrawn_when_it_changes(demo, dark_
 
     dark_phone.get_by_role("button", name="8 weeks").click()
     dark_phone.emulate_media(color_scheme="light")
-    dark_phone.wait_for_function("document.getElementById('chart').layout.paper_bgcolor === '#ffffff'")
+    # a function, not an expression: Playwright re-evaluates an expression string on each poll,
+    # which the page's Content-Security-Policy (no unsafe-eval) refuses
+    dark_phone.wait_for_function("() => document.getElementById('chart').layout.paper_bgcolor === '#ffffff'")
     assert dark_phone.evaluate(CHART) == ["#ffffff", "#1b2733", "#e8edf1"]
     expect(dark_phone.get_by_role("button", name="8 weeks")).to_have_attribute("aria-pressed", "true")
