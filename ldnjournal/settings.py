@@ -122,6 +122,9 @@ TEMPLATES = [
 
 # The one-line widgets (inputs, textareas) written in Python, not three templates each.
 FORM_RENDERER = "journal.forms.renderer.FormRenderer"
+# Every form takes at most one file, kept in memory up to the largest size a form accepts.
+FILE_UPLOAD_HANDLERS = ["journal.uploads.BoundedUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # "fragments" keeps only what reads the same for every reader of a language, role and page (the
 # page header's links, the offline texts) in each process's memory: app servers stay stateless.

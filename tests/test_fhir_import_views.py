@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal import fhir_import as fi
+from journal.forms.fhir_import import FhirBundleForm
 from journal.models import LabResult, Medication, Patient
 from journal.schedule import DAY
 from journal.selectors.fhir import patient_bundle
+from journal.uploads import KEPT_BYTES
 from journal.views.fhir_import import PATIENT_SESSION_KEY, SESSION_KEY
 from tests.factories import log_days, make_plan
 
@@ -112,6 +114,36 @@ def test_a_bad_file_is_a_form_error_and_nothing_is_kept(client, opened, carol, c
     assert response.status_code == 400
     assert message in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_a_huge_file_is_refused_for_its_size_and_only_what_the_form_reads_is_kept(
+    client, opened, carol, monkeypatch
+):
+    received = []
+    read = FhirBundleForm.clean_bundle
+    monkeypatch.setattr(
+        FhirBundleForm,
+        "clean_bundle",
+        lambda form: received.append(form.cleaned_data["bundle"].size) or read(form),
+    )
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("patient_fhir_import", args=[opened.pk]), upload(b" " * (3 * fi.BUNDLE_MAX_BYTES))
+    )
+    assert response.status_code == 400 and "larger than 4 MB" in response.content.decode()
+    assert received == [KEPT_BYTES]  # not on disk, not 12 MB in memory
+
+
+def test_a_form_takes_one_file(client, opened, carol):
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("patient_fhir_import", args=[opened.pk]),
+        {
+            "bundle": SimpleUploadedFile("ehr.json", bundle_bytes()),
+            "other": SimpleUploadedFile("b.json", b"{}"),
+        },
+    )
+    assert response.status_code == 400 and not Medication.objects.exists()
 
 
 def test_no_file_is_a_form_error(client, opened, carol):
