@@ -51,7 +51,14 @@ from journal.models import (
     TitrationPlan,
 )
 from journal.response import BASELINE_DAYS
-from journal.safety import MedicationPeriod, SafetyState, ScreeningAnswers, safety_state
+from journal.safety import (
+    OPIOID_FIELDS,
+    SCREENING_QUESTIONS,
+    MedicationPeriod,
+    SafetyState,
+    ScreeningAnswers,
+    safety_state,
+)
 from journal.schedule import (
     DAY,
     PausePeriod,
@@ -234,9 +241,21 @@ def _latest_screenings(patient_ids: Iterable[int]) -> dict[int, Screening]:
     return latest
 
 
+_ANSWER_FIELDS = (*OPIOID_FIELDS, *(question.field for question in SCREENING_QUESTIONS))
+
+
 def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnswers]:
     """Each patient's latest screening's answers (1 query); patients without one are absent."""
-    return {pk: ScreeningAnswers.from_record(row) for pk, row in _latest_screenings(patient_ids).items()}
+    latest: dict[int, ScreeningAnswers] = {}
+    screenings = (
+        Screening.objects.filter(patient_id__in=list(patient_ids))
+        .order_by("-screened_at", "-pk")
+        .only("patient_id", *_ANSWER_FIELDS)
+    )
+    for screening in screenings:  # only the answers: who screened is not read (no joins)
+        if screening.patient_id not in latest:
+            latest[screening.patient_id] = ScreeningAnswers.from_record(screening)
+    return latest
 
 
 def safety_of(patient: Patient, schedule: Schedule | None = None, day: dt.date | None = None) -> SafetyState:
