@@ -983,6 +983,10 @@ class TitrationPlan(models.Model):
                 name="plan_ends_after_it_starts",
             ),
             models.CheckConstraint(condition=Q(filler__in=["", *Filler.values]), name="plan_filler_is_known"),
+            models.CheckConstraint(  # Status's values: a Meta cannot read the class's names
+                condition=Q(status__in=["draft", "active", "ended"]), name="plan_status_is_known"
+            ),
+            models.CheckConstraint(condition=Q(form__in=PlanForm.values), name="plan_form_is_known"),
             models.CheckConstraint(
                 condition=Q(supply_quantity__isnull=True, dispensed_on__isnull=True)
                 | Q(supply_quantity__gt=0, supply_quantity__lte=SUPPLY_MAX, dispensed_on__isnull=False),
@@ -1026,6 +1030,7 @@ class DoseStep(models.Model):
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values), name="step_frequency_is_known"
             ),
+            models.CheckConstraint(condition=Q(timing__in=Timing.values), name="step_timing_is_known"),
             models.UniqueConstraint("plan", "start_date", name="one_step_per_plan_per_date"),
             models.CheckConstraint(
                 condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),
@@ -1108,6 +1113,9 @@ class DailyEntry(models.Model):
                 name="entry_no_dose_mg_when_not_taken",
             ),
             dates_within(TREATMENT_SPAN, "entry_date_in_span", "entry_date"),
+            models.CheckConstraint(
+                condition=Q(timing_taken__in=["", *TimingTaken.values]), name="entry_timing_taken_is_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1165,6 +1173,12 @@ class SideEffectReport(models.Model):
             models.UniqueConstraint("entry", "kind", name="one_report_per_kind_per_entry"),
             models.CheckConstraint(
                 condition=~Q(kind="other") | ~Q(other_text=""), name="other_side_effect_named"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SideEffectKind.values), name="side_effect_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="side_effect_severity_is_known"
             ),
         ]
 

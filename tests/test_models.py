@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from journal.models import (
@@ -21,6 +22,7 @@ from journal.models import (
     OutgoingMail,
     Patient,
     Screening,
+    SideEffectReport,
     Symptom,
     SymptomScore,
     TitrationPlan,
@@ -85,7 +87,8 @@ def test_a_plans_filler_is_one_of_the_list_or_not_recorded(alice, carol, filler)
 
 
 def test_a_patients_plans_cannot_overlap_in_the_database_after_every_migration(alice, carol):
-    """The guard that migrations 0004, 0009 and 0017 (which rebuild the plan table on SQLite) keep."""
+    """The guard that migrations 0004, 0009, 0019 and 0028 (which rebuild the plan table on
+    SQLite) keep."""
     make_plan(alice, carol, [(ON, "1")], status="ended")
     integrity_error(lambda: make_plan(alice, carol, [(ON + dt.timedelta(days=10), "1")]))
 
@@ -270,3 +273,57 @@ def test_a_mails_state_in_words_in_the_readers_zone(fields, words, style):
     with timezone.override("Europe/Paris"):
         assert mail.state_words() == words
     assert mail.box_style == style
+
+
+# Written only by the code, each as its own constant: the audit trails.
+CHOICES_KEPT_BY_THE_CODE = {("AuditEvent", "kind"), ("AccessEvent", "what")}
+
+
+def test_every_stored_choice_has_its_list_checked_by_the_database():
+    unchecked = set()
+    for model in apps.get_app_config("journal").get_models():
+        if model.__name__.startswith("Historical"):  # copies of rows, checked when first stored
+            continue
+        checks = " ".join(
+            str(constraint.condition)
+            for constraint in model._meta.constraints
+            if isinstance(constraint, models.CheckConstraint)
+        )
+        for field in model._meta.concrete_fields:
+            checked = f"'{field.name}__in'" in checks or f"('{field.name}', " in checks  # or its one value
+            if field.choices and not checked:
+                unchecked.add((model.__name__, field.name))
+    assert unchecked == CHOICES_KEPT_BY_THE_CODE
+
+
+def _entry_with_a_side_effect(alice):
+    entry = make_entry(alice, ON)
+    return SideEffectReport.objects.create(entry=entry, kind="headache", severity="mild")
+
+
+@pytest.mark.parametrize(
+    ("rows", "field"),
+    [
+        (
+            lambda alice, carol: TitrationPlan.objects.filter(pk=make_plan(alice, carol, [(ON, "1")]).pk),
+            "status",
+        ),
+        (
+            lambda alice, carol: TitrationPlan.objects.filter(pk=make_plan(alice, carol, [(ON, "1")]).pk),
+            "form",
+        ),
+        (lambda alice, carol: make_plan(alice, carol, [(ON, "1")]).steps.all(), "timing"),
+        (lambda alice, carol: DailyEntry.objects.filter(pk=make_entry(alice, ON).pk), "timing_taken"),
+        (
+            lambda alice, carol: SideEffectReport.objects.filter(pk=_entry_with_a_side_effect(alice).pk),
+            "kind",
+        ),
+        (
+            lambda alice, carol: SideEffectReport.objects.filter(pk=_entry_with_a_side_effect(alice).pk),
+            "severity",
+        ),
+    ],
+)
+def test_a_stored_choice_outside_its_list_is_refused(alice, carol, rows, field):
+    stored = rows(alice, carol)
+    integrity_error(lambda: stored.update(**{field: "nightly"}))
