@@ -58,8 +58,16 @@ from journal.fhir import (
 )
 from journal.fhir import read_bundle as fhir_read_bundle
 from journal.medicines import MedicationCategory, classify_medication
-from journal.schedule import EVERY_OTHER_DAY
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, SEVERITIES, SIDE_EFFECTS, dose_phrase
+from journal.vocabulary import (
+    FREQUENCIES,
+    PRESCRIBED_TIMINGS,
+    SCORE_MAX,
+    SCORE_MIN,
+    SEVERITIES,
+    SIDE_EFFECTS,
+    TAKEN_TIMINGS,
+    dose_phrase,
+)
 from journal.wording import Phrase, gettext_noop, phrase
 
 BUNDLE_MAX_BYTES = 4 * 1024 * 1024  # a year of one patient's diary exported is about 2 MB
@@ -712,9 +720,6 @@ PATIENT_DAYS_MAX = (
 PATIENT_PLANS_MAX = 30  # plans of one imported patient
 SIDE_EFFECT_TEXT_MAX_CHARS = 200  # `SideEffectReport.other_text`
 PATIENT_CODE_MAX_CHARS = 40  # `Patient.code`
-PLAN_TIMINGS = ("bedtime", "morning", "evening")
-TAKEN_TIMINGS = ("bedtime", "morning", "other")
-FREQUENCIES = ("daily", EVERY_OTHER_DAY)
 
 
 @dataclass(frozen=True)
@@ -971,7 +976,7 @@ def _check_plans(plans: Sequence[PlanToAdd], window: DateWindow) -> None:
             bad = (
                 _dose_problem(step.dose_mg)
                 or step.start_date not in window
-                or step.timing not in PLAN_TIMINGS
+                or step.timing not in PRESCRIBED_TIMINGS
                 or step.frequency not in FREQUENCIES
                 or len(step.note) > SIDE_EFFECT_TEXT_MAX_CHARS
             )

@@ -48,6 +48,7 @@ TIMING_WORDS: dict[str, str] = {
 # A topical cream is applied in the evening [003, 004]: its own timing, which the reminder, the
 # calendar feed and every page read from the schedule like any other.
 PRESCRIBED_TIMINGS = ("bedtime", "morning", "evening")
+TAKEN_TIMINGS = tuple(TIMING_WORDS)  # what the diary records: any prescribed timing, or another
 FREQUENCIES = (
     "daily",
     "every_other_day",

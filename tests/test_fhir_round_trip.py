@@ -171,8 +171,8 @@ def record_items(patient) -> tuple:
 @pytest.fixture
 def whole(exported, carol):
     """Alice besides: an earlier capsule plan ended with a step that never took effect, a
-    cream plan in force, a clinic's own symptom, a day not taken, an "other" side effect and
-    two conditions (one taken off the record)."""
+    cream plan in force (applied in the evening since), a clinic's own symptom, a day not
+    taken, an "other" side effect and two conditions (one taken off the record)."""
     TitrationPlan.objects.filter(patient=exported).update(status=TitrationPlan.Status.ENDED)
     first_plan = TitrationPlan.objects.get(patient=exported)
     first_plan.ended_on = TODAY - 6 * DAY
@@ -190,6 +190,7 @@ def whole(exported, carol):
     for offset, score in ((5, 4), (6, 3)):
         entry = exported.entries.get(entry_date=TODAY - offset * DAY)
         SymptomScore.objects.create(entry=entry, symptom=tremor, score=score)
+    exported.entries.filter(entry_date__gte=TODAY - 4 * DAY).update(timing_taken="evening")  # the cream
     skipped = exported.entries.get(entry_date=TODAY - 8 * DAY)
     skipped.dose_taken, skipped.dose_mg, skipped.timing_taken = False, None, ""
     skipped.save()

@@ -19,6 +19,7 @@ from journal.vocabulary import (
     SEVERITIES,
     SEVERITY_COLOURS,
     SIDE_EFFECTS,
+    TAKEN_TIMINGS,
     TIMING_BUTTONS,
     TIMING_WORDS,
     direction_label,
@@ -107,6 +108,7 @@ def test_the_frequencies_are_the_step_choices_and_the_schedule_counts_each():
 
 def test_every_timing_taken_has_its_words_and_its_button():
     assert dict(TimingTaken.choices) == TIMING_WORDS
+    assert tuple(TimingTaken.values) == TAKEN_TIMINGS
     assert TIMING_BUTTONS.keys() == TIMING_WORDS.keys()
     # whatever is prescribed, the diary can say it was taken then
     assert set(PRESCRIBED_TIMINGS) <= set(TimingTaken.values)
