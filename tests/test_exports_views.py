@@ -445,21 +445,25 @@ def test_export_links_on_the_roster_and_the_patients_history(client, alice, caro
 # --- the clinic export's pages -------------------------------------------------------------------
 
 
-def test_the_job_page_says_where_the_export_stands_and_reloads_until_it_is_ready(client, alice, carol):
+def test_the_job_page_says_where_the_export_stands_and_asks_again_until_it_is_ready(client, alice, carol):
     make_entry(alice, TODAY, notes="fine")
     client.force_login(carol.user)
     form = client.get(reverse("clinic_csv")).content.decode()
     assert "Prepare CSV" in form and 'method="post"' in form
     asked = client.post(reverse("clinic_csv"), {"start": TODAY - 6 * DAY, "end": TODAY})
     waiting = client.get(asked["Location"]).content.decode()
-    assert "Being prepared" in waiting
-    assert '<meta http-equiv="refresh" content="3">' in waiting  # no script needed
+    assert "Being prepared" in waiting and "http-equiv" not in waiting  # the page is never reloaded
+    assert f'hx-get="{asked["Location"]}" hx-trigger="every 3s"' in waiting
     assert reverse("clinic_export_download", args=[ExportJob.objects.get().pk]) not in waiting
+    still = client.get(asked["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert still.startswith('\n<section class="card" id="export-job-state"') and "Being prepared" in still
 
     run_latest_export()
     job = ExportJob.objects.get()
+    swapped = client.get(asked["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in swapped and "hx-trigger" not in swapped  # ready: it stops asking
+    assert reverse("clinic_export_download", args=[job.pk]) in swapped
     ready = client.get(asked["Location"]).content.decode()
-    assert "http-equiv" not in ready
     assert job.sha256 in ready and f"<dd>{job.rows} (one per patient per day" in ready
     assert reverse("clinic_export_download", args=[job.pk]) in ready
     listed = client.get(reverse("clinic_csv")).content.decode()

@@ -160,7 +160,7 @@ def patient_fhir(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 
 
 RECENT_JOBS = 10
-JOB_REFRESH_SECONDS = 3  # how often the page of an export being written reloads itself
+JOB_REFRESH_SECONDS = 3  # how often the page of an export being written asks (htmx) whether it is ready
 
 
 def _jobs_of(request: AuthenticatedRequest, clinician: Clinician) -> QuerySet[ExportJob]:
@@ -242,10 +242,12 @@ def _job_for(request: AuthenticatedRequest, pk: int) -> ExportJob:
 @require_GET
 @clinician_required
 def clinic_export_job(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
-    """Where a clinic export stands; while it is being written the page reloads itself."""
+    """Where a clinic export stands; while it is being written the page asks again (htmx) and
+    its state changes in place, where a screen reader announces it."""
     job = _job_for(request, pk)
     context = {"job": job, "filename": _job_filename(job), "refresh_seconds": JOB_REFRESH_SECONDS}
-    return render(request, "journal/exports/job.html", context)
+    template = "journal/exports/job.html" + ("#job-state" if request.htmx else "")
+    return render(request, template, context)
 
 
 @require_GET
