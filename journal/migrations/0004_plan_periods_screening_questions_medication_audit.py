@@ -43,6 +43,12 @@ def _run(statements_by_vendor):
     return run
 
 
+def sqlite_guard_made_again(create):
+    """For a later migration that rebuilds journal_titrationplan on SQLite, which drops its
+    triggers: a RunPython function making them again (create) or dropping them (its reverse)."""
+    return _run({"sqlite": SQLITE_GUARD if create else SQLITE_UNGUARD})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [

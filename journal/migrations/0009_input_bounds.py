@@ -124,15 +124,6 @@ def move_values_within_bounds(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _overlap_guard(create):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in overlap_guard.SQLITE_GUARD if create else overlap_guard.SQLITE_UNGUARD:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -140,7 +131,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, _overlap_guard(create=True)),
+        migrations.RunPython(migrations.RunPython.noop, overlap_guard.sqlite_guard_made_again(create=True)),
         migrations.RemoveConstraint(
             model_name='titrationplan',
             name='plan_strength_positive',
@@ -204,5 +195,5 @@ class Migration(migrations.Migration):
             model_name='titrationplan',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__gte', datetime.date(2000, 1, 2)), ('ended_on__lte', datetime.date(2100, 1, 1))), ('ended_on__isnull', True), _connector='OR'), name='plan_end_in_span', violation_error_message='Dates here lie from 2000-01-02 to 2100-01-01.'),
         ),
-        migrations.RunPython(_overlap_guard(create=True), _overlap_guard(create=False)),
+        migrations.RunPython(overlap_guard.sqlite_guard_made_again(create=True), overlap_guard.sqlite_guard_made_again(create=False)),
     ]

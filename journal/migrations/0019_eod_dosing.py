@@ -12,15 +12,6 @@ overlap_guard = importlib.import_module(
 )
 
 
-def _overlap_guard(create):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in overlap_guard.SQLITE_GUARD if create else overlap_guard.SQLITE_UNGUARD:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,7 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, _overlap_guard(create=True)),
+        migrations.RunPython(migrations.RunPython.noop, overlap_guard.sqlite_guard_made_again(create=True)),
         migrations.AddField(
             model_name='dosestep',
             name='frequency',
@@ -110,5 +101,5 @@ class Migration(migrations.Migration):
             model_name='titrationplan',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('dispensed_on__gte', datetime.date(2000, 1, 1)), ('dispensed_on__lte', datetime.date(2099, 12, 31))), ('dispensed_on__isnull', True), _connector='OR'), name='plan_dispensed_in_span', violation_error_message='Dates here lie from 2000-01-01 to 2099-12-31.'),
         ),
-        migrations.RunPython(_overlap_guard(create=True), _overlap_guard(create=False)),
+        migrations.RunPython(overlap_guard.sqlite_guard_made_again(create=True), overlap_guard.sqlite_guard_made_again(create=False)),
     ]

@@ -12,15 +12,6 @@ overlap_guard = importlib.import_module(
 )
 
 
-def _overlap_guard(create):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in overlap_guard.SQLITE_GUARD if create else overlap_guard.SQLITE_UNGUARD:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,7 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, _overlap_guard(create=True)),
+        migrations.RunPython(migrations.RunPython.noop, overlap_guard.sqlite_guard_made_again(create=True)),
         migrations.AddConstraint(
             model_name='dailyentry',
             constraint=models.CheckConstraint(condition=models.Q(('timing_taken__in', ['', 'bedtime', 'morning', 'evening', 'other'])), name='entry_timing_taken_is_known'),
@@ -53,5 +44,5 @@ class Migration(migrations.Migration):
             model_name='titrationplan',
             constraint=models.CheckConstraint(condition=models.Q(('form__in', ['capsule', 'liquid', 'cream', 'cream_ml', 'sublingual', 'other'])), name='plan_form_is_known'),
         ),
-        migrations.RunPython(_overlap_guard(create=True), _overlap_guard(create=False)),
+        migrations.RunPython(overlap_guard.sqlite_guard_made_again(create=True), overlap_guard.sqlite_guard_made_again(create=False)),
     ]
