@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -98,6 +99,18 @@ def text_within(max_chars: int, name: str, *fields: str) -> models.CheckConstrai
     for field in fields:
         condition &= Q(LessThanOrEqual(Length(field), max_chars))
     return models.CheckConstraint(condition=condition, name=name)
+
+
+class KnownChoice(models.CheckConstraint):
+    """A stored choice is one of its field's list, held by the database. A model's `full_clean`
+    checks the field's choices already, so Django's query per constraint on each save is skipped."""
+
+    def validate(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def known_choice(field: str, values: Iterable[str], name: str) -> KnownChoice:
+    return KnownChoice(condition=Q(**{f"{field}__in": list(values)}), name=name)
 
 
 def validate_time_zone(value: str) -> None:
@@ -983,10 +996,9 @@ class TitrationPlan(models.Model):
                 name="plan_ends_after_it_starts",
             ),
             models.CheckConstraint(condition=Q(filler__in=["", *Filler.values]), name="plan_filler_is_known"),
-            models.CheckConstraint(  # Status's values: a Meta cannot read the class's names
-                condition=Q(status__in=["draft", "active", "ended"]), name="plan_status_is_known"
-            ),
-            models.CheckConstraint(condition=Q(form__in=PlanForm.values), name="plan_form_is_known"),
+            # Status's values: a Meta cannot read the class's names
+            known_choice("status", ["draft", "active", "ended"], "plan_status_is_known"),
+            known_choice("form", PlanForm.values, "plan_form_is_known"),
             models.CheckConstraint(
                 condition=Q(supply_quantity__isnull=True, dispensed_on__isnull=True)
                 | Q(supply_quantity__gt=0, supply_quantity__lte=SUPPLY_MAX, dispensed_on__isnull=False),
@@ -1030,7 +1042,7 @@ class DoseStep(models.Model):
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values), name="step_frequency_is_known"
             ),
-            models.CheckConstraint(condition=Q(timing__in=Timing.values), name="step_timing_is_known"),
+            known_choice("timing", Timing.values, "step_timing_is_known"),
             models.UniqueConstraint("plan", "start_date", name="one_step_per_plan_per_date"),
             models.CheckConstraint(
                 condition=Q(dose_mg__gt=0) & Q(dose_mg__lte=DOSE_MAX_MG),
@@ -1113,9 +1125,7 @@ class DailyEntry(models.Model):
                 name="entry_no_dose_mg_when_not_taken",
             ),
             dates_within(TREATMENT_SPAN, "entry_date_in_span", "entry_date"),
-            models.CheckConstraint(
-                condition=Q(timing_taken__in=["", *TimingTaken.values]), name="entry_timing_taken_is_known"
-            ),
+            known_choice("timing_taken", ["", *TimingTaken.values], "entry_timing_taken_is_known"),
         ]
 
     def __str__(self) -> str:
@@ -1174,12 +1184,8 @@ class SideEffectReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="other") | ~Q(other_text=""), name="other_side_effect_named"
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=SideEffectKind.values), name="side_effect_kind_is_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(severity__in=Severity.values), name="side_effect_severity_is_known"
-            ),
+            known_choice("kind", SideEffectKind.values, "side_effect_kind_is_known"),
+            known_choice("severity", Severity.values, "side_effect_severity_is_known"),
         ]
 
     @property
