@@ -63,6 +63,14 @@ def logged_by_words(logger: Logger, caregiver_name: str) -> Phrase | None:
     return phrase(gettext_noop("logged by {name} (caregiver)"), name=caregiver_name)
 
 
+def answered_by_words(logger: Logger, caregiver_name: str) -> Phrase | None:
+    """What the clinician reads beside a questionnaire the caregiver answered (a proxy's view of
+    the patient, not the patient's own); nothing for the patient's own answer."""
+    if logger is Logger.PATIENT:
+        return None
+    return phrase(gettext_noop("answered by {name} (caregiver)"), name=caregiver_name)
+
+
 def logging_for_words(patient_name: str) -> Phrase:
     """The banner on every page a caregiver opens."""
     return phrase(gettext_noop("Logging for {name}"), name=patient_name)

@@ -1439,6 +1439,14 @@ class QuestionnaireAnswer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(q.ITEMS_MAX * q.SCALE_POINTS_MAX)]
     )
     answered_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who answered: the patient or their caregiver.",
+    )
 
     class Meta:
         ordering = ["answered_on", "pk"]

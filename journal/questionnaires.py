@@ -250,6 +250,7 @@ class ScoredAnswer:
     occasion: str
     version: int
     max_score: int
+    answered_by: int | None = None  # the login that answered: the patient's or a caregiver's
 
     @property
     def occasion_words(self) -> str:

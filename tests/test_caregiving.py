@@ -9,6 +9,7 @@ from django.utils import translation
 from journal.caregiving import (
     Logger,
     Login,
+    answered_by_words,
     logged_by_words,
     logger_of,
     logging_for_words,
@@ -63,6 +64,14 @@ def test_the_clinician_reads_who_logged_an_entry_in_their_language():
     with translation.override("es"):
         assert "Maria Parent" in str(words)
         assert str(words) != "logged by Maria Parent (caregiver)"
+
+
+def test_the_clinician_reads_who_answered_a_questionnaire_for_the_patient():
+    assert answered_by_words(Logger.PATIENT, "Maria") is None
+    words = answered_by_words(Logger.CAREGIVER, "Maria Parent")
+    assert words == "answered by Maria Parent (caregiver)"
+    with translation.override("de"):
+        assert "Maria Parent" in str(words) and str(words) != "answered by Maria Parent (caregiver)"
 
 
 def test_the_caregivers_banner_names_the_patient():

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from journal.caregiving import Logger, logged_by_words, logger_of
+from journal.caregiving import Logger, answered_by_words, logged_by_words, logger_of
 from journal.diary import Diary
 from journal.entry_history import ENTRY_FIELDS, Change, Version, entry_changes
 from journal.models import (
@@ -106,6 +106,10 @@ class Loggers:
     def logged_by(self, login: int | None) -> str | None:
         """The clinician's words beside an entry a caregiver saved (`journal.caregiving`)."""
         return logged_by_words(logger_of(login, self.patient_login), self._caregiver(login))
+
+    def answered_by(self, login: int | None) -> str | None:
+        """The clinician's words beside a questionnaire a caregiver answered."""
+        return answered_by_words(logger_of(login, self.patient_login), self._caregiver(login))
 
     def who(self, login: int | None) -> str:
         """Whoever saved a version, as the entry's history names them."""

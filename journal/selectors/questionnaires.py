@@ -123,6 +123,7 @@ def scored_answers(patient_ids: Iterable[int], *, translated: bool = True) -> di
                 occasion=answer.occasion,
                 version=answer.version.number,
                 max_score=definition.max_score,
+                answered_by=answer.answered_by_id,
             )
         )
     return found

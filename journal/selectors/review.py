@@ -27,6 +27,7 @@ from journal.models import (
     Patient,
     WeightMeasurement,
 )
+from journal.questionnaires import ScoredAnswer
 from journal.selectors.entries import RecentEntry, entry_loggers, recent_entries
 from journal.selectors.records import PatientOverview, RecordTrack, condition_tracks, patient_overview
 
@@ -243,6 +244,7 @@ class PatientPage:
     timeline: list[Decision | Reads]
     invitation: Invitation | None  # the latest, with its mail, while the patient has no login
     recent_entries: list[RecentEntry]
+    questionnaire_rows: list[tuple[ScoredAnswer, str | None]]  # newest first, with who answered
     caregiver: Caregiver | None  # who logs for the patient now (invited, or signed in), if anyone
 
 
@@ -261,6 +263,7 @@ def patient_page(patient: Patient) -> PatientPage:
     overview = patient_overview(patient, open_at_review=open_at_latest_review(items))
     conditions = condition_tracks([patient.pk])[patient.pk]
     caregivers = list(patient.caregivers.all())
+    loggers = entry_loggers(patient, caregivers)
     return PatientPage(
         overview=overview,
         conditions=[track.item for track in conditions if track.current],
@@ -275,6 +278,10 @@ def patient_page(patient: Patient) -> PatientPage:
             if patient.user_id is None
             else None
         ),
-        recent_entries=recent_entries(overview.file, loggers=entry_loggers(patient, caregivers)),
+        recent_entries=recent_entries(overview.file, loggers=loggers),
+        questionnaire_rows=[
+            (answer, loggers.answered_by(answer.answered_by))
+            for answer in reversed(overview.file.record.answers)
+        ],
         caregiver=next((caregiver for caregiver in caregivers if caregiver.revoked_at is None), None),
     )

@@ -113,6 +113,7 @@ def questionnaire_answer(
         answered_on=today,
         values=list(values),
         score=definition.score(values),
+        answered_by=actor or patient.user,
     )
     answer.full_clean(validate_constraints=False)
     try:
@@ -120,7 +121,7 @@ def questionnaire_answer(
             answer.save()
             record_audit(
                 patient=patient,
-                actor=actor or patient.user,
+                actor=answer.answered_by,
                 kind=AuditEvent.Kind.QUESTIONNAIRE_ANSWERED,
                 summary=f"{due.version.title} answered ({due.occasion.key}): {definition.words(values)}.",
                 details={"version": due.version.pk, "occasion": due.occasion.key, "score": answer.score},

@@ -321,6 +321,7 @@ def patient_page(patient: Patient, **forms: object) -> dict[str, object]:
         "change_window": change_window(patient.opened_on, day),
         "age": page.age,
         "weights": page.weights,
+        "questionnaire_rows": page.questionnaire_rows,
         "birth_form": forms.get("birth_form")
         or BirthDateForm(today=day, initial={"date_of_birth": patient.date_of_birth}, auto_id="birth_%s"),
         "weight_form": forms.get("weight_form")

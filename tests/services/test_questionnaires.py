@@ -3,9 +3,13 @@ a patient answers the one due, once per occasion."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.urls import reverse
 
 from journal.models import AuditEvent, QuestionnaireAnswer, QuestionnaireVersion
 from journal.questionnaires import Definition, Item, Scoring, Timing
@@ -84,6 +88,50 @@ def test_the_patient_answers_the_due_pgic_once(clinic, in_week_8):
             today=TODAY,
         )
     assert QuestionnaireAnswer.objects.count() == 1
+
+
+def test_a_caregivers_answer_is_the_caregivers_on_the_clinicians_patient_page(
+    client, clinic, in_week_8, gina, carol
+):
+    client.force_login(gina.user)
+    pgic = pgic_of(clinic)
+    answered = client.post(reverse("questionnaire_answer", args=[pgic.pk]), {"item_0": "2"})
+    assert answered.status_code == 302, answered.content.decode()
+    answer = QuestionnaireAnswer.objects.get()
+    assert answer.answered_by == gina.user
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.QUESTIONNAIRE_ANSWERED).actor == gina.user
+    client.force_login(carol.user)
+    page = client.get(reverse("patient_detail", args=[in_week_8.pk])).content.decode()
+    assert '<span class="muted" data-testid="answered-by">answered by Gina Carer (caregiver)</span>' in page
+
+
+def test_the_patients_own_answer_is_shown_as_theirs(client, clinic, in_week_8, carol):
+    answer = questionnaire_answer(
+        patient=in_week_8,
+        schedule=schedule_of(in_week_8),
+        questionnaire_id=pgic_of(clinic).pk,
+        values=[2],
+        today=TODAY,
+    )
+    assert answer.answered_by == in_week_8.user
+    client.force_login(carol.user)
+    page = client.get(reverse("patient_detail", args=[in_week_8.pk])).content.decode()
+    assert "Much improved" in page and "answered-by" not in page
+
+
+def test_answers_given_before_it_was_stored_learn_who_answered_from_the_audit(clinic, in_week_8, gina):
+    migration = importlib.import_module("journal.migrations.0029_questionnaire_answered_by")
+    questionnaire_answer(
+        patient=in_week_8,
+        schedule=schedule_of(in_week_8),
+        questionnaire_id=pgic_of(clinic).pk,
+        values=[2],
+        today=TODAY,
+        actor=gina.user,
+    )
+    QuestionnaireAnswer.objects.update(answered_by=None)  # as the answers of before 0029 are
+    migration.answered_by_from_the_audit(apps, None)
+    assert QuestionnaireAnswer.objects.get().answered_by == gina.user
 
 
 @pytest.mark.parametrize("values", [[], [0], [8], [1, 1]])

@@ -776,6 +776,8 @@ class DemoBuilder:
             Questionnaire.objects.get(clinic_id=patient.clinic_id, key=questionnaires.PGIC_KEY).pk
         ]
         definition = version.definition
+        caregiver = patient.caregivers.exclude(user=None).first()  # a child's parent answers for them
+        answered_by = caregiver.user if caregiver is not None else patient.user
         answers = []
         for occasion in questionnaires.occasions(definition.timing, first_dose=first_dose, reviews=()):
             day = occasion.opens + dt.timedelta(days=self.rng.randint(0, 3))
@@ -797,6 +799,7 @@ class DemoBuilder:
                     values=[value],
                     score=definition.score([value]),
                     answered_at=self.at(day, 19),
+                    answered_by=answered_by,
                 )
             )
         QuestionnaireAnswer.objects.bulk_create(answers)
