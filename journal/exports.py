@@ -488,9 +488,11 @@ def _lab_columns() -> list[Column[ExportDay]]:
     ]
 
 
-def answer_cell(title: str, words: str, version: int) -> str:
-    """ "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)"."""
-    return f"{title} v{version}: {words}"
+def answer_cell(title: str, words: str, version: int, answered_by: Logger = Logger.PATIENT) -> str:
+    """ "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)", and "[caregiver]" after
+    an answer the caregiver gave (a proxy's view of the patient, as `logged_by` marks an entry)."""
+    cell = f"{title} v{version}: {words}"
+    return cell if answered_by is Logger.PATIENT else f"{cell} [{answered_by.value}]"
 
 
 def _questionnaire_columns() -> list[Column[ExportDay]]:
@@ -502,7 +504,8 @@ def _questionnaire_columns() -> list[Column[ExportDay]]:
             "The questionnaires the patient answered on this date, each with the version answered and "
             "its score, e.g. “Patient Global Impression of Change (PGIC) v1: 2 (Much improved)” (the "
             "PGIC scores 1 very much improved to 7 very much worse; a sum-scored questionnaire gives "
-            "the sum of its items). Blank on other dates.",
+            "the sum of its items), and “[caregiver]” after one the caregiver answered for the "
+            "patient. Blank on other dates.",
             lambda days: ["; ".join(day.questionnaires) if day.questionnaires else None for day in days],
             neutralise,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from journal.advice import AdherenceCount, count_adherence
-from journal.caregiving import logger_of
+from journal.caregiving import Logger, logger_of
 from journal.exports import (
     NOTHING,
     EntryRecord,
@@ -56,6 +56,7 @@ from journal.schedule import (
     PausePeriod,
     StepRow,
 )
+from journal.selectors.entries import Loggers, entry_loggers
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.records import (
     PatientOverview,
@@ -149,10 +150,11 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     patients = Patient.objects.only("pk", "code", "time_zone", "user").in_bulk(ids)
     schedules, answers = schedules_for(ids), screening_answers_for(ids)
     medications = medication_periods_for(patients.values())
-    entries = _entry_records(ids, first, last, {pk: patient.user_id for pk, patient in patients.items()})
+    logins = {pk: patient.user_id for pk, patient in patients.items()}
+    entries = _entry_records(ids, first, last, logins)
     reasons, questions = _day_messages(patients, first, last)
     labs = _day_labs(ids, first, last)
-    questionnaires = _day_answers(ids, first, last)
+    questionnaires = _day_answers(ids, first, last, logins)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
         first_dose = schedule.first_dose
@@ -194,9 +196,10 @@ def _day_labs(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
     return texts
 
 
-def _day_answers(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
+def _day_answers(ids: list[int], first: dt.date, last: dt.date, logins: dict[int, int | None]) -> DayTexts:
     """The questionnaires answered in the range, as the CSV writes them (in the words of the
-    version answered, as stored), by patient and date (1 query)."""
+    version answered, as stored, and who answered), by patient and date (1 query); `logins`:
+    each patient's own login."""
     texts: DayTexts = defaultdict(list)
     answers = QuestionnaireAnswer.objects.filter(
         patient_id__in=ids, answered_on__gte=first, answered_on__lte=last
@@ -204,7 +207,12 @@ def _day_answers(ids: list[int], first: dt.date, last: dt.date) -> DayTexts:
     for answer in answers.order_by("answered_on", "pk"):
         definition = answer.version.definition
         texts[(answer.patient_id, answer.answered_on)].append(
-            answer_cell(definition.title, definition.words(answer.values), answer.version.number)
+            answer_cell(
+                definition.title,
+                definition.words(answer.values),
+                answer.version.number,
+                logger_of(answer.answered_by_id, logins[answer.patient_id]),
+            )
         )
     return texts
 
@@ -314,6 +322,9 @@ class SummaryPlan:
     steps: list[StepRow]
 
 
+AnswerRow = tuple[ScoredAnswer, str | None]  # an answer and the words beside it, if a caregiver gave it
+
+
 @dataclass(frozen=True)
 class AppointmentSummary:
     """What the printable appointment summary shows: the clinician page's overview (chart,
@@ -333,6 +344,8 @@ class AppointmentSummary:
     side_effects: list[SideEffectTally]
     plan_notes: list[PlanChangeNote]
     questions: list[Question]
+    # the newest `SUMMARY_ANSWERS` questionnaire answers, newest first, with who answered
+    questionnaire_answers: list[AnswerRow]
 
     @property
     def today(self) -> dt.date:
@@ -358,11 +371,6 @@ class AppointmentSummary:
     def lab_results(self) -> list[LabValue]:
         """The newest `SUMMARY_LABS` lab results, newest sample first."""
         return list(reversed(self.overview.record.labs))[:SUMMARY_LABS]
-
-    @property
-    def questionnaire_answers(self) -> list[ScoredAnswer]:
-        """The newest `SUMMARY_ANSWERS` questionnaire answers, newest first."""
-        return list(reversed(self.overview.record.answers))[:SUMMARY_ANSWERS]
 
     @property
     def earlier_lab_count(self) -> int:
@@ -408,7 +416,19 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
         ),
         side_effects=tally_side_effects(record.side_effects, since, today),
         **_messages_since(patient, since),
+        questionnaire_answers=_newest_answers(patient, record.answers),
     )
+
+
+def _newest_answers(patient: Patient, answers: Sequence[ScoredAnswer]) -> list[AnswerRow]:
+    """The newest answers with the words beside one a caregiver gave (1 query for the
+    caregivers' names, only when there is one)."""
+    newest = list(reversed(answers))[:SUMMARY_ANSWERS]
+    by_caregiver = any(
+        logger_of(answer.answered_by, patient.user_id) is Logger.CAREGIVER for answer in newest
+    )
+    loggers = entry_loggers(patient) if by_caregiver else Loggers(patient.user_id, patient.name, {})
+    return [(answer, loggers.answered_by(answer.answered_by)) for answer in newest]
 
 
 def _messages_since(patient: Patient, since: dt.date) -> dict[str, Any]:

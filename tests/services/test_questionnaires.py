@@ -3,6 +3,7 @@ a patient answers the one due, once per occasion."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -17,6 +18,7 @@ from journal.selectors.records import schedule_of
 from journal.services.questionnaires import VERSIONS_MAX, questionnaire_answer, questionnaire_save
 from tests.selectors import test_questionnaires
 from tests.selectors.test_questionnaires import NOW, SLEEP, TODAY, pgic_of
+from tests.test_exports_views import parse, patient_csv
 
 pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.usefixtures("frozen")]
 in_week_8 = test_questionnaires.in_week_8  # the fixture: Alice on her first day of week 8
@@ -103,6 +105,14 @@ def test_a_caregivers_answer_is_the_caregivers_on_the_clinicians_patient_page(
     client.force_login(carol.user)
     page = client.get(reverse("patient_detail", args=[in_week_8.pk])).content.decode()
     assert '<span class="muted" data-testid="answered-by">answered by Gina Carer (caregiver)</span>' in page
+    assert answer_cells(client, in_week_8) == [
+        "Patient Global Impression of Change (PGIC) v1: 2 (Much improved) [caregiver]"
+    ]
+    summary = client.get(reverse("appointment_summary", args=[in_week_8.pk])).content.decode()
+    assert (
+        '<span class="muted" data-testid="summary-answered-by">· answered by Gina Carer (caregiver)</span>'
+        in summary
+    )
 
 
 def test_the_patients_own_answer_is_shown_as_theirs(client, clinic, in_week_8, carol):
@@ -117,6 +127,17 @@ def test_the_patients_own_answer_is_shown_as_theirs(client, clinic, in_week_8, c
     client.force_login(carol.user)
     page = client.get(reverse("patient_detail", args=[in_week_8.pk])).content.decode()
     assert "Much improved" in page and "answered-by" not in page
+    assert answer_cells(client, in_week_8) == [
+        "Patient Global Impression of Change (PGIC) v1: 2 (Much improved)"
+    ]
+    summary = client.get(reverse("appointment_summary", args=[in_week_8.pk])).content.decode()
+    assert "Much improved" in summary and "answered-by" not in summary
+
+
+def answer_cells(client, patient) -> list[str]:
+    """The questionnaire cells of the patient's CSV of the last week."""
+    rows = parse(patient_csv(client, patient, TODAY - dt.timedelta(days=7), TODAY))
+    return [row["questionnaires"] for row in rows if row["questionnaires"]]
 
 
 def test_answers_given_before_it_was_stored_learn_who_answered_from_the_audit(clinic, in_week_8, gina):
