@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from journal.caregiving import Logger
 from journal.labs import LabValue
 from journal.safety import SCREENING_QUESTIONS, ScreeningAnswers
 from journal.schedule import DAY, EVERY_OTHER_DAY, Dose, Schedule, StepState
@@ -188,6 +189,7 @@ class DayLog:
     scores: Mapping[int, int] = field(default_factory=dict)
     side_effects: tuple[tuple[str, str, str], ...] = ()  # (kind, severity, other text)
     logged_at: dt.datetime | None = None
+    logged_by: Logger = Logger.PATIENT
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ class AnswerRecord:
     title: str
     items: tuple[tuple[str, int, str], ...]  # (question, point, words)
     score: int
+    answered_by: Logger = Logger.PATIENT
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,14 @@ class PatientExport:
 
 def _ref(kind: str, pk: object) -> dict[str, str]:
     return {"reference": f"{kind}/{pk}"}
+
+
+def _reporter(record: PatientExport, logger: Logger) -> dict[str, str]:
+    """Who reported a diary day or answered a questionnaire: the patient, or their caregiver
+    (a proxy's report; the export names no caregiver, as it names no patient)."""
+    if logger is Logger.PATIENT:
+        return _ref("Patient", record.pk)
+    return {"type": "RelatedPerson", "display": "caregiver"}
 
 
 def practitioner_id(pk: int) -> str:
@@ -525,7 +536,7 @@ def medication_statement(record: PatientExport, log: DayLog) -> Resource:
         "medicationCodeableConcept": {"coding": [NALTREXONE], "text": "low-dose naltrexone"},
         "subject": _ref("Patient", record.pk),
         "effectiveDateTime": log.day.isoformat(),
-        "informationSource": _ref("Patient", record.pk),
+        "informationSource": _reporter(record, log.logged_by),
     }
     if log.logged_at is not None:
         resource["dateAsserted"] = log.logged_at.isoformat()
@@ -578,7 +589,7 @@ def _score_observation(
         "code": code,
         "subject": _ref("Patient", record.pk),
         "effectiveDateTime": log.day.isoformat(),
-        "performer": [_ref("Patient", record.pk)],
+        "performer": [_reporter(record, log.logged_by)],
         "valueInteger": score,
     }
 
@@ -616,7 +627,7 @@ def side_effect_observations(record: PatientExport, log: DayLog, coder: Coder) -
             "code": {"coding": [coder.coding(side_effect_code(kind), label)], "text": label},
             "subject": _ref("Patient", record.pk),
             "effectiveDateTime": log.day.isoformat(),
-            "performer": [_ref("Patient", record.pk)],
+            "performer": [_reporter(record, log.logged_by)],
             "valueCodeableConcept": {
                 "coding": [{"system": SNOMED, "code": code, "display": display}],
                 "text": severity,
@@ -677,7 +688,7 @@ def questionnaire_response(record: PatientExport, answer: AnswerRecord, coder: C
         "status": "completed",
         "subject": _ref("Patient", record.pk),
         "authored": answer.day.isoformat(),
-        "source": _ref("Patient", record.pk),
+        "source": _reporter(record, answer.answered_by),
         "item": [
             {
                 "linkId": str(number),

@@ -3,6 +3,7 @@ units, lab ranges, the CodeSystem — each resource checked against the R4B mode
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from journal import fhir
+from journal.caregiving import Logger
 from journal.labs import LabValue
 from journal.safety import ScreeningAnswers
 from journal.schedule import PlannedStep, PlanRecord, Schedule
@@ -241,6 +243,12 @@ def test_answers_and_audit_events():
     response = valid(fhir.questionnaire_response(export, answer, fhir.Coder(BASE)))
     assert response["item"][0]["answer"] == [{"valueCoding": {"code": "2", "display": "Much improved"}}]
     assert response["questionnaire"] == BASE + "/fhir/Questionnaire/2|1"
+    assert response["source"] == {"reference": "Patient/3"}
+    proxy = dataclasses.replace(answer, answered_by=Logger.CAREGIVER)
+    assert valid(fhir.questionnaire_response(export, proxy, fhir.Coder(BASE)))["source"] == {
+        "type": "RelatedPerson",
+        "display": "caregiver",
+    }
     provenance = valid(fhir.provenance(export, event))
     assert provenance["agent"][0]["who"] == {"reference": "Practitioner/clinician-11"}
     system = fhir.AuditRecord(10, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "export", "export")

@@ -182,3 +182,17 @@ def test_another_clinics_admin_names_only_their_own_patients(client, ada, other_
 def test_naming_patients_is_a_post(client, ada):
     client.force_login(ada.user)
     assert client.get(reverse("clinic_fhir_names")).status_code == 405
+
+
+def test_what_the_caregiver_reported_is_the_caregivers_in_the_bundle(client, carol, gina, alices_record):
+    caregivers_day = make_entry(alices_record, TODAY, dose_mg="3", sleep_quality=6, logged_by=gina.user)
+    client.force_login(carol.user)
+    bundle = json.loads(client.get(reverse("patient_fhir", args=[alices_record.pk])).content)
+    resources = {entry["resource"]["id"]: entry["resource"] for entry in bundle["entry"]}
+    caregiver = {"type": "RelatedPerson", "display": "caregiver"}
+    patient = {"reference": f"Patient/{alices_record.pk}"}
+    assert resources[f"dose-{caregivers_day.pk}"]["informationSource"] == caregiver
+    assert resources[f"sleep-{caregivers_day.pk}"]["performer"] == [caregiver]
+    patients_day = alices_record.entries.get(entry_date=TODAY - dt.timedelta(days=1))
+    assert resources[f"dose-{patients_day.pk}"]["informationSource"] == patient
+    assert gina.name not in json.dumps(bundle), "the export names no caregiver"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from journal import fhir
+from journal.caregiving import logger_of
 from journal.catalogue import LAB_TESTS, SYMPTOMS
 from journal.models import AuditEvent, Clinic, Clinician, Patient, QuestionnaireAnswer, Symptom
 from journal.safety import ScreeningAnswers
@@ -34,8 +35,9 @@ def _person(clinician: Clinician) -> fhir.Person:
     return fhir.Person(clinician.pk, str(clinician))
 
 
-def _answers(ids: list[int]) -> dict[int, list[fhir.AnswerRecord]]:
-    """Each patient's questionnaire answers with each question's words, oldest first (1 query)."""
+def _answers(ids: list[int], logins: dict[int, int | None]) -> dict[int, list[fhir.AnswerRecord]]:
+    """Each patient's questionnaire answers with each question's words and who answered, oldest
+    first (1 query); `logins`: each patient's own login."""
     found: dict[int, list[fhir.AnswerRecord]] = defaultdict(list)
     answers = QuestionnaireAnswer.objects.filter(patient_id__in=ids).select_related("version")
     for answer in answers.order_by("answered_on", "pk"):
@@ -52,6 +54,7 @@ def _answers(ids: list[int]) -> dict[int, list[fhir.AnswerRecord]]:
                     for item, point in zip(definition.items, answer.values, strict=False)
                 ),
                 score=answer.score,
+                answered_by=logger_of(answer.answered_by_id, logins[answer.patient_id]),
             )
         )
     return found
@@ -96,7 +99,7 @@ def patient_exports(
     ids = [patient.pk for patient in patients]
     files = patient_files(patients, now)
     conditions = condition_tracks(ids)
-    answers = _answers(ids)
+    answers = _answers(ids, {patient.pk: patient.user_id for patient in patients})
     audit = _audit({patient.pk: patient for patient in patients})
     exports = {}
     for patient in patients:
@@ -140,6 +143,7 @@ def patient_exports(
                     scores=day.scores,
                     side_effects=tuple(side_effects[day.day]),
                     logged_at=day.created_at,
+                    logged_by=logger_of(day.logged_by_id, patient.user_id),
                 )
                 for day in file.days
             ),
