@@ -652,9 +652,11 @@ def previous_visit(
 
 
 def export_filename(label: str, first: dt.date, last: dt.date, suffix: str = "csv") -> str:
-    """ldn-journal_<code>_<first>_<last>.csv, with only safe characters from the code."""
+    """ldn-journal_<code>_<first>_<last>.csv, with only safe characters from the code; one date
+    for a single day (a whole record written on that day, as the FHIR export is)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.") or "export"
-    return f"ldn-journal_{safe}_{first.isoformat()}_{last.isoformat()}.{suffix}"
+    days = first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
+    return f"ldn-journal_{safe}_{days}.{suffix}"
 
 
 # --- the appointment summary --------------------------------------------------------------

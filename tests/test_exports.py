@@ -421,6 +421,13 @@ def test_export_filename(label, expected):
     assert export_filename(label, dt.date(2026, 9, 1), TODAY) == expected
 
 
+def test_a_single_days_file_names_its_day_once():
+    assert (
+        export_filename("Clinic A", TODAY, TODAY, "fhir.ndjson")
+        == "ldn-journal_Clinic-A_2026-11-21.fhir.ndjson"
+    )
+
+
 def test_tally_side_effects_counts_days_and_worst_severity_in_the_period():
     reports = [
         ReportedSideEffect(dt.date(2026, 11, 1), "insomnia", "severe"),  # before the period
