@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 SYSTEM_PYTHON ?= python3
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint install chromium demo-reset bench lock drills plotly messages
 
@@ -82,10 +83,11 @@ lint: install
 	find templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djade --target-version 5.2 --check
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 
-# The whole suite: lint, migrations check, unit, database and browser tests.
+# The whole suite: lint, migrations check, unit, database and browser tests, on every core
+# (pytest-xdist, each worker with its own test database; TEST_WORKERS=0 runs them in one process).
 # COVERAGE=1 (as in CI) adds a statement-coverage report of journal/, files fully covered left out.
 test: install chromium lint
-	$(VENV)/bin/pytest $(if $(COVERAGE),--cov=journal --cov-report=term:skip-covered,)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(if $(COVERAGE),--cov=journal --cov-report=term:skip-covered,)
 
 # The goals P1–P5 as ratios against baselines measured in the same run, on SQLite and, when
 # DATABASE_URL=postgres://… names one, on PostgreSQL too (README, "make bench"). Never fails on a figure.
