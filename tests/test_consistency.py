@@ -30,8 +30,10 @@ from journal.services.api_tokens import api_token_create
 from journal.services.exports import export_job_run
 from journal.services.messages import question_answer, question_ask
 from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
+from journal.services.questionnaires import questionnaire_answer
 from journal.services.snapshots import snapshot_refresh
 from tests.factories import make_entry, make_plan
+from tests.selectors.test_questionnaires import pgic_of
 
 NOW = dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC)  # Monday 15 June 2026, 12:00 in London
 TODAY = NOW.date()
@@ -568,3 +570,50 @@ def test_every_fhir_surface_identifies_the_patient_alike(client, alice, carol, a
     for surface, patient in surfaces.items():
         assert {key: patient[key] for key in ("name", "birthDate") if key in patient} == truth, surface
         assert patient == surfaces["bundle"], surface
+
+
+def test_every_surface_tells_alike_what_the_caregiver_reported(client, alice, carol, gina):
+    """Yesterday Alice's caregiver logged her day and today answered the PGIC for her; the day
+    before, Alice logged her own. The patient page, the summary, the CSV and the FHIR Bundle
+    all say which is whose (`journal.caregiving.logger_of` decides for every one)."""
+    make_plan(alice, carol, [(TODAY - 56 * DAY, "1.5")])
+    theirs = make_entry(alice, TODAY - DAY, logged_by=gina.user)
+    hers = make_entry(alice, TODAY - 2 * DAY)
+    answer = questionnaire_answer(
+        patient=alice,
+        schedule=schedule_of(alice),
+        questionnaire_id=pgic_of(alice.clinic).pk,
+        values=[2],
+        today=TODAY,
+        actor=gina.user,
+    )
+    as_clinician(client, carol)
+
+    page = client.get(reverse("patient_detail", args=[alice.pk])).content.decode()
+    assert page.count("logged by Gina Carer (caregiver)") == 1
+    assert page.count('data-testid="answered-by">answered by Gina Carer (caregiver)<') == 1
+    summary = client.get(reverse("appointment_summary", args=[alice.pk])).content.decode()
+    assert summary.count('data-testid="summary-answered-by">· answered by Gina Carer (caregiver)<') == 1
+
+    response = client.get(
+        reverse("patient_csv", args=[alice.pk]),
+        {"start": (TODAY - 2 * DAY).isoformat(), "end": TODAY.isoformat()},
+    )
+    rows = {
+        row["date"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
+    assert [rows[day.isoformat()]["logged_by"] for day in (TODAY - 2 * DAY, TODAY - DAY)] == [
+        "patient",
+        "caregiver",
+    ]
+    assert rows[TODAY.isoformat()]["questionnaires"].endswith("[caregiver]")
+
+    bundle = client.get(reverse("patient_fhir", args=[alice.pk])).json()
+    resources = {entry["resource"]["id"]: entry["resource"] for entry in bundle["entry"]}
+    caregiver, patient = (
+        {"type": "RelatedPerson", "display": "caregiver"},
+        {"reference": f"Patient/{alice.pk}"},
+    )
+    assert resources[f"dose-{theirs.pk}"]["informationSource"] == caregiver
+    assert resources[f"dose-{hers.pk}"]["informationSource"] == patient
+    assert resources[f"answer-{answer.pk}"]["source"] == caregiver
