@@ -19,12 +19,48 @@ import time_machine
 from journal.catalogue import load_catalogue, load_lab_tests
 from journal.models import Condition, LabTest, Symptom
 from tests.factories import make_caregiver, make_clinic, make_clinician, make_patient
+from tests.fuzz.harness import TALLY
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "frozen_at(moment): the moment the `frozen` fixture holds the clock at (no ticking)"
     )
+
+
+# --- the fuzz suite's figures (tests/fuzz), printed once after the run -----------------------
+# Under pytest-xdist (`make test`) each worker fuzzes some URLs: it hands its tally to the
+# controller, which adds them up and prints them. These hooks live here, not in
+# tests/fuzz/conftest.py, because the xdist controller loads only this conftest.
+
+
+def pytest_sessionfinish(session):
+    if (handed := getattr(session.config, "workeroutput", None)) is not None:
+        handed["fuzz_tally"] = TALLY.plain()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    if tally := getattr(node, "workeroutput", {}).get("fuzz_tally"):
+        TALLY.add(tally)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TALLY.payloads and not TALLY.paths:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("-", "fuzz figures")
+    write(
+        f"payloads tried: {TALLY.payloads.total()} posted to {len(TALLY.payloads)} form endpoints, "
+        f"plus {TALLY.paths.total()} URL parameters on {len(TALLY.paths)} URLs"
+    )
+    errors = ", ".join(f"{key} {count}" for key, count in sorted(TALLY.server_errors.items()))
+    write(f"500s: {TALLY.server_errors.total()}" + (f" ({errors})" if errors else ""))
+    invalid = ", ".join(f"{key} {count}" for key, count in sorted(TALLY.invalid_rows.items()))
+    write(f"invalid rows: {TALLY.invalid_rows.total()}" + (f" ({invalid})" if invalid else ""))
+    for key, failures in sorted(TALLY.failures.items()):
+        for failure, what in sorted(failures.items()):
+            write(f"  {key}: {failure}\n      {what[:300]}")
 
 
 @pytest.fixture

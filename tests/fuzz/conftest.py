@@ -31,7 +31,6 @@ from journal.services.clinic import clinician_add
 from journal.services.invitations import invitation_create
 from journal.services.plans import screening_record
 from tests.factories import log_days, make_caregiver, make_patient, make_plan
-from tests.fuzz.harness import TALLY
 
 settings.register_profile(
     "fuzz",
@@ -120,21 +119,3 @@ def world(clinic, carol, ada, alice) -> World:
         api_secret=made.secret,
         caregiver=make_caregiver(alice, carol, "gina"),
     )
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not TALLY.payloads and not TALLY.paths:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.write_sep("-", "fuzz figures")
-    write(
-        f"payloads tried: {TALLY.payloads.total()} posted to {len(TALLY.payloads)} form endpoints, "
-        f"plus {TALLY.paths.total()} URL parameters on {len(TALLY.paths)} URLs"
-    )
-    errors = ", ".join(f"{key} {count}" for key, count in sorted(TALLY.server_errors.items()))
-    write(f"500s: {TALLY.server_errors.total()}" + (f" ({errors})" if errors else ""))
-    invalid = ", ".join(f"{key} {count}" for key, count in sorted(TALLY.invalid_rows.items()))
-    write(f"invalid rows: {TALLY.invalid_rows.total()}" + (f" ({invalid})" if invalid else ""))
-    for key, failures in sorted(TALLY.failures.items()):
-        for failure, what in sorted(failures.items()):
-            write(f"  {key}: {failure}\n      {what[:300]}")

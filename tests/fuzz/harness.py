@@ -44,6 +44,19 @@ class Tally:
         if failure not in known or len(what) < len(known[failure]):
             known[failure] = what
 
+    def plain(self) -> dict[str, Any]:
+        """The tally as plain dicts: what an xdist worker can hand to the controller."""
+        counters = ("payloads", "paths", "server_errors", "invalid_rows")
+        return {name: dict(getattr(self, name)) for name in counters} | {"failures": dict(self.failures)}
+
+    def add(self, other: dict[str, Any]) -> None:
+        """Another worker's `plain` tally, added to this one."""
+        for name in ("payloads", "paths", "server_errors", "invalid_rows"):
+            getattr(self, name).update(other[name])
+        for key, failures in other["failures"].items():
+            for failure, what in failures.items():
+                self.failed(key, failure, what)
+
 
 TALLY = Tally()
 

@@ -971,7 +971,8 @@ def test_no_fhir_parameter_answers_500(name, world, endpoint):
 
 
 def test_the_fuzz_sent_at_least_a_thousand_payloads():
-    """Runs last: the payloads of every form endpoint together."""
+    """Runs last: the payloads of every form endpoint together (one pytest-xdist worker runs the
+    whole file, in order: `make test` distributes the tests by file)."""
     if set(TALLY.payloads) != set(POSTED):
         pytest.skip("counts only when every form endpoint was fuzzed in this run")
     assert TALLY.payloads.total() >= 1000
