@@ -84,11 +84,10 @@ lint: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite: lint, migrations check, unit, database and browser tests, on every core
-# (pytest-xdist, a file's tests on one worker in order, each worker with its own test database;
-# TEST_WORKERS=0 runs them in one process).
+# (pytest-xdist, each worker with its own test database; TEST_WORKERS=0 runs them in one process).
 # COVERAGE=1 (as in CI) adds a statement-coverage report of journal/, files fully covered left out.
 test: install chromium lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(if $(COVERAGE),--cov=journal --cov-report=term:skip-covered,)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(if $(COVERAGE),--cov=journal --cov-report=term:skip-covered,)
 
 # The goals P1–P5 as ratios against baselines measured in the same run, on SQLite and, when
 # DATABASE_URL=postgres://… names one, on PostgreSQL too (README, "make bench"). Never fails on a figure.

@@ -767,6 +767,7 @@ def clients(world: World, role: str, bearer: bool = False) -> Callable[[], Clien
 
 
 POSTED = [name for name, route in ROUTES.items() if route.post]
+FEWEST_PAYLOADS = 13  # to each form endpoint: its edges, then Hypothesis's (18 of them at least)
 WITH_PARAMETERS = [name for name in ROUTES if parameters(name)]
 
 
@@ -859,6 +860,7 @@ def test_no_payload_to_a_form_answers_500_or_leaves_an_invalid_row(endpoint):
     between()
     if TALLY.failures[endpoint.name]:
         pytest.fail(failures_of(endpoint.name), pytrace=False)
+    assert TALLY.payloads[endpoint.name] >= FEWEST_PAYLOADS
 
 
 def address_with(name: str, valid: dict[str, Any], key: str, value: str) -> str:
@@ -970,12 +972,10 @@ def test_no_fhir_parameter_answers_500(name, world, endpoint):
     assert {200, 400} <= statuses
 
 
-def test_the_fuzz_sent_at_least_a_thousand_payloads():
-    """Runs last: the payloads of every form endpoint together (one pytest-xdist worker runs the
-    whole file, in order: `make test` distributes the tests by file)."""
-    if set(TALLY.payloads) != set(POSTED):
-        pytest.skip("counts only when every form endpoint was fuzzed in this run")
-    assert TALLY.payloads.total() >= 1000
+def test_the_form_endpoints_get_over_a_thousand_payloads_together():
+    """Each form endpoint's test checks that it sent at least `FEWEST_PAYLOADS`, so together
+    they send this many whichever pytest-xdist worker runs which."""
+    assert len(POSTED) * FEWEST_PAYLOADS >= 1000
 
 
 @pytest.mark.parametrize("name", POSTED)
