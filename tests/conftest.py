@@ -75,18 +75,12 @@ def frozen(request):
         yield moment
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
-        marker and marker.kwargs.get("transaction")
-    )
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _flush_lifts_append_only():
     """A transactional test empties the database when it ends (Django's flush: DELETE on SQLite,
     TRUNCATE on PostgreSQL), which the audit tables' triggers refuse; lift them for the flush
-    and put them back in the same transaction."""
+    and put them back in the same transaction. The flush empties the migration-seeded catalogue
+    too: it is loaded again at once, so whichever test runs next finds it."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
     from journal.append_only import guard_statements, lift_statements
@@ -96,20 +90,12 @@ def _flush_lifts_append_only():
     def flush_around_the_triggers(self, sql_list):
         vendor = self.connection.vendor
         flush(self, [*lift_statements(vendor), *sql_list, *guard_statements(vendor)])
+        load_catalogue(Condition, Symptom)
+        load_lab_tests(LabTest)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(BaseDatabaseOperations, "execute_sql_flush", flush_around_the_triggers)
         yield
-
-
-@pytest.fixture(autouse=True)
-def _catalogue_after_flush(request):
-    """A transactional test (live server, concurrency) flushes the database when it ends,
-    the migration-seeded catalogue included; load it again before the next one."""
-    if _is_transactional(request):
-        request.getfixturevalue("transactional_db")
-        load_catalogue(Condition, Symptom)
-        load_lab_tests(LabTest)
 
 
 @pytest.fixture(autouse=True)
