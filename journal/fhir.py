@@ -25,7 +25,7 @@ from typing import Any
 
 from journal.caregiving import Logger
 from journal.labs import LabValue
-from journal.safety import SCREENING_QUESTIONS, ScreeningAnswers
+from journal.safety import SCREENING_QUESTIONS, MedicationPeriod, ScreeningAnswers
 from journal.schedule import DAY, EVERY_OTHER_DAY, Dose, Schedule, StepState
 from journal.vocabulary import SIDE_EFFECTS, TIMING_WORDS, format_mg
 
@@ -194,14 +194,19 @@ class DayLog:
 
 @dataclass(frozen=True)
 class ListedMedication:
-    """A medicine of the patient's list besides LDN: its name, dose as written and the days it
-    was started and last taken (either may be unknown)."""
+    """A medicine of the patient's list besides LDN: its name, dose as written, the days it
+    was started and last taken (either may be unknown) and the day it was listed."""
 
     pk: int
     name: str
     dose_text: str = ""
     started_on: dt.date | None = None
     stopped_on: dt.date | None = None
+    listed_on: dt.date | None = None
+
+    @property
+    def period(self) -> MedicationPeriod:
+        return MedicationPeriod(self.name, self.dose_text, self.started_on, self.stopped_on, self.listed_on)
 
 
 @dataclass(frozen=True)
@@ -555,14 +560,21 @@ def medication_statement(record: PatientExport, log: DayLog) -> Resource:
     return resource
 
 
+def _medication_status(period: MedicationPeriod, day: dt.date) -> str:
+    if period.taken_on(day):
+        return "active"
+    return "completed" if period.stopped_on is not None else "intended"
+
+
 def listed_medication_statement(record: PatientExport, item: ListedMedication, coder: Coder) -> Resource:
-    """A medicine of the patient's list as a MedicationStatement: active until it was stopped,
-    with the days it was taken and its dose as the list writes it."""
+    """A medicine of the patient's list as a MedicationStatement: active while it is taken on
+    the export's day (its last day taken included, as on every other surface), with the days it
+    was taken and its dose as the list writes it."""
     resource: Resource = {
         "resourceType": "MedicationStatement",
         "id": f"medication-{item.pk}",
         "identifier": [{"system": coder.base + MEDICATION_LIST_PATH, "value": str(item.pk)}],
-        "status": "completed" if item.stopped_on is not None else "active",
+        "status": _medication_status(item.period, record.today),
         "medicationCodeableConcept": {"text": item.name},
         "subject": _ref("Patient", record.pk),
     }

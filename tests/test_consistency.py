@@ -25,7 +25,7 @@ from icalendar import Calendar
 from journal.findings import Level
 from journal.models import ExportJob, LdnPause, Medication, Patient, Question, Screening, SideEffectReport
 from journal.schedule import DAY
-from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.selectors.records import patient_overview, period_of, safety_of, schedule_of
 from journal.services.api_tokens import api_token_create
 from journal.services.exports import export_job_run
 from journal.services.messages import question_answer, question_ask
@@ -60,6 +60,15 @@ def opioid_added_mid_treatment(alice, carol):
     _screened(alice, carol)
     make_plan(alice, carol, [(TODAY - 150 * DAY, "1.5"), (TODAY - 136 * DAY, "3")])
     Medication.objects.create(patient=alice, name="Tramadol 50 mg", started_on=TODAY - 4 * DAY)
+
+
+def opioid_stopped_today(alice, carol):
+    """On LDN for 150 days; tramadol taken for a month, its last day today: still taken today."""
+    _screened(alice, carol)
+    make_plan(alice, carol, [(TODAY - 150 * DAY, "1.5"), (TODAY - 136 * DAY, "3")])
+    Medication.objects.create(
+        patient=alice, name="Tramadol 50 mg", started_on=TODAY - 30 * DAY, stopped_on=TODAY
+    )
 
 
 def plan_ending_in_ten_days(alice, carol):
@@ -156,6 +165,7 @@ STATES: dict[str, Callable] = {
     state.__name__: state
     for state in (
         opioid_added_mid_treatment,
+        opioid_stopped_today,
         plan_ending_in_ten_days,
         plan_ended_ten_days_ago,
         paused_for_surgery,
@@ -348,8 +358,33 @@ def my_plan(client, alice, carol, truth):
 
 
 def medications(client, alice, carol, truth):
+    """The safety notice, and each medicine listed under "Taking now" exactly when it is taken
+    today (`MedicationPeriod.taken_on`, what the safety state reads)."""
     content = as_patient(client, alice).get(reverse("medications")).content.decode()
     check_patient_notice(content, truth["safety"])
+    taken = {str(pk): "yes" if taken else "no" for pk, taken in medications_taken_today(alice).items()}
+    shown = {fact["data-medication"]: fact["data-taken"] for fact in facts_on(content, "medication")}
+    assert shown == taken
+
+
+def medications_taken_today(patient: Patient) -> dict[int, bool]:
+    return {med.pk: period_of(med, patient.zone).taken_on(TODAY) for med in patient.medications.all()}
+
+
+def fhir_bundle(client, alice, carol, truth):
+    """The patient's FHIR record: each listed medicine's statement is active exactly when it is
+    taken today."""
+    bundle = as_clinician(client, carol).get(reverse("patient_fhir", args=[alice.pk])).json()
+    statements = {
+        entry["resource"]["id"]: entry["resource"]["status"]
+        for entry in bundle["entry"]
+        if entry["resource"]["id"].startswith("medication-")
+    }
+    truth = {
+        f"medication-{pk}": "active" if taken else "completed"
+        for pk, taken in medications_taken_today(alice).items()
+    }
+    assert statements == truth
 
 
 def check_patient_notice(content: str, truth) -> None:
@@ -417,6 +452,7 @@ SURFACES: dict[str, Callable] = {
     "my_plan": my_plan,
     "medications": medications,
     "patient_csv": csv_row,
+    "patient_fhir": fhir_bundle,
     "calendar_feed": calendar_feed,
     "advice": advice,
 }
@@ -434,6 +470,7 @@ def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface)
     ("state", "dose", "worst"),
     [
         ("opioid_added_mid_treatment", "3 mg at bedtime", Level.BLOCK),
+        ("opioid_stopped_today", "3 mg at bedtime", Level.BLOCK),
         ("plan_ending_in_ten_days", "3 mg at bedtime", None),
         ("plan_ended_ten_days_ago", "none", None),
         ("paused_for_surgery", "none", None),

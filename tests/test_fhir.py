@@ -135,16 +135,19 @@ def test_reported_doses_are_statements_based_on_the_step_of_the_day():
     assert "basedOn" not in fhir.medication_statement(export, before), "no step before the first dose"
 
 
-def test_the_medication_list_is_statements_active_until_stopped():
-    export = record(
+def test_the_medication_list_is_statements_active_through_the_last_day_taken():
+    export = record(  # exported on 1 March 2026
         PlannedStep(D(2026, 1, 1), Decimal("1.5"), step_id=1),
         medications=(
             fhir.ListedMedication(8, "Tramadol", "50 mg twice a day", D(2025, 6, 1)),
             fhir.ListedMedication(9, "Levothyroxine", "", None, D(2026, 2, 1)),
+            fhir.ListedMedication(10, "Codeine", "", None, D(2026, 3, 1)),
         ),
     )
     listed = [r for r in fhir.record_resources(export, BASE) if r["id"].startswith("medication-")]
-    tramadol, levothyroxine = (valid(resource) for resource in listed)
+    tramadol, levothyroxine, codeine = (valid(resource) for resource in listed)
+    assert codeine["status"] == "active", "last taken today: still taken today, as the safety check says"
+    assert codeine["effectivePeriod"] == {"end": "2026-03-01"}
     assert tramadol["status"] == "active"
     assert tramadol["effectivePeriod"] == {"start": "2025-06-01"}
     assert tramadol["dosage"] == [{"text": "50 mg twice a day"}]

@@ -21,7 +21,7 @@ from journal.catalogue import LAB_TESTS, SYMPTOMS
 from journal.models import AuditEvent, Clinic, Clinician, Patient, QuestionnaireAnswer, Symptom
 from journal.safety import ScreeningAnswers
 from journal.selectors.exports import WrittenExport
-from journal.selectors.records import condition_tracks, patient_files
+from journal.selectors.records import condition_tracks, patient_files, period_of
 
 FHIR_BATCH_PATIENTS = 50  # patients read together by the clinic export
 
@@ -123,7 +123,14 @@ def patient_exports(
                 for track in conditions[patient.pk]
             ),
             medications=tuple(
-                fhir.ListedMedication(row.pk, row.name, row.dose_text, row.started_on, row.stopped_on)
+                fhir.ListedMedication(
+                    row.pk,
+                    row.name,
+                    row.dose_text,
+                    row.started_on,
+                    row.stopped_on,
+                    period_of(row, patient.zone).listed_on,
+                )
                 for row in file.medications
             ),
             symptoms={

@@ -43,7 +43,7 @@ from journal.schedule import DAY, Schedule
 from journal.selectors.entries import diary_without_details, history_diary, patient_diary
 from journal.selectors.messages import question_threads, today_news
 from journal.selectors.questionnaires import due_questionnaire
-from journal.selectors.records import patient_overview, safety_of, schedule_of
+from journal.selectors.records import patient_overview, period_of, safety_of, schedule_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
@@ -356,8 +356,14 @@ def _medications_page(
 ) -> HttpResponse:
     today = patient.local_today()
     medications = list(patient.medications.all())
-    current = [med for med in medications if med.stopped_on is None]
-    stopped = [med for med in medications if med.stopped_on is not None]
+    # Stopped: its last day taken is past (`MedicationPeriod.taken_on`, as the safety check
+    # reads it); a medicine last taken today is still taken now.
+    stopped = [
+        med
+        for med in medications
+        if med.stopped_on is not None and not period_of(med, patient.zone).taken_on(today)
+    ]
+    current = [med for med in medications if med not in stopped]
     context = {
         "patient": patient,
         "today": today,
@@ -370,7 +376,10 @@ def _medications_page(
             )
             for med in current
         ],
-        "stopped": sorted(stopped, key=lambda med: med.stopped_on or today, reverse=True),
+        "stopped": [
+            (med, MedicationCategory.OPIOID in classify_medication(med.name))
+            for med in sorted(stopped, key=lambda med: med.stopped_on or today, reverse=True)
+        ],
         "add_form": add_form or MedicationForm(today=today),
         "opioid_reason": OPIOID_REASON,
     }
