@@ -25,11 +25,12 @@ from icalendar import Calendar
 from journal.findings import Level
 from journal.models import ExportJob, LdnPause, Medication, Patient, Question, Screening, SideEffectReport
 from journal.schedule import DAY
+from journal.selectors.plans import prescribed_plans
 from journal.selectors.records import patient_overview, period_of, safety_of, schedule_of
 from journal.services.api_tokens import api_token_create
 from journal.services.exports import export_job_run
 from journal.services.messages import question_answer, question_ask
-from journal.services.plans import plan_switch_to_morning, plan_taper_and_end
+from journal.services.plans import plan_create, plan_switch_to_morning, plan_taper_and_end
 from journal.services.questionnaires import questionnaire_answer
 from journal.services.snapshots import snapshot_refresh
 from tests.factories import make_entry, make_plan
@@ -77,6 +78,27 @@ def plan_ending_in_ten_days(alice, carol):
     plan = make_plan(alice, carol, [(TODAY - 60 * DAY, "3")])
     plan_taper_and_end(
         plan=plan, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 10 * DAY, today=TODAY
+    )
+
+
+def next_plan_written(alice, carol):
+    """1.5 mg ending in a week; the next plan, 3 mg from then, is written already (the first
+    plan is closed to changes, yet prescribes until it ends)."""
+    _screened(alice, carol)
+    plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
+    plan_taper_and_end(
+        plan=plan, clinician=carol, patient_reason="A reason.", ended_on=TODAY + 7 * DAY, today=TODAY
+    )
+    plan_create(
+        patient=alice,
+        clinician=carol,
+        steps=[(TODAY + 7 * DAY, Decimal("3"))],
+        timing="bedtime",
+        form="capsule",
+        strength_mg=None,
+        warnings_confirmed=True,
+        today=TODAY,
+        patient_reason="The next step.",
     )
 
 
@@ -167,6 +189,7 @@ STATES: dict[str, Callable] = {
         opioid_added_mid_treatment,
         opioid_stopped_today,
         plan_ending_in_ten_days,
+        next_plan_written,
         plan_ended_ten_days_ago,
         paused_for_surgery,
         thyroid_in_the_screening_only,
@@ -342,6 +365,18 @@ def summary(client, alice, carol, truth):
     assert check_html_dose(content, truth) == truth["dose"]
     check_html_safety(content, truth["safety"])
     check_steps_table(content.split('aria-labelledby="s-plan"', 1)[1], truth["step"])
+    check_plan_courses(content, alice)
+
+
+def check_plan_courses(content: str, alice) -> None:
+    """Each plan's line says it ended only when its end date has come: a plan closed to changes
+    because the next one is written still prescribes until then."""
+    said = []
+    for fact in content.split('data-testid="plan-course">')[1:]:
+        words, day = " ".join(fact.split("<", 1)[0].split()).split(" on ", 1)
+        said.append((dt.datetime.strptime(day, "%d %b %Y").date(), words))
+    ends = sorted(plan.ended_on for plan in prescribed_plans(alice) if plan.ended_on is not None)
+    assert sorted(said) == [(end, "ended" if end <= TODAY else "ends") for end in ends]
 
 
 def today(client, alice, carol, truth):
@@ -472,6 +507,7 @@ def test_every_surface_tells_the_one_truth(client, alice, carol, state, surface)
         ("opioid_added_mid_treatment", "3 mg at bedtime", Level.BLOCK),
         ("opioid_stopped_today", "3 mg at bedtime", Level.BLOCK),
         ("plan_ending_in_ten_days", "3 mg at bedtime", None),
+        ("next_plan_written", "1.5 mg at bedtime", None),
         ("plan_ended_ten_days_ago", "none", None),
         ("paused_for_surgery", "none", None),
         ("thyroid_in_the_screening_only", "3 mg at bedtime", Level.NOTE),

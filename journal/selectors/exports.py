@@ -58,6 +58,7 @@ from journal.schedule import (
 )
 from journal.selectors.entries import Loggers, entry_loggers
 from journal.selectors.labs import LAB_VALUE_FIELDS
+from journal.selectors.plans import plan_course_words
 from journal.selectors.records import (
     PatientOverview,
     medication_periods_for,
@@ -320,6 +321,7 @@ def previous_export_on(events: QuerySet[AuditEvent], zone: dt.tzinfo, today: dt.
 class SummaryPlan:
     plan: TitrationPlan
     steps: list[StepRow]
+    course: str  # `plan_course_words`: when it ended or ends
 
 
 AnswerRow = tuple[ScoredAnswer, str | None]  # an answer and the words beside it, if a caregiver gave it
@@ -404,7 +406,7 @@ def appointment_summary(patient: Patient, now: dt.datetime | None = None) -> App
         age=age_in_years(patient.date_of_birth, today) if patient.date_of_birth else None,
         weight=patient.weights.first(),
         plans=[
-            SummaryPlan(plan, record.schedule.step_rows(today, plan.pk))
+            SummaryPlan(plan, record.schedule.step_rows(today, plan.pk), plan_course_words(plan, today))
             for plan in reversed(overview.file.plans)
         ],
         screening=overview.file.screening,

@@ -35,9 +35,21 @@ def plan_state(plan: TitrationPlan | None, today: dt.date) -> str:
 def plan_state_words(plan: TitrationPlan | None, today: dt.date) -> str:
     """The badge's words in the reader's language."""
     state = plan_state(plan, today)
+    if plan is not None and state == "active" and plan.starts_on is not None and plan.starts_on > today:
+        return gettext("starts on %(day)s") % {"day": date_format(plan.starts_on, gettext("j M Y"))}
     if plan is None or plan.ended_on is None or state in ("", "active", "ended"):
         return {"active": gettext("active"), "ended": gettext("ended")}.get(state, "")
     return gettext("ends on %(day)s") % {"day": date_format(plan.ended_on, gettext("j M Y"))}
+
+
+def plan_course_words(plan: TitrationPlan, today: dt.date) -> str:
+    """When the plan stops prescribing, from its end date alone (nothing is prescribed from
+    it): "ended on 3 Mar 2026", "ends on 3 Mar 2027", or "" until further notice. A plan closed
+    to changes because the next one is written still prescribes until then."""
+    if plan.ended_on is None:
+        return ""
+    words = gettext("ended on %(day)s") if plan.ended_on <= today else gettext("ends on %(day)s")
+    return words % {"day": date_format(plan.ended_on, gettext("j M Y"))}
 
 
 def prescribed_plans(patient: Patient) -> list[TitrationPlan]:
@@ -46,11 +58,21 @@ def prescribed_plans(patient: Patient) -> list[TitrationPlan]:
 
 
 def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.date) -> dict[str, Any]:
-    """The plan shown and its steps as the schedule places them on `today` (one truth for "now")."""
+    """The plan shown and its steps as the schedule places them on `today` (one truth for "now").
+    While the plan before it still prescribes (the shown one starts when it ends), that plan's
+    step in force and any after it come first: the steps say what the patient takes now."""
     plan = shown_plan(plans)
+    rows = schedule.step_rows(today, plan.pk) if plan else []
+    in_force = schedule.in_force(today)
+    if plan is not None and in_force is not None and in_force.plan_id != plan.pk:
+        rows = [
+            row
+            for row in schedule.step_rows(today, in_force.plan_id)
+            if row.dose.start_date >= in_force.start_date
+        ] + rows
     return {
         "plan": plan,
         "plan_state": plan_state(plan, today),
         "plan_state_words": plan_state_words(plan, today),
-        "plan_steps": schedule.step_rows(today, plan.pk) if plan else [],
+        "plan_steps": rows,
     }

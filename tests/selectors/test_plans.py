@@ -9,7 +9,14 @@ import pytest
 
 from journal.models import TitrationPlan
 from journal.schedule import DAY, StepState
-from journal.selectors.plans import plan_section, plan_state, prescribed_plans, shown_plan
+from journal.selectors.plans import (
+    plan_course_words,
+    plan_section,
+    plan_state,
+    plan_state_words,
+    prescribed_plans,
+    shown_plan,
+)
 from journal.selectors.records import schedule_of
 from tests.factories import make_plan
 
@@ -88,8 +95,6 @@ def test_plan_section_without_a_plan(alice):
 def test_the_plan_badge_in_the_readers_language(alice, carol):
     from django.utils import translation
 
-    from journal.selectors.plans import plan_state_words
-
     plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")], ended_on=TODAY + 35 * DAY)
     assert plan_state_words(None, TODAY) == ""
     assert plan_state_words(plan, TODAY) == f"ends on {TODAY + 35 * DAY:%-d %b %Y}"
@@ -98,3 +103,45 @@ def test_the_plan_badge_in_the_readers_language(alice, carol):
     plan.ended_on = None
     with translation.override("de"):
         assert plan_state_words(plan, TODAY) == "aktiv"
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "words"),
+    [
+        (None, ""),
+        (TODAY - 3 * DAY, "ended on 27 Feb 2026"),
+        (TODAY, "ended on 2 Mar 2026"),  # nothing is prescribed from the end date
+        (TODAY + 3 * DAY, "ends on 5 Mar 2026"),
+    ],
+)
+@pytest.mark.parametrize("status", ["active", "ended"])
+def test_a_plans_course_is_told_by_its_end_date_alone(status, ended_on, words):
+    """The summary's words for a plan: a plan closed to changes because the next one is written
+    (status "ended") still prescribes until its end date, and is said to end then."""
+    assert plan_course_words(TitrationPlan(status=status, ended_on=ended_on), TODAY) == words
+
+
+def test_a_plan_not_begun_says_when_it_starts(alice, carol):
+    plan = make_plan(alice, carol, [(TODAY + 5 * DAY, "0.5")])
+    assert plan_state(plan, TODAY) == "active"  # changes still go to it
+    assert plan_state_words(plan, TODAY) == "starts on 7 Mar 2026"
+
+
+def test_while_the_plan_before_still_prescribes_its_step_in_force_comes_first(alice, carol):
+    """1.5 mg until a week from today, when the next plan (written already) starts at 3 mg: the
+    section shows the next plan, and the steps say what the patient takes now."""
+    first = make_plan(
+        alice,
+        carol,
+        [(TODAY - 30 * DAY, "1"), (TODAY - 14 * DAY, "1.5")],
+        ended_on=TODAY + 7 * DAY,
+        status="ended",
+    )
+    following = make_plan(alice, carol, [(TODAY + 7 * DAY, "3")])
+    section = plan_section(prescribed_plans(alice), schedule_of(alice), TODAY)
+    assert section["plan"] == following
+    assert section["plan_state_words"] == "starts on 9 Mar 2026"
+    assert [(row.dose.plan_id, row.dose.start_date, row.state) for row in section["plan_steps"]] == [
+        (first.pk, TODAY - 14 * DAY, StepState.NOW),
+        (following.pk, TODAY + 7 * DAY, StepState.UPCOMING),
+    ]
