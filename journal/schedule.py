@@ -454,6 +454,12 @@ class Schedule:
         started = [dose for dose in self.effective if dose.in_force_on(day)]
         return started[-1] if started else None
 
+    def days_without_step(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The days from `first` to `last` with no step in force (a pause aside): before the
+        first plan, between two plans, after the last."""
+        days = ((last - first).days + 1) if last >= first else 0
+        return [day for day in (first + n * DAY for n in range(days)) if self.in_force(day) is None]
+
     def pause_on(self, day: dt.date) -> PausePeriod | None:
         return next((pause for pause in self.pauses if pause.covers(day)), None)
 

@@ -814,3 +814,28 @@ def test_each_day_answers_as_each_single_day_question_does(schedule):
     assert [answer.prescribed for answer in answers] == [schedule.prescribed(day) for day in days]
     assert [answer.step for answer in answers] == [schedule.step_on(day) for day in days]
     assert [answer.pause for answer in answers] == [schedule.pause_on(day) for day in days]
+
+
+# An ended plan 1 Mar–31 Mar, a gap, the next from 10 Apr; a pause 5–6 Mar (a pause is no gap).
+WITH_A_GAP = Schedule(
+    [
+        PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("1.5")),), ended_on=D(2026, 4, 1)),
+        PlanRecord(2, (PlannedStep(D(2026, 4, 10), Decimal("3")),)),
+    ],
+    [PausePeriod(D(2026, 3, 5), D(2026, 3, 6), "surgery")],
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "without"),
+    [
+        (D(2026, 2, 27), D(2026, 3, 1), [D(2026, 2, 27), D(2026, 2, 28)]),  # before the first plan
+        (D(2026, 3, 4), D(2026, 3, 7), []),  # a pause: the step is still in force
+        (D(2026, 3, 31), D(2026, 4, 2), [D(2026, 4, 1), D(2026, 4, 2)]),  # the end date prescribes nothing
+        (D(2026, 4, 8), D(2026, 4, 11), [D(2026, 4, 8), D(2026, 4, 9)]),
+        (D(2026, 5, 1), D(2026, 5, 1), []),
+        (D(2026, 5, 2), D(2026, 5, 1), []),  # an empty range
+    ],
+)
+def test_days_without_a_step(first, last, without):
+    assert WITH_A_GAP.days_without_step(first, last) == without

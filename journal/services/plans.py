@@ -560,6 +560,7 @@ def plan_hold(
         _require_within(plan.patient, today, days=(_("Held this long, the last step"), moved_last))
         _shift(later, days)
         _sync_start(plan)
+        _require_dose_kept(before, schedule_of(plan.patient), today, later[0].start_date)
         _plan_changed(
             plan,
             clinician,
@@ -568,6 +569,23 @@ def plan_hold(
             before=before,
             patient_reason=patient_reason,
             request_key=request_key,
+        )
+
+
+def _require_dose_kept(before: Schedule, after: Schedule, today: dt.date, held_until: dt.date) -> None:
+    """A hold keeps today's dose until the held step: refused when that would leave days with
+    nothing prescribed (today's dose is the plan before's, which ends when this one was due
+    to start)."""
+    if before.in_force(today) is None:
+        return  # not on LDN today: a hold only moves the start
+    if gap := after.days_without_step(today, held_until - DAY):
+        raise ValidationError(
+            _(
+                "Held, nothing would be prescribed from %(first)s to %(last)s: today's dose comes "
+                "from the plan before this one, which ends then. A hold keeps today's dose only "
+                "within one plan."
+            )
+            % {"first": gap[0].isoformat(), "last": gap[-1].isoformat()}
         )
 
 

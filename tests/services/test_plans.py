@@ -556,6 +556,22 @@ def test_holding_a_plan_that_has_not_begun_moves_its_start(screened, carol):
     assert future.starts_on == TODAY + 7 * DAY
 
 
+def test_a_hold_never_leaves_days_without_the_dose_taken_today(screened, carol):
+    """1.5 mg until a week from today, when the next plan (written already) starts at 3 mg.
+    Holding the next plan would not keep today's dose: the plan before ends on its date, so
+    the held days would have nothing prescribed. Refused, and nothing moves."""
+    make_plan(screened, carol, [(TODAY - 14 * DAY, "1.5")], ended_on=TODAY + 7 * DAY, status="ended")
+    following = make_plan(screened, carol, [(TODAY + 7 * DAY, "3")])
+    refused(
+        lambda: plan_hold(plan=following, clinician=carol, patient_reason="A reason.", days=7, today=TODAY),
+        "Held, nothing would be prescribed from 2026-03-09 to 2026-03-15: today's dose comes from the "
+        "plan before this one, which ends then. A hold keeps today's dose only within one plan.",
+    )
+    assert [day for day, _, _ in steps_of(following)] == [TODAY + 7 * DAY]
+    assert schedule_of(screened).days_without_step(TODAY, TODAY + 30 * DAY) == []
+    assert kinds(screened) == []
+
+
 @pytest.mark.parametrize("days", [0, -3])
 def test_a_hold_is_at_least_one_day(plan, carol, days):
     refused(
