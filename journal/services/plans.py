@@ -452,9 +452,11 @@ def _shift(steps: Sequence[DoseStep], days: int) -> None:
 
 
 def step_edit_findings(step: DoseStep, dose_mg: Decimal) -> list[Finding]:
-    """A changed step: the dose itself, the step up from the step before, whether it can be
-    measured, and — when it raises the dose — the screening and opioids at its start."""
-    before = _step_on_or_before(step.plan, step.start_date - DAY)
+    """A changed step: the dose itself, the step up from the dose before it (the plan's step
+    before, or for a plan's first step the previous plan's last dose, as when a plan is
+    written), whether it can be measured, and — when it raises the dose — the screening and
+    opioids at its start."""
+    before = schedule_of(step.plan.patient).last_dose_before(step.start_date)
     findings = check_steps([dose_mg], before.dose_mg if before else None)
     findings += measuring_findings([dose_mg], step.plan.form, step.plan.strength_mg)
     if before is None or dose_mg > before.dose_mg:

@@ -251,6 +251,20 @@ def test_raising_a_step_judges_its_start_and_lowering_it_does_not(plan):
     assert step_edit_findings(later, Decimal("2")) == []
 
 
+def test_editing_a_plans_first_step_judges_it_against_the_previous_plans_last_dose(screened, carol):
+    """The next plan's first step, edited, is a step up from where the plan before ends, as it
+    was judged when the plan was written."""
+    make_plan(screened, carol, [(TODAY - 30 * DAY, "0.5")], ended_on=TODAY + 7 * DAY, status="ended")
+    following = make_plan(screened, carol, [(TODAY + 7 * DAY, "1")])
+    first = following.steps.get()
+    written = plan_findings(
+        screened, [(first.start_date, Decimal("4.5"))], form="capsule", strength_mg=None, today=TODAY
+    )
+    assert ("warn", "big_step_up") in codes(written)
+    assert ("warn", "big_step_up") in codes(step_edit_findings(first, Decimal("4.5")))
+    assert step_edit_findings(first, Decimal("1")) == []
+
+
 # --- plan_create ----------------------------------------------------------------------------------
 
 
