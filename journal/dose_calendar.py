@@ -1,9 +1,10 @@
 """The patient's dose calendar as iCalendar (RFC 5545), for any phone calendar to remind them.
 
 - One repeating event per run of days with one dose prescribed (`Schedule.runs`): daily (or
-  every other day, from the run's first dose day) at the step's timing in the patient's time
-  zone (bedtime 22:00, morning 08:00), from the run's first day to its last — a pause or the
-  plan's end cuts a run — with an alarm at the time of the dose.
+  every other day, from the run's first dose day) at the patient's own time for the step's
+  timing (`ReminderChoices.dose_at`, the time their reminders use) in their time zone, from
+  the run's first day to its last — a pause or the plan's end cuts a run — with an alarm at
+  the time of the dose.
 - One all-day event on each step's start date saying what changes.
 - No name or other identifying detail: the address is private, but a calendar can be
   shared or synced to places the clinic does not control.
@@ -20,10 +21,10 @@ import zoneinfo
 from icalendar import Alarm, Calendar, Event
 
 from journal.bounds import HORIZON_DAYS, SERIES_MAX_DAYS, DateWindow
+from journal.reminders import ReminderChoices
 from journal.schedule import DAY, Dose, Run, Schedule
 from journal.wording import gettext as _
 
-REMINDER_TIMES = {"bedtime": dt.time(22, 0), "morning": dt.time(8, 0), "evening": dt.time(19, 0)}
 DOSE_EVENT_MINUTES = 15
 FEED_MAX_EVENTS = 200  # of each kind: daily reminders, step changes
 
@@ -32,9 +33,8 @@ def feed_window(today: dt.date) -> DateWindow:
     return DateWindow(today - (SERIES_MAX_DAYS - 1) * DAY, today + HORIZON_DAYS * DAY)
 
 
-def _dose_event(run: Run, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
+def _dose_event(run: Run, at: dt.time, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> Event:
     dose = run.dose
-    at = REMINDER_TIMES.get(dose.timing, REMINDER_TIMES["bedtime"])
     start = dt.datetime.combine(run.first, at, tzinfo=zone)
     event = Event()
     event.add("uid", f"ldn-dose-{dose.plan_id}-{dose.start_date:%Y%m%d}-{run.first:%Y%m%d}@ldnjournal")
@@ -69,8 +69,10 @@ def _change_event(dose: Dose, first: bool, stamp: dt.datetime) -> Event:
     return event
 
 
-def dose_calendar(schedule: Schedule, time_zone: str, now: dt.datetime) -> bytes:
-    """The feed for one patient's schedule."""
+def dose_calendar(schedule: Schedule, choices: ReminderChoices, now: dt.datetime) -> bytes:
+    """The feed for one patient's schedule, at their times (`choices`: their time zone and
+    the times they take their doses)."""
+    time_zone = choices.time_zone
     zone = zoneinfo.ZoneInfo(time_zone)
     calendar = Calendar()
     calendar.add("prodid", "-//LDN Journal//Dose calendar//EN")
@@ -86,7 +88,7 @@ def dose_calendar(schedule: Schedule, time_zone: str, now: dt.datetime) -> bytes
         if run.first <= shown.last and (run.last is None or run.last >= shown.first)
     ]
     for run in runs[:FEED_MAX_EVENTS]:
-        calendar.add_component(_dose_event(run, zone, now))
+        calendar.add_component(_dose_event(run, choices.dose_at(run.dose.timing), zone, now))
     changes = [(index, dose) for index, dose in enumerate(schedule.effective) if dose.start_date in shown]
     for index, dose in changes[:FEED_MAX_EVENTS]:
         calendar.add_component(_change_event(dose, index == 0, now))

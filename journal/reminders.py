@@ -70,6 +70,12 @@ class ReminderChoices:
     quiet_from: dt.time | None = None
     quiet_until: dt.time | None = None
 
+    def dose_at(self, timing: str) -> dt.time:
+        """When the patient takes a dose of `timing`, at their own times: a morning dose at
+        their morning time, a bedtime dose or an evening application at their bedtime. The push
+        and e-mail reminders and the calendar feed's alarms all ring then."""
+        return self.morning_at if timing == "morning" else self.bedtime_at
+
     @property
     def times(self) -> tuple[dt.time, ...]:
         """Every time of day at which one of the chosen reminders may be due."""
@@ -198,8 +204,14 @@ def _candidates(
     found = []
     dose = schedule.prescribed(day) if choices.dose_on else None
     if dose is not None:
-        at = choices.morning_at if dose.timing == "morning" else choices.bedtime_at
-        found.append((Kind.DOSE, day, at, _(DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"]))))
+        found.append(
+            (
+                Kind.DOSE,
+                day,
+                choices.dose_at(dose.timing),
+                _(DOSE_TEXTS.get(dose.timing, DOSE_TEXTS["bedtime"])),
+            )
+        )
     if choices.nudge_on and day not in logged_days:
         found.append((Kind.NUDGE, day, choices.nudge_at, _(TEXTS[Kind.NUDGE])))
     step = schedule.next_step(day) if choices.step_on else None

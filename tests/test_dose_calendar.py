@@ -11,6 +11,7 @@ from decimal import Decimal
 from icalendar import Calendar
 
 from journal.dose_calendar import DOSE_EVENT_MINUTES, dose_calendar
+from journal.reminders import Kind, ReminderChoices, due_occasions
 from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 D = dt.date
@@ -33,8 +34,10 @@ SCHEDULE = Schedule(
 )
 
 
-def feed(schedule: Schedule = SCHEDULE, zone: str = "Europe/London") -> Calendar:
-    return Calendar.from_ical(dose_calendar(schedule, zone, NOW))
+def feed(
+    schedule: Schedule = SCHEDULE, zone: str = "Europe/London", choices: ReminderChoices | None = None
+) -> Calendar:
+    return Calendar.from_ical(dose_calendar(schedule, choices or ReminderChoices(time_zone=zone), NOW))
 
 
 def dose_events(calendar: Calendar) -> list:
@@ -165,7 +168,8 @@ def test_an_every_other_day_step_repeats_every_second_day_from_its_first_dose_da
     assert [event["rrule"]["COUNT"] for event in eod] == [[2], [3]]
 
 
-def test_a_cream_applied_in_the_evening_is_in_the_feed_at_seven_in_the_evening():
+def test_a_cream_applied_in_the_evening_is_in_the_feed_at_the_patients_bedtime():
+    """22:00 unless the patient chose another bedtime, when their evening reminder rings too."""
     cream = Schedule(
         [
             PlanRecord(
@@ -178,5 +182,45 @@ def test_a_cream_applied_in_the_evening_is_in_the_feed_at_seven_in_the_evening()
     )
     (event,) = dose_events(feed(cream))
     start = event.decoded("dtstart")
-    assert (start.date(), start.hour, start.minute) == (D(2026, 3, 1), 19, 0)
+    assert (start.date(), start.hour, start.minute) == (D(2026, 3, 1), 22, 0)
     assert str(event["summary"]) == "Take LDN: 2 clicks = 1 mg in the evening"
+
+
+def test_doses_ring_at_the_patients_own_times_as_their_reminders_do():
+    """A patient who goes to bed at 21:00 and wakes at 6:30, applying a cream in the evening:
+    the calendar's alarms ring when their dose reminders are due (`ReminderChoices.dose_at`)."""
+    evening = Schedule(
+        [
+            PlanRecord(
+                3,
+                (
+                    PlannedStep(D(2026, 3, 1), Decimal("1.5")),
+                    PlannedStep(D(2026, 3, 15), Decimal("3"), "evening"),
+                    PlannedStep(D(2026, 4, 1), Decimal("3"), "morning"),
+                ),
+            )
+        ]
+    )
+    choices = ReminderChoices(
+        time_zone="Europe/London", dose_on=True, bedtime_at=dt.time(21, 0), morning_at=dt.time(6, 30)
+    )
+    starts = [event.decoded("dtstart") for event in dose_events(feed(evening, choices=choices))]
+    assert [(start.date(), start.time()) for start in starts] == [
+        (D(2026, 3, 1), dt.time(21, 0)),
+        (D(2026, 3, 15), dt.time(21, 0)),
+        (D(2026, 4, 1), dt.time(6, 30)),
+    ]
+    for start in starts:
+        first_day = dt.datetime.combine(start.date(), dt.time(), tzinfo=start.tzinfo)
+        (reminder,) = [
+            occasion
+            for occasion in due_occasions(
+                choices,
+                evening,
+                logged_days=frozenset(),
+                start=first_day,
+                end=first_day + dt.timedelta(hours=23),
+            )
+            if occasion.kind is Kind.DOSE
+        ]
+        assert reminder.due_at == start

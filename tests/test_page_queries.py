@@ -45,7 +45,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "history": ("anna", 7),
     "day_detail": ("anna", 8),  # messages: the day's questions (1)
     "medications": ("anna", 7),
-    "calendar": ("anna", 2),
+    "calendar": ("anna", 3),  # + the reminder times the feed rings at
     # the session and the login (which brings the patient): the words are the code's own
     "introduction": ("anna", 2),
     "help_index": ("anna", 2),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from journal.models import AuditEvent, LdnPause, Medication
+from journal.models import AuditEvent, LdnPause, Medication, ReminderSettings
 from tests.factories import make_entry, make_plan
 
 D = dt.date
@@ -361,6 +361,18 @@ def test_the_feed_ends_with_the_plan(client, alice, carol, frozen):
     calendar = Calendar.from_ical(client.get(reverse("calendar_feed", args=[alice.calendar_token])).content)
     (dose,) = [e for e in calendar.walk("VEVENT") if e.get("rrule")]
     assert dose["rrule"]["COUNT"] == [10]
+
+
+def test_the_feed_and_its_page_use_the_patients_own_dose_times(client, as_alice, alice, carol):
+    """The times the patient chose for their reminders (21:15 at bedtime, 6:45 in the morning)
+    are the feed's: no second set of times."""
+    ReminderSettings.objects.create(patient=alice, bedtime_at=dt.time(21, 15), morning_at=dt.time(6, 45))
+    make_plan(alice, carol, [(D(2026, 3, 1), "1.5"), (D(2026, 3, 15), "3", "morning")])
+    page = " ".join(as_alice.get(reverse("calendar")).content.decode().split())
+    assert "(21:15 for bedtime, 06:45 for morning, in Europe/London time)" in page
+    calendar = Calendar.from_ical(client.get(reverse("calendar_feed", args=[alice.calendar_token])).content)
+    starts = [e.decoded("dtstart") for e in calendar.walk("VEVENT") if e.get("rrule")]
+    assert [start.time() for start in starts] == [dt.time(21, 15), dt.time(6, 45)]
 
 
 def test_resetting_the_link_revokes_the_old_one(as_alice, alice):

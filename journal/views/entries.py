@@ -44,6 +44,7 @@ from journal.selectors.entries import diary_without_details, history_diary, pati
 from journal.selectors.messages import question_threads, today_news
 from journal.selectors.questionnaires import due_questionnaire
 from journal.selectors.records import patient_overview, period_of, safety_of, schedule_of
+from journal.selectors.reminders import reminder_settings_of
 from journal.services.entries import calendar_token_reset, entry_save
 from journal.services.medications import medication_add
 from journal.services.medications import medication_stop as stop_medication
@@ -311,8 +312,11 @@ def day_detail(request: AuthenticatedRequest, day: str) -> HttpResponse:
 def calendar(request: AuthenticatedRequest) -> HttpResponse:
     patient = own_patient(request)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[patient.calendar_token]))
+    choices = reminder_settings_of(patient).choices(patient.time_zone)
     context = {
         "patient": patient,
+        "bedtime_at": choices.dose_at("bedtime"),
+        "morning_at": choices.dose_at("morning"),
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
     }
@@ -338,7 +342,8 @@ def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     if patient is None:
         raise Http404("No such calendar.")
     with translation.override(patient.reading_language):  # a calendar app sends no language of its own
-        body = dose_calendar(schedule_of(patient), patient.time_zone, timezone.now())
+        choices = reminder_settings_of(patient).choices(patient.time_zone)
+        body = dose_calendar(schedule_of(patient), choices, timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ldn-doses.ics"'
     return response
