@@ -193,6 +193,14 @@ EVERY_OTHER_DAY_DOSE_PHRASES = {
 }
 
 
+def taken_dose_phrase(dose_mg: Decimal | None, timing: str) -> str:
+    """A logged dose as every page names it: `dose_phrase`, or for a dose taken with no mg
+    written (a day imported from another system, say) "taken at bedtime (mg not recorded)"."""
+    if dose_mg is None:
+        return gettext("taken %(timing)s (mg not recorded)") % {"timing": timing_words(timing)}
+    return dose_phrase(dose_mg, timing)
+
+
 def dose_phrase(dose_mg: Decimal, timing: str, frequency: str = "daily", *, kept: bool = False) -> str:
     """ "3 mg at bedtime", "1.5 mg every other day at bedtime": how every surface names a
     prescribed or taken dose. `kept`: the English original with a "." (an audit row's words),

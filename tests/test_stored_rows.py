@@ -260,3 +260,31 @@ def test_a_record_problem_and_its_correction_read_in_each_readers_language(clien
     my_plan = client.get(reverse("my_plan")).content.decode()
     assert "Registro corregido: se quitó el paso de 1,5 mg con fecha 31 de diciembre de 9999" in my_plan
     assert "Su clínica corrigió una fecha que se guardó por error en su plan." in my_plan
+
+
+@pytest.mark.parametrize(
+    ("who", "page", "says"),
+    [
+        ("alice", "today", False),
+        ("alice", "entry", False),
+        ("alice", "history", True),
+        ("alice", "day_detail", True),
+        ("alice", "my_chart", False),
+        ("carol", "patient_detail", True),
+        ("carol", "appointment_summary", False),
+        ("carol", "patient_csv", False),
+        ("carol", "patient_fhir", False),
+    ],
+)
+def test_a_dose_taken_with_no_mg_written_opens_every_page(client, request, alice, carol, who, page, says):
+    """The database keeps a taken dose without its mg (a day imported from another system may
+    have none): every page opens, and the ones that name the dose say the mg is not recorded."""
+    running_plan(alice, carol)
+    yesterday = TODAY - dt.timedelta(days=1)
+    DailyEntry.objects.create(patient=alice, entry_date=yesterday, dose_taken=True, timing_taken="bedtime")
+    client.force_login(request.getfixturevalue(who).user)
+    args = [alice.pk] if who == "carol" else [yesterday.isoformat()] if page == "day_detail" else []
+    response = client.get(reverse(page, args=args))
+    assert response.status_code == 200
+    if says:
+        assert "taken at bedtime (mg not recorded)" in response.content.decode()

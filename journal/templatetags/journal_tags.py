@@ -19,7 +19,7 @@ from journal.labs import lab_number_words, range_words
 from journal.models import PlanForm
 from journal.plan_changes import step_note_words
 from journal.schedule import PHASE_WORDS
-from journal.vocabulary import dose_phrase, local_mg, timing_words
+from journal.vocabulary import local_mg, taken_dose_phrase, timing_words
 from journal.wording import number_words
 
 register = template.Library()
@@ -69,7 +69,7 @@ def plan_form(value: str) -> str:
 @register.filter
 def dose_taken_phrase(entry: Any) -> str:
     """A journal entry's dose, as every surface names a dose: "1,5 mg al acostarse"."""
-    return dose_phrase(entry.dose_mg, entry.timing_taken)
+    return taken_dose_phrase(entry.dose_mg, entry.timing_taken)
 
 
 @register.simple_tag
