@@ -170,12 +170,13 @@ def window_response(record: PatientRecord, window: Window) -> bool | None:
 
 
 def dose_reached(record: PatientRecord, window: Window) -> Decimal | None:
-    """The highest dose prescribed from the first dose to the window's last day."""
+    """The highest dose prescribed from the first dose to the window's last day: a step a
+    pause covered from its first day to its last was never prescribed on any day."""
     first = record.first_dose
     if first is None:
         return None
     last = min(record.today, first + window.days[1] * DAY)
-    return max((dose.dose_mg for dose in record.schedule.effective if dose.start_date <= last), default=None)
+    return max((run.dose.dose_mg for run in record.schedule.runs if run.first <= last), default=None)
 
 
 def dose_words(dose_mg: Decimal) -> str:

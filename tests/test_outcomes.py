@@ -21,6 +21,7 @@ from journal.outcomes import (
     RateRow,
     TimeOnLdn,
     clinic_outcomes,
+    dose_reached,
     kaplan_meier,
     logged_share,
     outcome_csv_lines,
@@ -30,7 +31,7 @@ from journal.outcomes import (
     survival_months,
     time_on_ldn,
 )
-from journal.schedule import PlannedStep, PlanRecord, Schedule
+from journal.schedule import PausePeriod, PlannedStep, PlanRecord, Schedule
 
 DAY = dt.timedelta(days=1)
 FIRST = dt.date(2026, 1, 5)  # every patient's first dose but G's
@@ -152,6 +153,25 @@ def test_responder_rates_by_the_dose_reached():
         ("3 mg", 4, 4, 3, None),
         ("4.5 mg", 2, 2, 0, None),
     ]
+
+
+def test_a_step_a_pause_covered_whole_is_no_dose_reached():
+    """1.5 mg from the first dose; 3 mg planned from day 20, but a pause covers days 20–34 and
+    1.5 mg follows from day 35: 3 mg was never prescribed on any day."""
+    schedule = Schedule(
+        [
+            PlanRecord(
+                1,
+                (
+                    PlannedStep(FIRST, Decimal("1.5")),
+                    PlannedStep(FIRST + 20 * DAY, Decimal("3")),
+                    PlannedStep(FIRST + 35 * DAY, Decimal("1.5")),
+                ),
+            )
+        ],
+        [PausePeriod(FIRST + 20 * DAY, FIRST + 34 * DAY, "surgery")],
+    )
+    assert dose_reached(PatientRecord(today=TODAY, schedule=schedule), EIGHT_TO_TEN) == Decimal("1.5")
 
 
 def test_time_to_first_response_looks_week_by_week():
