@@ -468,9 +468,13 @@ class Schedule:
         return next((dose for dose in self.effective if dose.start_date > day), None)
 
     def ends_on(self, day: dt.date) -> dt.date | None:
-        """The end date ahead of `day` of the plan in force (or starting next), if one is set."""
+        """The end date ahead of `day` of the plan in force (or starting next), if one is set
+        and nothing is prescribed from it: when the next plan starts that day, the treatment
+        goes on and there is no end to tell."""
         dose = self.in_force(day) or self.next_step(day)
         if dose is None or dose.plan_ends_on is None or dose.plan_ends_on <= day:
+            return None
+        if self.in_force(dose.plan_ends_on) is not None:
             return None
         return dose.plan_ends_on
 

@@ -342,6 +342,11 @@ def check_roster_row_against_the_patient_page(row: str, alice) -> None:
 def patient_page(client, alice, carol, truth):
     content = as_clinician(client, carol).get(reverse("patient_detail", args=[alice.pk])).content.decode()
     assert check_html_dose(content, truth) == truth["dose"]
+    check_end_told(
+        content.split('id="summary-heading"', 1)[1].split("</section>", 1)[0],
+        alice,
+        "nothing prescribed from",
+    )
     check_html_safety(content, truth["safety"])
     assert ('data-testid="safety-alert"' in content) == bool(truth["safety"].alerts)
     steps = content.split('data-testid="plan-section"', 1)[1]
@@ -383,12 +388,20 @@ def today(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("today")).content.decode()
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
+    check_end_told(content, alice, "no dose from that day")
+
+
+def check_end_told(content: str, alice, words: str) -> None:
+    """An end of treatment is told exactly when nothing is prescribed from a date ahead
+    (`Schedule.ends_on`): not when the next plan starts that day."""
+    assert (words in " ".join(content.split())) == (schedule_of(alice).ends_on(TODAY) is not None)
 
 
 def my_plan(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("my_plan")).content.decode()
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
+    check_end_told(content, alice, "no dose from that day")
     check_steps_table(content, truth["step"])
 
 

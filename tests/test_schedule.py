@@ -261,6 +261,15 @@ def test_in_force_next_step_and_last_dose_before(day, in_force, next_step, last_
     assert mg(TWO_PLANS.last_dose_before(day)) == last_before
 
 
+# Plan 1 until 1 April, when plan 2 (written already) starts: the treatment does not end.
+NEXT_PLAN_AT_THE_END = Schedule(
+    [
+        PlanRecord(1, (PlannedStep(D(2026, 3, 1), Decimal("1.5")),), ended_on=D(2026, 4, 1)),
+        PlanRecord(2, (PlannedStep(D(2026, 4, 1), Decimal("3")),)),
+    ]
+)
+
+
 @pytest.mark.parametrize(
     ("schedule", "day", "ends_on"),
     [
@@ -269,6 +278,8 @@ def test_in_force_next_step_and_last_dose_before(day, in_force, next_step, last_
         (TWO_PLANS, D(2026, 4, 1), None),  # the end has come: plan 2 has no end
         (TWO_PLANS, D(2026, 5, 1), None),
         (Schedule([PLAN_2]), D(2026, 5, 1), None),
+        (NEXT_PLAN_AT_THE_END, D(2026, 3, 20), None),  # the next plan starts on the end date
+        (NEXT_PLAN_AT_THE_END, D(2026, 4, 1), None),
     ],
 )
 def test_ends_on(schedule, day, ends_on):
