@@ -177,8 +177,10 @@ def test_medications_warn_about_an_opioid_on_a_phone(phone):
     screenshot(phone, "patient-medications")
     no_accessibility_violations(phone)
     phone.get_by_role("button", name="Mark Oxycodone/acetaminophen stopped").click()
-    # Last taken today: the notice stays for today, the medicine moves to "Stopped".
-    expect(phone.get_by_role("heading", name="Stopped")).to_be_visible()
+    # Last taken today: still taken today, so it stays under "Taking now" (opioid badge and
+    # all) and the notice stays; it moves to "Stopped" tomorrow.
+    expect(phone.get_by_text("Last dose today: it moves to Stopped tomorrow.")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Stopped")).to_have_count(0)
     assert "Do not take LDN together with" in phone.get_by_test_id("safety-notice").inner_text()
     phone.goto("/calendar/")
     screenshot(phone, "patient-calendar")
