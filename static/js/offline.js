@@ -213,8 +213,11 @@
   function connection() {
     if (notice) {
       var kept = notice.dataset.keptCopy === "yes";
-      notice.textContent = kept ? notice.dataset.textKept : navigator.onLine ? "" : notice.dataset.textOffline;
-      if (kept && !navigator.onLine) notice.textContent += " " + notice.dataset.textOffline;
+      // The service worker shows a kept copy only when the server could not be reached: that is
+      // offline, whatever navigator.onLine says (it stays true on a Wi-Fi with no way out).
+      var offline = kept || !navigator.onLine;
+      notice.textContent = kept ? notice.dataset.textKept : "";
+      if (offline) notice.textContent += (kept ? " " : "") + notice.dataset.textOffline;
       // A form kept on another day saves an entry for that day: say which.
       var form = document.querySelector("form[data-offline-entry]");
       var now = new Date();
