@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,78 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+class _RequestsInFlight:
+    """The live server's requests still being answered, counted from the moment the server hands
+    one to its thread until that thread has closed its database connection."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def add(self, step: int) -> None:
+        with self.changed:
+            self.count += step
+            self.changed.notify_all()
+
+    def wait_until_none(self, timeout: float = 15.0, settled: float = 0.1) -> None:
+        """Return once no request has been in flight for `settled` seconds, so that a request
+        the browser sent just before its page closed is not missed."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while time.monotonic() < deadline:
+                if self.count == 0 and not self.changed.wait(settled):
+                    return
+                if self.count:
+                    self.changed.wait(deadline - time.monotonic())
+        raise AssertionError(f"the live server still answers {self.count} request(s) after {timeout} s")
+
+
+IN_FLIGHT = _RequestsInFlight()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _count_live_server_requests():
+    """A test's last click can leave a request (or the service worker's fetch of a page to keep)
+    running in the live server after the page is closed. Its open transaction would then meet
+    the end-of-test flush: on PostgreSQL the TRUNCATE deadlocks with it, and the next test
+    starts on the rows that were not removed. `_live_server_done_before_the_flush` waits for them."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    process_request = ThreadedWSGIServer.process_request
+    process_request_thread = ThreadedWSGIServer.process_request_thread
+
+    def counted_process_request(self, request, client_address):
+        IN_FLIGHT.add(1)
+        try:
+            process_request(self, request, client_address)
+        except BaseException:
+            IN_FLIGHT.add(-1)
+            raise
+
+    def counted_process_request_thread(self, request, client_address):
+        try:
+            process_request_thread(self, request, client_address)
+        finally:
+            IN_FLIGHT.add(-1)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ThreadedWSGIServer, "process_request", counted_process_request)
+        patch.setattr(ThreadedWSGIServer, "process_request_thread", counted_process_request_thread)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _live_server_done_before_the_flush(request):
+    """Set up after the test's database and torn down before it: the flush waits for the
+    live server's last requests."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    IN_FLIGHT.wait_until_none()
 
 
 @pytest.fixture(scope="session")
