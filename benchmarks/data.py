@@ -35,6 +35,7 @@ from journal.models import (
     User,
 )
 from journal.schedule import DAY
+from journal.services.operations import journal_statistics_refresh
 from journal.services.snapshots import snapshots_refresh_due
 
 BATCH_PATIENTS = 100  # about 36,000 entries a batch at a year each: memory stays small
@@ -109,12 +110,7 @@ def add_patients(
     for start in range(0, patients, BATCH_PATIENTS):
         numbers = range(start, min(start + BATCH_PATIENTS, patients))
         _add_batch(clinic, prescriber, [f"{code}{n:0{width}d}" for n in numbers], first, days)
-    if connection.vendor == "postgresql":
-        # Rows inserted inside a transaction (a test's) are never seen by autovacuum, so the
-        # planner would take the journal's tables for empty ones and join them by scanning each in
-        # full per entry (minutes where a clinic's analysed tables take milliseconds).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE journal_dailyentry, journal_symptomscore, journal_sideeffectreport")
+    journal_statistics_refresh()
     return first
 
 

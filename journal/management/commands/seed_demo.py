@@ -56,6 +56,7 @@ from journal.selectors.questionnaires import current_versions
 from journal.services.exports import export_path
 from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
+from journal.services.operations import journal_statistics_refresh
 from journal.services.snapshots import snapshots_refresh
 from journal.titration import generate_steps
 
@@ -984,6 +985,7 @@ class Command(BaseCommand):
                 if existing:
                     delete_clinic(existing)
                 DemoBuilder(seed, today).build()
+                journal_statistics_refresh()
             self.stdout.write(f"Demo clinic '{DEMO_CLINIC}' ready.")
         self.print_logins()
 
