@@ -198,13 +198,13 @@ def step_reports(record: PatientRecord) -> list[StepReport]:
 
 
 def step_ups(schedule: Schedule) -> list[StepUp]:
-    """The step ups of a schedule, oldest first: each dose that took effect on a day after one
-    on which a lower dose was prescribed (a dose resumed after a pause is not a step up)."""
+    """The step ups of a schedule, oldest first: each dose higher than the last dose prescribed
+    before it (`Schedule.last_dose_before`, as the step-up advice reads it), including a step
+    that starts after a pause or after a gap between plans. The first dose is left out: there
+    is no earlier dose to compare its effects with."""
     ups = []
     for dose in schedule.effective:
-        if not dose.takes_effect:
-            continue
-        before = schedule.step_on(dose.start_date - DAY)
+        before = schedule.last_dose_before(dose.start_date)
         if before is not None and dose.dose_mg > before.dose_mg:
             ups.append(StepUp(dose.start_date, before, dose))
     return ups

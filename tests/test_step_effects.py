@@ -47,12 +47,41 @@ def test_t_quantiles_match_the_tables(freedom, quantile):
     assert t_quantile(0.975, freedom) == pytest.approx(quantile, abs=1e-4)
 
 
-def test_step_ups_are_rises_from_the_day_before():
-    paused = schedule(
-        (0, "1"), (28, "2"), (42, "1.5"), pauses=(PausePeriod(START + 60 * DAY, START + 65 * DAY),)
+def two_plans(first_ends: int, second_starts: int) -> Schedule:
+    """1 mg then 2 mg, ended on day `first_ends`; a second plan at 3 mg from day `second_starts`."""
+    first = PlanRecord(
+        1,
+        (PlannedStep(START, Decimal("1")), PlannedStep(UP, Decimal("2"))),
+        ended_on=START + first_ends * DAY,
     )
-    assert [(up.start_date, up.from_dose.dose_mg, up.to_dose.dose_mg) for up in step_ups(paused)] == [
-        (UP, Decimal("1"), Decimal("2"))  # not the first dose, the step down, nor the resumption
+    second = PlanRecord(2, (PlannedStep(START + second_starts * DAY, Decimal("3")),))
+    return Schedule([first, second], ())
+
+
+STEP_UPS = {
+    "a step down, a pause and the first dose are not step ups": (
+        schedule((0, "1"), (28, "2"), (42, "1.5"), pauses=(PausePeriod(START + 60 * DAY, START + 65 * DAY),)),
+        [(UP, "1", "2")],
+    ),
+    "a step that starts the day after a pause rose from the dose before it": (
+        schedule((0, "1"), (28, "2"), pauses=(PausePeriod(UP - 5 * DAY, UP - DAY),)),
+        [(UP, "1", "2")],
+    ),
+    "a plan started after a gap rose from the last plan's last dose": (
+        two_plans(first_ends=50, second_starts=60),
+        [(UP, "1", "2"), (START + 60 * DAY, "2", "3")],
+    ),
+    "a plan that follows on the next day": (
+        two_plans(first_ends=50, second_starts=50),
+        [(UP, "1", "2"), (START + 50 * DAY, "2", "3")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("schedule_", "expected"), STEP_UPS.values(), ids=STEP_UPS.keys())
+def test_step_ups_are_rises_from_the_last_dose_before(schedule_, expected):
+    assert [(up.start_date, up.from_dose.dose_mg, up.to_dose.dose_mg) for up in step_ups(schedule_)] == [
+        (day, Decimal(before), Decimal(after)) for day, before, after in expected
     ]
 
 
