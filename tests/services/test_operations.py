@@ -4,9 +4,11 @@ housekeeping."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -17,9 +19,11 @@ from journal.services.operations import (
     KEEP_FINISHED_TASKS,
     ORPHANED_AFTER,
     housekeeping,
+    journal_statistics_refresh,
     orphaned_tasks_requeue,
     worker_heartbeat,
 )
+from tests.factories import log_days
 
 NOW = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
@@ -118,3 +122,20 @@ def test_housekeeping_deletes_sent_reminders_older_than_the_oldest_supply_count(
     kept = sent(NOW - KEEP_REMINDERS + dt.timedelta(days=1))
     assert housekeeping(now=NOW)["reminders"] == 1
     assert list(ReminderOccasion.objects.all()) == [kept]
+
+
+def planned_entries(patient) -> float:
+    """How many of the patient's entries PostgreSQL's planner expects a query to find."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM journal_dailyentry WHERE patient_id = %s", [patient.pk]
+        )
+        (plan,) = cursor.fetchone()
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+
+def test_after_a_bulk_write_the_planner_knows_how_big_a_journal_is(postgres, alice, bob):
+    log_days(alice, dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    log_days(bob, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    journal_statistics_refresh()
+    assert 300 <= planned_entries(alice) <= 400  # 365 entries
