@@ -514,6 +514,7 @@ class DemoBuilder:
             patient = self.patient(clinic, story, prescriber)
             self.plan_and_entries(patient, story, prescriber)
             patients.append((patient, prescriber))
+        journal_statistics_refresh()  # before the journal is read back below
         admin = next(clinician for clinician in clinicians if clinician.is_clinic_admin)
         self.reads(patients, admin)
         snapshots_refresh([patient.pk for patient, _ in patients], timezone.now())  # the roster's rows
@@ -985,7 +986,6 @@ class Command(BaseCommand):
                 if existing:
                     delete_clinic(existing)
                 DemoBuilder(seed, today).build()
-                journal_statistics_refresh()
             self.stdout.write(f"Demo clinic '{DEMO_CLINIC}' ready.")
         self.print_logins()
 
