@@ -3,7 +3,7 @@ import io
 
 from django.core.management import call_command
 
-from journal.models import AuditEvent, Clinician, DailyEntry, ExportJob, Patient, SideEffectReport
+from journal.models import AuditEvent, Clinician, DailyEntry, ExportJob, Patient, Screening, SideEffectReport
 from journal.selectors.questionnaires import due_questionnaire
 from journal.selectors.records import safety_of, schedule_of
 from journal.selectors.roster import roster_rows
@@ -80,6 +80,28 @@ def test_seed_demo_is_deterministic(db):
         DailyEntry.objects.order_by("patient__name", "entry_date").values_list("sleep_quality", flat=True)
     )
     assert first == again
+
+
+def test_the_demo_screenings_answer_what_each_medication_list_says(db):
+    """Liam stopped tramadol ten days before his screening: it is answered as opioid use, with
+    its last dose, and his safety state notes the washout; Harry's levothyroxine ticks thyroid
+    medication; nobody else's screening says yes to anything."""
+    seed()
+    liam = Patient.objects.get(user__username="liam")
+    screening = liam.screenings.get()
+    first_dose = schedule_of(liam).doses[0].start_date
+    assert (screening.opioid_use_last_14_days, screening.opioid_names, screening.opioid_stopped_on) == (
+        True,
+        "Tramadol 50 mg",
+        first_dose - dt.timedelta(days=20),
+    )
+    assert [str(finding.message) for finding in safety_of(liam).findings] == [
+        f"Tramadol 50 mg: last dose on {first_dose - dt.timedelta(days=20)}, 20 days before the start date."
+    ]
+    assert Patient.objects.get(user__username="harry").screenings.get().thyroid_medication
+    others = Screening.objects.exclude(patient__user__username__in=["liam", "harry"])
+    assert not others.filter(opioid_use_last_14_days=True).exists()
+    assert not others.filter(thyroid_medication=True).exists()
 
 
 def test_the_demo_shows_an_opioid_added_mid_treatment(db, time_machine):

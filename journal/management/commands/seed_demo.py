@@ -51,8 +51,10 @@ from journal.models import (
     User,
     WeightMeasurement,
 )
+from journal.safety import prefill_screening
 from journal.schedule import PlannedStep, PlanRecord, Schedule
 from journal.selectors.questionnaires import current_versions
+from journal.selectors.records import medication_periods_for
 from journal.services.exports import export_path
 from journal.services.labs import lab_result_record
 from journal.services.medications import medication_add
@@ -699,14 +701,15 @@ class DemoBuilder:
                 )
             )
         DoseStep.objects.bulk_create(step_rows)
+        screened_on = plan.created_at.astimezone(patient.zone).date()
+        answers = prefill_screening(medication_periods_for([patient])[patient.pk], screened_on)
         Screening.objects.create(
             patient=patient,
             plan=plan,
             screened_by=clinician,
             screened_at=plan.created_at,
-            thyroid_medication=any(m[0] == "Levothyroxine" for m in story.medications),
-            opioid_use_last_14_days=False,
-            notes="Demo screening",
+            notes="Demo screening: the answers the medication list suggests, confirmed",
+            **answers.as_fields(),
         )
         self.audit_trail(patient, clinician, plan, step_rows)
         if story.stopped is not None and ended_on is not None:
