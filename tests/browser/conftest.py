@@ -69,8 +69,8 @@ IN_FLIGHT = _RequestsInFlight()
 def _count_live_server_requests():
     """A test's last click can leave a request (or the service worker's fetch of a page to keep)
     running in the live server after the page is closed. Its open transaction would then meet
-    the end-of-test flush: on PostgreSQL the TRUNCATE deadlocks with it, and the next test
-    starts on the rows that were not removed. `_live_server_done_before_the_flush` waits for them."""
+    the end-of-test flush: on PostgreSQL the TRUNCATE failed beside it, and the next test
+    started on the rows that were not removed. `_live_server_done_before_the_flush` waits for them."""
     from django.core.servers.basehttp import ThreadedWSGIServer
 
     process_request = ThreadedWSGIServer.process_request
