@@ -6,6 +6,7 @@ tests/test_exports_summary.py::test_summary_reads)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import zoneinfo
@@ -285,6 +286,22 @@ def test_a_clinic_export_is_byte_identical_to_the_reviewed_file(varied_clinic):
     assert out.getvalue() == expected
     assert (written.rows, written.size) == (expected.count(b"\r\nRLC-"), len(expected))
     assert written.sha256 == hashlib.sha256(expected).hexdigest()
+
+
+class DiskFull(io.BytesIO):
+    def write(self, data):
+        raise OSError(28, "No space left on device")
+
+
+def test_the_worker_collects_its_old_objects_again_after_an_export_whether_written_or_failed(varied_clinic):
+    """An export keeps the objects already in the process out of the cycle collector's walks
+    while it writes; a worker that kept them out for good would never free them."""
+    patients = Patient.objects.filter(clinic=varied_clinic)
+    export_write(patients, TODAY - 30 * DAY, TODAY, io.BytesIO())
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(OSError, match="No space left"):
+        export_write(patients, TODAY - 30 * DAY, TODAY, DiskFull())
+    assert gc.get_freeze_count() == 0
 
 
 # --- messages by the patient's local date -------------------------------------------------------------
