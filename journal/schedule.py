@@ -423,15 +423,21 @@ class Schedule:
             return []
         return sorted(self.prescribed_days(day, day + 13 * DAY))[:count]
 
-    def supply_for(self, day: dt.date) -> tuple[Supply, dt.date | None] | None:
-        """The supply of the plan the patient is on (or starts next) on `day`, and the day it
-        runs out: the first dose day it cannot cover in full, counting each dose day's amount
-        (capsules, mL or clicks to measure, else one dose) from the day it was dispensed — an
-        every-other-day step uses it half as fast, a pause not at all. None as the day when
-        it lasts past the plan's end (or beyond `SUPPLY_HORIZON_DAYS`); None when no supply
-        is recorded."""
+    def supplied_plan(self, day: dt.date) -> int | None:
+        """The plan whose supply counts on `day` (its id): the one the patient is on, else the
+        one that starts next — while a plan ends with a taper, the plan written after it has
+        not begun. None when no plan prescribes on or after `day`."""
         dose = self.step_on(day) or self.next_step(day)
-        plan = next((plan for plan in self.plans if dose is not None and plan.plan_id == dose.plan_id), None)
+        return dose.plan_id if dose is not None else None
+
+    def supply_for(self, day: dt.date) -> tuple[Supply, dt.date | None] | None:
+        """The supply of the plan `supplied_plan` names on `day`, and the day it runs out: the
+        first dose day it cannot cover in full, counting each dose day's amount (capsules, mL or
+        clicks to measure, else one dose) from the day it was dispensed — an every-other-day step
+        uses it half as fast, a pause not at all. None as the day when it lasts past the plan's
+        end (or beyond `SUPPLY_HORIZON_DAYS`); None when no supply is recorded."""
+        plan_id = self.supplied_plan(day)
+        plan = next((plan for plan in self.plans if plan.plan_id == plan_id), None)
         if plan is None or plan.supply is None:
             return None
         supply = plan.supply
