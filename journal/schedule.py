@@ -424,10 +424,10 @@ class Schedule:
         return sorted(self.prescribed_days(day, day + 13 * DAY))[:count]
 
     def supplied_plan(self, day: dt.date) -> int | None:
-        """The plan whose supply counts on `day` (its id): the one the patient is on, else the
-        one that starts next — while a plan ends with a taper, the plan written after it has
+        """The plan whose supply counts on `day` (its id): the one in force, paused or not, else
+        the one that starts next — while a plan ends with a taper, the plan written after it has
         not begun. None when no plan prescribes on or after `day`."""
-        dose = self.step_on(day) or self.next_step(day)
+        dose = self.in_force(day) or self.next_step(day)
         return dose.plan_id if dose is not None else None
 
     def supply_for(self, day: dt.date) -> tuple[Supply, dt.date | None] | None:

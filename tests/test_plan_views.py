@@ -468,6 +468,34 @@ def test_a_refill_out_of_bounds_is_refused_and_changes_nothing(client, alice, ca
     assert AuditEvent.Kind.SUPPLY_DISPENSED not in kinds(alice)
 
 
+def test_a_refill_while_a_taper_ends_the_plan_counts_for_the_plan_the_patient_is_on(client, alice, carol):
+    """The next plan is written (from 12 March) while the patient still takes the last capsules
+    of this one: the supply shown is this plan's, and so is a refill recorded now."""
+    tapering = make_plan(
+        alice,
+        carol,
+        [(D(2026, 2, 1), "1.5")],
+        strength_mg=Decimal("1.5"),
+        supply_quantity=Decimal("30"),
+        dispensed_on=D(2026, 2, 1),
+        ended_on=D(2026, 3, 12),
+        status=TitrationPlan.Status.ENDED,
+    )
+    written_next = make_plan(alice, carol, [(D(2026, 3, 12), "0.5")], form="liquid")
+    client.force_login(carol.user)
+    response = client.post(
+        reverse("plan_refill", args=[alice.pk]), {"dispensed_on": "2026-03-02", "quantity": "5"}
+    )
+    assert response.status_code == 302
+    tapering.refresh_from_db()
+    written_next.refresh_from_db()
+    assert (tapering.supply_quantity, tapering.dispensed_on) == (5, D(2026, 3, 2))
+    assert written_next.supply_quantity is None
+    page = " ".join(client.get(reverse("plan_manage", args=[alice.pk])).content.decode().split())
+    assert "Refill recorded: the supply is now counted from it." in page
+    assert "Last dispensed: 5 capsules on 2 Mar 2026. <strong>It runs out on Saturday 7 Mar 2026." in page
+
+
 def test_a_refill_needs_a_plan_in_force(client, alice, carol):
     client.force_login(carol.user)
     response = client.post(

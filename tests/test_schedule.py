@@ -818,6 +818,38 @@ def test_no_supply_recorded_is_no_answer():
     assert Schedule().supply_for(D(2026, 3, 5)) is None
 
 
+# Plan 1 tapers from 3 mg to 1.5 mg on 20 March and ends on 1 April, when plan 2 (written
+# before then) starts; plan 3 follows after a gap, on 1 May. A pause 22–24 March.
+TAPER_THEN_NEXT = Schedule(
+    [
+        plan(1, step(D(2026, 3, 1), "3"), step(D(2026, 3, 20), "1.5"), ended_on=D(2026, 4, 1)),
+        plan(2, step(D(2026, 4, 1), "3"), ended_on=D(2026, 4, 20)),
+        plan(3, step(D(2026, 5, 1), "4.5")),
+    ],
+    [PausePeriod(D(2026, 3, 22), D(2026, 3, 24), "surgery")],
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "plan_id"),
+    [
+        (D(2026, 2, 20), 1),  # before the first dose: the plan that starts next
+        (D(2026, 3, 23), 1),  # a pause: the plan in force, not the one written next
+        (D(2026, 3, 25), 1),  # the taper: the next plan is written but has not begun
+        (D(2026, 4, 1), 2),
+        (D(2026, 4, 25), 3),  # between plans: the one that starts next
+        (D(2026, 5, 10), 3),
+    ],
+)
+def test_the_supply_that_counts_is_the_plan_in_force_else_the_next(day, plan_id):
+    assert TAPER_THEN_NEXT.supplied_plan(day) == plan_id
+
+
+def test_no_plan_on_or_after_the_day_has_no_supply_that_counts():
+    assert ENDED_ONLY.supplied_plan(D(2026, 4, 2)) is None
+    assert Schedule().supplied_plan(D(2026, 4, 2)) is None
+
+
 @pytest.mark.parametrize("schedule", [EOD_SCHEDULE, TWO_PLANS, ENDED_ONLY, TAPERING, SCHEDULE, Schedule([])])
 def test_each_day_answers_as_each_single_day_question_does(schedule):
     days = [D(2025, 12, 1) + offset * DAY for offset in range(400)]

@@ -937,8 +937,10 @@ def plan_refill_record(
     today: dt.date,
     request_key: str | None = None,
 ) -> TitrationPlan:
-    """Record a refill the pharmacy dispensed for `plan`: it becomes the plan's supply, from
-    which the "runs out on" date is counted (`Schedule.supply_for`). Dispensed between the
+    """Record a refill the pharmacy dispensed for `plan`, the plan whose supply counts today
+    (`Schedule.supplied_plan`: in force, else starting next — while a plan ends with a taper,
+    that plan, not the one written after it). It becomes the plan's supply, from which the
+    "runs out on" date is counted (`Schedule.supply_for`). Dispensed between the
     plan's first day and today, not before the dispensing already recorded; `pharmacy` left
     empty keeps the plan's. The plan's history keeps the earlier dispensing; the audit log
     says who recorded which."""
@@ -948,7 +950,7 @@ def plan_refill_record(
             plan.refresh_from_db()
             return plan
         plan.refresh_from_db()
-        if plan.status != TitrationPlan.Status.ACTIVE:
+        if schedule_of(plan.patient).supplied_plan(today) != plan.pk:
             raise ValidationError(_("A refill is recorded for the plan in force only."))
         window = refill_window(plan, today)
         if problem := window.problem(dispensed_on, _("The dispensing date")):

@@ -259,8 +259,10 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _manage_context(patient: Patient, **forms) -> dict:
     today = patient.local_today()
     schedule, problems = schedule_with_problems(patient, today)
-    section = plan_section(prescribed_plans(patient), schedule, today)
+    plans = prescribed_plans(patient)
+    section = plan_section(plans, schedule, today)
     plan = section["plan"]
+    supplied = _supplied_plan(plans, schedule.supplied_plan(today))
     tomorrow = today + DAY
     window = record_window(patient.opened_on, today)
     defaults: dict[str, BaseForm] = {
@@ -273,9 +275,9 @@ def _manage_context(patient: Patient, **forms) -> dict:
         ),
         "correction_form": RecordCorrectionForm(window=window, today=today),
     }
-    if plan is not None and plan.status == TitrationPlan.Status.ACTIVE:
+    if supplied is not None:
         defaults["refill_form"] = RefillForm(
-            initial={"dispensed_on": today}, window=plan_service.refill_window(plan, today), today=today
+            initial={"dispensed_on": today}, window=plan_service.refill_window(supplied, today), today=today
         )
     changeable = section["plan_state"] not in ("", "ended")
     return {
@@ -284,6 +286,7 @@ def _manage_context(patient: Patient, **forms) -> dict:
         **section,
         "pauses": schedule.pauses,
         "supply": schedule.supply_for(today),
+        "supply_plan": supplied,
         "problems": problems,
         "active": changeable,
         "new_plan_allowed": plan is None or plan.ended_on is not None or not changeable,
@@ -298,6 +301,11 @@ def plan_manage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = patient_for(request, pk)
     note_read(request, AccessEvent.What.PLAN, patient)
     return render(request, "journal/plans/manage.html", _manage_context(patient))
+
+
+def _supplied_plan(plans: list[TitrationPlan], plan_id: int | None) -> TitrationPlan | None:
+    """Of `plans`, the one `Schedule.supplied_plan` names: its supply is shown, a refill is its."""
+    return next((plan for plan in plans if plan.pk == plan_id), None)
 
 
 def _active_plan(patient: Patient) -> TitrationPlan:
@@ -400,10 +408,12 @@ def plan_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @clinician_required
 @require_POST
 def plan_refill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Record a refill dispensed for the plan in force."""
+    """Record a refill dispensed for the plan whose supply the plan page shows."""
     patient = patient_for(request, pk)
     today = patient.local_today()
-    plan = _active_plan(patient)
+    plan = _supplied_plan(prescribed_plans(patient), schedule_of(patient).supplied_plan(today))
+    if plan is None:
+        raise Http404("No plan in force or starting.")
     form = RefillForm(request.POST, window=plan_service.refill_window(plan, today), today=today)
     if form.is_valid():
         data = form.cleaned_data

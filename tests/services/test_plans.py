@@ -1403,8 +1403,32 @@ def test_a_refill_of_an_ended_plan_or_before_the_last_one_is_refused(alice, caro
         plan_refill_record(
             plan=plan, clinician=carol, dispensed_on=TODAY - 6 * DAY, quantity=Decimal("5"), today=TODAY
         )
-    TitrationPlan.objects.filter(pk=plan.pk).update(status=TitrationPlan.Status.ENDED)
+    TitrationPlan.objects.filter(pk=plan.pk).update(status=TitrationPlan.Status.ENDED, ended_on=TODAY)
     with pytest.raises(ValidationError, match="for the plan in force only"):
         plan_refill_record(plan=plan, clinician=carol, dispensed_on=TODAY, quantity=Decimal("5"), today=TODAY)
     plan.refresh_from_db()
     assert (plan.supply_quantity, plan.dispensed_on) == (30, TODAY - 5 * DAY)
+
+
+def test_a_refill_for_the_plan_written_next_waits_until_the_taper_before_it_ends(alice, carol):
+    make_plan(
+        alice,
+        carol,
+        [(TODAY - 20 * DAY, "1.5")],
+        ended_on=TODAY + 5 * DAY,
+        status=TitrationPlan.Status.ENDED,
+    )
+    written_next = make_plan(alice, carol, [(TODAY + 5 * DAY, "3")])
+    with pytest.raises(ValidationError, match="for the plan in force only"):
+        plan_refill_record(
+            plan=written_next, clinician=carol, dispensed_on=TODAY, quantity=Decimal("30"), today=TODAY
+        )
+    plan_refill_record(
+        plan=written_next,
+        clinician=carol,
+        dispensed_on=TODAY + 5 * DAY,
+        quantity=Decimal("30"),
+        today=TODAY + 5 * DAY,
+    )
+    written_next.refresh_from_db()
+    assert (written_next.supply_quantity, written_next.dispensed_on) == (30, TODAY + 5 * DAY)
