@@ -434,6 +434,20 @@ def _require_changeable(plan: TitrationPlan, effective: dt.date, today: dt.date)
         )
 
 
+def _require_begun_by(plan: TitrationPlan, effective: dt.date, schedule: Schedule) -> None:
+    """A change to a plan written to follow another starts once it has begun: until then the
+    patient takes the plan before it, which ends with its taper and is closed to changes."""
+    in_force = schedule.in_force(effective)
+    if in_force is not None and in_force.plan_id != plan.pk and plan.starts_on and effective < plan.starts_on:
+        raise ValidationError(
+            _(
+                "Until %(day)s the patient takes the plan before this one, which can no longer be "
+                "changed: start this change on %(day)s or later."
+            )
+            % {"day": plan.starts_on.isoformat()}
+        )
+
+
 def _sync_start(plan: TitrationPlan) -> None:
     """The plan starts with its first step (a hold can move a plan that has not begun)."""
     first = plan.steps.order_by("start_date").values_list("start_date", flat=True).first()
@@ -612,6 +626,7 @@ def plan_step_back(
         before = schedule_of(plan.patient)
         plan.refresh_from_db()
         _require_changeable(plan, start_date, today)
+        _require_begun_by(plan, start_date, before)
         current = _step_on_or_before(plan, start_date)
         lower = (
             plan.steps.filter(start_date__lt=current.start_date, dose_mg__lt=current.dose_mg)
@@ -674,6 +689,7 @@ def plan_switch_to_morning(
         before = schedule_of(plan.patient)
         plan.refresh_from_db()
         _require_changeable(plan, start_date, today)
+        _require_begun_by(plan, start_date, before)
         current = _step_on_or_before(plan, start_date)
         if current is None:
             raise ValidationError(_("The plan has no dose on that date yet."))

@@ -1432,3 +1432,37 @@ def test_a_refill_for_the_plan_written_next_waits_until_the_taper_before_it_ends
     )
     written_next.refresh_from_db()
     assert (written_next.supply_quantity, written_next.dispensed_on) == (30, TODAY + 5 * DAY)
+
+
+@pytest.mark.parametrize("change", ["step back", "morning"])
+def test_a_change_to_the_plan_written_next_starts_once_it_has_begun(alice, carol, change):
+    """While the plan before it ends with its taper, the patient takes that plan's doses: a
+    change dated before the next plan begins is refused, saying why and from when it can start."""
+    make_plan(
+        alice,
+        carol,
+        [(TODAY - 30 * DAY, "1.5"), (TODAY - 10 * DAY, "3")],
+        ended_on=TODAY + 10 * DAY,
+        status=TitrationPlan.Status.ENDED,
+    )
+    written_next = make_plan(alice, carol, [(TODAY + 10 * DAY, "1.5"), (TODAY + 20 * DAY, "3")])
+
+    def apply(start_date):
+        if change == "step back":
+            return plan_step_back(
+                plan=written_next,
+                clinician=carol,
+                start_date=start_date,
+                shift_days=7,
+                today=TODAY,
+                patient_reason="Headaches.",
+            )
+        return plan_switch_to_morning(
+            plan=written_next, clinician=carol, start_date=start_date, today=TODAY, patient_reason="Sleep."
+        )
+
+    starts = (TODAY + 10 * DAY).isoformat()
+    with pytest.raises(ValidationError, match=f"Until {starts} the patient takes the plan before this one"):
+        apply(TODAY + DAY)
+    assert written_next.steps.count() == 2
+    assert apply(TODAY + 25 * DAY).plan == written_next
