@@ -603,7 +603,7 @@ def _opioid_state(
             pause = schedule.pause_on(day)
             if pause is not None:
                 # LDN resumes on the next prescribed day: not at all when the plan ends in the pause
-                resumes = _next_prescribed_day(schedule, day)
+                resumes = schedule.next_dose_day(day)
                 if resumes is not None:
                     findings.append(
                         SAFETY_RULES["opioid_during_pause"].finding(
@@ -625,7 +625,7 @@ def _opioid_state(
                     )
                 )
         elif med.stopped_on is not None and day - OPIOID_WASHOUT_SAFE_DAYS * DAY <= med.stopped_on < day:
-            next_day = _next_prescribed_day(schedule, day)
+            next_day = schedule.next_dose_day(day)
             if next_day is not None:
                 washout = washout_findings(
                     med.name,
@@ -654,11 +654,6 @@ def _opioid_listed_words(med: MedicationPeriod, *, prescribed_now: bool) -> str:
         else gettext_noop("Opioid on the medication list since {day}, before LDN starts: {medicine}.")
     )
     return phrase(message, medicine=med.label, day=started.isoformat())
-
-
-def _next_prescribed_day(schedule: Schedule, day: dt.date) -> dt.date | None:
-    later = [run.first for run in schedule.runs if run.last is None or run.last >= day]
-    return max(min(later), day) if later else None
 
 
 def _listed_cautions(

@@ -520,6 +520,18 @@ class Schedule:
         first = self.first_dose
         return (day - first).days + 1 if first is not None and day >= first else None
 
+    def next_dose_day(self, day: dt.date) -> dt.date | None:
+        """The first day on or after `day` with a dose prescribed: past paused days, the days
+        without a dose of an every-other-day step and the days between plans. None when no
+        dose is prescribed on or after `day`."""
+        for run in self.runs:
+            if run.last is not None and run.last < day:
+                continue
+            due = run.dose.first_due(max(run.first, day))
+            if run.last is None or due <= run.last:
+                return due
+        return None
+
     def prescribed_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
         """Every date from `first` to `last` with a dose prescribed."""
         days: set[dt.date] = set()

@@ -563,6 +563,27 @@ def test_an_opioid_during_a_pause_names_the_resumption(plan, resumes):
     assert f"LDN resumes on {resumes.isoformat()}" in found.findings[0].message
 
 
+# 1.5 mg every other day from day 1: doses on days 1, 3, 5 …; days 2, 4 … have none.
+EVERY_OTHER_DAY = Schedule(
+    [PlanRecord(1, (PlannedStep(on(1), Decimal("1.5"), frequency="every_other_day"),))]
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # stopped on day 40, a dose day; day 46 has no dose: the next dose (day 47) is 7 days on
+        (46, [("warn", "opioid_washout_short")]),
+        (47, [("warn", "opioid_washout_short")]),
+        # day 45 is a dose day 5 days on
+        (45, [("block", "opioid_recent")]),
+    ],
+)
+def test_the_washout_counts_to_the_next_dose_day_on_a_day_without_a_dose(day, expected):
+    found = state([med("Oxycodone", started_on=on(35), stopped_on=on(40))], plan=EVERY_OTHER_DAY, day=day)
+    assert codes(found.findings) == expected
+
+
 def test_an_opioid_during_a_pause_is_no_notice_for_the_patient():
     found = state([med("Oxycodone", started_on=on(100))], plan=schedule((100, 110)), day=102)
     assert found.notice_for_patient == ""

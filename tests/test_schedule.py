@@ -690,6 +690,24 @@ def test_an_off_day_names_the_step_and_its_next_dose_day():
 
 
 @pytest.mark.parametrize(
+    ("schedule", "day", "next_dose_day"),
+    [
+        (EOD_SCHEDULE, D(2026, 2, 20), D(2026, 3, 1)),  # before the first dose
+        (EOD_SCHEDULE, D(2026, 3, 4), D(2026, 3, 4)),  # a dose day is its own next dose day
+        (EOD_SCHEDULE, D(2026, 3, 6), D(2026, 3, 7)),  # a day without a dose
+        (EOD_SCHEDULE, D(2026, 3, 10), D(2026, 3, 13)),  # the pause, then the first dose day after it
+        (EOD_SCHEDULE, D(2026, 3, 12), D(2026, 3, 13)),
+        (EOD_SCHEDULE, D(2026, 3, 14), D(2026, 3, 15)),
+        (TWO_PLANS, D(2026, 4, 1), D(2026, 5, 1)),  # between plans: the next plan's first dose
+        (ENDED_ONLY, D(2026, 3, 31), D(2026, 3, 31)),  # the last day of the plan
+        (ENDED_ONLY, D(2026, 4, 1), None),  # after it: no dose ahead
+    ],
+)
+def test_the_next_dose_day_skips_pauses_days_without_a_dose_and_gaps(schedule, day, next_dose_day):
+    assert schedule.next_dose_day(day) == next_dose_day
+
+
+@pytest.mark.parametrize(
     ("day", "asks"),
     [
         (D(2026, 2, 28), False),  # the baseline: nothing to take yet
