@@ -304,11 +304,23 @@ def count_adherence(
     today: dt.date,
     days: int = ADHERENCE_DAYS,
 ) -> AdherenceCount:
-    """Taken and prescribed days in the `days` days ending today. A prescribed day without
-    an entry counts as not taken, except today itself: until today's entry is logged the
-    day is not over, so it is left out rather than counted as missed."""
+    """Taken and prescribed days in the `days` days ending today (`count_adherence_between`)."""
+    return count_adherence_between(entries, prescribed_days, today - (days - 1) * DAY, today, today)
+
+
+def count_adherence_between(
+    entries: Iterable[tuple[dt.date, bool]],
+    prescribed_days: Collection[dt.date],
+    first: dt.date,
+    last: dt.date,
+    today: dt.date,
+) -> AdherenceCount:
+    """Taken and prescribed days from `first` to `last`: a dose taken on a day without one
+    prescribed is not counted. A prescribed day without an entry counts as not taken, except
+    today itself: until today's entry is logged the day is not over, so it is left out rather
+    than counted as missed."""
     taken_by_day = dict(entries)
-    window = _days(today - (days - 1) * DAY, today)
+    window = _days(first, last)
     counted = [day for day in window if day in prescribed_days and (day != today or day in taken_by_day)]
     return AdherenceCount(
         taken=sum(1 for day in counted if taken_by_day.get(day) is True),

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from journal.advice import count_adherence_between
 from journal.assessment import Measure, PatientRecord
 from journal.bounds import SERIES_MAX_DAYS
 from journal.labs import LabValue, by_test, lab_number_words, range_words
@@ -692,9 +693,14 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
     while start <= record.today:
         end = min(start + 6 * DAY, record.today)
         days = [start + offset * DAY for offset in range((end - start).days + 1)]
-        steps = [record.prescribed(day) for day in days]
         words = list(dict.fromkeys(step.phrase for day in days if (step := record.schedule.step_on(day))))
-        entries = [entry for entry in record.entries if start <= entry.day <= end]
+        doses = count_adherence_between(
+            ((entry.day, entry.dose_taken) for entry in record.entries if start <= entry.day <= end),
+            record.schedule.prescribed_days(start, end),
+            start,
+            end,
+            record.today,
+        )
         effects = Counter(
             (side_effect_short(r.kind), severity_words(r.severity))
             for r in record.side_effects
@@ -710,8 +716,8 @@ def weekly_rows(record: PatientRecord) -> list[WeekRow]:
                 first_day=start,
                 last_day=end,
                 prescribed=_(", then ").join(words) or _("none"),
-                taken=sum(1 for entry in entries if entry.dose_taken),
-                prescribed_days=sum(1 for step in steps if step),
+                taken=doses.taken,
+                prescribed_days=doses.prescribed,
                 means=tuple(means),
                 side_effects=", ".join(
                     f"{kind} {severity} ×{count}" if count > 1 else f"{kind} {severity}"

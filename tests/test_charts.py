@@ -435,6 +435,17 @@ def test_weekly_rows_after_the_plan_ended_prescribe_nothing():
     assert (week3.prescribed, week3.prescribed_days) == ("none", 0)
 
 
+def test_a_weeks_doses_count_the_prescribed_days_only_as_the_roster_does():
+    # a pause on days 3–5; the patient logs the dose taken on day 3 anyway; today (day 6)
+    # is not logged yet, so it is not counted as missed
+    pause = PausePeriod(on(3), on(5), "surgery")
+    rows = weekly_rows(
+        record(today=6, schedule=[step(0, "1.5")], pauses=[pause], entries=[entry(day) for day in range(4)])
+    )
+    week1 = rows[-1]
+    assert (week1.taken, week1.prescribed_days) == (3, 3)  # days 0–2, not "4 of 3"
+
+
 # --- user text is text ---------------------------------------------------------------------------
 
 LINK = '<a href="https://example.org/">click</a>'
