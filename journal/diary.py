@@ -112,6 +112,11 @@ class Day:
     def label(self) -> str:
         return gettext(STATUS_LABELS[self.status])
 
+    @property
+    def missed(self) -> bool:
+        """A dose prescribed and logged as not taken (not taken on a day without one is no miss)."""
+        return self.status is DayStatus.MISSED
+
 
 def days_between(first: dt.date, last: dt.date) -> Iterable[dt.date]:
     day = first

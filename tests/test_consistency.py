@@ -619,6 +619,35 @@ def test_every_other_day_off_days_agree_across_history_adherence_calendar_and_cs
     assert "Your next dose is on" in today_page
 
 
+def test_a_dose_not_taken_is_a_missed_dose_only_on_a_dose_day_on_every_page(client, alice, carol):
+    """Logged as not taken on each day without a dose (2 days ago is one) and on a dose day
+    (3 days ago): the clinician's recent entries, the patient's history and the weekly table
+    call only the dose day's a missed dose, as the history's calendar and the adherence counts do."""
+    every_other_day_off_today(alice, carol)
+    off_day, dose_day = TODAY - 2 * DAY, TODAY - 3 * DAY
+    alice.entries.filter(entry_date=dose_day).update(dose_taken=False, dose_mg=None)
+
+    page = as_clinician(client, carol).get(reverse("patient_detail", args=[alice.pk])).content.decode()
+
+    def entry_row(day: dt.date) -> str:
+        return page.split(f'<time datetime="{day.isoformat()}">', 1)[1].split("</tr>", 1)[0]
+
+    assert "badge bad" in entry_row(dose_day)
+    assert "badge bad" not in entry_row(off_day) and "none prescribed" in entry_row(off_day)
+
+    history = as_patient(client, alice).get(reverse("history")).content.decode()
+
+    def summary(day: dt.date) -> str:
+        return history.split(f'data-testid="entry-{day.isoformat()}"', 1)[1].split("</article>", 1)[0]
+
+    assert "none prescribed" in summary(off_day)
+    assert "not taken" in summary(dose_day) and "none prescribed" not in summary(dose_day)
+
+    week = patient_overview(alice).weeks[-1]
+    dose_days_this_week = len(schedule_of(alice).prescribed_days(week.first_day, week.last_day))
+    assert (week.taken, week.prescribed_days) == (dose_days_this_week - 1, dose_days_this_week)
+
+
 @pytest.mark.parametrize("named", [False, True], ids=["pseudonymous", "named"])
 def test_every_fhir_surface_identifies_the_patient_alike(client, alice, carol, ada, named):
     """The patient Bundle download, the clinic's NDJSON export and the API's Patient read and

@@ -92,6 +92,7 @@ class RecentEntry:
     changes: list[Change]  # the latest CHANGES_SHOWN, oldest first
     change_count: int  # every change since the entry was first saved
     logged_by: str | None = None  # "logged by … (caregiver)"; None for the patient's own
+    missed: bool = False  # logged as not taken on a day with a dose prescribed
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ def recent_entries(
         changes = entry_changes(versions[day.entry_id], day.created_at) if day.was_edited else []
         scores = [day.scores.get(symptom.pk) for symptom in file.symptoms]
         logged_by = loggers.logged_by(day.logged_by_id) if loggers is not None else None
-        rows.append(RecentEntry(day, scores, changes[-CHANGES_SHOWN:], len(changes), logged_by))
+        missed = not day.dose_taken and file.record.schedule.prescribed(day.day) is not None
+        rows.append(RecentEntry(day, scores, changes[-CHANGES_SHOWN:], len(changes), logged_by, missed))
     return rows
 
 

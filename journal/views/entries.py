@@ -267,11 +267,11 @@ def history(request: AuthenticatedRequest) -> HttpResponse:
             for week in diary_rules.month_weeks(month)
         ],
         "adherence": [(days, diary.adherence(days)) for days in ADHERENCE_DAYS],
-        "entries": sorted(
-            (entry for day, entry in diary.entries.items() if month <= day <= last),
-            key=lambda entry: entry.entry_date,
-            reverse=True,
-        ),
+        "entries": [
+            (entry, diary.day(day))
+            for day, entry in sorted(diary.entries.items(), reverse=True)
+            if month <= day <= last
+        ],
         "earliest": earliest_editable(today),
         "legend": [(status.value, _(label)) for status, label in diary_rules.STATUS_LABELS.items()],
     }
