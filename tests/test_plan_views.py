@@ -496,6 +496,39 @@ def test_a_refill_while_a_taper_ends_the_plan_counts_for_the_plan_the_patient_is
     assert "Last dispensed: 5 capsules on 2 Mar 2026. <strong>It runs out on Saturday 7 Mar 2026." in page
 
 
+def test_while_a_taper_ends_the_plan_every_plan_card_tells_that_plans_form_and_end_then_the_next(
+    client, alice, carol
+):
+    """The capsules of the plan ending with a taper on 12 March, then a liquid written to follow:
+    the plan's facts are the capsules' (not the liquid's, which the card showed with the
+    capsules' steps) and its end, and the liquid plan is told apart, with the day it starts."""
+    make_plan(
+        alice,
+        carol,
+        [(D(2026, 2, 1), "1.5")],
+        strength_mg=Decimal("1.5"),
+        ended_on=D(2026, 3, 12),
+        status=TitrationPlan.Status.ENDED,
+    )
+    make_plan(alice, carol, [(D(2026, 3, 12), "0.5")], form="liquid", strength_mg=Decimal("1"))
+    client.force_login(carol.user)
+    pages = {
+        "plan page": client.get(reverse("plan_manage", args=[alice.pk])),
+        "patient page": client.get(reverse("patient_detail", args=[alice.pk])),
+    }
+    client.force_login(alice.user)
+    pages["My plan"] = client.get(reverse("my_plan"))
+    for name, response in pages.items():
+        page = " ".join(response.content.decode().split())
+        now, _, after = page.partition('data-testid="next-plan"')
+        assert "<dd>capsule, 1.5 mg per capsule</dd>" in now, name
+        assert "nothing prescribed from 12 Mar 2026" in now, name
+        assert "mg per mL" not in now, name
+        assert after.startswith(">Next plan, from 12 Mar 2026</h3>"), name
+        assert "<dd>liquid, 1 mg per mL</dd>" in after, name
+    assert "ends on 12 Mar 2026" in pages["plan page"].content.decode()
+
+
 def test_a_refill_needs_a_plan_in_force(client, alice, carol):
     client.force_login(carol.user)
     response = client.post(

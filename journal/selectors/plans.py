@@ -60,8 +60,12 @@ def prescribed_plans(patient: Patient) -> list[TitrationPlan]:
 def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.date) -> dict[str, Any]:
     """The plan shown and its steps as the schedule places them on `today` (one truth for "now").
     While the plan before it still prescribes (the shown one starts when it ends), that plan's
-    step in force and any after it come first: the steps say what the patient takes now."""
+    step in force and any after it come first: the steps say what the patient takes now, and
+    `current_plan` is that plan (its form, strength and end), `next_plan` the one shown; else
+    both are the one shown."""
     plan = shown_plan(plans)
+    supplied = schedule.supplied_plan(today)
+    current = next((each for each in plans if each.pk == supplied), plan)
     rows = schedule.step_rows(today, plan.pk) if plan else []
     in_force = schedule.in_force(today)
     if plan is not None and in_force is not None and in_force.plan_id != plan.pk:
@@ -73,6 +77,11 @@ def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.d
     return {
         "plan": plan,
         "plan_state": plan_state(plan, today),
-        "plan_state_words": plan_state_words(plan, today),
+        # the badge tells the plan the patient is on: a plan written next says when it starts below
+        "plan_state_words": (
+            plan_state_words(plan, today) if current is plan else plan_course_words(current, today)
+        ),
         "plan_steps": rows,
+        "current_plan": current,
+        "next_plan": plan if current is not plan else None,
     }

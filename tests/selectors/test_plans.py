@@ -74,7 +74,8 @@ def test_plan_section_places_the_shown_plans_steps_today(alice, history, django_
     plans, schedule = prescribed_plans(alice), schedule_of(alice)
     with django_assert_num_queries(0):  # from the plans and the schedule already read
         section = plan_section(plans, schedule, TODAY)
-    assert section["plan"] == current
+    assert section["plan"] == section["current_plan"] == current
+    assert section["next_plan"] is None
     assert section["plan_state"] == "active"
     assert section["plan_state_words"] == "active"
     assert [(row.dose.start_date, row.state) for row in section["plan_steps"]] == [
@@ -89,6 +90,8 @@ def test_plan_section_without_a_plan(alice):
         "plan_state": "",
         "plan_state_words": "",
         "plan_steps": [],
+        "current_plan": None,
+        "next_plan": None,
     }
 
 
@@ -129,7 +132,8 @@ def test_a_plan_not_begun_says_when_it_starts(alice, carol):
 
 def test_while_the_plan_before_still_prescribes_its_step_in_force_comes_first(alice, carol):
     """1.5 mg until a week from today, when the next plan (written already) starts at 3 mg: the
-    section shows the next plan, and the steps say what the patient takes now."""
+    section shows the next plan, and the steps, the badge and the plan's facts say what the
+    patient takes now."""
     first = make_plan(
         alice,
         carol,
@@ -139,8 +143,9 @@ def test_while_the_plan_before_still_prescribes_its_step_in_force_comes_first(al
     )
     following = make_plan(alice, carol, [(TODAY + 7 * DAY, "3")])
     section = plan_section(prescribed_plans(alice), schedule_of(alice), TODAY)
-    assert section["plan"] == following
-    assert section["plan_state_words"] == "starts on 9 Mar 2026"
+    assert section["plan"] == section["next_plan"] == following  # changes go to it
+    assert section["current_plan"] == first
+    assert section["plan_state_words"] == "ends on 9 Mar 2026"
     assert [(row.dose.plan_id, row.dose.start_date, row.state) for row in section["plan_steps"]] == [
         (first.pk, TODAY - 14 * DAY, StepState.NOW),
         (following.pk, TODAY + 7 * DAY, StepState.UPCOMING),
