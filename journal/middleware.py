@@ -1,10 +1,11 @@
-"""Show times in the reader's own time zone (a clinician's clinic zone, a patient's own) and
+"""Show times in the reader's own time zone (a clinician's clinic zone, a patient's own, a
+caregiver's patient's: the day they log is the patient's) and
 pages in the language they picked (else their browser's);
 send a clinician who must use two-factor sign-in to set it up first; keep no page in a
 cache; and write the reads a view noted to the access log, in one INSERT per request.
 
 The zone is read from the login, which every page loads anyway, with the clinician's clinic
-and the patient joined to it (journal.auth): a page pays no query for it, and a clinic or
+and the patient (a caregiver's too) joined to it (journal.auth): a page pays no query for it, and a clinic or
 patient that moves to another zone is read in the new one from the next page on."""
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def reader_time_zone(user: object) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(user.clinician.clinic.time_zone)
     if hasattr(user, "patient"):
         return zoneinfo.ZoneInfo(user.patient.time_zone)
+    if hasattr(user, "caregiver"):
+        return zoneinfo.ZoneInfo(user.caregiver.patient.time_zone)
     return None
 
 
