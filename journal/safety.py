@@ -351,9 +351,12 @@ def _screened_opioids(answers: ScreeningAnswers, start: dt.date) -> list[Finding
     return washout_findings(label, answers.opioid_stopped_on, start, long_term=answers.long_term_opioids)
 
 
-def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
+def judge_screening(
+    answers: ScreeningAnswers, start: dt.date, medications: Iterable[MedicationPeriod] = ()
+) -> list[Finding]:
     """A screening judged against a start of LDN on `start`: the opioid washout, then every
-    question answered yes at its level. Most serious first."""
+    question answered yes at its level, the thyroid from the answers and the `medications`
+    listed (which name its kind). Most serious first."""
     findings = _screened_opioids(answers, start)
     findings += [
         Finding(question.level, question.field, question.message, question.reason, question.label)
@@ -362,7 +365,7 @@ def judge_screening(answers: ScreeningAnswers, start: dt.date) -> list[Finding]:
         and question.level is not None
         and question.field != "thyroid_medication"
     ]
-    if (thyroid := thyroid_status(answers, (), start).finding()) is not None:
+    if (thyroid := thyroid_status(answers, medications, start).finding()) is not None:
         findings.append(thyroid)
     return ordered(findings)
 
@@ -548,7 +551,7 @@ def judge_start(
     screening (none at all blocks) and the medication list's opioids."""
     if answers is None:
         return [SAFETY_RULES["no_screening"].finding(gettext_noop("No safety screening is recorded yet."))]
-    findings = judge_screening(answers, start)
+    findings = judge_screening(answers, start, medications)
     findings += listed_opioid_findings(medications, start, long_term=answers.long_term_opioids, what=what)
     return ordered(findings)
 

@@ -401,6 +401,19 @@ def test_the_thyroid_note(medication, title):
     assert "[000, 003]" in note.reason
 
 
+@pytest.mark.parametrize("answers", [ScreeningAnswers(), yes("thyroid_medication")])
+@pytest.mark.parametrize("name", ["Levothyroxine", "Carbimazole"])
+def test_a_start_is_judged_with_the_thyroid_medicine_listed_as_the_safety_state_is(answers, name):
+    """The plan editor's note names the medicine and its direction, as the patient page does:
+    it gave the unspecified note, or none when the screening's box was not ticked."""
+    listed = [med(name, started_on=TODAY - 100 * DAY)]
+    expected = thyroid_status(answers, listed, TODAY).finding()
+    assert expected is not None and name in expected.message
+    assert expected in judge_start(answers, listed, TODAY)
+    patient_page = safety_state(answers=answers, medications=listed, schedule=Schedule(), day=TODAY)
+    assert expected in patient_page.findings
+
+
 def test_no_thyroid_note_without_thyroid_medication():
     assert thyroid_status(ScreeningAnswers(), [], TODAY).finding() is None
 

@@ -99,7 +99,7 @@ def screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = ScreeningForm(
             initial={**prefilled.as_fields(), "start_date": today}, window=window, today=today
         )
-        findings = judge_screening(prefilled, today)
+        findings = judge_screening(prefilled, today, periods)
     return render(
         request,
         "journal/plans/screening.html",
