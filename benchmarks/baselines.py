@@ -208,6 +208,7 @@ def _row(
     symptoms: int,
 ) -> list[Any]:
     """One line of the export: blank cells are None, which `csv.writer` writes as nothing."""
+    # the benchmark's plans never end, so the course's day counts on to the last day
     day_on_ldn = (day - first_dose).days + 1 if first_dose is not None and day >= first_dose else None
     # paused and pause_recorded_on: the benchmark's clinics have no pauses
     # every step of the benchmark's clinics is daily, every plan immediate-release with no filler recorded

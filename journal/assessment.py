@@ -87,6 +87,10 @@ class PatientRecord:
     def day_on_ldn(self) -> int | None:
         return self.schedule.day_on_ldn(self.today)
 
+    @property
+    def treatment_ended_on(self) -> dt.date | None:
+        return self.schedule.treatment_ended(self.today)
+
     def prescribed(self, day: dt.date) -> Dose | None:
         return self.schedule.prescribed(day)
 

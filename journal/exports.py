@@ -32,7 +32,7 @@ from journal.bounds import SERIES_MAX_DAYS, export_window
 from journal.caregiving import Logger
 from journal.compounding import FILLERS, RELEASES
 from journal.safety import MedicationPeriod, SafetyState
-from journal.schedule import DAY, Dose, PausePeriod
+from journal.schedule import DAY, Dose, PausePeriod, course_day
 from journal.vocabulary import (
     FREQUENCIES,
     PRESCRIBED_TIMINGS,
@@ -105,13 +105,11 @@ class ExportDay(NamedTuple):
     ] = ()  # the lab results of samples taken on the date (`journal.labs.result_words`)
     questionnaires: Sequence[str] = ()  # the questionnaires answered on the date (`answer_cell`)
     step: Dose | None = None  # the step the patient is on (`Schedule.step_on`), with or without a dose
+    treatment_ends_on: dt.date | None = None  # `Schedule.treatment_ends_on`
 
     @property
     def day_on_ldn(self) -> int | None:
-        """Day 1 is the first dose date; None before it."""
-        if self.first_dose is None or self.day < self.first_dose:
-            return None
-        return (self.day - self.first_dose).days + 1
+        return course_day(self.day, self.first_dose, self.treatment_ends_on)
 
 
 # --- safe cells and CSV text --------------------------------------------------------------
@@ -203,7 +201,8 @@ def _fixed_columns_before() -> list[Column[ExportDay]]:
             "day_on_ldn",
             "days",
             "1 and up",
-            "Days since the first prescribed dose; day 1 is the first dose date. Blank before it.",
+            "Days since the first prescribed dose; day 1 is the first dose date. Blank before it, "
+            "and from the day the last plan ended (no plan after it).",
             lambda days: [day.day_on_ldn for day in days],
             None,
         ),

@@ -781,6 +781,11 @@ class RosterSnapshot(models.Model):
         return PHASE_STYLES.get(self.phase, "")
 
     @property
+    def starts_on(self) -> dt.date | None:
+        """The first dose while it is still ahead (the baseline), else None."""
+        return self.first_dose if self.phase == "baseline" else None
+
+    @property
     def new_anything(self) -> bool:
         return bool(self.new_entries or self.new_side_effects or self.new_advice)
 

@@ -515,10 +515,21 @@ class Schedule:
         effective = self.effective
         return effective[0].start_date if effective else None
 
+    @property
+    def treatment_ends_on(self) -> dt.date | None:
+        """The end date of the last plan (nothing is prescribed from it, and no plan follows);
+        None while the last plan goes on until further notice, or before any plan."""
+        effective = self.effective
+        return effective[-1].until if effective else None
+
+    def treatment_ended(self, day: dt.date) -> dt.date | None:
+        """The day the treatment ended, when it has by `day`."""
+        ends = self.treatment_ends_on
+        return ends if ends is not None and ends <= day else None
+
     def day_on_ldn(self, day: dt.date) -> int | None:
-        """Day 1 is the first dose date; None before it."""
-        first = self.first_dose
-        return (day - first).days + 1 if first is not None and day >= first else None
+        """See `course_day`."""
+        return course_day(day, self.first_dose, self.treatment_ends_on)
 
     def next_dose_day(self, day: dt.date) -> dt.date | None:
         """The first day on or after `day` with a dose prescribed: past paused days, the days
@@ -594,6 +605,15 @@ class Schedule:
         if any(dose.dose_mg != current.dose_mg for dose in later):
             return "titrating"
         return "maintenance"
+
+
+def course_day(day: dt.date, first_dose: dt.date | None, ends_on: dt.date | None) -> int | None:
+    """The day of the course of LDN that `day` is: day 1 is the first dose date; None before
+    it and from the day the treatment ended on (`Schedule.treatment_ends_on`). Pauses and the
+    days between two plans go on counting: the course goes on."""
+    if first_dose is None or day < first_dose or (ends_on is not None and day >= ends_on):
+        return None
+    return (day - first_dose).days + 1
 
 
 def _readable_plan(plan: PlanRecord) -> PlanRecord:

@@ -332,8 +332,9 @@ def check_roster_row_against_the_patient_page(row: str, alice) -> None:
     assert advice in row
     count = overview.assessment.adherence
     assert (f">{count.taken}/{count.prescribed} " in row) == bool(count.prescribed)
-    day = overview.record.day_on_ldn
+    day, first_dose = overview.record.day_on_ldn, overview.record.first_dose
     assert (f">day {day}<" in row) == bool(day)
+    assert ('muted">starts ' in row) == (first_dose is not None and first_dose > TODAY)
     new = overview.since_review
     words = f"{new.entries} entr{'y' if new.entries == 1 else 'ies'} · {new.side_effects} side effect"
     assert (words in row) == new.anything
@@ -617,6 +618,35 @@ def test_every_other_day_off_days_agree_across_history_adherence_calendar_and_cs
     today_page = as_patient(client, alice).get(reverse("today")).content.decode()
     assert 'data-testid="took-it"' not in today_page  # no "Took 1.5 mg" button on a day without a dose
     assert "Your next dose is on" in today_page
+
+
+def test_after_the_plan_ended_no_page_counts_days_on_ldn_or_calls_it_the_baseline(client, alice, carol):
+    """The plan ended ten days ago: the patient page, the roster, the summary, My chart and the
+    CSV count the course's days up to its end and none after (they said "day 91", and would
+    have said "Baseline: first dose …")."""
+    plan_ended_ten_days_ago(alice, carol)
+    ended = TODAY - 10 * DAY
+    as_clinician(client, carol)
+    roster_page = client.get(reverse("roster")).content.decode()
+    link = f'<th scope="row"><a href="{reverse("patient_detail", args=[alice.pk])}"'
+    words = {
+        "patient page": client.get(reverse("patient_detail", args=[alice.pk])).content.decode(),
+        "roster row": roster_page.split(link, 1)[1].split("</tr>", 1)[0],
+        "summary": client.get(reverse("appointment_summary", args=[alice.pk])).content.decode(),
+    }
+    for name, content in words.items():
+        page = " ".join(content.split())
+        assert "Day on LDN" not in page and ">day " not in page, name
+        assert "Baseline: first dose" not in page and 'muted">starts ' not in page, name
+    summary = " ".join(words["summary"].split())
+    assert f"LDN ended on {ended:%-d %b %Y} (first dose {TODAY - 90 * DAY:%-d %b %Y})" in summary
+    chart = " ".join(as_patient(client, alice).get(reverse("my_chart")).content.decode().split())
+    assert f"Your plan ended on {ended:%A %-d %B %Y}." in chart and "You are on day" not in chart
+
+    days = {"start": (ended - DAY).isoformat(), "end": ended.isoformat()}
+    response = as_clinician(client, carol).get(reverse("patient_csv", args=[alice.pk]), days)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["day_on_ldn"] for row in rows] == ["80", ""]
 
 
 def test_a_dose_not_taken_is_a_missed_dose_only_on_a_dose_day_on_every_page(client, alice, carol):

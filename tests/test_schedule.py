@@ -305,11 +305,21 @@ def test_first_dose(schedule, first_dose):
 
 
 @pytest.mark.parametrize(
-    ("day", "day_on_ldn"),
-    [(D(2026, 2, 28), None), (D(2026, 3, 1), 1), (D(2026, 3, 11), 11), (D(2026, 5, 1), 62)],
+    ("schedule", "day", "day_on_ldn", "ended"),
+    [
+        (TWO_PLANS, D(2026, 2, 28), None, None),
+        (TWO_PLANS, D(2026, 3, 1), 1, None),
+        (TWO_PLANS, D(2026, 3, 11), 11, None),  # a pause goes on counting
+        (TWO_PLANS, D(2026, 4, 10), 41, None),  # so do the days between two plans
+        (TWO_PLANS, D(2026, 5, 1), 62, None),
+        (ENDED_ONLY, D(2026, 3, 31), 31, None),  # the last day of the plan
+        (ENDED_ONLY, D(2026, 4, 1), None, D(2026, 4, 1)),  # its end date: the course is over
+        (ENDED_ONLY, D(2026, 9, 1), None, D(2026, 4, 1)),
+    ],
 )
-def test_day_on_ldn(day, day_on_ldn):
-    assert TWO_PLANS.day_on_ldn(day) == day_on_ldn
+def test_day_on_ldn_counts_the_course_until_the_last_plan_ends(schedule, day, day_on_ldn, ended):
+    assert schedule.day_on_ldn(day) == day_on_ldn
+    assert schedule.treatment_ended(day) == ended
 
 
 def days(first: dt.date, last: dt.date) -> set[dt.date]:

@@ -171,7 +171,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
     questionnaires = _day_answers(ids, first, last, logins)
     for pk in ids:
         schedule, label = schedules[pk], patients[pk].export_label
-        first_dose = schedule.first_dose
+        first_dose, ends_on = schedule.first_dose, schedule.treatment_ends_on
         taken = [med for med in medications[pk] if med.taken_within(first, last)]
         safety = safety_by_day(
             answers=answers.get(pk), medications=medications[pk], schedule=schedule, days=days
@@ -194,6 +194,7 @@ def _export_batch(ids: list[int], days: list[dt.date]) -> Iterator[ExportDay]:
                 sampled.get(day, ()),
                 answered.get(day, ()),
                 doses.step,
+                ends_on,
             )
             for (day, state), doses in zip(safety, schedule.each_day(days), strict=True)
         ]
