@@ -389,7 +389,15 @@ def today(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("today")).content.decode()
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
+    check_dose_held(content, truth)
     check_end_told(content, alice, "no dose from that day")
+
+
+def check_dose_held(content: str, truth) -> None:
+    """Today's dose, shown below a notice that says to contact the clinic before the next dose,
+    says so too: not a plain "3 mg at bedtime" under it."""
+    held = 'data-testid="dose-held"' in content
+    assert held == bool(truth["safety"].notice_for_patient and truth["dose"] != "none")
 
 
 def check_end_told(content: str, alice, words: str) -> None:
@@ -402,6 +410,7 @@ def my_plan(client, alice, carol, truth):
     content = as_patient(client, alice).get(reverse("my_plan")).content.decode()
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
+    check_dose_held(content, truth)
     check_end_told(content, alice, "no dose from that day")
     check_steps_table(content, truth["step"])
 
