@@ -710,15 +710,16 @@ PRINT_CHART_WIDTH_PX = 690  # fits A4 and Letter between 12 mm margins
 PRINT_PANEL_SCALE = 0.45  # of each panel's screen height; a side-effect strip keeps more (rows of text)
 PRINT_STRIP_SCALE = 0.7
 PRINT_MIN_PANEL_PX = 34
-PRINT_GAP_PX = 8
+PRINT_GAP_PX = 14  # between panels: each panel's title sits in the gap above it, over no data
 PRINT_MAX_PLOT_PX = 380  # with many measures the panels shrink further, to leave room on two pages
-PRINT_MARGIN = {"l": 60, "r": 10, "t": 34, "b": 100}
+PRINT_LABEL_ROW_SHIFT_PX = 13  # the windows' labels sit above the top panel's title
+PRINT_MARGIN = {"l": 60, "r": 10, "t": 46, "b": 100}
 
 
 def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
     """The clinician's chart (`journal.charts.patient_figure`) made for paper: panels at
-    under half their screen height with their titles inside them, a fixed width that fits
-    A4 and Letter, and no hover."""
+    under half their screen height, each with its title above it as on the screen, a fixed
+    width that fits A4 and Letter, and no hover."""
     layout = dict(figure["layout"])
     margin = layout["margin"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
@@ -755,17 +756,15 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_annotation(note: dict[str, Any], moved: dict[float, float]) -> dict[str, Any]:
-    """Panel titles (placed on the paper) go inside the top of their panel; the window
-    labels (placed on dates) sit straight on top of the plot."""
+    """Panel titles (placed on the paper) go to their panel's new top, above it (inside it,
+    they hid the first weeks' data); the window labels (placed on dates) above the top one's."""
     if note.get("xref") == "paper" and note.get("y") in moved:
         return {
             **note,
             "y": moved[note["y"]],
-            "yanchor": "top",
-            "x": 0.005,
-            "bgcolor": "rgba(255,255,255,0.85)",
+            "yanchor": "bottom",
             "font": {**note.get("font", {}), "size": 10},
         }
     if note.get("xref") == "x":
-        return {**note, "yshift": 0, "font": {**note.get("font", {}), "size": 9}}
+        return {**note, "yshift": PRINT_LABEL_ROW_SHIFT_PX, "font": {**note.get("font", {}), "size": 9}}
     return note

@@ -476,7 +476,8 @@ def test_print_figure_fits_the_clinicians_chart_on_paper():
     assert tops[0] == 1
     titles = [note for note in paper["annotations"] if note["xref"] == "paper"]
     assert sorted(note["y"] for note in titles) == sorted(tops)  # each title at its panel's new top
-    assert all(note["yanchor"] == "top" for note in titles)
+    assert all(note["yanchor"] == "bottom" for note in titles)  # above its panel, over no data
+    assert all("bgcolor" not in note for note in titles)
 
 
 def test_a_day_between_two_doses_of_an_every_other_day_step_says_so():
