@@ -38,7 +38,7 @@ from journal.response import ResponseClass
 from journal.safety import SafetyState, ThyroidKind
 from journal.schedule import DAY, Dose, Schedule
 from journal.vocabulary import side_effect_words
-from journal.wording import Listing, as_phrase, gettext_noop, phrase
+from journal.wording import Listing, as_phrase, gettext, gettext_noop, ngettext, phrase
 
 RULE_STEP_UP_SIDE_EFFECTS = "step_up_side_effects"
 RULE_SLEEP_AFTER_BEDTIME_STEP = "sleep_after_bedtime_step"
@@ -293,9 +293,16 @@ class AdherenceCount:
     def in_words(self) -> str:
         """ "12 of 14 prescribed days (86 %), 1 not logged", or "no dose prescribed"."""
         if not self.prescribed:
-            return "no dose prescribed"
-        words = f"{self.taken} of {self.prescribed} prescribed days ({self.percent} %)"
-        return words + (f", {len(self.not_logged)} not logged" if self.not_logged else "")
+            return gettext("no dose prescribed")
+        words = gettext("%(taken)d of %(prescribed)d prescribed days (%(percent)d %%)") % {
+            "taken": self.taken,
+            "prescribed": self.prescribed,
+            "percent": self.percent,
+        }
+        if not self.not_logged:
+            return words
+        count = len(self.not_logged)
+        return words + ngettext(", %(count)d not logged", ", %(count)d not logged", count) % {"count": count}
 
 
 def count_adherence(

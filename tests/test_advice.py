@@ -361,6 +361,22 @@ def test_adherence_in_percent_and_words(taken, prescribed, not_logged, percent, 
     assert count.in_words == words
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("de", "12 von 14 verordneten Tagen (86 %), 1 nicht eingetragen"),
+        ("es", "12 de 14 días prescritos (86 %), 1 sin registrar"),
+    ],
+)
+def test_adherence_in_the_readers_language(language, words):
+    """The summary's counts were English on a German or Spanish clinician's page."""
+    from django.utils import translation
+
+    count = AdherenceCount(12, 14, not_logged=(TODAY,), not_taken=())
+    with translation.override(language):
+        assert count.in_words == words
+
+
 def test_count_adherence_lists_missing_days():
     count = count_adherence(logged([2], missed=[1]), LAST_14, TODAY, days=3)
     assert count.taken == 1
