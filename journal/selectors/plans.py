@@ -79,7 +79,9 @@ def plan_section(plans: Sequence[TitrationPlan], schedule: Schedule, today: dt.d
         "plan_state": plan_state(plan, today),
         # the badge tells the plan the patient is on: a plan written next says when it starts below
         "plan_state_words": (
-            plan_state_words(plan, today) if current is plan else plan_course_words(current, today)
+            plan_course_words(current, today)
+            if current is not None and current is not plan
+            else plan_state_words(plan, today)
         ),
         "plan_steps": rows,
         "current_plan": current,
