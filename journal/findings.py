@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from journal.wording import as_phrase, gettext, gettext_noop
+from journal.wording import as_phrase, gettext, gettext_noop, phrase_data, phrase_from_data
 
 
 class Level(StrEnum):
@@ -81,6 +82,17 @@ class Finding:
     @property
     def headline(self) -> str:
         return self.short or self.message
+
+    def as_data(self) -> dict[str, Any]:
+        """The finding as JSON (a stored roster row's flags) that `from_data` shows again in
+        the language of whoever reads it then, not of whoever's request stored it."""
+        texts = {name: phrase_data(getattr(self, name)) for name in ("message", "reason", "short")}
+        return {"level": str(self.level), "code": self.code, **texts}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Finding:
+        texts = {name: phrase_from_data(data.get(name, "")) for name in ("message", "reason", "short")}
+        return cls(level=Level(data["level"]), code=data["code"], **texts)
 
 
 @dataclass(frozen=True)

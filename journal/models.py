@@ -72,7 +72,7 @@ from journal.reminders import Kind as ReminderKind
 from journal.reminders import ReminderChoices, choice_problems
 from journal.response import ResponseClass
 from journal.schedule import PHASE_STYLES, PHASES
-from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label
+from journal.vocabulary import SCORE_MAX, SCORE_MIN, SIDE_EFFECTS, TIMING_WORDS, direction_label, dose_phrase
 
 NOTES_MAX_CHARS = 2000
 
@@ -720,7 +720,9 @@ class RosterSnapshot(models.Model):
     fresh_until = models.DateTimeField(db_index=True, help_text="The patient's next local midnight.")
     name_key = models.CharField(max_length=200)
     dose_mg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
-    dose_phrase = models.CharField(max_length=100, blank=True)
+    dose_phrase = models.CharField(max_length=100, blank=True, help_text="In English: dose_words shows it.")
+    dose_timing = models.CharField(max_length=20, blank=True)
+    dose_frequency = models.CharField(max_length=20, blank=True)
     runs_out_on = models.DateField(null=True, blank=True, help_text="When the dispensed supply runs out.")
     first_plan = models.CharField(max_length=20, blank=True, help_text="View: what a patient needs next")
     first_plan_words = models.CharField(max_length=100, blank=True)
@@ -766,7 +768,7 @@ class RosterSnapshot(models.Model):
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return tuple(Finding(**finding) for finding in self.flags)
+        return tuple(Finding.from_data(finding) for finding in self.flags)
 
     @property
     def alerts(self) -> tuple[Finding, ...]:
@@ -779,6 +781,14 @@ class RosterSnapshot(models.Model):
     @property
     def phase_style(self) -> str:
         return PHASE_STYLES.get(self.phase, "")
+
+    @property
+    def dose_words(self) -> str:
+        """The step the patient is on in the reader's language ("4,5 mg zur Nacht"), as every
+        other page names it; a row stored before the timing was kept says its English phrase."""
+        if self.dose_mg is None or not self.dose_timing:
+            return self.dose_phrase
+        return dose_phrase(self.dose_mg, self.dose_timing, self.dose_frequency)
 
     @property
     def starts_on(self) -> dt.date | None:

@@ -221,3 +221,56 @@ def as_phrase(words: str) -> str:
 def phrase(message: str, **values: Any) -> Phrase:
     """`phrase(gettext_noop("{dose} mg is above the usual LDN range."), dose=Decimal("5"))`."""
     return Phrase(message, **values)
+
+
+# --- texts kept as data, to be shown again in a later reader's language ------------------------
+
+
+def phrase_data(value: Any) -> Any:
+    """A text as JSON that `phrase_from_data` turns into the same text again, shown in whoever
+    reads it later: a Phrase as its message id and values, a Sentence, Listing, date or number
+    as what it holds; any other text as its English original."""
+    if isinstance(value, PluralPhrase):
+        values = {name: phrase_data(item) for name, item in value._values.items() if name != "count"}
+        return {"plural": [value._message, value._plural], "count": value._count, "values": values}
+    if isinstance(value, Phrase):
+        return {
+            "message": value._message,
+            "values": {name: phrase_data(item) for name, item in value._values.items()},
+        }
+    if isinstance(value, Sentence):
+        return {"sentence": phrase_data(value._words)}
+    if isinstance(value, Listing):
+        return {"listing": [phrase_data(item) for item in value._items], "separator": value._separator}
+    if isinstance(value, IsoDate):
+        return {"date": _original(value)}
+    if isinstance(value, Number):
+        return {"number": _original(value)}
+    if isinstance(value, Decimal):
+        return {"decimal": _original(value)}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return _original(value)
+
+
+def phrase_from_data(data: Any) -> Any:
+    """The text `phrase_data` kept (a plain string, as kept before, stays as it is)."""
+    if not isinstance(data, dict):
+        return data
+    if "plural" in data:
+        singular, plural = data["plural"]
+        values = {name: phrase_from_data(item) for name, item in data["values"].items()}
+        return PluralPhrase(singular, plural, data["count"], **values)
+    if "message" in data:
+        return Phrase(
+            data["message"], **{name: phrase_from_data(item) for name, item in data["values"].items()}
+        )
+    if "sentence" in data:
+        return Sentence(phrase_from_data(data["sentence"]))
+    if "listing" in data:
+        return Listing((phrase_from_data(item) for item in data["listing"]), data["separator"])
+    if "date" in data:
+        return IsoDate(data["date"])
+    if "number" in data:
+        return Number(data["number"])
+    return Decimal(data["decimal"])

@@ -179,3 +179,26 @@ def test_saved_views_change_only_by_post(client, carol, name):
     assert client.get(url).status_code == 405
     client.logout()
     assert client.post(url).url.startswith(reverse("login"))
+
+
+def test_each_reader_reads_the_roster_in_their_language_whoever_stored_the_row(client, carol, alice):
+    """The row was stored while a Spanish request ran (the patient's own save): a German
+    clinician reads its dose and safety alert in German, as on the patient page."""
+    from django.utils import translation
+
+    from journal.models import Medication, User
+    from journal.selectors.records import patient_overview
+
+    make_plan(alice, carol, [(TODAY - 30 * DAY, "4.5")])
+    Medication.objects.create(patient=alice, name="Tramadol 50 mg", started_on=TODAY - 4 * DAY)
+    with translation.override("es"):
+        snapshot_refresh(alice, timezone.now())
+    User.objects.filter(pk=carol.user.pk).update(language="de")
+    client.force_login(carol.user)
+    page = " ".join(client.get(reverse("roster")).content.decode().split())
+    with translation.override("de"):
+        (alert,) = [str(finding.message) for finding in patient_overview(alice).record.safety.alerts]
+    assert "Opioid" in alert and "LDN" in alert and "while LDN is prescribed" not in alert
+    assert alert in page
+    assert 'data-dose="4.5 mg at bedtime">4,5 mg zur Nacht<' in page  # English as data, German shown
+    assert "al acostarse" not in page

@@ -43,3 +43,36 @@ def test_counts_choose_the_singular_or_the_plural():
     assert ngettext("%(days)s day", "%(days)s days", 1) == "%(days)s day"
     with translation.override("de"):
         assert ngettext("%(days)s day", "%(days)s days", 3) % {"days": 3} == "3 Tage"
+
+
+def kept_texts():
+    from decimal import Decimal
+
+    from journal.wording import IsoDate, Listing, Number, Sentence, ngettext_lazy, phrase
+
+    above = phrase(gettext_noop("{dose} mg is above the usual LDN range."), dose=Decimal("5.5"))
+    return [
+        above,
+        Sentence(above),
+        phrase(gettext_noop("{dose} from {day}"), dose=Number("1.5"), day=IsoDate("2026-03-02")),
+        ngettext_lazy("{count} day", "{count} days", 3),
+        Listing([gettext_noop("higher is better"), above]),
+        "a clinic's own words",
+    ]
+
+
+@pytest.mark.parametrize("kept", kept_texts())
+def test_a_text_kept_as_data_is_read_again_in_a_later_readers_language(kept):
+    """A roster row's findings, stored during one reader's request, shown to another: the
+    same English data, and each reader's own language when shown."""
+    import json
+
+    from journal.wording import phrase_data, phrase_from_data
+
+    with translation.override("es"):  # stored while a Spanish request ran
+        stored = json.loads(json.dumps(phrase_data(kept)))
+    read = phrase_from_data(stored)
+    assert str.__str__(read) == str.__str__(kept)
+    for language in ("en", "es", "de"):
+        with translation.override(language):
+            assert str(read) == str(kept)

@@ -9,7 +9,6 @@ page itself (`snapshots_refresh_stale`) compute it again."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -23,6 +22,7 @@ from journal.models import Patient, RosterSnapshot
 from journal.response import ATTENTION_ORDER
 from journal.schedule import DAY, PHASES
 from journal.selectors.roster import RosterRow, roster_rows
+from journal.vocabulary import dose_phrase
 
 # Patients a worker's heartbeat refreshes at most, so a beat stays short (at midnight in a
 # clinic's zone every patient is due; 200 at a time takes a few seconds).
@@ -52,7 +52,11 @@ def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
         fresh_until=next_midnight(patient.zone, row.today),
         name_key=patient.name.lower(),
         dose_mg=current.dose_mg if current else None,
-        dose_phrase=current.phrase if current else "",
+        dose_phrase=dose_phrase(current.dose_mg, current.timing, current.frequency, kept=True)
+        if current
+        else "",
+        dose_timing=current.timing if current else "",
+        dose_frequency=current.frequency if current else "",
         runs_out_on=row.runs_out_on,
         first_plan=row.first_plan[0] if row.first_plan else "",
         first_plan_words=row.first_plan[1] if row.first_plan else "",
@@ -73,7 +77,7 @@ def snapshot_of(row: RosterRow, now: dt.datetime) -> RosterSnapshot:
         new_side_effects=new.side_effects if new else 0,
         new_advice=new.advice if new else 0,
         safety_level=(row.record.safety and row.record.safety.worst) or "",
-        flags=[dataclasses.asdict(flag) for flag in row.flags],
+        flags=[flag.as_data() for flag in row.flags],
         flag_rank=-worst,
         flag_count=len(row.flags),
         has_alerts=bool(row.alerts),
