@@ -57,14 +57,16 @@ def _dose_event(run: Run, at: dt.time, zone: zoneinfo.ZoneInfo, stamp: dt.dateti
     return event
 
 
-def _change_event(dose: Dose, first: bool, stamp: dt.datetime) -> Event:
+def _change_event(dose: Dose, taken_from: dt.date, first: bool, stamp: dt.datetime) -> Event:
+    """An all-day note on the first day the step is taken (after a pause that covers its
+    start, not on a day without LDN)."""
     event = Event()
     event.add("uid", f"ldn-step-{dose.plan_id}-{dose.start_date:%Y%m%d}@ldnjournal")
     event.add("dtstamp", stamp)
     summary = _("Start LDN: %(dose)s") if first else _("New LDN dose: %(dose)s")
     event.add("summary", summary % {"dose": dose.measured_phrase})
-    event.add("dtstart", dose.start_date)
-    event.add("dtend", dose.start_date + dt.timedelta(days=1))
+    event.add("dtstart", taken_from)
+    event.add("dtend", taken_from + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -89,9 +91,13 @@ def dose_calendar(schedule: Schedule, choices: ReminderChoices, now: dt.datetime
     ]
     for run in runs[:FEED_MAX_EVENTS]:
         calendar.add_component(_dose_event(run, choices.dose_at(run.dose.timing), zone, now))
-    changes = [(index, dose) for index, dose in enumerate(schedule.effective) if dose.start_date in shown]
-    for index, dose in changes[:FEED_MAX_EVENTS]:
-        calendar.add_component(_change_event(dose, index == 0, now))
+    changes = [
+        (index, dose, taken_from)
+        for index, dose in enumerate(schedule.effective)
+        if (taken_from := schedule.first_day_taken(dose)) is not None and taken_from in shown
+    ]
+    for index, dose, taken_from in changes[:FEED_MAX_EVENTS]:
+        calendar.add_component(_change_event(dose, taken_from, index == 0, now))
     calendar.add_missing_timezones()
     feed: bytes = calendar.to_ical()
     return feed

@@ -280,7 +280,7 @@ class DayPrescription:
     """What is prescribed on one day, and why nothing is when nothing is:
     - dose: a dose is prescribed;
     - baseline: no dose yet (`first_dose` ahead, or no plan at all);
-    - paused: a pause covers the day;
+    - paused: a pause covers the day (`resumes_on`: the first dose day after it, if any);
     - off_day: a step taken every other day is in force, and this is a day without
       (`step` is that step, `next_due` its next dose day);
     - between: nothing now, a later plan starts on `next_dose.start_date`;
@@ -295,6 +295,8 @@ class DayPrescription:
     ended_on: dt.date | None = None
     step: Dose | None = None
     next_due: dt.date | None = None
+    resumes_on: dt.date | None = None
+    resumes_with: Dose | None = None  # the dose prescribed on `resumes_on`
 
     @property
     def words(self) -> str:
@@ -382,7 +384,12 @@ class Schedule:
         if first is None or day < first:
             return answer("baseline")
         if (pause := self.pause_on(day)) is not None and self.in_force(day) is not None:
-            return answer("paused", pause=pause)
+            resumes = self.next_dose_day(day)
+            return replace(
+                answer("paused", pause=pause),
+                resumes_on=resumes,
+                resumes_with=self.prescribed(resumes) if resumes is not None else None,
+            )
         if next_dose is not None:
             return answer("between")
         last = self.last_dose_before(day + DAY)
@@ -530,6 +537,11 @@ class Schedule:
     def day_on_ldn(self, day: dt.date) -> int | None:
         """See `course_day`."""
         return course_day(day, self.first_dose, self.treatment_ends_on)
+
+    def first_day_taken(self, dose: Dose) -> dt.date | None:
+        """The first day the step is taken: its start date, or the first dose day after a pause
+        that covers it; None for a step that a pause covers to its end."""
+        return next((run.first for run in self.runs if run.dose is dose), None)
 
     def next_dose_day(self, day: dt.date) -> dt.date | None:
         """The first day on or after `day` with a dose prescribed: past paused days, the days

@@ -390,6 +390,7 @@ def today(client, alice, carol, truth):
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
     check_dose_held(content, truth)
+    check_resumption_told(content, alice)
     check_end_told(content, alice, "no dose from that day")
 
 
@@ -398,6 +399,16 @@ def check_dose_held(content: str, truth) -> None:
     says so too: not a plain "3 mg at bedtime" under it."""
     held = 'data-testid="dose-held"' in content
     assert held == bool(truth["safety"].notice_for_patient and truth["dose"] != "none")
+
+
+def check_resumption_told(content: str, alice) -> None:
+    """During a pause the patient is told the day LDN starts again and its dose (which may be
+    a step that began in the pause), as the schedule says."""
+    day = schedule_of(alice).on(TODAY)
+    told = 'data-testid="resumes"' in content
+    assert told == (day.kind == "paused" and day.resumes_with is not None)
+    if told:
+        assert f"<strong>{day.resumes_with.phrase}</strong>" in content.split('data-testid="resumes"', 1)[1]
 
 
 def check_end_told(content: str, alice, words: str) -> None:
@@ -411,6 +422,7 @@ def my_plan(client, alice, carol, truth):
     assert check_html_dose(content, truth) == truth["dose"]
     check_patient_notice(content, truth["safety"])
     check_dose_held(content, truth)
+    check_resumption_told(content, alice)
     check_end_told(content, alice, "no dose from that day")
     check_steps_table(content, truth["step"])
 

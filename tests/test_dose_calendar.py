@@ -100,6 +100,23 @@ def test_one_all_day_event_per_step_the_first_a_start():
     assert {str(event["transp"]) for event in events} == {"TRANSPARENT"}
 
 
+def test_a_step_whose_start_a_pause_covers_is_noted_on_its_first_dose_day():
+    """The 3 mg step starts on 15 March inside a pause of 14–16 March: its note is on 17 March,
+    not on a day without LDN; a step a pause covers to its end has none."""
+    paused = Schedule(
+        SCHEDULE.plans,
+        [
+            PausePeriod(D(2026, 3, 14), D(2026, 3, 16), "surgery"),
+            PausePeriod(D(2026, 4, 1), D(2026, 4, 30), "trip"),
+        ],
+    )
+    events = change_events(feed(paused))
+    assert [(event.decoded("dtstart"), str(event["summary"])) for event in events] == [
+        (D(2026, 3, 1), "Start LDN: 1.5 mg at bedtime"),
+        (D(2026, 3, 17), "New LDN dose: 3 mg at bedtime"),
+    ]
+
+
 def test_the_amount_to_measure_is_in_the_reminder():
     liquid = Schedule(
         [

@@ -690,6 +690,26 @@ def test_an_every_other_day_step_prescribes_a_dose_on_alternate_days_from_its_st
     assert EOD_SCHEDULE.on(day).kind == kind
 
 
+def test_a_paused_day_names_the_first_dose_day_after_the_pause_and_its_dose():
+    paused = EOD_SCHEDULE.on(D(2026, 3, 11))
+    assert (paused.kind, paused.resumes_on, mg(paused.resumes_with)) == ("paused", D(2026, 3, 13), "1.5")
+    assert EOD_SCHEDULE.on(D(2026, 3, 13)).resumes_on is None  # a dose day: nothing to resume
+
+
+@pytest.mark.parametrize(
+    ("pauses", "taken_from"),
+    [
+        ((), D(2026, 3, 5)),  # its start date
+        ((PausePeriod(D(2026, 3, 4), D(2026, 3, 6), "surgery"),), D(2026, 3, 7)),  # after the pause
+        ((PausePeriod(D(2026, 3, 4), D(2026, 3, 25), "trip"),), None),  # covered to its end
+    ],
+)
+def test_the_first_day_a_step_is_taken(pauses, taken_from):
+    schedule = Schedule(EOD_SCHEDULE.plans, pauses)
+    every_other_day_step = schedule.effective[1]
+    assert schedule.first_day_taken(every_other_day_step) == taken_from
+
+
 def test_an_off_day_names_the_step_and_its_next_dose_day():
     off = EOD_SCHEDULE.on(D(2026, 3, 6))
     assert off.dose is None
