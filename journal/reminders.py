@@ -152,11 +152,20 @@ def _hm(at: dt.time | None) -> str:
 
 
 def days_left(schedule: Schedule, *, doses_on_hand: int, counted_on: dt.date, today: dt.date) -> int:
-    """Days of LDN left today (today's dose included) from `doses_on_hand` doses counted on
-    `counted_on`, before that day's dose: each day the schedule prescribed since, up to
-    yesterday, used one dose. Paused days use none. Never below 0."""
+    """Days from today until the doses on hand run out (today's dose included): `doses_on_hand`
+    counted on `counted_on`, before that day's dose, less one for each day the schedule
+    prescribed since, up to yesterday; each prescribed day ahead then uses one, so an
+    every-other-day step makes them last twice as many days and a pause ahead longer. Days
+    ahead are counted up to two per dose and the paused days (a plan that ends first leaves
+    doses over: the count stops there, and a warning comes early rather than late). Never below 0."""
     used = len(schedule.prescribed_days(counted_on, today - DAY)) if counted_on < today else 0
-    return max(doses_on_hand - used, 0)
+    left = max(doses_on_hand - used, 0)
+    paused = sum(
+        (p.end_date - max(p.start_date, today)).days + 1 for p in schedule.pauses if p.end_date >= today
+    )
+    horizon = 2 * left + 1 + paused
+    ahead = sorted(schedule.prescribed_days(today, today + horizon * DAY))
+    return (ahead[left] - today).days if left < len(ahead) else horizon
 
 
 def is_supply_low(choices: ReminderChoices, schedule: Schedule, today: dt.date) -> bool:

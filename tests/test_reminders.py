@@ -65,6 +65,25 @@ def test_days_left(doses, counted_on, today, pauses, left):
     assert days_left(plan, doses_on_hand=doses, counted_on=counted_on, today=today) == left
 
 
+@pytest.mark.parametrize(
+    ("doses", "pauses", "left"),
+    [
+        (5, (), 10),  # every other day from today: doses today, +2, +4, +6, +8; none left on +10
+        # the pause skips the doses of +2 and +4: +6, +8, +10, +12 follow; none left on +14
+        (5, (PausePeriod(MONDAY + 2 * DAY, MONDAY + 5 * DAY),), 14),
+        (0, (), 0),
+    ],
+)
+def test_days_left_are_days_not_doses_on_an_every_other_day_step(doses, pauses, left):
+    """5 doses taken every other day last 10 days: the warning at 7 days left comes 3 days
+    later than a count of doses would give it."""
+    plan = Schedule(
+        [PlanRecord(1, (PlannedStep(MONDAY, Decimal("1.5"), "bedtime", frequency="every_other_day"),))],
+        pauses,
+    )
+    assert days_left(plan, doses_on_hand=doses, counted_on=MONDAY, today=MONDAY) == left
+
+
 def test_days_left_counts_only_prescribed_days():
     starts_later = schedule((MONDAY + 5 * DAY, "1.5", "bedtime"))
     assert days_left(starts_later, doses_on_hand=10, counted_on=MONDAY, today=MONDAY + 7 * DAY) == 8
