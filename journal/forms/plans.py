@@ -44,9 +44,9 @@ from journal.safety import OPIOID_FIELDS, SCREENING_QUESTIONS, ScreeningAnswers
 from journal.titration import PLAN_TEMPLATES, generate_steps, step_count
 
 QUESTION_GROUPS = {
-    "opioids": "Opioids (LDN blocks them and can trigger withdrawal)",
-    "contraindications": "Contraindications",
-    "cautions": "Cautions",
+    "opioids": gettext_lazy("Opioids (LDN blocks them and can trigger withdrawal)"),
+    "contraindications": gettext_lazy("Contraindications"),
+    "cautions": gettext_lazy("Cautions"),
 }
 
 
