@@ -45,9 +45,10 @@ def test_invite_screen_plan_and_accept(desktop, browser, live_server):
     expect(preview.locator("tbody tr")).to_have_count(6)
     expect(preview.locator("tbody tr").last).to_contain_text("3 mg")
     expect(preview.locator("tbody tr").last).to_contain_text("6 capsules = 3 mg")
-    # The thyroid answer leaves a note with its reason; a note needs no confirmation.
+    # The listed thyroid medicine leaves a note naming it, with its reason, as the patient page
+    # does; a note needs no confirmation.
     finding = page.get_by_test_id("finding-thyroid_watch")
-    expect(finding).to_contain_text("Thyroid medication")
+    expect(finding).to_contain_text("Thyroid hormone replacement (Levothyroxine")
     expect(finding).to_contain_text("LDN may improve thyroid function")
     expect(page.get_by_label("I have read the warnings")).to_have_count(0)
     screenshot(page, "plan-editor")
