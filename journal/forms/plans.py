@@ -88,7 +88,7 @@ class ScreeningForm(DatesWithin, forms.ModelForm):
         groups["opioids"] += [self[name] for name in OPIOID_FIELDS]
         for question in SCREENING_QUESTIONS:
             groups[question.group].append(self[question.field])
-        return [(QUESTION_GROUPS[key], fields) for key, fields in groups.items()]
+        return [(str(QUESTION_GROUPS[key]), fields) for key, fields in groups.items()]
 
     def answers(self) -> ScreeningAnswers:
         data = self.cleaned_data
