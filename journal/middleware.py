@@ -5,8 +5,10 @@ send a clinician who must use two-factor sign-in to set it up first; keep no pag
 cache; and write the reads a view noted to the access log, in one INSERT per request.
 
 The zone is read from the login, which every page loads anyway, with the clinician's clinic
-and the patient (a caregiver's too) joined to it (journal.auth): a page pays no query for it, and a clinic or
-patient that moves to another zone is read in the new one from the next page on."""
+and the patient joined to it (journal.auth): a page pays no query for it, and a clinic or
+patient that moves to another zone is read in the new one from the next page on. A caregiver's
+comes from their caregiving and its patient, which their pages read anyway (the same queries,
+sooner); joined to every login they made every other reader's page slower."""
 
 from __future__ import annotations
 
