@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from journal.findings import Finding, Level, Rule, ordered, rule_table, worst_level
 from journal.medicines import (
@@ -249,6 +250,7 @@ SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
 )
 QUESTIONS_BY_FIELD = {question.field: question for question in SCREENING_QUESTIONS}
 OPIOID_FIELDS = ("opioid_use_last_14_days", "opioid_names", "opioid_stopped_on")
+ANSWER_FIELDS = (*OPIOID_FIELDS, *(question.field for question in SCREENING_QUESTIONS))  # as stored
 
 
 @dataclass(frozen=True)
@@ -270,9 +272,14 @@ class ScreeningAnswers:
     def from_record(cls, record: object) -> ScreeningAnswers:
         """The answers read off anything with the questions' attribute names, such as a
         `journal.models.Screening` row."""
+        return cls.from_fields({name: getattr(record, name) for name in ANSWER_FIELDS})
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> ScreeningAnswers:
+        """The answers from every answer by field name, as `as_fields` gives them."""
         return cls(
-            **{name: getattr(record, name) for name in OPIOID_FIELDS},
-            yes=frozenset(q.field for q in SCREENING_QUESTIONS if getattr(record, q.field)),
+            **{name: fields[name] for name in OPIOID_FIELDS},
+            yes=frozenset(q.field for q in SCREENING_QUESTIONS if fields[q.field]),
         )
 
     def as_fields(self) -> dict[str, object]:

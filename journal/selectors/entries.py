@@ -23,6 +23,7 @@ from journal.models import (
     SymptomScore,
 )
 from journal.schedule import DAY, Schedule
+from journal.selectors.compiled import CompiledRead
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
@@ -69,12 +70,22 @@ class LoggedDay(NamedTuple):
 def diary_without_details(patient: Patient, since: dt.date, today: dt.date) -> Diary:
     """A patient's schedule and pauses, and the days logged from `since` to `today` as
     `LoggedDay`s (3 queries): what the days' statuses need, without reading each entry."""
-    logged = patient.entries.filter(entry_date__gte=since, entry_date__lte=today)
+    logged = _LOGGED_DAYS.rows(patient=patient.pk, since=since, today=today)
     return Diary(
         today=today,
         schedule=schedule_of(patient),
-        entries={day: LoggedDay(day, taken) for day, taken in logged.values_list("entry_date", "dose_taken")},
+        entries={day: LoggedDay(day, taken) for day, taken in logged},
     )
+
+
+_LOGGED_DAYS = CompiledRead(
+    lambda patient, since, today: DailyEntry.objects.filter(
+        patient_id=patient, entry_date__gte=since, entry_date__lte=today
+    ).values_list("entry_date", "dose_taken"),
+    patient=int,
+    since=dt.date,
+    today=dt.date,
+)
 
 
 # --- the clinician's view of recent entries, with what was edited --------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, QuerySet
 
 from journal.models import Patient, PlanChangeNote, Question
+from journal.selectors.compiled import CompiledRead
 from journal.selectors.reminders import expired_push_subscriptions
 
 # The newest messages a page shows: older ones stay in the audit log and the exports.
@@ -81,6 +82,23 @@ def _answered_since(patient: Patient, since: dt.datetime) -> QuerySet[Question]:
     return patient.questions.filter(answered_at__gte=since)
 
 
+def _news(patient: Patient, answers_since: dt.datetime) -> QuerySet[Patient, tuple[bool, bool, bool]]:
+    """Whether there are unseen plan changes, answers since `answers_since` and devices that
+    stopped taking push reminders."""
+    return Patient.objects.filter(pk=patient.pk).values_list(
+        Exists(_unseen_notes(patient)),
+        Exists(_answered_since(patient, answers_since)),
+        Exists(expired_push_subscriptions(patient)),
+    )
+
+
+_NEWS = CompiledRead(
+    lambda patient, answers_since: _news(Patient(pk=patient), answers_since),
+    patient=int,
+    answers_since=dt.datetime,
+)
+
+
 @dataclass(frozen=True)
 class TodayNews:
     """What Today tells the patient besides the dose and the week."""
@@ -94,15 +112,7 @@ def today_news(patient: Patient, answers_since: dt.datetime) -> TodayNews:
     """The plan changes the patient has not acknowledged, the answers given since `answers_since`
     and how many devices stopped taking push reminders: 1 query, which on most days finds none of
     them, then 1 more for each kind there is."""
-    unseen, answered, expired = (
-        Patient.objects.filter(pk=patient.pk)
-        .values_list(
-            Exists(_unseen_notes(patient)),
-            Exists(_answered_since(patient, answers_since)),
-            Exists(expired_push_subscriptions(patient)),
-        )
-        .get()
-    )
+    [(unseen, answered, expired)] = _NEWS.rows(patient=patient.pk, answers_since=answers_since)
     return TodayNews(
         unseen_notes=plan_notes(patient, unseen_only=True) if unseen else [],
         answers=recent_answers(patient, since=answers_since) if answered else [],

@@ -52,8 +52,7 @@ from journal.models import (
 )
 from journal.response import BASELINE_DAYS
 from journal.safety import (
-    OPIOID_FIELDS,
-    SCREENING_QUESTIONS,
+    ANSWER_FIELDS,
     MedicationPeriod,
     SafetyState,
     ScreeningAnswers,
@@ -67,6 +66,7 @@ from journal.schedule import (
     Schedule,
     Supply,
 )
+from journal.selectors.compiled import CompiledRead
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.questionnaires import scored_answers
 from journal.step_effects import StepReport, step_reports
@@ -108,21 +108,37 @@ _STEP_FIELDS = (
 _PAUSE_FIELDS = ("patient_id", "start_date", "end_date", "reason", "pk", "created_at", "late_reason")
 
 
+def _prescribed_steps(patient_ids: list[int]) -> QuerySet[DoseStep]:
+    return (
+        DoseStep.objects.filter(plan__patient_id__in=patient_ids)
+        .exclude(plan__status=TitrationPlan.Status.DRAFT)
+        .order_by("plan__created_at", "plan_id", "start_date")
+    )
+
+
+def _pauses(patient_ids: list[int]) -> QuerySet[LdnPause, tuple[Any, ...]]:
+    return LdnPause.objects.filter(patient_id__in=patient_ids).values_list(
+        *_PAUSE_FIELDS, "patient__time_zone"
+    )
+
+
+# One patient's (every page of a patient's own reads it).
+_STEPS_OF_ONE = CompiledRead(
+    lambda patient: _prescribed_steps([patient]).values_list(*_STEP_FIELDS), patient=int
+)
+_PAUSES_OF_ONE = CompiledRead(lambda patient: _pauses([patient]), patient=int)
+
+
 def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> _Prescriptions:
     """Plans, steps and pauses of these patients (2 queries), as plain values; with
     `prescribers`, also each plan's row with who prescribed it (the clinician's pages name them;
     `rows` is empty otherwise)."""
     ids = list(patient_ids)
-    steps = (
-        DoseStep.objects.filter(plan__patient_id__in=ids)
-        .exclude(plan__status=TitrationPlan.Status.DRAFT)
-        .order_by("plan__created_at", "plan_id", "start_date")
-    )
     rows: dict[int, dict[int, TitrationPlan]] = defaultdict(dict)
     step_values: list[tuple[Any, ...]]
     if prescribers:
         step_values = []
-        for step in steps.select_related("plan__prescriber__user"):
+        for step in _prescribed_steps(ids).select_related("plan__prescriber__user"):
             rows[step.plan.patient_id].setdefault(step.plan_id, step.plan)
             step_values.append(
                 (
@@ -139,8 +155,10 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                 )
                 + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
+    elif len(ids) == 1:
+        step_values = _STEPS_OF_ONE.rows(patient=ids[0])
     else:
-        step_values = list(steps.values_list(*_STEP_FIELDS))
+        step_values = list(_prescribed_steps(ids).values_list(*_STEP_FIELDS))
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
     for (
         patient_id,
@@ -162,7 +180,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
         _, planned = plans[patient_id].setdefault(plan_id, (about, []))
         planned.append(PlannedStep(*step_facts))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    pause_rows = LdnPause.objects.filter(patient_id__in=ids).values_list(*_PAUSE_FIELDS, "patient__time_zone")
+    pause_rows = _PAUSES_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _pauses(ids)
     for patient_id, start, end, reason, pk, created_at, late_reason, zone in pause_rows:
         recorded_on = created_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
         pauses[patient_id].append(PausePeriod(start, end, reason, pk, recorded_on, late_reason))
@@ -205,12 +223,26 @@ def schedule_with_problems(patient: Patient, today: dt.date) -> tuple[Schedule, 
 def period_of(medication: Medication, zone: dt.tzinfo) -> MedicationPeriod:
     """A medicine on the list as the period it is taken: without a start date, from the
     patient's local date it was listed on."""
-    return MedicationPeriod(
+    return _period(
         medication.name,
         medication.dose_text,
         medication.started_on,
         medication.stopped_on,
-        listed_on=medication.created_at.astimezone(zone).date(),
+        medication.created_at,
+        zone,
+    )
+
+
+def _period(
+    name: str,
+    dose_text: str,
+    started_on: dt.date | None,
+    stopped_on: dt.date | None,
+    created_at: dt.datetime,
+    zone: dt.tzinfo,
+) -> MedicationPeriod:
+    return MedicationPeriod(
+        name, dose_text, started_on, stopped_on, listed_on=created_at.astimezone(zone).date()
     )
 
 
@@ -221,11 +253,27 @@ def _medications_for(patients: Iterable[Patient]) -> dict[int, list[Medication]]
     return rows
 
 
+def _medication_rows(patient_ids: list[int]) -> QuerySet[Medication, tuple[Any, ...]]:
+    """The list in its order, as (patient id, name, dose, started, stopped, listed at)."""
+    return Medication.objects.filter(patient_id__in=patient_ids).values_list(
+        "patient_id", "name", "dose_text", "started_on", "stopped_on", "created_at"
+    )
+
+
+_MEDICATIONS_OF_ONE = CompiledRead(lambda patient: _medication_rows([patient]), patient=int)
+
+
 def medication_periods_for(patients: Iterable[Patient]) -> dict[int, list[MedicationPeriod]]:
     """Each patient's medication list as periods taken, in list order (1 query)."""
-    patients = list(patients)
-    rows = _medications_for(patients)
-    return {patient.pk: [period_of(med, patient.zone) for med in rows[patient.pk]] for patient in patients}
+    zones = {patient.pk: patient.zone for patient in patients}
+    ids = list(zones)
+    rows = _MEDICATIONS_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _medication_rows(ids)
+    periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in ids}
+    for patient_id, name, dose_text, started_on, stopped_on, created_at in rows:
+        periods[patient_id].append(
+            _period(name, dose_text, started_on, stopped_on, created_at, zones[patient_id])
+        )
+    return periods
 
 
 def _latest_screenings(patient_ids: Iterable[int]) -> dict[int, Screening]:
@@ -241,20 +289,26 @@ def _latest_screenings(patient_ids: Iterable[int]) -> dict[int, Screening]:
     return latest
 
 
-_ANSWER_FIELDS = (*OPIOID_FIELDS, *(question.field for question in SCREENING_QUESTIONS))
+def _screening_answers(patient_ids: list[int]) -> QuerySet[Screening, tuple[Any, ...]]:
+    """(patient id, answer, …) of each screening, newest first: who screened is not read."""
+    return (
+        Screening.objects.filter(patient_id__in=patient_ids)
+        .order_by("-screened_at", "-pk")
+        .values_list("patient_id", *ANSWER_FIELDS)
+    )
+
+
+_SCREENING_ANSWERS_OF_ONE = CompiledRead(lambda patient: _screening_answers([patient])[:1], patient=int)
 
 
 def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnswers]:
     """Each patient's latest screening's answers (1 query); patients without one are absent."""
+    ids = list(patient_ids)
+    rows = _SCREENING_ANSWERS_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _screening_answers(ids)
     latest: dict[int, ScreeningAnswers] = {}
-    screenings = (
-        Screening.objects.filter(patient_id__in=list(patient_ids))
-        .order_by("-screened_at", "-pk")
-        .only("patient_id", *_ANSWER_FIELDS)
-    )
-    for screening in screenings:  # only the answers: who screened is not read (no joins)
-        if screening.patient_id not in latest:
-            latest[screening.patient_id] = ScreeningAnswers.from_record(screening)
+    for patient_id, *answers in rows:
+        if patient_id not in latest:
+            latest[patient_id] = ScreeningAnswers.from_fields(dict(zip(ANSWER_FIELDS, answers, strict=True)))
     return latest
 
 

@@ -89,6 +89,35 @@ def test_schedule_of_one_patient(alice, carol, django_assert_num_queries):
     assert schedule.first_dose == TODAY - 30 * DAY
 
 
+def test_one_patients_reads_equal_their_part_of_many_patients_reads(alice, bob, carol):
+    """A single patient's schedule, medication list and screening are read by compiled queries
+    (`journal.selectors.compiled`), several patients' by the ORM: both give the same facts."""
+    for patient, dose in ((alice, "1.5"), (bob, "3")):
+        make_plan(patient, carol, [(TODAY - 30 * DAY, dose), (TODAY + 5 * DAY, "4.5", "morning")])
+        LdnPause.objects.create(
+            patient=patient,
+            start_date=TODAY,
+            end_date=TODAY + DAY,
+            reason=patient.user.username,
+            created_by=carol,
+        )
+        Medication.objects.create(patient=patient, name=f"Tramadol {dose}", started_on=TODAY - 9 * DAY)
+        Screening.objects.create(patient=patient, screened_by=carol, screened_at=NOW - DAY, opioid_names=dose)
+    both = schedules_for([alice.pk, bob.pk])
+    for patient in (alice, bob):
+        one = schedule_of(patient)
+        assert (one.plans, one.pauses) == (both[patient.pk].plans, both[patient.pk].pauses)
+        assert medication_periods_for([patient]) == {
+            patient.pk: medication_periods_for([alice, bob])[patient.pk]
+        }
+        assert screening_answers_for([patient.pk]) == {
+            patient.pk: screening_answers_for([alice.pk, bob.pk])[patient.pk]
+        }
+    assert schedule_of(alice).pause_on(TODAY).reason == "alice"
+    assert [period.name for period in medication_periods_for([bob])[bob.pk]] == ["Tramadol 3"]
+    assert screening_answers_for([bob.pk])[bob.pk].opioid_names == "3"
+
+
 def test_a_stored_date_out_of_the_calendar_is_read_within_the_treatment_span(alice, carol):
     plan = make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5")])
     with unchecked_rows():

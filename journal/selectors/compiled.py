@@ -1,0 +1,120 @@
+"""Reads that the patient's pages make on every request, compiled to SQL once per connection.
+
+Django builds and compiles a queryset anew on every call. For a read of one patient's few rows
+that costs many times more than running it (a plan's steps: 0.5 ms to build and compile,
+0.02 ms to run on SQLite), and Today makes seven such reads. A `CompiledRead` asks the ORM for
+the SQL of one shape of `values_list` query once, with stand-in values for its parameters, and
+then runs that SQL with each call's values, converting the rows as the ORM would: the query is
+still written, and its rows still read, by the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
+from django.db.models.sql.compiler import SQLCompiler
+
+# The kinds of value a parameter can take, and a stand-in of each that no real row or query
+# holds: a negative id, dates and times in the eleventh century.
+Kind = type[int] | type[dt.date] | type[dt.datetime]
+
+
+def _stand_in(kind: Kind, number: int) -> object:
+    if kind is int:
+        return -(10**12) - number
+    if kind is dt.datetime:
+        return dt.datetime(1001 + number, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    if kind is dt.date:
+        return dt.date(1001 + number, 2, 3)
+    raise TypeError(f"a compiled read takes ints, dates and datetimes, not {kind}")
+
+
+def _adapted(connection: BaseDatabaseWrapper, kind: Kind, value: Any) -> Any:
+    """`value` as the ORM hands it to the database driver for a field of this kind."""
+    if kind is dt.datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    if kind is dt.date:
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    compiler: SQLCompiler  # after as_sql(): its select list gives the rows' converters
+    sql: str
+    params: tuple[Any, ...]  # the compiled parameters, stand-ins included
+    slots: tuple[tuple[int, str, type], ...]  # (position, parameter name, the driver's type)
+
+    def params_for(
+        self, connection: BaseDatabaseWrapper, kinds: dict[str, Kind], values: dict[str, Any]
+    ) -> list[Any]:
+        params = list(self.params)
+        for position, name, driver_type in self.slots:
+            value = _adapted(connection, kinds[name], values[name])
+            # PostgreSQL's backend sends ids as its driver's sized integers (psycopg's Int8).
+            params[position] = driver_type(value) if issubclass(driver_type, int) else value
+        return params
+
+
+class CompiledRead:
+    """A `values_list` read that `build(**values)` writes with the ORM, compiled once per
+    database connection; `kinds` names its parameters and their kinds (`int`, `dt.date`,
+    `dt.datetime`). Each parameter must reach the SQL as a parameter, which is what the ORM
+    does with the values of filters: compiling fails otherwise."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: Kind) -> None:
+        self._build = build
+        self._kinds = kinds
+        # Each thread has its own connection: one compiled read for each, dropped with it.
+        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        if values.keys() != self._kinds.keys():
+            raise TypeError(f"a compiled read takes {sorted(self._kinds)}, not {sorted(values)}")
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(connection) or self._compile(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params_for(connection, self._kinds, values))
+            fetched = cursor.fetchall()
+        rows = compiled.compiler.results_iter(results=[fetched], tuple_expected=True)
+        return cast("list[tuple[Any, ...]]", list(rows))
+
+    def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
+        stand_ins = {name: _stand_in(kind, number) for number, (name, kind) in enumerate(self._kinds.items())}
+        queryset = self._build(**stand_ins)
+        _check_rows_come_in_order(queryset)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        wanted = {name: _adapted(connection, self._kinds[name], value) for name, value in stand_ins.items()}
+        slots = tuple(
+            (position, name, type(param))
+            for position, param in enumerate(params)
+            for name, stand_in in wanted.items()
+            if type(param) is not bool and param == stand_in
+        )
+        missing = wanted.keys() - {name for _, name, _ in slots}
+        if missing:
+            raise ValueError(f"{sorted(missing)} did not reach the SQL as parameters: {sql}")
+        compiled = _Compiled(compiler, sql, tuple(params), slots)
+        self._compiled[connection] = compiled
+        return compiled
+
+
+def _check_rows_come_in_order(queryset: QuerySet[Any]) -> None:
+    """The rows are tuples in the order of the `values_list` fields, as the SQL selects them."""
+    if queryset._iterable_class is not ValuesListIterable:
+        raise ValueError("a compiled read is a values_list() query")
+    query = queryset.query
+    selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+    if list(cast(Any, queryset)._fields) != selected:
+        raise ValueError(f"the SQL selects {selected}, not the fields in the order asked for")
