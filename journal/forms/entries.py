@@ -4,7 +4,7 @@ and words its errors for the person at the keyboard."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from journal.bounds import DOSE_MAX_MG, typed_number
 from journal.catalogue import symptom_words
 from journal.models import NOTES_MAX_CHARS, Severity, SideEffectKind, Symptom, TimingTaken
 from journal.schedule import Dose
+from journal.selectors.entries import DayEntry
 from journal.services.entries import EMPTY_ENTRY
 from journal.titration import check_dose
 from journal.vocabulary import DOSE_QUESTIONS, SCORE_MAX, SCORE_MIN, TIMING_BUTTONS, DoseQuestions, local_mg
@@ -304,24 +305,17 @@ def questions_for(step: Dose | None) -> DoseQuestions:
     return step.questions if step else DOSE_QUESTIONS[False]
 
 
-def entry_initial(
-    entry,
-    step: Dose | None,
-    day: dt.date,
-    *,
-    saved: tuple[Mapping[int, int], Mapping[str, tuple[str, str]]] | None = None,
-) -> dict:
-    """What the form shows first: the saved entry, or else the prescription for `day`
-    (dose taken is left for the patient to answer, unless nothing is prescribed). `saved`:
-    the entry's scores and side effects as just saved (`EntryForm.scores`, `.side_effects`),
-    so they need not be read back."""
-    if entry is None:
+def entry_initial(logged: DayEntry | None, step: Dose | None, day: dt.date) -> dict:
+    """What the form shows first: the logged entry, or else the prescription for `day`
+    (dose taken is left for the patient to answer, unless nothing is prescribed)."""
+    if logged is None:
         return {
             "entry_date": day,
             "dose_taken": None if step else "no",
             "dose_mg": local_mg(step.dose_mg) if step else "",
             "timing_taken": step.timing if step else "",
         }
+    entry = logged.entry
     initial = {
         "entry_date": day,
         "dose_taken": "yes" if entry.dose_taken else "no",
@@ -334,12 +328,8 @@ def entry_initial(
         "notes": entry.notes,
         "confirm_deviation": entry.dose_deviation_confirmed,
     }
-    scores, side_effects = saved or (
-        {score.symptom_id: score.score for score in entry.scores.all()},
-        {report.kind: (report.severity, report.other_text) for report in entry.side_effects.all()},
-    )
-    initial.update({f"score_{symptom_id}": score for symptom_id, score in scores.items()})
-    for kind, (severity, other_text) in side_effects.items():
+    initial.update({f"score_{symptom_id}": score for symptom_id, score in logged.scores.items()})
+    for kind, (severity, other_text) in logged.side_effects.items():
         initial[f"side_{kind}"] = severity
         if kind == SideEffectKind.OTHER:
             initial["side_other_text"] = other_text

@@ -14,13 +14,15 @@ import datetime as dt
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
 
 # The kinds of value a parameter can take, and a stand-in of each that no real row or query
 # holds: a negative id, dates and times in the eleventh century.
@@ -89,6 +91,12 @@ class CompiledRead:
         rows = compiled.compiler.results_iter(results=[fetched], tuple_expected=True)
         return cast("list[tuple[Any, ...]]", list(rows))
 
+    def instances(self, model: type[M], **values: Any) -> list[M]:
+        """The rows as `model` instances, as the ORM makes them from a row: the query selects
+        `whole_rows` of the model."""
+        names = _column_names(model)
+        return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self.rows(**values)]
+
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
         stand_ins = {name: _stand_in(kind, number) for number, (name, kind) in enumerate(self._kinds.items())}
         queryset = self._build(**stand_ins)
@@ -118,3 +126,12 @@ def _check_rows_come_in_order(queryset: QuerySet[Any]) -> None:
     selected = [*query.extra_select, *query.values_select, *query.annotation_select]
     if list(cast(Any, queryset)._fields) != selected:
         raise ValueError(f"the SQL selects {selected}, not the fields in the order asked for")
+
+
+def whole_rows(queryset: QuerySet[M]) -> QuerySet[M, tuple[Any, ...]]:
+    """The queryset's rows with every column of its model, for `CompiledRead.instances`."""
+    return queryset.values_list(*_column_names(queryset.model))
+
+
+def _column_names(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -19,11 +19,12 @@ from journal.models import (
     Caregiver,
     DailyEntry,
     Patient,
+    SideEffectReport,
     Symptom,
     SymptomScore,
 )
 from journal.schedule import DAY, Schedule
-from journal.selectors.compiled import CompiledRead
+from journal.selectors.compiled import CompiledRead, whole_rows
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
@@ -85,6 +86,81 @@ _LOGGED_DAYS = CompiledRead(
     patient=int,
     since=dt.date,
     today=dt.date,
+)
+
+
+def tracked_symptoms(patient: Patient) -> list[Symptom]:
+    """The symptoms the patient scores each day, by name (1 query)."""
+    return [
+        Symptom(pk=pk, name=name, higher_is_better=higher_is_better, clinic_id=clinic_id)
+        for pk, name, higher_is_better, clinic_id in _TRACKED_SYMPTOMS.rows(patient=patient.pk)
+    ]
+
+
+_TRACKED_SYMPTOMS = CompiledRead(
+    lambda patient: Patient(pk=patient).tracked_symptoms.values_list(
+        "pk", "name", "higher_is_better", "clinic_id"
+    ),
+    patient=int,
+)
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One day's entry as the entry form shows it."""
+
+    entry: DailyEntry
+    scores: Mapping[int, int]  # by symptom id
+    side_effects: Mapping[str, tuple[str, str]]  # by kind: (severity, the words of "other")
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """One day's entry as stored: the rows a save compares with what it saves, and changes."""
+
+    entry: DailyEntry
+    scores: dict[int, SymptomScore]  # by symptom id
+    side_effects: dict[str, SideEffectReport]  # by kind
+
+    def shown(self) -> DayEntry:
+        return DayEntry(
+            self.entry,
+            scores={symptom_id: row.score for symptom_id, row in self.scores.items()},
+            side_effects={kind: (row.severity, row.other_text) for kind, row in self.side_effects.items()},
+        )
+
+
+def stored_entry(patient: Patient, day: dt.date) -> StoredEntry | None:
+    """The patient's entry of `day` with its scores and side effects, as model rows; None when
+    the day is not logged (1 query), else 3."""
+    found = _DAY_ENTRY.instances(DailyEntry, patient=patient.pk, day=day)
+    if not found:
+        return None
+    (entry,) = found
+    scores = _ENTRY_SCORES.instances(SymptomScore, entry=entry.pk)
+    reports = _ENTRY_SIDE_EFFECTS.instances(SideEffectReport, entry=entry.pk)
+    return StoredEntry(
+        entry,
+        scores={score.symptom_id: score for score in scores},
+        side_effects={report.kind: report for report in reports},
+    )
+
+
+def day_entry(patient: Patient, day: dt.date) -> DayEntry | None:
+    """The patient's entry of `day` as the entry form shows it; None when the day is not
+    logged (1 query), else 3."""
+    stored = stored_entry(patient, day)
+    return None if stored is None else stored.shown()
+
+
+_DAY_ENTRY = CompiledRead(
+    lambda patient, day: whole_rows(DailyEntry.objects.filter(patient_id=patient, entry_date=day)),
+    patient=int,
+    day=dt.date,
+)
+_ENTRY_SCORES = CompiledRead(lambda entry: whole_rows(SymptomScore.objects.filter(entry_id=entry)), entry=int)
+_ENTRY_SIDE_EFFECTS = CompiledRead(
+    lambda entry: whole_rows(SideEffectReport.objects.filter(entry_id=entry)), entry=int
 )
 
 

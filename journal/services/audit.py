@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import router, transaction
 from django.db.models import Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
@@ -24,6 +24,7 @@ from journal.models import (
     Patient,
     User,
 )
+from journal.selectors.compiled import CompiledRead
 
 
 def record_audit(
@@ -105,8 +106,17 @@ def _inserted_fields(model: type[Model]) -> list[Any]:
 
 def lock_patient(patient: Patient) -> None:
     """Queue this patient's writes: plan changes, medication changes and entries wait for one
-    another, so each sees what the one before it wrote (SQLite queues all writers anyway)."""
-    Patient.objects.select_for_update().only("pk").get(pk=patient.pk)
+    another, so each sees what the one before it wrote (SQLite queues all writers anyway).
+    Called in a transaction, which holds the lock until it ends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("a patient is locked inside a transaction")
+    if not _PATIENT_LOCKED.rows(patient=patient.pk):
+        raise Patient.DoesNotExist(f"no patient {patient.pk}")
+
+
+_PATIENT_LOCKED = CompiledRead(
+    lambda patient: Patient.objects.select_for_update().filter(pk=patient).values_list("pk"), patient=int
+)
 
 
 def already_applied(request_key: str | None) -> AuditEvent | None:

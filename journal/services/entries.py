@@ -21,6 +21,7 @@ from journal.models import (
     User,
     new_calendar_token,
 )
+from journal.selectors.entries import stored_entry
 from journal.selectors.records import schedule_of
 from journal.services.audit import (
     lock_patient,
@@ -83,9 +84,10 @@ def entry_save(
         "notes": notes,
         "dose_deviation_confirmed": dose_deviation_confirmed,
     }
-    entry = DailyEntry.objects.filter(patient=patient, entry_date=entry_date).first()
-    old_scores = {} if entry is None else {score.symptom_id: score for score in entry.scores.all()}
-    old_effects = {} if entry is None else {report.kind: report for report in entry.side_effects.all()}
+    stored = stored_entry(patient, entry_date)
+    entry = None if stored is None else stored.entry
+    old_scores = {} if stored is None else stored.scores
+    old_effects = {} if stored is None else stored.side_effects
     unchanged = (
         entry is not None
         and all(getattr(entry, name) == value for name, value in values.items())

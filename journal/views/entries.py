@@ -40,7 +40,14 @@ from journal.offline import kept_offline
 from journal.response import BASELINE_DAYS
 from journal.safety import OPIOID_REASON
 from journal.schedule import DAY, Schedule
-from journal.selectors.entries import diary_without_details, history_diary, patient_diary
+from journal.selectors.entries import (
+    DayEntry,
+    day_entry,
+    diary_without_details,
+    history_diary,
+    patient_diary,
+    tracked_symptoms,
+)
 from journal.selectors.messages import question_threads, today_news
 from journal.selectors.questionnaires import due_questionnaire
 from journal.selectors.records import patient_overview, period_of, safety_of, schedule_of
@@ -110,7 +117,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     today = now.date()
     default_day, after_midnight = default_entry_date(now)
     schedule = schedule_of(patient)
-    symptoms = list(patient.tracked_symptoms.all())
+    symptoms = tracked_symptoms(patient)
     date_message, saved, replaced = None, False, False
     started = timezone.now()
 
@@ -123,10 +130,6 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             prescribed=schedule.prescribed,
             asks_dose=schedule.asks_dose,
         )
-
-    def entries_from(day: dt.date) -> Diary:
-        """The shown day's entry (and the later ones): the form needs no other day's."""
-        return patient_diary(patient, since=day, today=today, schedule=schedule)
 
     saved_entry = None
     if request.method == "POST":
@@ -145,20 +148,20 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             # An entry made before this request was there already: this save replaced it (an
             # entry typed offline and sent later is told so).
             replaced = saved_entry.edit_count > 0 or saved_entry.created_at < started
-            saved_values = (form.scores(), form.side_effects())
-            initial = entry_initial(saved_entry, schedule.prescribed(day), day, saved=saved_values)
-            form = entry_form(initial=initial)
-            diary = Diary(today=today, schedule=schedule, entries={day: saved_entry})
+            logged = DayEntry(saved_entry, form.scores(), form.side_effects())  # as saved: not read back
+            form = entry_form(initial=entry_initial(logged, schedule.prescribed(day), day))
         else:
             day = form.cleaned_data.get("entry_date", default_day)
-            diary = entries_from(day)
+            logged = day_entry(patient, day)
     else:
         day, date_message = _requested_day(request, today, default_day)
-        diary = entries_from(day)
-        initial = entry_initial(diary.entries.get(day), schedule.prescribed(day), day)
-        if request.GET.get("taken") in ("yes", "no") and day not in diary.entries:
+        logged = day_entry(patient, day)
+        initial = entry_initial(logged, schedule.prescribed(day), day)
+        if request.GET.get("taken") in ("yes", "no") and logged is None:
             initial["dose_taken"] = request.GET["taken"]  # answered on Today with one tap
         form = entry_form(initial=initial)
+    # The shown day's entry: the form needs no other day's.
+    diary = Diary(today=today, schedule=schedule, entries={day: logged.entry} if logged else {})
 
     form.ask_about(diary.prescribed(day))
     context = {
@@ -173,7 +176,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         "deviation_words": form.deviation_words(day, "{typed}"),
         "dose_details_open": form.dose_details_open(diary.prescribed(day)),
         "after_midnight": after_midnight and day == default_day,
-        "existing": day in diary.entries or saved,
+        "existing": logged is not None,
         "saved": saved,
         "replaced": replaced,
         "date_message": date_message,

@@ -10,7 +10,7 @@ import pytest
 
 from journal.models import DailyEntry, Question
 from journal.schedule import DAY
-from journal.selectors.compiled import CompiledRead
+from journal.selectors.compiled import CompiledRead, whole_rows
 from tests.factories import make_entry
 
 TODAY = dt.date(2026, 6, 15)
@@ -76,3 +76,17 @@ def test_a_call_names_every_parameter_and_no_other(alice):
         DAYS_LOGGED.rows(patient=alice.pk, since=TODAY)
     with pytest.raises(TypeError, match="ints, dates and datetimes"):
         CompiledRead(lambda name: DailyEntry.objects.values_list("notes"), name=str).rows(name="x")
+
+
+def test_whole_rows_read_as_instances_are_the_orms_rows_and_can_be_saved(alice):
+    make_entry(alice, TODAY, dose_mg=Decimal("1.5"), notes="first")
+    read = CompiledRead(
+        lambda patient: whole_rows(DailyEntry.objects.filter(patient_id=patient)), patient=int
+    )
+    (entry,) = read.instances(DailyEntry, patient=alice.pk)
+    orm = DailyEntry.objects.get(patient=alice)
+    fields = [field.attname for field in DailyEntry._meta.concrete_fields]
+    assert [getattr(entry, name) for name in fields] == [getattr(orm, name) for name in fields]
+    entry.notes = "changed"
+    entry.save()  # an update of the stored row, not a second row
+    assert list(DailyEntry.objects.filter(patient=alice).values_list("notes", flat=True)) == ["changed"]

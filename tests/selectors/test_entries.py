@@ -14,6 +14,7 @@ from journal.schedule import DAY
 from journal.selectors.entries import (
     CHANGES_SHOWN,
     RECENT_ENTRY_DAYS,
+    day_entry,
     diary_without_details,
     entry_change_log,
     entry_history,
@@ -21,6 +22,8 @@ from journal.selectors.entries import (
     history_diary,
     patient_diary,
     recent_entries,
+    stored_entry,
+    tracked_symptoms,
 )
 from journal.selectors.records import patient_files
 from journal.services.entries import entry_save
@@ -98,6 +101,76 @@ def test_the_diary_without_details_holds_the_same_days_and_statuses_in_three_que
     assert light.entries.keys() == full.entries.keys()
     assert light.days(since, today) == full.days(since, today)
     assert light.adherence(7) == full.adherence(7)
+
+
+# --- day_entry, tracked_symptoms -------------------------------------------------------------------
+
+
+def test_day_entry_holds_the_days_entry_with_its_scores_and_side_effects(
+    alice, bob, plan, django_assert_num_queries
+):
+    pain = Symptom.objects.get(clinic=None, name="Pain")
+    for patient, score in ((alice, 7), (bob, 2)):
+        entry_save(
+            patient=patient,
+            entry_date=TODAY,
+            dose_taken=True,
+            dose_mg=Decimal("3"),
+            timing_taken="morning",
+            time_taken=dt.time(7, 30),
+            sleep_quality=4,
+            notes=f"{patient.user.username}'s day",
+            dose_deviation_confirmed=False,
+            scores={pain.pk: score},
+            side_effects={"other": ("mild", "dry mouth")},
+        )
+    make_entry(alice, TODAY - DAY, dose_taken=False)
+    with django_assert_num_queries(3):  # the entry, its scores, its side effects
+        logged = day_entry(alice, TODAY)
+    assert logged is not None
+    entry = logged.entry
+    assert (entry.entry_date, entry.dose_taken, entry.dose_mg, entry.timing_taken, entry.time_taken) == (
+        TODAY,
+        True,
+        Decimal("3.000"),
+        "morning",
+        dt.time(7, 30),
+    )
+    assert (entry.sleep_quality, entry.notes) == (4, "alice's day")
+    assert logged.scores == {pain.pk: 7}
+    assert logged.side_effects == {"other": ("mild", "dry mouth")}
+    assert day_entry(bob, TODAY).scores == {pain.pk: 2}
+    assert day_entry(alice, TODAY - DAY).scores == {}
+    with django_assert_num_queries(1):
+        assert day_entry(alice, TODAY - 2 * DAY) is None  # not logged
+
+
+def test_stored_entry_holds_the_rows_a_save_changes(alice, plan, django_assert_num_queries):
+    pain = Symptom.objects.get(clinic=None, name="Pain")
+    make_entry(alice, TODAY, scores={"Pain": 6})
+    with django_assert_num_queries(3):
+        stored = stored_entry(alice, TODAY)
+    assert stored is not None
+    assert stored.entry.pk == alice.entries.get(entry_date=TODAY).pk
+    assert {symptom_id: row.score for symptom_id, row in stored.scores.items()} == {pain.pk: 6}
+    assert stored.scores[pain.pk].pk == alice.entries.get().scores.get().pk
+    assert stored.side_effects == {}
+    assert stored.shown().scores == {pain.pk: 6}
+    assert stored_entry(alice, TODAY - DAY) is None
+
+
+def test_tracked_symptoms_are_the_patients_own_by_name(alice, bob, django_assert_num_queries):
+    alice.tracked_symptoms.set(Symptom.objects.filter(clinic=None, name__in=["Pain", "Fatigue", "Brain fog"]))
+    bob.tracked_symptoms.set(Symptom.objects.filter(clinic=None, name__in=["Pain"]))
+    with django_assert_num_queries(1):
+        symptoms = tracked_symptoms(alice)
+    assert [(symptom.name, symptom.higher_is_better) for symptom in symptoms] == [
+        ("Brain fog", False),
+        ("Fatigue", False),
+        ("Pain", False),
+    ]
+    assert symptoms == list(alice.tracked_symptoms.all())  # the rows themselves, by id
+    assert [symptom.name for symptom in tracked_symptoms(bob)] == ["Pain"]
 
 
 # --- recent_entries ----------------------------------------------------------------------------------

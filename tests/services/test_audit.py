@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from journal.findings import Finding, Level
@@ -103,6 +104,22 @@ def test_an_unknown_kind_is_refused_and_nothing_is_written(alice, carol):
 
 def test_lock_patient_reads_only_the_patient_row(alice, django_assert_num_queries):
     with django_assert_num_queries(1):  # SELECT … FOR UPDATE of the primary key alone
+        lock_patient(alice)
+
+
+def test_lock_patient_locks_the_row_where_the_database_locks_rows(alice):
+    with CaptureQueriesContext(connection) as queries:
+        lock_patient(alice)
+    (query,) = queries.captured_queries
+    assert ("FOR UPDATE" in query["sql"]) == connection.features.has_select_for_update  # not SQLite
+    assert str(alice.pk) in query["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_patient_outside_a_transaction_is_refused(alice):
+    with pytest.raises(TransactionManagementError):
+        lock_patient(alice)  # the lock would end with the statement
+    with transaction.atomic():
         lock_patient(alice)
 
 
