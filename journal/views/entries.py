@@ -132,6 +132,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     saved_entry = None
+    logged: DayEntry | None
     if request.method == "POST":
         form = entry_form(request.POST)
         if form.is_valid():
