@@ -11,6 +11,7 @@ import time_machine
 from django.forms import RadioSelect
 from django.urls import reverse
 
+from journal.forms.entries import EntryForm
 from journal.models import DailyEntry, SideEffectReport, Symptom, SymptomScore
 from tests.factories import make_clinic, make_entry, make_patient, make_plan
 
@@ -493,3 +494,27 @@ def test_the_radio_rows_are_the_radios_django_would_draw(as_alice, alice, plan, 
     for name in radio_groups:
         for radio in form[name]:
             assert str(radio.tag()) in content
+
+
+def test_the_rows_are_worded_in_each_readers_language_one_request_after_another(as_alice, plan):
+    """The form's symptom and side effect rows are built once per process and language: a
+    Spanish page after an English one (and back) is worded in its own language."""
+    english = as_alice.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = as_alice.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    again = as_alice.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<legend>Pain today" in english and "<legend>Pain today" in again
+    assert "<legend>Dolor hoy" in spanish and "Pain today" not in spanish
+    assert "<legend>Headache</legend>" in english
+    assert "<legend>Dolor de cabeza</legend>" in spanish
+
+
+def test_a_forms_rows_are_its_own(plan, alice):
+    symptoms = list(alice.tracked_symptoms.all())
+    first, second = (
+        EntryForm(None, symptoms=symptoms, today=D(2026, 3, 20), prescribed=lambda day: None, asks_dose=bool)
+        for _ in range(2)
+    )
+    first.fields[f"score_{symptom_id('Pain')}"].label = "changed"
+    first.fields["side_headache"].required = True
+    assert second.fields[f"score_{symptom_id('Pain')}"].label == "Pain today"
+    assert second.fields["side_headache"].required is False

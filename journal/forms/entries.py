@@ -3,13 +3,16 @@ and words its errors for the person at the keyboard."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
@@ -68,6 +71,26 @@ def score_field(label: StrOrPromise, anchors: tuple[StrOrPromise, StrOrPromise])
     )
     field.anchors = anchors  # type: ignore[attr-defined]
     return field
+
+
+@functools.lru_cache(maxsize=2000)
+def _symptom_score_field(language: str | None, name: str, higher_is_better: bool) -> forms.TypedChoiceField:
+    """A symptom's 0–10 row in the reader's `language` (which the label is translated into)."""
+    return score_field(
+        _("%(symptom)s today") % {"symptom": symptom_words(name)}, SYMPTOM_ANCHORS[higher_is_better]
+    )
+
+
+SIDE_EFFECT_FIELDS = {
+    kind: forms.ChoiceField(
+        label=label,
+        choices=SIDE_EFFECT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Choose no, mild, moderate or severe.")},
+    )
+    for kind, label in SideEffectKind.choices
+}
 
 
 def parse_mg(raw: str) -> Decimal | None:
@@ -155,19 +178,14 @@ class EntryForm(forms.Form):
         self.asks_dose = asks_dose
         self.symptoms = list(symptoms)
         self.deviation: str | None = None
+        # A shallow copy of a field built once: building a choice field is most of a form's
+        # making, and these fields' labels, choices and widgets are never changed per form.
+        language = translation.get_language()
         for symptom in self.symptoms:
-            self.fields[f"score_{symptom.pk}"] = score_field(
-                _("%(symptom)s today") % {"symptom": symptom_words(symptom.name)},
-                SYMPTOM_ANCHORS[symptom.higher_is_better],
-            )
-        for kind, label in SideEffectKind.choices:
-            self.fields[f"side_{kind}"] = forms.ChoiceField(
-                label=label,
-                choices=SIDE_EFFECT_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": gettext_lazy("Choose no, mild, moderate or severe.")},
-            )
+            field = _symptom_score_field(language, symptom.name, symptom.higher_is_better)
+            self.fields[f"score_{symptom.pk}"] = copy.copy(field)
+        for kind, field in SIDE_EFFECT_FIELDS.items():
+            self.fields[f"side_{kind}"] = copy.copy(field)
 
     def ask_about(self, step: Dose | None) -> None:
         """Word the dose questions for the day's step: a cream is applied, not taken."""
