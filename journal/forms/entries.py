@@ -182,10 +182,10 @@ class EntryForm(forms.Form):
         # making, and these fields' labels, choices and widgets are never changed per form.
         language = translation.get_language()
         for symptom in self.symptoms:
-            field = _symptom_score_field(language, symptom.name, symptom.higher_is_better)
-            self.fields[f"score_{symptom.pk}"] = copy.copy(field)
-        for kind, field in SIDE_EFFECT_FIELDS.items():
-            self.fields[f"side_{kind}"] = copy.copy(field)
+            row = _symptom_score_field(language, symptom.name, symptom.higher_is_better)
+            self.fields[f"score_{symptom.pk}"] = copy.copy(row)
+        for kind, side_effect in SIDE_EFFECT_FIELDS.items():
+            self.fields[f"side_{kind}"] = copy.copy(side_effect)
 
     def ask_about(self, step: Dose | None) -> None:
         """Word the dose questions for the day's step: a cream is applied, not taken."""
