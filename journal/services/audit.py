@@ -115,7 +115,8 @@ def lock_patient(patient: Patient) -> None:
 
 
 _PATIENT_LOCKED = CompiledRead(
-    lambda patient: Patient.objects.select_for_update().filter(pk=patient).values_list("pk"), patient=int
+    lambda patient: Patient.objects.select_for_update().filter(pk=patient).order_by().values_list("pk"),
+    patient=int,
 )
 
 

@@ -21,7 +21,7 @@ from journal.models import (
     User,
     new_calendar_token,
 )
-from journal.selectors.entries import stored_entry
+from journal.selectors.entries import StoredEntry, stored_entry
 from journal.selectors.records import schedule_of
 from journal.services.audit import (
     lock_patient,
@@ -35,7 +35,6 @@ EMPTY_ENTRY = gettext_lazy(
 )
 
 
-@transaction.atomic
 def entry_save(
     *,
     patient: Patient,
@@ -55,16 +54,12 @@ def entry_save(
     """Create or update the patient's one entry for `entry_date` with its scores (symptom
     id → 0–10) and side effects (kind → (severity, text)).
 
-    Two saves of the same day at once (two tabs, a double tap, a retry) must leave one row
-    with the last values: locking the patient row makes a patient's saves queue up, so the
-    second sees the first's entry and updates it (on SQLite, IMMEDIATE transactions queue
-    all writers anyway). An update that changes something counts as an edit, so the
-    clinician sees that the entry was edited; simple_history keeps the previous values. A
-    resubmission with nothing changed writes nothing. An entry with nothing in it
-    (`journal.diary.entry_is_empty`) is refused. `logged_by` is who saved it: the patient, or
-    their caregiver (`journal.caregiving`; the view checks who may); a change records the
-    latest. `refresh_roster=False`: the caller refreshes the roster row once after many
-    entries (an import), inside the same transaction."""
+    A resubmission with nothing changed (a double tap, a retry, the offline outbox sending an
+    entry again) writes nothing and takes no lock: it reads the day's entry and returns it. An
+    entry with nothing in it (`journal.diary.entry_is_empty`) is refused. `logged_by` is who
+    saved it: the patient, or their caregiver (`journal.caregiving`; the view checks who may);
+    a change records the latest. `refresh_roster=False`: the caller refreshes the roster row
+    once after many entries (an import), inside the same transaction."""
     if entry_is_empty(
         dose_taken=dose_taken,
         sleep_quality=sleep_quality,
@@ -74,7 +69,6 @@ def entry_save(
         dose_prescribed=lambda: schedule_of(patient).prescribed(entry_date) is not None,
     ):
         raise ValidationError(EMPTY_ENTRY, code="empty")
-    lock_patient(patient)
     values = {
         "dose_taken": dose_taken,
         "dose_mg": dose_mg,
@@ -85,17 +79,49 @@ def entry_save(
         "dose_deviation_confirmed": dose_deviation_confirmed,
     }
     stored = stored_entry(patient, entry_date)
+    if stored is not None and _holds(stored, values, scores, side_effects):
+        return stored.entry
+    return _entry_write(patient, entry_date, values, scores, side_effects, logged_by, refresh_roster)
+
+
+def _holds(
+    stored: StoredEntry,
+    values: Mapping[str, object],
+    scores: Mapping[int, int],
+    side_effects: Mapping[str, tuple[str, str]],
+) -> bool:
+    """The stored entry already says all of this."""
+    shown = stored.shown()
+    return (
+        all(getattr(stored.entry, name) == value for name, value in values.items())
+        and shown.scores == dict(scores)
+        and shown.side_effects == dict(side_effects)
+    )
+
+
+@transaction.atomic
+def _entry_write(
+    patient: Patient,
+    entry_date: dt.date,
+    values: Mapping[str, object],
+    scores: Mapping[int, int],
+    side_effects: Mapping[str, tuple[str, str]],
+    logged_by: User | None,
+    refresh_roster: bool,
+) -> DailyEntry:
+    """The entry written. Two saves of the same day at once (two tabs, a double tap, a retry)
+    must leave one row with the last values: locking the patient row makes a patient's saves
+    queue up, so the second reads the first's entry again and updates it (on SQLite,
+    IMMEDIATE transactions queue all writers anyway). An update that changes something counts
+    as an edit, so the clinician sees that the entry was edited; simple_history keeps the
+    previous values."""
+    lock_patient(patient)
+    stored = stored_entry(patient, entry_date)
+    if stored is not None and _holds(stored, values, scores, side_effects):
+        return stored.entry  # the same save, just made by another request
     entry = None if stored is None else stored.entry
     old_scores = {} if stored is None else stored.scores
     old_effects = {} if stored is None else stored.side_effects
-    unchanged = (
-        entry is not None
-        and all(getattr(entry, name) == value for name, value in values.items())
-        and {pk: score.score for pk, score in old_scores.items()} == dict(scores)
-        and {kind: (r.severity, r.other_text) for kind, r in old_effects.items()} == dict(side_effects)
-    )
-    if unchanged and entry is not None:
-        return entry
     if entry is None:
         entry = DailyEntry(patient=patient, entry_date=entry_date)
     else:
