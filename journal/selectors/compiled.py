@@ -94,7 +94,7 @@ class CompiledRead:
     def instances(self, model: type[M], **values: Any) -> list[M]:
         """The rows as `model` instances, as the ORM makes them from a row: the query selects
         `whole_rows` of the model."""
-        names = _column_names(model)
+        names = column_names(model)
         return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self.rows(**values)]
 
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
@@ -130,8 +130,9 @@ def _check_rows_come_in_order(queryset: QuerySet[Any]) -> None:
 
 def whole_rows(queryset: QuerySet[M]) -> QuerySet[M, tuple[Any, ...]]:
     """The queryset's rows with every column of its model, for `CompiledRead.instances`."""
-    return queryset.values_list(*_column_names(queryset.model))
+    return queryset.values_list(*column_names(queryset.model))
 
 
-def _column_names(model: type[Model]) -> list[str]:
+def column_names(model: type[Model]) -> list[str]:
+    """The model's columns in the order `Model.from_db` takes them."""
     return [field.attname for field in model._meta.concrete_fields]

@@ -9,20 +9,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from django.db import DEFAULT_DB_ALIAS
+
 from journal import questionnaires as q
 from journal.models import Patient, Questionnaire, QuestionnaireAnswer, QuestionnaireVersion
 from journal.schedule import Schedule
+from journal.selectors.compiled import CompiledRead, column_names
 
 
 def current_versions(clinic_id: int) -> dict[int, QuestionnaireVersion]:
-    """Each of the clinic's questionnaires' newest version, by questionnaire id (1 query)."""
+    """Each of the clinic's questionnaires' newest version, with its questionnaire, by
+    questionnaire id (1 query: Today reads it)."""
     newest: dict[int, QuestionnaireVersion] = {}
-    versions = QuestionnaireVersion.objects.filter(questionnaire__clinic_id=clinic_id).select_related(
-        "questionnaire"
-    )
-    for version in versions.order_by("questionnaire_id", "-number"):
-        newest.setdefault(version.questionnaire_id, version)
+    split = len(_VERSION_COLUMNS)
+    for row in _VERSIONS_OF_CLINIC.rows(clinic=clinic_id):
+        version = QuestionnaireVersion.from_db(DEFAULT_DB_ALIAS, _VERSION_COLUMNS, row[:split])
+        if version.questionnaire_id not in newest:
+            version.questionnaire = Questionnaire.from_db(
+                DEFAULT_DB_ALIAS, _QUESTIONNAIRE_COLUMNS, row[split:]
+            )
+            newest[version.questionnaire_id] = version
     return newest
+
+
+_VERSION_COLUMNS = column_names(QuestionnaireVersion)
+_QUESTIONNAIRE_COLUMNS = column_names(Questionnaire)
+_VERSIONS_OF_CLINIC = CompiledRead(  # each version with its questionnaire's columns after its own
+    lambda clinic: (
+        QuestionnaireVersion.objects.filter(questionnaire__clinic_id=clinic)
+        .order_by("questionnaire_id", "-number")
+        .values_list(*_VERSION_COLUMNS, *(f"questionnaire__{name}" for name in _QUESTIONNAIRE_COLUMNS))
+    ),
+    clinic=int,
+)
 
 
 def shown_definition(version: QuestionnaireVersion) -> q.Definition:

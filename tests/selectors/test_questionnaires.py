@@ -63,8 +63,12 @@ def test_every_clinic_new_or_old_has_the_pgic_once(clinic, other_clinic):
 def test_the_newest_version_of_each_questionnaire_in_one_query(clinic, carol, django_assert_num_queries):
     version = questionnaire_save(clinician=carol, definition=SLEEP)
     second = questionnaire_save(clinician=carol, definition=SLEEP, questionnaire=version.questionnaire)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # with each version's questionnaire
         newest = current_versions(clinic.pk)
+        assert [(v.questionnaire.clinic_id, v.questionnaire.built_in) for v in newest.values()] == [
+            (clinic.pk, True),
+            (clinic.pk, False),
+        ]
     assert newest[version.questionnaire_id] == second
     assert newest[pgic_of(clinic).pk].number == 1
 
