@@ -24,7 +24,7 @@ from journal.models import (
     SymptomScore,
 )
 from journal.schedule import DAY, Schedule
-from journal.selectors.compiled import CompiledRead, whole_rows
+from journal.selectors.compiled import CompiledRead, as_instances, read_together, whole_rows
 from journal.selectors.records import JournalDay, PatientFile, schedule_of
 
 
@@ -132,23 +132,25 @@ class StoredEntry:
 
 def stored_entry(patient: Patient, day: dt.date) -> StoredEntry | None:
     """The patient's entry of `day` with its scores and side effects, as model rows; None when
-    the day is not logged (1 query), else 3."""
-    found = _DAY_ENTRY.instances(DailyEntry, patient=patient.pk, day=day)
-    if not found:
+    the day is not logged (3 queries in one round trip)."""
+    entries, scores, reports = read_together(
+        _DAY_ENTRY.call(patient=patient.pk, day=day),
+        _DAY_SCORES.call(patient=patient.pk, day=day),
+        _DAY_SIDE_EFFECTS.call(patient=patient.pk, day=day),
+    )
+    if not entries:
         return None
-    (entry,) = found
-    scores = _ENTRY_SCORES.instances(SymptomScore, entry=entry.pk)
-    reports = _ENTRY_SIDE_EFFECTS.instances(SideEffectReport, entry=entry.pk)
+    [entry] = as_instances(DailyEntry, entries)
     return StoredEntry(
         entry,
-        scores={score.symptom_id: score for score in scores},
-        side_effects={report.kind: report for report in reports},
+        scores={score.symptom_id: score for score in as_instances(SymptomScore, scores)},
+        side_effects={report.kind: report for report in as_instances(SideEffectReport, reports)},
     )
 
 
 def day_entry(patient: Patient, day: dt.date) -> DayEntry | None:
     """The patient's entry of `day` as the entry form shows it; None when the day is not
-    logged (1 query), else 3."""
+    logged (3 queries in one round trip)."""
     stored = stored_entry(patient, day)
     return None if stored is None else stored.shown()
 
@@ -158,9 +160,19 @@ _DAY_ENTRY = CompiledRead(
     patient=int,
     day=dt.date,
 )
-_ENTRY_SCORES = CompiledRead(lambda entry: whole_rows(SymptomScore.objects.filter(entry_id=entry)), entry=int)
-_ENTRY_SIDE_EFFECTS = CompiledRead(
-    lambda entry: whole_rows(SideEffectReport.objects.filter(entry_id=entry)), entry=int
+_DAY_SCORES = CompiledRead(
+    lambda patient, day: whole_rows(
+        SymptomScore.objects.filter(entry__patient_id=patient, entry__entry_date=day).order_by()
+    ),
+    patient=int,
+    day=dt.date,
+)
+_DAY_SIDE_EFFECTS = CompiledRead(
+    lambda patient, day: whole_rows(
+        SideEffectReport.objects.filter(entry__patient_id=patient, entry__entry_date=day).order_by()
+    ),
+    patient=int,
+    day=dt.date,
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -66,7 +66,7 @@ from journal.schedule import (
     Schedule,
     Supply,
 )
-from journal.selectors.compiled import CompiledRead
+from journal.selectors.compiled import CompiledRead, read_together
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.questionnaires import scored_answers
 from journal.step_effects import StepReport, step_reports
@@ -136,6 +136,14 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
     ids = list(patient_ids)
     rows: dict[int, dict[int, TitrationPlan]] = defaultdict(dict)
     step_values: list[tuple[Any, ...]]
+    pause_rows: Iterable[tuple[Any, ...]]
+    one_patient = len(ids) == 1 and not prescribers
+    if one_patient:  # the steps and pauses in one round trip
+        step_values, pause_rows = read_together(
+            _STEPS_OF_ONE.call(patient=ids[0]), _PAUSES_OF_ONE.call(patient=ids[0])
+        )
+    else:
+        pause_rows = _pauses(ids)
     if prescribers:
         step_values = []
         for step in _prescribed_steps(ids).select_related("plan__prescriber__user"):
@@ -155,9 +163,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
                 )
                 + (step.start_date, step.dose_mg, step.timing, step.note, step.pk, step.frequency)
             )
-    elif len(ids) == 1:
-        step_values = _STEPS_OF_ONE.rows(patient=ids[0])
-    else:
+    elif not one_patient:
         step_values = list(_prescribed_steps(ids).values_list(*_STEP_FIELDS))
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
     for (
@@ -180,7 +186,6 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
         _, planned = plans[patient_id].setdefault(plan_id, (about, []))
         planned.append(PlannedStep(*step_facts))
     pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    pause_rows = _PAUSES_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _pauses(ids)
     for patient_id, start, end, reason, pk, created_at, late_reason, zone in pause_rows:
         recorded_on = created_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
         pauses[patient_id].append(PausePeriod(start, end, reason, pk, recorded_on, late_reason))
@@ -268,7 +273,13 @@ def medication_periods_for(patients: Iterable[Patient]) -> dict[int, list[Medica
     zones = {patient.pk: patient.zone for patient in patients}
     ids = list(zones)
     rows = _MEDICATIONS_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _medication_rows(ids)
-    periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in ids}
+    return _periods_from(rows, zones)
+
+
+def _periods_from(
+    rows: Iterable[tuple[Any, ...]], zones: Mapping[int, dt.tzinfo]
+) -> dict[int, list[MedicationPeriod]]:
+    periods: dict[int, list[MedicationPeriod]] = {pk: [] for pk in zones}
     for patient_id, name, dose_text, started_on, stopped_on, created_at in rows:
         periods[patient_id].append(
             _period(name, dose_text, started_on, stopped_on, created_at, zones[patient_id])
@@ -305,6 +316,11 @@ def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnsw
     """Each patient's latest screening's answers (1 query); patients without one are absent."""
     ids = list(patient_ids)
     rows = _SCREENING_ANSWERS_OF_ONE.rows(patient=ids[0]) if len(ids) == 1 else _screening_answers(ids)
+    return _latest_answers_from(rows)
+
+
+def _latest_answers_from(rows: Iterable[tuple[Any, ...]]) -> dict[int, ScreeningAnswers]:
+    """Each patient's first row's answers, of rows newest first."""
     latest: dict[int, ScreeningAnswers] = {}
     for patient_id, *answers in rows:
         if patient_id not in latest:
@@ -313,11 +329,15 @@ def screening_answers_for(patient_ids: Iterable[int]) -> dict[int, ScreeningAnsw
 
 
 def safety_of(patient: Patient, schedule: Schedule | None = None, day: dt.date | None = None) -> SafetyState:
-    """One patient's safety state on `day` (their local today by default): 2 queries, and 2
-    more without a schedule given."""
+    """One patient's safety state on `day` (their local today by default): 2 queries in one
+    round trip (the latest screening, the medication list), and 2 more without a schedule
+    given."""
+    screenings, medications = read_together(
+        _SCREENING_ANSWERS_OF_ONE.call(patient=patient.pk), _MEDICATIONS_OF_ONE.call(patient=patient.pk)
+    )
     return safety_state(
-        answers=screening_answers_for([patient.pk]).get(patient.pk),
-        medications=medication_periods_for([patient])[patient.pk],
+        answers=_latest_answers_from(screenings).get(patient.pk),
+        medications=_periods_from(medications, {patient.pk: patient.zone})[patient.pk],
         schedule=schedule if schedule is not None else schedule_of(patient),
         day=day or patient.local_today(),
     )

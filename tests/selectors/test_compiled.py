@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError
 
 from journal.models import DailyEntry, Question
 from journal.schedule import DAY
-from journal.selectors.compiled import CompiledRead, column_names, whole_rows
+from journal.selectors.compiled import CompiledRead, as_instances, column_names, read_together, whole_rows
 from tests.factories import make_entry
 
 TODAY = dt.date(2026, 6, 15)
@@ -83,7 +84,7 @@ def test_whole_rows_read_as_instances_are_the_orms_rows_and_can_be_saved(alice):
     read = CompiledRead(
         lambda patient: whole_rows(DailyEntry.objects.filter(patient_id=patient)), patient=int
     )
-    (entry,) = read.instances(DailyEntry, patient=alice.pk)
+    (entry,) = as_instances(DailyEntry, read.rows(patient=alice.pk))
     orm = DailyEntry.objects.get(patient=alice)
     fields = column_names(DailyEntry)
     assert fields[:3] == ["id", "patient_id", "entry_date"]  # the model's columns, as from_db takes them
@@ -91,3 +92,36 @@ def test_whole_rows_read_as_instances_are_the_orms_rows_and_can_be_saved(alice):
     entry.notes = "changed"
     entry.save()  # an update of the stored row, not a second row
     assert list(DailyEntry.objects.filter(patient=alice).values_list("notes", flat=True)) == ["changed"]
+
+
+def test_reads_together_give_each_its_own_rows(alice, bob, django_assert_num_queries):
+    """On PostgreSQL they are sent in one round trip; the rows are the same either way."""
+    make_entry(alice, TODAY, dose_mg=Decimal("1.5"))
+    make_entry(bob, TODAY - DAY, dose_taken=False)
+    with django_assert_num_queries(3):
+        alices, bobs, nobodys = read_together(
+            DAYS_LOGGED.call(patient=alice.pk, since=TODAY - DAY, today=TODAY),
+            DAYS_LOGGED.call(patient=bob.pk, since=TODAY - DAY, today=TODAY),
+            DAYS_LOGGED.call(patient=alice.pk, since=TODAY - 9 * DAY, today=TODAY - 2 * DAY),
+        )
+    assert alices == [(TODAY, True, Decimal("1.500"))]
+    assert bobs == [(TODAY - DAY, False, None)]
+    assert nobodys == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_read_together_raises_the_databases_error_and_leaves_the_connection_usable(alice):
+    broken = CompiledRead(
+        lambda patient: (
+            DailyEntry.objects.filter(patient_id=patient)
+            .extra(select={"x": "no_such_column"})
+            .values_list("x")
+        ),
+        patient=int,
+    )
+    with pytest.raises(DatabaseError):
+        read_together(
+            DAYS_LOGGED.call(patient=alice.pk, since=TODAY, today=TODAY), broken.call(patient=alice.pk)
+        )
+    make_entry(alice, TODAY)
+    assert DAYS_LOGGED.rows(patient=alice.pk, since=TODAY, today=TODAY) == [(TODAY, True, Decimal("1.500"))]
