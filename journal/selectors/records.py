@@ -66,7 +66,7 @@ from journal.schedule import (
     Schedule,
     Supply,
 )
-from journal.selectors.compiled import CompiledRead, read_together
+from journal.selectors.compiled import Call, CompiledRead, read_together
 from journal.selectors.labs import LAB_VALUE_FIELDS
 from journal.selectors.questionnaires import scored_answers
 from journal.step_effects import StepReport, step_reports
@@ -165,6 +165,15 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
             )
     elif not one_patient:
         step_values = list(_prescribed_steps(ids).values_list(*_STEP_FIELDS))
+    return _prescriptions_from(ids, step_values, pause_rows, rows)
+
+
+def _prescriptions_from(
+    ids: list[int],
+    step_values: Iterable[tuple[Any, ...]],
+    pause_rows: Iterable[tuple[Any, ...]],
+    rows: dict[int, dict[int, TitrationPlan]],
+) -> _Prescriptions:
     plans: dict[int, dict[int, tuple[tuple[Any, ...], list[PlannedStep]]]] = defaultdict(dict)
     for (
         patient_id,
@@ -210,6 +219,16 @@ def schedules_for(patient_ids: Iterable[int]) -> dict[int, Schedule]:
 
 def schedule_of(patient: Patient) -> Schedule:
     return schedules_for([patient.pk])[patient.pk]
+
+
+def schedule_reads(patient: Patient) -> list[Call]:
+    """The 2 reads of one patient's schedule, to send with others (`read_together`); their rows
+    make the schedule (`schedule_from`)."""
+    return [_STEPS_OF_ONE.call(patient=patient.pk), _PAUSES_OF_ONE.call(patient=patient.pk)]
+
+
+def schedule_from(patient: Patient, steps: list[tuple[Any, ...]], pauses: list[tuple[Any, ...]]) -> Schedule:
+    return _prescriptions_from([patient.pk], steps, pauses, defaultdict(dict)).schedule(patient.pk)
 
 
 def schedule_with_problems(patient: Patient, today: dt.date) -> tuple[Schedule, tuple[RecordProblem, ...]]:

@@ -44,9 +44,9 @@ from journal.selectors.entries import (
     DayEntry,
     day_entry,
     diary_without_details,
+    entry_form_reads,
     history_diary,
     patient_diary,
-    tracked_symptoms,
 )
 from journal.selectors.messages import question_threads, today_news
 from journal.selectors.questionnaires import due_questionnaire
@@ -116,10 +116,14 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
     now = patient.local_now()
     today = now.date()
     default_day, after_midnight = default_entry_date(now)
-    schedule = schedule_of(patient)
-    symptoms = tracked_symptoms(patient)
     date_message, saved, replaced = None, False, False
     started = timezone.now()
+    if request.method == "POST":
+        reads = entry_form_reads(patient)
+    else:  # the shown day is known before anything is read: its entry is read with the rest
+        day, date_message = _requested_day(request, today, default_day)
+        reads = entry_form_reads(patient, day)
+    schedule, symptoms = reads.schedule, reads.symptoms
 
     def entry_form(data: QueryDict | None = None, initial: dict[str, Any] | None = None) -> EntryForm:
         return EntryForm(
@@ -155,8 +159,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
             day = form.cleaned_data.get("entry_date", default_day)
             logged = day_entry(patient, day)
     else:
-        day, date_message = _requested_day(request, today, default_day)
-        logged = day_entry(patient, day)
+        logged = reads.logged
         initial = entry_initial(logged, schedule.prescribed(day), day)
         if request.GET.get("taken") in ("yes", "no") and logged is None:
             initial["dose_taken"] = request.GET["taken"]  # answered on Today with one tap

@@ -17,13 +17,13 @@ from journal.selectors.entries import (
     day_entry,
     diary_without_details,
     entry_change_log,
+    entry_form_reads,
     entry_history,
     entry_loggers,
     history_diary,
     patient_diary,
     recent_entries,
     stored_entry,
-    tracked_symptoms,
 )
 from journal.selectors.records import patient_files
 from journal.services.entries import entry_save
@@ -159,18 +159,29 @@ def test_stored_entry_holds_the_rows_a_save_changes(alice, plan, django_assert_n
     assert stored_entry(alice, TODAY - DAY) is None
 
 
-def test_tracked_symptoms_are_the_patients_own_by_name(alice, bob, django_assert_num_queries):
+def test_entry_form_reads_the_schedule_the_symptoms_and_the_days_entry_together(
+    alice, bob, plan, django_assert_num_queries
+):
     alice.tracked_symptoms.set(Symptom.objects.filter(clinic=None, name__in=["Pain", "Fatigue", "Brain fog"]))
     bob.tracked_symptoms.set(Symptom.objects.filter(clinic=None, name__in=["Pain"]))
-    with django_assert_num_queries(1):
-        symptoms = tracked_symptoms(alice)
-    assert [(symptom.name, symptom.higher_is_better) for symptom in symptoms] == [
+    make_entry(alice, TODAY, scores={"Pain": 6})
+    with django_assert_num_queries(6):  # steps, pauses, symptoms, the entry, its scores and side effects
+        reads = entry_form_reads(alice, TODAY)
+    assert reads.schedule.first_dose == D(2026, 3, 1)
+    assert [(symptom.name, symptom.higher_is_better) for symptom in reads.symptoms] == [
         ("Brain fog", False),
         ("Fatigue", False),
         ("Pain", False),
     ]
-    assert symptoms == list(alice.tracked_symptoms.all())  # the rows themselves, by id
-    assert [symptom.name for symptom in tracked_symptoms(bob)] == ["Pain"]
+    assert reads.symptoms == list(alice.tracked_symptoms.all())  # the rows themselves, by id
+    assert reads.logged is not None and reads.logged.scores == {
+        Symptom.objects.get(clinic=None, name="Pain").pk: 6
+    }
+    with django_assert_num_queries(3):  # no day: no entry
+        without_day = entry_form_reads(bob)
+    assert [symptom.name for symptom in without_day.symptoms] == ["Pain"]
+    assert without_day.logged is None
+    assert entry_form_reads(alice, TODAY - DAY).logged is None  # not logged
 
 
 # --- recent_entries ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 
 from journal.models import AdviceDismissal, AuditEvent, LdnPause, Medication, Patient, Screening, Symptom
 from journal.schedule import DAY
+from journal.selectors.compiled import read_together
 from journal.selectors.records import (
     advice_open_at_review,
     condition_tracks,
@@ -22,7 +23,9 @@ from journal.selectors.records import (
     patient_records,
     period_of,
     safety_of,
+    schedule_from,
     schedule_of,
+    schedule_reads,
     schedule_with_problems,
     schedules_for,
     screening_answers_for,
@@ -116,6 +119,22 @@ def test_one_patients_reads_equal_their_part_of_many_patients_reads(alice, bob, 
     assert schedule_of(alice).pause_on(TODAY).reason == "alice"
     assert [period.name for period in medication_periods_for([bob])[bob.pk]] == ["Tramadol 3"]
     assert screening_answers_for([bob.pk])[bob.pk].opioid_names == "3"
+
+
+def test_a_schedule_read_with_other_reads_is_the_patients_schedule(
+    alice, bob, carol, django_assert_num_queries
+):
+    make_plan(alice, carol, [(TODAY - 30 * DAY, "1.5"), (TODAY, "3")])
+    make_plan(bob, carol, [(TODAY, "4.5")])
+    LdnPause.objects.create(
+        patient=alice, start_date=TODAY, end_date=TODAY + DAY, reason="x", created_by=carol
+    )
+    with django_assert_num_queries(2):
+        steps, pauses = read_together(*schedule_reads(alice))
+    schedule = schedule_from(alice, steps, pauses)
+    assert (schedule.plans, schedule.pauses) == (schedule_of(alice).plans, schedule_of(alice).pauses)
+    assert schedule.prescribed(TODAY - DAY).dose_mg == Decimal("1.5")
+    assert schedule.pause_on(TODAY).reason == "x"
 
 
 def test_a_stored_date_out_of_the_calendar_is_read_within_the_treatment_span(alice, carol):
