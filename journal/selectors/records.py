@@ -139,9 +139,7 @@ def _prescriptions(patient_ids: Iterable[int], *, prescribers: bool = False) -> 
     pause_rows: Iterable[tuple[Any, ...]]
     one_patient = len(ids) == 1 and not prescribers
     if one_patient:  # the steps and pauses in one round trip
-        step_values, pause_rows = read_together(
-            _STEPS_OF_ONE.call(patient=ids[0]), _PAUSES_OF_ONE.call(patient=ids[0])
-        )
+        step_values, pause_rows = read_together(*_schedule_calls(ids[0]))
     else:
         pause_rows = _pauses(ids)
     if prescribers:
@@ -224,7 +222,11 @@ def schedule_of(patient: Patient) -> Schedule:
 def schedule_reads(patient: Patient) -> list[Call]:
     """The 2 reads of one patient's schedule, to send with others (`read_together`); their rows
     make the schedule (`schedule_from`)."""
-    return [_STEPS_OF_ONE.call(patient=patient.pk), _PAUSES_OF_ONE.call(patient=patient.pk)]
+    return _schedule_calls(patient.pk)
+
+
+def _schedule_calls(patient_id: int) -> list[Call]:
+    return [_STEPS_OF_ONE.call(patient=patient_id), _PAUSES_OF_ONE.call(patient=patient_id)]
 
 
 def schedule_from(patient: Patient, steps: list[tuple[Any, ...]], pauses: list[tuple[Any, ...]]) -> Schedule:
